@@ -1,0 +1,57 @@
+"""Surveys and focus groups that let councils hear, safely, what children think of their care."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from .crypto import TextVault
+from .db import Database
+from .definitions import load_directory
+from .settings import check_settings, load_settings
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the web app: defaults, then SURVEY_* environment, then config (tests)."""
+    app = Flask(__name__)
+    settings = load_settings(config)
+    check_settings(settings)
+    app.config.update(settings)
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_CONTENT_LENGTH"])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not app.config["DEMO"],
+        SESSION_COOKIE_NAME="survey_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=not app.config["DEMO"],
+        WTF_CSRF_TIME_LIMIT=None,  # a child may take a while; the token is tied to the session
+        # Pages send no Referer (privacy), so the token and SameSite cookies do the work.
+        WTF_CSRF_SSL_STRICT=False,
+        PREFERRED_URL_SCHEME="http" if app.config["DEMO"] else "https",
+    )
+
+    database = Database.from_url(app.config["DATABASE_URL"])
+    vault = TextVault(app.config["TEXT_KEY"])
+    app.extensions["database"] = database
+    app.extensions["vault"] = vault
+    app.extensions["surveys"] = load_directory(app.config["SURVEY_DIR"])
+
+    from workers import actors, runtime
+
+    # An in-process worker (demo, tests) shares this app's database and key.
+    runtime.configure(database, vault, app.config)
+    app.extensions["enqueue"] = actors.enqueue_processing
+
+    from . import api, assets, facilitator, health, respondent, security
+
+    security.init_app(app)
+    assets.init_app(app)
+    respondent.init_app(app)
+    facilitator.init_app(app)
+    api.init_app(app)
+    health.init_app(app)
+    return app

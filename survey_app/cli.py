@@ -1,0 +1,337 @@
+"""`survey-app`: the operator's command line (check surveys, distribute, users, tokens, demo)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from . import operations
+from .db import Database
+from .definitions import DefinitionError, load_directory
+from .definitions.json_schema import survey_json_schema
+from .settings import INSTANCE, PROJECT_ROOT, load_settings
+
+
+def _settings(overrides: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
+    return load_settings(overrides)
+
+
+def _database() -> Database:
+    return Database.from_url(_settings()["DATABASE_URL"])
+
+
+def _definitions(directory: str | None = None):  # type: ignore[no-untyped-def]
+    try:
+        return load_directory(Path(directory or _settings()["SURVEY_DIR"]))
+    except DefinitionError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Surveys and focus groups that let councils hear what children think."""
+
+
+@main.command()
+@click.argument("directory", required=False)
+def check(directory: str | None) -> None:
+    """Validate the survey definitions in DIRECTORY (default: the configured folder)."""
+    definitions = _definitions(directory)
+    for definition in definitions.values():
+        click.echo(f"ok  {definition.source_path}  {definition.id} v{definition.version}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def surveys(as_json: bool) -> None:
+    """List the surveys: id, audience, title, version."""
+    definitions = sorted(_definitions().values(), key=lambda d: d.id)
+    if as_json:
+        click.echo(json.dumps([
+            {"id": d.id, "audience": d.audience, "title": d.title.en, "version": d.version,
+             "languages": list(d.languages), "file": d.source_path}
+            for d in definitions
+        ], indent=2))
+        return
+    for d in definitions:
+        click.echo(f"{d.id:<28} {d.audience:<13} v{d.version:<3} {d.title.en}")
+
+
+@main.command()
+def schema() -> None:
+    """Print a JSON Schema of the survey format, for editors."""
+    click.echo(json.dumps(survey_json_schema(), indent=2))
+
+
+@main.command()
+def keys() -> None:
+    """Print fresh secrets for SURVEY_SECRET_KEY and SURVEY_TEXT_KEY."""
+    import secrets
+
+    from .crypto import TextVault
+
+    click.echo(f"SURVEY_SECRET_KEY={secrets.token_urlsafe(48)}")
+    click.echo(f"SURVEY_TEXT_KEY={TextVault.generate_key()}")
+
+
+def migrate_database(url: str) -> None:
+    """Bring the database at url up to the newest migration."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["database_url"] = url
+    config.attributes["configure_logging"] = False
+    command.upgrade(config, "head")
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations (Alembic upgrade head)."""
+    migrate_database(_settings()["DATABASE_URL"])
+    click.echo("database is up to date")
+
+
+@main.command("load-surveys")
+def load_surveys() -> None:
+    """Record the survey definitions in the database."""
+    definitions = _definitions()
+    database = _database()
+    with database.session() as session:
+        changed = operations.sync_surveys(session, definitions.values())
+        session.commit()
+    click.echo(f"{len(definitions)} surveys loaded ({len(changed)} new or changed)")
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def distribute_survey(
+    settings: Any, survey_id: str, council: str, label: str,
+    opens: dt.date | None = None, closes: dt.date | None = None,
+) -> dict[str, str]:
+    """Make a distribution and its QR files; returns code, url and file paths."""
+    from .qr import write_qr_files
+
+    definitions = load_directory(Path(settings["SURVEY_DIR"]))
+    database = Database.from_url(settings["DATABASE_URL"])
+    with database.session() as session:
+        operations.sync_surveys(session, definitions.values())
+        distribution = operations.create_distribution(
+            session, survey_id, council, label, opens, closes
+        )
+        session.commit()
+        code = distribution.code
+    url = f"{settings['PUBLIC_URL'].rstrip('/')}/s/{code}"
+    svg, png = write_qr_files(code, url, Path(settings["QR_DIR"]))
+    return {"code": code, "url": url, "qr_svg": str(svg), "qr_png": str(png),
+            "council": council, "label": label, "survey": survey_id}
+
+
+@main.command()
+@click.argument("survey_id")
+@click.option("--council", required=True, help="The council, e.g. 'Suffolk'.")
+@click.option("--label", required=True, help="The context, e.g. 'CP conferences, Ipswich'.")
+@click.option("--opens", help="First day answers are taken (YYYY-MM-DD).")
+@click.option("--closes", help="Last day answers are taken (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def distribute(survey_id: str, council: str, label: str, opens: str | None,
+               closes: str | None, as_json: bool) -> None:
+    """Offer SURVEY_ID to a council; prints the link and where the QR files are."""
+    try:
+        made = distribute_survey(_settings(), survey_id, council, label,
+                                 _parse_date(opens), _parse_date(closes))
+    except operations.OperationError as problem:
+        raise click.ClickException(str(problem)) from None
+    if as_json:
+        click.echo(json.dumps(made, indent=2))
+        return
+    click.echo(f"link:    {made['url']}")
+    click.echo(f"QR SVG:  {made['qr_svg']}")
+    click.echo(f"QR PNG:  {made['qr_png']}")
+
+
+@main.group()
+def users() -> None:
+    """Facilitator accounts."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "facilitator", "council_lead"]))
+@click.option("--council", help="The council a council_lead may see.")
+@click.option("--password-stdin", is_flag=True, required=True,
+              help="Read the password from standard input (never from the command line).")
+def create_user(email: str, role: str, council: str | None, password_stdin: bool) -> None:
+    """Create an account."""
+    password = sys.stdin.readline().rstrip("\n")
+    with _database().session() as session:
+        try:
+            user = operations.create_user(session, email, password, role, council)
+        except operations.OperationError as problem:
+            raise click.ClickException(str(problem)) from None
+        session.commit()
+        click.echo(f"created {user.email} ({user.role})")
+
+
+@main.group()
+def tokens() -> None:
+    """API tokens for scripted downloads."""
+
+
+@tokens.command("create")
+@click.argument("email")
+def create_token(email: str) -> None:
+    """Print a new API token for EMAIL (shown once; only its hash is kept)."""
+    with _database().session() as session:
+        try:
+            token = operations.create_api_token(session, email)
+        except operations.OperationError as problem:
+            raise click.ClickException(str(problem)) from None
+        session.commit()
+    click.echo(token)
+
+
+DEMO_EMAIL = "facilitator@demo.example"
+DEMO_COUNCIL = "Suffolk (demo)"
+DEMO_LABEL = "CP conferences, Ipswich"
+
+
+def _demo_settings() -> Any:
+    """Demo keys are generated once and kept in instance/, so drafts survive a restart."""
+    import secrets
+
+    from .crypto import TextVault
+
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    keys_file = INSTANCE / "demo-keys.json"
+    if keys_file.exists():
+        saved = json.loads(keys_file.read_text())
+    else:
+        saved = {"SECRET_KEY": secrets.token_urlsafe(48), "TEXT_KEY": TextVault.generate_key()}
+        keys_file.write_text(json.dumps(saved))
+        keys_file.chmod(0o600)
+    settings = _settings()
+    overrides: dict[str, Any] = {"DEMO": True, "BROKER_URL": "stub://"}
+    for name in ("SECRET_KEY", "TEXT_KEY"):
+        if not settings.get(name):
+            overrides[name] = saved[name]
+    port = int(__import__("os").environ.get("PORT", "5000"))
+    if settings["PUBLIC_URL"] == "http://127.0.0.1:5000":
+        overrides["PUBLIC_URL"] = f"http://127.0.0.1:{port}"
+    overrides["PORT"] = port
+    return _settings(overrides)
+
+
+def seed_demo(settings: Any) -> dict[str, str]:
+    """A demo council, distribution and facilitator; the password is new on each run."""
+    import secrets
+
+    definitions = load_directory(Path(settings["SURVEY_DIR"]))
+    database = Database.from_url(settings["DATABASE_URL"])
+    password = secrets.token_urlsafe(12)
+    with database.session() as session:
+        operations.sync_surveys(session, definitions.values())
+        from .models import Distribution, User
+
+        user = session.scalar(select(User).where(User.email == DEMO_EMAIL))
+        if user is None:
+            operations.create_user(session, DEMO_EMAIL, password, "facilitator")
+        else:
+            operations.set_password(user, password)
+        council = operations.council_named(session, DEMO_COUNCIL)
+        distribution = session.scalar(
+            select(Distribution).where(
+                Distribution.council_id == council.id, Distribution.label == DEMO_LABEL,
+                Distribution.survey_id == "child-cp-conference",
+            )
+        )
+        if distribution is None:
+            distribution = operations.create_distribution(
+                session, "child-cp-conference", DEMO_COUNCIL, DEMO_LABEL
+            )
+        session.commit()
+        code = distribution.code
+    database.engine.dispose()
+    from .qr import write_qr_files
+
+    url = f"{settings['PUBLIC_URL'].rstrip('/')}/s/{code}"
+    svg, png = write_qr_files(code, url, Path(settings["QR_DIR"]))
+    return {"url": url, "qr_svg": str(svg), "qr_png": str(png), "email": DEMO_EMAIL,
+            "password": password, "code": code}
+
+
+@main.command()
+@click.option("--no-serve", is_flag=True, help="Set up and print the details, then stop.")
+def demo(no_serve: bool) -> None:
+    """Set up the embedded demo (SQLite, in-process worker) and serve it."""
+    settings = _demo_settings()
+    migrate_database(settings["DATABASE_URL"])
+    details = seed_demo(settings)
+    base = settings["PUBLIC_URL"].rstrip("/")
+    click.echo("")
+    click.echo("  Voice of the child surveys – demo")
+    click.echo(f"  Child survey link:   {details['url']}")
+    click.echo(f"  QR code:             {details['qr_png']} (and .svg)")
+    click.echo(f"  Printable card:      {base}/facilitator/distributions/{details['code']}/card")
+    click.echo(f"  Facilitator sign-in: {base}/facilitator/login")
+    click.echo(f"     email:    {details['email']}")
+    click.echo(f"     password: {details['password']}  (new each time you run make run)")
+    click.echo("  Stop with Ctrl-C.")
+    click.echo("")
+    if no_serve:
+        return
+    serve_demo(settings)
+
+
+def serve_demo(settings: Any) -> None:
+    """Serve with an in-process Dramatiq worker until Ctrl-C."""
+    import logging
+
+    from werkzeug.serving import WSGIRequestHandler, run_simple
+
+    from . import create_app
+
+    for name in ("SECRET_KEY", "TEXT_KEY", "DEMO", "BROKER_URL", "PUBLIC_URL"):
+        __import__("os").environ[f"SURVEY_{name}"] = json.dumps(settings[name]) \
+            if isinstance(settings[name], bool) else str(settings[name])
+    app = create_app()
+    from dramatiq import Worker
+
+    from workers.broker import broker
+
+    worker = Worker(broker, worker_threads=2)
+    worker.start()
+
+    class QuietHandler(WSGIRequestHandler):
+        """Logs requests without the client's address: no IPs, even in the demo's log."""
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            logging.getLogger("survey_app.requests").info(
+                '"%s" %s', self.requestline, code
+            )
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    try:
+        run_simple("127.0.0.1", int(settings["PORT"]), app, threaded=True,
+                   request_handler=QuietHandler)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        click.echo("stopping the worker…")
+        worker.stop(timeout=5000)

@@ -1,0 +1,161 @@
+"""Load survey YAML files into definitions; every problem names its file, line and field."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+from marshmallow import ValidationError
+
+from .model import SurveyDefinition
+from .schema import SurveySchema
+
+Path_ = tuple[str | int, ...]
+
+
+class SurveyYamlLoader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false, so options such as yes, no and on stay words."""
+
+
+SurveyYamlLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, pattern)
+        for tag, pattern in resolvers
+        if tag != "tag:yaml.org,2002:bool"
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+SurveyYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a survey file."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class DefinitionError(Exception):
+    """One or more survey files are invalid."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def _line_map(node: yaml.Node, path: Path_ = ()) -> Iterator[tuple[Path_, int]]:
+    """The 1-based line of every key and item in a composed YAML document."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = (*path, key_node.value)
+            yield child, key_node.start_mark.line + 1
+            yield from _line_map(value_node, child)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            yield child, item.start_mark.line + 1
+            yield from _line_map(item, child)
+
+
+def _flatten(messages: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from _flatten(value, (*path, key))
+    elif isinstance(messages, list):
+        for message in messages:
+            yield from _flatten(message, path)
+    else:
+        yield path, str(messages)
+
+
+def _field_name(path: Path_) -> str:
+    name = ""
+    for part in path:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "(file)"
+
+
+def _problems(file: str, messages: Any, lines: dict[Path_, int]) -> list[Problem]:
+    problems = []
+    for path, message in _flatten(messages):
+        # marshmallow reports dict values under "value"/"key" and whole-schema errors under
+        # "_schema": drop those to find the nearest spot in the file.
+        cleaned = tuple(part for part in path if part not in ("value", "key", "_schema"))
+        line = 1
+        for depth in range(len(cleaned), 0, -1):
+            if cleaned[:depth] in lines:
+                line = lines[cleaned[:depth]]
+                break
+        problems.append(Problem(file, line, _field_name(cleaned), message))
+    return sorted(problems, key=lambda problem: (problem.line, problem.field))
+
+
+def parse_definition(source: str, file: str = "<string>") -> SurveyDefinition:
+    """Validate YAML text into a definition, or raise DefinitionError listing every problem."""
+    try:
+        document = yaml.compose(source, Loader=SurveyYamlLoader)
+        data = yaml.load(source, Loader=SurveyYamlLoader)  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(error, "problem", None) or str(error)
+        raise DefinitionError([Problem(file, line, "(yaml)", f"not valid YAML: {problem}")]) from None
+    if not isinstance(data, dict) or document is None:
+        raise DefinitionError([Problem(file, 1, "(file)", "A survey file is a YAML mapping.")])
+    lines = dict(_line_map(document))
+    try:
+        definition: SurveyDefinition = SurveySchema().load(data)
+    except ValidationError as error:
+        raise DefinitionError(_problems(file, error.messages, lines)) from None
+    checksum = hashlib.sha256(source.encode()).hexdigest()
+    return replace(definition, source_path=file, source=source, checksum=checksum)
+
+
+def load_file(path: Path, relative_to: Path | None = None) -> SurveyDefinition:
+    """Load one survey file."""
+    shown = str(path.relative_to(relative_to)) if relative_to else str(path)
+    return parse_definition(path.read_text(encoding="utf-8"), shown)
+
+
+def load_directory(directory: Path) -> dict[str, SurveyDefinition]:
+    """Load every *.yaml / *.yml file in directory, reporting all problems together."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise DefinitionError([Problem(str(directory), 1, "(folder)", "No such folder.")])
+    problems: list[Problem] = []
+    definitions: dict[str, SurveyDefinition] = {}
+    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    for path in files:
+        try:
+            definition = load_file(path, directory.parent)
+        except DefinitionError as error:
+            problems.extend(error.problems)
+            continue
+        if definition.id in definitions:
+            first = definitions[definition.id].source_path
+            problems.append(
+                Problem(
+                    definition.source_path, 1, "id",
+                    f"Survey id '{definition.id}' is already used by {first}.",
+                )
+            )
+            continue
+        definitions[definition.id] = definition
+    if problems:
+        raise DefinitionError(problems)
+    return definitions

@@ -1,0 +1,193 @@
+"""Immutable survey definitions, as loaded and validated from YAML."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+CHILD = "child"
+PRACTITIONER = "practitioner"
+
+# Answers a question can offer besides its own options; their ids are reserved.
+DONT_KNOW = "dont_know"
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+SPECIAL_OPTIONS = (DONT_KNOW, PREFER_NOT_TO_SAY)
+
+SINGLE_CHOICE = "single_choice"
+MULTIPLE_CHOICE = "multiple_choice"
+FACE_SCALE = "face_scale"
+SCALE = "scale"
+YES_NO = "yes_no_not_sure"
+SHORT_TEXT = "short_text"
+LONG_TEXT = "long_text"
+NUMBER = "number"
+KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE, FACE_SCALE, SCALE, YES_NO, SHORT_TEXT, LONG_TEXT, NUMBER)
+CHOICE_KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE, FACE_SCALE, SCALE, YES_NO)
+TEXT_KINDS = (SHORT_TEXT, LONG_TEXT)
+
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ps", "ur", "yi", "ckb"})
+
+
+@dataclass(frozen=True)
+class Text:
+    """Words in several languages; English is always present."""
+
+    translations: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "translations", MappingProxyType(dict(self.translations)))
+
+    def get(self, language: str) -> str:
+        """The words in language, falling back to English."""
+        return self.translations.get(language) or self.translations["en"]
+
+    @property
+    def en(self) -> str:
+        return self.translations["en"]
+
+    @classmethod
+    def english(cls, words: str) -> Text:
+        return cls({"en": words})
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class ShowIf:
+    """Show a question only when an earlier answer is one of any_of."""
+
+    question: str
+    any_of: tuple[str, ...]
+
+    def matches(self, answers: Mapping[str, object]) -> bool:
+        given = answers.get(self.question)
+        if isinstance(given, list):
+            return any(choice in self.any_of for choice in given)
+        return given in self.any_of
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What changes for one age band: words, or the options of a scale."""
+
+    text: Text | None = None
+    hint: Text | None = None
+    options: tuple[Option, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: str
+    text: Text
+    hint: Text | None = None
+    required: bool = False
+    options: tuple[Option, ...] = ()
+    dont_know: bool = False
+    prefer_not_to_say: bool = False
+    show_if: ShowIf | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int = 1000
+    bands: Mapping[str, Wording] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bands", MappingProxyType(dict(self.bands)))
+
+    def for_band(self, band: str) -> Question:
+        """This question as asked of a child in age band `band`."""
+        wording = self.bands.get(band)
+        if wording is None:
+            return self
+        return dataclasses.replace(
+            self,
+            text=wording.text or self.text,
+            hint=wording.hint or self.hint,
+            options=wording.options if wording.options is not None else self.options,
+            bands={},
+        )
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in CHOICE_KINDS
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind in TEXT_KINDS
+
+    def special_options(self) -> tuple[str, ...]:
+        """The ids of "don't know" / "I'd rather not say", if offered."""
+        offered = []
+        if self.dont_know:
+            offered.append(DONT_KNOW)
+        if self.prefer_not_to_say:
+            offered.append(PREFER_NOT_TO_SAY)
+        return tuple(offered)
+
+    def all_option_ids(self) -> tuple[str, ...]:
+        """Every option id this question can record, across all age bands."""
+        ids = [option.id for option in self.options]
+        for wording in self.bands.values():
+            for option in wording.options or ():
+                if option.id not in ids:
+                    ids.append(option.id)
+        return tuple(ids) + self.special_options()
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    questions: tuple[Question, ...]
+    title: Text | None = None
+
+
+@dataclass(frozen=True)
+class AgeBand:
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class SurveyDefinition:
+    id: str
+    version: int
+    audience: str
+    title: Text
+    introduction: Text
+    thank_you: Text
+    languages: tuple[str, ...]
+    pages: tuple[Page, ...]
+    privacy: Text | None = None
+    age_bands: tuple[AgeBand, ...] = ()
+    minutes: int = 3
+    card_line: Text | None = None
+    interface: Mapping[str, Text] = field(default_factory=dict)
+    source_path: str = ""
+    source: str = ""
+    checksum: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "interface", MappingProxyType(dict(self.interface)))
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(question for page in self.pages for question in page.questions)
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    @property
+    def is_for_children(self) -> bool:
+        return self.audience == CHILD
+
+    def band_ids(self) -> tuple[str, ...]:
+        return tuple(band.id for band in self.age_bands)

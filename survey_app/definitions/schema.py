@@ -1,0 +1,372 @@
+"""The YAML format of a survey, as marshmallow schemas that load into immutable definitions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
+
+from . import model
+from .model import (
+    CHOICE_KINDS,
+    FACE_SCALE,
+    KINDS,
+    MULTIPLE_CHOICE,
+    SCALE,
+    SHORT_TEXT,
+    SINGLE_CHOICE,
+    SPECIAL_OPTIONS,
+    TEXT_KINDS,
+    YES_NO,
+    AgeBand,
+    Option,
+    Page,
+    Question,
+    ShowIf,
+    SurveyDefinition,
+    Text,
+    Wording,
+)
+from .words import FACE_WORDS, INTERFACE, YES_NO_NOT_SURE, options_from_pairs
+
+IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+identifier = validate.Regexp(
+    IDENTIFIER, error="Use lower-case letters, digits, '-' and '_' (starting with a letter or digit)."
+)
+
+
+class TextField(fields.Field):
+    """Words: a plain string (English) or a mapping of language code to words, English required."""
+
+    default_error_messages = {
+        "invalid": "Give words as a string or as a mapping of language code to words.",
+        "english": "An English ('en') version is required.",
+        "empty": "Words must not be empty.",
+        "language": "'{code}' is not a language code (use e.g. en, cy, pl, ar).",
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Text:
+        if isinstance(value, str):
+            value = {"en": value}
+        if not isinstance(value, dict) or not all(
+            isinstance(key, str) and isinstance(words, str) for key, words in value.items()
+        ):
+            raise self.make_error("invalid")
+        for code in value:
+            if not LANGUAGE_CODE.match(code):
+                raise self.make_error("language", code=code)
+        if "en" not in value:
+            raise self.make_error("english")
+        if any(not words.strip() for words in value.values()):
+            raise self.make_error("empty")
+        return Text({code: words.strip() for code, words in value.items()})
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return dict(value.translations) if value is not None else None
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class OptionSchema(StrictSchema):
+    id = fields.String(required=True, validate=identifier)
+    label = TextField(required=True)
+
+    @validates_schema
+    def _not_reserved(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("id") in SPECIAL_OPTIONS:
+            raise ValidationError(
+                f"'{data['id']}' is reserved: set dont_know or prefer_not_to_say instead.", "id"
+            )
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> Option:
+        return Option(**data)
+
+
+class ShowIfSchema(StrictSchema):
+    question = fields.String(required=True)
+    any_of = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> ShowIf:
+        return ShowIf(data["question"], tuple(data["any_of"]))
+
+
+class WordingSchema(StrictSchema):
+    text = TextField()
+    hint = TextField()
+    options = fields.List(fields.Nested(OptionSchema))
+    points = fields.Integer(validate=validate.OneOf([3, 5]))
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> Wording:
+        options = data.get("options")
+        if options is None and "points" in data:
+            options = options_from_pairs(FACE_WORDS[data["points"]])
+        return Wording(
+            text=data.get("text"),
+            hint=data.get("hint"),
+            options=tuple(options) if options is not None else None,
+        )
+
+
+class QuestionSchema(StrictSchema):
+    id = fields.String(required=True, validate=identifier)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    text = TextField(required=True)
+    hint = TextField()
+    required = fields.Boolean(load_default=False)
+    options = fields.List(fields.Nested(OptionSchema))
+    points = fields.Integer(validate=validate.OneOf([3, 5]))
+    dont_know = fields.Boolean(load_default=False)
+    prefer_not_to_say = fields.Boolean(load_default=False)
+    show_if = fields.Nested(ShowIfSchema)
+    min = fields.Integer()
+    max = fields.Integer()
+    max_length = fields.Integer(validate=validate.Range(min=1, max=5000))
+    bands = fields.Dict(keys=fields.String(), values=fields.Nested(WordingSchema))
+
+    @validates_schema
+    def _kind_fits(self, data: dict[str, Any], **_: Any) -> None:
+        kind = data.get("kind")
+        options = data.get("options")
+        errors: dict[str, list[str]] = {}
+        if kind in (SINGLE_CHOICE, MULTIPLE_CHOICE) and not options:
+            errors["options"] = [f"A {kind} question needs at least two options."]
+        if options:
+            if kind not in CHOICE_KINDS:
+                errors["options"] = [f"A {kind} question has no options."]
+            elif kind in (SINGLE_CHOICE, MULTIPLE_CHOICE) and len(options) < 2:
+                errors["options"] = [f"A {kind} question needs at least two options."]
+            ids = [option.id for option in options]
+            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            if duplicates:
+                errors["options"] = [f"Duplicate option id: {', '.join(duplicates)}."]
+        if kind == FACE_SCALE:
+            if "points" not in data:
+                errors["points"] = ["A face_scale needs points: 3 or 5."]
+            elif options and len(options) != data["points"]:
+                errors["options"] = [f"A {data['points']}-point face scale needs that many faces."]
+        elif "points" in data:
+            errors["points"] = ["Only a face_scale has points."]
+        if kind == SCALE:
+            for end in ("min", "max"):
+                if end not in data:
+                    errors[end] = ["A scale needs min and max."]
+            if "min" in data and "max" in data:
+                if not 1 <= data["max"] - data["min"] <= 10:
+                    errors["max"] = ["A scale runs over 2 to 11 points (max above min)."]
+                elif options and [o.id for o in options] != [
+                    str(n) for n in range(data["min"], data["max"] + 1)
+                ]:
+                    errors["options"] = [
+                        f"Scale options must have ids {data['min']} to {data['max']} in order."
+                    ]
+        if "min" in data and "max" in data and data["min"] > data["max"]:
+            errors["min"] = ["min must not be above max."]
+        if "max_length" in data and kind not in TEXT_KINDS:
+            errors["max_length"] = ["Only a text question has max_length."]
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> Question:
+        kind = data["kind"]
+        options = data.get("options")
+        if not options:
+            if kind == FACE_SCALE:
+                options = options_from_pairs(FACE_WORDS[data["points"]])
+            elif kind == YES_NO:
+                options = options_from_pairs(YES_NO_NOT_SURE)
+            elif kind == SCALE:
+                points = range(data["min"], data["max"] + 1)
+                options = tuple(Option(str(n), Text.english(str(n))) for n in points)
+            else:
+                options = ()
+        default_length = 200 if kind == SHORT_TEXT else 1000
+        return Question(
+            id=data["id"],
+            kind=kind,
+            text=data["text"],
+            hint=data.get("hint"),
+            required=data["required"],
+            options=tuple(options),
+            dont_know=data["dont_know"],
+            prefer_not_to_say=data["prefer_not_to_say"],
+            show_if=data.get("show_if"),
+            minimum=data.get("min"),
+            maximum=data.get("max"),
+            max_length=data.get("max_length", default_length),
+            bands=data.get("bands") or {},
+        )
+
+
+class PageSchema(StrictSchema):
+    id = fields.String(required=True, validate=identifier)
+    title = TextField()
+    questions = fields.List(
+        fields.Nested(QuestionSchema), required=True, validate=validate.Length(min=1)
+    )
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> Page:
+        return Page(id=data["id"], questions=tuple(data["questions"]), title=data.get("title"))
+
+
+class AgeBandSchema(StrictSchema):
+    id = fields.String(required=True, validate=identifier)
+    label = TextField(required=True)
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> AgeBand:
+        return AgeBand(**data)
+
+
+class SurveySchema(StrictSchema):
+    id = fields.String(required=True, validate=identifier)
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    audience = fields.String(
+        required=True, validate=validate.OneOf([model.CHILD, model.PRACTITIONER])
+    )
+    title = TextField(required=True)
+    introduction = TextField(required=True)
+    privacy = TextField()
+    thank_you = TextField(required=True)
+    languages = fields.List(
+        fields.String(validate=validate.Regexp(LANGUAGE_CODE)), load_default=lambda: ["en"]
+    )
+    age_bands = fields.List(fields.Nested(AgeBandSchema), load_default=list)
+    minutes = fields.Integer(load_default=3, validate=validate.Range(min=1, max=60))
+    card_line = TextField()
+    interface = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(sorted(INTERFACE))), values=TextField()
+    )
+    pages = fields.List(fields.Nested(PageSchema), required=True, validate=validate.Length(min=1))
+
+    @validates_schema
+    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
+        errors: dict[str, Any] = {}
+
+        def add(path: tuple[str | int, ...], message: str) -> None:
+            node = errors
+            for part in path[:-1]:
+                node = node.setdefault(part, {})
+            node.setdefault(path[-1], []).append(message)
+
+        languages = data.get("languages", ["en"])
+        if "en" not in languages:
+            add(("languages",), "English ('en') must be one of the languages.")
+        if len(set(languages)) != len(languages):
+            add(("languages",), "A language is listed twice.")
+        if data.get("audience") == model.CHILD and "privacy" not in data:
+            add(("privacy",), "A child survey must say what happens to answers before question 1.")
+        band_ids = [band.id for band in data.get("age_bands", [])]
+        if len(set(band_ids)) != len(band_ids):
+            add(("age_bands",), "An age band id is used twice.")
+
+        pages = data.get("pages", [])
+        seen_pages: set[str] = set()
+        seen: dict[str, Question] = {}
+        for page_index, page in enumerate(pages):
+            page_path: tuple[str | int, ...] = ("pages", page_index)
+            if page.id in seen_pages:
+                add((*page_path, "id"), f"Duplicate page id '{page.id}'.")
+            seen_pages.add(page.id)
+            if data.get("audience") == model.CHILD and len(page.questions) > 1:
+                add((*page_path, "questions"), "A child survey asks one question per page.")
+            on_this_page: dict[str, Question] = {}
+            for index, question in enumerate(page.questions):
+                path = (*page_path, "questions", index)
+                if question.id in seen or question.id in on_this_page:
+                    add((*path, "id"), f"Duplicate question id '{question.id}'.")
+                for band in question.bands:
+                    if band not in band_ids:
+                        add((*path, "bands"), f"Unknown age band '{band}'.")
+                condition = question.show_if
+                if condition:
+                    target = seen.get(condition.question)
+                    if target is None:
+                        where = (
+                            "is on the same page"
+                            if condition.question in on_this_page
+                            else "is not an earlier question"
+                        )
+                        add(
+                            (*path, "show_if", "question"),
+                            f"show_if names '{condition.question}', which {where}.",
+                        )
+                    else:
+                        allowed = target.all_option_ids()
+                        unknown = [o for o in condition.any_of if o not in allowed]
+                        if unknown:
+                            add(
+                                (*path, "show_if", "any_of"),
+                                f"'{condition.question}' has no option {', '.join(unknown)}.",
+                            )
+                on_this_page[question.id] = question
+            seen.update(on_this_page)
+
+        if "en" in languages:
+            for path, text in _texts(data):
+                extra = sorted(set(text.translations) - set(languages))
+                if extra:
+                    add(path, f"Language {', '.join(extra)} is not in the survey's languages.")
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> SurveyDefinition:
+        return SurveyDefinition(
+            id=data["id"],
+            version=data["version"],
+            audience=data["audience"],
+            title=data["title"],
+            introduction=data["introduction"],
+            thank_you=data["thank_you"],
+            languages=tuple(data["languages"]),
+            pages=tuple(data["pages"]),
+            privacy=data.get("privacy"),
+            age_bands=tuple(data["age_bands"]),
+            minutes=data["minutes"],
+            card_line=data.get("card_line"),
+            interface=data.get("interface") or {},
+        )
+
+
+def _texts(data: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Text]]:
+    """Every piece of words in a loaded survey, with its path in the file."""
+    for key in ("title", "introduction", "privacy", "thank_you", "card_line"):
+        if isinstance(data.get(key), Text):
+            yield (key,), data[key]
+    for key, text in (data.get("interface") or {}).items():
+        yield ("interface", key), text
+    for index, band in enumerate(data.get("age_bands", [])):
+        yield ("age_bands", index, "label"), band.label
+    for page_index, page in enumerate(data.get("pages", [])):
+        if page.title:
+            yield ("pages", page_index, "title"), page.title
+        for index, question in enumerate(page.questions):
+            path = ("pages", page_index, "questions", index)
+            yield (*path, "text"), question.text
+            if question.hint:
+                yield (*path, "hint"), question.hint
+            for option_index, option in enumerate(question.options):
+                yield (*path, "options", option_index, "label"), option.label
+            for band, wording in question.bands.items():
+                for key in ("text", "hint"):
+                    if getattr(wording, key):
+                        yield (*path, "bands", band, key), getattr(wording, key)

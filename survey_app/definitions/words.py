@@ -1,0 +1,65 @@
+"""Built-in words: interface text and default option labels, in English unless a survey translates."""
+
+from __future__ import annotations
+
+from .model import DONT_KNOW, PREFER_NOT_TO_SAY, Option, Text
+
+INTERFACE = {
+    "start": "Start",
+    "skip": "Skip to main content",
+    "privacy_heading": "What happens to your answers",
+    "change": "Change",
+    "or": "or",
+    "next": "Next",
+    "back": "Back",
+    "submit": "Send my answers",
+    "progress": "Question {number} of {total}",
+    "optional": "You can skip this question.",
+    "error_title": "There is a problem",
+    "choose_one": "Choose an answer for: {question}",
+    "choose_valid": "Choose one of the answers shown for: {question}",
+    "too_long": "Your answer to “{question}” is too long: use {maximum} characters or fewer.",
+    "whole_number": "Enter a whole number for: {question}",
+    "number_range": "Enter a number from {minimum} to {maximum} for: {question}",
+    "age_question": "How old are you?",
+    "read_aloud_on": "Read the questions out loud",
+    "read_aloud_off": "Stop reading out loud",
+    "read_again": "Read this out loud",
+    "language": "Language",
+    "help_title": "Need to talk to someone?",
+    "help_childline": "Childline: call 0800 1111, free, any time. Calls do not show on the phone bill.",
+    "help_999": "If you are in danger now, call 999.",
+    "check_title": "Ready to send?",
+    "check_text": "You can go back and change any answer before you send.",
+    "thank_you_title": "Thank you",
+    "characters_left": "Up to {maximum} characters.",
+    "closed_title": "This survey has closed",
+    "closed_text": "Thank you for wanting to tell us. This survey is not taking answers any more.",
+    "not_yet_open_text": "This survey is not open yet. Please try again later.",
+}
+
+DONT_KNOW_LABEL = "I don't know"
+PREFER_NOT_TO_SAY_LABEL = "I'd rather not say"
+
+YES_NO_NOT_SURE = (("yes", "Yes"), ("no", "No"), ("not_sure", "Not sure"))
+
+FACE_WORDS = {
+    3: (("sad", "Not good"), ("okay", "OK"), ("happy", "Good")),
+    5: (
+        ("very_sad", "Really bad"),
+        ("sad", "Bad"),
+        ("okay", "OK"),
+        ("happy", "Good"),
+        ("very_happy", "Really good"),
+    ),
+}
+
+
+def options_from_pairs(pairs: tuple[tuple[str, str], ...]) -> tuple[Option, ...]:
+    """Options with English labels from (id, words) pairs."""
+    return tuple(Option(option_id, Text.english(words)) for option_id, words in pairs)
+
+
+def special_label(option_id: str) -> str:
+    """English words for a reserved option id."""
+    return {DONT_KNOW: DONT_KNOW_LABEL, PREFER_NOT_TO_SAY: PREFER_NOT_TO_SAY_LABEL}[option_id]

@@ -1,0 +1,291 @@
+"""Pages for facilitators and council leads: distributions, QR cards and downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+
+from . import downloads, operations, qr
+from .access import council_scope, may_see
+from .models import Council, Distribution, DistributionTotal, User
+from .privacy.disclosure import DisclosureRules
+from .web import db_session, surveys
+
+bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
+login_manager = LoginManager()
+login_manager.login_view = "facilitator.login"
+login_manager.login_message = "Sign in to see that page."
+login_manager.session_protection = "basic"
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.register_blueprint(bp)
+    app.add_url_rule("/", "home", lambda: redirect(url_for("facilitator.index")))
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def public_link(distribution: Distribution) -> str:
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/{distribution.code}"
+
+
+def disclosure_rules() -> DisclosureRules:
+    return DisclosureRules(minimum=int(current_app.config["MINIMUM_PUBLISHED_COUNT"]))
+
+
+def safe_next(target: str | None) -> str:
+    """Only ever redirect within this site after signing in."""
+    fallback = url_for("facilitator.index")
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return fallback
+    return target
+
+
+# Signing in ------------------------------------------------------------------------------
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for(".index"))
+    error = None
+    email = ""
+    if request.method == "POST":
+        email = request.form.get("email", "")
+        try:
+            user = operations.authenticate(
+                db_session(),
+                email,
+                request.form.get("password", ""),
+                int(current_app.config["LOGIN_MAX_FAILURES"]),
+                dt.timedelta(minutes=int(current_app.config["LOGIN_LOCKOUT_MINUTES"])),
+            )
+        except operations.LoginRefused as refused:
+            db_session().commit()
+            error = str(refused)
+        else:
+            db_session().commit()
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")))
+    body = render_template("facilitator/login.html", error=error, email=email)
+    return (body, 200) if error is None else (body, 401)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    return redirect(url_for(".login"))
+
+
+# Surveys and distributions ---------------------------------------------------------------
+
+
+def _response_counts(scope: list[int] | None) -> dict[str, int]:
+    query = (
+        select(Distribution.survey_id, func.coalesce(func.sum(DistributionTotal.responses), 0))
+        .outerjoin(DistributionTotal, DistributionTotal.distribution_id == Distribution.id)
+        .group_by(Distribution.survey_id)
+    )
+    if scope is not None:
+        query = query.where(Distribution.council_id.in_(scope))
+    return {survey_id: int(total) for survey_id, total in db_session().execute(query)}
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    counts = _response_counts(council_scope(current_user))
+    return render_template(
+        "facilitator/index.html",
+        surveys=sorted(surveys().values(), key=lambda d: (d.audience, d.id)),
+        counts=counts,
+    )
+
+
+def _survey_or_404(survey_id: str):  # type: ignore[no-untyped-def]
+    definition = surveys().get(survey_id)
+    if definition is None:
+        abort(404)
+    return definition
+
+
+@bp.get("/surveys/<survey_id>")
+@login_required
+def survey(survey_id: str) -> str:
+    definition = _survey_or_404(survey_id)
+    scope = council_scope(current_user)
+    query = (
+        select(Distribution, func.coalesce(DistributionTotal.responses, 0))
+        .outerjoin(DistributionTotal, DistributionTotal.distribution_id == Distribution.id)
+        .join(Council, Distribution.council_id == Council.id)
+        .where(Distribution.survey_id == survey_id)
+        .order_by(Council.name, Distribution.label)
+    )
+    if scope is not None:
+        query = query.where(Distribution.council_id.in_(scope))
+    rows = db_session().execute(query).all()
+    councils = db_session().scalars(select(Council).order_by(Council.name)).all()
+    return render_template(
+        "facilitator/survey.html",
+        definition=definition,
+        rows=rows,
+        councils=councils,
+        public_link=public_link,
+        footnote=disclosure_rules().footnote(),
+    )
+
+
+@bp.post("/surveys/<survey_id>/distributions")
+@login_required
+def create_distribution(survey_id: str) -> Response | tuple[str, int]:
+    definition = _survey_or_404(survey_id)
+    form = request.form
+    council_name = form.get("council", "")
+    if current_user.role == "council_lead":
+        council_name = current_user.council.name
+    try:
+        opens_on = _date(form.get("opens_on"), "opening date")
+        closes_on = _date(form.get("closes_on"), "closing date")
+        distribution = operations.create_distribution(
+            db_session(), definition.id, council_name, form.get("label", ""),
+            opens_on, closes_on, created_by=current_user,
+        )
+    except operations.OperationError as problem:
+        flash(str(problem), "error")
+        return redirect(url_for(".survey", survey_id=survey_id))
+    db_session().commit()
+    return redirect(url_for(".distribution", code=distribution.code))
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise operations.OperationError(f"The {name} is not a date (use YYYY-MM-DD).") from None
+
+
+def _distribution_or_404(code: str) -> Distribution:
+    distribution = operations.distribution_by_code(db_session(), code)
+    # Another council's distribution looks exactly like one that does not exist.
+    if distribution is None or not may_see(current_user, distribution):
+        abort(404)
+    return distribution
+
+
+@bp.get("/distributions/<code>")
+@login_required
+def distribution(code: str) -> str:
+    found = _distribution_or_404(code)
+    total = db_session().get(DistributionTotal, found.id)
+    return render_template(
+        "facilitator/distribution.html",
+        distribution=found,
+        definition=surveys()[found.survey_id],
+        link=public_link(found),
+        responses=total.responses if total else 0,
+    )
+
+
+@bp.get("/distributions/<code>/card")
+@login_required
+def card(code: str) -> str:
+    found = _distribution_or_404(code)
+    definition = surveys()[found.survey_id]
+    return render_template(
+        "facilitator/card.html",
+        distribution=found,
+        definition=definition,
+        link=public_link(found),
+        qr_svg=qr.qr_svg_element(public_link(found)),
+    )
+
+
+@bp.get("/distributions/<code>/qr.svg")
+@login_required
+def qr_svg(code: str) -> Response:
+    found = _distribution_or_404(code)
+    return Response(
+        qr.qr_svg(public_link(found)),
+        mimetype="image/svg+xml",
+        headers={"Content-Disposition": f'inline; filename="survey-{found.code}.svg"'},
+    )
+
+
+@bp.get("/distributions/<code>/qr.png")
+@login_required
+def qr_png(code: str) -> Response:
+    found = _distribution_or_404(code)
+    return Response(
+        qr.qr_png(public_link(found)),
+        mimetype="image/png",
+        headers={"Content-Disposition": f'inline; filename="survey-{found.code}.png"'},
+    )
+
+
+# Downloads -------------------------------------------------------------------------------
+
+
+def csv_download(name: str, header: list[str], rows) -> Response:  # type: ignore[no-untyped-def]
+    return Response(
+        stream_with_context(downloads.csv_lines(header, rows)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def aggregates_response(survey_id: str, user: User) -> Response:
+    definition = _survey_or_404(survey_id)
+    rows = downloads.aggregate_rows(
+        db_session(), definition, disclosure_rules(), council_scope(user)
+    )
+    return csv_download(f"{survey_id}-aggregates.csv", downloads.AGGREGATE_COLUMNS, rows)
+
+
+def responses_response(survey_id: str, user: User) -> Response:
+    definition = _survey_or_404(survey_id)
+    rows = downloads.response_rows(db_session(), definition, council_scope(user))
+    return csv_download(
+        f"{survey_id}-responses.csv", downloads.response_columns(definition), rows
+    )
+
+
+@bp.get("/surveys/<survey_id>/aggregates.csv")
+@login_required
+def aggregates_csv(survey_id: str) -> Response:
+    return aggregates_response(survey_id, current_user)
+
+
+@bp.get("/surveys/<survey_id>/responses.csv")
+@login_required
+def responses_csv(survey_id: str) -> Response:
+    return responses_response(survey_id, current_user)

@@ -1,0 +1,58 @@
+"""/healthz: database, broker, worker heartbeat and backlog, as JSON."""
+
+from __future__ import annotations
+
+import dramatiq
+from flask import Blueprint, Flask, Response, current_app, jsonify
+from sqlalchemy import func, select, text
+
+from .models import Response as SurveyResponse
+from .models import WorkerHeartbeat, utcnow
+from .web import db_session
+
+bp = Blueprint("health", __name__)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    report: dict[str, object] = {}
+    healthy = True
+    try:
+        session = db_session()
+        session.execute(text("select 1"))
+        report["database"] = {"ok": True}
+        backlog = session.scalar(
+            select(func.count(SurveyResponse.id)).where(
+                SurveyResponse.anonymised.is_(False) | SurveyResponse.aggregated.is_(False)
+            )
+        )
+        report["backlog"] = {"unprocessed_responses": int(backlog or 0)}
+        newest = session.scalar(select(func.max(WorkerHeartbeat.seen_at)))
+        stale_after = 3 * float(current_app.config["HEARTBEAT_INTERVAL_SECONDS"])
+        age = (utcnow() - newest).total_seconds() if newest else None
+        report["worker"] = {
+            "ok": age is not None and age <= stale_after,
+            "last_heartbeat_seconds_ago": round(age, 1) if age is not None else None,
+        }
+    except Exception as error:  # report, don't crash: this is what monitoring reads
+        healthy = False
+        report["database"] = {"ok": False, "error": type(error).__name__}
+    broker = dramatiq.get_broker()
+    kind = type(broker).__name__
+    try:
+        client = getattr(broker, "client", None)
+        if client is not None:
+            client.ping()
+        report["broker"] = {"ok": True, "kind": kind}
+    except Exception as error:
+        report["broker"] = {"ok": False, "kind": kind, "error": type(error).__name__}
+    worker_ok = bool(report.get("worker", {}).get("ok"))  # type: ignore[union-attr]
+    broker_ok = bool(report["broker"]["ok"])  # type: ignore[index]
+    report["status"] = "ok" if healthy and worker_ok and broker_ok else (
+        "degraded" if healthy else "down"
+    )
+    return jsonify(report), 200 if healthy else 503

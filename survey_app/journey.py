@@ -1,0 +1,223 @@
+"""The respondent's path through a survey: which step comes next and what a posted page means."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from .definitions.model import (
+    FACE_SCALE,
+    MULTIPLE_CHOICE,
+    NUMBER,
+    PREFER_NOT_TO_SAY,
+    SPECIAL_OPTIONS,
+    Page,
+    Question,
+    SurveyDefinition,
+)
+from .definitions.words import INTERFACE
+
+AGE_STEP = "age"
+AGE_KEY = "_age_band"
+WRITTEN = "written"  # what a choice count records for a free-text answer that was given
+
+
+@dataclass(frozen=True)
+class FieldError:
+    question_id: str
+    message: str
+
+
+def words(definition: SurveyDefinition, key: str, language: str, **values: Any) -> str:
+    """Interface words in language, as the survey translated them or built-in English."""
+    text = definition.interface.get(key)
+    template = text.get(language) if text else INTERFACE[key]
+    return template.format(**values)
+
+
+def age_band(definition: SurveyDefinition, answers: Mapping[str, Any]) -> str:
+    """The band whose wording this respondent sees; the first band if they would rather not say."""
+    if not definition.age_bands:
+        return ""
+    chosen = answers.get(AGE_KEY)
+    if chosen in definition.band_ids():
+        return str(chosen)
+    return definition.age_bands[0].id
+
+
+def is_shown(question: Question, answers: Mapping[str, Any]) -> bool:
+    return question.show_if is None or question.show_if.matches(answers)
+
+
+def shown_questions(page: Page, answers: Mapping[str, Any]) -> tuple[Question, ...]:
+    return tuple(question for question in page.questions if is_shown(question, answers))
+
+
+def steps(definition: SurveyDefinition, answers: Mapping[str, Any]) -> list[str]:
+    """The step ids this respondent will see, in order, given their answers so far."""
+    found = [AGE_STEP] if definition.age_bands else []
+    found += [page.id for page in definition.pages if shown_questions(page, answers)]
+    return found
+
+
+def page_for(definition: SurveyDefinition, step: str) -> Page | None:
+    for page in definition.pages:
+        if page.id == step:
+            return page
+    return None
+
+
+def neighbours(
+    definition: SurveyDefinition, step: str, answers: Mapping[str, Any]
+) -> tuple[str | None, str | None]:
+    """The steps before and after step (None at either end)."""
+    order = steps(definition, answers)
+    if step not in order:
+        return None, order[0] if order else None
+    index = order.index(step)
+    before = order[index - 1] if index > 0 else None
+    after = order[index + 1] if index + 1 < len(order) else None
+    return before, after
+
+
+def prune(definition: SurveyDefinition, answers: dict[str, Any]) -> dict[str, Any]:
+    """Drop answers to questions that earlier changes have hidden."""
+    kept = {key: value for key, value in answers.items() if key == AGE_KEY}
+    for page in definition.pages:
+        for question in page.questions:
+            if question.id in answers and is_shown(question, kept | answers):
+                kept[question.id] = answers[question.id]
+    return kept
+
+
+def first_unseen_step(
+    definition: SurveyDefinition, answers: Mapping[str, Any], seen: list[str]
+) -> str | None:
+    """Where a returning respondent carries on; None when every step has been seen."""
+    for step in steps(definition, answers):
+        if step not in seen:
+            return step
+    return missing_required(definition, answers)
+
+
+def parse_age(definition: SurveyDefinition, form: MultiDict[str, str], language: str):
+    """Read the age-band step: (answer, errors)."""
+    chosen = form.get(AGE_KEY, "")
+    allowed = (*definition.band_ids(), PREFER_NOT_TO_SAY)
+    if chosen in allowed:
+        return chosen, []
+    question = words(definition, "age_question", language)
+    key = "choose_valid" if chosen else "choose_one"
+    return None, [FieldError(AGE_KEY, words(definition, key, language, question=question))]
+
+
+def parse_page(
+    definition: SurveyDefinition,
+    page: Page,
+    answers: Mapping[str, Any],
+    form: MultiDict[str, str],
+    language: str,
+) -> tuple[dict[str, Any], list[str], list[FieldError]]:
+    """Read a posted page: (answers given, question ids left blank, errors)."""
+    band = age_band(definition, answers)
+    given: dict[str, Any] = {}
+    blank: list[str] = []
+    errors: list[FieldError] = []
+    for asked in shown_questions(page, answers):
+        question = asked.for_band(band)
+        label = question.text.get(language)
+        value, problem = _parse_question(definition, question, form, language, label)
+        if problem:
+            errors.append(FieldError(question.id, problem))
+        elif value is None:
+            if question.required:
+                errors.append(
+                    FieldError(question.id, words(definition, "choose_one", language, question=label))
+                )
+            else:
+                blank.append(question.id)
+        else:
+            given[question.id] = value
+    return given, blank, errors
+
+
+def _parse_question(
+    definition: SurveyDefinition,
+    question: Question,
+    form: MultiDict[str, str],
+    language: str,
+    label: str,
+) -> tuple[Any, str | None]:
+    special = form.get(f"{question.id}--special", "")
+    if special:
+        if special in question.special_options():
+            return special, None
+        return None, words(definition, "choose_valid", language, question=label)
+    if question.is_choice:
+        allowed = {option.id for option in question.options} | set(question.special_options())
+        if question.kind == MULTIPLE_CHOICE:
+            chosen = [value for value in form.getlist(question.id) if value]
+            if not chosen:
+                return None, None
+            if any(value not in allowed for value in chosen) or len(chosen) > len(allowed):
+                return None, words(definition, "choose_valid", language, question=label)
+            specials = [value for value in chosen if value in SPECIAL_OPTIONS]
+            # "I don't know" beside real choices means the real choices.
+            real = [value for value in dict.fromkeys(chosen) if value not in SPECIAL_OPTIONS]
+            return (real or specials[:1]), None
+        chosen_one = form.get(question.id, "")
+        if not chosen_one:
+            return None, None
+        if chosen_one not in allowed or len(form.getlist(question.id)) > 1:
+            return None, words(definition, "choose_valid", language, question=label)
+        return chosen_one, None
+    raw = form.get(question.id, "")
+    if question.kind == NUMBER:
+        raw = raw.strip()
+        if not raw:
+            return None, None
+        try:
+            number = int(raw)
+        except ValueError:
+            return None, words(definition, "whole_number", language, question=label)
+        low = question.minimum if question.minimum is not None else -(10**9)
+        high = question.maximum if question.maximum is not None else 10**9
+        if not low <= number <= high:
+            return None, words(
+                definition, "number_range", language, question=label, minimum=low, maximum=high
+            )
+        return number, None
+    text = raw.replace("\r\n", "\n").strip()
+    if not text:
+        return None, None
+    if len(text) > question.max_length:
+        return None, words(
+            definition, "too_long", language, question=label, maximum=question.max_length
+        )
+    return text, None
+
+
+def face_position(question: Question, option_index: int) -> int:
+    """Where a face sits on a 5-point mood line (0 saddest .. 4 happiest)."""
+    if question.kind != FACE_SCALE:
+        return 2
+    count = len(question.options)
+    return round(option_index * 4 / (count - 1)) if count > 1 else 2
+
+
+def missing_required(definition: SurveyDefinition, answers: Mapping[str, Any]) -> str | None:
+    """The first step with a required question left unanswered, if any."""
+    for step in steps(definition, answers):
+        if step == AGE_STEP:
+            if AGE_KEY not in answers:
+                return step
+            continue
+        page = page_for(definition, step)
+        assert page is not None
+        if any(q.required and q.id not in answers for q in shown_questions(page, answers)):
+            return step
+    return None
+

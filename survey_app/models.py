@@ -1,0 +1,287 @@
+"""Database models: what a council distributes, what children answered, and what was counted.
+
+Research data (responses, answers, free text) carries no IP address, no user agent and no time of
+day: the tables have no columns for them, so nothing can store them by mistake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("admin", "facilitator", "council_lead")
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, naive, evaluated per call (never once at import)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def today() -> dt.date:
+    """Today's date in UTC."""
+    return utcnow().date()
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+class Council(Base):
+    __tablename__ = "councils"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Survey(Base):
+    """A loaded survey definition; the YAML source is kept so old answers stay readable."""
+
+    __tablename__ = "surveys"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    audience: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    checksum: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint("audience in ('child', 'practitioner')", name="audience"),)
+
+
+class Distribution(Base):
+    """One survey offered to one council in one context, reached by an unguessable code."""
+
+    __tablename__ = "distributions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"), index=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    opens_on: Mapped[dt.date | None] = mapped_column(Date)
+    closes_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    council: Mapped[Council] = relationship(lazy="joined")
+    survey: Mapped[Survey] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint(
+            "opens_on is null or closes_on is null or opens_on <= closes_on", name="dates_in_order"
+        ),
+    )
+
+    def is_open_on(self, day: dt.date) -> bool:
+        """Whether answers are accepted on day."""
+        if self.opens_on and day < self.opens_on:
+            return False
+        return not (self.closes_on and day > self.closes_on)
+
+
+class Draft(Base):
+    """Answers in progress, keyed by the hash of an opaque cookie; encrypted; gone after a day."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    distribution_id: Mapped[int] = mapped_column(
+        ForeignKey("distributions.id", ondelete="CASCADE"), index=True
+    )
+    sealed_answers: Mapped[bytes] = mapped_column(LargeBinary)
+    language: Mapped[str] = mapped_column(String(12), default="en")
+    read_aloud: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class Response(Base):
+    """A submitted set of answers. Choice answers live in `answers`; free text apart, encrypted."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id"), index=True)
+    survey_version: Mapped[int] = mapped_column(Integer)
+    # The date only: a time of day could single a child out from the conference timetable.
+    submitted_on: Mapped[dt.date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(12))
+    age_band: Mapped[str] = mapped_column(String(40), default="")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    anonymised: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    aggregated: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+    distribution: Mapped[Distribution] = relationship(lazy="joined")
+    free_texts: Mapped[list[FreeText]] = relationship(
+        back_populates="response", order_by="FreeText.id"
+    )
+
+
+class FreeText(Base):
+    """One free-text answer: encrypted raw text until anonymised, then only the redacted text."""
+
+    __tablename__ = "free_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(100))
+    ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    redacted: Mapped[str | None] = mapped_column(Text)
+    raw_destroyed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    response: Mapped[Response] = relationship(back_populates="free_texts")
+
+    __table_args__ = (
+        # Raw and redacted text never sit side by side: storing the redaction destroys the raw.
+        CheckConstraint("ciphertext is null or redacted is null", name="raw_or_redacted"),
+        UniqueConstraint("response_id", "question_id", name="uq_free_texts_response_question"),
+    )
+
+
+class AnswerCount(Base):
+    """How many responses chose an option, per distribution, question and age band."""
+
+    __tablename__ = "answer_counts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id"))
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    option: Mapped[str] = mapped_column(String(100))
+    age_band: Mapped[str] = mapped_column(String(40))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "distribution_id", "question_id", "option", "age_band", name="uq_answer_counts_cell"
+        ),
+    )
+
+
+class QuestionBase(Base):
+    """How many responses answered a question (the base for its percentages)."""
+
+    __tablename__ = "question_bases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id"))
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    age_band: Mapped[str] = mapped_column(String(40))
+    base: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "distribution_id", "question_id", "age_band", name="uq_question_bases_cell"
+        ),
+    )
+
+
+class DistributionTotal(Base):
+    """How many responses a distribution has had counted."""
+
+    __tablename__ = "distribution_totals"
+
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id"), primary_key=True)
+    responses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class User(Base):
+    """A facilitator, council lead or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    council: Mapped[Council | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("role in ('admin', 'facilitator', 'council_lead')", name="role"),
+        CheckConstraint(
+            "role != 'council_lead' or council_id is not null", name="council_lead_has_council"
+        ),
+    )
+
+    # Flask-Login protocol.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class ApiToken(Base):
+    """A bearer token for scripted downloads; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    last_used_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginAttempt(Base):
+    """A sign-in attempt for an account, kept to throttle password guessing."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    attempted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class WorkerHeartbeat(Base):
+    """When each worker process last said it was alive."""
+
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -1,0 +1,1 @@
+"""Privacy: redaction of free text and disclosure control."""

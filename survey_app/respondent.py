@@ -1,0 +1,407 @@
+"""Pages a child or practitioner answers on: one question a page, no script needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.datastructures import MultiDict
+
+from . import journey, operations
+from .definitions.model import (
+    FACE_SCALE,
+    PREFER_NOT_TO_SAY,
+    RIGHT_TO_LEFT,
+    SPECIAL_OPTIONS,
+    Question,
+    SurveyDefinition,
+)
+from .definitions.words import special_label
+from .journey import AGE_KEY, AGE_STEP, FieldError
+from .models import Distribution, Draft, today
+from .web import db_session, surveys, vault
+
+bp = Blueprint("respondent", __name__, url_prefix="/s")
+COOKIE = "draft"
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+# Loading ---------------------------------------------------------------------------------
+
+
+def _load(code: str) -> tuple[Distribution, SurveyDefinition]:
+    distribution = operations.distribution_by_code(db_session(), code)
+    if distribution is None:
+        abort(404)
+    definition = surveys().get(distribution.survey_id)
+    if definition is None:
+        abort(404)
+    return distribution, definition
+
+
+def _language(definition: SurveyDefinition, draft: Draft | None = None) -> str:
+    asked = request.args.get("lang") or request.form.get("lang")
+    if asked in definition.languages:
+        return asked
+    if draft is not None and draft.language in definition.languages:
+        return draft.language
+    return "en"
+
+
+def _closed_page(distribution: Distribution, definition: SurveyDefinition) -> Response | None:
+    day = today()
+    if distribution.is_open_on(day):
+        return None
+    language = _language(definition)
+    key = "not_yet_open_text" if distribution.opens_on and day < distribution.opens_on else None
+    body = render_template(
+        "respondent/closed.html",
+        **_context(definition, distribution, language),
+        message_key=key or "closed_text",
+    )
+    return make_response(body, 410)
+
+
+def _draft(distribution: Distribution) -> Draft | None:
+    return operations.find_draft(db_session(), distribution, request.cookies.get(COOKIE))
+
+
+def _context(
+    definition: SurveyDefinition, distribution: Distribution, language: str, **extra: Any
+) -> dict[str, Any]:
+    def t(key: str, **values: Any) -> str:
+        return journey.words(definition, key, language, **values)
+
+    def other_languages() -> list[tuple[str, str]]:
+        return [(code, LANGUAGE_NAMES.get(code, code)) for code in definition.languages
+                if code != language]
+
+    return {
+        "definition": definition,
+        "distribution": distribution,
+        "language": language,
+        "direction": "rtl" if language.split("-")[0] in RIGHT_TO_LEFT else "ltr",
+        "t": t,
+        "other_languages": other_languages(),
+        "for_children": definition.is_for_children,
+        "read_aloud": False,
+        "read_aloud_offer": False,
+        **extra,
+    }
+
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "cy": "Cymraeg",
+    "pl": "Polski",
+    "ro": "Română",
+    "lt": "Lietuvių",
+    "pt": "Português",
+    "ar": "العربية",
+    "ur": "اردو",
+    "bn": "বাংলা",
+    "so": "Soomaali",
+    "fa": "فارسی",
+    "ku": "Kurdî",
+    "uk": "Українська",
+}
+
+
+# Welcome and start -----------------------------------------------------------------------
+
+
+@bp.get("/<code>")
+def welcome(code: str) -> Response | str:
+    distribution, definition = _load(code)
+    closed = _closed_page(distribution, definition)
+    if closed is not None:
+        return closed
+    draft = _draft(distribution)
+    language = _language(definition, draft)
+    if draft is not None and draft.language != language:
+        draft.language = language
+        db_session().commit()
+    return render_template(
+        "respondent/welcome.html",
+        **_context(definition, distribution, language, has_draft=draft is not None,
+                   read_aloud_offer=True),
+    )
+
+
+@bp.post("/<code>/start")
+def start(code: str) -> Response:
+    distribution, definition = _load(code)
+    closed = _closed_page(distribution, definition)
+    if closed is not None:
+        return closed
+    session = db_session()
+    draft = _draft(distribution)
+    language = _language(definition, draft)
+    read_aloud = request.form.get("read_aloud") == "on"
+    token = None
+    if draft is None:
+        lifetime = dt.timedelta(hours=int(current_app.config["DRAFT_LIFETIME_HOURS"]))
+        draft, token = operations.start_draft(
+            session, vault(), distribution, language, read_aloud, lifetime
+        )
+    else:
+        draft.language = language
+        draft.read_aloud = read_aloud or draft.read_aloud
+    state = operations.read_draft(vault(), draft)
+    session.commit()
+    step = journey.first_unseen_step(definition, state.answers, state.seen)
+    target = _step_url(code, step) if step else url_for(".check", code=code)
+    response = redirect(target, 303)
+    if token is not None:
+        _set_cookie(response, distribution, token)
+    return response
+
+
+def _set_cookie(response: Response, distribution: Distribution, token: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=int(current_app.config["DRAFT_LIFETIME_HOURS"]) * 3600,
+        path=f"/s/{distribution.code}",
+        secure=not current_app.config["DEMO"],
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _step_url(code: str, step: str) -> str:
+    return url_for(".question", code=code, step=step)
+
+
+# Questions -------------------------------------------------------------------------------
+
+
+@bp.route("/<code>/q/<step>", methods=["GET", "POST"])
+def question(code: str, step: str) -> Response | str | tuple[str, int]:
+    distribution, definition = _load(code)
+    closed = _closed_page(distribution, definition)
+    if closed is not None:
+        return closed
+    draft = _draft(distribution)
+    if draft is None:
+        return redirect(url_for(".welcome", code=code), 303)
+    language = _language(definition, draft)
+    state = operations.read_draft(vault(), draft)
+    order = journey.steps(definition, state.answers)
+    if step not in order:
+        return redirect(_step_url(code, order[0]), 303)
+
+    errors: list[FieldError] = []
+    values: dict[str, Any] = dict(state.answers)
+    if request.method == "POST":
+        if step == AGE_STEP:
+            chosen, errors = journey.parse_age(definition, request.form, language)
+            if not errors:
+                state.answers[AGE_KEY] = chosen
+        else:
+            page = journey.page_for(definition, step)
+            assert page is not None
+            given, blank, errors = journey.parse_page(
+                definition, page, state.answers, request.form, language
+            )
+            if not errors:
+                state.answers.update(given)
+                for question_id in blank:
+                    state.answers.pop(question_id, None)
+            else:
+                values.update(_submitted_values(definition, page.questions, request.form))
+        if not errors:
+            state.answers = journey.prune(definition, state.answers)
+            if step not in state.seen:
+                state.seen.append(step)
+            operations.write_draft(vault(), draft, state)
+            db_session().commit()
+            _, after = journey.neighbours(definition, step, state.answers)
+            return redirect(_step_url(code, after) if after else url_for(".check", code=code), 303)
+
+    before, _ = journey.neighbours(definition, step, state.answers)
+    back_url = _step_url(code, before) if before else url_for(".welcome", code=code)
+    body = render_template(
+        "respondent/question.html",
+        **_context(definition, distribution, language, read_aloud=draft.read_aloud),
+        step=step,
+        questions=_questions_for(definition, step, state.answers, language),
+        values=values,
+        errors=errors,
+        error_for={error.question_id: error.message for error in errors},
+        number=order.index(step) + 1,
+        total=len(order),
+        back_url=back_url,
+        action=_step_url(code, step),
+    )
+    return (body, 200) if not errors else (body, 422)
+
+
+def _submitted_values(
+    definition: SurveyDefinition, questions: tuple[Question, ...], form: MultiDict[str, str]
+) -> dict[str, Any]:
+    """What the respondent just typed or chose, to show it back beside the error."""
+    values: dict[str, Any] = {}
+    for question in questions:
+        special = form.get(f"{question.id}--special")
+        if special:
+            values[question.id] = special
+        elif question.kind == "multiple_choice":
+            values[question.id] = form.getlist(question.id)
+        else:
+            values[question.id] = form.get(question.id, "")
+    return values
+
+
+def _questions_for(
+    definition: SurveyDefinition, step: str, answers: dict[str, Any], language: str
+) -> list[dict[str, Any]]:
+    """The questions on a step, as the template draws them."""
+    if step == AGE_STEP:
+        options = [(band.id, band.label.get(language), 2) for band in definition.age_bands]
+        options.append((PREFER_NOT_TO_SAY, _special_words(definition, PREFER_NOT_TO_SAY, language), 2))
+        return [
+            {
+                "id": AGE_KEY,
+                "kind": "single_choice",
+                "text": journey.words(definition, "age_question", language),
+                "hint": "",
+                "options": options,
+                "specials": [],
+                "required": True,
+                "max_length": 0,
+            }
+        ]
+    page = journey.page_for(definition, step)
+    assert page is not None
+    band = journey.age_band(definition, answers)
+    drawn = []
+    for asked in journey.shown_questions(page, answers):
+        question = asked.for_band(band)
+        drawn.append(
+            {
+                "id": question.id,
+                "kind": question.kind,
+                "text": question.text.get(language),
+                "hint": question.hint.get(language) if question.hint else "",
+                "options": [
+                    (option.id, option.label.get(language), journey.face_position(question, i))
+                    for i, option in enumerate(question.options)
+                ],
+                "specials": [
+                    (option_id, _special_words(definition, option_id, language))
+                    for option_id in question.special_options()
+                ],
+                "required": question.required,
+                "max_length": question.max_length,
+                "minimum": question.minimum,
+                "maximum": question.maximum,
+                "is_face": question.kind == FACE_SCALE,
+            }
+        )
+    return drawn
+
+
+def _special_words(definition: SurveyDefinition, option_id: str, language: str) -> str:
+    text = definition.interface.get(option_id)
+    return text.get(language) if text else special_label(option_id)
+
+
+# Check, submit, thanks -------------------------------------------------------------------
+
+
+@bp.get("/<code>/check")
+def check(code: str) -> Response | str:
+    distribution, definition = _load(code)
+    closed = _closed_page(distribution, definition)
+    if closed is not None:
+        return closed
+    draft = _draft(distribution)
+    if draft is None:
+        return redirect(url_for(".welcome", code=code), 303)
+    language = _language(definition, draft)
+    state = operations.read_draft(vault(), draft)
+    order = journey.steps(definition, state.answers)
+    return render_template(
+        "respondent/check.html",
+        **_context(definition, distribution, language, read_aloud=draft.read_aloud),
+        summary=_summary(definition, state.answers, language, code),
+        back_url=_step_url(code, order[-1]) if order else url_for(".welcome", code=code),
+    )
+
+
+def _summary(
+    definition: SurveyDefinition, answers: dict[str, Any], language: str, code: str
+) -> list[tuple[str, str, str]]:
+    """(question, answer in words, change link) for each answered question."""
+    rows = []
+    if definition.age_bands:
+        chosen = answers.get(AGE_KEY)
+        bands = {band.id: band.label.get(language) for band in definition.age_bands}
+        shown = bands.get(chosen) or _special_words(definition, PREFER_NOT_TO_SAY, language)
+        rows.append((journey.words(definition, "age_question", language), shown,
+                     _step_url(code, AGE_STEP)))
+    band = journey.age_band(definition, answers)
+    for page in definition.pages:
+        for asked in journey.shown_questions(page, answers):
+            if asked.id not in answers:
+                continue
+            question = asked.for_band(band)
+            value = answers[question.id]
+            labels = {option.id: option.label.get(language) for option in question.options}
+            chosen = value if isinstance(value, list) else [value]
+            words = [
+                _special_words(definition, str(v), language)
+                if v in SPECIAL_OPTIONS
+                else labels.get(str(v), str(v))
+                for v in chosen
+            ]
+            rows.append((question.text.get(language), ", ".join(words), _step_url(code, page.id)))
+    return rows
+
+
+@bp.post("/<code>/submit")
+def submit(code: str) -> Response:
+    distribution, definition = _load(code)
+    closed = _closed_page(distribution, definition)
+    if closed is not None:
+        return closed
+    draft = _draft(distribution)
+    if draft is None:
+        # Already sent (a double tap) or expired: nothing to send, nothing lost.
+        return redirect(url_for(".thanks", code=code), 303)
+    language = _language(definition, draft)
+    state = operations.read_draft(vault(), draft)
+    missing = journey.missing_required(definition, state.answers)
+    if missing:
+        return redirect(_step_url(code, missing), 303)
+    response = operations.build_response(definition, distribution, vault(), state, language)
+    operations.submit_response(db_session(), response, draft, current_app.extensions["enqueue"])
+    target = redirect(url_for(".thanks", code=code, lang=language if language != "en" else None),
+                      303)
+    target.delete_cookie(COOKIE, path=f"/s/{distribution.code}")
+    return target
+
+
+@bp.get("/<code>/thanks")
+def thanks(code: str) -> str:
+    distribution, definition = _load(code)
+    language = _language(definition)
+    return render_template(
+        "respondent/thanks.html", **_context(definition, distribution, language)
+    )

@@ -1,0 +1,107 @@
+"""Protections on every response: CSRF, security headers, compression, error pages."""
+
+from __future__ import annotations
+
+import gzip
+
+from flask import Flask, Response, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from .web import close_session
+
+csrf = CSRFProtect()
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "font-src 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+COMPRESSIBLE = {"text/html", "text/css", "text/csv", "application/json", "image/svg+xml",
+                "application/javascript", "text/plain"}
+MINIMUM_TO_COMPRESS = 600
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    app.teardown_appcontext(close_session)
+    app.after_request(_headers)
+    app.after_request(_compress)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+
+
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    if response.mimetype == "text/html":
+        # Pages may hold a child's answers: never keep them in shared caches or history.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _compress(response: Response) -> Response:
+    """gzip text responses, so a child's first page arrives in a few kilobytes."""
+    if (
+        response.mimetype not in COMPRESSIBLE
+        or response.direct_passthrough
+        or response.is_streamed
+        or "Content-Encoding" in response.headers
+        or response.status_code < 200
+        or response.status_code in (204, 304)
+        or "gzip" not in request.headers.get("Accept-Encoding", "").lower()
+    ):
+        return response
+    body = response.get_data()
+    if len(body) < MINIMUM_TO_COMPRESS:
+        return response
+    response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    return (
+        render_template(
+            "error.html",
+            title="This page has expired",
+            message=(
+                "For your safety this page could not be sent. Go back, reload the page and "
+                "try again. Answers you already sent are kept."
+            ),
+        ),
+        400,
+    )
+
+
+MESSAGES = {
+    400: ("Something was not right", "The page could not understand what was sent. Go back and "
+          "try again."),
+    404: ("Page not found", "We could not find this page. If you typed the link from a card, "
+          "check it letter by letter."),
+    405: ("Page not found", "We could not find this page."),
+    413: ("That is too long", "What you sent is too long. Go back, shorten it and try again."),
+}
+
+
+def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    code = error.code or 500
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return error
+    title, message = MESSAGES.get(code, ("Something went wrong", "Please try again later."))
+    return render_template("error.html", title=title, message=message), code

@@ -1,0 +1,69 @@
+"""Configuration: defaults, then SURVEY_-prefixed environment variables, shared by web and workers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Config
+
+ENV_PREFIX = "SURVEY"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = PROJECT_ROOT / "instance"
+
+DEFAULTS: dict[str, Any] = {
+    # "demo" is the embedded stack of `make run`: SQLite, in-process worker, generated keys.
+    "DEMO": False,
+    "DATABASE_URL": f"sqlite:///{INSTANCE / 'survey.db'}",
+    # "stub://" runs messages through an in-process StubBroker; "redis://..." in production.
+    "BROKER_URL": "stub://",
+    "SECRET_KEY": None,
+    # Fernet key (urlsafe base64, 32 bytes) that encrypts raw free text until it is anonymised.
+    "TEXT_KEY": None,
+    "PUBLIC_URL": "http://127.0.0.1:5000",
+    "QR_DIR": str(INSTANCE / "qr"),
+    "SURVEY_DIR": None,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "DRAFT_LIFETIME_HOURS": 24,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCKOUT_MINUTES": 15,
+    "SWEEP_INTERVAL_SECONDS": 30,
+    "SWEEP_GRACE_SECONDS": 60,
+    "HEARTBEAT_INTERVAL_SECONDS": 10,
+    "MINIMUM_PUBLISHED_COUNT": 5,
+}
+
+
+def default_survey_dir() -> Path:
+    """Where the shipped survey definitions live."""
+    return PROJECT_ROOT / "survey_definitions"
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> Config:
+    """Build settings from defaults, SURVEY_* environment variables and explicit overrides."""
+    config = Config(str(PROJECT_ROOT))
+    config.from_mapping(DEFAULTS)
+    config.from_prefixed_env(ENV_PREFIX)
+    if overrides:
+        config.from_mapping(overrides)
+    if not config["SURVEY_DIR"]:
+        config["SURVEY_DIR"] = str(default_survey_dir())
+    return config
+
+
+class ConfigurationError(RuntimeError):
+    """The service cannot start safely with the configuration it was given."""
+
+
+def check_settings(config: Config) -> None:
+    """Refuse to start outside the demo without the secrets production needs."""
+    if config["DEMO"]:
+        return
+    missing = [name for name in ("SECRET_KEY", "TEXT_KEY") if not config.get(name)]
+    if missing:
+        names = ", ".join(f"{ENV_PREFIX}_{name}" for name in missing)
+        raise ConfigurationError(
+            f"{names} must be set: the service has no fallback keys outside the demo "
+            "(make run). Generate them with `survey-app keys`."
+        )

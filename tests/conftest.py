@@ -1,0 +1,149 @@
+"""Fixtures that make things: apps on a fresh database, distributions, accounts, a worker."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from survey_app import create_app, operations
+from survey_app.cli import migrate_database
+from survey_app.crypto import TextVault
+from survey_app.db import Database
+from survey_app.models import Distribution, User
+
+pytest_plugins = ["tests.services"]
+
+DATA = Path(__file__).parent / "data"
+TEST_SURVEYS = DATA / "surveys"
+PASSWORD = "correct horse battery staple"
+TEXT_KEY = TextVault.generate_key()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated once with Alembic, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, migrated_template: Path) -> Iterator[Callable[..., Flask]]:
+    made: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        database_file = tmp_path / f"survey-{len(made)}.db"
+        shutil.copy(migrated_template, database_file)
+        config = {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{database_file}",
+            "SECRET_KEY": "test secret key that is long enough",
+            "TEXT_KEY": TEXT_KEY,
+            "SURVEY_DIR": str(TEST_SURVEYS),
+            "PUBLIC_URL": "https://surveys.example",
+            "QR_DIR": str(tmp_path / "qr"),
+            **overrides,
+        }
+        app = create_app(config)
+        with app.app_context():
+            database: Database = app.extensions["database"]
+            with database.session() as session:
+                operations.sync_surveys(session, app.extensions["surveys"].values())
+                session.commit()
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.extensions["database"].engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
+
+
+class HttpsClient(FlaskClient):
+    """Cookies are Secure outside the demo, so talk to the app over https as production does."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("base_url", "https://localhost")
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    app.test_client_class = HttpsClient
+    return app.test_client()
+
+
+@pytest.fixture
+def database(app: Flask) -> Database:
+    return app.extensions["database"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def make_distribution(database: Database) -> Callable[..., Distribution]:
+    def make(**overrides: Any) -> Distribution:
+        values = {"survey_id": "test-child", "council_name": "Suffolk",
+                  "label": "CP conferences, Ipswich", **overrides}
+        with database.session() as session:
+            distribution = operations.create_distribution(session, **values)
+            session.commit()
+            return distribution
+
+    return make
+
+
+@pytest.fixture
+def make_user(database: Database) -> Callable[..., User]:
+    def make(email: str = "facilitator@example.org", role: str = "facilitator",
+             council: str | None = None) -> User:
+        with database.session() as session:
+            user = operations.create_user(session, email, PASSWORD, role, council)
+            session.commit()
+            return user
+
+    return make
+
+
+@pytest.fixture
+def worker(app: Flask) -> Iterator[Callable[[], None]]:
+    """An in-process Dramatiq worker on the stub broker; call the fixture to drain the queue."""
+    from dramatiq import Worker
+
+    from workers.actors import QUEUE
+    from workers.broker import broker
+
+    broker.flush_all()
+    running = Worker(broker, worker_threads=1, worker_timeout=100)
+    running.start()
+
+    def drain() -> None:
+        broker.join(QUEUE, fail_fast=True)
+        running.join()
+
+    yield drain
+    running.stop()
+    broker.flush_all()
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
+    page = client.get("/facilitator/login")
+    token = csrf_token(page.get_data(as_text=True))
+    return client.post("/facilitator/login", data={"email": email, "password": password,
+                                                    "csrf_token": token})
+
+
+def csrf_token(html: str) -> str:
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no CSRF token"
+    return found.group(1)

@@ -1,0 +1,224 @@
+"""Workers: free text anonymised then destroyed, counts added exactly once, nothing ever lost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from survey_app import processing
+from survey_app.db import Database
+from survey_app.models import (
+    AnswerCount,
+    Distribution,
+    DistributionTotal,
+    FreeText,
+    QuestionBase,
+    Response,
+)
+from tests.test_respondent import Child
+
+
+def answer_survey(client: FlaskClient, code: str, better: str = "", went: str = "yes") -> None:
+    child = Child(client, code)
+    child.start()
+    child.answer(_age_band="12-17")
+    child.answer(went=went)
+    if went == "no":
+        child.answer(why_not=["scared"])
+    child.answer(feel="okay")
+    child.answer(times="1")
+    child.answer(better=better)
+    child.send()
+    client.delete_cookie("draft", path=f"/s/{code}")
+
+
+@pytest.fixture
+def distribution(make_distribution: Callable[..., Distribution]) -> Distribution:
+    return make_distribution()
+
+
+def counts(database: Database) -> dict[tuple[str, str], int]:
+    with database.session() as session:
+        rows = session.execute(
+            select(AnswerCount.question_id, AnswerCount.option, func.sum(AnswerCount.count))
+            .group_by(AnswerCount.question_id, AnswerCount.option)
+        ).all()
+    return {(question, option): int(total) for question, option, total in rows}
+
+
+def total(database: Database) -> int:
+    with database.session() as session:
+        return int(session.scalar(select(func.sum(DistributionTotal.responses))) or 0)
+
+
+def test_the_worker_redacts_free_text_and_destroys_the_raw_text(
+    client: FlaskClient, distribution: Distribution, database: Database,
+    worker: Callable[[], None],
+) -> None:
+    answer_survey(client, distribution.code, better="text me on 07700 900412 or jo@example.com")
+    worker()
+    with database.session() as session:
+        free_text = session.scalars(select(FreeText)).one()
+        assert free_text.redacted == "text me on [PHONE] or [EMAIL]"
+        assert free_text.ciphertext is None
+        assert free_text.raw_destroyed_on is not None
+        response = session.scalars(select(Response)).one()
+        assert response.anonymised and response.aggregated
+
+
+def test_the_worker_counts_each_answer_per_council_question_and_option(
+    client: FlaskClient, distribution: Distribution, database: Database,
+    worker: Callable[[], None],
+) -> None:
+    answer_survey(client, distribution.code, went="yes")
+    answer_survey(client, distribution.code, went="no")
+    answer_survey(client, distribution.code, went="no", better="more time")
+    worker()
+    found = counts(database)
+    assert found[("went", "yes")] == 1
+    assert found[("went", "no")] == 2
+    assert found[("why_not", "scared")] == 2
+    assert found[("better", "written")] == 1
+    assert found[("times", "1")] == 3
+    assert total(database) == 3
+    with database.session() as session:
+        bases = dict(session.execute(
+            select(QuestionBase.question_id, func.sum(QuestionBase.base))
+            .group_by(QuestionBase.question_id)
+        ).all())
+    assert bases["went"] == 3 and bases["why_not"] == 2 and bases["better"] == 1
+
+
+def test_a_message_delivered_twice_is_counted_once(
+    client: FlaskClient, distribution: Distribution, database: Database,
+    worker: Callable[[], None],
+) -> None:
+    from workers.actors import aggregate_response, anonymise_response
+
+    answer_survey(client, distribution.code)
+    worker()
+    with database.session() as session:
+        response_id = session.scalar(select(Response.id))
+    aggregate_response.send(response_id)
+    aggregate_response.send(response_id)
+    anonymise_response.send(response_id)
+    worker()
+    assert counts(database)[("went", "yes")] == 1
+    assert total(database) == 1
+
+
+def test_a_worker_dying_half_way_leaves_nothing_counted_and_the_retry_counts_once(
+    app: Flask, client: FlaskClient, distribution: Distribution, database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answer_survey(client, distribution.code)
+    with database.session() as session:
+        response_id = session.scalar(select(Response.id))
+
+    calls = {"n": 0}
+    real_increment = processing._increment
+
+    def dies_on_second_table(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("worker killed")
+        return real_increment(*args, **kwargs)
+
+    monkeypatch.setattr(processing, "_increment", dies_on_second_table)
+    with database.session() as session, pytest.raises(RuntimeError):
+        processing.aggregate_response(session, response_id)
+        session.commit()
+    assert counts(database) == {}
+    with database.session() as session:
+        assert session.get(Response, response_id).aggregated is False
+
+    monkeypatch.setattr(processing, "_increment", real_increment)
+    with database.session() as session:
+        assert processing.aggregate_response(session, response_id) is True
+        session.commit()
+    with database.session() as session:
+        assert processing.aggregate_response(session, response_id) is False
+        session.commit()
+    assert counts(database)[("went", "yes")] == 1
+
+
+def test_anonymising_twice_changes_nothing(
+    client: FlaskClient, distribution: Distribution, database: Database, app: Flask
+) -> None:
+    answer_survey(client, distribution.code, better="ring 07700 900412")
+    vault = app.extensions["vault"]
+    with database.session() as session:
+        response_id = session.scalar(select(Response.id))
+        assert processing.anonymise_response(session, vault, response_id) is True
+        session.commit()
+    with database.session() as session:
+        assert processing.anonymise_response(session, vault, response_id) is False
+        session.commit()
+        assert session.scalars(select(FreeText)).one().redacted == "ring [PHONE]"
+
+
+def test_raw_and_redacted_text_can_never_sit_side_by_side(
+    client: FlaskClient, distribution: Distribution, database: Database
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    answer_survey(client, distribution.code, better="hello")
+    with database.session() as session:
+        free_text = session.scalars(select(FreeText)).one()
+        free_text.redacted = "hello"
+        with pytest.raises(IntegrityError):
+            session.commit()
+
+
+def test_a_child_is_thanked_and_nothing_is_lost_when_the_broker_is_down(
+    app: Flask, client: FlaskClient, distribution: Distribution, database: Database,
+    worker: Callable[[], None],
+) -> None:
+    def broker_down(response_id: int) -> None:
+        raise ConnectionError("broker unreachable")
+
+    app.extensions["enqueue"] = broker_down
+    child = Child(client, distribution.code)
+    child.start()
+    child.answer(_age_band="8-11")
+    child.answer(went="yes")
+    child.answer(feel="happy")
+    child.answer(times="3")
+    child.answer(better="call 07700 900412")
+    thanks = child.send()
+    assert thanks.status_code == 200 and "Thank you" in thanks.text
+    worker()
+    with database.session() as session:
+        assert processing.unprocessed_response_ids(session) != []
+
+    from workers.sweeper import sweep
+
+    sweep()
+    worker()
+    with database.session() as session:
+        assert processing.unprocessed_response_ids(session) == []
+        assert session.scalars(select(FreeText)).one().redacted == "call [PHONE]"
+    assert counts(database)[("went", "yes")] == 1
+
+
+def test_the_periodic_sweep_only_resends_what_stayed_stuck_for_a_whole_interval(
+    app: Flask, client: FlaskClient, distribution: Distribution, database: Database,
+) -> None:
+    from workers.actors import QUEUE
+    from workers.broker import broker
+    from workers.sweeper import sweep
+
+    app.extensions["enqueue"] = lambda response_id: None  # the message was lost
+    broker.flush_all()
+    answer_survey(client, distribution.code)
+    with database.session() as session:
+        stuck = session.scalar(select(Response.id))
+    assert sweep(only=set()) == {stuck}  # first sighting: remembered, not re-sent
+    assert broker.queues[QUEUE].qsize() == 0
+    sweep(only={stuck})
+    assert broker.queues[QUEUE].qsize() == 2  # anonymise and aggregate
+    broker.flush_all()

@@ -1,0 +1,407 @@
+"""The respondent's journey: one question a page, drafts that survive, errors that keep answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import inspect, select, text, update
+
+from survey_app.db import Database
+from survey_app.models import Base, Distribution, Draft, FreeText, Response
+from tests.conftest import csrf_token
+
+
+class Child:
+    """Drives the survey the way a phone without JavaScript would."""
+
+    def __init__(self, client: FlaskClient, code: str) -> None:
+        self.client = client
+        self.code = code
+        self.last: Any = None
+
+    def open(self, path: str = "", **kwargs: Any) -> Any:
+        self.last = self.client.get(f"/s/{self.code}{path}", **kwargs)
+        return self.last
+
+    def start(self, **form: str) -> Any:
+        welcome = self.open()
+        assert welcome.status_code == 200
+        started = self.client.post(
+            f"/s/{self.code}/start", data={"csrf_token": csrf_token(welcome.text), **form}
+        )
+        assert started.status_code == 303
+        self.last = self.client.get(started.headers["Location"])
+        return self.last
+
+    def answer(self, **form: Any) -> Any:
+        """Answer the page on screen; follow the redirect to the next page if it was accepted."""
+        action = re.search(r'<form method="post" action="([^"]+)"', self.last.text).group(1)
+        posted = self.client.post(action, data={"csrf_token": csrf_token(self.last.text), **form})
+        if posted.status_code == 303:
+            self.last = self.client.get(posted.headers["Location"])
+        else:
+            self.last = posted
+        return self.last
+
+    def send(self) -> Any:
+        assert "/check" in self.last.request.path, self.last.request.path
+        posted = self.client.post(
+            f"/s/{self.code}/submit", data={"csrf_token": csrf_token(self.last.text)}
+        )
+        assert posted.status_code == 303
+        self.last = self.client.get(posted.headers["Location"])
+        return self.last
+
+    @property
+    def step(self) -> str:
+        return self.last.request.path.rsplit("/", 1)[-1]
+
+
+@pytest.fixture
+def distribution(make_distribution: Callable[..., Distribution]) -> Distribution:
+    return make_distribution()
+
+
+@pytest.fixture
+def child(client: FlaskClient, distribution: Distribution) -> Child:
+    return Child(client, distribution.code)
+
+
+def responses(database: Database) -> list[Response]:
+    with database.session() as session:
+        return list(session.scalars(select(Response)).unique())
+
+
+def test_a_child_answers_every_page_and_the_response_is_saved(
+    child: Child, database: Database
+) -> None:
+    child.start()
+    assert child.step == "age"
+    child.answer(_age_band="8-11")
+    assert "Did you go to the meeting about you?" in child.last.text  # wording for 8 to 11
+    child.answer(went="no")
+    assert child.step == "why-not"
+    child.answer(why_not=["not_told", "school"])
+    child.answer(feel="happy")
+    child.answer(times="2")
+    child.answer(better="More time to talk. Call my nan on 07700 900412")
+    assert child.step == "check"
+    assert "Nobody told me, It was in school time" in child.last.text
+    thanks = child.send()
+    assert "Thank you for telling us." in thanks.text
+
+    [saved] = responses(database)
+    assert saved.age_band == "8-11"
+    assert saved.answers == {
+        "went": "no",
+        "why_not": ["not_told", "school"],
+        "feel": "happy",
+        "times": 2,
+        "better": "written",
+    }
+    assert saved.submitted_on == dt.date.today()
+    with database.session() as session:
+        [free_text] = session.scalars(select(FreeText)).all()
+        assert free_text.redacted is None
+        assert free_text.ciphertext is not None
+        assert b"07700" not in free_text.ciphertext and b"nan" not in free_text.ciphertext
+        assert session.scalar(select(Draft)) is None
+
+
+def test_show_if_skips_a_question_that_does_not_apply(child: Child) -> None:
+    child.start()
+    child.answer(_age_band="12-17")
+    child.answer(went="yes")
+    assert child.step == "feel"
+    assert "Question 3 of 5" in child.last.text
+
+
+def test_changing_an_earlier_answer_drops_answers_to_questions_no_longer_asked(
+    child: Child, database: Database
+) -> None:
+    child.start()
+    child.answer(_age_band="12-17")
+    child.answer(went="no")
+    child.answer(why_not="scared")
+    child.open("/q/went")
+    child.answer(went="yes")
+    child.open("/check")
+    assert "I was worried" not in child.last.text
+    child.send()
+    [saved] = responses(database)
+    assert "why_not" not in saved.answers
+
+
+def test_younger_children_see_three_faces_and_older_children_five(
+    client: FlaskClient, distribution: Distribution
+) -> None:
+    younger = Child(client, distribution.code)
+    younger.start()
+    younger.answer(_age_band="8-11")
+    younger.answer(went="yes")
+    assert younger.last.text.count('class="face') == 3
+    assert "Not good" in younger.last.text and "Really good" not in younger.last.text
+
+    client.delete_cookie("draft", path=f"/s/{distribution.code}")
+    older = Child(client, distribution.code)
+    older.start()
+    older.answer(_age_band="12-17")
+    older.answer(went="yes")
+    assert older.last.text.count('class="face') == 5
+    assert "Really good" in older.last.text
+
+
+def test_every_face_has_a_word_and_every_question_offers_dont_know(child: Child) -> None:
+    child.start()
+    child.answer(_age_band="12-17")
+    child.answer(went="yes")
+    page = child.last.text
+    for word in ("Really bad", "Bad", "OK", "Good", "Really good", "I don&#39;t know"):
+        assert f"<span>{word}</span>" in page or f">{word}</label>" in page
+
+
+def test_leaving_out_a_required_answer_names_the_question_and_keeps_earlier_answers(
+    child: Child,
+) -> None:
+    child.start()
+    child.answer(_age_band="12-17")
+    page = child.answer()
+    assert page.status_code == 422
+    assert "There is a problem" in page.text
+    assert '<a href="#went">Choose an answer for: Did you go to the meeting?</a>' in page.text
+    assert page.text.startswith("<!doctype html>")
+    assert "<title>Error:" in page.text
+    child.answer(went="yes")
+    child.open("/check")
+    assert "12 to 17" in child.last.text  # the earlier answer survived the error
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"went": "maybe"}, "Choose one of the answers shown for: Did you go to the meeting?"),
+        ({"went": ["yes", "no"]}, "Choose one of the answers shown"),
+        ({"went--special": "made_up"}, "Choose one of the answers shown"),
+    ],
+)
+def test_a_tampered_answer_gets_a_clear_message_not_a_crash(
+    child: Child, form: dict[str, Any], message: str
+) -> None:
+    child.start()
+    child.answer(_age_band="12-17")
+    page = child.answer(**form)
+    assert page.status_code == 422
+    assert message in page.text
+
+
+def test_a_number_out_of_range_or_not_a_number_is_explained(child: Child) -> None:
+    child.start()
+    child.answer(_age_band="12-17")
+    child.answer(went="yes")
+    child.answer(feel="okay")
+    page = child.answer(times="lots")
+    assert "Enter a whole number for: How many meetings have you been to?" in page.text
+    page = child.answer(times="99")
+    assert "Enter a number from 0 to 50" in page.text
+    assert 'value="99"' in page.text  # what the child typed is shown back
+
+
+def test_an_answer_that_is_too_long_is_kept_so_the_child_can_shorten_it(child: Child) -> None:
+    child.start()
+    child.answer(_age_band="12-17")
+    child.answer(went="yes")
+    child.answer(feel="okay")
+    child.answer(times="1")
+    long_answer = "I wanted to say more. " * 20
+    page = child.answer(better=long_answer)
+    assert page.status_code == 422
+    assert "too long: use 300 characters or fewer" in page.text
+    assert long_answer.strip()[:200] in page.text
+
+
+def test_a_post_without_its_csrf_token_is_refused_with_a_friendly_page(
+    client: FlaskClient, distribution: Distribution
+) -> None:
+    refused = client.post(f"/s/{distribution.code}/start", data={})
+    assert refused.status_code == 400
+    assert "This page has expired" in refused.text
+    assert "0800 1111" in refused.text
+
+
+def test_a_huge_post_is_refused_without_an_error_page_crash(
+    client: FlaskClient, distribution: Distribution
+) -> None:
+    refused = client.post(f"/s/{distribution.code}/start", data={"x": "a" * 200_000})
+    assert refused.status_code == 413
+    assert "too long" in refused.text
+
+
+def test_answers_in_progress_survive_a_reload_and_a_new_tab(
+    client: FlaskClient, distribution: Distribution, database: Database
+) -> None:
+    first = Child(client, distribution.code)
+    first.start()
+    first.answer(_age_band="12-17")
+    first.answer(went="yes")
+    # The connection drops; the child opens the link again from the card.
+    again = Child(client, distribution.code)
+    page = again.start()
+    assert again.step == "feel"
+    assert "How did you feel?" in page.text
+
+
+def test_a_draft_expires_after_a_day(
+    client: FlaskClient, distribution: Distribution, database: Database
+) -> None:
+    child = Child(client, distribution.code)
+    child.start()
+    child.answer(_age_band="12-17")
+    with database.session() as session:
+        session.execute(update(Draft).values(expires_at=dt.datetime(2000, 1, 1)))
+        session.commit()
+    page = client.get(f"/s/{distribution.code}/q/went")
+    assert page.status_code == 303
+    assert page.headers["Location"].endswith(f"/s/{distribution.code}")
+
+
+def test_drafts_hold_no_readable_answers(child: Child, database: Database) -> None:
+    child.start()
+    child.answer(_age_band="12-17")
+    child.answer(went="yes")
+    with database.session() as session:
+        draft = session.scalars(select(Draft)).one()
+        assert b"12-17" not in draft.sealed_answers
+        assert len(draft.token_hash) == 64  # only a hash of the cookie
+
+
+def test_sending_twice_saves_one_response(child: Child, database: Database) -> None:
+    child.start()
+    child.answer(_age_band="12-17")
+    child.answer(went="yes")
+    child.answer(feel="okay")
+    child.answer(times="1")
+    child.answer()
+    check = child.last
+    child.send()
+    again = child.client.post(f"/s/{child.code}/submit",
+                              data={"csrf_token": csrf_token(check.text)})
+    assert again.status_code == 303
+    assert len(responses(database)) == 1
+
+
+def test_sending_before_a_required_question_is_answered_goes_back_to_it(child: Child) -> None:
+    child.start()
+    child.answer(_age_band="12-17")
+    sent = child.client.post(f"/s/{child.code}/submit",
+                             data={"csrf_token": csrf_token(child.last.text)})
+    assert sent.status_code == 303
+    assert sent.headers["Location"].endswith("/q/went")
+
+
+def test_the_privacy_text_comes_before_the_first_question(child: Child) -> None:
+    welcome = child.open()
+    assert "What happens to your answers" in welcome.text
+    assert "we will need to tell someone who can help" in welcome.text
+    assert "Did you go" not in welcome.text
+
+
+def test_every_child_page_shows_childline_and_999(child: Child, database: Database) -> None:
+    pages = [child.open(), child.start(), child.answer(_age_band="12-17")]
+    pages += [child.answer(went="yes"), child.answer(feel="okay"), child.answer(times="1"),
+              child.answer(), child.send()]
+    for page in pages:
+        assert 'href="tel:08001111"' in page.text, page.request.path
+        assert 'href="tel:999"' in page.text, page.request.path
+
+
+def test_an_unknown_code_is_a_friendly_404(client: FlaskClient) -> None:
+    missing = client.get("/s/nosuchcode1")
+    assert missing.status_code == 404
+    assert "check it letter by letter" in missing.text
+
+
+def test_codes_typed_from_a_card_ignore_case(
+    client: FlaskClient, distribution: Distribution
+) -> None:
+    assert client.get(f"/s/{distribution.code.upper()}").status_code == 200
+
+
+def test_a_closed_survey_says_so_kindly(
+    client: FlaskClient, make_distribution: Callable[..., Distribution]
+) -> None:
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    closed = make_distribution(closes_on=yesterday)
+    page = client.get(f"/s/{closed.code}")
+    assert page.status_code == 410
+    assert "This survey has closed" in page.text
+    later = make_distribution(opens_on=dt.date.today() + dt.timedelta(days=3))
+    assert "not open yet" in client.get(f"/s/{later.code}").text
+
+
+def test_the_survey_can_be_answered_in_polish_and_in_arabic_right_to_left(child: Child) -> None:
+    polish = child.open("?lang=pl")
+    assert 'lang="pl"' in polish.text and "Twoje spotkanie" in polish.text
+    arabic = child.open("?lang=ar")
+    assert '<html lang="ar" dir="rtl">' in arabic.text
+
+
+def test_the_first_question_page_is_small_and_needs_two_requests_at_most(
+    child: Child,
+) -> None:
+    child.start()
+    page = child.client.get(child.last.request.path, headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"
+    html = gzip.decompress(page.data).decode()
+    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert len(stylesheets) == 1
+    assert "<script" not in html and "<img" not in html and "@import" not in html
+    assert 'rel="icon" href="data:,"' in html  # no favicon request either
+    css = child.client.get(stylesheets[0], headers={"Accept-Encoding": "gzip"})
+    assert css.headers["Content-Encoding"] == "gzip"
+    assert "url(" not in gzip.decompress(css.data).decode()  # no fonts or images from CSS
+    assert len(page.data) + len(css.data) <= 14 * 1024
+
+
+def test_read_aloud_is_offered_only_with_script_and_loads_only_when_asked(child: Child) -> None:
+    welcome = child.open()
+    assert "read-aloud.js" in welcome.text
+    assert 'class="read-aloud-choice" hidden' in welcome.text  # invisible without JavaScript
+    first = child.start(read_aloud="on")
+    assert "read-aloud.js" in first.text
+
+
+def test_no_ip_address_or_user_agent_is_stored_anywhere(
+    client: FlaskClient, distribution: Distribution, database: Database
+) -> None:
+    headers = {"User-Agent": "Mozilla/5.0 (UniqueAgent 4242)", "X-Forwarded-For": "203.0.113.77"}
+    environ = {"REMOTE_ADDR": "198.51.100.23"}
+    child = Child(client, distribution.code)
+    child.client.environ_base.update(environ)
+    child.client.environ_base["HTTP_USER_AGENT"] = headers["User-Agent"]
+    child.start()
+    child.answer(_age_band="12-17")
+    child.answer(went="yes")
+    child.answer(feel="okay")
+    child.answer(times="1")
+    child.answer()
+    child.send()
+    with database.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            for row in connection.execute(text(f"select * from {table.name}")):
+                dumped = " ".join(map(str, row))
+                for secret in ("198.51.100.23", "203.0.113.77", "UniqueAgent"):
+                    assert secret not in dumped, table.name
+
+
+def test_research_tables_have_no_time_of_day_and_no_network_columns(database: Database) -> None:
+    inspector = inspect(database.engine)
+    for table in ("responses", "free_texts", "answer_counts", "question_bases"):
+        for column in inspector.get_columns(table):
+            assert "DATETIME" not in str(column["type"]).upper(), (table, column["name"])
+            assert not re.search(r"(^|_)ip(_|$)|agent|address|time", column["name"]), (table, column["name"])

@@ -1,0 +1,1 @@
+"""Background processing: the Dramatiq broker, thin actors and the sweeper."""

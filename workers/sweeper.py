@@ -1,0 +1,93 @@
+"""A worker-side thread that writes heartbeats and re-sends responses whose messages were lost."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+
+import dramatiq
+from sqlalchemy import select
+
+from survey_app.models import Response, WorkerHeartbeat, utcnow
+from survey_app.processing import unprocessed_response_ids
+
+log = logging.getLogger(__name__)
+
+
+def sweep(only: set[int] | None = None) -> set[int]:
+    """Re-send processing for unprocessed responses (all, or those in only); returns what it saw."""
+    from . import actors, runtime
+
+    with runtime.database().session() as session:
+        pending = set(unprocessed_response_ids(session))
+        targets = pending if only is None else pending & only
+        if not targets:
+            return pending
+        rows = session.execute(
+            select(Response.id, Response.anonymised, Response.aggregated).where(
+                Response.id.in_(sorted(targets))
+            )
+        ).all()
+    for response_id, anonymised, aggregated in rows:
+        if not anonymised:
+            actors.anonymise_response.send(response_id)
+        if not aggregated:
+            actors.aggregate_response.send(response_id)
+    log.info("sweeper re-sent %d responses", len(rows))
+    return pending
+
+
+def beat(name: str) -> None:
+    """Record that this worker is alive."""
+    from . import runtime
+
+    with runtime.database().session() as session:
+        row = session.get(WorkerHeartbeat, name)
+        if row is None:
+            session.add(WorkerHeartbeat(name=name, seen_at=utcnow()))
+        else:
+            row.seen_at = utcnow()
+        session.commit()
+
+
+class Sweeper(dramatiq.Middleware):
+    """At worker start, re-send everything unprocessed; then, every interval, re-send what stayed
+    unprocessed for a whole interval (its message was lost, or the broker was down)."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="sweeper", daemon=True)
+        self._thread.start()
+
+    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        from . import runtime
+
+        name = f"{socket.gethostname()}:{os.getpid()}"
+        settings = runtime.settings()
+        heartbeat = float(settings["HEARTBEAT_INTERVAL_SECONDS"])
+        interval = float(settings["SWEEP_INTERVAL_SECONDS"])
+        previous: set[int] | None = None
+        waited = interval
+        while not self._stop.is_set():
+            try:
+                beat(name)
+                if waited >= interval:
+                    # First pass re-sends everything; later passes only what stayed stuck.
+                    seen = sweep(None if previous is None else previous)
+                    previous = seen
+                    waited = 0.0
+            except Exception:
+                log.exception("sweeper pass failed; trying again next interval")
+            self._stop.wait(heartbeat)
+            waited += heartbeat
