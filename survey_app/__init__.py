@@ -21,18 +21,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_CONTENT_LENGTH"])
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    secure = app.config["SECURE_COOKIES"]
+    if secure is None:
+        secure = not app.config["DEMO"]
+    app.config["SECURE_COOKIES"] = bool(secure)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=not app.config["DEMO"],
+        SESSION_COOKIE_SECURE=app.config["SECURE_COOKIES"],
         SESSION_COOKIE_NAME="survey_session",
         REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SECURE=not app.config["DEMO"],
+        REMEMBER_COOKIE_SECURE=app.config["SECURE_COOKIES"],
         WTF_CSRF_TIME_LIMIT=None,  # a child may take a while; the token is tied to the session
         # Pages send no Referer (privacy), so the token and SameSite cookies do the work.
         WTF_CSRF_SSL_STRICT=False,
         PREFERRED_URL_SCHEME="http" if app.config["DEMO"] else "https",
     )
+
+    if int(app.config["PROXY_COUNT"]):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
     database = Database.from_url(app.config["DATABASE_URL"])
     vault = TextVault(app.config["TEXT_KEY"])

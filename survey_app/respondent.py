@@ -178,7 +178,7 @@ def _set_cookie(response: Response, distribution: Distribution, token: str) -> N
         token,
         max_age=int(current_app.config["DRAFT_LIFETIME_HOURS"]) * 3600,
         path=f"/s/{distribution.code}",
-        secure=not current_app.config["DEMO"],
+        secure=current_app.config["SECURE_COOKIES"],
         httponly=True,
         samesite="Lax",
     )

@@ -22,6 +22,11 @@ DEFAULTS: dict[str, Any] = {
     # Fernet key (urlsafe base64, 32 bytes) that encrypts raw free text until it is anonymised.
     "TEXT_KEY": None,
     "PUBLIC_URL": "http://127.0.0.1:5000",
+    # Cookies are Secure unless this is false (only for plain-http test rigs on loopback);
+    # None means: Secure everywhere except the demo.
+    "SECURE_COOKIES": None,
+    # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto/-Host (number of proxies).
+    "PROXY_COUNT": 0,
     "QR_DIR": str(INSTANCE / "qr"),
     "SURVEY_DIR": None,
     "MAX_CONTENT_LENGTH": 64 * 1024,

@@ -22,6 +22,29 @@ class SurveyYamlLoader(yaml.SafeLoader):
     """YAML 1.2 booleans: only true/false, so options such as yes, no and on stay words."""
 
 
+def _construct_mapping_once(
+    loader: SurveyYamlLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
+    """A key given twice is a mistake (the second would silently win), so refuse it."""
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if isinstance(key, str) and key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None,
+                f"'{key}' is given twice (first on line {seen[key]})",
+                key_node.start_mark,
+            )
+        if isinstance(key, str):
+            seen[key] = key_node.start_mark.line + 1
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+SurveyYamlLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    lambda loader, node: _construct_mapping_once(loader, node),
+)
+
 SurveyYamlLoader.yaml_implicit_resolvers = {
     first: [
         (tag, pattern)

@@ -79,6 +79,7 @@ class Wording:
     text: Text | None = None
     hint: Text | None = None
     options: tuple[Option, ...] | None = None
+    points: int | None = None
 
 
 @dataclass(frozen=True)

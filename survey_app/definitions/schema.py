@@ -121,6 +121,7 @@ class WordingSchema(StrictSchema):
             text=data.get("text"),
             hint=data.get("hint"),
             options=tuple(options) if options is not None else None,
+            points=data.get("points"),
         )
 
 
@@ -180,8 +181,32 @@ class QuestionSchema(StrictSchema):
             errors["min"] = ["min must not be above max."]
         if "max_length" in data and kind not in TEXT_KINDS:
             errors["max_length"] = ["Only a text question has max_length."]
+        band_errors = self._band_problems(data)
+        if band_errors:
+            errors["bands"] = band_errors  # type: ignore[assignment]
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def _band_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+        """A band may change words, faces or options, but only in ways the kind allows."""
+        kind = data.get("kind")
+        problems: dict[str, list[str]] = {}
+        for band, wording in (data.get("bands") or {}).items():
+            if wording.points is not None and kind != FACE_SCALE:
+                problems[band] = ["Only a face_scale has points."]
+            elif wording.options is not None:
+                count = len(wording.options)
+                ids = [option.id for option in wording.options]
+                if kind not in CHOICE_KINDS:
+                    problems[band] = [f"A {kind} question has no options."]
+                elif kind in (SINGLE_CHOICE, MULTIPLE_CHOICE) and count < 2:
+                    problems[band] = [f"A {kind} question needs at least two options."]
+                elif len(set(ids)) != count:
+                    problems[band] = ["Duplicate option id."]
+                elif kind == FACE_SCALE and wording.points and count != wording.points:
+                    problems[band] = [f"A {wording.points}-point face scale needs that many faces."]
+        return problems
 
     @post_load
     def _make(self, data: dict[str, Any], **_: Any) -> Question:
@@ -370,3 +395,5 @@ def _texts(data: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Text]]
                 for key in ("text", "hint"):
                     if getattr(wording, key):
                         yield (*path, "bands", band, key), getattr(wording, key)
+                for option_index, option in enumerate(wording.options or ()):
+                    yield (*path, "bands", band, "options", option_index, "label"), option.label

@@ -36,10 +36,12 @@ INTERFACE = {
     "closed_title": "This survey has closed",
     "closed_text": "Thank you for wanting to tell us. This survey is not taking answers any more.",
     "not_yet_open_text": "This survey is not open yet. Please try again later.",
+    "dont_know": "I don't know",
+    "prefer_not_to_say": "I'd rather not say",
 }
 
-DONT_KNOW_LABEL = "I don't know"
-PREFER_NOT_TO_SAY_LABEL = "I'd rather not say"
+DONT_KNOW_LABEL = INTERFACE["dont_know"]
+PREFER_NOT_TO_SAY_LABEL = INTERFACE["prefer_not_to_say"]
 
 YES_NO_NOT_SURE = (("yes", "Yes"), ("no", "No"), ("not_sure", "Not sure"))
 

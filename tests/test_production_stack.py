@@ -1,0 +1,131 @@
+"""The production stack for real: PostgreSQL, Redis, gunicorn and a separate dramatiq worker."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+import requests
+from sqlalchemy import create_engine, func, select
+
+from survey_app.models import AnswerCount, DistributionTotal, FreeText, Response
+from tests.stack import Stack, answer_test_survey
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture
+def stack(postgres_server: Any, redis_server: Any, tmp_path: Path) -> Iterator[Stack]:
+    database_url = postgres_server.create_database(f"stack_{uuid.uuid4().hex[:8]}")
+    redis.Redis.from_url(redis_server.url).flushall()
+    running = Stack(database_url, redis_server.url, tmp_path)
+    running.made = running.prepare()  # type: ignore[attr-defined]
+    running.database_url = database_url  # type: ignore[attr-defined]
+    yield running
+    running.stop()
+
+
+def download(stack: Stack, name: str) -> list[dict[str, str]]:
+    response = requests.get(
+        f"{stack.url}/api/v1/surveys/test-child/{name}",
+        headers={"Authorization": f"Bearer {stack.made['token']}"},  # type: ignore[attr-defined]
+        timeout=10,
+    )
+    response.raise_for_status()
+    return list(csv.DictReader(io.StringIO(response.text)))
+
+
+def wait_until_processed(stack: Stack, timeout: float = 60) -> None:
+    stack.wait_until(lambda: stack.health()["backlog"]["unprocessed_responses"] == 0, timeout,
+                     "every response to be processed")
+
+
+def database_totals(stack: Stack) -> tuple[int, int, int]:
+    """(responses saved, responses counted, sum of 'went' counts) straight from PostgreSQL."""
+    engine = create_engine(stack.database_url)  # type: ignore[attr-defined]
+    with engine.connect() as connection:
+        saved = connection.scalar(select(func.count(Response.id)))
+        counted = connection.scalar(select(func.sum(DistributionTotal.responses)))
+        went = connection.scalar(
+            select(func.sum(AnswerCount.count)).where(AnswerCount.question_id == "went")
+        )
+    engine.dispose()
+    return int(saved or 0), int(counted or 0), int(went or 0)
+
+
+def post(stack: Stack, count: int, went: str = "yes", better: str = "") -> None:
+    code = stack.made["code"]  # type: ignore[attr-defined]
+    for _ in range(count):
+        assert "Thank you" in answer_test_survey(stack.url, code, went, better)
+
+
+def test_responses_posted_over_http_are_anonymised_counted_and_downloaded(stack: Stack) -> None:
+    stack.start_web()
+    stack.start_worker()
+    post(stack, 14, went="yes", better="call me on 07700 900412 please")
+    post(stack, 6, went="no")
+    wait_until_processed(stack)
+
+    rows = download(stack, "aggregates.csv")
+    went = {row["option"]: row for row in rows if row["question"] == "went"}
+    assert went["yes"]["count"] == "14"
+    assert went["no"]["count"] == "6"
+    assert went["yes"]["base"] == "20"
+    assert went["dont_know"]["count"] == "0"
+    assert all(row["count"] not in {"1", "2", "3", "4"} for row in rows)
+
+    answers = download(stack, "responses.csv")
+    assert len(answers) == 20
+    written = [row["better"] for row in answers if row["better"]]
+    assert written == ["call me on [PHONE] please"] * 14
+    assert database_totals(stack) == (20, 20, 20)
+    health = stack.health()
+    assert health["database"]["ok"] and health["broker"]["ok"]
+    assert health["broker"]["kind"] == "RedisBroker"
+    assert health["worker"]["ok"]
+
+
+def test_a_worker_killed_mid_run_loses_nothing_and_counts_each_response_once(
+    stack: Stack,
+) -> None:
+    stack.start_web()
+    stack.start_worker()
+    post(stack, 8, went="yes", better="my number is 07700 900412")
+    stack.kill_worker()
+    post(stack, 7, went="no", better="email me at a@example.com")
+    assert stack.health()["backlog"]["unprocessed_responses"] > 0
+    stack.start_worker()
+    wait_until_processed(stack)
+    assert database_totals(stack) == (15, 15, 15)
+    engine = create_engine(stack.database_url)  # type: ignore[attr-defined]
+    with engine.connect() as connection:
+        assert connection.scalar(
+            select(func.count(FreeText.id)).where(FreeText.ciphertext.is_not(None))
+        ) == 0
+    engine.dispose()
+
+
+def test_redis_stopping_mid_run_loses_no_response_and_children_are_still_thanked(
+    stack: Stack, redis_server: Any
+) -> None:
+    stack.start_web()
+    stack.start_worker()
+    post(stack, 5, went="yes")
+    redis_server.stop()
+    try:
+        post(stack, 6, went="no")  # every child still reaches the thank-you page
+        health = requests.get(f"{stack.url}/healthz", timeout=10).json()
+        assert health["broker"]["ok"] is False
+    finally:
+        redis_server.start()  # comes back empty: whatever was queued is gone
+    wait_until_processed(stack, timeout=90)
+    assert database_totals(stack) == (11, 11, 11)
+    rows = download(stack, "aggregates.csv")
+    went = {row["option"]: row["count"] for row in rows if row["question"] == "went"}
+    assert went["yes"] == "5" and went["no"] == "6"
