@@ -59,7 +59,9 @@ def serve(digest: str, name: str) -> Response:
     if asset is None or asset.digest != digest:
         abort(404)
     compressed = "gzip" in request.headers.get("Accept-Encoding", "").lower()
-    response = Response(asset.gzipped if compressed else asset.body, content_type=asset.content_type)
+    response = Response(
+        asset.gzipped if compressed else asset.body, content_type=asset.content_type
+    )
     if compressed:
         response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")

@@ -135,7 +135,9 @@ def parse_page(
         elif value is None:
             if question.required:
                 errors.append(
-                    FieldError(question.id, words(definition, "choose_one", language, question=label))
+                    FieldError(
+                        question.id, words(definition, "choose_one", language, question=label)
+                    )
                 )
             else:
                 blank.append(question.id)
@@ -220,4 +222,3 @@ def missing_required(definition: SurveyDefinition, answers: Mapping[str, Any]) -
         if any(q.required and q.id not in answers for q in shown_questions(page, answers)):
             return step
     return None
-

@@ -243,8 +243,9 @@ def submit_response(
     try:
         enqueue(response.id)
     except Exception:  # the broker is down; the sweeper will send it later
-        log.warning("could not enqueue response %s; the sweeper will retry", response.id,
-                    exc_info=True)
+        log.warning(
+            "could not enqueue response %s; the sweeper will retry", response.id, exc_info=True
+        )
     return response.id
 
 

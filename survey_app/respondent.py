@@ -88,8 +88,11 @@ def _context(
         return journey.words(definition, key, language, **values)
 
     def other_languages() -> list[tuple[str, str]]:
-        return [(code, LANGUAGE_NAMES.get(code, code)) for code in definition.languages
-                if code != language]
+        return [
+            (code, LANGUAGE_NAMES.get(code, code))
+            for code in definition.languages
+            if code != language
+        ]
 
     return {
         "definition": definition,
@@ -138,8 +141,9 @@ def welcome(code: str) -> Response | str:
         db_session().commit()
     return render_template(
         "respondent/welcome.html",
-        **_context(definition, distribution, language, has_draft=draft is not None,
-                   read_aloud_offer=True),
+        **_context(
+            definition, distribution, language, has_draft=draft is not None, read_aloud_offer=True
+        ),
     )
 
 
@@ -274,7 +278,9 @@ def _questions_for(
     """The questions on a step, as the template draws them."""
     if step == AGE_STEP:
         options = [(band.id, band.label.get(language), 2) for band in definition.age_bands]
-        options.append((PREFER_NOT_TO_SAY, _special_words(definition, PREFER_NOT_TO_SAY, language), 2))
+        options.append(
+            (PREFER_NOT_TO_SAY, _special_words(definition, PREFER_NOT_TO_SAY, language), 2)
+        )
         return [
             {
                 "id": AGE_KEY,
@@ -354,8 +360,9 @@ def _summary(
         chosen = answers.get(AGE_KEY)
         bands = {band.id: band.label.get(language) for band in definition.age_bands}
         shown = bands.get(chosen) or _special_words(definition, PREFER_NOT_TO_SAY, language)
-        rows.append((journey.words(definition, "age_question", language), shown,
-                     _step_url(code, AGE_STEP)))
+        rows.append(
+            (journey.words(definition, "age_question", language), shown, _step_url(code, AGE_STEP))
+        )
     band = journey.age_band(definition, answers)
     for page in definition.pages:
         for asked in journey.shown_questions(page, answers):
@@ -392,8 +399,9 @@ def submit(code: str) -> Response:
         return redirect(_step_url(code, missing), 303)
     response = operations.build_response(definition, distribution, vault(), state, language)
     operations.submit_response(db_session(), response, draft, current_app.extensions["enqueue"])
-    target = redirect(url_for(".thanks", code=code, lang=language if language != "en" else None),
-                      303)
+    target = redirect(
+        url_for(".thanks", code=code, lang=language if language != "en" else None), 303
+    )
     target.delete_cookie(COOKIE, path=f"/s/{distribution.code}")
     return target
 
@@ -402,6 +410,4 @@ def submit(code: str) -> Response:
 def thanks(code: str) -> str:
     distribution, definition = _load(code)
     language = _language(definition)
-    return render_template(
-        "respondent/thanks.html", **_context(definition, distribution, language)
-    )
+    return render_template("respondent/thanks.html", **_context(definition, distribution, language))

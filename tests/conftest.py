@@ -91,8 +91,12 @@ def database(app: Flask) -> Database:
 @pytest.fixture
 def make_distribution(database: Database) -> Callable[..., Distribution]:
     def make(**overrides: Any) -> Distribution:
-        values = {"survey_id": "test-child", "council_name": "Suffolk",
-                  "label": "CP conferences, Ipswich", **overrides}
+        values = {
+            "survey_id": "test-child",
+            "council_name": "Suffolk",
+            "label": "CP conferences, Ipswich",
+            **overrides,
+        }
         with database.session() as session:
             distribution = operations.create_distribution(session, **values)
             session.commit()
@@ -103,8 +107,11 @@ def make_distribution(database: Database) -> Callable[..., Distribution]:
 
 @pytest.fixture
 def make_user(database: Database) -> Callable[..., User]:
-    def make(email: str = "facilitator@example.org", role: str = "facilitator",
-             council: str | None = None) -> User:
+    def make(
+        email: str = "facilitator@example.org",
+        role: str = "facilitator",
+        council: str | None = None,
+    ) -> User:
         with database.session() as session:
             user = operations.create_user(session, email, PASSWORD, role, council)
             session.commit()
@@ -137,8 +144,9 @@ def worker(app: Flask) -> Iterator[Callable[[], None]]:
 def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
     page = client.get("/facilitator/login")
     token = csrf_token(page.get_data(as_text=True))
-    return client.post("/facilitator/login", data={"email": email, "password": password,
-                                                    "csrf_token": token})
+    return client.post(
+        "/facilitator/login", data={"email": email, "password": password, "csrf_token": token}
+    )
 
 
 def csrf_token(html: str) -> str:

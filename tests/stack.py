@@ -26,8 +26,14 @@ BIN = Path(sys.executable).parent
 class Stack:
     """Starts and stops the service's processes against given database and broker URLs."""
 
-    def __init__(self, database_url: str, broker_url: str, workdir: Path,
-                 survey_dir: Path | None = None, **settings: Any) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        broker_url: str,
+        workdir: Path,
+        survey_dir: Path | None = None,
+        **settings: Any,
+    ) -> None:
         self.workdir = workdir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -52,8 +58,13 @@ class Stack:
 
     def cli(self, *args: str, stdin: str | None = None) -> str:
         done = subprocess.run(
-            [str(BIN / "survey-app"), *args], env=self.env, input=stdin, text=True,
-            capture_output=True, timeout=120, cwd=ROOT,
+            [str(BIN / "survey-app"), *args],
+            env=self.env,
+            input=stdin,
+            text=True,
+            capture_output=True,
+            timeout=120,
+            cwd=ROOT,
         )
         if done.returncode != 0:
             raise RuntimeError(f"survey-app {' '.join(args)} failed:\n{done.stderr}")
@@ -63,36 +74,67 @@ class Stack:
         """Migrate, load surveys, make a distribution, an account and an API token."""
         self.cli("migrate")
         self.cli("load-surveys")
-        made = json.loads(self.cli("distribute", "test-child", "--council", "Suffolk",
-                                   "--label", "CP conferences, Ipswich", "--json"))
-        self.cli("users", "create", "lead@example.org", "--role", "facilitator",
-                 "--password-stdin", stdin="stack password 1234\n")
+        made = json.loads(
+            self.cli(
+                "distribute",
+                "test-child",
+                "--council",
+                "Suffolk",
+                "--label",
+                "CP conferences, Ipswich",
+                "--json",
+            )
+        )
+        self.cli(
+            "users",
+            "create",
+            "lead@example.org",
+            "--role",
+            "facilitator",
+            "--password-stdin",
+            stdin="stack password 1234\n",
+        )
         made["token"] = self.cli("tokens", "create", "lead@example.org").strip()
         return made
 
     def _spawn(self, args: list[str], log_name: str) -> subprocess.Popen[bytes]:
-        log = open(self.workdir / log_name, "ab")  # noqa: SIM115 (closed with the process)
-        return subprocess.Popen(args, env=self.env, cwd=ROOT, stdout=log, stderr=log,
-                                start_new_session=True)
+        with open(self.workdir / log_name, "ab") as log:  # the child keeps its own copy
+            return subprocess.Popen(
+                args, env=self.env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
+            )
 
     def start_web(self, workers: int = 2) -> None:
         self.web = self._spawn(
-            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind",
-             f"127.0.0.1:{self.port}", "--graceful-timeout", "5", "survey_app.wsgi:app"],
+            [
+                str(BIN / "gunicorn"),
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--graceful-timeout",
+                "5",
+                "survey_app.wsgi:app",
+            ],
             "web.log",
         )
-        self.wait_until(self._web_answers, 30, "gunicorn to answer")
+        self.wait_until(self._web_answers, 60, "gunicorn to answer")
 
     def _web_answers(self) -> bool:
         try:
-            return requests.get(f"{self.url}/healthz", timeout=2).status_code in (200, 503)
-        except requests.ConnectionError:
+            return requests.get(f"{self.url}/healthz", timeout=5).status_code in (200, 503)
+        except requests.RequestException:
             return False
 
     def start_worker(self, threads: int = 4) -> None:
         self.worker = self._spawn(
-            [str(BIN / "dramatiq"), "workers.actors", "--processes", "1", "--threads",
-             str(threads)],
+            [
+                str(BIN / "dramatiq"),
+                "workers.actors",
+                "--processes",
+                "1",
+                "--threads",
+                str(threads),
+            ],
             "worker.log",
         )
 
@@ -149,23 +191,27 @@ class HttpRespondent:
     def start(self) -> None:
         welcome = self.http.get(self.base, timeout=10)
         welcome.raise_for_status()
-        self.page = self.http.post(f"{self.base}/start", data={"csrf_token": self._token(
-            welcome.text)}, timeout=10)
+        self.page = self.http.post(
+            f"{self.base}/start", data={"csrf_token": self._token(welcome.text)}, timeout=10
+        )
         self.page.raise_for_status()
 
     def answer(self, **form: Any) -> None:
         assert self.page is not None
         action = re.search(r'<form method="post" action="([^"]+)"', self.page.text)
         assert action, self.page.text[:500]
-        self.page = self.http.post(self.base.split("/s/")[0] + action.group(1),
-                                   data={"csrf_token": self._token(self.page.text), **form},
-                                   timeout=10)
+        self.page = self.http.post(
+            self.base.split("/s/")[0] + action.group(1),
+            data={"csrf_token": self._token(self.page.text), **form},
+            timeout=10,
+        )
         self.page.raise_for_status()
 
     def send(self) -> str:
         assert self.page is not None and self.page.url.endswith("/check"), self.page.url
-        thanks = self.http.post(f"{self.base}/submit",
-                                data={"csrf_token": self._token(self.page.text)}, timeout=30)
+        thanks = self.http.post(
+            f"{self.base}/submit", data={"csrf_token": self._token(self.page.text)}, timeout=30
+        )
         thanks.raise_for_status()
         return thanks.text
 

@@ -44,8 +44,9 @@ def distribution(make_distribution: Callable[..., Distribution]) -> Distribution
 def counts(database: Database) -> dict[tuple[str, str], int]:
     with database.session() as session:
         rows = session.execute(
-            select(AnswerCount.question_id, AnswerCount.option, func.sum(AnswerCount.count))
-            .group_by(AnswerCount.question_id, AnswerCount.option)
+            select(
+                AnswerCount.question_id, AnswerCount.option, func.sum(AnswerCount.count)
+            ).group_by(AnswerCount.question_id, AnswerCount.option)
         ).all()
     return {(question, option): int(total) for question, option, total in rows}
 
@@ -56,7 +57,9 @@ def total(database: Database) -> int:
 
 
 def test_the_worker_redacts_free_text_and_destroys_the_raw_text(
-    client: FlaskClient, distribution: Distribution, database: Database,
+    client: FlaskClient,
+    distribution: Distribution,
+    database: Database,
     worker: Callable[[], None],
 ) -> None:
     answer_survey(client, distribution.code, better="text me on 07700 900412 or jo@example.com")
@@ -71,7 +74,9 @@ def test_the_worker_redacts_free_text_and_destroys_the_raw_text(
 
 
 def test_the_worker_counts_each_answer_per_council_question_and_option(
-    client: FlaskClient, distribution: Distribution, database: Database,
+    client: FlaskClient,
+    distribution: Distribution,
+    database: Database,
     worker: Callable[[], None],
 ) -> None:
     answer_survey(client, distribution.code, went="yes")
@@ -86,15 +91,20 @@ def test_the_worker_counts_each_answer_per_council_question_and_option(
     assert found[("times", "1")] == 3
     assert total(database) == 3
     with database.session() as session:
-        bases = dict(session.execute(
-            select(QuestionBase.question_id, func.sum(QuestionBase.base))
-            .group_by(QuestionBase.question_id)
-        ).all())
+        bases = dict(
+            session.execute(
+                select(QuestionBase.question_id, func.sum(QuestionBase.base)).group_by(
+                    QuestionBase.question_id
+                )
+            ).all()
+        )
     assert bases["went"] == 3 and bases["why_not"] == 2 and bases["better"] == 1
 
 
 def test_a_message_delivered_twice_is_counted_once(
-    client: FlaskClient, distribution: Distribution, database: Database,
+    client: FlaskClient,
+    distribution: Distribution,
+    database: Database,
     worker: Callable[[], None],
 ) -> None:
     from workers.actors import aggregate_response, anonymise_response
@@ -112,7 +122,10 @@ def test_a_message_delivered_twice_is_counted_once(
 
 
 def test_a_worker_dying_half_way_leaves_nothing_counted_and_the_retry_counts_once(
-    app: Flask, client: FlaskClient, distribution: Distribution, database: Database,
+    app: Flask,
+    client: FlaskClient,
+    distribution: Distribution,
+    database: Database,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     answer_survey(client, distribution.code)
@@ -175,7 +188,10 @@ def test_raw_and_redacted_text_can_never_sit_side_by_side(
 
 
 def test_a_child_is_thanked_and_nothing_is_lost_when_the_broker_is_down(
-    app: Flask, client: FlaskClient, distribution: Distribution, database: Database,
+    app: Flask,
+    client: FlaskClient,
+    distribution: Distribution,
+    database: Database,
     worker: Callable[[], None],
 ) -> None:
     def broker_down(response_id: int) -> None:
@@ -206,7 +222,10 @@ def test_a_child_is_thanked_and_nothing_is_lost_when_the_broker_is_down(
 
 
 def test_the_periodic_sweep_only_resends_what_stayed_stuck_for_a_whole_interval(
-    app: Flask, client: FlaskClient, distribution: Distribution, database: Database,
+    app: Flask,
+    client: FlaskClient,
+    distribution: Distribution,
+    database: Database,
 ) -> None:
     from workers.actors import QUEUE
     from workers.broker import broker

@@ -42,8 +42,11 @@ def download(stack: Stack, name: str) -> list[dict[str, str]]:
 
 
 def wait_until_processed(stack: Stack, timeout: float = 60) -> None:
-    stack.wait_until(lambda: stack.health()["backlog"]["unprocessed_responses"] == 0, timeout,
-                     "every response to be processed")
+    stack.wait_until(
+        lambda: stack.health()["backlog"]["unprocessed_responses"] == 0,
+        timeout,
+        "every response to be processed",
+    )
 
 
 def database_totals(stack: Stack) -> tuple[int, int, int]:
@@ -105,9 +108,12 @@ def test_a_worker_killed_mid_run_loses_nothing_and_counts_each_response_once(
     assert database_totals(stack) == (15, 15, 15)
     engine = create_engine(stack.database_url)  # type: ignore[attr-defined]
     with engine.connect() as connection:
-        assert connection.scalar(
-            select(func.count(FreeText.id)).where(FreeText.ciphertext.is_not(None))
-        ) == 0
+        assert (
+            connection.scalar(
+                select(func.count(FreeText.id)).where(FreeText.ciphertext.is_not(None))
+            )
+            == 0
+        )
     engine.dispose()
 
 

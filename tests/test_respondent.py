@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import inspect, select, text, update
+from sqlalchemy import inspect, select, update
 
 from survey_app.db import Database
 from survey_app.models import Base, Distribution, Draft, FreeText, Response
@@ -289,8 +289,9 @@ def test_sending_twice_saves_one_response(child: Child, database: Database) -> N
     child.answer()
     check = child.last
     child.send()
-    again = child.client.post(f"/s/{child.code}/submit",
-                              data={"csrf_token": csrf_token(check.text)})
+    again = child.client.post(
+        f"/s/{child.code}/submit", data={"csrf_token": csrf_token(check.text)}
+    )
     assert again.status_code == 303
     assert len(responses(database)) == 1
 
@@ -298,8 +299,9 @@ def test_sending_twice_saves_one_response(child: Child, database: Database) -> N
 def test_sending_before_a_required_question_is_answered_goes_back_to_it(child: Child) -> None:
     child.start()
     child.answer(_age_band="12-17")
-    sent = child.client.post(f"/s/{child.code}/submit",
-                             data={"csrf_token": csrf_token(child.last.text)})
+    sent = child.client.post(
+        f"/s/{child.code}/submit", data={"csrf_token": csrf_token(child.last.text)}
+    )
     assert sent.status_code == 303
     assert sent.headers["Location"].endswith("/q/went")
 
@@ -313,8 +315,13 @@ def test_the_privacy_text_comes_before_the_first_question(child: Child) -> None:
 
 def test_every_child_page_shows_childline_and_999(child: Child, database: Database) -> None:
     pages = [child.open(), child.start(), child.answer(_age_band="12-17")]
-    pages += [child.answer(went="yes"), child.answer(feel="okay"), child.answer(times="1"),
-              child.answer(), child.send()]
+    pages += [
+        child.answer(went="yes"),
+        child.answer(feel="okay"),
+        child.answer(times="1"),
+        child.answer(),
+        child.send(),
+    ]
     for page in pages:
         assert 'href="tel:08001111"' in page.text, page.request.path
         assert 'href="tel:999"' in page.text, page.request.path
@@ -393,7 +400,7 @@ def test_no_ip_address_or_user_agent_is_stored_anywhere(
     child.send()
     with database.engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
-            for row in connection.execute(text(f"select * from {table.name}")):
+            for row in connection.execute(select(table)):
                 dumped = " ".join(map(str, row))
                 for secret in ("198.51.100.23", "203.0.113.77", "UniqueAgent"):
                     assert secret not in dumped, table.name
@@ -404,4 +411,47 @@ def test_research_tables_have_no_time_of_day_and_no_network_columns(database: Da
     for table in ("responses", "free_texts", "answer_counts", "question_bases"):
         for column in inspector.get_columns(table):
             assert "DATETIME" not in str(column["type"]).upper(), (table, column["name"])
-            assert not re.search(r"(^|_)ip(_|$)|agent|address|time", column["name"]), (table, column["name"])
+            forbidden = re.search(r"(^|_)ip(_|$)|agent|address|time", column["name"])
+            assert not forbidden, (table, column["name"])
+
+
+SHIPPED_SURVEYS = "survey_definitions"
+
+
+def test_a_practitioner_rates_several_skills_on_one_page_and_sees_no_child_helplines(
+    make_app: Callable[..., Any], database: Database
+) -> None:
+    from pathlib import Path
+
+    from survey_app import operations
+    from tests.conftest import HttpsClient
+
+    app = make_app(SURVEY_DIR=str(Path(__file__).parent.parent / SHIPPED_SURVEYS))
+    shipped: Database = app.extensions["database"]
+    with shipped.session() as session:
+        code = operations.create_distribution(
+            session, "practitioner-skills", "Norfolk", "Change programme, meeting one"
+        ).code
+        session.commit()
+    app.test_client_class = HttpsClient
+    practitioner = Child(app.test_client(), code)
+    first = practitioner.start()
+    assert "tel:08001111" not in first.text
+    practitioner.answer(role="social_worker")
+    page = practitioner.answer(knowledge_childrens_rights="2")  # the others left blank
+    assert page.status_code == 200 and practitioner.step == "skills"
+    practitioner.answer(
+        skill_communicating_with_children="4",
+        skill_recording_voice="5",
+        skill_involving_in_conferences="prefer_not_to_say",
+    )
+    practitioner.send()
+    with shipped.session() as session:
+        saved = session.scalars(select(Response)).one()
+    assert saved.answers == {
+        "role": "social_worker",
+        "knowledge_childrens_rights": "2",
+        "skill_communicating_with_children": "4",
+        "skill_recording_voice": "5",
+        "skill_involving_in_conferences": "prefer_not_to_say",
+    }

@@ -31,7 +31,8 @@ def _construct_mapping_once(
         key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
         if isinstance(key, str) and key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None,
+                None,
+                None,
                 f"'{key}' is given twice (first on line {seen[key]})",
                 key_node.start_mark,
             )
@@ -46,11 +47,7 @@ SurveyYamlLoader.add_constructor(
 )
 
 SurveyYamlLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, pattern)
-        for tag, pattern in resolvers
-        if tag != "tag:yaml.org,2002:bool"
-    ]
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 SurveyYamlLoader.add_implicit_resolver(
@@ -137,7 +134,9 @@ def parse_definition(source: str, file: str = "<string>") -> SurveyDefinition:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(error, "problem", None) or str(error)
-        raise DefinitionError([Problem(file, line, "(yaml)", f"not valid YAML: {problem}")]) from None
+        raise DefinitionError(
+            [Problem(file, line, "(yaml)", f"not valid YAML: {problem}")]
+        ) from None
     if not isinstance(data, dict) or document is None:
         raise DefinitionError([Problem(file, 1, "(file)", "A survey file is a YAML mapping.")])
     lines = dict(_line_map(document))
@@ -173,7 +172,9 @@ def load_directory(directory: Path) -> dict[str, SurveyDefinition]:
             first = definitions[definition.id].source_path
             problems.append(
                 Problem(
-                    definition.source_path, 1, "id",
+                    definition.source_path,
+                    1,
+                    "id",
                     f"Survey id '{definition.id}' is already used by {first}.",
                 )
             )

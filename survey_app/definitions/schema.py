@@ -42,7 +42,8 @@ from .words import FACE_WORDS, INTERFACE, YES_NO_NOT_SURE, options_from_pairs
 IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 identifier = validate.Regexp(
-    IDENTIFIER, error="Use lower-case letters, digits, '-' and '_' (starting with a letter or digit)."
+    IDENTIFIER,
+    error="Use lower-case letters, digits, '-' and '_' (starting with a letter or digit).",
 )
 
 

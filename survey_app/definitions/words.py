@@ -1,4 +1,4 @@
-"""Built-in words: interface text and default option labels, in English unless a survey translates."""
+"""Built-in words: interface text and default option labels, in English unless translated."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ INTERFACE = {
     "read_again": "Read this out loud",
     "language": "Language",
     "help_title": "Need to talk to someone?",
-    "help_childline": "Childline: call 0800 1111, free, any time. Calls do not show on the phone bill.",
+    "help_childline": (
+        "Childline: call 0800 1111, free, any time. Calls do not show on the phone bill."
+    ),
     "help_999": "If you are in danger now, call 999.",
     "check_title": "Ready to send?",
     "check_text": "You can go back and change any answer before you send.",

@@ -1,0 +1,15 @@
+# One image for web, worker and migrations: the command differs per service.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+RUN useradd --system --uid 10001 --home /app survey
+COPY pyproject.toml README.md alembic.ini ./
+COPY survey_app ./survey_app
+COPY workers ./workers
+COPY migrations ./migrations
+COPY survey_definitions ./survey_definitions
+RUN pip install --no-compile . && chown -R survey /app
+USER survey
+EXPOSE 8000
+CMD ["gunicorn", "--workers", "2", "--bind", "0.0.0.0:8000", "--forwarded-allow-ips", "*", "survey_app.wsgi:app"]
