@@ -55,11 +55,22 @@ def surveys(as_json: bool) -> None:
     """List the surveys: id, audience, title, version."""
     definitions = sorted(_definitions().values(), key=lambda d: d.id)
     if as_json:
-        click.echo(json.dumps([
-            {"id": d.id, "audience": d.audience, "title": d.title.en, "version": d.version,
-             "languages": list(d.languages), "file": d.source_path}
-            for d in definitions
-        ], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": d.id,
+                        "audience": d.audience,
+                        "title": d.title.en,
+                        "version": d.version,
+                        "languages": list(d.languages),
+                        "file": d.source_path,
+                    }
+                    for d in definitions
+                ],
+                indent=2,
+            )
+        )
         return
     for d in definitions:
         click.echo(f"{d.id:<28} {d.audience:<13} v{d.version:<3} {d.title.en}")
@@ -121,8 +132,12 @@ def _parse_date(value: str | None) -> dt.date | None:
 
 
 def distribute_survey(
-    settings: Any, survey_id: str, council: str, label: str,
-    opens: dt.date | None = None, closes: dt.date | None = None,
+    settings: Any,
+    survey_id: str,
+    council: str,
+    label: str,
+    opens: dt.date | None = None,
+    closes: dt.date | None = None,
 ) -> dict[str, str]:
     """Make a distribution and its QR files; returns code, url and file paths."""
     from .qr import write_qr_files
@@ -138,8 +153,15 @@ def distribute_survey(
         code = distribution.code
     url = f"{settings['PUBLIC_URL'].rstrip('/')}/s/{code}"
     svg, png = write_qr_files(code, url, Path(settings["QR_DIR"]))
-    return {"code": code, "url": url, "qr_svg": str(svg), "qr_png": str(png),
-            "council": council, "label": label, "survey": survey_id}
+    return {
+        "code": code,
+        "url": url,
+        "qr_svg": str(svg),
+        "qr_png": str(png),
+        "council": council,
+        "label": label,
+        "survey": survey_id,
+    }
 
 
 @main.command()
@@ -149,12 +171,14 @@ def distribute_survey(
 @click.option("--opens", help="First day answers are taken (YYYY-MM-DD).")
 @click.option("--closes", help="Last day answers are taken (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def distribute(survey_id: str, council: str, label: str, opens: str | None,
-               closes: str | None, as_json: bool) -> None:
+def distribute(
+    survey_id: str, council: str, label: str, opens: str | None, closes: str | None, as_json: bool
+) -> None:
     """Offer SURVEY_ID to a council; prints the link and where the QR files are."""
     try:
-        made = distribute_survey(_settings(), survey_id, council, label,
-                                 _parse_date(opens), _parse_date(closes))
+        made = distribute_survey(
+            _settings(), survey_id, council, label, _parse_date(opens), _parse_date(closes)
+        )
     except operations.OperationError as problem:
         raise click.ClickException(str(problem)) from None
     if as_json:
@@ -174,8 +198,12 @@ def users() -> None:
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(["admin", "facilitator", "council_lead"]))
 @click.option("--council", help="The council a council_lead may see.")
-@click.option("--password-stdin", is_flag=True, required=True,
-              help="Read the password from standard input (never from the command line).")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    required=True,
+    help="Read the password from standard input (never from the command line).",
+)
 def create_user(email: str, role: str, council: str | None, password_stdin: bool) -> None:
     """Create an account."""
     password = sys.stdin.readline().rstrip("\n")
@@ -256,7 +284,8 @@ def seed_demo(settings: Any) -> dict[str, str]:
         council = operations.council_named(session, DEMO_COUNCIL)
         distribution = session.scalar(
             select(Distribution).where(
-                Distribution.council_id == council.id, Distribution.label == DEMO_LABEL,
+                Distribution.council_id == council.id,
+                Distribution.label == DEMO_LABEL,
                 Distribution.survey_id == "child-cp-conference",
             )
         )
@@ -271,8 +300,14 @@ def seed_demo(settings: Any) -> dict[str, str]:
 
     url = f"{settings['PUBLIC_URL'].rstrip('/')}/s/{code}"
     svg, png = write_qr_files(code, url, Path(settings["QR_DIR"]))
-    return {"url": url, "qr_svg": str(svg), "qr_png": str(png), "email": DEMO_EMAIL,
-            "password": password, "code": code}
+    return {
+        "url": url,
+        "qr_svg": str(svg),
+        "qr_png": str(png),
+        "email": DEMO_EMAIL,
+        "password": password,
+        "code": code,
+    }
 
 
 @main.command()
@@ -307,8 +342,9 @@ def serve_demo(settings: Any) -> None:
     from . import create_app
 
     for name in ("SECRET_KEY", "TEXT_KEY", "DEMO", "BROKER_URL", "PUBLIC_URL"):
-        __import__("os").environ[f"SURVEY_{name}"] = json.dumps(settings[name]) \
-            if isinstance(settings[name], bool) else str(settings[name])
+        __import__("os").environ[f"SURVEY_{name}"] = (
+            json.dumps(settings[name]) if isinstance(settings[name], bool) else str(settings[name])
+        )
     app = create_app()
     from dramatiq import Worker
 
@@ -321,15 +357,14 @@ def serve_demo(settings: Any) -> None:
         """Logs requests without the client's address: no IPs, even in the demo's log."""
 
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-            logging.getLogger("survey_app.requests").info(
-                '"%s" %s', self.requestline, code
-            )
+            logging.getLogger("survey_app.requests").info('"%s" %s', self.requestline, code)
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     try:
-        run_simple("127.0.0.1", int(settings["PORT"]), app, threaded=True,
-                   request_handler=QuietHandler)
+        run_simple(
+            "127.0.0.1", int(settings["PORT"]), app, threaded=True, request_handler=QuietHandler
+        )
     except KeyboardInterrupt:
         pass
     finally:

@@ -16,8 +16,16 @@ from .journey import WRITTEN
 from .models import AnswerCount, Council, Distribution, FreeText, QuestionBase, Response
 from .privacy.disclosure import DisclosureRules
 
-AGGREGATE_COLUMNS = ["survey", "council", "question", "option", "count", "base",
-                     "question_text", "option_label"]
+AGGREGATE_COLUMNS = [
+    "survey",
+    "council",
+    "question",
+    "option",
+    "count",
+    "base",
+    "question_text",
+    "option_label",
+]
 
 
 def _council_filter(council_ids: Iterable[int] | None):  # type: ignore[no-untyped-def]
@@ -41,8 +49,12 @@ def aggregate_rows(
     ).all()
     counts: dict[tuple[int, str, str], int] = defaultdict(int)
     for council_id, question_id, option, total in session.execute(
-        select(AnswerCount.council_id, AnswerCount.question_id, AnswerCount.option,
-               func.sum(AnswerCount.count))
+        select(
+            AnswerCount.council_id,
+            AnswerCount.question_id,
+            AnswerCount.option,
+            func.sum(AnswerCount.count),
+        )
         .where(AnswerCount.survey_id == definition.id)
         .group_by(AnswerCount.council_id, AnswerCount.question_id, AnswerCount.option)
     ):
@@ -81,8 +93,11 @@ def _options(definition, question, counts, council_id):  # type: ignore[no-untyp
         labels[WRITTEN] = "Wrote an answer"
     elif not question.is_choice:
         seen = sorted(
-            (option for (c, q, option) in counts if c == council_id and q == question.id
-             and option not in SPECIAL_OPTIONS),
+            (
+                option
+                for (c, q, option) in counts
+                if c == council_id and q == question.id and option not in SPECIAL_OPTIONS
+            ),
             key=lambda value: (len(value), value),
         )
         labels.update({value: value for value in seen})
@@ -92,8 +107,16 @@ def _options(definition, question, counts, council_id):  # type: ignore[no-untyp
 
 
 def response_columns(definition: SurveyDefinition) -> list[str]:
-    return ["response", "survey", "council", "distribution", "month", "language", "age_band",
-            *[question.id for question in definition.questions]]
+    return [
+        "response",
+        "survey",
+        "council",
+        "distribution",
+        "month",
+        "language",
+        "age_band",
+        *[question.id for question in definition.questions],
+    ]
 
 
 def response_rows(
@@ -110,8 +133,9 @@ def response_rows(
             Response.anonymised.is_(True),
             _council_filter(ids),
         )
-        # No order by id: the order responses arrived in is itself a clue to who sent them.
-        .order_by(Council.name, Distribution.label, Response.submitted_on)
+        # No order by id: the order responses arrived in is itself a clue to who sent them, and
+        # ties would otherwise come back in id order, so shuffle within a day.
+        .order_by(Council.name, Distribution.label, Response.submitted_on, func.random())
         .execution_options(yield_per=500)
     )
     texts_query = (
@@ -125,9 +149,15 @@ def response_rows(
         for response_id, question_id, redacted in session.execute(texts_query)
     }
     for number, (response, council, label) in enumerate(session.execute(query), start=1):
-        row: list[object] = [number, definition.id, council, label,
-                             response.submitted_on.strftime("%Y-%m"), response.language,
-                             response.age_band]
+        row: list[object] = [
+            number,
+            definition.id,
+            council,
+            label,
+            response.submitted_on.strftime("%Y-%m"),
+            response.language,
+            response.age_band,
+        ]
         for question in definition.questions:
             value = response.answers.get(question.id, "")
             if value == WRITTEN:

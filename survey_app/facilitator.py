@@ -60,8 +60,13 @@ def safe_next(target: str | None) -> str:
     if not target:
         return fallback
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return fallback
     return target
 
@@ -172,8 +177,13 @@ def create_distribution(survey_id: str) -> Response | tuple[str, int]:
         opens_on = _date(form.get("opens_on"), "opening date")
         closes_on = _date(form.get("closes_on"), "closing date")
         distribution = operations.create_distribution(
-            db_session(), definition.id, council_name, form.get("label", ""),
-            opens_on, closes_on, created_by=current_user,
+            db_session(),
+            definition.id,
+            council_name,
+            form.get("label", ""),
+            opens_on,
+            closes_on,
+            created_by=current_user,
         )
     except operations.OperationError as problem:
         flash(str(problem), "error")
@@ -207,7 +217,7 @@ def distribution(code: str) -> str:
     return render_template(
         "facilitator/distribution.html",
         distribution=found,
-        definition=surveys()[found.survey_id],
+        definition=_survey_or_404(found.survey_id),
         link=public_link(found),
         responses=total.responses if total else 0,
     )
@@ -217,7 +227,7 @@ def distribution(code: str) -> str:
 @login_required
 def card(code: str) -> str:
     found = _distribution_or_404(code)
-    definition = surveys()[found.survey_id]
+    definition = _survey_or_404(found.survey_id)
     return render_template(
         "facilitator/card.html",
         distribution=found,
@@ -274,9 +284,7 @@ def aggregates_response(survey_id: str, user: User) -> Response:
 def responses_response(survey_id: str, user: User) -> Response:
     definition = _survey_or_404(survey_id)
     rows = downloads.response_rows(db_session(), definition, council_scope(user))
-    return csv_download(
-        f"{survey_id}-responses.csv", downloads.response_columns(definition), rows
-    )
+    return csv_download(f"{survey_id}-responses.csv", downloads.response_columns(definition), rows)
 
 
 @bp.get("/surveys/<survey_id>/aggregates.csv")

@@ -52,7 +52,7 @@ def healthz() -> tuple[Response, int]:
         report["broker"] = {"ok": False, "kind": kind, "error": type(error).__name__}
     worker_ok = bool(report.get("worker", {}).get("ok"))  # type: ignore[union-attr]
     broker_ok = bool(report["broker"]["ok"])  # type: ignore[index]
-    report["status"] = "ok" if healthy and worker_ok and broker_ok else (
-        "degraded" if healthy else "down"
+    report["status"] = (
+        "ok" if healthy and worker_ok and broker_ok else ("degraded" if healthy else "down")
     )
     return jsonify(report), 200 if healthy else 503

@@ -109,9 +109,12 @@ def create_distribution(
     if opens_on and closes_on and opens_on > closes_on:
         raise OperationError("The closing date is before the opening date.")
     council = council_named(session, council_name)
-    if created_by is not None and created_by.role == "council_lead":
-        if created_by.council_id != council.id:
-            raise OperationError("You can only make distributions for your own council.")
+    if (
+        created_by is not None
+        and created_by.role == "council_lead"
+        and created_by.council_id != council.id
+    ):
+        raise OperationError("You can only make distributions for your own council.")
     code = new_code()
     while session.scalar(select(Distribution.id).where(Distribution.code == code)):
         code = new_code()

@@ -26,8 +26,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-COMPRESSIBLE = {"text/html", "text/css", "text/csv", "application/json", "image/svg+xml",
-                "application/javascript", "text/plain"}
+COMPRESSIBLE = {
+    "text/html",
+    "text/css",
+    "text/csv",
+    "application/json",
+    "image/svg+xml",
+    "application/javascript",
+    "text/plain",
+}
 MINIMUM_TO_COMPRESS = 600
 
 
@@ -90,10 +97,15 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
 
 
 MESSAGES = {
-    400: ("Something was not right", "The page could not understand what was sent. Go back and "
-          "try again."),
-    404: ("Page not found", "We could not find this page. If you typed the link from a card, "
-          "check it letter by letter."),
+    400: (
+        "Something was not right",
+        "The page could not understand what was sent. Go back and try again.",
+    ),
+    404: (
+        "Page not found",
+        "We could not find this page. If you typed the link from a card, "
+        "check it letter by letter.",
+    ),
     405: ("Page not found", "We could not find this page."),
     413: ("That is too long", "What you sent is too long. Go back, shorten it and try again."),
 }

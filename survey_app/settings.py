@@ -1,4 +1,4 @@
-"""Configuration: defaults, then SURVEY_-prefixed environment variables, shared by web and workers."""
+"""Configuration: defaults, then SURVEY_* environment variables; shared by web and workers."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -98,12 +98,11 @@ def _parent_death_signal(sig: int) -> Callable[[], None]:
     """
 
     def _preexec() -> None:
-        try:
+        # Best effort: prctl exists only on Linux; elsewhere the atexit clean-up still runs.
+        with contextlib.suppress(Exception):
             libc = ctypes.CDLL(None, use_errno=True)
-            PR_SET_PDEATHSIG = 1
-            libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
-        except Exception:  # pragma: no cover - best effort, non-Linux etc.
-            pass
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, int(sig), 0, 0, 0)
 
     return _preexec
 
@@ -164,7 +163,7 @@ def _wait_until(
         time.sleep(0.05)
 
 
-_live_servers: "set[RedisServer | PostgresServer]" = set()
+_live_servers: set[RedisServer | PostgresServer] = set()
 
 
 @atexit.register
@@ -181,7 +180,11 @@ def _stop_leftovers() -> None:  # safety net if a finalizer did not run
 
 def _find_redis() -> str | None:
     return shutil.which("redis-server") or next(
-        (p for p in ("/usr/bin/redis-server", "/usr/local/bin/redis-server") if os.access(p, os.X_OK)),
+        (
+            p
+            for p in ("/usr/bin/redis-server", "/usr/local/bin/redis-server")
+            if os.access(p, os.X_OK)
+        ),
         None,
     )
 
@@ -229,7 +232,7 @@ class RedisServer:
             "--logfile", "",
         ]  # fmt: skip
 
-    def start(self) -> "RedisServer":
+    def start(self) -> RedisServer:
         """Start (or restart) the server on the same port; no-op if running."""
         if self.running:
             return self
@@ -247,7 +250,12 @@ class RedisServer:
             )
         _live_servers.add(self)
         try:
-            _wait_until(lambda: _redis_ping(self.port), self.proc, f"redis-server on port {self.port}", self.log_path)
+            _wait_until(
+                lambda: _redis_ping(self.port),
+                self.proc,
+                f"redis-server on port {self.port}",
+                self.log_path,
+            )
         except BaseException:
             _stop_process(self.proc, signal.SIGKILL)
             raise
@@ -284,7 +292,9 @@ def _find_pg_bindir() -> str | None:
         bindir = os.path.dirname(os.path.realpath(initdb))
         if os.access(os.path.join(bindir, "postgres"), os.X_OK):
             return bindir
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version_key, reverse=True)
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version_key, reverse=True
+    )
     for cand in candidates:
         bindir = os.path.dirname(cand)
         if os.access(os.path.join(bindir, "postgres"), os.X_OK):
@@ -362,7 +372,9 @@ class PostgresServer:
             log.flush()
             kw = self._popen_kwargs()
             kw.pop("start_new_session")
-            res = subprocess.run(list(argv), stdout=log, stderr=subprocess.STDOUT, timeout=120, **kw)
+            res = subprocess.run(
+                list(argv), stdout=log, stderr=subprocess.STDOUT, timeout=120, **kw
+            )
         if res.returncode != 0:
             raise ServiceError(
                 f"{what} failed with exit code {res.returncode}.\n"
@@ -400,7 +412,14 @@ class PostgresServer:
             import psycopg
         except ImportError:  # pragma: no cover - fall back to pg_isready
             res = subprocess.run(
-                [os.path.join(self.bindir, "pg_isready"), "-q", "-h", self.host, "-p", str(self.port)],
+                [
+                    os.path.join(self.bindir, "pg_isready"),
+                    "-q",
+                    "-h",
+                    self.host,
+                    "-p",
+                    str(self.port),
+                ],
                 env=_clean_env(),
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -413,7 +432,7 @@ class PostgresServer:
         except psycopg.Error:
             return False
 
-    def start(self) -> "PostgresServer":
+    def start(self) -> PostgresServer:
         if self.running:
             return self
         if not os.path.isdir(self.datadir):
@@ -457,7 +476,7 @@ class PostgresServer:
 
         with psycopg.connect(self.conninfo(), autocommit=True, connect_timeout=5) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+            conn.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
         return self.url_for(name)
 
     def drop_database(self, name: str) -> None:
@@ -486,7 +505,10 @@ def _port_clash(err: ServiceError) -> bool:
 def redis_server():
     binary = _find_redis()
     if binary is None:
-        _unavailable("redis-server not found: install the redis-server package (checked PATH, /usr/bin, /usr/local/bin)")
+        _unavailable(
+            "redis-server not found: install the redis-server package "
+            "(checked PATH, /usr/bin, /usr/local/bin)"
+        )
     server = None
     for attempt in range(START_ATTEMPTS):
         server = RedisServer(binary)

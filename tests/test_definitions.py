@@ -89,7 +89,11 @@ def test_the_feelings_question_has_three_faces_for_8_to_11s_and_five_for_12_to_1
     younger, older = (feelings.for_band(band) for band in BANDS)
     assert [option.id for option in younger.options] == ["sad", "okay", "happy"]
     assert [option.id for option in older.options] == [
-        "very_sad", "sad", "okay", "happy", "very_happy",
+        "very_sad",
+        "sad",
+        "okay",
+        "happy",
+        "very_happy",
     ]
 
 
@@ -151,7 +155,11 @@ def test_practitioners_rate_each_topic_from_very_limited_to_excellent():
     survey = load_file(DEFINITIONS / "practitioner-skills.yaml")
     role = survey.question("role")
     assert [option.id for option in role.options] == [
-        "social_worker", "conference_chair", "advocate", "manager", "other",
+        "social_worker",
+        "conference_chair",
+        "advocate",
+        "manager",
+        "other",
     ]
     ratings = [question for question in survey.questions if question.kind == "scale"]
     assert len(ratings) >= 6
@@ -337,10 +345,7 @@ def test_words_in_a_language_the_survey_does_not_offer_are_reported():
         "      - id: q1\n"
         "        kind: short_text\n"
         "        text: {en: 'Why?', pl: 'Dlaczego?', cy: 'Pam?'}\n"
-    ) == [
-        "bad.yaml:13: pages[0].questions[0].text: "
-        "Language cy is not in the survey's languages."
-    ]
+    ) == ["bad.yaml:13: pages[0].questions[0].text: Language cy is not in the survey's languages."]
 
 
 def test_broken_yaml_is_reported_on_the_line_of_the_mistake():
@@ -368,10 +373,7 @@ def test_a_child_survey_without_privacy_words_is_refused():
         "      - id: q1\n"
         "        kind: yes_no_not_sure\n"
         "        text: Did you go?\n"
-    ) == [
-        "bad.yaml:1: privacy: "
-        "A child survey must say what happens to answers before question 1."
-    ]
+    ) == ["bad.yaml:1: privacy: A child survey must say what happens to answers before question 1."]
 
 
 def test_a_child_page_with_two_questions_is_refused():
@@ -532,8 +534,7 @@ def test_a_key_given_twice_is_reported_instead_of_the_last_one_silently_winning(
 
 def test_an_age_band_cannot_give_faces_to_a_question_that_is_not_a_face_scale():
     assert problems(
-        PRACTITIONER_HEADER
-        + "age_bands: [{id: young, label: Young}]\n"
+        PRACTITIONER_HEADER + "age_bands: [{id: young, label: Young}]\n"
         "pages:\n"
         "  - id: first\n"
         "    questions:\n"

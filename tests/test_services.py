@@ -29,7 +29,10 @@ def test_redis_set_get_and_restart_on_same_port(redis_server):
 
 
 def test_postgres_create_database_and_query(postgres_server):
-    assert postgres_server.url == f"postgresql+psycopg://survey@127.0.0.1:{postgres_server.port}/postgres"
+    assert (
+        postgres_server.url
+        == f"postgresql+psycopg://survey@127.0.0.1:{postgres_server.port}/postgres"
+    )
     url = postgres_server.create_database("svc_check")
     assert url == f"postgresql+psycopg://survey@127.0.0.1:{postgres_server.port}/svc_check"
 

@@ -1,0 +1,151 @@
+"""Scripted downloads with a bearer token."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+
+import pytest
+from sqlalchemy import select, text
+
+from survey_app import operations
+from survey_app.models import User
+from tests.conftest import sign_in
+from tests.submissions import submit
+
+EMAIL = "analyst@example.org"
+LEAD = "lead@norfolk.example.org"
+SURVEY = "/api/v1/surveys/test-child"
+
+
+@pytest.fixture
+def make_token(database, make_user):  # type: ignore[no-untyped-def]
+    """A user (made with make_user's arguments) and a fresh API token for them."""
+
+    def make(email: str = EMAIL, **user: str) -> str:
+        make_user(email, **user)
+        with database.session() as session:
+            token = operations.create_api_token(session, email)
+            session.commit()
+        return token
+
+    return make
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def csv_rows(download) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    assert download.status_code == 200
+    assert download.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+
+
+def test_a_token_lists_the_surveys(client, make_token):
+    token = make_token()
+
+    listing = client.get("/api/v1/surveys", headers=bearer(token))
+
+    assert listing.status_code == 200
+    assert listing.json["councils"] == "all"
+    assert {
+        "id": "test-child",
+        "version": 1,
+        "audience": "child",
+        "title": "Your meeting",
+    } in listing.json["surveys"]
+
+
+def test_a_token_downloads_the_counts_and_the_responses(
+    app, client, make_token, make_distribution, worker
+):
+    distribution = make_distribution()
+    for _ in range(5):
+        submit(app, distribution, went="yes", better="Listen to me")
+    worker()
+    token = make_token()
+
+    counts = csv_rows(client.get(f"{SURVEY}/aggregates.csv", headers=bearer(token)))
+    responses = csv_rows(client.get(f"{SURVEY}/responses.csv", headers=bearer(token)))
+
+    went_yes = [row for row in counts if (row["question"], row["option"]) == ("went", "yes")]
+    assert [(row["council"], row["count"], row["base"]) for row in went_yes] == [
+        ("Suffolk", "5", "5")
+    ]
+    assert [row["better"] for row in responses] == ["Listen to me"] * 5
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer sv_not-a-real-token"},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Basic c29tZW9uZTpzb21ldGhpbmc="},
+    ],
+    ids=["missing", "wrong", "empty", "not-bearer"],
+)
+@pytest.mark.parametrize(
+    "path", ["/api/v1/surveys", f"{SURVEY}/aggregates.csv", f"{SURVEY}/responses.csv"]
+)
+def test_without_a_valid_token_the_api_answers_401_in_json(client, make_token, headers, path):
+    make_token()
+
+    refused = client.get(path, headers=headers)
+
+    assert refused.status_code == 401
+    assert refused.mimetype == "application/json"
+    assert "API token" in refused.json["error"]
+    assert refused.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_signed_in_facilitators_cookie_is_not_enough_for_the_api(client, make_user):
+    make_user(EMAIL)
+    sign_in(client, EMAIL)
+
+    assert client.get("/api/v1/surveys").status_code == 401
+
+
+def test_a_token_stops_working_when_its_account_is_deactivated(client, database, make_token):
+    token = make_token()
+    with database.session() as session:
+        session.scalar(select(User).where(User.email == EMAIL)).active = False
+        session.commit()
+
+    assert client.get("/api/v1/surveys", headers=bearer(token)).status_code == 401
+
+
+def test_only_the_sha256_of_a_token_is_stored(database, make_token):
+    token = make_token()
+
+    with database.session() as session:
+        rows = session.execute(text("select * from api_tokens")).all()
+
+    assert len(rows) == 1
+    stored = " ".join(str(value) for value in rows[0])
+    assert token not in stored
+    assert token.removeprefix("sv_") not in stored
+    assert hashlib.sha256(token.encode()).hexdigest() in stored
+
+
+def test_a_council_leads_token_gets_only_their_council(
+    app, client, make_token, make_distribution, worker
+):
+    token = make_token(LEAD, role="council_lead", council="Norfolk")
+    suffolk = make_distribution(council_name="Suffolk")
+    norfolk = make_distribution(council_name="Norfolk", label="Reviews, Norwich")
+    for _ in range(5):
+        submit(app, suffolk, went="yes", better="From Suffolk")
+        submit(app, norfolk, went="no", better="From Norfolk")
+    worker()
+
+    listing = client.get("/api/v1/surveys", headers=bearer(token))
+    counts = csv_rows(client.get(f"{SURVEY}/aggregates.csv", headers=bearer(token)))
+    responses = csv_rows(client.get(f"{SURVEY}/responses.csv", headers=bearer(token)))
+
+    assert listing.json["councils"] == [norfolk.council_id]
+    assert {row["council"] for row in counts} == {"Norfolk"}
+    assert {row["council"] for row in responses} == {"Norfolk"}
+    assert [row["better"] for row in responses] == ["From Norfolk"] * 5

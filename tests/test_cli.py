@@ -1,0 +1,205 @@
+"""The operator's command line, run as an operator would: settings from SURVEY_* variables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from survey_app import operations
+from survey_app.cli import main, migrate_database
+from survey_app.crypto import TextVault
+from survey_app.db import Database
+
+TEST_SURVEYS = Path(__file__).parent / "data" / "surveys"
+PUBLIC_URL = "https://surveys.example"
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    migrate_database(url)
+    return url
+
+
+@pytest.fixture
+def run(tmp_path: Path, database_url: str) -> Callable[..., Result]:
+    """Run survey-app with arguments against a fresh migrated database."""
+    runner = CliRunner(
+        env={
+            "SURVEY_DATABASE_URL": database_url,
+            "SURVEY_SURVEY_DIR": str(TEST_SURVEYS),
+            "SURVEY_QR_DIR": str(tmp_path / "qr"),
+            "SURVEY_PUBLIC_URL": PUBLIC_URL,
+        }
+    )
+
+    def invoke(*arguments: str, input: str | None = None) -> Result:
+        return runner.invoke(main, list(arguments), input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def database(database_url: str):  # type: ignore[no-untyped-def]
+    opened = Database.from_url(database_url)
+    yield opened
+    opened.engine.dispose()
+
+
+def test_check_accepts_a_folder_of_valid_surveys(run):
+    result = run("check", str(TEST_SURVEYS))
+
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^ok\s+surveys/test-child\.yaml\s+test-child v1$", result.output, re.M)
+
+
+def test_check_names_the_file_line_and_field_of_a_mistake_and_fails(run, tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    source = (TEST_SURVEYS / "test-child.yaml").read_text()
+    assert source.count("kind: face_scale") == 1
+    (broken / "test-child.yaml").write_text(source.replace("kind: face_scale", "kind: slider"))
+    line = source.splitlines().index("        kind: face_scale") + 1
+
+    result = run("check", str(broken))
+
+    assert result.exit_code == 1
+    assert re.search(
+        rf"^broken/test-child\.yaml:{line}: pages\[2\]\.questions\[0\]\.kind: \S.*$",
+        result.output,
+        re.M,
+    ), result.output
+    assert "ok " not in result.output
+
+
+def test_surveys_lists_the_surveys_as_json(run):
+    result = run("surveys", "--json")
+
+    assert result.exit_code == 0, result.output
+    listed = {survey["id"]: survey for survey in json.loads(result.output)}
+    assert set(listed) == {"test-child"}
+    assert (
+        listed["test-child"]["audience"],
+        listed["test-child"]["title"],
+        listed["test-child"]["version"],
+    ) == ("child", "Your meeting", 1)
+
+
+def test_schema_prints_a_json_schema_of_the_survey_format(run):
+    result = run("schema")
+
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.output)
+    assert "$schema" in schema
+    assert "pages" in schema["properties"]
+
+
+def test_distribute_makes_a_link_and_qr_files_for_a_council(run, database):
+    result = run(
+        "distribute",
+        "test-child",
+        "--council",
+        "Suffolk",
+        "--label",
+        "CP conferences, Ipswich",
+        "--json",
+    )
+
+    assert result.exit_code == 0, result.output
+    made = json.loads(result.output)
+    assert made["url"] == f"{PUBLIC_URL}/s/{made['code']}"
+    assert Path(made["qr_svg"]).read_text().lstrip().startswith(("<?xml", "<svg"))
+    assert Path(made["qr_png"]).read_bytes().startswith(b"\x89PNG")
+    with database.session() as session:
+        distribution = operations.distribution_by_code(session, made["code"])
+        assert distribution is not None
+        assert (distribution.survey_id, distribution.council.name, distribution.label) == (
+            "test-child",
+            "Suffolk",
+            "CP conferences, Ipswich",
+        )
+
+
+def test_distribute_refuses_a_survey_that_does_not_exist(run):
+    result = run("distribute", "no-such-survey", "--council", "Suffolk", "--label", "Anything")
+
+    assert result.exit_code == 1
+    assert "There is no survey 'no-such-survey'." in result.output
+
+
+def test_a_user_created_from_the_command_line_can_sign_in(run, database):
+    result = run(
+        "users",
+        "create",
+        "x@example.org",
+        "--role",
+        "facilitator",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output
+    with database.session() as session:
+        user = operations.authenticate(
+            session, "x@example.org", PASSWORD, 5, dt.timedelta(minutes=15)
+        )
+        assert (user.email, user.role) == ("x@example.org", "facilitator")
+
+
+def test_a_council_lead_cannot_be_created_without_a_council(run):
+    result = run(
+        "users",
+        "create",
+        "lead@example.org",
+        "--role",
+        "council_lead",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
+
+    assert result.exit_code == 1
+    assert "A council lead needs --council." in result.output
+
+
+def test_a_token_created_from_the_command_line_finds_its_account(run, database):
+    run(
+        "users",
+        "create",
+        "x@example.org",
+        "--role",
+        "facilitator",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
+
+    result = run("tokens", "create", "x@example.org")
+
+    assert result.exit_code == 0, result.output
+    token = result.output.strip()
+    with database.session() as session:
+        user = operations.user_for_token(session, token)
+        assert user is not None
+        assert user.email == "x@example.org"
+
+
+def test_keys_prints_a_secret_key_and_a_text_key_that_works(run):
+    result = run("keys")
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("SURVEY_SECRET_KEY=")
+    assert len(lines[0].partition("=")[2]) >= 32
+    name, _, text_key = lines[1].partition("=")
+    assert name == "SURVEY_TEXT_KEY"
+    vault = TextVault(text_key)
+    assert vault.open(vault.seal("a secret")) == "a secret"
+    assert run("keys").output != result.output

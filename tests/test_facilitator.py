@@ -1,0 +1,576 @@
+"""Facilitator pages: signing in, distributions, cards, council scope, downloads, safety."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import func, select
+
+from survey_app import create_app
+from survey_app.models import Council, Distribution
+from tests.conftest import HttpsClient, csrf_token, sign_in
+from tests.submissions import submit
+
+EMAIL = "facilitator@example.org"
+LEAD = "lead@norfolk.example.org"
+SURVEY = "/facilitator/surveys/test-child"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PHONE_NUMBER = "07700 900123"
+
+
+def error_message(html: str) -> str:
+    found = re.search(r'<li><a href="#email">(.*?)</a></li>', html)
+    assert found, "the page shows no error"
+    return found.group(1)
+
+
+def sign_in_then_go(client, email: str, target: str):  # type: ignore[no-untyped-def]
+    """Sign in from a login page that was reached with ?next=target."""
+    page = client.get("/facilitator/login", query_string={"next": target})
+    return client.post(
+        "/facilitator/login",
+        query_string={"next": target},
+        data={
+            "email": email,
+            "password": "correct horse battery staple",
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+        },
+    )
+
+
+def make_distribution_through_the_form(client, **fields: str):  # type: ignore[no-untyped-def]
+    page = client.get(SURVEY)
+    return client.post(
+        f"{SURVEY}/distributions",
+        data={**fields, "csrf_token": csrf_token(page.get_data(as_text=True))},
+    )
+
+
+def csv_rows(download) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    assert download.status_code == 200
+    assert download.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+
+
+def count_distributions(database, council: str) -> int:  # type: ignore[no-untyped-def]
+    with database.session() as session:
+        return session.scalar(
+            select(func.count(Distribution.id))
+            .join(Council, Distribution.council_id == Council.id)
+            .where(Council.name == council)
+        )
+
+
+# Signing in ------------------------------------------------------------------------------
+
+
+def test_signing_in_with_the_right_password_opens_the_survey_list(client, make_user):
+    make_user(EMAIL)
+
+    signed_in = sign_in(client, EMAIL)
+
+    assert signed_in.status_code == 302
+    assert signed_in.location == "/facilitator/"
+    index = client.get("/facilitator/")
+    assert index.status_code == 200
+    assert "Your meeting" in index.get_data(as_text=True)
+    assert EMAIL in index.get_data(as_text=True)
+
+
+def test_signing_in_with_the_wrong_password_is_refused_with_a_clear_message(client, make_user):
+    make_user(EMAIL)
+
+    refused = sign_in(client, EMAIL, "not the password at all")
+
+    assert refused.status_code == 401
+    assert error_message(refused.get_data(as_text=True)) == (
+        "The email address or password is not right."
+    )
+    assert client.get("/facilitator/").status_code == 302
+
+
+def test_an_unknown_email_gets_the_same_message_as_a_wrong_password(client, make_user):
+    make_user(EMAIL)
+
+    wrong_password = sign_in(client, EMAIL, "not the password at all")
+    unknown_email = sign_in(client, "nobody@example.org")
+
+    assert unknown_email.status_code == wrong_password.status_code == 401
+    assert error_message(unknown_email.get_data(as_text=True)) == error_message(
+        wrong_password.get_data(as_text=True)
+    )
+
+
+def test_too_many_failures_lock_the_account_even_against_the_right_password(app, client, make_user):
+    make_user(EMAIL)
+    make_user("colleague@example.org")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert sign_in(client, EMAIL, "a wrong guess at it").status_code == 401
+
+    locked = sign_in(client, EMAIL)
+
+    assert locked.status_code == 401
+    message = error_message(locked.get_data(as_text=True))
+    assert f"Try again in {app.config['LOGIN_LOCKOUT_MINUTES']} minutes" in message
+    assert client.get("/facilitator/").status_code == 302
+    # The lock is on that account, not on everyone.
+    assert sign_in(client, "colleague@example.org").status_code == 302
+
+
+def test_signing_in_returns_to_the_page_that_asked_for_it(client, make_user):
+    make_user(EMAIL)
+
+    signed_in = sign_in_then_go(client, EMAIL, SURVEY)
+
+    assert signed_in.status_code == 302
+    assert signed_in.location == SURVEY
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "https:evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_signing_in_never_redirects_to_another_site(client, make_user, target):
+    make_user(EMAIL)
+
+    signed_in = sign_in_then_go(client, EMAIL, target)
+
+    assert signed_in.status_code == 302
+    assert signed_in.location == "/facilitator/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/facilitator/",
+        SURVEY,
+        "/facilitator/distributions/{code}",
+        "/facilitator/distributions/{code}/qr.svg",
+        "/facilitator/distributions/{code}/qr.png",
+        "/facilitator/distributions/{code}/card",
+        f"{SURVEY}/aggregates.csv",
+        f"{SURVEY}/responses.csv",
+    ],
+)
+def test_facilitator_pages_send_a_visitor_who_has_not_signed_in_to_sign_in(
+    client, make_distribution, path
+):
+    page = make_distribution().code.join(path.split("{code}"))
+
+    response = client.get(page)
+
+    assert response.status_code == 302
+    where = urlsplit(response.location)
+    assert where.path == "/facilitator/login"
+    assert parse_qs(where.query)["next"] == [page]
+
+
+# Distributions, QR codes and cards ------------------------------------------------------
+
+
+def test_a_facilitator_makes_a_distribution_and_sees_its_link_and_qr_code(client, make_user):
+    make_user(EMAIL)
+    sign_in(client, EMAIL)
+
+    made = make_distribution_through_the_form(
+        client, council="Suffolk", label="CP conferences, Ipswich"
+    )
+
+    assert made.status_code == 302
+    found = re.fullmatch(r"/facilitator/distributions/([a-z0-9]{10})", made.location)
+    assert found, made.location
+    code = found.group(1)
+    page = client.get(made.location).get_data(as_text=True)
+    assert f'href="https://surveys.example/s/{code}"' in page
+    assert f'<img class="qr" src="/facilitator/distributions/{code}/qr.svg"' in page
+    assert "Suffolk" in page
+    listed = client.get(SURVEY).get_data(as_text=True)
+    assert f'href="/facilitator/distributions/{code}"' in listed
+
+    svg = client.get(f"/facilitator/distributions/{code}/qr.svg")
+    assert svg.status_code == 200
+    assert svg.mimetype == "image/svg+xml"
+    root = ET.fromstring(svg.data)  # noqa: S314 - our own output, not untrusted input
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    png = client.get(f"/facilitator/distributions/{code}/qr.png")
+    assert png.status_code == 200
+    assert png.mimetype == "image/png"
+    assert png.data.startswith(PNG_SIGNATURE)
+
+
+def test_a_distribution_without_a_label_is_not_made_and_the_form_says_why(
+    client, make_user, database
+):
+    make_user(EMAIL)
+    sign_in(client, EMAIL)
+
+    refused = make_distribution_through_the_form(client, council="Suffolk", label="  ")
+
+    assert refused.status_code == 302
+    assert refused.location == SURVEY
+    assert "Give the distribution a label" in client.get(SURVEY).get_data(as_text=True)
+    assert count_distributions(database, "Suffolk") == 0
+
+
+def test_the_printable_card_has_the_typed_link_card_line_childline_and_an_a6_qr_code(
+    client, make_user, make_distribution
+):
+    code = make_distribution().code
+    make_user(EMAIL)
+    sign_in(client, EMAIL)
+
+    card = client.get(f"/facilitator/distributions/{code}/card")
+
+    assert card.status_code == 200
+    page = card.get_data(as_text=True)
+    assert f'<p class="link">surveys.example/s/{code}</p>' in page
+    assert "Tell us what your meeting was like. It takes 3 minutes." in page
+    assert "Childline 0800 1111" in page
+    assert "<svg" in page
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert stylesheet
+    css = client.get(stylesheet.group(1))
+    assert css.status_code == 200
+    assert "@page{size:A6" in css.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("suffix", ["", "/card"])
+def test_a_distribution_of_a_survey_whose_file_was_removed_is_not_found_rather_than_an_error(
+    app, make_user, make_distribution, tmp_path, suffix
+):
+    code = make_distribution().code
+    make_user(EMAIL)
+    no_surveys = tmp_path / "no-surveys"
+    no_surveys.mkdir()
+    # The service restarted on the same database after the survey's file was taken away.
+    restarted = create_app({**app.config, "SURVEY_DIR": str(no_surveys)})
+    restarted.test_client_class = HttpsClient
+    try:
+        client = restarted.test_client()
+        assert sign_in(client, EMAIL).status_code == 302
+
+        page = client.get(f"/facilitator/distributions/{code}{suffix}")
+    finally:
+        restarted.extensions["database"].engine.dispose()
+
+    assert page.status_code == 404
+
+
+# CSRF --------------------------------------------------------------------------------------
+
+
+def test_signing_in_without_a_csrf_token_is_refused(client, make_user):
+    make_user(EMAIL)
+
+    refused = client.post(
+        "/facilitator/login",
+        data={"email": EMAIL, "password": "correct horse battery staple"},
+    )
+
+    assert refused.status_code == 400
+    assert client.get("/facilitator/").status_code == 302
+
+
+def test_making_a_distribution_without_a_csrf_token_is_refused(client, make_user, database):
+    make_user(EMAIL)
+    sign_in(client, EMAIL)
+
+    refused = client.post(f"{SURVEY}/distributions", data={"council": "Suffolk", "label": "Forged"})
+
+    assert refused.status_code == 400
+    assert count_distributions(database, "Suffolk") == 0
+
+
+def test_signing_out_without_a_csrf_token_is_refused(client, make_user):
+    make_user(EMAIL)
+    sign_in(client, EMAIL)
+
+    refused = client.post("/facilitator/logout")
+
+    assert refused.status_code == 400
+    assert client.get("/facilitator/").status_code == 200
+
+
+def test_signing_out_with_the_form_ends_the_session(client, make_user):
+    make_user(EMAIL)
+    sign_in(client, EMAIL)
+    page = client.get("/facilitator/").get_data(as_text=True)
+
+    signed_out = client.post("/facilitator/logout", data={"csrf_token": csrf_token(page)})
+
+    assert signed_out.status_code == 302
+    assert client.get("/facilitator/").status_code == 302
+
+
+# Council leads see only their own council ------------------------------------------------
+
+
+@pytest.fixture
+def lead_client(client, make_user):  # type: ignore[no-untyped-def]
+    """A client signed in as Norfolk's council lead."""
+    make_user(LEAD, role="council_lead", council="Norfolk")
+    assert sign_in(client, LEAD).status_code == 302
+    return client
+
+
+def test_a_council_lead_sees_only_their_own_councils_distributions(lead_client, make_distribution):
+    suffolk = make_distribution(council_name="Suffolk", label="Family meetings, Lowestoft")
+    norfolk = make_distribution(council_name="Norfolk", label="Reviews, Norwich")
+
+    page = lead_client.get(SURVEY).get_data(as_text=True)
+
+    assert "Reviews, Norwich" in page
+    assert norfolk.code in page
+    assert "Lowestoft" not in page
+    assert suffolk.code not in page
+    assert "Suffolk" not in page
+
+
+@pytest.mark.parametrize("suffix", ["", "/qr.svg", "/qr.png", "/card"])
+def test_another_councils_distribution_is_not_found_for_a_council_lead(
+    lead_client, make_distribution, suffix
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    norfolk = make_distribution(council_name="Norfolk", label="Reviews, Norwich")
+
+    assert lead_client.get(f"/facilitator/distributions/{suffolk.code}{suffix}").status_code == 404
+    assert lead_client.get(f"/facilitator/distributions/{norfolk.code}{suffix}").status_code == 200
+
+
+def test_a_council_leads_downloads_hold_no_other_councils_answers(
+    app, lead_client, make_user, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    norfolk = make_distribution(council_name="Norfolk", label="Reviews, Norwich")
+    for _ in range(6):
+        submit(app, suffolk, went="yes", feel="happy", better="Suffolk was kind")
+    for _ in range(5):
+        submit(app, norfolk, went="no", why_not=["school"], better="Norfolk was slow")
+    worker()
+
+    counts = csv_rows(lead_client.get(f"{SURVEY}/aggregates.csv"))
+    responses = csv_rows(lead_client.get(f"{SURVEY}/responses.csv"))
+
+    assert {row["council"] for row in counts} == {"Norfolk"}
+    went = {row["option"]: row["count"] for row in counts if row["question"] == "went"}
+    assert went["no"] == "5"
+    assert went["yes"] == "0"
+    assert len(responses) == 5
+    assert {row["council"] for row in responses} == {"Norfolk"}
+    assert {row["better"] for row in responses} == {"Norfolk was slow"}
+
+    # A regional facilitator, on the same data, does see Suffolk.
+    make_user(EMAIL)
+    regional = app.test_client()
+    sign_in(regional, EMAIL)
+    assert {row["council"] for row in csv_rows(regional.get(f"{SURVEY}/aggregates.csv"))} == {
+        "Norfolk",
+        "Suffolk",
+    }
+    assert len(csv_rows(regional.get(f"{SURVEY}/responses.csv"))) == 11
+
+
+def test_a_council_lead_cannot_make_a_distribution_for_another_council(lead_client, database):
+    made = make_distribution_through_the_form(
+        lead_client, council="Suffolk", label="Reviews, Norwich"
+    )
+
+    assert made.status_code == 302
+    assert made.location.startswith("/facilitator/distributions/")
+    page = lead_client.get(made.location).get_data(as_text=True)
+    assert "<dt>Council</dt><dd>Norfolk</dd>" in page
+    assert count_distributions(database, "Suffolk") == 0
+    assert count_distributions(database, "Norfolk") == 1
+
+
+# Downloads ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def facilitator_client(client, make_user):  # type: ignore[no-untyped-def]
+    make_user(EMAIL)
+    assert sign_in(client, EMAIL).status_code == 302
+    return client
+
+
+def test_the_counts_download_publishes_five_or_more_hides_one_to_four_and_shows_zeros(
+    app, facilitator_client, make_distribution, worker
+):
+    distribution = make_distribution()
+    for _ in range(5):
+        submit(app, distribution, went="yes", feel="happy", times=2, better="More snacks")
+    for feel in ("sad", "sad", "sad", "okay"):
+        submit(app, distribution, went="no", why_not=["school"], feel=feel, times=2)
+    worker()
+
+    download = facilitator_client.get(f"{SURVEY}/aggregates.csv")
+
+    assert download.get_data(as_text=True).startswith(
+        "survey,council,question,option,count,base,question_text,option_label\r\n"
+    )
+    rows = {(row["question"], row["option"]): row for row in csv_rows(download)}
+    assert {row["survey"] for row in rows.values()} == {"test-child"}
+    assert {row["council"] for row in rows.values()} == {"Suffolk"}
+    assert (rows[("went", "yes")]["count"], rows[("went", "yes")]["base"]) == ("5", "9")
+    assert rows[("went", "yes")]["question_text"] == "Did you go to the meeting?"
+    assert rows[("went", "no")]["count"] == "c"  # 4
+    assert rows[("went", "not_sure")]["count"] == "0"
+    assert rows[("feel", "happy")]["count"] == "5"
+    assert rows[("feel", "sad")]["count"] == "c"  # 3
+    assert rows[("feel", "okay")]["count"] == "c"  # 1
+    assert rows[("feel", "very_happy")]["count"] == "0"
+    assert rows[("times", "2")]["count"] == "9"
+    assert rows[("better", "written")]["count"] == "5"
+    assert rows[("why_not", "school")]["count"] == "c"  # 4
+    assert rows[("why_not", "school")]["base"] == "c"
+    assert rows[("why_not", "not_told")]["count"] == "0"
+    for row in rows.values():
+        for column in ("count", "base"):
+            assert row[column] == "c" or not 0 < int(row[column]) < 5, row
+
+
+def test_the_responses_download_has_one_row_per_response_with_free_text_redacted(
+    app, facilitator_client, make_distribution, worker
+):
+    distribution = make_distribution()
+    submit(app, distribution, went="yes", feel="okay", better=f"Call me on {PHONE_NUMBER} please")
+    submit(app, distribution, went="yes", better="More time to talk")
+    submit(app, distribution, went="no", why_not=["school", "scared"], better="prefer_not_to_say")
+    worker()
+
+    download = facilitator_client.get(f"{SURVEY}/responses.csv")
+
+    rows = csv_rows(download)
+    assert len(rows) == 3
+    assert sorted(row["better"] for row in rows) == [
+        "Call me on [PHONE] please",
+        "More time to talk",
+        "prefer_not_to_say",
+    ]
+    assert {row["why_not"] for row in rows} == {"", "school;scared"}
+    assert {(row["council"], row["distribution"], row["age_band"]) for row in rows} == {
+        ("Suffolk", "CP conferences, Ipswich", "12-17")
+    }
+    text = download.get_data(as_text=True)
+    assert PHONE_NUMBER not in text
+    assert "900123" not in text
+
+
+def test_the_responses_download_does_not_list_a_days_responses_in_the_order_they_arrived(
+    app, facilitator_client, make_distribution, worker
+):
+    distribution = make_distribution()
+    arrived = list(range(12))
+    for times in arrived:
+        submit(app, distribution, went="yes", times=times)
+    worker()
+
+    rows = csv_rows(facilitator_client.get(f"{SURVEY}/responses.csv"))
+
+    listed = [int(row["times"]) for row in rows]
+    assert sorted(listed) == arrived
+    # A shuffle matches arrival order by chance once in 12! (about 5e8) downloads.
+    assert listed != arrived
+
+
+def test_a_response_stays_out_of_the_responses_download_until_it_is_anonymised(
+    app, facilitator_client, make_distribution
+):
+    distribution = make_distribution()
+    submit(app, distribution, went="yes", better=f"Ring {PHONE_NUMBER}", enqueue=lambda _: None)
+
+    download = facilitator_client.get(f"{SURVEY}/responses.csv")
+
+    assert csv_rows(download) == []
+    assert "900123" not in download.get_data(as_text=True)
+
+
+def test_a_typed_formula_is_neutralised_in_the_responses_download(
+    app, facilitator_client, make_distribution, worker
+):
+    formula = '=HYPERLINK("https://evil.example","Click me")'
+    submit(app, make_distribution(), went="yes", better=formula)
+    worker()
+
+    rows = csv_rows(facilitator_client.get(f"{SURVEY}/responses.csv"))
+
+    assert [row["better"] for row in rows] == ["'" + formula]
+
+
+# Protections on every page -----------------------------------------------------------------
+
+
+def test_pages_forbid_inline_scripts_and_being_framed(client):
+    page = client.get("/facilitator/login")
+
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in page.headers["Content-Security-Policy"].split(";")
+    )
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert "'unsafe-eval'" not in policy["script-src"]
+    assert policy["frame-ancestors"] == "'none'"
+    assert page.headers["X-Frame-Options"] == "DENY"
+
+
+def session_cookie(response) -> tuple[str, set[str]]:  # type: ignore[no-untyped-def]
+    """The session's Set-Cookie header and its attribute names, lower case."""
+    cookies = [
+        value
+        for value in response.headers.getlist("Set-Cookie")
+        if value.startswith("survey_session=")
+    ]
+    assert cookies, "no session cookie was set"
+    attributes = {part.strip().split("=")[0].lower() for part in cookies[0].split(";")[1:]}
+    return cookies[0], attributes
+
+
+def test_the_session_cookie_is_http_only_same_site_lax_and_secure(client, make_user):
+    make_user(EMAIL)
+
+    signed_in = sign_in(client, EMAIL)
+
+    cookie, attributes = session_cookie(signed_in)
+    assert "httponly" in attributes
+    assert "secure" in attributes
+    assert "SameSite=Lax" in cookie
+
+
+def test_in_the_demo_the_session_cookie_works_over_plain_http(make_app):
+    demo = make_app(DEMO=True)
+
+    page = demo.test_client().get("/facilitator/login")
+
+    cookie, attributes = session_cookie(page)
+    assert "secure" not in attributes
+    assert "httponly" in attributes
+    assert "SameSite=Lax" in cookie
+
+
+def test_a_request_body_over_the_size_limit_is_refused_with_413(app, client):
+    page = client.get("/facilitator/login")
+    too_long = "x" * (int(app.config["MAX_CONTENT_LENGTH"]) + 1)
+
+    refused = client.post(
+        "/facilitator/login",
+        data={
+            "email": too_long,
+            "password": "x",
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+        },
+    )
+
+    assert refused.status_code == 413
+    assert "That is too long" in refused.get_data(as_text=True)
