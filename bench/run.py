@@ -246,7 +246,7 @@ def make_drafts(stack: Stack, database_url: str, code: str, count: int) -> list[
             seen = journey.steps(definition, ANSWERS)
             for index in range(count):
                 draft, token = operations.start_draft(
-                    session, vault, distribution, "en", False, dt.timedelta(hours=24)
+                    session, vault, distribution.id, "en", False, dt.timedelta(hours=24)
                 )
                 operations.write_draft(vault, draft, operations.DraftState(dict(ANSWERS), seen))
                 tokens.append(token)
@@ -282,14 +282,14 @@ def csrf_token_in(html: str) -> str:
 
 
 async def welcome_session(port: int, code: str) -> tuple[str, str]:
-    """A session cookie and its CSRF token, from GETting the welcome page once."""
+    """The form cookie and its CSRF token, from GETting the welcome page once."""
     reply = await loadgen.fetch(HOST, port, "GET", f"/s/{code}")
     if reply.status != 200:
         raise BenchmarkFailed(f"welcome page answered {reply.status} {reply.error}")
-    session = cookies_from(reply).get("survey_session")
-    if not session:
-        raise BenchmarkFailed("the welcome page set no survey_session cookie")
-    return f"survey_session={session}", csrf_token_in(text_of(reply))
+    form = cookies_from(reply).get("form")
+    if not form:
+        raise BenchmarkFailed("the welcome page set no form cookie")
+    return f"form={form}", csrf_token_in(text_of(reply))
 
 
 def submit_requests(

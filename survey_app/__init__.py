@@ -49,6 +49,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["database"] = database
     app.extensions["vault"] = vault
     app.extensions["surveys"] = load_directory(app.config["SURVEY_DIR"])
+    from .operations import DistributionFactsCache
+
+    app.extensions["distribution_facts"] = DistributionFactsCache()
 
     from workers import actors, runtime
 

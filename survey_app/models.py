@@ -68,7 +68,8 @@ class Survey(Base):
     audience: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(300))
     checksum: Mapped[str] = mapped_column(String(64))
-    source: Mapped[str] = mapped_column(Text)
+    # Tens of kilobytes with translations: loaded only when asked for.
+    source: Mapped[str] = mapped_column(Text, deferred=True)
 
     __table_args__ = (CheckConstraint("audience in ('child', 'practitioner')", name="audience"),)
 
@@ -89,7 +90,7 @@ class Distribution(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     council: Mapped[Council] = relationship(lazy="joined")
-    survey: Mapped[Survey] = relationship(lazy="joined")
+    survey: Mapped[Survey] = relationship(lazy="select")
 
     __table_args__ = (
         CheckConstraint(
@@ -136,7 +137,7 @@ class Response(Base):
     anonymised: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     aggregated: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
-    distribution: Mapped[Distribution] = relationship(lazy="joined")
+    distribution: Mapped[Distribution] = relationship(lazy="select")
     free_texts: Mapped[list[FreeText]] = relationship(
         back_populates="response", order_by="FreeText.id"
     )

@@ -1,7 +1,6 @@
 """State changes: surveys, councils, distributions, drafts, submissions, users and tokens.
 
-These take a session and never commit, except `submit_response`, which owns the one ordering that
-matters: the response is committed before any message about it is sent.
+These take a session and never commit; a submission's own commit-then-send lives in submission.py.
 """
 
 from __future__ import annotations
@@ -9,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+import threading
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,17 +20,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .crypto import TextVault, new_token, token_hash
-from .definitions.model import SPECIAL_OPTIONS, SurveyDefinition
-from .journey import AGE_KEY, WRITTEN, prune
+from .definitions.model import SurveyDefinition
 from .models import (
     ROLES,
     ApiToken,
     Council,
     Distribution,
     Draft,
-    FreeText,
     LoginAttempt,
-    Response,
     Survey,
     User,
     today,
@@ -136,6 +134,61 @@ def distribution_by_code(session: Session, code: str) -> Distribution | None:
     return session.scalar(select(Distribution).where(Distribution.code == normalise_code(code)))
 
 
+@dataclass(frozen=True)
+class DistributionFacts:
+    """What answering a survey needs to know about its distribution."""
+
+    id: int
+    code: str
+    survey_id: str
+    council_id: int
+    opens_on: dt.date | None
+    closes_on: dt.date | None
+
+    def is_open_on(self, day: dt.date) -> bool:
+        if self.opens_on and day < self.opens_on:
+            return False
+        return not (self.closes_on and day > self.closes_on)
+
+
+class DistributionFactsCache:
+    """Distribution facts by code, kept for a minute per process.
+
+    Every page a child sees needs them, and they do not change while a survey runs.
+    """
+
+    def __init__(self, seconds: float = 60.0) -> None:
+        self.seconds = seconds
+        self._entries: dict[str, tuple[float, DistributionFacts]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, code: str) -> DistributionFacts | None:
+        code = normalise_code(code)
+        now = time.monotonic()
+        entry = self._entries.get(code)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        table = Distribution.__table__
+        row = session.execute(
+            select(
+                table.c.id,
+                table.c.code,
+                table.c.survey_id,
+                table.c.council_id,
+                table.c.opens_on,
+                table.c.closes_on,
+            ).where(table.c.code == code)
+        ).first()
+        if row is None:
+            return None
+        facts = DistributionFacts(*row)
+        with self._lock:
+            if len(self._entries) > 10_000:
+                self._entries.clear()
+            self._entries[code] = (now + self.seconds, facts)
+        return facts
+
+
 # Drafts ------------------------------------------------------------------------------------
 
 
@@ -146,11 +199,16 @@ class DraftState:
     answers: dict[str, Any]
     seen: list[str]
 
+    @classmethod
+    def unseal(cls, vault: TextVault, sealed: bytes) -> DraftState:
+        data = vault.open_json(sealed)
+        return cls(dict(data.get("answers", {})), list(data.get("seen", [])))
+
 
 def start_draft(
     session: Session,
     vault: TextVault,
-    distribution: Distribution,
+    distribution_id: int,
     language: str,
     read_aloud: bool,
     lifetime: dt.timedelta,
@@ -159,7 +217,7 @@ def start_draft(
     token = new_token()
     draft = Draft(
         token_hash=token_hash(token),
-        distribution_id=distribution.id,
+        distribution_id=distribution_id,
         sealed_answers=vault.seal_json({"answers": {}, "seen": []}),
         language=language,
         read_aloud=read_aloud,
@@ -170,18 +228,20 @@ def start_draft(
     return draft, token
 
 
-def find_draft(session: Session, distribution: Distribution, token: str | None) -> Draft | None:
+def find_draft(session: Session, distribution_id: int, token: str | None) -> Draft | None:
+    """The draft behind a cookie, if it belongs to this distribution and is still kept."""
     if not token:
         return None
     draft = session.scalar(select(Draft).where(Draft.token_hash == token_hash(token)))
-    if draft is None or draft.distribution_id != distribution.id or draft.expires_at < utcnow():
+    if draft is None or draft.distribution_id != distribution_id:
+        return None
+    if draft.expires_at < utcnow():
         return None
     return draft
 
 
 def read_draft(vault: TextVault, draft: Draft) -> DraftState:
-    data = vault.open_json(draft.sealed_answers)
-    return DraftState(dict(data.get("answers", {})), list(data.get("seen", [])))
+    return DraftState.unseal(vault, draft.sealed_answers)
 
 
 def write_draft(vault: TextVault, draft: Draft, state: DraftState) -> None:
@@ -192,64 +252,6 @@ def purge_expired_drafts(session: Session) -> int:
     """Delete drafts past their expiry; returns how many."""
     result = session.execute(delete(Draft).where(Draft.expires_at < utcnow()))
     return result.rowcount or 0  # type: ignore[attr-defined]
-
-
-# Submissions -------------------------------------------------------------------------------
-
-
-def build_response(
-    definition: SurveyDefinition,
-    distribution: Distribution,
-    vault: TextVault,
-    state: DraftState,
-    language: str,
-) -> Response:
-    """A response from a finished draft: choices in the row, free text encrypted beside it."""
-    answers = prune(definition, state.answers)
-    band = answers.pop(AGE_KEY, "")
-    recorded: dict[str, Any] = {}
-    free_texts = []
-    for question in definition.questions:
-        if question.id not in answers:
-            continue
-        value = answers[question.id]
-        if question.is_text and value not in SPECIAL_OPTIONS:
-            free_texts.append(FreeText(question_id=question.id, ciphertext=vault.seal(str(value))))
-            value = WRITTEN
-        recorded[question.id] = value
-    return Response(
-        distribution_id=distribution.id,
-        survey_version=definition.version,
-        submitted_on=today(),
-        language=language,
-        age_band=band if band in definition.band_ids() else "",
-        answers=recorded,
-        free_texts=free_texts,
-    )
-
-
-def submit_response(
-    session: Session,
-    response: Response,
-    draft: Draft | None,
-    enqueue: Callable[[int], None],
-) -> int:
-    """Save a response, commit, then ask the workers to process it.
-
-    If the broker cannot be reached the response is still saved and the respondent still thanked:
-    the sweeper sends every saved, unprocessed response again.
-    """
-    session.add(response)
-    if draft is not None:
-        session.delete(draft)
-    session.commit()
-    try:
-        enqueue(response.id)
-    except Exception:  # the broker is down; the sweeper will send it later
-        log.warning(
-            "could not enqueue response %s; the sweeper will retry", response.id, exc_info=True
-        )
-    return response.id
 
 
 # Facilitators ------------------------------------------------------------------------------

@@ -6,14 +6,24 @@ the caller, so a crash half way changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, literal, select, update
 from sqlalchemy.orm import Session
 
 from .crypto import TextVault
-from .models import AnswerCount, DistributionTotal, FreeText, QuestionBase, Response, today
+from .models import (
+    AnswerCount,
+    Distribution,
+    DistributionTotal,
+    FreeText,
+    QuestionBase,
+    Response,
+    today,
+)
 from .privacy.redaction import redact
 
 
@@ -52,66 +62,93 @@ def aggregate_response(session: Session, response_id: int) -> bool:
     Marking the response and adding to the counts happen in one transaction, so a redelivered
     message finds it marked, and a worker dying half way leaves neither.
     """
+    responses = Response.__table__
+    distributions = Distribution.__table__
     claimed = session.execute(
-        update(Response)
-        .where(Response.id == response_id, Response.aggregated.is_(False))
+        responses.update()
+        .where(responses.c.id == response_id, responses.c.aggregated.is_(False))
         .values(aggregated=True)
     ).rowcount  # type: ignore[attr-defined]
     if not claimed:
         return False
-    response = session.get_one(Response, response_id)
-    distribution = response.distribution
-    cells, questions = answer_cells(response.answers)
+    row = session.execute(
+        select(
+            responses.c.answers,
+            responses.c.age_band,
+            distributions.c.id,
+            distributions.c.council_id,
+            distributions.c.survey_id,
+        )
+        .join(distributions, responses.c.distribution_id == distributions.c.id)
+        .where(responses.c.id == response_id)
+    ).one()
+    cells, questions = answer_cells(row.answers)
     where = {
-        "distribution_id": distribution.id,
-        "council_id": distribution.council_id,
-        "survey_id": distribution.survey_id,
-        "age_band": response.age_band,
+        "distribution_id": row.id,
+        "council_id": row.council_id,
+        "survey_id": row.survey_id,
+        "age_band": row.age_band,
     }
-    _increment(
-        session,
-        AnswerCount.__table__,  # type: ignore[arg-type]
-        [{**where, "question_id": q, "option": o} for q, o in sorted(cells)],
-        ("distribution_id", "question_id", "option", "age_band"),
-        "count",
+    statements = _counting_statements(session.get_bind().dialect.name)
+    # Sorted, so concurrent workers take row locks in the same order and never deadlock.
+    session.execute(
+        statements.answers, [{**where, "question_id": q, "option": o} for q, o in sorted(cells)]
     )
-    _increment(
-        session,
-        QuestionBase.__table__,  # type: ignore[arg-type]
-        [{**where, "question_id": q} for q in sorted(questions)],
-        ("distribution_id", "question_id", "age_band"),
-        "base",
-    )
-    _increment(
-        session,
-        DistributionTotal.__table__,  # type: ignore[arg-type]
-        [{"distribution_id": distribution.id}],
-        ("distribution_id",),
-        "responses",
-    )
+    if questions:
+        session.execute(statements.bases, [{**where, "question_id": q} for q in sorted(questions)])
+    session.execute(statements.totals, [{"distribution_id": row.id}])
     return True
 
 
-def _increment(
-    session: Session,
-    table: Table,
-    rows: Sequence[dict[str, Any]],
-    keys: Iterable[str],
-    column: str,
-) -> None:
-    """Add one to column for each row, inserting rows that do not exist yet (one statement)."""
-    if not rows:
-        return
-    if session.get_bind().dialect.name == "postgresql":
+@dataclass(frozen=True)
+class _CountingStatements:
+    answers: Any
+    bases: Any
+    totals: Any
+
+
+@functools.cache
+def _counting_statements(dialect: str) -> _CountingStatements:
+    """Insert-or-add-one statements, built once per dialect so SQLAlchemy caches them compiled."""
+    return _CountingStatements(
+        answers=_increment_statement(
+            dialect,
+            AnswerCount.__table__,  # type: ignore[arg-type]
+            ("distribution_id", "council_id", "survey_id", "age_band", "question_id", "option"),
+            ("distribution_id", "question_id", "option", "age_band"),
+            "count",
+        ),
+        bases=_increment_statement(
+            dialect,
+            QuestionBase.__table__,  # type: ignore[arg-type]
+            ("distribution_id", "council_id", "survey_id", "age_band", "question_id"),
+            ("distribution_id", "question_id", "age_band"),
+            "base",
+        ),
+        totals=_increment_statement(
+            dialect,
+            DistributionTotal.__table__,  # type: ignore[arg-type]
+            ("distribution_id",),
+            ("distribution_id",),
+            "responses",
+        ),
+    )
+
+
+def _increment_statement(
+    dialect: str, table: Table, columns: Sequence[str], keys: Sequence[str], counter: str
+) -> Any:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE SET counter = counter + 1, for executemany."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table).values([{**row, column: 1} for row in rows])
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={column: table.c[column] + statement.excluded[column]},
+    statement = insert(table).values(
+        {**{name: bindparam(name) for name in columns}, counter: literal(1)}
     )
-    session.execute(statement)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={counter: table.c[counter] + 1}
+    )
 
 
 def unprocessed_response_ids(session: Session, limit: int = 10_000) -> list[int]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from typing import Any
 
 from flask import (
@@ -11,15 +13,18 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
-from . import journey, operations
+from . import journey, operations, submission
+from .crypto import new_token
 from .definitions.model import (
     FACE_SCALE,
     PREFER_NOT_TO_SAY,
@@ -30,22 +35,91 @@ from .definitions.model import (
 )
 from .definitions.words import special_label
 from .journey import AGE_KEY, AGE_STEP, FieldError
-from .models import Distribution, Draft, today
+from .models import Draft, today
+from .operations import DistributionFacts
+from .security import csrf
 from .web import db_session, surveys, vault
 
 bp = Blueprint("respondent", __name__, url_prefix="/s")
 COOKIE = "draft"
+FORM_COOKIE = "form"
 
 
 def init_app(app: Flask) -> None:
+    # These pages carry their own CSRF check (below) so that a child's phone gets no session
+    # cookie at all: only the form cookie and, once started, the draft cookie.
+    csrf.exempt(bp)
     app.register_blueprint(bp)
+
+
+# Canonical links and forms ---------------------------------------------------------------
+
+
+@bp.url_value_preprocessor
+def _canonical_code(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Codes are typed from cards in any case: send the child to the one spelling cookies use."""
+    if not values or "code" not in values:
+        return
+    canonical = operations.normalise_code(values["code"])
+    if canonical != values["code"]:
+        path = request.path.replace(f"/s/{values['code']}", f"/s/{canonical}", 1)
+        query = request.query_string.decode()
+        abort(redirect(path + (f"?{query}" if query else ""), 308))
+
+
+def _form_secret() -> str:
+    secret = request.cookies.get(FORM_COOKIE, "")
+    if not 16 <= len(secret) <= 64:
+        if "new_form_secret" not in g:
+            g.new_form_secret = new_token(18)
+        secret = g.new_form_secret
+    return secret
+
+
+def _form_signature(secret: str) -> str:
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, f"respondent-form:{secret}".encode(), hashlib.sha256).hexdigest()
+
+
+@bp.context_processor
+def _form_token() -> dict[str, Any]:
+    return {"form_token": lambda: _form_signature(_form_secret())}
+
+
+@bp.before_request
+def _check_form_token() -> None:
+    """Signed double-submit: the form must carry the HMAC of this browser's form cookie."""
+    if request.method != "POST":
+        return
+    secret = request.cookies.get(FORM_COOKIE, "")
+    sent = request.form.get("csrf_token", "")
+    if not secret or not hmac.compare_digest(sent, _form_signature(secret)):
+        raise CSRFError("The form token is missing or does not match.")
+
+
+@bp.after_request
+def _set_form_cookie(response: Response) -> Response:
+    secret = g.pop("new_form_secret", None)
+    code = (request.view_args or {}).get("code")
+    if secret and code:
+        response.set_cookie(
+            FORM_COOKIE,
+            secret,
+            max_age=int(current_app.config["DRAFT_LIFETIME_HOURS"]) * 3600,
+            path=f"/s/{code}",
+            secure=current_app.config["SECURE_COOKIES"],
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 # Loading ---------------------------------------------------------------------------------
 
 
-def _load(code: str) -> tuple[Distribution, SurveyDefinition]:
-    distribution = operations.distribution_by_code(db_session(), code)
+def _load(code: str) -> tuple[DistributionFacts, SurveyDefinition]:
+    cache: operations.DistributionFactsCache = current_app.extensions["distribution_facts"]
+    distribution = cache.get(db_session(), code)
     if distribution is None:
         abort(404)
     definition = surveys().get(distribution.survey_id)
@@ -63,7 +137,7 @@ def _language(definition: SurveyDefinition, draft: Draft | None = None) -> str:
     return "en"
 
 
-def _closed_page(distribution: Distribution, definition: SurveyDefinition) -> Response | None:
+def _closed_page(distribution: DistributionFacts, definition: SurveyDefinition) -> Response | None:
     day = today()
     if distribution.is_open_on(day):
         return None
@@ -77,12 +151,12 @@ def _closed_page(distribution: Distribution, definition: SurveyDefinition) -> Re
     return make_response(body, 410)
 
 
-def _draft(distribution: Distribution) -> Draft | None:
-    return operations.find_draft(db_session(), distribution, request.cookies.get(COOKIE))
+def _draft(distribution: DistributionFacts) -> Draft | None:
+    return operations.find_draft(db_session(), distribution.id, request.cookies.get(COOKIE))
 
 
 def _context(
-    definition: SurveyDefinition, distribution: Distribution, language: str, **extra: Any
+    definition: SurveyDefinition, distribution: DistributionFacts, language: str, **extra: Any
 ) -> dict[str, Any]:
     def t(key: str, **values: Any) -> str:
         return journey.words(definition, key, language, **values)
@@ -142,7 +216,12 @@ def welcome(code: str) -> Response | str:
     return render_template(
         "respondent/welcome.html",
         **_context(
-            definition, distribution, language, has_draft=draft is not None, read_aloud_offer=True
+            definition,
+            distribution,
+            language,
+            has_draft=draft is not None,
+            read_aloud_offer=True,
+            expired=request.args.get("expired") == "1" and draft is None,
         ),
     )
 
@@ -161,7 +240,7 @@ def start(code: str) -> Response:
     if draft is None:
         lifetime = dt.timedelta(hours=int(current_app.config["DRAFT_LIFETIME_HOURS"]))
         draft, token = operations.start_draft(
-            session, vault(), distribution, language, read_aloud, lifetime
+            session, vault(), distribution.id, language, read_aloud, lifetime
         )
     else:
         draft.language = language
@@ -176,7 +255,7 @@ def start(code: str) -> Response:
     return response
 
 
-def _set_cookie(response: Response, distribution: Distribution, token: str) -> None:
+def _set_cookie(response: Response, distribution: DistributionFacts, token: str) -> None:
     response.set_cookie(
         COOKIE,
         token,
@@ -388,17 +467,22 @@ def submit(code: str) -> Response:
     closed = _closed_page(distribution, definition)
     if closed is not None:
         return closed
-    draft = _draft(distribution)
-    if draft is None:
-        # Already sent (a double tap) or expired: nothing to send, nothing lost.
-        return redirect(url_for(".thanks", code=code), 303)
-    language = _language(definition, draft)
-    state = operations.read_draft(vault(), draft)
-    missing = journey.missing_required(definition, state.answers)
-    if missing:
-        return redirect(_step_url(code, missing), 303)
-    response = operations.build_response(definition, distribution, vault(), state, language)
-    operations.submit_response(db_session(), response, draft, current_app.extensions["enqueue"])
+    outcome = submission.send_draft(
+        db_session(),
+        definition,
+        distribution.id,
+        request.cookies.get(COOKIE),
+        vault(),
+        current_app.extensions["enqueue"],
+    )
+    if outcome.status == submission.INCOMPLETE:
+        assert outcome.missing_step is not None
+        return redirect(_step_url(code, outcome.missing_step), 303)
+    if outcome.status == submission.EXPIRED:
+        # Kept for a day only; say so on the welcome page rather than thank for nothing.
+        return redirect(url_for(".welcome", code=code, expired=1), 303)
+    # Sent now, or already sent by an earlier tap: either way the answers are safe.
+    language = outcome.language
     target = redirect(
         url_for(".thanks", code=code, lang=language if language != "en" else None), 303
     )

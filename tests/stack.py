@@ -111,6 +111,7 @@ class Stack:
                 str(workers),
                 "--bind",
                 f"127.0.0.1:{self.port}",
+                "--no-control-socket",
                 "--graceful-timeout",
                 "5",
                 "survey_app.wsgi:app",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
 
-from survey_app import operations
+from survey_app import journey, operations, submission
 from survey_app.journey import AGE_KEY
 from survey_app.models import Distribution
 
@@ -21,16 +22,24 @@ def submit(
     enqueue: Callable[[int], None] | None = None,
     **answers: Any,
 ) -> int:
-    """Save a response to distribution and send it for processing; returns its id.
+    """Save a response to distribution through a draft and Send; returns the response's id.
 
     enqueue defaults to the app's own (the stub broker); pass another to hold messages back.
     """
     definition = app.extensions["surveys"][distribution.survey_id]
-    state = operations.DraftState({AGE_KEY: age_band, **answers}, [])
+    vault = app.extensions["vault"]
+    given = {AGE_KEY: age_band, **answers}
     with app.extensions["database"].session() as session:
-        response = operations.build_response(
-            definition, distribution, app.extensions["vault"], state, language
+        draft, token = operations.start_draft(
+            session, vault, distribution.id, language, False, dt.timedelta(hours=1)
         )
-        return operations.submit_response(
-            session, response, None, enqueue or app.extensions["enqueue"]
+        operations.write_draft(
+            vault, draft, operations.DraftState(given, journey.steps(definition, given))
         )
+        session.commit()
+        outcome = submission.send_draft(
+            session, definition, distribution.id, token, vault, enqueue or app.extensions["enqueue"]
+        )
+    assert outcome.status == submission.SENT, outcome
+    assert outcome.response_id is not None
+    return outcome.response_id

@@ -132,24 +132,24 @@ def test_a_worker_dying_half_way_leaves_nothing_counted_and_the_retry_counts_onc
     with database.session() as session:
         response_id = session.scalar(select(Response.id))
 
-    calls = {"n": 0}
-    real_increment = processing._increment
+    with database.session() as session:
+        real_execute = session.execute
+        calls = {"n": 0}
 
-    def dies_on_second_table(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("worker killed")
-        return real_increment(*args, **kwargs)
+        def dies_after_the_first_counts(*args, **kwargs):  # type: ignore[no-untyped-def]
+            calls["n"] += 1
+            if calls["n"] == 4:  # claim, read, answer counts... then the worker is killed
+                raise RuntimeError("worker killed")
+            return real_execute(*args, **kwargs)
 
-    monkeypatch.setattr(processing, "_increment", dies_on_second_table)
-    with database.session() as session, pytest.raises(RuntimeError):
-        processing.aggregate_response(session, response_id)
-        session.commit()
+        session.execute = dies_after_the_first_counts  # type: ignore[method-assign]
+        with pytest.raises(RuntimeError):
+            processing.aggregate_response(session, response_id)
+            session.commit()
     assert counts(database) == {}
     with database.session() as session:
         assert session.get(Response, response_id).aggregated is False
 
-    monkeypatch.setattr(processing, "_increment", real_increment)
     with database.session() as session:
         assert processing.aggregate_response(session, response_id) is True
         session.commit()

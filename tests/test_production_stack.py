@@ -135,3 +135,31 @@ def test_redis_stopping_mid_run_loses_no_response_and_children_are_still_thanked
     rows = download(stack, "aggregates.csv")
     went = {row["option"]: row["count"] for row in rows if row["question"] == "went"}
     assert went["yes"] == "5" and went["no"] == "6"
+
+
+def test_two_taps_on_send_at_the_same_moment_save_one_response(stack: Stack) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.stack import HttpRespondent
+
+    stack.start_web()
+    code = stack.made["code"]  # type: ignore[attr-defined]
+    for _ in range(5):
+        child = HttpRespondent(stack.url, code)
+        child.start()
+        child.answer(_age_band="12-17")
+        child.answer(went="yes")
+        child.answer(feel="okay")
+        child.answer(times="2")
+        child.answer(better="")
+        assert child.page is not None
+        token = child._token(child.page.text)
+
+        def tap(_: int, child: HttpRespondent = child, token: str = token) -> int:
+            return child.http.post(
+                f"{child.base}/submit", data={"csrf_token": token}, timeout=30
+            ).status_code
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            assert list(pool.map(tap, range(2))) == [200, 200]  # both end on the thank-you page
+    assert database_totals(stack)[0] == 5

@@ -336,7 +336,13 @@ def test_an_unknown_code_is_a_friendly_404(client: FlaskClient) -> None:
 def test_codes_typed_from_a_card_ignore_case(
     client: FlaskClient, distribution: Distribution
 ) -> None:
-    assert client.get(f"/s/{distribution.code.upper()}").status_code == 200
+    typed = distribution.code.upper()[:4] + "-" + distribution.code.upper()[4:]
+    moved = client.get(f"/s/{typed}?lang=pl")
+    assert moved.status_code == 308
+    assert moved.headers["Location"].endswith(f"/s/{distribution.code}?lang=pl")
+    child = Child(client, distribution.code)
+    child.start()
+    assert child.answer(_age_band="12-17").status_code == 200  # cookies follow the canonical path
 
 
 def test_a_closed_survey_says_so_kindly(
@@ -455,3 +461,60 @@ def test_a_practitioner_rates_several_skills_on_one_page_and_sees_no_child_helpl
         "skill_recording_voice": "5",
         "skill_involving_in_conferences": "prefer_not_to_say",
     }
+
+
+def test_sending_a_draft_kept_past_its_day_starts_again_instead_of_thanking_for_nothing(
+    child: Child, database: Database
+) -> None:
+    child.start()
+    child.answer(_age_band="12-17")
+    child.answer(went="yes")
+    child.answer(feel="okay")
+    child.answer(times="1")
+    child.answer()
+    check = child.last
+    with database.session() as session:
+        session.execute(update(Draft).values(expires_at=dt.datetime(2000, 1, 1)))
+        session.commit()
+    sent = child.client.post(f"/s/{child.code}/submit", data={"csrf_token": csrf_token(check.text)})
+    assert sent.status_code == 303 and "expired=1" in sent.headers["Location"]
+    welcome = child.client.get(sent.headers["Location"])
+    assert "please start again" in welcome.text
+    assert responses(database) == []
+
+
+def test_drafts_past_their_day_are_deleted_by_the_workers(child: Child, database: Database) -> None:
+    from workers.sweeper import purge_drafts
+
+    child.start()
+    child.answer(_age_band="12-17")
+    with database.session() as session:
+        session.execute(update(Draft).values(expires_at=dt.datetime(2000, 1, 1)))
+        session.commit()
+    assert purge_drafts() == 1
+    with database.session() as session:
+        assert session.scalar(select(Draft)) is None
+
+
+def test_a_childs_phone_gets_no_session_cookie_only_the_form_and_draft_cookies(
+    child: Child,
+) -> None:
+    child.start()
+    child.answer(_age_band="12-17")
+    names = {cookie.key for cookie in child.client._cookies.values()}
+    assert names == {"form", "draft"}
+    for cookie in child.client._cookies.values():
+        assert cookie.path == f"/s/{child.code}"
+        assert cookie.http_only and cookie.secure
+
+
+def test_a_form_token_from_another_browser_is_refused(
+    client: FlaskClient, distribution: Distribution, app: Any
+) -> None:
+    other = app.test_client()
+    page = other.get(f"/s/{distribution.code}", base_url="https://localhost")
+    stolen = csrf_token(page.text)
+    client.get(f"/s/{distribution.code}")  # this browser has its own form cookie
+    refused = client.post(f"/s/{distribution.code}/start", data={"csrf_token": stolen})
+    assert refused.status_code == 400
+    assert "This page has expired" in refused.text

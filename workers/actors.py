@@ -29,6 +29,14 @@ def aggregate_response(response_id: int) -> None:
 
 
 def enqueue_processing(response_id: int) -> None:
-    """Send the messages that process a saved response."""
-    anonymise_response.send(response_id)
-    aggregate_response.send(response_id)
+    """Send one message that processes a saved response: anonymise it, then count it.
+
+    A pipeline keeps the web request to one broker call; the worker sends the second step when
+    the first succeeds, and the sweeper catches a response whose second step never came.
+    """
+    dramatiq.pipeline(
+        [
+            anonymise_response.message(response_id),
+            aggregate_response.message_with_options(args=(response_id,), pipe_ignore=True),
+        ]
+    ).run()

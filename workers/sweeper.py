@@ -39,6 +39,18 @@ def sweep(only: set[int] | None = None) -> set[int]:
     return pending
 
 
+def purge_drafts() -> int:
+    """Delete answers in progress that were not sent within their lifetime."""
+    from survey_app.operations import purge_expired_drafts
+
+    from . import runtime
+
+    with runtime.database().session() as session:
+        purged = purge_expired_drafts(session)
+        session.commit()
+    return purged
+
+
 def beat(name: str) -> None:
     """Record that this worker is alive."""
     from . import runtime
@@ -85,6 +97,7 @@ class Sweeper(dramatiq.Middleware):
                 if waited >= interval:
                     # First pass re-sends everything; later passes only what stayed stuck.
                     seen = sweep(None if previous is None else previous)
+                    purge_drafts()
                     previous = seen
                     waited = 0.0
             except Exception:

@@ -38,6 +38,9 @@ INTERFACE = {
     "closed_title": "This survey has closed",
     "closed_text": "Thank you for wanting to tell us. This survey is not taking answers any more.",
     "not_yet_open_text": "This survey is not open yet. Please try again later.",
+    "expired": (
+        "Answers not sent within a day are deleted to keep them private, so please start again."
+    ),
     "dont_know": "I don't know",
     "prefer_not_to_say": "I'd rather not say",
 }
