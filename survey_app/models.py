@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -156,6 +157,10 @@ class FreeText(Base):
     ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     redacted: Mapped[str | None] = mapped_column(Text)
     raw_destroyed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Analysis failed: the answer stays encrypted and unpublished until it succeeds (fail closed).
+    held_back: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )
 
     response: Mapped[Response] = relationship(back_populates="free_texts")
 
@@ -164,6 +169,35 @@ class FreeText(Base):
         CheckConstraint("ciphertext is null or redacted is null", name="raw_or_redacted"),
         UniqueConstraint("response_id", "question_id", name="uq_free_texts_response_question"),
     )
+
+
+class AuditEvent(Base):
+    """Something done to research data that someone may need to account for (e.g. raw text
+    destroyed). The date only, like the data it is about."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    event: Mapped[str] = mapped_column(String(60), index=True)
+    subject: Mapped[str] = mapped_column(String(120))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Publication(Base):
+    """A table of numbers that left the service: which responses it was about, so that a later
+    output cannot reveal a small count by subtraction from this one."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(300))
+    published_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    group_size: Mapped[int] = mapped_column(Integer)
+    # The response ids in the published group: sorted, delta-encoded and compressed.
+    members: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AnswerCount(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -111,9 +111,13 @@ MESSAGES = {
 }
 
 
-def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+def _http_error(error: HTTPException) -> tuple[str, int] | Response:
     code = error.code or 500
     if request.path.startswith("/api/") or request.path == "/healthz":
-        return error
+        if error.response is not None:  # a response the view built itself (e.g. the 401)
+            return error.response  # type: ignore[return-value]
+        answer = jsonify(error=error.description or error.name)
+        answer.status_code = code
+        return answer
     title, message = MESSAGES.get(code, ("Something went wrong", "Please try again later."))
     return render_template("error.html", title=title, message=message), code

@@ -216,16 +216,17 @@ def _send_in_a_transaction(
     keys = {"token_hash": token_hash(token), "distribution_id": distribution_id, "now": utcnow()}
     with _Driver(session) as driver:
         claimed = driver.execute(CLAIM_DRAFT, keys).fetchone()
-        if claimed is None:
-            session.rollback()
-            return Outcome(EXPIRED if _is_expired(session, keys) else ALREADY_SENT)
-        sealed, language = bytes(claimed[0]), _language(definition, claimed[1])
-        state, missing = _checked(definition, sealed, vault)
-        if missing:
-            session.rollback()  # the draft stays for the respondent to finish
-            return Outcome(INCOMPLETE, language=language, missing_step=missing)
-        response = build_response(definition, distribution_id, vault, state, language)
-        params = {**response.row, "answers": json.dumps(response.row["answers"]), "no": False}
+    if claimed is None:
+        session.rollback()
+        return Outcome(EXPIRED if _is_expired(session, keys) else ALREADY_SENT)
+    sealed, language = bytes(claimed[0]), _language(definition, claimed[1])
+    state, missing = _checked(definition, sealed, vault)
+    if missing:
+        session.rollback()  # the draft stays for the respondent to finish
+        return Outcome(INCOMPLETE, language=language, missing_step=missing)
+    response = build_response(definition, distribution_id, vault, state, language)
+    params = {**response.row, "answers": json.dumps(response.row["answers"]), "no": False}
+    with _Driver(session) as driver:
         response_id = int(driver.execute(INSERT_RESPONSE, params).fetchone()[0])
         for question_id, ciphertext in response.sealed_texts:
             driver.execute(

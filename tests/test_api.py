@@ -149,3 +149,18 @@ def test_a_council_leads_token_gets_only_their_council(
     assert {row["council"] for row in counts} == {"Norfolk"}
     assert {row["council"] for row in responses} == {"Norfolk"}
     assert [row["better"] for row in responses] == ["From Norfolk"] * 5
+
+
+def test_an_unknown_survey_through_the_api_is_a_json_404(client, make_user, database):
+    from survey_app import operations
+
+    make_user("robot@example.org")
+    with database.session() as session:
+        token = operations.create_api_token(session, "robot@example.org")
+        session.commit()
+    missing = client.get(
+        "/api/v1/surveys/no-such-survey/aggregates.csv",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert missing.status_code == 404
+    assert missing.is_json and "error" in missing.get_json()

@@ -154,6 +154,28 @@ class AgeBand:
     label: Text
 
 
+# Safe floors for publishing numbers about children: a survey may be stricter, never looser.
+FLOOR_MINIMUM_BASE = 10
+FLOOR_SUPPRESS_BELOW = 8
+FLOOR_ROUND_TO = 5
+
+
+@dataclass(frozen=True)
+class DisclosureSettings:
+    """How this survey's numbers are published (checked against the safe floors at load)."""
+
+    minimum_base: int = FLOOR_MINIMUM_BASE
+    suppress_below: int = FLOOR_SUPPRESS_BELOW
+    round_to: int = FLOOR_ROUND_TO
+
+
+@dataclass(frozen=True)
+class AnonymisationSettings:
+    """What the free-text anonymiser removes beyond personal data it always removes."""
+
+    redact_locations: bool = False
+
+
 @dataclass(frozen=True)
 class SurveyDefinition:
     id: str
@@ -169,6 +191,8 @@ class SurveyDefinition:
     minutes: int = 3
     card_line: Text | None = None
     interface: Mapping[str, Text] = field(default_factory=dict)
+    disclosure: DisclosureSettings = field(default_factory=DisclosureSettings)
+    anonymisation: AnonymisationSettings = field(default_factory=AnonymisationSettings)
     source_path: str = ""
     source: str = ""
     checksum: str = ""

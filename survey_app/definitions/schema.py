@@ -262,6 +262,42 @@ class AgeBandSchema(StrictSchema):
         return AgeBand(**data)
 
 
+class DisclosureSchema(StrictSchema):
+    minimum_base = fields.Integer(
+        load_default=model.FLOOR_MINIMUM_BASE,
+        validate=validate.Range(
+            min=model.FLOOR_MINIMUM_BASE,
+            error=f"must be at least {model.FLOOR_MINIMUM_BASE} (the safe floor)",
+        ),
+    )
+    suppress_below = fields.Integer(
+        load_default=model.FLOOR_SUPPRESS_BELOW,
+        validate=validate.Range(
+            min=model.FLOOR_SUPPRESS_BELOW,
+            error=f"must be at least {model.FLOOR_SUPPRESS_BELOW} (the safe floor)",
+        ),
+    )
+    round_to = fields.Integer(
+        load_default=model.FLOOR_ROUND_TO,
+        validate=validate.Range(
+            min=model.FLOOR_ROUND_TO,
+            error=f"must be at least {model.FLOOR_ROUND_TO} (the safe floor)",
+        ),
+    )
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> model.DisclosureSettings:
+        return model.DisclosureSettings(**data)
+
+
+class AnonymisationSchema(StrictSchema):
+    redact_locations = fields.Boolean(load_default=False)
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> model.AnonymisationSettings:
+        return model.AnonymisationSettings(**data)
+
+
 class SurveySchema(StrictSchema):
     id = fields.String(required=True, validate=identifier)
     version = fields.Integer(required=True, validate=validate.Range(min=1))
@@ -282,6 +318,8 @@ class SurveySchema(StrictSchema):
         keys=fields.String(validate=validate.OneOf(sorted(INTERFACE))), values=TextField()
     )
     pages = fields.List(fields.Nested(PageSchema), required=True, validate=validate.Length(min=1))
+    disclosure = fields.Nested(DisclosureSchema, load_default=model.DisclosureSettings)
+    anonymisation = fields.Nested(AnonymisationSchema, load_default=model.AnonymisationSettings)
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], **_: Any) -> None:
@@ -370,6 +408,8 @@ class SurveySchema(StrictSchema):
             minutes=data["minutes"],
             card_line=data.get("card_line"),
             interface=data.get("interface") or {},
+            disclosure=data["disclosure"],
+            anonymisation=data["anonymisation"],
         )
 
 
