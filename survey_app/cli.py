@@ -84,13 +84,14 @@ def schema() -> None:
 
 @main.command()
 def keys() -> None:
-    """Print fresh secrets for SURVEY_SECRET_KEY and SURVEY_TEXT_KEY."""
+    """Print fresh secrets for SURVEY_SECRET_KEY, SURVEY_TEXT_KEY and SURVEY_LINK_KEY."""
     import secrets
 
     from .crypto import TextVault
 
     click.echo(f"SURVEY_SECRET_KEY={secrets.token_urlsafe(48)}")
     click.echo(f"SURVEY_TEXT_KEY={TextVault.generate_key()}")
+    click.echo(f"SURVEY_LINK_KEY={secrets.token_urlsafe(32)}")
 
 
 def migrate_database(url: str) -> None:
@@ -247,15 +248,19 @@ def _demo_settings() -> Any:
 
     INSTANCE.mkdir(parents=True, exist_ok=True)
     keys_file = INSTANCE / "demo-keys.json"
-    if keys_file.exists():
-        saved = json.loads(keys_file.read_text())
-    else:
-        saved = {"SECRET_KEY": secrets.token_urlsafe(48), "TEXT_KEY": TextVault.generate_key()}
+    saved = json.loads(keys_file.read_text()) if keys_file.exists() else {}
+    fresh = {
+        "SECRET_KEY": lambda: secrets.token_urlsafe(48),
+        "TEXT_KEY": TextVault.generate_key,
+        "LINK_KEY": lambda: secrets.token_urlsafe(32),
+    }
+    if set(fresh) - set(saved):
+        saved = {name: saved.get(name) or make() for name, make in fresh.items()}
         keys_file.write_text(json.dumps(saved))
         keys_file.chmod(0o600)
     settings = _settings()
     overrides: dict[str, Any] = {"DEMO": True, "BROKER_URL": "stub://"}
-    for name in ("SECRET_KEY", "TEXT_KEY"):
+    for name in ("SECRET_KEY", "TEXT_KEY", "LINK_KEY"):
         if not settings.get(name):
             overrides[name] = saved[name]
     port = int(__import__("os").environ.get("PORT", "5000"))
@@ -341,7 +346,7 @@ def serve_demo(settings: Any) -> None:
 
     from . import create_app
 
-    for name in ("SECRET_KEY", "TEXT_KEY", "DEMO", "BROKER_URL", "PUBLIC_URL"):
+    for name in ("SECRET_KEY", "TEXT_KEY", "LINK_KEY", "DEMO", "BROKER_URL", "PUBLIC_URL"):
         __import__("os").environ[f"SURVEY_{name}"] = (
             json.dumps(settings[name]) if isinstance(settings[name], bool) else str(settings[name])
         )

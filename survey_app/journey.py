@@ -18,10 +18,14 @@ from .definitions.model import (
     Question,
     SurveyDefinition,
 )
-from .definitions.words import INTERFACE
+from .definitions.words import ALL_WORDS
 
 AGE_STEP = "age"
 AGE_KEY = "_age_band"
+LINK_STEP = "code"
+WAVE_KEY = "_wave"
+PERSONAL_CODE_KEY = "_personal_code"
+SELF_CODE_KEY = "_self_code"
 WRITTEN = "written"  # what a choice count records for a free-text answer that was given
 
 
@@ -34,7 +38,7 @@ class FieldError:
 def words(definition: SurveyDefinition, key: str, language: str, **values: Any) -> str:
     """Interface words in language, as the survey translated them or built-in English."""
     text = definition.interface.get(key)
-    template = text.get(language) if text else INTERFACE[key]
+    template = text.get(language) if text else ALL_WORDS[key]
     return template.format(**values)
 
 
@@ -49,6 +53,8 @@ def age_band(definition: SurveyDefinition, answers: Mapping[str, Any]) -> str:
 
 
 def is_shown(question: Question, answers: Mapping[str, Any]) -> bool:
+    if not question.asked_at(str(answers.get(WAVE_KEY, ""))):
+        return False
     return question.show_if is None or question.show_if.matches(answers)
 
 
@@ -59,6 +65,8 @@ def shown_questions(page: Page, answers: Mapping[str, Any]) -> tuple[Question, .
 def steps(definition: SurveyDefinition, answers: Mapping[str, Any]) -> list[str]:
     """The step ids this respondent will see, in order, given their answers so far."""
     found = [AGE_STEP] if definition.age_bands else []
+    if definition.waves:
+        found.append(LINK_STEP)
     found += [page.id for page in definition.pages if shown_questions(page, answers)]
     return found
 
@@ -85,7 +93,8 @@ def neighbours(
 
 def prune(definition: SurveyDefinition, answers: dict[str, Any]) -> dict[str, Any]:
     """Drop answers to questions that earlier changes have hidden."""
-    kept = {key: value for key, value in answers.items() if key == AGE_KEY}
+    # Keys starting "_" are about the respondent's path (age band, wave, codes), not questions.
+    kept = {key: value for key, value in answers.items() if key.startswith("_")}
     for page in definition.pages:
         for question in page.questions:
             if question.id in answers and is_shown(question, kept | answers):
@@ -112,6 +121,32 @@ def parse_age(definition: SurveyDefinition, form: MultiDict[str, str], language:
     question = words(definition, "age_question", language)
     key = "choose_valid" if chosen else "choose_one"
     return None, [FieldError(AGE_KEY, words(definition, key, language, question=question))]
+
+
+def parse_link(
+    definition: SurveyDefinition, form: MultiDict[str, str], language: str
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """Read the personal-code step: the typed code and the three self-code answers, all optional."""
+    from .linking import normalise_personal_code, self_generated_code
+
+    errors: list[FieldError] = []
+    code = normalise_personal_code(form.get("personal_code", ""))
+    day_typed = form.get("self_day", "").strip()
+    day = None
+    if day_typed:
+        day = int(day_typed) if day_typed.isdigit() else 0
+        if not 1 <= day <= 31:
+            label = words(definition, "self_day", language)
+            errors.append(
+                FieldError(
+                    "self_day",
+                    words(
+                        definition, "number_range", language, question=label, minimum=1, maximum=31
+                    ),
+                )
+            )
+    self_code = self_generated_code(form.get("self_initial", ""), day, form.get("self_street", ""))
+    return {PERSONAL_CODE_KEY: code or None, SELF_CODE_KEY: self_code}, errors
 
 
 def parse_page(
@@ -217,6 +252,8 @@ def missing_required(definition: SurveyDefinition, answers: Mapping[str, Any]) -
             if AGE_KEY not in answers:
                 return step
             continue
+        if step == LINK_STEP:
+            continue  # the code is optional: without one, answers are simply not paired
         page = page_for(definition, step)
         assert page is not None
         if any(q.required and q.id not in answers for q in shown_questions(page, answers)):

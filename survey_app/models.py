@@ -85,6 +85,8 @@ class Distribution(Base):
     survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"), index=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
     label: Mapped[str] = mapped_column(String(200))
+    # For a before/after survey: which round this link collects (e.g. meeting_one).
+    wave: Mapped[str] = mapped_column(String(40), default="", server_default="")
     opens_on: Mapped[dt.date | None] = mapped_column(Date)
     closes_on: Mapped[dt.date | None] = mapped_column(Date)
     created_on: Mapped[dt.date] = mapped_column(Date, default=today)
@@ -137,6 +139,15 @@ class Response(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     anonymised: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     aggregated: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    wave: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # Keyed hashes (HMAC-SHA256, key outside the database) of the practitioner's personal code
+    # and of their self-generated code: they link waves; the codes themselves are never stored.
+    link_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    self_link_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # A later answer to the same wave with the same code replaced this one (latest wins).
+    superseded: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )
 
     distribution: Mapped[Distribution] = relationship(lazy="select")
     free_texts: Mapped[list[FreeText]] = relationship(

@@ -97,10 +97,23 @@ def create_distribution(
     opens_on: dt.date | None = None,
     closes_on: dt.date | None = None,
     created_by: User | None = None,
+    wave: str = "",
+    waves: tuple[str, ...] = (),
 ) -> Distribution:
-    """Offer a survey to a council in a context, with a fresh unguessable code."""
+    """Offer a survey to a council in a context, with a fresh unguessable code.
+
+    waves are the survey's waves, if it has them: then a distribution collects exactly one.
+    """
     if session.get(Survey, survey_id) is None:
         raise OperationError(f"There is no survey '{survey_id}'.")
+    if waves and wave not in waves:
+        raise OperationError(
+            f"Choose the wave this link collects: one of {', '.join(waves)}."
+            if not wave
+            else f"'{wave}' is not a wave of this survey (use one of {', '.join(waves)})."
+        )
+    if wave and not waves:
+        raise OperationError("This survey has no waves.")
     label = " ".join(label.split())
     if not label:
         raise OperationError("Give the distribution a label, e.g. 'CP conferences, Ipswich'.")
@@ -123,6 +136,7 @@ def create_distribution(
         label=label,
         opens_on=opens_on,
         closes_on=closes_on,
+        wave=wave,
         created_by_id=created_by.id if created_by else None,
     )
     session.add(distribution)
@@ -144,6 +158,7 @@ class DistributionFacts:
     council_id: int
     opens_on: dt.date | None
     closes_on: dt.date | None
+    wave: str = ""
 
     def is_open_on(self, day: dt.date) -> bool:
         if self.opens_on and day < self.opens_on:
@@ -177,6 +192,7 @@ class DistributionFactsCache:
                 table.c.council_id,
                 table.c.opens_on,
                 table.c.closes_on,
+                table.c.wave,
             ).where(table.c.code == code)
         ).first()
         if row is None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, bindparam, literal, select, update
+from sqlalchemy import Select, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .crypto import TextVault
@@ -60,10 +60,11 @@ def aggregate_response(session: Session, response_id: int) -> bool:
     """Add a response to the counts exactly once; False if it was already counted.
 
     Marking the response and adding to the counts happen in one transaction, so a redelivered
-    message finds it marked, and a worker dying half way leaves neither.
+    message finds it marked, and a worker dying half way leaves neither. A practitioner who
+    answers the same wave again with the same personal code replaces their earlier answer: the
+    latest is counted, the earlier one is taken out of the counts (whichever is processed first).
     """
     responses = Response.__table__
-    distributions = Distribution.__table__
     claimed = session.execute(
         responses.update()
         .where(responses.c.id == response_id, responses.c.aggregated.is_(False))
@@ -71,33 +72,78 @@ def aggregate_response(session: Session, response_id: int) -> bool:
     ).rowcount  # type: ignore[attr-defined]
     if not claimed:
         return False
-    row = session.execute(
-        select(
-            responses.c.answers,
-            responses.c.age_band,
-            distributions.c.id,
-            distributions.c.council_id,
-            distributions.c.survey_id,
+    row = session.execute(_counted_response().where(responses.c.id == response_id)).one()
+    statements = _counting_statements(session.get_bind().dialect.name)
+    if row.link_hash:
+        same_person = _same_person_same_wave(row)
+        newer = session.execute(same_person.where(responses.c.id > response_id).limit(1)).first()
+        if newer is not None:
+            session.execute(
+                responses.update().where(responses.c.id == response_id).values(superseded=True)
+            )
+            return True
+        for older in session.execute(
+            same_person.where(
+                responses.c.id < response_id,
+                responses.c.aggregated.is_(True),
+                responses.c.superseded.is_(False),
+            ).with_for_update(of=responses)
+        ).all():
+            _add_to_counts(session, statements, older, -1)
+            session.execute(
+                responses.update()
+                .where(responses.c.id == older.response_id)
+                .values(superseded=True)
+            )
+    _add_to_counts(session, statements, row, +1)
+    return True
+
+
+def _counted_response() -> Select[Any]:
+    responses = Response.__table__
+    distributions = Distribution.__table__
+    return select(
+        responses.c.id.label("response_id"),
+        responses.c.answers,
+        responses.c.age_band,
+        responses.c.wave,
+        responses.c.link_hash,
+        distributions.c.id,
+        distributions.c.council_id,
+        distributions.c.survey_id,
+    ).join(distributions, responses.c.distribution_id == distributions.c.id)
+
+
+def _same_person_same_wave(row: Any) -> Select[Any]:
+    responses = Response.__table__
+    distributions = Distribution.__table__
+    return (
+        _counted_response()
+        .where(
+            distributions.c.survey_id == row.survey_id,
+            responses.c.wave == row.wave,
+            responses.c.link_hash == row.link_hash,
         )
-        .join(distributions, responses.c.distribution_id == distributions.c.id)
-        .where(responses.c.id == response_id)
-    ).one()
+        .order_by(responses.c.id)
+    )
+
+
+def _add_to_counts(session: Session, statements: _CountingStatements, row: Any, delta: int) -> None:
     cells, questions = answer_cells(row.answers)
     where = {
         "distribution_id": row.id,
         "council_id": row.council_id,
         "survey_id": row.survey_id,
         "age_band": row.age_band,
+        "delta": delta,
     }
-    statements = _counting_statements(session.get_bind().dialect.name)
     # Sorted, so concurrent workers take row locks in the same order and never deadlock.
     session.execute(
         statements.answers, [{**where, "question_id": q, "option": o} for q, o in sorted(cells)]
     )
     if questions:
         session.execute(statements.bases, [{**where, "question_id": q} for q in sorted(questions)])
-    session.execute(statements.totals, [{"distribution_id": row.id}])
-    return True
+    session.execute(statements.totals, [{"distribution_id": row.id, "delta": delta}])
 
 
 @dataclass(frozen=True)
@@ -138,16 +184,16 @@ def _counting_statements(dialect: str) -> _CountingStatements:
 def _increment_statement(
     dialect: str, table: Table, columns: Sequence[str], keys: Sequence[str], counter: str
 ) -> Any:
-    """INSERT ... ON CONFLICT (keys) DO UPDATE SET counter = counter + 1, for executemany."""
+    """INSERT ... ON CONFLICT (keys) DO UPDATE SET counter = counter + delta, for executemany."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     statement = insert(table).values(
-        {**{name: bindparam(name) for name in columns}, counter: literal(1)}
+        {**{name: bindparam(name) for name in columns}, counter: bindparam("delta")}
     )
     return statement.on_conflict_do_update(
-        index_elements=list(keys), set_={counter: table.c[counter] + 1}
+        index_elements=list(keys), set_={counter: table.c[counter] + statement.excluded[counter]}
     )
 
 

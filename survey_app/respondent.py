@@ -23,7 +23,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
-from . import journey, operations, submission
+from . import journey, operations, qr, submission
 from .crypto import new_token
 from .definitions.model import (
     FACE_SCALE,
@@ -34,7 +34,8 @@ from .definitions.model import (
     SurveyDefinition,
 )
 from .definitions.words import special_label
-from .journey import AGE_KEY, AGE_STEP, FieldError
+from .journey import AGE_KEY, AGE_STEP, LINK_STEP, PERSONAL_CODE_KEY, WAVE_KEY, FieldError
+from .linking import display_code
 from .models import Draft, today
 from .operations import DistributionFacts
 from .security import csrf
@@ -242,6 +243,10 @@ def start(code: str) -> Response:
         draft, token = operations.start_draft(
             session, vault(), distribution.id, language, read_aloud, lifetime
         )
+        if distribution.wave:
+            operations.write_draft(
+                vault(), draft, operations.DraftState({WAVE_KEY: distribution.wave}, [])
+            )
     else:
         draft.language = language
         draft.read_aloud = read_aloud or draft.read_aloud
@@ -296,6 +301,12 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
             chosen, errors = journey.parse_age(definition, request.form, language)
             if not errors:
                 state.answers[AGE_KEY] = chosen
+        elif step == LINK_STEP:
+            codes, errors = journey.parse_link(definition, request.form, language)
+            if not errors:
+                state.answers.update(codes)
+            else:
+                values.update(request.form.to_dict())
         else:
             page = journey.page_for(definition, step)
             assert page is not None
@@ -319,6 +330,27 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
 
     before, _ = journey.neighbours(definition, step, state.answers)
     back_url = _step_url(code, before) if before else url_for(".welcome", code=code)
+    if step == LINK_STEP:
+        if not errors:
+            values = {
+                "personal_code": display_code(
+                    state.answers.get(PERSONAL_CODE_KEY)
+                    or request.cookies.get(_code_cookie(definition), "")
+                )
+            }
+        body = render_template(
+            "respondent/link.html",
+            **_context(definition, distribution, language, read_aloud=draft.read_aloud),
+            first_wave=definition.is_first_wave(distribution.wave),
+            values=values,
+            errors=errors,
+            error_for={error.question_id: error.message for error in errors},
+            number=order.index(step) + 1,
+            total=len(order),
+            back_url=back_url,
+            action=_step_url(code, step),
+        )
+        return (body, 200) if not errors else (body, 422)
     body = render_template(
         "respondent/question.html",
         **_context(definition, distribution, language, read_aloud=draft.read_aloud),
@@ -474,6 +506,7 @@ def submit(code: str) -> Response:
         request.cookies.get(COOKIE),
         vault(),
         current_app.extensions["enqueue"],
+        link_key=current_app.config["LINK_KEY"],
     )
     if outcome.status == submission.INCOMPLETE:
         assert outcome.missing_step is not None
@@ -487,11 +520,57 @@ def submit(code: str) -> Response:
         url_for(".thanks", code=code, lang=language if language != "en" else None), 303
     )
     target.delete_cookie(COOKIE, path=f"/s/{distribution.code}")
+    if outcome.personal_code:
+        _keep_code(target, definition, outcome.personal_code)
     return target
+
+
+def _code_cookie(definition: SurveyDefinition) -> str:
+    return f"code-{definition.id}"
+
+
+def _keep_code(response: Response, definition: SurveyDefinition, code: str) -> None:
+    """Keep the personal code on this device (only here) so the next wave can fill it in."""
+    response.set_cookie(
+        _code_cookie(definition),
+        display_code(code),
+        max_age=400 * 24 * 3600,
+        path="/s",
+        secure=current_app.config["SECURE_COOKIES"],
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 @bp.get("/<code>/thanks")
 def thanks(code: str) -> str:
     distribution, definition = _load(code)
     language = _language(definition)
-    return render_template("respondent/thanks.html", **_context(definition, distribution, language))
+    personal_code = request.cookies.get(_code_cookie(definition)) if definition.waves else None
+    keep_link = None
+    if personal_code:
+        base = current_app.config["PUBLIC_URL"].rstrip("/")
+        keep_link = f"{base}/s/{distribution.code}/keep-code/{display_code(personal_code)}"
+    return render_template(
+        "respondent/thanks.html",
+        **_context(definition, distribution, language),
+        personal_code=display_code(personal_code) if personal_code else None,
+        keep_qr=qr.qr_svg_element(keep_link) if keep_link else None,
+    )
+
+
+@bp.get("/<code>/keep-code/<personal_code>")
+def keep_code(code: str, personal_code: str) -> Response:
+    """Opened from the QR on the thank-you page, on the phone to be used next time."""
+    distribution, definition = _load(code)
+    language = _language(definition)
+    response = make_response(
+        render_template(
+            "respondent/kept.html",
+            **_context(definition, distribution, language),
+            personal_code=display_code(personal_code),
+        )
+    )
+    if definition.waves:
+        _keep_code(response, definition, personal_code)
+    return response

@@ -21,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     # Fernet key (urlsafe base64, 32 bytes) that encrypts raw free text until it is anonymised.
     "TEXT_KEY": None,
+    # Key for the keyed hashes that link a practitioner's answers across waves.
+    "LINK_KEY": None,
     "PUBLIC_URL": "http://127.0.0.1:5000",
     # Cookies are Secure unless this is false (only for plain-http test rigs on loopback);
     # None means: Secure everywhere except the demo.
@@ -65,7 +67,7 @@ def check_settings(config: Config) -> None:
     """Refuse to start outside the demo without the secrets production needs."""
     if config["DEMO"]:
         return
-    missing = [name for name in ("SECRET_KEY", "TEXT_KEY") if not config.get(name)]
+    missing = [name for name in ("SECRET_KEY", "TEXT_KEY", "LINK_KEY") if not config.get(name)]
     if missing:
         names = ", ".join(f"{ENV_PREFIX}_{name}" for name in missing)
         raise ConfigurationError(

@@ -18,9 +18,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from . import linking
 from .crypto import TextVault, token_hash
 from .definitions.model import SPECIAL_OPTIONS, SurveyDefinition
-from .journey import AGE_KEY, WRITTEN, missing_required, prune
+from .journey import (
+    AGE_KEY,
+    PERSONAL_CODE_KEY,
+    SELF_CODE_KEY,
+    WAVE_KEY,
+    WRITTEN,
+    missing_required,
+    prune,
+)
+from .linking import new_personal_code, normalise_personal_code
 from .models import today, utcnow
 from .operations import DraftState
 
@@ -35,9 +45,11 @@ CLAIM_DRAFT = """
 """
 INSERT_RESPONSE = """
     INSERT INTO responses (distribution_id, survey_version, submitted_on, language, age_band,
-                           answers, anonymised, aggregated)
+                           answers, anonymised, aggregated, wave, link_hash, self_link_hash,
+                           superseded)
     VALUES (%(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(language)s,
-            %(age_band)s, %(answers)s, %(no)s, %(no)s)
+            %(age_band)s, %(answers)s, %(no)s, %(no)s, %(wave)s, %(link_hash)s,
+            %(self_link_hash)s, %(no)s)
     RETURNING id
 """
 INSERT_FREE_TEXT = """
@@ -56,9 +68,11 @@ CLAIM_AND_INSERT = """
         DELETE FROM drafts WHERE id = %(draft_id)s AND sealed_answers = %(sealed)s RETURNING id
     ), inserted AS (
         INSERT INTO responses (distribution_id, survey_version, submitted_on, language, age_band,
-                               answers, anonymised, aggregated)
+                               answers, anonymised, aggregated, wave, link_hash, self_link_hash,
+                               superseded)
         SELECT %(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(language)s,
-               %(age_band)s, %(answers)s::json, false, false
+               %(age_band)s, %(answers)s::json, false, false, %(wave)s, %(link_hash)s,
+               %(self_link_hash)s, false
         FROM claimed
         RETURNING id
     ), texts AS (
@@ -84,6 +98,8 @@ class Outcome:
     response_id: int | None = None
     language: str = "en"
     missing_step: str | None = None
+    # The practitioner's personal code, to show and keep on their device (never stored here).
+    personal_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,7 @@ class NewResponse:
 
     row: dict[str, Any]
     sealed_texts: tuple[tuple[str, bytes], ...]
+    personal_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,10 +123,27 @@ def build_response(
     vault: TextVault,
     state: DraftState,
     language: str,
+    link_key: str | None = None,
 ) -> NewResponse:
-    """A response from a finished draft: choices in the row, free text encrypted beside it."""
+    """A response from a finished draft: choices in the row, free text encrypted beside it.
+
+    For a survey with waves, the personal code (new at the first wave if none was typed) and the
+    self-generated code become keyed hashes; the codes themselves are not kept.
+    """
     answers = prune(definition, state.answers)
     band = answers.pop(AGE_KEY, "")
+    wave = str(answers.pop(WAVE_KEY, "") or "")
+    personal_code = answers.pop(PERSONAL_CODE_KEY, None)
+    self_code = answers.pop(SELF_CODE_KEY, None)
+    link_hash = self_link_hash = None
+    if definition.waves and link_key:
+        if not personal_code and definition.is_first_wave(wave):
+            personal_code = new_personal_code()
+        if personal_code:
+            personal_code = normalise_personal_code(personal_code)
+            link_hash = linking.link_hash(link_key, definition.id, "code", personal_code)
+        if self_code:
+            self_link_hash = linking.link_hash(link_key, definition.id, "self", self_code)
     recorded: dict[str, Any] = {}
     sealed: list[tuple[str, bytes]] = []
     for question in definition.questions:
@@ -127,8 +161,11 @@ def build_response(
         "language": language,
         "age_band": band if band in definition.band_ids() else "",
         "answers": recorded,
+        "wave": wave,
+        "link_hash": link_hash,
+        "self_link_hash": self_link_hash,
     }
-    return NewResponse(row, tuple(sealed))
+    return NewResponse(row, tuple(sealed), personal_code)
 
 
 class _Driver:
@@ -174,6 +211,7 @@ def send_draft(
     token: str | None,
     vault: TextVault,
     enqueue: Callable[[int], None],
+    link_key: str | None = None,
 ) -> Outcome:
     """Turn the draft behind token into a saved response, commit, then enqueue its processing.
 
@@ -184,9 +222,11 @@ def send_draft(
     if not token:
         return Outcome(ALREADY_SENT)
     if session.get_bind().dialect.name == "postgresql":
-        outcome = _send_on_postgresql(session, definition, distribution_id, token, vault)
+        outcome = _send_on_postgresql(session, definition, distribution_id, token, vault, link_key)
     else:
-        outcome = _send_in_a_transaction(session, definition, distribution_id, token, vault)
+        outcome = _send_in_a_transaction(
+            session, definition, distribution_id, token, vault, link_key
+        )
     if outcome.response_id is not None:
         try:
             enqueue(outcome.response_id)
@@ -212,6 +252,7 @@ def _send_in_a_transaction(
     distribution_id: int,
     token: str,
     vault: TextVault,
+    link_key: str | None,
 ) -> Outcome:
     keys = {"token_hash": token_hash(token), "distribution_id": distribution_id, "now": utcnow()}
     with _Driver(session) as driver:
@@ -224,7 +265,7 @@ def _send_in_a_transaction(
     if missing:
         session.rollback()  # the draft stays for the respondent to finish
         return Outcome(INCOMPLETE, language=language, missing_step=missing)
-    response = build_response(definition, distribution_id, vault, state, language)
+    response = build_response(definition, distribution_id, vault, state, language, link_key)
     params = {**response.row, "answers": json.dumps(response.row["answers"]), "no": False}
     with _Driver(session) as driver:
         response_id = int(driver.execute(INSERT_RESPONSE, params).fetchone()[0])
@@ -234,7 +275,7 @@ def _send_in_a_transaction(
                 {"response_id": response_id, "question_id": question_id, "ciphertext": ciphertext},
             )
     session.commit()
-    return Outcome(SENT, response_id, language)
+    return Outcome(SENT, response_id, language, personal_code=response.personal_code)
 
 
 def _is_expired(session: Session, keys: dict[str, Any]) -> bool:
@@ -249,6 +290,7 @@ def _send_on_postgresql(
     distribution_id: int,
     token: str,
     vault: TextVault,
+    link_key: str | None,
 ) -> Outcome:
     keys = {"token_hash": token_hash(token), "distribution_id": distribution_id, "now": utcnow()}
     if session.in_transaction():
@@ -268,7 +310,7 @@ def _send_on_postgresql(
             state, missing = _checked(definition, sealed, vault)
             if missing:
                 return Outcome(INCOMPLETE, language=language, missing_step=missing)
-            response = build_response(definition, distribution_id, vault, state, language)
+            response = build_response(definition, distribution_id, vault, state, language, link_key)
             inserted = cursor.execute(
                 CLAIM_AND_INSERT,
                 {
@@ -281,7 +323,9 @@ def _send_on_postgresql(
                 },
             ).fetchone()
             if inserted is not None:
-                return Outcome(SENT, int(inserted[0]), language)
+                return Outcome(
+                    SENT, int(inserted[0]), language, personal_code=response.personal_code
+                )
         return Outcome(ALREADY_SENT)
     finally:
         cursor.close()

@@ -45,6 +45,7 @@ def make_app(tmp_path: Path, migrated_template: Path) -> Iterator[Callable[..., 
             "DATABASE_URL": f"sqlite:///{database_file}",
             "SECRET_KEY": "test secret key that is long enough",
             "TEXT_KEY": TEXT_KEY,
+            "LINK_KEY": "test link key for hashing personal codes",
             "SURVEY_DIR": str(TEST_SURVEYS),
             "PUBLIC_URL": "https://surveys.example",
             "QR_DIR": str(tmp_path / "qr"),
@@ -121,8 +122,11 @@ def make_user(database: Database) -> Callable[..., User]:
 
 
 @pytest.fixture
-def worker(app: Flask) -> Iterator[Callable[[], None]]:
-    """An in-process Dramatiq worker on the stub broker; call the fixture to drain the queue."""
+def worker() -> Iterator[Callable[[], None]]:
+    """An in-process Dramatiq worker on the stub broker; call the fixture to drain the queue.
+
+    It serves whichever app the test made last (the app shares its database with workers).
+    """
     from dramatiq import Worker
 
     from workers.actors import QUEUE

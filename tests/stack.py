@@ -43,6 +43,7 @@ class Stack:
             "SURVEY_BROKER_URL": broker_url,
             "SURVEY_SECRET_KEY": "stack secret key, long enough for signing",
             "SURVEY_TEXT_KEY": TextVault.generate_key(),
+            "SURVEY_LINK_KEY": "stack link key for hashing personal codes",
             "SURVEY_SURVEY_DIR": str(survey_dir or ROOT / "tests" / "data" / "surveys"),
             "SURVEY_PUBLIC_URL": self.url,
             "SURVEY_QR_DIR": str(workdir / "qr"),

@@ -190,12 +190,13 @@ def test_a_token_created_from_the_command_line_finds_its_account(run, database):
         assert user.email == "x@example.org"
 
 
-def test_keys_prints_a_secret_key_and_a_text_key_that_works(run):
+def test_keys_prints_a_secret_key_a_text_key_that_works_and_a_link_key(run):
     result = run("keys")
 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
+    assert lines[2].startswith("SURVEY_LINK_KEY=") and len(lines[2]) > 40
     assert lines[0].startswith("SURVEY_SECRET_KEY=")
     assert len(lines[0].partition("=")[2]) >= 32
     name, _, text_key = lines[1].partition("=")

@@ -436,13 +436,20 @@ def test_a_practitioner_rates_several_skills_on_one_page_and_sees_no_child_helpl
     shipped: Database = app.extensions["database"]
     with shipped.session() as session:
         code = operations.create_distribution(
-            session, "practitioner-skills", "Norfolk", "Change programme, meeting one"
+            session,
+            "practitioner-skills",
+            "Norfolk",
+            "Change programme, meeting one",
+            wave="meeting_one",
+            waves=("meeting_one", "meeting_four"),
         ).code
         session.commit()
     app.test_client_class = HttpsClient
     practitioner = Child(app.test_client(), code)
     first = practitioner.start()
     assert "tel:08001111" not in first.text
+    assert practitioner.step == "code"
+    practitioner.answer()  # no self-generated code: fine
     practitioner.answer(role="social_worker")
     page = practitioner.answer(knowledge_childrens_rights="2")  # the others left blank
     assert page.status_code == 200 and practitioner.step == "skills"

@@ -86,13 +86,14 @@ class Sweeper(dramatiq.Middleware):
         from . import runtime
 
         name = f"{socket.gethostname()}:{os.getpid()}"
-        settings = runtime.settings()
-        heartbeat = float(settings["HEARTBEAT_INTERVAL_SECONDS"])
-        interval = float(settings["SWEEP_INTERVAL_SECONDS"])
+        heartbeat = interval = 1.0  # until the settings can be read
         previous: set[int] | None = None
-        waited = interval
+        waited = float("inf")  # the first pass runs at once
         while not self._stop.is_set():
             try:
+                settings = runtime.settings()
+                heartbeat = float(settings["HEARTBEAT_INTERVAL_SECONDS"])
+                interval = float(settings["SWEEP_INTERVAL_SECONDS"])
                 beat(name)
                 if waited >= interval:
                     # First pass re-sends everything; later passes only what stayed stuck.

@@ -97,9 +97,16 @@ class Question:
     maximum: int | None = None
     max_length: int = 1000
     bands: Mapping[str, Wording] = field(default_factory=dict)
+    # Asked only at these waves (all waves when empty).
+    waves: tuple[str, ...] = ()
+    # A "looking back, how would you have rated yourself before?" version of another item.
+    retrospective_of: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "bands", MappingProxyType(dict(self.bands)))
+
+    def asked_at(self, wave: str) -> bool:
+        return not self.waves or not wave or wave in self.waves
 
     def for_band(self, band: str) -> Question:
         """This question as asked of a child in age band `band`."""
@@ -149,6 +156,14 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Wave:
+    """One round of a before/after survey, e.g. meeting one and meeting four."""
+
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True)
 class AgeBand:
     id: str
     label: Text
@@ -188,6 +203,7 @@ class SurveyDefinition:
     pages: tuple[Page, ...]
     privacy: Text | None = None
     age_bands: tuple[AgeBand, ...] = ()
+    waves: tuple[Wave, ...] = ()
     minutes: int = 3
     card_line: Text | None = None
     interface: Mapping[str, Text] = field(default_factory=dict)
@@ -216,3 +232,9 @@ class SurveyDefinition:
 
     def band_ids(self) -> tuple[str, ...]:
         return tuple(band.id for band in self.age_bands)
+
+    def wave_ids(self) -> tuple[str, ...]:
+        return tuple(wave.id for wave in self.waves)
+
+    def is_first_wave(self, wave: str) -> bool:
+        return bool(self.waves) and wave == self.waves[0].id

@@ -37,7 +37,7 @@ from .model import (
     Text,
     Wording,
 )
-from .words import FACE_WORDS, INTERFACE, YES_NO_NOT_SURE, options_from_pairs
+from .words import ALL_WORDS, FACE_WORDS, YES_NO_NOT_SURE, options_from_pairs
 
 IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
@@ -141,6 +141,8 @@ class QuestionSchema(StrictSchema):
     max = fields.Integer()
     max_length = fields.Integer(validate=validate.Range(min=1, max=5000))
     bands = fields.Dict(keys=fields.String(), values=fields.Nested(WordingSchema))
+    waves = fields.List(fields.String(validate=identifier), validate=validate.Length(min=1))
+    retrospective_of = fields.String(validate=identifier)
 
     @validates_schema
     def _kind_fits(self, data: dict[str, Any], **_: Any) -> None:
@@ -238,6 +240,8 @@ class QuestionSchema(StrictSchema):
             maximum=data.get("max"),
             max_length=data.get("max_length", default_length),
             bands=data.get("bands") or {},
+            waves=tuple(data.get("waves") or ()),
+            retrospective_of=data.get("retrospective_of"),
         )
 
 
@@ -251,6 +255,15 @@ class PageSchema(StrictSchema):
     @post_load
     def _make(self, data: dict[str, Any], **_: Any) -> Page:
         return Page(id=data["id"], questions=tuple(data["questions"]), title=data.get("title"))
+
+
+class WaveSchema(StrictSchema):
+    id = fields.String(required=True, validate=identifier)
+    label = TextField(required=True)
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> model.Wave:
+        return model.Wave(**data)
 
 
 class AgeBandSchema(StrictSchema):
@@ -312,10 +325,11 @@ class SurveySchema(StrictSchema):
         fields.String(validate=validate.Regexp(LANGUAGE_CODE)), load_default=lambda: ["en"]
     )
     age_bands = fields.List(fields.Nested(AgeBandSchema), load_default=list)
+    waves = fields.List(fields.Nested(WaveSchema), load_default=list)
     minutes = fields.Integer(load_default=3, validate=validate.Range(min=1, max=60))
     card_line = TextField()
     interface = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(sorted(INTERFACE))), values=TextField()
+        keys=fields.String(validate=validate.OneOf(sorted(ALL_WORDS))), values=TextField()
     )
     pages = fields.List(fields.Nested(PageSchema), required=True, validate=validate.Length(min=1))
     disclosure = fields.Nested(DisclosureSchema, load_default=model.DisclosureSettings)
@@ -341,6 +355,14 @@ class SurveySchema(StrictSchema):
         band_ids = [band.id for band in data.get("age_bands", [])]
         if len(set(band_ids)) != len(band_ids):
             add(("age_bands",), "An age band id is used twice.")
+        wave_ids = [wave.id for wave in data.get("waves", [])]
+        if wave_ids:
+            if data.get("audience") != model.PRACTITIONER:
+                add(("waves",), "Only a practitioner survey has waves (children stay anonymous).")
+            if len(wave_ids) < 2:
+                add(("waves",), "A survey with waves needs at least two (before and after).")
+            if len(set(wave_ids)) != len(wave_ids):
+                add(("waves",), "A wave id is used twice.")
 
         pages = data.get("pages", [])
         seen_pages: set[str] = set()
@@ -360,6 +382,23 @@ class SurveySchema(StrictSchema):
                 for band in question.bands:
                     if band not in band_ids:
                         add((*path, "bands"), f"Unknown age band '{band}'.")
+                for wave in question.waves:
+                    if wave not in wave_ids:
+                        add((*path, "waves"), f"Unknown wave '{wave}'.")
+                if question.retrospective_of:
+                    rated = seen.get(question.retrospective_of) or on_this_page.get(
+                        question.retrospective_of
+                    )
+                    if rated is None:
+                        add(
+                            (*path, "retrospective_of"),
+                            f"'{question.retrospective_of}' is not an earlier question.",
+                        )
+                    elif rated.kind != question.kind or rated.options != question.options:
+                        add(
+                            (*path, "retrospective_of"),
+                            f"A look-back rating uses the same scale as '{rated.id}'.",
+                        )
                 condition = question.show_if
                 if condition:
                     target = seen.get(condition.question)
@@ -405,6 +444,7 @@ class SurveySchema(StrictSchema):
             pages=tuple(data["pages"]),
             privacy=data.get("privacy"),
             age_bands=tuple(data["age_bands"]),
+            waves=tuple(data["waves"]),
             minutes=data["minutes"],
             card_line=data.get("card_line"),
             interface=data.get("interface") or {},

@@ -45,6 +45,39 @@ INTERFACE = {
     "prefer_not_to_say": "I'd rather not say",
 }
 
+# Only surveys with waves (practitioners, before and after) use these.
+LINKING = {
+    "link_title": "Linking your answers, without your name",
+    "link_first": (
+        "At the end you will get a short personal code. Keep it: at the next meeting it lets us "
+        "compare your answers with today's without knowing who you are."
+    ),
+    "link_later": (
+        "If you have the personal code you were given last time, type it here. "
+        "If not, answer the questions below instead."
+    ),
+    "personal_code": "Your personal code",
+    "personal_code_hint": "For example KT7M-4PXD. Capitals or small letters are fine.",
+    "self_code_intro": (
+        "In case a code gets lost, these three answers make a second code that only you could "
+        "make again. They are never stored as you type them."
+    ),
+    "self_initial": "First letter of your mother's (or main carer's) first name",
+    "self_day": "Day of the month you were born (1 to 31)",
+    "self_street": "First letter of the street you lived on at age 10",
+    "your_code_title": "Your personal code",
+    "your_code_text": (
+        "Write this down or take a photo: you will need it at the next meeting. "
+        "We do not keep it, so we cannot look it up for you."
+    ),
+    "your_code_qr": (
+        "Or scan this with the phone you will use next time: it keeps the code on that phone."
+    ),
+    "code_kept": "Your personal code is kept on this phone for next time.",
+}
+
+ALL_WORDS = {**INTERFACE, **LINKING}
+
 DONT_KNOW_LABEL = INTERFACE["dont_know"]
 PREFER_NOT_TO_SAY_LABEL = INTERFACE["prefer_not_to_say"]
 
