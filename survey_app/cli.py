@@ -139,6 +139,7 @@ def distribute_survey(
     label: str,
     opens: dt.date | None = None,
     closes: dt.date | None = None,
+    wave: str = "",
 ) -> dict[str, str]:
     """Make a distribution and its QR files; returns code, url and file paths."""
     from .qr import write_qr_files
@@ -147,8 +148,16 @@ def distribute_survey(
     database = Database.from_url(settings["DATABASE_URL"])
     with database.session() as session:
         operations.sync_surveys(session, definitions.values())
+        definition = definitions.get(survey_id)
         distribution = operations.create_distribution(
-            session, survey_id, council, label, opens, closes
+            session,
+            survey_id,
+            council,
+            label,
+            opens,
+            closes,
+            wave=wave,
+            waves=definition.wave_ids() if definition else (),
         )
         session.commit()
         code = distribution.code
@@ -162,6 +171,7 @@ def distribute_survey(
         "council": council,
         "label": label,
         "survey": survey_id,
+        "wave": wave,
     }
 
 
@@ -171,14 +181,21 @@ def distribute_survey(
 @click.option("--label", required=True, help="The context, e.g. 'CP conferences, Ipswich'.")
 @click.option("--opens", help="First day answers are taken (YYYY-MM-DD).")
 @click.option("--closes", help="Last day answers are taken (YYYY-MM-DD).")
+@click.option("--wave", default="", help="For a before/after survey: the wave, e.g. meeting_one.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def distribute(
-    survey_id: str, council: str, label: str, opens: str | None, closes: str | None, as_json: bool
+    survey_id: str,
+    council: str,
+    label: str,
+    opens: str | None,
+    closes: str | None,
+    wave: str,
+    as_json: bool,
 ) -> None:
     """Offer SURVEY_ID to a council; prints the link and where the QR files are."""
     try:
         made = distribute_survey(
-            _settings(), survey_id, council, label, _parse_date(opens), _parse_date(closes)
+            _settings(), survey_id, council, label, _parse_date(opens), _parse_date(closes), wave
         )
     except operations.OperationError as problem:
         raise click.ClickException(str(problem)) from None

@@ -40,8 +40,10 @@ def run(tmp_path: Path, database_url: str) -> Callable[..., Result]:
         }
     )
 
-    def invoke(*arguments: str, input: str | None = None) -> Result:
-        return runner.invoke(main, list(arguments), input=input)
+    def invoke(
+        *arguments: str, input: str | None = None, env: dict[str, str] | None = None
+    ) -> Result:
+        return runner.invoke(main, list(arguments), input=input, env=env)
 
     return invoke
 
@@ -204,3 +206,40 @@ def test_keys_prints_a_secret_key_a_text_key_that_works_and_a_link_key(run):
     vault = TextVault(text_key)
     assert vault.open(vault.seal("a secret")) == "a secret"
     assert run("keys").output != result.output
+
+
+def test_distribute_with_a_wave_makes_a_link_for_that_wave_and_refuses_an_unknown_one(
+    run, tmp_path
+):
+    import os
+
+    shipped = str(Path(__file__).parent.parent / "survey_definitions")
+    env = {"SURVEY_SURVEY_DIR": shipped}
+    made = run(
+        "distribute",
+        "practitioner-skills",
+        "--council",
+        "Norfolk",
+        "--label",
+        "Programme",
+        "--wave",
+        "meeting_one",
+        "--json",
+        env=env,
+    )
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.output)["wave"] == "meeting_one"
+    refused = run(
+        "distribute",
+        "practitioner-skills",
+        "--council",
+        "Norfolk",
+        "--label",
+        "Programme",
+        "--wave",
+        "meeting_nine",
+        env=env,
+    )
+    assert refused.exit_code != 0
+    assert "not a wave of this survey" in refused.output
+    assert os.path.exists(json.loads(made.output)["qr_svg"])
