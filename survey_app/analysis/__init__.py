@@ -1,0 +1,1 @@
+"""Analysis: statistics on survey answers, as pure functions over plain data."""
