@@ -362,3 +362,43 @@ def test_the_facilitator_pages_and_the_printable_card_pass_axe(
     phone.check_page("the printable card")
     page.screenshot(path=str(SCREENSHOTS / "card.png"), full_page=True)
     assert phone.requests_leaving_the_machine() == []
+
+
+def test_a_practitioner_at_meeting_one_gets_a_personal_code_and_the_pages_pass_axe(
+    browser: Browser, make_app: Callable[..., Flask]
+) -> None:
+    from survey_app import operations
+    from tests.live_server import serve
+
+    shipped = Path(__file__).parent.parent / "survey_definitions"
+    server = serve(make_app, SURVEY_DIR=str(shipped))
+    context = browser.new_context(bypass_csp=True, **PHONE)
+    try:
+        with server.app.extensions["database"].session() as session:
+            code = operations.create_distribution(
+                session,
+                "practitioner-skills",
+                "Norfolk",
+                "Programme, meeting one",
+                wave="meeting_one",
+                waves=("meeting_one", "meeting_four"),
+            ).code
+            session.commit()
+        phone = Phone(context, server.url, javascript=True)
+        assert phone.open(f"/s/{code}") == 200
+        phone.press("Start")
+        assert phone.page.url.endswith("/q/code")
+        phone.check_page("the personal-code page")
+        phone.page.get_by_label("Day of the month you were born (1 to 31)").fill("7")
+        phone.press("Next")
+        while not phone.page.url.endswith("/check"):
+            phone.check_page(phone.page.url)
+            phone.press("Next")
+        phone.press("Send my answers")
+        shown = phone.page.locator("[data-personal-code]")
+        assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", shown.inner_text().strip())
+        phone.check_page("the thank-you page with a personal code")
+        assert phone.requests_leaving_the_machine() == []
+    finally:
+        context.close()
+        server.stop()
