@@ -28,7 +28,7 @@ def test_each_table_becomes_a_sheet_with_its_header_rows_and_footnotes() -> None
     assert book.sheetnames == ["Counts", "Pre post"]
     counts = list(book["Counts"].iter_rows(values_only=True))
     assert counts[:3] == [("council", "count"), ("Norfolk", 15), ("Suffolk", "c")]
-    assert counts[-1] == ("c = fewer than 8: hidden",)
+    assert counts[-1][0] == "c = fewer than 8: hidden"
     assert book["Counts"]["A1"].font.bold
 
 
