@@ -1,4 +1,4 @@
-.PHONY: run test bench lint
+.PHONY: run test bench lint eval
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,6 +18,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+eval: $(STAMP)
+	$(BIN)/python -m survey_app.privacy.evaluate tests/data/pii-dev.jsonl
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

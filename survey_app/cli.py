@@ -77,6 +77,39 @@ def surveys(as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--redact-locations", is_flag=True, help="Replace towns and villages too ([PLACE]).")
+def redact(redact_locations: bool) -> None:
+    """Anonymise JSON lines from stdin: each needs "text"; adds "redacted" and "spans".
+
+    Spans are {"start", "end", "label"} on the original text (Python string indices), towns
+    included even when they are left in. Other keys pass through unchanged.
+    """
+    from .privacy.anonymiser import AnonymiserSettings, anonymise
+    from .processing import staff_names
+
+    settings = AnonymiserSettings(
+        redact_locations=redact_locations,
+        staff_names=staff_names(_settings().get("STAFF_NAMES_FILE")),
+    )
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            raise click.ClickException(f"line {number} is not JSON") from None
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            raise click.ClickException(f'line {number} has no "text" string')
+        redaction = anonymise(row["text"], settings)
+        spans = sorted([*redaction.spans, *redaction.kept], key=lambda span: span.start)
+        row["redacted"] = redaction.text
+        row["spans"] = [
+            {"start": span.start, "end": span.end, "label": span.label} for span in spans
+        ]
+        click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@main.command()
 def schema() -> None:
     """Print a JSON Schema of the survey format, for editors."""
     click.echo(json.dumps(survey_json_schema(), indent=2))

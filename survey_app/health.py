@@ -1,4 +1,4 @@
-"""/healthz: database, broker, worker heartbeat and backlog, as JSON."""
+"""/healthz: database, broker, worker heartbeat, backlog and held-back answers, as JSON."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import dramatiq
 from flask import Blueprint, Flask, Response, current_app, jsonify
 from sqlalchemy import func, select, text
 
+from .models import FreeText, WorkerHeartbeat, utcnow
 from .models import Response as SurveyResponse
-from .models import WorkerHeartbeat, utcnow
 from .web import db_session
 
 bp = Blueprint("health", __name__)
@@ -31,6 +31,11 @@ def healthz() -> tuple[Response, int]:
             )
         )
         report["backlog"] = {"unprocessed_responses": int(backlog or 0)}
+        # Answers whose anonymisation failed: kept encrypted and unpublished until it succeeds.
+        held_back = session.scalar(
+            select(func.count(FreeText.id)).where(FreeText.held_back.is_(True))
+        )
+        report["anonymisation"] = {"held_back_answers": int(held_back or 0)}
         newest = session.scalar(select(func.max(WorkerHeartbeat.seen_at)))
         stale_after = 3 * float(current_app.config["HEARTBEAT_INTERVAL_SECONDS"])
         age = (utcnow() - newest).total_seconds() if newest else None
@@ -52,7 +57,10 @@ def healthz() -> tuple[Response, int]:
         report["broker"] = {"ok": False, "kind": kind, "error": type(error).__name__}
     worker_ok = bool(report.get("worker", {}).get("ok"))  # type: ignore[union-attr]
     broker_ok = bool(report["broker"]["ok"])  # type: ignore[index]
+    nothing_held = not report.get("anonymisation", {}).get("held_back_answers")  # type: ignore[union-attr]
     report["status"] = (
-        "ok" if healthy and worker_ok and broker_ok else ("degraded" if healthy else "down")
+        "ok"
+        if healthy and worker_ok and broker_ok and nothing_held
+        else ("degraded" if healthy else "down")
     )
     return jsonify(report), 200 if healthy else 503

@@ -7,44 +7,145 @@ the caller, so a crash half way changes nothing.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .crypto import TextVault
+from .definitions.loader import parse_definition
+from .definitions.model import AnonymisationSettings
 from .models import (
     AnswerCount,
+    AuditEvent,
     Distribution,
     DistributionTotal,
     FreeText,
     QuestionBase,
     Response,
+    Survey,
     today,
 )
-from .privacy.redaction import redact
+from .privacy.anonymiser import AnonymiserSettings, anonymise
+from .settings import load_settings
+
+log = logging.getLogger(__name__)
 
 
-def anonymise_response(session: Session, vault: TextVault, response_id: int) -> bool:
-    """Redact each free-text answer and destroy its raw text; False if nothing was left to do."""
+def anonymise_response(
+    session: Session,
+    vault: TextVault,
+    response_id: int,
+    settings: Mapping[str, Any] | None = None,
+) -> bool:
+    """Redact each free-text answer and destroy its raw text; False if nothing was left to do.
+
+    Fails closed: an answer whose analysis raises is held back, still encrypted and never
+    published, and the response stays not anonymised, so the sweeper offers it again later. A
+    later success stores the redacted text and clears the hold. settings are the service's
+    (for SURVEY_STAFF_NAMES_FILE); by default they are read from the environment.
+    """
     texts = session.scalars(
         select(FreeText)
         .where(FreeText.response_id == response_id, FreeText.ciphertext.is_not(None))
         .with_for_update()
     ).all()
-    for free_text in texts:
-        assert free_text.ciphertext is not None
-        free_text.redacted = redact(vault.open(free_text.ciphertext)).text
-        free_text.ciphertext = None
-        free_text.raw_destroyed_on = today()
+    held_back = 0
+    if texts:
+        config = load_settings() if settings is None else settings
+        for free_text in texts:
+            if not _anonymise_free_text(session, vault, free_text, response_id, config):
+                held_back += 1
+    if held_back:
+        return True
     claimed = session.execute(
         update(Response)
         .where(Response.id == response_id, Response.anonymised.is_(False))
         .values(anonymised=True)
     ).rowcount  # type: ignore[attr-defined]
     return bool(texts or claimed)
+
+
+def _anonymise_free_text(
+    session: Session,
+    vault: TextVault,
+    free_text: FreeText,
+    response_id: int,
+    settings: Mapping[str, Any],
+) -> bool:
+    """Store the redaction and destroy the raw text; on any failure hold the answer back."""
+    subject = f"free_text:{free_text.id}"
+    assert free_text.ciphertext is not None
+    try:
+        anonymiser_settings = AnonymiserSettings(
+            redact_locations=_survey_anonymisation(session, response_id).redact_locations,
+            staff_names=staff_names(settings.get("STAFF_NAMES_FILE")),
+        )
+        redaction = anonymise(vault.open(free_text.ciphertext), anonymiser_settings)
+    except Exception as error:  # fail closed, whatever went wrong
+        # Only the kind of error is kept: its message could quote the answer.
+        log.warning("anonymisation failed for %s (%s); held back", subject, type(error).__name__)
+        if not free_text.held_back:
+            free_text.held_back = True
+            session.add(
+                AuditEvent(
+                    event="anonymisation_failed", subject=subject, detail=type(error).__name__
+                )
+            )
+        return False
+    free_text.redacted = redaction.text
+    free_text.ciphertext = None
+    free_text.raw_destroyed_on = today()
+    free_text.held_back = False
+    session.add(AuditEvent(event="raw_text_destroyed", subject=subject, occurred_on=today()))
+    return True
+
+
+@dataclass(frozen=True)
+class _CachedAnonymisation:
+    checksum: str
+    settings: AnonymisationSettings
+
+
+_survey_settings: dict[str, _CachedAnonymisation] = {}
+
+
+def _survey_anonymisation(session: Session, response_id: int) -> AnonymisationSettings:
+    """The anonymisation settings of the survey a response answers (parsed once per version)."""
+    survey_id, checksum = session.execute(
+        select(Survey.id, Survey.checksum)
+        .join(Distribution, Distribution.survey_id == Survey.id)
+        .join(Response, Response.distribution_id == Distribution.id)
+        .where(Response.id == response_id)
+    ).one()
+    cached = _survey_settings.get(survey_id)
+    if cached is None or cached.checksum != checksum:
+        source = session.scalar(select(Survey.source).where(Survey.id == survey_id))
+        cached = _CachedAnonymisation(checksum, parse_definition(source or "").anonymisation)
+        _survey_settings[survey_id] = cached
+    return cached.settings
+
+
+def staff_names(path: str | None) -> tuple[str, ...]:
+    """Names from the council's staff list (one a line), if SURVEY_STAFF_NAMES_FILE is set.
+
+    A set but unreadable file raises, so answers are held back rather than anonymised without
+    the names the council expects to be found.
+    """
+    if not path:
+        return ()
+    file = Path(path)
+    return _read_staff_names(str(file), file.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_staff_names(path: str, modified: int) -> tuple[str, ...]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def answer_cells(answers: dict[str, Any]) -> tuple[list[tuple[str, str]], list[str]]:

@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,
     "QR_DIR": str(INSTANCE / "qr"),
     "SURVEY_DIR": None,
+    # Optional: a text file of staff names (one a line) the anonymiser always treats as names.
+    "STAFF_NAMES_FILE": None,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "DRAFT_LIFETIME_HOURS": 24,
     "LOGIN_MAX_FAILURES": 5,

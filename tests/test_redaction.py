@@ -220,3 +220,18 @@ def test_spans_are_ordered_separate_and_rebuild_the_redacted_text(text: str) -> 
         position = span.end
     rebuilt.append(text[position:])
     assert "".join(rebuilt) == result.text
+
+
+@pytest.mark.parametrize(
+    ("label", "marker"),
+    [
+        ("PERSON", "[NAME]"),
+        ("DATE_OF_BIRTH", "[DOB]"),
+        ("LOCATION", "[PLACE]"),
+        ("PHONE", "[PHONE]"),
+    ],
+)
+def test_each_kind_of_detail_has_a_marker_a_reader_understands(label: str, marker: str) -> None:
+    from survey_app.privacy.redaction import placeholder
+
+    assert placeholder(label) == marker

@@ -16,7 +16,7 @@ QUEUE = "responses"
 def anonymise_response(response_id: int) -> None:
     """Redact a response's free text and destroy the raw text."""
     with runtime.database().session() as session:
-        processing.anonymise_response(session, runtime.vault(), response_id)
+        processing.anonymise_response(session, runtime.vault(), response_id, runtime.settings())
         session.commit()
 
 

@@ -23,10 +23,15 @@ class Span:
 
 @dataclass(frozen=True)
 class Redaction:
-    """Redacted text plus the spans of the original text that were replaced."""
+    """Redacted text plus the spans of the original text that were replaced.
+
+    `kept` holds what was found but left in the text: towns and villages, unless the survey
+    asks for them to be removed too.
+    """
 
     text: str
     spans: tuple[Span, ...]
+    kept: tuple[Span, ...] = ()
 
 
 # A detector is any function from text to spans; the fuller anonymiser can add
@@ -34,9 +39,13 @@ class Redaction:
 Detector = Callable[[str], Iterable[Span]]
 
 
+# Markers a reader understands at a glance; other labels stand in as themselves ("[PHONE]").
+PLACEHOLDERS = {"PERSON": "[NAME]", "DATE_OF_BIRTH": "[DOB]", "LOCATION": "[PLACE]"}
+
+
 def placeholder(label: str) -> str:
     """Return the marker that stands in for a span with this label."""
-    return f"[{label}]"
+    return PLACEHOLDERS.get(label) or f"[{label}]"
 
 
 # --- Email -----------------------------------------------------------------
@@ -166,7 +175,7 @@ def merge_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
     return tuple(merged)
 
 
-def _replace(text: str, spans: Sequence[Span]) -> str:
+def replace_spans(text: str, spans: Sequence[Span]) -> str:
     """Replace each (non-overlapping, ordered) span with its placeholder."""
     pieces: list[str] = []
     position = 0
@@ -208,7 +217,7 @@ def _to_original(found: Span, spans: Sequence[Span]) -> Span:
 def redact(text: str, detectors: Sequence[Detector] = DETECTORS) -> Redaction:
     """Replace emails, phone numbers and postcodes with placeholders like [PHONE]."""
     spans = merge_spans(span for detect in detectors for span in detect(text))
-    redacted = _replace(text, spans)
+    redacted = replace_spans(text, spans)
     # Removing one item can expose another that its neighbour hid (a postcode
     # run straight onto a phone number has no word boundary until the number
     # becomes "[PHONE]"), so detect again until the output is clean. Coverage
@@ -221,5 +230,5 @@ def redact(text: str, detectors: Sequence[Detector] = DETECTORS) -> Redaction:
         if widened == spans:
             break
         spans = widened
-        redacted = _replace(text, spans)
+        redacted = replace_spans(text, spans)
     return Redaction(text=redacted, spans=spans)

@@ -1,0 +1,116 @@
+"""Contact details beyond the first pass: numbers said in words, social media handles, and
+email addresses written out ("jo at example dot com")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..redaction import EMAIL, PHONE, Span
+from .lexicon import PLATFORMS, fold
+
+HANDLE = "HANDLE"
+
+_DIGIT_WORDS = {
+    "zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0",
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+    "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+_REPEATS = {"double": 2, "triple": 3, "treble": 3}
+_NUMBER_WORD = "|".join([*_DIGIT_WORDS, *_REPEATS, r"\d+"])
+# A run of digits and digit words: "zero seven seven zero zero nine ...", "07700 nine 0 0 ...".
+_SPOKEN_NUMBER = re.compile(
+    rf"\b(?:{_NUMBER_WORD})(?:[\s,.-]{{1,3}}(?:{_NUMBER_WORD})){{5,}}\b", re.IGNORECASE
+)
+_SPOKEN_TOKEN = re.compile(rf"{_NUMBER_WORD}", re.IGNORECASE)
+
+
+def find_spoken_phones(text: str) -> Iterator[Span]:
+    """Phone numbers written out in words, in full (ten or eleven digits starting with 0)."""
+    for match in _SPOKEN_NUMBER.finditer(text):
+        if not any(char.isalpha() for char in match.group()):
+            continue  # digits alone are the first pass's business
+        digits: list[str] = []
+        repeat = 1
+        for token in _SPOKEN_TOKEN.finditer(match.group()):
+            word = token.group().lower()
+            if word in _REPEATS:
+                repeat = _REPEATS[word]
+                continue
+            digits.extend(_DIGIT_WORDS.get(word, word) * repeat)
+            repeat = 1
+        number = "".join(digits)
+        national = number.startswith("0") and 10 <= len(number) <= 11
+        if national or (number.startswith("44") and len(number) == 12):
+            yield Span(match.start(), match.end(), PHONE)
+
+
+# --- Handles -------------------------------------------------------------------------------
+
+# "@zuzia.w.ipswich": an at sign that does not belong to an email address.
+_AT_HANDLE = re.compile(r"(?<![\w@.+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
+# A run of the characters user names are made of; handle_shaped() says if it is one.
+_NAME_RUN = re.compile(r"(?<![\w@.])[A-Za-z0-9_.]*[A-Za-z0-9_](?![\w@])")
+
+
+def handle_shaped(value: str) -> bool:
+    """Words with an underscore are user names ("kayla_xo2011"), and so are words that join
+    letters and digits with a dot ("jayden.m0ney")."""
+    letters = sum(char.isalpha() for char in value)
+    if "_" in value:
+        return letters > 0
+    if "." in value.strip(".") and value[0].isalpha() and len(value) >= 6 and letters >= 3:
+        return any(char.isdigit() for char in value)
+    return False
+
+
+# After a platform word, any word the dictionary does not know: "my snap is kaylaxo".
+_CANDIDATE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.#]*[A-Za-z0-9_]|[A-Za-z0-9_]")
+_PLATFORM_CUE = re.compile(
+    r"\b(?:snap(?:chat)?|sc|insta(?:gram)?|ig|tik ?tok|tt|twitter|fb|facebook|discord|xbox|psn|"
+    r"gamer ?tag|gaming tag|tag|user ?names?|handle|add me|dm|follow me|my @)\b"
+    r"(?:\s*(?:is|was|as|:|-|=|name|on|at|her|him|me|it's|its|\())*\s*",
+    re.IGNORECASE,
+)
+
+
+def find_handles(text: str, vocabulary: frozenset[str]) -> Iterator[Span]:
+    """Social media and gaming user names."""
+    if "@" in text:
+        for match in _AT_HANDLE.finditer(text):
+            if len(match.group()) > 2:
+                yield Span(match.start(), match.end(), HANDLE)
+    if "_" in text or "." in text:
+        for match in _NAME_RUN.finditer(text):
+            value = match.group()
+            if ("_" in value or "." in value) and handle_shaped(value):
+                yield Span(match.start(), match.end(), HANDLE)
+    for cue in _PLATFORM_CUE.finditer(text):
+        candidate = _CANDIDATE.match(text, cue.end())
+        if candidate is None or cue.end() >= len(text):
+            continue
+        value = candidate.group().rstrip(".")
+        key = fold(value)
+        if key in vocabulary or key in PLATFORMS or value.isdigit() or len(value) < 3:
+            continue
+        yield Span(candidate.start(), candidate.start() + len(value), HANDLE)
+
+
+# --- Email written out ---------------------------------------------------------------------
+
+_SPELLED_EMAIL = re.compile(
+    r"\b(?:[\w+-]+(?:\.|\s+dot\s+))*[\w+-]+\s*(?:\(at\)|\[at\]|\{at\}|\s+at\s+)\s*[\w-]+"
+    r"(?:\s*(?:\.|\(dot\)|\[dot\]|\s+dot\s+)\s*[\w-]+)*"
+    r"\s*(?:\.|\(dot\)|\[dot\]|\s+dot\s+)\s*"
+    r"(?:com|org|net|uk|co\s*(?:\.|dot)\s*uk|example)\b",
+    re.IGNORECASE,
+)
+
+
+def find_spelled_emails(text: str) -> Iterator[Span]:
+    """Addresses written to dodge filters: "jo at example dot com", "jo(at)example.com"."""
+    lowered = text.lower()
+    if " dot " not in lowered and "(at)" not in lowered and "[at]" not in lowered:
+        return
+    for match in _SPELLED_EMAIL.finditer(text):
+        yield Span(match.start(), match.end(), EMAIL)

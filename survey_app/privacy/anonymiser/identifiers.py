@@ -1,0 +1,205 @@
+"""Identifiers (NHS, National Insurance and pupil numbers, case references), dates of birth, and
+postcodes given only by their first half ("covering PE29")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from stdnum.gb import nhs, upn
+
+from ..redaction import POSTCODE, Span
+
+ID = "ID"
+DATE_OF_BIRTH = "DATE_OF_BIRTH"
+
+_DIGIT = re.compile(r"\d")
+
+# --- NHS numbers ---------------------------------------------------------------------------
+
+_TEN_DIGITS = re.compile(r"(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
+_NHS_CUE = re.compile(r"\bnhs\b", re.IGNORECASE)
+
+
+def find_nhs_numbers(text: str) -> Iterator[Span]:
+    """Ten-digit numbers with a valid NHS check digit, or any ten digits said to be one."""
+    if not _DIGIT.search(text):
+        return
+    for match in _TEN_DIGITS.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        said_to_be = _NHS_CUE.search(text, max(0, match.start() - 40), match.start())
+        if digits[0] != "0" and (nhs.is_valid(digits) or said_to_be):
+            yield Span(match.start(), match.end(), ID)
+
+
+# --- National Insurance numbers ------------------------------------------------------------
+
+# HMRC's rules: the first letter is not D, F, I, Q, U or V; the second is not D, F, I, O, Q, U
+# or V; BG, GB, KN, NK, NT, TN and ZZ are never issued; the suffix is A to D. (python-stdnum has
+# no module for British NI numbers.) QQ is HMRC's own example prefix, which forms copy.
+_NI_NUMBER = re.compile(
+    r"\b([A-Z])\s?([A-Z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?([A-D])\b", re.IGNORECASE
+)
+_NI_CUE = re.compile(r"\b(?:ni|nino|national\s+insurance)\b", re.IGNORECASE)
+_NOT_ISSUED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+
+
+def _is_ni_prefix(first: str, second: str) -> bool:
+    prefix = (first + second).upper()
+    if prefix == "QQ":
+        return True
+    return prefix[0] not in "DFIQUV" and prefix[1] not in "DFIOQUV" and prefix not in _NOT_ISSUED
+
+
+def find_ni_numbers(text: str) -> Iterator[Span]:
+    """National Insurance numbers in any spacing and case."""
+    if not _DIGIT.search(text):
+        return
+    for match in _NI_NUMBER.finditer(text):
+        said_to_be = _NI_CUE.search(text, max(0, match.start() - 40), match.start())
+        if said_to_be or _is_ni_prefix(match.group(1), match.group(2)):
+            yield Span(match.start(), match.end(), ID)
+
+
+# --- Unique pupil numbers ------------------------------------------------------------------
+
+_UPN = re.compile(r"\b[A-Z]\d{11}[A-Z\d]\b", re.IGNORECASE)
+_UPN_CUE = re.compile(r"\b(?:upn|pupil\s+(?:no|number))\b", re.IGNORECASE)
+
+
+def find_pupil_numbers(text: str) -> Iterator[Span]:
+    """Unique pupil numbers: a check letter and twelve more characters."""
+    if not _DIGIT.search(text):
+        return
+    for match in _UPN.finditer(text):
+        said_to_be = _UPN_CUE.search(text, max(0, match.start() - 40), match.start())
+        if said_to_be or upn.is_valid(match.group().upper()):
+            yield Span(match.start(), match.end(), ID)
+
+
+# --- Case and complaint references ---------------------------------------------------------
+
+# "CP-2023-04417", "PL/2024/3318", "COMP/24/0912": letters, then digit groups split by - or /.
+_LETTERED_REFERENCE = re.compile(
+    r"(?<![\w/-])[A-Z]{1,6}\d{0,4}(?:[-/]\d{2,}[A-Z]?){1,3}(?:[-/][A-Z]{1,4})?(?![\w/-])"
+)
+# "Mosaic 1187342", "case reference is 4471932", "ref: 55/2231".
+_REFERENCE_CUE = re.compile(
+    r"\b(?:ref(?:erence)?|case|mosaic|lcs|eclipse|liquid\s?logic|crn|id|file|record|"
+    r"complaint|client|(?:case|file|reference|ref|id|client)\s+(?:no|number|num))\b"
+    r"[\s.:#-]*(?:(?:is|was|number|no|num|=)[\s.:#-]*)*",
+    re.IGNORECASE,
+)
+_NUMBER_AFTER_CUE = re.compile(r"[A-Z]{0,4}\d[\d/-]{3,}[A-Z]?\b", re.IGNORECASE)
+# Six or more digits standing alone are an identifier of some kind (a case or client number),
+# unless they are a date or money; phone and NHS numbers are found first and win.
+_LONG_NUMBER = re.compile(r"(?<![\d£$€.,:/+-])\d{6,12}(?![\d%]|[.,]\d)")
+
+
+def find_references(text: str) -> Iterator[Span]:
+    """Case, complaint and record references."""
+    if not _DIGIT.search(text):
+        return
+    for match in _LETTERED_REFERENCE.finditer(text):
+        if sum(char.isdigit() for char in match.group()) >= 4:
+            yield Span(match.start(), match.end(), ID)
+    for cue in _REFERENCE_CUE.finditer(text):
+        number = _NUMBER_AFTER_CUE.match(text, cue.end())
+        if number and sum(char.isdigit() for char in number.group()) >= 4:
+            yield Span(number.start(), number.end(), ID)
+    for match in _LONG_NUMBER.finditer(text):
+        if not _looks_like_a_date(match.group()):
+            yield Span(match.start(), match.end(), ID)
+
+
+def _looks_like_a_date(digits: str) -> bool:
+    """20240101 or 01012024: a date written without separators."""
+    if len(digits) != 8:
+        return False
+    year_first = 1900 <= int(digits[:4]) <= 2100 and 1 <= int(digits[4:6]) <= 12
+    year_last = 1900 <= int(digits[4:]) <= 2100 and 1 <= int(digits[2:4]) <= 12
+    return year_first or year_last
+
+
+# --- Dates of birth ------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+_DATE = re.compile(
+    r"(?<![\d/.-])(?:"
+    r"(?:[12]\d|3[01]|0?[1-9])\s?[./-]\s?(?:1[0-2]|0?[1-9])\s?[./-]\s?(?:(?:19|20)\d{2}|\d{2})"
+    rf"|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"
+    rf"|{_MONTH}\s+{_DAY},?\s+{_YEAR}"
+    r"|(?:19|20)\d{2}-(?:1[0-2]|0?[1-9])-(?:[12]\d|3[01]|0?[1-9])"
+    r")(?![\d/.-]?\d)",
+    re.IGNORECASE,
+)
+# "born 3/4/2012", "DOB: 02/11/2013", "d.o.b. 2.2.11", "her birthday is 30th june 1989".
+_BIRTH_CUE = re.compile(
+    r"(?:\bborn|\bdob|\bd\.\s?o\.\s?b|date\s+of\s+birth|\bbirth\s?day|\bbday|\bb\.)"
+    r"[\s.:,-]*(?:(?:is|was|on|of|the|=)[\s.:,-]*)*$",
+    re.IGNORECASE,
+)
+# "1st Jan 2012 is my dob", "02/11/2013 (DOB)".
+_BIRTH_AFTER = re.compile(
+    r"[\s(,-]*(?:(?:is|was)\s+)?(?:(?:my|his|her|their|the)\s+)?"
+    r"(?:dob|d\.\s?o\.\s?b|date\s+of\s+birth|birth\s?day|bday|birth\s+date)\b",
+    re.IGNORECASE,
+)
+# "Arjun (04/06/2012)", "Lacey-Jo, 02/11/2013": a date straight after a name.
+_AFTER_WORD = re.compile(r"([A-Z][\w'’-]*)\s*[(,]\s*$")
+
+
+def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[Span]:
+    """Dates with a year that the text gives as someone's date of birth."""
+    if not _DIGIT.search(text):
+        return
+    for match in _DATE.finditer(text):
+        before = text[max(0, match.start() - 30) : match.start()]
+        after_word = _AFTER_WORD.search(before)
+        named = after_word is not None and is_name(after_word.group(1))
+        if _BIRTH_CUE.search(before) or named or _BIRTH_AFTER.match(text, match.end()):
+            yield Span(match.start(), match.end(), DATE_OF_BIRTH)
+
+
+# --- Postcodes by their outward code alone -------------------------------------------------
+
+# The postcode areas of the United Kingdom (Royal Mail).
+_AREAS = re.findall(
+    r"\w+",
+    "AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY "
+    "E EC EH EN EX FK FY G GL GU HA HD HG HP HR HS HU HX IG IP IV KA KT KW KY L LA LD LE LL LN "
+    "LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM "
+    "SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE",
+)
+_AREA_SET = frozenset(_AREAS)
+# Letters and one or two digits (and maybe a letter): "PE29", "ip4", "SW1A", "m6".
+_OUTWARD_SHAPE = re.compile(r"\b([A-Za-z]{1,2})(\d[\dA-Za-z]?)\b", re.ASCII)
+_POSTCODE_CUE = re.compile(
+    r"(?:post\s?code|area|live|living|lives|moved|in|near|around|round|covering|covers|"
+    r"cover|from)\W+(?:is\W+|are\W+|was\W+)?$",
+    re.IGNORECASE,
+)
+# Chemistry and vitamins, not places.
+_NOT_POSTCODES = frozenset({"CO2", "SO2", "NO2", "B12", "B6"})
+
+
+def find_outward_codes(text: str) -> Iterator[Span]:
+    """Postcode districts given without the rest of the postcode.
+
+    A two-letter area in capitals ("PE29", "NR19") is a postcode district wherever it stands;
+    "m6", "ip4" or "E1" only where the text says it is a postcode or a place.
+    """
+    for match in _OUTWARD_SHAPE.finditer(text):
+        area = match.group(1)
+        code = match.group().upper()
+        if area.upper() not in _AREA_SET or code in _NOT_POSTCODES:
+            continue
+        if (len(area) == 2 and match.group().isupper()) or _POSTCODE_CUE.search(
+            text, max(0, match.start() - 25), match.start()
+        ):
+            yield Span(match.start(), match.end(), POSTCODE)

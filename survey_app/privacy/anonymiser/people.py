@@ -1,0 +1,513 @@
+"""People's names, found by weighing evidence: name lists, capitals, and the words around them.
+
+Each word gets a score. What the lists say comes first: a first name that is not an ordinary
+word ("Kwame", "jade") is enough alone; one that is ("Hope", "will") needs more; a dictionary
+word counts against. Then a capital in the middle of a sentence, and cues around the word: a
+title ("Mr Patel"), a family word or a job before it ("auntie shaz", "my sw jade"), a verb after
+it ("Faith said"), "me and X", an age ("K (15)"), a name beside it in a list ("Kemi and Tiwa").
+A word scoring at least THRESHOLD is a name; a name runs on over the surname after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+
+from ..redaction import Span
+from .lexicon import (
+    ABBREVIATIONS,
+    BEFORE_NAME,
+    DETERMINERS,
+    FIELD_LABELS,
+    NAMES_FIRST,
+    NEVER_NAMES,
+    PERSON_QUALITIES,
+    PERSON_VERBS,
+    RELATIONS,
+    ROLES,
+    SUBJECTS,
+    TITLES,
+    Lexicon,
+    word_set,
+)
+from .text import Word
+
+PERSON = "PERSON"
+THRESHOLD = 3.0
+
+# Surnames known by their endings: Polish, Lithuanian, Romanian, Slavic, Georgian, Irish, Scots.
+_SURNAME_SHAPE = re.compile(
+    r"^(?:[a-z]+(?:ski|ska|cki|cka|dzki|dzka|wicz|czyk|czak|escu|eanu|auskas|auskienė|"
+    r"auskaitė|evičius|avičius|ienė|aitė|ytė|ovic|ović|enko|chuk|shvili)"
+    r"|o'[a-z]{3,}|mc[a-z]{3,}|mac[a-z]{4,})$"
+)
+# Made words, not names: "Energiser", "safeguarding".
+_WORD_ENDINGS = (
+    "ation", "ition", "ment", "ments", "ness", "ity", "ism", "ist", "iser", "izer", "ising",
+    "izing", "ised", "ized", "ings", "able", "ible", "ful", "less", "ous", "ive", "ship", "hood",
+)  # fmt: skip
+_SPEECH = word_set("said says told tells asked asks explained shouted texted rang")
+# Modal verbs that are also names: "my sister will be there" is not about Will.
+_MODALS = word_set("will may can might must bill")
+_IT = word_set("it its it's")
+_SIGN_OFFS = word_set("regards thanks cheers love sincerely wishes signed best")
+# "X is ..." alone says little; "X is nice" or "X is my ..." says more.
+_LINKING_VERBS = word_set("is was has had did does")
+# Words before a family word or a job: "my big brother", "my key worker", "my new sw".
+_MODIFIERS = word_set(
+    "big little older younger baby half step foster best new old twin real birth other key "
+    "social support family youth case lead main"
+)
+# An age straight after a name: "Kuba (10)", "Ellie-Mae, 12, ...", "JM, 17)".
+_AGE = re.compile(
+    r"\s*(?:\(\s*(?:aged?\s*)?\d{1,2}\s*(?:yrs?|years?|y/?o)?\s*[),]"
+    r"|,\s*(?:aged?\s*)?\d{1,2}(?:\s*(?:yrs?|years?|y/?o)\b|\s*(?=[),.;]|$)))"
+)
+# What joins names in a list: "Kemi and Tiwa", "A, B and R", "Nia ❤️ Precious" (not "N/A").
+_LIST_JOIN = re.compile(
+    r"^\s*(?:,|&|\+|and|or|,\s*and|[^\w\s/.!?:;()\[\]]{1,3})\s*$", re.IGNORECASE
+)
+_ABBREVIATIONS = frozenset(
+    {"U.K.", "U.S.", "E.U.", "P.S.", "N.B.", "A.M.", "P.M.", "E.G.", "I.E.", "R.I.P.", "A.K.A."}
+)
+_DOTTED_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}[A-Z]\.(?!\w)")
+_INITIAL_AND_SURNAME = re.compile(r"(?<![\w.])[A-Z]\.\s?([A-Z][\w'’-]+)")
+# After a single capital letter, verbs that make it someone: "A said", "K wanted".
+_LETTER_VERBS = word_set("said says told asked wanted wants thinks thought explained")
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What the lists and the spelling say about one word."""
+
+    first_name: bool
+    surname: bool
+    # Spelt like a frequent ordinary word ("hope", "will").
+    common: bool
+    prior: float
+    # A capital letter (not shouting in capitals).
+    capital: bool
+
+    @property
+    def ordinary(self) -> bool:
+        """It could be an ordinary word here, so a cue beside it may mean nothing."""
+        known = self.first_name or self.surname or self.capital
+        return self.common or self.prior < 0 or not known
+
+
+def find_people(
+    text: str,
+    words: Sequence[Word],
+    lexicon: Lexicon,
+    taken: Collection[Span] = (),
+    places: Collection[Span] = (),
+    staff: frozenset[str] = frozenset(),
+) -> list[Span]:
+    """Spans of people's names (without titles, family words or a possessive 's)."""
+    count = len(words)
+    if not count:
+        return []
+    blocked = _covered(words, taken)
+    in_place = _covered(words, places)
+    scores: list[float | None] = [None] * count
+    for index in range(count):
+        if blocked[index]:
+            continue
+        facts = _facts(words[index], lexicon, staff)
+        if facts is None:
+            continue
+        score = _score(text, words, index, facts, lexicon)
+        # A town is a town unless the words around it make it someone ("my nan Ely").
+        if not in_place[index] or score >= THRESHOLD + 3:
+            scores[index] = score
+    _lists(text, words, scores, lexicon)
+    names = [index for index in range(count) if (scores[index] or 0) >= THRESHOLD]
+    spans = list(_full_names(text, words, names, lexicon, blocked))
+    spans.extend(_initials(text, words, lexicon, blocked))
+    return spans
+
+
+def _covered(words: Sequence[Word], spans: Collection[Span]) -> list[bool]:
+    """For each word, whether a span already covers part of it."""
+    if not spans:
+        return [False] * len(words)
+    return [any(s.start < word.end and word.start < s.end for s in spans) for word in words]
+
+
+def _facts(word: Word, lexicon: Lexicon, staff: frozenset[str]) -> _Facts | None:
+    key = word.key
+    if word.is_number or len(key) < 2 or key in NEVER_NAMES or not word.text[0].isalpha():
+        return None
+    if key[-1] == "s" and (key[:-1] in NEVER_NAMES or word.text[:2].isupper()):
+        return None  # "CYPs", "IROs", "SWs"
+    first_name = key in staff or key in lexicon.first_names or _double_barrelled(key, lexicon)
+    surname = key in lexicon.surnames or bool(_SURNAME_SHAPE.match(key))
+    # Two-letter dictionary words (mo, al, ed) are names far more often than words; and the
+    # commonest words of other languages are words only in lower case ("nie", but "Linda").
+    common = (
+        (
+            key in lexicon.common_words
+            or (not word.capitalised and (key in lexicon.foreign_words or key in ABBREVIATIONS))
+        )
+        and len(key) > 2
+        and key not in NAMES_FIRST
+    )
+    if key in staff:
+        # The council says someone is called this: enough alone, unless it is also a common
+        # word ("will"), when a capital or a cue must agree.
+        prior = 1.5 if common else 3.0
+    elif first_name:
+        if common:
+            prior = 0.0
+        elif key in lexicon.dictionary and key not in NAMES_FIRST:
+            prior = 2.0  # a rare word too ("bunk", "sage"): needs a cue
+        else:
+            prior = 3.0
+    elif surname:
+        prior = -1.0 if key in lexicon.vocabulary else 3.0
+    elif key in lexicon.vocabulary or common or _compound_of_words(key, lexicon):
+        prior = -3.0
+    elif len(key) > 6 and key.endswith(_WORD_ENDINGS):
+        prior = -2.0
+    else:
+        prior = 0.0  # a word no list knows: a rare name, a typo or a brand
+    if word.upper and not (first_name or surname):
+        prior -= 2  # an acronym, most likely
+    capital = word.capitalised and not word.upper
+    return _Facts(first_name, surname, common, prior, capital)
+
+
+def _in_proper_noun(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> bool:
+    """Whether a capitalised word is part of the name of a thing: "Hope House", "Language
+    Line", or a list of ordinary words written with capitals ("Hope, Faith and Charity")."""
+    word = words[index]
+    if index + 1 < len(words):
+        after = words[index + 1]
+        if after.capitalised and text[word.end : after.start] == " ":
+            return True
+    if index:
+        before = words[index - 1]
+        if before.capitalised and not before.initial and text[before.end : word.start] == " ":
+            return before.key not in lexicon.first_names and before.key not in TITLES
+    for neighbour in _list_neighbours(text, words, index):
+        other = words[neighbour]
+        virtue = other.key in lexicon.first_names and other.key in lexicon.common_words
+        if other.capitalised and virtue:
+            return True
+    return False
+
+
+def _compound_of_words(key: str, lexicon: Lexicon) -> bool:
+    """ "Russian-speaking", "Tues-Thurs", "WhatsApp-style": words joined, not a name."""
+    if "-" not in key:
+        return False
+    return any(part in NEVER_NAMES or part in lexicon.common_words for part in key.split("-"))
+
+
+def _double_barrelled(key: str, lexicon: Lexicon) -> bool:
+    """Double-barrelled first names: "Lacey-Jo", "Mary-Ellen", "Lily-Rose"."""
+    if "-" not in key:
+        return False
+    parts = key.split("-")
+    return parts[0] in lexicon.first_names and all(
+        part in lexicon.first_names or len(part) <= 3 for part in parts
+    )
+
+
+def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon: Lexicon) -> float:
+    word = words[index]
+    score = facts.prior
+    if facts.capital and not word.initial:
+        score += 2
+        if word.stem_end < word.end:
+            score += 1  # "read Shantelle's letter"
+        elif (facts.common or facts.prior == 0) and not _in_proper_noun(
+            text, words, index, lexicon
+        ):
+            # Nobody writes "sam", or a word no list knows, with a capital mid-sentence unless
+            # it is a name ("then Sam then Priti"); but "Hope House", "Language Line" and a
+            # list of virtues ("Hope, Faith and Charity") name things.
+            score += 1
+    score += _cues_before(text, words, index, facts, lexicon)
+    after = words[index + 1] if index + 1 < len(words) else None
+    gap_after = text[word.end : after.start] if after else text[word.end :]
+    if facts.capital or not facts.ordinary:
+        score += _cues_after(text, words, index, facts, lexicon)
+    elif (
+        facts.first_name
+        and after is not None
+        and gap_after == " "
+        and (after.key in _SPEECH or after.key == "who")
+    ):
+        # "mark said i could", "it was jess who": in lower-case writing no name has a capital
+        score += _cues_after(text, words, index, facts, lexicon)
+    elif facts.prior == 0 and not facts.common and after is not None and gap_after == " ":
+        # A word no list knows, in lower case: only a verb says it is someone.
+        score += _after_verb(words, index, after.key)  # "shivon was nice"
+    return score
+
+
+def _cues_before(
+    text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon: Lexicon
+) -> float:
+    if not index:
+        return 0.0
+    word, before = words[index], words[index - 1]
+    previous = before.key
+    two_before = words[index - 2].key if index >= 2 else ""
+    gap = text[before.end : word.start]
+    plain_gap = gap in (" ", ". ", "\u00a0")
+    possessive = before.stem_end < before.end  # "my son's date of birth"
+    modal = word.key in _MODALS and not word.capitalised
+    if previous in TITLES and plain_gap and not possessive:
+        if previous in ("miss", "sir") and not word.capitalised and word.key in lexicon.vocabulary:
+            return 0.0  # "i miss school"
+        return 5.0
+    if previous in RELATIONS and gap.strip() == "" and not possessive:
+        if modal:
+            return 0.0  # "my sister will be there"
+        return 2.0 if facts.prior < 0 else 4.0  # "auntie shaz", not "Family Group Conference"
+    if previous in ROLES and plain_gap and not possessive:
+        return 0.0 if modal else 3.0  # "my sw jade", "our student Joy"
+    if previous == "and" and two_before == "me":
+        return 4.0
+    if previous in FIELD_LABELS and ":" in gap and word.capitalised:
+        return 4.0  # "Facilitator: Nadia Hussain"
+    if previous in _SIGN_OFFS and gap.strip() == "," and word.capitalised and facts.prior >= 0:
+        return 4.0  # "Regards, Tom"
+    if previous == "is" and two_before in ("name", "names"):
+        return 4.0
+    if previous in ("i'm", "im") or (previous == "am" and two_before == "i"):
+        return 3.0 if word.key not in lexicon.vocabulary else 0.0
+    if previous in ("called", "named", "call") and plain_gap:
+        return 4.0 if word.key not in lexicon.vocabulary or not facts.ordinary else 0.0
+    if previous in BEFORE_NAME and plain_gap:
+        return 2.0  # "thanks to X", "Debrief with X"
+    if previous == "the" and index + 1 < len(words) and words[index + 1].key == "family":
+        return 5.0  # "the Loveridge family"
+    if (facts.ordinary or not word.capitalised) and (
+        previous in DETERMINERS or previous in SUBJECTS
+    ):
+        return -4.0  # "i hope", "they will", "the telly"
+    signature = gap.strip(" .-–—\n") == "" and any(dash in gap for dash in "-–—")
+    if signature and word.capitalised and text[word.end :].strip(" .!\n") == "":
+        return 3.0  # "... I'm rarely at my desk. - Steph"
+    return 0.0
+
+
+def _cues_after(
+    text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon: Lexicon
+) -> float:
+    word = words[index]
+    if _AGE.match(text, word.end):
+        return 4.0
+    after = words[index + 1] if index + 1 < len(words) else None
+    if after is None:
+        return 0.0
+    following = after.key
+    gap = text[word.end : after.start]
+    plain_gap = gap == " "
+    if word.stem_end < word.end and (
+        following in RELATIONS or following in ROLES or following in ("number", "phone", "house")
+    ):
+        return 3.0  # "Shantelle's mum"
+    if plain_gap and (following in PERSON_VERBS or following == "from"):
+        return _after_verb(words, index, following)
+    if facts.first_name and after.capitalised and plain_gap and _surname_like(after, lexicon):
+        return 3.0  # a first name and a surname: "Linda Boswell"
+    if following in ("my", "our") and gap.strip() in ("", ","):
+        return 3.0 if _relation_follows(words, index + 2) else 0.0  # "Jack my step brother"
+    if gap.strip() == "(" and (
+        following in ("my", "our") or following in ROLES or following in RELATIONS or after.upper
+    ):
+        return 3.0  # "Will (my sw)", "Karen (social worker)"
+    if following == "who" and plain_gap:
+        # "it was jess who helped me"
+        it_was = index >= 2 and words[index - 1].key in ("was", "is")
+        return 2.0 if it_was and words[index - 2].key in _IT else 1.0
+    listed_relation = index + 2 < len(words) and words[index + 2].key in ("my", "our")
+    if following in ("are", "were") and listed_relation and _relation_follows(words, index + 3):
+        return 3.0  # "... and Tyreese are my brothers"
+    if following == "and" and index + 2 < len(words):
+        then = words[index + 2].key
+        if then in ("i", "me"):
+            return 3.0  # "Dawn and I ran two sessions"
+        if then in ("her", "his", "their") and _relation_follows(words, index + 3):
+            return 3.0  # "Grace and her mum came"
+    return 0.0
+
+
+def _after_verb(words: Sequence[Word], index: int, following: str) -> float:
+    """ "X said", "X from the council", "X was nice"."""
+    if following == "from":
+        return 3.0
+    if following not in PERSON_VERBS:
+        return 0.0
+    if following in _LINKING_VERBS:
+        then = words[index + 2].key if index + 2 < len(words) else ""
+        return 3.0 if then in PERSON_QUALITIES or then in ("my", "our") else 1.0
+    return 3.0
+
+
+def _relation_follows(words: Sequence[Word], index: int) -> bool:
+    """A family word or job within the next few words: "my (step) brother", "my key worker"."""
+    for position in range(index, min(index + 3, len(words))):
+        key = words[position].key
+        if key in RELATIONS or key in ROLES:
+            return True
+        if key not in _MODIFIERS:
+            return False
+    return False
+
+
+def _surname_like(word: Word, lexicon: Lexicon) -> bool:
+    key = word.key
+    if key in NEVER_NAMES or word.upper:
+        return False
+    return (
+        key in lexicon.surnames
+        or bool(_SURNAME_SHAPE.match(key))
+        or (key not in lexicon.vocabulary and key not in lexicon.places)
+    )
+
+
+def _lists(text: str, words: Sequence[Word], scores: list[float | None], lexicon: Lexicon) -> None:
+    """A word listed beside a name is a name too: "Kemi and Tiwa", "Nia ❤️ Precious"."""
+    count = len(words)
+    for index in range(count):
+        score = scores[index]
+        if score is None or score >= THRESHOLD or score < 0:
+            continue
+        word = words[index]
+        if not (word.capitalised or word.key in lexicon.first_names):
+            continue
+        for neighbour in _list_neighbours(text, words, index):
+            if (scores[neighbour] or 0) >= THRESHOLD:
+                scores[index] = score + 3
+                break
+
+
+def _list_neighbours(text: str, words: Sequence[Word], index: int) -> Iterator[int]:
+    """The words listed next to index, if any: "Kemi" and "Tiwa" in "Kemi and Tiwa"."""
+    for step in (-1, 1):
+        neighbour = index + step
+        if 0 <= neighbour < len(words) and words[neighbour].key in ("and", "or"):
+            neighbour += step
+        if 0 <= neighbour < len(words):
+            left, right = sorted((index, neighbour))
+            if _LIST_JOIN.match(text[words[left].end : words[right].start]):
+                yield neighbour
+
+
+def _full_names(
+    text: str,
+    words: Sequence[Word],
+    names: Sequence[int],
+    lexicon: Lexicon,
+    blocked: Sequence[bool],
+) -> Iterator[Span]:
+    """One span per name, running on over surnames: "Gemma Lloyd-Davies", "mihai popa"."""
+    chosen = set(names)
+    done: set[int] = set()
+    for index in sorted(chosen):
+        if index in done:
+            continue
+        last = index
+        while last + 1 < len(words) and not blocked[last + 1]:
+            current, following = words[last], words[last + 1]
+            if current.stem_end < current.end or text[current.end : following.start] != " ":
+                break  # a possessive or punctuation ends the name
+            if last + 1 in chosen or _continues_name(following, lexicon):
+                last += 1
+            else:
+                break
+        done.update(range(index, last + 1))
+        yield Span(words[index].start, words[last].stem_end, PERSON)
+
+
+def _continues_name(word: Word, lexicon: Lexicon) -> bool:
+    """Whether a word after a name is its surname."""
+    key = word.key
+    if key in NEVER_NAMES or word.is_number or word.upper:
+        return False
+    surname = key in lexicon.surnames or bool(_SURNAME_SHAPE.match(key))
+    if word.capitalised:
+        return surname or (key not in lexicon.common_words and key not in lexicon.places)
+    return surname and key not in lexicon.vocabulary
+
+
+def _initials(
+    text: str, words: Sequence[Word], lexicon: Lexicon, blocked: Sequence[bool]
+) -> Iterator[Span]:
+    """Initials standing for a person: "D.W.", "R. Cooper", "miss T", "K (15)", "A, B and R"."""
+    if "." in text:
+        for match in _DOTTED_INITIALS.finditer(text):
+            if match.group().replace(" ", "").upper() not in _ABBREVIATIONS:
+                yield Span(match.start(), match.end(), PERSON)
+        for match in _INITIAL_AND_SURNAME.finditer(text):
+            key = match.group(1).lower().replace("’", "'")
+            if key in NEVER_NAMES:
+                continue
+            known = key in lexicon.surnames or key in lexicon.first_names
+            if known or key not in lexicon.vocabulary:
+                yield Span(match.start(), match.end(), PERSON)
+    letters = [
+        index
+        for index, word in enumerate(words)
+        if len(word.text) <= 3
+        and word.text.isalpha()
+        and word.text != "I"
+        and not blocked[index]
+        and (word.text.isupper() or (len(word.text) == 1 and _after_title(text, words, index)))
+    ]
+    for position, index in enumerate(letters):
+        word = words[index]
+        if len(word.text) > 1 and word.key in NEVER_NAMES:
+            continue
+        if (
+            _AGE.match(text, word.end)
+            or _after_title(text, words, index)
+            or (len(word.text) == 1 and _letter_speaks(text, words, index))
+            or (len(word.text) == 1 and _letters_listed(text, words, letters, position))
+        ):
+            yield Span(word.start, word.end, PERSON)
+
+
+def _after_title(text: str, words: Sequence[Word], index: int) -> bool:
+    """ "Mr B", "mrs p" (but "i miss u")."""
+    if not index:
+        return False
+    before, word = words[index - 1], words[index]
+    if before.key not in TITLES or text[before.end : word.start] != " ":
+        return False
+    return word.text.isupper() or before.key not in ("miss", "sir")
+
+
+def _letter_speaks(text: str, words: Sequence[Word], index: int) -> bool:
+    """ "A said", "K wanted to leave"."""
+    if index + 1 >= len(words):
+        return False
+    word, after = words[index], words[index + 1]
+    if text[word.end : after.start] != " ":
+        return False
+    if word.text == "A":
+        return after.key in _LETTER_VERBS
+    return after.key in PERSON_VERBS and after.key not in _LINKING_VERBS | {"never", "always"}
+
+
+def _letters_listed(
+    text: str, words: Sequence[Word], letters: Sequence[int], position: int
+) -> bool:
+    """ "A, B and R": two or more single capitals listed together."""
+    index = letters[position]
+    for other_position in (position - 1, position + 1):
+        if not 0 <= other_position < len(letters):
+            continue
+        other = letters[other_position]
+        if len(words[other].text) != 1:
+            continue
+        left, right = sorted((index, other))
+        if right - left <= 2 and _LIST_JOIN.match(text[words[left].end : words[right].start]):
+            return True
+    return False

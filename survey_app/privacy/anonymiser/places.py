@@ -1,0 +1,353 @@
+"""Where people live and learn: addresses, estates, schools, and towns and villages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from ..redaction import Span
+from .lexicon import DAYS, DETERMINERS, FUNCTION_WORDS, HOLIDAYS, MONTHS, Lexicon, fold, word_set
+from .text import Word
+
+ADDRESS = "ADDRESS"
+SCHOOL = "SCHOOL"
+LOCATION = "LOCATION"
+
+# --- Addresses -----------------------------------------------------------------------------
+
+# A street type after a name is a street whatever the case: "14 oak road", "Fen Lane".
+_STREETS = word_set(
+    "road rd street st lane ln avenue ave drive crescent terrace tce gardens gdns grove mews "
+    "parade square sq boulevard embankment"
+)
+# These are also ordinary words ("close to", "the end"): a street only with capitals or a number.
+_WEAK_STREETS = word_set(
+    "close way walk court ct place rise row view hill green park gate vale wharf yard fields "
+    "meadow meadows chase croft path end approach broadway quay circus"
+)
+# A named building is an address only where the text says someone lives there.
+_BUILDINGS = word_set(
+    "house court lodge cottage cottages farm mansions tower towers heights manor barn flats "
+    "buildings villas"
+)
+# Words that make "X Court" or "X House" an institution rather than a home.
+_INSTITUTIONS = word_set(
+    "family crown youth county magistrates high supreme council town city endeavour community "
+    "police government"
+)
+# "the council estate" is not a place anyone could be found by.
+_GENERIC_ESTATE = word_set(
+    "council housing same new old local big whole industrial trading business real private "
+    "rough other next family country retail estate"
+)
+_FLAT = re.compile(r"\b(?:flat|apartment|apt|maisonette)\s*(?:no\.?\s*)?\d+[a-z]?\b", re.IGNORECASE)
+_HOUSE_NUMBER = re.compile(r"\d{1,4}[a-zA-Z]?$")
+_ON_A_STREET = re.compile(
+    r"\b(?:on|off|down|up|along|at|in|to|near|round|from|by|live|lives|living|moved)\s+$",
+    re.IGNORECASE,
+)
+_LIVES_AT = re.compile(
+    r"\b(?:live|lives|living|lived|moved|move|stay|stays|staying|address|address is|at|to)\W+$",
+    re.IGNORECASE,
+)
+_BEFORE_ESTATE = word_set("the on at in off near round from")
+
+
+def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Span]:
+    """House numbers and streets, flats, named buildings and estates."""
+    lowered = text.lower()
+    flats: list[Span] = []
+    if any(word in lowered for word in ("flat", "apartment", "apt", "maisonette")):
+        flats = [Span(m.start(), m.end(), ADDRESS) for m in _FLAT.finditer(text)]
+    spans = list(flats)
+    for index, word in enumerate(words):
+        if index and (word.key in _STREETS or word.key in _WEAK_STREETS or word.key in _BUILDINGS):
+            span = _street_or_building(text, words, index, flats, lexicon)
+            if span is not None:
+                spans.append(span)
+    if "estate" in lowered:
+        spans.extend(_estates(text, words, lexicon))
+    return _join_neighbours(text, spans)
+
+
+def _street_or_building(
+    text: str, words: Sequence[Word], index: int, flats: Sequence[Span], lexicon: Lexicon
+) -> Span | None:
+    word = words[index]
+    key = word.key
+    if key == "st" and index + 1 < len(words) and words[index + 1].capitalised:
+        return None  # "St Edmund's" is a saint, not a street
+    first = index
+    while first > 0 and index - first < 3 and _is_name_word(words[first - 1], lexicon):
+        if text[words[first - 1].end : words[first].start] not in (" ", "\u00a0"):
+            break
+        first -= 1
+    if first == index:
+        return None
+    names = words[first:index]
+    if any(name.key in _INSTITUTIONS for name in names):
+        return None
+    numbered = first > 0 and _numbered(text, words[first - 1], words[first])
+    capitalised = word.capitalised and all(name.capitalised for name in names)
+    start = names[0].start
+    if key in _BUILDINGS and key not in _STREETS and key not in _WEAK_STREETS:
+        after_flat = any(0 <= start - flat.end <= 2 for flat in flats)
+        lives_there = bool(_LIVES_AT.search(text, max(0, start - 16), start))
+        evidence = numbered or after_flat or lives_there
+    elif key in _WEAK_STREETS:
+        evidence = capitalised or numbered
+    else:
+        on_it = bool(_ON_A_STREET.search(text, max(0, start - 12), start))
+        evidence = capitalised or numbered or on_it
+    if not evidence:
+        return None
+    return Span(words[first - 1].start if numbered else start, word.end, ADDRESS)
+
+
+def _is_name_word(word: Word, lexicon: Lexicon) -> bool:
+    """A word that can be part of a street, building or estate name."""
+    if word.is_number or word.key in FUNCTION_WORDS or word.key in DETERMINERS:
+        return False
+    return word.capitalised or word.key not in lexicon.common_words
+
+
+def _numbered(text: str, before: Word, first: Word) -> bool:
+    """A house number ("14", "27b") straight before the street name."""
+    return bool(
+        before.is_number
+        and _HOUSE_NUMBER.match(before.text)
+        and text[before.end : first.start].strip(", ") == ""
+    )
+
+
+def _estates(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterator[Span]:
+    """ "the Gainsborough estate", "the chantry estate" (without "the")."""
+    for position, word in enumerate(words):
+        if word.key not in ("estate", "estates") or not position:
+            continue
+        first = position
+        while first > 0 and position - first < 2:
+            candidate = words[first - 1]
+            if candidate.key in _GENERIC_ESTATE or not _is_name_word(candidate, lexicon):
+                break
+            if not candidate.capitalised and (
+                first < 2 or words[first - 2].key not in _BEFORE_ESTATE
+            ):
+                break
+            first -= 1
+        if first < position:
+            yield Span(words[first].start, word.end, ADDRESS)
+
+
+def _join_neighbours(text: str, spans: list[Span]) -> list[Span]:
+    """One span for "Flat 2, 31 Carr Street": parts of one address separated by a comma."""
+    joined: list[Span] = []
+    for span in sorted(spans, key=lambda span: (span.start, -span.end)):
+        if (
+            joined
+            and span.start - joined[-1].end <= 2
+            and (text[joined[-1].end : span.start].strip(", ") == "")
+        ):
+            previous = joined.pop()
+            joined.append(Span(previous.start, max(previous.end, span.end), ADDRESS))
+        else:
+            joined.append(span)
+    return joined
+
+
+# --- Schools -------------------------------------------------------------------------------
+
+_SCHOOL_TYPES = word_set(
+    "primary junior juniors infant infants nursery preschool pre-school academy high "
+    "secondary school college grammar prep pru utc sixth"
+)
+# Describe a school without naming it: "my old primary", "the high school", "Secondary School".
+_GENERIC_SCHOOL = word_set(
+    "primary secondary high junior infant nursery special new old local big same other "
+    "previous current last next first boarding private state village nearest grammar "
+    "school college sixth form year dance drama music driving sunday summer forest art "
+    "football swimming sports language catholic community church england c e of ce virtual "
+    "hospital home outdoor holiday online night boarding"
+)
+# Words that may follow the type word as part of the name: "High School", "Academy Trust".
+_SCHOOL_SUFFIXES = word_set("school college academy primary form high junior infants trust")
+_TO_SCHOOL = word_set("at from to attend attends attended go goes went in")
+_SCHOOL_TALK = re.compile(
+    r"\b(?:school|teacher|miss|sir|head|class|year\s?\d+|lessons?|tutor|college|pupils?)\b",
+    re.IGNORECASE,
+)
+
+
+def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Span]:
+    """Named schools, colleges and nurseries, with the type word written next to the name."""
+    spans: list[Span] = []
+    for index, word in enumerate(words):
+        if index and word.key in _SCHOOL_TYPES:
+            span = _school(text, words, index, lexicon)
+            if span is not None:
+                spans.append(span)
+    if _SCHOOL_TALK.search(text):
+        spans.extend(_schools_by_name_alone(words, lexicon))
+    return spans
+
+
+def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> Span | None:
+    if words[index].key == "sixth" and not (
+        index + 1 < len(words) and words[index + 1].key == "form"
+    ):
+        return None
+    first = index
+    while first > 0 and index - first < 6:
+        candidate = words[first - 1]
+        if text[candidate.end : words[first].start] not in (" ", "\u00a0"):
+            break
+        joins_names = (
+            candidate.key in ("of", "the")
+            and first >= 2
+            and words[first - 2].capitalised
+            and words[first].capitalised
+        )
+        if not (joins_names or _school_name_word(candidate, lexicon)):
+            break
+        first -= 1
+    # "Heathfield Special School": generic words may sit inside a name but not begin one.
+    while first < index and words[first].key in _GENERIC_SCHOOL:
+        first += 1
+    if first == index:
+        return None
+    names = words[first:index]
+    if not all(name.capitalised for name in names):
+        cue = words[first - 1].key if first > 0 else ""
+        if cue not in _TO_SCHOOL and names[0].key not in ("st", "saint"):
+            return None  # "my old primary" is no name; "at oakwood primary" is
+    last = index
+    while last + 1 < len(words) and words[last + 1].key in _SCHOOL_SUFFIXES:
+        if text[words[last].end : words[last + 1].start] != " ":
+            break
+        last += 1
+    return Span(names[0].start, words[last].end, SCHOOL)
+
+
+def _school_name_word(word: Word, lexicon: Lexicon) -> bool:
+    key = word.key
+    if key in ("st", "saint"):
+        return True
+    if word.is_number or key in FUNCTION_WORDS or key in DETERMINERS:
+        return False
+    if word.capitalised:
+        return True
+    return key not in _GENERIC_SCHOOL and key not in lexicon.common_words
+
+
+def _schools_by_name_alone(words: Sequence[Word], lexicon: Lexicon) -> Iterator[Span]:
+    """ "miss T from Elmhurst": a capitalised word no list knows, after at/from, in school talk."""
+    for index in range(1, len(words)):
+        word = words[index]
+        if words[index - 1].key not in ("at", "from") or not word.capitalised or word.initial:
+            continue
+        key = word.key
+        known = (
+            key in lexicon.vocabulary
+            or key in lexicon.first_names
+            or key in lexicon.surnames
+            or key in lexicon.places
+            or key in lexicon.places_by_first_word
+        )
+        if not known and not word.upper and len(key) > 2:
+            yield Span(word.start, word.stem_end, SCHOOL)
+
+
+# --- Towns and villages --------------------------------------------------------------------
+
+# Words after a place that make it part of an organisation's name ("Ipswich Hospital").
+_INSTITUTION_AFTER = word_set(
+    "council county borough district hospital police constabulary town united city fc "
+    "university college academy airport station"
+)
+_PLACE_CUE = word_set(
+    "in at from to near round around down up outside towards across nr into of covering covers via"
+)
+_RESIDENCE = re.compile(
+    r"\b(?:live|lives|living|lived|moved|move|moving|based|stay|stays|staying|born|grew up)"
+    r"\s+(?:in|to|at|near|from)\s+$",
+    re.IGNORECASE,
+)
+_NEVER_PLACES = MONTHS | DAYS | HOLIDAYS
+# Small words inside place names: "Clacton on Sea", "Wells next the Sea".
+_PLACE_JOINERS = word_set("on upon the next le by in")
+_AREA_WORDS = word_set("team office area locality side hub estate")
+
+
+def find_locations(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Span]:
+    """Towns, villages and neighbourhoods."""
+    spans: list[Span] = []
+    index = 0
+    while index < len(words):
+        length = _place_length(text, words, index, lexicon)
+        if length and _is_place_here(text, words, index, length, lexicon, spans):
+            spans.append(Span(words[index].start, words[index + length - 1].stem_end, LOCATION))
+            index += length
+        else:
+            index += 1
+    return spans
+
+
+def _place_length(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> int:
+    """How many words from index make a known place (0 if none)."""
+    word = words[index]
+    candidates = lexicon.places_by_first_word.get(word.key, ())
+    if word.stem_end < word.end:  # "King's Lynn" is listed with its apostrophe
+        candidates += lexicon.places_by_first_word.get(fold(word.text), ())
+    for candidate in candidates:
+        length = len(candidate)
+        if index + length > len(words):
+            continue
+        following = words[index + 1 : index + length]
+        if all(
+            candidate[offset] in (part.key, fold(part.text))
+            and text[words[index + offset - 1].end : part.start] == " "
+            for offset, part in enumerate(following, start=1)
+        ):
+            return length
+    return 1 if word.key in lexicon.places else 0
+
+
+def _is_place_here(
+    text: str,
+    words: Sequence[Word],
+    index: int,
+    length: int,
+    lexicon: Lexicon,
+    found: Sequence[Span],
+) -> bool:
+    """Whether the known place at index means the place here, judging by case and context."""
+    word = words[index]
+    if index + length < len(words):
+        following = words[index + length]
+        if following.key in _INSTITUTION_AFTER and following.capitalised:
+            return False  # "Ipswich Hospital", "Norwich City"
+    before = words[index - 1] if index else None
+    if before is not None and before.key in ("st", "saint"):
+        return False
+    if length > 1:
+        # "Castle Hill" or "old heath" in lower case is a description, not a place.
+        parts = words[index : index + length]
+        if all(part.key in lexicon.dictionary for part in parts):
+            return all(part.capitalised or part.key in _PLACE_JOINERS for part in parts)
+        return True
+    key = word.key
+    if key in _NEVER_PLACES:
+        # "we live in March", but "the next one is in March".
+        residence = _RESIDENCE.search(text, max(0, word.start - 20), word.start)
+        return bool(word.capitalised and residence)
+    # Places spelt like an ordinary word or a first name ("Eye", "Bury", "Stanley").
+    if key not in lexicon.dictionary and key not in lexicon.first_names:
+        return True
+    if not word.capitalised or before is None:
+        return False
+    if before.key in _PLACE_CUE:
+        return True
+    if before.key == "the" and index + 1 < len(words):
+        return words[index + 1].key in _AREA_WORDS  # "the Sudbury team"
+    # "Colchester and Clacton": beside a place just found.
+    return bool(found) and found[-1].end <= before.start and before.key in ("and", "or")
