@@ -1,12 +1,17 @@
-"""Scripted downloads with a bearer token: the same files facilitators download."""
+"""Scripted downloads with a bearer token: the same files facilitators download.
+
+Downloads take the same query parameters as the facilitator pages (`council`, `from`, `to`,
+`distribution`) and pass through the same disclosure control; a refusal is JSON with status 409.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, abort, g, jsonify, request
 
-from . import operations
+from . import downloads, operations
 from .access import council_scope
-from .facilitator import aggregates_response, responses_response
+from .facilitator import aggregates_response, disclosure_rules, responses_response
+from .privacy.disclosure import footnotes, rules_in_words
 from .security import csrf
 from .web import db_session, surveys
 
@@ -53,3 +58,36 @@ def aggregates_csv(survey_id: str) -> Response:
 @bp.get("/surveys/<survey_id>/responses.csv")
 def responses_csv(survey_id: str) -> Response:
     return responses_response(survey_id, g.api_user)
+
+
+@bp.get("/surveys/<survey_id>/notes")
+def notes(survey_id: str) -> Response:
+    """The survey's publishing rules, and what each code in a download's `note` column means."""
+    definition = surveys().get(survey_id)
+    if definition is None:
+        abort(404)
+    rules = disclosure_rules(definition)
+    return jsonify(
+        minimum_base=rules.minimum_base,
+        suppress_below=rules.suppress_below,
+        round_to=rules.round_to,
+        rules=list(rules_in_words(rules)),
+        notes={footnote.code: footnote.text for footnote in footnotes(rules)},
+    )
+
+
+@bp.errorhandler(downloads.DownloadProblem)
+def _download_problem(problem: downloads.DownloadProblem) -> Response:
+    """A refused download (409) or a filter not understood (400), as JSON; nothing published."""
+    body: dict[str, object] = {"error": str(problem), "published": False}
+    status = 400
+    if isinstance(problem, downloads.Refused):
+        earlier = problem.conflict.earlier
+        body["conflicts_with"] = {
+            "scope": earlier.scope,
+            "published_on": earlier.published_on.isoformat() if earlier.published_on else None,
+        }
+        status = 409
+    answer = jsonify(body)
+    answer.status_code = status
+    return answer

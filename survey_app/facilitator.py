@@ -23,8 +23,9 @@ from sqlalchemy import func, select
 
 from . import downloads, operations, qr
 from .access import council_scope, may_see
+from .definitions.model import SurveyDefinition
 from .models import Council, Distribution, DistributionTotal, User
-from .privacy.disclosure import DisclosureRules
+from .privacy.disclosure import DisclosureRules, footnotes, rules_in_words
 from .web import db_session, surveys
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
@@ -50,8 +51,9 @@ def public_link(distribution: Distribution) -> str:
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/{distribution.code}"
 
 
-def disclosure_rules() -> DisclosureRules:
-    return DisclosureRules(minimum=int(current_app.config["MINIMUM_PUBLISHED_COUNT"]))
+def disclosure_rules(definition: SurveyDefinition) -> DisclosureRules:
+    """The survey's own publishing thresholds (from its YAML, never below the safe floors)."""
+    return DisclosureRules.of(definition)
 
 
 def safe_next(target: str | None) -> str:
@@ -155,13 +157,17 @@ def survey(survey_id: str) -> str:
         query = query.where(Distribution.council_id.in_(scope))
     rows = db_session().execute(query).all()
     councils = db_session().scalars(select(Council).order_by(Council.name)).all()
+    rules = disclosure_rules(definition)
     return render_template(
         "facilitator/survey.html",
         definition=definition,
         rows=rows,
         councils=councils,
+        download_councils=sorted({distribution.council.name for distribution, _ in rows}),
+        sees_every_council=scope is None,
         public_link=public_link,
-        footnote=disclosure_rules().footnote(),
+        rules=rules_in_words(rules),
+        footnotes=footnotes(rules),
     )
 
 
@@ -274,17 +280,68 @@ def csv_download(name: str, header: list[str], rows) -> Response:  # type: ignor
 
 
 def aggregates_response(survey_id: str, user: User) -> Response:
+    """Counts per group and question, protected and recorded as published (both the pages and
+    the API). Raises downloads.DownloadProblem, with nothing recorded, if they may not be given.
+    """
     definition = _survey_or_404(survey_id)
-    rows = downloads.aggregate_rows(
-        db_session(), definition, disclosure_rules(), council_scope(user)
+    chosen = downloads.GroupFilter.from_query(request.args)
+    tables = _publishing(
+        lambda session: downloads.publish_aggregates(
+            session, definition, council_scope(user), chosen, user.id
+        )
     )
-    return csv_download(f"{survey_id}-aggregates.csv", downloads.AGGREGATE_COLUMNS, rows)
+    return csv_download(
+        f"{survey_id}-aggregates.csv",
+        downloads.AGGREGATE_COLUMNS,
+        downloads.aggregate_rows(definition, tables),
+    )
 
 
 def responses_response(survey_id: str, user: User) -> Response:
+    """Anonymised responses of the groups at or above the minimum base, recorded as published."""
     definition = _survey_or_404(survey_id)
-    rows = downloads.response_rows(db_session(), definition, council_scope(user))
-    return csv_download(f"{survey_id}-responses.csv", downloads.response_columns(definition), rows)
+    chosen = downloads.GroupFilter.from_query(request.args)
+    published = _publishing(
+        lambda session: downloads.publish_responses(
+            session, definition, council_scope(user), chosen, user.id
+        )
+    )
+    return csv_download(
+        f"{survey_id}-responses.csv",
+        downloads.response_columns(definition),
+        downloads.response_rows(db_session(), published),
+    )
+
+
+def _publishing(publish):  # type: ignore[no-untyped-def]
+    """Run publish(session) in one transaction: commit what it recorded, or record nothing."""
+    session = db_session()
+    try:
+        result = publish(session)
+    except downloads.UnknownGroup as unknown:
+        session.rollback()
+        abort(404, description=str(unknown))
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return result
+
+
+@bp.errorhandler(downloads.DownloadProblem)
+def _download_problem(problem: downloads.DownloadProblem) -> tuple[str, int]:
+    status = 409 if isinstance(problem, downloads.Refused) else 400
+    survey_id = (request.view_args or {}).get("survey_id", "")
+    definition = surveys().get(survey_id)
+    rules = disclosure_rules(definition) if definition else DisclosureRules()
+    page = render_template(
+        "facilitator/refused.html",
+        definition=definition,
+        message=str(problem),
+        refused=status == 409,
+        rules=rules_in_words(rules),
+    )
+    return page, status
 
 
 @bp.get("/surveys/<survey_id>/aggregates.csv")

@@ -62,7 +62,7 @@ def test_a_token_downloads_the_counts_and_the_responses(
     app, client, make_token, make_distribution, worker
 ):
     distribution = make_distribution()
-    for _ in range(5):
+    for _ in range(12):
         submit(app, distribution, went="yes", better="Listen to me")
     worker()
     token = make_token()
@@ -71,10 +71,11 @@ def test_a_token_downloads_the_counts_and_the_responses(
     responses = csv_rows(client.get(f"{SURVEY}/responses.csv", headers=bearer(token)))
 
     went_yes = [row for row in counts if (row["question"], row["option"]) == ("went", "yes")]
-    assert [(row["council"], row["count"], row["base"]) for row in went_yes] == [
-        ("Suffolk", "5", "5")
+    assert [(row["council"], row["count"], row["base"], row["percent"]) for row in went_yes] == [
+        ("Suffolk", "10", "10", "100.0"),
+        ("Region (all councils)", "10", "10", "100.0"),
     ]
-    assert [row["better"] for row in responses] == ["Listen to me"] * 5
+    assert [row["better"] for row in responses] == ["Listen to me"] * 12
 
 
 @pytest.mark.parametrize(
@@ -136,7 +137,7 @@ def test_a_council_leads_token_gets_only_their_council(
     token = make_token(LEAD, role="council_lead", council="Norfolk")
     suffolk = make_distribution(council_name="Suffolk")
     norfolk = make_distribution(council_name="Norfolk", label="Reviews, Norwich")
-    for _ in range(5):
+    for _ in range(10):
         submit(app, suffolk, went="yes", better="From Suffolk")
         submit(app, norfolk, went="no", better="From Norfolk")
     worker()
@@ -148,7 +149,7 @@ def test_a_council_leads_token_gets_only_their_council(
     assert listing.json["councils"] == [norfolk.council_id]
     assert {row["council"] for row in counts} == {"Norfolk"}
     assert {row["council"] for row in responses} == {"Norfolk"}
-    assert [row["better"] for row in responses] == ["From Norfolk"] * 5
+    assert [row["better"] for row in responses] == ["From Norfolk"] * 10
 
 
 def test_an_unknown_survey_through_the_api_is_a_json_404(client, make_user, database):

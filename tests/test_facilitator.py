@@ -354,9 +354,9 @@ def test_a_council_leads_downloads_hold_no_other_councils_answers(
 ):
     suffolk = make_distribution(council_name="Suffolk")
     norfolk = make_distribution(council_name="Norfolk", label="Reviews, Norwich")
-    for _ in range(6):
+    for _ in range(12):
         submit(app, suffolk, went="yes", feel="happy", better="Suffolk was kind")
-    for _ in range(5):
+    for _ in range(10):
         submit(app, norfolk, went="no", why_not=["school"], better="Norfolk was slow")
     worker()
 
@@ -365,21 +365,24 @@ def test_a_council_leads_downloads_hold_no_other_councils_answers(
 
     assert {row["council"] for row in counts} == {"Norfolk"}
     went = {row["option"]: row["count"] for row in counts if row["question"] == "went"}
-    assert went["no"] == "5"
+    assert went["no"] == "10"
     assert went["yes"] == "0"
-    assert len(responses) == 5
+    assert len(responses) == 10
     assert {row["council"] for row in responses} == {"Norfolk"}
     assert {row["better"] for row in responses} == {"Norfolk was slow"}
+    # Asking for Suffolk by name looks exactly like asking for a council that does not exist.
+    assert lead_client.get(f"{SURVEY}/aggregates.csv?council=Suffolk").status_code == 404
 
-    # A regional facilitator, on the same data, does see Suffolk.
+    # A regional facilitator, on the same data, does see Suffolk, and the region.
     make_user(EMAIL)
     regional = app.test_client()
     sign_in(regional, EMAIL)
     assert {row["council"] for row in csv_rows(regional.get(f"{SURVEY}/aggregates.csv"))} == {
         "Norfolk",
         "Suffolk",
+        "Region (all councils)",
     }
-    assert len(csv_rows(regional.get(f"{SURVEY}/responses.csv"))) == 11
+    assert len(csv_rows(regional.get(f"{SURVEY}/responses.csv"))) == 22
 
 
 def test_a_council_lead_cannot_make_a_distribution_for_another_council(lead_client, database):
@@ -405,40 +408,69 @@ def facilitator_client(client, make_user):  # type: ignore[no-untyped-def]
     return client
 
 
-def test_the_counts_download_publishes_five_or_more_hides_one_to_four_and_shows_zeros(
+def test_the_counts_download_hides_one_to_seven_rounds_the_rest_and_shows_zeros(
     app, facilitator_client, make_distribution, worker
 ):
     distribution = make_distribution()
-    for _ in range(5):
+    for _ in range(13):
         submit(app, distribution, went="yes", feel="happy", times=2, better="More snacks")
-    for feel in ("sad", "sad", "sad", "okay"):
+    for feel in ("sad", "sad", "sad", "okay", "okay", "okay", "okay", "okay", "okay", "okay"):
         submit(app, distribution, went="no", why_not=["school"], feel=feel, times=2)
     worker()
 
     download = facilitator_client.get(f"{SURVEY}/aggregates.csv")
 
     assert download.get_data(as_text=True).startswith(
-        "survey,council,question,option,count,base,question_text,option_label\r\n"
+        "survey,council,question,option,count,base,percent,question_text,option_label,note\r\n"
     )
-    rows = {(row["question"], row["option"]): row for row in csv_rows(download)}
+    rows = {(row["council"], row["question"], row["option"]): row for row in csv_rows(download)}
     assert {row["survey"] for row in rows.values()} == {"test-child"}
-    assert {row["council"] for row in rows.values()} == {"Suffolk"}
-    assert (rows[("went", "yes")]["count"], rows[("went", "yes")]["base"]) == ("5", "9")
-    assert rows[("went", "yes")]["question_text"] == "Did you go to the meeting?"
-    assert rows[("went", "no")]["count"] == "c"  # 4
-    assert rows[("went", "not_sure")]["count"] == "0"
-    assert rows[("feel", "happy")]["count"] == "5"
-    assert rows[("feel", "sad")]["count"] == "c"  # 3
-    assert rows[("feel", "okay")]["count"] == "c"  # 1
-    assert rows[("feel", "very_happy")]["count"] == "0"
-    assert rows[("times", "2")]["count"] == "9"
-    assert rows[("better", "written")]["count"] == "5"
-    assert rows[("why_not", "school")]["count"] == "c"  # 4
-    assert rows[("why_not", "school")]["base"] == "c"
-    assert rows[("why_not", "not_told")]["count"] == "0"
+    assert {council for council, _, _ in rows} == {"Suffolk", "Region (all councils)"}
+    suffolk = {(q, o): row for (c, q, o), row in rows.items() if c == "Suffolk"}
+    went_yes = suffolk[("went", "yes")]
+    assert (went_yes["count"], went_yes["base"], went_yes["percent"]) == ("15", "25", "56.5")
+    assert went_yes["question_text"] == "Did you go to the meeting?"
+    assert went_yes["note"] == ""
+    assert suffolk[("went", "no")]["count"] == "10"  # 10 is shown, rounded to itself
+    assert suffolk[("went", "not_sure")]["count"] == "0"  # a true zero
+    assert suffolk[("went", "not_sure")]["percent"] == "0.0"
+    # Feelings: 13 happy, 3 sad, 7 okay. Both small counts are hidden; 3 + 7 = 10 is too
+    # small a total to split safely, so the next smallest (happy) is hidden too.
+    assert [suffolk[("feel", o)]["count"] for o in ("happy", "sad", "okay")] == ["c", "c", "c"]
+    assert {suffolk[("feel", o)]["note"] for o in ("happy", "sad", "okay")} == {"hidden"}
+    assert suffolk[("feel", "happy")]["percent"] == ""
+    assert suffolk[("feel", "very_happy")]["count"] == "0"
+    assert suffolk[("times", "2")]["count"] == "25"
+    assert suffolk[("better", "written")]["count"] == "15"  # 13, rounded
+    assert suffolk[("why_not", "school")]["count"] == "10"
+    assert suffolk[("why_not", "not_told")]["count"] == "0"
+    # The region is the one council here, so it matches it exactly.
+    region = {(q, o): row for (c, q, o), row in rows.items() if c == "Region (all councils)"}
+    assert {key: row["count"] for key, row in region.items()} == {
+        key: row["count"] for key, row in suffolk.items()
+    }
     for row in rows.values():
         for column in ("count", "base"):
-            assert row[column] == "c" or not 0 < int(row[column]) < 5, row
+            assert row[column] in ("c", "x") or int(row[column]) % 5 == 0, row
+            assert row[column] in ("c", "x") or not 0 < int(row[column]) < 8, row
+
+
+def test_a_council_with_fewer_than_ten_responses_shows_no_numbers_and_says_why(
+    app, facilitator_client, make_distribution, worker
+):
+    distribution = make_distribution()
+    for _ in range(9):
+        submit(app, distribution, went="yes", times=4)
+    worker()
+
+    rows = csv_rows(facilitator_client.get(f"{SURVEY}/aggregates.csv"))
+
+    assert rows, "the council's rows say why there are no numbers"
+    assert {row["council"] for row in rows} == {"Suffolk"}  # no region without a council in it
+    assert {(row["count"], row["base"], row["percent"]) for row in rows} == {("x", "x", "")}
+    assert {row["note"] for row in rows} == {"small-base"}
+    # A number question that is not shown does not list the numbers children gave.
+    assert [row["option"] for row in rows if row["question"] == "times"] == [""]
 
 
 def test_the_responses_download_has_one_row_per_response_with_free_text_redacted(
@@ -448,13 +480,15 @@ def test_the_responses_download_has_one_row_per_response_with_free_text_redacted
     submit(app, distribution, went="yes", feel="okay", better=f"Call me on {PHONE_NUMBER} please")
     submit(app, distribution, went="yes", better="More time to talk")
     submit(app, distribution, went="no", why_not=["school", "scared"], better="prefer_not_to_say")
+    for _ in range(7):
+        submit(app, distribution, went="yes")
     worker()
 
     download = facilitator_client.get(f"{SURVEY}/responses.csv")
 
     rows = csv_rows(download)
-    assert len(rows) == 3
-    assert sorted(row["better"] for row in rows) == [
+    assert len(rows) == 10
+    assert sorted(row["better"] for row in rows if row["better"]) == [
         "Call me on [PHONE] please",
         "More time to talk",
         "prefer_not_to_say",
@@ -501,12 +535,14 @@ def test_a_typed_formula_is_neutralised_in_the_responses_download(
     app, facilitator_client, make_distribution, worker
 ):
     formula = '=HYPERLINK("https://evil.example","Click me")'
-    submit(app, make_distribution(), went="yes", better=formula)
+    distribution = make_distribution()
+    for _ in range(10):
+        submit(app, distribution, went="yes", better=formula)
     worker()
 
     rows = csv_rows(facilitator_client.get(f"{SURVEY}/responses.csv"))
 
-    assert [row["better"] for row in rows] == ["'" + formula]
+    assert [row["better"] for row in rows] == ["'" + formula] * 10
 
 
 # Protections on every page -----------------------------------------------------------------

@@ -1,0 +1,189 @@
+"""Exact counts for each group: from the precomputed totals when they serve, else from each
+response's answers; and the options a question's rows list."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..definitions.model import MULTIPLE_CHOICE, Question, SurveyDefinition
+from ..definitions.words import special_label
+from ..journey import WRITTEN
+from ..models import AnswerCount, Distribution, DistributionTotal, QuestionBase, Response
+from ..privacy.disclosure import Condition, QuestionCounts
+from ..processing import answer_cells
+from .groups import CouncilGroup, GroupFilter, responses_query
+
+Counts = dict[tuple[int, str, str], int]
+Bases = dict[tuple[int, str], int]
+
+
+def _precomputed_counts(
+    session: Session, definition: SurveyDefinition, council_ids: list[int]
+) -> tuple[Counts, Bases, dict[int, int]]:
+    """Counts, bases and the number of responses counted, per council, from the totals."""
+    counts: Counts = defaultdict(int)
+    bases: Bases = defaultdict(int)
+    totals: dict[int, int] = defaultdict(int)
+    if not council_ids:
+        return counts, bases, totals
+    for council_id, question_id, option, total in session.execute(
+        select(
+            AnswerCount.council_id,
+            AnswerCount.question_id,
+            AnswerCount.option,
+            func.sum(AnswerCount.count),
+        )
+        .where(AnswerCount.survey_id == definition.id, AnswerCount.council_id.in_(council_ids))
+        .group_by(AnswerCount.council_id, AnswerCount.question_id, AnswerCount.option)
+    ):
+        counts[(council_id, question_id, option)] = int(total)
+    for council_id, question_id, total in session.execute(
+        select(QuestionBase.council_id, QuestionBase.question_id, func.sum(QuestionBase.base))
+        .where(QuestionBase.survey_id == definition.id, QuestionBase.council_id.in_(council_ids))
+        .group_by(QuestionBase.council_id, QuestionBase.question_id)
+    ):
+        bases[(council_id, question_id)] = int(total)
+    for council_id, total in session.execute(
+        select(Distribution.council_id, func.sum(DistributionTotal.responses))
+        .join(DistributionTotal, DistributionTotal.distribution_id == Distribution.id)
+        .where(Distribution.survey_id == definition.id, Distribution.council_id.in_(council_ids))
+        .group_by(Distribution.council_id)
+    ):
+        totals[council_id] = int(total or 0)
+    return counts, bases, totals
+
+
+def _counts_from_answers(
+    session: Session,
+    definition: SurveyDefinition,
+    groups: list[CouncilGroup],
+    chosen: GroupFilter,
+    distribution_id: int | None,
+) -> tuple[Counts, Bases]:
+    """Counts and bases of exactly these groups' members, from each response's answers.
+
+    Counted the way the workers count (`processing.answer_cells`), so both paths agree.
+    """
+    counts: Counts = defaultdict(int)
+    bases: Bases = defaultdict(int)
+    wanted = {group.council_id: group.members for group in groups}
+    if not wanted:
+        return counts, bases
+    query = responses_query(
+        definition,
+        list(wanted),
+        chosen,
+        distribution_id,
+        Response.id,
+        Distribution.council_id,
+        Response.answers,
+    ).execution_options(yield_per=1000)
+    for response_id, council_id, answers in session.execute(query):
+        if response_id not in wanted[council_id]:
+            continue  # held back, or counted after the group was read
+        cells, questions = answer_cells(answers)
+        for question_id, option in cells:
+            counts[(council_id, question_id, option)] += 1
+        for question_id in questions:
+            bases[(council_id, question_id)] += 1
+    return counts, bases
+
+
+def group_counts(
+    session: Session,
+    definition: SurveyDefinition,
+    groups: list[CouncilGroup],
+    chosen: GroupFilter,
+    distribution_id: int | None,
+) -> tuple[Counts, Bases]:
+    """Exact counts and bases for each council's settled group.
+
+    The precomputed totals serve a council when the whole council is wanted and they count
+    exactly its members: if a response was counted between reading the members and reading the
+    totals (PostgreSQL reads each statement afresh), the totals disagree and the council is
+    counted from its members' answers instead.
+    """
+    shown = [group for group in groups if group.members]
+    fast = (
+        []
+        if chosen.needs_each_response
+        else [group for group in shown if group.members == group.requested]
+    )
+    counts, bases, totals = _precomputed_counts(
+        session, definition, [group.council_id for group in fast]
+    )
+    exact = {g.council_id for g in fast if totals.get(g.council_id, 0) == len(g.members)}
+    slow = [group for group in shown if group.council_id not in exact]
+    slow_counts, slow_bases = _counts_from_answers(
+        session, definition, slow, chosen, distribution_id
+    )
+    merged_counts: Counts = defaultdict(int)
+    merged_bases: Bases = defaultdict(int)
+    for (council_id, question_id, option), value in counts.items():
+        if council_id in exact:
+            merged_counts[(council_id, question_id, option)] = value
+    for (council_id, question_id), value in bases.items():
+        if council_id in exact:
+            merged_bases[(council_id, question_id)] = value
+    merged_counts.update(slow_counts)
+    merged_bases.update(slow_bases)
+    return merged_counts, merged_bases
+
+
+# Options and their words ------------------------------------------------------------------
+
+
+def option_ids(question: Question, seen: Iterable[str]) -> tuple[str, ...]:
+    """Every option a question can record, in order: a choice question's own options (all age
+    bands), a number question's values as seen, then "don't know" / "rather not say"."""
+    specials = question.special_options()
+    if question.is_choice:
+        return tuple(dict.fromkeys(question.all_option_ids()))
+    if question.is_text:
+        return (WRITTEN, *specials)
+    values = sorted(
+        {option for option in seen if option not in specials},
+        key=lambda value: (len(value), value),
+    )
+    return (*values, *specials)
+
+
+def option_label(question: Question, option: str) -> str:
+    """An option's English words."""
+    for choice in question.options:
+        if choice.id == option:
+            return choice.label.en
+    for wording in question.bands.values():
+        for choice in wording.options or ():
+            if choice.id == option:
+                return choice.label.en
+    if option in question.special_options():
+        return special_label(option)
+    if question.is_text and option == WRITTEN:
+        return "Wrote an answer"
+    return option
+
+
+def question_counts(question: Question, counts: Mapping[str, int], base: int) -> QuestionCounts:
+    """One question's exact counts in one group, as the disclosure rules take them."""
+    multiple = question.kind == MULTIPLE_CHOICE
+    return QuestionCounts(
+        question=question.id,
+        options=option_ids(question, counts),
+        counts=dict(counts),
+        base=base,
+        multiple=multiple,
+        exclusive=frozenset(question.special_options()) if multiple else frozenset(),
+    )
+
+
+def skip_logic(definition: SurveyDefinition) -> dict[str, Condition]:
+    return {
+        question.id: Condition(question.show_if.question, question.show_if.any_of)
+        for question in definition.questions
+        if question.show_if is not None
+    }

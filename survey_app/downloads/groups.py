@@ -1,0 +1,218 @@
+"""Which responses a download is about: its filters, its councils and their response ids, and
+whether each group may be published given what was published before."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import operations
+from ..definitions.model import SurveyDefinition
+from ..models import Council, Distribution, Response
+from ..privacy.disclosure import DisclosureRules, PublishedGroup, Settlement, settle_group
+from .problems import FilterError, Refused, UnknownGroup
+
+ALL_COUNCILS = "all"
+
+
+@dataclass(frozen=True)
+class GroupFilter:
+    """Which responses a download is about, from its query string.
+
+    council: a council's name, or None for every council the user may see.
+    submitted_from, submitted_to: dates the responses were submitted on, inclusive.
+    distribution: a distribution's code.
+    """
+
+    council: str | None = None
+    submitted_from: dt.date | None = None
+    submitted_to: dt.date | None = None
+    distribution: str | None = None
+
+    @classmethod
+    def from_query(cls, args: Mapping[str, str]) -> GroupFilter:
+        """Read `council`, `from`, `to` and `distribution`; blank means no filter."""
+        council = (args.get("council") or "").strip()
+        distribution = (args.get("distribution") or "").strip()
+        chosen = cls(
+            council=None if council.lower() in ("", ALL_COUNCILS) else council,
+            submitted_from=_date(args.get("from"), "from"),
+            submitted_to=_date(args.get("to"), "to"),
+            distribution=operations.normalise_code(distribution) if distribution else None,
+        )
+        if (
+            chosen.submitted_from
+            and chosen.submitted_to
+            and chosen.submitted_from > chosen.submitted_to
+        ):
+            raise FilterError("The 'from' date is after the 'to' date.")
+        return chosen
+
+    @property
+    def needs_each_response(self) -> bool:
+        """Whether the precomputed totals cannot answer this (they are per distribution)."""
+        return bool(self.submitted_from or self.submitted_to or self.distribution)
+
+    def describe(self) -> str:
+        """The filter in words, for the record of what was published."""
+        start = f"{self.submitted_from:%Y-%m-%d}" if self.submitted_from else "the start"
+        end = f"{self.submitted_to:%Y-%m-%d}" if self.submitted_to else "now"
+        dates = "all dates" if start == "the start" and end == "now" else f"{start} to {end}"
+        where = f", distribution {self.distribution}" if self.distribution else ""
+        return f"{dates}{where}"
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise FilterError(f"'{name}' is not a date: use YYYY-MM-DD.") from None
+
+
+@dataclass(frozen=True)
+class CouncilGroup:
+    """The responses of one council that a download is about."""
+
+    council_id: int
+    name: str
+    requested: frozenset[int]
+    settlement: Settlement = field(default_factory=lambda: Settlement(frozenset()))
+
+    @property
+    def members(self) -> frozenset[int]:
+        return self.settlement.members
+
+
+def councils_for(
+    session: Session,
+    definition: SurveyDefinition,
+    council_ids: Iterable[int] | None,
+    chosen: GroupFilter,
+) -> tuple[list[tuple[int, str]], int | None]:
+    """The councils (id, name) a download covers, and the filtered distribution's id if any.
+
+    A council or distribution the user may not see is reported exactly like one that does not
+    exist.
+    """
+    visible = None if council_ids is None else set(council_ids)
+    query = (
+        select(Council.id, Council.name)
+        .join(Distribution, Distribution.council_id == Council.id)
+        .where(Distribution.survey_id == definition.id)
+        .distinct()
+        .order_by(Council.name)
+    )
+    councils = [
+        (council_id, name)
+        for council_id, name in session.execute(query)
+        if visible is None or council_id in visible
+    ]
+    if chosen.council is not None:
+        councils = [(i, name) for i, name in councils if name.lower() == chosen.council.lower()]
+        if not councils:
+            raise UnknownGroup(f"There is no council called '{chosen.council}' in this survey.")
+    distribution_id = None
+    if chosen.distribution is not None:
+        distribution = session.scalar(
+            select(Distribution).where(
+                Distribution.code == chosen.distribution,
+                Distribution.survey_id == definition.id,
+            )
+        )
+        if distribution is None or distribution.council_id not in {i for i, _ in councils}:
+            raise UnknownGroup(f"There is no distribution '{chosen.distribution}' here.")
+        distribution_id = distribution.id
+        councils = [(i, name) for i, name in councils if i == distribution.council_id]
+    return councils, distribution_id
+
+
+def responses_query(  # type: ignore[no-untyped-def]
+    definition: SurveyDefinition,
+    council_ids: list[int],
+    chosen: GroupFilter,
+    distribution_id: int | None,
+    *columns,
+    anonymised: bool = False,
+):
+    """Responses of the survey in these councils that match the filter and have been counted
+    (and, for anonymised responses, anonymised too)."""
+    query = (
+        select(*columns)
+        .join(Distribution, Response.distribution_id == Distribution.id)
+        .where(
+            Distribution.survey_id == definition.id,
+            Distribution.council_id.in_(council_ids),
+            Response.aggregated.is_(True),
+        )
+    )
+    if anonymised:
+        query = query.where(Response.anonymised.is_(True))
+    if chosen.submitted_from:
+        query = query.where(Response.submitted_on >= chosen.submitted_from)
+    if chosen.submitted_to:
+        query = query.where(Response.submitted_on <= chosen.submitted_to)
+    if distribution_id is not None:
+        query = query.where(Distribution.id == distribution_id)
+    return query
+
+
+def requested_groups(
+    session: Session,
+    definition: SurveyDefinition,
+    councils: list[tuple[int, str]],
+    chosen: GroupFilter,
+    distribution_id: int | None,
+    *,
+    anonymised: bool = False,
+) -> list[CouncilGroup]:
+    """Each council's matching response ids."""
+    members: dict[int, set[int]] = defaultdict(set)
+    if councils:
+        query = responses_query(
+            definition,
+            [council_id for council_id, _ in councils],
+            chosen,
+            distribution_id,
+            Response.id,
+            Distribution.council_id,
+            anonymised=anonymised,
+        )
+        for response_id, council_id in session.execute(query):
+            members[council_id].add(response_id)
+    return [
+        CouncilGroup(council_id, name, frozenset(members[council_id]))
+        for council_id, name in councils
+    ]
+
+
+def settle_groups(
+    groups: list[CouncilGroup],
+    earlier: list[PublishedGroup],
+    rules: DisclosureRules,
+    scope: str,
+) -> list[CouncilGroup]:
+    """Check each council's group against what was published (adding it to `earlier`).
+
+    A group below the minimum base publishes no numbers, so it is neither checked nor recorded.
+    Raises Refused if any group may not be published.
+    """
+    settled = []
+    for group in groups:
+        if len(group.requested) < rules.minimum_base:
+            settled.append(group)
+            continue
+        described = f"{group.name}, {scope}"
+        settlement = settle_group(group.requested, described, earlier, rules)
+        if settlement.conflict is not None:
+            raise Refused(settlement.conflict, rules)
+        earlier.append(PublishedGroup(settlement.members, described))
+        settled.append(CouncilGroup(group.council_id, group.name, group.requested, settlement))
+    return settled

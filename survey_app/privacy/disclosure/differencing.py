@@ -1,0 +1,165 @@
+"""Whether a group of responses may be published, given the groups already published.
+
+Two published tables about groups A and B let anyone subtract one from the other. The rule, for
+the requested group A against every group B already published for the same survey (and every
+other group in the same output):
+
+    |A - B| (only in A), |B - A| (only in B) and |A & B| (in both) must each be
+    0 or at least suppress_below.
+
+- When one group contains the other, one part is empty and the other is the symmetric
+  difference: a date range moved by a day, or "all responses" after 3 new ones, differs by 3.
+- When they overlap without either containing the other, subtracting the tables gives the
+  answers of the part only in A minus those of the part only in B; a part of 1 to 7 responses
+  would show its answers whenever the other part's are all 0, so each part is checked on its own.
+- The part in both is checked too: with A, B and A-or-B all published, A + B - (A or B) isolates
+  it. Published groups are never smaller than the minimum base, so for nested groups this part
+  is always large enough.
+- The same group again (every part but "both" empty) is always allowed.
+
+Larger combinations of three or more groups are not searched; the one that arises from the
+region row (the region minus the other councils) is closed by leaving out of the region any
+council whose figures are not shown (see `groups.py`).
+
+Growth: new responses keep arriving, so "all responses" a week later is a bigger group. When the
+requested group only adds fewer than suppress_below responses to a group already published, the
+new responses are held back and the earlier group is published again instead (a repeat is always
+safe), with a note. They are released once at least suppress_below have arrived.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .rules import DisclosureRules
+
+
+@dataclass(frozen=True)
+class PublishedGroup:
+    """A group of responses whose figures have already left the service."""
+
+    members: frozenset[int]
+    scope: str
+    published_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """How a requested group and an earlier one differ."""
+
+    only_requested: int
+    only_earlier: int
+    both: int
+
+    @classmethod
+    def between(cls, requested: frozenset[int], earlier: frozenset[int]) -> Overlap:
+        both = len(requested & earlier)
+        return cls(len(requested) - both, len(earlier) - both, both)
+
+    def is_safe(self, rules: DisclosureRules) -> bool:
+        return all(
+            part == 0 or part >= rules.suppress_below
+            for part in (self.only_requested, self.only_earlier, self.both)
+        )
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why a group cannot be published: it differs too little from one already published."""
+
+    scope: str
+    earlier: PublishedGroup
+    overlap: Overlap
+
+    def explanation(self, rules: DisclosureRules) -> str:
+        """What a facilitator reads: what clashed, why it matters, and what to do instead."""
+        when = f" on {self.earlier.published_on:%d %B %Y}" if self.earlier.published_on else ""
+        added, missing, both = (
+            self.overlap.only_requested,
+            self.overlap.only_earlier,
+            self.overlap.both,
+        )
+        if 0 < both < rules.suppress_below:
+            difference = f"they have only {_responses(both)} in common"
+        elif added and missing:
+            difference = (
+                f"these include {_responses(added)} that those did not, and leave out "
+                f"{_responses(missing)} that those included"
+            )
+        elif added:
+            difference = f"these include {_responses(added)} more"
+        else:
+            difference = f"these leave out {_responses(missing)} that those included"
+        return (
+            f"The figures for {self.scope} cannot be published. Figures for "
+            f"{self.earlier.scope} were published{when}, and {difference}: subtracting one "
+            "from the other would show how those few children answered. Nothing has been "
+            "published. To go on, choose a council, dates or distribution that give either "
+            f"exactly the same responses as before or at least {rules.suppress_below} "
+            "responses of difference."
+        )
+
+
+def _responses(count: int) -> str:
+    return f"{count} response" if count == 1 else f"{count} responses"
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What to publish for a requested group.
+
+    members: the group to publish (the one requested, or an earlier one repeated).
+    held_back: how many requested responses are left out until enough new ones arrive.
+    conflict: set when nothing may be published for this group.
+    """
+
+    members: frozenset[int]
+    held_back: int = 0
+    conflict: Conflict | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.conflict is not None
+
+
+def settle_group(
+    requested: frozenset[int],
+    scope: str,
+    earlier: Iterable[PublishedGroup],
+    rules: DisclosureRules,
+    *,
+    hold_back_new: bool = True,
+) -> Settlement:
+    """Publish requested if it differs safely from every earlier group; else, if it only adds a
+    few new responses to an earlier group, repeat that group (the largest such); else refuse.
+
+    hold_back_new: whether repeating an earlier group is acceptable for this output (it is not for
+    a group that must equal the sum of other groups in the same output).
+    """
+    earlier = list(earlier)
+    if not requested:
+        return Settlement(requested)
+    clash = next(
+        (
+            Conflict(scope, group, overlap)
+            for group in earlier
+            if not (overlap := Overlap.between(requested, group.members)).is_safe(rules)
+        ),
+        None,
+    )
+    if clash is None:
+        return Settlement(requested)
+    if hold_back_new:
+        grown_from = [
+            group
+            for group in earlier
+            if group.members
+            and group.members <= requested
+            and len(requested) - len(group.members) < rules.suppress_below
+        ]
+        if grown_from:
+            largest = max(grown_from, key=lambda group: len(group.members))
+            return Settlement(largest.members, held_back=len(requested) - len(largest.members))
+    return Settlement(frozenset(), conflict=clash)

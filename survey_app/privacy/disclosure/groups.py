@@ -1,0 +1,124 @@
+"""Protecting every question of a group together, and a region row built from council rows.
+
+Questions interact in two ways that a table on its own does not show:
+
+- Skip logic. A question shown only after certain answers ("Why not?" after "no") has a base
+  no bigger than the count of those answers, and its counts bound it from below. Where any of
+  those answers' counts is hidden or not shown, the later question is not shown either
+  (`FOLLOWS_HIDDEN`), whatever its own base.
+- The region row. Region minus the other councils is one council, so a region figure must never
+  let a hidden council figure be worked out:
+  * a council whose figures for a question are not shown is left out of the region's figures for
+    that question (`REGION_LEAVES_OUT`), otherwise the region minus the others would show them;
+  * a region count is hidden wherever any included council's count for that option is hidden.
+  The published region row is then a sum of published council figures and of council totals
+  that are already known, so it tells a reader nothing the council rows do not. (A joint
+  suppression across councils could publish more region counts; this keeps the proof simple.)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from . import notes
+from .rules import DisclosureRules
+from .tables import (
+    PublishedCell,
+    PublishedQuestion,
+    QuestionCounts,
+    protect_question,
+    withheld_question,
+)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A question is asked only when `question` was answered with one of `any_of`."""
+
+    question: str
+    any_of: tuple[str, ...]
+
+
+def protect_group(
+    questions: Sequence[QuestionCounts],
+    size: int,
+    rules: DisclosureRules,
+    conditions: Mapping[str, Condition] | None = None,
+) -> list[PublishedQuestion]:
+    """Every question of one group (in survey order) in publishable form.
+
+    size: the number of responses in the group; below the minimum base nothing is broken down.
+    conditions: skip logic, by the id of the question that is asked conditionally.
+    """
+    conditions = conditions or {}
+    published: dict[str, PublishedQuestion] = {}
+    result = []
+    for counted in questions:
+        reason = ""
+        condition = conditions.get(counted.question)
+        if size < rules.minimum_base:
+            reason = notes.SMALL_BASE
+        elif condition is not None:
+            parent = published.get(condition.question)
+            if parent is None or not all(parent.publishes(o) for o in condition.any_of):
+                reason = notes.FOLLOWS_HIDDEN
+        question = protect_question(counted, rules, withhold=reason)
+        published[counted.question] = question
+        result.append(question)
+    return result
+
+
+def merged_options(
+    counts: Mapping[str, int], councils: Sequence[QuestionCounts]
+) -> tuple[str, ...]:
+    """The options of the councils' tables, in the order they first appear."""
+    return tuple(dict.fromkeys(option for council in councils for option in council.options))
+
+
+def protect_region(
+    councils: Sequence[tuple[QuestionCounts, PublishedQuestion]],
+    rules: DisclosureRules,
+    options_of: Callable[[Mapping[str, int], Sequence[QuestionCounts]], tuple[str, ...]] = (
+        merged_options
+    ),
+) -> tuple[QuestionCounts, PublishedQuestion]:
+    """One question for the region: the sum of the councils whose figures for it are shown.
+
+    councils: each council's exact counts and published form of this question.
+    options_of: the region's options from its summed counts (e.g. the numbers seen, in order).
+    Returns the region's exact counts and its published form.
+    """
+    if not councils:
+        raise ValueError("A region needs at least one council.")
+    included = [(counted, shown) for counted, shown in councils if shown.shown]
+    left_out = len(included) < len(councils)
+    first = councils[0][0]
+    totals: Counter[str] = Counter()
+    for counted, _ in included:
+        totals.update({option: int(value) for option, value in counted.counts.items()})
+    region = QuestionCounts(
+        question=first.question,
+        options=options_of(totals, [counted for counted, _ in councils]),
+        counts=dict(totals),
+        base=sum(counted.base for counted, _ in included),
+        multiple=first.multiple,
+        exclusive=first.exclusive,
+    )
+    if not included:
+        return region, withheld_question(region, notes.REGION_LEAVES_OUT)
+    hidden = frozenset().union(*(shown.hidden_options() for _, shown in included))
+    cells = []
+    for option in region.options:
+        value = int(totals.get(option, 0))
+        if option in hidden or rules.is_small(value):
+            cells.append(PublishedCell(option, notes.HIDDEN, "", notes.SMALL_COUNT))
+        else:
+            cells.append(
+                PublishedCell(option, rules.rounded(value), rules.percent(value, region.base), "")
+            )
+    remark = notes.REGION_LEAVES_OUT if left_out else ""
+    return region, PublishedQuestion(
+        region.question, rules.rounded(region.base), tuple(cells), remark=remark
+    )

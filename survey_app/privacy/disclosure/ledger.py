@@ -1,0 +1,60 @@
+"""The record of what was published: read the groups already out, record a new one.
+
+Takes a session and never commits: the view that publishes commits once the whole output has
+been checked and recorded, so a refused output records nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ...models import Publication, Survey
+from .differencing import PublishedGroup
+from .members import decode_members, encode_members
+
+SCOPE_LENGTH = 300
+
+
+def lock_publishing(session: Session, survey_id: str) -> None:
+    """Let one output of this survey be checked and recorded at a time, until the transaction
+    ends. Two downloads checked side by side could each pass against the ledger and still differ
+    from each other by a few responses.
+
+    A no-op UPDATE of the survey's row: on PostgreSQL it takes the row's lock; on SQLite it takes
+    the database's write lock, which also keeps the counts still while the output is read.
+    """
+    session.execute(update(Survey).where(Survey.id == survey_id).values(version=Survey.version))
+
+
+def published_groups(session: Session, survey_id: str) -> list[PublishedGroup]:
+    """Every group published for the survey, oldest first; the same group published again is
+    read once."""
+    groups: dict[bytes, PublishedGroup] = {}
+    for members, scope, published_on in session.execute(
+        select(Publication.members, Publication.scope, Publication.published_on)
+        .where(Publication.survey_id == survey_id)
+        .order_by(Publication.id)
+    ):
+        if members not in groups:
+            groups[members] = PublishedGroup(decode_members(members), scope, published_on)
+    return list(groups.values())
+
+
+def record_publication(
+    session: Session,
+    survey_id: str,
+    members: frozenset[int],
+    scope: str,
+    requested_by_id: int | None,
+) -> Publication:
+    """Record that figures about the group `members` left the service."""
+    publication = Publication(
+        survey_id=survey_id,
+        scope=scope[:SCOPE_LENGTH],
+        requested_by_id=requested_by_id,
+        group_size=len(members),
+        members=encode_members(members),
+    )
+    session.add(publication)
+    return publication

@@ -1,0 +1,95 @@
+"""What the markers and note codes in published tables mean, in words a facilitator understands.
+
+Every table row carries a `note` column holding zero or more short codes (space separated); the
+sentences below explain each code. Pages, CSV readers and (later) spreadsheet footnote blocks all
+take their words from `footnotes()`, so a code never appears anywhere without its explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .rules import DisclosureRules
+
+# What stands in a count, base or percent cell instead of a number.
+HIDDEN = "c"  # this one count is hidden (the convention of DfE and NHS England tables)
+NOT_SHOWN = "x"  # no breakdown at all for this question in this group
+
+# Note codes.
+SMALL_COUNT = "hidden"
+SMALL_BASE = "small-base"
+FOLLOWS_HIDDEN = "follows-hidden"
+CANNOT_PROTECT = "cannot-protect"
+REGION_LEAVES_OUT = "region-leaves-out"
+HELD_BACK = "held-back"
+
+REGION = "Region (all councils)"
+
+
+@dataclass(frozen=True)
+class Footnote:
+    code: str
+    text: str
+
+
+def footnotes(rules: DisclosureRules) -> tuple[Footnote, ...]:
+    """Every note code with its explanation, for these thresholds."""
+    hidden_top = rules.largest_hidden
+    minimum = rules.minimum_base
+    return (
+        Footnote(
+            SMALL_COUNT,
+            f"{HIDDEN} = hidden. Between 1 and {hidden_top} responses gave this answer, or the "
+            f"number is hidden as well so that a number from 1 to {hidden_top} cannot be worked "
+            "out from the total and the other figures.",
+        ),
+        Footnote(
+            SMALL_BASE,
+            f"{NOT_SHOWN} = not shown: fewer than {minimum} responses in this group answered "
+            f"this question, so no breakdown is shown.",
+        ),
+        Footnote(
+            FOLLOWS_HIDDEN,
+            f"{NOT_SHOWN} = not shown: this question was only asked after an answer whose number "
+            "is hidden here, and its figures would reveal that number.",
+        ),
+        Footnote(
+            CANNOT_PROTECT,
+            f"{NOT_SHOWN} = not shown: so few responses gave each answer that none of them "
+            "could be shown without revealing another.",
+        ),
+        Footnote(
+            REGION_LEAVES_OUT,
+            "The region figures for this question leave out councils whose own figures for it "
+            "are not shown, so that the region minus the other councils cannot reveal them.",
+        ),
+        Footnote(
+            HELD_BACK,
+            "Some recent responses are held back from this group: fewer than "
+            f"{rules.suppress_below} have arrived since its figures were last published, and "
+            "publishing them now would let someone work out their answers by subtraction. They "
+            f"are included once at least {rules.suppress_below} have arrived.",
+        ),
+    )
+
+
+def rules_in_words(rules: DisclosureRules) -> tuple[str, ...]:
+    """The publishing rules as a facilitator reads them beside the downloads."""
+    return (
+        f"No breakdown is shown for a council, a region or a date range with fewer than "
+        f"{rules.minimum_base} responses, nor for a question fewer than {rules.minimum_base} "
+        "of them answered.",
+        f"Counts from 1 to {rules.largest_hidden} are hidden and shown as {HIDDEN}; where a "
+        "total would give one away, another count is hidden too. A 0 is a true zero.",
+        f"Every other count, and every base, is rounded to the nearest {rules.round_to} "
+        f"(halves round up), so {rules.suppress_below} shows as "
+        f"{rules.rounded(rules.suppress_below)}.",
+        "Percentages are worked out from the exact counts, to one decimal place, and only "
+        "where the count itself is shown.",
+        "Every download is recorded. One whose responses differ from figures already "
+        f"published by between 1 and {rules.largest_hidden} responses is refused, or, when "
+        "only new responses make the difference, given without them until at least "
+        f"{rules.suppress_below} have arrived.",
+        f"Anonymised responses are only given for councils with at least {rules.minimum_base} "
+        "responses in the download.",
+    )

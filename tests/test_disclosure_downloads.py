@@ -1,0 +1,565 @@
+"""Disclosure control on the real downloads: filters, the record of publications, refusals by
+differencing, new responses held back, per-survey thresholds, and the rules on the page."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import func, select, update
+
+from survey_app import operations
+from survey_app.models import (
+    AnswerCount,
+    Distribution,
+    DistributionTotal,
+    Publication,
+    Response,
+    User,
+)
+from survey_app.privacy.disclosure import decode_members
+from tests.conftest import TEST_SURVEYS, sign_in
+from tests.submissions import submit
+
+EMAIL = "facilitator@example.org"
+SURVEY = "/facilitator/surveys/test-child"
+API = "/api/v1/surveys/test-child"
+REGION = "Region (all councils)"
+TODAY = dt.date.today()
+
+
+def fetch(client, url: str, **kwargs):  # type: ignore[no-untyped-def]
+    """GET url and read the whole (streamed) body, so the request has finished."""
+    answer = client.get(url, **kwargs)
+    answer.get_data()
+    return answer
+
+
+def csv_rows(download) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    assert download.status_code == 200, download.get_data(as_text=True)
+    assert download.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+
+
+def counts(download, council: str = "Suffolk", question: str = "went") -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {
+        row["option"]: row["count"]
+        for row in csv_rows(download)
+        if row["council"] == council and row["question"] == question
+    }
+
+
+def notes_of(download, council: str = "Suffolk") -> set[str]:  # type: ignore[no-untyped-def]
+    return {row["note"] for row in csv_rows(download) if row["council"] == council}
+
+
+def publications(database) -> list[Publication]:  # type: ignore[no-untyped-def]
+    with database.session() as session:
+        return list(session.scalars(select(Publication).order_by(Publication.id)))
+
+
+def response_ids(database, council: str | None = None) -> frozenset[int]:  # type: ignore[no-untyped-def]
+    with database.session() as session:
+        query = select(Response.id).join(Distribution)
+        if council:
+            query = query.where(Distribution.council.has(name=council))
+        return frozenset(session.scalars(query))
+
+
+def submit_many(app, distribution, count: int, **answers) -> list[int]:  # type: ignore[no-untyped-def]
+    answers = answers or {"went": "yes", "feel": "happy"}
+    return [submit(app, distribution, **answers) for _ in range(count)]
+
+
+def move_to(database, ids, day: dt.date) -> None:  # type: ignore[no-untyped-def]
+    """Pretend these responses were sent on another day."""
+    with database.session() as session:
+        session.execute(update(Response).where(Response.id.in_(ids)).values(submitted_on=day))
+        session.commit()
+
+
+@pytest.fixture
+def facilitator(client, make_user):  # type: ignore[no-untyped-def]
+    make_user(EMAIL)
+    assert sign_in(client, EMAIL).status_code == 302
+    return client
+
+
+@pytest.fixture
+def token(database, make_user):  # type: ignore[no-untyped-def]
+    make_user("robot@example.org")
+    with database.session() as session:
+        made = operations.create_api_token(session, "robot@example.org")
+        session.commit()
+    return {"Authorization": f"Bearer {made}"}
+
+
+# What a download shows --------------------------------------------------------------------------
+
+
+def test_the_region_adds_up_the_councils_and_hides_what_any_of_them_hides(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    norfolk = make_distribution(council_name="Norfolk", label="Reviews, Norwich")
+    submit_many(app, suffolk, 20, went="yes")
+    submit_many(app, suffolk, 3, went="not_sure")
+    submit_many(app, suffolk, 12, went="no")
+    submit_many(app, norfolk, 25, went="yes")
+    submit_many(app, norfolk, 15, went="no")
+    submit_many(app, make_distribution(council_name="Essex", label="Small"), 4, went="yes")
+    worker()
+
+    download = fetch(facilitator, f"{SURVEY}/aggregates.csv")
+
+    assert counts(download, "Suffolk") == {
+        "yes": "20",
+        "no": "c",
+        "not_sure": "c",
+        "dont_know": "0",
+    }
+    assert counts(download, "Norfolk") == {
+        "yes": "25",
+        "no": "15",
+        "not_sure": "0",
+        "dont_know": "0",
+    }
+    assert set(counts(download, "Essex").values()) == {"x"}
+    # Essex is too small to show, so the region leaves it out (else region - others = Essex).
+    region = counts(download, REGION)
+    assert region == {"yes": "45", "no": "c", "not_sure": "c", "dont_know": "0"}
+    base = {
+        row["base"]
+        for row in csv_rows(download)
+        if row["council"] == REGION and row["question"] == "went"
+    }
+    assert base == {"75"}
+
+
+def test_a_question_asked_only_after_a_hidden_answer_is_not_shown(
+    app, facilitator, make_distribution, worker
+):
+    distribution = make_distribution()
+    submit_many(app, distribution, 30, went="yes")
+    submit_many(app, distribution, 10, went="not_sure")
+    for _ in range(3):
+        submit(app, distribution, went="no", why_not=["school"])
+    worker()
+
+    rows = [
+        row
+        for row in csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk"))
+        if row["question"] == "why_not"
+    ]
+
+    assert {(row["count"], row["base"], row["note"]) for row in rows} == {
+        ("x", "x", "follows-hidden")
+    }
+
+
+def test_a_survey_stricter_in_its_yaml_is_published_by_its_own_thresholds(
+    make_app, make_user, make_distribution, tmp_path
+):
+    folder = tmp_path / "surveys"
+    folder.mkdir()
+    source = (TEST_SURVEYS / "test-child.yaml").read_text(encoding="utf-8")
+    (folder / "test-child.yaml").write_text(
+        source + "disclosure:\n  minimum_base: 15\n  suppress_below: 10\n  round_to: 10\n",
+        encoding="utf-8",
+    )
+    app = make_app(SURVEY_DIR=str(folder))
+    with app.app_context():
+        database = app.extensions["database"]
+        with database.session() as session:
+            distribution = operations.create_distribution(
+                session, "test-child", "Suffolk", "CP conferences"
+            )
+            operations.create_user(session, EMAIL, "correct horse battery staple", "facilitator")
+            session.commit()
+    for _ in range(14):
+        submit(app, distribution, went="yes")
+    from tests.conftest import HttpsClient
+
+    app.test_client_class = HttpsClient
+    client = app.test_client()
+    sign_in(client, EMAIL)
+    _drain(app)
+
+    too_few = fetch(client, f"{SURVEY}/aggregates.csv")
+    assert set(counts(too_few).values()) == {"x"}  # 14 < 15
+    page = fetch(client, SURVEY).get_data(as_text=True)
+    assert "fewer than 15 responses" in page
+    assert "nearest 10" in page
+
+    for _ in range(15):
+        submit(app, distribution, went="yes")
+    submit(app, distribution, went="no")
+    _drain(app)
+    grown = fetch(client, f"{SURVEY}/aggregates.csv")
+    assert counts(grown)["yes"] == "c"  # 29 yes with 1 no: the no alone would be given away
+    assert {row["base"] for row in csv_rows(grown) if row["question"] == "went"} == {"30"}
+
+
+def _drain(app) -> None:  # type: ignore[no-untyped-def]
+    """Process every saved response, as the worker would."""
+    from survey_app import processing
+
+    database = app.extensions["database"]
+    with database.session() as session:
+        ids = list(session.scalars(select(Response.id).where(Response.aggregated.is_(False))))
+        for response_id in ids:
+            processing.anonymise_response(session, app.extensions["vault"], response_id)
+            processing.aggregate_response(session, response_id)
+        session.commit()
+
+
+# Filters ---------------------------------------------------------------------------------------
+
+
+def test_filtered_counts_come_from_the_answers_and_agree_with_the_totals(
+    app, facilitator, database, make_distribution, worker
+):
+    distribution = make_distribution()
+    submit_many(app, distribution, 12, went="yes", feel="happy", times=3)
+    submit_many(app, distribution, 9, went="no", why_not=["school", "scared"], feel="sad")
+    worker()
+    everything = csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk"))
+
+    # The same responses through a date filter (so counted from each response's answers) are
+    # exactly the same group: allowed again, and the same figures.
+    dated = csv_rows(
+        fetch(
+            facilitator,
+            f"{SURVEY}/aggregates.csv",
+            query_string={"council": "Suffolk", "from": "2000-01-01", "to": TODAY.isoformat()},
+        )
+    )
+
+    assert dated == everything
+    assert len(publications(database)) == 2
+
+
+def test_a_date_range_gives_that_range_and_a_distribution_gives_that_distribution(
+    app, facilitator, database, make_distribution, worker
+):
+    ipswich = make_distribution(label="Ipswich")
+    lowestoft = make_distribution(label="Lowestoft")
+    old = submit_many(app, ipswich, 10, went="no", why_not=["school"])
+    submit_many(app, ipswich, 12, went="yes")
+    submit_many(app, lowestoft, 11, went="not_sure")
+    worker()
+    move_to(database, old, dt.date(2026, 1, 15))
+
+    january = fetch(
+        facilitator,
+        f"{SURVEY}/aggregates.csv",
+        query_string={"from": "2026-01-01", "to": "2026-01-31"},
+    )
+    lowestoft_only = fetch(
+        facilitator, f"{SURVEY}/aggregates.csv", query_string={"distribution": lowestoft.code}
+    )
+
+    assert counts(january) == {"yes": "0", "no": "10", "not_sure": "0", "dont_know": "0"}
+    assert counts(january, REGION) == counts(january)
+    assert counts(lowestoft_only) == {"yes": "0", "no": "0", "not_sure": "10", "dont_know": "0"}
+    assert {row["council"] for row in csv_rows(lowestoft_only)} == {"Suffolk"}  # no region
+    scopes = [publication.scope for publication in publications(database)]
+    assert "Suffolk, 2026-01-01 to 2026-01-31 (counts)" in scopes
+    assert f"Suffolk, all dates, distribution {lowestoft.code} (counts)" in scopes
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"from": "31/01/2026"}, "'from' is not a date: use YYYY-MM-DD."),
+        ({"from": "2026-02-01", "to": "2026-01-01"}, "The 'from' date is after the 'to' date."),
+    ],
+)
+def test_a_filter_that_is_not_understood_is_a_400_that_says_why(
+    facilitator, token, database, make_distribution, query, message
+):
+    make_distribution()
+
+    page = fetch(facilitator, f"{SURVEY}/aggregates.csv", query_string=query)
+    scripted = fetch(facilitator, f"{API}/aggregates.csv", query_string=query, headers=token)
+
+    assert page.status_code == 400
+    assert str(escape(message)) in page.get_data(as_text=True)
+    assert scripted.status_code == 400
+    assert scripted.json == {"error": message, "published": False}
+    assert publications(database) == []
+
+
+def test_an_unknown_council_or_distribution_is_not_found(facilitator, make_distribution):
+    make_distribution()
+
+    assert fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Nowhere").status_code == 404
+    assert fetch(facilitator, f"{SURVEY}/responses.csv?distribution=abcdefghjk").status_code == 404
+
+
+# The record of publications and differencing ------------------------------------------------
+
+
+def test_every_download_is_recorded_with_the_response_ids_of_each_group(
+    app, facilitator, database, make_distribution, make_user, worker
+):
+    submit_many(app, make_distribution(council_name="Suffolk"), 11)
+    submit_many(app, make_distribution(council_name="Norfolk", label="Reviews"), 10)
+    worker()
+
+    csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
+
+    recorded = {p.scope: p for p in publications(database)}
+    assert set(recorded) == {
+        "Norfolk, all dates (counts)",
+        "Suffolk, all dates (counts)",
+        f"{REGION}, all dates (counts)",
+    }
+    suffolk = recorded["Suffolk, all dates (counts)"]
+    assert decode_members(suffolk.members) == response_ids(database, "Suffolk")
+    assert suffolk.group_size == 11
+    assert suffolk.published_on == TODAY
+    assert decode_members(recorded[f"{REGION}, all dates (counts)"].members) == response_ids(
+        database
+    )
+    with database.session() as session:
+        user_id = session.scalar(select(User.id).where(User.email == EMAIL))
+    assert {p.requested_by_id for p in publications(database)} == {user_id}
+
+
+def test_a_date_range_moved_by_a_day_is_refused_with_409_and_nothing_is_published(
+    app, facilitator, token, database, make_distribution, worker
+):
+    distribution = make_distribution()
+    monday = submit_many(app, distribution, 20)
+    tuesday = submit_many(app, distribution, 3, went="no", why_not=["scared"])
+    worker()
+    move_to(database, monday, dt.date(2026, 3, 2))
+    move_to(database, tuesday, dt.date(2026, 3, 3))
+    csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-01&to=2026-03-31"))
+    recorded = len(publications(database))
+
+    page = fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-01&to=2026-03-02")
+    scripted = fetch(
+        facilitator, f"{API}/aggregates.csv?from=2026-03-01&to=2026-03-02", headers=token
+    )
+
+    assert page.status_code == 409
+    assert page.mimetype == "text/html"
+    text = page.get_data(as_text=True)
+    assert "These figures cannot be published" in text
+    assert "these leave out 3 responses that those included" in text
+    assert "Nothing has been published." in text
+    assert scripted.status_code == 409
+    assert scripted.json["published"] is False
+    assert "leave out 3 responses" in scripted.json["error"]
+    assert scripted.json["conflicts_with"] == {
+        "scope": "Suffolk, 2026-03-01 to 2026-03-31 (counts)",
+        "published_on": TODAY.isoformat(),
+    }
+    assert len(publications(database)) == recorded
+    # A range that differs by 20 is fine; so is exactly the same range again.
+    assert (
+        fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-03&to=2026-03-31").status_code
+        == 200
+    )
+    assert (
+        fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-01&to=2026-03-31").status_code
+        == 200
+    )
+
+
+def test_a_council_against_the_region_minus_the_other_councils_reveals_nothing(
+    app, facilitator, database, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    norfolk = make_distribution(council_name="Norfolk", label="Reviews")
+    submit_many(app, suffolk, 20, went="yes")
+    submit_many(app, suffolk, 10, went="no", why_not=["school"])
+    submit_many(app, norfolk, 20, went="yes")
+    submit_many(app, norfolk, 12, went="not_sure")
+    norfolk_small = submit_many(app, norfolk, 3, went="no", why_not=["school"])
+    worker()
+    download = fetch(facilitator, f"{SURVEY}/aggregates.csv")
+
+    assert counts(download, "Norfolk") == {
+        "yes": "20",
+        "no": "c",
+        "not_sure": "c",
+        "dont_know": "0",
+    }
+    # 13 said no in the region, but shown it would give away Norfolk's 3 (13 - Suffolk's 10).
+    assert counts(download, REGION) == {"yes": "40", "no": "c", "not_sure": "c", "dont_know": "0"}
+    # Norfolk's group on its own, three responses fewer, would give those three away.
+    move_to(database, norfolk_small, dt.date(2026, 1, 1))
+    refused = fetch(
+        facilitator,
+        f"{SURVEY}/aggregates.csv",
+        query_string={"council": "Norfolk", "from": "2026-02-01"},
+    )
+    assert refused.status_code == 409
+
+
+def test_new_responses_are_held_back_until_eight_have_arrived(
+    app, facilitator, database, make_distribution, worker
+):
+    distribution = make_distribution()
+    first = submit_many(app, distribution, 20, went="yes")
+    worker()
+    before = csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk"))
+
+    submit_many(app, distribution, 7, went="no", why_not=["school"])
+    worker()
+    held = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
+
+    # The same figures as before, saying why: the seven new answers cannot be subtracted out.
+    assert [{k: v for k, v in r.items() if k != "note"} for r in csv_rows(held)] == [
+        {k: v for k, v in r.items() if k != "note"} for r in before
+    ]
+    assert all(row["note"].endswith("held-back") for row in csv_rows(held))
+    latest = publications(database)[-1]
+    assert decode_members(latest.members) == frozenset(first)
+
+    submit(app, distribution, went="no", why_not=["school"])
+    worker()
+    released = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
+
+    assert counts(released) == {"yes": "20", "no": "10", "not_sure": "0", "dont_know": "0"}
+    assert not any("held-back" in row["note"] for row in csv_rows(released))
+    assert publications(database)[-1].group_size == 28
+
+
+def test_the_region_holds_back_with_its_councils_so_it_stays_their_sum(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    norfolk = make_distribution(council_name="Norfolk", label="Reviews")
+    submit_many(app, suffolk, 20, went="yes")
+    submit_many(app, norfolk, 20, went="yes")
+    worker()
+    csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
+    submit_many(app, suffolk, 2, went="no", why_not=["school"])
+    submit_many(app, norfolk, 9, went="no", why_not=["school"])
+    worker()
+
+    download = fetch(facilitator, f"{SURVEY}/aggregates.csv")
+
+    assert counts(download, "Suffolk")["no"] == "0"  # its 2 new responses are held back
+    assert counts(download, "Norfolk")["no"] == "10"  # 9 new: enough to publish
+    assert counts(download, REGION)["no"] == "10"
+    assert all("held-back" in r["note"] for r in csv_rows(download) if r["council"] != "Norfolk")
+
+
+def test_when_the_totals_disagree_with_the_responses_the_answers_are_counted_instead(
+    app, facilitator, database, make_distribution, worker
+):
+    distribution = make_distribution()
+    submit_many(app, distribution, 15, went="yes")
+    worker()
+    with database.session() as session:
+        # As if a response had been counted between reading the group and reading the totals.
+        session.execute(
+            update(AnswerCount)
+            .where(AnswerCount.question_id == "went", AnswerCount.option == "yes")
+            .values(count=AnswerCount.count + 1)
+        )
+        session.execute(update(DistributionTotal).values(responses=DistributionTotal.responses + 1))
+        session.commit()
+
+    download = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
+
+    rows = [r for r in csv_rows(download) if r["question"] == "went" and r["option"] == "yes"]
+    assert [(r["count"], r["percent"]) for r in rows] == [("15", "100.0")]
+
+
+# Anonymised responses ------------------------------------------------------------------------
+
+
+def test_anonymised_responses_are_only_given_for_councils_with_ten_or_more(
+    app, facilitator, database, make_distribution, worker
+):
+    submit_many(app, make_distribution(council_name="Suffolk"), 10, went="yes", better="Kind")
+    submit_many(
+        app, make_distribution(council_name="Norfolk", label="x"), 9, went="no", better="Tiny"
+    )
+    worker()
+
+    rows = csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))
+
+    assert {row["council"] for row in rows} == {"Suffolk"}
+    assert "Tiny" not in {row["better"] for row in rows}
+    recorded = publications(database)
+    assert [p.scope for p in recorded] == ["Suffolk, all dates (anonymised responses)"]
+    assert decode_members(recorded[0].members) == response_ids(database, "Suffolk")
+
+
+def test_anonymised_responses_hold_back_a_few_new_ones_too(
+    app, facilitator, make_distribution, worker
+):
+    distribution = make_distribution()
+    submit_many(app, distribution, 10, went="yes", better="First ten")
+    worker()
+    assert len(csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))) == 10
+    submit_many(app, distribution, 3, went="no", better="Three more")
+    worker()
+
+    rows = csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))
+
+    assert len(rows) == 10
+    assert {row["better"] for row in rows} == {"First ten"}
+
+
+# The page and the API say what the rules are --------------------------------------------------
+
+
+def test_the_survey_page_shows_the_rules_and_every_note_code_beside_the_downloads(
+    facilitator, make_distribution
+):
+    distribution = make_distribution()
+
+    page = fetch(facilitator, SURVEY).get_data(as_text=True)
+
+    downloads = page.index("<h2>Downloads</h2>")
+    assert downloads < page.index("How the figures protect children")
+    assert "Counts from 1 to 7 are hidden and shown as c" in page
+    assert "rounded to the nearest 5 (halves round up), so 8 shows as 10" in page
+    for code in (
+        "hidden",
+        "small-base",
+        "follows-hidden",
+        "cannot-protect",
+        "region-leaves-out",
+        "held-back",
+    ):
+        assert f"<dt>{code}</dt>" in page
+    assert 'name="from"' in page and 'name="to"' in page
+    assert f'<option value="{distribution.code}">' in page
+    # With one council there is nothing to choose; with two, a council can be chosen.
+    assert 'id="filter-council"' not in page
+    make_distribution(council_name="Norfolk")
+    assert 'id="filter-council"' in fetch(facilitator, SURVEY).get_data(as_text=True)
+
+
+def test_the_api_gives_the_rules_and_note_codes_as_json(client, token):
+    answer = fetch(client, f"{API}/notes", headers=token)
+
+    assert answer.status_code == 200
+    assert (answer.json["minimum_base"], answer.json["suppress_below"]) == (10, 8)
+    assert "hidden" in answer.json["notes"]
+    assert fetch(client, "/api/v1/surveys/nope/notes", headers=token).status_code == 404
+
+
+def test_no_download_ever_records_a_group_below_the_minimum(
+    app, facilitator, database, make_distribution, worker
+):
+    submit_many(app, make_distribution(), 9)
+    worker()
+
+    csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
+    csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))
+
+    with database.session() as session:
+        assert session.scalar(select(func.count(Publication.id))) == 0
