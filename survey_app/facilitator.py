@@ -190,6 +190,8 @@ def create_distribution(survey_id: str) -> Response | tuple[str, int]:
             opens_on,
             closes_on,
             created_by=current_user,
+            wave=form.get("wave", ""),
+            waves=definition.wave_ids(),
         )
     except operations.OperationError as problem:
         flash(str(problem), "error")

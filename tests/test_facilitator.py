@@ -610,3 +610,33 @@ def test_a_request_body_over_the_size_limit_is_refused_with_413(app, client):
 
     assert refused.status_code == 413
     assert "That is too long" in refused.get_data(as_text=True)
+
+
+def test_a_facilitator_picks_the_meeting_a_before_and_after_link_is_for(make_app, make_user):
+    from pathlib import Path
+
+    from survey_app.models import Distribution
+
+    app = make_app(SURVEY_DIR=str(Path(__file__).parent.parent / "survey_definitions"))
+    app.test_client_class = HttpsClient
+    client = app.test_client()
+    with app.extensions["database"].session() as session:
+        from survey_app import operations
+
+        operations.create_user(session, EMAIL, "correct horse battery staple", "facilitator")
+        session.commit()
+    sign_in(client, EMAIL)
+    page = client.get("/facilitator/surveys/practitioner-skills").get_data(as_text=True)
+    assert 'name="wave" id="wave-meeting_four" value="meeting_four"' in page
+    made = client.post(
+        "/facilitator/surveys/practitioner-skills/distributions",
+        data={
+            "council": "Norfolk",
+            "label": "Programme",
+            "wave": "meeting_four",
+            "csrf_token": csrf_token(page),
+        },
+    )
+    assert made.status_code == 302 and "/facilitator/distributions/" in made.location
+    with app.extensions["database"].session() as session:
+        assert session.query(Distribution).one().wave == "meeting_four"
