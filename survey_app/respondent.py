@@ -330,40 +330,36 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
 
     before, _ = journey.neighbours(definition, step, state.answers)
     back_url = _step_url(code, before) if before else url_for(".welcome", code=code)
+    if step == LINK_STEP and not errors:
+        values = {
+            "personal_code": display_code(
+                state.answers.get(PERSONAL_CODE_KEY)
+                or request.cookies.get(_code_cookie(definition), "")
+            )
+        }
+    page = {
+        **_context(definition, distribution, language, read_aloud=draft.read_aloud),
+        "values": values,
+        "errors": errors,
+        "error_for": {error.question_id: error.message for error in errors},
+        "number": order.index(step) + 1,
+        "total": len(order),
+        "back_url": back_url,
+        "action": _step_url(code, step),
+    }
     if step == LINK_STEP:
-        if not errors:
-            values = {
-                "personal_code": display_code(
-                    state.answers.get(PERSONAL_CODE_KEY)
-                    or request.cookies.get(_code_cookie(definition), "")
-                )
-            }
         body = render_template(
             "respondent/link.html",
-            **_context(definition, distribution, language, read_aloud=draft.read_aloud),
+            **page,
             first_wave=definition.is_first_wave(distribution.wave),
-            values=values,
-            errors=errors,
-            error_for={error.question_id: error.message for error in errors},
-            number=order.index(step) + 1,
-            total=len(order),
-            back_url=back_url,
-            action=_step_url(code, step),
         )
-        return (body, 200) if not errors else (body, 422)
-    body = render_template(
-        "respondent/question.html",
-        **_context(definition, distribution, language, read_aloud=draft.read_aloud),
-        step=step,
-        questions=_questions_for(definition, step, state.answers, language),
-        values=values,
-        errors=errors,
-        error_for={error.question_id: error.message for error in errors},
-        number=order.index(step) + 1,
-        total=len(order),
-        back_url=back_url,
-        action=_step_url(code, step),
-    )
+    else:
+        body = render_template(
+            "respondent/question.html",
+            **page,
+            step=step,
+            questions=_questions_for(definition, step, state.answers, language),
+        )
     return (body, 200) if not errors else (body, 422)
 
 

@@ -218,3 +218,12 @@ def test_hashes_differ_between_programmes_and_keys() -> None:
     assert one != linking.link_hash("key", "programme-b", "code", "KT7M4PXD")
     assert one != linking.link_hash("other key", "programme-a", "code", "KT7M4PXD")
     assert len(one) == 64
+
+
+def test_the_thank_you_page_title_is_plain_words_even_with_a_personal_code(
+    programme: Flask,
+) -> None:
+    person = answer(practitioner(programme), distribution_for(programme, "meeting_one"), "2")
+    title = re.search(r"<title>(.*?)</title>", person.last.text, re.DOTALL)
+    assert title and "<" not in title.group(1) and title.group(1).startswith("Thank you")
+    assert person.last.text.count("data-personal-code=") == 1
