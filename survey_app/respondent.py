@@ -103,16 +103,25 @@ def _set_form_cookie(response: Response) -> Response:
     secret = g.pop("new_form_secret", None)
     code = (request.view_args or {}).get("code")
     if secret and code:
-        response.set_cookie(
-            FORM_COOKIE,
-            secret,
-            max_age=int(current_app.config["DRAFT_LIFETIME_HOURS"]) * 3600,
-            path=f"/s/{code}",
-            secure=current_app.config["SECURE_COOKIES"],
-            httponly=True,
-            samesite="Lax",
-        )
+        _set_private_cookie(response, FORM_COOKIE, secret, _draft_seconds(), f"/s/{code}")
     return response
+
+
+def _draft_seconds() -> int:
+    return int(current_app.config["DRAFT_LIFETIME_HOURS"]) * 3600
+
+
+def _set_private_cookie(response: Response, name: str, value: str, seconds: int, path: str) -> None:
+    """Every respondent cookie: HttpOnly, SameSite=Lax, Secure outside the demo, path-scoped."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=seconds,
+        path=path,
+        secure=current_app.config["SECURE_COOKIES"],
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 # Loading ---------------------------------------------------------------------------------
@@ -261,15 +270,7 @@ def start(code: str) -> Response:
 
 
 def _set_cookie(response: Response, distribution: DistributionFacts, token: str) -> None:
-    response.set_cookie(
-        COOKIE,
-        token,
-        max_age=int(current_app.config["DRAFT_LIFETIME_HOURS"]) * 3600,
-        path=f"/s/{distribution.code}",
-        secure=current_app.config["SECURE_COOKIES"],
-        httponly=True,
-        samesite="Lax",
-    )
+    _set_private_cookie(response, COOKIE, token, _draft_seconds(), f"/s/{distribution.code}")
 
 
 def _step_url(code: str, step: str) -> str:
@@ -527,15 +528,7 @@ def _code_cookie(definition: SurveyDefinition) -> str:
 
 def _keep_code(response: Response, definition: SurveyDefinition, code: str) -> None:
     """Keep the personal code on this device (only here) so the next wave can fill it in."""
-    response.set_cookie(
-        _code_cookie(definition),
-        display_code(code),
-        max_age=400 * 24 * 3600,
-        path="/s",
-        secure=current_app.config["SECURE_COOKIES"],
-        httponly=True,
-        samesite="Lax",
-    )
+    _set_private_cookie(response, _code_cookie(definition), display_code(code), 400 * 86400, "/s")
 
 
 @bp.get("/<code>/thanks")
