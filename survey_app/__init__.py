@@ -56,8 +56,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from workers import actors, runtime
 
     # An in-process worker (demo, tests) shares this app's database and key.
-    runtime.configure(database, vault, app.config)
+    runtime.configure(database, vault, app.config, app.extensions["surveys"])
     app.extensions["enqueue"] = actors.enqueue_processing
+    app.extensions["enqueue_export"] = actors.enqueue_export
 
     from . import api, assets, facilitator, health, respondent, security
 

@@ -10,7 +10,16 @@ from flask import Blueprint, Flask, Response, abort, g, jsonify, request
 
 from . import downloads, operations
 from .access import council_scope
-from .facilitator import aggregates_response, disclosure_rules, responses_response
+from .exports import serving as export_serving
+from .facilitator import (
+    aggregates_response,
+    aggregates_xlsx_response,
+    disclosure_rules,
+    prepost_response,
+    prepost_unpaired_response,
+    prepost_xlsx_response,
+    responses_response,
+)
 from .privacy.disclosure import footnotes, rules_in_words
 from .security import csrf
 from .web import db_session, surveys
@@ -60,6 +69,26 @@ def responses_csv(survey_id: str) -> Response:
     return responses_response(survey_id, g.api_user)
 
 
+@bp.get("/surveys/<survey_id>/aggregates.xlsx")
+def aggregates_xlsx(survey_id: str) -> Response:
+    return aggregates_xlsx_response(survey_id, g.api_user)
+
+
+@bp.get("/surveys/<survey_id>/prepost.csv")
+def prepost_csv(survey_id: str) -> Response:
+    return prepost_response(survey_id, g.api_user)
+
+
+@bp.get("/surveys/<survey_id>/prepost-unpaired.csv")
+def prepost_unpaired_csv(survey_id: str) -> Response:
+    return prepost_unpaired_response(survey_id, g.api_user)
+
+
+@bp.get("/surveys/<survey_id>/prepost.xlsx")
+def prepost_xlsx(survey_id: str) -> Response:
+    return prepost_xlsx_response(survey_id, g.api_user)
+
+
 @bp.get("/surveys/<survey_id>/notes")
 def notes(survey_id: str) -> Response:
     """The survey's publishing rules, and what each code in a download's `note` column means."""
@@ -74,6 +103,30 @@ def notes(survey_id: str) -> Response:
         rules=list(rules_in_words(rules)),
         notes={footnote.code: footnote.text for footnote in footnotes(rules)},
     )
+
+
+@bp.post("/surveys/<survey_id>/exports")
+def request_export(survey_id: str) -> tuple[Response, int, dict[str, str]]:
+    """Ask for a full export (`format`: csv or xlsx, and the download filters): 202 with its
+    status, which gives `download_url` once a worker has written the file."""
+    export = export_serving.start_export(survey_id, g.api_user, export_serving.api_fields(request))
+    status = export_serving.status_json(export)
+    return jsonify(status), 202, {"Location": status["status_url"]}
+
+
+@bp.get("/exports/<int:export_id>")
+def export_status(export_id: int) -> Response:
+    return jsonify(export_serving.status_json(export_serving.export_or_404(export_id, g.api_user)))
+
+
+@bp.get("/exports/<int:export_id>/download")
+def export_download(export_id: int) -> Response | tuple[Response, int]:
+    found = export_serving.export_or_404(export_id, g.api_user)
+    path = export_serving.export_file(found)
+    if path is None:
+        body = jsonify(error=export_serving.not_ready_message(found), status=found.status)
+        return body, export_serving.not_ready_status(found)
+    return export_serving.file_response(found, path)
 
 
 @bp.errorhandler(downloads.DownloadProblem)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from typing import IO
 from urllib.parse import urlsplit
 
 from flask import (
@@ -21,14 +24,16 @@ from flask import (
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from . import downloads, operations, qr
+from . import downloads, operations, qr, reports, spreadsheets
 from .access import council_scope, may_see
 from .definitions.model import SurveyDefinition
+from .exports import serving as export_serving
 from .models import Council, Distribution, DistributionTotal, User
 from .privacy.disclosure import DisclosureRules, footnotes, rules_in_words
 from .web import db_session, surveys
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 login_manager = LoginManager()
 login_manager.login_view = "facilitator.login"
 login_manager.login_message = "Sign in to see that page."
@@ -315,6 +320,109 @@ def responses_response(survey_id: str, user: User) -> Response:
     )
 
 
+def xlsx_download(name: str, sheets: list[spreadsheets.Sheet]) -> Response:
+    """A spreadsheet built in a temporary file (spilling to disk past a few MB), then sent."""
+    # Closed by _chunks once sent (a with block here would close it before the body is read).
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    spreadsheets.write_xlsx(sheets, spool)
+    size = spool.tell()
+    spool.seek(0)
+    return Response(
+        _chunks(spool),
+        mimetype=XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Length": str(size),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _chunks(spool: IO[bytes]) -> Iterator[bytes]:
+    with spool:
+        while chunk := spool.read(64 * 1024):
+            yield chunk
+
+
+def _footnote_lines(rules: DisclosureRules) -> list[str]:
+    return [f"{note.code}: {note.text}" for note in footnotes(rules)]
+
+
+def aggregates_xlsx_response(survey_id: str, user: User) -> Response:
+    """The counts download as a spreadsheet: one sheet per council (and the region)."""
+    definition = _survey_or_404(survey_id)
+    chosen = downloads.GroupFilter.from_query(request.args)
+    tables = _publishing(
+        lambda session: downloads.publish_aggregates(
+            session, definition, council_scope(user), chosen, user.id
+        )
+    )
+    notes_below = [*rules_in_words(disclosure_rules(definition)), ""]
+    notes_below += _footnote_lines(disclosure_rules(definition))
+    sheets = [
+        spreadsheets.Sheet(
+            table.label,
+            downloads.AGGREGATE_COLUMNS,
+            list(downloads.aggregate_rows(definition, [table])),
+            notes_below,
+        )
+        for table in tables
+    ]
+    return xlsx_download(f"{survey_id}-aggregates.xlsx", sheets)
+
+
+def _prepost(survey_id: str, user: User) -> downloads.PublishedPrepost:
+    definition = _survey_or_404(survey_id)
+    chosen = downloads.GroupFilter.from_query(request.args)
+    return _publishing(  # type: ignore[no-any-return]
+        lambda session: downloads.publish_prepost(
+            session, definition, council_scope(user), chosen, user.id
+        )
+    )
+
+
+def prepost_response(survey_id: str, user: User) -> Response:
+    """Before and after per council (and the region) and item, protected and recorded."""
+    published = _prepost(survey_id, user)
+    return csv_download(
+        f"{survey_id}-prepost.csv", downloads.PREPOST_COLUMNS, published.change_rows()
+    )
+
+
+def prepost_unpaired_response(survey_id: str, user: User) -> Response:
+    published = _prepost(survey_id, user)
+    return csv_download(
+        f"{survey_id}-prepost-unpaired.csv", downloads.UNPAIRED_COLUMNS, published.unpaired_rows()
+    )
+
+
+def prepost_xlsx_response(survey_id: str, user: User) -> Response:
+    published = _prepost(survey_id, user)
+    below = [
+        *downloads.method_notes(published.definition, published.rules),
+        "",
+        *_footnote_lines(published.rules),
+    ]
+    sheets = [
+        spreadsheets.Sheet(
+            "Before and after",
+            downloads.PREPOST_COLUMNS,
+            list(published.change_rows("change")),
+            below,
+        ),
+        spreadsheets.Sheet(
+            "Response shift",
+            downloads.PREPOST_COLUMNS,
+            list(published.change_rows("response_shift")),
+            below,
+        ),
+        spreadsheets.Sheet(
+            "Not paired", downloads.UNPAIRED_COLUMNS, list(published.unpaired_rows()), below
+        ),
+    ]
+    return xlsx_download(f"{survey_id}-prepost.xlsx", sheets)
+
+
 def _publishing(publish):  # type: ignore[no-untyped-def]
     """Run publish(session) in one transaction: commit what it recorded, or record nothing."""
     session = db_session()
@@ -356,3 +464,79 @@ def aggregates_csv(survey_id: str) -> Response:
 @login_required
 def responses_csv(survey_id: str) -> Response:
     return responses_response(survey_id, current_user)
+
+
+@bp.get("/surveys/<survey_id>/report")
+@login_required
+def report(survey_id: str) -> str:
+    """Charts with their words and data tables, for one council or the region; printable."""
+    definition = _survey_or_404(survey_id)
+    council = (request.args.get("council") or "").strip() or None
+    built = _publishing(
+        lambda session: reports.build_report(
+            session, definition, council_scope(current_user), council, current_user.id
+        )
+    )
+    rules = disclosure_rules(definition)
+    return render_template(
+        "facilitator/report.html",
+        report=built,
+        region=reports.REGION,
+        council_param=None if built.group == reports.REGION else built.group,
+        rules=rules,
+        rule_words=rules_in_words(rules),
+        footnotes=footnotes(rules),
+    )
+
+
+@bp.get("/surveys/<survey_id>/aggregates.xlsx")
+@login_required
+def aggregates_xlsx(survey_id: str) -> Response:
+    return aggregates_xlsx_response(survey_id, current_user)
+
+
+@bp.get("/surveys/<survey_id>/prepost.csv")
+@login_required
+def prepost_csv(survey_id: str) -> Response:
+    return prepost_response(survey_id, current_user)
+
+
+@bp.get("/surveys/<survey_id>/prepost-unpaired.csv")
+@login_required
+def prepost_unpaired_csv(survey_id: str) -> Response:
+    return prepost_unpaired_response(survey_id, current_user)
+
+
+@bp.get("/surveys/<survey_id>/prepost.xlsx")
+@login_required
+def prepost_xlsx(survey_id: str) -> Response:
+    return prepost_xlsx_response(survey_id, current_user)
+
+
+# Exports: full anonymised responses as a file built by a worker (survey_app/exports) ----------
+
+
+@bp.post("/surveys/<survey_id>/exports")
+@login_required
+def request_export(survey_id: str) -> Response:
+    export = export_serving.start_export(survey_id, current_user, request.form)
+    return redirect(url_for(".export", export_id=export.id), 303)
+
+
+@bp.get("/exports/<int:export_id>")
+@login_required
+def export(export_id: int) -> str:
+    return export_serving.export_page(export_serving.export_or_404(export_id, current_user))
+
+
+@bp.get("/exports/<int:export_id>/download")
+@login_required
+def export_download(export_id: int) -> Response | tuple[str, int]:
+    found = export_serving.export_or_404(export_id, current_user)
+    path = export_serving.export_file(found)
+    if path is None:
+        return export_serving.export_page(found), export_serving.not_ready_status(found)
+    return export_serving.file_response(found, path)
+
+
+bp.add_app_template_global(export_serving.current_users_exports, "recent_exports")

@@ -11,8 +11,10 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -20,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -209,6 +212,65 @@ class Publication(Base):
     group_size: Mapped[int] = mapped_column(Integer)
     # The response ids in the published group: sorted, delta-encoded and compressed.
     members: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_STATUSES = ("queued", "running", "ready", "failed", "expired")
+
+# The publications an export was checked and recorded as: the worker exports exactly their
+# responses, however many more have arrived since.
+export_publications = Table(
+    "export_publications",
+    Base.metadata,
+    Column("export_id", ForeignKey("exports.id", ondelete="CASCADE"), primary_key=True),
+    Column("publication_id", ForeignKey("publications.id"), primary_key=True),
+)
+
+
+class Export(Base):
+    """A file of anonymised responses that a worker builds: what was asked for, what was
+    published for it, and where the file stands. Kept only for the retention period."""
+
+    __tablename__ = "exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    format: Mapped[str] = mapped_column(String(10))
+    # The filter as asked (blank: none), and in words.
+    council: Mapped[str | None] = mapped_column(String(200))
+    submitted_from: Mapped[dt.date | None] = mapped_column(Date)
+    submitted_to: Mapped[dt.date | None] = mapped_column(Date)
+    distribution: Mapped[str | None] = mapped_column(String(32))
+    scope: Mapped[str] = mapped_column(String(300))
+    # What the filter meant when it was published: the councils and distribution it covered, and
+    # how many responses the publications hold.
+    council_ids: Mapped[list[int]] = mapped_column(JSON)
+    distribution_id: Mapped[int | None] = mapped_column(ForeignKey("distributions.id"))
+    published_responses: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(
+        String(20), default="queued", server_default="queued", index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    rows: Mapped[int | None] = mapped_column(Integer)
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    # The file's name inside SURVEY_EXPORT_DIR while it exists.
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    publications: Mapped[list[Publication]] = relationship(
+        secondary=export_publications, lazy="select"
+    )
+
+    __table_args__ = (
+        CheckConstraint("format in ('csv', 'xlsx')", name="format"),
+        CheckConstraint(
+            "status in ('queued', 'running', 'ready', 'failed', 'expired')", name="status"
+        ),
+    )
 
 
 class AnswerCount(Base):

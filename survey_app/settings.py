@@ -30,6 +30,12 @@ DEFAULTS: dict[str, Any] = {
     # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto/-Host (number of proxies).
     "PROXY_COUNT": 0,
     "QR_DIR": str(INSTANCE / "qr"),
+    # Where workers write full exports of anonymised responses; the web app serves them from
+    # here, so web and workers must share it.
+    "EXPORT_DIR": str(INSTANCE / "exports"),
+    # Export files hold children's (anonymised) answers: deleted this many days after they
+    # were written.
+    "EXPORT_RETENTION_DAYS": 7,
     "SURVEY_DIR": None,
     # Optional: a text file of staff names (one a line) the anonymiser always treats as names.
     "STAFF_NAMES_FILE": None,

@@ -49,6 +49,7 @@ def make_app(tmp_path: Path, migrated_template: Path) -> Iterator[Callable[..., 
             "SURVEY_DIR": str(TEST_SURVEYS),
             "PUBLIC_URL": "https://surveys.example",
             "QR_DIR": str(tmp_path / "qr"),
+            "EXPORT_DIR": str(tmp_path / "exports"),
             **overrides,
         }
         app = create_app(config)

@@ -47,6 +47,7 @@ class Stack:
             "SURVEY_SURVEY_DIR": str(survey_dir or ROOT / "tests" / "data" / "surveys"),
             "SURVEY_PUBLIC_URL": self.url,
             "SURVEY_QR_DIR": str(workdir / "qr"),
+            "SURVEY_EXPORT_DIR": str(workdir / "exports"),
             "SURVEY_SWEEP_INTERVAL_SECONDS": "2",
             "SURVEY_HEARTBEAT_INTERVAL_SECONDS": "1",
             "PYTHONUNBUFFERED": "1",

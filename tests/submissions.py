@@ -38,7 +38,13 @@ def submit(
         )
         session.commit()
         outcome = submission.send_draft(
-            session, definition, distribution.id, token, vault, enqueue or app.extensions["enqueue"]
+            session,
+            definition,
+            distribution.id,
+            token,
+            vault,
+            enqueue or app.extensions["enqueue"],
+            app.config.get("LINK_KEY"),
         )
     assert outcome.status == submission.SENT, outcome
     assert outcome.response_id is not None

@@ -402,3 +402,52 @@ def test_a_practitioner_at_meeting_one_gets_a_personal_code_and_the_pages_pass_a
     finally:
         context.close()
         server.stop()
+
+
+def test_the_report_page_passes_axe_keeps_the_csp_and_prints_on_a4(
+    browser: Browser, make_app: Callable[..., Flask], worker: Callable[[], None]
+) -> None:
+    from survey_app import operations
+    from tests.live_server import serve
+    from tests.test_prepost_downloads import run_programme
+
+    shipped = Path(__file__).parent.parent / "survey_definitions"
+    server = serve(make_app, SURVEY_DIR=str(shipped))
+    before = [1] * 8 + [2] * 16 + [3] * 16
+    after = [2] * 8 + [3] * 16 + [4] * 16
+    run_programme(server.app, "Norfolk", before, after, [1] * 40)
+    worker()
+    with server.app.extensions["database"].session() as session:
+        operations.create_user(session, "facilitator@example.org", PASSWORD, "facilitator", None)
+        session.commit()
+    checked = browser.new_context(bypass_csp=True, **PHONE)
+    strict = browser.new_context(java_script_enabled=False, viewport={"width": 1024, "height": 800})
+    try:
+        for context in (checked, strict):
+            phone = Phone(context, server.url, javascript=context is checked)
+            phone.open("/facilitator/login")
+            phone.page.get_by_label("Email address").fill("facilitator@example.org")
+            phone.page.get_by_label("Password").fill(PASSWORD)
+            phone.press("Sign in")
+            assert phone.open("/facilitator/surveys/practitioner-skills/report") == 200
+            charts = phone.page.locator("svg.chart")
+            assert charts.count() >= 3
+            box = charts.first.bounding_box()
+            assert box is not None and box["height"] > 50  # drawn, not collapsed
+            if context is checked:
+                phone.check_page("the report page at 360 px")
+                phone.page.screenshot(path=str(SCREENSHOTS / "report-phone.png"), full_page=True)
+            else:
+                # Without bypassing the CSP: no inline style or script was refused.
+                assert phone.console_errors == []
+                phone.page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
+                phone.page.emulate_media(media="print")
+                assert not phone.page.locator("header.top").is_visible()
+                assert not phone.page.locator("form.choose-group").is_visible()
+                pdf = phone.page.pdf(format="A4")
+                assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2
+            assert phone.requests_leaving_the_machine() == []
+    finally:
+        checked.close()
+        strict.close()
+        server.stop()

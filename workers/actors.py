@@ -1,15 +1,24 @@
-"""Thin actors: each takes a response id, calls the domain function, and commits."""
+"""Thin actors: each takes an id, calls the domain functions, and commits."""
 
 from __future__ import annotations
 
-import dramatiq
+import logging
+from pathlib import Path
 
-from survey_app import processing
+import dramatiq
+from dramatiq.middleware import TimeLimitExceeded
+
+from survey_app import exports, processing
+from survey_app.models import Export, utcnow
 
 from . import runtime
 from .broker import broker  # noqa: F401  (the broker must be set before actors are declared)
 
+log = logging.getLogger(__name__)
+
 QUEUE = "responses"
+# Exports take seconds to minutes: a queue of their own, so a worker can be given only them.
+EXPORT_QUEUE = "exports"
 
 
 @dramatiq.actor(queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000)
@@ -40,3 +49,52 @@ def enqueue_processing(response_id: int) -> None:
             aggregate_response.message_with_options(args=(response_id,), pipe_ignore=True),
         ]
     ).run()
+
+
+@dramatiq.actor(
+    queue_name=EXPORT_QUEUE,
+    max_retries=exports.MAX_ATTEMPTS,
+    min_backoff=1_000,
+    max_backoff=60_000,
+    time_limit=int(exports.TIME_LIMIT.total_seconds() * 1000),
+)
+def build_export(export_id: int) -> None:
+    """Write an export's file and mark it ready, or record why it failed (retrying while
+    attempts remain)."""
+    database = runtime.database()
+    with database.session() as session:
+        claimed = exports.claim_export(session, export_id, utcnow())
+        session.commit()
+    if not claimed:
+        return  # done, being built, or given up
+    try:
+        with database.session() as session:
+            export = session.get_one(Export, export_id)
+            definition = runtime.surveys().get(export.survey_id)
+            if definition is None:
+                raise exports.ExportProblem(f"The survey '{export.survey_id}' is not loaded.")
+            written = exports.write_export(
+                session, export, definition, Path(runtime.settings()["EXPORT_DIR"])
+            )
+    except (Exception, TimeLimitExceeded) as problem:
+        if isinstance(problem, TimeLimitExceeded):
+            problem = exports.ExportProblem(
+                "It took longer than the workers' time limit: choose fewer responses."
+            )
+        with database.session() as session:
+            final = exports.fail_export(session, export_id, problem, utcnow())
+            session.commit()
+        if not final:
+            raise
+        log.error("export %s failed", export_id, exc_info=problem)
+        return
+    with database.session() as session:
+        exports.finish_export(
+            session, export_id, written.name, written.rows, written.size, utcnow()
+        )
+        session.commit()
+
+
+def enqueue_export(export_id: int) -> None:
+    """Send an export to the workers."""
+    build_export.send(export_id)

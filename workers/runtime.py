@@ -1,4 +1,5 @@
-"""What actors need at run time (database, text key, settings), built on first use, not import."""
+"""What actors need at run time (database, text key, settings, survey definitions), built on
+first use, not import."""
 
 from __future__ import annotations
 
@@ -8,16 +9,25 @@ from flask import Config
 
 from survey_app.crypto import TextVault
 from survey_app.db import Database
+from survey_app.definitions import SurveyDefinition, load_directory
 from survey_app.settings import check_settings, load_settings
 
 _lock = threading.Lock()
 _state: dict[str, object] = {}
 
 
-def configure(database: Database, vault: TextVault, settings: Config) -> None:
-    """Share the web app's database and key with an in-process worker (demo and tests)."""
+def configure(
+    database: Database,
+    vault: TextVault,
+    settings: Config,
+    surveys: dict[str, SurveyDefinition] | None = None,
+) -> None:
+    """Share the web app's database, key and surveys with an in-process worker (demo, tests)."""
     with _lock:
         _state.update(database=database, vault=vault, settings=settings)
+        _state.pop("surveys", None)
+        if surveys is not None:
+            _state["surveys"] = surveys
 
 
 def _ensure() -> None:
@@ -46,3 +56,12 @@ def vault() -> TextVault:
 def settings() -> Config:
     _ensure()
     return _state["settings"]  # type: ignore[return-value]
+
+
+def surveys() -> dict[str, SurveyDefinition]:
+    """The survey definitions, by id (read from SURVEY_SURVEY_DIR the first time)."""
+    _ensure()
+    with _lock:
+        if "surveys" not in _state:
+            _state["surveys"] = load_directory(_state["settings"]["SURVEY_DIR"])  # type: ignore[index]
+        return _state["surveys"]  # type: ignore[return-value]

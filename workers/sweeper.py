@@ -1,11 +1,14 @@
-"""A worker-side thread that writes heartbeats and re-sends responses whose messages were lost."""
+"""A worker-side thread that writes heartbeats, re-sends responses and exports whose messages
+were lost, and deletes export files past their retention period."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import socket
 import threading
+from pathlib import Path
 
 import dramatiq
 from sqlalchemy import select
@@ -39,6 +42,42 @@ def sweep(only: set[int] | None = None) -> set[int]:
     return pending
 
 
+def sweep_exports(only: set[int] | None = None) -> set[int]:
+    """Re-send exports no worker is building (all, or those in only); returns what it saw."""
+    from survey_app.exports import waiting_export_ids
+
+    from . import actors, runtime
+
+    with runtime.database().session() as session:
+        waiting = waiting_export_ids(session, utcnow())
+    targets = waiting if only is None else waiting & only
+    for export_id in sorted(targets):
+        actors.build_export.send(export_id)
+    if targets:
+        log.info("sweeper re-sent %d exports", len(targets))
+    return waiting
+
+
+def expire_exports() -> list[int]:
+    """Delete export files older than the retention period; returns the exports expired."""
+    from survey_app.exports import expire_files
+
+    from . import runtime
+
+    settings = runtime.settings()
+    with runtime.database().session() as session:
+        expired = expire_files(
+            session,
+            Path(settings["EXPORT_DIR"]),
+            utcnow(),
+            dt.timedelta(days=float(settings["EXPORT_RETENTION_DAYS"])),
+        )
+        session.commit()
+    if expired:
+        log.info("sweeper deleted the files of %d expired exports", len(expired))
+    return expired
+
+
 def purge_drafts() -> int:
     """Delete answers in progress that were not sent within their lifetime."""
     from survey_app.operations import purge_expired_drafts
@@ -66,7 +105,8 @@ def beat(name: str) -> None:
 
 class Sweeper(dramatiq.Middleware):
     """At worker start, re-send everything unprocessed; then, every interval, re-send what stayed
-    unprocessed for a whole interval (its message was lost, or the broker was down)."""
+    unprocessed for a whole interval (its message was lost, or the broker was down), and delete
+    expired export files."""
 
     def __init__(self) -> None:
         self._stop = threading.Event()
@@ -88,6 +128,7 @@ class Sweeper(dramatiq.Middleware):
         name = f"{socket.gethostname()}:{os.getpid()}"
         heartbeat = interval = 1.0  # until the settings can be read
         previous: set[int] | None = None
+        previous_exports: set[int] | None = None
         waited = float("inf")  # the first pass runs at once
         while not self._stop.is_set():
             try:
@@ -96,10 +137,13 @@ class Sweeper(dramatiq.Middleware):
                 interval = float(settings["SWEEP_INTERVAL_SECONDS"])
                 beat(name)
                 if waited >= interval:
+                    # Files past retention go first: that needs no broker, which may be down.
+                    expire_exports()
                     # First pass re-sends everything; later passes only what stayed stuck.
                     seen = sweep(None if previous is None else previous)
                     purge_drafts()
                     previous = seen
+                    previous_exports = sweep_exports(previous_exports)
                     waited = 0.0
             except Exception:
                 log.exception("sweeper pass failed; trying again next interval")

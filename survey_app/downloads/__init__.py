@@ -12,11 +12,23 @@ responses are held back, are counted from the responses' own answers.
 from .aggregates import AGGREGATE_COLUMNS, PublishedTable, aggregate_rows, publish_aggregates
 from .csv_text import csv_lines
 from .groups import GroupFilter
+from .prepost import (
+    PREPOST_COLUMNS,
+    UNPAIRED_COLUMNS,
+    PublishedPrepost,
+    method_notes,
+    publish_prepost,
+)
 from .problems import DownloadProblem, FilterError, Refused, UnknownGroup
 from .responses import PublishedResponses, publish_responses, response_columns, response_rows
 
 __all__ = [
     "AGGREGATE_COLUMNS",
+    "PREPOST_COLUMNS",
+    "UNPAIRED_COLUMNS",
+    "PublishedPrepost",
+    "method_notes",
+    "publish_prepost",
     "DownloadProblem",
     "FilterError",
     "GroupFilter",

@@ -81,10 +81,13 @@ def _counts_from_answers(
         Response.id,
         Distribution.council_id,
         Response.answers,
+        Response.superseded,
     ).execution_options(yield_per=1000)
-    for response_id, council_id, answers in session.execute(query):
-        if response_id not in wanted[council_id]:
-            continue  # held back, or counted after the group was read
+    for response_id, council_id, answers, superseded in session.execute(query):
+        if response_id not in wanted[council_id] or superseded:
+            # Held back, counted after the group was read, or replaced by the same
+            # practitioner's later answer to the same wave (the totals leave it out too).
+            continue
         cells, questions = answer_cells(answers)
         for question_id, option in cells:
             counts[(council_id, question_id, option)] += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from typing import TextIO
 
 
 def csv_lines(header: list[str], rows: Iterable[list[object]]) -> Iterator[str]:
@@ -18,6 +19,18 @@ def csv_lines(header: list[str], rows: Iterable[list[object]]) -> Iterator[str]:
         buffer.truncate()
         writer.writerow([_safe_cell(value) for value in row])
         yield buffer.getvalue()
+
+
+def write_csv(header: list[str], rows: Iterable[list[object]], stream: TextIO) -> int:
+    """Write the same text as `csv_lines` to an open file (opened with newline=""); returns how
+    many rows were written after the header."""
+    writer = csv.writer(stream)
+    writer.writerow(header)
+    written = 0
+    for row in rows:
+        writer.writerow([_safe_cell(value) for value in row])
+        written += 1
+    return written
 
 
 def _safe_cell(value: object) -> object:

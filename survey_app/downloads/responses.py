@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -10,10 +11,13 @@ from sqlalchemy.orm import Session
 
 from ..definitions.model import SurveyDefinition
 from ..journey import WRITTEN
-from ..models import Council, Distribution, FreeText, Response
+from ..models import Council, Distribution, FreeText, Publication, Response
 from ..privacy.disclosure import DisclosureRules
 from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publication
 from .groups import GroupFilter, councils_for, requested_groups, responses_query, settle_groups
+
+# Responses read (and free texts fetched) at a time: well under SQLite's limit on bound values.
+BATCH_SIZE = 1000
 
 
 def response_columns(definition: SurveyDefinition) -> list[str]:
@@ -38,6 +42,7 @@ class PublishedResponses:
     members: frozenset[int]
     chosen: GroupFilter
     distribution_id: int | None
+    publications: tuple[Publication, ...] = ()
 
 
 def publish_responses(
@@ -63,11 +68,18 @@ def publish_responses(
     scope = f"{chosen.describe()} (anonymised responses)"
     groups = settle_groups(groups, published_groups(session, definition.id), rules, scope)
     members: set[int] = set()
+    publications = []
     for group in groups:
         if len(group.members) >= rules.minimum_base:
             members |= group.members
-            record_publication(
-                session, definition.id, group.members, f"{group.name}, {scope}", requested_by_id
+            publications.append(
+                record_publication(
+                    session,
+                    definition.id,
+                    group.members,
+                    f"{group.name}, {scope}",
+                    requested_by_id,
+                )
             )
     return PublishedResponses(
         definition,
@@ -75,21 +87,51 @@ def publish_responses(
         frozenset(members),
         chosen,
         distribution_id,
+        tuple(publications),
     )
 
 
 def response_rows(session: Session, published: PublishedResponses) -> Iterator[list[object]]:
     """One row per published anonymised response; free text only in redacted form, never raw."""
-    definition = published.definition
     if not published.members:
         return
+    yield from anonymised_rows(
+        session,
+        published.definition,
+        published.council_ids,
+        published.chosen,
+        published.distribution_id,
+        published.members.__contains__,
+    )
+
+
+def anonymised_rows(
+    session: Session,
+    definition: SurveyDefinition,
+    council_ids: list[int],
+    chosen: GroupFilter,
+    distribution_id: int | None,
+    is_published: Callable[[int], bool],
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[list[object]]:
+    """The rows of `response_columns` for the responses that match the filter and that
+    is_published(response id) says were published; the one code path of responses.csv and of
+    full exports.
+
+    Memory stays flat however many responses there are: responses are read batch_size at a time
+    through a server-side cursor, and only that batch's redacted free text is fetched.
+    """
     query = (
         responses_query(
             definition,
-            published.council_ids,
-            published.chosen,
-            published.distribution_id,
-            Response,
+            council_ids,
+            chosen,
+            distribution_id,
+            Response.id,
+            Response.submitted_on,
+            Response.language,
+            Response.age_band,
+            Response.answers,
             Council.name,
             Distribution.label,
             anonymised=True,
@@ -98,38 +140,50 @@ def response_rows(session: Session, published: PublishedResponses) -> Iterator[l
         # No order by id: the order responses arrived in is itself a clue to who sent them, and
         # ties would otherwise come back in id order, so shuffle within a day.
         .order_by(Council.name, Distribution.label, Response.submitted_on, func.random())
-        .execution_options(yield_per=500)
+        .execution_options(yield_per=batch_size)
     )
-    texts_query = (
-        select(FreeText.response_id, FreeText.question_id, FreeText.redacted)
-        .join(Response, FreeText.response_id == Response.id)
-        .join(Distribution, Response.distribution_id == Distribution.id)
-        .where(Distribution.survey_id == definition.id, FreeText.redacted.is_not(None))
-    )
-    texts: dict[tuple[int, str], str] = {
-        (response_id, question_id): redacted
-        for response_id, question_id, redacted in session.execute(texts_query)
-        if response_id in published.members
-    }
+    questions = [question.id for question in definition.questions]
+    months: dict[dt.date, str] = {}  # a few hundred days between them: format each once
     number = 0
-    for response, council, label in session.execute(query):
-        if response.id not in published.members:
-            continue  # in a council below the minimum, held back, or newer than the record
-        number += 1
-        row: list[object] = [
-            number,
-            definition.id,
-            council,
-            label,
-            response.submitted_on.strftime("%Y-%m"),
-            response.language,
-            response.age_band,
-        ]
-        for question in definition.questions:
-            value = response.answers.get(question.id, "")
-            if value == WRITTEN:
-                value = texts.get((response.id, question.id), "")
-            elif isinstance(value, list):
-                value = ";".join(map(str, value))
-            row.append(value)
-        yield row
+    for batch in session.execute(query).partitions():
+        rows = [row for row in batch if is_published(row.id)]
+        texts = _redacted_texts(
+            session, [row.id for row in rows if WRITTEN in row.answers.values()]
+        )
+        for row in rows:
+            number += 1
+            month = months.get(row.submitted_on)
+            if month is None:
+                month = months[row.submitted_on] = row.submitted_on.strftime("%Y-%m")
+            line: list[object] = [
+                number,
+                definition.id,
+                row.name,
+                row.label,
+                month,
+                row.language,
+                row.age_band,
+            ]
+            for question_id in questions:
+                value = row.answers.get(question_id, "")
+                if value == WRITTEN:
+                    value = texts.get((row.id, question_id), "")
+                elif isinstance(value, list):
+                    value = ";".join(map(str, value))
+                line.append(value)
+            yield line
+
+
+def _redacted_texts(session: Session, response_ids: list[int]) -> dict[tuple[int, str], str]:
+    """The redacted free text of these responses, by (response, question); never the raw text
+    (an answer whose analysis failed has no redaction and stays out)."""
+    if not response_ids:
+        return {}
+    return {
+        (response_id, question_id): redacted
+        for response_id, question_id, redacted in session.execute(
+            select(FreeText.response_id, FreeText.question_id, FreeText.redacted).where(
+                FreeText.response_id.in_(response_ids), FreeText.redacted.is_not(None)
+            )
+        )
+    }

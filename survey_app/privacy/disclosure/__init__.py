@@ -16,7 +16,7 @@ All but `ledger` are pure functions over plain data, tested without a database.
 
 from .differencing import Conflict, Overlap, PublishedGroup, Settlement, settle_group
 from .groups import Condition, protect_group, protect_region
-from .members import decode_members, encode_members
+from .members import MemberBitmap, decode_members, encode_members
 from .notes import Footnote, footnotes, rules_in_words
 from .rules import DisclosureRules
 from .tables import PublishedCell, PublishedQuestion, QuestionCounts, protect_question
@@ -26,6 +26,7 @@ __all__ = [
     "Conflict",
     "DisclosureRules",
     "Footnote",
+    "MemberBitmap",
     "Overlap",
     "PublishedCell",
     "PublishedGroup",

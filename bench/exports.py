@@ -1,0 +1,608 @@
+"""Downloads and exports as the number of responses grows, run by `make bench` after run.py.
+
+Starts its own PostgreSQL on loopback, bulk-loads anonymised, counted responses of the child
+survey (10,000, then 1,000,000 in all), fills the precomputed totals with SQL GROUP BY, and
+measures: aggregates.csv through the Flask app at both sizes; the full export of every response
+through the real `build_export` actor, in a process of its own (wall time and peak RSS); and a
+naive export of the same data (every row loaded with the ORM, the CSV built as one string) for
+comparison. Prints a table and adds the figures to bench/results/latest.json under "exports".
+"""
+
+from __future__ import annotations
+
+import cProfile
+import datetime as dt
+import json
+import os
+import pstats
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import psycopg  # noqa: E402
+
+# Kept light at import: the child processes that measure memory start from this module too.
+if TYPE_CHECKING:
+    from tests.services import PostgresServer
+
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+SURVEY = "child-cp-conference"
+SMALL = 10_000
+LARGE = int(os.environ.get("BENCH_EXPORT_RESPONSES", "1000000"))
+COUNCILS = ("Essex", "Norfolk", "Suffolk", "Cambridgeshire", "Hertfordshire", "Bedford")
+AGGREGATE_RUNS = 7  # timed downloads at each size, after one warm-up
+AGGREGATE_GOAL_MS = 100.0
+EXPORT_GOAL_SECONDS = 60.0
+EXPORT_GOAL_MB = 200.0
+XLSX = os.environ.get("BENCH_EXPORT_XLSX", "1") != "0"
+XLSX_COUNCIL = COUNCILS[0]
+NAIVE_MEMORY_LIMIT = 12 * 1024**3  # the naive export is stopped above this (bytes)
+BENCH_USER = "bench@example.org"
+
+# One response a row of generate_series: answers like the child survey's, a quarter with a
+# written answer (stored redacted, as the worker leaves it), spread over 300 days.
+LOAD_SQL = """
+with drawn as (
+    select n, random() as r1, random() as r2, random() as r3, random() as r4,
+           random() as r5, random() as r6, random() as r7, random() as r8
+    from generate_series(%(first)s::int, %(last)s::int) as n
+), shaped as (
+    select *, (array['yes', 'yes', 'yes', 'no', 'not_sure'])[1 + floor(r1 * 5)::int] as went
+    from drawn
+)
+insert into responses (distribution_id, survey_version, submitted_on, language, age_band,
+                       answers, anonymised, aggregated, wave, superseded)
+select (%(distributions)s::int[])[1 + n %% cardinality(%(distributions)s::int[])],
+       1,
+       date '2026-01-01' + (n %% 300),
+       case when r8 < 0.9 then 'en' else 'pl' end,
+       case when r7 < 0.4 then '8-11' else '12-17' end,
+       json_strip_nulls(json_build_object(
+           'went_to_meeting', went,
+           'why_not_there', case when went <> 'yes' then json_build_array(
+               (array['didnt_know', 'school_time', 'didnt_want_to', 'scared_or_worried',
+                      'nobody_asked'])[1 + floor(r2 * 5)::int]) end,
+           'why_not_more', case when went <> 'yes' and r3 < 0.3 then 'written' end,
+           'knew_what_for', (array['yes', 'no', 'not_sure'])[1 + floor(r3 * 3)::int],
+           'listened_to', (array['very_sad', 'sad', 'okay', 'happy', 'very_happy'])
+               [1 + floor(r4 * 5)::int],
+           'understood_decision', (array['yes', 'some', 'no'])[1 + floor(r5 * 3)::int],
+           'who_helped', (array['advocate', 'family_member', 'foster_carer', 'teacher',
+                                'no_one', 'someone_else'])[1 + floor(r6 * 6)::int],
+           'how_you_felt', (array['very_sad', 'sad', 'okay', 'happy', 'very_happy'])
+               [1 + floor(r7 * 5)::int],
+           'make_it_better', case when r8 < 0.25 then 'written' end)),
+       true, true, '', false
+from shaped
+"""
+
+FREE_TEXT_SQL = """
+insert into free_texts (response_id, question_id, redacted, raw_destroyed_on, held_back)
+select r.id, answer.key,
+       'It would be better if [PERSON] had told me what the meeting was for and listened to '
+       || 'me more, like my teacher at [SCHOOL] does.',
+       current_date, false
+from responses r, json_each_text(r.answers) as answer
+where r.id > %(after)s and answer.value = 'written'
+"""
+
+# The precomputed totals, as `processing.aggregate_response` keeps them, from the answers.
+TOTALS_SQL = [
+    "truncate answer_counts, question_bases, distribution_totals",
+    """
+    insert into answer_counts (distribution_id, council_id, survey_id, question_id, option,
+                               age_band, count)
+    select r.distribution_id, d.council_id, d.survey_id, answer.key, chosen.option,
+           r.age_band, count(*)
+    from responses r
+    join distributions d on d.id = r.distribution_id
+    cross join lateral json_each(r.answers) as answer
+    cross join lateral (
+        select distinct value as option
+        from json_array_elements_text(case when json_typeof(answer.value) = 'array'
+                                           then answer.value
+                                           else json_build_array(answer.value) end)
+    ) as chosen
+    where r.aggregated
+    group by 1, 2, 3, 4, 5, 6
+    """,
+    """
+    insert into question_bases (distribution_id, council_id, survey_id, question_id,
+                                age_band, base)
+    select r.distribution_id, d.council_id, d.survey_id, answer.key, r.age_band, count(*)
+    from responses r
+    join distributions d on d.id = r.distribution_id
+    cross join lateral json_object_keys(r.answers) as answer(key)
+    where r.aggregated
+    group by 1, 2, 3, 4, 5
+    """,
+    """
+    insert into distribution_totals (distribution_id, responses)
+    select distribution_id, count(*) from responses where aggregated group by 1
+    """,
+]
+
+
+class BenchmarkFailed(Exception):
+    """A check on what the benchmark measured failed."""
+
+
+# Loading -------------------------------------------------------------------------------------
+
+
+def load_responses(conninfo: str, distributions: list[int], first: int, last: int) -> float:
+    """Add responses first..last (their numbers, not ids) and recount the totals; seconds."""
+    began = time.perf_counter()
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute("select setseed(%s)", (first / (LARGE + 1),))
+        after = connection.execute("select coalesce(max(id), 0) from responses").fetchone()
+        assert after is not None
+        connection.execute(LOAD_SQL, {"first": first, "last": last, "distributions": distributions})
+        connection.execute(FREE_TEXT_SQL, {"after": after[0]})
+        for statement in TOTALS_SQL:
+            connection.execute(statement)
+        connection.execute("vacuum analyze")
+    return time.perf_counter() - began
+
+
+# Measuring -----------------------------------------------------------------------------------
+
+
+def time_aggregates(client: Any, headers: dict[str, str], runs: int) -> dict[str, Any]:
+    """aggregates.csv through the Flask app: one warm-up, then runs timed downloads."""
+    url = f"/api/v1/surveys/{SURVEY}/aggregates.csv"
+    times = []
+    body = b""
+    for attempt in range(runs + 1):
+        began = time.perf_counter()
+        answer = client.get(url, headers=headers)
+        body = answer.get_data()
+        elapsed = time.perf_counter() - began
+        answer.close()
+        if answer.status_code != 200:
+            raise BenchmarkFailed(f"aggregates.csv answered {answer.status_code}: {body[:300]!r}")
+        if attempt:
+            times.append(elapsed * 1000)
+    return {
+        "runs": runs,
+        "median_ms": round(statistics.median(times), 1),
+        "min_ms": round(min(times), 1),
+        "max_ms": round(max(times), 1),
+        "rows": body.count(b"\n") - 1,
+    }
+
+
+def where_aggregate_time_goes(client: Any, headers: dict[str, str]) -> dict[str, float]:
+    """One aggregates.csv download under cProfile: cumulative ms of the steps that matter."""
+    profile = cProfile.Profile()
+    profile.enable()
+    client.get(f"/api/v1/surveys/{SURVEY}/aggregates.csv", headers=headers).get_data()
+    profile.disable()
+    steps = {
+        "requested_groups": "read each council's response ids",
+        "published_groups": "read and decode earlier publications",
+        "settle_groups": "compare with earlier publications",
+        "_region": "compare the region with earlier publications",
+        "group_counts": "read the precomputed counts",
+        "encode_members": "encode the groups to record them",
+    }
+    found: dict[str, float] = {}
+    for (_file, _line, name), (_cc, _nc, _own, cumulative, _callers) in pstats.Stats(
+        profile
+    ).stats.items():  # type: ignore[attr-defined]
+        if name in steps:
+            found[steps[name]] = found.get(steps[name], 0.0) + round(cumulative * 1000, 1)
+    return found
+
+
+def request_export(
+    client: Any, headers: dict[str, str], file_format: str, council: str | None = None
+) -> dict[str, Any]:
+    """Ask for an export through the API (publishing it); the build runs separately."""
+    fields = {"format": file_format, "council": council or ""}
+    began = time.perf_counter()
+    answer = client.post(f"/api/v1/surveys/{SURVEY}/exports", json=fields, headers=headers)
+    elapsed = time.perf_counter() - began
+    if answer.status_code != 202:
+        raise BenchmarkFailed(f"asking for an export answered {answer.status_code}")
+    return {
+        "id": answer.json["id"],
+        "council": council,
+        "published_responses": answer.json["published_responses"],
+        "request_ms": round(elapsed * 1000, 1),
+    }
+
+
+def run_child(mode: str, argument: str, env: dict[str, str]) -> dict[str, Any]:
+    """Run this script in a process of its own (so its peak RSS is the work's alone)."""
+    began = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, __file__, mode, argument],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    wall = time.perf_counter() - began
+    if done.returncode != 0:
+        return {"failed": True, "error": done.stderr.strip().splitlines()[-1:], "wall_s": wall}
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["process_wall_s"] = round(wall, 2)
+    return figures  # type: ignore[no-any-return]
+
+
+def peak_rss_mb() -> float:
+    """The process's high-water mark of resident memory so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_mb() -> float:
+    """The process's resident memory now."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class RssSampler(threading.Thread):
+    """The largest resident memory seen while some work runs (sampled every 10 ms)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = rss_mb()
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(0.01):
+            self.peak = max(self.peak, rss_mb())
+
+    def stop(self) -> float:
+        self._done.set()
+        self.join()
+        return max(self.peak, rss_mb())
+
+
+def child_build_export(export_id: int) -> None:
+    """In a process of its own: the real actor, called directly (no broker)."""
+    from survey_app.models import Export
+    from workers import actors, runtime
+
+    runtime.surveys()  # read the definitions before the baseline, as a running worker has
+    with runtime.database().session() as session:
+        session.get(Export, export_id)
+    baseline = rss_mb()
+    sampler = RssSampler()
+    sampler.start()
+    began = time.perf_counter()
+    actors.build_export(export_id)
+    seconds = time.perf_counter() - began
+    during = sampler.stop()
+    with runtime.database().session() as session:
+        export = session.get_one(Export, export_id)
+        status, rows, size, error = export.status, export.rows, export.file_size, export.error
+    print(
+        json.dumps(
+            {
+                "status": status,
+                "error": error,
+                "rows": rows,
+                "bytes": size,
+                "seconds": round(seconds, 2),
+                "rss_before_mb": round(baseline, 1),
+                "peak_rss_during_mb": round(during, 1),
+                "peak_rss_mb": round(peak_rss_mb(), 1),
+            }
+        )
+    )
+
+
+def child_naive_export(survey_id: str) -> None:
+    """In a process of its own: every response loaded with the ORM, the CSV built in memory."""
+    resource.setrlimit(resource.RLIMIT_AS, (NAIVE_MEMORY_LIMIT, NAIVE_MEMORY_LIMIT))
+    from sqlalchemy import select
+
+    from survey_app.db import Database
+    from survey_app.definitions import load_directory
+    from survey_app.downloads import csv_lines, response_columns
+    from survey_app.journey import WRITTEN
+    from survey_app.models import Distribution, FreeText, Response
+    from survey_app.settings import load_settings
+
+    settings = load_settings()
+    definition = load_directory(settings["SURVEY_DIR"])[survey_id]
+    database = Database.from_url(settings["DATABASE_URL"])
+    baseline = rss_mb()
+    sampler = RssSampler()
+    sampler.start()
+    began = time.perf_counter()
+    with database.session() as session:
+        chosen = select(Distribution).where(Distribution.survey_id == survey_id)
+        places = {d.id: (d.council.name, d.label) for d in session.scalars(chosen)}
+        responses = session.scalars(
+            select(Response)
+            .where(Response.distribution_id.in_(places), Response.anonymised.is_(True))
+            .order_by(Response.distribution_id, Response.submitted_on)
+        ).all()
+        texts = {
+            (text.response_id, text.question_id): text.redacted
+            for text in session.scalars(select(FreeText).where(FreeText.redacted.is_not(None)))
+        }
+        rows = []
+        for number, response in enumerate(responses, 1):
+            council, label = places[response.distribution_id]
+            row: list[object] = [
+                number,
+                survey_id,
+                council,
+                label,
+                response.submitted_on.strftime("%Y-%m"),
+                response.language,
+                response.age_band,
+            ]
+            for question in definition.questions:
+                value = response.answers.get(question.id, "")
+                if value == WRITTEN:
+                    value = texts.get((response.id, question.id), "")
+                elif isinstance(value, list):
+                    value = ";".join(map(str, value))
+                row.append(value)
+            rows.append(row)
+        text = "".join(csv_lines(response_columns(definition), rows))
+    seconds = time.perf_counter() - began
+    during = sampler.stop()
+    print(
+        json.dumps(
+            {
+                "rows": len(rows),
+                "bytes": len(text.encode()),
+                "seconds": round(seconds, 2),
+                "rss_before_mb": round(baseline, 1),
+                "peak_rss_during_mb": round(during, 1),
+                "peak_rss_mb": round(peak_rss_mb(), 1),
+            }
+        )
+    )
+
+
+# The run -------------------------------------------------------------------------------------
+
+
+def benchmark(postgres: PostgresServer, workdir: Path) -> dict[str, Any]:
+    from survey_app.crypto import TextVault
+
+    began = time.monotonic()
+    database_url = postgres.create_database("bench_exports")
+    conninfo = postgres.conninfo("bench_exports")
+    env = {
+        **os.environ,
+        "SURVEY_DATABASE_URL": database_url,
+        "SURVEY_BROKER_URL": "stub://",
+        "SURVEY_SECRET_KEY": "bench secret key, long enough for signing",
+        "SURVEY_TEXT_KEY": TextVault.generate_key(),
+        "SURVEY_LINK_KEY": "bench link key for hashing personal codes",
+        "SURVEY_EXPORT_DIR": str(workdir / "exports"),
+        "SURVEY_QR_DIR": str(workdir / "qr"),
+    }
+    os.environ.update(env)  # the app made here reads the same settings as the child processes
+
+    from survey_app import create_app, operations
+    from survey_app.cli import migrate_database
+
+    print("migrating, loading surveys, making councils and distributions ...", flush=True)
+    migrate_database(database_url)
+    app = create_app({"SECURE_COOKIES": False})
+    app.extensions["enqueue_export"] = lambda export_id: None  # built below, in a child process
+    with app.extensions["database"].session() as session:
+        operations.sync_surveys(session, app.extensions["surveys"].values())
+        distributions = [
+            operations.create_distribution(session, SURVEY, council, label).id
+            for council in COUNCILS
+            for label in ("CP conferences", "Reviews")
+        ]
+        operations.create_user(session, BENCH_USER, "bench password, not used", "admin")
+        session.commit()
+        token = operations.create_api_token(session, BENCH_USER)
+        session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    client = app.test_client()
+    results: dict[str, Any] = {
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "survey": SURVEY,
+        "councils": len(COUNCILS),
+        "distributions": len(distributions),
+    }
+
+    print(f"loading {SMALL:,} responses ...", flush=True)
+    loaded_small = load_responses(conninfo, distributions, 1, SMALL)
+    small = time_aggregates(client, headers, AGGREGATE_RUNS)
+    small["load_s"] = round(loaded_small, 1)
+    print(f"  aggregates.csv at {SMALL:,}: median {small['median_ms']:.1f} ms", flush=True)
+
+    print(f"loading {LARGE - SMALL:,} more responses ({LARGE:,} in all) ...", flush=True)
+    loaded_large = load_responses(conninfo, distributions, SMALL + 1, LARGE)
+    large = time_aggregates(client, headers, AGGREGATE_RUNS)
+    large["load_s"] = round(loaded_large, 1)
+    large["where_the_time_goes_ms"] = where_aggregate_time_goes(client, headers)
+    print(f"  aggregates.csv at {LARGE:,}: median {large['median_ms']:.1f} ms", flush=True)
+    results["aggregates"] = {
+        "responses_small": SMALL,
+        "responses_large": LARGE,
+        "small": small,
+        "large": large,
+        "ratio_large_to_small": round(large["median_ms"] / small["median_ms"], 2),
+        "goal": f"the same within noise, under {AGGREGATE_GOAL_MS:.0f} ms",
+    }
+
+    exports: dict[str, Any] = {}
+    # openpyxl writes about 5,000 rows a second here, so the XLSX export is of one council.
+    wanted = [("csv", None)] + ([("xlsx", XLSX_COUNCIL)] if XLSX else [])
+    for file_format, council in wanted:
+        print(
+            f"{file_format.upper()} export of {council or 'every council'} "
+            f"({LARGE:,} responses in all) ...",
+            flush=True,
+        )
+        asked = request_export(client, headers, file_format, council)
+        built = run_child("--build-export", str(asked["id"]), env)
+        if built.get("status") != "ready":
+            raise BenchmarkFailed(f"the {file_format} export did not finish: {built}")
+        if built["rows"] != asked["published_responses"] or (
+            council is None and built["rows"] != LARGE
+        ):
+            raise BenchmarkFailed(f"the export has {built['rows']} rows: {asked}")
+        exports[file_format] = {**asked, **built}
+        print(
+            f"  {built['rows']:,} rows in {built['seconds']:.1f} s, peak RSS "
+            f"{built['peak_rss_during_mb']:.0f} MB ({built['bytes'] / 1e6:.0f} MB file)",
+            flush=True,
+        )
+    print(f"naive in-memory export of the same {LARGE:,} responses ...", flush=True)
+    naive = run_child("--naive-export", SURVEY, env)
+    exports["naive_csv"] = naive
+    if not naive.get("failed"):
+        print(f"  {naive['seconds']:.1f} s, peak RSS {naive['peak_rss_mb']:.0f} MB", flush=True)
+    exports["goal"] = (
+        f"under {EXPORT_GOAL_SECONDS:.0f} s and {EXPORT_GOAL_MB:.0f} MB peak for {LARGE:,}"
+    )
+    results["exports"] = exports
+    app.extensions["database"].engine.dispose()
+    results["seconds"] = round(time.monotonic() - began, 1)
+    return results
+
+
+def table(results: dict[str, Any]) -> str:
+    """The figures as a table: what, measured, goal."""
+    aggregates, exports = results["aggregates"], results["exports"]
+    rows: list[tuple[str, str, str]] = []
+    for size, measured in ((SMALL, aggregates["small"]), (LARGE, aggregates["large"])):
+        rows.append(
+            (
+                f"aggregates.csv at {size:,} responses (median of {measured['runs']})",
+                f"{measured['median_ms']:,.1f} ms",
+                f"< {AGGREGATE_GOAL_MS:.0f} ms",
+            )
+        )
+    rows.append(("  ratio", f"{aggregates['ratio_large_to_small']:.2f}", "the same within noise"))
+    for key in ("csv", "xlsx"):
+        if key not in exports:
+            continue
+        built = exports[key]
+        rows.append(
+            (
+                f"{key.upper()} export of {built['council'] or 'every council'}, "
+                f"{built['rows']:,} rows (build_export)",
+                f"{built['seconds']:.1f} s, {built['peak_rss_during_mb']:.0f} MB peak RSS",
+                f"< {EXPORT_GOAL_SECONDS:.0f} s, < {EXPORT_GOAL_MB:.0f} MB" if key == "csv" else "",
+            )
+        )
+        rows.append(
+            (
+                "  RSS before it, the worker's imports",
+                f"{built['rss_before_mb']:.0f} MB",
+                "",
+            )
+        )
+        rows.append(
+            ("  its request (publishing the responses)", f"{built['request_ms']:,.0f} ms", "")
+        )
+    naive = exports["naive_csv"]
+    if naive.get("failed"):
+        rows.append(("naive in-memory CSV export", f"failed: {naive['error']}", ""))
+    else:
+        rows.append(
+            (
+                f"naive in-memory CSV export, {naive['rows']:,} rows (ORM .all(), one string)",
+                f"{naive['seconds']:.1f} s, {naive['peak_rss_during_mb']:.0f} MB peak RSS",
+                f"(RSS before: {naive['rss_before_mb']:.0f} MB)",
+            )
+        )
+    width = max(len(row[0]) for row in rows)
+    measured_width = max(len(row[1]) for row in rows)
+    return "\n".join(
+        f"{what:<{width}}  {measured:>{measured_width}}  {goal}".rstrip()
+        for what, measured, goal in [("figure", "measured", "goal"), *rows]
+    )
+
+
+def missed_goals(results: dict[str, Any]) -> list[str]:
+    aggregates, built = results["aggregates"], results["exports"]["csv"]
+    missed = []
+    if aggregates["large"]["median_ms"] >= AGGREGATE_GOAL_MS:
+        missed.append(f"aggregates.csv at {LARGE:,} under {AGGREGATE_GOAL_MS:.0f} ms")
+    if aggregates["ratio_large_to_small"] > 1.5:
+        missed.append("aggregates.csv the same at both sizes")
+    if built["seconds"] >= EXPORT_GOAL_SECONDS:
+        missed.append(f"export under {EXPORT_GOAL_SECONDS:.0f} s")
+    if built["peak_rss_during_mb"] >= EXPORT_GOAL_MB:
+        missed.append(f"export under {EXPORT_GOAL_MB:.0f} MB peak")
+    return missed
+
+
+def _interrupt(_signal: int, _frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--build-export":
+        child_build_export(int(sys.argv[2]))
+        return 0
+    if len(sys.argv) == 3 and sys.argv[1] == "--naive-export":
+        child_naive_export(sys.argv[2])
+        return 0
+    from run import _start_with_retries
+
+    from tests.services import PostgresServer, _find_pg_bindir
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    bindir = _find_pg_bindir()
+    if bindir is None:
+        print("ERROR: PostgreSQL (initdb/postgres) must be installed", file=sys.stderr)
+        return 1
+    workdir = Path(tempfile.mkdtemp(prefix="bench-exports-"))
+    postgres: PostgresServer | None = None
+    status = 0
+    results: dict[str, Any] = {}
+    try:
+        print("starting PostgreSQL ...", flush=True)
+        postgres = _start_with_retries(lambda: PostgresServer(bindir))
+        results = benchmark(postgres, workdir)
+    except KeyboardInterrupt:
+        print("\ninterrupted: stopping everything", file=sys.stderr)
+        status = 130
+    except BenchmarkFailed as problem:
+        print(f"\nERROR: {problem}", file=sys.stderr)
+        status = 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if postgres is not None:
+            postgres.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+    if status == 0:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        everything = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        everything["downloads_and_exports"] = results
+        RESULTS.write_text(json.dumps(everything, indent=2) + "\n")
+        print(f"\nfinished in {results['seconds']:.0f} s; figures in {RESULTS.relative_to(ROOT)}")
+        print(table(results))
+        missed = missed_goals(results)
+        if missed:
+            print(f"goals missed: {', '.join(missed)}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

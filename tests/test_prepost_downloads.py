@@ -1,0 +1,377 @@
+"""prepost.csv, prepost.xlsx and the unpaired comparison: the figures a facilitator downloads
+for meeting one against meeting four, checked against independent computations and the
+disclosure rules."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import statistics
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from flask import Flask
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from survey_app import operations
+from survey_app.journey import PERSONAL_CODE_KEY, WAVE_KEY
+from survey_app.models import Publication
+from tests.conftest import sign_in
+from tests.submissions import submit
+from tests.test_linking import SHIPPED, WAVES
+
+SURVEY = "/facilitator/surveys/practitioner-skills"
+API = "/api/v1/surveys/practitioner-skills"
+ITEM = "knowledge_childrens_rights"
+LOOK_BACK = "before_knowledge_childrens_rights"
+REGION = "Region (all councils)"
+
+# Twelve Norfolk practitioners' ratings of ITEM at meeting one and four, and their look-back
+# ratings. Ties and zero changes on purpose (the usual case with 1-5 ratings).
+NORFOLK_BEFORE = [2, 2, 3, 1, 2, 3, 3, 2, 4, 2, 1, 3]
+NORFOLK_AFTER = [4, 3, 3, 3, 4, 4, 3, 2, 5, 4, 3, 4]
+NORFOLK_LOOK_BACK = [1, 2, 2, 1, 1, 2, 3, 2, 3, 1, 1, 2]
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app(SURVEY_DIR=str(SHIPPED))
+
+
+def distribution(app: Flask, council: str, wave: str):  # type: ignore[no-untyped-def]
+    with app.extensions["database"].session() as session:
+        made = operations.create_distribution(
+            session, "practitioner-skills", council, f"Programme, {wave}", wave=wave, waves=WAVES
+        )
+        session.commit()
+        return made
+
+
+def run_programme(
+    app: Flask,
+    council: str,
+    before: list[int],
+    after: list[int],
+    look_back: list[int] | None = None,
+    unpaired_before: list[int] = (),  # type: ignore[assignment]
+    unpaired_after: list[int] = (),  # type: ignore[assignment]
+) -> None:
+    """Each practitioner answers at meeting one with a code and at meeting four with it."""
+    one, four = distribution(app, council, WAVES[0]), distribution(app, council, WAVES[1])
+    for number, (then, now) in enumerate(zip(before, after, strict=True)):
+        code = f"{council[:2].upper()}{number:06d}".replace("0", "A").replace("1", "B")
+        submit(app, one, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: str(then)})
+        later = {WAVE_KEY: WAVES[1], PERSONAL_CODE_KEY: code, ITEM: str(now)}
+        if look_back is not None:
+            later[LOOK_BACK] = str(look_back[number])
+        submit(app, four, **later)
+    for rating in unpaired_before:
+        submit(app, one, **{WAVE_KEY: WAVES[0], ITEM: str(rating)})
+    for rating in unpaired_after:
+        submit(app, four, **{WAVE_KEY: WAVES[1], ITEM: str(rating)})
+
+
+def rows_of(download) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    assert download.status_code == 200, download.get_data(as_text=True)
+    assert download.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+
+
+def row(rows: list[dict[str, str]], council: str, item: str = ITEM) -> dict[str, str]:
+    (found,) = [r for r in rows if r["council"] == council and r["item"] == item]
+    return found
+
+
+def exact_pratt_p(before: list[int], after: list[int]) -> float:
+    """Two-sided exact Wilcoxon signed-rank p with Pratt's zeros: the distribution of the sum
+    of positive ranks over every sign flip, counted by subset sums of the (doubled) ranks.
+    Written here from the definition, independently of the service's code."""
+    d = np.subtract(after, before).astype(float)
+    ranks = statistics_ranks(np.abs(d))
+    nonzero = [int(round(2 * r)) for r, v in zip(ranks, d, strict=True) if v != 0]
+    observed = sum(int(round(2 * r)) for r, v in zip(ranks, d, strict=True) if v > 0)
+    total = sum(nonzero)
+    ways = [0] * (total + 1)  # ways[t]: sign flips whose positive doubled ranks sum to t
+    ways[0] = 1
+    for rank in nonzero:
+        for t in range(total, rank - 1, -1):
+            ways[t] += ways[t - rank]
+    distance = abs(2 * observed - total)
+    extreme = sum(w for t, w in enumerate(ways) if abs(2 * t - total) >= distance)
+    return extreme / 2 ** len(nonzero)
+
+
+def statistics_ranks(values: np.ndarray) -> list[float]:
+    """Average ranks of values, ties sharing (zeros included, as Pratt ranks them)."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def walsh_median(before: list[int], after: list[int]) -> float:
+    d = np.subtract(after, before)
+    walsh = [(d[i] + d[j]) / 2 for i in range(len(d)) for j in range(i, len(d))]
+    return float(np.median(walsh))
+
+
+def test_prepost_csv_gives_the_paired_change_per_council_and_region(app, client, make_user, worker):
+    run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER, NORFOLK_LOOK_BACK)
+    run_programme(app, "Suffolk", [2, 3, 3], [3, 3, 4])  # 6 responses: too small
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    rows = rows_of(client.get(f"{SURVEY}/prepost.csv"))
+
+    assert list(rows[0]) == [
+        "council",
+        "item",
+        "pairs",
+        "median_before",
+        "median_after",
+        "improved",
+        "same",
+        "worse",
+        "hl_shift",
+        "ci_low",
+        "ci_high",
+        "wilcoxon_p",
+        "rank_biserial",
+        "note",
+    ]
+    norfolk = row(rows, "Norfolk")
+    changes = np.subtract(NORFOLK_AFTER, NORFOLK_BEFORE)
+    assert norfolk["pairs"] == "10"  # 12 pairs, rounded to the nearest 5
+    assert float(norfolk["median_before"]) == statistics.median(NORFOLK_BEFORE)
+    assert float(norfolk["median_after"]) == statistics.median(NORFOLK_AFTER)
+    assert (changes > 0).sum() == 9 and (changes == 0).sum() == 3
+    # 9 improved, 3 the same, 0 worse: the 3 would have to be hidden, and hiding the 9 too
+    # would not protect it (12 - 9 = 3), so none of the three is broken down.
+    assert (norfolk["improved"], norfolk["same"], norfolk["worse"]) == ("x", "x", "x")
+    assert "cannot-protect" in norfolk["note"]
+    assert float(norfolk["hl_shift"]) == walsh_median(NORFOLK_BEFORE, NORFOLK_AFTER)
+    assert float(norfolk["ci_low"]) <= float(norfolk["hl_shift"]) <= float(norfolk["ci_high"])
+    assert float(norfolk["wilcoxon_p"]) == pytest.approx(
+        exact_pratt_p(NORFOLK_BEFORE, NORFOLK_AFTER), rel=1e-3
+    )
+    assert float(norfolk["rank_biserial"]) == 1.0  # every change was up
+
+    suffolk = row(rows, "Suffolk")
+    assert suffolk["pairs"] == "x" and suffolk["hl_shift"] == "" and suffolk["wilcoxon_p"] == ""
+    assert "too small" in suffolk["note"]
+
+    # The region is every council shown: Suffolk is too small, so it is Norfolk's figures.
+    region = row(rows, REGION)
+    assert region["hl_shift"] == norfolk["hl_shift"]
+    assert region["wilcoxon_p"] == norfolk["wilcoxon_p"]
+
+
+def test_improved_same_and_worse_are_protected_counts(app, client, make_user, worker):
+    # 40 pairs: 25 up by one, 10 the same, 5 down by one.
+    before = [2] * 40
+    after = [3] * 25 + [2] * 10 + [1] * 5
+    run_programme(app, "Norfolk", before, after)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    norfolk = row(rows_of(client.get(f"{SURVEY}/prepost.csv")), "Norfolk")
+
+    assert norfolk["pairs"] == "40"
+    # The 5 is hidden, and so is the 10 (the smallest shown), or 40 - 25 - 10 would give the
+    # 5 away.
+    assert (norfolk["improved"], norfolk["same"], norfolk["worse"]) == ("25", "c", "c")
+    assert "hidden" in norfolk["note"]
+    assert float(norfolk["wilcoxon_p"]) == pytest.approx(exact_pratt_p(before, after), rel=1e-3)
+
+
+def test_the_look_back_rating_is_a_response_shift_row(app, client, make_user, worker):
+    run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER, NORFOLK_LOOK_BACK)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    shift = row(rows_of(client.get(f"{SURVEY}/prepost.csv")), "Norfolk", LOOK_BACK)
+
+    assert "response shift" in shift["note"]
+    assert float(shift["median_before"]) == statistics.median(NORFOLK_BEFORE)
+    assert float(shift["median_after"]) == statistics.median(NORFOLK_LOOK_BACK)
+    assert float(shift["hl_shift"]) == walsh_median(NORFOLK_BEFORE, NORFOLK_LOOK_BACK)
+    assert float(shift["hl_shift"]) < 0  # looking back, they started lower than they said
+
+
+def test_items_with_too_few_pairs_show_only_that(app, client, make_user, worker):
+    # 12 responses in the council, but only 6 people answered at both meetings.
+    run_programme(app, "Norfolk", [2, 3, 3, 2, 1, 2], [3, 4, 4, 3, 3, 2], unpaired_before=[3, 2, 4])
+    submit_more = distribution(app, "Norfolk", WAVES[1])
+    for rating in (4, 4, 5):
+        submit(app, submit_more, **{WAVE_KEY: WAVES[1], ITEM: str(rating)})
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    norfolk = row(rows_of(client.get(f"{SURVEY}/prepost.csv")), "Norfolk")
+
+    assert norfolk["pairs"] == "x"
+    assert norfolk["median_before"] == norfolk["hl_shift"] == norfolk["wilcoxon_p"] == ""
+    assert "fewer than 10 pairs" in norfolk["note"]
+
+
+def test_unpaired_answers_are_compared_separately_and_only_when_large_enough(
+    app, client, make_user, worker
+):
+    before = [1, 2, 2, 3, 2, 1, 3, 2, 2, 1, 2]
+    after = [3, 4, 4, 3, 5, 4, 3, 4, 2, 4, 3]
+    run_programme(app, "Norfolk", [], [], unpaired_before=before, unpaired_after=after)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    unpaired = row(rows_of(client.get(f"{SURVEY}/prepost-unpaired.csv")), "Norfolk")
+    paired = row(rows_of(client.get(f"{SURVEY}/prepost.csv")), "Norfolk")
+
+    from scipy import stats
+
+    expected = stats.mannwhitneyu(after, before, alternative="two-sided", method="asymptotic")
+    assert float(unpaired["mann_whitney_p"]) == pytest.approx(expected.pvalue, rel=1e-3)
+    assert (unpaired["responses_before"], unpaired["responses_after"]) == ("10", "10")
+    assert float(unpaired["median_before"]) == statistics.median(before)
+    assert "not change in the same people" in unpaired["note"]
+    assert paired["pairs"] == "x"  # nobody gave a code twice
+
+
+def test_a_council_lead_sees_only_their_council_and_no_region(app, client, make_user, worker):
+    run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER)
+    run_programme(app, "Suffolk", NORFOLK_AFTER, NORFOLK_BEFORE)
+    worker()
+    make_user("lead@suffolk.example.org", role="council_lead", council="Suffolk")
+    sign_in(client, "lead@suffolk.example.org")
+
+    rows = rows_of(client.get(f"{SURVEY}/prepost.csv"))
+
+    assert {r["council"] for r in rows} == {"Suffolk"}
+    # Suffolk's ratings went down: the sign follows the direction.
+    assert float(row(rows, "Suffolk")["hl_shift"]) < 0
+
+
+def test_prepost_is_recorded_and_repeats_safely_with_the_counts(
+    app, client, make_user, database, worker
+):
+    run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    assert client.get(f"{SURVEY}/aggregates.csv").status_code == 200
+    assert client.get(f"{SURVEY}/prepost.csv").status_code == 200
+
+    with database.session() as session:
+        scopes = session.scalars(select(Publication.scope).order_by(Publication.id)).all()
+    assert "Norfolk, all dates (before and after)" in scopes
+    assert any(scope.startswith("Norfolk, all dates (counts)") for scope in scopes)
+
+
+def test_a_survey_without_waves_explains_there_is_nothing_to_pair(app, client, make_user):
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    answer = client.get("/facilitator/surveys/child-cp-conference/prepost.csv")
+
+    assert answer.status_code == 400
+    assert "nothing to pair" in answer.get_data(as_text=True)
+
+
+def test_prepost_xlsx_has_a_sheet_per_comparison_with_the_notes(app, client, make_user, worker):
+    run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER, NORFOLK_LOOK_BACK)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    csv_rows = rows_of(client.get(f"{SURVEY}/prepost.csv"))
+
+    answer = client.get(f"{SURVEY}/prepost.xlsx")
+
+    assert answer.status_code == 200
+    assert answer.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(io.BytesIO(answer.get_data()), read_only=True)
+    assert book.sheetnames == ["Before and after", "Response shift", "Not paired"]
+    sheet = list(book["Before and after"].values)
+    header, *rest = sheet
+    data = [r for r in rest if r and r[0] in ("Norfolk", REGION)]
+    as_text = [
+        {h: ("" if v is None else str(v)) for h, v in zip(header, r, strict=True)} for r in data
+    ]
+    expected = [r for r in csv_rows if "response shift" not in r["note"]]
+    assert as_text == expected
+    notes = [r[0] for r in rest if r and r[0] and r[0].startswith(("hidden:", "wilcoxon_p"))]
+    assert len(notes) == 2
+
+
+def test_aggregates_xlsx_has_a_sheet_per_council_matching_the_csv(app, client, make_user, worker):
+    run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    csv_rows = rows_of(client.get(f"{SURVEY}/aggregates.csv"))
+
+    answer = client.get(f"{SURVEY}/aggregates.xlsx")
+
+    book = load_workbook(io.BytesIO(answer.get_data()), read_only=True)
+    assert book.sheetnames == ["Norfolk", "Region (all councils)"]
+    header, *rest = list(book["Norfolk"].values)
+    data = [r for r in rest if r and r[0] == "practitioner-skills" and r[1] == "Norfolk"]
+    as_text = [
+        {h: ("" if v is None else str(v)) for h, v in zip(header, r, strict=True)} for r in data
+    ]
+    assert as_text == [r for r in csv_rows if r["council"] == "Norfolk"]
+    assert any(r and str(r[0]).startswith("hidden: c = hidden") for r in rest)
+
+
+def test_the_api_gives_prepost_with_a_token(app, client, make_user, database, worker):
+    run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER)
+    worker()
+    make_user()
+    with database.session() as session:
+        token = operations.create_api_token(session, "facilitator@example.org")
+        session.commit()
+
+    answer = client.get(f"{API}/prepost.csv", headers={"Authorization": f"Bearer {token}"})
+    refused = client.get(f"{API}/prepost.csv")
+
+    assert row(rows_of(answer), "Norfolk")["pairs"] == "10"
+    assert refused.status_code == 401
+
+
+def test_a_replaced_answer_is_left_out_of_filtered_counts_as_of_the_totals(
+    app, client, make_user, worker
+):
+    before = [2] * 20
+    run_programme(app, "Norfolk", before, [3] * 20)
+    one = distribution(app, "Norfolk", WAVES[0])
+    # Eight practitioners answer meeting one again: each new answer replaces the old one.
+    for number in range(8):
+        code = f"NO{number:06d}".replace("0", "A").replace("1", "B")
+        submit(app, one, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "5"})
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    today = dt.date.today().isoformat()
+
+    totals = rows_of(client.get(f"{SURVEY}/aggregates.csv?council=Norfolk"))
+    filtered = rows_of(client.get(f"{SURVEY}/aggregates.csv?council=Norfolk&from={today}"))
+
+    def counts(rows):  # type: ignore[no-untyped-def]
+        return {r["option"]: r["count"] for r in rows if r["question"] == ITEM}
+
+    assert counts(totals) == counts(filtered)
+    assert (counts(totals)["2"], counts(totals)["5"]) == ("10", "10")  # 12 and 8

@@ -1,0 +1,170 @@
+"""Report pages: charts with text alternatives and data tables, only from protected figures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from survey_app.models import Publication
+from survey_app.reports import charts
+from tests.conftest import sign_in
+from tests.submissions import submit
+from tests.test_linking import SHIPPED
+from tests.test_prepost_downloads import (
+    ITEM,
+    run_programme,
+)
+
+REPORT = "/facilitator/surveys/{}/report"
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app(SURVEY_DIR=str(SHIPPED))
+
+
+class Tables(HTMLParser):
+    """The data tables of a page: caption -> rows of cell text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._caption: str | None = None
+        self._in: str | None = None
+        self._rows: list[list[str]] = []
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        if tag in ("caption", "td", "th"):
+            self._in, self._text = tag, ""
+        elif tag == "tr":
+            self._rows.append([])
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        if tag == "caption":
+            self._caption, self._rows = self._text.strip(), []
+        elif tag in ("td", "th") and self._rows:
+            self._rows[-1].append(self._text.strip())
+        elif tag == "table" and self._caption is not None:
+            self.tables[self._caption] = self._rows
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data):  # type: ignore[no-untyped-def]
+        if self._in:
+            self._text += data
+
+
+def tables_of(html: str) -> dict[str, list[list[str]]]:
+    parser = Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def test_the_practitioner_report_has_charts_words_and_tables(app, client, make_user, worker):
+    before = [1] * 8 + [2] * 16 + [3] * 16
+    after = [2] * 8 + [3] * 16 + [4] * 16
+    run_programme(app, "Norfolk", before, after, [1] * 40)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    page = client.get(REPORT.format("practitioner-skills"))
+
+    assert page.status_code == 200, page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    svgs = re.findall(r"<svg[^>]*>", html)
+    assert len(svgs) >= 3
+    assert all('role="img"' in svg for svg in svgs)
+    # No inline styles anywhere in the charts: the CSP forbids them.
+    assert ' style="' not in html and "<style" not in html
+    tables = tables_of(html)
+    ratings = tables["How would you rate your knowledge of children's rights?"]
+    header, *rows = ratings
+    assert header == ["Group", "Answer", "Count", "Percent", "Base"]
+    meeting_one = {r[1]: r[2] for r in rows if r[0] == "Meeting one"}
+    # 40 ratings at meeting one: 8, 16 and 16, rounded to 5; percentages from exact counts.
+    assert (meeting_one["Very limited"], meeting_one["Limited"]) == ("10", "15")
+    assert meeting_one["Excellent"] == "0"
+    assert "Meeting one: Very limited 20%, Limited 40%, Adequate 40%" in html
+    change_caption = next(c for c in tables if c.startswith("Change from"))
+    change_rows = {r[0]: r for r in tables[change_caption][1:]}
+    assert change_rows[ITEM][1] == "40"  # pairs
+    assert change_rows[ITEM][4:7] == ["40", "0", "0"]  # improved, same, worse
+    assert "Typical change per person" in html
+    assert "Chart in words" in html
+    assert "Responses each month" in html
+
+
+def test_a_report_for_too_small_a_council_shows_nothing_but_that(app, client, make_user, worker):
+    run_programme(app, "Norfolk", [2, 3, 3], [3, 3, 4])
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    html = client.get(REPORT.format("practitioner-skills") + "?council=Norfolk").get_data(
+        as_text=True
+    )
+
+    assert "fewer than 10 responses" in html
+    assert "<svg" not in html
+
+
+def child_distribution(app: Flask, council: str):  # type: ignore[no-untyped-def]
+    from survey_app import operations
+
+    with app.extensions["database"].session() as session:
+        made = operations.create_distribution(
+            session, "child-cp-conference", council, "CP conferences"
+        )
+        session.commit()
+        return made
+
+
+def test_the_child_report_breaks_down_by_age_band_with_disclosure(
+    app, client, make_user, database, worker
+):
+    definition = app.extensions["surveys"]["child-cp-conference"]
+    question = next(q for q in definition.questions if q.kind == "face_scale")
+    older = child_distribution(app, "Suffolk")
+    options = [o.id for o in question.for_band("12-17").options]
+    for number in range(24):
+        submit(app, older, age_band="12-17", **{question.id: options[number % 2]})
+    for _ in range(4):  # too few younger children to show on their own
+        submit(app, older, age_band="8-11", **{question.id: options[0]})
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    page = client.get(REPORT.format("child-cp-conference") + "?council=Suffolk")
+
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200, html
+    rows = tables_of(html)[question.text.en][1:]
+    groups = {row[0] for row in rows}
+    assert "Suffolk" in groups
+    # 24 older children is enough; but the 12-17 group differs from the council's 28 by only
+    # the 4 younger children, so it is not shown either, and the page says why.
+    assert "Suffolk, aged 12-17" not in groups
+    assert "differ from figures already published by only 4 responses" in html
+    assert "fewer than 10 responses" in html  # the 8-11 group
+    with database.session() as session:
+        scopes = session.scalars(select(Publication.scope)).all()
+    assert not any("aged" in scope for scope in scopes)
+
+
+def test_charts_say_hidden_segments_in_their_words_not_only_colour() -> None:
+    bars = [
+        charts.Bar("Meeting one", (charts.Segment("Low", 40.0), charts.Segment("High", None))),
+    ]
+
+    svg = charts.stacked_bars("Ratings", bars)
+
+    assert svg.startswith("<svg") and "<title>Ratings</title>" in svg
+    assert "Hidden (small numbers)" in svg
+    assert "style=" not in svg
