@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from html.parser import HTMLParser
 
@@ -10,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from survey_app.cli import migrate_database
 from survey_app.models import Publication
 from survey_app.reports import charts
 from tests.conftest import sign_in
@@ -23,9 +25,16 @@ from tests.test_prepost_downloads import (
 REPORT = "/facilitator/surveys/{}/report"
 
 
-@pytest.fixture
-def app(make_app: Callable[..., Flask]) -> Flask:
-    return make_app(SURVEY_DIR=str(SHIPPED))
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
+    """The shipped surveys on SQLite, and again on PostgreSQL."""
+    if request.param == "sqlite":
+        return make_app(SURVEY_DIR=str(SHIPPED))
+    url = request.getfixturevalue("postgres_server").create_database(
+        f"prepost_{uuid.uuid4().hex[:8]}"
+    )
+    migrate_database(url)
+    return make_app(SURVEY_DIR=str(SHIPPED), DATABASE_URL=url)
 
 
 class Tables(HTMLParser):
