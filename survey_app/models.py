@@ -212,6 +212,10 @@ class Publication(Base):
     group_size: Mapped[int] = mapped_column(Integer)
     # The response ids in the published group: sorted, delta-encoded and compressed.
     members: Mapped[bytes] = mapped_column(LargeBinary)
+    # The exact counts behind every count published as a number (compressed JSON; see
+    # privacy.disclosure.cells), so a later output about an overlapping group can hide a count
+    # whose difference from one of these would be small. None for row-level outputs.
+    cells: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 EXPORT_FORMATS = ("csv", "xlsx")

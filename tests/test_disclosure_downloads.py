@@ -512,6 +512,19 @@ def test_anonymised_responses_hold_back_a_few_new_ones_too(
     assert {row["better"] for row in rows} == {"First ten"}
 
 
+def test_a_streamed_responses_download_gives_its_database_connection_back_when_it_ends(
+    app, facilitator, database, make_distribution, worker
+):
+    submit_many(app, make_distribution(), 12, went="yes", better="Kind")
+    worker()
+
+    rows = csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))
+
+    assert len(rows) == 12
+    # Not left for the garbage collector: under load, leaked connections empty the pool.
+    assert database.engine.pool.checkedout() == 0
+
+
 # The page and the API say what the rules are --------------------------------------------------
 
 
@@ -563,3 +576,48 @@ def test_no_download_ever_records_a_group_below_the_minimum(
 
     with database.session() as session:
         assert session.scalar(select(func.count(Publication.id))) == 0
+
+
+def test_groups_differing_by_eight_or_more_still_never_differ_by_a_small_count(
+    app, facilitator, make_distribution, worker
+):
+    """Two downloads 10 responses apart are allowed, but 3 of those 10 said "yes": the second
+    download must not show a "yes" count that is 3 more than the first one's."""
+    suffolk = make_distribution(council_name="Suffolk")
+    submit_many(app, suffolk, 20, went="yes")
+    submit_many(app, suffolk, 10, went="no")
+    worker()
+    first = counts(fetch(facilitator, f"{SURVEY}/aggregates.csv"), "Suffolk")
+    assert first == {"yes": "20", "no": "10", "not_sure": "0", "dont_know": "0"}
+    submit_many(app, suffolk, 3, went="yes")
+    submit_many(app, suffolk, 7, went="no")
+    worker()
+
+    second = fetch(facilitator, f"{SURVEY}/aggregates.csv")
+
+    # 23 yes would show as 25 with 57.5% (of 40): 23 exactly, and 23 - 20 = 3. It is hidden,
+    # and so is "no" (17 - 10 = 7 too), each with the note that says why.
+    shown = counts(second, "Suffolk")
+    assert shown["yes"] == "c" and shown["no"] == "c"
+    notes = {
+        row["option"]: row["note"]
+        for row in csv_rows(second)
+        if row["council"] == "Suffolk" and row["question"] == "went"
+    }
+    assert "differencing" in notes["yes"]
+
+
+def test_a_difference_of_eight_or_more_in_every_count_is_shown(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    submit_many(app, suffolk, 20, went="yes")
+    submit_many(app, suffolk, 10, went="no")
+    worker()
+    fetch(facilitator, f"{SURVEY}/aggregates.csv")
+    submit_many(app, suffolk, 10, went="yes")
+    worker()
+
+    shown = counts(fetch(facilitator, f"{SURVEY}/aggregates.csv"), "Suffolk")
+
+    assert shown == {"yes": "30", "no": "10", "not_sure": "0", "dont_know": "0"}

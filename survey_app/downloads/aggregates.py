@@ -20,7 +20,10 @@ from ..privacy.disclosure import (
     protect_region,
     settle_group,
 )
+from ..privacy.disclosure.cells import CellRecord, clashing_options, forced_hidden, shown_cells
+from ..privacy.disclosure.differencing import overlapping_records
 from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publication
+from ..privacy.disclosure.tables import withheld_question
 from .counting import group_counts, option_ids, option_label, question_counts, skip_logic
 from .groups import CouncilGroup, GroupFilter, councils_for, requested_groups, settle_groups
 from .problems import Refused
@@ -47,6 +50,8 @@ class PublishedTable:
     label: str
     questions: list[PublishedQuestion]
     remark: str = ""
+    # The responses the figures are about (empty when the group is below the minimum base).
+    members: frozenset[int] = frozenset()
 
 
 def publish_aggregates(
@@ -79,6 +84,7 @@ def publish_aggregates(
 
     tables: list[PublishedTable] = []
     exact: list[list[QuestionCounts]] = []
+    recorded_cells: list[CellRecord] = []
     for group in groups:
         counted = [
             question_counts(
@@ -91,24 +97,28 @@ def publish_aggregates(
         exact.append(counted)
         size = len(group.members) if group.members else len(group.requested)
         remark = notes.HELD_BACK if group.settlement.held_back else ""
-        tables.append(
-            PublishedTable(group.name, protect_group(counted, size, rules, conditions), remark)
-        )
+        forced = forced_hidden(counted, overlapping_records(group.members, earlier), rules)
+        protected = protect_group(counted, size, rules, conditions, forced)
+        recorded_cells.append(shown_cells(counted, protected))
+        shown_members = group.members if len(group.members) >= rules.minimum_base else frozenset()
+        tables.append(PublishedTable(group.name, protected, remark, shown_members))
 
     region_wanted = visible is None and chosen.council is None and chosen.distribution is None
     included = [
         index for index, group in enumerate(groups) if len(group.members) >= rules.minimum_base
     ]
-    published = [(f"{groups[i].name}, {scope}", groups[i].members) for i in included]
+    published = [
+        (f"{groups[i].name}, {scope}", groups[i].members, recorded_cells[i]) for i in included
+    ]
     if region_wanted and included:
-        region, region_members = _region(
+        region, region_members, region_cells = _region(
             definition, groups, tables, exact, included, earlier, rules, scope
         )
         tables.append(region)
-        published.append((f"{notes.REGION}, {scope}", region_members))
+        published.append((f"{notes.REGION}, {scope}", region_members, region_cells))
     # Only now that every group has passed: a refusal above has recorded nothing.
-    for described, members in published:
-        record_publication(session, definition.id, members, described, requested_by_id)
+    for described, members, cells in published:
+        record_publication(session, definition.id, members, described, requested_by_id, cells)
     return tables
 
 
@@ -121,7 +131,7 @@ def _region(
     earlier: list[PublishedGroup],
     rules: DisclosureRules,
     scope: str,
-) -> tuple[PublishedTable, frozenset[int]]:
+) -> tuple[PublishedTable, frozenset[int], CellRecord]:
     """The region's rows and response ids: the sum of the councils shown, never holding back on
     its own (it must stay the sum of the council rows beside it)."""
     members = frozenset().union(*(groups[i].members for i in included))
@@ -129,16 +139,26 @@ def _region(
     settlement = settle_group(members, described, earlier, rules, hold_back_new=False)
     if settlement.conflict is not None:
         raise Refused(settlement.conflict, rules)
+    records = overlapping_records(members, earlier)
     questions = []
+    region_counts = []
     for position, question in enumerate(definition.questions):
-        _, published = protect_region(
+        counted, published = protect_region(
             [(exact[i][position], tables[i].questions[position]) for i in included],
             rules,
             lambda totals, _councils, question=question: option_ids(question, totals),
         )
+        if published.shown and clashing_options(counted, records, rules) & {
+            cell.option for cell in published.cells if isinstance(cell.count, int)
+        }:
+            # The region's figures are sums of the councils' and cannot hide more on their own
+            # without breaking that; the question is not shown for the region instead.
+            published = withheld_question(counted, notes.DIFFERENCING)
+        region_counts.append(counted)
         questions.append(published)
     held_back = any(groups[i].settlement.held_back for i in included)
-    return PublishedTable(notes.REGION, questions, notes.HELD_BACK if held_back else ""), members
+    table = PublishedTable(notes.REGION, questions, notes.HELD_BACK if held_back else "", members)
+    return table, members, shown_cells(region_counts, questions)
 
 
 def aggregate_rows(

@@ -44,6 +44,8 @@ from ..privacy.disclosure import (
     protect_question,
     settle_group,
 )
+from ..privacy.disclosure.cells import CellRecord, clashing_options, shown_cells
+from ..privacy.disclosure.differencing import overlapping_records
 from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publication
 from .groups import CouncilGroup, GroupFilter, councils_for, requested_groups, settle_groups
 from .problems import FilterError, Refused
@@ -226,14 +228,23 @@ def publish_prepost(
         published.append(_region(shown_groups, earlier, rules, scope))
     changes: list[ChangeRow] = []
     unpaired: list[UnpairedRow] = []
+    recorded: dict[str, CellRecord] = {}
     for group in published:
-        changes.extend(_change_rows(definition, group, rules))
+        cells: CellRecord = {}
+        records = overlapping_records(group.members, earlier)
+        changes.extend(_change_rows(definition, group, rules, records, cells))
         unpaired.extend(_unpaired_rows(definition, group, rules))
+        recorded[group.label] = cells
     # Only now that every group has passed: a refusal above has recorded nothing.
     for group in published:
         if group.shown:
             record_publication(
-                session, definition.id, group.members, f"{group.label}, {scope}", requested_by_id
+                session,
+                definition.id,
+                group.members,
+                f"{group.label}, {scope}",
+                requested_by_id,
+                recorded[group.label],
             )
     return PublishedPrepost(definition, rules, tuple(published), tuple(changes), tuple(unpaired))
 
@@ -300,8 +311,14 @@ def _region(
 
 
 def _change_rows(
-    definition: SurveyDefinition, group: GroupAnswers, rules: DisclosureRules
+    definition: SurveyDefinition,
+    group: GroupAnswers,
+    rules: DisclosureRules,
+    records: Sequence[CellRecord] = (),
+    cells: CellRecord | None = None,
 ) -> Iterator[ChangeRow]:
+    """The group's rows; `records` are earlier tables about overlapping groups (their counts
+    must not differ from these by a small number), and `cells` collects what this one shows."""
     first, last = definition.waves[0], definition.waves[-1]
     shift_note = RESPONSE_SHIFT.format(first=first.label.en, last=last.label.en)
     if not group.shown:
@@ -326,15 +343,17 @@ def _change_rows(
             note = TOO_SMALL.format(minimum=rules.minimum_base, what="pairs")
             yield _withheld_change(group.label, item, kind, f"{prefix}{note}")
             continue
-        protected = protect_question(
-            QuestionCounts(
-                item,
-                CHANGE_PARTS,
-                {"improved": change.improved, "same": change.same, "worse": change.worse},
-                change.pairs,
-            ),
-            rules,
+        counted = QuestionCounts(
+            f"{kind}:{item}",  # never the same name as a question's own counts
+            CHANGE_PARTS,
+            {"improved": change.improved, "same": change.same, "worse": change.worse},
+            change.pairs,
         )
+        protected = protect_question(
+            counted, rules, forced=clashing_options(counted, records, rules)
+        )
+        if cells is not None:
+            cells.update(shown_cells([counted], [protected]))
         parts: dict[str, int | str] = {}
         codes: list[str] = []
         for cell in protected.cells:

@@ -41,6 +41,8 @@ from ..privacy.disclosure import (
     protect_question,
     settle_group,
 )
+from ..privacy.disclosure.cells import CellRecord, clashing_options, forced_hidden, shown_cells
+from ..privacy.disclosure.differencing import overlapping_records
 from ..privacy.disclosure.ledger import published_groups, record_publication
 from ..processing import answer_cells
 from . import charts
@@ -206,46 +208,66 @@ class _Builder:
 
     # Groups within the group ---------------------------------------------------------------
 
-    def settle(self, members: frozenset[int], scope: str) -> str | None:
-        """Check a subgroup against everything published; record it. None when it may be
-        shown, else the reason it may not."""
-        if len(members) < self.rules.minimum_base:
-            return f"Not shown: fewer than {self.rules.minimum_base} responses in this group."
+    def _earlier(self) -> list[PublishedGroup]:
         if self.earlier is None:
             self.session.flush()
             self.earlier = published_groups(self.session, self.definition.id)
-        settlement = settle_group(members, scope, self.earlier, self.rules, hold_back_new=False)
+        return self.earlier
+
+    def subgroup(
+        self, members: Sequence[Member], scope: str
+    ) -> tuple[str | None, list[PublishedQuestion]]:
+        """A group within the group (a wave, an age band): checked against everything already
+        published, protected, and recorded. Returns (why it may not be shown, or None; its
+        protected questions)."""
+        ids = frozenset(m.id for m in members)
+        if len(ids) < self.rules.minimum_base:
+            return f"Not shown: fewer than {self.rules.minimum_base} responses in this group.", []
+        earlier = self._earlier()
+        settlement = settle_group(ids, scope, earlier, self.rules, hold_back_new=False)
         if settlement.conflict is not None:
             return (
                 "Not shown: these responses differ from figures already published by only "
                 f"{_few(settlement.conflict, self.rules)}, so showing them would let someone "
-                "work out how those few answered."
+                "work out how those few answered.",
+                [],
             )
-        if not any(group.members == members for group in self.earlier):
-            record_publication(
-                self.session, self.definition.id, members, scope, self.requested_by_id
-            )
-            self.earlier.append(PublishedGroup(members, scope))
-        return None
+        counted = self._counted(members)
+        forced = forced_hidden(counted, overlapping_records(ids, earlier), self.rules)
+        size = sum(1 for m in members if not m.superseded)
+        protected = protect_group(counted, size, self.rules, skip_logic(self.definition), forced)
+        self._record(ids, scope, shown_cells(counted, protected))
+        return None, protected
 
-    def protected(self, members: Sequence[Member]) -> list[PublishedQuestion]:
-        """Every question's protected counts for these responses (superseded ones left out)."""
+    def _record(self, ids: frozenset[int], scope: str, cells: CellRecord) -> None:
+        earlier = self._earlier()
+        if any(
+            group.members == ids
+            and group.cells is not None
+            and all(group.cells.get(q, {}).items() >= shown.items() for q, shown in cells.items())
+            for group in earlier
+        ):
+            return  # the same figures about the same responses are already on record
+        record_publication(
+            self.session, self.definition.id, ids, scope, self.requested_by_id, cells
+        )
+        earlier.append(PublishedGroup(ids, scope, cells=cells))
+
+    def _counted(self, members: Sequence[Member]) -> list[QuestionCounts]:
+        """Every question's exact counts for these responses (superseded ones left out)."""
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         bases: Counter[str] = Counter()
-        size = 0
         for member in members:
             if member.superseded:
                 continue
-            size += 1
             cells, questions = answer_cells(member.answers)
             for question_id, option in cells:
                 counts[question_id][option] += 1
             bases.update(questions)
-        counted = [
+        return [
             question_counts(question, counts.get(question.id, {}), bases.get(question.id, 0))
             for question in self.definition.questions
         ]
-        return protect_group(counted, size, self.rules, skip_logic(self.definition))
 
     # Practitioners ---------------------------------------------------------------------------
 
@@ -276,10 +298,8 @@ class _Builder:
         by_wave: dict[str, list[PublishedQuestion] | str] = {}
         for wave in (first, last):
             at_wave = [m for m in members if m.wave == wave.id]
-            reason = self.settle(
-                frozenset(m.id for m in at_wave), f"{label}, {wave.label.en} answers (report)"
-            )
-            by_wave[wave.id] = reason if reason else self.protected(at_wave)
+            reason, protected = self.subgroup(at_wave, f"{label}, {wave.label.en} answers (report)")
+            by_wave[wave.id] = reason if reason else protected
         positions = {q.id: i for i, q in enumerate(definition.questions)}
         rating_charts = []
         remarks = [
@@ -321,7 +341,7 @@ class _Builder:
             sections.append(
                 Section("Programme feedback", f"Asked at {last.label.en}.", tuple(charts_))
             )
-        sections.append(self.over_time(label, members))
+        sections.append(self.over_time(label, members, group.members))
         return sections
 
     def _members(self, ids: frozenset[int]) -> list[Member]:
@@ -429,17 +449,16 @@ class _Builder:
             groups.sort(key=lambda pair: pair[0] == REGION)
         elif label in by_council:
             groups.append((label, by_council[label].questions))
-            members = members_by_council.get(label, [])
+            settled = by_council[label].members
+            members = [m for m in members_by_council.get(label, []) if m.id in settled]
             for band in definition.age_bands:
                 in_band = [m for m in members if m.age_band == band.id]
                 band_label = f"{label}, aged {band.label.en}"
-                reason = self.settle(
-                    frozenset(m.id for m in in_band), f"{band_label}, all dates (report)"
-                )
+                reason, protected = self.subgroup(in_band, f"{band_label}, all dates (report)")
                 if reason:
                     remarks.append(f"{band_label}: {reason}")
                 else:
-                    groups.append((band_label, self.protected(in_band)))
+                    groups.append((band_label, protected))
         sections = []
         charts_ = []
         for question in definition.questions:
@@ -457,12 +476,9 @@ class _Builder:
                 remarks=tuple(remarks),
             )
         )
-        everyone = [
-            m
-            for name in ([label] if label != REGION else members_by_council)
-            for m in members_by_council.get(name, [])
-        ]
-        sections.append(self.over_time(label, everyone))
+        shown = by_council[label].members if label in by_council else frozenset()
+        everyone = [m for found in members_by_council.values() for m in found if m.id in shown]
+        sections.append(self.over_time(label, everyone, shown))
         return sections
 
     # Charts ------------------------------------------------------------------------------------
@@ -523,17 +539,25 @@ class _Builder:
         )
         return Chart(question.id, title, svg, summary, table, tuple(left_out))
 
-    def over_time(self, label: str, members: Sequence[Member]) -> Section:
-        months = Counter(m.month for m in members if not m.superseded)
+    def over_time(self, label: str, members: Sequence[Member], group: frozenset[int]) -> Section:
+        """Responses a month for the published group (its members only), protected like a
+        question, and recorded with the group."""
+        months = Counter(m.month for m in members if not m.superseded and m.id in group)
         ordered = sorted(months)
-        counted = QuestionCounts("month", tuple(ordered), dict(months), sum(months.values()))
-        published = protect_question(counted, self.rules)
+        counted = QuestionCounts(
+            "responses per month", tuple(ordered), dict(months), sum(months.values())
+        )
+        forced = clashing_options(counted, overlapping_records(group, self._earlier()), self.rules)
+        published = protect_question(counted, self.rules, forced=forced)
         title = f"Responses each month ({label})"
         if not published.shown or not ordered:
             return Section(
                 "Responses over time",
                 remarks=(f"Not shown: fewer than {self.rules.minimum_base} responses.",),
             )
+        self._record(
+            group, f"{label}, responses each month (report)", shown_cells([counted], [published])
+        )
         values = [cell.count if isinstance(cell.count, int) else None for cell in published.cells]
         table = Table(
             title,

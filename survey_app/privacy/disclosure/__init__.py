@@ -1,12 +1,14 @@
 """Disclosure control: what may be published about children, decided in one place.
 
-Every output (CSV downloads now; spreadsheets, report pages, charts and the API later) takes its
-numbers through this package:
+Every output (CSV and XLSX downloads, report pages and their charts, the API) takes its numbers
+through this package:
 
 - `rules`: a survey's thresholds (`DisclosureRules.of(definition)`), rounding and percentages.
 - `tables`: one question in one group -> publishable cells with reasons (`protect_question`).
 - `groups`: all questions of a group together (skip logic), and a region row from councils.
 - `differencing`: whether a group may be published given the groups already published.
+- `cells`: which counts to hide so that no count differs by 1-7 from the same count in a table
+  already published about an overlapping group; the record of what each table showed.
 - `members`: the stored form of a published group's response ids.
 - `ledger`: reading and recording publications in the database.
 - `notes`: the markers and note codes, and the footnotes that explain them.

@@ -43,6 +43,8 @@ class PublishedGroup:
     members: frozenset[int]
     scope: str
     published_on: dt.date | None = None
+    # The exact counts behind the numbers shown for this group (see `cells`), if recorded.
+    cells: dict[str, dict[str, int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -163,3 +165,17 @@ def settle_group(
             largest = max(grown_from, key=lambda group: len(group.members))
             return Settlement(largest.members, held_back=len(requested) - len(largest.members))
     return Settlement(frozenset(), conflict=clash)
+
+
+def overlapping_records(
+    members: frozenset[int], earlier: Iterable[PublishedGroup]
+) -> list[dict[str, dict[str, int]]]:
+    """The cell records of earlier groups that share responses with `members` without being
+    the same group: the ones whose counts could be subtracted from this group's."""
+    return [
+        group.cells
+        for group in earlier
+        if group.cells is not None
+        and group.members != members
+        and not group.members.isdisjoint(members)
+    ]

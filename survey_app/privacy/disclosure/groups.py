@@ -46,13 +46,16 @@ def protect_group(
     size: int,
     rules: DisclosureRules,
     conditions: Mapping[str, Condition] | None = None,
+    forced: Mapping[str, frozenset[str]] | None = None,
 ) -> list[PublishedQuestion]:
     """Every question of one group (in survey order) in publishable form.
 
     size: the number of responses in the group; below the minimum base nothing is broken down.
     conditions: skip logic, by the id of the question that is asked conditionally.
+    forced: options to hide per question because of tables already published (`cells`).
     """
     conditions = conditions or {}
+    forced = forced or {}
     published: dict[str, PublishedQuestion] = {}
     result = []
     for counted in questions:
@@ -64,7 +67,9 @@ def protect_group(
             parent = published.get(condition.question)
             if parent is None or not all(parent.publishes(o) for o in condition.any_of):
                 reason = notes.FOLLOWS_HIDDEN
-        question = protect_question(counted, rules, withhold=reason)
+        question = protect_question(
+            counted, rules, withhold=reason, forced=forced.get(counted.question, frozenset())
+        )
         published[counted.question] = question
         result.append(question)
     return result

@@ -6,10 +6,13 @@ been checked and recorded, so a refused output records nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ...models import Publication, Survey
+from .cells import CellRecord, decode_cells, encode_cells, merge
 from .differencing import PublishedGroup
 from .members import decode_members, encode_members
 
@@ -31,13 +34,19 @@ def published_groups(session: Session, survey_id: str) -> list[PublishedGroup]:
     """Every group published for the survey, oldest first; the same group published again is
     read once."""
     groups: dict[bytes, PublishedGroup] = {}
-    for members, scope, published_on in session.execute(
-        select(Publication.members, Publication.scope, Publication.published_on)
+    for members, scope, published_on, cells in session.execute(
+        select(Publication.members, Publication.scope, Publication.published_on, Publication.cells)
         .where(Publication.survey_id == survey_id)
         .order_by(Publication.id)
     ):
-        if members not in groups:
-            groups[members] = PublishedGroup(decode_members(members), scope, published_on)
+        found = groups.get(members)
+        if found is None:
+            groups[members] = PublishedGroup(
+                decode_members(members), scope, published_on, decode_cells(cells)
+            )
+        elif cells is not None:
+            merged = merge([found.cells, decode_cells(cells)])
+            groups[members] = replace(found, cells=merged)
     return list(groups.values())
 
 
@@ -47,14 +56,17 @@ def record_publication(
     members: frozenset[int],
     scope: str,
     requested_by_id: int | None,
+    cells: CellRecord | None = None,
 ) -> Publication:
-    """Record that figures about the group `members` left the service."""
+    """Record that figures about the group `members` left the service (and, for a table, the
+    exact counts behind the numbers it showed)."""
     publication = Publication(
         survey_id=survey_id,
         scope=scope[:SCOPE_LENGTH],
         requested_by_id=requested_by_id,
         group_size=len(members),
         members=encode_members(members),
+        cells=encode_cells(cells) if cells is not None else None,
     )
     session.add(publication)
     return publication

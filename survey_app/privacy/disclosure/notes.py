@@ -22,6 +22,7 @@ FOLLOWS_HIDDEN = "follows-hidden"
 CANNOT_PROTECT = "cannot-protect"
 REGION_LEAVES_OUT = "region-leaves-out"
 HELD_BACK = "held-back"
+DIFFERENCING = "differencing"
 
 REGION = "Region (all councils)"
 
@@ -64,6 +65,14 @@ def footnotes(rules: DisclosureRules) -> tuple[Footnote, ...]:
             "are not shown, so that the region minus the other councils cannot reveal them.",
         ),
         Footnote(
+            DIFFERENCING,
+            f"{HIDDEN} = hidden, or {NOT_SHOWN} = not shown: figures were already published for "
+            "an overlapping group of responses (for example other dates, or before new "
+            "responses arrived), and this number differs from the one published there by "
+            f"between 1 and {hidden_top}, so subtracting one from the other would reveal a "
+            "small number.",
+        ),
+        Footnote(
             HELD_BACK,
             "Some recent responses are held back from this group: fewer than "
             f"{rules.suppress_below} have arrived since its figures were last published, and "
@@ -90,6 +99,9 @@ def rules_in_words(rules: DisclosureRules) -> tuple[str, ...]:
         f"published by between 1 and {rules.largest_hidden} responses is refused, or, when "
         "only new responses make the difference, given without them until at least "
         f"{rules.suppress_below} have arrived.",
+        "Where figures were already published for an overlapping group of responses, a count "
+        f"that differs from the published one by between 1 and {rules.largest_hidden} is "
+        "hidden too, so that no subtraction of two tables reveals a small number.",
         f"Anonymised responses are only given for councils with at least {rules.minimum_base} "
         "responses in the download.",
     )

@@ -87,12 +87,17 @@ class PublishedQuestion:
 
 
 def protect_question(
-    counted: QuestionCounts, rules: DisclosureRules, withhold: str = ""
+    counted: QuestionCounts,
+    rules: DisclosureRules,
+    withhold: str = "",
+    forced: frozenset[str] = frozenset(),
 ) -> PublishedQuestion:
     """The publishable form of one question's counts in one group.
 
     withhold: a note code to withhold the question for a reason found elsewhere (for example
     `notes.FOLLOWS_HIDDEN`); otherwise it is withheld only for its own reasons.
+    forced: options to hide whatever their count, because subtracting them from a table
+    already published would reveal a small number (`cells.forced_hidden`); zeros too.
     """
     if not withhold and counted.base < rules.minimum_base:
         withhold = notes.SMALL_BASE
@@ -105,13 +110,19 @@ def protect_question(
             rules,
             multiple=counted.multiple,
             exclusive=[option in counted.exclusive for option in counted.options],
+            forced=frozenset(i for i, o in enumerate(counted.options) if o in forced),
         )
         if hidden is None:
             withhold = notes.CANNOT_PROTECT
     if withhold or hidden is None:
         return withheld_question(counted, withhold)
     cells = tuple(
-        PublishedCell(option, notes.HIDDEN, "", notes.SMALL_COUNT)
+        PublishedCell(
+            option,
+            notes.HIDDEN,
+            "",
+            notes.DIFFERENCING if option in forced else notes.SMALL_COUNT,
+        )
         if index in hidden
         else PublishedCell(option, rules.rounded(value), rules.percent(value, counted.base), "")
         for index, (option, value) in enumerate(zip(counted.options, values, strict=True))
@@ -132,14 +143,15 @@ def hidden_cells(
     *,
     multiple: bool = False,
     exclusive: Sequence[bool] = (),
+    forced: frozenset[int] = frozenset(),
 ) -> frozenset[int] | None:
     """The positions of the counts to hide, or None if no choice of them protects the rest.
 
-    Primary suppression first, then the smallest non-zero published count (the earliest option
-    on a tie) until `is_protected` holds.
+    Primary suppression (and the `forced` positions) first, then the smallest non-zero
+    published count (the earliest option on a tie) until `is_protected` holds.
     """
     flags = list(exclusive) or [False] * len(values)
-    hidden = {index for index, value in enumerate(values) if rules.is_small(value)}
+    hidden = {index for index, value in enumerate(values) if rules.is_small(value)} | forced
     while not is_protected(values, hidden, base, rules, multiple=multiple, exclusive=flags):
         candidates = [i for i, value in enumerate(values) if value > 0 and i not in hidden]
         if not candidates:
