@@ -10,6 +10,8 @@ COPY workers ./workers
 COPY migrations ./migrations
 COPY survey_definitions ./survey_definitions
 RUN pip install --no-compile . && chown -R survey /app
+# Named volumes mounted here start out owned like these folders, so the service can write.
+RUN mkdir -p /data/qr /data/exports && chown -R survey /data
 USER survey
 EXPOSE 8000
 CMD ["gunicorn", "--workers", "2", "--bind", "0.0.0.0:8000", "--forwarded-allow-ips", "*", "survey_app.wsgi:app"]

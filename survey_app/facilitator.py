@@ -30,7 +30,7 @@ from .definitions.model import SurveyDefinition
 from .exports import serving as export_serving
 from .models import Council, Distribution, DistributionTotal, User
 from .privacy.disclosure import DisclosureRules, footnotes, rules_in_words
-from .web import db_session, surveys
+from .web import db_session, read_while_streaming, surveys
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -316,7 +316,7 @@ def responses_response(survey_id: str, user: User) -> Response:
     return csv_download(
         f"{survey_id}-responses.csv",
         downloads.response_columns(definition),
-        downloads.response_rows(db_session(), published),
+        read_while_streaming(lambda session: downloads.response_rows(session, published)),
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
@@ -16,6 +19,19 @@ def db_session() -> Session:
         database: Database = current_app.extensions["database"]
         g.db_session = database.sessions()
     return g.db_session  # type: ignore[no-any-return]
+
+
+Row = TypeVar("Row")
+
+
+def read_while_streaming(rows_of: Callable[[Session], Iterable[Row]]) -> Iterator[Row]:
+    """Rows read from the database while a response streams (under `stream_with_context`).
+
+    The request's session was closed when the view returned. A session taken here belongs to
+    the context the stream pushes again, whose teardown closes it after the last row, so its
+    connection goes back to the pool then, not whenever the garbage collector gets to it.
+    """
+    yield from rows_of(db_session())
 
 
 def close_session(_error: BaseException | None = None) -> None:

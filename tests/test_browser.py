@@ -364,6 +364,44 @@ def test_the_facilitator_pages_and_the_printable_card_pass_axe(
     assert phone.requests_leaving_the_machine() == []
 
 
+def test_asking_for_an_export_and_its_status_pages_pass_axe(
+    app: Flask,
+    make_phone: Callable[..., Phone],
+    make_distribution: Callable[..., Distribution],
+    make_user: Callable[..., User],
+) -> None:
+    from tests.submissions import submit
+    from workers import actors
+
+    user = make_user()
+    distribution = make_distribution()
+    for _ in range(10):
+        response_id = submit(app, distribution, went="yes", feel="happy", times=3)
+        actors.anonymise_response(response_id)
+        actors.aggregate_response(response_id)
+    phone = make_phone(javascript=True)
+    page = phone.page
+    phone.open("/facilitator/login")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    phone.press("Sign in")
+    phone.open("/facilitator/surveys/test-child")
+    phone.choose("Excel (XLSX)")
+
+    assert phone.press("Ask for the file") == 200
+    assert re.search(r"/facilitator/exports/\d+$", page.url)
+    assert page.get_by_text("Waiting to start.").is_visible()
+    phone.check_page("an export waiting to start")
+    actors.build_export(int(page.url.rsplit("/", 1)[1]))
+    page.get_by_role("link", name="Check again").click()
+    assert page.get_by_role("link", name=re.compile("Download the file")).is_visible()
+    phone.check_page("an export ready to download")
+    phone.open("/facilitator/surveys/test-child")
+    assert page.get_by_role("cell", name="Ready to download").is_visible()
+    phone.check_page("the survey page with an export")
+    assert phone.requests_leaving_the_machine() == []
+
+
 def test_a_practitioner_at_meeting_one_gets_a_personal_code_and_the_pages_pass_axe(
     browser: Browser, make_app: Callable[..., Flask]
 ) -> None:

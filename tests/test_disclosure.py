@@ -10,6 +10,7 @@ from survey_app.definitions import DefinitionError, parse_definition
 from survey_app.privacy.disclosure import (
     Condition,
     DisclosureRules,
+    MemberBitmap,
     PublishedGroup,
     QuestionCounts,
     decode_members,
@@ -385,6 +386,30 @@ def test_stored_members_round_trip_and_stay_small():
 def test_stored_members_of_another_format_are_refused():
     with pytest.raises(ValueError, match="unknown format"):
         decode_members(b"\x02abc")
+
+
+def test_a_bitmap_of_stored_groups_holds_exactly_their_members():
+    first = frozenset(range(1, 5001, 3)) | {10**12}
+    second = frozenset(range(4000, 200_000, 7))
+    bitmap = MemberBitmap()
+
+    bitmap.add_stored(encode_members(first))
+    bitmap.add_stored(encode_members(second))
+    bitmap.add_stored(encode_members([]))
+
+    assert len(bitmap) == len(first | second)
+    assert {n for n in range(0, 210_000) if n in bitmap} == (first | second) - {10**12}
+    assert 10**12 in bitmap and 10**12 + 1 not in bitmap
+    assert -1 not in bitmap and "7" not in bitmap
+
+
+def test_a_bitmap_refuses_a_stored_group_cut_short():
+    stored = encode_members(range(1, 100_000))
+
+    with pytest.raises(ValueError, match="cut short"):
+        MemberBitmap().add_stored(stored[:-5])
+    with pytest.raises(ValueError, match="unknown format"):
+        MemberBitmap().add_stored(b"\x02abc")
 
 
 def test_note_codes_are_never_numbers_or_markers():

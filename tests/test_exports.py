@@ -299,6 +299,11 @@ def test_an_xlsx_export_opens_in_a_spreadsheet_with_the_disclosure_notes(
     assert "Norfolk, all dates" in written_notes[0]
 
 
+def is_response(row: tuple[Any, ...]) -> bool:
+    """A sheet's row of a response (not the blank line or a note under the table)."""
+    return bool(row) and isinstance(row[0], int)
+
+
 def test_an_xlsx_export_larger_than_a_sheet_continues_on_the_next(
     sqlite_app: Flask, workers: Callable[[], None], tmp_path: Path
 ) -> None:
@@ -319,13 +324,27 @@ def test_an_xlsx_export_larger_than_a_sheet_continues_on_the_next(
     workbook = load_workbook(tmp_path / written.name, read_only=True)
     assert workbook.sheetnames == ["Responses 1", "Responses 2", "Responses 3"]
     per_sheet = [
-        [row for row in sheet.iter_rows(min_row=2, values_only=True) if row and isinstance(row[0], int)]
+        [row for row in sheet.iter_rows(min_row=2, values_only=True) if is_response(row)]
         for sheet in workbook.worksheets
     ]
     assert [len(rows) for rows in per_sheet] == [10, 10, 2]
     workbook.close()
     assert [row[0] for rows in per_sheet for row in rows] == list(range(1, 23))
     assert written.rows == 22
+
+
+def test_a_file_written_by_write_csv_is_the_text_the_download_streams(tmp_path: Path) -> None:
+    from survey_app.downloads.csv_text import csv_lines, write_csv
+
+    header = ["response", "better"]
+    rows = [[1, "=HYPERLINK(1)"], [2, 'said "no", twice'], [3, "line\nbreak"], [4, 7]]
+    with open(tmp_path / "out.csv", "w", encoding="utf-8", newline="") as out:
+        assert write_csv(header, iter(rows), out) == 4
+
+    with open(tmp_path / "out.csv", encoding="utf-8", newline="") as written:
+        text = written.read()
+    assert text == "".join(csv_lines(header, rows))
+    assert "'=HYPERLINK(1)" in text and "\r\n" in text
 
 
 # What may not be exported, and who may see an export ----------------------------------------

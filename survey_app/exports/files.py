@@ -21,7 +21,7 @@ from ..downloads.responses import anonymised_rows
 from ..models import Export, Publication, export_publications
 from ..privacy.disclosure import DisclosureRules, MemberBitmap, footnotes, rules_in_words
 from ..spreadsheets import Sheet, write_xlsx
-from .records import STALE_AFTER, ExportProblem, exports_to_expire, group_filter, mark_expired
+from .records import STALE_AFTER, exports_to_expire, group_filter, mark_expired
 
 MEDIA_TYPES = {
     "csv": "text/csv",
@@ -88,8 +88,6 @@ def write_export(
 ) -> WrittenFile:
     """Write the export's file into directory: to a temporary file first, renamed into place
     only when whole, so a file under the export's name is always complete."""
-    if definition.id != export.survey_id:
-        raise ExportProblem("The export belongs to another survey.")
     directory.mkdir(parents=True, exist_ok=True)
     name = file_name(export)
     temporary = directory / f".{name}.{secrets.token_hex(6)}{PARTIAL}"

@@ -40,14 +40,18 @@ def decode_members(stored: bytes) -> frozenset[int]:
 
 # Bytes of gaps decompressed at a time when reading a stored group into a MemberBitmap.
 _CHUNK = 64 * 1024
+# Ids per block of the bitmap: a block is 8 KB, made only where some id falls.
+_BLOCK_BITS = 16
+_BLOCK_MASK = (1 << _BLOCK_BITS) - 1
 
 
 class MemberBitmap:
     """The response ids of stored groups as one bit per id, for groups too large to hold as a
-    set of Python ints (a million ids take about 60 MB as a frozenset, and 125 KB here)."""
+    set of Python ints (a million ids take about 60 MB as a frozenset, and 125 KB here). Bits
+    are kept in blocks of 65,536 ids, so ids far apart cost only the blocks they fall in."""
 
     def __init__(self) -> None:
-        self._bits = bytearray()
+        self._blocks: dict[int, bytearray] = {}
         self._count = 0
 
     def add_stored(self, stored: bytes) -> None:
@@ -77,18 +81,21 @@ class MemberBitmap:
             raise ValueError("A stored group of responses is cut short.")
 
     def _add(self, response_id: int) -> None:
-        index, bit = response_id >> 3, 1 << (response_id & 7)
-        if index >= len(self._bits):
-            self._bits.extend(bytes(index - len(self._bits) + 1))
-        if not self._bits[index] & bit:
-            self._bits[index] |= bit
+        block = self._blocks.get(response_id >> _BLOCK_BITS)
+        if block is None:
+            block = self._blocks[response_id >> _BLOCK_BITS] = bytearray(1 << (_BLOCK_BITS - 3))
+        index, bit = (response_id & _BLOCK_MASK) >> 3, 1 << (response_id & 7)
+        if not block[index] & bit:
+            block[index] |= bit
             self._count += 1
 
     def __contains__(self, response_id: object) -> bool:
         if not isinstance(response_id, int) or response_id < 0:
             return False
-        index = response_id >> 3
-        return index < len(self._bits) and bool(self._bits[index] & (1 << (response_id & 7)))
+        block = self._blocks.get(response_id >> _BLOCK_BITS)
+        return block is not None and bool(
+            block[(response_id & _BLOCK_MASK) >> 3] & (1 << (response_id & 7))
+        )
 
     def __len__(self) -> int:
         return self._count
