@@ -28,7 +28,8 @@ from . import downloads, operations, qr, reports, spreadsheets
 from .access import council_scope, may_see
 from .definitions.model import SurveyDefinition
 from .exports import serving as export_serving
-from .models import Council, Distribution, DistributionTotal, User
+from .models import Council, Distribution, DistributionTotal, FreeText, User
+from .models import Response as SavedResponse
 from .privacy.disclosure import DisclosureRules, footnotes, rules_in_words
 from .web import db_session, read_while_streaming, surveys
 
@@ -162,6 +163,14 @@ def survey(survey_id: str) -> str:
         query = query.where(Distribution.council_id.in_(scope))
     rows = db_session().execute(query).all()
     councils = db_session().scalars(select(Council).order_by(Council.name)).all()
+    held = (
+        select(func.count(FreeText.id))
+        .join(SavedResponse, FreeText.response_id == SavedResponse.id)
+        .join(Distribution, SavedResponse.distribution_id == Distribution.id)
+        .where(Distribution.survey_id == survey_id, FreeText.held_back.is_(True))
+    )
+    if scope is not None:
+        held = held.where(Distribution.council_id.in_(scope))
     rules = disclosure_rules(definition)
     return render_template(
         "facilitator/survey.html",
@@ -173,6 +182,7 @@ def survey(survey_id: str) -> str:
         public_link=public_link,
         rules=rules_in_words(rules),
         footnotes=footnotes(rules),
+        held_back=int(db_session().scalar(held) or 0),
     )
 
 

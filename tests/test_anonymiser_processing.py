@@ -210,3 +210,25 @@ def test_a_survey_that_asks_for_it_has_towns_removed_too(
     assert free_text(app.extensions["database"]).redacted == (
         "my sw [NAME] never rings back, txt me [PHONE], we live in [PLACE]"
     )
+
+
+def test_the_survey_page_tells_the_facilitator_an_answer_is_held_back(
+    app: Flask,
+    client: FlaskClient,
+    make_distribution: Callable[..., Distribution],
+    make_user: Callable[..., object],
+    analysis_fails: pytest.MonkeyPatch,
+) -> None:
+    from tests.conftest import sign_in
+
+    response_id = submit(app, make_distribution(), went="yes", better=ANSWER)
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    before = client.get("/facilitator/surveys/test-child").get_data(as_text=True)
+
+    anonymise_now(app, response_id)
+    after = client.get("/facilitator/surveys/test-child").get_data(as_text=True)
+
+    assert "could not be checked" not in before
+    assert "1 written answer could not be checked" in after
+    assert ANSWER not in after

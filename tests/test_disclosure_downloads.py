@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections import Counter
 
 import pytest
 from markupsafe import escape
@@ -621,3 +622,33 @@ def test_a_difference_of_eight_or_more_in_every_count_is_shown(
     shown = counts(fetch(facilitator, f"{SURVEY}/aggregates.csv"), "Suffolk")
 
     assert shown == {"yes": "30", "no": "10", "not_sure": "0", "dont_know": "0"}
+
+
+def test_response_rows_never_single_out_a_few_children_by_age_band_or_language(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    for _ in range(12):
+        submit(app, suffolk, age_band="12-17", went="yes", feel="happy")
+    for _ in range(9):
+        submit(app, suffolk, age_band="8-11", went="yes", feel="happy")
+    worker()
+
+    rows = csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))
+    assert Counter(row["age_band"] for row in rows) == {"12-17": 12, "8-11": 9}
+
+    school = make_distribution(council_name="Suffolk", label="One school")
+    submit_many(app, school, 3, went="no")  # three children: their distribution would name them
+    submit_many(app, suffolk, 5, went="yes")  # with these, enough new responses to be released
+    worker()
+    rows = csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))
+
+    # Every combination of distribution, month, language and age band that is shown is shared
+    # by at least 8 rows; the rest show c.
+    combinations = Counter(
+        (row["distribution"], row["month"], row["language"], row["age_band"]) for row in rows
+    )
+    assert all(size >= 8 for size in combinations.values()), combinations
+    assert len(rows) == 29
+    assert "One school" not in {row["distribution"] for row in rows}
+    assert sum(1 for row in rows if row["distribution"] == "c") >= 8

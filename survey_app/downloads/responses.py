@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -14,8 +15,10 @@ from ..journey import WRITTEN
 from ..models import Council, Distribution, FreeText, Publication, Response
 from ..privacy.disclosure import DisclosureRules
 from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publication
+from ..privacy.disclosure.microdata import HIDDEN, generalise
 from .groups import GroupFilter, councils_for, requested_groups, responses_query, settle_groups
 
+ALL_HIDDEN = (HIDDEN,) * 4
 # Responses read (and free texts fetched) at a time: well under SQLite's limit on bound values.
 BATCH_SIZE = 1000
 
@@ -120,7 +123,16 @@ def anonymised_rows(
 
     Memory stays flat however many responses there are: responses are read batch_size at a time
     through a server-side cursor, and only that batch's redacted free text is fetched.
+
+    The columns that describe a respondent (distribution, month, language, age band) are
+    published only in combinations shared by at least `suppress_below` rows of their council
+    (`privacy.disclosure.microdata`); the rest show `c`. A first pass counts the combinations.
+    Rows come in random order within a council: ordering by a hidden value would give it away.
     """
+    rules = DisclosureRules.of(definition)
+    describing = _describing_mapping(
+        session, definition, council_ids, chosen, distribution_id, is_published, batch_size, rules
+    )
     query = (
         responses_query(
             definition,
@@ -137,9 +149,9 @@ def anonymised_rows(
             anonymised=True,
         )
         .join(Council, Distribution.council_id == Council.id)
-        # No order by id: the order responses arrived in is itself a clue to who sent them, and
-        # ties would otherwise come back in id order, so shuffle within a day.
-        .order_by(Council.name, Distribution.label, Response.submitted_on, func.random())
+        # No order by id, date or distribution: the order responses arrived in is itself a clue
+        # to who sent them, and sorting by a value hidden below would reveal it.
+        .order_by(Council.name, func.random())
         .execution_options(yield_per=batch_size)
     )
     questions = [question.id for question in definition.questions]
@@ -155,15 +167,10 @@ def anonymised_rows(
             month = months.get(row.submitted_on)
             if month is None:
                 month = months[row.submitted_on] = row.submitted_on.strftime("%Y-%m")
-            line: list[object] = [
-                number,
-                definition.id,
-                row.name,
-                row.label,
-                month,
-                row.language,
-                row.age_band,
-            ]
+            key = (row.label, month, row.language or "", row.age_band or "")
+            # A row the first pass did not see (it cannot normally happen) shows nothing.
+            label, month, language, age_band = describing[row.name].get(key, ALL_HIDDEN)
+            line: list[object] = [number, definition.id, row.name, label, month, language, age_band]
             for question_id in questions:
                 value = row.answers.get(question_id, "")
                 if value == WRITTEN:
@@ -172,6 +179,50 @@ def anonymised_rows(
                     value = ";".join(map(str, value))
                 line.append(value)
             yield line
+
+
+def _describing_mapping(
+    session: Session,
+    definition: SurveyDefinition,
+    council_ids: list[int],
+    chosen: GroupFilter,
+    distribution_id: int | None,
+    is_published: Callable[[int], bool],
+    batch_size: int,
+    rules: DisclosureRules,
+) -> dict[str, dict[tuple[str, ...], tuple[str, ...]]]:
+    """Per council, how each combination of describing values is published."""
+    query = (
+        responses_query(
+            definition,
+            council_ids,
+            chosen,
+            distribution_id,
+            Response.id,
+            Response.submitted_on,
+            Response.language,
+            Response.age_band,
+            Council.name,
+            Distribution.label,
+            anonymised=True,
+        )
+        .join(Council, Distribution.council_id == Council.id)
+        .execution_options(yield_per=batch_size)
+    )
+    counts: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
+    months: dict[dt.date, str] = {}
+    for batch in session.execute(query).partitions():
+        for row in batch:
+            if is_published(row.id):
+                month = months.get(row.submitted_on)
+                if month is None:
+                    month = months[row.submitted_on] = row.submitted_on.strftime("%Y-%m")
+                key = (row.label, month, row.language or "", row.age_band or "")
+                counts[row.name][key] += 1
+    mappings: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = defaultdict(dict)
+    for council, found in counts.items():
+        mappings[council] = generalise(found, rules.suppress_below)
+    return mappings
 
 
 def _redacted_texts(session: Session, response_ids: list[int]) -> dict[tuple[int, str], str]:

@@ -103,5 +103,7 @@ def rules_in_words(rules: DisclosureRules) -> tuple[str, ...]:
         f"that differs from the published one by between 1 and {rules.largest_hidden} is "
         "hidden too, so that no subtraction of two tables reveals a small number.",
         f"Anonymised responses are only given for councils with at least {rules.minimum_base} "
-        "responses in the download.",
+        "responses in the download. In them, the distribution, month, language and age band are "
+        f"shown only in combinations shared by at least {rules.suppress_below} responses of the "
+        f"council; otherwise they show {HIDDEN}, and the rows come in random order.",
     )
