@@ -819,7 +819,10 @@ def main() -> int:
         rig.close()
     if status == 0:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+        # Keep what other benchmark scripts wrote (bench/exports.py adds "downloads_and_exports").
+        kept = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        kept = {key: value for key, value in kept.items() if key not in results}
+        RESULTS.write_text(json.dumps({**results, **kept}, indent=2) + "\n")
         page = results["first_page"]
         print(
             f"\nfirst question page {page['path']}: HTML {page['html_bytes']:,} B gzip "
