@@ -653,6 +653,8 @@ def test_on_the_production_stack_a_separate_worker_builds_the_export(
         direct = requests.get(
             f"{stack.url}/api/v1/surveys/test-child/responses.csv", headers=robot, timeout=10
         )
+        # If either fails, show what the services logged (a 500 here was seen once, not again).
+        assert exported.status_code == direct.status_code == 200, stack.logs()[-4000:]
         read = [list(csv.reader(io.StringIO(answer.text))) for answer in (exported, direct)]
         assert read[0][0] == read[1][0]
         assert without_numbers(read[0][1:]) == without_numbers(read[1][1:])
