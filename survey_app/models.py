@@ -327,6 +327,20 @@ class DistributionTotal(Base):
     responses: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class CountedMembers(Base):
+    """Which responses of a survey in a council have been counted, as a bitmap in blocks of
+    65,536 response ids (8 KB each, made only where some id falls). Kept by the worker in the
+    transaction that counts a response, so a whole council's group of responses is read in a few
+    blocks instead of a row per response (see privacy.disclosure.members)."""
+
+    __tablename__ = "counted_members"
+
+    survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"), primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), primary_key=True)
+    block: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bits: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class User(Base):
     """A facilitator, council lead or admin."""
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, select, update
+from sqlalchemy import Select, Table, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from .crypto import TextVault
@@ -22,6 +22,7 @@ from .definitions.model import AnonymisationSettings
 from .models import (
     AnswerCount,
     AuditEvent,
+    CountedMembers,
     Distribution,
     DistributionTotal,
     FreeText,
@@ -31,6 +32,7 @@ from .models import (
     today,
 )
 from .privacy.anonymiser import AnonymiserSettings, anonymise
+from .privacy.disclosure.members import BLOCK_BITS
 from .settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -174,7 +176,9 @@ def aggregate_response(session: Session, response_id: int) -> bool:
     if not claimed:
         return False
     row = session.execute(_counted_response().where(responses.c.id == response_id)).one()
-    statements = _counting_statements(session.get_bind().dialect.name)
+    dialect = session.get_bind().dialect.name
+    _mark_counted(session, dialect, row)
+    statements = _counting_statements(dialect)
     if row.link_hash:
         same_person = _same_person_same_wave(row)
         newer = session.execute(same_person.where(responses.c.id > response_id).limit(1)).first()
@@ -198,6 +202,35 @@ def aggregate_response(session: Session, response_id: int) -> bool:
             )
     _add_to_counts(session, statements, row, +1)
     return True
+
+
+BLOCK_BYTES = 1 << (BLOCK_BITS - 3)  # ids per CountedMembers block: 65,536 (8 KB of bits)
+_MARK_POSTGRESQL = text(
+    "insert into counted_members (survey_id, council_id, block, bits) "
+    "values (:survey_id, :council_id, :block, "
+    "set_bit(decode(repeat('00', 8192), 'hex'), :bit, 1)) "  # BLOCK_BYTES zero bytes
+    "on conflict (survey_id, council_id, block) "
+    "do update set bits = set_bit(counted_members.bits, :bit, 1)"
+)
+
+
+def _mark_counted(session: Session, dialect: str, row: Any) -> None:
+    """Set the response's bit in its council's bitmap of counted responses (same transaction
+    as the claim, so the bitmap and the `aggregated` flags always agree)."""
+    block, bit = row.response_id >> BLOCK_BITS, row.response_id & ((1 << BLOCK_BITS) - 1)
+    where = {"survey_id": row.survey_id, "council_id": row.council_id, "block": block}
+    if dialect == "postgresql":
+        session.execute(_MARK_POSTGRESQL, {**where, "bit": bit})
+        return
+    # SQLite: one writer at a time, so read, set and write back.
+    found = session.get(CountedMembers, (row.survey_id, row.council_id, block))
+    bits = bytearray(found.bits if found is not None else bytes(BLOCK_BYTES))
+    bits[bit >> 3] |= 1 << (bit & 7)
+    if found is None:
+        session.add(CountedMembers(**where, bits=bytes(bits)))
+    else:
+        found.bits = bytes(bits)
+    session.flush()
 
 
 def _counted_response() -> Select[Any]:

@@ -385,7 +385,7 @@ def test_stored_members_round_trip_and_stay_small():
 
 def test_stored_members_of_another_format_are_refused():
     with pytest.raises(ValueError, match="unknown format"):
-        decode_members(b"\x02abc")
+        decode_members(b"\x07abc")
 
 
 def test_a_bitmap_of_stored_groups_holds_exactly_their_members():
@@ -409,7 +409,7 @@ def test_a_bitmap_refuses_a_stored_group_cut_short():
     with pytest.raises(ValueError, match="cut short"):
         MemberBitmap().add_stored(stored[:-5])
     with pytest.raises(ValueError, match="unknown format"):
-        MemberBitmap().add_stored(b"\x02abc")
+        MemberBitmap().add_stored(b"\x07abc")
 
 
 def test_note_codes_are_never_numbers_or_markers():

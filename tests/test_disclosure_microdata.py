@@ -3,8 +3,6 @@ language, age band) that is published is shared by at least 8 rows."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -23,6 +23,7 @@ from ..privacy.disclosure import (
 from ..privacy.disclosure.cells import CellRecord, clashing_options, forced_hidden, shown_cells
 from ..privacy.disclosure.differencing import overlapping_records
 from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publication
+from ..privacy.disclosure.members import union_of
 from ..privacy.disclosure.tables import withheld_question
 from .counting import group_counts, option_ids, option_label, question_counts, skip_logic
 from .groups import CouncilGroup, GroupFilter, councils_for, requested_groups, settle_groups
@@ -134,7 +135,7 @@ def _region(
 ) -> tuple[PublishedTable, frozenset[int], CellRecord]:
     """The region's rows and response ids: the sum of the councils shown, never holding back on
     its own (it must stay the sum of the council rows beside it)."""
-    members = frozenset().union(*(groups[i].members for i in included))
+    members = union_of(groups[i].members for i in included)
     described = f"{notes.REGION}, {scope}"
     settlement = settle_group(members, described, earlier, rules, hold_back_new=False)
     if settlement.conflict is not None:

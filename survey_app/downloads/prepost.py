@@ -47,6 +47,7 @@ from ..privacy.disclosure import (
 from ..privacy.disclosure.cells import CellRecord, clashing_options, shown_cells
 from ..privacy.disclosure.differencing import overlapping_records
 from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publication
+from ..privacy.disclosure.members import union_of
 from .groups import CouncilGroup, GroupFilter, councils_for, requested_groups, settle_groups
 from .problems import FilterError, Refused
 
@@ -289,7 +290,7 @@ def _region(
     scope: str,
 ) -> GroupAnswers:
     """The region: every council shown, together (never holding back on its own)."""
-    members = frozenset().union(*(group.members for group in shown))
+    members = union_of(group.members for group in shown)
     described = f"{notes.REGION}, {scope}"
     settlement = settle_group(members, described, earlier, rules, hold_back_new=False)
     if settlement.conflict is not None:

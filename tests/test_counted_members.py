@@ -1,0 +1,93 @@
+"""The worker keeps each council's counted responses as a bitmap, so a whole council's group of
+responses is read in a few blocks: it must always be exactly the counted responses."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from survey_app.cli import migrate_database
+from survey_app.downloads.groups import counted_members
+from survey_app.journey import PERSONAL_CODE_KEY, WAVE_KEY
+from survey_app.models import Council, Distribution, Response
+from survey_app.privacy.disclosure.members import MemberSet
+from tests.submissions import submit
+from tests.test_linking import SHIPPED
+from tests.test_prepost_downloads import ITEM, WAVES, distribution
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
+    if request.param == "sqlite":
+        return make_app(SURVEY_DIR=str(SHIPPED))
+    url = request.getfixturevalue("postgres_server").create_database(
+        f"counted_{uuid.uuid4().hex[:8]}"
+    )
+    migrate_database(url)
+    return make_app(SURVEY_DIR=str(SHIPPED), DATABASE_URL=url)
+
+
+def counted_ids(app: Flask) -> dict[str, frozenset[int]]:
+    with app.extensions["database"].session() as session:
+        rows = session.execute(
+            select(Council.name, Response.id)
+            .join(Distribution, Response.distribution_id == Distribution.id)
+            .join(Council, Distribution.council_id == Council.id)
+            .where(Response.aggregated.is_(True))
+        ).all()
+    found: dict[str, set[int]] = {}
+    for name, response_id in rows:
+        found.setdefault(name, set()).add(response_id)
+    return {name: frozenset(ids) for name, ids in found.items()}
+
+
+def bitmaps(app: Flask) -> dict[str, MemberSet]:
+    with app.extensions["database"].session() as session:
+        councils = dict(session.execute(select(Council.id, Council.name)).all())
+        found = counted_members(session, "practitioner-skills", list(councils))
+    return {councils[council_id]: members for council_id, members in found.items()}
+
+
+def test_the_bitmaps_hold_exactly_the_counted_responses(app, worker):
+    norfolk = distribution(app, "Norfolk", WAVES[0])
+    suffolk = distribution(app, "Suffolk", WAVES[0])
+    for _ in range(5):
+        submit(app, norfolk, **{WAVE_KEY: WAVES[0], ITEM: "3"})
+    code = "KT7M4PXD"
+    submit(app, suffolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "2"})
+    submit(app, suffolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "4"})  # replaces
+    held = submit(app, suffolk, **{WAVE_KEY: WAVES[0], ITEM: "1"}, enqueue=lambda _id: None)
+    worker()
+
+    expected = counted_ids(app)
+    found = bitmaps(app)
+
+    assert found == expected  # the replaced answer is counted (and in the group) too
+    assert len(found["Suffolk"]) == 2 and held not in found["Suffolk"]
+
+
+def test_a_whole_council_download_reads_the_bitmap_and_agrees_with_a_filtered_one(
+    app, client, make_user, worker
+):
+    from tests.conftest import sign_in
+    from tests.test_prepost_downloads import rows_of
+
+    one = distribution(app, "Norfolk", WAVES[0])
+    for number in range(24):
+        submit(app, one, **{WAVE_KEY: WAVES[0], ITEM: str(1 + number % 3)})
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    whole = rows_of(client.get("/facilitator/surveys/practitioner-skills/aggregates.csv"))
+    dated = rows_of(
+        client.get("/facilitator/surveys/practitioner-skills/aggregates.csv?from=2000-01-01")
+    )
+
+    assert [r for r in whole if r["council"] == "Norfolk"] == [
+        r for r in dated if r["council"] == "Norfolk"
+    ]
