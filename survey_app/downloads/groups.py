@@ -199,8 +199,10 @@ def requested_groups(
         )
         for response_id, council_id in session.execute(query):
             members[council_id].add(response_id)
+    # As bitmaps, like everything they are compared with (one pass here, not one per earlier
+    # group there).
     return [
-        CouncilGroup(council_id, name, frozenset(members[council_id]))
+        CouncilGroup(council_id, name, MemberSet.of(members[council_id]))
         for council_id, name in councils
     ]
 

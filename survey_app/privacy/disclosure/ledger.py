@@ -6,6 +6,7 @@ been checked and recorded, so a refused output records nothing.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from sqlalchemy import select, update
@@ -14,9 +15,21 @@ from sqlalchemy.orm import Session
 from ...models import Publication, Survey
 from .cells import CellRecord, decode_cells, encode_cells, merge
 from .differencing import PublishedGroup
-from .members import decode_members, encode_members
+from .members import MemberSet, decode_members, encode_members
 
 SCOPE_LENGTH = 300
+
+
+# A stored group never changes, and the same groups are read (and the same whole-council groups
+# recorded) download after download: keep the last few decoded and encoded.
+@functools.lru_cache(maxsize=64)
+def _decoded(stored: bytes) -> MemberSet:
+    return decode_members(stored)
+
+
+@functools.lru_cache(maxsize=64)
+def _encoded(members: MemberSet) -> bytes:
+    return encode_members(members)
 
 
 def lock_publishing(session: Session, survey_id: str) -> None:
@@ -42,7 +55,7 @@ def published_groups(session: Session, survey_id: str) -> list[PublishedGroup]:
         found = groups.get(members)
         if found is None:
             groups[members] = PublishedGroup(
-                decode_members(members), scope, published_on, decode_cells(cells)
+                _decoded(members), scope, published_on, decode_cells(cells)
             )
         elif cells is not None:
             merged = merge([found.cells, decode_cells(cells)])
@@ -65,7 +78,7 @@ def record_publication(
         scope=scope[:SCOPE_LENGTH],
         requested_by_id=requested_by_id,
         group_size=len(members),
-        members=encode_members(members),
+        members=_encoded(members) if isinstance(members, MemberSet) else encode_members(members),
         cells=encode_cells(cells) if cells is not None else None,
     )
     session.add(publication)
