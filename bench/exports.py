@@ -135,25 +135,21 @@ TOTALS_SQL = [
 
 def fill_counted_members(connection: Any) -> None:
     """The bitmaps of counted responses, as `processing.aggregate_response` keeps them."""
-    bits = 16
-    blocks: dict[tuple[str, int, int], bytearray] = {}
+    from survey_app.privacy.disclosure.members import MemberSet
+
+    ids: dict[tuple[str, int], list[int]] = {}
     connection.execute("truncate counted_members")
-    rows = connection.execute(
+    for survey_id, council_id, response_id in connection.execute(
         "select d.survey_id, d.council_id, r.id from responses r "
         "join distributions d on d.id = r.distribution_id where r.aggregated"
-    )
-    for survey_id, council_id, response_id in rows:
-        key = (survey_id, council_id, response_id >> bits)
-        block = blocks.get(key)
-        if block is None:
-            block = blocks[key] = bytearray(1 << (bits - 3))
-        low = response_id & ((1 << bits) - 1)
-        block[low >> 3] |= 1 << (low & 7)
+    ):
+        ids.setdefault((survey_id, council_id), []).append(response_id)
     with connection.cursor().copy(
         "copy counted_members (survey_id, council_id, block, bits) from stdin"
     ) as copy:
-        for (survey_id, council_id, number), block in blocks.items():
-            copy.write_row((survey_id, council_id, number, bytes(block)))
+        for (survey_id, council_id), found in ids.items():
+            for number, bits in MemberSet.of(found).blocks():
+                copy.write_row((survey_id, council_id, number, bits))
 
 
 class BenchmarkFailed(Exception):

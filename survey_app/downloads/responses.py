@@ -134,21 +134,7 @@ def anonymised_rows(
         session, definition, council_ids, chosen, distribution_id, is_published, batch_size, rules
     )
     query = (
-        responses_query(
-            definition,
-            council_ids,
-            chosen,
-            distribution_id,
-            Response.id,
-            Response.submitted_on,
-            Response.language,
-            Response.age_band,
-            Response.answers,
-            Council.name,
-            Distribution.label,
-            anonymised=True,
-        )
-        .join(Council, Distribution.council_id == Council.id)
+        _rows_query(definition, council_ids, chosen, distribution_id, Response.answers)
         # No order by id, date or distribution: the order responses arrived in is itself a clue
         # to who sent them, and sorting by a value hidden below would reveal it.
         .order_by(Council.name, func.random())
@@ -164,10 +150,7 @@ def anonymised_rows(
         )
         for row in rows:
             number += 1
-            month = months.get(row.submitted_on)
-            if month is None:
-                month = months[row.submitted_on] = row.submitted_on.strftime("%Y-%m")
-            key = (row.label, month, row.language or "", row.age_band or "")
+            key = _describing_key(row, months)
             # A row the first pass did not see (it cannot normally happen) shows nothing.
             label, month, language, age_band = describing[row.name].get(key, ALL_HIDDEN)
             line: list[object] = [number, definition.id, row.name, label, month, language, age_band]
@@ -192,37 +175,51 @@ def _describing_mapping(
     rules: DisclosureRules,
 ) -> dict[str, dict[tuple[str, ...], tuple[str, ...]]]:
     """Per council, how each combination of describing values is published."""
-    query = (
-        responses_query(
-            definition,
-            council_ids,
-            chosen,
-            distribution_id,
-            Response.id,
-            Response.submitted_on,
-            Response.language,
-            Response.age_band,
-            Council.name,
-            Distribution.label,
-            anonymised=True,
-        )
-        .join(Council, Distribution.council_id == Council.id)
-        .execution_options(yield_per=batch_size)
+    query = _rows_query(definition, council_ids, chosen, distribution_id).execution_options(
+        yield_per=batch_size
     )
     counts: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
     months: dict[dt.date, str] = {}
     for batch in session.execute(query).partitions():
         for row in batch:
             if is_published(row.id):
-                month = months.get(row.submitted_on)
-                if month is None:
-                    month = months[row.submitted_on] = row.submitted_on.strftime("%Y-%m")
-                key = (row.label, month, row.language or "", row.age_band or "")
-                counts[row.name][key] += 1
+                counts[row.name][_describing_key(row, months)] += 1
     mappings: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = defaultdict(dict)
     for council, found in counts.items():
         mappings[council] = generalise(found, rules.suppress_below)
     return mappings
+
+
+def _rows_query(  # type: ignore[no-untyped-def]
+    definition: SurveyDefinition,
+    council_ids: list[int],
+    chosen: GroupFilter,
+    distribution_id: int | None,
+    *extra,
+):
+    """The published-responses query with the describing columns (and any extra ones)."""
+    return responses_query(
+        definition,
+        council_ids,
+        chosen,
+        distribution_id,
+        Response.id,
+        Response.submitted_on,
+        Response.language,
+        Response.age_band,
+        Council.name,
+        Distribution.label,
+        *extra,
+        anonymised=True,
+    ).join(Council, Distribution.council_id == Council.id)
+
+
+def _describing_key(row, months: dict[dt.date, str]) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    """A row's (distribution, month, language, age band), formatting each date once."""
+    month = months.get(row.submitted_on)
+    if month is None:
+        month = months[row.submitted_on] = row.submitted_on.strftime("%Y-%m")
+    return (row.label, month, row.language or "", row.age_band or "")
 
 
 def _redacted_texts(session: Session, response_ids: list[int]) -> dict[tuple[int, str], str]:

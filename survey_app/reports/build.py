@@ -26,11 +26,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import downloads
+from ..analysis.prepost import rated_items
 from ..definitions.model import SCALE, Question, SurveyDefinition
-from ..downloads.counting import option_label, question_counts, skip_logic
-from ..downloads.groups import GroupFilter
+from ..downloads.counting import option_ids, option_label, question_counts, skip_logic
+from ..downloads.groups import GroupFilter, councils_for
 from ..downloads.prepost import GroupAnswers, PublishedPrepost
-from ..models import Distribution, Response
+from ..models import Council, Distribution, Response
 from ..privacy.disclosure import (
     DisclosureRules,
     PublishedGroup,
@@ -120,23 +121,21 @@ def build_report(
     table = next((t for t in tables if t.label == label), None)
     rules = DisclosureRules.of(definition)
     builder = _Builder(session, definition, rules, requested_by_id)
+    members = load_members(session, definition, visible, council)
     if definition.waves and len(definition.waves) >= 2:
         prepost = downloads.publish_prepost(session, definition, visible, chosen, requested_by_id)
         group = next((g for g in prepost.groups if g.label == label), None)
-        sections = builder.practitioner(label, group, prepost, table)
+        sections = builder.practitioner(label, group, prepost, table, members)
         method = downloads.method_notes(definition, rules)
     else:
-        by_council = {t.label: t for t in tables}
-        sections = builder.children(
-            label, by_council, council_scope_members(session, definition, visible, council)
-        )
+        sections = builder.children(label, {t.label: t for t in tables}, members)
         method = ()
-    responses = _group_size(table, definition)
+    responses = _group_size(table)
     all_choices = _choices(session, definition, visible)
     return Report(definition, label, all_choices, responses, tuple(sections), tuple(method))
 
 
-def _group_size(table: downloads.PublishedTable | None, definition: SurveyDefinition) -> int | str:
+def _group_size(table: downloads.PublishedTable | None) -> int | str:
     """The group's published size: the largest base among its questions."""
     if table is None:
         return notes.NOT_SHOWN
@@ -147,27 +146,17 @@ def _group_size(table: downloads.PublishedTable | None, definition: SurveyDefini
 def _choices(
     session: Session, definition: SurveyDefinition, visible: list[int] | None
 ) -> tuple[str, ...]:
-    from ..models import Council
-
-    query = (
-        select(Council.name)
-        .join(Distribution, Distribution.council_id == Council.id)
-        .where(Distribution.survey_id == definition.id)
-        .distinct()
-        .order_by(Council.name)
-    )
-    if visible is not None:
-        query = query.where(Council.id.in_(visible))
-    names = tuple(session.scalars(query))
-    return ((REGION,) if visible is None else ()) + names
+    """What the report can be shown for: the region (for those who see every council) and
+    each council the user may see."""
+    councils, _ = councils_for(session, definition, visible, GroupFilter())
+    return ((REGION,) if visible is None else ()) + tuple(name for _, name in councils)
 
 
-def council_scope_members(
+def load_members(
     session: Session, definition: SurveyDefinition, visible: list[int] | None, council: str | None
 ) -> dict[str, list[Member]]:
-    """Each council's counted responses (by council name), for the age-band breakdown."""
-    from ..models import Council
-
+    """Each council's counted responses (by council name): those the user may see, or one
+    council's."""
     query = (
         select(
             Council.name,
@@ -277,6 +266,7 @@ class _Builder:
         group: GroupAnswers | None,
         prepost: PublishedPrepost,
         table: downloads.PublishedTable | None,
+        members_by_council: dict[str, list[Member]],
     ) -> list[Section]:
         definition = self.definition
         first, last = definition.waves[0], definition.waves[-1]
@@ -289,12 +279,10 @@ class _Builder:
                     "is shown.",
                 )
             ]
-        members = self._members(group.members)
-        items = [
-            q
-            for q in definition.questions
-            if q.kind == SCALE and not q.waves and not q.retrospective_of
+        members = [
+            m for found in members_by_council.values() for m in found if m.id in group.members
         ]
+        items = rated_items(definition)
         by_wave: dict[str, list[PublishedQuestion] | str] = {}
         for wave in (first, last):
             at_wave = [m for m in members if m.wave == wave.id]
@@ -314,9 +302,7 @@ class _Builder:
                 if isinstance(published, str):
                     continue
                 bars.append((wave.label.en, published[positions[item.id]]))
-            chart = self.rating_chart(item, bars)
-            if chart is not None:
-                rating_charts.append(chart)
+            rating_charts.append(self.rating_chart(item, bars))
         sections.append(
             Section(
                 f"Ratings at {first.label.en} and {last.label.en}",
@@ -333,35 +319,14 @@ class _Builder:
         if feedback:
             charts_ = []
             for question in feedback:
-                chart = self.rating_chart(
-                    question, [(label, table.questions[positions[question.id]])]
+                charts_.append(
+                    self.rating_chart(question, [(label, table.questions[positions[question.id]])])
                 )
-                if chart is not None:
-                    charts_.append(chart)
             sections.append(
                 Section("Programme feedback", f"Asked at {last.label.en}.", tuple(charts_))
             )
         sections.append(self.over_time(label, members, group.members))
         return sections
-
-    def _members(self, ids: frozenset[int]) -> list[Member]:
-        query = (
-            select(
-                Response.id,
-                Response.wave,
-                Response.age_band,
-                Response.submitted_on,
-                Response.superseded,
-                Response.answers,
-            )
-            .join(Distribution, Response.distribution_id == Distribution.id)
-            .where(Distribution.survey_id == self.definition.id, Response.aggregated.is_(True))
-        )
-        return [
-            Member(rid, wave or "", band or "", f"{day:%Y-%m}", superseded, answers)
-            for rid, wave, band, day, superseded, answers in self.session.execute(query)
-            if rid in ids
-        ]
 
     def change_section(
         self, label: str, prepost: PublishedPrepost, first: str, last: str
@@ -465,9 +430,7 @@ class _Builder:
             if not question.is_choice:
                 continue
             bars = [(name, questions[positions[question.id]]) for name, questions in groups]
-            chart = self.rating_chart(question, bars)
-            if chart is not None:
-                charts_.append(chart)
+            charts_.append(self.rating_chart(question, bars))
         sections.append(
             Section(
                 "Answers to each question",
@@ -485,9 +448,9 @@ class _Builder:
 
     def rating_chart(
         self, question: Question, bars: Sequence[tuple[str, PublishedQuestion]]
-    ) -> Chart | None:
+    ) -> Chart:
         """One question's answers in several groups: a chart, its words and its data table."""
-        options = [o for o in _options(question)]
+        options = option_ids(question, {})
         rows: list[tuple[object, ...]] = []
         drawn: list[charts.Bar] = []
         left_out: list[str] = []
@@ -576,10 +539,6 @@ class _Builder:
             table,
         )
         return Section("Responses over time", "", (chart,))
-
-
-def _options(question: Question) -> list[str]:
-    return list(dict.fromkeys(question.all_option_ids()))
 
 
 def _withheld_words(code: str, rules: DisclosureRules) -> str:

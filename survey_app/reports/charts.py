@@ -43,6 +43,7 @@ POSITIVE = ("#56B4E9", "#0072B2")  # weakest first
 SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 HIDDEN_COLOUR = "#FFFFFF"
 HIDDEN_LABEL = "Hidden (small numbers)"
+HIDDEN_STYLE = {"facecolor": HIDDEN_COLOUR, "edgecolor": "#666666", "hatch": "///"}
 INK = "#222222"
 
 
@@ -64,65 +65,52 @@ def diverging_bars(title: str, bars: Sequence[Bar], negative: int, neutral: bool
     split across zero, and the rest go right."""
     labels = [segment.label for segment in bars[0].segments] if bars else []
     positive = len(labels) - negative - (1 if neutral else 0)
-    colours = _diverging_colours(negative, neutral, positive)
-    with matplotlib.rc_context(SETTINGS):
-        figure = Figure(figsize=(7.5, 0.45 * len(bars) + 1.4))
-        axes = figure.subplots()
-        for row, bar in enumerate(bars):
-            y = len(bars) - 1 - row
-            shown = [s.percent for s in bar.segments]
-            middle = (shown[negative] or 0.0) / 2 if neutral else 0.0
-            left = -middle - sum(p or 0.0 for p in shown[:negative])
-            for index, segment in enumerate(bar.segments):
-                if segment.percent is None:
-                    continue
-                axes.barh(y, segment.percent, left=left, color=colours[index], height=0.7)
-                if segment.percent >= 7:
-                    axes.text(
-                        left + segment.percent / 2,
-                        y,
-                        f"{segment.percent:.0f}%",
-                        ha="center",
-                        va="center",
-                        fontsize=9,
-                        color="#000000",
-                    )
-                left += segment.percent
-            hidden = 100.0 - sum(p for p in shown if p is not None)
-            if any(p is None for p in shown) and hidden > 0.05:
-                axes.barh(
-                    y,
-                    hidden,
-                    left=left,
-                    color=HIDDEN_COLOUR,
-                    edgecolor="#666666",
-                    hatch="///",
-                    height=0.7,
-                )
-        axes.axvline(0, color=INK, linewidth=0.8)
-        axes.set_yticks(range(len(bars)), [bar.label for bar in reversed(bars)])
-        axes.set_xlim(-100, 100)
-        axes.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"])
-        handles = [Patch(color=c, label=name) for c, name in zip(colours, labels, strict=True)]
-        if any(s.percent is None for bar in bars for s in bar.segments):
-            handles.append(
-                Patch(facecolor=HIDDEN_COLOUR, edgecolor="#666666", hatch="///", label=HIDDEN_LABEL)
-            )
-        axes.set_title(textwrap.fill(title, 72), loc="left", fontsize=11, color=INK)
-        _legend_below(figure, axes, handles)
-        return _svg(figure, title)
+
+    def start(bar: Bar) -> float:
+        shown = [s.percent for s in bar.segments]
+        middle = (shown[negative] or 0.0) / 2 if neutral else 0.0
+        return -middle - sum(p or 0.0 for p in shown[:negative])
+
+    return _stacked(
+        title,
+        bars,
+        _diverging_colours(negative, neutral, positive),
+        start,
+        ([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"]),
+        centre_line=True,
+    )
 
 
 def stacked_bars(title: str, bars: Sequence[Bar]) -> str:
     """100% stacked bars, one per group, for answers without a natural middle."""
+    count = len(bars[0].segments) if bars else 0
+    return _stacked(
+        title,
+        bars,
+        [SERIES[i % len(SERIES)] for i in range(count)],
+        lambda _bar: 0.0,
+        ([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"]),
+        centre_line=False,
+    )
+
+
+def _stacked(  # type: ignore[no-untyped-def]
+    title: str,
+    bars: Sequence[Bar],
+    colours: Sequence[str],
+    start,
+    ticks: tuple[list[int], list[str]],
+    centre_line: bool,
+) -> str:
+    """Horizontal stacked bars, each starting at start(bar); hidden segments drawn together as
+    one hatched block at the end of their bar."""
     labels = [segment.label for segment in bars[0].segments] if bars else []
-    colours = [SERIES[i % len(SERIES)] for i in range(len(labels))]
     with matplotlib.rc_context(SETTINGS):
         figure = Figure(figsize=(7.5, 0.45 * len(bars) + 1.4))
         axes = figure.subplots()
         for row, bar in enumerate(bars):
             y = len(bars) - 1 - row
-            left = 0.0
+            left = start(bar)
             for index, segment in enumerate(bar.segments):
                 if segment.percent is None:
                     continue
@@ -138,24 +126,18 @@ def stacked_bars(title: str, bars: Sequence[Bar]) -> str:
                         color="#000000",
                     )
                 left += segment.percent
-            if any(s.percent is None for s in bar.segments) and left < 99.95:
-                axes.barh(
-                    y,
-                    100 - left,
-                    left=left,
-                    color=HIDDEN_COLOUR,
-                    edgecolor="#666666",
-                    hatch="///",
-                    height=0.7,
-                )
+            shown = [s.percent for s in bar.segments]
+            hidden = 100.0 - sum(p for p in shown if p is not None)
+            if None in shown and hidden > 0.05:
+                axes.barh(y, hidden, left=left, height=0.7, **HIDDEN_STYLE)
+        if centre_line:
+            axes.axvline(0, color=INK, linewidth=0.8)
         axes.set_yticks(range(len(bars)), [bar.label for bar in reversed(bars)])
-        axes.set_xlim(0, 100)
-        axes.set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
+        axes.set_xlim(ticks[0][0], ticks[0][-1])
+        axes.set_xticks(*ticks)
         handles = [Patch(color=c, label=name) for c, name in zip(colours, labels, strict=True)]
         if any(s.percent is None for bar in bars for s in bar.segments):
-            handles.append(
-                Patch(facecolor=HIDDEN_COLOUR, edgecolor="#666666", hatch="///", label=HIDDEN_LABEL)
-            )
+            handles.append(Patch(label=HIDDEN_LABEL, **HIDDEN_STYLE))
         axes.set_title(textwrap.fill(title, 72), loc="left", fontsize=11, color=INK)
         _legend_below(figure, axes, handles)
         return _svg(figure, title)

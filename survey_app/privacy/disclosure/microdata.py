@@ -25,7 +25,7 @@ counts (one GROUP BY) and a dictionary lookup per row.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from . import notes
 
@@ -88,7 +88,3 @@ def published_sizes(counts: Mapping[Key, int], mapping: Mapping[Key, Key]) -> Co
     for key, n in counts.items():
         sizes[mapping[key]] += n
     return sizes
-
-
-def describing_columns() -> Sequence[str]:
-    return DESCRIBING
