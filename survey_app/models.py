@@ -198,9 +198,38 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
+class PublishedMembers(Base):
+    """A group of responses whose figures have left the service, once however often it was
+    published: its response ids, named by their digest, and the exact counts behind every count
+    published about it (merged over its publications). The ledger a new output is checked
+    against; each time the group is published is a `Publication`."""
+
+    __tablename__ = "published_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"), index=True)
+    # SHA-256 of the ids' bitmap (privacy.disclosure.members.MemberSet.digest).
+    digest: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    # The response ids, as privacy.disclosure.members.encode_members stores them (read only when
+    # asked for: a web process keeps the groups it has decoded).
+    members: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # Where and when it was first published.
+    scope: Mapped[str] = mapped_column(String(300))
+    published_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    # The exact counts behind every count published as a number about this group (compressed
+    # JSON; see privacy.disclosure.cells), so a later output about an overlapping group can
+    # hide a count whose difference from one of these would be small. None if only row-level
+    # outputs were published about it.
+    cells: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+    __table_args__ = (UniqueConstraint("survey_id", "digest", name="uq_published_members_group"),)
+
+
 class Publication(Base):
-    """A table of numbers that left the service: which responses it was about, so that a later
-    output cannot reveal a small count by subtraction from this one."""
+    """A table of numbers that left the service: who asked for what, when, and which group of
+    responses it was about, so that a later output cannot reveal a small count by subtraction
+    from this one."""
 
     __tablename__ = "publications"
 
@@ -210,12 +239,11 @@ class Publication(Base):
     published_on: Mapped[dt.date] = mapped_column(Date, default=today)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     group_size: Mapped[int] = mapped_column(Integer)
-    # The response ids in the published group: sorted, delta-encoded and compressed.
-    members: Mapped[bytes] = mapped_column(LargeBinary)
-    # The exact counts behind every count published as a number (compressed JSON; see
-    # privacy.disclosure.cells), so a later output about an overlapping group can hide a count
-    # whose difference from one of these would be small. None for row-level outputs.
+    group_id: Mapped[int] = mapped_column(ForeignKey("published_members.id"), index=True)
+    # The exact counts behind the numbers this output showed (also merged into the group's).
     cells: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+    group: Mapped[PublishedMembers] = relationship()
 
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -339,6 +367,18 @@ class CountedMembers(Base):
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), primary_key=True)
     block: Mapped[int] = mapped_column(Integer, primary_key=True)
     bits: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CountedVersion(Base):
+    """A new random token each time a response of a survey in a council is counted (in the same
+    transaction as its bit in `CountedMembers`), so a web process can keep a council's group of
+    counted responses and reread its blocks only when the token has changed."""
+
+    __tablename__ = "counted_versions"
+
+    survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"), primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
 
 
 class User(Base):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,11 +215,23 @@ _MARK_POSTGRESQL = text(
 )
 
 
+_NEW_VERSION = text(
+    "insert into counted_versions (survey_id, council_id, token) "
+    "values (:survey_id, :council_id, :token) "
+    "on conflict (survey_id, council_id) do update set token = excluded.token"
+)
+
+
 def _mark_counted(session: Session, dialect: str, row: Any) -> None:
-    """Set the response's bit in its council's bitmap of counted responses (same transaction
-    as the claim, so the bitmap and the `aggregated` flags always agree)."""
+    """Set the response's bit in its council's bitmap of counted responses, and give the
+    council's bitmap a new version token (same transaction as the claim, so the bitmap and the
+    `aggregated` flags always agree)."""
     block, bit = row.response_id >> BLOCK_BITS, row.response_id & ((1 << BLOCK_BITS) - 1)
     where = {"survey_id": row.survey_id, "council_id": row.council_id, "block": block}
+    session.execute(
+        _NEW_VERSION,
+        {"survey_id": row.survey_id, "council_id": row.council_id, "token": uuid.uuid4().hex},
+    )
     if dialect == "postgresql":
         session.execute(_MARK_POSTGRESQL, {**where, "bit": bit})
         return

@@ -23,7 +23,14 @@ from sqlalchemy import func, select, update
 
 from survey_app import exports, operations
 from survey_app.cli import migrate_database
-from survey_app.models import Distribution, Export, Publication, Response, export_publications
+from survey_app.models import (
+    Distribution,
+    Export,
+    Publication,
+    PublishedMembers,
+    Response,
+    export_publications,
+)
 from survey_app.privacy.disclosure import DisclosureRules, decode_members, footnotes
 from tests.conftest import PASSWORD, HttpsClient, csrf_token, sign_in
 from tests.submissions import submit
@@ -239,7 +246,7 @@ def test_an_export_is_recorded_as_published_like_responses_csv(
         suffolk = session.scalars(
             select(Response.id).join(Distribution).where(Distribution.council.has(name="Suffolk"))
         ).all()
-        stored = session.scalar(select(Publication.members))
+        stored = session.scalar(select(PublishedMembers.members))
     assert scopes == ["Suffolk, all dates (anonymised responses)"]
     assert stored is not None and decode_members(stored) == frozenset(suffolk)
 

@@ -22,7 +22,7 @@ from ..privacy.disclosure import (
 )
 from ..privacy.disclosure.cells import CellRecord, clashing_options, forced_hidden, shown_cells
 from ..privacy.disclosure.differencing import overlapping_records
-from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publication
+from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publications
 from ..privacy.disclosure.members import union_of
 from ..privacy.disclosure.tables import withheld_question
 from .counting import group_counts, option_ids, option_label, question_counts, skip_logic
@@ -118,8 +118,12 @@ def publish_aggregates(
         tables.append(region)
         published.append((f"{notes.REGION}, {scope}", region_members, region_cells))
     # Only now that every group has passed: a refusal above has recorded nothing.
-    for described, members, cells in published:
-        record_publication(session, definition.id, members, described, requested_by_id, cells)
+    record_publications(
+        session,
+        definition.id,
+        requested_by_id,
+        [(members, described, cells) for described, members, cells in published],
+    )
     return tables
 
 

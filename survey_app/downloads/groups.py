@@ -4,7 +4,8 @@ whether each group may be published given what was published before."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from .. import operations
 from ..definitions.model import SurveyDefinition
-from ..models import Council, CountedMembers, Distribution, Response
+from ..models import Council, CountedMembers, CountedVersion, Distribution, Response
 from ..privacy.disclosure import DisclosureRules, PublishedGroup, Settlement, settle_group
 from ..privacy.disclosure.members import MemberSet
 from .problems import FilterError, Refused, UnknownGroup
@@ -207,18 +208,83 @@ def requested_groups(
     ]
 
 
+class _CountedKept:
+    """The last group of counted responses read for each (survey, council), with the version
+    token it was read at. Tokens are random, so one read from another database never matches."""
+
+    def __init__(self, kept: int) -> None:
+        self._kept = kept
+        self._groups: OrderedDict[tuple[str, int], tuple[str, MemberSet]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, survey_id: str, council_id: int, token: str) -> MemberSet | None:
+        with self._lock:
+            found = self._groups.get((survey_id, council_id))
+            if found is None or found[0] != token:
+                return None
+            self._groups.move_to_end((survey_id, council_id))
+            return found[1]
+
+    def keep(self, survey_id: str, council_id: int, token: str, members: MemberSet) -> None:
+        with self._lock:
+            self._groups[(survey_id, council_id)] = (token, members)
+            self._groups.move_to_end((survey_id, council_id))
+            while len(self._groups) > self._kept:
+                self._groups.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._groups.clear()
+
+
+COUNTED_KEPT = _CountedKept(256)
+
+
 def counted_members(
     session: Session, survey_id: str, council_ids: list[int]
 ) -> dict[int, MemberSet]:
-    """Each council's counted responses of a survey, from the bitmaps the worker keeps."""
-    blocks: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
-    for council_id, block, stored in session.execute(
-        select(CountedMembers.council_id, CountedMembers.block, CountedMembers.bits).where(
-            CountedMembers.survey_id == survey_id, CountedMembers.council_id.in_(council_ids)
+    """Each council's counted responses of a survey, from the bitmaps the worker keeps.
+
+    The blocks are read only for councils whose version token changed since this process last
+    read them: otherwise a download reads a token per council, however many responses there are.
+    """
+    found: dict[int, MemberSet] = {}
+    for council_id, token in session.execute(
+        select(CountedVersion.council_id, CountedVersion.token).where(
+            CountedVersion.survey_id == survey_id, CountedVersion.council_id.in_(council_ids)
         )
     ):
+        kept = COUNTED_KEPT.get(survey_id, council_id, token)
+        if kept is not None:
+            found[council_id] = kept
+    to_read = [council_id for council_id in council_ids if council_id not in found]
+    if not to_read:
+        return found
+    # The blocks with the token they belong to, in one statement: one snapshot of both.
+    blocks: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
+    tokens: dict[int, str | None] = {}
+    for council_id, token, block, stored in session.execute(
+        select(
+            CountedMembers.council_id,
+            CountedVersion.token,
+            CountedMembers.block,
+            CountedMembers.bits,
+        )
+        .outerjoin(
+            CountedVersion,
+            (CountedVersion.survey_id == CountedMembers.survey_id)
+            & (CountedVersion.council_id == CountedMembers.council_id),
+        )
+        .where(CountedMembers.survey_id == survey_id, CountedMembers.council_id.in_(to_read))
+    ):
         blocks[council_id].append((block, stored))
-    return {council_id: MemberSet.from_blocks(found) for council_id, found in blocks.items()}
+        tokens[council_id] = token
+    for council_id, found_blocks in blocks.items():
+        members = found[council_id] = MemberSet.from_blocks(found_blocks)
+        token = tokens[council_id]
+        if token is not None:
+            COUNTED_KEPT.keep(survey_id, council_id, token, members)
+    return found
 
 
 def settle_groups(

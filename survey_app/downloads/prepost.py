@@ -46,7 +46,7 @@ from ..privacy.disclosure import (
 )
 from ..privacy.disclosure.cells import CellRecord, clashing_options, shown_cells
 from ..privacy.disclosure.differencing import overlapping_records
-from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publication
+from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publications
 from ..privacy.disclosure.members import union_of
 from .groups import CouncilGroup, GroupFilter, councils_for, requested_groups, settle_groups
 from .problems import FilterError, Refused
@@ -237,16 +237,16 @@ def publish_prepost(
         unpaired.extend(_unpaired_rows(definition, group, rules))
         recorded[group.label] = cells
     # Only now that every group has passed: a refusal above has recorded nothing.
-    for group in published:
-        if group.shown:
-            record_publication(
-                session,
-                definition.id,
-                group.members,
-                f"{group.label}, {scope}",
-                requested_by_id,
-                recorded[group.label],
-            )
+    record_publications(
+        session,
+        definition.id,
+        requested_by_id,
+        [
+            (group.members, f"{group.label}, {scope}", recorded[group.label])
+            for group in published
+            if group.shown
+        ],
+    )
     return PublishedPrepost(definition, rules, tuple(published), tuple(changes), tuple(unpaired))
 
 

@@ -14,7 +14,7 @@ from ..definitions.model import SurveyDefinition
 from ..journey import WRITTEN
 from ..models import Council, Distribution, FreeText, Publication, Response
 from ..privacy.disclosure import DisclosureRules
-from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publication
+from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publications
 from ..privacy.disclosure.microdata import HIDDEN, generalise
 from .groups import GroupFilter, councils_for, requested_groups, responses_query, settle_groups
 
@@ -70,20 +70,16 @@ def publish_responses(
     )
     scope = f"{chosen.describe()} (anonymised responses)"
     groups = settle_groups(groups, published_groups(session, definition.id), rules, scope)
+    shown = [group for group in groups if len(group.members) >= rules.minimum_base]
     members: set[int] = set()
-    publications = []
-    for group in groups:
-        if len(group.members) >= rules.minimum_base:
-            members |= group.members
-            publications.append(
-                record_publication(
-                    session,
-                    definition.id,
-                    group.members,
-                    f"{group.name}, {scope}",
-                    requested_by_id,
-                )
-            )
+    for group in shown:
+        members |= group.members
+    publications = record_publications(
+        session,
+        definition.id,
+        requested_by_id,
+        [(group.members, f"{group.name}, {scope}", None) for group in shown],
+    )
     return PublishedResponses(
         definition,
         [group.council_id for group in groups],

@@ -18,7 +18,7 @@ from ..definitions.model import SurveyDefinition
 from ..downloads import response_columns
 from ..downloads.csv_text import write_csv
 from ..downloads.responses import anonymised_rows
-from ..models import Export, Publication, export_publications
+from ..models import Export, Publication, PublishedMembers, export_publications
 from ..privacy.disclosure import DisclosureRules, MemberBitmap, footnotes, rules_in_words
 from ..spreadsheets import Sheet, write_xlsx
 from .records import STALE_AFTER, exports_to_expire, group_filter, mark_expired
@@ -53,7 +53,8 @@ def published_members(session: Session, export_id: int) -> MemberBitmap:
     """The response ids of the groups the export was published as, one stored group at a time."""
     members = MemberBitmap()
     for (stored,) in session.execute(
-        select(Publication.members)
+        select(PublishedMembers.members)
+        .join(Publication, Publication.group_id == PublishedMembers.id)
         .join(export_publications, export_publications.c.publication_id == Publication.id)
         .where(export_publications.c.export_id == export_id)
     ):

@@ -30,9 +30,12 @@ safe), with a note. They are released once at least suppress_below have arrived.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .members import MemberSet
 from .rules import DisclosureRules
 
 
@@ -57,14 +60,54 @@ class Overlap:
 
     @classmethod
     def between(cls, requested: frozenset[int], earlier: frozenset[int]) -> Overlap:
+        if isinstance(requested, MemberSet) and isinstance(earlier, MemberSet):
+            return _remembered_overlap(requested, earlier)
         both = len(requested & earlier)
         return cls(len(requested) - both, len(earlier) - both, both)
+
+    @property
+    def same(self) -> bool:
+        return not self.only_requested and not self.only_earlier
+
+    @property
+    def disjoint(self) -> bool:
+        return not self.both
 
     def is_safe(self, rules: DisclosureRules) -> bool:
         return all(
             part == 0 or part >= rules.suppress_below
             for part in (self.only_requested, self.only_earlier, self.both)
         )
+
+
+# How two sets of ids overlap never changes, and a download compares its groups with the same
+# earlier groups as the last one did: remember the answers by the sets' digests, so comparing
+# with an earlier group costs a lookup however many responses the groups hold.
+_OVERLAPS: OrderedDict[tuple[str, str], Overlap] = OrderedDict()
+_OVERLAPS_KEPT = 100_000
+_OVERLAPS_LOCK = threading.Lock()
+
+
+def _remembered_overlap(requested: MemberSet, earlier: MemberSet) -> Overlap:
+    key = (requested.digest, earlier.digest)
+    with _OVERLAPS_LOCK:
+        found = _OVERLAPS.get(key)
+        if found is not None:
+            _OVERLAPS.move_to_end(key)
+            return found
+    both = len(requested & earlier)
+    found = Overlap(len(requested) - both, len(earlier) - both, both)
+    with _OVERLAPS_LOCK:
+        _OVERLAPS[key] = found
+        while len(_OVERLAPS) > _OVERLAPS_KEPT:
+            _OVERLAPS.popitem(last=False)
+    return found
+
+
+def forget_overlaps() -> None:
+    """Drop the remembered overlaps (as a new process starts)."""
+    with _OVERLAPS_LOCK:
+        _OVERLAPS.clear()
 
 
 @dataclass(frozen=True)
@@ -158,7 +201,7 @@ def settle_group(
             group
             for group in earlier
             if group.members
-            and group.members <= requested
+            and Overlap.between(requested, group.members).only_earlier == 0
             and len(requested) - len(group.members) < rules.suppress_below
         ]
         if grown_from:
@@ -176,6 +219,6 @@ def overlapping_records(
         group.cells
         for group in earlier
         if group.cells is not None
-        and group.members != members
-        and not group.members.isdisjoint(members)
+        and not (overlap := Overlap.between(members, group.members)).same
+        and not overlap.disjoint
     ]

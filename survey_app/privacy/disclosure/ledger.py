@@ -1,18 +1,25 @@
 """The record of what was published: read the groups already out, record a new one.
 
+Each distinct group of responses is stored once (`PublishedMembers`, named by the digest of its
+ids) with the exact counts any output showed about it; each time it is published adds only a
+small `Publication` row. Reading the ledger reads one row per distinct group and decodes a
+group's ids only the first time this process sees it, so a download costs the same however many
+responses the groups hold and however often they were published before.
+
 Takes a session and never commits: the view that publishes commits once the whole output has
 been checked and recorded, so a refused output records nothing.
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import replace
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ...models import Publication, Survey
+from ...models import Publication, PublishedMembers, Survey
 from .cells import CellRecord, decode_cells, encode_cells, merge
 from .differencing import PublishedGroup
 from .members import MemberSet, decode_members, encode_members
@@ -20,16 +27,41 @@ from .members import MemberSet, decode_members, encode_members
 SCOPE_LENGTH = 300
 
 
-# A stored group never changes, and the same groups are read (and the same whole-council groups
-# recorded) download after download: keep the last few decoded and encoded.
-@functools.lru_cache(maxsize=64)
-def _decoded(stored: bytes) -> MemberSet:
-    return decode_members(stored)
+class _KeptSets:
+    """Sets of ids by digest, least recently used dropped first beyond a memory budget. A digest
+    names one set of ids in any database, so what is kept is never stale."""
+
+    def __init__(self, budget_bytes: int) -> None:
+        self._budget = budget_bytes
+        self._used = 0
+        self._sets: OrderedDict[str, MemberSet] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> MemberSet | None:
+        with self._lock:
+            found = self._sets.get(digest)
+            if found is not None:
+                self._sets.move_to_end(digest)
+            return found
+
+    def keep(self, members: MemberSet) -> None:
+        with self._lock:
+            if members.digest in self._sets:
+                return
+            self._sets[members.digest] = members
+            self._used += members.size_in_bytes
+            while self._used > self._budget and len(self._sets) > 1:
+                _, dropped = self._sets.popitem(last=False)
+                self._used -= dropped.size_in_bytes
+
+    def clear(self) -> None:
+        with self._lock:
+            self._sets.clear()
+            self._used = 0
 
 
-@functools.lru_cache(maxsize=64)
-def _encoded(members: MemberSet) -> bytes:
-    return encode_members(members)
+# 64 MB: a few hundred groups of a million-response survey.
+KEPT_GROUPS = _KeptSets(64 * 1024 * 1024)
 
 
 def lock_publishing(session: Session, survey_id: str) -> None:
@@ -44,23 +76,34 @@ def lock_publishing(session: Session, survey_id: str) -> None:
 
 
 def published_groups(session: Session, survey_id: str) -> list[PublishedGroup]:
-    """Every group published for the survey, oldest first; the same group published again is
-    read once."""
-    groups: dict[bytes, PublishedGroup] = {}
-    for members, scope, published_on, cells in session.execute(
-        select(Publication.members, Publication.scope, Publication.published_on, Publication.cells)
-        .where(Publication.survey_id == survey_id)
-        .order_by(Publication.id)
-    ):
-        found = groups.get(members)
-        if found is None:
-            groups[members] = PublishedGroup(
-                _decoded(members), scope, published_on, decode_cells(cells)
+    """Every distinct group published for the survey, in the order first published."""
+    rows = session.execute(
+        select(
+            PublishedMembers.digest,
+            PublishedMembers.scope,
+            PublishedMembers.published_on,
+            PublishedMembers.cells,
+        )
+        .where(PublishedMembers.survey_id == survey_id)
+        .order_by(PublishedMembers.id)
+    ).all()
+    found = {digest: KEPT_GROUPS.get(digest) for digest, *_ in rows}
+    missing = [digest for digest, members in found.items() if members is None]
+    if missing:
+        for digest, stored in session.execute(
+            select(PublishedMembers.digest, PublishedMembers.members).where(
+                PublishedMembers.survey_id == survey_id, PublishedMembers.digest.in_(missing)
             )
-        elif cells is not None:
-            merged = merge([found.cells, decode_cells(cells)])
-            groups[members] = replace(found, cells=merged)
-    return list(groups.values())
+        ):
+            members = decode_members(stored)
+            if members.digest != digest:
+                raise ValueError(f"A stored group of responses does not match its name {digest}.")
+            KEPT_GROUPS.keep(members)
+            found[digest] = members
+    return [
+        PublishedGroup(found[digest], scope, published_on, decode_cells(cells))  # type: ignore[arg-type]
+        for digest, scope, published_on, cells in rows
+    ]
 
 
 def record_publication(
@@ -73,13 +116,57 @@ def record_publication(
 ) -> Publication:
     """Record that figures about the group `members` left the service (and, for a table, the
     exact counts behind the numbers it showed)."""
-    publication = Publication(
-        survey_id=survey_id,
-        scope=scope[:SCOPE_LENGTH],
-        requested_by_id=requested_by_id,
-        group_size=len(members),
-        members=_encoded(members) if isinstance(members, MemberSet) else encode_members(members),
-        cells=encode_cells(cells) if cells is not None else None,
-    )
-    session.add(publication)
-    return publication
+    return record_publications(session, survey_id, requested_by_id, [(members, scope, cells)])[0]
+
+
+def record_publications(
+    session: Session,
+    survey_id: str,
+    requested_by_id: int | None,
+    published: Sequence[tuple[frozenset[int], str, CellRecord | None]],
+) -> list[Publication]:
+    """Record the groups (members, scope, exact counts shown or None) one output published:
+    a new group's ids are stored once, a known group's cell record gains the counts shown."""
+    named = [(MemberSet.of(members), scope, cells) for members, scope, cells in published]
+    digests = {members.digest for members, _, _ in named}
+    with session.no_autoflush:
+        known = {
+            group.digest: group
+            for group in session.scalars(
+                select(PublishedMembers).where(
+                    PublishedMembers.survey_id == survey_id,
+                    PublishedMembers.digest.in_(digests),
+                )
+            )
+        }
+    publications = []
+    for members, scope, cells in named:
+        KEPT_GROUPS.keep(members)
+        group = known.get(members.digest)
+        if group is None:
+            group = known[members.digest] = PublishedMembers(
+                survey_id=survey_id,
+                digest=members.digest,
+                size=len(members),
+                members=encode_members(members),
+                scope=scope[:SCOPE_LENGTH],
+                cells=encode_cells(cells) if cells is not None else None,
+            )
+            session.add(group)
+        elif cells is not None:
+            merged = merge([decode_cells(group.cells), cells])
+            assert merged is not None
+            stored = encode_cells(merged)
+            if stored != group.cells:
+                group.cells = stored
+        publication = Publication(
+            survey_id=survey_id,
+            scope=scope[:SCOPE_LENGTH],
+            requested_by_id=requested_by_id,
+            group_size=len(members),
+            group=group,
+            cells=encode_cells(cells) if cells is not None else None,
+        )
+        session.add(publication)
+        publications.append(publication)
+    return publications

@@ -13,6 +13,7 @@ Stored formats (one version byte, then zlib):
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import sys
 import zlib
@@ -32,12 +33,13 @@ class MemberSet:
     """An immutable set of response ids as bitmap blocks of 65,536 ids (a Python int each, only
     where some id falls); mixes with frozensets of ids in every set operation differencing uses."""
 
-    __slots__ = ("_blocks", "_bytes", "_count")
+    __slots__ = ("_blocks", "_bytes", "_count", "_digest")
 
     def __init__(self, blocks: dict[int, int] | None = None) -> None:
         self._blocks = {b: bits for b, bits in (blocks or {}).items() if bits}
         self._count = sum(bits.bit_count() for bits in self._blocks.values())
         self._bytes: dict[int, bytes] = {}
+        self._digest: str | None = None
 
     @classmethod
     def of(cls, ids: Iterable[int] | MemberSet) -> MemberSet:
@@ -64,6 +66,23 @@ class MemberSet:
 
     def blocks(self) -> list[tuple[int, bytes]]:
         return [(number, self._block_bytes(number)) for number in sorted(self._blocks)]
+
+    @property
+    def digest(self) -> str:
+        """A name for exactly this set of ids (SHA-256 of its blocks, hex): equal sets have
+        equal digests, in every process and database. Worked out once per set."""
+        if self._digest is None:
+            hashed = hashlib.sha256()
+            for number, bits in self.blocks():
+                hashed.update(number.to_bytes(4, "little"))
+                hashed.update(bits)
+            self._digest = hashed.hexdigest()
+        return self._digest
+
+    @property
+    def size_in_bytes(self) -> int:
+        """Roughly what the set holds in memory (its blocks), for caches that keep sets."""
+        return BLOCK_BYTES * (len(self._blocks) + len(self._bytes))
 
     def _block_bytes(self, number: int) -> bytes:
         found = self._bytes.get(number)

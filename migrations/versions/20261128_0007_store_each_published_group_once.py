@@ -1,0 +1,179 @@
+"""Store each published group of responses once, named by its digest, with its merged cell
+records; publications point at their group. Give each council's counted-responses bitmap a
+version token.
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-28
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from survey_app.privacy.disclosure.cells import decode_cells, encode_cells, merge
+from survey_app.privacy.disclosure.members import decode_members, encode_members
+
+revision: str = "0007"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    groups = op.create_table(
+        "published_members",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("survey_id", sa.String(length=100), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("members", sa.LargeBinary(), nullable=False),
+        sa.Column("scope", sa.String(length=300), nullable=False),
+        sa.Column("published_on", sa.Date(), nullable=False),
+        sa.Column("cells", sa.LargeBinary(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["survey_id"], ["surveys.id"], name=op.f("fk_published_members_survey_id_surveys")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_published_members")),
+        sa.UniqueConstraint("survey_id", "digest", name="uq_published_members_group"),
+    )
+    op.create_index(
+        op.f("ix_published_members_survey_id"), "published_members", ["survey_id"], unique=False
+    )
+    versions = op.create_table(
+        "counted_versions",
+        sa.Column("survey_id", sa.String(length=100), nullable=False),
+        sa.Column("council_id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["council_id"], ["councils.id"], name=op.f("fk_counted_versions_council_id_councils")
+        ),
+        sa.ForeignKeyConstraint(
+            ["survey_id"], ["surveys.id"], name=op.f("fk_counted_versions_survey_id_surveys")
+        ),
+        sa.PrimaryKeyConstraint("survey_id", "council_id", name=op.f("pk_counted_versions")),
+    )
+    counted = bind.execute(
+        sa.text("select distinct survey_id, council_id from counted_members")
+    ).all()
+    if counted:
+        op.bulk_insert(
+            versions,
+            [{"survey_id": s, "council_id": c, "token": uuid.uuid4().hex} for s, c in counted],
+        )
+
+    with op.batch_alter_table("publications") as batch:
+        batch.add_column(sa.Column("group_id", sa.Integer(), nullable=True))
+    _fill_groups(bind, groups)
+
+    # SQLite rebuilds the table to drop a column; it refuses to drop a table that rows of
+    # another still point at, so the export links step aside meanwhile.
+    links = bind.execute(sa.text("select export_id, publication_id from export_publications"))
+    kept_links = [{"export_id": e, "publication_id": p} for e, p in links]
+    if kept_links and bind.dialect.name == "sqlite":
+        bind.execute(sa.text("delete from export_publications"))
+    with op.batch_alter_table("publications") as batch:
+        batch.alter_column("group_id", existing_type=sa.Integer(), nullable=False)
+        batch.create_index(batch.f("ix_publications_group_id"), ["group_id"], unique=False)
+        batch.create_foreign_key(
+            batch.f("fk_publications_group_id_published_members"),
+            "published_members",
+            ["group_id"],
+            ["id"],
+        )
+        batch.drop_column("members")
+    if kept_links and bind.dialect.name == "sqlite":
+        bind.execute(
+            sa.text(
+                "insert into export_publications (export_id, publication_id) "
+                "values (:export_id, :publication_id)"
+            ),
+            kept_links,
+        )
+
+
+def _fill_groups(bind: sa.Connection, groups: sa.Table) -> None:
+    """One group per distinct set of ids per survey (oldest publication's scope and date), the
+    cell records of its publications merged oldest first; each publication pointed at it."""
+    made: dict[tuple[str, str], tuple[int, bytes | None]] = {}
+    publications = sa.table(
+        "publications",
+        sa.column("id", sa.Integer),
+        sa.column("survey_id", sa.String),
+        sa.column("members", sa.LargeBinary),
+        sa.column("scope", sa.String),
+        sa.column("published_on", sa.Date),
+        sa.column("cells", sa.LargeBinary),
+    )
+    rows = bind.execute(sa.select(publications).order_by(publications.c.id)).all()
+    for publication_id, survey_id, stored, scope, published_on, cells in rows:
+        members = decode_members(stored)
+        key = (survey_id, members.digest)
+        if key not in made:
+            group_id = bind.execute(
+                groups.insert()
+                .values(
+                    survey_id=survey_id,
+                    digest=members.digest,
+                    size=len(members),
+                    members=encode_members(members),
+                    scope=scope,
+                    published_on=published_on,
+                    cells=cells,
+                )
+                .returning(groups.c.id)
+            ).scalar_one()
+            made[key] = (group_id, cells)
+        else:
+            group_id, merged = made[key]
+            if cells is not None:
+                combined = merge([decode_cells(merged), decode_cells(cells)])
+                assert combined is not None
+                merged = encode_cells(combined)
+                bind.execute(
+                    groups.update().where(groups.c.id == group_id).values(cells=merged)
+                )
+                made[key] = (group_id, merged)
+        bind.execute(
+            sa.text("update publications set group_id = :group_id where id = :id"),
+            {"group_id": group_id, "id": publication_id},
+        )
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    links = bind.execute(sa.text("select export_id, publication_id from export_publications"))
+    kept_links = [{"export_id": e, "publication_id": p} for e, p in links]
+    if kept_links and bind.dialect.name == "sqlite":
+        bind.execute(sa.text("delete from export_publications"))
+    with op.batch_alter_table("publications") as batch:
+        batch.add_column(sa.Column("members", sa.LargeBinary(), nullable=True))
+    bind.execute(
+        sa.text(
+            "update publications set members = (select g.members from published_members g "
+            "where g.id = publications.group_id)"
+        )
+    )
+    with op.batch_alter_table("publications") as batch:
+        batch.alter_column("members", existing_type=sa.LargeBinary(), nullable=False)
+        batch.drop_constraint(
+            batch.f("fk_publications_group_id_published_members"), type_="foreignkey"
+        )
+        batch.drop_index(batch.f("ix_publications_group_id"))
+        batch.drop_column("group_id")
+    if kept_links and bind.dialect.name == "sqlite":
+        bind.execute(
+            sa.text(
+                "insert into export_publications (export_id, publication_id) "
+                "values (:export_id, :publication_id)"
+            ),
+            kept_links,
+        )
+    op.drop_table("counted_versions")
+    op.drop_index(op.f("ix_published_members_survey_id"), table_name="published_members")
+    op.drop_table("published_members")
