@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from collections.abc import Iterator
 from typing import IO
@@ -480,6 +481,41 @@ def responses_csv(survey_id: str) -> Response:
 @login_required
 def report(survey_id: str) -> str:
     """Charts with their words and data tables, for one council or the region; printable."""
+    return _report_page(survey_id)
+
+
+@bp.get("/surveys/<survey_id>/report.pdf")
+@login_required
+def report_pdf(survey_id: str) -> Response:
+    """The report page as an A4 PDF (recorded as published like the page)."""
+    page = _report_page(survey_id)
+    council = (request.args.get("council") or "").strip()
+    try:
+        body = reports.report_pdf(page, current_app.extensions["assets"], request.host_url)
+    except reports.PdfUnavailable as missing:
+        current_app.logger.error("report PDF unavailable: %s", missing)
+        page = render_template(
+            "facilitator/unavailable.html",
+            heading="The PDF could not be made",
+            message="PDF reports are not available on this server. Print the report page "
+            "from your browser instead: it prints to A4 with its charts and tables.",
+            back=url_for("facilitator.report", survey_id=survey_id, council=council or None),
+            back_words="Back to the report",
+        )
+        return Response(page, status=503, mimetype="text/html")
+    name = f"{survey_id}-report-{_file_part(council) if council else 'region'}.pdf"
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _file_part(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "council"
+
+
+def _report_page(survey_id: str) -> str:
     definition = _survey_or_404(survey_id)
     council = (request.args.get("council") or "").strip() or None
     built = _publishing(

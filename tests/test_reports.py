@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
+import sys
 import uuid
 from collections.abc import Callable
 from html.parser import HTMLParser
 
+import pypdf
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -108,6 +111,64 @@ def test_the_practitioner_report_has_charts_words_and_tables(app, client, make_u
     assert "Typical change per person" in html
     assert "Chart in words" in html
     assert "Responses each month" in html
+
+
+def test_the_report_downloads_as_a_tagged_a4_pdf_with_its_words_and_tables(
+    app, client, make_user, database, worker
+):
+    before = [1] * 8 + [2] * 16 + [3] * 16
+    after = [2] * 8 + [3] * 16 + [4] * 16
+    run_programme(app, "Norfolk", before, after, [1] * 40)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    page = client.get(REPORT.format("practitioner-skills") + "?council=Norfolk")
+    assert 'report.pdf?council=Norfolk">This report as a PDF' in page.get_data(as_text=True)
+
+    answer = client.get(REPORT.format("practitioner-skills") + ".pdf?council=Norfolk")
+
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    assert answer.mimetype == "application/pdf"
+    assert answer.headers["Content-Disposition"] == (
+        'attachment; filename="practitioner-skills-report-norfolk.pdf"'
+    )
+    reader = pypdf.PdfReader(io.BytesIO(answer.data))
+    assert len(reader.pages) >= 2
+    for sheet in reader.pages:  # A4 portrait, in points
+        assert (round(float(sheet.mediabox.width)), round(float(sheet.mediabox.height))) == (
+            595,
+            842,
+        )
+    text = " ".join(" ".join(sheet.extract_text().split()) for sheet in reader.pages)
+    assert "Norfolk" in text
+    assert "How would you rate your knowledge of children" in text
+    assert "Meeting one: Very limited 20%, Limited 40%, Adequate 40%" in text
+    assert "Typical change per person" in text
+    assert "Sign out" not in text and "Show the report for" not in text  # screen-only parts
+    # Tagged for screen readers, in English.
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "en"
+    # Published like the page: recorded in the ledger.
+    with database.session() as session:
+        scopes = session.scalars(select(Publication.scope)).all()
+    assert sum(scope.startswith("Norfolk") for scope in scopes) >= 2
+
+
+def test_without_weasyprint_the_pdf_link_says_to_print_the_page_instead(
+    app, client, make_user, worker, monkeypatch
+):
+    run_programme(app, "Norfolk", [2] * 12, [3] * 12)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it were not installed
+
+    answer = client.get(REPORT.format("practitioner-skills") + ".pdf")
+
+    assert answer.status_code == 503
+    assert "Print the report page from your browser instead" in answer.get_data(as_text=True)
+    assert "Back to the report" in answer.get_data(as_text=True)
 
 
 def test_a_report_for_too_small_a_council_shows_nothing_but_that(app, client, make_user, worker):
