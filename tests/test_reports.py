@@ -78,13 +78,19 @@ def tables_of(html: str) -> dict[str, list[list[str]]]:
     return parser.tables
 
 
-def test_the_practitioner_report_has_charts_words_and_tables(app, client, make_user, worker):
+def norfolk_programme_and_sign_in(app, client, make_user, worker) -> None:  # type: ignore[no-untyped-def]
+    """40 Norfolk practitioners at both meetings (8/16/16 rated 1/2/3, then each one higher),
+    all looking back at 1; a facilitator signed in."""
     before = [1] * 8 + [2] * 16 + [3] * 16
     after = [2] * 8 + [3] * 16 + [4] * 16
     run_programme(app, "Norfolk", before, after, [1] * 40)
     worker()
     make_user()
     sign_in(client, "facilitator@example.org")
+
+
+def test_the_practitioner_report_has_charts_words_and_tables(app, client, make_user, worker):
+    norfolk_programme_and_sign_in(app, client, make_user, worker)
 
     page = client.get(REPORT.format("practitioner-skills"))
 
@@ -116,12 +122,7 @@ def test_the_practitioner_report_has_charts_words_and_tables(app, client, make_u
 def test_the_report_downloads_as_a_tagged_a4_pdf_with_its_words_and_tables(
     app, client, make_user, database, worker
 ):
-    before = [1] * 8 + [2] * 16 + [3] * 16
-    after = [2] * 8 + [3] * 16 + [4] * 16
-    run_programme(app, "Norfolk", before, after, [1] * 40)
-    worker()
-    make_user()
-    sign_in(client, "facilitator@example.org")
+    norfolk_programme_and_sign_in(app, client, make_user, worker)
     page = client.get(REPORT.format("practitioner-skills") + "?council=Norfolk")
     assert 'report.pdf?council=Norfolk">This report as a PDF' in page.get_data(as_text=True)
 

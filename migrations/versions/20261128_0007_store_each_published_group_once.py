@@ -71,12 +71,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("group_id", sa.Integer(), nullable=True))
     _fill_groups(bind, groups)
 
-    # SQLite rebuilds the table to drop a column; it refuses to drop a table that rows of
-    # another still point at, so the export links step aside meanwhile.
-    links = bind.execute(sa.text("select export_id, publication_id from export_publications"))
-    kept_links = [{"export_id": e, "publication_id": p} for e, p in links]
-    if kept_links and bind.dialect.name == "sqlite":
-        bind.execute(sa.text("delete from export_publications"))
+    kept_links = _set_aside_export_links(bind)
     with op.batch_alter_table("publications") as batch:
         batch.alter_column("group_id", existing_type=sa.Integer(), nullable=False)
         batch.create_index(batch.f("ix_publications_group_id"), ["group_id"], unique=False)
@@ -87,13 +82,28 @@ def upgrade() -> None:
             ["id"],
         )
         batch.drop_column("members")
-    if kept_links and bind.dialect.name == "sqlite":
+    _restore_export_links(bind, kept_links)
+
+
+def _set_aside_export_links(bind: sa.Connection) -> list[dict[str, int]]:
+    """SQLite rebuilds a table to change its columns, and refuses to drop a table that rows of
+    another still point at: the export links step aside meanwhile (elsewhere they stay)."""
+    if bind.dialect.name != "sqlite":
+        return []
+    links = bind.execute(sa.text("select export_id, publication_id from export_publications"))
+    kept = [{"export_id": e, "publication_id": p} for e, p in links]
+    bind.execute(sa.text("delete from export_publications"))
+    return kept
+
+
+def _restore_export_links(bind: sa.Connection, kept: list[dict[str, int]]) -> None:
+    if kept:
         bind.execute(
             sa.text(
                 "insert into export_publications (export_id, publication_id) "
                 "values (:export_id, :publication_id)"
             ),
-            kept_links,
+            kept,
         )
 
 
@@ -147,10 +157,7 @@ def _fill_groups(bind: sa.Connection, groups: sa.Table) -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    links = bind.execute(sa.text("select export_id, publication_id from export_publications"))
-    kept_links = [{"export_id": e, "publication_id": p} for e, p in links]
-    if kept_links and bind.dialect.name == "sqlite":
-        bind.execute(sa.text("delete from export_publications"))
+    kept_links = _set_aside_export_links(bind)
     with op.batch_alter_table("publications") as batch:
         batch.add_column(sa.Column("members", sa.LargeBinary(), nullable=True))
     bind.execute(
@@ -166,14 +173,7 @@ def downgrade() -> None:
         )
         batch.drop_index(batch.f("ix_publications_group_id"))
         batch.drop_column("group_id")
-    if kept_links and bind.dialect.name == "sqlite":
-        bind.execute(
-            sa.text(
-                "insert into export_publications (export_id, publication_id) "
-                "values (:export_id, :publication_id)"
-            ),
-            kept_links,
-        )
+    _restore_export_links(bind, kept_links)
     op.drop_table("counted_versions")
     op.drop_index(op.f("ix_published_members_survey_id"), table_name="published_members")
     op.drop_table("published_members")
