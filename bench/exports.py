@@ -225,6 +225,34 @@ def time_aggregates(
     }
 
 
+REPORT_RUNS = 3
+
+
+def time_reports(app: Any, runs: int = REPORT_RUNS) -> dict[str, Any]:
+    """The report of the region and of one council (`reports.build_report`: counts, age bands,
+    months, differencing, charts), median of runs after a warm-up; nothing is committed."""
+    from survey_app import reports
+
+    definition = app.extensions["surveys"][SURVEY]
+    measured: dict[str, Any] = {}
+    for council in (None, XLSX_COUNCIL):
+        times = []
+        for attempt in range(runs + 1):
+            with app.app_context(), app.extensions["database"].session() as session:
+                began = time.perf_counter()
+                reports.build_report(session, definition, None, council, None)
+                elapsed = time.perf_counter() - began
+                session.rollback()
+            if attempt:
+                times.append(elapsed * 1000)
+        measured[council or "region"] = {
+            "runs": runs,
+            "median_ms": round(statistics.median(times), 1),
+            "max_ms": round(max(times), 1),
+        }
+    return measured
+
+
 def where_aggregate_time_goes(client: Any, headers: dict[str, str]) -> dict[str, float]:
     """One aggregates.csv download under cProfile: cumulative ms of the steps that matter."""
     profile = cProfile.Profile()
@@ -442,6 +470,7 @@ def benchmark(postgres: PostgresServer, workdir: Path) -> dict[str, Any]:
     loaded_small = load_responses(conninfo, distributions, 1, SMALL)
     small = time_aggregates(client, headers, AGGREGATE_RUNS)
     small["cold"] = time_aggregates(client, headers, AGGREGATE_RUNS, cold=True)
+    small["reports"] = time_reports(app)
     small["load_s"] = round(loaded_small, 1)
     print(f"  aggregates.csv at {SMALL:,}: median {small['median_ms']:.1f} ms", flush=True)
 
@@ -449,6 +478,7 @@ def benchmark(postgres: PostgresServer, workdir: Path) -> dict[str, Any]:
     loaded_large = load_responses(conninfo, distributions, SMALL + 1, LARGE)
     large = time_aggregates(client, headers, AGGREGATE_RUNS)
     large["cold"] = time_aggregates(client, headers, AGGREGATE_RUNS, cold=True)
+    large["reports"] = time_reports(app)
     large["load_s"] = round(loaded_large, 1)
     large["where_the_time_goes_ms"] = where_aggregate_time_goes(client, headers)
     # This process served the downloads (a web worker would): its peak so far is theirs.
@@ -525,6 +555,15 @@ def table(results: dict[str, Any]) -> str:
         )
     rows.append(("  ratio", f"{aggregates['ratio_large_to_small']:.2f}", "the same within noise"))
     rows.append(("  ratio, nothing kept", f"{aggregates['ratio_large_to_small_cold']:.2f}", ""))
+    for size, measured in ((SMALL, aggregates["small"]), (LARGE, aggregates["large"])):
+        for group, report in measured["reports"].items():
+            rows.append(
+                (
+                    f"report of {group} at {size:,} responses (median of {report['runs']})",
+                    f"{report['median_ms']:,.0f} ms",
+                    "",
+                )
+            )
     for key in ("csv", "xlsx"):
         if key not in exports:
             continue

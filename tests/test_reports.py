@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import sys
@@ -12,11 +13,12 @@ from html.parser import HTMLParser
 import pypdf
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from survey_app.cli import migrate_database
-from survey_app.models import Publication
-from survey_app.reports import charts
+from survey_app.downloads.counting import option_label
+from survey_app.models import Publication, Response
+from survey_app.reports import REGION, charts
 from tests.conftest import sign_in
 from tests.submissions import submit
 from tests.test_linking import SHIPPED
@@ -227,6 +229,75 @@ def test_the_child_report_breaks_down_by_age_band_with_disclosure(
     with database.session() as session:
         scopes = session.scalars(select(Publication.scope)).all()
     assert not any("aged" in scope for scope in scopes)
+
+
+def date_responses(database, ids, day: dt.date) -> None:  # type: ignore[no-untyped-def]
+    with database.session() as session:
+        session.execute(update(Response).where(Response.id.in_(ids)).values(submitted_on=day))
+        session.commit()
+
+
+def test_the_child_report_counts_bands_and_months_of_exactly_the_published_group(
+    app, client, make_user, database, worker
+):
+    """Bands and months come from the precomputed totals while they count exactly the group
+    shown, and from the responses themselves once new ones are held back: the same figures."""
+    definition = app.extensions["surveys"]["child-cp-conference"]
+    question = next(q for q in definition.questions if q.kind == "face_scale")
+    older_options = [o.id for o in question.for_band("12-17").options]
+    younger_options = [o.id for o in question.for_band("8-11").options]
+    suffolk = child_distribution(app, "Suffolk")
+    older = [
+        submit(app, suffolk, age_band="12-17", **{question.id: older_options[n % 3 != 0]})
+        for n in range(30)
+    ]  # 10 of the first option, 20 of the second
+    younger = [
+        submit(app, suffolk, age_band="8-11", **{question.id: younger_options[n % 2]})
+        for n in range(20)
+    ]
+    norfolk = [
+        submit(app, child_distribution(app, "Norfolk"), **{question.id: older_options[0]})
+        for _ in range(10)
+    ]
+    date_responses(database, older[:15] + younger[:10], dt.date(2026, 1, 15))
+    date_responses(database, older[15:] + younger[10:] + norfolk, dt.date(2026, 2, 3))
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    bands = {band.id: band.label.en for band in definition.age_bands}
+    older_label, younger_label = f"Suffolk, aged {bands['12-17']}", f"Suffolk, aged {bands['8-11']}"
+    first_option = option_label(question, older_options[0])
+    second_option = option_label(question, older_options[1])
+
+    def figures() -> tuple[dict[tuple[str, str], str], dict[str, str], dict[str, str]]:
+        html = client.get(REPORT.format("child-cp-conference") + "?council=Suffolk").get_data(
+            as_text=True
+        )
+        tables = tables_of(html)
+        counts = {(row[0], row[1]): row[2] for row in tables[question.text.en][1:]}
+        months = {row[0]: row[1] for row in tables["Responses each month (Suffolk)"][1:]}
+        region = client.get(REPORT.format("child-cp-conference")).get_data(as_text=True)
+        region_months = {
+            row[0]: row[1] for row in tables_of(region)[f"Responses each month ({REGION})"][1:]
+        }
+        return counts, months, region_months
+
+    counts, months, region_months = figures()
+    assert counts[(older_label, first_option)] == "10"
+    assert counts[(older_label, second_option)] == "20"
+    assert counts[(younger_label, option_label(question, younger_options[0]))] == "10"
+    assert months == {"2026-01": "25", "2026-02": "25"}
+    assert region_months == {"2026-01": "25", "2026-02": "35"}
+
+    # 5 more older children in March: too few to release, so the same group is shown again,
+    # now counted from the responses themselves (the totals include the new ones).
+    late = [
+        submit(app, suffolk, age_band="12-17", **{question.id: older_options[0]}) for _ in range(5)
+    ]
+    date_responses(database, late, dt.date(2026, 3, 1))
+    worker()
+
+    assert figures() == (counts, months, region_months)
 
 
 def test_charts_say_hidden_segments_in_their_words_not_only_colour() -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -45,8 +45,10 @@ from ..privacy.disclosure import (
 from ..privacy.disclosure.cells import CellRecord, clashing_options, forced_hidden, shown_cells
 from ..privacy.disclosure.differencing import overlapping_records
 from ..privacy.disclosure.ledger import published_groups, record_publication
+from ..privacy.disclosure.members import MemberSet, union_of
 from ..processing import answer_cells
 from . import charts
+from .sources import band_groups, responses_per_month
 
 REGION = notes.REGION
 
@@ -121,17 +123,19 @@ def build_report(
     table = next((t for t in tables if t.label == label), None)
     rules = DisclosureRules.of(definition)
     builder = _Builder(session, definition, rules, requested_by_id)
-    members = load_members(session, definition, visible, council)
+    councils, _ = councils_for(session, definition, visible, GroupFilter())
     if definition.waves and len(definition.waves) >= 2:
+        members = load_members(session, definition, visible, council)
         prepost = downloads.publish_prepost(session, definition, visible, chosen, requested_by_id)
         group = next((g for g in prepost.groups if g.label == label), None)
         sections = builder.practitioner(label, group, prepost, table, members)
         method = downloads.method_notes(definition, rules)
     else:
-        sections = builder.children(label, {t.label: t for t in tables}, members)
+        council_ids = {name: council_id for council_id, name in councils}
+        sections = builder.children(label, {t.label: t for t in tables}, council_ids)
         method = ()
     responses = _group_size(table)
-    all_choices = _choices(session, definition, visible)
+    all_choices = ((REGION,) if visible is None else ()) + tuple(name for _, name in councils)
     return Report(definition, label, all_choices, responses, tuple(sections), tuple(method))
 
 
@@ -141,15 +145,6 @@ def _group_size(table: downloads.PublishedTable | None) -> int | str:
         return notes.NOT_SHOWN
     bases = [q.base for q in table.questions if isinstance(q.base, int)]
     return max(bases) if bases else notes.NOT_SHOWN
-
-
-def _choices(
-    session: Session, definition: SurveyDefinition, visible: list[int] | None
-) -> tuple[str, ...]:
-    """What the report can be shown for: the region (for those who see every council) and
-    each council the user may see."""
-    councils, _ = councils_for(session, definition, visible, GroupFilter())
-    return ((REGION,) if visible is None else ()) + tuple(name for _, name in councils)
 
 
 def load_members(
@@ -209,7 +204,22 @@ class _Builder:
         """A group within the group (a wave, an age band): checked against everything already
         published, protected, and recorded. Returns (why it may not be shown, or None; its
         protected questions)."""
-        ids = frozenset(m.id for m in members)
+        return self.subgroup_of(
+            frozenset(m.id for m in members),
+            lambda: self._counted(members),
+            sum(1 for m in members if not m.superseded),
+            scope,
+        )
+
+    def subgroup_of(
+        self,
+        ids: frozenset[int],
+        counted: Callable[[], list[QuestionCounts]],
+        size: int,
+        scope: str,
+    ) -> tuple[str | None, list[PublishedQuestion]]:
+        """`subgroup` for a group given by its ids, its exact counts (worked out only if it may
+        be shown) and how many of its responses are counted."""
         if len(ids) < self.rules.minimum_base:
             return f"Not shown: fewer than {self.rules.minimum_base} responses in this group.", []
         earlier = self._earlier()
@@ -221,11 +231,10 @@ class _Builder:
                 "work out how those few answered.",
                 [],
             )
-        counted = self._counted(members)
-        forced = forced_hidden(counted, overlapping_records(ids, earlier), self.rules)
-        size = sum(1 for m in members if not m.superseded)
-        protected = protect_group(counted, size, self.rules, skip_logic(self.definition), forced)
-        self._record(ids, scope, shown_cells(counted, protected))
+        exact = counted()
+        forced = forced_hidden(exact, overlapping_records(ids, earlier), self.rules)
+        protected = protect_group(exact, size, self.rules, skip_logic(self.definition), forced)
+        self._record(ids, scope, shown_cells(exact, protected))
         return None, protected
 
     def _record(self, ids: frozenset[int], scope: str, cells: CellRecord) -> None:
@@ -325,7 +334,8 @@ class _Builder:
             sections.append(
                 Section("Programme feedback", f"Asked at {last.label.en}.", tuple(charts_))
             )
-        sections.append(self.over_time(label, members, group.members))
+        months = Counter(m.month for m in members if not m.superseded and m.id in group.members)
+        sections.append(self.over_time(label, months, group.members))
         return sections
 
     def change_section(
@@ -402,7 +412,7 @@ class _Builder:
         self,
         label: str,
         by_council: dict[str, downloads.PublishedTable],
-        members_by_council: dict[str, list[Member]],
+        council_ids: dict[str, int],
     ) -> list[Section]:
         definition = self.definition
         positions = {q.id: i for i, q in enumerate(definition.questions)}
@@ -415,11 +425,15 @@ class _Builder:
         elif label in by_council:
             groups.append((label, by_council[label].questions))
             settled = by_council[label].members
-            members = [m for m in members_by_council.get(label, []) if m.id in settled]
-            for band in definition.age_bands:
-                in_band = [m for m in members if m.age_band == band.id]
-                band_label = f"{label}, aged {band.label.en}"
-                reason, protected = self.subgroup(in_band, f"{band_label}, all dates (report)")
+            words = {band.id: band.label.en for band in definition.age_bands}
+            for band in band_groups(self.session, definition, council_ids[label], settled):
+                band_label = f"{label}, aged {words[band.band]}"
+                reason, protected = self.subgroup_of(
+                    band.ids,
+                    lambda band=band: band.counted,  # type: ignore[misc]
+                    band.size,
+                    f"{band_label}, all dates (report)",
+                )
                 if reason:
                     remarks.append(f"{band_label}: {reason}")
                 else:
@@ -440,8 +454,17 @@ class _Builder:
             )
         )
         shown = by_council[label].members if label in by_council else frozenset()
-        everyone = [m for found in members_by_council.values() for m in found if m.id in shown]
-        sections.append(self.over_time(label, everyone, shown))
+        # The group shown, council by council: a council's published group, or for the region
+        # the published groups of the councils it adds up (its members by construction).
+        parts = {
+            council_ids[name]: table.members
+            for name, table in by_council.items()
+            if shown and name != REGION and table.members and (label == REGION or name == label)
+        }
+        if parts and union_of(parts.values()) != shown:
+            parts = {council: MemberSet.of(shown) & part for council, part in parts.items()}
+        months = responses_per_month(self.session, definition, parts)
+        sections.append(self.over_time(label, months, shown))
         return sections
 
     # Charts ------------------------------------------------------------------------------------
@@ -502,10 +525,9 @@ class _Builder:
         )
         return Chart(question.id, title, svg, summary, table, tuple(left_out))
 
-    def over_time(self, label: str, members: Sequence[Member], group: frozenset[int]) -> Section:
-        """Responses a month for the published group (its members only), protected like a
-        question, and recorded with the group."""
-        months = Counter(m.month for m in members if not m.superseded and m.id in group)
+    def over_time(self, label: str, months: Counter[str], group: frozenset[int]) -> Section:
+        """Responses a month for the published group (counted responses of its members),
+        protected like a question, and recorded with the group."""
         ordered = sorted(months)
         counted = QuestionCounts(
             "responses per month", tuple(ordered), dict(months), sum(months.values())
