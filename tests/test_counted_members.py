@@ -91,3 +91,40 @@ def test_a_whole_council_download_reads_the_bitmap_and_agrees_with_a_filtered_on
     assert [r for r in whole if r["council"] == "Norfolk"] == [
         r for r in dated if r["council"] == "Norfolk"
     ]
+
+
+def test_counts_read_while_an_answer_is_replaced_come_from_the_members_read(app, worker):
+    """A practitioner's new answer replacing their earlier one leaves the council's total
+    unchanged (+1 and -1): the precomputed totals must not be taken as counting the members read
+    before it, or the new answer would be published as one of them."""
+    from survey_app.downloads.counting import group_counts
+    from survey_app.downloads.groups import (
+        GroupFilter,
+        councils_for,
+        requested_groups,
+        settle_groups,
+    )
+    from survey_app.privacy.disclosure import DisclosureRules
+
+    norfolk = distribution(app, "Norfolk", WAVES[0])
+    code = "KT7M4PXD"
+    for _ in range(11):
+        submit(app, norfolk, **{WAVE_KEY: WAVES[0], ITEM: "3"})
+    submit(app, norfolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "1"})
+    worker()
+    definition = app.extensions["surveys"]["practitioner-skills"]
+    everyone = GroupFilter()
+    with app.extensions["database"].session() as session:
+        councils, _ = councils_for(session, definition, None, everyone)
+        read = requested_groups(session, definition, councils, everyone, None)
+        groups = settle_groups(read, [], DisclosureRules.of(definition), "all dates")
+        # Meanwhile the same practitioner answers again: their "1" is replaced by a "5".
+        submit(app, norfolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "5"})
+        worker()
+        counts, bases = group_counts(session, definition, groups, everyone, None)
+
+    (council_id,) = [group.council_id for group in groups]
+    assert len(groups[0].members) == 12
+    assert counts.get((council_id, ITEM, "5"), 0) == 0  # not one of the members read
+    assert counts[(council_id, ITEM, "3")] == 11
+    assert counts.get((council_id, ITEM, "1"), 0) == 0  # replaced since: left out, as ever

@@ -31,7 +31,11 @@ from survey_app.exports.files import published_members
 from survey_app.models import Council, CountedVersion, Publication, PublishedMembers
 from survey_app.privacy.disclosure import Overlap
 from survey_app.privacy.disclosure.cells import decode_cells, encode_cells
-from survey_app.privacy.disclosure.ledger import KEPT_GROUPS, published_groups
+from survey_app.privacy.disclosure.ledger import (
+    KEPT_GROUPS,
+    published_groups,
+    record_publication,
+)
 from survey_app.privacy.disclosure.members import FORMAT, MemberSet, encode_members
 from tests.conftest import sign_in
 from tests.submissions import submit
@@ -150,6 +154,23 @@ def test_every_count_changes_the_councils_version_and_the_kept_copy_follows(
         assert session.scalar(select(CountedVersion.token)) != token
         after = counted_members(session, "test-child", [council_id])[council_id]
     assert len(before) == 3 and len(after) == 4 and before < after
+
+
+def test_the_same_new_group_recorded_twice_in_one_output_is_stored_once(
+    app, make_distribution, worker
+):
+    answer(app, make_distribution(council_name="Suffolk"), 12)
+    worker()
+    with app.extensions["database"].session() as session:
+        ids = frozenset(range(1, 13))
+        record_publication(session, SURVEY, ids, "first", None, {"feel": {"happy": 12}})
+        record_publication(session, SURVEY, ids, "second", None, {"went": {"yes": 12}})
+        session.commit()
+        groups = session.execute(select(PublishedMembers.scope, PublishedMembers.cells)).all()
+    assert [(scope, decode_cells(cells)) for scope, cells in groups] == [
+        ("first", {"feel": {"happy": 12}, "went": {"yes": 12}})
+    ]
+    assert rows(app, Publication) == 2
 
 
 def test_a_process_that_kept_nothing_reads_the_same_ledger(

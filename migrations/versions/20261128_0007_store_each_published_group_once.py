@@ -9,6 +9,7 @@ Create Date: 2026-11-28
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Sequence
 
@@ -107,10 +108,15 @@ def _restore_export_links(bind: sa.Connection, kept: list[dict[str, int]]) -> No
         )
 
 
+# Publications read at a time: a region's stored group can be a few hundred KB.
+PAGE = 200
+
+
 def _fill_groups(bind: sa.Connection, groups: sa.Table) -> None:
     """One group per distinct set of ids per survey (oldest publication's scope and date), the
-    cell records of its publications merged oldest first; each publication pointed at it."""
-    made: dict[tuple[str, str], tuple[int, bytes | None]] = {}
+    cell records of its publications merged oldest first; each publication pointed at it.
+    Publications are read a page at a time, and a stored form already seen is not decoded
+    again."""
     publications = sa.table(
         "publications",
         sa.column("id", sa.Integer),
@@ -120,39 +126,56 @@ def _fill_groups(bind: sa.Connection, groups: sa.Table) -> None:
         sa.column("published_on", sa.Date),
         sa.column("cells", sa.LargeBinary),
     )
-    rows = bind.execute(sa.select(publications).order_by(publications.c.id)).all()
-    for publication_id, survey_id, stored, scope, published_on, cells in rows:
-        members = decode_members(stored)
-        key = (survey_id, members.digest)
-        if key not in made:
-            group_id = bind.execute(
-                groups.insert()
-                .values(
-                    survey_id=survey_id,
-                    digest=members.digest,
-                    size=len(members),
-                    members=encode_members(members),
-                    scope=scope,
-                    published_on=published_on,
-                    cells=cells,
-                )
-                .returning(groups.c.id)
-            ).scalar_one()
-            made[key] = (group_id, cells)
-        else:
-            group_id, merged = made[key]
-            if cells is not None:
-                combined = merge([decode_cells(merged), decode_cells(cells)])
-                assert combined is not None
-                merged = encode_cells(combined)
-                bind.execute(
-                    groups.update().where(groups.c.id == group_id).values(cells=merged)
-                )
-                made[key] = (group_id, merged)
-        bind.execute(
-            sa.text("update publications set group_id = :group_id where id = :id"),
-            {"group_id": group_id, "id": publication_id},
-        )
+    made: dict[tuple[str, str], tuple[int, bytes | None]] = {}
+    digests: dict[bytes, str] = {}  # SHA-256 of a stored form -> the digest of its ids
+    last = 0
+    while True:
+        rows = bind.execute(
+            sa.select(publications)
+            .where(publications.c.id > last)
+            .order_by(publications.c.id)
+            .limit(PAGE)
+        ).all()
+        if not rows:
+            return
+        for publication_id, survey_id, stored, scope, published_on, cells in rows:
+            last = publication_id
+            seen = hashlib.sha256(stored).digest()
+            members = None
+            if seen not in digests:
+                members = decode_members(stored)
+                digests[seen] = members.digest
+            key = (survey_id, digests[seen])
+            if key not in made:
+                members = members if members is not None else decode_members(stored)
+                group_id = bind.execute(
+                    groups.insert()
+                    .values(
+                        survey_id=survey_id,
+                        digest=members.digest,
+                        size=len(members),
+                        members=encode_members(members),
+                        scope=scope,
+                        published_on=published_on,
+                        cells=cells,
+                    )
+                    .returning(groups.c.id)
+                ).scalar_one()
+                made[key] = (group_id, cells)
+            else:
+                group_id, merged = made[key]
+                if cells is not None:
+                    combined = merge([decode_cells(merged), decode_cells(cells)])
+                    assert combined is not None
+                    merged = encode_cells(combined)
+                    bind.execute(
+                        groups.update().where(groups.c.id == group_id).values(cells=merged)
+                    )
+                    made[key] = (group_id, merged)
+            bind.execute(
+                sa.text("update publications set group_id = :group_id where id = :id"),
+                {"group_id": group_id, "id": publication_id},
+            )
 
 
 def downgrade() -> None:

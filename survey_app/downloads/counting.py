@@ -15,7 +15,7 @@ from ..journey import WRITTEN
 from ..models import AnswerCount, Distribution, DistributionTotal, QuestionBase, Response
 from ..privacy.disclosure import Condition, QuestionCounts
 from ..processing import answer_cells
-from .groups import CouncilGroup, GroupFilter, responses_query
+from .groups import CouncilGroup, GroupFilter, counted_tokens, responses_query
 
 Counts = dict[tuple[int, str, str], int]
 Bases = dict[tuple[int, str], int]
@@ -106,9 +106,12 @@ def group_counts(
     """Exact counts and bases for each council's settled group.
 
     The precomputed totals serve a council when the whole council is wanted and they count
-    exactly its members: if a response was counted between reading the members and reading the
-    totals (PostgreSQL reads each statement afresh), the totals disagree and the council is
-    counted from its members' answers instead.
+    exactly its members. PostgreSQL reads each statement afresh, so they are checked after
+    reading: the council's version token must be the one its members were read at (no response
+    there has been counted since, which also covers one that replaced an earlier answer), and
+    its total of counted responses must be the number of members (no answer there has been
+    replaced by one counted in another council). Otherwise the council is counted from its
+    members' answers.
     """
     shown = [group for group in groups if group.members]
     fast = (
@@ -119,7 +122,14 @@ def group_counts(
     counts, bases, totals = _precomputed_counts(
         session, definition, [group.council_id for group in fast]
     )
-    exact = {g.council_id for g in fast if totals.get(g.council_id, 0) == len(g.members)}
+    now = counted_tokens(session, definition.id, [group.council_id for group in fast])
+    exact = {
+        g.council_id
+        for g in fast
+        if g.version is not None
+        and now.get(g.council_id) == g.version
+        and totals.get(g.council_id, 0) == len(g.members)
+    }
     slow = [group for group in shown if group.council_id not in exact]
     slow_counts, slow_bases = _counts_from_answers(
         session, definition, slow, chosen, distribution_id

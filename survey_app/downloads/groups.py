@@ -87,6 +87,9 @@ class CouncilGroup:
     name: str
     requested: frozenset[int]
     settlement: Settlement = field(default_factory=lambda: Settlement(frozenset()))
+    # The version token of the council's counted responses when `requested` was read from them
+    # (None when read response by response).
+    version: str | None = None
 
     @property
     def members(self) -> frozenset[int]:
@@ -182,11 +185,12 @@ def requested_groups(
     anything narrower is read response by response.
     """
     if councils and not anonymised and not chosen.needs_each_response:
-        counted = counted_members(session, definition.id, [i for i, _ in councils])
-        return [
-            CouncilGroup(council_id, name, counted.get(council_id, MemberSet()))
-            for council_id, name in councils
-        ]
+        counted = counted_versions(session, definition.id, [i for i, _ in councils])
+        whole = []
+        for council_id, name in councils:
+            version, members = counted.get(council_id, (None, MemberSet()))
+            whole.append(CouncilGroup(council_id, name, members, version=version))
+        return whole
     members: dict[int, set[int]] = defaultdict(set)
     if councils:
         query = responses_query(
@@ -243,20 +247,37 @@ COUNTED_KEPT = _CountedKept(256)
 def counted_members(
     session: Session, survey_id: str, council_ids: list[int]
 ) -> dict[int, MemberSet]:
-    """Each council's counted responses of a survey, from the bitmaps the worker keeps.
+    """Each council's counted responses of a survey, from the bitmaps the worker keeps."""
+    return {
+        council_id: members
+        for council_id, (_, members) in counted_versions(session, survey_id, council_ids).items()
+    }
 
-    The blocks are read only for councils whose version token changed since this process last
-    read them: otherwise a download reads a token per council, however many responses there are.
+
+def counted_tokens(session: Session, survey_id: str, council_ids: list[int]) -> dict[int, str]:
+    """Each council's version token now: it changes whenever a response there is counted."""
+    return dict(
+        session.execute(  # type: ignore[arg-type]
+            select(CountedVersion.council_id, CountedVersion.token).where(
+                CountedVersion.survey_id == survey_id, CountedVersion.council_id.in_(council_ids)
+            )
+        ).all()
+    )
+
+
+def counted_versions(
+    session: Session, survey_id: str, council_ids: list[int]
+) -> dict[int, tuple[str | None, MemberSet]]:
+    """Each council's counted responses of a survey with the version token they were read at.
+
+    The blocks are read only for councils whose token changed since this process last read
+    them: otherwise a download reads a token per council, however many responses there are.
     """
-    found: dict[int, MemberSet] = {}
-    for council_id, token in session.execute(
-        select(CountedVersion.council_id, CountedVersion.token).where(
-            CountedVersion.survey_id == survey_id, CountedVersion.council_id.in_(council_ids)
-        )
-    ):
+    found: dict[int, tuple[str | None, MemberSet]] = {}
+    for council_id, token in counted_tokens(session, survey_id, council_ids).items():
         kept = COUNTED_KEPT.get(survey_id, council_id, token)
         if kept is not None:
-            found[council_id] = kept
+            found[council_id] = (token, kept)
     to_read = [council_id for council_id in council_ids if council_id not in found]
     if not to_read:
         return found
@@ -280,8 +301,9 @@ def counted_members(
         blocks[council_id].append((block, stored))
         tokens[council_id] = token
     for council_id, found_blocks in blocks.items():
-        members = found[council_id] = MemberSet.from_blocks(found_blocks)
+        members = MemberSet.from_blocks(found_blocks)
         token = tokens[council_id]
+        found[council_id] = (token, members)
         if token is not None:
             COUNTED_KEPT.keep(survey_id, council_id, token, members)
     return found
@@ -308,5 +330,7 @@ def settle_groups(
         if settlement.conflict is not None:
             raise Refused(settlement.conflict, rules)
         earlier.append(PublishedGroup(settlement.members, described))
-        settled.append(CouncilGroup(group.council_id, group.name, group.requested, settlement))
+        settled.append(
+            CouncilGroup(group.council_id, group.name, group.requested, settlement, group.version)
+        )
     return settled

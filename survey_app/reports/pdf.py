@@ -34,7 +34,8 @@ def report_pdf(html: str, assets: Mapping[str, Asset], base_url: str) -> bytes:
         """Serves /assets/<digest>/<name> from memory and refuses everything else."""
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-            parts = urlsplit(url).path.strip("/").split("/")
+            # .../assets/<digest>/<name>, wherever the service is mounted.
+            parts = urlsplit(url).path.strip("/").split("/")[-3:]
             if len(parts) == 3 and parts[0] == "assets":
                 asset = assets.get(parts[2])
                 if asset is not None and asset.digest == parts[1]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..definitions.model import SurveyDefinition
 from ..downloads.counting import question_counts
-from ..downloads.groups import counted_members
+from ..downloads.groups import counted_tokens, counted_versions
 from ..models import AnswerCount, Distribution, DistributionTotal, QuestionBase, Response
 from ..privacy.disclosure import QuestionCounts
 from ..privacy.disclosure.members import MemberSet
@@ -82,8 +82,10 @@ def _band_totals(
 ) -> tuple[dict[tuple[str, str], dict[str, int]], dict[tuple[str, str], int]] | None:
     """Counts and bases per (age band, question) from the precomputed totals, or None when they
     do not count exactly the group `settled`."""
-    whole = counted_members(session, definition.id, [council_id]).get(council_id, MemberSet())
-    if MemberSet.of(settled) != whole:
+    version, whole = counted_versions(session, definition.id, [council_id]).get(
+        council_id, (None, MemberSet())
+    )
+    if version is None or MemberSet.of(settled) != whole:
         return None
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     for band, question_id, option, total in session.execute(
@@ -105,13 +107,16 @@ def _band_totals(
             .group_by(QuestionBase.age_band, QuestionBase.question_id)
         )
     }
-    # Read last: if a response was counted since the members were read, the totals disagree.
+    # Read last, as `downloads.counting.group_counts` checks: nothing counted in the council
+    # since its members were read (same token), and no answer of theirs replaced from another
+    # council (same total).
     total = session.scalar(
         select(func.sum(DistributionTotal.responses))
         .join(Distribution, DistributionTotal.distribution_id == Distribution.id)
         .where(Distribution.survey_id == definition.id, Distribution.council_id == council_id)
     )
-    return (counts, bases) if int(total or 0) == len(whole) else None
+    unchanged = counted_tokens(session, definition.id, [council_id]).get(council_id) == version
+    return (counts, bases) if unchanged and int(total or 0) == len(whole) else None
 
 
 def _counted_from_answers(

@@ -129,16 +129,24 @@ def record_publications(
     a new group's ids are stored once, a known group's cell record gains the counts shown."""
     named = [(MemberSet.of(members), scope, cells) for members, scope, cells in published]
     digests = {members.digest for members, _, _ in named}
+    # Groups recorded earlier in this transaction and not yet written, then those stored.
+    known = {
+        pending.digest: pending
+        for pending in session.new
+        if isinstance(pending, PublishedMembers)
+        and pending.survey_id == survey_id
+        and pending.digest in digests
+    }
     with session.no_autoflush:
-        known = {
-            group.digest: group
+        known.update(
+            (group.digest, group)
             for group in session.scalars(
                 select(PublishedMembers).where(
                     PublishedMembers.survey_id == survey_id,
-                    PublishedMembers.digest.in_(digests),
+                    PublishedMembers.digest.in_(digests - set(known)),
                 )
             )
-        }
+        )
     publications = []
     for members, scope, cells in named:
         KEPT_GROUPS.keep(members)
