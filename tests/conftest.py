@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,22 @@ def make_app(tmp_path: Path, migrated_template: Path) -> Iterator[Callable[..., 
     yield make
     for app in made:
         app.extensions["database"].engine.dispose()
+
+
+# Parameters of a fixture that gives the app on each database (see `app_on_database`).
+EACH_DATABASE = ["sqlite", "postgresql"]
+
+
+def app_on_database(
+    request: pytest.FixtureRequest, make_app: Callable[..., Flask], **settings: Any
+) -> Flask:
+    """For a fixture with params=EACH_DATABASE: the app on its own SQLite copy, or on a new,
+    migrated database of the test session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return make_app(**settings)
+    url = request.getfixturevalue("postgres_server").create_database(f"app_{uuid.uuid4().hex[:8]}")
+    migrate_database(url)
+    return make_app(DATABASE_URL=url, **settings)
 
 
 @pytest.fixture

@@ -3,32 +3,25 @@ responses is read in a few blocks: it must always be exactly the counted respons
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from survey_app.cli import migrate_database
-from survey_app.downloads.groups import counted_members
+from survey_app.downloads.groups import counted_versions
 from survey_app.journey import PERSONAL_CODE_KEY, WAVE_KEY
 from survey_app.models import Council, Distribution, Response
 from survey_app.privacy.disclosure.members import MemberSet
+from tests.conftest import EACH_DATABASE, app_on_database
 from tests.submissions import submit
 from tests.test_linking import SHIPPED
 from tests.test_prepost_downloads import ITEM, WAVES, distribution
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=EACH_DATABASE)
 def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
-    if request.param == "sqlite":
-        return make_app(SURVEY_DIR=str(SHIPPED))
-    url = request.getfixturevalue("postgres_server").create_database(
-        f"counted_{uuid.uuid4().hex[:8]}"
-    )
-    migrate_database(url)
-    return make_app(SURVEY_DIR=str(SHIPPED), DATABASE_URL=url)
+    return app_on_database(request, make_app, SURVEY_DIR=str(SHIPPED))
 
 
 def counted_ids(app: Flask) -> dict[str, frozenset[int]]:
@@ -48,8 +41,8 @@ def counted_ids(app: Flask) -> dict[str, frozenset[int]]:
 def bitmaps(app: Flask) -> dict[str, MemberSet]:
     with app.extensions["database"].session() as session:
         councils = dict(session.execute(select(Council.id, Council.name)).all())
-        found = counted_members(session, "practitioner-skills", list(councils))
-    return {councils[council_id]: members for council_id, members in found.items()}
+        found = counted_versions(session, "practitioner-skills", list(councils))
+    return {councils[council_id]: members for council_id, (_, members) in found.items()}
 
 
 def test_the_bitmaps_hold_exactly_the_counted_responses(app, worker):

@@ -22,7 +22,6 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
 from survey_app import exports, operations
-from survey_app.cli import migrate_database
 from survey_app.models import (
     Distribution,
     Export,
@@ -32,7 +31,14 @@ from survey_app.models import (
     export_publications,
 )
 from survey_app.privacy.disclosure import DisclosureRules, decode_members, footnotes
-from tests.conftest import PASSWORD, HttpsClient, csrf_token, sign_in
+from tests.conftest import (
+    EACH_DATABASE,
+    PASSWORD,
+    HttpsClient,
+    app_on_database,
+    csrf_token,
+    sign_in,
+)
 from tests.submissions import submit
 
 SURVEY = "/facilitator/surveys/test-child"
@@ -43,15 +49,10 @@ EMAIL = "facilitator@example.org"
 # Making things -----------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=EACH_DATABASE)
 def export_app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
     """An app on SQLite, and again on PostgreSQL."""
-    if request.param == "sqlite":
-        return make_app()
-    postgres = request.getfixturevalue("postgres_server")
-    url = postgres.create_database(f"exports_{uuid.uuid4().hex[:8]}")
-    migrate_database(url)
-    return make_app(DATABASE_URL=url)
+    return app_on_database(request, make_app)
 
 
 @pytest.fixture

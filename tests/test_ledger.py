@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from survey_app.cli import PROJECT_ROOT, migrate_database
 from survey_app.db import make_engine
-from survey_app.downloads.groups import counted_members
+from survey_app.downloads.groups import counted_versions
 from survey_app.exports.files import published_members
 from survey_app.models import Council, CountedVersion, Publication, PublishedMembers
 from survey_app.privacy.disclosure import Overlap
@@ -37,7 +37,7 @@ from survey_app.privacy.disclosure.ledger import (
     record_publication,
 )
 from survey_app.privacy.disclosure.members import FORMAT, MemberSet, encode_members
-from tests.conftest import sign_in
+from tests.conftest import EACH_DATABASE, app_on_database, sign_in
 from tests.submissions import submit
 
 SURVEY = "test-child"
@@ -45,15 +45,9 @@ AGGREGATES = f"/facilitator/surveys/{SURVEY}/aggregates.csv"
 EMAIL = "facilitator@example.org"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=EACH_DATABASE)
 def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
-    if request.param == "sqlite":
-        return make_app()
-    url = request.getfixturevalue("postgres_server").create_database(
-        f"ledger_{uuid.uuid4().hex[:8]}"
-    )
-    migrate_database(url)
-    return make_app(DATABASE_URL=url)
+    return app_on_database(request, make_app)
 
 
 @pytest.fixture
@@ -146,13 +140,13 @@ def test_every_count_changes_the_councils_version_and_the_kept_copy_follows(
     with database.session() as session:
         council_id = session.scalar(select(Council.id).where(Council.name == "Suffolk"))
         token = session.scalar(select(CountedVersion.token))
-        before = counted_members(session, "test-child", [council_id])[council_id]
-        assert counted_members(session, "test-child", [council_id])[council_id] is before
+        before = counted_versions(session, "test-child", [council_id])[council_id][1]
+        assert counted_versions(session, "test-child", [council_id])[council_id][1] is before
     answer(app, suffolk, 1)
     worker()
     with database.session() as session:
         assert session.scalar(select(CountedVersion.token)) != token
-        after = counted_members(session, "test-child", [council_id])[council_id]
+        after = counted_versions(session, "test-child", [council_id])[council_id][1]
     assert len(before) == 3 and len(after) == 4 and before < after
 
 

@@ -8,7 +8,6 @@ import csv
 import datetime as dt
 import io
 import statistics
-import uuid
 from collections.abc import Callable
 
 import numpy as np
@@ -18,10 +17,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from survey_app import operations
-from survey_app.cli import migrate_database
 from survey_app.journey import PERSONAL_CODE_KEY, WAVE_KEY
 from survey_app.models import Publication
-from tests.conftest import sign_in
+from tests.conftest import EACH_DATABASE, app_on_database, sign_in
 from tests.submissions import submit
 from tests.test_linking import SHIPPED, WAVES
 
@@ -38,16 +36,10 @@ NORFOLK_AFTER = [4, 3, 3, 3, 4, 4, 3, 2, 5, 4, 3, 4]
 NORFOLK_LOOK_BACK = [1, 2, 2, 1, 1, 2, 3, 2, 3, 1, 1, 2]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=EACH_DATABASE)
 def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
     """The shipped surveys on SQLite, and again on PostgreSQL."""
-    if request.param == "sqlite":
-        return make_app(SURVEY_DIR=str(SHIPPED))
-    url = request.getfixturevalue("postgres_server").create_database(
-        f"prepost_{uuid.uuid4().hex[:8]}"
-    )
-    migrate_database(url)
-    return make_app(SURVEY_DIR=str(SHIPPED), DATABASE_URL=url)
+    return app_on_database(request, make_app, SURVEY_DIR=str(SHIPPED))
 
 
 def distribution(app: Flask, council: str, wave: str):  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import re
 import sys
-import uuid
 from collections.abc import Callable
 from html.parser import HTMLParser
 
@@ -15,11 +14,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from survey_app.cli import migrate_database
 from survey_app.downloads.counting import option_label
 from survey_app.models import Publication, Response
 from survey_app.reports import REGION, charts
-from tests.conftest import sign_in
+from tests.conftest import EACH_DATABASE, app_on_database, sign_in
 from tests.submissions import submit
 from tests.test_linking import SHIPPED
 from tests.test_prepost_downloads import (
@@ -30,16 +28,10 @@ from tests.test_prepost_downloads import (
 REPORT = "/facilitator/surveys/{}/report"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=EACH_DATABASE)
 def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
     """The shipped surveys on SQLite, and again on PostgreSQL."""
-    if request.param == "sqlite":
-        return make_app(SURVEY_DIR=str(SHIPPED))
-    url = request.getfixturevalue("postgres_server").create_database(
-        f"prepost_{uuid.uuid4().hex[:8]}"
-    )
-    migrate_database(url)
-    return make_app(SURVEY_DIR=str(SHIPPED), DATABASE_URL=url)
+    return app_on_database(request, make_app, SURVEY_DIR=str(SHIPPED))
 
 
 class Tables(HTMLParser):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -13,21 +12,16 @@ from flask import Flask
 from sqlalchemy import func, select, update
 
 from survey_app import journey, operations, submission
-from survey_app.cli import migrate_database
 from survey_app.journey import AGE_KEY
 from survey_app.models import Draft, FreeText, Response
+from tests.conftest import EACH_DATABASE, app_on_database
 
 COMPLETE = {AGE_KEY: "12-17", "went": "yes", "feel": "okay", "times": 2, "better": "call 0800 1111"}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=EACH_DATABASE)
 def send_app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
-    if request.param == "sqlite":
-        return make_app()
-    postgres = request.getfixturevalue("postgres_server")
-    url = postgres.create_database(f"send_{uuid.uuid4().hex[:8]}")
-    migrate_database(url)
-    return make_app(DATABASE_URL=url)
+    return app_on_database(request, make_app)
 
 
 def make_draft(app: Flask, answers: dict[str, Any]) -> tuple[int, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -25,7 +24,14 @@ from ..privacy.disclosure.differencing import overlapping_records
 from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publications
 from ..privacy.disclosure.members import union_of
 from ..privacy.disclosure.tables import withheld_question
-from .counting import group_counts, option_ids, option_label, question_counts, skip_logic
+from .counting import (
+    by_question,
+    group_counts,
+    option_ids,
+    option_label,
+    question_counts,
+    skip_logic,
+)
 from .groups import CouncilGroup, GroupFilter, councils_for, requested_groups, settle_groups
 from .problems import Refused
 
@@ -79,9 +85,7 @@ def publish_aggregates(
     counts, bases = group_counts(session, definition, groups, chosen, distribution_id)
     conditions = skip_logic(definition)
 
-    by_question: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
-    for (council_id, question_id, option), value in counts.items():
-        by_question[(council_id, question_id)][option] = value
+    per_question = by_question(counts)
 
     tables: list[PublishedTable] = []
     exact: list[list[QuestionCounts]] = []
@@ -90,7 +94,7 @@ def publish_aggregates(
         counted = [
             question_counts(
                 question,
-                by_question.get((group.council_id, question.id), {}),
+                per_question.get((group.council_id, question.id), {}),
                 bases.get((group.council_id, question.id), 0),
             )
             for question in definition.questions

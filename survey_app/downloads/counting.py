@@ -17,36 +17,39 @@ from ..privacy.disclosure import Condition, QuestionCounts
 from ..processing import answer_cells
 from .groups import CouncilGroup, GroupFilter, counted_tokens, responses_query
 
-Counts = dict[tuple[int, str, str], int]
-Bases = dict[tuple[int, str], int]
+# Keyed by council id (or age band), question and option; bases by the first two.
+Counts = dict[tuple[int | str, str, str], int]
+Bases = dict[tuple[int | str, str], int]
 
 
-def _precomputed_counts(
-    session: Session, definition: SurveyDefinition, council_ids: list[int]
+def precomputed_counts(
+    session: Session,
+    definition: SurveyDefinition,
+    council_ids: list[int],
+    *,
+    by_age_band: bool = False,
 ) -> tuple[Counts, Bases, dict[int, int]]:
-    """Counts, bases and the number of responses counted, per council, from the totals."""
+    """Counts and bases from the totals, keyed by council (or, by_age_band, by age band: for one
+    council), and the number of responses counted per council."""
     counts: Counts = defaultdict(int)
     bases: Bases = defaultdict(int)
     totals: dict[int, int] = defaultdict(int)
     if not council_ids:
         return counts, bases, totals
-    for council_id, question_id, option, total in session.execute(
-        select(
-            AnswerCount.council_id,
-            AnswerCount.question_id,
-            AnswerCount.option,
-            func.sum(AnswerCount.count),
-        )
+    answers_by = AnswerCount.age_band if by_age_band else AnswerCount.council_id
+    bases_by = QuestionBase.age_band if by_age_band else QuestionBase.council_id
+    for key, question_id, option, total in session.execute(
+        select(answers_by, AnswerCount.question_id, AnswerCount.option, func.sum(AnswerCount.count))
         .where(AnswerCount.survey_id == definition.id, AnswerCount.council_id.in_(council_ids))
-        .group_by(AnswerCount.council_id, AnswerCount.question_id, AnswerCount.option)
+        .group_by(answers_by, AnswerCount.question_id, AnswerCount.option)
     ):
-        counts[(council_id, question_id, option)] = int(total)
-    for council_id, question_id, total in session.execute(
-        select(QuestionBase.council_id, QuestionBase.question_id, func.sum(QuestionBase.base))
+        counts[(key, question_id, option)] = int(total)
+    for key, question_id, total in session.execute(
+        select(bases_by, QuestionBase.question_id, func.sum(QuestionBase.base))
         .where(QuestionBase.survey_id == definition.id, QuestionBase.council_id.in_(council_ids))
-        .group_by(QuestionBase.council_id, QuestionBase.question_id)
+        .group_by(bases_by, QuestionBase.question_id)
     ):
-        bases[(council_id, question_id)] = int(total)
+        bases[(key, question_id)] = int(total)
     for council_id, total in session.execute(
         select(Distribution.council_id, func.sum(DistributionTotal.responses))
         .join(DistributionTotal, DistributionTotal.distribution_id == Distribution.id)
@@ -57,14 +60,48 @@ def _precomputed_counts(
     return counts, bases, totals
 
 
-def _counts_from_answers(
+def by_question(counts: Counts) -> dict[tuple[int | str, str], dict[str, int]]:
+    """The counts regrouped: (council or band, question) -> option -> count."""
+    grouped: dict[tuple[int | str, str], dict[str, int]] = defaultdict(dict)
+    for (key, question_id, option), value in counts.items():
+        grouped[(key, question_id)][option] = value
+    return grouped
+
+
+def still_counted(
+    session: Session,
+    definition: SurveyDefinition,
+    read: Mapping[int, tuple[str | None, int]],
+    totals: Mapping[int, int],
+) -> set[int]:
+    """The councils whose precomputed totals, read after their members (version token, number
+    of members), count exactly those members.
+
+    PostgreSQL reads each statement afresh, so this is checked after reading the totals: the
+    council's version token must be the one its members were read at (no response there has
+    been counted since, which also covers one that replaced an earlier answer), and its total
+    of counted responses must be the number of members (no answer there has been replaced by one
+    counted in another council).
+    """
+    now = counted_tokens(session, definition.id, list(read))
+    return {
+        council_id
+        for council_id, (version, size) in read.items()
+        if version is not None and now.get(council_id) == version and totals.get(council_id) == size
+    }
+
+
+def counts_from_answers(
     session: Session,
     definition: SurveyDefinition,
     groups: list[CouncilGroup],
     chosen: GroupFilter,
     distribution_id: int | None,
+    *,
+    by_age_band: bool = False,
 ) -> tuple[Counts, Bases]:
-    """Counts and bases of exactly these groups' members, from each response's answers.
+    """Counts and bases of exactly these groups' members, from each response's answers, keyed
+    by council (or, by_age_band, by age band) like `precomputed_counts`.
 
     Counted the way the workers count (`processing.answer_cells`), so both paths agree.
     """
@@ -80,19 +117,21 @@ def _counts_from_answers(
         distribution_id,
         Response.id,
         Distribution.council_id,
+        Response.age_band,
         Response.answers,
         Response.superseded,
     ).execution_options(yield_per=1000)
-    for response_id, council_id, answers, superseded in session.execute(query):
+    for response_id, council_id, band, answers, superseded in session.execute(query):
         if response_id not in wanted[council_id] or superseded:
             # Held back, counted after the group was read, or replaced by the same
             # practitioner's later answer to the same wave (the totals leave it out too).
             continue
+        key = band if by_age_band else council_id
         cells, questions = answer_cells(answers)
         for question_id, option in cells:
-            counts[(council_id, question_id, option)] += 1
+            counts[(key, question_id, option)] += 1
         for question_id in questions:
-            bases[(council_id, question_id)] += 1
+            bases[(key, question_id)] += 1
     return counts, bases
 
 
@@ -106,12 +145,7 @@ def group_counts(
     """Exact counts and bases for each council's settled group.
 
     The precomputed totals serve a council when the whole council is wanted and they count
-    exactly its members. PostgreSQL reads each statement afresh, so they are checked after
-    reading: the council's version token must be the one its members were read at (no response
-    there has been counted since, which also covers one that replaced an earlier answer), and
-    its total of counted responses must be the number of members (no answer there has been
-    replaced by one counted in another council). Otherwise the council is counted from its
-    members' answers.
+    exactly its members (`still_counted`); otherwise it is counted from its members' answers.
     """
     shown = [group for group in groups if group.members]
     fast = (
@@ -119,19 +153,14 @@ def group_counts(
         if chosen.needs_each_response
         else [group for group in shown if group.members == group.requested]
     )
-    counts, bases, totals = _precomputed_counts(
+    counts, bases, totals = precomputed_counts(
         session, definition, [group.council_id for group in fast]
     )
-    now = counted_tokens(session, definition.id, [group.council_id for group in fast])
-    exact = {
-        g.council_id
-        for g in fast
-        if g.version is not None
-        and now.get(g.council_id) == g.version
-        and totals.get(g.council_id, 0) == len(g.members)
-    }
+    exact = still_counted(
+        session, definition, {g.council_id: (g.version, len(g.members)) for g in fast}, totals
+    )
     slow = [group for group in shown if group.council_id not in exact]
-    slow_counts, slow_bases = _counts_from_answers(
+    slow_counts, slow_bases = counts_from_answers(
         session, definition, slow, chosen, distribution_id
     )
     merged_counts: Counts = defaultdict(int)

@@ -4,8 +4,7 @@ whether each group may be published given what was published before."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from .. import operations
 from ..definitions.model import SurveyDefinition
+from ..kept import Kept
 from ..models import Council, CountedMembers, CountedVersion, Distribution, Response
 from ..privacy.disclosure import DisclosureRules, PublishedGroup, Settlement, settle_group
 from ..privacy.disclosure.members import MemberSet
@@ -212,46 +212,9 @@ def requested_groups(
     ]
 
 
-class _CountedKept:
-    """The last group of counted responses read for each (survey, council), with the version
-    token it was read at. Tokens are random, so one read from another database never matches."""
-
-    def __init__(self, kept: int) -> None:
-        self._kept = kept
-        self._groups: OrderedDict[tuple[str, int], tuple[str, MemberSet]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, survey_id: str, council_id: int, token: str) -> MemberSet | None:
-        with self._lock:
-            found = self._groups.get((survey_id, council_id))
-            if found is None or found[0] != token:
-                return None
-            self._groups.move_to_end((survey_id, council_id))
-            return found[1]
-
-    def keep(self, survey_id: str, council_id: int, token: str, members: MemberSet) -> None:
-        with self._lock:
-            self._groups[(survey_id, council_id)] = (token, members)
-            self._groups.move_to_end((survey_id, council_id))
-            while len(self._groups) > self._kept:
-                self._groups.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._groups.clear()
-
-
-COUNTED_KEPT = _CountedKept(256)
-
-
-def counted_members(
-    session: Session, survey_id: str, council_ids: list[int]
-) -> dict[int, MemberSet]:
-    """Each council's counted responses of a survey, from the bitmaps the worker keeps."""
-    return {
-        council_id: members
-        for council_id, (_, members) in counted_versions(session, survey_id, council_ids).items()
-    }
+# The last counted responses read for each (survey, council), with the version token they were
+# read at. Tokens are random, so one read from another database never matches.
+COUNTED_KEPT: Kept[tuple[str, MemberSet]] = Kept(256)
 
 
 def counted_tokens(session: Session, survey_id: str, council_ids: list[int]) -> dict[int, str]:
@@ -275,9 +238,9 @@ def counted_versions(
     """
     found: dict[int, tuple[str | None, MemberSet]] = {}
     for council_id, token in counted_tokens(session, survey_id, council_ids).items():
-        kept = COUNTED_KEPT.get(survey_id, council_id, token)
-        if kept is not None:
-            found[council_id] = (token, kept)
+        kept = COUNTED_KEPT.get((survey_id, council_id))
+        if kept is not None and kept[0] == token:
+            found[council_id] = kept
     to_read = [council_id for council_id in council_ids if council_id not in found]
     if not to_read:
         return found
@@ -305,7 +268,7 @@ def counted_versions(
         token = tokens[council_id]
         found[council_id] = (token, members)
         if token is not None:
-            COUNTED_KEPT.keep(survey_id, council_id, token, members)
+            COUNTED_KEPT.keep((survey_id, council_id), (token, members))
     return found
 
 

@@ -14,19 +14,27 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import case, extract, func
 from sqlalchemy.orm import Session
 
 from ..definitions.model import SurveyDefinition
-from ..downloads.counting import question_counts
-from ..downloads.groups import counted_tokens, counted_versions
-from ..models import AnswerCount, Distribution, DistributionTotal, QuestionBase, Response
-from ..privacy.disclosure import QuestionCounts
+from ..downloads.counting import (
+    Bases,
+    Counts,
+    by_question,
+    counts_from_answers,
+    precomputed_counts,
+    question_counts,
+    still_counted,
+)
+from ..downloads.groups import CouncilGroup, GroupFilter, counted_versions, responses_query
+from ..models import Distribution, Response
+from ..privacy.disclosure import QuestionCounts, Settlement
 from ..privacy.disclosure.members import MemberSet
-from ..processing import answer_cells
 
-# Rows read at a time when a group has to be counted from its members' answers.
-BATCH = 1000
+EVERYTHING = GroupFilter()
+# Rows read at a time when a group has to be counted from its members' dates.
+BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -46,108 +54,57 @@ def band_groups(
     members: dict[str, list[int]] = defaultdict(list)
     superseded: Counter[str] = Counter()
     for response_id, band, replaced in session.execute(
-        select(Response.id, Response.age_band, Response.superseded)
-        .join(Distribution, Response.distribution_id == Distribution.id)
-        .where(
-            Distribution.survey_id == definition.id,
-            Distribution.council_id == council_id,
-            Response.aggregated.is_(True),
+        _council_responses(
+            definition, council_id, Response.id, Response.age_band, Response.superseded
         )
     ):
         if response_id in settled:
             members[band or ""].append(response_id)
             superseded[band or ""] += bool(replaced)
-    precomputed = _band_totals(session, definition, council_id, settled)
+    counts, bases = _band_totals(session, definition, council_id, settled) or counts_from_answers(
+        session,
+        definition,
+        [CouncilGroup(council_id, "", settled, Settlement(settled))],  # type: ignore[arg-type]
+        EVERYTHING,
+        None,
+        by_age_band=True,
+    )
+    per_question = by_question(counts)
     groups = []
     for band in definition.age_bands:
         ids = MemberSet.of(members.get(band.id, ()))
-        if precomputed is not None:
-            counts, bases = precomputed
-            counted = [
-                question_counts(
-                    question,
-                    counts.get((band.id, question.id), {}),
-                    bases.get((band.id, question.id), 0),
-                )
-                for question in definition.questions
-            ]
-        else:
-            counted = _counted_from_answers(session, definition, council_id, band.id, ids)
+        counted = [
+            question_counts(
+                question,
+                per_question.get((band.id, question.id), {}),
+                bases.get((band.id, question.id), 0),
+            )
+            for question in definition.questions
+        ]
         groups.append(BandGroup(band.id, ids, counted, len(ids) - superseded[band.id]))
     return groups
 
 
 def _band_totals(
     session: Session, definition: SurveyDefinition, council_id: int, settled: Collection[int]
-) -> tuple[dict[tuple[str, str], dict[str, int]], dict[tuple[str, str], int]] | None:
-    """Counts and bases per (age band, question) from the precomputed totals, or None when they
-    do not count exactly the group `settled`."""
+) -> tuple[Counts, Bases] | None:
+    """Counts and bases by age band from the precomputed totals, or None when they do not count
+    exactly the group `settled`."""
     version, whole = counted_versions(session, definition.id, [council_id]).get(
         council_id, (None, MemberSet())
     )
     if version is None or MemberSet.of(settled) != whole:
         return None
-    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    for band, question_id, option, total in session.execute(
-        select(
-            AnswerCount.age_band,
-            AnswerCount.question_id,
-            AnswerCount.option,
-            func.sum(AnswerCount.count),
-        )
-        .where(AnswerCount.survey_id == definition.id, AnswerCount.council_id == council_id)
-        .group_by(AnswerCount.age_band, AnswerCount.question_id, AnswerCount.option)
+    counts, bases, totals = precomputed_counts(session, definition, [council_id], by_age_band=True)
+    if council_id not in still_counted(
+        session, definition, {council_id: (version, len(whole))}, totals
     ):
-        counts[(band, question_id)][option] = int(total)
-    bases: dict[tuple[str, str], int] = {
-        (band, question_id): int(total)
-        for band, question_id, total in session.execute(
-            select(QuestionBase.age_band, QuestionBase.question_id, func.sum(QuestionBase.base))
-            .where(QuestionBase.survey_id == definition.id, QuestionBase.council_id == council_id)
-            .group_by(QuestionBase.age_band, QuestionBase.question_id)
-        )
-    }
-    # Read last, as `downloads.counting.group_counts` checks: nothing counted in the council
-    # since its members were read (same token), and no answer of theirs replaced from another
-    # council (same total).
-    total = session.scalar(
-        select(func.sum(DistributionTotal.responses))
-        .join(Distribution, DistributionTotal.distribution_id == Distribution.id)
-        .where(Distribution.survey_id == definition.id, Distribution.council_id == council_id)
-    )
-    unchanged = counted_tokens(session, definition.id, [council_id]).get(council_id) == version
-    return (counts, bases) if unchanged and int(total or 0) == len(whole) else None
+        return None
+    return counts, bases
 
 
-def _counted_from_answers(
-    session: Session, definition: SurveyDefinition, council_id: int, band: str, ids: MemberSet
-) -> list[QuestionCounts]:
-    """Counts and bases of exactly these responses, from their answers (superseded left out),
-    counted as the workers count."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    bases: Counter[str] = Counter()
-    query = (
-        select(Response.id, Response.answers, Response.superseded)
-        .join(Distribution, Response.distribution_id == Distribution.id)
-        .where(
-            Distribution.survey_id == definition.id,
-            Distribution.council_id == council_id,
-            Response.age_band == band,
-            Response.aggregated.is_(True),
-        )
-        .execution_options(yield_per=BATCH)
-    )
-    for response_id, answers, replaced in session.execute(query):
-        if replaced or response_id not in ids:
-            continue
-        cells, questions = answer_cells(answers)
-        for question_id, option in cells:
-            counts[question_id][option] += 1
-        bases.update(questions)
-    return [
-        question_counts(question, counts.get(question.id, {}), bases.get(question.id, 0))
-        for question in definition.questions
-    ]
+def _council_responses(definition: SurveyDefinition, council_id: int, *columns):  # type: ignore[no-untyped-def]
+    return responses_query(definition, [council_id], EVERYTHING, None, *columns)
 
 
 def responses_per_month(
@@ -167,20 +124,17 @@ def responses_per_month(
     per_council: dict[int, list[tuple[str, int]]] = defaultdict(list)
     everyone: Counter[int] = Counter()
     for council_id, y, m, responses, counted in session.execute(
-        select(
+        responses_query(
+            definition,
+            list(groups),
+            EVERYTHING,
+            None,
             Distribution.council_id,
             year,
             month,
             func.count(),
             func.sum(case((Response.superseded.is_(True), 0), else_=1)),
-        )
-        .join(Distribution, Response.distribution_id == Distribution.id)
-        .where(
-            Distribution.survey_id == definition.id,
-            Distribution.council_id.in_(list(groups)),
-            Response.aggregated.is_(True),
-        )
-        .group_by(Distribution.council_id, year, month)
+        ).group_by(Distribution.council_id, year, month)
     ):
         per_council[council_id].append((f"{int(y):04d}-{int(m):02d}", int(counted or 0)))
         everyone[council_id] += int(responses)
@@ -191,14 +145,9 @@ def responses_per_month(
                     months[label] += counted
             continue
         for response_id, day, replaced in session.execute(
-            select(Response.id, Response.submitted_on, Response.superseded)
-            .join(Distribution, Response.distribution_id == Distribution.id)
-            .where(
-                Distribution.survey_id == definition.id,
-                Distribution.council_id == council_id,
-                Response.aggregated.is_(True),
-            )
-            .execution_options(yield_per=BATCH * 10)
+            _council_responses(
+                definition, council_id, Response.id, Response.submitted_on, Response.superseded
+            ).execution_options(yield_per=BATCH)
         ):
             if not replaced and response_id in members:
                 months[f"{day:%Y-%m}"] += 1

@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from cachetools import LRUCache, cached
 
 from .members import MemberSet
 from .rules import DisclosureRules
@@ -81,33 +82,21 @@ class Overlap:
 
 
 # How two sets of ids overlap never changes, and a download compares its groups with the same
-# earlier groups as the last one did: remember the answers by the sets' digests, so comparing
-# with an earlier group costs a lookup however many responses the groups hold.
-_OVERLAPS: OrderedDict[tuple[str, str], Overlap] = OrderedDict()
-_OVERLAPS_KEPT = 100_000
-_OVERLAPS_LOCK = threading.Lock()
-
-
+# earlier groups as the last one did: remember the answers by the sets' digests (not the sets),
+# so comparing with an earlier group costs a lookup however many responses the groups hold.
+@cached(
+    LRUCache(100_000),
+    key=lambda requested, earlier: (requested.digest, earlier.digest),
+    lock=threading.Lock(),
+)
 def _remembered_overlap(requested: MemberSet, earlier: MemberSet) -> Overlap:
-    key = (requested.digest, earlier.digest)
-    with _OVERLAPS_LOCK:
-        found = _OVERLAPS.get(key)
-        if found is not None:
-            _OVERLAPS.move_to_end(key)
-            return found
     both = len(requested & earlier)
-    found = Overlap(len(requested) - both, len(earlier) - both, both)
-    with _OVERLAPS_LOCK:
-        _OVERLAPS[key] = found
-        while len(_OVERLAPS) > _OVERLAPS_KEPT:
-            _OVERLAPS.popitem(last=False)
-    return found
+    return Overlap(len(requested) - both, len(earlier) - both, both)
 
 
 def forget_overlaps() -> None:
     """Drop the remembered overlaps (as a new process starts)."""
-    with _OVERLAPS_LOCK:
-        _OVERLAPS.clear()
+    _remembered_overlap.cache_clear()  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

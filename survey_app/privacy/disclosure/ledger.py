@@ -12,13 +12,12 @@ been checked and recorded, so a refused output records nothing.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ...kept import Kept
 from ...models import Publication, PublishedMembers, Survey
 from .cells import CellRecord, decode_cells, encode_cells, merge
 from .differencing import PublishedGroup
@@ -27,41 +26,9 @@ from .members import MemberSet, decode_members, encode_members
 SCOPE_LENGTH = 300
 
 
-class _KeptSets:
-    """Sets of ids by digest, least recently used dropped first beyond a memory budget. A digest
-    names one set of ids in any database, so what is kept is never stale."""
-
-    def __init__(self, budget_bytes: int) -> None:
-        self._budget = budget_bytes
-        self._used = 0
-        self._sets: OrderedDict[str, MemberSet] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, digest: str) -> MemberSet | None:
-        with self._lock:
-            found = self._sets.get(digest)
-            if found is not None:
-                self._sets.move_to_end(digest)
-            return found
-
-    def keep(self, members: MemberSet) -> None:
-        with self._lock:
-            if members.digest in self._sets:
-                return
-            self._sets[members.digest] = members
-            self._used += members.size_in_bytes
-            while self._used > self._budget and len(self._sets) > 1:
-                _, dropped = self._sets.popitem(last=False)
-                self._used -= dropped.size_in_bytes
-
-    def clear(self) -> None:
-        with self._lock:
-            self._sets.clear()
-            self._used = 0
-
-
-# 64 MB: a few hundred groups of a million-response survey.
-KEPT_GROUPS = _KeptSets(64 * 1024 * 1024)
+# Decoded groups by digest (a digest names one set of ids in any database, so what is kept is
+# never stale); 64 MB: a few hundred groups of a million-response survey.
+KEPT_GROUPS: Kept[MemberSet] = Kept(64 * 1024 * 1024, lambda members: members.size_in_bytes)
 
 
 def lock_publishing(session: Session, survey_id: str) -> None:
@@ -98,7 +65,7 @@ def published_groups(session: Session, survey_id: str) -> list[PublishedGroup]:
             members = decode_members(stored)
             if members.digest != digest:
                 raise ValueError(f"A stored group of responses does not match its name {digest}.")
-            KEPT_GROUPS.keep(members)
+            KEPT_GROUPS.keep(digest, members)
             found[digest] = members
     return [
         PublishedGroup(found[digest], scope, published_on, decode_cells(cells))  # type: ignore[arg-type]
@@ -149,7 +116,7 @@ def record_publications(
         )
     publications = []
     for members, scope, cells in named:
-        KEPT_GROUPS.keep(members)
+        KEPT_GROUPS.keep(members.digest, members)
         group = known.get(members.digest)
         if group is None:
             group = known[members.digest] = PublishedMembers(

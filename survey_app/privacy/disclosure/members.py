@@ -19,8 +19,9 @@ import sys
 import threading
 import zlib
 from array import array
-from collections import OrderedDict
 from collections.abc import Iterable
+
+from cachetools import LRUCache, cached
 
 FORMAT = 1  # sorted gaps
 BITMAP = 2  # bitmap blocks
@@ -184,28 +185,18 @@ def _blocks_of(ids: object) -> dict[int, int]:
 
 
 def union_of(groups: Iterable[Iterable[int] | MemberSet]) -> MemberSet:
-    """Every id in any of the groups. The union of the same sets (a region of the same councils
-    download after download) is worked out once and kept."""
-    groups = list(groups)
-    if not all(isinstance(group, MemberSet) for group in groups):
-        return MemberSet().union(*groups)
-    key = tuple(group.digest for group in groups)  # type: ignore[union-attr]
-    with _UNIONS_LOCK:
-        found = _UNIONS.get(key)
-        if found is not None:
-            _UNIONS.move_to_end(key)
-            return found
-    found = MemberSet().union(*groups)
-    with _UNIONS_LOCK:
-        _UNIONS[key] = found
-        while len(_UNIONS) > _UNIONS_KEPT:
-            _UNIONS.popitem(last=False)
-    return found
+    """Every id in any of the groups."""
+    groups = tuple(groups)
+    if all(isinstance(group, MemberSet) for group in groups):
+        return _union_of_sets(groups)  # type: ignore[arg-type]
+    return MemberSet().union(*groups)
 
 
-_UNIONS: OrderedDict[tuple[str, ...], MemberSet] = OrderedDict()
-_UNIONS_KEPT = 32
-_UNIONS_LOCK = threading.Lock()
+# The union of the same sets (a region of the same councils, download after download) is worked
+# out once and kept, by the sets' digests.
+@cached(LRUCache(32), key=lambda groups: tuple(g.digest for g in groups), lock=threading.Lock())
+def _union_of_sets(groups: tuple[MemberSet, ...]) -> MemberSet:
+    return MemberSet().union(*groups)
 
 
 def encode_members(ids: Iterable[int] | MemberSet) -> bytes:
