@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .models import Distribution, User
+from .models import COUNCIL_ROLES, Distribution, User
 
 
 def council_scope(user: User) -> list[int] | None:
     """The councils whose data user may see; None means all."""
-    if user.role == "council_lead":
+    if user.role in COUNCIL_ROLES:
         return [user.council_id] if user.council_id is not None else []
     return None
 

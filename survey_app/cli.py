@@ -15,6 +15,7 @@ from . import operations
 from .db import Database
 from .definitions import DefinitionError, load_directory
 from .definitions.json_schema import survey_json_schema
+from .models import ROLES
 from .settings import INSTANCE, PROJECT_ROOT, load_settings
 
 
@@ -247,8 +248,8 @@ def users() -> None:
 
 @users.command("create")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice(["admin", "facilitator", "council_lead"]))
-@click.option("--council", help="The council a council_lead may see.")
+@click.option("--role", required=True, type=click.Choice(list(ROLES)))
+@click.option("--council", help="The council a council_lead or safeguarding_lead belongs to.")
 @click.option(
     "--password-stdin",
     is_flag=True,

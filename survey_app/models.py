@@ -7,6 +7,7 @@ day: the tables have no columns for them, so nothing can store them by mistake.
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -37,7 +38,19 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ROLES = ("admin", "facilitator", "council_lead")
+class Role(StrEnum):
+    """What a staff account may do: admins and facilitators see every council; a council lead
+    sees their own; a safeguarding lead reads and acts on their council's concerns only."""
+
+    ADMIN = "admin"
+    FACILITATOR = "facilitator"
+    COUNCIL_LEAD = "council_lead"
+    SAFEGUARDING_LEAD = "safeguarding_lead"
+
+
+ROLES = tuple(role.value for role in Role)
+# Roles that belong to one council.
+COUNCIL_ROLES = (Role.COUNCIL_LEAD.value, Role.SAFEGUARDING_LEAD.value)
 
 
 def utcnow() -> dt.datetime:
@@ -196,6 +209,12 @@ class AuditEvent(Base):
     event: Mapped[str] = mapped_column(String(60), index=True)
     subject: Mapped[str] = mapped_column(String(120))
     detail: Mapped[str] = mapped_column(Text, default="")
+    # Who did it, for staff actions (reading or acting on a safeguarding concern); None for the
+    # service's own actions.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The time as well as the day, only for staff actions on concerns: a safeguarding record
+    # must show how quickly someone acted. Never set for events about research data.
+    occurred_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class PublishedMembers(Base):
@@ -396,9 +415,12 @@ class User(Base):
     council: Mapped[Council | None] = relationship(lazy="joined")
 
     __table_args__ = (
-        CheckConstraint("role in ('admin', 'facilitator', 'council_lead')", name="role"),
         CheckConstraint(
-            "role != 'council_lead' or council_id is not null", name="council_lead_has_council"
+            "role in ('admin', 'facilitator', 'council_lead', 'safeguarding_lead')", name="role"
+        ),
+        CheckConstraint(
+            "role not in ('council_lead', 'safeguarding_lead') or council_id is not null",
+            name="council_lead_has_council",
         ),
     )
 
@@ -451,3 +473,174 @@ class WorkerHeartbeat(Base):
 
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ConcernStatus(StrEnum):
+    """Where a safeguarding concern stands: raised, read by a lead, or closed with what they did."""
+
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    CLOSED = "closed"
+
+
+class ConcernLevel(StrEnum):
+    """How urgent the screen (or the child) made it: alert = a child may be at risk now or soon;
+    review = a person should read it."""
+
+    ALERT = "alert"
+    REVIEW = "review"
+
+
+class ConcernOrigin(StrEnum):
+    """What raised the concern."""
+
+    # The risk screen flagged a free-text answer (in the request, or in the worker after saving).
+    ANSWER = "answer"
+    # The child pressed "I don't feel safe".
+    UNSAFE_LINK = "unsafe_link"
+
+
+class Concern(Base):
+    """Something a child (or an adult writing about a child) wrote or did that a council's
+    safeguarding lead must read and act on. Kept apart from the research data: it is seen only by
+    that council's safeguarding leads and admins, never counted, exported or downloaded. At most
+    one per response, so a redelivered message cannot raise it twice."""
+
+    __tablename__ = "concerns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    distribution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("distributions.id"), index=True
+    )
+    survey_id: Mapped[str | None] = mapped_column(ForeignKey("surveys.id"))
+    # Set when the answers were sent (or when the worker raised it); unique: one per response.
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("responses.id", ondelete="SET NULL"), unique=True
+    )
+    origin: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(10))
+    # What the screen found, in words a lead can read (never the child's words).
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(
+        String(20), default=ConcernStatus.NEW.value, server_default="new", index=True
+    )
+    # Times, not only days: a concern must be acted on within hours, and escalated if not.
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What the lead did ("passed to the conference chair", "MASH referral", "no action: joke").
+    action_taken: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # When the last reminder went to the leads and admins because nobody acknowledged it.
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    escalations: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the kept raw text was destroyed (on close).
+    raw_destroyed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    council: Mapped[Council] = relationship(lazy="joined")
+    distribution: Mapped[Distribution | None] = relationship(lazy="select")
+    texts: Mapped[list[ConcernText]] = relationship(
+        back_populates="concern", order_by="ConcernText.id", cascade="all, delete-orphan"
+    )
+    contact_request: Mapped[ContactRequest | None] = relationship(
+        back_populates="concern", cascade="all, delete-orphan", uselist=False
+    )
+
+    __table_args__ = (
+        CheckConstraint("status in ('new', 'acknowledged', 'closed')", name="status"),
+        CheckConstraint("level in ('alert', 'review')", name="level"),
+        CheckConstraint("origin in ('answer', 'unsafe_link')", name="origin"),
+    )
+
+
+class ConcernText(Base):
+    """The raw words of a flagged answer, encrypted, kept for the lead out of the
+    anonymise-then-destroy path of research data, and destroyed when the concern is closed."""
+
+    __tablename__ = "concern_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(
+        ForeignKey("concerns.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(100))
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    # The screen's reasons for this answer.
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    concern: Mapped[Concern] = relationship(back_populates="texts")
+
+    __table_args__ = (
+        UniqueConstraint("concern_id", "question_id", name="uq_concern_texts_question"),
+    )
+
+
+class ContactRequest(Base):
+    """A child's own request to be contacted (how to reach them, a good time, whether it is safe
+    to call), encrypted, in its own table: never joined to the anonymous answers in any count,
+    export or download; only the council's safeguarding leads and admins read it. Destroyed after
+    the retention period."""
+
+    __tablename__ = "contact_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(
+        ForeignKey("concerns.id", ondelete="CASCADE"), unique=True
+    )
+    # JSON {"how_to_reach", "good_time", "safe_to_call"}, sealed with the text key.
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    destroy_on: Mapped[dt.date] = mapped_column(Date, index=True)
+
+    concern: Mapped[Concern] = relationship(back_populates="contact_request")
+
+
+class NotificationKind(StrEnum):
+    """Why an email about a concern is sent."""
+
+    ALERT = "alert"
+    ESCALATION = "escalation"
+
+
+class NotificationStatus(StrEnum):
+    """Where an email stands: waiting to be sent (or to be retried), sent."""
+
+    PENDING = "pending"
+    SENT = "sent"
+
+
+class ConcernNotification(Base):
+    """One email to one person about one concern: written in the transaction that raises (or
+    escalates) the concern and sent afterwards by a worker, so a broker or mail server that is
+    down loses nothing and a redelivered message sends nothing twice."""
+
+    __tablename__ = "concern_notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(
+        ForeignKey("concerns.id", ondelete="CASCADE"), index=True
+    )
+    # The address at the time (a user, or the admins' fallback when a council has no lead).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    email: Mapped[str] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(20))
+    # Which round of reminders (0 for the first alert), so each round mails each person once.
+    round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    status: Mapped[str] = mapped_column(
+        String(20), default=NotificationStatus.PENDING.value, server_default="pending", index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Why the last try failed (the mail server's reply class, never the email's content).
+    last_error: Mapped[str] = mapped_column(String(300), default="", server_default="")
+
+    concern: Mapped[Concern] = relationship(lazy="select")
+
+    __table_args__ = (
+        UniqueConstraint("concern_id", "email", "round", name="uq_concern_notifications_once"),
+        CheckConstraint("kind in ('alert', 'escalation')", name="kind"),
+        CheckConstraint("status in ('pending', 'sent')", name="status"),
+    )

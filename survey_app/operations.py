@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from .crypto import TextVault, new_token, token_hash
 from .definitions.model import SurveyDefinition
 from .models import (
+    COUNCIL_ROLES,
     ROLES,
     ApiToken,
     Council,
@@ -287,9 +288,9 @@ def create_user(
     if session.scalar(select(User.id).where(User.email == email)):
         raise OperationError(f"There is already an account for {email}.")
     council = None
-    if role == "council_lead":
+    if role in COUNCIL_ROLES:
         if not council_name:
-            raise OperationError("A council lead needs --council.")
+            raise OperationError(f"A {role.replace('_', ' ')} needs --council.")
         council = council_named(session, council_name)
     user = User(
         email=email,
