@@ -126,14 +126,28 @@ def _replace_role_rules(roles: tuple[str, ...]) -> None:
     """The users table's role rules: which roles exist, and that council roles have a council."""
     listed = ", ".join(f"'{role}'" for role in roles)
     council_roles = ", ".join(f"'{role}'" for role in roles if role.endswith("_lead"))
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
-        batch_op.drop_constraint(op.f('ck_users_council_lead_has_council'), type_='check')
-        batch_op.create_check_constraint('role', f"role in ({listed})")
-        batch_op.create_check_constraint(
-            'council_lead_has_council',
-            f"role not in ({council_roles}) or council_id is not null",
-        )
+
+    def replace() -> None:
+        with op.batch_alter_table('users', schema=None) as batch_op:
+            batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
+            batch_op.drop_constraint(op.f('ck_users_council_lead_has_council'), type_='check')
+            batch_op.create_check_constraint('role', f"role in ({listed})")
+            batch_op.create_check_constraint(
+                'council_lead_has_council',
+                f"role not in ({council_roles}) or council_id is not null",
+            )
+
+    if op.get_bind().dialect.name != "sqlite":
+        replace()
+        return
+    # SQLite changes a constraint by copying the table, and refuses to drop a table that other
+    # rows point at while foreign keys are on; the pragma only changes outside a transaction.
+    with op.get_context().autocommit_block():
+        op.execute("PRAGMA foreign_keys=OFF")
+        try:
+            replace()
+        finally:
+            op.execute("PRAGMA foreign_keys=ON")
 
 
 def downgrade() -> None:
