@@ -28,11 +28,11 @@ from .crypto import new_token
 from .definitions.model import (
     FACE_SCALE,
     PREFER_NOT_TO_SAY,
-    RIGHT_TO_LEFT,
     SPECIAL_OPTIONS,
     Question,
     SurveyDefinition,
 )
+from .definitions.languages import direction, language_name
 from .definitions.words import special_label
 from .journey import AGE_KEY, AGE_STEP, LINK_STEP, PERSONAL_CODE_KEY, WAVE_KEY, FieldError
 from .linking import display_code
@@ -173,7 +173,7 @@ def _context(
 
     def other_languages() -> list[tuple[str, str]]:
         return [
-            (code, LANGUAGE_NAMES.get(code, code))
+            (code, language_name(code))
             for code in definition.languages
             if code != language
         ]
@@ -182,7 +182,7 @@ def _context(
         "definition": definition,
         "distribution": distribution,
         "language": language,
-        "direction": "rtl" if language.split("-")[0] in RIGHT_TO_LEFT else "ltr",
+        "direction": direction(language),
         "t": t,
         "other_languages": other_languages(),
         "for_children": definition.is_for_children,
@@ -190,23 +190,6 @@ def _context(
         "read_aloud_offer": False,
         **extra,
     }
-
-
-LANGUAGE_NAMES = {
-    "en": "English",
-    "cy": "Cymraeg",
-    "pl": "Polski",
-    "ro": "Română",
-    "lt": "Lietuvių",
-    "pt": "Português",
-    "ar": "العربية",
-    "ur": "اردو",
-    "bn": "বাংলা",
-    "so": "Soomaali",
-    "fa": "فارسی",
-    "ku": "Kurdî",
-    "uk": "Українська",
-}
 
 
 # Welcome and start -----------------------------------------------------------------------
