@@ -172,11 +172,7 @@ def _context(
         return journey.words(definition, key, language, **values)
 
     def other_languages() -> list[tuple[str, str]]:
-        return [
-            (code, language_name(code))
-            for code in definition.languages
-            if code != language
-        ]
+        return [(code, language_name(code)) for code in definition.languages if code != language]
 
     return {
         "definition": definition,

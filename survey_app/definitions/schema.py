@@ -50,6 +50,8 @@ identifier = validate.Regexp(
 class TextField(fields.Field):
     """Words: a plain string (English) or a mapping of language code to words, English required."""
 
+    english_required = True
+
     default_error_messages = {
         "invalid": "Give words as a string or as a mapping of language code to words.",
         "english": "An English ('en') version is required.",
@@ -67,7 +69,7 @@ class TextField(fields.Field):
         for code in value:
             if not LANGUAGE_CODE.match(code):
                 raise self.make_error("language", code=code)
-        if "en" not in value:
+        if "en" not in value and self.english_required:
             raise self.make_error("english")
         if any(not words.strip() for words in value.values()):
             raise self.make_error("empty")
@@ -75,6 +77,12 @@ class TextField(fields.Field):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return dict(value.translations) if value is not None else None
+
+
+class ServiceWordsField(TextField):
+    """A translation of one of the service's own words: English comes from the service."""
+
+    english_required = False
 
 
 class StrictBoolean(fields.Boolean):
@@ -355,7 +363,8 @@ class SurveySchema(StrictSchema):
     minutes = fields.Integer(load_default=3, validate=validate.Range(min=1, max=60))
     card_line = TextField()
     interface = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(sorted(ALL_WORDS))), values=TextField()
+        keys=fields.String(validate=validate.OneOf(sorted(ALL_WORDS))),
+        values=ServiceWordsField(),
     )
     pages = fields.List(fields.Nested(PageSchema), required=True, validate=validate.Length(min=1))
     disclosure = fields.Nested(DisclosureSchema, load_default=model.DisclosureSettings)
@@ -487,7 +496,10 @@ class SurveySchema(StrictSchema):
             waves=tuple(data["waves"]),
             minutes=data["minutes"],
             card_line=data.get("card_line"),
-            interface=data.get("interface") or {},
+            interface={
+                key: Text({"en": ALL_WORDS[key], **text.translations})
+                for key, text in (data.get("interface") or {}).items()
+            },
             disclosure=data["disclosure"],
             anonymisation=data["anonymisation"],
         )
@@ -499,13 +511,16 @@ def _failed(data: dict[str, Any], original: Any) -> set[str]:
         return set()
     failed = {key for key in original if key not in data}
     for key, value in data.items():
-        if isinstance(value, list) and (
-            not isinstance(original.get(key), list)
-            or len(value) != len(original[key])
-            or any(isinstance(item, dict) for item in value)
+        if (
+            isinstance(value, list)
+            and (
+                not isinstance(original.get(key), list)
+                or len(value) != len(original[key])
+                or any(isinstance(item, dict) for item in value)
+            )
+            or isinstance(value, dict)
+            and any(isinstance(item, dict) for item in value.values())
         ):
-            failed.add(key)
-        elif isinstance(value, dict) and any(isinstance(item, dict) for item in value.values()):
             failed.add(key)
     return failed
 
