@@ -25,6 +25,7 @@ from werkzeug.datastructures import MultiDict
 
 from . import journey, operations, qr, submission
 from .crypto import new_token
+from .definitions.languages import direction, language_name
 from .definitions.model import (
     FACE_SCALE,
     PREFER_NOT_TO_SAY,
@@ -32,7 +33,6 @@ from .definitions.model import (
     Question,
     SurveyDefinition,
 )
-from .definitions.languages import direction, language_name
 from .definitions.words import special_label
 from .journey import AGE_KEY, AGE_STEP, LINK_STEP, PERSONAL_CODE_KEY, WAVE_KEY, FieldError
 from .linking import display_code
