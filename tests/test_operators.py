@@ -384,7 +384,7 @@ def test_a_broken_folder_does_not_stop_the_running_servers_surveys(make_app, tmp
 
     page = app.test_client().get(f"/s/{code}", base_url="https://localhost")
     assert page.status_code == 200, page.text
-    assert "survey folder not reloaded: 1 problems" in caplog.text
+    assert "survey folder not reloaded: 6 problems" in caplog.text
 
 
 def operations_survey(path: Path, title: str):  # type: ignore[no-untyped-def]
