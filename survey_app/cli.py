@@ -453,6 +453,7 @@ def seed_demo(settings: Any) -> dict[str, str]:
 def demo(no_serve: bool) -> None:
     """Set up the embedded demo (SQLite, in-process worker) and serve it."""
     settings = _demo_settings()
+    click.echo("==> preparing the demo: database, surveys and a facilitator account")
     migrate_database(settings["DATABASE_URL"])
     details = seed_demo(settings)
     base = settings["PUBLIC_URL"].rstrip("/")

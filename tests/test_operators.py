@@ -393,3 +393,37 @@ def operations_survey(path: Path, title: str):  # type: ignore[no-untyped-def]
 
     source = path.read_text().replace('en: "Your meeting"', f'en: "{title}"')
     return parse_definition(source, path.name)
+
+
+# The Makefile ----------------------------------------------------------------------------
+
+
+def make_would_run(verb: str, tmp_path: Path) -> str:
+    """The commands `make verb` would run on a machine with no environment yet (make -n)."""
+    planned = subprocess.run(
+        ["make", "-n", verb, f"VENV={tmp_path / 'fresh-venv'}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return planned.stdout
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_installs_only_what_running_needs_and_says_so(tmp_path):
+    planned = make_would_run("run", tmp_path)
+
+    assert "pip install --quiet -e .\n" in planned
+    assert "[test]" not in planned
+    assert "==> installing the service's Python packages (first run only" in planned
+    assert planned.rstrip().endswith("survey-app demo")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_test_still_installs_the_test_tools(tmp_path):
+    planned = make_would_run("test", tmp_path)
+
+    assert "pip install --quiet -e '.[test]'" in planned
+    assert "==> installing the test tools" in planned
