@@ -301,9 +301,9 @@ def test_check_reports_each_survey_text_and_service_word_missing_for_a_language(
         '("Thank you"): add them under interface.thank_you_title.'
     ) in result.output
     assert (
-        f'{shown}:13: pages[0].questions[0].options[0].label: no cy words for the built-in option "Yes"'
-        in (result.output)
-    )
+        f"{shown}:13: pages[0].questions[0].options[0].label: "
+        'no cy words for the built-in option "Yes"'
+    ) in result.output
     assert "service's 'start'" not in result.output  # translated
     assert "title: no cy" not in result.output
 
