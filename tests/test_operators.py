@@ -427,3 +427,24 @@ def test_make_test_still_installs_the_test_tools(tmp_path):
 
     assert "pip install --quiet -e '.[test]'" in planned
     assert "==> installing the test tools" in planned
+
+
+def test_workers_pick_up_a_loaded_survey_too(make_app, tmp_path):
+    from workers import runtime
+
+    folder = tmp_path / "surveys"
+    folder.mkdir()
+    shutil.copy(TEST_SURVEYS / "test-child.yaml", folder)
+    app = make_app(SURVEY_DIR=str(folder), SURVEYS_CHECK_SECONDS=0)
+    new = (TEST_SURVEYS / "test-child.yaml").read_text().replace("id: test-child", "id: new-one")
+    (folder / "new-one.yaml").write_text(new)
+    assert "new-one" not in runtime.surveys()
+
+    loaded = CliRunner().invoke(
+        main,
+        ["load-surveys"],
+        env={"SURVEY_DATABASE_URL": app.config["DATABASE_URL"], "SURVEY_SURVEY_DIR": str(folder)},
+    )
+
+    assert loaded.exit_code == 0, loaded.output
+    assert "new-one" in runtime.surveys()
