@@ -551,3 +551,22 @@ def test_dont_know_and_rather_not_say_are_translated_for_children():
     survey = load_file(CHILD_SURVEY)
     for key in ("dont_know", "prefer_not_to_say"):
         assert set(survey.interface[key].translations) == {"en", "pl", "ar"}
+
+
+def test_a_reserved_option_id_and_missing_english_beside_it_are_reported_together():
+    assert problems(
+        PRACTITIONER_HEADER + "pages:\n"
+        "  - id: first\n"
+        "    questions:\n"
+        "      - id: q1\n"
+        "        kind: single_choice\n"
+        "        text: Which?\n"
+        "        options:\n"
+        "          - {id: dont_know, label: {pl: Nie wiem}}\n"
+        "          - {id: two, label: Two}\n"
+    ) == [
+        "bad.yaml:14: pages[0].questions[0].options[0].id: "
+        "'dont_know' is reserved: set dont_know or prefer_not_to_say instead.",
+        "bad.yaml:14: pages[0].questions[0].options[0].label: "
+        "An English ('en') version is required.",
+    ]

@@ -109,7 +109,7 @@ class OptionSchema(StrictSchema):
     id = fields.String(required=True, validate=identifier)
     label = TextField(required=True)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _not_reserved(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("id") in SPECIAL_OPTIONS:
             raise ValidationError(
