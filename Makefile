@@ -2,26 +2,36 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Running needs the service's packages only; tests, lint and benchmarks add the test tools
+# (pytest, Hypothesis, Playwright...). Each set is installed once, again when pyproject changes.
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+$(RUN_STAMP): pyproject.toml
+	@echo "==> making a Python environment in $(VENV)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	@echo "==> installing the service's Python packages (first run only: a minute or two)"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e .
+	@touch $@
 
-run: $(STAMP)
+$(TEST_STAMP): $(RUN_STAMP)
+	@echo "==> installing the test tools: pytest, Hypothesis, Playwright, ruff (first time only)"
+	@$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+run: $(RUN_STAMP)
 	$(BIN)/survey-app demo
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/exports.py
 
-eval: $(STAMP)
+eval: $(RUN_STAMP)
 	$(BIN)/python -m survey_app.privacy.evaluate tests/data/pii-dev.jsonl
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

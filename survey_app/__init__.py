@@ -9,6 +9,7 @@ from flask import Flask
 from .crypto import TextVault
 from .db import Database
 from .definitions import load_directory
+from .loaded_surveys import LoadedSurveys
 from .settings import check_settings, load_settings
 
 
@@ -49,6 +50,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["database"] = database
     app.extensions["vault"] = vault
     app.extensions["surveys"] = load_directory(app.config["SURVEY_DIR"])
+    app.extensions["loaded_surveys"] = LoadedSurveys(
+        app.config["SURVEY_DIR"],
+        app.extensions["surveys"],
+        float(app.config["SURVEYS_CHECK_SECONDS"]),
+    )
     from .operations import DistributionFactsCache
 
     app.extensions["distribution_facts"] = DistributionFactsCache()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,14 +14,55 @@ from sqlalchemy import select
 
 from . import operations
 from .db import Database
-from .definitions import DefinitionError, load_directory
+from .definitions import (
+    DefinitionError,
+    Problem,
+    check_directory,
+    load_directory,
+    load_file,
+    translation_problems,
+)
 from .definitions.json_schema import survey_json_schema
 from .models import ROLES
-from .settings import INSTANCE, PROJECT_ROOT, load_settings
+from .settings import ENV_PREFIX, INSTANCE, PROJECT_ROOT, ConfigurationError, load_settings
+
+DEMO_SETTINGS_FILE = "demo-settings.json"
+DEMO_KEYS_FILE = "demo-keys.json"
+# What `survey-app demo` runs with that a command in another terminal must use too, so its
+# links, QR codes and records are the running demo's (e.g. PORT=8080 make run).
+SHARED_DEMO_SETTINGS = ("DATABASE_URL", "PUBLIC_URL", "QR_DIR", "EXPORT_DIR", "SURVEY_DIR")
+DEMO_KEYS = ("SECRET_KEY", "TEXT_KEY", "LINK_KEY")
 
 
-def _settings(overrides: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
-    return load_settings(overrides)
+def _settings(overrides: dict[str, Any] | None = None, demo: bool = True):  # type: ignore[no-untyped-def]
+    """Settings from SURVEY_* variables; the running demo's where none are given."""
+    try:
+        return load_settings({**(_demo_defaults() if demo else {}), **(overrides or {})})
+    except ConfigurationError as problem:
+        raise click.ClickException(str(problem)) from None
+
+
+def _demo_defaults() -> dict[str, Any]:
+    """The demo's settings (instance/demo-settings.json) for each one no SURVEY_* variable sets.
+
+    Only while the command would use the demo's database: with SURVEY_DATABASE_URL pointing
+    elsewhere, none of the demo's settings belong with it.
+    """
+    saved_file = INSTANCE / DEMO_SETTINGS_FILE
+    if not saved_file.exists():
+        return {}
+    saved = json.loads(saved_file.read_text())
+    database = os.environ.get(f"{ENV_PREFIX}_DATABASE_URL")
+    if database and database != saved.get("DATABASE_URL"):
+        return {}
+    keys_file = Path(saved.get("KEYS_FILE") or INSTANCE / DEMO_KEYS_FILE)
+    keys = json.loads(keys_file.read_text()) if keys_file.exists() else {}
+    found = {**{name: keys.get(name) for name in DEMO_KEYS}, **saved}
+    return {
+        name: found[name]
+        for name in (*SHARED_DEMO_SETTINGS, *DEMO_KEYS)
+        if found.get(name) and not os.environ.get(f"{ENV_PREFIX}_{name}")
+    }
 
 
 def _database() -> Database:
@@ -42,11 +84,34 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("directory", required=False)
-def check(directory: str | None) -> None:
-    """Validate the survey definitions in DIRECTORY (default: the configured folder)."""
-    definitions = _definitions(directory)
-    for definition in definitions.values():
+@click.argument("paths", nargs=-1)
+def check(paths: tuple[str, ...]) -> None:
+    """Validate survey files and folders (default: the configured folder), reporting every
+    problem in all of them at once, untranslated words included."""
+    problems: list[Problem] = []
+    loaded = []
+    for given in paths or (str(_settings()["SURVEY_DIR"]),):
+        if Path(given).is_file():
+            try:
+                found = {"": load_file(Path(given), shown_as=given)}
+            except DefinitionError as error:
+                problems.extend(error.problems)
+                continue
+        else:
+            found, unloaded = check_directory(Path(given), shown_as=given)
+            problems.extend(unloaded)
+        for definition in found.values():
+            gaps = translation_problems(definition)
+            problems.extend(gaps)
+            if not gaps:
+                loaded.append(definition)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        files = len({problem.file for problem in problems})
+        click.echo(f"{len(problems)} problems in {files} files", err=True)
+        sys.exit(1)
+    for definition in loaded:
         click.echo(f"ok  {definition.source_path}  {definition.id} v{definition.version}")
 
 
@@ -65,6 +130,7 @@ def surveys(as_json: bool) -> None:
                         "title": d.title.en,
                         "version": d.version,
                         "languages": list(d.languages),
+                        "waves": [{"id": wave.id, "words": wave.label.en} for wave in d.waves],
                         "file": d.source_path,
                     }
                     for d in definitions
@@ -92,15 +158,21 @@ def redact(redact_locations: bool) -> None:
         redact_locations=redact_locations,
         staff_names=staff_names(_settings().get("STAFF_NAMES_FILE")),
     )
+    bad_lines = 0
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-        except json.JSONDecodeError:
-            raise click.ClickException(f"line {number} is not JSON") from None
+        except json.JSONDecodeError as error:
+            # Say where and why, never what: the line may hold a child's words.
+            click.echo(f"line {number}: not JSON ({error.msg})", err=True)
+            bad_lines += 1
+            continue
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            raise click.ClickException(f'line {number} has no "text" string')
+            click.echo(f'line {number}: no "text" string', err=True)
+            bad_lines += 1
+            continue
         redaction = anonymise(row["text"], settings)
         spans = sorted([*redaction.spans, *redaction.kept], key=lambda span: span.start)
         row["redacted"] = redaction.text
@@ -108,6 +180,8 @@ def redact(redact_locations: bool) -> None:
             {"start": span.start, "end": span.end, "label": span.label} for span in spans
         ]
         click.echo(json.dumps(row, ensure_ascii=False))
+    if bad_lines:
+        raise click.ClickException(f"{bad_lines} lines could not be read (see above)")
 
 
 @main.command()
@@ -155,6 +229,9 @@ def load_surveys() -> None:
         changed = operations.sync_surveys(session, definitions.values())
         session.commit()
     click.echo(f"{len(definitions)} surveys loaded ({len(changed)} new or changed)")
+    if changed:
+        seconds = _settings()["SURVEYS_CHECK_SECONDS"]
+        click.echo(f"running web servers pick up the change within {seconds} seconds")
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -298,7 +375,7 @@ def _demo_settings() -> Any:
     from .crypto import TextVault
 
     INSTANCE.mkdir(parents=True, exist_ok=True)
-    keys_file = INSTANCE / "demo-keys.json"
+    keys_file = INSTANCE / DEMO_KEYS_FILE
     saved = json.loads(keys_file.read_text()) if keys_file.exists() else {}
     fresh = {
         "SECRET_KEY": lambda: secrets.token_urlsafe(48),
@@ -309,16 +386,21 @@ def _demo_settings() -> Any:
         saved = {name: saved.get(name) or make() for name, make in fresh.items()}
         keys_file.write_text(json.dumps(saved))
         keys_file.chmod(0o600)
-    settings = _settings()
+    settings = _settings(demo=False)
     overrides: dict[str, Any] = {"DEMO": True, "BROKER_URL": "stub://"}
     for name in ("SECRET_KEY", "TEXT_KEY", "LINK_KEY"):
         if not settings.get(name):
             overrides[name] = saved[name]
-    port = int(__import__("os").environ.get("PORT", "5000"))
+    port = int(os.environ.get("PORT") or "5000")
     if settings["PUBLIC_URL"] == "http://127.0.0.1:5000":
         overrides["PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     overrides["PORT"] = port
-    return _settings(overrides)
+    settings = _settings(overrides, demo=False)
+    shared = {name: str(settings[name]) for name in SHARED_DEMO_SETTINGS}
+    (INSTANCE / DEMO_SETTINGS_FILE).write_text(
+        json.dumps({**shared, "KEYS_FILE": str(keys_file)}, indent=2)
+    )
+    return settings
 
 
 def seed_demo(settings: Any) -> dict[str, str]:
@@ -371,6 +453,7 @@ def seed_demo(settings: Any) -> dict[str, str]:
 def demo(no_serve: bool) -> None:
     """Set up the embedded demo (SQLite, in-process worker) and serve it."""
     settings = _demo_settings()
+    click.echo("==> preparing the demo: database, surveys and a facilitator account")
     migrate_database(settings["DATABASE_URL"])
     details = seed_demo(settings)
     base = settings["PUBLIC_URL"].rstrip("/")
@@ -398,7 +481,7 @@ def serve_demo(settings: Any) -> None:
     from . import create_app
 
     for name in ("SECRET_KEY", "TEXT_KEY", "LINK_KEY", "DEMO", "BROKER_URL", "PUBLIC_URL"):
-        __import__("os").environ[f"SURVEY_{name}"] = (
+        os.environ[f"SURVEY_{name}"] = (
             json.dumps(settings[name]) if isinstance(settings[name], bool) else str(settings[name])
         )
     app = create_app()

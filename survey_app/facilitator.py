@@ -25,8 +25,9 @@ from flask import (
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from . import downloads, operations, qr, reports, spreadsheets
+from . import downloads, journey, operations, qr, reports, spreadsheets
 from .access import council_scope, may_see
+from .definitions.languages import direction, language_name
 from .definitions.model import SurveyDefinition
 from .exports import serving as export_serving
 from .models import Council, Distribution, DistributionTotal, FreeText, User
@@ -54,8 +55,16 @@ def _load_user(user_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-def public_link(distribution: Distribution) -> str:
-    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/{distribution.code}"
+def public_link(distribution: Distribution, language: str = "en") -> str:
+    """The survey's link; in another language it opens in that language (`?lang=`)."""
+    link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/{distribution.code}"
+    return link if language == "en" else f"{link}?lang={language}"
+
+
+def card_language(definition: SurveyDefinition) -> str:
+    """The language asked for with `?lang=`, if the survey offers it; English otherwise."""
+    asked = request.args.get("lang", "en")
+    return asked if asked in definition.languages else "en"
 
 
 def disclosure_rules(definition: SurveyDefinition) -> DisclosureRules:
@@ -252,12 +261,18 @@ def distribution(code: str) -> str:
 def card(code: str) -> str:
     found = _distribution_or_404(code)
     definition = _survey_or_404(found.survey_id)
+    language = card_language(definition)
+    link = public_link(found, language)
     return render_template(
         "facilitator/card.html",
         distribution=found,
         definition=definition,
-        link=public_link(found),
-        qr_svg=qr.qr_svg_element(public_link(found)),
+        link=link,
+        qr_svg=qr.qr_svg_element(link),
+        language=language,
+        direction=direction(language),
+        t=lambda key: journey.words(definition, key, language),
+        languages=[(code, language_name(code)) for code in definition.languages],
     )
 
 
@@ -265,8 +280,9 @@ def card(code: str) -> str:
 @login_required
 def qr_svg(code: str) -> Response:
     found = _distribution_or_404(code)
+    link = public_link(found, card_language(_survey_or_404(found.survey_id)))
     return Response(
-        qr.qr_svg(public_link(found)),
+        qr.qr_svg(link),
         mimetype="image/svg+xml",
         headers={"Content-Disposition": f'inline; filename="survey-{found.code}.svg"'},
     )
@@ -276,8 +292,9 @@ def qr_svg(code: str) -> Response:
 @login_required
 def qr_png(code: str) -> Response:
     found = _distribution_or_404(code)
+    link = public_link(found, card_language(_survey_or_404(found.survey_id)))
     return Response(
-        qr.qr_png(public_link(found)),
+        qr.qr_png(link),
         mimetype="image/png",
         headers={"Content-Disposition": f'inline; filename="survey-{found.code}.png"'},
     )

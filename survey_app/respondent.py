@@ -25,10 +25,10 @@ from werkzeug.datastructures import MultiDict
 
 from . import journey, operations, qr, submission
 from .crypto import new_token
+from .definitions.languages import direction, language_name
 from .definitions.model import (
     FACE_SCALE,
     PREFER_NOT_TO_SAY,
-    RIGHT_TO_LEFT,
     SPECIAL_OPTIONS,
     Question,
     SurveyDefinition,
@@ -172,17 +172,13 @@ def _context(
         return journey.words(definition, key, language, **values)
 
     def other_languages() -> list[tuple[str, str]]:
-        return [
-            (code, LANGUAGE_NAMES.get(code, code))
-            for code in definition.languages
-            if code != language
-        ]
+        return [(code, language_name(code)) for code in definition.languages if code != language]
 
     return {
         "definition": definition,
         "distribution": distribution,
         "language": language,
-        "direction": "rtl" if language.split("-")[0] in RIGHT_TO_LEFT else "ltr",
+        "direction": direction(language),
         "t": t,
         "other_languages": other_languages(),
         "for_children": definition.is_for_children,
@@ -190,23 +186,6 @@ def _context(
         "read_aloud_offer": False,
         **extra,
     }
-
-
-LANGUAGE_NAMES = {
-    "en": "English",
-    "cy": "Cymraeg",
-    "pl": "Polski",
-    "ro": "Română",
-    "lt": "Lietuvių",
-    "pt": "Português",
-    "ar": "العربية",
-    "ur": "اردو",
-    "bn": "বাংলা",
-    "so": "Soomaali",
-    "fa": "فارسی",
-    "ku": "Kurdî",
-    "uk": "Українська",
-}
 
 
 # Welcome and start -----------------------------------------------------------------------

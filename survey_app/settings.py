@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,16 @@ DEFAULTS: dict[str, Any] = {
     "SWEEP_INTERVAL_SECONDS": 30,
     "SWEEP_GRACE_SECONDS": 60,
     "HEARTBEAT_INTERVAL_SECONDS": 10,
+    # How often each web process asks the database whether `survey-app load-surveys` has
+    # changed the surveys (one small query), and reloads the survey folder if so.
+    "SURVEYS_CHECK_SECONDS": 5,
 }
+
+# Settings an operator may set to nothing to mean "not set": their defaults are safe (the
+# shipped survey folder, no staff-name list, Secure cookies everywhere but the demo).
+# Every other empty setting is an error: an empty database, broker or address has no safe
+# meaning, an empty key must not quietly become a demo key, and an empty number is a typo.
+EMPTY_MEANS_DEFAULT = frozenset({"SURVEY_DIR", "STAFF_NAMES_FILE", "SECURE_COOKIES"})
 
 
 def default_survey_dir() -> Path:
@@ -59,6 +69,7 @@ def load_settings(overrides: dict[str, Any] | None = None) -> Config:
     config = Config(str(PROJECT_ROOT))
     config.from_mapping(DEFAULTS)
     config.from_prefixed_env(ENV_PREFIX)
+    _check_environment(config)
     if overrides:
         config.from_mapping(overrides)
     if not config["SURVEY_DIR"]:
@@ -68,6 +79,27 @@ def load_settings(overrides: dict[str, Any] | None = None) -> Config:
 
 class ConfigurationError(RuntimeError):
     """The service cannot start safely with the configuration it was given."""
+
+
+def _check_environment(config: Config) -> None:
+    """Empty or mistyped SURVEY_* variables: one clear line naming each, not a traceback later."""
+    problems = []
+    for name, default in DEFAULTS.items():
+        variable = f"{ENV_PREFIX}_{name}"
+        given = os.environ.get(variable)
+        if given is None:
+            continue
+        if not given.strip():
+            if name in EMPTY_MEANS_DEFAULT:
+                config[name] = default
+            else:
+                problems.append(f"{variable} is set but empty (give it a value, or unset it)")
+        elif isinstance(default, bool) and not isinstance(config[name], bool):
+            problems.append(f"{variable} must be true or false, not {given!r}")
+        elif type(default) is int and type(config[name]) is not int:
+            problems.append(f"{variable} must be a whole number, not {given!r}")
+    if problems:
+        raise ConfigurationError("; ".join(problems) + ".")
 
 
 def check_settings(config: Config) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from .crypto import TextVault
 from .db import Database
 from .definitions.model import SurveyDefinition
+from .loaded_surveys import LoadedSurveys
 
 
 def db_session() -> Session:
@@ -45,4 +46,6 @@ def vault() -> TextVault:
 
 
 def surveys() -> dict[str, SurveyDefinition]:
-    return current_app.extensions["surveys"]  # type: ignore[no-any-return]
+    """The survey definitions by id, as last loaded with `survey-app load-surveys`."""
+    loaded: LoadedSurveys = current_app.extensions["loaded_surveys"]
+    return loaded.current(db_session())

@@ -325,7 +325,8 @@ def test_the_arabic_survey_reads_right_to_left_and_passes_axe(
     assert (root.get_attribute("lang"), root.get_attribute("dir")) == ("ar", "rtl")
     assert "اجتماعك" in page.locator("h1").inner_text()
     phone.check_page("the Arabic welcome page")
-    phone.press("Start")
+    # Every word on a right-to-left page is Arabic: the button too (no English "Start").
+    phone.press("ابدأ")
     assert page.locator("html").get_attribute("dir") == "rtl"
     phone.check_page("the Arabic age question")
     phone.check_tap_targets("the Arabic age question")
@@ -361,6 +362,8 @@ def test_the_facilitator_pages_and_the_printable_card_pass_axe(
     assert phone.open(f"/facilitator/distributions/{code}/card") == 200
     phone.check_page("the printable card")
     page.screenshot(path=str(SCREENSHOTS / "card.png"), full_page=True)
+    assert phone.open(f"/facilitator/distributions/{code}/card?lang=ar") == 200
+    phone.check_page("the Arabic card")
     assert phone.requests_leaving_the_machine() == []
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from survey_app.definitions import DefinitionError, load_directory, load_file, parse_definition
-from survey_app.definitions.model import KINDS, RIGHT_TO_LEFT, Text
+from survey_app.definitions.languages import is_right_to_left
+from survey_app.definitions.model import KINDS, Text
 from survey_app.definitions.words import INTERFACE
 
 DEFINITIONS = Path(__file__).resolve().parent.parent / "survey_definitions"
@@ -99,7 +100,7 @@ def test_the_feelings_question_has_three_faces_for_8_to_11s_and_five_for_12_to_1
 
 def test_every_word_a_child_sees_is_in_polish_and_arabic(child_survey):
     assert child_survey.languages == ("en", "pl", "ar")
-    assert "ar" in RIGHT_TO_LEFT
+    assert is_right_to_left("ar")
     for where, text in child_texts(child_survey):
         for language in ("pl", "ar"):
             translated = text.translations.get(language)
@@ -550,3 +551,22 @@ def test_dont_know_and_rather_not_say_are_translated_for_children():
     survey = load_file(CHILD_SURVEY)
     for key in ("dont_know", "prefer_not_to_say"):
         assert set(survey.interface[key].translations) == {"en", "pl", "ar"}
+
+
+def test_a_reserved_option_id_and_missing_english_beside_it_are_reported_together():
+    assert problems(
+        PRACTITIONER_HEADER + "pages:\n"
+        "  - id: first\n"
+        "    questions:\n"
+        "      - id: q1\n"
+        "        kind: single_choice\n"
+        "        text: Which?\n"
+        "        options:\n"
+        "          - {id: dont_know, label: {pl: Nie wiem}}\n"
+        "          - {id: two, label: Two}\n"
+    ) == [
+        "bad.yaml:14: pages[0].questions[0].options[0].id: "
+        "'dont_know' is reserved: set dont_know or prefer_not_to_say instead.",
+        "bad.yaml:14: pages[0].questions[0].options[0].label: "
+        "An English ('en') version is required.",
+    ]

@@ -235,7 +235,7 @@ def test_the_printable_card_has_the_typed_link_card_line_childline_and_an_a6_qr_
 
     assert card.status_code == 200
     page = card.get_data(as_text=True)
-    assert f'<p class="link">surveys.example/s/{code}</p>' in page
+    assert f'<p class="link" dir="ltr">surveys.example/s/{code}</p>' in page
     assert "Tell us what your meeting was like. It takes 3 minutes." in page
     assert "Childline 0800 1111" in page
     assert "<svg" in page

@@ -10,6 +10,7 @@ from flask import Config
 from survey_app.crypto import TextVault
 from survey_app.db import Database
 from survey_app.definitions import SurveyDefinition, load_directory
+from survey_app.loaded_surveys import LoadedSurveys
 from survey_app.settings import check_settings, load_settings
 
 _lock = threading.Lock()
@@ -26,6 +27,7 @@ def configure(
     with _lock:
         _state.update(database=database, vault=vault, settings=settings)
         _state.pop("surveys", None)
+        _state.pop("loaded_surveys", None)
         if surveys is not None:
             _state["surveys"] = surveys
 
@@ -59,9 +61,19 @@ def settings() -> Config:
 
 
 def surveys() -> dict[str, SurveyDefinition]:
-    """The survey definitions, by id (read from SURVEY_SURVEY_DIR the first time)."""
+    """The survey definitions, by id (read from SURVEY_SURVEY_DIR the first time, and again
+    when `survey-app load-surveys` changes them)."""
     _ensure()
     with _lock:
+        settings: Config = _state["settings"]  # type: ignore[assignment]
         if "surveys" not in _state:
-            _state["surveys"] = load_directory(_state["settings"]["SURVEY_DIR"])  # type: ignore[index]
-        return _state["surveys"]  # type: ignore[return-value]
+            _state["surveys"] = load_directory(settings["SURVEY_DIR"])
+        if "loaded_surveys" not in _state:
+            _state["loaded_surveys"] = LoadedSurveys(
+                settings["SURVEY_DIR"],
+                _state["surveys"],  # type: ignore[arg-type]
+                float(settings["SURVEYS_CHECK_SECONDS"]),
+            )
+        loaded: LoadedSurveys = _state["loaded_surveys"]  # type: ignore[assignment]
+    with database().session() as session:
+        return loaded.current(session)

@@ -1,9 +1,18 @@
 """Survey definitions: YAML files validated into immutable objects."""
 
-from .loader import DefinitionError, Problem, load_directory, load_file, parse_definition
+from .loader import (
+    DefinitionError,
+    Problem,
+    check_directory,
+    load_directory,
+    load_file,
+    parse_definition,
+    translation_problems,
+)
 from .model import Question, SurveyDefinition, Text
 
 __all__ = [
+    "check_directory",
     "DefinitionError",
     "Problem",
     "Question",
@@ -12,4 +21,5 @@ __all__ = [
     "load_directory",
     "load_file",
     "parse_definition",
+    "translation_problems",
 ]

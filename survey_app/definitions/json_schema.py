@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from .schema import LANGUAGE_CODE, SurveySchema, TextField
+from .schema import LANGUAGE_CODE, ServiceWordsField, SurveySchema, TextField
 
 TEXT_SCHEMA = {
     "description": "Words: a string (English) or a mapping of language code to words; "
@@ -23,7 +23,18 @@ TEXT_SCHEMA = {
 }
 
 
+SERVICE_WORDS_SCHEMA = {
+    "description": "A translation of one of the service's words: a mapping of language code "
+    "to words (English, if given, replaces the service's own).",
+    "type": "object",
+    "propertyNames": {"pattern": LANGUAGE_CODE.pattern},
+    "additionalProperties": {"type": "string", "minLength": 1},
+}
+
+
 def _field(field: fields.Field) -> dict[str, Any]:
+    if isinstance(field, ServiceWordsField):
+        return {"$ref": "#/$defs/service_words"}
     if isinstance(field, TextField):
         return {"$ref": "#/$defs/text"}
     if isinstance(field, fields.Nested):
@@ -90,5 +101,5 @@ def survey_json_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Survey definition",
         **_object(SurveySchema()),
-        "$defs": {"text": TEXT_SCHEMA},
+        "$defs": {"text": TEXT_SCHEMA, "service_words": SERVICE_WORDS_SCHEMA},
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -14,6 +15,7 @@ from marshmallow import ValidationError
 
 from .model import SurveyDefinition
 from .schema import SurveySchema
+from .translations import Gap, translation_gaps
 
 Path_ = tuple[str | int, ...]
 
@@ -110,17 +112,21 @@ def _field_name(path: Path_) -> str:
     return name or "(file)"
 
 
+def _nearest_line(path: Path_, lines: dict[Path_, int]) -> int | None:
+    """The line of path in the file, or of the nearest enclosing key that is there."""
+    for depth in range(len(path), 0, -1):
+        if path[:depth] in lines:
+            return lines[path[:depth]]
+    return None
+
+
 def _problems(file: str, messages: Any, lines: dict[Path_, int]) -> list[Problem]:
     problems = []
     for path, message in _flatten(messages):
         # marshmallow reports dict values under "value"/"key" and whole-schema errors under
         # "_schema": drop those to find the nearest spot in the file.
         cleaned = tuple(part for part in path if part not in ("value", "key", "_schema"))
-        line = 1
-        for depth in range(len(cleaned), 0, -1):
-            if cleaned[:depth] in lines:
-                line = lines[cleaned[:depth]]
-                break
+        line = _nearest_line(cleaned, lines) or 1
         problems.append(Problem(file, line, _field_name(cleaned), message))
     return sorted(problems, key=lambda problem: (problem.line, problem.field))
 
@@ -144,27 +150,81 @@ def parse_definition(source: str, file: str = "<string>") -> SurveyDefinition:
         definition: SurveyDefinition = SurveySchema().load(data)
     except ValidationError as error:
         raise DefinitionError(_problems(file, error.messages, lines)) from None
+    # English inside a right-to-left page garbles it (punctuation and numbers jump about), so
+    # such a survey is refused; other gaps fall back to English and `survey-app check` fails.
+    right_to_left = [gap for gap in translation_gaps(definition) if gap.right_to_left]
+    if right_to_left:
+        raise DefinitionError(_gap_problems(file, right_to_left, lines))
     checksum = hashlib.sha256(source.encode()).hexdigest()
     return replace(definition, source_path=file, source=source, checksum=checksum)
 
 
-def load_file(path: Path, relative_to: Path | None = None) -> SurveyDefinition:
+def translation_problems(definition: SurveyDefinition) -> list[Problem]:
+    """Every word the survey leaves untranslated in a language it offers, with file and line."""
+    document = yaml.compose(definition.source, Loader=SurveyYamlLoader)
+    lines = dict(_line_map(document)) if document is not None else {}
+    return _gap_problems(definition.source_path, translation_gaps(definition), lines)
+
+
+def _gap_problems(file: str, gaps: list[Gap], lines: dict[Path_, int]) -> list[Problem]:
+    problems = []
+    for gap in gaps:
+        line = _nearest_line(gap.path, lines) or lines.get(("languages",), 1)
+        if gap.service_key:
+            message = (
+                f"no {gap.language} words for the service's '{gap.service_key}' "
+                f'("{_shortened(gap.english)}"): add them under interface.{gap.service_key}.'
+            )
+        elif "options" in gap.path and gap.path[: gap.path.index("options") + 1] not in lines:
+            message = (
+                f'no {gap.language} words for the built-in option "{gap.english}": write the '
+                "options out with their translations."
+            )
+        else:
+            message = f'no {gap.language} words (English: "{_shortened(gap.english)}").'
+        problems.append(Problem(file, line, _field_name(gap.path), message))
+    return sorted(problems, key=lambda problem: (problem.line, problem.field))
+
+
+def _shortened(words: str) -> str:
+    words = " ".join(words.split())
+    return words if len(words) <= 60 else words[:57] + "..."
+
+
+def load_file(
+    path: Path, relative_to: Path | None = None, shown_as: str | None = None
+) -> SurveyDefinition:
     """Load one survey file."""
-    shown = str(path.relative_to(relative_to)) if relative_to else str(path)
+    shown = shown_as or (str(path.relative_to(relative_to)) if relative_to else str(path))
     return parse_definition(path.read_text(encoding="utf-8"), shown)
 
 
 def load_directory(directory: Path) -> dict[str, SurveyDefinition]:
     """Load every *.yaml / *.yml file in directory, reporting all problems together."""
+    definitions, problems = check_directory(directory)
+    if problems:
+        raise DefinitionError(problems)
+    return definitions
+
+
+def check_directory(
+    directory: Path | str, shown_as: str | None = None
+) -> tuple[dict[str, SurveyDefinition], list[Problem]]:
+    """The definitions in directory that load, and every problem in the rest.
+
+    Files are named relative to the folder's parent, or under shown_as (the folder as the
+    operator typed it).
+    """
     directory = Path(directory)
     if not directory.is_dir():
-        raise DefinitionError([Problem(str(directory), 1, "(folder)", "No such folder.")])
+        return {}, [Problem(shown_as or str(directory), 1, "(folder)", "No such folder.")]
     problems: list[Problem] = []
     definitions: dict[str, SurveyDefinition] = {}
     files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
     for path in files:
+        shown = os.path.join(shown_as, path.name) if shown_as is not None else None
         try:
-            definition = load_file(path, directory.parent)
+            definition = load_file(path, directory.parent, shown)
         except DefinitionError as error:
             problems.extend(error.problems)
             continue
@@ -180,6 +240,4 @@ def load_directory(directory: Path) -> dict[str, SurveyDefinition]:
             )
             continue
         definitions[definition.id] = definition
-    if problems:
-        raise DefinitionError(problems)
-    return definitions
+    return definitions, problems

@@ -27,8 +27,6 @@ KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE, FACE_SCALE, SCALE, YES_NO, SHORT_TEXT, 
 CHOICE_KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE, FACE_SCALE, SCALE, YES_NO)
 TEXT_KINDS = (SHORT_TEXT, LONG_TEXT)
 
-RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ps", "ur", "yi", "ckb"})
-
 
 @dataclass(frozen=True)
 class Text:

@@ -50,6 +50,8 @@ identifier = validate.Regexp(
 class TextField(fields.Field):
     """Words: a plain string (English) or a mapping of language code to words, English required."""
 
+    english_required = True
+
     default_error_messages = {
         "invalid": "Give words as a string or as a mapping of language code to words.",
         "english": "An English ('en') version is required.",
@@ -67,7 +69,7 @@ class TextField(fields.Field):
         for code in value:
             if not LANGUAGE_CODE.match(code):
                 raise self.make_error("language", code=code)
-        if "en" not in value:
+        if "en" not in value and self.english_required:
             raise self.make_error("english")
         if any(not words.strip() for words in value.values()):
             raise self.make_error("empty")
@@ -75,6 +77,27 @@ class TextField(fields.Field):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return dict(value.translations) if value is not None else None
+
+
+class ServiceWordsField(TextField):
+    """A translation of one of the service's own words: English comes from the service."""
+
+    english_required = False
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false only, as YAML 1.2 and the JSON Schema say: never yes/no/on/off or 1/0.
+
+    A survey author who writes `required: no` may mean the word; one spelling keeps `check`,
+    the JSON Schema and editors in agreement about what the file says.
+    """
+
+    default_error_messages = {"invalid": "Use true or false (not {input!r})."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class StrictSchema(Schema):
@@ -86,7 +109,7 @@ class OptionSchema(StrictSchema):
     id = fields.String(required=True, validate=identifier)
     label = TextField(required=True)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _not_reserved(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("id") in SPECIAL_OPTIONS:
             raise ValidationError(
@@ -131,11 +154,11 @@ class QuestionSchema(StrictSchema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     text = TextField(required=True)
     hint = TextField()
-    required = fields.Boolean(load_default=False)
+    required = StrictBoolean(load_default=False)
     options = fields.List(fields.Nested(OptionSchema))
     points = fields.Integer(validate=validate.OneOf([3, 5]))
-    dont_know = fields.Boolean(load_default=False)
-    prefer_not_to_say = fields.Boolean(load_default=False)
+    dont_know = StrictBoolean(load_default=False)
+    prefer_not_to_say = StrictBoolean(load_default=False)
     show_if = fields.Nested(ShowIfSchema)
     min = fields.Integer()
     max = fields.Integer()
@@ -144,12 +167,19 @@ class QuestionSchema(StrictSchema):
     waves = fields.List(fields.String(validate=identifier), validate=validate.Length(min=1))
     retrospective_of = fields.String(validate=identifier)
 
-    @validates_schema
-    def _kind_fits(self, data: dict[str, Any], **_: Any) -> None:
+    # Run beside field errors, so that one `check` reports everything; whatever failed to load
+    # is reported already and left out of these checks (see _failed).
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _kind_fits(self, data: dict[str, Any], original: Any, **_: Any) -> None:
+        failed = _failed(data, original)
+        if "kind" in failed:
+            return
         kind = data.get("kind")
         options = data.get("options")
+        if "options" in failed:
+            options = None
         errors: dict[str, list[str]] = {}
-        if kind in (SINGLE_CHOICE, MULTIPLE_CHOICE) and not options:
+        if kind in (SINGLE_CHOICE, MULTIPLE_CHOICE) and not options and "options" not in failed:
             errors["options"] = [f"A {kind} question needs at least two options."]
         if options:
             if kind not in CHOICE_KINDS:
@@ -161,7 +191,9 @@ class QuestionSchema(StrictSchema):
             if duplicates:
                 errors["options"] = [f"Duplicate option id: {', '.join(duplicates)}."]
         if kind == FACE_SCALE:
-            if "points" not in data:
+            if "points" in failed:
+                pass
+            elif "points" not in data:
                 errors["points"] = ["A face_scale needs points: 3 or 5."]
             elif options and len(options) != data["points"]:
                 errors["options"] = [f"A {data['points']}-point face scale needs that many faces."]
@@ -169,7 +201,7 @@ class QuestionSchema(StrictSchema):
             errors["points"] = ["Only a face_scale has points."]
         if kind == SCALE:
             for end in ("min", "max"):
-                if end not in data:
+                if end not in data and end not in failed:
                     errors[end] = ["A scale needs min and max."]
             if "min" in data and "max" in data:
                 if not 1 <= data["max"] - data["min"] <= 10:
@@ -196,6 +228,8 @@ class QuestionSchema(StrictSchema):
         kind = data.get("kind")
         problems: dict[str, list[str]] = {}
         for band, wording in (data.get("bands") or {}).items():
+            if not isinstance(wording, Wording):
+                continue  # its own problems are reported already
             if wording.points is not None and kind != FACE_SCALE:
                 problems[band] = ["Only a face_scale has points."]
             elif wording.options is not None:
@@ -304,7 +338,7 @@ class DisclosureSchema(StrictSchema):
 
 
 class AnonymisationSchema(StrictSchema):
-    redact_locations = fields.Boolean(load_default=False)
+    redact_locations = StrictBoolean(load_default=False)
 
     @post_load
     def _make(self, data: dict[str, Any], **_: Any) -> model.AnonymisationSettings:
@@ -329,15 +363,17 @@ class SurveySchema(StrictSchema):
     minutes = fields.Integer(load_default=3, validate=validate.Range(min=1, max=60))
     card_line = TextField()
     interface = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(sorted(ALL_WORDS))), values=TextField()
+        keys=fields.String(validate=validate.OneOf(sorted(ALL_WORDS))),
+        values=ServiceWordsField(),
     )
     pages = fields.List(fields.Nested(PageSchema), required=True, validate=validate.Length(min=1))
     disclosure = fields.Nested(DisclosureSchema, load_default=model.DisclosureSettings)
     anonymisation = fields.Nested(AnonymisationSchema, load_default=model.AnonymisationSettings)
 
-    @validates_schema
-    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _consistent(self, data: dict[str, Any], original: Any, **_: Any) -> None:
         errors: dict[str, Any] = {}
+        failed = _failed(data, original)
 
         def add(path: tuple[str | int, ...], message: str) -> None:
             node = errors
@@ -350,14 +386,14 @@ class SurveySchema(StrictSchema):
             add(("languages",), "English ('en') must be one of the languages.")
         if len(set(languages)) != len(languages):
             add(("languages",), "A language is listed twice.")
-        if data.get("audience") == model.CHILD and "privacy" not in data:
+        if data.get("audience") == model.CHILD and "privacy" not in {*data, *failed}:
             add(("privacy",), "A child survey must say what happens to answers before question 1.")
-        band_ids = [band.id for band in data.get("age_bands", [])]
+        band_ids = _ids(data.get("age_bands", []))
         if len(set(band_ids)) != len(band_ids):
             add(("age_bands",), "An age band id is used twice.")
-        wave_ids = [wave.id for wave in data.get("waves", [])]
+        wave_ids = _ids(data.get("waves", []))
         if wave_ids:
-            if data.get("audience") != model.PRACTITIONER:
+            if data.get("audience") not in (model.PRACTITIONER, None):
                 add(("waves",), "Only a practitioner survey has waves (children stay anonymous).")
             if len(wave_ids) < 2:
                 add(("waves",), "A survey with waves needs at least two (before and after).")
@@ -367,25 +403,38 @@ class SurveySchema(StrictSchema):
         pages = data.get("pages", [])
         seen_pages: set[str] = set()
         seen: dict[str, Question] = {}
+        # A page or question that failed to load is a partial dict: its id still counts (so
+        # nothing that names it is reported twice), but checks that need the rest skip it.
+        seen_failed: set[str] = set()
         for page_index, page in enumerate(pages):
             page_path: tuple[str | int, ...] = ("pages", page_index)
-            if page.id in seen_pages:
-                add((*page_path, "id"), f"Duplicate page id '{page.id}'.")
-            seen_pages.add(page.id)
-            if data.get("audience") == model.CHILD and len(page.questions) > 1:
+            page_id = _id(page)
+            if page_id is not None and page_id in seen_pages:
+                add((*page_path, "id"), f"Duplicate page id '{page_id}'.")
+            if page_id is not None:
+                seen_pages.add(page_id)
+            questions = page.get("questions") or [] if isinstance(page, dict) else page.questions
+            if data.get("audience") == model.CHILD and len(questions) > 1:
                 add((*page_path, "questions"), "A child survey asks one question per page.")
             on_this_page: dict[str, Question] = {}
-            for index, question in enumerate(page.questions):
+            for index, question in enumerate(questions):
                 path = (*page_path, "questions", index)
-                if question.id in seen or question.id in on_this_page:
-                    add((*path, "id"), f"Duplicate question id '{question.id}'.")
+                question_id = _id(question)
+                if question_id is not None and (
+                    question_id in seen or question_id in on_this_page or question_id in seen_failed
+                ):
+                    add((*path, "id"), f"Duplicate question id '{question_id}'.")
+                if not isinstance(question, Question):
+                    if question_id is not None:
+                        seen_failed.add(question_id)
+                    continue
                 for band in question.bands:
                     if band not in band_ids:
                         add((*path, "bands"), f"Unknown age band '{band}'.")
                 for wave in question.waves:
                     if wave not in wave_ids:
                         add((*path, "waves"), f"Unknown wave '{wave}'.")
-                if question.retrospective_of:
+                if question.retrospective_of and question.retrospective_of not in seen_failed:
                     rated = seen.get(question.retrospective_of) or on_this_page.get(
                         question.retrospective_of
                     )
@@ -400,7 +449,7 @@ class SurveySchema(StrictSchema):
                             f"A look-back rating uses the same scale as '{rated.id}'.",
                         )
                 condition = question.show_if
-                if condition:
+                if condition and condition.question not in seen_failed:
                     target = seen.get(condition.question)
                     if target is None:
                         where = (
@@ -423,7 +472,7 @@ class SurveySchema(StrictSchema):
                 on_this_page[question.id] = question
             seen.update(on_this_page)
 
-        if "en" in languages:
+        if "en" in languages and "languages" not in failed:
             for path, text in _texts(data):
                 extra = sorted(set(text.translations) - set(languages))
                 if extra:
@@ -447,10 +496,43 @@ class SurveySchema(StrictSchema):
             waves=tuple(data["waves"]),
             minutes=data["minutes"],
             card_line=data.get("card_line"),
-            interface=data.get("interface") or {},
+            interface={
+                key: Text({"en": ALL_WORDS[key], **text.translations})
+                for key, text in (data.get("interface") or {}).items()
+            },
             disclosure=data["disclosure"],
             anonymisation=data["anonymisation"],
         )
+
+
+def _failed(data: dict[str, Any], original: Any) -> set[str]:
+    """Keys given in the file that did not load (wholly or in part): reported as field errors."""
+    if not isinstance(original, dict):
+        return set()
+    failed = {key for key in original if key not in data}
+    for key, value in data.items():
+        if (
+            isinstance(value, list)
+            and (
+                not isinstance(original.get(key), list)
+                or len(value) != len(original[key])
+                or any(isinstance(item, dict) for item in value)
+            )
+            or isinstance(value, dict)
+            and any(isinstance(item, dict) for item in value.values())
+        ):
+            failed.add(key)
+    return failed
+
+
+def _id(item: Any) -> str | None:
+    """The id of a loaded item, or of one that failed to load but has a usable id."""
+    found = item.get("id") if isinstance(item, dict) else item.id
+    return found if isinstance(found, str) else None
+
+
+def _ids(items: list[Any]) -> list[str]:
+    return [found for found in map(_id, items) if found is not None]
 
 
 def _texts(data: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Text]]:
@@ -461,8 +543,14 @@ def _texts(data: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Text]]
     for key, text in (data.get("interface") or {}).items():
         yield ("interface", key), text
     for index, band in enumerate(data.get("age_bands", [])):
-        yield ("age_bands", index, "label"), band.label
+        if isinstance(band, AgeBand):
+            yield ("age_bands", index, "label"), band.label
+    for index, wave in enumerate(data.get("waves", [])):
+        if isinstance(wave, model.Wave):
+            yield ("waves", index, "label"), wave.label
     for page_index, page in enumerate(data.get("pages", [])):
+        if not isinstance(page, Page):
+            continue
         if page.title:
             yield ("pages", page_index, "title"), page.title
         for index, question in enumerate(page.questions):

@@ -43,6 +43,12 @@ INTERFACE = {
     ),
     "dont_know": "I don't know",
     "prefer_not_to_say": "I'd rather not say",
+    # The printed card.
+    "card_scan": "Scan the code with your phone camera, or type:",
+    "card_help": (
+        "It is anonymous: don't write your name. If you need to talk: Childline 0800 1111. "
+        "In danger now: 999."
+    ),
 }
 
 # Only surveys with waves (practitioners, before and after) use these.
