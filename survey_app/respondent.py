@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from flask import (
     Blueprint,
     Flask,
@@ -23,7 +24,6 @@ from flask import (
     request,
     url_for,
 )
-from cryptography.fernet import InvalidToken
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
@@ -377,7 +377,9 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
                 # What they wrote worries the screen: tell them who will read it, and how to
                 # get help now, before the next question.
                 _tell_the_leads(raised.notification_ids)
-                shown = redirect(url_for(".safe", code=code, to=after or "check", why="answer"), 303)
+                shown = redirect(
+                    url_for(".safe", code=code, to=after or "check", why="answer"), 303
+                )
                 _remember_concern(shown, distribution, raised.concern_id)
                 return shown
             return redirect(_step_url(code, after) if after else url_for(".check", code=code), 303)
@@ -731,9 +733,9 @@ def _safety_page(
     )
 
 
-def _open_visit(code: str) -> tuple[
-    DistributionFacts, SurveyDefinition, Draft | None, DraftState | None, str
-]:
+def _open_visit(
+    code: str,
+) -> tuple[DistributionFacts, SurveyDefinition, Draft | None, DraftState | None, str]:
     """What the safety pages need. They work even when the survey has closed: a child who is
     not safe is never turned away."""
     distribution, definition = _load(code)
@@ -756,7 +758,7 @@ def safe(code: str) -> str:
 
 @bp.post("/<code>/unsafe")
 def unsafe(code: str) -> Response:
-    """"I don't feel safe": an alert for the lead even if the child writes nothing, then the
+    """ "I don't feel safe": an alert for the lead even if the child writes nothing, then the
     safety page, with the survey kept to come back to."""
     distribution, _definition, draft, state, language = _open_visit(code)
     session = db_session()
@@ -832,7 +834,7 @@ def _shown(details: ContactDetails) -> dict[str, str]:
 
 @bp.post("/<code>/stop")
 def stop(code: str) -> Response:
-    """"Stop here": the unsent answers are deleted; a concern raised on the way stays."""
+    """ "Stop here": the unsent answers are deleted; a concern raised on the way stays."""
     distribution, _definition, draft, state, language = _open_visit(code)
     remembered = _remembered(state)
     if draft is not None:

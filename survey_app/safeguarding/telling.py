@@ -183,15 +183,11 @@ def read_contact_form(
     if not details.how_to_reach:
         problems.append(ContactProblem("how_to_reach", "contact_needed", {}))
     elif len(details.how_to_reach) > HOW_TO_REACH_MAX:
-        problems.append(
-            ContactProblem("how_to_reach", "contact_too_long", {"maximum": HOW_TO_REACH_MAX})
-        )
+        problems.append(ContactProblem("how_to_reach", "too_long", {"maximum": HOW_TO_REACH_MAX}))
     if len(details.good_time) > GOOD_TIME_MAX:
-        problems.append(
-            ContactProblem("good_time", "contact_too_long", {"maximum": GOOD_TIME_MAX})
-        )
+        problems.append(ContactProblem("good_time", "too_long", {"maximum": GOOD_TIME_MAX}))
     if details.safe_to_call and details.safe_to_call not in SAFE_TO_CALL:
-        problems.append(ContactProblem("safe_to_call", "contact_choose", {}))
+        problems.append(ContactProblem("safe_to_call", "choose_valid", {}))
     return details, problems
 
 
