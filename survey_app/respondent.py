@@ -43,7 +43,7 @@ from .linking import display_code
 from .models import Draft, today, utcnow
 from .operations import DistributionFacts, DraftState
 from .safeguarding import telling
-from .safeguarding.concerns import ContactDetails
+from .safeguarding.concerns import ContactDetails, Raised
 from .security import csrf
 from .web import db_session, surveys, vault
 
@@ -371,12 +371,11 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
                 )
                 _keep_in_draft(state, raised.concern_id)
             operations.write_draft(vault(), draft, state)
-            db_session().commit()
+            _commit_then_tell_the_leads(raised)
             _, after = journey.neighbours(definition, step, state.answers)
             if raised is not None:
                 # What they wrote worries the screen: tell them who will read it, and how to
                 # get help now, before the next question.
-                _tell_the_leads(raised.notification_ids)
                 shown = redirect(
                     url_for(".safe", code=code, to=after or "check", why="answer"), 303
                 )
@@ -653,10 +652,12 @@ def _remember_concern(response: Response, distribution: DistributionFacts, conce
     _set_private_cookie(response, VISIT_COOKIE, sealed, VISIT_SECONDS, f"/s/{distribution.code}")
 
 
-def _tell_the_leads(notification_ids: Sequence[int]) -> None:
-    """Hand the emails about a concern just committed to the workers. If the broker is down
-    nothing is lost (the emails stay pending and the sweeper sends them) and the child still
-    sees the safety page."""
+def _commit_then_tell_the_leads(raised: Raised | None) -> None:
+    """Commit, then hand the emails about the concern to the workers (never before the commit:
+    no email about a concern that was not saved). If the broker is down nothing is lost (the
+    emails stay pending and the sweeper sends them) and the child still sees the safety page."""
+    db_session().commit()
+    notification_ids = raised.notification_ids if raised is not None else ()
     if not notification_ids:
         return
     try:
@@ -768,8 +769,7 @@ def unsafe(code: str) -> Response:
     if draft is not None and state is not None:
         _keep_in_draft(state, raised.concern_id)
         operations.write_draft(vault(), draft, state)
-    session.commit()
-    _tell_the_leads(raised.notification_ids)
+    _commit_then_tell_the_leads(raised)
     shown = _to_safety_page(code, draft, language, to=_target(request.form.get("to", "")))
     _remember_concern(shown, distribution, raised.concern_id)
     return shown
@@ -817,8 +817,7 @@ def contact(code: str) -> Response | tuple[str, int]:
     if draft is not None and state is not None:
         _keep_in_draft(state, raised.concern_id)
         operations.write_draft(vault(), draft, state)
-    session.commit()
-    _tell_the_leads(raised.notification_ids)
+    _commit_then_tell_the_leads(raised)
     shown = _to_safety_page(code, draft, language, to=to or None, sent=1)
     _remember_concern(shown, distribution, raised.concern_id)
     return shown

@@ -2,7 +2,9 @@
 
 This is the busiest write in the service (every child who presses Send), so it speaks to the
 database driver directly on the session's own connection and transaction: three statements,
-no ORM bookkeeping. `bench/run.py` measures it against a bare insert.
+no ORM bookkeeping. `bench/run.py` measures it against a bare insert. Only a draft whose
+answers raised a safeguarding concern takes one more step, in the same transaction: the concern
+is tied to the response, so its lead sees the other answers and the worker raises no second one.
 """
 
 from __future__ import annotations

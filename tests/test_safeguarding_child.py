@@ -399,6 +399,40 @@ def test_a_practitioner_survey_has_no_i_dont_feel_safe_control(
     assert 'class="unsafe"' not in practitioner.start().text
 
 
+def test_a_practitioners_worrying_comment_also_reaches_the_lead_and_shows_the_safety_page(
+    make_app: Callable[..., Flask],
+) -> None:
+    app = make_app(SURVEY_DIR=str(SHIPPED))
+    handed: list[list[int]] = []
+    app.extensions["enqueue_concern_emails"] = handed.append
+    with app.extensions["database"].session() as session:
+        code = operations.create_distribution(
+            session, "programme-feedback", "Suffolk", "Programme"
+        ).code
+        operations.create_user(
+            session, "lead@suffolk.example", "x" * 12, "safeguarding_lead", "Suffolk"
+        )
+        session.commit()
+    app.test_client_class = HttpsClient
+    practitioner = Child(app.test_client(), code)
+    practitioner.start()
+    practitioner.answer(professional_development="good", professional_networks="fair")
+    worrying = "A girl in my group told me she dont want to go home tonight because of her dad."
+    page = practitioner.answer(most_useful="The peer sessions.", could_be_better=worrying)
+    assert is_safety_page(page)
+    assert 'class="unsafe"' not in page.text  # no child controls on a practitioner's pages
+    carry_on(practitioner)
+    practitioner.send()
+    database: Database = app.extensions["database"]
+    [concern] = concerns(database)
+    [response] = responses(database)
+    assert concern.response_id == response.id
+    with database.session() as session:
+        [kept] = session.scalars(select(ConcernText)).all()
+    assert kept.question_id == "could_be_better"  # only the worrying answer is kept
+    assert len(handed) == 1
+
+
 # Stopping --------------------------------------------------------------------------------
 
 
