@@ -54,9 +54,10 @@ COOKIE = "draft"
 FORM_COOKIE = "form"
 # Remembers (sealed) the concern a visit raised before or after it had a draft, so pressing
 # "I don't feel safe" again does not alert the lead twice. Its name says nothing to whoever
-# looks through the phone.
+# looks through the phone. Short-lived and dropped on Send, because phones and tablets at a
+# meeting are shared: the next child's words must not join this child's concern.
 VISIT_COOKIE = "visit"
-VISIT_SECONDS = 2 * 3600
+VISIT_SECONDS = 30 * 60
 CHILDLINE_CHAT = "https://www.childline.org.uk/get-support/1-2-1-counsellor-chat/"
 
 
@@ -571,6 +572,7 @@ def submit(code: str) -> Response:
         url_for(".thanks", code=code, lang=language if language != "en" else None), 303
     )
     target.delete_cookie(COOKIE, path=f"/s/{distribution.code}")
+    target.delete_cookie(VISIT_COOKIE, path=f"/s/{distribution.code}")
     if outcome.personal_code:
         _keep_code(target, definition, outcome.personal_code)
     return target
@@ -759,8 +761,8 @@ def safe(code: str) -> str:
 
 @bp.post("/<code>/unsafe")
 def unsafe(code: str) -> Response:
-    """ "I don't feel safe": an alert for the lead even if the child writes nothing, then the
-    safety page, with the survey kept to come back to."""
+    """The child pressed "I don't feel safe": an alert for the lead even if they write nothing,
+    then the safety page, with the survey kept to come back to."""
     distribution, _definition, draft, state, language = _open_visit(code)
     session = db_session()
     raised = telling.record_unsafe(
@@ -833,7 +835,7 @@ def _shown(details: ContactDetails) -> dict[str, str]:
 
 @bp.post("/<code>/stop")
 def stop(code: str) -> Response:
-    """ "Stop here": the unsent answers are deleted; a concern raised on the way stays."""
+    """The child chose "Stop here": the unsent answers are deleted; a concern raised stays."""
     distribution, _definition, draft, state, language = _open_visit(code)
     remembered = _remembered(state)
     if draft is not None:

@@ -365,6 +365,26 @@ def test_i_dont_feel_safe_mid_survey_keeps_the_answers_and_brings_the_child_back
 
 
 @SQLITE_ONLY
+def test_on_a_shared_tablet_the_next_child_after_send_gets_a_concern_of_their_own(
+    child: Child, database: Database, leads: list[str], handed_to_workers: list[list[int]]
+) -> None:
+    child.open()
+    press_unsafe(child)
+    answer_up_to_better(child)
+    child.answer(better=HARMLESS)
+    child.send()
+    # The tablet is handed to the next child, who writes something worrying.
+    answer_up_to_better(child)
+    child.answer(better=RISKY)
+    carry_on(child)
+    child.send()
+    first, second = concerns(database)
+    assert first.response_id != second.response_id
+    assert (first.origin, second.origin) == ("unsafe_link", "answer")
+    assert len(handed_to_workers) == 2
+
+
+@SQLITE_ONLY
 def test_every_child_page_offers_i_dont_feel_safe_beside_childline(
     child: Child, handed_to_workers: list[list[int]]
 ) -> None:
