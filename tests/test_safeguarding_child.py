@@ -4,6 +4,7 @@ contact request kept apart from the anonymous answers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import re
 from collections.abc import Callable
@@ -382,6 +383,22 @@ def test_on_a_shared_tablet_the_next_child_after_send_gets_a_concern_of_their_ow
     assert first.response_id != second.response_id
     assert (first.origin, second.origin) == ("unsafe_link", "answer")
     assert len(handed_to_workers) == 2
+
+
+@SQLITE_ONLY
+def test_a_child_who_does_not_feel_safe_is_heard_even_after_the_survey_has_closed(
+    client: FlaskClient,
+    make_distribution: Callable[..., Distribution],
+    database: Database,
+    leads: list[str],
+    handed_to_workers: list[list[int]],
+) -> None:
+    closed = make_distribution(closes_on=dt.date.today() - dt.timedelta(days=1))
+    child = Child(client, closed.code)
+    assert child.open().status_code == 410
+    assert is_safety_page(press_unsafe(child))
+    [concern] = concerns(database)
+    assert concern.distribution_id == closed.id and len(handed_to_workers) == 1
 
 
 @SQLITE_ONLY
