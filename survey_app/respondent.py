@@ -284,7 +284,9 @@ def start(code: str) -> Response:
         )
         # A concern raised before the survey started (on the welcome page) belongs to this visit.
         begun = DraftState(
-            {WAVE_KEY: distribution.wave} if distribution.wave else {}, [], _visit_concerns()
+            {WAVE_KEY: distribution.wave} if distribution.wave else {},
+            [],
+            telling.still_open(session, _visit_concerns()),
         )
         if begun.answers or begun.concerns:
             operations.write_draft(vault(), draft, begun)

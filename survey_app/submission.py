@@ -36,7 +36,7 @@ from .journey import (
 from .linking import new_personal_code, normalise_personal_code
 from .models import today, utcnow
 from .operations import DraftState
-from .safeguarding import concerns
+from .safeguarding import concerns, telling
 
 log = logging.getLogger(__name__)
 
@@ -279,7 +279,7 @@ def _send_in_a_transaction(
                 {"response_id": response_id, "question_id": question_id, "ciphertext": ciphertext},
             )
     if state.concerns:
-        concerns.attach_to_response(session, state.concerns, response_id)
+        _attach_concerns(session, state.concerns, response_id)
     session.commit()
     return Outcome(SENT, response_id, language, personal_code=response.personal_code)
 
@@ -351,8 +351,14 @@ def _insert_and_attach(
     with connection.connection.driver_connection.transaction():  # type: ignore[union-attr]
         inserted = cursor.execute(CLAIM_AND_INSERT, params).fetchone()
         if inserted is not None:
-            concerns.attach_to_response(session, concern_ids, int(inserted[0]))
+            _attach_concerns(session, concern_ids, int(inserted[0]))
     return inserted
+
+
+def _attach_concerns(session: Session, concern_ids: list[int], response_id: int) -> None:
+    # A concern the lead closed while the child was still answering stays closed: the worker
+    # raises a new one for the response if its words still worry the screen.
+    concerns.attach_to_response(session, telling.still_open(session, concern_ids), response_id)
 
 
 def _language(definition: SurveyDefinition, stored: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from survey_app import operations
 from survey_app.db import Database
@@ -192,6 +192,21 @@ def test_a_risky_answer_brings_the_safety_page_and_after_sending_the_lead_has_th
     assert app.extensions["vault"].open(kept.ciphertext) == RISKY
     assert len(notifications(database)) == 2  # sending the answers told nobody twice
     assert draft_count(database) == 0
+
+
+def test_a_concern_the_lead_closed_while_the_child_answered_is_not_tied_to_the_response(
+    child: Child, database: Database, leads: list[str], handed_to_workers: list[list[int]]
+) -> None:
+    answer_up_to_better(child)
+    child.answer(better=RISKY)
+    with database.session() as session:
+        session.execute(update(Concern).values(status="closed"))
+        session.commit()
+    carry_on(child)
+    child.send()
+    [closed] = concerns(database)
+    assert closed.response_id is None
+    assert len(responses(database)) == 1
 
 
 @SQLITE_ONLY

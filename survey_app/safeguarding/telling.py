@@ -71,6 +71,21 @@ def flag_answers(
     return flagged
 
 
+def still_open(session: Session, concern_ids: Iterable[int]) -> list[int]:
+    """Those of concern_ids not yet closed: a closed concern's words are destroyed and its lead
+    is done with it, so nothing new (words, a response) may join it."""
+    ids = sorted(set(concern_ids))
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(Concern.id)
+            .where(Concern.id.in_(ids), Concern.status != ConcernStatus.CLOSED.value)
+            .order_by(Concern.id)
+        )
+    )
+
+
 def open_concern(session: Session, visit: Visit, remembered: Sequence[int]) -> Concern | None:
     """The newest concern this visit raised that is still open (a closed one is done with: the
     lead has read it and its words are destroyed, so anything new needs a new concern)."""
