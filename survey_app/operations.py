@@ -11,7 +11,7 @@ import secrets
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -211,15 +211,29 @@ class DistributionFactsCache:
 
 @dataclass
 class DraftState:
-    """What a draft holds: answers so far and the steps already seen."""
+    """What a draft holds: answers so far, the steps already seen, and the safeguarding concerns
+    this visit raised (so they are added to, not raised again, and tied to the response sent)."""
 
     answers: dict[str, Any]
     seen: list[str]
+    concerns: list[int] = field(default_factory=list)
 
     @classmethod
     def unseal(cls, vault: TextVault, sealed: bytes) -> DraftState:
         data = vault.open_json(sealed)
-        return cls(dict(data.get("answers", {})), list(data.get("seen", [])))
+        return cls(
+            dict(data.get("answers", {})),
+            list(data.get("seen", [])),
+            [int(concern_id) for concern_id in data.get("concerns", [])],
+        )
+
+    def sealed(self, vault: TextVault) -> bytes:
+        """The state encrypted for the drafts table (concerns only when there are some, so a
+        draft without any is sealed as before)."""
+        data: dict[str, Any] = {"answers": self.answers, "seen": self.seen}
+        if self.concerns:
+            data["concerns"] = self.concerns
+        return vault.seal_json(data)
 
 
 def start_draft(
@@ -262,7 +276,13 @@ def read_draft(vault: TextVault, draft: Draft) -> DraftState:
 
 
 def write_draft(vault: TextVault, draft: Draft, state: DraftState) -> None:
-    draft.sealed_answers = vault.seal_json({"answers": state.answers, "seen": state.seen})
+    draft.sealed_answers = state.sealed(vault)
+
+
+def discard_draft(session: Session, draft: Draft) -> None:
+    """Delete a draft the respondent chose to stop (its answers are never sent)."""
+    session.delete(draft)
+    session.flush()
 
 
 def purge_expired_drafts(session: Session) -> int:

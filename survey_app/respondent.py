@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
+import re
+from collections.abc import Sequence
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from flask import (
     Blueprint,
     Flask,
@@ -36,14 +40,25 @@ from .definitions.model import (
 from .definitions.words import special_label
 from .journey import AGE_KEY, AGE_STEP, LINK_STEP, PERSONAL_CODE_KEY, WAVE_KEY, FieldError
 from .linking import display_code
-from .models import Draft, today
-from .operations import DistributionFacts
+from .models import Draft, today, utcnow
+from .operations import DistributionFacts, DraftState
+from .safeguarding import telling
+from .safeguarding.concerns import ContactDetails, Raised
 from .security import csrf
 from .web import db_session, surveys, vault
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("respondent", __name__, url_prefix="/s")
 COOKIE = "draft"
 FORM_COOKIE = "form"
+# Remembers (sealed) the concern a visit raised before or after it had a draft, so pressing
+# "I don't feel safe" again does not alert the lead twice. Its name says nothing to whoever
+# looks through the phone. Short-lived and dropped on Send, because phones and tablets at a
+# meeting are shared: the next child's words must not join this child's concern.
+VISIT_COOKIE = "visit"
+VISIT_SECONDS = 30 * 60
+CHILDLINE_CHAT = "https://www.childline.org.uk/get-support/1-2-1-counsellor-chat/"
 
 
 def init_app(app: Flask) -> None:
@@ -177,6 +192,12 @@ def _context(
     return {
         "definition": definition,
         "distribution": distribution,
+        "unsafe_action": (
+            url_for("respondent.unsafe", code=distribution.code)
+            if definition.is_for_children
+            else None
+        ),
+        "here": _here(),
         "language": language,
         "direction": direction(language),
         "t": t,
@@ -186,6 +207,15 @@ def _context(
         "read_aloud_offer": False,
         **extra,
     }
+
+
+def _here() -> str:
+    """Where the child is, for the "I don't feel safe" control to bring them back to."""
+    if request.endpoint == "respondent.question":
+        return str((request.view_args or {}).get("step", ""))
+    return {"respondent.check": "check", "respondent.thanks": "thanks"}.get(
+        request.endpoint or "", ""
+    )
 
 
 # Welcome and start -----------------------------------------------------------------------
@@ -231,10 +261,14 @@ def start(code: str) -> Response:
         draft, token = operations.start_draft(
             session, vault(), distribution.id, language, read_aloud, lifetime
         )
-        if distribution.wave:
-            operations.write_draft(
-                vault(), draft, operations.DraftState({WAVE_KEY: distribution.wave}, [])
-            )
+        # A concern raised before the survey started (on the welcome page) belongs to this visit.
+        begun = DraftState(
+            {WAVE_KEY: distribution.wave} if distribution.wave else {},
+            [],
+            telling.still_open(session, _visit_concerns()),
+        )
+        if begun.answers or begun.concerns:
+            operations.write_draft(vault(), draft, begun)
     else:
         draft.language = language
         draft.read_aloud = read_aloud or draft.read_aloud
@@ -276,6 +310,7 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
 
     errors: list[FieldError] = []
     values: dict[str, Any] = dict(state.answers)
+    flagged: list[telling.FlaggedText] = []
     if request.method == "POST":
         if step == AGE_STEP:
             chosen, errors = journey.parse_age(definition, request.form, language)
@@ -294,6 +329,9 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
                 definition, page, state.answers, request.form, language
             )
             if not errors:
+                flagged = telling.flag_answers(
+                    page.questions, given, state.answers, telling.source_of(definition)
+                )
                 state.answers.update(given)
                 for question_id in blank:
                     state.answers.pop(question_id, None)
@@ -303,9 +341,28 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
             state.answers = journey.prune(definition, state.answers)
             if step not in state.seen:
                 state.seen.append(step)
+            raised = None
+            if flagged:
+                raised = telling.record_answers(
+                    db_session(),
+                    vault(),
+                    _visit(distribution),
+                    _remembered(state),
+                    flagged,
+                    utcnow(),
+                )
+                _keep_in_draft(state, raised.concern_id)
             operations.write_draft(vault(), draft, state)
-            db_session().commit()
+            _commit_then_tell_the_leads(raised)
             _, after = journey.neighbours(definition, step, state.answers)
+            if raised is not None:
+                # What they wrote worries the screen: tell them who will read it, and how to
+                # get help now, before the next question.
+                shown = redirect(
+                    url_for(".safe", code=code, to=after or "check", why="answer"), 303
+                )
+                _remember_concern(shown, distribution, raised.concern_id)
+                return shown
             return redirect(_step_url(code, after) if after else url_for(".check", code=code), 303)
 
     before, _ = journey.neighbours(definition, step, state.answers)
@@ -496,6 +553,7 @@ def submit(code: str) -> Response:
         url_for(".thanks", code=code, lang=language if language != "en" else None), 303
     )
     target.delete_cookie(COOKIE, path=f"/s/{distribution.code}")
+    target.delete_cookie(VISIT_COOKIE, path=f"/s/{distribution.code}")
     if outcome.personal_code:
         _keep_code(target, definition, outcome.personal_code)
     return target
@@ -542,3 +600,231 @@ def keep_code(code: str, personal_code: str) -> Response:
     if definition.waves:
         _keep_code(response, definition, personal_code)
     return response
+
+
+# Safety: the safety page, "I don't feel safe", asking to be contacted, stopping -----------
+
+
+def _visit(distribution: DistributionFacts) -> telling.Visit:
+    return telling.Visit(distribution.council_id, distribution.id, distribution.survey_id)
+
+
+def _visit_concerns() -> list[int]:
+    """The concern remembered by this phone's visit cookie, if it is one we sealed."""
+    sealed = request.cookies.get(VISIT_COOKIE, "")
+    if not sealed or len(sealed) > 500:
+        return []
+    try:
+        return [int(vault().open(sealed.encode()))]
+    except (InvalidToken, ValueError):
+        return []
+
+
+def _remembered(state: DraftState | None) -> list[int]:
+    """Every concern this visit raised: those its draft holds, and the visit cookie's."""
+    return [*(state.concerns if state is not None else []), *_visit_concerns()]
+
+
+def _keep_in_draft(state: DraftState, concern_id: int) -> None:
+    if concern_id not in state.concerns:
+        state.concerns.append(concern_id)
+
+
+def _remember_concern(response: Response, distribution: DistributionFacts, concern_id: int) -> None:
+    sealed = vault().seal(str(concern_id)).decode()
+    _set_private_cookie(response, VISIT_COOKIE, sealed, VISIT_SECONDS, f"/s/{distribution.code}")
+
+
+def _commit_then_tell_the_leads(raised: Raised | None) -> None:
+    """Commit, then hand the emails about the concern to the workers (never before the commit:
+    no email about a concern that was not saved). If the broker is down nothing is lost (the
+    emails stay pending and the sweeper sends them) and the child still sees the safety page."""
+    db_session().commit()
+    notification_ids = raised.notification_ids if raised is not None else ()
+    if not notification_ids:
+        return
+    try:
+        current_app.extensions["enqueue_concern_emails"](list(notification_ids))
+    except Exception as error:  # noqa: BLE001  (any broker failure: the sweeper resends)
+        log.warning(
+            "could not enqueue %d concern email(s) (%s); the sweeper will send them",
+            len(notification_ids),
+            type(error).__name__,
+        )
+
+
+_TARGET = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+
+def _target(asked: str) -> str | None:
+    """A place to come back to, as a step id or page name (checked again where it is used)."""
+    return asked if _TARGET.fullmatch(asked) else None
+
+
+def _carry_on_url(
+    code: str, definition: SurveyDefinition, state: DraftState | None, to: str, language: str
+) -> str:
+    """Where "Carry on" goes: the step named (if this child will see it), the check page, the
+    thank-you page, or the welcome page; never anywhere else."""
+    if state is not None:
+        if to in journey.steps(definition, state.answers):
+            return _step_url(code, to)
+        if to == "check":
+            return url_for(".check", code=code)
+    lang = language if language != "en" else None
+    if to == "thanks":
+        return url_for(".thanks", code=code, lang=lang)
+    return url_for(".welcome", code=code, lang=lang if state is None else None)
+
+
+def _safety_page(
+    code: str,
+    distribution: DistributionFacts,
+    definition: SurveyDefinition,
+    draft: Draft | None,
+    state: DraftState | None,
+    language: str,
+    to: str,
+    errors: Sequence[FieldError] = (),
+    values: dict[str, str] | None = None,
+) -> str:
+    told = telling.open_concern(db_session(), _visit(distribution), _remembered(state)) is not None
+    return render_template(
+        "respondent/safe.html",
+        **_context(
+            definition,
+            distribution,
+            language,
+            read_aloud=draft.read_aloud if draft is not None else False,
+            # Once a lead will be told, the page itself is the answer to "I don't feel safe".
+            unsafe_action=None if told else url_for(".unsafe", code=code),
+        ),
+        told=told,
+        from_answer=request.args.get("why") == "answer",
+        has_draft=draft is not None,
+        to=to,
+        carry_on_url=_carry_on_url(code, definition, state, to, language),
+        back_to_thanks=to == "thanks" and draft is None,
+        stopped=request.args.get("stopped") == "1",
+        contact_sent=request.args.get("sent") == "1",
+        childline_chat=CHILDLINE_CHAT,
+        errors=list(errors),
+        error_for={error.question_id: error.message for error in errors},
+        values=values or {},
+        max_how_to_reach=telling.HOW_TO_REACH_MAX,
+        max_good_time=telling.GOOD_TIME_MAX,
+        safe_to_call=telling.SAFE_TO_CALL,
+    )
+
+
+def _open_visit(
+    code: str,
+) -> tuple[DistributionFacts, SurveyDefinition, Draft | None, DraftState | None, str]:
+    """What the safety pages need. They work even when the survey has closed: a child who is
+    not safe is never turned away."""
+    distribution, definition = _load(code)
+    draft = _draft(distribution)
+    state = operations.read_draft(vault(), draft) if draft is not None else None
+    return distribution, definition, draft, state, _language(definition, draft)
+
+
+def _to_safety_page(code: str, draft: Draft | None, language: str, **query: Any) -> Response:
+    lang = language if draft is None and language != "en" else None
+    return redirect(url_for(".safe", code=code, lang=lang, **query), 303)
+
+
+@bp.get("/<code>/safe")
+def safe(code: str) -> str:
+    distribution, definition, draft, state, language = _open_visit(code)
+    to = _target(request.args.get("to", "")) or ""
+    return _safety_page(code, distribution, definition, draft, state, language, to)
+
+
+@bp.post("/<code>/unsafe")
+def unsafe(code: str) -> Response:
+    """The child pressed "I don't feel safe": an alert for the lead even if they write nothing,
+    then the safety page, with the survey kept to come back to."""
+    distribution, _definition, draft, state, language = _open_visit(code)
+    session = db_session()
+    raised = telling.record_unsafe(
+        session, vault(), _visit(distribution), _remembered(state), utcnow()
+    )
+    if draft is not None and state is not None:
+        _keep_in_draft(state, raised.concern_id)
+        operations.write_draft(vault(), draft, state)
+    _commit_then_tell_the_leads(raised)
+    shown = _to_safety_page(code, draft, language, to=_target(request.form.get("to", "")))
+    _remember_concern(shown, distribution, raised.concern_id)
+    return shown
+
+
+@bp.post("/<code>/safe/contact")
+def contact(code: str) -> Response | tuple[str, int]:
+    """The child asks someone to contact them: kept encrypted with their concern, for the lead."""
+    distribution, definition, draft, state, language = _open_visit(code)
+    to = _target(request.form.get("to", "")) or ""
+    details, problems = telling.read_contact_form(request.form)
+    if problems:
+        labels = {
+            "how_to_reach": "contact_how",
+            "good_time": "contact_time",
+            "safe_to_call": "contact_safe_call",
+        }
+        errors = [
+            FieldError(
+                problem.field,
+                journey.words(
+                    definition,
+                    problem.key,
+                    language,
+                    question=journey.words(definition, labels[problem.field], language),
+                    **problem.values,
+                ),
+            )
+            for problem in problems
+        ]
+        body = _safety_page(
+            code, distribution, definition, draft, state, language, to, errors, _shown(details)
+        )
+        return body, 422
+    session = db_session()
+    raised = telling.record_contact_request(
+        session,
+        vault(),
+        _visit(distribution),
+        _remembered(state),
+        details,
+        utcnow(),
+        int(current_app.config["CONCERN_RETENTION_DAYS"]),
+    )
+    if draft is not None and state is not None:
+        _keep_in_draft(state, raised.concern_id)
+        operations.write_draft(vault(), draft, state)
+    _commit_then_tell_the_leads(raised)
+    shown = _to_safety_page(code, draft, language, to=to or None, sent=1)
+    _remember_concern(shown, distribution, raised.concern_id)
+    return shown
+
+
+def _shown(details: ContactDetails) -> dict[str, str]:
+    return {
+        "how_to_reach": details.how_to_reach,
+        "good_time": details.good_time,
+        "safe_to_call": details.safe_to_call,
+    }
+
+
+@bp.post("/<code>/stop")
+def stop(code: str) -> Response:
+    """The child chose "Stop here": the unsent answers are deleted; a concern raised stays."""
+    distribution, _definition, draft, state, language = _open_visit(code)
+    remembered = _remembered(state)
+    if draft is not None:
+        operations.discard_draft(db_session(), draft)
+        db_session().commit()
+    lang = language if language != "en" else None
+    shown = redirect(url_for(".safe", code=code, lang=lang, stopped=1), 303)
+    shown.delete_cookie(COOKIE, path=f"/s/{distribution.code}")
+    if remembered:
+        _remember_concern(shown, distribution, max(remembered))
+    return shown

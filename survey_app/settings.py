@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "STAFF_NAMES_FILE": None,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "DRAFT_LIFETIME_HOURS": 24,
+    # A child's request to be contacted (kept apart, encrypted) is destroyed this many days
+    # after it was made.
+    "CONCERN_RETENTION_DAYS": 90,
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCKOUT_MINUTES": 15,
     "SWEEP_INTERVAL_SECONDS": 30,

@@ -492,3 +492,106 @@ def test_the_report_page_passes_axe_keeps_the_csp_and_prints_on_a4(
         checked.close()
         strict.close()
         server.stop()
+
+
+RISKY_ANSWER = "my step dad hits me and i dont want to go home tonight"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_i_dont_feel_safe_and_a_worrying_answer_open_the_safety_page_which_passes_axe(
+    app: Flask,
+    make_phone: Callable[..., Phone],
+    make_distribution: Callable[..., Distribution],
+    make_user: Callable[..., User],
+    database: Database,
+    javascript: bool,
+) -> None:
+    from survey_app.models import Concern, ContactRequest
+
+    handed: list[list[int]] = []
+    app.extensions["enqueue_concern_emails"] = handed.append
+    make_user(email="lead@suffolk.example", role="safeguarding_lead", council="Suffolk")
+    phone = make_phone(javascript=javascript)
+    page = phone.page
+    code = make_distribution().code
+
+    phone.open(f"/s/{code}")
+    assert phone.press("I don't feel safe") == 200
+    assert page.url.split("?")[0].endswith("/safe")
+    assert page.locator("[data-safety-message]").is_visible()
+    phone.check_page("the safety page, from the welcome page")
+    phone.check_tap_targets("the safety page")
+    page.get_by_label("Your name, or how we can reach you").fill("<b>Sam</b> 07700 900123")
+    phone.choose("Not sure")
+    assert phone.press("Ask someone to get in touch") == 200
+    assert page.get_by_text("We have your message.").is_visible()
+    phone.check_page("the safety page, contact request sent")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Carry on with the survey").click()
+    assert page.get_by_role("button", name="Start").is_visible()
+
+    phone.press("Start")
+    phone.choose("12 to 17")
+    phone.press("Next")
+    phone.choose("Yes")
+    phone.press("Next")
+    phone.choose("OK")
+    phone.press("Next")
+    page.get_by_label("How many meetings have you been to?").fill("1")
+    phone.press("Next")
+    page.get_by_label("What one thing would make it better?").fill(RISKY_ANSWER)
+    phone.press("Next")
+    assert page.locator("[data-safety-message]").is_visible()
+    assert "will read what you wrote" in page.locator("[data-safety-message]").inner_text()
+    phone.check_page("the safety page, after a worrying answer")
+    if not javascript:
+        page.screenshot(path=str(SCREENSHOTS / "safety-page.png"), full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Carry on with the survey").click()
+    assert page.url.endswith("/check")
+    phone.press("Send my answers")
+    assert page.url.endswith("/thanks")
+
+    [saved] = responses(database)
+    with database.session() as session:
+        [concern] = session.scalars(select(Concern)).unique().all()
+        assert concern.response_id == saved.id
+        assert session.scalar(select(ContactRequest.concern_id)) == concern.id
+    assert len(handed) == 1  # one alert for the visit, however it was raised
+    assert phone.requests_leaving_the_machine() == []
+    if not javascript:
+        assert phone.console_errors == []
+
+
+def test_the_arabic_safety_page_reads_right_to_left_and_passes_axe(
+    browser: Browser, make_app: Callable[..., Flask]
+) -> None:
+    from survey_app import operations
+    from tests.live_server import serve
+
+    shipped = Path(__file__).parent.parent / "survey_definitions"
+    server = serve(make_app, SURVEY_DIR=str(shipped))
+    server.app.extensions["enqueue_concern_emails"] = lambda notification_ids: None
+    context = browser.new_context(bypass_csp=True, **PHONE)
+    try:
+        with server.app.extensions["database"].session() as session:
+            code = operations.create_distribution(
+                session, "child-cp-conference", "Suffolk", "CP conferences"
+            ).code
+            session.commit()
+        phone = Phone(context, server.url, javascript=True)
+        page = phone.page
+        phone.open(f"/s/{code}?lang=ar")
+        phone.check_page("the Arabic welcome page with its safety control")
+        assert phone.press("لا أشعر بالأمان") == 200
+        root = page.locator("html")
+        assert (root.get_attribute("lang"), root.get_attribute("dir")) == ("ar", "rtl")
+        message = page.locator("[data-safety-message]")
+        assert "تحدّث مع شخص بالغ تثق به" in message.inner_text()
+        phone.check_page("the Arabic safety page")
+        phone.check_tap_targets("the Arabic safety page")
+        page.screenshot(path=str(SCREENSHOTS / "safety-page-ar.png"), full_page=True)
+        assert phone.requests_leaving_the_machine() == []
+    finally:
+        context.close()
+        server.stop()

@@ -49,6 +49,34 @@ INTERFACE = {
         "It is anonymous: don't write your name. If you need to talk: Childline 0800 1111. "
         "In danger now: 999."
     ),
+    # Safety: the "I don't feel safe" control on every child page and the safety page it opens
+    # (also shown when an answer worries the risk screen). Reading age about 9.
+    "unsafe_link": "I don't feel safe",
+    "safety_title": "Thank you for telling us",
+    "safety_read_answer": "A grown-up whose job is to keep children safe will read what you wrote.",
+    "safety_read_link": "A grown-up whose job is to keep children safe will be told.",
+    "safety_999": "If you are in danger right now, call 999.",
+    "safety_childline": "Call Childline on 0800 1111. It is free. You can call any time.",
+    "safety_chat": "You can also chat to Childline online.",
+    "safety_adult": "Talk to an adult you trust.",
+    "carry_on": "Carry on with the survey",
+    "stop": "Stop here",
+    "stopped": "You have stopped. Your answers were not sent.",
+    "contact_title": "Do you want someone to get in touch?",
+    "contact_optional": (
+        "This part is up to you. You can leave it empty. "
+        "Your other answers stay anonymous. We never put your name with them."
+    ),
+    "contact_how": "Your name, or how we can reach you",
+    "contact_how_hint": "For example, a phone number.",
+    "contact_time": "A good time to get in touch",
+    "contact_safe_call": "Is it safe to call you?",
+    "contact_yes": "Yes",
+    "contact_no": "No",
+    "contact_not_sure": "Not sure",
+    "contact_send": "Ask someone to get in touch",
+    "contact_needed": "Write your name, or how we can reach you.",
+    "contact_thanks": "Thank you. We have your message. A grown-up will try to get in touch.",
 }
 
 # Only surveys with waves (practitioners, before and after) use these.
