@@ -33,6 +33,8 @@ class Word:
 def words(text: str) -> list[Word]:
     """Split text into words, keeping their positions in text."""
     found: list[Word] = []
+    # An answer typed all in capitals says nothing by its capitals: read it as lower case.
+    shouting = _shouting(text)
     for match in _WORD.finditer(text):
         start, end = match.span()
         raw = match.group()
@@ -48,13 +50,26 @@ def words(text: str) -> list[Word]:
                 text=raw,
                 key=fold(stem),
                 stem_end=stem_end,
-                capitalised=first.isupper(),
-                upper=stem.isupper() and len(stem) > 1,
+                capitalised=first.isupper() and not shouting,
+                upper=stem.isupper() and len(stem) > 1 and not shouting,
                 initial=_starts_sentence(text, start),
                 is_number=first.isdigit(),
             )
         )
     return found
+
+
+def _shouting(text: str) -> bool:
+    """Whether the answer is written in capitals: at least 12 letters, hardly any lower case."""
+    if text.islower():
+        return False
+    upper = lower = 0
+    for char in text:
+        if char.isupper():
+            upper += 1
+        elif char.islower():
+            lower += 1
+    return upper >= 12 and lower * 10 < upper
 
 
 def _starts_sentence(text: str, start: int) -> bool:
