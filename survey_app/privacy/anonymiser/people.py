@@ -90,9 +90,33 @@ _LIST_JOIN = re.compile(
 )
 _ABBREVIATIONS = frozenset(
     {
-        "U.K.", "U.S.", "E.U.", "P.S.", "N.B.", "A.M.", "P.M.", "E.G.", "I.E.", "R.I.P.",
-        "A.K.A.", "D.O.B.", "N.I.", "G.P.", "P.E.", "R.E.", "T.V.", "O.K.", "D.I.Y.", "A.S.A.P.",
-        "N.H.S.", "D.S.L.", "S.W.", "I.R.O.", "C.P.", "B.S.L.", "R.S.V.P.",
+        "U.K.",
+        "U.S.",
+        "E.U.",
+        "P.S.",
+        "N.B.",
+        "A.M.",
+        "P.M.",
+        "E.G.",
+        "I.E.",
+        "R.I.P.",
+        "A.K.A.",
+        "D.O.B.",
+        "N.I.",
+        "G.P.",
+        "P.E.",
+        "R.E.",
+        "T.V.",
+        "O.K.",
+        "D.I.Y.",
+        "A.S.A.P.",
+        "N.H.S.",
+        "D.S.L.",
+        "S.W.",
+        "I.R.O.",
+        "C.P.",
+        "B.S.L.",
+        "R.S.V.P.",
     }
 )
 _DOTTED_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}[A-Z]\.(?!\w)")
@@ -551,9 +575,7 @@ def _continues_name(
     if key in NEVER_NAMES or word.is_number or key in _NOT_SURNAMES:
         return False
     bare = plain(key)
-    surname = (
-        key in lexicon.surnames or bare in lexicon.surnames or bool(_SURNAME_SHAPE.match(key))
-    )
+    surname = key in lexicon.surnames or bare in lexicon.surnames or bool(_SURNAME_SHAPE.match(key))
     if word.upper:
         # Shouted after a shouted name: "RUTH PATEL", not "Ruth (IRO)".
         return previous.upper and (surname or key not in lexicon.vocabulary)
@@ -572,6 +594,8 @@ def _continues_name(
         and not key.endswith(("ed", "ing", "ly"))
         and key not in lexicon.foreign_words
     )
+
+
 def _initials(
     text: str, words: Sequence[Word], lexicon: Lexicon, blocked: Sequence[bool]
 ) -> Iterator[Span]:
@@ -618,9 +642,9 @@ def _lone_initials(text: str) -> Iterator[Span]:
         if letter == "I":
             continue
         before = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
-        if before is not None:
-            if before.group(1).lower() in _BEFORE_NOT_INITIAL or before.group(1)[0].isdigit():
-                continue
+        cue = before.group(1) if before is not None else ""
+        if cue.lower() in _BEFORE_NOT_INITIAL or cue[:1].isdigit():
+            continue
         yield Span(match.start(), match.end(), PERSON)
 
 
