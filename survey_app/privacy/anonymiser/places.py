@@ -6,7 +6,17 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ..redaction import Span
-from .lexicon import DAYS, DETERMINERS, FUNCTION_WORDS, HOLIDAYS, MONTHS, Lexicon, fold, word_set
+from .lexicon import (
+    DAYS,
+    DETERMINERS,
+    FUNCTION_WORDS,
+    HOLIDAYS,
+    MONTHS,
+    NEVER_NAMES,
+    Lexicon,
+    fold,
+    word_set,
+)
 from .text import Word
 
 ADDRESS = "ADDRESS"
@@ -167,28 +177,183 @@ _GENERIC_SCHOOL = word_set(
     "previous current last next first boarding private state village nearest grammar "
     "school college sixth form year dance drama music driving sunday summer forest art "
     "football swimming sports language catholic community church england c e of ce virtual "
-    "hospital home outdoor holiday online night boarding"
+    "hospital home outdoor holiday online night boarding boxing gymnastics karate cheer "
+    "cheerleading stage theatre police army cadets cadet coding breakfast homework revision "
+    "saturday weekend after film bible quran madrassa mosque tuition"
 )
 # Words that may follow the type word as part of the name: "High School", "Academy Trust".
 _SCHOOL_SUFFIXES = word_set("school college academy primary form high junior infants trust")
 _TO_SCHOOL = word_set("at from to attend attends attended go goes went in")
 _SCHOOL_TALK = re.compile(
-    r"\b(?:school|teacher|miss|sir|head|class|year\s?\d+|lessons?|tutor|college|pupils?)\b",
+    r"\b(?:schools?|teachers?|miss|sir|head|class(?:es)?|year\s?\d+|lessons?|tutors?|"
+    r"college|pupils?|form\s+tutor|head\s+of\s+year|uniform|detention|exclu\w+|ysgol)\b",
     re.IGNORECASE,
+)
+# Welsh and Irish school words come before the name: "Ysgol Glan Morfa", "Gaelscoil Bhríde".
+_SCHOOL_FIRST = word_set("ysgol coleg scoil gaelscoil coláiste colaiste gaelcholáiste")
+_SCHOOL_VERBS = word_set("attend attends attended attending excluded expelled")
+_GO = word_set("go goes going went gone moved move moving back started start")
+# A school's name follows these without a type word.
+_SCHOOL_CUE = re.compile(
+    r"(?:\b(?:school|college|nursery)\s+(?:is\s+)?(?:called|named)"
+    r"|\bmy\s+(?:new\s+|old\s+)?school\s+is"
+    r"|\b(?:excluded|expelled|suspended|kicked\s+out)\s+(?:from|of)"
+    r"|\b(?:attends?|attended|attending)"
+    r"|\byear\s?\d{1,2}\s+(?:at|in)"
+    r")\s*$",
+    re.IGNORECASE,
+)
+# Words after "St X" that make it no school.
+_NOT_A_SCHOOL_AFTER = word_set(
+    "ambulance day day's hospital hospice church cathedral chapel centre center road street st "
+    "lane avenue close way park ward surgery clinic house court station ives neots albans "
+    "helens austell andrews leonards"
+)
+_NOT_SAINTS = FUNCTION_WORDS | DAYS | MONTHS
+# Capitals after "at" that are services, shops or tests, not schools.
+_NOT_SCHOOL_ACRONYMS = word_set(
+    "nhs camhs nspcc nyas mash lado cafcass ofsted dwp edt pru kfc asda ikea tgi ymca ywca "
+    "bbc itv gcse gcses sats ucas send sen ehcp pep cin cla lac yot yos aa na gp gps sw iro "
+    "ppe dbs ptsd adhd asd ocd hmp hmyoi sats mot mcdonalds tesco aldi lidl bham ldn"
 )
 
 
 def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Span]:
-    """Named schools, colleges and nurseries, with the type word written next to the name."""
+    """Named schools, colleges and nurseries, with the type word written next to the name, or
+    without one where the words around say it is a school ("at St Bede's", "goes to KGS")."""
     spans: list[Span] = []
+    school_talk = bool(_SCHOOL_TALK.search(text))
     for index, word in enumerate(words):
-        if index and word.key in _SCHOOL_TYPES:
+        key = word.key
+        if index and key in _SCHOOL_TYPES:
             span = _school(text, words, index, lexicon)
             if span is not None:
                 spans.append(span)
-    if _SCHOOL_TALK.search(text):
+        elif key in _SCHOOL_FIRST and index + 1 < len(words):
+            span = _welsh_school(text, words, index, lexicon)
+            if span is not None:
+                spans.append(span)
+        elif key in ("st", "saint") and index + 1 < len(words):
+            span = _saints_school(text, words, index, lexicon, school_talk)
+            if span is not None:
+                spans.append(span)
+    spans.extend(_schools_after_cues(text, words, lexicon, school_talk))
+    if school_talk:
         spans.extend(_schools_by_name_alone(words, lexicon))
     return spans
+
+
+def _welsh_school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> Span | None:
+    """ "Ysgol Glan Morfa", "Coleg Gwent", "Gaelscoil Bhríde": the type word comes first."""
+    last = index
+    while last + 1 < len(words) and last - index < 4:
+        following = words[last + 1]
+        if text[words[last].end : following.start] != " ":
+            break
+        joiner = following.key in ("y", "yr", "na", "an") and last + 2 < len(words)
+        if not (joiner or _school_name_word(following, lexicon)):
+            break
+        if not joiner and not following.capitalised and following.key in lexicon.vocabulary:
+            break
+        last += 1
+    if last == index or words[last].key in ("y", "yr", "na", "an"):
+        return None
+    return Span(words[index].start, words[last].stem_end, SCHOOL)
+
+
+def _saints_school(
+    text: str, words: Sequence[Word], index: int, lexicon: Lexicon, school_talk: bool
+) -> Span | None:
+    """ "St Bede's", "saint brigid's", "st joes", "St Teilo's" where the answer talks of
+    school or goes to it; not "St John Ambulance" or "St Andrew's Day"."""
+    saint = words[index + 1]
+    gap = text[words[index].end : saint.start]
+    if gap not in (" ", ". ") or saint.is_number or saint.key in _NOT_SAINTS:
+        return None
+    last = index + 1
+    # "St Mary and St John", "St Thomas More": up to two more name words.
+    while (
+        last + 1 < len(words)
+        and last - index < 3
+        and words[last].stem_end == words[last].end
+        and text[words[last].end : words[last + 1].start] == " "
+        and words[last + 1].capitalised
+        and saint.capitalised
+        and words[last + 1].key not in _SCHOOL_TYPES
+        and words[last + 1].key not in _NOT_A_SCHOOL_AFTER
+        and _school_name_word(words[last + 1], lexicon)
+    ):
+        last += 1
+    if last + 1 < len(words) and words[last + 1].key in _NOT_A_SCHOOL_AFTER:
+        return None  # "St John Ambulance", "St Andrew's Day", "St Mary's hospital"
+    cue = words[index - 1].key if index else ""
+    strong = cue in _TO_SCHOOL or cue in _SCHOOL_VERBS
+    town = ("saint", saint.key) in lexicon.places_by_first_word.get("saint", ())
+    if town and not strong:
+        return None  # "St Ives", "St Albans"
+    # "St Bede's have been great", "st joes": a saint's name in the possessive is, in these
+    # answers, a school (a church or hospital is named as one).
+    possessive = words[last].stem_end < words[last].end or (
+        words[last].key.endswith("s") and not town and not words[last].capitalised
+    )
+    if not (school_talk or strong or possessive):
+        return None
+    return Span(words[index].start, words[last].end, SCHOOL)
+
+
+def _schools_after_cues(
+    text: str, words: Sequence[Word], lexicon: Lexicon, school_talk: bool
+) -> Iterator[Span]:
+    """A school named bare after words that say it is one: "goes to KGS", "excluded from
+    Castle Hill", "my school is called Penrhos", "in year 9 at QEGS"."""
+    for index in range(1, len(words)):
+        word = words[index]
+        strong = _strong_school_cue(text, words, index)
+        acronym = word.upper and 3 <= len(word.key) <= 6 and word.text.isalpha()
+        if acronym and word.key not in _NOT_SCHOOL_ACRONYMS:
+            weak = words[index - 1].key in ("at", "to", "from") and (
+                school_talk or _goes(words, index)
+            )
+            if strong or weak:
+                yield Span(word.start, word.stem_end, SCHOOL)
+            continue
+        if not strong:
+            continue
+        last = index
+        while last < len(words) and last - index < 3 and _bare_school_word(words[last], lexicon):
+            if words[last].stem_end < words[last].end or last + 1 >= len(words):
+                break
+            if text[words[last].end : words[last + 1].start] != " ":
+                break
+            last += 1
+        if not _bare_school_word(words[last], lexicon):
+            last -= 1
+        if last >= index:
+            yield Span(word.start, words[last].stem_end, SCHOOL)
+
+
+def _goes(words: Sequence[Word], index: int) -> bool:
+    """ "i go to X", "she goes to X", "went to X" (a school, a club or a town)."""
+    return index >= 2 and words[index - 2].key in _GO
+
+
+def _strong_school_cue(text: str, words: Sequence[Word], index: int) -> bool:
+    """The words before index say a school's name comes next."""
+    before = text[max(0, words[index].start - 40) : words[index].start]
+    return bool(_SCHOOL_CUE.search(before))
+
+
+def _bare_school_word(word: Word, lexicon: Lexicon) -> bool:
+    """A word of a school's name written without a type word: a capitalised word that is no
+    function word, or a word no dictionary knows."""
+    key = word.key
+    if word.is_number or key in FUNCTION_WORDS or key in DETERMINERS or key in _GENERIC_SCHOOL:
+        return False
+    if key in MONTHS or key in DAYS or key in HOLIDAYS:
+        return False
+    if word.capitalised or word.upper:
+        return True
+    return key not in lexicon.vocabulary
 
 
 def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> Span | None:
@@ -213,19 +378,39 @@ def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> S
     # "Heathfield Special School": generic words may sit inside a name but not begin one.
     while first < index and words[first].key in _GENERIC_SCHOOL:
         first += 1
-    if first == index:
-        return None
-    names = words[first:index]
-    if not all(name.capitalised for name in names):
-        cue = words[first - 1].key if first > 0 else ""
-        if cue not in _TO_SCHOOL and names[0].key not in ("st", "saint"):
+    cue = words[first - 1].key if first > 0 else ""
+    lower_case = not all(name.capitalised for name in words[first:index])
+    if first == index or (lower_case and cue not in _TO_SCHOOL and words[first].key != "st"):
+        # "i go oak grove high": ordinary words, but straight after "go" or "at"
+        first = _after_school_cue(words, index)
+        if first is None:
             return None  # "my old primary" is no name; "at oakwood primary" is
+    names = words[first:index]
     last = index
     while last + 1 < len(words) and words[last + 1].key in _SCHOOL_SUFFIXES:
         if text[words[last].end : words[last + 1].start] != " ":
             break
         last += 1
     return Span(names[0].start, words[last].end, SCHOOL)
+
+
+def _after_school_cue(words: Sequence[Word], index: int) -> int | None:
+    """Where a lower-case name starts after "go", "at" or "to": "go oak grove high"."""
+    for first in range(index - 1, max(0, index - 4), -1):
+        word = words[first]
+        if (
+            word.is_number
+            or word.key in FUNCTION_WORDS
+            or word.key in DETERMINERS
+            or word.key in _GENERIC_SCHOOL
+            or word.key in NEVER_NAMES
+        ):
+            return None
+        cue = words[first - 1].key
+        going = first >= 2 and words[first - 2].key in _GO
+        if cue in ("at", "from") or cue in _GO or (cue == "to" and going):
+            return first
+    return None
 
 
 def _school_name_word(word: Word, lexicon: Lexicon) -> bool:
@@ -243,7 +428,9 @@ def _schools_by_name_alone(words: Sequence[Word], lexicon: Lexicon) -> Iterator[
     """ "miss T from Elmhurst": a capitalised word no list knows, after at/from, in school talk."""
     for index in range(1, len(words)):
         word = words[index]
-        if words[index - 1].key not in ("at", "from") or not word.capitalised or word.initial:
+        cue = words[index - 1].key
+        going = cue == "to" and index >= 2 and words[index - 2].key in _GO
+        if (cue not in ("at", "from") and not going) or not word.capitalised or word.initial:
             continue
         key = word.key
         known = (
