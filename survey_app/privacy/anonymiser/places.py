@@ -61,6 +61,17 @@ _LIVES_AT = re.compile(
     re.IGNORECASE,
 )
 _BEFORE_ESTATE = word_set("the on at in off near round from")
+# Welsh street words, written before the name.
+_WELSH_STREETS = word_set(
+    "ffordd stryd lôn lon heol rhodfa cilgant maes teras clos llwybr cwrt rhes sgwâr sgwar "
+    "gerddi allt pant cae"
+)
+# One to three capitalised words and a comma straight before an address.
+_HOUSE_NAME = re.compile(r"((?:[A-Z][\w'’-]*)(?:[ ][A-Z][\w'’-]*){0,2}),[ ]?$")
+_HOUSE_NAME_CUE = re.compile(
+    r"\b(?:to|at|is|address|live|lives|living|use|moved|write|post|send|called|of)\W*$",
+    re.IGNORECASE,
+)
 
 
 def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Span]:
@@ -77,7 +88,67 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
                 spans.append(span)
     if "estate" in lowered:
         spans.extend(_estates(text, words, lexicon))
-    return _join_neighbours(text, spans)
+    spans.extend(_welsh_streets(text, words, lexicon))
+    return [_with_house_name(text, span, lexicon) for span in _join_neighbours(text, spans)]
+
+
+def _welsh_streets(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterator[Span]:
+    """Welsh streets, where the street word comes first: "Heol y Felin", "12 Ffordd Pentre",
+    "Rhodfa'r Môr", "stryd fawr"."""
+    for index, word in enumerate(words):
+        key = word.key
+        street = key.split("'", 1)[0] if "'" in key else key
+        if street not in _WELSH_STREETS or index + 1 >= len(words):
+            continue
+        last = index
+        while last + 1 < len(words) and last - index < 3:
+            following = words[last + 1]
+            if text[words[last].end : following.start] != " ":
+                break
+            joiner = following.key in ("y", "yr", "'r") and last + 2 < len(words)
+            if not (joiner or _welsh_name_word(following, lexicon)):
+                break
+            last += 1
+        while last > index and words[last].key in ("y", "yr"):
+            last -= 1
+        if last == index and "'" not in key:
+            continue
+        numbered = index > 0 and _numbered(text, words[index - 1], word)
+        start = word.start
+        lives_there = bool(_ON_A_STREET.search(text, max(0, start - 12), start)) or bool(
+            _LIVES_AT.search(text, max(0, start - 16), start)
+        )
+        if not (word.capitalised or numbered or lives_there):
+            continue
+        yield Span(words[index - 1].start if numbered else start, words[last].end, ADDRESS)
+
+
+def _welsh_name_word(word: Word, lexicon: Lexicon) -> bool:
+    """A word of a Welsh street's name: "Felin", "fawr", "Môr", "Eglwys"."""
+    key = word.key
+    if word.is_number or key in FUNCTION_WORDS or key in DETERMINERS or key in NEVER_NAMES:
+        return False
+    # After a Welsh street word any word may be the name, Welsh being no English word.
+    return word.capitalised or key not in lexicon.common_words or len(key) <= 5
+
+
+def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
+    """A house name before the street joins the address: "Ty Gwyn, Heol y Felin", "Rose
+    Cottage, Mill Lane", "The Old Forge, Church Street"."""
+    match = _HOUSE_NAME.search(text, max(0, span.start - 40), span.start)
+    if match is None:
+        return span
+    names = [fold(name) for name in match.group(1).split()]
+    if any(name in NEVER_NAMES and name != "the" for name in names):
+        return span
+    if " ".join(names) in lexicon.places or tuple(names) in lexicon.places_by_first_word.get(
+        names[0], ()
+    ):
+        return span  # "Ipswich, 12 Oak Road" is a town before the address
+    before = text[: match.start(1)].rstrip()
+    if before and before[-1].isalnum() and not _HOUSE_NAME_CUE.search(before):
+        return span  # "... said Rose, Mill Lane" is no house
+    return Span(match.start(1), span.end, ADDRESS)
 
 
 def _street_or_building(
