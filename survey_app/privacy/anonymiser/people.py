@@ -200,7 +200,9 @@ def _facts(word: Word, lexicon: Lexicon, staff: frozenset[str]) -> _Facts | None
     key = word.key
     if word.is_number or len(key) < 2 or key in NEVER_NAMES or not word.text[0].isalpha():
         return None
-    if key[-1] == "s" and (key[:-1] in NEVER_NAMES or word.text[:2].isupper()):
+    if key[-1] == "s" and (
+        key[:-1] in NEVER_NAMES or (word.text[:2].isupper() and word.text[-1] == "s")
+    ):
         return None  # "CYPs", "IROs", "SWs"
     bare = plain(key)
     first_name = (
@@ -499,8 +501,8 @@ def _first_names_before_surnames(
     blocked: Sequence[bool],
     lexicon: Lexicon,
 ) -> None:
-    """A first name that is also a word, just before a surname found alone: "precious
-    okafor", "Hope Mensah"."""
+    """A first name that is also a word, or a capitalised word no list knows, just before a
+    surname found alone: "precious okafor", "Hope Mensah", "Amaka Obi"."""
     for index in list(names):
         if not index or index - 1 in names or blocked[index - 1]:
             continue
@@ -508,9 +510,19 @@ def _first_names_before_surnames(
         if text[before.end : word.start] != " " or before.upper != word.upper:
             continue
         key = before.key
-        if key in NEVER_NAMES or key in _MODALS or key not in lexicon.first_names:
+        if key in NEVER_NAMES or key in _MODALS:
             continue
-        if word.key in lexicon.first_names or word.key not in lexicon.surnames:
+        # A capitalised word no list knows before a capitalised name: "Amaka Obi".
+        unknown = (
+            before.capitalised
+            and word.capitalised
+            and key not in lexicon.vocabulary
+            and key not in lexicon.places
+            and len(key) > 2
+        )
+        if not unknown and key not in lexicon.first_names:
+            continue
+        if not unknown and (word.key in lexicon.first_names or word.key not in lexicon.surnames):
             continue  # "Faith Tyler" may be two names; a surname after is what says so
         if index >= 2 and (words[index - 2].key in SUBJECTS or words[index - 2].key in DETERMINERS):
             continue  # "i hope okafor", "the will ..."

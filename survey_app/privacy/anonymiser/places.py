@@ -66,8 +66,11 @@ _WELSH_STREETS = word_set(
     "ffordd stryd lôn lon heol rhodfa cilgant maes teras clos llwybr cwrt rhes sgwâr sgwar "
     "gerddi allt pant cae"
 )
-# One to three capitalised words and a comma straight before an address.
-_HOUSE_NAME = re.compile(r"((?:[A-Z][\w'’-]*)(?:[ ][A-Z][\w'’-]*){0,2}),[ ]?$")
+_HOUSE_JOINERS = word_set("the y yr ar na an of on")
+# One to three capitalised words and a comma straight before an address: "Pen y Bryn, ...".
+_HOUSE_NAME = re.compile(
+    r"((?:[A-Z][\w'’-]*)(?:[ ](?:(?:y|yr|ar|na|an|of|on|the)[ ])?[A-Z][\w'’-]*){0,2}),[ ]?$"
+)
 _HOUSE_NAME_CUE = re.compile(
     r"\b(?:to|at|is|address|live|lives|living|use|moved|write|post|send|called|of)\W*$",
     re.IGNORECASE,
@@ -139,7 +142,7 @@ def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
     if match is None:
         return span
     names = [fold(name) for name in match.group(1).split()]
-    if any(name in NEVER_NAMES and name != "the" for name in names):
+    if any(name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names):
         return span
     if " ".join(names) in lexicon.places or tuple(names) in lexicon.places_by_first_word.get(
         names[0], ()
@@ -360,7 +363,7 @@ def _saints_school(
     cue = words[index - 1].key if index else ""
     strong = cue in _TO_SCHOOL or cue in _SCHOOL_VERBS
     town = ("saint", saint.key) in lexicon.places_by_first_word.get("saint", ())
-    if town and not strong:
+    if town and cue not in _SCHOOL_VERBS:
         return None  # "St Ives", "St Albans"
     # "St Bede's have been great", "st joes": a saint's name in the possessive is, in these
     # answers, a school (a church or hospital is named as one).
