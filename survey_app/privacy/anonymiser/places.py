@@ -277,6 +277,8 @@ _SCHOOL_CUE = re.compile(
     r")\s*$",
     re.IGNORECASE,
 )
+# The last words of _SCHOOL_CUE, checked first because the pattern is slower.
+_SCHOOL_CUE_ENDS = word_set("called named is from of at in attend attends attended attending")
 # Words after "St X" that make it no school.
 _NOT_A_SCHOOL_AFTER = word_set(
     "ambulance day day's hospital hospice church cathedral chapel centre center road street st "
@@ -413,6 +415,8 @@ def _goes(words: Sequence[Word], index: int) -> bool:
 
 def _strong_school_cue(text: str, words: Sequence[Word], index: int) -> bool:
     """The words before index say a school's name comes next."""
+    if words[index - 1].key not in _SCHOOL_CUE_ENDS:
+        return False
     before = text[max(0, words[index].start - 40) : words[index].start]
     return bool(_SCHOOL_CUE.search(before))
 

@@ -60,16 +60,8 @@ def words(text: str) -> list[Word]:
 
 
 def _shouting(text: str) -> bool:
-    """Whether the answer is written in capitals: at least 12 letters, hardly any lower case."""
-    if text.islower():
-        return False
-    upper = lower = 0
-    for char in text:
-        if char.isupper():
-            upper += 1
-        elif char.islower():
-            lower += 1
-    return upper >= 12 and lower * 10 < upper
+    """Whether the answer is written in capitals: no lower-case letter, at least a few words."""
+    return len(text) >= 12 and text.isupper() and " " in text.strip()
 
 
 def _starts_sentence(text: str, start: int) -> bool:
