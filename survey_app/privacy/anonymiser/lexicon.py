@@ -152,7 +152,7 @@ PRODUCTS = word_set(
     "whatsapp snapchat snap insta instagram tiktok facebook fb twitter youtube discord "
     "mentimeter padlet mosaic liquidlogic eclipse google android iphone ipad samsung netflix "
     "spotify uber mcdonald mcdonalds maccies kfc greggs tesco asda lidl aldi sainsburys primark "
-    "morrisons costa starbucks subway"
+    "morrisons costa starbucks subway sainsbury boots"
 )
 # Languages, nationalities and faiths are never names ("She is Romanian"); this list only needs
 # the ones a name list might also hold.

@@ -124,13 +124,16 @@ _INITIAL_AND_SURNAME = re.compile(r"(?<![\w.])[A-Z]\.\s?([A-Z][\w'’-]+)")
 # A lone capital with a full stop, not inside "D.W.", "e.g." or "A.M." (those are found above).
 _LONE_INITIAL = re.compile(r"(?<![\w.&'’/-])([A-Z])\.(?![\w&'’]|[ ]?[A-Z]\.)")
 _WORD_BEFORE = re.compile(r"([\w'’]+)[ \t]*[(\[]?[ \t]*$")
-# Words before a letter that make it a grade, a plan or a label, not a person.
+# "Q. How was it? A. Boring.": a question and its answer.
+_QUESTION_AND_ANSWER = re.compile(r"(?<![\w.])Q\.(?:.|\n)*(?<![\w.])A\.")
+# Words before a letter that make it a grade, a plan or a label, not a person ("on X." is the
+# platform).
 _BEFORE_NOT_INITIAL = word_set(
     "a an plan option options type vitamin grade grades part section appendix level class "
     "group team form ward room block floor wing size category tier step stage box page "
     "question q point column row line year key exam paper unit model series version v no "
     "number sheet table figure fig list item route bus platform gate seat letter hepatitis "
-    "hep covid phase priority band zone"
+    "hep covid phase priority band zone on"
 )
 # After a single capital letter, verbs that make it someone: "A said", "K wanted".
 _LETTER_VERBS = word_set("said says told asked wanted wants thinks thought explained")
@@ -651,7 +654,7 @@ def _lone_initials(text: str) -> Iterator[Span]:
     "A. and B." (but not "Plan B.", "got an A.", "vitamin D.")."""
     for match in _LONE_INITIAL.finditer(text):
         letter = match.group(1)
-        if letter == "I":
+        if letter == "I" or (letter in "QA" and _QUESTION_AND_ANSWER.search(text)):
             continue
         before = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
         cue = before.group(1) if before is not None else ""

@@ -274,6 +274,8 @@ _SCHOOL_CUE = re.compile(
     r"|\b(?:excluded|expelled|suspended|kicked\s+out)\s+(?:from|of)"
     r"|\b(?:attends?|attended|attending)"
     r"|\byear\s?\d{1,2}\s+(?:at|in)"
+    r"|\b(?:teachers?|staff|head\s?teacher|head\s+of\s+year|pupils|senco|dsl|form\s+tutor)"
+    r"\s+(?:at|from)"
     r")\s*$",
     re.IGNORECASE,
 )
@@ -386,7 +388,7 @@ def _schools_after_cues(
         word = words[index]
         strong = _strong_school_cue(text, words, index)
         acronym = word.upper and 3 <= len(word.key) <= 6 and word.text.isalpha()
-        if acronym and word.key not in _NOT_SCHOOL_ACRONYMS:
+        if acronym and not _known_word(word.key, lexicon):
             weak = words[index - 1].key in ("at", "to", "from") and (
                 school_talk or _goes(words, index)
             )
@@ -404,8 +406,22 @@ def _schools_after_cues(
             last += 1
         if not _bare_school_word(words[last], lexicon):
             last -= 1
-        if last >= index:
-            yield Span(word.start, words[last].stem_end, SCHOOL)
+        parts = words[index : last + 1]
+        after = words[last + 1] if 0 <= last + 1 < len(words) else None
+        if (
+            parts
+            and not all(part.key in _GENERIC_SCHOOL for part in parts)
+            and not any(part.key in _INSTITUTION_AFTER for part in parts)
+            # "staff at Ipswich Hospital", "the head at Ely": a body, or a town
+            and not (after is not None and after.capitalised and after.key in NEVER_NAMES)
+            and not (len(parts) == 1 and parts[0].key in lexicon.places)
+        ):
+            yield Span(word.start, words[last].stem_end, SCHOOL)  # not "at High School"
+
+
+def _known_word(key: str, lexicon: Lexicon) -> bool:
+    """A word or a known abbreviation in capitals ("BOOTS", "CAMHS"), not a school's initials."""
+    return key in _NOT_SCHOOL_ACRONYMS or key in NEVER_NAMES or key in lexicon.common_words
 
 
 def _goes(words: Sequence[Word], index: int) -> bool:
@@ -425,13 +441,13 @@ def _bare_school_word(word: Word, lexicon: Lexicon) -> bool:
     """A word of a school's name written without a type word: a capitalised word that is no
     function word, or a word no dictionary knows."""
     key = word.key
-    if word.is_number or key in FUNCTION_WORDS or key in DETERMINERS or key in _GENERIC_SCHOOL:
+    if word.is_number or key in FUNCTION_WORDS or key in DETERMINERS:
         return False
-    if key in MONTHS or key in DAYS or key in HOLIDAYS:
+    if key in MONTHS or key in DAYS or key in HOLIDAYS or key in NEVER_NAMES:
         return False
     if word.capitalised or word.upper:
-        return True
-    return key not in lexicon.vocabulary
+        return True  # "High Storrs": a capital makes even a generic word part of a name
+    return key not in lexicon.vocabulary and key not in _GENERIC_SCHOOL
 
 
 def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> Span | None:
