@@ -287,6 +287,10 @@ _NOT_A_SCHOOL_AFTER = word_set(
     "lane avenue close way park ward surgery clinic house court station ives neots albans "
     "helens austell andrews leonards"
 )
+_CHURCH_WORDS = word_set(
+    "mass church chapel service services communion confession sunday parish vicar priest "
+    "father choir christening baptism wedding funeral"
+)
 _NOT_SAINTS = FUNCTION_WORDS | DAYS | MONTHS
 # Capitals after "at" that are services, shops or tests, not schools.
 _NOT_SCHOOL_ACRONYMS = word_set(
@@ -364,6 +368,8 @@ def _saints_school(
         last += 1
     if last + 1 < len(words) and words[last + 1].key in _NOT_A_SCHOOL_AFTER:
         return None  # "St John Ambulance", "St Andrew's Day", "St Mary's hospital"
+    if any(later.key in _CHURCH_WORDS for later in words[last + 1 : last + 5]):
+        return None  # "St David's for Sunday mass"
     cue = words[index - 1].key if index else ""
     strong = cue in _TO_SCHOOL or cue in _SCHOOL_VERBS
     town = ("saint", saint.key) in lexicon.places_by_first_word.get("saint", ())
@@ -628,6 +634,10 @@ def _is_place_here(
         return False
     if before.key in _PLACE_CUE:
         return True
+    if text[before.end : word.start].strip() == "," and (
+        before.key in _STREETS or before.key in _WEAK_STREETS or before.key in _WELSH_STREETS
+    ):
+        return True  # "Church Street, Eye": the town of an address
     if before.key == "the" and index + 1 < len(words):
         return words[index + 1].key in _AREA_WORDS  # "the Sudbury team"
     # "Colchester and Clacton": beside a place just found.
