@@ -5,7 +5,9 @@ word ("Kwame", "jade") is enough alone; one that is ("Hope", "will") needs more;
 word counts against. Then a capital in the middle of a sentence, and cues around the word: a
 title ("Mr Patel"), a family word or a job before it ("auntie shaz", "my sw jade"), a verb after
 it ("Faith said"), "me and X", an age ("K (15)"), a name beside it in a list ("Kemi and Tiwa").
-A word scoring at least THRESHOLD is a name; a name runs on over the surname after it.
+A word scoring at least THRESHOLD is a name; a name runs on over the surname after it, in the
+name's own case ("jessica smith", "RUTH PATEL") and over particles ("Rhiannon ap Dafydd"). Lone
+initials with a full stop ("M. said") count unless a word before makes them a grade or a plan.
 """
 
 from __future__ import annotations
@@ -124,8 +126,6 @@ _INITIAL_AND_SURNAME = re.compile(r"(?<![\w.])[A-Z]\.\s?([A-Z][\w'’-]+)")
 # A lone capital with a full stop, not inside "D.W.", "e.g." or "A.M." (those are found above).
 _LONE_INITIAL = re.compile(r"(?<![\w.&'’/-])([A-Z])\.(?![\w&'’]|[ ]?[A-Z]\.)")
 _WORD_BEFORE = re.compile(r"([\w'’]+)[ \t]*[(\[]?[ \t]*$")
-# "Q. How was it? A. Boring.": a question and its answer.
-_QUESTION_AND_ANSWER = re.compile(r"(?<![\w.])Q\.(?:.|\n)*(?<![\w.])A\.")
 # Words before a letter that make it a grade, a plan or a label, not a person ("on X." is the
 # platform).
 _BEFORE_NOT_INITIAL = word_set(
@@ -184,7 +184,7 @@ def find_people(
         if not in_place[index] or score >= THRESHOLD + 3:
             scores[index] = score
     _lists(text, words, scores, lexicon)
-    _titled_surnames(text, words, scores, blocked, lexicon)
+    _titled_surnames(text, words, scores, blocked)
     names = [index for index in range(count) if (scores[index] or 0) >= THRESHOLD]
     _first_names_before_surnames(text, words, scores, names, blocked, lexicon)
     spans = list(_full_names(text, words, names, lexicon, blocked))
@@ -482,7 +482,6 @@ def _titled_surnames(
     words: Sequence[Word],
     scores: list[float | None],
     blocked: Sequence[bool],
-    lexicon: Lexicon,
 ) -> None:
     """Surnames spelt like a colour or a people after a title: "miss white", "Mr Black"."""
     for index in range(1, len(words)):
@@ -654,7 +653,7 @@ def _lone_initials(text: str) -> Iterator[Span]:
     "A. and B." (but not "Plan B.", "got an A.", "vitamin D.")."""
     for match in _LONE_INITIAL.finditer(text):
         letter = match.group(1)
-        if letter == "I" or (letter in "QA" and _QUESTION_AND_ANSWER.search(text)):
+        if letter == "I" or (letter in "QA" and "Q." in text and "A." in text):
             continue
         before = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
         cue = before.group(1) if before is not None else ""
