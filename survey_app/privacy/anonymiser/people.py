@@ -595,16 +595,16 @@ def _continues_name(
         return previous.upper and (surname or key not in lexicon.vocabulary)
     if word.capitalised:
         return surname or (key not in lexicon.common_words and key not in lexicon.places)
-    if surname and key not in lexicon.vocabulary:
-        return True
+    if surname and (key not in lexicon.vocabulary or _SURNAME_SHAPE.match(key)):
+        return True  # "Liam o'connor", "mihai popa"
     if after_particle:
         return key not in lexicon.vocabulary  # "ní bhriain"
     # In lower-case writing a surname that is also a word ("smith", "white") follows a name
     # written the same way; verbs and adverbs ("jade still", "amy said") are not surnames.
     return (
         surname
-        and not previous.capitalised
         and not previous.upper
+        and (not previous.capitalised or key not in lexicon.common_words)
         and not key.endswith(("ed", "ing", "ly"))
         and key not in lexicon.foreign_words
     )

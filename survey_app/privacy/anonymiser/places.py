@@ -121,8 +121,9 @@ def _welsh_streets(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterat
         lives_there = bool(_ON_A_STREET.search(text, max(0, start - 12), start)) or bool(
             _LIVES_AT.search(text, max(0, start - 16), start)
         )
-        if not (word.capitalised or numbered or lives_there):
-            continue
+        joined = "'" in key or any(part.key in ("y", "yr") for part in words[index : last + 1])
+        if not (word.capitalised or numbered or lives_there or joined):
+            continue  # "heol y felin" is Welsh enough alone; "pant" or "cae" is not
         yield Span(words[index - 1].start if numbered else start, words[last].end, ADDRESS)
 
 
