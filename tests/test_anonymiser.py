@@ -476,6 +476,7 @@ WORD_NAMES = [
     "[[PERSON:drew]] was there and made me laugh",
     "[[PERSON:will]] said he would come next time",
     "[[PERSON:Patience]] told me not to worry",
+    "[[PERSON:river]] said he would come",
 ]
 WORDS_NOT_NAMES = [
     "summer holidays are long and boring",
@@ -484,6 +485,8 @@ WORDS_NOT_NAMES = [
     "it takes patience to sit through it",
     "there was no joy in that room",
     "i hope the next one is better",
+    "we walked by the river after",
+    "we go camping in Summer",
 ]
 
 
@@ -521,6 +524,8 @@ SCHOOLS_WITHOUT_A_TYPE_WORD = [
     "i go to [[SCHOOL:Ysgol Bryn Tawe]]",
     "i got excluded from [[SCHOOL:Marshlands]] last year",
     "my school is called [[SCHOOL:Treorchy Comp]]",
+    "the teachers at [[SCHOOL:Brynteg]] are fine",
+    "i go [[SCHOOL:thornleigh view]] its alright",
 ]
 NOT_SCHOOLS = [
     "i go to school on the bus",
@@ -531,6 +536,9 @@ NOT_SCHOOLS = [
     "i want to change school",
     "my old primary was better",
     "i go to CAMHS on a tuesday",
+    "i go nans on sunday",
+    "i go swimming on fridays",
+    "staff at Ipswich Hospital were kind",
 ]
 
 

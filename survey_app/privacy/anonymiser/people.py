@@ -73,6 +73,8 @@ _BEFORE_VERB_MISS = word_set(
     "i i'll ill we we'll you u they he she still really do dont don't will would all so just "
     "gonna going to also even sometimes always never proper"
 )
+# A season or a time of year comes after these: "in Summer", "this Autumn".
+_BEFORE_A_TIME = word_set("in during this next last every")
 _SIGN_OFFS = word_set("regards thanks cheers love sincerely wishes signed best")
 # "X is ..." alone says little; "X is nice" or "X is my ..." says more.
 _LINKING_VERBS = word_set("is was has had did does")
@@ -342,6 +344,8 @@ def _cues_before(
     plain_gap = gap in (" ", ". ", "\u00a0")
     possessive = before.stem_end < before.end  # "my son's date of birth"
     modal = word.key in _MODALS and not word.capitalised
+    if previous in _BEFORE_A_TIME and facts.common and not word.stem_end < word.end:
+        return -4.0  # "camping in Summer", "next Autumn" (but "in Summer's class")
     if previous in ("st", "saint") and gap in (" ", ". "):
         return -6.0  # "St John Ambulance", "St Aidan's": a saint names a place or a body
     if previous in TITLES and plain_gap and not possessive:

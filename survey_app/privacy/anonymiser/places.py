@@ -282,6 +282,11 @@ _SCHOOL_CUE = re.compile(
 )
 # The last words of _SCHOOL_CUE, checked first because the pattern is slower.
 _SCHOOL_CUE_ENDS = word_set("called named is from of at in attend attends attended attending")
+# Words that end many schools' names: "Sandhill View", "Moor Park", "Castle Hill".
+_NAME_ENDINGS = word_set(
+    "view park hill green fields field grove wood woods vale bank side moor heath meadow "
+    "meadows valley brook court gate hall manor farm castle rise way end high primary academy"
+)
 # Words after "St X" that make it no school.
 _NOT_A_SCHOOL_AFTER = word_set(
     "ambulance day day's hospital hospice church cathedral chapel centre center road street st "
@@ -403,6 +408,10 @@ def _schools_after_cues(
                 yield Span(word.start, word.stem_end, SCHOOL)
             continue
         if not strong:
+            if _goes_straight(words, index) and not word.capitalised:
+                span = _lower_case_school(text, words, index, lexicon)
+                if span is not None:
+                    yield span
             continue
         last = index
         while last < len(words) and last - index < 3 and _bare_school_word(words[last], lexicon):
@@ -429,6 +438,38 @@ def _schools_after_cues(
 def _known_word(key: str, lexicon: Lexicon) -> bool:
     """A word or a known abbreviation in capitals ("BOOTS", "CAMHS"), not a school's initials."""
     return key in _NOT_SCHOOL_ACRONYMS or key in NEVER_NAMES or key in lexicon.common_words
+
+
+def _goes_straight(words: Sequence[Word], index: int) -> bool:
+    """ "i go X", "she goes X": a child's way of naming the school they go to."""
+    return (
+        index >= 2
+        and words[index - 1].key in ("go", "goes")
+        and words[index - 2].key in ("i", "he", "she", "they", "we", "u", "brother", "sister")
+    )
+
+
+def _lower_case_school(
+    text: str, words: Sequence[Word], index: int, lexicon: Lexicon
+) -> Span | None:
+    """ "i go sandhill view": a word no dictionary or list knows, and the landscape words that
+    end many schools' names ("view", "park", "hill")."""
+    word = words[index]
+    key = word.key
+    if key in lexicon.vocabulary or key in lexicon.places or key in NEVER_NAMES:
+        return None
+    if key in lexicon.first_names or len(key) < 4 or word.is_number:
+        return None
+    if key.endswith("s") and (key[:-1] in NEVER_NAMES or key[:-1] in lexicon.vocabulary):
+        return None  # "i go nans", "she goes brownies"
+    last = index
+    while (
+        last + 1 < len(words)
+        and words[last + 1].key in _NAME_ENDINGS
+        and text[words[last].end : words[last + 1].start] == " "
+    ):
+        last += 1
+    return Span(word.start, words[last].stem_end, SCHOOL)
 
 
 def _goes(words: Sequence[Word], index: int) -> bool:
