@@ -436,6 +436,10 @@ NAMES_IN_ANY_CASE = [
     "miss [[PERSON:white]] helped me with the form",
     "sir [[PERSON:patel]] came in with me",
     "[[PERSON:KAYDEN]] SAID HE WOULD COME BUT HE DIDNT",
+    "i'm [[PERSON:megan thistlewood]], the iro",
+    "ms [[PERSON:okoro-barnes]] read out my letter",
+    "any questions ask me - [[PERSON:ruth hazeldine]], conference chair",
+    "[[PERSON:jade]] ngl was alright",
 ]
 NOT_NAMES_IN_ANY_CASE = [
     "i really miss home and my dog",

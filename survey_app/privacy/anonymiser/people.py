@@ -12,6 +12,7 @@ initials with a full stop ("M. said") count unless a word before makes them a gr
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -68,6 +69,8 @@ _NOT_SURNAMES = word_set(
     "then once twice both either neither though although while because since till until "
     "would will may might can shall must bless"
 )
+# Text-speak no dictionary lists, which may follow a name: "jade ngl", "kyle bruv".
+_TEXT_SPEAK = word_set("ngl wiv sez innit init ikr omd bruv idc idek istg fr frfr lmfao tbf imo")
 # Before "miss" the verb ("i really miss home"), not the title ("miss white said").
 _BEFORE_VERB_MISS = word_set(
     "i i'll ill we we'll you u they he she still really do dont don't will would all so just "
@@ -172,6 +175,9 @@ def find_people(
     count = len(words)
     if not count:
         return []
+    if words[0].shouted:
+        # In an answer all in capitals, names are judged as in one all in lower case.
+        words = [dataclasses.replace(word, capitalised=False) for word in words]
     blocked = _covered(words, taken)
     in_place = _covered(words, places)
     scores: list[float | None] = [None] * count
@@ -216,7 +222,12 @@ def _facts(word: Word, lexicon: Lexicon, staff: frozenset[str]) -> _Facts | None
         or bare in lexicon.first_names
         or _double_barrelled(key, lexicon)
     )
-    surname = key in lexicon.surnames or bare in lexicon.surnames or bool(_SURNAME_SHAPE.match(key))
+    surname = (
+        key in lexicon.surnames
+        or bare in lexicon.surnames
+        or bool(_SURNAME_SHAPE.match(key))
+        or _double_barrelled_surname(key, lexicon)
+    )
     # Two-letter dictionary words (mo, al, ed) are names far more often than words; and the
     # commonest words of other languages are words only in lower case ("nie", but "Linda").
     common = (
@@ -277,6 +288,19 @@ def _compound_of_words(key: str, lexicon: Lexicon) -> bool:
     if "-" not in key:
         return False
     return any(part in NEVER_NAMES or part in lexicon.common_words for part in key.split("-"))
+
+
+def _double_barrelled_surname(key: str, lexicon: Lexicon) -> bool:
+    """ "harper-nwosu", "lloyd-davies": surnames joined, or a surname and a word no list knows."""
+    if "-" not in key:
+        return False
+    parts = key.split("-")
+    if not any(part in lexicon.surnames for part in parts):
+        return False
+    return all(
+        part in lexicon.surnames or part in lexicon.first_names or part not in lexicon.vocabulary
+        for part in parts
+    )
 
 
 def _double_barrelled(key: str, lexicon: Lexicon) -> bool:
@@ -377,8 +401,10 @@ def _cues_before(
         return 2.0  # "thanks to X", "Debrief with X"
     if previous == "the" and index + 1 < len(words) and words[index + 1].key == "family":
         return 5.0  # "the Loveridge family"
-    if (facts.ordinary or not word.capitalised) and (
-        previous in DETERMINERS or previous in SUBJECTS
+    if (
+        (facts.ordinary or not word.capitalised)
+        and (previous in DETERMINERS or previous in SUBJECTS)
+        and gap.strip() == ""
     ):
         return -4.0  # "i hope", "they will", "the telly"
     signature = gap.strip(" .-–—\n") == "" and any(dash in gap for dash in "-–—")
@@ -603,6 +629,15 @@ def _continues_name(
         return True  # "Liam o'connor", "mihai popa"
     if after_particle:
         return key not in lexicon.vocabulary  # "ní bhriain"
+    if (
+        previous.key in lexicon.first_names
+        and key not in lexicon.vocabulary
+        and key not in lexicon.foreign_words
+        and key not in _TEXT_SPEAK
+        and len(key) >= 4
+        and not key.endswith(("ing", "ed"))
+    ):
+        return True  # "tyler broome", "sarah whitlock": a surname no list holds
     # In lower-case writing a surname that is also a word ("smith", "white") follows a name
     # written the same way; verbs and adverbs ("jade still", "amy said") are not surnames.
     return (

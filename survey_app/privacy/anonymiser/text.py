@@ -28,12 +28,14 @@ class Word:
     # The capital is there because of where the word is (sentence start), not what it is.
     initial: bool
     is_number: bool
+    # The whole answer is in capitals: a capital says nothing about a name ("RHYS SAID"), though
+    # streets and schools are still read as written with capitals.
+    shouted: bool = False
 
 
 def words(text: str) -> list[Word]:
     """Split text into words, keeping their positions in text."""
     found: list[Word] = []
-    # An answer typed all in capitals says nothing by its capitals: read it as lower case.
     shouting = _shouting(text)
     for match in _WORD.finditer(text):
         start, end = match.span()
@@ -50,10 +52,11 @@ def words(text: str) -> list[Word]:
                 text=raw,
                 key=fold(stem),
                 stem_end=stem_end,
-                capitalised=first.isupper() and not shouting,
+                capitalised=first.isupper(),
                 upper=stem.isupper() and len(stem) > 1 and not shouting,
                 initial=_starts_sentence(text, start),
                 is_number=first.isdigit(),
+                shouted=shouting,
             )
         )
     return found
