@@ -651,3 +651,26 @@ def test_the_evaluation_scores_several_sets_and_shows_them_side_by_side(
     table = printed.split("\n\n")[-1]
     assert "pii-dev.jsonl" in table and "pii-extra.jsonl" in table
     assert "char. precision" in table and "SCHOOL" in table
+
+
+LOWER_CASE_DETAILS = [
+    "stop coming round to [[ADDRESS:14 oak road]] when my friends are there",
+    "we moved to [[ADDRESS:2 mill lane]].",
+    "his school ([[SCHOOL:thornleigh junior]]) got the letter",
+    "she goes to [[SCHOOL:brackenfield special school]] now",
+    "case ref [[ID:cp-2024-01193]] still open",
+    "i am the mother of [[PERSON:arjun]] ([[DATE_OF_BIRTH:04/06/2012]])",
+    "its [[PERSON:kacey]] with a c",
+    "[[PERSON:kemi]] and [[PERSON:tiwa]] did a role play",
+]
+NOT_LOWER_CASE_DETAILS = [
+    "we were 3 big road trips away",
+    "we got 5 new close friends",
+    "my old primary was better",
+    "i go to after school club on a monday",
+]
+
+
+@pytest.mark.parametrize("marked", LOWER_CASE_DETAILS + NOT_LOWER_CASE_DETAILS)
+def test_details_typed_in_lower_case_are_found_without_their_capitals(marked: str) -> None:
+    assert_anonymised_as_marked(marked)

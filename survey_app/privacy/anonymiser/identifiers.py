@@ -100,7 +100,8 @@ def find_pupil_numbers(text: str) -> Iterator[Span]:
 
 # "CP-2023-04417", "PL/2024/3318", "COMP/24/0912": letters, then digit groups split by - or /.
 _LETTERED_REFERENCE = re.compile(
-    r"(?<![\w/-])[A-Z]{1,6}\d{0,4}(?:[-/]\d{2,}[A-Z]?){1,3}(?:[-/][A-Z]{1,4})?(?![\w/-])"
+    r"(?<![\w/-])[A-Z]{1,6}\d{0,4}(?:[-/]\d{2,}[A-Z]?){1,3}(?:[-/][A-Z]{1,4})?(?![\w/-])",
+    re.IGNORECASE,  # "cp-2023-04417" typed in lower case
 )
 # "Mosaic 1187342", "case reference is 4471932", "ref: 55/2231".
 _REFERENCE_CUE = re.compile(
@@ -180,7 +181,7 @@ _BIRTH_AFTER = re.compile(
     re.IGNORECASE,
 )
 # "Arjun (04/06/2012)", "Lacey-Jo, 02/11/2013": a date straight after a name.
-_AFTER_WORD = re.compile(r"([A-Z][\w'’-]*)\s*[(,]\s*$")
+_AFTER_WORD = re.compile(r"([A-Z][\w'’-]*)\s*[(,]\s*$|([a-z][\w'’-]*)\s*\(\s*$")
 
 
 def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[Span]:
@@ -191,7 +192,7 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
     for match in _DATE.finditer(text):
         before = text[max(0, match.start() - 60) : match.start()]
         after_word = _AFTER_WORD.search(before[-30:])
-        named = after_word is not None and is_name(after_word.group(1))
+        named = after_word is not None and is_name(after_word.group(1) or after_word.group(2))
         follows_birth = previous_birth >= 0 and bool(
             _BETWEEN_BIRTHS.match(text[previous_birth : match.start()])
         )

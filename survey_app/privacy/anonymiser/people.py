@@ -387,6 +387,8 @@ def _cues_before(
         return 0.0 if modal else 3.0  # "my sw jade", "our student Joy"
     if previous == "and" and two_before == "me":
         return 4.0
+    if previous == "of" and two_before in RELATIONS and plain_gap:
+        return 3.0  # "mother of arjun", "the son of Hope"
     if previous in FIELD_LABELS and ":" in gap and word.capitalised:
         return 4.0  # "Facilitator: Nadia Hussain"
     if previous in _SIGN_OFFS and gap.strip() == "," and word.capitalised and facts.prior >= 0:
@@ -401,10 +403,12 @@ def _cues_before(
         return 2.0  # "thanks to X", "Debrief with X"
     if previous == "the" and index + 1 < len(words) and words[index + 1].key == "family":
         return 5.0  # "the Loveridge family"
+    its_name = previous in _IT and facts.first_name and not facts.common  # "its kacey"
     if (
         (facts.ordinary or not word.capitalised)
         and (previous in DETERMINERS or previous in SUBJECTS)
         and gap.strip() == ""
+        and not its_name
     ):
         return -4.0  # "i hope", "they will", "the telly"
     signature = gap.strip(" .-–—\n") == "" and any(dash in gap for dash in "-–—")
@@ -499,8 +503,12 @@ def _lists(text: str, words: Sequence[Word], scores: list[float | None], lexicon
         if score is None or score >= THRESHOLD or score < 0:
             continue
         word = words[index]
-        if not (word.capitalised or word.key in lexicon.first_names):
-            continue
+        key = word.key
+        unknown = (
+            key not in lexicon.vocabulary and key not in lexicon.foreign_words and len(key) > 2
+        )
+        if not (word.capitalised or key in lexicon.first_names or unknown):
+            continue  # "kemi and tiwa": a word no list knows, beside a name
         for neighbour in _list_neighbours(text, words, index):
             if (scores[neighbour] or 0) >= THRESHOLD:
                 scores[index] = score + 3

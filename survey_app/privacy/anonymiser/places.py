@@ -167,6 +167,9 @@ def _street_or_building(
         if text[words[first - 1].end : words[first].start] not in (" ", "\u00a0"):
             break
         first -= 1
+    if key in _STREETS and (first == index or not _numbered(text, words[first - 1], words[first])):
+        # "14 oak road", "2 mill lane": after a house number even ordinary words name a street
+        first = _after_house_number(text, words, index, first)
     if first == index:
         return None
     names = words[first:index]
@@ -187,6 +190,32 @@ def _street_or_building(
     if not evidence:
         return None
     return Span(words[first - 1].start if numbered else start, word.end, ADDRESS)
+
+
+def _after_house_number(text: str, words: Sequence[Word], index: int, first: int) -> int:
+    """Where a street's name starts if one or two words lie between a house number and the
+    street word ("14 oak road"); otherwise first, unchanged. Not "3 big road trips": a street
+    ends a phrase."""
+    if index + 1 < len(words):
+        after = words[index + 1]
+        plain_word = after.key not in FUNCTION_WORDS and after.key not in DETERMINERS
+        if plain_word and text[words[index].end : after.start] == " ":
+            return first
+    for start in (index - 1, index - 2):
+        if start < 1:
+            break
+        between = words[start:index]
+        if any(
+            part.is_number or part.key in FUNCTION_WORDS or part.key in DETERMINERS
+            for part in between
+        ):
+            break
+        following = [*between[1:], words[index]]
+        if any(text[a.end : b.start] != " " for a, b in zip(between, following, strict=True)):
+            break
+        if _numbered(text, words[start - 1], words[start]):
+            return start
+    return first
 
 
 def _is_name_word(word: Word, lexicon: Lexicon) -> bool:
@@ -514,7 +543,15 @@ def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> S
             and words[first - 2].capitalised
             and words[first].capitalised
         )
-        if not (joins_names or _school_name_word(candidate, lexicon)):
+        # "heathfield special school": generic words inside a lower-case name too
+        inside = (
+            candidate.key in _GENERIC_SCHOOL
+            and candidate.key not in FUNCTION_WORDS
+            and candidate.key not in _SCHOOL_TYPES
+            and first > 1
+            and index - first < 3
+        )
+        if not (joins_names or inside or _school_name_word(candidate, lexicon)):
             break
         first -= 1
     # "Heathfield Special School": generic words may sit inside a name but not begin one.
@@ -522,7 +559,14 @@ def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> S
         first += 1
     cue = words[first - 1].key if first > 0 else ""
     lower_case = not all(name.capitalised for name in words[first:index])
-    if first == index or (lower_case and cue not in _TO_SCHOOL and words[first].key != "st"):
+    # "hillcrest junior", "brookfield high": a name no dictionary knows needs no capital
+    unknown = first < index and all(
+        name.key in _GENERIC_SCHOOL or name.key not in lexicon.vocabulary
+        for name in words[first:index]
+    )
+    if first == index or (
+        lower_case and not unknown and cue not in _TO_SCHOOL and words[first].key != "st"
+    ):
         # "i go oak grove high": ordinary words, but straight after "go" or "at"
         first = _after_school_cue(words, index)
         if first is None:
