@@ -586,6 +586,7 @@ NOT_IDENTIFIERS = [
     "call me on 0161 496 0123",
     "it cost 1234 567 890 in the end",
     "30 pupils in year 7",
+    "my score is 12 34 56",
 ]
 
 

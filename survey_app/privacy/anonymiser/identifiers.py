@@ -48,7 +48,8 @@ _NI_NUMBER = re.compile(
 )
 # The shape alone, with any final letter or none: "AB 12 34 56 E", "ni AB123456".
 _NI_SHAPE = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}(?:\s?[A-Z])?\b", re.IGNORECASE)
-_NI_SPACED = re.compile(r"[A-Z]{2} \d{2} \d{2} \d{2}(?: [A-Z])?", re.IGNORECASE)
+# In capitals and spaced as on the card: "is 12 34 56" is no NI number without a cue.
+_NI_SPACED = re.compile(r"[A-Z]{2} \d{2} \d{2} \d{2}(?: [A-Z])?")
 _NI_CUE = re.compile(r"\b(?:ni|nino|national\s+insurance)\b", re.IGNORECASE)
 _NOT_ISSUED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 
