@@ -50,6 +50,8 @@ _NI_NUMBER = re.compile(
 _NI_SHAPE = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}(?:\s?[A-Z])?\b", re.IGNORECASE)
 # In capitals and spaced as on the card: "is 12 34 56" is no NI number without a cue.
 _NI_SPACED = re.compile(r"[A-Z]{2} \d{2} \d{2} \d{2}(?: [A-Z])?")
+# Every NI number has six digits in pairs: most answers have none, so look for them first.
+_SIX_DIGITS = re.compile(r"\d\d\s?\d\d\s?\d\d")
 _NI_CUE = re.compile(r"\b(?:ni|nino|national\s+insurance)\b", re.IGNORECASE)
 _NOT_ISSUED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 
@@ -63,7 +65,7 @@ def _is_ni_prefix(first: str, second: str) -> bool:
 
 def find_ni_numbers(text: str) -> Iterator[Span]:
     """National Insurance numbers in any spacing and case."""
-    if not _DIGIT.search(text):
+    if not _SIX_DIGITS.search(text):
         return
     for match in _NI_NUMBER.finditer(text):
         said_to_be = _NI_CUE.search(text, max(0, match.start() - 40), match.start())
@@ -81,12 +83,13 @@ def find_ni_numbers(text: str) -> Iterator[Span]:
 _UPN = re.compile(r"\b[A-Z]\d{11}[A-Z\d]\b", re.IGNORECASE)
 # A digit too many or too few, said to be a pupil number.
 _UPN_MISTYPED = re.compile(r"\b[A-Z]\d{10,13}[A-Z]?\b", re.IGNORECASE)
+_TEN_DIGITS_RUN = re.compile(r"\d{10}")
 _UPN_CUE = re.compile(r"\b(?:upn|pupil\s+(?:no|number))\b", re.IGNORECASE)
 
 
 def find_pupil_numbers(text: str) -> Iterator[Span]:
     """Unique pupil numbers: a check letter and twelve more characters (valid or not)."""
-    if not _DIGIT.search(text):
+    if not _TEN_DIGITS_RUN.search(text):
         return
     # The shape is distinctive (no phone, postcode or date has it), so a wrong check letter
     # does not stop it being removed: children mistype.
@@ -121,9 +124,10 @@ def find_references(text: str) -> Iterator[Span]:
     """Case, complaint and record references."""
     if not _DIGIT.search(text):
         return
-    for match in _LETTERED_REFERENCE.finditer(text):
-        if sum(char.isdigit() for char in match.group()) >= 4:
-            yield Span(match.start(), match.end(), ID)
+    if "-" in text or "/" in text:
+        for match in _LETTERED_REFERENCE.finditer(text):
+            if sum(char.isdigit() for char in match.group()) >= 4:
+                yield Span(match.start(), match.end(), ID)
     for cue in _REFERENCE_CUE.finditer(text):
         number = _NUMBER_AFTER_CUE.match(text, cue.end())
         if number and sum(char.isdigit() for char in number.group()) >= 4:

@@ -523,9 +523,10 @@ def _titled_surnames(
 ) -> None:
     """Surnames spelt like a colour or a people after a title: "miss white", "Mr Black"."""
     for index in range(1, len(words)):
-        word, before = words[index], words[index - 1]
-        if scores[index] is not None or blocked[index] or before.key not in TITLES:
+        before = words[index - 1]
+        if before.key not in TITLES or scores[index] is not None or blocked[index]:
             continue
+        word = words[index]
         if text[before.end : word.start] != " " or word.key not in _TITLED_WORDS:
             continue
         if before.key == "miss" and index >= 2 and words[index - 2].key in _BEFORE_VERB_MISS:

@@ -288,29 +288,22 @@ _GENERIC_SCHOOL = word_set(
 # Words that may follow the type word as part of the name: "High School", "Academy Trust".
 _SCHOOL_SUFFIXES = word_set("school college academy primary form high junior infants trust")
 _TO_SCHOOL = word_set("at from to attend attends attended go goes went in")
-_SCHOOL_TALK = re.compile(
-    r"\b(?:schools?|teachers?|miss|sir|head|class(?:es)?|year\s?\d+|lessons?|tutors?|"
-    r"college|pupils?|form\s+tutor|head\s+of\s+year|uniform|detention|exclu\w+|ysgol)\b",
-    re.IGNORECASE,
+# Words that show an answer talks about school ("year 9" is found apart, in _school_talk).
+_SCHOOL_TALK = word_set(
+    "school schools teacher teachers miss sir head class classes lesson lessons tutor tutors "
+    "college pupil pupils uniform detention excluded exclusion expelled ysgol"
 )
 # Welsh and Irish school words come before the name: "Ysgol Glan Morfa", "Gaelscoil Bhríde".
 _SCHOOL_FIRST = word_set("ysgol coleg scoil gaelscoil coláiste colaiste gaelcholáiste")
 _SCHOOL_VERBS = word_set("attend attends attended attending excluded expelled")
 _GO = word_set("go goes going went gone moved move moving back started start")
 # A school's name follows these without a type word.
-_SCHOOL_CUE = re.compile(
-    r"(?:\b(?:school|college|nursery)\s+(?:is\s+)?(?:called|named)"
-    r"|\bmy\s+(?:new\s+|old\s+)?school\s+is"
-    r"|\b(?:excluded|expelled|suspended|kicked\s+out)\s+(?:from|of)"
-    r"|\b(?:attends?|attended|attending)"
-    r"|\byear\s?\d{1,2}\s+(?:at|in)"
-    r"|\b(?:teachers?|staff|head\s?teacher|head\s+of\s+year|pupils|senco|dsl|form\s+tutor)"
-    r"\s+(?:at|from)"
-    r")\s*$",
-    re.IGNORECASE,
-)
-# The last words of _SCHOOL_CUE, checked first because the pattern is slower.
-_SCHOOL_CUE_ENDS = word_set("called named is from of at in attend attends attended attending")
+# Before a school's bare name: "excluded from X", "the teachers at X", "year 9 at X".
+_SCHOOL_STAFF = word_set("teacher teachers staff head headteacher pupils senco dsl tutor")
+_SENT_AWAY = word_set("excluded expelled suspended out")
+_ATTENDS = word_set("attend attends attended attending")
+# Every word a bare school name may follow (checked first, to skip the rest quickly).
+_BEFORE_A_SCHOOL = _ATTENDS | word_set("called named is from of at in to go goes")
 # Words that end many schools' names: "Sandhill View", "Moor Park", "Castle Hill".
 _NAME_ENDINGS = word_set(
     "view park hill green fields field grove wood woods vale bank side moor heath meadow "
@@ -339,7 +332,7 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
     """Named schools, colleges and nurseries, with the type word written next to the name, or
     without one where the words around say it is a school ("at St Bede's", "goes to KGS")."""
     spans: list[Span] = []
-    school_talk = bool(_SCHOOL_TALK.search(text))
+    school_talk = _school_talk(words)
     for index, word in enumerate(words):
         key = word.key
         if index and key in _SCHOOL_TYPES:
@@ -426,6 +419,8 @@ def _schools_after_cues(
     """A school named bare after words that say it is one: "goes to KGS", "excluded from
     Castle Hill", "my school is called Penrhos", "in year 9 at QEGS"."""
     for index in range(1, len(words)):
+        if words[index - 1].key not in _BEFORE_A_SCHOOL:
+            continue
         word = words[index]
         strong = _strong_school_cue(text, words, index)
         acronym = word.upper and 3 <= len(word.key) <= 6 and word.text.isalpha()
@@ -507,11 +502,42 @@ def _goes(words: Sequence[Word], index: int) -> bool:
 
 
 def _strong_school_cue(text: str, words: Sequence[Word], index: int) -> bool:
-    """The words before index say a school's name comes next."""
-    if words[index - 1].key not in _SCHOOL_CUE_ENDS:
-        return False
-    before = text[max(0, words[index].start - 40) : words[index].start]
-    return bool(_SCHOOL_CUE.search(before))
+    """The words before index say a school's name comes next: "my school is called X",
+    "excluded from X", "attends X", "year 9 at X", "the teachers at X"."""
+    previous = words[index - 1].key
+    before = words[index - 2].key if index >= 2 else ""
+    if previous in _ATTENDS:
+        return True
+    if previous in ("called", "named"):
+        return before in ("school", "college", "nursery") or (
+            before == "is" and index >= 3 and words[index - 3].key in ("school", "college")
+        )
+    if previous == "is":
+        return before == "school" and index >= 3 and words[index - 3].key in ("my", "new", "old")
+    if previous in ("from", "of"):
+        return before in _SENT_AWAY
+    if previous in ("at", "from", "in"):
+        if before in _SCHOOL_STAFF:
+            return True
+        year = index >= 3 and words[index - 3].key == "year" and words[index - 2].is_number
+        return year or _year_word(before)
+    return False
+
+
+def _year_word(key: str) -> bool:
+    """ "year9", typed without a space."""
+    return key.startswith("year") and key[4:].isdigit()
+
+
+def _school_talk(words: Sequence[Word]) -> bool:
+    """Whether the answer talks about school: "teacher", "lessons", "year 9"."""
+    for index, word in enumerate(words):
+        key = word.key
+        if key in _SCHOOL_TALK or _year_word(key):
+            return True
+        if key == "year" and index + 1 < len(words) and words[index + 1].is_number:
+            return True
+    return False
 
 
 def _bare_school_word(word: Word, lexicon: Lexicon) -> bool:
