@@ -481,6 +481,8 @@ WORD_NAMES = [
     "[[PERSON:will]] said he would come next time",
     "[[PERSON:Patience]] told me not to worry",
     "[[PERSON:river]] said he would come",
+    "[[PERSON:rose]] helped me fill it in",
+    "[[PERSON:summer]] and me went to the shop",
 ]
 WORDS_NOT_NAMES = [
     "summer holidays are long and boring",
@@ -491,6 +493,8 @@ WORDS_NOT_NAMES = [
     "i hope the next one is better",
     "we walked by the river after",
     "we go camping in Summer",
+    "summer came early this year",
+    "i will and i did",
 ]
 
 

@@ -52,6 +52,11 @@ _WORD_ENDINGS = (
     "izing", "ised", "ized", "ings", "able", "ible", "ful", "less", "ous", "ive", "ship", "hood",
 )  # fmt: skip
 _SPEECH = word_set("said says told tells asked asks explained shouted texted rang")
+# What only people do, after a name that is also a word: "rose helped me", "hope cried".
+_PERSON_ONLY_VERBS = word_set(
+    "helped helps phoned rings messaged hugged cried laughed smiled listened promised agreed "
+    "apologised apologized drove translated whispered"
+)
 # Modal verbs that are also names: "my sister will be there" is not about Will.
 _MODALS = word_set("will may can might must bill")
 _IT = word_set("it its it's")
@@ -336,7 +341,13 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
         facts.first_name
         and after is not None
         and gap_after == " "
-        and (after.key in _SPEECH or after.key == "who" or _there(words, index))
+        and (
+            after.key in _SPEECH
+            or after.key in _PERSON_ONLY_VERBS
+            or after.key == "who"
+            or _there(words, index)
+            or _and_me(words, index)
+        )
     ):
         # "mark said i could", "it was jess who": in lower-case writing no name has a capital
         score += _cues_after(text, words, index, facts, lexicon)
@@ -344,6 +355,15 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
         # A word no list knows, in lower case: only a verb says it is someone.
         score += _after_verb(words, index, after.key)  # "shivon was nice"
     return score
+
+
+def _and_me(words: Sequence[Word], index: int) -> bool:
+    """ "summer and me went", "will and i": someone beside the writer."""
+    return (
+        index + 2 < len(words)
+        and words[index + 1].key == "and"
+        and words[index + 2].key in ("i", "me")
+    )
 
 
 def _there(words: Sequence[Word], index: int) -> bool:
