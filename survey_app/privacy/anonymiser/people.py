@@ -52,10 +52,9 @@ _WORD_ENDINGS = (
     "izing", "ised", "ized", "ings", "able", "ible", "ful", "less", "ous", "ive", "ship", "hood",
 )  # fmt: skip
 _SPEECH = word_set("said says told tells asked asks explained shouted texted rang")
-# What only people do, after a name that is also a word: "rose helped me", "hope cried".
+# What only people do to someone, after a name that is also a word: "rose helped me".
 _PERSON_ONLY_VERBS = word_set(
-    "helped helps phoned rings messaged hugged cried laughed smiled listened promised agreed "
-    "apologised apologized drove translated whispered"
+    "helped helps phoned rings messaged hugged promised drove translated whispered hugs"
 )
 # Modal verbs that are also names: "my sister will be there" is not about Will.
 _MODALS = word_set("will may can might must bill")
@@ -343,7 +342,7 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
         and gap_after == " "
         and (
             after.key in _SPEECH
-            or after.key in _PERSON_ONLY_VERBS
+            or _does_what_people_do(words, index)
             or after.key == "who"
             or _there(words, index)
             or _and_me(words, index)
@@ -355,6 +354,13 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
         # A word no list knows, in lower case: only a verb says it is someone.
         score += _after_verb(words, index, after.key)  # "shivon was nice"
     return score
+
+
+def _does_what_people_do(words: Sequence[Word], index: int) -> bool:
+    """ "rose helped me", "will drove us": a verb only people do, done to someone."""
+    if index + 2 >= len(words) or words[index + 1].key not in _PERSON_ONLY_VERBS:
+        return False
+    return words[index + 2].key in ("me", "us", "him", "her", "them", "my", "our")
 
 
 def _and_me(words: Sequence[Word], index: int) -> bool:
