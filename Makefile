@@ -20,8 +20,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/exports.py
 
-# The anonymiser's labelled sets: add a held-out set with `make eval EVAL_SETS="... FILE"`.
-EVAL_SETS ?= tests/data/pii-dev.jsonl tests/data/pii-extra.jsonl
+# Every labelled set of the anonymiser in tests/data (dev, extra, and a held-out set once added
+# as tests/data/pii-<name>.jsonl), side by side; or name files: make eval EVAL_SETS="FILE ...".
+EVAL_SETS ?= $(sort $(wildcard tests/data/pii-*.jsonl))
 eval: $(STAMP)
 	$(BIN)/python -m survey_app.privacy.evaluate $(EVAL_SETS)
 
