@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ..redaction import Span
 from .lexicon import (
@@ -332,7 +332,14 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
     """Named schools, colleges and nurseries, with the type word written next to the name, or
     without one where the words around say it is a school ("at St Bede's", "goes to KGS")."""
     spans: list[Span] = []
-    school_talk = _school_talk(words)
+    talk: list[bool] = []
+
+    def school_talk() -> bool:
+        # Read the whole answer for school words only once a candidate needs it.
+        if not talk:
+            talk.append(_school_talk(words))
+        return talk[0]
+
     for index, word in enumerate(words):
         key = word.key
         if index and key in _SCHOOL_TYPES:
@@ -348,8 +355,7 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
             if span is not None:
                 spans.append(span)
     spans.extend(_schools_after_cues(text, words, lexicon, school_talk))
-    if school_talk:
-        spans.extend(_schools_by_name_alone(words, lexicon))
+    spans.extend(_schools_by_name_alone(words, lexicon, school_talk))
     return spans
 
 
@@ -372,7 +378,7 @@ def _welsh_school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon
 
 
 def _saints_school(
-    text: str, words: Sequence[Word], index: int, lexicon: Lexicon, school_talk: bool
+    text: str, words: Sequence[Word], index: int, lexicon: Lexicon, school_talk: Callable[[], bool]
 ) -> Span | None:
     """ "St Bede's", "saint brigid's", "st joes", "St Teilo's" where the answer talks of
     school or goes to it; not "St John Ambulance" or "St Andrew's Day"."""
@@ -408,13 +414,13 @@ def _saints_school(
     possessive = words[last].stem_end < words[last].end or (
         words[last].key.endswith("s") and not town and not words[last].capitalised
     )
-    if not (school_talk or strong or possessive):
+    if not (strong or possessive or school_talk()):
         return None
     return Span(words[index].start, words[last].end, SCHOOL)
 
 
 def _schools_after_cues(
-    text: str, words: Sequence[Word], lexicon: Lexicon, school_talk: bool
+    text: str, words: Sequence[Word], lexicon: Lexicon, school_talk: Callable[[], bool]
 ) -> Iterator[Span]:
     """A school named bare after words that say it is one: "goes to KGS", "excluded from
     Castle Hill", "my school is called Penrhos", "in year 9 at QEGS"."""
@@ -426,7 +432,7 @@ def _schools_after_cues(
         acronym = word.upper and 3 <= len(word.key) <= 6 and word.text.isalpha()
         if acronym and not _known_word(word.key, lexicon):
             weak = words[index - 1].key in ("at", "to", "from") and (
-                school_talk or _goes(words, index)
+                _goes(words, index) or school_talk()
             )
             if strong or weak:
                 yield Span(word.start, word.stem_end, SCHOOL)
@@ -636,7 +642,9 @@ def _school_name_word(word: Word, lexicon: Lexicon) -> bool:
     return key not in _GENERIC_SCHOOL and key not in lexicon.common_words
 
 
-def _schools_by_name_alone(words: Sequence[Word], lexicon: Lexicon) -> Iterator[Span]:
+def _schools_by_name_alone(
+    words: Sequence[Word], lexicon: Lexicon, school_talk: Callable[[], bool]
+) -> Iterator[Span]:
     """ "miss T from Elmhurst": a capitalised word no list knows, after at/from, in school talk."""
     for index in range(1, len(words)):
         word = words[index]
@@ -652,7 +660,7 @@ def _schools_by_name_alone(words: Sequence[Word], lexicon: Lexicon) -> Iterator[
             or key in lexicon.places
             or key in lexicon.places_by_first_word
         )
-        if not known and not word.upper and len(key) > 2:
+        if not known and not word.upper and len(key) > 2 and school_talk():
             yield Span(word.start, word.stem_end, SCHOOL)
 
 
