@@ -483,6 +483,7 @@ WORD_NAMES = [
     "[[PERSON:river]] said he would come",
     "[[PERSON:rose]] helped me fill it in",
     "[[PERSON:summer]] and me went to the shop",
+    "[[PERSON:hope]] and [[PERSON:joy]] are my sisters",
 ]
 WORDS_NOT_NAMES = [
     "summer holidays are long and boring",
@@ -495,6 +496,7 @@ WORDS_NOT_NAMES = [
     "we go camping in Summer",
     "summer came early this year",
     "i will and i did",
+    "hope and joy were the words on the wall",
 ]
 
 
@@ -534,6 +536,7 @@ SCHOOLS_WITHOUT_A_TYPE_WORD = [
     "my school is called [[SCHOOL:Treorchy Comp]]",
     "the teachers at [[SCHOOL:Brynteg]] are fine",
     "i go [[SCHOOL:thornleigh view]] its alright",
+    "i got moved to [[SCHOOL:Pen Rhiw]] after i was excluded",
 ]
 NOT_SCHOOLS = [
     "i go to school on the bus",
@@ -546,6 +549,7 @@ NOT_SCHOOLS = [
     "i go to CAMHS on a tuesday",
     "i go nans on sunday",
     "i go swimming on fridays",
+    "we moved to Bury St Edmunds and i changed school",
     "staff at Ipswich Hospital were kind",
 ]
 

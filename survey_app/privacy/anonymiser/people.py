@@ -343,6 +343,7 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
         and (
             after.key in _SPEECH
             or _does_what_people_do(words, index)
+            or (after.key in ("are", "were") and _relation_follows(words, index + 3))
             or after.key == "who"
             or _there(words, index)
             or _and_me(words, index)

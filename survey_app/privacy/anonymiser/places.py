@@ -302,6 +302,7 @@ _GO = word_set("go goes going went gone moved move moving back started start")
 _SCHOOL_STAFF = word_set("teacher teachers staff head headteacher pupils senco dsl tutor")
 _SENT_AWAY = word_set("excluded expelled suspended out")
 _ATTENDS = word_set("attend attends attended attending")
+_MOVED = word_set("moved move moving transferred transfer")
 # Every word a bare school name may follow (checked first, to skip the rest quickly).
 _BEFORE_A_SCHOOL = _ATTENDS | word_set("called named is from of at in to go goes")
 # Words that end many schools' names: "Sandhill View", "Moor Park", "Castle Hill".
@@ -407,6 +408,11 @@ def _saints_school(
     cue = words[index - 1].key if index else ""
     strong = cue in _TO_SCHOOL or cue in _SCHOOL_VERBS
     town = ("saint", saint.key) in lexicon.places_by_first_word.get("saint", ())
+    if index:
+        # "Bury St Edmunds", "Leonards St ...": the saint is part of a town's name
+        first = words[index - 1].key
+        listed = lexicon.places_by_first_word.get(first, ())
+        town = town or any((first, st, saint.key) in listed for st in ("st", "saint", "st."))
     if town and cue not in _SCHOOL_VERBS:
         return None  # "St Ives", "St Albans"
     # "St Bede's have been great", "st joes": a saint's name in the possessive is, in these
@@ -428,7 +434,9 @@ def _schools_after_cues(
         if words[index - 1].key not in _BEFORE_A_SCHOOL:
             continue
         word = words[index]
-        strong = _strong_school_cue(text, words, index)
+        strong = _strong_school_cue(text, words, index) or (
+            _moved_to(words, index) and word.capitalised and school_talk()
+        )
         acronym = word.upper and 3 <= len(word.key) <= 6 and word.text.isalpha()
         if acronym and not _known_word(word.key, lexicon):
             weak = words[index - 1].key in ("at", "to", "from") and (
@@ -461,6 +469,8 @@ def _schools_after_cues(
             # "staff at Ipswich Hospital", "the head at Ely": a body, or a town
             and not (after is not None and after.capitalised and after.key in NEVER_NAMES)
             and not (len(parts) == 1 and parts[0].key in lexicon.places)
+            and tuple(part.key for part in parts)
+            not in lexicon.places_by_first_word.get(parts[0].key, ())
         ):
             yield Span(word.start, words[last].stem_end, SCHOOL)  # not "at High School"
 
@@ -528,6 +538,13 @@ def _strong_school_cue(text: str, words: Sequence[Word], index: int) -> bool:
         year = index >= 3 and words[index - 3].key == "year" and words[index - 2].is_number
         return year or _year_word(before)
     return False
+
+
+def _moved_to(words: Sequence[Word], index: int) -> bool:
+    """ "got moved to X", "started at X" (a school, where the answer talks of school)."""
+    previous = words[index - 1].key
+    before = words[index - 2].key if index >= 2 else ""
+    return (previous == "to" and before in _MOVED) or (previous == "at" and before == "started")
 
 
 def _year_word(key: str) -> bool:
