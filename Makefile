@@ -30,8 +30,11 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/exports.py
 
+# Every labelled set of the anonymiser in tests/data (dev, extra, and a held-out set once added
+# as tests/data/pii-<name>.jsonl), side by side; or name files: make eval EVAL_SETS="FILE ...".
+EVAL_SETS ?= $(sort $(wildcard tests/data/pii-*.jsonl))
 eval: $(RUN_STAMP)
-	$(BIN)/python -m survey_app.privacy.evaluate tests/data/pii-dev.jsonl
+	$(BIN)/python -m survey_app.privacy.evaluate $(EVAL_SETS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""Measure the anonymiser on a labelled set: `python -m survey_app.privacy.evaluate FILE`.
+"""Measure the anonymiser on labelled sets: `python -m survey_app.privacy.evaluate FILE...`.
 
 The file is JSON lines as in tests/data/pii-dev.jsonl: {"id", "text", "spans": [{"start",
 "end", "label"}]}. Scores, per label and overall:
@@ -10,8 +10,13 @@ The file is JSON lines as in tests/data/pii-dev.jsonl: {"id", "text", "spans": [
 - character precision: the share of redacted letters and digits that are personal data, with
   settings as by default (towns left in). LOCATION spans count as personal data here, so
   redacting a town by mistake (as a name) is not a false positive;
-- speed: texts per second on one core, the median of several timed passes over the whole file,
-  and again over texts of about 200 characters made by joining answers from the file.
+- speed: texts per second on one core (CPU time of this process), the median of several timed
+  passes over the whole file, and again over texts of about 200 characters made by joining
+  answers from the file.
+
+Several files are scored one by one (a development set, a tuning set, a held-out set), then
+side by side in one table, so that figures from a set the rules were tuned on are never read
+alone.
 """
 
 from __future__ import annotations
@@ -128,14 +133,15 @@ def score(examples: Sequence[Example]) -> Report:
 
 
 def texts_per_second(texts: Sequence[str], repeats: int = 5) -> float:
-    """Median rate over several passes (one core: this process runs one thread)."""
+    """Median rate over several passes, in this process's CPU time (one core: it runs one
+    thread), so that other work on a shared machine does not change the figure."""
     anonymise(texts[0])  # load the word lists outside the timing
     rates = []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started = time.process_time()
         for text in texts:
             anonymise(text)
-        rates.append(len(texts) / (time.perf_counter() - started))
+        rates.append(len(texts) / max(time.process_time() - started, 1e-9))
     return statistics.median(rates)
 
 
@@ -171,7 +177,7 @@ def render(report: Report, rate: float, rate_at_length: float, mean_length: floa
         f"character precision with redact_locations on: {report.precision_with_locations:.3f}"
     )
     lines.append(
-        f"speed: {rate:,.0f} texts/s on one core (median of 5 passes; mean length "
+        f"speed: {rate:,.0f} texts/s on one core (CPU time, median of 5 passes; mean length "
         f"{mean_length:.0f} characters)"
     )
     lines.append(
@@ -187,25 +193,56 @@ def _show(title: str, items: list[tuple[str, Span, str]]) -> str:
     return "\n".join(lines)
 
 
+def summary(names: Sequence[str], reports: Sequence[Report]) -> str:
+    """Recall per label and precision for several sets side by side."""
+    width = max(12, *(len(name) + 2 for name in names))
+    lines = [f"{'recall':<20}" + "".join(f"{name:>{width}}" for name in names)]
+    for label in LABELS:
+        cells = []
+        for report in reports:
+            tally = report.labels[label]
+            cells.append(f"{tally.recall:.3f} ({tally.mentions})" if tally.mentions else "-")
+        lines.append(f"{label:<20}" + "".join(f"{cell:>{width}}" for cell in cells))
+    others = [report.combined(label for label in LABELS if label != LOCATION) for report in reports]
+    lines.append(
+        f"{'all but LOCATION':<20}"
+        + "".join(f"{f'{tally.recall:.3f} ({tally.mentions})':>{width}}" for tally in others)
+    )
+    lines.append(
+        f"{'char. precision':<20}"
+        + "".join(f"{f'{report.precision:.3f}':>{width}}" for report in reports)
+    )
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("path", type=Path, help="labelled JSON-lines file")
+    parser.add_argument("paths", type=Path, nargs="+", help="labelled JSON-lines files")
     parser.add_argument("--details", action="store_true", help="list misses and false positives")
     parser.add_argument("--no-speed", action="store_true", help="skip the timing")
     arguments = parser.parse_args(argv)
-    examples = load(arguments.path)
-    report = score(examples)
-    texts = [example.text for example in examples]
-    rate = rate_at_length = 0.0
-    if not arguments.no_speed:
-        rate = texts_per_second(texts)
-        rate_at_length = texts_per_second(joined_to_length(texts))
-    mean_length = statistics.mean(len(text) for text in texts)
-    print(render(report, rate, rate_at_length, mean_length))
-    if arguments.details:
+    reports = []
+    for number, path in enumerate(arguments.paths):
+        examples = load(path)
+        report = score(examples)
+        reports.append(report)
+        texts = [example.text for example in examples]
+        rate = rate_at_length = 0.0
+        if not arguments.no_speed:
+            rate = texts_per_second(texts)
+            rate_at_length = texts_per_second(joined_to_length(texts) or texts)
+        mean_length = statistics.mean(len(text) for text in texts)
+        if number:
+            print()
+        print(f"== {path} ({len(examples)} texts)")
+        print(render(report, rate, rate_at_length, mean_length))
+        if arguments.details:
+            print()
+            print(_show("missed", report.misses))
+            print(_show("redacted but not personal data", report.false_positives))
+    if len(reports) > 1:
         print()
-        print(_show("missed", report.misses))
-        print(_show("redacted but not personal data", report.false_positives))
+        print(summary([path.name for path in arguments.paths], reports))
     return 0
 
 

@@ -95,7 +95,8 @@ def build() -> None:
     first_names = sorted(name for name, found in first.items() if not raw_list_noise(name, found))
     surnames = sorted(name for name, found in last.items() if not raw_list_noise(name, found))
     names = {name.lower() for name in [*first_names, *surnames, *_extra_lines("names_extra.txt")]}
-    names.update(name.lower() for name in _extra_lines("surnames_extra.txt"))
+    for extra in ("surnames_extra.txt", "names_celtic.txt", "surnames_celtic.txt"):
+        names.update(name.lower() for name in _extra_lines(extra))
     places = gb_places()
     # A town's name is no ordinary word unless it is as frequent as one ("Box", "March").
     names.update(

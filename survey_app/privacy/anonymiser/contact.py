@@ -107,10 +107,17 @@ _SPELLED_EMAIL = re.compile(
 )
 
 
+_AT_WORD = re.compile(r"\sat\s|[(\[{]at[)\]}]")
+
+
 def find_spelled_emails(text: str) -> Iterator[Span]:
     """Addresses written to dodge filters: "jo at example dot com", "jo(at)example.com"."""
     lowered = text.lower()
     if " dot " not in lowered and "(at)" not in lowered and "[at]" not in lowered:
+        return
+    # Every spelled address has an "at": without one the pattern could only backtrack (slowly,
+    # over a long run of "dot dot dot").
+    if not _AT_WORD.search(lowered):
         return
     for match in _SPELLED_EMAIL.finditer(text):
         yield Span(match.start(), match.end(), EMAIL)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from stdnum.gb import nhs, upn
+from stdnum.gb import nhs
 
 from ..redaction import POSTCODE, Span
 
@@ -21,14 +21,20 @@ _TEN_DIGITS = re.compile(r"(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
 _NHS_CUE = re.compile(r"\bnhs\b", re.IGNORECASE)
 
 
+# Written as NHS numbers are (3 3 4): no phone number has that shape unless it starts with 0.
+_NHS_SHAPE = re.compile(r"\d{3}([ -])\d{3}\1\d{4}")
+
+
 def find_nhs_numbers(text: str) -> Iterator[Span]:
-    """Ten-digit numbers with a valid NHS check digit, or any ten digits said to be one."""
+    """Ten-digit numbers with a valid NHS check digit, in the NHS number's 3-3-4 shape, or said
+    to be one: a child may mistype a digit, so the check digit is not required."""
     if not _DIGIT.search(text):
         return
     for match in _TEN_DIGITS.finditer(text):
         digits = re.sub(r"\D", "", match.group())
         said_to_be = _NHS_CUE.search(text, max(0, match.start() - 40), match.start())
-        if digits[0] != "0" and (nhs.is_valid(digits) or said_to_be):
+        shaped = _NHS_SHAPE.fullmatch(match.group())
+        if digits[0] != "0" and (nhs.is_valid(digits) or said_to_be or shaped):
             yield Span(match.start(), match.end(), ID)
 
 
@@ -40,6 +46,12 @@ def find_nhs_numbers(text: str) -> Iterator[Span]:
 _NI_NUMBER = re.compile(
     r"\b([A-Z])\s?([A-Z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?([A-D])\b", re.IGNORECASE
 )
+# The shape alone, with any final letter or none: "AB 12 34 56 E", "ni AB123456".
+_NI_SHAPE = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}(?:\s?[A-Z])?\b", re.IGNORECASE)
+# In capitals and spaced as on the card: "is 12 34 56" is no NI number without a cue.
+_NI_SPACED = re.compile(r"[A-Z]{2} \d{2} \d{2} \d{2}(?: [A-Z])?")
+# Every NI number has six digits in pairs: most answers have none, so look for them first.
+_SIX_DIGITS = re.compile(r"\d\d\s?\d\d\s?\d\d")
 _NI_CUE = re.compile(r"\b(?:ni|nino|national\s+insurance)\b", re.IGNORECASE)
 _NOT_ISSUED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 
@@ -53,27 +65,38 @@ def _is_ni_prefix(first: str, second: str) -> bool:
 
 def find_ni_numbers(text: str) -> Iterator[Span]:
     """National Insurance numbers in any spacing and case."""
-    if not _DIGIT.search(text):
+    if not _SIX_DIGITS.search(text):
         return
     for match in _NI_NUMBER.finditer(text):
         said_to_be = _NI_CUE.search(text, max(0, match.start() - 40), match.start())
         if said_to_be or _is_ni_prefix(match.group(1), match.group(2)):
+            yield Span(match.start(), match.end(), ID)
+    # Mistyped ones: a prefix HMRC never issues or a wrong last letter, by their shape.
+    for match in _NI_SHAPE.finditer(text):
+        said_to_be = _NI_CUE.search(text, max(0, match.start() - 40), match.start())
+        if said_to_be or _NI_SPACED.fullmatch(match.group()):
             yield Span(match.start(), match.end(), ID)
 
 
 # --- Unique pupil numbers ------------------------------------------------------------------
 
 _UPN = re.compile(r"\b[A-Z]\d{11}[A-Z\d]\b", re.IGNORECASE)
+# A digit too many or too few, said to be a pupil number.
+_UPN_MISTYPED = re.compile(r"\b[A-Z]\d{10,13}[A-Z]?\b", re.IGNORECASE)
+_TEN_DIGITS_RUN = re.compile(r"\d{10}")
 _UPN_CUE = re.compile(r"\b(?:upn|pupil\s+(?:no|number))\b", re.IGNORECASE)
 
 
 def find_pupil_numbers(text: str) -> Iterator[Span]:
-    """Unique pupil numbers: a check letter and twelve more characters."""
-    if not _DIGIT.search(text):
+    """Unique pupil numbers: a check letter and twelve more characters (valid or not)."""
+    if not _TEN_DIGITS_RUN.search(text):
         return
+    # The shape is distinctive (no phone, postcode or date has it), so a wrong check letter
+    # does not stop it being removed: children mistype.
     for match in _UPN.finditer(text):
-        said_to_be = _UPN_CUE.search(text, max(0, match.start() - 40), match.start())
-        if said_to_be or upn.is_valid(match.group().upper()):
+        yield Span(match.start(), match.end(), ID)
+    for match in _UPN_MISTYPED.finditer(text):
+        if _UPN_CUE.search(text, max(0, match.start() - 40), match.start()):
             yield Span(match.start(), match.end(), ID)
 
 
@@ -81,7 +104,8 @@ def find_pupil_numbers(text: str) -> Iterator[Span]:
 
 # "CP-2023-04417", "PL/2024/3318", "COMP/24/0912": letters, then digit groups split by - or /.
 _LETTERED_REFERENCE = re.compile(
-    r"(?<![\w/-])[A-Z]{1,6}\d{0,4}(?:[-/]\d{2,}[A-Z]?){1,3}(?:[-/][A-Z]{1,4})?(?![\w/-])"
+    r"(?<![\w/-])[A-Z]{1,6}\d{0,4}(?:[-/]\d{2,}[A-Z]?){1,3}(?:[-/][A-Z]{1,4})?(?![\w/-])",
+    re.IGNORECASE,  # "cp-2023-04417" typed in lower case
 )
 # "Mosaic 1187342", "case reference is 4471932", "ref: 55/2231".
 _REFERENCE_CUE = re.compile(
@@ -100,9 +124,10 @@ def find_references(text: str) -> Iterator[Span]:
     """Case, complaint and record references."""
     if not _DIGIT.search(text):
         return
-    for match in _LETTERED_REFERENCE.finditer(text):
-        if sum(char.isdigit() for char in match.group()) >= 4:
-            yield Span(match.start(), match.end(), ID)
+    if "-" in text or "/" in text:
+        for match in _LETTERED_REFERENCE.finditer(text):
+            if sum(char.isdigit() for char in match.group()) >= 4:
+                yield Span(match.start(), match.end(), ID)
     for cue in _REFERENCE_CUE.finditer(text):
         number = _NUMBER_AFTER_CUE.match(text, cue.end())
         if number and sum(char.isdigit() for char in number.group()) >= 4:
@@ -139,9 +164,19 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 # "born 3/4/2012", "DOB: 02/11/2013", "d.o.b. 2.2.11", "her birthday is 30th june 1989".
+# A few words may come between: "date of birth is given as 11/12/2011", "dob on the form is".
 _BIRTH_CUE = re.compile(
-    r"(?:\bborn|\bdob|\bd\.\s?o\.\s?b|date\s+of\s+birth|\bbirth\s?day|\bbday|\bb\.)"
-    r"[\s.:,-]*(?:(?:is|was|on|of|the|=)[\s.:,-]*)*$",
+    r"(?:\bborn|\bdob|\bd\.\s?o\.\s?b|date\s+of\s+birth|\bbirth\s?day|\bb[\s-]?day"
+    r"|\bbirth\s+date|\bb\.)"
+    r"['’]?s?[\s.:,-]*(?:(?:is|was|on|of|the|=|given|as|written|put|down|should|be|been|shows|"
+    r"says|listed|recorded|actually|really|not|it['’]?s|it|his|her|my|their|our|form|report|"
+    r"file|system|records?|correct|right|wrong|but|in|at)\b[\s.:,-]*){0,7}$",
+    re.IGNORECASE,
+)
+# Between two dates of birth in one sentence: "... 9/9/1988 and my son's is 10/10/2015".
+_BETWEEN_BIRTHS = re.compile(
+    r"^(?:(?!\b(?:on|dated|meeting|conference|review|appointment|visit|from|until|till|to|"
+    r"since|by|next|last)\b)[^.!?\n\d]){1,40}$",
     re.IGNORECASE,
 )
 # "1st Jan 2012 is my dob", "02/11/2013 (DOB)".
@@ -151,18 +186,28 @@ _BIRTH_AFTER = re.compile(
     re.IGNORECASE,
 )
 # "Arjun (04/06/2012)", "Lacey-Jo, 02/11/2013": a date straight after a name.
-_AFTER_WORD = re.compile(r"([A-Z][\w'’-]*)\s*[(,]\s*$")
+_AFTER_WORD = re.compile(r"([A-Z][\w'’-]*)\s*[(,]\s*$|([a-z][\w'’-]*)\s*\(\s*$")
 
 
 def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[Span]:
     """Dates with a year that the text gives as someone's date of birth."""
     if not _DIGIT.search(text):
         return
+    previous_birth = -1
     for match in _DATE.finditer(text):
-        before = text[max(0, match.start() - 30) : match.start()]
-        after_word = _AFTER_WORD.search(before)
-        named = after_word is not None and is_name(after_word.group(1))
-        if _BIRTH_CUE.search(before) or named or _BIRTH_AFTER.match(text, match.end()):
+        before = text[max(0, match.start() - 60) : match.start()]
+        after_word = _AFTER_WORD.search(before[-30:])
+        named = after_word is not None and is_name(after_word.group(1) or after_word.group(2))
+        follows_birth = previous_birth >= 0 and bool(
+            _BETWEEN_BIRTHS.match(text[previous_birth : match.start()])
+        )
+        if (
+            _BIRTH_CUE.search(before)
+            or named
+            or follows_birth
+            or _BIRTH_AFTER.match(text, match.end())
+        ):
+            previous_birth = match.end()
             yield Span(match.start(), match.end(), DATE_OF_BIRTH)
 
 

@@ -21,6 +21,14 @@ def fold(word: str) -> str:
     return unicodedata.normalize("NFC", word).replace("’", "'").replace("‘", "'").lower()
 
 
+def plain(key: str) -> str:
+    """A folded word without its accents: "siôn" -> "sion", "mairéad" -> "mairead"."""
+    if key.isascii():
+        return key
+    decomposed = unicodedata.normalize("NFD", key)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def _read(file_name: str) -> frozenset[str]:
     lines = (DATA / file_name).read_text(encoding="utf-8").splitlines()
     return frozenset(fold(line.strip()) for line in lines if line.strip() and line[0] != "#")
@@ -63,8 +71,14 @@ def load() -> Lexicon:
         if len(words) > 1:
             by_first.setdefault(words[0], []).append(words)
     return Lexicon(
-        first_names=(_read("first_names.txt") | _read("names_extra.txt")) - NEVER_NAMES,
-        surnames=(_read("surnames.txt") | _read("surnames_extra.txt")) - NEVER_NAMES,
+        first_names=_with_plain(
+            _read("first_names.txt") | _read("names_extra.txt") | _read("names_celtic.txt")
+        )
+        - NEVER_NAMES,
+        surnames=_with_plain(
+            _read("surnames.txt") | _read("surnames_extra.txt") | _read("surnames_celtic.txt")
+        )
+        - NEVER_NAMES,
         dictionary=_read("english_dictionary.txt"),
         common_words=_read("english_common.txt"),
         foreign_words=_read("foreign_common.txt") | FOREIGN_FUNCTION_WORDS,
@@ -74,6 +88,12 @@ def load() -> Lexicon:
             first: tuple(sorted(found, key=len, reverse=True)) for first, found in by_first.items()
         },
     )
+
+
+def _with_plain(names: frozenset[str]) -> frozenset[str]:
+    """Names with their accented letters also written plain: a list that holds "Siobhán"
+    finds "siobhan" (words are looked up by plain() as well, for "Siôn" when "sion" is listed)."""
+    return names | frozenset(plain(name) for name in names if not name.isascii())
 
 
 # --- Words that are never a name on their own ---------------------------------------------
@@ -125,14 +145,14 @@ ORGANISATIONS = word_set(
     "hospital hospitals clinic gp surgery hub hubs family-hub mash edt dwp jobcentre "
     "samaritans shelter mind action women's refuge refuges nsa coram kooth papyrus "
     "youthline childrens children's services social care safeguarding partnership "
-    "government home office parliament"
+    "government home office parliament ambulance hospice fire brigade"
 )
 PRODUCTS = word_set(
     "xbox playstation ps4 ps5 switch nintendo fortnite minecraft roblox teams zoom skype "
     "whatsapp snapchat snap insta instagram tiktok facebook fb twitter youtube discord "
     "mentimeter padlet mosaic liquidlogic eclipse google android iphone ipad samsung netflix "
     "spotify uber mcdonald mcdonalds maccies kfc greggs tesco asda lidl aldi sainsburys primark "
-    "morrisons costa starbucks subway"
+    "morrisons costa starbucks subway sainsbury boots"
 )
 # Languages, nationalities and faiths are never names ("She is Romanian"); this list only needs
 # the ones a name list might also hold.
@@ -150,7 +170,7 @@ ACRONYMS = word_set(
     "yp yps cyp cp cin lac cla cic ehcp pep lado eha sen send senco ucas gcse gcses sats ks1 "
     "ks2 ks3 ks4 pshe re pe it dt ict ot slt salt hv pcso dc ds mp cpd asap fyi nb ps etc tac "
     "tac core cpc rcpc icpc icpcs rcpcs ipo epo co fgc mhst ehcps adhd asd ocd ptsd aka ie eg "
-    "uk usa eu tv pm am"
+    "uk usa eu tv pm am nino upn"
 )
 # Counties, regions and countries are not labelled (the dev set's convention).
 NOT_PLACES = word_set(

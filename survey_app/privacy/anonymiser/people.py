@@ -5,11 +5,14 @@ word ("Kwame", "jade") is enough alone; one that is ("Hope", "will") needs more;
 word counts against. Then a capital in the middle of a sentence, and cues around the word: a
 title ("Mr Patel"), a family word or a job before it ("auntie shaz", "my sw jade"), a verb after
 it ("Faith said"), "me and X", an age ("K (15)"), a name beside it in a list ("Kemi and Tiwa").
-A word scoring at least THRESHOLD is a name; a name runs on over the surname after it.
+A word scoring at least THRESHOLD is a name; a name runs on over the surname after it, in the
+name's own case ("jessica smith", "RUTH PATEL") and over particles ("Rhiannon ap Dafydd"). Lone
+initials with a full stop ("M. said") count unless a word before makes them a grade or a plan.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ from .lexicon import (
     SUBJECTS,
     TITLES,
     Lexicon,
+    plain,
     word_set,
 )
 from .text import Word
@@ -48,9 +52,36 @@ _WORD_ENDINGS = (
     "izing", "ised", "ized", "ings", "able", "ible", "ful", "less", "ous", "ive", "ship", "hood",
 )  # fmt: skip
 _SPEECH = word_set("said says told tells asked asks explained shouted texted rang")
+# What only people do to someone, after a name that is also a word: "rose helped me".
+_PERSON_ONLY_VERBS = word_set(
+    "helped helps phoned rings messaged hugged promised drove translated whispered hugs"
+)
 # Modal verbs that are also names: "my sister will be there" is not about Will.
 _MODALS = word_set("will may can might must bill")
 _IT = word_set("it its it's")
+# Surnames that are never names alone but are after a title: "miss white", "Mr Brown".
+_TITLED_WORDS = word_set("white black brown green english welsh scott irish young long little")
+# Between a first name and a surname: Welsh ap/ab/ferch, Irish Ó/Ní/Nic/Mac/Uí, and others.
+_PARTICLES = word_set(
+    "ap ab ferch verch ó o ní ni nic mac uí ui mc van von der de da di del della dos du le la "
+    "bin binti bint ibn al el abu"
+)
+# Words spelt like a surname that follow a name as words: "amy still", "jack too".
+_NOT_SURNAMES = word_set(
+    "still too again even back home well best little long young more less much many last "
+    "next first early late soon later round about around up down over away there here now "
+    "then once twice both either neither though although while because since till until "
+    "would will may might can shall must bless"
+)
+# Text-speak no dictionary lists, which may follow a name: "jade ngl", "kyle bruv".
+_TEXT_SPEAK = word_set("ngl wiv sez innit init ikr omd bruv idc idek istg fr frfr lmfao tbf imo")
+# Before "miss" the verb ("i really miss home"), not the title ("miss white said").
+_BEFORE_VERB_MISS = word_set(
+    "i i'll ill we we'll you u they he she still really do dont don't will would all so just "
+    "gonna going to also even sometimes always never proper"
+)
+# A season or a time of year comes after these: "in Summer", "this Autumn".
+_BEFORE_A_TIME = word_set("in during this next last every")
 _SIGN_OFFS = word_set("regards thanks cheers love sincerely wishes signed best")
 # "X is ..." alone says little; "X is nice" or "X is my ..." says more.
 _LINKING_VERBS = word_set("is was has had did does")
@@ -69,10 +100,50 @@ _LIST_JOIN = re.compile(
     r"^\s*(?:,|&|\+|and|or|,\s*and|[^\w\s/.!?:;()\[\]]{1,3})\s*$", re.IGNORECASE
 )
 _ABBREVIATIONS = frozenset(
-    {"U.K.", "U.S.", "E.U.", "P.S.", "N.B.", "A.M.", "P.M.", "E.G.", "I.E.", "R.I.P.", "A.K.A."}
+    {
+        "U.K.",
+        "U.S.",
+        "E.U.",
+        "P.S.",
+        "N.B.",
+        "A.M.",
+        "P.M.",
+        "E.G.",
+        "I.E.",
+        "R.I.P.",
+        "A.K.A.",
+        "D.O.B.",
+        "N.I.",
+        "G.P.",
+        "P.E.",
+        "R.E.",
+        "T.V.",
+        "O.K.",
+        "D.I.Y.",
+        "A.S.A.P.",
+        "N.H.S.",
+        "D.S.L.",
+        "S.W.",
+        "I.R.O.",
+        "C.P.",
+        "B.S.L.",
+        "R.S.V.P.",
+    }
 )
 _DOTTED_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}[A-Z]\.(?!\w)")
 _INITIAL_AND_SURNAME = re.compile(r"(?<![\w.])[A-Z]\.\s?([A-Z][\w'’-]+)")
+# A lone capital with a full stop, not inside "D.W.", "e.g." or "A.M." (those are found above).
+_LONE_INITIAL = re.compile(r"(?<![\w.&'’/-])([A-Z])\.(?![\w&'’]|[ ]?[A-Z]\.)")
+_WORD_BEFORE = re.compile(r"([\w'’]+)[ \t]*[(\[]?[ \t]*$")
+# Words before a letter that make it a grade, a plan or a label, not a person ("on X." is the
+# platform).
+_BEFORE_NOT_INITIAL = word_set(
+    "a an plan option options type vitamin grade grades part section appendix level class "
+    "group team form ward room block floor wing size category tier step stage box page "
+    "question q point column row line year key exam paper unit model series version v no "
+    "number sheet table figure fig list item route bus platform gate seat letter hepatitis "
+    "hep covid phase priority band zone on"
+)
 # After a single capital letter, verbs that make it someone: "A said", "K wanted".
 _LETTER_VERBS = word_set("said says told asked wanted wants thinks thought explained")
 
@@ -108,6 +179,9 @@ def find_people(
     count = len(words)
     if not count:
         return []
+    if words[0].shouted:
+        # In an answer all in capitals, names are judged as in one all in lower case.
+        words = [dataclasses.replace(word, capitalised=False) for word in words]
     blocked = _covered(words, taken)
     in_place = _covered(words, places)
     scores: list[float | None] = [None] * count
@@ -122,7 +196,9 @@ def find_people(
         if not in_place[index] or score >= THRESHOLD + 3:
             scores[index] = score
     _lists(text, words, scores, lexicon)
+    _titled_surnames(text, words, scores, blocked)
     names = [index for index in range(count) if (scores[index] or 0) >= THRESHOLD]
+    _first_names_before_surnames(text, words, scores, names, blocked, lexicon)
     spans = list(_full_names(text, words, names, lexicon, blocked))
     spans.extend(_initials(text, words, lexicon, blocked))
     return spans
@@ -139,10 +215,23 @@ def _facts(word: Word, lexicon: Lexicon, staff: frozenset[str]) -> _Facts | None
     key = word.key
     if word.is_number or len(key) < 2 or key in NEVER_NAMES or not word.text[0].isalpha():
         return None
-    if key[-1] == "s" and (key[:-1] in NEVER_NAMES or word.text[:2].isupper()):
+    if key[-1] == "s" and (
+        key[:-1] in NEVER_NAMES or (word.text[:2].isupper() and word.text[-1] == "s")
+    ):
         return None  # "CYPs", "IROs", "SWs"
-    first_name = key in staff or key in lexicon.first_names or _double_barrelled(key, lexicon)
-    surname = key in lexicon.surnames or bool(_SURNAME_SHAPE.match(key))
+    bare = plain(key)
+    first_name = (
+        key in staff
+        or key in lexicon.first_names
+        or bare in lexicon.first_names
+        or _double_barrelled(key, lexicon)
+    )
+    surname = (
+        key in lexicon.surnames
+        or bare in lexicon.surnames
+        or bool(_SURNAME_SHAPE.match(key))
+        or _double_barrelled_surname(key, lexicon)
+    )
     # Two-letter dictionary words (mo, al, ed) are names far more often than words; and the
     # commonest words of other languages are words only in lower case ("nie", but "Linda").
     common = (
@@ -205,6 +294,19 @@ def _compound_of_words(key: str, lexicon: Lexicon) -> bool:
     return any(part in NEVER_NAMES or part in lexicon.common_words for part in key.split("-"))
 
 
+def _double_barrelled_surname(key: str, lexicon: Lexicon) -> bool:
+    """ "harper-nwosu", "lloyd-davies": surnames joined, or a surname and a word no list knows."""
+    if "-" not in key:
+        return False
+    parts = key.split("-")
+    if not any(part in lexicon.surnames for part in parts):
+        return False
+    return all(
+        part in lexicon.surnames or part in lexicon.first_names or part not in lexicon.vocabulary
+        for part in parts
+    )
+
+
 def _double_barrelled(key: str, lexicon: Lexicon) -> bool:
     """Double-barrelled first names: "Lacey-Jo", "Mary-Ellen", "Lily-Rose"."""
     if "-" not in key:
@@ -238,7 +340,14 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
         facts.first_name
         and after is not None
         and gap_after == " "
-        and (after.key in _SPEECH or after.key == "who")
+        and (
+            after.key in _SPEECH
+            or _does_what_people_do(words, index)
+            or (after.key in ("are", "were") and _relation_follows(words, index + 3))
+            or after.key == "who"
+            or _there(words, index)
+            or _and_me(words, index)
+        )
     ):
         # "mark said i could", "it was jess who": in lower-case writing no name has a capital
         score += _cues_after(text, words, index, facts, lexicon)
@@ -246,6 +355,32 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
         # A word no list knows, in lower case: only a verb says it is someone.
         score += _after_verb(words, index, after.key)  # "shivon was nice"
     return score
+
+
+def _does_what_people_do(words: Sequence[Word], index: int) -> bool:
+    """ "rose helped me", "will drove us": a verb only people do, done to someone."""
+    if index + 2 >= len(words) or words[index + 1].key not in _PERSON_ONLY_VERBS:
+        return False
+    return words[index + 2].key in ("me", "us", "him", "her", "them", "my", "our")
+
+
+def _and_me(words: Sequence[Word], index: int) -> bool:
+    """ "summer and me went", "will and i": someone beside the writer."""
+    return (
+        index + 2 < len(words)
+        and words[index + 1].key == "and"
+        and words[index + 2].key in ("i", "me")
+    )
+
+
+def _there(words: Sequence[Word], index: int) -> bool:
+    """ "summer was there too", "drew is with me": someone, not a season or a verb."""
+    if index + 2 >= len(words) or words[index + 1].key not in ("was", "is", "were"):
+        return False
+    then = words[index + 2].key
+    if then == "with":
+        return index + 3 < len(words) and words[index + 3].key in ("me", "us", "him", "her")
+    return then in ("there", "here")
 
 
 def _cues_before(
@@ -260,9 +395,16 @@ def _cues_before(
     plain_gap = gap in (" ", ". ", "\u00a0")
     possessive = before.stem_end < before.end  # "my son's date of birth"
     modal = word.key in _MODALS and not word.capitalised
+    if previous in _BEFORE_A_TIME and facts.common and not word.stem_end < word.end:
+        return -4.0  # "camping in Summer", "next Autumn" (but "in Summer's class")
+    if previous in ("st", "saint") and gap in (" ", ". "):
+        return -6.0  # "St John Ambulance", "St Aidan's": a saint names a place or a body
     if previous in TITLES and plain_gap and not possessive:
         if previous in ("miss", "sir") and not word.capitalised and word.key in lexicon.vocabulary:
-            return 0.0  # "i miss school"
+            # "i miss school", "we all miss home"; but "miss white", "sir patel" are teachers
+            missing = two_before in _BEFORE_VERB_MISS or word.key in NEVER_NAMES
+            if missing or not (facts.surname or facts.first_name):
+                return 0.0
         return 5.0
     if previous in RELATIONS and gap.strip() == "" and not possessive:
         if modal:
@@ -272,6 +414,8 @@ def _cues_before(
         return 0.0 if modal else 3.0  # "my sw jade", "our student Joy"
     if previous == "and" and two_before == "me":
         return 4.0
+    if previous == "of" and two_before in RELATIONS and plain_gap:
+        return 3.0  # "mother of arjun", "the son of Hope"
     if previous in FIELD_LABELS and ":" in gap and word.capitalised:
         return 4.0  # "Facilitator: Nadia Hussain"
     if previous in _SIGN_OFFS and gap.strip() == "," and word.capitalised and facts.prior >= 0:
@@ -286,8 +430,12 @@ def _cues_before(
         return 2.0  # "thanks to X", "Debrief with X"
     if previous == "the" and index + 1 < len(words) and words[index + 1].key == "family":
         return 5.0  # "the Loveridge family"
-    if (facts.ordinary or not word.capitalised) and (
-        previous in DETERMINERS or previous in SUBJECTS
+    its_name = previous in _IT and facts.first_name and not facts.common  # "its kacey"
+    if (
+        (facts.ordinary or not word.capitalised)
+        and (previous in DETERMINERS or previous in SUBJECTS)
+        and gap.strip() == ""
+        and not its_name
     ):
         return -4.0  # "i hope", "they will", "the telly"
     signature = gap.strip(" .-–—\n") == "" and any(dash in gap for dash in "-–—")
@@ -345,6 +493,8 @@ def _after_verb(words: Sequence[Word], index: int, following: str) -> float:
     if following not in PERSON_VERBS:
         return 0.0
     if following in _LINKING_VERBS:
+        if _there(words, index):
+            return 3.0
         then = words[index + 2].key if index + 2 < len(words) else ""
         return 3.0 if then in PERSON_QUALITIES or then in ("my", "our") else 1.0
     return 3.0
@@ -380,12 +530,73 @@ def _lists(text: str, words: Sequence[Word], scores: list[float | None], lexicon
         if score is None or score >= THRESHOLD or score < 0:
             continue
         word = words[index]
-        if not (word.capitalised or word.key in lexicon.first_names):
-            continue
+        key = word.key
+        unknown = (
+            key not in lexicon.vocabulary and key not in lexicon.foreign_words and len(key) > 2
+        )
+        if not (word.capitalised or key in lexicon.first_names or unknown):
+            continue  # "kemi and tiwa": a word no list knows, beside a name
         for neighbour in _list_neighbours(text, words, index):
             if (scores[neighbour] or 0) >= THRESHOLD:
                 scores[index] = score + 3
                 break
+
+
+def _titled_surnames(
+    text: str,
+    words: Sequence[Word],
+    scores: list[float | None],
+    blocked: Sequence[bool],
+) -> None:
+    """Surnames spelt like a colour or a people after a title: "miss white", "Mr Black"."""
+    for index in range(1, len(words)):
+        before = words[index - 1]
+        if before.key not in TITLES or scores[index] is not None or blocked[index]:
+            continue
+        word = words[index]
+        if text[before.end : word.start] != " " or word.key not in _TITLED_WORDS:
+            continue
+        if before.key == "miss" and index >= 2 and words[index - 2].key in _BEFORE_VERB_MISS:
+            continue
+        scores[index] = THRESHOLD
+
+
+def _first_names_before_surnames(
+    text: str,
+    words: Sequence[Word],
+    scores: list[float | None],
+    names: list[int],
+    blocked: Sequence[bool],
+    lexicon: Lexicon,
+) -> None:
+    """A first name that is also a word, or a capitalised word no list knows, just before a
+    surname found alone: "precious okafor", "Hope Mensah", "Amaka Obi"."""
+    for index in list(names):
+        if not index or index - 1 in names or blocked[index - 1]:
+            continue
+        word, before = words[index], words[index - 1]
+        if text[before.end : word.start] != " " or before.upper != word.upper:
+            continue
+        key = before.key
+        if key in NEVER_NAMES or key in _MODALS:
+            continue
+        # A capitalised word no list knows before a capitalised name: "Amaka Obi".
+        unknown = (
+            before.capitalised
+            and word.capitalised
+            and key not in lexicon.vocabulary
+            and key not in lexicon.places
+            and len(key) > 2
+        )
+        if not unknown and key not in lexicon.first_names:
+            continue
+        if not unknown and (word.key in lexicon.first_names or word.key not in lexicon.surnames):
+            continue  # "Faith Tyler" may be two names; a surname after is what says so
+        if index >= 2 and (words[index - 2].key in SUBJECTS or words[index - 2].key in DETERMINERS):
+            continue  # "i hope okafor", "the will ..."
+        names.append(index - 1)
+        scores[index - 1] = THRESHOLD
+    names.sort()
 
 
 def _list_neighbours(text: str, words: Sequence[Word], index: int) -> Iterator[int]:
@@ -407,7 +618,8 @@ def _full_names(
     lexicon: Lexicon,
     blocked: Sequence[bool],
 ) -> Iterator[Span]:
-    """One span per name, running on over surnames: "Gemma Lloyd-Davies", "mihai popa"."""
+    """One span per name, running on over surnames: "Gemma Lloyd-Davies", "mihai popa",
+    "niamh ní bhriain", "Rhiannon ap Dafydd"."""
     chosen = set(names)
     done: set[int] = set()
     for index in sorted(chosen):
@@ -418,23 +630,59 @@ def _full_names(
             current, following = words[last], words[last + 1]
             if current.stem_end < current.end or text[current.end : following.start] != " ":
                 break  # a possessive or punctuation ends the name
-            if last + 1 in chosen or _continues_name(following, lexicon):
+            if last + 1 in chosen or _continues_name(following, current, lexicon):
                 last += 1
+            elif (
+                following.key in _PARTICLES
+                and last + 2 < len(words)
+                and not blocked[last + 2]
+                and text[following.end : words[last + 2].start] == " "
+                and _continues_name(words[last + 2], current, lexicon, after_particle=True)
+            ):
+                last += 2
             else:
                 break
         done.update(range(index, last + 1))
         yield Span(words[index].start, words[last].stem_end, PERSON)
 
 
-def _continues_name(word: Word, lexicon: Lexicon) -> bool:
-    """Whether a word after a name is its surname."""
+def _continues_name(
+    word: Word, previous: Word, lexicon: Lexicon, after_particle: bool = False
+) -> bool:
+    """Whether a word after a name is its surname: "Linda Boswell", "jessica smith",
+    "RUTH PATEL" (a surname in the same case as the name before it)."""
     key = word.key
-    if key in NEVER_NAMES or word.is_number or word.upper:
+    if key in NEVER_NAMES or word.is_number or key in _NOT_SURNAMES:
         return False
-    surname = key in lexicon.surnames or bool(_SURNAME_SHAPE.match(key))
+    bare = plain(key)
+    surname = key in lexicon.surnames or bare in lexicon.surnames or bool(_SURNAME_SHAPE.match(key))
+    if word.upper:
+        # Shouted after a shouted name: "RUTH PATEL", not "Ruth (IRO)".
+        return previous.upper and (surname or key not in lexicon.vocabulary)
     if word.capitalised:
         return surname or (key not in lexicon.common_words and key not in lexicon.places)
-    return surname and key not in lexicon.vocabulary
+    if surname and (key not in lexicon.vocabulary or _SURNAME_SHAPE.match(key)):
+        return True  # "Liam o'connor", "mihai popa"
+    if after_particle:
+        return key not in lexicon.vocabulary  # "ní bhriain"
+    if (
+        previous.key in lexicon.first_names
+        and key not in lexicon.vocabulary
+        and key not in lexicon.foreign_words
+        and key not in _TEXT_SPEAK
+        and len(key) >= 4
+        and not key.endswith(("ing", "ed"))
+    ):
+        return True  # "tyler broome", "sarah whitlock": a surname no list holds
+    # In lower-case writing a surname that is also a word ("smith", "white") follows a name
+    # written the same way; verbs and adverbs ("jade still", "amy said") are not surnames.
+    return (
+        surname
+        and not previous.upper
+        and (not previous.capitalised or key not in lexicon.common_words)
+        and not key.endswith(("ed", "ing", "ly"))
+        and key not in lexicon.foreign_words
+    )
 
 
 def _initials(
@@ -445,6 +693,7 @@ def _initials(
         for match in _DOTTED_INITIALS.finditer(text):
             if match.group().replace(" ", "").upper() not in _ABBREVIATIONS:
                 yield Span(match.start(), match.end(), PERSON)
+        yield from _lone_initials(text)
         for match in _INITIAL_AND_SURNAME.finditer(text):
             key = match.group(1).lower().replace("’", "'")
             if key in NEVER_NAMES:
@@ -472,6 +721,20 @@ def _initials(
             or (len(word.text) == 1 and _letters_listed(text, words, letters, position))
         ):
             yield Span(word.start, word.end, PERSON)
+
+
+def _lone_initials(text: str) -> Iterator[Span]:
+    """A capital letter with a full stop standing for someone: "M. said", "asked P. about it",
+    "A. and B." (but not "Plan B.", "got an A.", "vitamin D.")."""
+    for match in _LONE_INITIAL.finditer(text):
+        letter = match.group(1)
+        if letter == "I" or (letter in "QA" and "Q." in text and "A." in text):
+            continue
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
+        cue = before.group(1) if before is not None else ""
+        if cue.lower() in _BEFORE_NOT_INITIAL or cue[:1].isdigit():
+            continue
+        yield Span(match.start(), match.end(), PERSON)
 
 
 def _after_title(text: str, words: Sequence[Word], index: int) -> bool:
@@ -508,6 +771,9 @@ def _letters_listed(
         if len(words[other].text) != 1:
             continue
         left, right = sorted((index, other))
-        if right - left <= 2 and _LIST_JOIN.match(text[words[left].end : words[right].start]):
+        join = text[words[left].end : words[right].start]
+        if join == "&":
+            continue  # "A&E", "Q&A"
+        if right - left <= 2 and _LIST_JOIN.match(join):
             return True
     return False

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ..redaction import Span
-from .lexicon import DAYS, DETERMINERS, FUNCTION_WORDS, HOLIDAYS, MONTHS, Lexicon, fold, word_set
+from .lexicon import (
+    DAYS,
+    DETERMINERS,
+    FUNCTION_WORDS,
+    HOLIDAYS,
+    MONTHS,
+    NEVER_NAMES,
+    Lexicon,
+    fold,
+    word_set,
+)
 from .text import Word
 
 ADDRESS = "ADDRESS"
@@ -51,6 +61,20 @@ _LIVES_AT = re.compile(
     re.IGNORECASE,
 )
 _BEFORE_ESTATE = word_set("the on at in off near round from")
+# Welsh street words, written before the name.
+_WELSH_STREETS = word_set(
+    "ffordd stryd lôn lon heol rhodfa cilgant maes teras clos llwybr cwrt rhes sgwâr sgwar "
+    "gerddi allt pant cae"
+)
+_HOUSE_JOINERS = word_set("the y yr ar na an of on")
+# One to three capitalised words and a comma straight before an address: "Pen y Bryn, ...".
+_HOUSE_NAME = re.compile(
+    r"((?:[A-Z][\w'’-]*)(?:[ ](?:(?:y|yr|ar|na|an|of|on|the)[ ])?[A-Z][\w'’-]*){0,2}),[ ]?$"
+)
+_HOUSE_NAME_CUE = re.compile(
+    r"\b(?:to|at|is|address|live|lives|living|use|moved|write|post|send|called|of)\W*$",
+    re.IGNORECASE,
+)
 
 
 def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Span]:
@@ -67,7 +91,68 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
                 spans.append(span)
     if "estate" in lowered:
         spans.extend(_estates(text, words, lexicon))
-    return _join_neighbours(text, spans)
+    spans.extend(_welsh_streets(text, words, lexicon))
+    return [_with_house_name(text, span, lexicon) for span in _join_neighbours(text, spans)]
+
+
+def _welsh_streets(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterator[Span]:
+    """Welsh streets, where the street word comes first: "Heol y Felin", "12 Ffordd Pentre",
+    "Rhodfa'r Môr", "stryd fawr"."""
+    for index, word in enumerate(words):
+        key = word.key
+        street = key.split("'", 1)[0] if "'" in key else key
+        if street not in _WELSH_STREETS or index + 1 >= len(words):
+            continue
+        last = index
+        while last + 1 < len(words) and last - index < 3:
+            following = words[last + 1]
+            if text[words[last].end : following.start] != " ":
+                break
+            joiner = following.key in ("y", "yr", "'r") and last + 2 < len(words)
+            if not (joiner or _welsh_name_word(following, lexicon)):
+                break
+            last += 1
+        while last > index and words[last].key in ("y", "yr"):
+            last -= 1
+        if last == index and "'" not in key:
+            continue
+        numbered = index > 0 and _numbered(text, words[index - 1], word)
+        start = word.start
+        lives_there = bool(_ON_A_STREET.search(text, max(0, start - 12), start)) or bool(
+            _LIVES_AT.search(text, max(0, start - 16), start)
+        )
+        joined = "'" in key or any(part.key in ("y", "yr") for part in words[index : last + 1])
+        if not (word.capitalised or numbered or lives_there or joined):
+            continue  # "heol y felin" is Welsh enough alone; "pant" or "cae" is not
+        yield Span(words[index - 1].start if numbered else start, words[last].end, ADDRESS)
+
+
+def _welsh_name_word(word: Word, lexicon: Lexicon) -> bool:
+    """A word of a Welsh street's name: "Felin", "fawr", "Môr", "Eglwys"."""
+    key = word.key
+    if word.is_number or key in FUNCTION_WORDS or key in DETERMINERS or key in NEVER_NAMES:
+        return False
+    # After a Welsh street word any word may be the name, Welsh being no English word.
+    return word.capitalised or key not in lexicon.common_words or len(key) <= 5
+
+
+def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
+    """A house name before the street joins the address: "Ty Gwyn, Heol y Felin", "Rose
+    Cottage, Mill Lane", "The Old Forge, Church Street"."""
+    match = _HOUSE_NAME.search(text, max(0, span.start - 40), span.start)
+    if match is None:
+        return span
+    names = [fold(name) for name in match.group(1).split()]
+    if any(name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names):
+        return span
+    if " ".join(names) in lexicon.places or tuple(names) in lexicon.places_by_first_word.get(
+        names[0], ()
+    ):
+        return span  # "Ipswich, 12 Oak Road" is a town before the address
+    before = text[: match.start(1)].rstrip()
+    if before and before[-1].isalnum() and not _HOUSE_NAME_CUE.search(before):
+        return span  # "... said Rose, Mill Lane" is no house
+    return Span(match.start(1), span.end, ADDRESS)
 
 
 def _street_or_building(
@@ -82,6 +167,9 @@ def _street_or_building(
         if text[words[first - 1].end : words[first].start] not in (" ", "\u00a0"):
             break
         first -= 1
+    if key in _STREETS and (first == index or not _numbered(text, words[first - 1], words[first])):
+        # "14 oak road", "2 mill lane": after a house number even ordinary words name a street
+        first = _after_house_number(text, words, index, first)
     if first == index:
         return None
     names = words[first:index]
@@ -102,6 +190,32 @@ def _street_or_building(
     if not evidence:
         return None
     return Span(words[first - 1].start if numbered else start, word.end, ADDRESS)
+
+
+def _after_house_number(text: str, words: Sequence[Word], index: int, first: int) -> int:
+    """Where a street's name starts if one or two words lie between a house number and the
+    street word ("14 oak road"); otherwise first, unchanged. Not "3 big road trips": a street
+    ends a phrase."""
+    if index + 1 < len(words):
+        after = words[index + 1]
+        plain_word = after.key not in FUNCTION_WORDS and after.key not in DETERMINERS
+        if plain_word and text[words[index].end : after.start] == " ":
+            return first
+    for start in (index - 1, index - 2):
+        if start < 1:
+            break
+        between = words[start:index]
+        if any(
+            part.is_number or part.key in FUNCTION_WORDS or part.key in DETERMINERS
+            for part in between
+        ):
+            break
+        following = [*between[1:], words[index]]
+        if any(text[a.end : b.start] != " " for a, b in zip(between, following, strict=True)):
+            break
+        if _numbered(text, words[start - 1], words[start]):
+            return start
+    return first
 
 
 def _is_name_word(word: Word, lexicon: Lexicon) -> bool:
@@ -167,28 +281,299 @@ _GENERIC_SCHOOL = word_set(
     "previous current last next first boarding private state village nearest grammar "
     "school college sixth form year dance drama music driving sunday summer forest art "
     "football swimming sports language catholic community church england c e of ce virtual "
-    "hospital home outdoor holiday online night boarding"
+    "hospital home outdoor holiday online night boarding boxing gymnastics karate cheer "
+    "cheerleading stage theatre police army cadets cadet coding breakfast homework revision "
+    "saturday weekend after film bible quran madrassa mosque tuition"
 )
 # Words that may follow the type word as part of the name: "High School", "Academy Trust".
 _SCHOOL_SUFFIXES = word_set("school college academy primary form high junior infants trust")
 _TO_SCHOOL = word_set("at from to attend attends attended go goes went in")
-_SCHOOL_TALK = re.compile(
-    r"\b(?:school|teacher|miss|sir|head|class|year\s?\d+|lessons?|tutor|college|pupils?)\b",
-    re.IGNORECASE,
+# Words that show an answer talks about school ("year 9" is found apart, in _school_talk).
+_SCHOOL_TALK = word_set(
+    "school schools teacher teachers miss sir head class classes lesson lessons tutor tutors "
+    "college pupil pupils uniform detention excluded exclusion expelled ysgol"
+)
+# Welsh and Irish school words come before the name: "Ysgol Glan Morfa", "Gaelscoil Bhríde".
+_SCHOOL_FIRST = word_set("ysgol coleg scoil gaelscoil coláiste colaiste gaelcholáiste")
+_SCHOOL_VERBS = word_set("attend attends attended attending excluded expelled")
+_GO = word_set("go goes going went gone moved move moving back started start")
+# A school's name follows these without a type word.
+# Before a school's bare name: "excluded from X", "the teachers at X", "year 9 at X".
+_SCHOOL_STAFF = word_set("teacher teachers staff head headteacher pupils senco dsl tutor")
+_SENT_AWAY = word_set("excluded expelled suspended out")
+_ATTENDS = word_set("attend attends attended attending")
+_MOVED = word_set("moved move moving transferred transfer")
+# Every word a bare school name may follow (checked first, to skip the rest quickly).
+_BEFORE_A_SCHOOL = _ATTENDS | word_set("called named is from of at in to go goes")
+# Words that end many schools' names: "Sandhill View", "Moor Park", "Castle Hill".
+_NAME_ENDINGS = word_set(
+    "view park hill green fields field grove wood woods vale bank side moor heath meadow "
+    "meadows valley brook court gate hall manor farm castle rise way end high primary academy"
+)
+# Words after "St X" that make it no school.
+_NOT_A_SCHOOL_AFTER = word_set(
+    "ambulance day day's hospital hospice church cathedral chapel centre center road street st "
+    "lane avenue close way park ward surgery clinic house court station ives neots albans "
+    "helens austell andrews leonards"
+)
+_CHURCH_WORDS = word_set(
+    "mass church chapel service services communion confession sunday parish vicar priest "
+    "father choir christening baptism wedding funeral"
+)
+_NOT_SAINTS = FUNCTION_WORDS | DAYS | MONTHS
+# Capitals after "at" that are services, shops or tests, not schools.
+_NOT_SCHOOL_ACRONYMS = word_set(
+    "nhs camhs nspcc nyas mash lado cafcass ofsted dwp edt pru kfc asda ikea tgi ymca ywca "
+    "bbc itv gcse gcses sats ucas send sen ehcp pep cin cla lac yot yos aa na gp gps sw iro "
+    "ppe dbs ptsd adhd asd ocd hmp hmyoi sats mot mcdonalds tesco aldi lidl bham ldn"
 )
 
 
 def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Span]:
-    """Named schools, colleges and nurseries, with the type word written next to the name."""
+    """Named schools, colleges and nurseries, with the type word written next to the name, or
+    without one where the words around say it is a school ("at St Bede's", "goes to KGS")."""
     spans: list[Span] = []
+    talk: list[bool] = []
+
+    def school_talk() -> bool:
+        # Read the whole answer for school words only once a candidate needs it.
+        if not talk:
+            talk.append(_school_talk(words))
+        return talk[0]
+
     for index, word in enumerate(words):
-        if index and word.key in _SCHOOL_TYPES:
+        key = word.key
+        if index and key in _SCHOOL_TYPES:
             span = _school(text, words, index, lexicon)
             if span is not None:
                 spans.append(span)
-    if _SCHOOL_TALK.search(text):
-        spans.extend(_schools_by_name_alone(words, lexicon))
+        elif key in _SCHOOL_FIRST and index + 1 < len(words):
+            span = _welsh_school(text, words, index, lexicon)
+            if span is not None:
+                spans.append(span)
+        elif key in ("st", "saint") and index + 1 < len(words):
+            span = _saints_school(text, words, index, lexicon, school_talk)
+            if span is not None:
+                spans.append(span)
+    spans.extend(_schools_after_cues(text, words, lexicon, school_talk))
+    spans.extend(_schools_by_name_alone(words, lexicon, school_talk))
     return spans
+
+
+def _welsh_school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> Span | None:
+    """ "Ysgol Glan Morfa", "Coleg Gwent", "Gaelscoil Bhríde": the type word comes first."""
+    last = index
+    while last + 1 < len(words) and last - index < 4:
+        following = words[last + 1]
+        if text[words[last].end : following.start] != " ":
+            break
+        joiner = following.key in ("y", "yr", "na", "an") and last + 2 < len(words)
+        if not (joiner or _school_name_word(following, lexicon)):
+            break
+        if not joiner and not following.capitalised and following.key in lexicon.vocabulary:
+            break
+        last += 1
+    if last == index or words[last].key in ("y", "yr", "na", "an"):
+        return None
+    return Span(words[index].start, words[last].stem_end, SCHOOL)
+
+
+def _saints_school(
+    text: str, words: Sequence[Word], index: int, lexicon: Lexicon, school_talk: Callable[[], bool]
+) -> Span | None:
+    """ "St Bede's", "saint brigid's", "st joes", "St Teilo's" where the answer talks of
+    school or goes to it; not "St John Ambulance" or "St Andrew's Day"."""
+    saint = words[index + 1]
+    gap = text[words[index].end : saint.start]
+    if gap not in (" ", ". ") or saint.is_number or saint.key in _NOT_SAINTS:
+        return None
+    last = index + 1
+    # "St Mary and St John", "St Thomas More": up to two more name words.
+    while (
+        last + 1 < len(words)
+        and last - index < 3
+        and words[last].stem_end == words[last].end
+        and text[words[last].end : words[last + 1].start] == " "
+        and words[last + 1].capitalised
+        and saint.capitalised
+        and words[last + 1].key not in _SCHOOL_TYPES
+        and words[last + 1].key not in _NOT_A_SCHOOL_AFTER
+        and _school_name_word(words[last + 1], lexicon)
+    ):
+        last += 1
+    if last + 1 < len(words) and words[last + 1].key in _NOT_A_SCHOOL_AFTER:
+        return None  # "St John Ambulance", "St Andrew's Day", "St Mary's hospital"
+    if any(later.key in _CHURCH_WORDS for later in words[last + 1 : last + 5]):
+        return None  # "St David's for Sunday mass"
+    cue = words[index - 1].key if index else ""
+    strong = cue in _TO_SCHOOL or cue in _SCHOOL_VERBS
+    town = ("saint", saint.key) in lexicon.places_by_first_word.get("saint", ())
+    if index:
+        # "Bury St Edmunds", "Leonards St ...": the saint is part of a town's name
+        first = words[index - 1].key
+        listed = lexicon.places_by_first_word.get(first, ())
+        town = town or any((first, st, saint.key) in listed for st in ("st", "saint", "st."))
+    if town and cue not in _SCHOOL_VERBS:
+        return None  # "St Ives", "St Albans"
+    # "St Bede's have been great", "st joes": a saint's name in the possessive is, in these
+    # answers, a school (a church or hospital is named as one).
+    possessive = words[last].stem_end < words[last].end or (
+        words[last].key.endswith("s") and not town and not words[last].capitalised
+    )
+    if not (strong or possessive or school_talk()):
+        return None
+    return Span(words[index].start, words[last].end, SCHOOL)
+
+
+def _schools_after_cues(
+    text: str, words: Sequence[Word], lexicon: Lexicon, school_talk: Callable[[], bool]
+) -> Iterator[Span]:
+    """A school named bare after words that say it is one: "goes to KGS", "excluded from
+    Castle Hill", "my school is called Penrhos", "in year 9 at QEGS"."""
+    for index in range(1, len(words)):
+        if words[index - 1].key not in _BEFORE_A_SCHOOL:
+            continue
+        word = words[index]
+        strong = _strong_school_cue(text, words, index) or (
+            _moved_to(words, index) and word.capitalised and school_talk()
+        )
+        acronym = word.upper and 3 <= len(word.key) <= 6 and word.text.isalpha()
+        if acronym and not _known_word(word.key, lexicon):
+            weak = words[index - 1].key in ("at", "to", "from") and (
+                _goes(words, index) or school_talk()
+            )
+            if strong or weak:
+                yield Span(word.start, word.stem_end, SCHOOL)
+            continue
+        if not strong:
+            if _goes_straight(words, index) and not word.capitalised:
+                span = _lower_case_school(text, words, index, lexicon)
+                if span is not None:
+                    yield span
+            continue
+        last = index
+        while last < len(words) and last - index < 3 and _bare_school_word(words[last], lexicon):
+            if words[last].stem_end < words[last].end or last + 1 >= len(words):
+                break
+            if text[words[last].end : words[last + 1].start] != " ":
+                break
+            last += 1
+        if not _bare_school_word(words[last], lexicon):
+            last -= 1
+        parts = words[index : last + 1]
+        after = words[last + 1] if 0 <= last + 1 < len(words) else None
+        if (
+            parts
+            and not all(part.key in _GENERIC_SCHOOL for part in parts)
+            and not any(part.key in _INSTITUTION_AFTER for part in parts)
+            # "staff at Ipswich Hospital", "the head at Ely": a body, or a town
+            and not (after is not None and after.capitalised and after.key in NEVER_NAMES)
+            and not (len(parts) == 1 and parts[0].key in lexicon.places)
+            and tuple(part.key for part in parts)
+            not in lexicon.places_by_first_word.get(parts[0].key, ())
+        ):
+            yield Span(word.start, words[last].stem_end, SCHOOL)  # not "at High School"
+
+
+def _known_word(key: str, lexicon: Lexicon) -> bool:
+    """A word or a known abbreviation in capitals ("BOOTS", "CAMHS"), not a school's initials."""
+    return key in _NOT_SCHOOL_ACRONYMS or key in NEVER_NAMES or key in lexicon.common_words
+
+
+def _goes_straight(words: Sequence[Word], index: int) -> bool:
+    """ "i go X", "she goes X": a child's way of naming the school they go to."""
+    return (
+        index >= 2
+        and words[index - 1].key in ("go", "goes")
+        and words[index - 2].key in ("i", "he", "she", "they", "we", "u", "brother", "sister")
+    )
+
+
+def _lower_case_school(
+    text: str, words: Sequence[Word], index: int, lexicon: Lexicon
+) -> Span | None:
+    """ "i go sandhill view": a word no dictionary or list knows, and the landscape words that
+    end many schools' names ("view", "park", "hill")."""
+    word = words[index]
+    key = word.key
+    if key in lexicon.vocabulary or key in lexicon.places or key in NEVER_NAMES:
+        return None
+    if key in lexicon.first_names or len(key) < 4 or word.is_number:
+        return None
+    if key.endswith("s") and (key[:-1] in NEVER_NAMES or key[:-1] in lexicon.vocabulary):
+        return None  # "i go nans", "she goes brownies"
+    last = index
+    while (
+        last + 1 < len(words)
+        and words[last + 1].key in _NAME_ENDINGS
+        and text[words[last].end : words[last + 1].start] == " "
+    ):
+        last += 1
+    return Span(word.start, words[last].stem_end, SCHOOL)
+
+
+def _goes(words: Sequence[Word], index: int) -> bool:
+    """ "i go to X", "she goes to X", "went to X" (a school, a club or a town)."""
+    return index >= 2 and words[index - 2].key in _GO
+
+
+def _strong_school_cue(text: str, words: Sequence[Word], index: int) -> bool:
+    """The words before index say a school's name comes next: "my school is called X",
+    "excluded from X", "attends X", "year 9 at X", "the teachers at X"."""
+    previous = words[index - 1].key
+    before = words[index - 2].key if index >= 2 else ""
+    if previous in _ATTENDS:
+        return True
+    if previous in ("called", "named"):
+        return before in ("school", "college", "nursery") or (
+            before == "is" and index >= 3 and words[index - 3].key in ("school", "college")
+        )
+    if previous == "is":
+        return before == "school" and index >= 3 and words[index - 3].key in ("my", "new", "old")
+    if previous in ("from", "of"):
+        return before in _SENT_AWAY
+    if previous in ("at", "from", "in"):
+        if before in _SCHOOL_STAFF:
+            return True
+        year = index >= 3 and words[index - 3].key == "year" and words[index - 2].is_number
+        return year or _year_word(before)
+    return False
+
+
+def _moved_to(words: Sequence[Word], index: int) -> bool:
+    """ "got moved to X", "started at X" (a school, where the answer talks of school)."""
+    previous = words[index - 1].key
+    before = words[index - 2].key if index >= 2 else ""
+    return (previous == "to" and before in _MOVED) or (previous == "at" and before == "started")
+
+
+def _year_word(key: str) -> bool:
+    """ "year9", typed without a space."""
+    return key.startswith("year") and key[4:].isdigit()
+
+
+def _school_talk(words: Sequence[Word]) -> bool:
+    """Whether the answer talks about school: "teacher", "lessons", "year 9"."""
+    for index, word in enumerate(words):
+        key = word.key
+        if key in _SCHOOL_TALK or _year_word(key):
+            return True
+        if key == "year" and index + 1 < len(words) and words[index + 1].is_number:
+            return True
+    return False
+
+
+def _bare_school_word(word: Word, lexicon: Lexicon) -> bool:
+    """A word of a school's name written without a type word: a capitalised word that is no
+    function word, or a word no dictionary knows."""
+    key = word.key
+    if word.is_number or key in FUNCTION_WORDS or key in DETERMINERS:
+        return False
+    if key in MONTHS or key in DAYS or key in HOLIDAYS or key in NEVER_NAMES:
+        return False
+    if word.capitalised or word.upper:
+        return True  # "High Storrs": a capital makes even a generic word part of a name
+    return key not in lexicon.vocabulary and key not in _GENERIC_SCHOOL
 
 
 def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> Span | None:
@@ -207,25 +592,60 @@ def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> S
             and words[first - 2].capitalised
             and words[first].capitalised
         )
-        if not (joins_names or _school_name_word(candidate, lexicon)):
+        # "heathfield special school": generic words inside a lower-case name too
+        inside = (
+            candidate.key in _GENERIC_SCHOOL
+            and candidate.key not in FUNCTION_WORDS
+            and candidate.key not in _SCHOOL_TYPES
+            and first > 1
+            and index - first < 3
+        )
+        if not (joins_names or inside or _school_name_word(candidate, lexicon)):
             break
         first -= 1
     # "Heathfield Special School": generic words may sit inside a name but not begin one.
     while first < index and words[first].key in _GENERIC_SCHOOL:
         first += 1
-    if first == index:
-        return None
-    names = words[first:index]
-    if not all(name.capitalised for name in names):
-        cue = words[first - 1].key if first > 0 else ""
-        if cue not in _TO_SCHOOL and names[0].key not in ("st", "saint"):
+    cue = words[first - 1].key if first > 0 else ""
+    lower_case = not all(name.capitalised for name in words[first:index])
+    # "hillcrest junior", "brookfield high": a name no dictionary knows needs no capital
+    unknown = first < index and all(
+        name.key in _GENERIC_SCHOOL or name.key not in lexicon.vocabulary
+        for name in words[first:index]
+    )
+    if first == index or (
+        lower_case and not unknown and cue not in _TO_SCHOOL and words[first].key != "st"
+    ):
+        # "i go oak grove high": ordinary words, but straight after "go" or "at"
+        first = _after_school_cue(words, index)
+        if first is None:
             return None  # "my old primary" is no name; "at oakwood primary" is
+    names = words[first:index]
     last = index
     while last + 1 < len(words) and words[last + 1].key in _SCHOOL_SUFFIXES:
         if text[words[last].end : words[last + 1].start] != " ":
             break
         last += 1
     return Span(names[0].start, words[last].end, SCHOOL)
+
+
+def _after_school_cue(words: Sequence[Word], index: int) -> int | None:
+    """Where a lower-case name starts after "go", "at" or "to": "go oak grove high"."""
+    for first in range(index - 1, max(0, index - 4), -1):
+        word = words[first]
+        if (
+            word.is_number
+            or word.key in FUNCTION_WORDS
+            or word.key in DETERMINERS
+            or word.key in _GENERIC_SCHOOL
+            or word.key in NEVER_NAMES
+        ):
+            return None
+        cue = words[first - 1].key
+        going = first >= 2 and words[first - 2].key in _GO
+        if cue in ("at", "from") or cue in _GO or (cue == "to" and going):
+            return first
+    return None
 
 
 def _school_name_word(word: Word, lexicon: Lexicon) -> bool:
@@ -239,11 +659,15 @@ def _school_name_word(word: Word, lexicon: Lexicon) -> bool:
     return key not in _GENERIC_SCHOOL and key not in lexicon.common_words
 
 
-def _schools_by_name_alone(words: Sequence[Word], lexicon: Lexicon) -> Iterator[Span]:
+def _schools_by_name_alone(
+    words: Sequence[Word], lexicon: Lexicon, school_talk: Callable[[], bool]
+) -> Iterator[Span]:
     """ "miss T from Elmhurst": a capitalised word no list knows, after at/from, in school talk."""
     for index in range(1, len(words)):
         word = words[index]
-        if words[index - 1].key not in ("at", "from") or not word.capitalised or word.initial:
+        cue = words[index - 1].key
+        going = cue == "to" and index >= 2 and words[index - 2].key in _GO
+        if (cue not in ("at", "from") and not going) or not word.capitalised or word.initial:
             continue
         key = word.key
         known = (
@@ -253,7 +677,7 @@ def _schools_by_name_alone(words: Sequence[Word], lexicon: Lexicon) -> Iterator[
             or key in lexicon.places
             or key in lexicon.places_by_first_word
         )
-        if not known and not word.upper and len(key) > 2:
+        if not known and not word.upper and len(key) > 2 and school_talk():
             yield Span(word.start, word.stem_end, SCHOOL)
 
 
@@ -347,6 +771,10 @@ def _is_place_here(
         return False
     if before.key in _PLACE_CUE:
         return True
+    if text[before.end : word.start].strip() == "," and (
+        before.key in _STREETS or before.key in _WEAK_STREETS or before.key in _WELSH_STREETS
+    ):
+        return True  # "Church Street, Eye": the town of an address
     if before.key == "the" and index + 1 < len(words):
         return words[index + 1].key in _AREA_WORDS  # "the Sudbury team"
     # "Colchester and Clacton": beside a place just found.

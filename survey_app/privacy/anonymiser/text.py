@@ -28,11 +28,15 @@ class Word:
     # The capital is there because of where the word is (sentence start), not what it is.
     initial: bool
     is_number: bool
+    # The whole answer is in capitals: a capital says nothing about a name ("RHYS SAID"), though
+    # streets and schools are still read as written with capitals.
+    shouted: bool = False
 
 
 def words(text: str) -> list[Word]:
     """Split text into words, keeping their positions in text."""
     found: list[Word] = []
+    shouting = _shouting(text)
     for match in _WORD.finditer(text):
         start, end = match.span()
         raw = match.group()
@@ -49,12 +53,18 @@ def words(text: str) -> list[Word]:
                 key=fold(stem),
                 stem_end=stem_end,
                 capitalised=first.isupper(),
-                upper=stem.isupper() and len(stem) > 1,
+                upper=stem.isupper() and len(stem) > 1 and not shouting,
                 initial=_starts_sentence(text, start),
                 is_number=first.isdigit(),
+                shouted=shouting,
             )
         )
     return found
+
+
+def _shouting(text: str) -> bool:
+    """Whether the answer is written in capitals: no lower-case letter, at least a few words."""
+    return len(text) >= 12 and text.isupper() and " " in text.strip()
 
 
 def _starts_sentence(text: str, start: int) -> bool:
