@@ -16,6 +16,7 @@ from .db import Database
 from .definitions import DefinitionError, load_directory
 from .definitions.json_schema import survey_json_schema
 from .models import ROLES
+from .safeguarding import concerns
 from .settings import INSTANCE, PROJECT_ROOT, load_settings
 
 
@@ -195,6 +196,7 @@ def distribute_survey(
         )
         session.commit()
         code = distribution.code
+        has_lead = concerns.council_has_lead(session, distribution.council_id)
     url = f"{settings['PUBLIC_URL'].rstrip('/')}/s/{code}"
     svg, png = write_qr_files(code, url, Path(settings["QR_DIR"]))
     return {
@@ -206,6 +208,8 @@ def distribute_survey(
         "label": label,
         "survey": survey_id,
         "wave": wave,
+        # "none": alerts about this council's concerns go to the admins.
+        "safeguarding_lead": "named" if has_lead else "none",
     }
 
 
@@ -233,6 +237,13 @@ def distribute(
         )
     except operations.OperationError as problem:
         raise click.ClickException(str(problem)) from None
+    if made["safeguarding_lead"] == "none":
+        click.echo(
+            f"warning: {council} has no named safeguarding lead; alerts about what children "
+            "write go to the admins until one is added (survey-app users create EMAIL "
+            f"--role safeguarding_lead --council {json.dumps(council)} --password-stdin).",
+            err=True,
+        )
     if as_json:
         click.echo(json.dumps(made, indent=2))
         return
@@ -289,6 +300,7 @@ def create_token(email: str) -> None:
 DEMO_EMAIL = "facilitator@demo.example"
 DEMO_COUNCIL = "Suffolk (demo)"
 DEMO_LABEL = "CP conferences, Ipswich"
+DEMO_LEAD_EMAIL = "safeguarding@demo.example"
 
 
 def _demo_settings() -> Any:
@@ -349,6 +361,14 @@ def seed_demo(settings: Any) -> dict[str, str]:
             distribution = operations.create_distribution(
                 session, "child-cp-conference", DEMO_COUNCIL, DEMO_LABEL
             )
+        # A safeguarding lead for the demo council, so an alert has someone to go to.
+        lead = session.scalar(select(User).where(User.email == DEMO_LEAD_EMAIL))
+        if lead is None:
+            operations.create_user(
+                session, DEMO_LEAD_EMAIL, password, "safeguarding_lead", DEMO_COUNCIL
+            )
+        else:
+            operations.set_password(lead, password)
         session.commit()
         code = distribution.code
     database.engine.dispose()
@@ -361,6 +381,7 @@ def seed_demo(settings: Any) -> dict[str, str]:
         "qr_svg": str(svg),
         "qr_png": str(png),
         "email": DEMO_EMAIL,
+        "lead_email": DEMO_LEAD_EMAIL,
         "password": password,
         "code": code,
     }
@@ -382,6 +403,16 @@ def demo(no_serve: bool) -> None:
     click.echo(f"  Facilitator sign-in: {base}/facilitator/login")
     click.echo(f"     email:    {details['email']}")
     click.echo(f"     password: {details['password']}  (new each time you run make run)")
+    click.echo(f"  Safeguarding lead:   {base}/facilitator/login")
+    click.echo(f"     email:    {details['lead_email']}  (same password)")
+    click.echo(
+        "     alerts:   "
+        + (
+            "emailed through SURVEY_SMTP_URL"
+            if settings.get("SMTP_URL")
+            else "written to this log (set SURVEY_SMTP_URL to send them)"
+        )
+    )
     click.echo("  Stop with Ctrl-C.")
     click.echo("")
     if no_serve:

@@ -46,6 +46,16 @@ DEFAULTS: dict[str, Any] = {
     "SWEEP_INTERVAL_SECONDS": 30,
     "SWEEP_GRACE_SECONDS": 60,
     "HEARTBEAT_INTERVAL_SECONDS": 10,
+    # Where safeguarding alerts are sent from: smtp://host:port (plain, a local relay),
+    # smtp+starttls://user:password@host:587 or smtps://user:password@host:465. Unset (the demo),
+    # alerts are written to the log instead, so `make run` works without a mail server.
+    "SMTP_URL": None,
+    "MAIL_FROM": "safeguarding-alerts@localhost",
+    # A concern nobody has acknowledged after this many hours is sent again to the council's
+    # safeguarding leads and to the admins, and again after each further period.
+    "CONCERN_ACK_HOURS": 4,
+    # A child's request to be contacted is destroyed this many days after it was made.
+    "CONCERN_RETENTION_DAYS": 90,
 }
 
 
