@@ -34,7 +34,14 @@ from survey_app.models import (
     utcnow,
 )
 from survey_app.safeguarding import casework, concerns
-from tests.conftest import PASSWORD, HttpsClient, csrf_token, sign_in
+from tests.conftest import (
+    EACH_DATABASE,
+    PASSWORD,
+    HttpsClient,
+    app_on_database,
+    csrf_token,
+    sign_in,
+)
 from tests.submissions import submit
 from workers import sweeper
 
@@ -85,37 +92,6 @@ def audit_trail(database: Database, concern_id: int) -> list[tuple[str, int | No
 
 
 # The worker's screen ---------------------------------------------------------------------
-
-
-def test_the_worker_raises_one_concern_for_a_risky_answer_sent_without_a_screen_even_run_twice(
-    app: Flask,
-    suffolk: Distribution,
-    database: Database,
-    people: dict[str, User],
-    worker: Callable[[], None],
-) -> None:
-    from workers.actors import anonymise_response
-
-    response_id = submit(app, suffolk, went="yes", better=RISKY)
-    worker()
-    anonymise_response.send(response_id)  # redelivered
-    anonymise_response.send(response_id)
-    worker()
-
-    with database.session() as session:
-        concern = session.scalars(select(Concern)).one()
-        assert concern.response_id == response_id
-        assert concern.level == ConcernLevel.ALERT
-        assert concern.council.name == "Suffolk"
-        assert concern.reasons
-        (kept,) = session.scalars(select(ConcernText)).all()
-        assert app.extensions["vault"].open(kept.ciphertext) == RISKY
-        emails = session.scalars(select(ConcernNotification.email)).all()
-        assert emails == ["lead@suffolk.example"]
-        # The research copy went the usual way: anonymised, raw text destroyed, counted.
-        free_text = session.scalars(select(FreeText)).one()
-        assert free_text.ciphertext is None and free_text.redacted is not None
-        assert session.scalar(select(func.sum(AnswerCount.count))) is not None
 
 
 def test_an_answer_the_screen_does_not_flag_raises_no_concern(
@@ -287,66 +263,6 @@ def test_the_distribution_page_and_the_command_line_warn_of_a_council_without_a_
 # Reading, acknowledging, closing ---------------------------------------------------------
 
 
-def test_the_lead_reads_acknowledges_and_closes_a_concern_and_every_step_is_audited(
-    app: Flask,
-    suffolk: Distribution,
-    database: Database,
-    people: dict[str, User],
-    worker: Callable[[], None],
-) -> None:
-    concern_id = concern_raised(app, suffolk, worker)
-    lead = people["lead"]
-    client = client_for(app, lead.email)
-    before = utcnow()
-
-    listing = client.get("/safeguarding/concerns").get_data(as_text=True)
-    page = client.get(f"/safeguarding/concerns/{concern_id}").get_data(as_text=True)
-    token = csrf_token(page)
-    acknowledged = client.post(
-        f"/safeguarding/concerns/{concern_id}/acknowledge", data={"csrf_token": token}
-    )
-    closed = client.post(
-        f"/safeguarding/concerns/{concern_id}/close",
-        data={"csrf_token": token, "action_taken": "MASH referral"},
-    )
-    after = client.get(f"/safeguarding/concerns/{concern_id}").get_data(as_text=True)
-
-    assert f"Concern {concern_id}" in listing
-    assert RISKY in page  # the full original words
-    assert "CP conferences, Ipswich" in page
-    assert "Did you go to the meeting?" in page and "Yes" in page  # the other answers, in words
-    assert acknowledged.status_code == closed.status_code == 303
-    assert "data-kept-words" not in after
-    assert "The original words were destroyed" in after
-    assert "MASH referral" in after
-    with database.session() as session:
-        concern = session.get_one(Concern, concern_id)
-        assert concern.status == ConcernStatus.CLOSED
-        assert concern.acknowledged_by_id == concern.closed_by_id == lead.id
-        assert concern.raw_destroyed_on == utcnow().date()
-        assert session.scalar(select(func.count(ConcernText.id))) == 0
-        # The anonymised answer stays in the research data and the counts.
-        assert session.scalars(select(FreeText)).one().redacted is not None
-        assert (
-            session.scalar(select(AnswerCount.count).where(AnswerCount.question_id == "better"))
-            == 1
-        )
-        staff_events = session.scalars(
-            select(AuditEvent).where(AuditEvent.actor_id.is_not(None)).order_by(AuditEvent.id)
-        ).all()
-        assert [event.event for event in staff_events] == [
-            "concerns_listed",
-            "concern_viewed",
-            "concern_acknowledged",
-            "concern_closed",
-            "concern_raw_text_destroyed",
-            "concern_viewed",
-        ]
-        assert {event.actor_id for event in staff_events} == {lead.id}
-        assert all(event.occurred_at is not None for event in staff_events)
-        assert all(event.occurred_at >= before - dt.timedelta(seconds=1) for event in staff_events)
-
-
 def test_closing_without_saying_what_was_done_is_refused_with_an_error_summary(
     app: Flask,
     suffolk: Distribution,
@@ -429,96 +345,200 @@ def test_a_review_concern_is_listed_for_reading_with_its_contact_request(
     assert audit_trail(database, raised.concern_id) == [("concern_viewed", people["lead"].id)]
 
 
-# Nobody acknowledges it ------------------------------------------------------------------
+# On each database: the worker's screen, the lead's actions, reminders, contact requests -----
 
 
-def test_a_concern_nobody_acknowledges_is_sent_again_to_the_leads_and_admins_each_period(
-    app: Flask,
-    suffolk: Distribution,
-    database: Database,
-    people: dict[str, User],
-) -> None:
-    vault = app.extensions["vault"]
-    raised_at = dt.datetime(2026, 12, 5, 9, 0)
-    with database.session() as session:
-        raised = concerns.raise_concern(
-            session,
-            vault,
-            council_id=suffolk.council_id,
-            origin=ConcernOrigin.ANSWER,
-            level=ConcernLevel.ALERT,
-            reasons=["someone hurting a child"],
-            now=raised_at,
-            distribution_id=suffolk.id,
-            survey_id=suffolk.survey_id,
-        )
-        session.commit()
+class TestOnEachDatabase:
+    """The worker, the pages and the sweeper on SQLite (the demo) and PostgreSQL (production),
+    whose row locks differ."""
 
-    def reminders_at(hours: float) -> list[tuple[str, int]]:
-        made = sweeper.escalate_concerns(raised_at + dt.timedelta(hours=hours))
+    @pytest.fixture(params=EACH_DATABASE)
+    def app(self, request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
+        return app_on_database(request, make_app)
+
+    def test_the_worker_raises_one_concern_for_a_risky_answer_sent_without_a_screen_even_run_twice(
+        self,
+        app: Flask,
+        suffolk: Distribution,
+        database: Database,
+        people: dict[str, User],
+        worker: Callable[[], None],
+    ) -> None:
+        from workers.actors import anonymise_response
+
+        response_id = submit(app, suffolk, went="yes", better=RISKY)
+        worker()
+        anonymise_response.send(response_id)  # redelivered
+        anonymise_response.send(response_id)
+        worker()
+
         with database.session() as session:
-            rows = session.scalars(
-                select(ConcernNotification).where(ConcernNotification.id.in_(made))
-            ).all()
-            assert all(row.kind == NotificationKind.ESCALATION for row in rows)
-            return sorted((row.email, row.round) for row in rows)
+            concern = session.scalars(select(Concern)).one()
+            assert concern.response_id == response_id
+            assert concern.level == ConcernLevel.ALERT
+            assert concern.council.name == "Suffolk"
+            assert concern.reasons
+            (kept,) = session.scalars(select(ConcernText)).all()
+            assert app.extensions["vault"].open(kept.ciphertext) == RISKY
+            emails = session.scalars(select(ConcernNotification.email)).all()
+            assert emails == ["lead@suffolk.example"]
+            # The research copy went the usual way: anonymised, raw text destroyed, counted.
+            free_text = session.scalars(select(FreeText)).one()
+            assert free_text.ciphertext is None and free_text.redacted is not None
+            assert session.scalar(select(func.sum(AnswerCount.count))) is not None
 
-    assert raised.notification_ids  # the first alert, to the lead
-    assert reminders_at(3.9) == []
-    assert reminders_at(4) == [("admin@example.org", 1), ("lead@suffolk.example", 1)]
-    assert reminders_at(4.5) == []
-    assert reminders_at(7.9) == []
-    assert reminders_at(8) == [("admin@example.org", 2), ("lead@suffolk.example", 2)]
-    with database.session() as session:
-        concern = session.get_one(Concern, raised.concern_id)
-        assert concern.escalations == 2
-        assert concern.escalated_at == raised_at + dt.timedelta(hours=8)
-        casework.acknowledge(session, concern, people["lead"], raised_at + dt.timedelta(hours=9))
-        session.commit()
-    assert reminders_at(12) == []
-    assert reminders_at(100) == []
+    def test_the_lead_reads_acknowledges_and_closes_a_concern_and_every_step_is_audited(
+        self,
+        app: Flask,
+        suffolk: Distribution,
+        database: Database,
+        people: dict[str, User],
+        worker: Callable[[], None],
+    ) -> None:
+        concern_id = concern_raised(app, suffolk, worker)
+        lead = people["lead"]
+        client = client_for(app, lead.email)
+        before = utcnow()
 
-
-# A child's contact request -----------------------------------------------------------------
-
-
-def test_a_contact_request_is_destroyed_after_its_retention_period(
-    app: Flask, suffolk: Distribution, database: Database, people: dict[str, User]
-) -> None:
-    vault = app.extensions["vault"]
-    made_on = dt.date(2026, 12, 5)
-    with database.session() as session:
-        raised = concerns.raise_concern(
-            session,
-            vault,
-            council_id=suffolk.council_id,
-            origin=ConcernOrigin.UNSAFE_LINK,
-            level=ConcernLevel.ALERT,
-            reasons=["the child said they do not feel safe"],
-            now=dt.datetime(2026, 12, 5, 10, 0),
+        listing = client.get("/safeguarding/concerns").get_data(as_text=True)
+        page = client.get(f"/safeguarding/concerns/{concern_id}").get_data(as_text=True)
+        token = csrf_token(page)
+        acknowledged = client.post(
+            f"/safeguarding/concerns/{concern_id}/acknowledge", data={"csrf_token": token}
         )
-        concern = session.get_one(Concern, raised.concern_id)
-        concerns.save_contact_request(
-            session,
-            vault,
-            concern,
-            concerns.ContactDetails("ring my aunt", "evenings", "yes"),
-            made_on,
-            int(app.config["CONCERN_RETENTION_DAYS"]),
+        closed = client.post(
+            f"/safeguarding/concerns/{concern_id}/close",
+            data={"csrf_token": token, "action_taken": "MASH referral"},
         )
-        session.commit()
+        after = client.get(f"/safeguarding/concerns/{concern_id}").get_data(as_text=True)
 
-    assert sweeper.purge_contact_requests(made_on + dt.timedelta(days=89)) == 0
-    assert sweeper.purge_contact_requests(made_on + dt.timedelta(days=90)) == 1
-
-    with database.session() as session:
-        assert session.scalar(select(func.count(ContactRequest.id))) == 0
-        assert session.get(Concern, raised.concern_id) is not None
-        assert (
-            session.scalar(
-                select(AuditEvent.event).where(AuditEvent.subject == f"concern:{raised.concern_id}")
+        assert f"Concern {concern_id}" in listing
+        assert RISKY in page  # the full original words
+        assert "CP conferences, Ipswich" in page
+        assert "Did you go to the meeting?" in page and "Yes" in page  # the other answers, in words
+        assert acknowledged.status_code == closed.status_code == 303
+        assert "data-kept-words" not in after
+        assert "The original words were destroyed" in after
+        assert "MASH referral" in after
+        with database.session() as session:
+            concern = session.get_one(Concern, concern_id)
+            assert concern.status == ConcernStatus.CLOSED
+            assert concern.acknowledged_by_id == concern.closed_by_id == lead.id
+            assert concern.raw_destroyed_on == utcnow().date()
+            assert session.scalar(select(func.count(ConcernText.id))) == 0
+            # The anonymised answer stays in the research data and the counts.
+            assert session.scalars(select(FreeText)).one().redacted is not None
+            assert (
+                session.scalar(select(AnswerCount.count).where(AnswerCount.question_id == "better"))
+                == 1
             )
-            == "contact_request_destroyed"
+            staff_events = session.scalars(
+                select(AuditEvent).where(AuditEvent.actor_id.is_not(None)).order_by(AuditEvent.id)
+            ).all()
+            assert [event.event for event in staff_events] == [
+                "concerns_listed",
+                "concern_viewed",
+                "concern_acknowledged",
+                "concern_closed",
+                "concern_raw_text_destroyed",
+                "concern_viewed",
+            ]
+            assert {event.actor_id for event in staff_events} == {lead.id}
+            assert all(event.occurred_at is not None for event in staff_events)
+            assert all(
+                event.occurred_at >= before - dt.timedelta(seconds=1) for event in staff_events
+            )
+
+    def test_a_concern_nobody_acknowledges_is_sent_again_to_the_leads_and_admins_each_period(
+        self,
+        app: Flask,
+        suffolk: Distribution,
+        database: Database,
+        people: dict[str, User],
+    ) -> None:
+        vault = app.extensions["vault"]
+        raised_at = dt.datetime(2026, 12, 5, 9, 0)
+        with database.session() as session:
+            raised = concerns.raise_concern(
+                session,
+                vault,
+                council_id=suffolk.council_id,
+                origin=ConcernOrigin.ANSWER,
+                level=ConcernLevel.ALERT,
+                reasons=["someone hurting a child"],
+                now=raised_at,
+                distribution_id=suffolk.id,
+                survey_id=suffolk.survey_id,
+            )
+            session.commit()
+
+        def reminders_at(hours: float) -> list[tuple[str, int]]:
+            made = sweeper.escalate_concerns(raised_at + dt.timedelta(hours=hours))
+            with database.session() as session:
+                rows = session.scalars(
+                    select(ConcernNotification).where(ConcernNotification.id.in_(made))
+                ).all()
+                assert all(row.kind == NotificationKind.ESCALATION for row in rows)
+                return sorted((row.email, row.round) for row in rows)
+
+        assert raised.notification_ids  # the first alert, to the lead
+        assert reminders_at(3.9) == []
+        assert reminders_at(4) == [("admin@example.org", 1), ("lead@suffolk.example", 1)]
+        assert reminders_at(4.5) == []
+        assert reminders_at(7.9) == []
+        assert reminders_at(8) == [("admin@example.org", 2), ("lead@suffolk.example", 2)]
+        with database.session() as session:
+            concern = session.get_one(Concern, raised.concern_id)
+            assert concern.escalations == 2
+            assert concern.escalated_at == raised_at + dt.timedelta(hours=8)
+            casework.acknowledge(
+                session, concern, people["lead"], raised_at + dt.timedelta(hours=9)
+            )
+            session.commit()
+        assert reminders_at(12) == []
+        assert reminders_at(100) == []
+
+    def test_a_contact_request_is_destroyed_after_its_retention_period(
+        self, app: Flask, suffolk: Distribution, database: Database, people: dict[str, User]
+    ) -> None:
+        vault = app.extensions["vault"]
+        made_on = dt.date(2026, 12, 5)
+        with database.session() as session:
+            raised = concerns.raise_concern(
+                session,
+                vault,
+                council_id=suffolk.council_id,
+                origin=ConcernOrigin.UNSAFE_LINK,
+                level=ConcernLevel.ALERT,
+                reasons=["the child said they do not feel safe"],
+                now=dt.datetime(2026, 12, 5, 10, 0),
+            )
+            concern = session.get_one(Concern, raised.concern_id)
+            concerns.save_contact_request(
+                session,
+                vault,
+                concern,
+                concerns.ContactDetails("ring my aunt", "evenings", "yes"),
+                made_on,
+                int(app.config["CONCERN_RETENTION_DAYS"]),
+            )
+            session.commit()
+
+        assert sweeper.purge_contact_requests(made_on + dt.timedelta(days=89)) == 0
+        assert sweeper.purge_contact_requests(made_on + dt.timedelta(days=90)) == 1
+
+        with database.session() as session:
+            assert session.scalar(select(func.count(ContactRequest.id))) == 0
+            assert session.get(Concern, raised.concern_id) is not None
+            assert (
+                session.scalar(
+                    select(AuditEvent.event).where(
+                        AuditEvent.subject == f"concern:{raised.concern_id}"
+                    )
+                )
+                == "contact_request_destroyed"
+            )
+        page = client_for(app, people["lead"].email).get(
+            f"/safeguarding/concerns/{raised.concern_id}"
         )
-    page = client_for(app, people["lead"].email).get(f"/safeguarding/concerns/{raised.concern_id}")
-    assert "ring my aunt" not in page.get_data(as_text=True)
+        assert "ring my aunt" not in page.get_data(as_text=True)

@@ -34,7 +34,7 @@ def claim(session: Session, notification_id: int) -> ConcernNotification | None:
     notification = session.scalar(
         select(ConcernNotification)
         .where(ConcernNotification.id == notification_id)
-        .with_for_update()
+        .with_for_update(of=ConcernNotification)
     )
     if notification is None or notification.status == NotificationStatus.SENT.value:
         return None

@@ -241,7 +241,9 @@ def escalate_overdue(
             ),
         )
         .order_by(Concern.id)
-        .with_for_update(skip_locked=True)
+        # Only the concerns' rows (PostgreSQL cannot lock the outer-joined council); a concern
+        # another worker's sweeper is reminding about is skipped, not waited for.
+        .with_for_update(of=Concern, skip_locked=True)
     ).all()
     made: list[int] = []
     for concern in overdue:
