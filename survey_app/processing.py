@@ -50,8 +50,12 @@ def anonymise_response(
     vault: TextVault,
     response_id: int,
     settings: Mapping[str, Any] | None = None,
+    alerts: list[int] | None = None,
 ) -> bool:
     """Redact each free-text answer and destroy its raw text; False if nothing was left to do.
+
+    First the risk screen reads each raw answer (`screen_for_concerns`); the ids of any alert
+    emails it wrote are added to alerts, for the caller to send once it has committed.
 
     Fails closed: an answer whose analysis raises is held back, still encrypted and never
     published, and the response stays not anonymised, so the sweeper offers it again later. A
@@ -67,7 +71,9 @@ def anonymise_response(
     if texts:
         config = load_settings() if settings is None else settings
         # Safeguarding first: no raw answer is destroyed before the screen has read it.
-        unscreened = screen_for_concerns(session, vault, response_id, texts, utcnow())
+        unscreened, written = screen_for_concerns(session, vault, response_id, texts, utcnow())
+        if alerts is not None:
+            alerts.extend(written)
         held_back += len(unscreened)
         for free_text in texts:
             if free_text.id in unscreened:
@@ -90,11 +96,11 @@ def screen_for_concerns(
     response_id: int,
     texts: Sequence[FreeText],
     now: dt.datetime,
-) -> set[int]:
+) -> tuple[set[int], tuple[int, ...]]:
     """The worker's risk screen, authoritative whatever the web request did: read each raw
     answer and raise (once per response) a concern for those flagged, keeping their words
     encrypted apart from the research data, in the caller's transaction. Returns the answers
-    it could not read; they are held back, not destroyed."""
+    it could not read (held back, not destroyed) and the alert emails it wrote."""
     facts = session.execute(
         select(Distribution.id, Distribution.council_id, Distribution.survey_id, Survey.audience)
         .join(Response, Response.distribution_id == Distribution.id)
@@ -123,7 +129,7 @@ def screen_for_concerns(
                     free_text.question_id, words, ConcernLevel(found.level.value), found.reasons
                 )
             )
-    concerns.flag_response(
+    raised = concerns.flag_response(
         session,
         vault,
         response_id=response_id,
@@ -133,7 +139,7 @@ def screen_for_concerns(
         texts=flagged,
         now=now,
     )
-    return unscreened
+    return unscreened, raised.notification_ids if raised is not None else ()
 
 
 def _anonymise_free_text(

@@ -28,11 +28,13 @@ EXPORT_QUEUE = "exports"
 def anonymise_response(response_id: int) -> None:
     """Screen a response's free text for risk, redact it and destroy the raw text; then send
     the alerts of any concern it raised."""
+    alerts: list[int] = []
     with runtime.database().session() as session:
-        processing.anonymise_response(session, runtime.vault(), response_id, runtime.settings())
+        processing.anonymise_response(
+            session, runtime.vault(), response_id, runtime.settings(), alerts
+        )
         session.commit()
-        alerts_to_send = safeguarding_alerts.unsent_for_response(session, response_id)
-    enqueue_concern_emails(alerts_to_send)
+    enqueue_concern_emails(alerts)
 
 
 @dramatiq.actor(queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000)

@@ -81,21 +81,6 @@ def mark_failed(notification: ConcernNotification, reason: str) -> None:
     notification.last_error = reason[:300]
 
 
-def unsent_for_response(session: Session, response_id: int) -> list[int]:
-    """Pending emails about the concern raised for a response (to send after committing)."""
-    return list(
-        session.scalars(
-            select(ConcernNotification.id)
-            .join(Concern, ConcernNotification.concern_id == Concern.id)
-            .where(
-                Concern.response_id == response_id,
-                ConcernNotification.status == NotificationStatus.PENDING.value,
-            )
-            .order_by(ConcernNotification.id)
-        )
-    )
-
-
 def pending_ids(session: Session, created_before: dt.datetime) -> list[int]:
     """Emails still waiting that were written before created_before (their message was lost,
     or every retry failed): the sweeper sends them again."""
