@@ -237,16 +237,19 @@ def distribute(
         )
     except operations.OperationError as problem:
         raise click.ClickException(str(problem)) from None
+    warning = None
     if made["safeguarding_lead"] == "none":
-        click.echo(
-            f"warning: {council} has no named safeguarding lead; alerts about what children "
-            "write go to the admins until one is added (survey-app users create EMAIL "
-            f"--role safeguarding_lead --council {json.dumps(council)} --password-stdin).",
-            err=True,
+        warning = (
+            f"{council} has no named safeguarding lead; alerts about what children write go to "
+            "the admins until one is added (survey-app users create EMAIL --role "
+            f"safeguarding_lead --council {json.dumps(council)} --password-stdin)."
         )
     if as_json:
-        click.echo(json.dumps(made, indent=2))
+        # The warning goes in the JSON, which scripts read whole.
+        click.echo(json.dumps({**made, **({"warning": warning} if warning else {})}, indent=2))
         return
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"link:    {made['url']}")
     click.echo(f"QR SVG:  {made['qr_svg']}")
     click.echo(f"QR PNG:  {made['qr_png']}")
