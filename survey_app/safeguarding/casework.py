@@ -177,7 +177,8 @@ def other_answers(
     session: Session, concern: Concern, definition: SurveyDefinition | None
 ) -> list[OtherAnswer]:
     """The rest of the response the concern came from, in words: options by their labels, free
-    text as anonymised (or a note that it is not yet anonymised)."""
+    text as anonymised (or a note that it is not yet anonymised). Answers whose original words
+    the concern keeps are shown with those words instead."""
     if concern.response_id is None:
         return []
     response = session.get(Response, concern.response_id)
@@ -192,7 +193,10 @@ def other_answers(
     shown: list[OtherAnswer] = []
     questions = definition.questions if definition is not None else ()
     known = {question.id for question in questions}
+    kept = {text.question_id for text in concern.texts}
     for question in questions:
+        if question.id in kept:
+            continue
         if question.id not in response.answers and question.id not in written:
             continue
         value = response.answers.get(question.id)
@@ -201,7 +205,7 @@ def other_answers(
             if free_text is not None and free_text.redacted is not None:
                 words = free_text.redacted
             elif free_text is not None:
-                words = "(written; shown above if flagged, otherwise not yet anonymised)"
+                words = "(written; not yet anonymised)"
             else:
                 words = option_label(question, str(value))
         elif isinstance(value, list):
