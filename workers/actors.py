@@ -126,9 +126,7 @@ def send_concern_email(notification_id: int) -> None:
         except mail.MailFailure as failure:
             safeguarding_alerts.mark_failed(notification, failure.reason)
             session.commit()
-            log.warning(
-                "alert email %s not sent: %s; will retry", notification_id, failure.reason
-            )
+            log.warning("alert email %s not sent: %s; will retry", notification_id, failure.reason)
             raise
         safeguarding_alerts.mark_sent(notification, utcnow())
         session.commit()

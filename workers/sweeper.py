@@ -118,9 +118,7 @@ def escalate_concerns(now: dt.datetime | None = None) -> list[int]:
 
     hours = float(runtime.settings()["CONCERN_ACK_HOURS"])
     with runtime.database().session() as session:
-        reminders = casework.escalate_overdue(
-            session, now or utcnow(), dt.timedelta(hours=hours)
-        )
+        reminders = casework.escalate_overdue(session, now or utcnow(), dt.timedelta(hours=hours))
         session.commit()
     actors.enqueue_concern_emails(reminders)
     return reminders

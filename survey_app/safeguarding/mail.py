@@ -46,9 +46,7 @@ class SmtpServer:
         """Read smtp://host:port, smtp+starttls://user:password@host:587 or smtps://..."""
         parts = urlsplit(url)
         if parts.scheme not in SCHEMES:
-            raise MailSetupError(
-                "SURVEY_SMTP_URL must start smtp://, smtp+starttls:// or smtps://"
-            )
+            raise MailSetupError("SURVEY_SMTP_URL must start smtp://, smtp+starttls:// or smtps://")
         if not parts.hostname:
             raise MailSetupError("SURVEY_SMTP_URL has no host.")
         port, implicit_tls, starttls = SCHEMES[parts.scheme]
