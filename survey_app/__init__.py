@@ -65,13 +65,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     runtime.configure(database, vault, app.config, app.extensions["surveys"])
     app.extensions["enqueue"] = actors.enqueue_processing
     app.extensions["enqueue_export"] = actors.enqueue_export
+    app.extensions["enqueue_concern_emails"] = actors.enqueue_concern_emails
 
-    from . import api, assets, facilitator, health, respondent, security
+    from . import api, assets, facilitator, health, respondent, safeguarding_views, security
 
     security.init_app(app)
     assets.init_app(app)
     respondent.init_app(app)
     facilitator.init_app(app)
     api.init_app(app)
+    safeguarding_views.init_app(app)
     health.init_app(app)
     return app

@@ -20,6 +20,7 @@ from .facilitator import (
     prepost_xlsx_response,
     responses_response,
 )
+from .models import Role
 from .privacy.disclosure import footnotes, rules_in_words
 from .security import csrf
 from .web import db_session, surveys
@@ -45,6 +46,9 @@ def _authenticate() -> None:
         response.headers["WWW-Authenticate"] = 'Bearer realm="survey"'
         abort(response)
     db_session().commit()
+    if user.role == Role.SAFEGUARDING_LEAD:
+        # Safeguarding leads read concerns on their own pages; no research data, here or there.
+        abort(404)
     g.api_user = user
 
 

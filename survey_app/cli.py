@@ -24,6 +24,7 @@ from .definitions import (
 )
 from .definitions.json_schema import survey_json_schema
 from .models import ROLES
+from .safeguarding import concerns
 from .settings import ENV_PREFIX, INSTANCE, PROJECT_ROOT, ConfigurationError, load_settings
 
 DEMO_SETTINGS_FILE = "demo-settings.json"
@@ -272,6 +273,7 @@ def distribute_survey(
         )
         session.commit()
         code = distribution.code
+        has_lead = concerns.council_has_lead(session, distribution.council_id)
     url = f"{settings['PUBLIC_URL'].rstrip('/')}/s/{code}"
     svg, png = write_qr_files(code, url, Path(settings["QR_DIR"]))
     return {
@@ -283,6 +285,8 @@ def distribute_survey(
         "label": label,
         "survey": survey_id,
         "wave": wave,
+        # "none": alerts about this council's concerns go to the admins.
+        "safeguarding_lead": "named" if has_lead else "none",
     }
 
 
@@ -310,9 +314,19 @@ def distribute(
         )
     except operations.OperationError as problem:
         raise click.ClickException(str(problem)) from None
+    warning = None
+    if made["safeguarding_lead"] == "none":
+        warning = (
+            f"{council} has no named safeguarding lead; alerts about what children write go to "
+            "the admins until one is added (survey-app users create EMAIL --role "
+            f"safeguarding_lead --council {json.dumps(council)} --password-stdin)."
+        )
     if as_json:
-        click.echo(json.dumps(made, indent=2))
+        # The warning goes in the JSON, which scripts read whole.
+        click.echo(json.dumps({**made, **({"warning": warning} if warning else {})}, indent=2))
         return
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"link:    {made['url']}")
     click.echo(f"QR SVG:  {made['qr_svg']}")
     click.echo(f"QR PNG:  {made['qr_png']}")
@@ -366,6 +380,7 @@ def create_token(email: str) -> None:
 DEMO_EMAIL = "facilitator@demo.example"
 DEMO_COUNCIL = "Suffolk (demo)"
 DEMO_LABEL = "CP conferences, Ipswich"
+DEMO_LEAD_EMAIL = "safeguarding@demo.example"
 
 
 def _demo_settings() -> Any:
@@ -431,6 +446,14 @@ def seed_demo(settings: Any) -> dict[str, str]:
             distribution = operations.create_distribution(
                 session, "child-cp-conference", DEMO_COUNCIL, DEMO_LABEL
             )
+        # A safeguarding lead for the demo council, so an alert has someone to go to.
+        lead = session.scalar(select(User).where(User.email == DEMO_LEAD_EMAIL))
+        if lead is None:
+            operations.create_user(
+                session, DEMO_LEAD_EMAIL, password, "safeguarding_lead", DEMO_COUNCIL
+            )
+        else:
+            operations.set_password(lead, password)
         session.commit()
         code = distribution.code
     database.engine.dispose()
@@ -443,6 +466,7 @@ def seed_demo(settings: Any) -> dict[str, str]:
         "qr_svg": str(svg),
         "qr_png": str(png),
         "email": DEMO_EMAIL,
+        "lead_email": DEMO_LEAD_EMAIL,
         "password": password,
         "code": code,
     }
@@ -465,6 +489,16 @@ def demo(no_serve: bool) -> None:
     click.echo(f"  Facilitator sign-in: {base}/facilitator/login")
     click.echo(f"     email:    {details['email']}")
     click.echo(f"     password: {details['password']}  (new each time you run make run)")
+    click.echo(f"  Safeguarding lead:   {base}/facilitator/login")
+    click.echo(f"     email:    {details['lead_email']}  (same password)")
+    click.echo(
+        "     alerts:   "
+        + (
+            "emailed through SURVEY_SMTP_URL"
+            if settings.get("SMTP_URL")
+            else "written to this log (set SURVEY_SMTP_URL to send them)"
+        )
+    )
     click.echo("  Stop with Ctrl-C.")
     click.echo("")
     if no_serve:

@@ -30,9 +30,10 @@ from .access import council_scope, may_see
 from .definitions.languages import direction, language_name
 from .definitions.model import SurveyDefinition
 from .exports import serving as export_serving
-from .models import Council, Distribution, DistributionTotal, FreeText, User
+from .models import Council, Distribution, DistributionTotal, FreeText, Role, User
 from .models import Response as SavedResponse
 from .privacy.disclosure import DisclosureRules, footnotes, rules_in_words
+from .safeguarding import concerns
 from .web import db_session, read_while_streaming, surveys
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
@@ -46,7 +47,26 @@ login_manager.session_protection = "basic"
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.register_blueprint(bp)
-    app.add_url_rule("/", "home", lambda: redirect(url_for("facilitator.index")))
+    app.add_url_rule("/", "home", lambda: redirect(_home()))
+
+
+def _home() -> str:
+    """Where a signed-in person starts: a safeguarding lead sees only the concerns."""
+    if current_user.is_authenticated and current_user.role == Role.SAFEGUARDING_LEAD:
+        return url_for("safeguarding.concerns_list")
+    return url_for("facilitator.index")
+
+
+@bp.before_request
+def _not_for_safeguarding_leads() -> None:
+    # A safeguarding lead reads concerns, not research data: the rest of this area does not
+    # exist for them (404, like anything else they may not see).
+    if (
+        current_user.is_authenticated
+        and current_user.role == Role.SAFEGUARDING_LEAD
+        and request.endpoint not in ("facilitator.login", "facilitator.logout")
+    ):
+        abort(404)
 
 
 @login_manager.user_loader
@@ -74,7 +94,7 @@ def disclosure_rules(definition: SurveyDefinition) -> DisclosureRules:
 
 def safe_next(target: str | None) -> str:
     """Only ever redirect within this site after signing in."""
-    fallback = url_for("facilitator.index")
+    fallback = _home()
     if not target:
         return fallback
     parts = urlsplit(target)
@@ -95,7 +115,7 @@ def safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str | tuple[str, int]:
     if current_user.is_authenticated:
-        return redirect(url_for(".index"))
+        return redirect(_home())
     error = None
     email = ""
     if request.method == "POST":
@@ -253,6 +273,7 @@ def distribution(code: str) -> str:
         definition=_survey_or_404(found.survey_id),
         link=public_link(found),
         responses=total.responses if total else 0,
+        has_safeguarding_lead=concerns.council_has_lead(db_session(), found.council_id),
     )
 
 

@@ -1,4 +1,5 @@
-"""/healthz: database, broker, worker heartbeat, backlog and held-back answers, as JSON."""
+"""/healthz: database, broker, worker heartbeat, backlog, held-back answers and unsent
+safeguarding alerts, as JSON."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy import func, select, text
 
 from .models import FreeText, WorkerHeartbeat, utcnow
 from .models import Response as SurveyResponse
+from .safeguarding import alerts
 from .web import db_session
 
 bp = Blueprint("health", __name__)
@@ -36,6 +38,13 @@ def healthz() -> tuple[Response, int]:
             select(func.count(FreeText.id)).where(FreeText.held_back.is_(True))
         )
         report["anonymisation"] = {"held_back_answers": int(held_back or 0)}
+        # Safeguarding alerts that failed or have waited too long: a lead may not know yet.
+        unsent = alerts.unsent(session, utcnow())
+        report["safeguarding"] = {
+            "unsent_emails": unsent.pending,
+            "failed_emails": unsent.failed,
+            "overdue_emails": unsent.overdue,
+        }
         newest = session.scalar(select(func.max(WorkerHeartbeat.seen_at)))
         stale_after = 3 * float(current_app.config["HEARTBEAT_INTERVAL_SECONDS"])
         age = (utcnow() - newest).total_seconds() if newest else None
@@ -58,9 +67,13 @@ def healthz() -> tuple[Response, int]:
     worker_ok = bool(report.get("worker", {}).get("ok"))  # type: ignore[union-attr]
     broker_ok = bool(report["broker"]["ok"])  # type: ignore[index]
     nothing_held = not report.get("anonymisation", {}).get("held_back_answers")  # type: ignore[union-attr]
+    alerts_ok = not (
+        report.get("safeguarding", {}).get("failed_emails")  # type: ignore[union-attr]
+        or report.get("safeguarding", {}).get("overdue_emails")  # type: ignore[union-attr]
+    )
     report["status"] = (
         "ok"
-        if healthy and worker_ok and broker_ok and nothing_held
+        if healthy and worker_ok and broker_ok and nothing_held and alerts_ok
         else ("degraded" if healthy else "down")
     )
     return jsonify(report), 200 if healthy else 503

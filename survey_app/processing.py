@@ -6,6 +6,7 @@ the caller, so a crash half way changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import uuid
@@ -23,6 +24,7 @@ from .definitions.model import AnonymisationSettings
 from .models import (
     AnswerCount,
     AuditEvent,
+    ConcernLevel,
     CountedMembers,
     Distribution,
     DistributionTotal,
@@ -31,9 +33,13 @@ from .models import (
     Response,
     Survey,
     today,
+    utcnow,
 )
 from .privacy.anonymiser import AnonymiserSettings, anonymise
 from .privacy.disclosure.members import BLOCK_BITS
+from .safeguarding import concerns
+from .safeguarding.screen import Level as ScreenLevel
+from .safeguarding.screen import screen
 from .settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -44,8 +50,12 @@ def anonymise_response(
     vault: TextVault,
     response_id: int,
     settings: Mapping[str, Any] | None = None,
+    alerts: list[int] | None = None,
 ) -> bool:
     """Redact each free-text answer and destroy its raw text; False if nothing was left to do.
+
+    First the risk screen reads each raw answer (`screen_for_concerns`); the ids of any alert
+    emails it wrote are added to alerts, for the caller to send once it has committed.
 
     Fails closed: an answer whose analysis raises is held back, still encrypted and never
     published, and the response stays not anonymised, so the sweeper offers it again later. A
@@ -60,7 +70,14 @@ def anonymise_response(
     held_back = 0
     if texts:
         config = load_settings() if settings is None else settings
+        # Safeguarding first: no raw answer is destroyed before the screen has read it.
+        unscreened, written = screen_for_concerns(session, vault, response_id, texts, utcnow())
+        if alerts is not None:
+            alerts.extend(written)
+        held_back += len(unscreened)
         for free_text in texts:
+            if free_text.id in unscreened:
+                continue
             if not _anonymise_free_text(session, vault, free_text, response_id, config):
                 held_back += 1
     if held_back:
@@ -71,6 +88,58 @@ def anonymise_response(
         .values(anonymised=True)
     ).rowcount  # type: ignore[attr-defined]
     return bool(texts or claimed)
+
+
+def screen_for_concerns(
+    session: Session,
+    vault: TextVault,
+    response_id: int,
+    texts: Sequence[FreeText],
+    now: dt.datetime,
+) -> tuple[set[int], tuple[int, ...]]:
+    """The worker's risk screen, authoritative whatever the web request did: read each raw
+    answer and raise (once per response) a concern for those flagged, keeping their words
+    encrypted apart from the research data, in the caller's transaction. Returns the answers
+    it could not read (held back, not destroyed) and the alert emails it wrote."""
+    facts = session.execute(
+        select(Distribution.id, Distribution.council_id, Distribution.survey_id, Survey.audience)
+        .join(Response, Response.distribution_id == Distribution.id)
+        .join(Survey, Distribution.survey_id == Survey.id)
+        .where(Response.id == response_id)
+    ).one()
+    flagged: list[concerns.FlaggedText] = []
+    unscreened: set[int] = set()
+    for free_text in texts:
+        assert free_text.ciphertext is not None
+        try:
+            words = vault.open(free_text.ciphertext)
+            found = screen(words, facts.audience)
+        except Exception as error:  # fail closed: keep the words until they can be screened
+            log.warning(
+                "risk screen failed for free_text:%s (%s); held back",
+                free_text.id,
+                type(error).__name__,
+            )
+            free_text.held_back = True
+            unscreened.add(free_text.id)
+            continue
+        if found.level != ScreenLevel.NONE:
+            flagged.append(
+                concerns.FlaggedText(
+                    free_text.question_id, words, ConcernLevel(found.level.value), found.reasons
+                )
+            )
+    raised = concerns.flag_response(
+        session,
+        vault,
+        response_id=response_id,
+        council_id=facts.council_id,
+        distribution_id=facts.id,
+        survey_id=facts.survey_id,
+        texts=flagged,
+        now=now,
+    )
+    return unscreened, raised.notification_ids if raised is not None else ()
 
 
 def _anonymise_free_text(

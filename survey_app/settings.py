@@ -42,9 +42,6 @@ DEFAULTS: dict[str, Any] = {
     "STAFF_NAMES_FILE": None,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "DRAFT_LIFETIME_HOURS": 24,
-    # A child's request to be contacted (kept apart, encrypted) is destroyed this many days
-    # after it was made.
-    "CONCERN_RETENTION_DAYS": 90,
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCKOUT_MINUTES": 15,
     "SWEEP_INTERVAL_SECONDS": 30,
@@ -53,6 +50,16 @@ DEFAULTS: dict[str, Any] = {
     # How often each web process asks the database whether `survey-app load-surveys` has
     # changed the surveys (one small query), and reloads the survey folder if so.
     "SURVEYS_CHECK_SECONDS": 5,
+    # Where safeguarding alerts are sent from: smtp://host:port (plain, a local relay),
+    # smtp+starttls://user:password@host:587 or smtps://user:password@host:465. Unset (the demo),
+    # alerts are written to the log instead, so `make run` works without a mail server.
+    "SMTP_URL": None,
+    "MAIL_FROM": "safeguarding-alerts@localhost",
+    # A concern nobody has acknowledged after this many hours is sent again to the council's
+    # safeguarding leads and to the admins, and again after each further period.
+    "CONCERN_ACK_HOURS": 4,
+    # A child's request to be contacted is destroyed this many days after it was made.
+    "CONCERN_RETENTION_DAYS": 90,
 }
 
 # Settings an operator may set to nothing to mean "not set": their defaults are safe (the

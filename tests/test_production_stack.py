@@ -14,7 +14,7 @@ import redis
 import requests
 from sqlalchemy import create_engine, func, select
 
-from survey_app.models import AnswerCount, DistributionTotal, FreeText, Response
+from survey_app.models import AnswerCount, Concern, DistributionTotal, FreeText, Response
 from tests.stack import Stack, answer_test_survey
 
 pytestmark = pytest.mark.services
@@ -164,3 +164,65 @@ def test_two_taps_on_send_at_the_same_moment_save_one_response(stack: Stack) -> 
         with ThreadPoolExecutor(max_workers=2) as pool:
             assert list(pool.map(tap, range(2))) == [200, 200]  # both end on the thank-you page
     assert database_totals(stack)[0] == 5
+
+
+RISKY = "my step dad hits me with the belt when mum is at work and i dont want to go home tonight"
+
+
+def test_a_worker_killed_mid_run_raises_each_concern_once_and_emails_each_lead_once(
+    postgres_server: Any, redis_server: Any, tmp_path: Path
+) -> None:
+    from tests.smtp import Mailbox, SmtpServer, free_port
+
+    mail_server = SmtpServer(free_port(), Mailbox())
+    mail_server.start()
+    database_url = postgres_server.create_database(f"stack_{uuid.uuid4().hex[:8]}")
+    redis.Redis.from_url(redis_server.url).flushall()
+    stack = Stack(
+        database_url,
+        redis_server.url,
+        tmp_path,
+        SMTP_URL=mail_server.url,
+        SWEEP_GRACE_SECONDS=2,
+    )
+    try:
+        stack.made = stack.prepare()  # type: ignore[attr-defined]
+        leads = ["one@suffolk.example", "two@suffolk.example"]
+        for email in leads:
+            stack.cli(
+                "users", "create", email, "--role", "safeguarding_lead", "--council", "Suffolk",
+                "--password-stdin", stdin="stack password 1234\n",
+            )  # fmt: skip
+        stack.start_web()
+        stack.start_worker()
+        post(stack, 4, went="yes", better=RISKY)
+        post(stack, 2, went="yes", better="more snacks")
+        stack.kill_worker()
+        post(stack, 3, went="no", better=RISKY)
+        stack.start_worker()
+        stack.wait_until(
+            lambda: (
+                stack.health()["backlog"]["unprocessed_responses"] == 0
+                and stack.health()["safeguarding"]["unsent_emails"] == 0
+            ),
+            90,
+            "every response processed and every alert sent",
+        )
+        engine = create_engine(database_url)
+        with engine.connect() as connection:
+            concerns = connection.scalar(select(func.count(Concern.id)))
+        engine.dispose()
+        assert concerns == 7
+        received = mail_server.mailbox.received
+        assert sorted(message["X-Delivered-To"] for message in received) == sorted(leads * 7)
+        links = [
+            (message["X-Delivered-To"], line)
+            for message in received
+            for line in message.get_body().get_content().splitlines()  # type: ignore[union-attr]
+            if "/safeguarding/concerns/" in line
+        ]
+        assert len(set(links)) == 14  # each lead, each concern, once
+        assert all("belt" not in message.as_string() for message in received)
+    finally:
+        stack.stop()
+        mail_server.stop()

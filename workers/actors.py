@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import dramatiq
@@ -10,6 +11,8 @@ from dramatiq.middleware import TimeLimitExceeded
 
 from survey_app import exports, processing
 from survey_app.models import Export, utcnow
+from survey_app.safeguarding import alerts as safeguarding_alerts
+from survey_app.safeguarding import mail
 
 from . import runtime
 from .broker import broker  # noqa: F401  (the broker must be set before actors are declared)
@@ -23,10 +26,15 @@ EXPORT_QUEUE = "exports"
 
 @dramatiq.actor(queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000)
 def anonymise_response(response_id: int) -> None:
-    """Redact a response's free text and destroy the raw text."""
+    """Screen a response's free text for risk, redact it and destroy the raw text; then send
+    the alerts of any concern it raised."""
+    alerts: list[int] = []
     with runtime.database().session() as session:
-        processing.anonymise_response(session, runtime.vault(), response_id, runtime.settings())
+        processing.anonymise_response(
+            session, runtime.vault(), response_id, runtime.settings(), alerts
+        )
         session.commit()
+    enqueue_concern_emails(alerts)
 
 
 @dramatiq.actor(queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000)
@@ -98,3 +106,41 @@ def build_export(export_id: int) -> None:
 def enqueue_export(export_id: int) -> None:
     """Send an export to the workers."""
     build_export.send(export_id)
+
+
+@dramatiq.actor(queue_name=QUEUE, max_retries=10, min_backoff=5_000, max_backoff=600_000)
+def send_concern_email(notification_id: int) -> None:
+    """Send one alert email about a concern, once: a redelivered message finds it sent. A
+    failure is recorded (attempts, the server's reply code) and raised, so it is retried."""
+    settings = mail.MailSettings.of(runtime.settings())
+    with runtime.database().session() as session:
+        # Locked while the mail server is talked to: a second worker waits, then finds it sent.
+        notification = safeguarding_alerts.claim(session, notification_id)
+        if notification is None:
+            return
+        message = mail.alert_message(
+            safeguarding_alerts.alert_for(session, notification), notification.email, settings
+        )
+        try:
+            mail.send(message, settings)
+        except mail.MailFailure as failure:
+            safeguarding_alerts.mark_failed(notification, failure.reason)
+            session.commit()
+            log.warning("alert email %s not sent: %s; will retry", notification_id, failure.reason)
+            raise
+        safeguarding_alerts.mark_sent(notification, utcnow())
+        session.commit()
+
+
+def enqueue_concern_emails(notification_ids: Sequence[int]) -> None:
+    """Send the alert emails written by a committed transaction. If the broker is down they stay
+    pending in the database, and the sweeper sends them later."""
+    for notification_id in notification_ids:
+        try:
+            send_concern_email.send(notification_id)
+        except Exception:
+            log.warning(
+                "could not enqueue alert email %s; the sweeper will retry",
+                notification_id,
+                exc_info=True,
+            )

@@ -1,5 +1,6 @@
-"""A worker-side thread that writes heartbeats, re-sends responses and exports whose messages
-were lost, and deletes export files past their retention period."""
+"""A worker-side thread that writes heartbeats, re-sends responses, exports and alert emails
+whose messages were lost, reminds leads of unacknowledged concerns, and deletes export files and
+contact requests past their retention period."""
 
 from __future__ import annotations
 
@@ -90,6 +91,53 @@ def purge_drafts() -> int:
     return purged
 
 
+def sweep_concern_emails() -> list[int]:
+    """Send again the alert emails still pending after the grace period (a lost message, a
+    broker that was down, or a mail server that failed every retry); returns them."""
+    from survey_app.safeguarding import alerts
+
+    from . import actors, runtime
+
+    grace = dt.timedelta(seconds=float(runtime.settings()["SWEEP_GRACE_SECONDS"]))
+    with runtime.database().session() as session:
+        pending = alerts.pending_ids(session, utcnow() - grace)
+    for notification_id in pending:
+        # One try each: the sweeper itself is the retry loop, so messages do not pile up.
+        actors.send_concern_email.send_with_options(args=(notification_id,), max_retries=0)
+    if pending:
+        log.info("sweeper re-sent %d alert emails", len(pending))
+    return pending
+
+
+def escalate_concerns(now: dt.datetime | None = None) -> list[int]:
+    """Remind the leads and the admins of concerns nobody acknowledged in time; returns the
+    reminder emails sent."""
+    from survey_app.safeguarding import casework
+
+    from . import actors, runtime
+
+    hours = float(runtime.settings()["CONCERN_ACK_HOURS"])
+    with runtime.database().session() as session:
+        reminders = casework.escalate_overdue(session, now or utcnow(), dt.timedelta(hours=hours))
+        session.commit()
+    actors.enqueue_concern_emails(reminders)
+    return reminders
+
+
+def purge_contact_requests(today: dt.date | None = None) -> int:
+    """Destroy children's contact requests past their retention period."""
+    from survey_app.safeguarding import casework
+
+    from . import runtime
+
+    with runtime.database().session() as session:
+        purged = casework.purge_contact_requests(session, today or utcnow().date())
+        session.commit()
+    if purged:
+        log.info("sweeper destroyed %d contact requests past their retention", purged)
+    return purged
+
+
 def beat(name: str) -> None:
     """Record that this worker is alive."""
     from . import runtime
@@ -139,11 +187,14 @@ class Sweeper(dramatiq.Middleware):
                 if waited >= interval:
                     # Files past retention go first: that needs no broker, which may be down.
                     expire_exports()
+                    purge_contact_requests()
+                    escalate_concerns()
                     # First pass re-sends everything; later passes only what stayed stuck.
                     seen = sweep(None if previous is None else previous)
                     purge_drafts()
                     previous = seen
                     previous_exports = sweep_exports(previous_exports)
+                    sweep_concern_emails()
                     waited = 0.0
             except Exception:
                 log.exception("sweeper pass failed; trying again next interval")

@@ -207,7 +207,8 @@ def flag_response(
     if not texts:
         return None
     concern = session.scalar(
-        select(Concern).where(Concern.response_id == response_id).with_for_update()
+        # Only the concern's row: PostgreSQL cannot lock the outer-joined council it loads.
+        select(Concern).where(Concern.response_id == response_id).with_for_update(of=Concern)
     )
     if concern is not None:
         add_to_concern(session, vault, concern, texts)
