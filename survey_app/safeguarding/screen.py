@@ -1,0 +1,330 @@
+"""The risk screen: does a free-text answer suggest that a child is at risk now or soon?
+
+`screen(text, source)` reads the text the way a careful person would: it finds cues of harm
+(hitting, touching, cutting, carrying for older boys, no food, running away...), then weighs
+what is around them: a joke or figure of speech ("kms this survey is taking forever"), harm that
+is over ("used to ... but he's gone"), harm that is still current ("never told", "nothing
+happened", "still"), play between siblings, and practitioners' training vocabulary. `alert`
+means show the safety message and tell the lead; `review` means a person should read it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+
+from . import cues as cue_table
+from .normalise import normalise
+
+
+class Level(StrEnum):
+    """What the screen asks for: an alert now, a person to read it, or nothing."""
+
+    ALERT = "alert"
+    REVIEW = "review"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Screening:
+    """The screen's answer: a level and reasons a safeguarding lead can read."""
+
+    level: Level
+    reasons: tuple[str, ...]
+
+
+SOURCES = frozenset({"child", "carer", "advocate", "practitioner", "focus_group", "complaint"})
+
+# Answers are short; an enormous one is screened on its start and end so a disclosure at either
+# end is still seen while the time taken stays bounded.
+MAX_CHARACTERS = 12_000
+_HEAD = 9_000
+_TAIL = 3_000
+
+_NONE = Screening(Level.NONE, ())
+_SENTENCE_END = re.compile(r"[.!?;\n]+")
+
+_PAST = re.compile(
+    r"\b(?:used to|before|when (?:i|she|he|we) (?:was|were) (?:little|younger|small|a kid|a baby|"
+    r"\d+)|ages ago|years ago|a long time ago|last year|back then|in the past|in year \d|at my old|"
+    r"when (?:i|she|he|we) lived (?:with|at)|before (?:she|he|i) came|disclosed last)\b"
+)
+_RESOLVED = re.compile(
+    r"\b(?:stopped|gone|moved out|moved away|(?:dad|he|she|mum) (?:has )?left|in (?:prison|jail)|"
+    r"no contact|charged|convicted|safe now|(?<!dont )(?<!not )(?<!never )(?:feel|feels|felt) "
+    r"safe|doing (?:well|great|good|really well)|(?:is|are|its|im|were|we are|i am|she is|shes|"
+    r"hes) (?:fine|ok|okay|good|better|safe|happy|settled) now|now (?:im|i am|we are|were|i feel|"
+    r"she feels|he feels|its|i live|we live|i like)|not anymore|not any more|no longer|havent "
+    r"for|hasnt for|dont need to|sober|clean for|better now|happy (?:here|now|at)|since "
+    r"(?:placement|we moved|i moved|she moved|he moved|she came|he came)|thriving|nothing for|"
+    r"over a year|\d+ (?:months|years) (?:now|clean)|settled|done (?:his|her|a) course|goes to "
+    r"(?:his|her|a) group|ages ago|years ago|a long time ago|like going|love going|plan ended|"
+    r"case closed|were fine|its over)\b"
+)
+_STILL_CURRENT = re.compile(
+    r"\b(?:still(?! (?:talk|talks|laugh|laughs|sad|miss|misses|love|loves|remember|remembers|"
+    r"upset|angry|annoyed|cross|think about it|get upset|feel sad|hurts to))|again|(?:never|not|"
+    r"didnt|havent|hasnt) told (?:anyone|anybody|no one|nobody|my|her|his)|didnt tell (?:anyone|"
+    r"anybody)|nobody knows|no one knows|nothing (?:happened|changed|was done|got done|has "
+    r"changed|has happened)|no response|not aware|keeps|every (?:night|day|weekend|time)|tonight|"
+    r"right now|at the moment|since the (?:meeting|conference)|this (?:weekend|saturday|sunday|"
+    r"week)|next (?:overnight|contact|weekend|visit)|hes back|shes back|nobody (?:ever )?"
+    r"(?:believes|listens)|nobody is listening)\b"
+)
+_JOKE = re.compile(
+    r"\b(?:lol|joking|joke|joked|laughed|laughing|banter|kidding|messing|only playing|eyeroll|"
+    r"didnt mean it|doesnt mean it|not serious|being dramatic|cryemoji)\b"
+)
+_SERIOUS = re.compile(
+    r"\b(?:not joking|not even joking|no joke|not kidding|i mean it|meant it|mean it|seriously|"
+    r"serious|genuinely|for real|this time|really want|honestly)\b"
+)
+# What the hyperbole is about: a long meeting is not a reason to die.
+_TRIVIAL = re.compile(
+    r"\b(?:this survey|the survey|surveys|this meeting|the meeting|these meetings|another one|"
+    r"sit through|taking forever|so long|so boring|boring|homework|maths|exam|test|traffic|queue|"
+    r"wifi|forever|\d+ hours|hours|embarrass\w*|cringe|school report|hot water|annoying|ps5|xbox|"
+    r"fortnite|fifa|photos|baby photos|my hair|social worker|chair|iro)\b"
+)
+_TAKEN_BACK = re.compile(
+    r"\b(?:was a joke|it was a joke|only joking|just joking|just kidding|said it was a joke)\b"
+)
+_PROFESSIONAL_SOURCES = frozenset({"practitioner", "focus_group"})
+_PROFESSIONAL = re.compile(
+    r"\b(?:training|sessions?|slides|module|programme|rating|rated|rate myself|confidence|"
+    r"referrals|course|workshop|guidance|template|protocol|indicators|caseloads?|case studies|"
+    r"workload|\d/5|meeting one|meeting four|duty team|policy|learning|supervision)\b"
+)
+_SPECIFIC_CHILD = re.compile(
+    r"\b(?:\d{1,2} year old|aged? \d|told me|disclosed|showed me|wrote|home visit|on my caseload|"
+    r"today|yesterday|last night|this morning|in the debrief|after conference|after the session|"
+    r"at the break|stayed behind|(?:young person|child|girl|boy|she|he) said|said that|one child|"
+    r"a child|the child|a girl|a boy|one girl|one boy|a young person|the young person|"
+    r"the teenager)\b|\(\d{1,2}\)"
+)
+_NEGATED = re.compile(
+    r"\b(?:not|never|dont|doesnt|didnt|isnt|wasnt|no longer|nobody|no one|noone|stopped|wont|"
+    r"hasnt|havent|aint)(?: \w+)? ?$"
+)
+_ANOTHER_CHILD = re.compile(
+    r"\b(?:my (?:little |baby |big |older |younger |twin )?(?:brother|sister|cousin|mate|friend|"
+    r"sisters|brothers)|the (?:little ones|baby|kids|children|younger ones)|(?:her|his) "
+    r"(?:little |younger |older )?(?:brother|sister|siblings)|sibling|siblings)\b"
+)
+_ADULT_AGE = re.compile(
+    r"\b(?:hes|shes|he is|she is|is|aged|age|like|about|whos|who is|thought was) (?:like |about |"
+    r"nearly |only )?(?:1[89]|[2-6]\d)\b(?! (?:minutes|hours|days|weeks|months|times|miles|pounds|"
+    r"quid|percent))|\b(?:1[89]|[2-6]\d) year old\b|\bin (?:his|her) (?:20s|30s|40s|twenties|"
+    r"thirties|forties)\b"
+)
+_CHILD_AGE = re.compile(
+    r"\b(?:im|shes|hes|she is|he is|aged|is only|only) (?:[89]|1[0-5])\b|\b(?:[89]|1[0-5]) year "
+    r"old\b|\((?:[89]|1[0-5])\)"
+)
+_RELATIONSHIP = re.compile(
+    r"\b(?:(?:my|her|his) (?:boyfriend|girlfriend)|(?<!mums )(?<!dads )(?<!nans )boyfriend|"
+    r"meet (?:up|me|him|her)|wants to meet|stays? (?:over )?at his|staying at (?:my|her|his) \w+s|"
+    r"(?:she|i) stays? over|dating|going out with|sleeping with|having sex|relationship with)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    cue: cue_table.Cue
+    pattern: re.Pattern[str]
+    needs: re.Pattern[str] | None
+    unless: re.Pattern[str] | None
+    softened_by: re.Pattern[str] | None
+    raised_by: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class _Rules:
+    cues: tuple[_Compiled, ...]
+    signs: tuple[tuple[float, re.Pattern[str]], ...]
+    play: re.Pattern[str]
+
+
+_rules_lock = threading.Lock()
+_rules_cache: list[_Rules] = []
+
+
+def _compile(pattern: str | None) -> re.Pattern[str] | None:
+    return re.compile(cue_table.expand(pattern)) if pattern else None
+
+
+def _rules() -> _Rules:
+    """The compiled cue table, built once per process on first use."""
+    if not _rules_cache:
+        with _rules_lock:
+            if not _rules_cache:
+                compiled = tuple(
+                    _Compiled(
+                        cue,
+                        re.compile(cue_table.expand(cue.pattern)),
+                        _compile(cue.needs),
+                        _compile(cue.unless),
+                        _compile(cue.softened_by),
+                        _compile(cue.raised_by),
+                    )
+                    for cue in cue_table._cues()
+                )
+                signs = tuple(
+                    (weight, re.compile(cue_table.expand(pattern)))
+                    for weight, pattern in cue_table.EXPLOITATION_SIGNS
+                )
+                play = re.compile(r"\b" + cue_table.MACROS["PLAY"] + r"\b")
+                _rules_cache.append(_Rules(compiled, signs, play))
+    return _rules_cache[0]
+
+
+def _as_text(text: object) -> str:
+    if isinstance(text, str):
+        return text
+    if isinstance(text, bytes | bytearray):
+        return bytes(text).decode("utf-8", errors="replace")
+    return "" if text is None else str(text)
+
+
+class _Reading:
+    """One normalised text, its sentences and the text-wide contexts, computed when first asked."""
+
+    def __init__(self, normal: str, source: str) -> None:
+        self.normal = normal
+        self.source = source
+        self.bounds = [match.end() for match in _SENTENCE_END.finditer(normal)]
+        self.past = bool(_PAST.search(normal))
+        self.resolved = self.past and bool(_RESOLVED.search(normal))
+        self.still_current = bool(_STILL_CURRENT.search(normal))
+        self.joke = bool(_JOKE.search(normal))
+        self.serious = bool(_SERIOUS.search(normal))
+        self.taken_back = bool(_TAKEN_BACK.search(normal))
+        self.professional = (
+            source in _PROFESSIONAL_SOURCES
+            and bool(_PROFESSIONAL.search(normal))
+            and not _SPECIFIC_CHILD.search(normal)
+        )
+
+    def sentence(self, position: int) -> tuple[int, str]:
+        """The start and text of the sentence holding position."""
+        start = 0
+        for end in self.bounds:
+            if end > position:
+                return start, self.normal[start:end]
+            start = end
+        return start, self.normal[start:]
+
+
+def _judge_cue(found: _Compiled, reading: _Reading, rules: _Rules) -> str | None:
+    """The level this cue raises in this text (None when its context cancels it)."""
+    cue = found.cue
+    if cue.professional and reading.professional:
+        return None
+    for match in found.pattern.finditer(reading.normal):
+        start, sentence = reading.sentence(match.start())
+        if found.needs and not found.needs.search(sentence):
+            continue
+        if found.unless and found.unless.search(sentence):
+            continue
+        if cue.negatable and _NEGATED.search(reading.normal[max(start, match.start() - 30) :
+                                                            match.start()]):
+            continue
+        if cue.playful and rules.play.search(sentence):
+            continue
+        # 2 alert, 1 review, 0 nothing: each softening context takes one step off.
+        level = 2 if cue.level == cue_table.ALERT else 1
+        if cue.figurative and not reading.serious:
+            if _TRIVIAL.search(sentence):
+                continue
+            if reading.joke:
+                level -= 1
+        if cue.past and reading.past and not reading.still_current:
+            if reading.resolved:
+                continue
+            if _PAST.search(sentence, 0, match.start() - start):
+                level -= 1
+        if found.softened_by and found.softened_by.search(sentence):
+            level = min(level, 1)
+        if reading.taken_back and not cue.figurative:
+            level = min(level, 1)
+        if level == 1 and found.raised_by and found.raised_by.search(reading.normal):
+            level = 2
+        if level <= 0:
+            continue
+        return cue_table.ALERT if level == 2 else cue_table.REVIEW
+    return None
+
+
+def screen(text: str, source: str = "child") -> Screening:
+    """Screen one free-text answer; source is who wrote it (child, carer, practitioner...)."""
+    text = _as_text(text)
+    if len(text) > MAX_CHARACTERS:
+        text = text[:_HEAD] + "\n" + text[-_TAIL:]
+    normal = normalise(text)
+    if not normal:
+        return _NONE
+    if source not in SOURCES:
+        source = "child"
+    rules = _rules()
+    reading = _Reading(normal, source)
+    alerts: dict[str, str] = {}
+    reviews: dict[str, list[str]] = {}
+    for found in rules.cues:
+        level = _judge_cue(found, reading, rules)
+        if level == cue_table.ALERT:
+            alerts.setdefault(found.cue.reason, found.cue.category)
+        elif level == cue_table.REVIEW:
+            reviews.setdefault(found.cue.category, []).append(found.cue.reason)
+    _weigh_signs(reading, rules, alerts, reviews)
+    _age_gap(reading, alerts)
+    # Two different hints of the same harm together are more than a hint.
+    for category, reasons in reviews.items():
+        if len(reasons) >= 2 and category not in alerts.values():
+            alerts.setdefault(reasons[0], category)
+    if alerts:
+        return Screening(Level.ALERT, _reasons(list(alerts), reading))
+    if reviews:
+        reasons = [reason for found in reviews.values() for reason in found]
+        return Screening(Level.REVIEW, _reasons(reasons, reading))
+    return _NONE
+
+
+def _weigh_signs(
+    reading: _Reading, rules: _Rules, alerts: dict[str, str], reviews: dict[str, list[str]]
+) -> None:
+    """Exploitation signs that add up: gifts, older friends, cash, new phones, going missing."""
+    if reading.professional or (reading.resolved and not reading.still_current):
+        return
+    weight = sum(w for w, pattern in rules.signs if pattern.search(reading.normal))
+    if weight >= 2:
+        alerts.setdefault("signs of criminal or sexual exploitation", "exploitation")
+    elif weight >= 1:
+        reviews.setdefault("exploitation", []).append("possible grooming or exploitation signs")
+
+
+def _age_gap(reading: _Reading, alerts: dict[str, str]) -> None:
+    """A child with an adult boyfriend or an adult who wants to meet them."""
+    normal = reading.normal
+    if not _ADULT_AGE.search(normal) or not _RELATIONSHIP.search(normal):
+        return
+    if reading.source == "child" or _CHILD_AGE.search(normal):
+        alerts.setdefault("a child with an adult partner or contact", "sexual")
+
+
+def _reasons(reasons: list[str], reading: _Reading) -> tuple[str, ...]:
+    """Reasons in order found, without repeats, with what makes the harm current."""
+    ordered = list(dict.fromkeys(reasons))
+    if reading.serious and any(
+        reason.startswith("self-harm") for reason in ordered
+    ):
+        ordered = [
+            f"{reason}, said seriously" if reason.startswith("self-harm") else reason
+            for reason in ordered
+        ]
+    if reading.past and reading.still_current:
+        ordered.append("past harm that is still current")
+    if _ANOTHER_CHILD.search(reading.normal):
+        ordered.append("may concern another child")
+    return tuple(ordered)
