@@ -36,7 +36,9 @@ MACROS = {
         r"roblox|game|gaming|xbox|ps4|ps5|playstation|wii|switch|play fight|play fighting|"
         r"playing|messing about|messing around|under the table|make me laugh|for a laugh|"
         r"tickl\w*|water fight|snowball|trampoline|swing|hes [1-4]\b|shes [1-4]\b|"
-        r"baby (?:brother|sister|cousin)|toddler|remote|telly|tv|ipad|tablet|hoodie|bathroom)"
+        r"baby (?:brother|sister|cousin)|toddler|remote|telly|tv|ipad|tablet|hoodie|bathroom|"
+        r"dodgeball|pe|netball|hockey|nerf|teddy|dog|cat|puppy|hamster|horse|accident|"
+        r"accidentally|by mistake)"
     ),
     "MEETING": (
         r"(?:meeting|meetings|conference|conferences|survey|surveys|the chair|the iro|"
@@ -80,7 +82,8 @@ class Cue:
     professional: bool = True
 
 
-def _cues() -> list[Cue]:
+def phrase_cues() -> list[Cue]:
+    """The phrase cues, one per way of saying a harm that the set phrases cover."""
     physical = "physical harm to a child"
     adult_violence = "adult violence at home"
     sexual = "sexual harm"

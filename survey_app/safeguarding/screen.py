@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from . import cues as cue_table
+from .lexicon import broad_cues
 from .normalise import normalise
 
 
@@ -78,8 +79,8 @@ _JOKE = re.compile(
     r"didnt mean it|doesnt mean it|not serious|being dramatic|cryemoji)\b"
 )
 _SERIOUS = re.compile(
-    r"\b(?:not joking|not even joking|no joke|not kidding|i mean it|meant it|mean it|seriously|"
-    r"serious|genuinely|for real|this time|really want|honestly)\b"
+    r"\b(?:not joking|not even joking|no joke|not kidding|i mean it|i meant it|mean it this time|"
+    r"seriously|(?<!not )serious|genuinely|for real|this time|really want|honestly)\b"
 )
 # What the hyperbole is about: a long meeting is not a reason to die.
 _TRIVIAL = re.compile(
@@ -95,13 +96,15 @@ _PROFESSIONAL_SOURCES = frozenset({"practitioner", "focus_group"})
 _PROFESSIONAL = re.compile(
     r"\b(?:training|sessions?|slides|module|programme|rating|rated|rate myself|confidence|"
     r"referrals|course|workshop|guidance|template|protocol|indicators|caseloads?|case studies|"
-    r"workload|\d/5|meeting one|meeting four|duty team|policy|learning|supervision)\b"
+    r"workload|\d/5|meeting one|meeting four|duty team|policy|learning|supervision|input|"
+    r"presentation|briefing|webinar|lecture|toolkit|framework|pathways?|procedures?|"
+    r"processes|ad hoc|we need)\b"
 )
 _SPECIFIC_CHILD = re.compile(
     r"\b(?:\d{1,2} year old|aged? \d|told me|disclosed|showed me|wrote|home visit|on my caseload|"
     r"today|yesterday|last night|this morning|in the debrief|after conference|after the session|"
     r"at the break|stayed behind|(?:young person|child|girl|boy|she|he) said|said that|one child|"
-    r"a child|the child|a girl|a boy|one girl|one boy|a young person|the young person|"
+    r"the child|a girl|a boy|one girl|one boy|a young person|the young person|"
     r"the teenager)\b|\(\d{1,2}\)"
 )
 _NEGATED = re.compile(
@@ -169,7 +172,7 @@ def _rules() -> _Rules:
                         _compile(cue.softened_by),
                         _compile(cue.raised_by),
                     )
-                    for cue in cue_table._cues()
+                    for cue in [*cue_table.phrase_cues(), *broad_cues()]
                 )
                 signs = tuple(
                     (weight, re.compile(cue_table.expand(pattern)))
