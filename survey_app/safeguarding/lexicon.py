@@ -156,7 +156,13 @@ def broad_cues() -> list[Cue]:
             r"home|at (?:dads|mums))\b|\bdont make me go\b"),
         # A basic need going without.
         Cue("neglect", ALERT, "neglect",
-            _DEPRIVED + r" (?:\w+ ){0,3}?" + _NEEDS + r"|" + _NEEDS + r" (?:\w+ ){0,3}?" + _DEPRIVED,
+            _DEPRIVED + r" (?:\w+ ){0,3}?" + _NEEDS,
+            unless=_PROCESS + r"|\b(?:takeaway|so we got|so mum got|got chips|its fine|were "
+            r"fine|all fine|always have|not hungry|hungry after|starving after|on a diet|fasting|"
+            r"ramadan|no (?:gas|food) (?:at|in) the (?:venue|meeting|room)|picky|fussy)\b",
+            negatable=False),
+        Cue("neglect", ALERT, "neglect",
+            _NEEDS + r" (?:\w+ ){0,3}?" + _DEPRIVED,
             unless=_PROCESS + r"|\b(?:takeaway|so we got|so mum got|got chips|its fine|were "
             r"fine|all fine|always have|not hungry|hungry after|starving after|on a diet|fasting|"
             r"ramadan|no (?:gas|food) (?:at|in) the (?:venue|meeting|room)|picky|fussy)\b",

@@ -14,8 +14,10 @@ import re
 import threading
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from . import cues as cue_table
+from .gate import Gate, gate
 from .lexicon import broad_cues
 from .normalise import normalise
 
@@ -46,6 +48,7 @@ _TAIL = 3_000
 
 _NONE = Screening(Level.NONE, ())
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
+_WORD = re.compile(r"[a-z0-9£]+")
 
 _PAST = re.compile(
     r"\b(?:used to|before|when (?:i|she|he|we) (?:was|were) (?:little|younger|small|a kid|a baby|"
@@ -141,12 +144,14 @@ class _Compiled:
     unless: re.Pattern[str] | None
     softened_by: re.Pattern[str] | None
     raised_by: re.Pattern[str] | None
+    # The words one of which a match must begin with; None when the pattern has none.
+    gate: Gate | None
 
 
 @dataclass(frozen=True)
 class _Rules:
     cues: tuple[_Compiled, ...]
-    signs: tuple[tuple[float, re.Pattern[str]], ...]
+    signs: tuple[tuple[float, re.Pattern[str], Gate | None], ...]
     play: re.Pattern[str]
 
 
@@ -171,11 +176,12 @@ def _rules() -> _Rules:
                         _compile(cue.unless),
                         _compile(cue.softened_by),
                         _compile(cue.raised_by),
+                        gate(cue_table.expand(cue.pattern)),
                     )
                     for cue in [*cue_table.phrase_cues(), *broad_cues()]
                 )
                 signs = tuple(
-                    (weight, re.compile(cue_table.expand(pattern)))
+                    (weight, re.compile(cue_table.expand(pattern)), gate(cue_table.expand(pattern)))
                     for weight, pattern in cue_table.EXPLOITATION_SIGNS
                 )
                 play = re.compile(r"\b" + cue_table.MACROS["PLAY"] + r"\b")
@@ -198,16 +204,39 @@ class _Reading:
         self.normal = normal
         self.source = source
         self.bounds = [match.end() for match in _SENTENCE_END.finditer(normal)]
-        self.past = bool(_PAST.search(normal))
-        self.resolved = self.past and bool(_RESOLVED.search(normal))
-        self.still_current = bool(_STILL_CURRENT.search(normal))
-        self.joke = bool(_JOKE.search(normal))
-        self.serious = bool(_SERIOUS.search(normal))
-        self.taken_back = bool(_TAKEN_BACK.search(normal))
-        self.professional = (
-            source in _PROFESSIONAL_SOURCES
-            and bool(_PROFESSIONAL.search(normal))
-            and not _SPECIFIC_CHILD.search(normal)
+        self.words = set(_WORD.findall(normal))
+
+    # Most texts match no cue, so the text-wide contexts are only worked out when one does.
+    @cached_property
+    def past(self) -> bool:
+        return bool(_PAST.search(self.normal))
+
+    @cached_property
+    def resolved(self) -> bool:
+        return self.past and bool(_RESOLVED.search(self.normal))
+
+    @cached_property
+    def still_current(self) -> bool:
+        return bool(_STILL_CURRENT.search(self.normal))
+
+    @cached_property
+    def joke(self) -> bool:
+        return bool(_JOKE.search(self.normal))
+
+    @cached_property
+    def serious(self) -> bool:
+        return bool(_SERIOUS.search(self.normal))
+
+    @cached_property
+    def taken_back(self) -> bool:
+        return bool(_TAKEN_BACK.search(self.normal))
+
+    @cached_property
+    def professional(self) -> bool:
+        return (
+            self.source in _PROFESSIONAL_SOURCES
+            and bool(_PROFESSIONAL.search(self.normal))
+            and not _SPECIFIC_CHILD.search(self.normal)
         )
 
     def sentence(self, position: int) -> tuple[int, str]:
@@ -223,8 +252,6 @@ class _Reading:
 def _judge_cue(found: _Compiled, reading: _Reading, rules: _Rules) -> str | None:
     """The level this cue raises in this text (None when its context cancels it)."""
     cue = found.cue
-    if cue.professional and reading.professional:
-        return None
     for match in found.pattern.finditer(reading.normal):
         start, sentence = reading.sentence(match.start())
         if found.needs and not found.needs.search(sentence):
@@ -236,6 +263,8 @@ def _judge_cue(found: _Compiled, reading: _Reading, rules: _Rules) -> str | None
             continue
         if cue.playful and rules.play.search(sentence):
             continue
+        if cue.professional and reading.professional:
+            return None
         # 2 alert, 1 review, 0 nothing: each softening context takes one step off.
         level = 2 if cue.level == cue_table.ALERT else 1
         if cue.figurative and not reading.serious:
@@ -275,6 +304,8 @@ def screen(text: str, source: str = "child") -> Screening:
     alerts: dict[str, str] = {}
     reviews: dict[str, list[str]] = {}
     for found in rules.cues:
+        if found.gate is not None and not found.gate.may_match(reading.words, normal):
+            continue
         level = _judge_cue(found, reading, rules)
         if level == cue_table.ALERT:
             alerts.setdefault(found.cue.reason, found.cue.category)
@@ -298,9 +329,14 @@ def _weigh_signs(
     reading: _Reading, rules: _Rules, alerts: dict[str, str], reviews: dict[str, list[str]]
 ) -> None:
     """Exploitation signs that add up: gifts, older friends, cash, new phones, going missing."""
-    if reading.professional or (reading.resolved and not reading.still_current):
+    weight = sum(
+        weight
+        for weight, pattern, sign_gate in rules.signs
+        if (sign_gate is None or sign_gate.may_match(reading.words, reading.normal))
+        and pattern.search(reading.normal)
+    )
+    if weight < 1 or reading.professional or (reading.resolved and not reading.still_current):
         return
-    weight = sum(w for w, pattern in rules.signs if pattern.search(reading.normal))
     if weight >= 2:
         alerts.setdefault("signs of criminal or sexual exploitation", "exploitation")
     elif weight >= 1:
