@@ -19,9 +19,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/screen.py
 
 eval: $(STAMP)
 	$(BIN)/python -m survey_app.privacy.evaluate tests/data/pii-dev.jsonl
+	$(BIN)/python -m survey_app.safeguarding.evaluate tests/data/risk-dev.jsonl tests/data/risk-extra.jsonl tests/data/risk-fresh.jsonl tests/data/risk-final.jsonl
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -670,12 +670,3 @@ EXPLOITATION_SIGNS: list[tuple[float, str]] = [
     (1.0, r"\bsays (?:i|she|he) owes?\b|\bowe (?:him|them) for\b"),
     (1.0, r"\b(?:older|new older) friend\b|\bolder (?:boyfriend|girlfriend)\b"),
 ]
-
-# An adult's age beside a child's, with a relationship word: "hes 24 and shes 13".
-ADULT_AGE = r"\b(?:1[89]|[2-6]\d)(?: year old)?\b|\bin (?:his|her) (?:20s|30s|40s|twenties|thirties)\b"
-CHILD_AGE = r"\b(?:[89]|1[0-5])\b"
-RELATIONSHIP = (
-    r"\b(?:boyfriend|girlfriend|stays over|stay over|stays at|staying at|his flat|his house|meet|"
-    r"meets|dating|going out with|sleep over|sleeps over|relationship|move in|picks? (?:me|her|him) "
-    r"up|sleeping with|having sex)\b"
-)

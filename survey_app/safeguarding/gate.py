@@ -39,7 +39,7 @@ def _is_word_end(items: list, index: int) -> bool:  # type: ignore[type-arg]
 
 
 def _starts(items: list, index: int = 0) -> set[tuple[str, bool]] | None:  # type: ignore[type-arg]
-    """(first word or its start, whether it is whole) for matches of items[index:]; None if unknown."""
+    """(first word or its start, is it whole) for matches of items[index:], or None if unknown."""
     prefix = ""
     while index < len(items):
         op, argument = items[index]
