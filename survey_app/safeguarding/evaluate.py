@@ -86,8 +86,13 @@ def load(path: Path) -> list[Example]:
             if line.strip():
                 row = json.loads(line)
                 examples.append(
-                    Example(row["id"], row.get("source", "child"), row["text"], row["label"],
-                            row.get("category", "none"))
+                    Example(
+                        row["id"],
+                        row.get("source", "child"),
+                        row["text"],
+                        row["label"],
+                        row.get("category", "none"),
+                    )
                 )
     return examples
 
@@ -145,8 +150,13 @@ def _ids(ids: list[str]) -> str:
 def render(name: str, report: Report, rate: float | None) -> str:
     """The report for one file, as plain text."""
     header = f"  {'':<16}{'texts':>6}{'flagged':>9}{'':>8}{'alert':>8}{'':>8}"
-    lines = [f"== {name}", "risk: recall (flagged = alert or review)", header,
-             _row("all risk", report.risk), "  by category:"]
+    lines = [
+        f"== {name}",
+        "risk: recall (flagged = alert or review)",
+        header,
+        _row("all risk", report.risk),
+        "  by category:",
+    ]
     lines += [_row(category, tally) for category, tally in sorted(report.by_category.items())]
     lines.append("  by source:")
     lines += [_row(source, tally) for source, tally in sorted(report.by_source.items())]

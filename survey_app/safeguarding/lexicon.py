@@ -30,8 +30,21 @@ _IRREGULAR = {
     "feel": ["feel", "feels", "felt", "feeling"],
     "lock": ["lock", "locks", "locked", "locking"],
 }
-_DOUBLED = {"slam", "drag", "stab", "grab", "slap", "whip", "trip", "pin", "nip", "chuck", "rub",
-            "strip", "stamp"}
+_DOUBLED = {
+    "slam",
+    "drag",
+    "stab",
+    "grab",
+    "slap",
+    "whip",
+    "trip",
+    "pin",
+    "nip",
+    "chuck",
+    "rub",
+    "strip",
+    "stamp",
+}
 
 
 def forms(*lemmas: str) -> str:
@@ -45,7 +58,9 @@ def forms(*lemmas: str) -> str:
             words += _IRREGULAR[lemma]
             continue
         stem = lemma[:-1] if lemma.endswith("e") else lemma
-        double = lemma + lemma[-1] if lemma in _DOUBLED and not lemma.endswith(("ck", "mp")) else stem
+        double = (
+            lemma + lemma[-1] if lemma in _DOUBLED and not lemma.endswith(("ck", "mp")) else stem
+        )
         third = lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x", "z")) else "s")
         past = lemma + "d" if lemma.endswith("e") else double + "ed"
         words += [lemma, third, past, double + "ing" if lemma in _DOUBLED else stem + "ing"]
@@ -53,12 +68,67 @@ def forms(*lemmas: str) -> str:
 
 
 _PHYSICAL_VERBS = forms(
-    "hit", "punch", "kick", "slap", "smack", "beat", "batter", "thump", "whack", "wallop", "belt",
-    "cane", "strike", "attack", "twist", "squeeze", "drag", "throw", "slam", "bang", "shove",
-    "push", "choke", "strangle", "suffocate", "bite", "scratch", "burn", "scald", "whip", "lash",
-    "stamp", "trip", "spit", "pin", "grab", "pull", "yank", "shake", "headbutt", "elbow", "pinch",
-    "stab", "smash", "bash", "chuck", "hurl", "throttle", "crush", "boot", "knock", "clout",
-    "hold down", "sit on", "tie", "hurt", "injure", "torture", "starve", "nip", "leather",
+    "hit",
+    "punch",
+    "kick",
+    "slap",
+    "smack",
+    "beat",
+    "batter",
+    "thump",
+    "whack",
+    "wallop",
+    "belt",
+    "cane",
+    "strike",
+    "attack",
+    "twist",
+    "squeeze",
+    "drag",
+    "throw",
+    "slam",
+    "bang",
+    "shove",
+    "push",
+    "choke",
+    "strangle",
+    "suffocate",
+    "bite",
+    "scratch",
+    "burn",
+    "scald",
+    "whip",
+    "lash",
+    "stamp",
+    "trip",
+    "spit",
+    "pin",
+    "grab",
+    "pull",
+    "yank",
+    "shake",
+    "headbutt",
+    "elbow",
+    "pinch",
+    "stab",
+    "smash",
+    "bash",
+    "chuck",
+    "hurl",
+    "throttle",
+    "crush",
+    "boot",
+    "knock",
+    "clout",
+    "hold down",
+    "sit on",
+    "tie",
+    "hurt",
+    "injure",
+    "torture",
+    "starve",
+    "nip",
+    "leather",
 )
 _BODY = (
     r"(?:arm|arms|back|face|head|neck|throat|hair|legs?|leg|stomach|tummy|belly|chest|ribs|"
@@ -134,75 +204,140 @@ def broad_cues() -> list[Cue]:
     physical = "physical harm to a child"
     return [
         # Someone does a harm verb to a person or a body part.
-        Cue("physical", ALERT, physical,
+        Cue(
+            "physical",
+            ALERT,
+            physical,
             _AGENT + r" (?:\w+ ){0,3}?" + _PHYSICAL_VERBS + r" (?:\w+ )?" + _PERSON_OBJECT + r"\b",
-            unless=_ACCIDENT + r"|\b(?:i|ill|id|im going to) " + _PHYSICAL_VERBS
+            unless=_ACCIDENT
+            + r"|\b(?:i|ill|id|im going to) "
+            + _PHYSICAL_VERBS
             + r"\b|\b(?:feelings|my head in|does my head|it (?:\w+ )?hurts?|hurts? (?:me|us) when "
-            r"(?:they|people|you|she|he|i))\b", playful=True),
-        Cue("physical", ALERT, physical,
-            r"\b(?:(?:my|his|her|their) (?:\w+ )?" + _BODY + r" (?:\w+ ){0,3}?" + _INJURY
-            + r"|" + _INJURY + r" (?:\w+ ){0,3}?(?:on|all over|round|around) (?:my|his|her|their) "
+            r"(?:they|people|you|she|he|i))\b",
+            playful=True,
+        ),
+        Cue(
+            "physical",
+            ALERT,
+            physical,
+            r"\b(?:(?:my|his|her|their) (?:\w+ )?"
+            + _BODY
+            + r" (?:\w+ ){0,3}?"
+            + _INJURY
+            + r"|"
+            + _INJURY
+            + r" (?:\w+ ){0,3}?(?:on|all over|round|around) (?:my|his|her|their) "
             r"(?:\w+ )?" + _BODY + r")\b",
-            unless=_ACCIDENT + r"|\b(?:self|myself|herself|himself|harm)\b", playful=True),
+            unless=_ACCIDENT + r"|\b(?:self|myself|herself|himself|harm)\b",
+            playful=True,
+        ),
         # Fear where the child lives.
-        Cue("unsafe_home", ALERT, "frightened where they live",
-            _FEAR, needs=_HOME,
+        Cue(
+            "unsafe_home",
+            ALERT,
+            "frightened where they live",
+            _FEAR,
+            needs=_HOME,
             unless=_PROCESS + r"|\b(?:not scared|not afraid|no longer|anymore|any more|"
-            r"film|movie|horror|spiders?|dark(?! and)|dogs?|heights|needles|exams?)\b"),
-        Cue("unsafe_home", ALERT, "frightened where they live",
+            r"film|movie|horror|spiders?|dark(?! and)|dogs?|heights|needles|exams?)\b",
+        ),
+        Cue(
+            "unsafe_home",
+            ALERT,
+            "frightened where they live",
             r"\b(?:men|people|strangers|man) (?:coming|come|comes) (?:in and out|round|over|to "
             r"(?:see|the house))|(?:tried|tries|trying) (?:my|the) (?:bedroom )?door\b|\bscreams? "
             r"at (?:me|us)\b|\blocks? the (?:fridge|food|cupboards?)\b|\bcant be (?:there|at "
-            r"home|at (?:dads|mums))\b|\bdont make me go\b"),
+            r"home|at (?:dads|mums))\b|\bdont make me go\b",
+        ),
         # A basic need going without.
-        Cue("neglect", ALERT, "neglect",
+        Cue(
+            "neglect",
+            ALERT,
+            "neglect",
             _DEPRIVED + r" (?:\w+ ){0,3}?" + _NEEDS,
             unless=_PROCESS + r"|\b(?:takeaway|so we got|so mum got|got chips|its fine|were "
             r"fine|all fine|always have|not hungry|hungry after|starving after|on a diet|fasting|"
             r"ramadan|no (?:gas|food) (?:at|in) the (?:venue|meeting|room)|picky|fussy)\b",
-            negatable=False),
-        Cue("neglect", ALERT, "neglect",
+            negatable=False,
+        ),
+        Cue(
+            "neglect",
+            ALERT,
+            "neglect",
             _NEEDS + r" (?:\w+ ){0,3}?" + _DEPRIVED,
             unless=_PROCESS + r"|\b(?:takeaway|so we got|so mum got|got chips|its fine|were "
             r"fine|all fine|always have|not hungry|hungry after|starving after|on a diet|fasting|"
             r"ramadan|no (?:gas|food) (?:at|in) the (?:venue|meeting|room)|picky|fussy)\b",
-            negatable=False),
-        Cue("neglect", ALERT, "a child left to care for others or alone",
+            negatable=False,
+        ),
+        Cue(
+            "neglect",
+            ALERT,
+            "a child left to care for others or alone",
             r"\b(?:look after|looking after|looks after|mind|minding|babysit\w*|in charge of|"
             r"left alone|left on (?:my|her|his|their) own|alone in the (?:flat|house)|on (?:my|our) "
             r"own (?:all|every|at night|overnight))\b",
             needs=r"\b(?:all weekend|all night|every night|nights|goes away|goes out|while (?:mum|"
-            r"dad)|overnight|till|\d+ ?(?:am|pm)|year old|baby|little|hour|hours|days)\b"),
+            r"dad)|overnight|till|\d+ ?(?:am|pm)|year old|baby|little|hour|hours|days)\b",
+        ),
         # A threat with what sets it off.
-        Cue("threat", ALERT, "a threat to hurt a child or their family",
-            _THREAT_HARM, needs=_THREAT_TRIGGER,
-            unless=r"\b(?:i said|i told|i threatened|lol|joke|joking)\b|" + _SELF_AGENT
+        Cue(
+            "threat",
+            ALERT,
+            "a threat to hurt a child or their family",
+            _THREAT_HARM,
+            needs=_THREAT_TRIGGER,
+            unless=r"\b(?:i said|i told|i threatened|lol|joke|joking)\b|"
+            + _SELF_AGENT
             + r" (?:\w+ )?(?:kill|stab|hurt|murder|smash|batter|end)\b",
-            figurative=True, playful=True),
-        Cue("threat", ALERT, "a threat to hurt a child or their family",
+            figurative=True,
+            playful=True,
+        ),
+        Cue(
+            "threat",
+            ALERT,
+            "a threat to hurt a child or their family",
             r"\b(?:gang|knives|knife|blade|weapon|gun|machete)\b",
             needs=r"\b(?:jump|after school|coming for|got|carry|carries|brought|bring|threat\w*|"
-            r"said|saying|keeps)\b", unless=r"\b(?:training|session|knife crime awareness)\b"),
+            r"said|saying|keeps)\b",
+            unless=r"\b(?:training|session|knife crime awareness)\b",
+        ),
         # Leaving, with a time or a plan.
-        Cue("running_away", ALERT, "running away or missing",
+        Cue(
+            "running_away",
+            ALERT,
+            "running away or missing",
             r"\b(?:leaving|leave|run|running|go|going|disappear|get away|take off|sleep "
             r"(?:out|rough|anywhere)|stay wherever|staying wherever)\b",
             needs=r"\b(?:tonight|when everyones asleep|when (?:they|everyone|mum|dad) (?:is|are) "
             r"asleep|bag|packed|money saved|saved up|ticket|wont find me|nobody will find|dont "
             r"look for me|for good|never coming back|wherever i can|away from (?:here|home|them))\b",
             unless=_PROCESS + r"|\b(?:holiday|trip|party|sleepover|for the summer)\b",
-            figurative=True),
-        Cue("running_away", ALERT, "running away or missing",
+            figurative=True,
+        ),
+        Cue(
+            "running_away",
+            ALERT,
+            "running away or missing",
             r"\b(?:havent|hasnt|not) been (?:home|back)\b|\b(?:keeps|keep|kept) (?:leaving|walking "
             r"out of|running from) (?:the|her|his|my) (?:home|childrens home|placement|house|flat|"
             r"unit)\b|\b(?:he|she|i) (?:keeps|keep) (?:disappearing|going off)\b|\bfound in "
             r"(?:another|a different|the) (?:town|city)\b",
-            unless=r"\b(?:holiday|hospital|with (?:my|her|his) (?:nan|dad|mum|auntie|grandparents))\b"),
-        Cue("running_away", REVIEW, "may not go home",
+            unless=r"\b(?:holiday|hospital|with (?:my|her|his) (?:nan|dad|mum|auntie|grandparents))\b",
+        ),
+        Cue(
+            "running_away",
+            REVIEW,
+            "may not go home",
             r"\b(?:might|may|going to|gonna|wont) not (?:come|go|be) (?:home|back)\b|\bmight not "
-            r"(?:come|go) home\b"),
+            r"(?:come|go) home\b",
+        ),
         # Self-harm and suicide vocabulary with a wish, a plan or a habit.
-        Cue("self_harm", ALERT, "self-harm or suicidal thoughts",
+        Cue(
+            "self_harm",
+            ALERT,
+            "self-harm or suicidal thoughts",
             r"\b(?:die|dying|dead|death|suicide|end it|end it all|hang (?:my|him|her)self|in front "
             r"of a (?:train|car|bus|lorry)|overdose|pills|tablets|blade|razor|noose|slit|be alive|"
             r"sleep forever|not wake up)\b",
@@ -212,33 +347,51 @@ def broad_cues() -> list[Cue]:
             unless=_PROCESS + r"|\b(?:of (?:boredom|embarrassment|laughing|cringe)|dog|cat|hamster|"
             r"nan died|grandad died|died last|funeral|tablets? (?:for|at) (?:school|my)|"
             r"vitamins|game|films?|zombies?)\b",
-            figurative=True),
-        Cue("self_harm", ALERT, "self-harm or suicidal thoughts",
+            figurative=True,
+        ),
+        Cue(
+            "self_harm",
+            ALERT,
+            "self-harm or suicidal thoughts",
             r"\b(?:carve|carves|carved|carving|cut|cuts|cutting|scratch|scratching|burn|burning|"
             r"stab|stabbing|pick|picking) (?:\w+ ){0,2}?(?:in|into|on) (?:my|her|his) (?:arms?|"
             r"legs?|wrists?|thighs?|skin|stomach|hands?)\b|\bso (?:i|she|he) can feel something\b|"
             r"\bfeel something\b",
-            unless=r"\b(?:cooking|accident|paper|tattoo)\b"),
-        Cue("self_harm", REVIEW, "low mood that could be a wish to die",
+            unless=r"\b(?:cooking|accident|paper|tattoo)\b",
+        ),
+        Cue(
+            "self_harm",
+            REVIEW,
+            "low mood that could be a wish to die",
             r"\b(?:depressed|depression|hopeless|worthless|numb|empty inside|no one cares|nobody "
             r"cares|cant cope|give up|giving up|sleep forever|want to sleep forever|not eat much|"
             r"dont eat much|dont eat anymore|long sleeves|alone all the time|hate myself|so "
             r"alone|lonely|tired of everything|cant go on)\b",
-            unless=_PROCESS + r"|\b(?:used to|not anymore|better now)\b", figurative=True),
+            unless=_PROCESS + r"|\b(?:used to|not anymore|better now)\b",
+            figurative=True,
+        ),
         # Hints that should be read by a person.
-        Cue("unsafe_home", REVIEW, "a worry a person should read",
+        Cue(
+            "unsafe_home",
+            REVIEW,
+            "a worry a person should read",
             r"\b(?:worry|worried|worries|worrying|tense|sad face|wouldnt talk|wont talk|doesnt want "
             r"to talk|didnt want to talk|wouldnt say|wont say|doesnt say|nightmares|bed wetting|"
             r"keep (?:our|it|this|the) (?:\w+ )?(?:private|secret)|keep (?:our|the) chats|private "
             r"chats?|met on (?:a|an) (?:game|app)|met online|older than me|hes older|shes older|"
             r"much older|didnt come home|not come home)\b",
             unless=_PROCESS + r"|\b(?:exams?|gcses?|homework|test|not worried|no worries|"
-            r"dont worry|nothing to worry)\b"),
-        Cue("sexual", ALERT, "sexual harm",
+            r"dont worry|nothing to worry)\b",
+        ),
+        Cue(
+            "sexual",
+            ALERT,
+            "sexual harm",
             r"\b(?:hand (?:up|down|inside|in) (?:my|her|his) (?:top|skirt|dress|shorts|pants|"
             r"trousers|knickers|pyjamas|shirt)|(?:take|takes|took|taking|get|got) (?:\w+ )?"
             r"clothes off|in (?:my|her|his) (?:underwear|pants|knickers|bra)|private parts|"
             r"privates|willy|penis|dick|vagina|touch (?:him|his|it)|behind the (?:toilets|bins|"
             r"shed|garages)|go (?:somewhere|off) with him)\b",
-            unless=r"\b(?:training|session|lesson|sex ed|pshe|doctor|nurse)\b"),
+            unless=r"\b(?:training|session|lesson|sex ed|pshe|doctor|nurse)\b",
+        ),
     ]

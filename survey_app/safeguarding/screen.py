@@ -258,8 +258,9 @@ def _judge_cue(found: _Compiled, reading: _Reading, rules: _Rules) -> str | None
             continue
         if found.unless and found.unless.search(sentence):
             continue
-        if cue.negatable and _NEGATED.search(reading.normal[max(start, match.start() - 30) :
-                                                            match.start()]):
+        if cue.negatable and _NEGATED.search(
+            reading.normal[max(start, match.start() - 30) : match.start()]
+        ):
             continue
         if cue.playful and rules.play.search(sentence):
             continue
@@ -355,9 +356,7 @@ def _age_gap(reading: _Reading, alerts: dict[str, str]) -> None:
 def _reasons(reasons: list[str], reading: _Reading) -> tuple[str, ...]:
     """Reasons in order found, without repeats, with what makes the harm current."""
     ordered = list(dict.fromkeys(reasons))
-    if reading.serious and any(
-        reason.startswith("self-harm") for reason in ordered
-    ):
+    if reading.serious and any(reason.startswith("self-harm") for reason in ordered):
         ordered = [
             f"{reason}, said seriously" if reason.startswith("self-harm") else reason
             for reason in ordered
