@@ -119,7 +119,7 @@ def screen_answers() -> None:
     non-zero if any line was bad.
     """
     bad = 0
-    for number, raw in enumerate(click.get_binary_stream("stdin"), start=1):
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
         if not raw.strip():
             continue
         problem = None

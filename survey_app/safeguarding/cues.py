@@ -1191,7 +1191,11 @@ EXPLOITATION_SIGNS: list[tuple[float, str]] = [
     ),
     (0.5, r"\bcomes back with\b|\bcame back with\b"),
     (1.0, r"\b(?:train|bus) tickets? to\b|\bother towns?\b|\banother (?:town|city)\b"),
-    (1.0, r"\b(?:gone|goes|going|went|keeps going) missing\b|\bmissing overnight\b"),
+    (
+        1.0,
+        r"\b(?:she|he|i|they|brother|sister|son|daughter|child) (?:\w+ )?(?:has |keeps |had )?"
+        r"(?:gone|goes|going|went) missing\b|\bmissing overnight\b",
+    ),
     (1.0, r"\bhotel\b|\bvodka\b|\bparties\b"),
     (1.0, r"\bout (?:a lot |all |late )?(?:at night|all night|till \d)\b"),
     (0.5, r"\bblack eye\b|\bbroke (?:his|her) nose\b|\bbeaten up\b"),
