@@ -245,6 +245,49 @@ _OTHER = re.compile(r"[^a-z0-9£.!?,;:()/\n ]+")
 _AGE = re.compile(r"\b(\d{1,2}) ?(?:yo|y/o|yrs?|years?)(?: old)?\b")
 
 
+# Figures of speech that use harm words for something harmless, spelt plainly before anything
+# looks for harm ("they kept cutting me off", "killing it at college", "dying of boredom").
+_IDIOMS = [
+    (re.compile(r"\b(?:cutting|cut|cuts) (?:me|us|him|her|them) (?:off|short)\b"), "interrupting"),
+    (
+        re.compile(r"\b(?:killing|killed|kills|smashed|smashing|smashes|nailed|nailing) it\b"),
+        "doing well",
+    ),
+    (
+        re.compile(
+            r"\b(?:die|dying|died|dead|deceased) (?:of|from|with) (?:boredom|embarrassment|"
+            r"laughing|laughter|cringe|shame|old age|heat|excitement)\b"
+        ),
+        "very bored",
+    ),
+    (re.compile(r"\b(?:bored|boring|scared) (?:me )?to death\b"), "very bored"),
+    (
+        re.compile(
+            r"\b(?:it|that|this|which|really|so|truly) (?:really |so |truly )?touched (?:me|us|him|her)\b"
+        ),
+        "it moved me",
+    ),
+    (
+        re.compile(
+            r"\b(?:post|letters?|mail|minutes|homework|phone|keys|socks|shoes|emails?|forms?|"
+            r"paperwork|parcels?|charger|stuff) (?:keeps? |kept |has |have |always )?(?:going|gone|"
+            r"go|goes|went) missing\b"
+        ),
+        "got lost",
+    ),
+    (re.compile(r"\bdying to (?=\w)"), "keen to "),
+    (re.compile(r"\b(?:could|would) (?:murder|kill) (?:a|for a|some) "), "would love a "),
+    (
+        re.compile(
+            r"\bdead (?=(?:long|boring|good|nice|funny|awkward|hard|easy|tired|bored|annoying|slow|"
+            r"quick|fast|cold|hot|late|early|sound|serious)\b)"
+        ),
+        "very ",
+    ),
+    (re.compile(r"\bhits different\b"), "feels different"),
+]
+
+
 def _word(match: re.Match[str]) -> str:
     word = match.group(0)
     return _WORDS.get(word, word)
@@ -259,4 +302,6 @@ def normalise(text: str) -> str:
     text = _WORD_PATTERN.sub(_word, text)
     text = _STEP.sub(r"step\1", text)
     text = _AGE.sub(r"\1 year old", text)
+    for idiom, plain in _IDIOMS:
+        text = idiom.sub(plain, text)
     return _SPACES.sub(" ", text).strip()

@@ -19,6 +19,7 @@ from functools import cached_property
 from . import cues as cue_table
 from .gate import Gate, gate
 from .lexicon import broad_cues
+from .model import model
 from .normalise import normalise
 
 
@@ -205,6 +206,9 @@ class _Reading:
         self.source = source
         self.bounds = [match.end() for match in _SENTENCE_END.finditer(normal)]
         self.words = set(_WORD.findall(normal))
+        # Set when a cue's words were found but their context cancelled them.
+        self.cancelled = False
+        self.any_cancelled = False
 
     # Most texts match no cue, so the text-wide contexts are only worked out when one does.
     @cached_property
@@ -250,12 +254,17 @@ class _Reading:
 
 
 def _judge_cue(found: _Compiled, reading: _Reading, rules: _Rules) -> str | None:
-    """The level this cue raises in this text (None when its context cancels it)."""
+    """The level this cue raises in this text (None when its context cancels it).
+
+    A match that its context cancels (a joke, harm that is over, play...) is noted on the reading
+    so the learned model does not overrule that reading.
+    """
     cue = found.cue
     for match in found.pattern.finditer(reading.normal):
         start, sentence = reading.sentence(match.start())
         if found.needs and not found.needs.search(sentence):
             continue
+        reading.cancelled = True
         if found.unless and found.unless.search(sentence):
             continue
         if cue.negatable and _NEGATED.search(
@@ -266,6 +275,7 @@ def _judge_cue(found: _Compiled, reading: _Reading, rules: _Rules) -> str | None
             continue
         if cue.professional and reading.professional:
             return None
+        reading.cancelled = False
         # 2 alert, 1 review, 0 nothing: each softening context takes one step off.
         level = 2 if cue.level == cue_table.ALERT else 1
         if cue.figurative and not reading.serious:
@@ -285,6 +295,7 @@ def _judge_cue(found: _Compiled, reading: _Reading, rules: _Rules) -> str | None
         if level == 1 and found.raised_by and found.raised_by.search(reading.normal):
             level = 2
         if level <= 0:
+            reading.cancelled = True
             continue
         return cue_table.ALERT if level == 2 else cue_table.REVIEW
     return None
@@ -308,6 +319,8 @@ def screen(text: str, source: str = "child") -> Screening:
         if found.gate is not None and not found.gate.may_match(reading.words, normal):
             continue
         level = _judge_cue(found, reading, rules)
+        reading.any_cancelled |= reading.cancelled
+        reading.cancelled = False
         if level == cue_table.ALERT:
             alerts.setdefault(found.cue.reason, found.cue.category)
         elif level == cue_table.REVIEW:
@@ -323,6 +336,24 @@ def screen(text: str, source: str = "child") -> Screening:
     if reviews:
         reasons = [reason for found in reviews.values() for reason in found]
         return Screening(Level.REVIEW, _reasons(reasons, reading))
+    return _second_opinion(reading)
+
+
+def _second_opinion(reading: _Reading) -> Screening:
+    """The learned model's view of a text the rules found nothing in, unless the rules found
+    harm words and read them as a joke, as over, as play or as training talk."""
+    if (
+        reading.any_cancelled
+        or reading.professional
+        or (reading.resolved and not reading.still_current)
+    ):
+        return _NONE
+    learned = model()
+    probability = learned.probability(reading.normal, reading.source)
+    if probability >= learned.alert_at:
+        return Screening(Level.ALERT, ("worded like disclosures of harm (learned model)",))
+    if probability >= learned.review_at:
+        return Screening(Level.REVIEW, ("worded like disclosures of harm (learned model)",))
     return _NONE
 
 
