@@ -334,26 +334,37 @@ def screen(text: str, source: str = "child") -> Screening:
     if alerts:
         return Screening(Level.ALERT, _reasons(list(alerts), reading))
     if reviews:
-        reasons = [reason for found in reviews.values() for reason in found]
-        return Screening(Level.REVIEW, _reasons(reasons, reading))
+        reasons = _reasons([reason for found in reviews.values() for reason in found], reading)
+        # A hint the rules found does not hold back what the model reads as a clear disclosure.
+        if _learned_probability(reading) >= model().alert_at:
+            return Screening(Level.ALERT, (*reasons, _LEARNED))
+        return Screening(Level.REVIEW, reasons)
     return _second_opinion(reading)
 
 
-def _second_opinion(reading: _Reading) -> Screening:
-    """The learned model's view of a text the rules found nothing in, unless the rules found
-    harm words and read them as a joke, as over, as play or as training talk."""
+_LEARNED = "worded like disclosures of harm (learned model)"
+
+
+def _learned_probability(reading: _Reading) -> float:
+    """The learned model's probability for the text, or 0 where the rules read harm words as a
+    joke, as over, as play or as training talk (the model must not overrule that reading)."""
     if (
         reading.any_cancelled
         or reading.professional
         or (reading.resolved and not reading.still_current)
     ):
-        return _NONE
+        return 0.0
+    return model().probability(reading.normal, reading.source)
+
+
+def _second_opinion(reading: _Reading) -> Screening:
+    """The learned model's view of a text the rules found nothing in."""
+    probability = _learned_probability(reading)
     learned = model()
-    probability = learned.probability(reading.normal, reading.source)
     if probability >= learned.alert_at:
-        return Screening(Level.ALERT, ("worded like disclosures of harm (learned model)",))
+        return Screening(Level.ALERT, (_LEARNED,))
     if probability >= learned.review_at:
-        return Screening(Level.REVIEW, ("worded like disclosures of harm (learned model)",))
+        return Screening(Level.REVIEW, (_LEARNED,))
     return _NONE
 
 
