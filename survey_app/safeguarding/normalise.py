@@ -263,7 +263,8 @@ _IDIOMS = [
     (re.compile(r"\b(?:bored|boring|scared) (?:me )?to death\b"), "very bored"),
     (
         re.compile(
-            r"\b(?:it|that|this|which|really|so|truly) (?:really |so |truly )?touched (?:me|us|him|her)\b"
+            r"\b(?:it|that|this|which|really|so|truly) (?:really |so |truly )?touched "
+            r"(?:me|us|him|her)\b"
         ),
         "it moved me",
     ),

@@ -35,7 +35,8 @@ def load() -> tuple[list[set[str]], list[int], list[str]]:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def fit(report: bool = False) -> dict[str, object]:
+    """The weight table (as written to weights.json) that the training texts give."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -49,15 +50,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     negatives = sorted(p[1] for p, lab in zip(predicted, labels, strict=True) if lab == "no_risk")
     review_at = negatives[int(len(negatives) * (1 - REVIEW_FALSE_RATE))]
     alert_at = negatives[int(len(negatives) * (1 - ALERT_FALSE_RATE))]
-    print(f"thresholds from cross-validation: review at {review_at:.3f}, alert at {alert_at:.3f}")
-    for label in ("risk", "uncertain", "no_risk"):
-        chosen = [p[1] for p, lab in zip(predicted, labels, strict=True) if lab == label]
-        review = sum(p >= review_at for p in chosen) / len(chosen)
-        alert = sum(p >= alert_at for p in chosen) / len(chosen)
+    if report:
         print(
-            f"{label:<10} {len(chosen):>4} texts: cross-validated >= review {review:.1%}, "
-            f">= alert {alert:.1%}"
+            f"thresholds from cross-validation: review at {review_at:.3f}, alert at {alert_at:.3f}"
         )
+        for label in ("risk", "uncertain", "no_risk"):
+            chosen = [p[1] for p, lab in zip(predicted, labels, strict=True) if lab == label]
+            review = sum(p >= review_at for p in chosen) / len(chosen)
+            alert = sum(p >= alert_at for p in chosen) / len(chosen)
+            print(
+                f"{label:<10} {len(chosen):>4} texts: cross-validated >= review {review:.1%}, "
+                f">= alert {alert:.1%}"
+            )
     classifier.fit(matrix, targets)
     names = vectoriser.get_feature_names_out()
     weights = {
@@ -65,14 +69,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, weight in zip(names, classifier.coef_[0], strict=True)
         if abs(weight) >= SMALLEST_WEIGHT
     }
-    table = {
+    return {
         "review_at": round(float(review_at), 4),
         "alert_at": round(float(alert_at), 4),
         "intercept": round(float(classifier.intercept_[0]), 4),
         "weights": dict(sorted(weights.items())),
     }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    table = fit(report=True)
     WEIGHTS.write_text(json.dumps(table, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-    print(f"wrote {len(weights)} weights to {WEIGHTS}")
+    print(f"wrote {len(table['weights'])} weights to {WEIGHTS}")  # type: ignore[arg-type]
     return 0
 
 
