@@ -37,8 +37,8 @@ MACROS = {
         r"playing|messing about|messing around|under the table|make me laugh|for a laugh|"
         r"tickl\w*|water fight|snowball|trampoline|swing|hes [1-4]\b|shes [1-4]\b|"
         r"baby (?:brother|sister|cousin)|toddler|remote|telly|tv|ipad|tablet|hoodie|bathroom|"
-        r"dodgeball|pe|netball|hockey|nerf|teddy|dog|cat|puppy|hamster|horse|accident|"
-        r"accidentally|by mistake)"
+        r"dodgeball|pe|netball|hockey|nerf|teddy|accident|accidentally|by mistake|"
+        r"(?:dog|cat|puppy|horse|hamster) (?:bit|bites|scratched|scratches|jumped|kicked))"
     ),
     "MEETING": (
         r"(?:meeting|meetings|conference|conferences|survey|surveys|the chair|the iro|"
@@ -117,7 +117,7 @@ def phrase_cues() -> list[Cue]:
             "physical",
             ALERT,
             physical,
-            r"\b(?:(?!it |that |this |which |really |words |what |when |everything )\w+) "
+            r"\b(?:(?!it |that |this |which |really |words |what |when |everything |never |not |doesnt |dont |didnt |wont |wouldnt )\w+) "
             r"(?:hurts|hurt|hurting) {VICTIM}\b(?! (?:feelings|when they|that))",
             playful=True,
             unless=r"\b(?:my feelings|hurt my feelings|it hurts me)\b",
@@ -882,6 +882,7 @@ def phrase_cues() -> list[Cue]:
             neglect,
             r"\bno (?:electric|electricity|gas|heating|heat|hot water|power|lights|gas credit|credit "
             r"on the meter|money for the meter)\b|\bcant top up\b|\bsleep in (?:our|my) coats\b",
+            unless=r"\b(?:fixed|sorted|repaired|power cut|for a day|for an hour|boiler broke)\b",
             negatable=False,
         ),
         Cue(
@@ -961,7 +962,7 @@ def phrase_cues() -> list[Cue]:
             neglect,
             r"\b(?:freezing|no heating)\b",
             needs=r"\b(?:house|home|flat|no|since|nights?)\b",
-            unless=r"\b(?:room|meeting|outside|car park)\b",
+            unless=r"\b(?:fixed|sorted|repaired|power cut|for a day|for an hour|boiler broke|room|meeting|outside|car park)\b",
         ),
         # --- threats --------------------------------------------------------------------
         Cue(
@@ -1054,7 +1055,8 @@ def phrase_cues() -> list[Cue]:
             ALERT,
             missing,
             r"\b(?:keep|keeps|kept|been|still) (?:running|going missing|running away|running off)\b",
-            unless=r"\b(?:post|letters?|mail|minutes|emails?|paperwork|forms?|socks|keys|parcels?|"
+            unless=r"\b(?:out of the (?:room|meeting|class|lesson)|the chair|meeting|to the toilet|"
+            r"post|letters?|mail|minutes|emails?|paperwork|forms?|socks|keys|parcels?|"
             r"homework|shoes|money|my phone|the remote)\b",
         ),
         Cue(
@@ -1145,6 +1147,81 @@ def phrase_cues() -> list[Cue]:
             r"\bsecrets?\b",
             needs=r"\b(?:home|dad|mum|stepdad|uncle|he|she|they|people|house|allowed|tell)\b",
             unless=r"\b(?:secret santa|surprise|party|birthday|present)\b",
+        ),
+        Cue(
+            "sexual",
+            ALERT,
+            sexual,
+            r"\b(?:sent|sends|sending|shown|showed|shows|showing) (?:\w+ ){0,2}?(?:explicit|sexual|rude|dirty|naked|nude|porn\w*) "
+            r"(?:pictures|pics|photos|videos|vids|images|messages|stuff)\b|\bexplicit (?:pictures|pics|photos|videos|images|messages)\b",
+            unless=r"\b(?:training|session|module|pshe|lesson)\b",
+        ),
+        Cue(
+            "sexual",
+            REVIEW,
+            "possible grooming signs",
+            r"\b(?:man|guy|bloke|adult|stranger|older (?:man|guy|boy|lad)) (?:\w+ ){0,2}?(?:met |meet )?(?:on|from|off) "
+            r"(?:snapchat|instagram|tiktok|online|the internet|discord|roblox|fortnite|whatsapp|xbox|facebook|a game|the game)\b",
+            raised_by=r"\b(?:meet|money|pics|photos|videos|pictures|sexual|explicit|address|gifts|secret)\b",
+        ),
+        Cue(
+            "self_harm",
+            ALERT,
+            self_harm,
+            r"\b(?:when|after|once|before) (?:im|i am|i was|i get|ive) (?:dead|gone)\b|\bpoint in waiting\b|\bwhy wait\b",
+            figurative=True,
+        ),
+        Cue(
+            "self_harm",
+            ALERT,
+            self_harm,
+            r"\b(?:i|she|he|ive|shes|hes) (?:\w+ )?(?:burnt|burned|burn|burns|cut|cuts|scratched|scratch|hit|hits|hurt|"
+            r"hurts|bruised|punched|punch|banged|bang|bit|bite|stabbed|carved) (?:my|her|his) (?:own )?(?:\w+ )?{BODY}",
+            needs=r"\b(?:on purpose|deliberately|to feel|deserve|cant stop|again|every night|every day|"
+            r"so nobody|hide it|punish)\b",
+        ),
+        Cue(
+            "neglect",
+            ALERT,
+            neglect,
+            r"\b(?:wont|doesnt|didnt|never|refuses to|wouldnt|dont|hasnt|havent|will not) (?:\w+ )?(?:take|taken|bring|took) "
+            r"(?:me|her|him|us|them|the baby|my \w+) to (?:the )?(?:doctor|doctors|dentist|hospital|gp|a&e|optician)\b",
+            negatable=False,
+        ),
+        Cue(
+            "neglect",
+            ALERT,
+            neglect,
+            r"\b(?:no one|nobody|noone|never) (?:washes|cleans|feeds|cooks|looks after|wakes|gets) (?:my|me|us|our|for|him|her)\b",
+            negatable=False,
+        ),
+        Cue(
+            "neglect",
+            REVIEW,
+            "signs of neglect",
+            r"\b(?:i|we|he|she) (?:stink|smell|smells)\b|\bsay (?:i|we) (?:stink|smell)\b|\bnappy rash\b",
+            raised_by=r"\b(?:severe|no one|nobody|never|mouldy|no formula|no food)\b",
+        ),
+        Cue(
+            "unsafe_home",
+            REVIEW,
+            "does not like it at home at night",
+            r"\bnot (?:nice|good|ok|okay|safe|right) (?:at|in) (?:home|mine|ours|my house|our house|dads|mums)\b|"
+            r"\bstay at (?:school|yours|the centre) (?:overnight|tonight|all night)\b",
+        ),
+        Cue(
+            "unsafe_home",
+            REVIEW,
+            "an adult's drinking or anger at home",
+            r"\b(?:dont|do not|never) like it when (?:\w+ ){0,3}?(?:drinks|drunk|drinking|smokes|shouts|gets angry|comes home|"
+            r"has a drink|kicks off|loses it)\b",
+        ),
+        Cue(
+            "self_harm",
+            REVIEW,
+            "low mood that could be a wish to die",
+            r"\b(?:a burden|burden to|cry|crying|cried) (?:\w+ ){0,2}?(?:everyone|everybody|every night|all the time|"
+            r"myself to sleep|every day)\b|\bi am a burden\b|\bim a burden\b",
         ),
         Cue(
             "unsafe_home",

@@ -149,7 +149,8 @@ _AGENT = (
 _ACCIDENT = (
     r"\b(?:accident|accidentally|by mistake|fell|fall|tripped|slipped|cooking|football|pe|"
     r"dodgeball|rugby|netball|hockey|trampoline|bike|climbing|skateboard|scooter|a&e|match|"
-    r"training|teddy|toy|pillow|nerf|sport|game|playing|dog|cat|puppy|horse)\b"
+    r"training|teddy|toy|pillow|nerf|sport|game|playing)\b|\b(?:dog|cat|puppy|horse|hamster) "
+    r"(?:bit|bites|scratched|scratches|jumped|jumps|knocked|kicked)\b"
 )
 _INJURY = (
     r"(?:bruise\w*|purple|black and blue|swollen|bleeding|bled|blood|bloody|broken|fractured|"
@@ -178,7 +179,8 @@ _DEPRIVED = (
 _NEEDS = (
     r"\b(?:a proper meal|meals?|food|eat|eaten|eating|tea|dinner|breakfast|hot water|heating|"
     r"electric\w*|gas|mattress|bed|beds|clean clothes|clothes|shoes|coat|dentist|doctor|"
-    r"doctors|teeth|tooth|nappy|nappies|washed|bath|shower|fridge|cupboards?|kitchen)\b"
+    r"doctors|teeth|tooth|nappy|nappies|washed|bath|shower|fridge|cupboards?|kitchen|formula|"
+    r"milk|bottles|washing powder|soap|toothbrush)\b"
 )
 _PERSONAL = (
     r"\b(?:i|im|ive|me|my|we|were|us|our|ours|mine|he|she|his|her|they|them|the kids|the "
@@ -208,7 +210,12 @@ def broad_cues() -> list[Cue]:
             "physical",
             ALERT,
             physical,
-            _AGENT + r" (?:\w+ ){0,3}?" + _PHYSICAL_VERBS + r" (?:\w+ )?" + _PERSON_OBJECT + r"\b",
+            _AGENT
+            + r" (?:(?!never |not |doesnt |dont |didnt |wont |wouldnt |cant |isnt |wasnt )\w+ ){0,3}?"
+            + _PHYSICAL_VERBS
+            + r" (?:\w+ )?"
+            + _PERSON_OBJECT
+            + r"\b",
             unless=_ACCIDENT
             + r"|\b(?:i|ill|id|im going to) "
             + _PHYSICAL_VERBS
@@ -258,7 +265,8 @@ def broad_cues() -> list[Cue]:
             _DEPRIVED + r" (?:\w+ ){0,3}?" + _NEEDS,
             unless=_PROCESS + r"|\b(?:takeaway|so we got|so mum got|got chips|its fine|were "
             r"fine|all fine|always have|not hungry|hungry after|starving after|on a diet|fasting|"
-            r"ramadan|no (?:gas|food) (?:at|in) the (?:venue|meeting|room)|picky|fussy)\b",
+            r"ramadan|no (?:gas|food) (?:at|in) the (?:venue|meeting|room)|picky|fussy|fixed|"
+            r"sorted|repaired|power cut|for a day|for an hour|boiler broke)\b",
             negatable=False,
         ),
         Cue(
@@ -268,7 +276,8 @@ def broad_cues() -> list[Cue]:
             _NEEDS + r" (?:\w+ ){0,3}?" + _DEPRIVED,
             unless=_PROCESS + r"|\b(?:takeaway|so we got|so mum got|got chips|its fine|were "
             r"fine|all fine|always have|not hungry|hungry after|starving after|on a diet|fasting|"
-            r"ramadan|no (?:gas|food) (?:at|in) the (?:venue|meeting|room)|picky|fussy)\b",
+            r"ramadan|no (?:gas|food) (?:at|in) the (?:venue|meeting|room)|picky|fussy|fixed|"
+            r"sorted|repaired|power cut|for a day|for an hour|boiler broke)\b",
             negatable=False,
         ),
         Cue(

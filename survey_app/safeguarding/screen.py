@@ -66,7 +66,8 @@ _RESOLVED = re.compile(
     r"(?:placement|we moved|i moved|she moved|he moved|she came|he came)|thriving|nothing for|"
     r"over a year|\d+ (?:months|years) (?:now|clean)|settled|done (?:his|her|a) course|goes to "
     r"(?:his|her|a) group|ages ago|years ago|a long time ago|like going|love going|plan ended|"
-    r"case closed|were fine|its over)\b"
+    r"case closed|were fine|its over)\b|"
+    r"\bbut\b(?: (?!worse|more|again|back|started|hits|hurts)\w+){1,8} now\b"
 )
 _STILL_CURRENT = re.compile(
     r"\b(?:still(?! (?:talk|talks|laugh|laughs|sad|miss|misses|love|loves|remember|remembers|"
@@ -102,7 +103,7 @@ _PROFESSIONAL = re.compile(
     r"referrals|course|workshop|guidance|template|protocol|indicators|caseloads?|case studies|"
     r"workload|\d/5|meeting one|meeting four|duty team|policy|learning|supervision|input|"
     r"presentation|briefing|webinar|lecture|toolkit|framework|pathways?|procedures?|"
-    r"processes|ad hoc|we need)\b"
+    r"processes|ad hoc|we need|alerts?|flags?|the screen|overload)\b"
 )
 _SPECIFIC_CHILD = re.compile(
     r"\b(?:\d{1,2} year old|aged? \d|told me|disclosed|showed me|wrote|home visit|on my caseload|"
