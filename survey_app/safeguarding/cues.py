@@ -265,7 +265,7 @@ def phrase_cues() -> list[Cue]:
             "sexual",
             ALERT,
             sexual,
-            r"\b(?:nudes?|naked (?:pics|pictures|photos|selfies)|pics of (?:me|my body|her|him)|"
+            r"\b(?:nudes?|naked (?:pics|pictures|photos|selfies)|pics of (?:me|her|him) (?:in|with|naked|without)|(?:pics|photos|pictures|videos) of (?:my|her|his) (?:boobs|body|chest|bum|bottom|privates|private \w+|bits)|"
             r"(?:asks|asking|asked|ask|wants|wanted|keeps asking|begging) (?:me |her |him )?"
             r"(?:for |to send (?:him |her )?)(?:pics|pictures|photos|videos|vids|selfies|nudes)|"
             r"(?:sexual|sexy|dirty|rude|sex) (?:messages|texts|pics|pictures|photos|videos|"
@@ -546,7 +546,7 @@ def phrase_cues() -> list[Cue]:
             self_harm,
             r"\b(?:giving|gave|given|give|gives) (?:\w+ ){0,3}?(?:stuff|things|games|clothes|"
             r"belongings|possessions|xbox|phone|toys) away\b|\b(?:goodbye (?:letters?|notes?|"
-            r"messages?)|suicide note|wrote (?:a )?(?:letter|note) to (?:everyone|my mum))\b",
+            r"messages?)|suicide note|wrote (?:a |my )?(?:letters?|notes?) (?:to|for) (?:everyone|everybody|my \w+)|(?:what|which) bridge)\b",
         ),
         Cue(
             "self_harm",
@@ -1222,6 +1222,36 @@ def phrase_cues() -> list[Cue]:
             "low mood that could be a wish to die",
             r"\b(?:a burden|burden to|cry|crying|cried) (?:\w+ ){0,2}?(?:everyone|everybody|every night|all the time|"
             r"myself to sleep|every day)\b|\bi am a burden\b|\bim a burden\b",
+        ),
+        Cue(
+            "physical",
+            ALERT,
+            physical,
+            r"\b(?:lash|lashes|lashed|lashing|kicks|kicked|kicking) (?:out )?(?:at|on) {VICTIM}\b",
+            playful=True,
+        ),
+        Cue(
+            "sexual",
+            ALERT,
+            sexual,
+            r"\b(?:makes|made|make|forces|forced|tells|told|gets|got) (?:me|her|him) (?:to )?(?:send|sending) "
+            r"(?:him |her |them )?(?:photos|pics|pictures|videos|vids|nudes)\b|\b(?:makes|made|make|tells|told) "
+            r"(?:me|her|him) (?:to )?(?:lie|lay|sleep|get|sit) (?:on|in|into) (?:his|her|their) bed\b|"
+            r"\b(?:secret|special|tickling|naughty|touching) game\b|\b(?:private bits|my bits|down there)\b",
+        ),
+        Cue(
+            "unsafe_home",
+            ALERT,
+            unsafe,
+            r"\b(?:home|my house|our house|dads|mums|it at home) (?:is|feels) (?:\w+ )?(?:scary|frightening|horrible|"
+            r"unsafe|dangerous|terrifying)\b",
+        ),
+        Cue(
+            "self_harm",
+            REVIEW,
+            "low mood that could be a wish to die",
+            r"\b(?:nobody|no one|noone) (?:would|will|wud) (?:even )?(?:miss|notice|care about) me\b|"
+            r"\b(?:im|i am|i feel) not (?:ok|okay|alright)\b(?! with)",
         ),
         Cue(
             "unsafe_home",

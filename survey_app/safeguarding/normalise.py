@@ -235,7 +235,8 @@ _WORDS = {
     "mins": "minutes",
     "hrs": "hours",
 }
-_WORD_PATTERN = re.compile(r"[a-z0-9£]+")
+# A letter before an age in brackets is a child's initial ("R (9)"), not text-speak for "are".
+_WORD_PATTERN = re.compile(r"[a-z0-9£]+(?! \(\d)")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _STEP = re.compile(r"\bstep (dad|mum|brother|sister|father|mother)")
 _SPACES = re.compile(r"[ \t]+")
