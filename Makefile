@@ -23,7 +23,7 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m survey_app.privacy.evaluate tests/data/pii-dev.jsonl
-	$(BIN)/python -m survey_app.safeguarding.evaluate tests/data/risk-dev.jsonl tests/data/risk-extra.jsonl tests/data/risk-fresh.jsonl tests/data/risk-final.jsonl
+	$(BIN)/python -m survey_app.safeguarding.evaluate tests/data/risk-dev.jsonl tests/data/risk-extra.jsonl tests/data/risk-fresh.jsonl tests/data/risk-final.jsonl tests/data/risk-last.jsonl
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -48,6 +48,7 @@ _HEAD = 9_000
 _TAIL = 3_000
 
 _NONE = Screening(Level.NONE, ())
+_SOFTENED = "softened"
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _WORD = re.compile(r"[a-z0-9£]+")
 
@@ -298,7 +299,11 @@ def _judge_cue(found: _Compiled, reading: _Reading, rules: _Rules) -> str | None
         if level <= 0:
             reading.cancelled = True
             continue
-        return cue_table.ALERT if level == 2 else cue_table.REVIEW
+        if level == 2:
+            return cue_table.ALERT
+        # A cue softened from alert (a joke, harm in the past) is a review that does not add up
+        # with other hints.
+        return cue_table.REVIEW if cue.level == cue_table.REVIEW else _SOFTENED
     return None
 
 
@@ -316,6 +321,7 @@ def screen(text: str, source: str = "child") -> Screening:
     reading = _Reading(normal, source)
     alerts: dict[str, str] = {}
     reviews: dict[str, list[str]] = {}
+    softened: list[str] = []
     for found in rules.cues:
         if found.gate is not None and not found.gate.may_match(reading.words, normal):
             continue
@@ -326,12 +332,16 @@ def screen(text: str, source: str = "child") -> Screening:
             alerts.setdefault(found.cue.reason, found.cue.category)
         elif level == cue_table.REVIEW:
             reviews.setdefault(found.cue.category, []).append(found.cue.reason)
+        elif level == _SOFTENED:
+            softened.append(found.cue.reason)
     _weigh_signs(reading, rules, alerts, reviews)
     _age_gap(reading, alerts)
     # Two different hints of the same harm together are more than a hint.
     for category, reasons in reviews.items():
         if len(reasons) >= 2 and category not in alerts.values():
             alerts.setdefault(reasons[0], category)
+    if softened:
+        reviews.setdefault("softened", []).extend(softened)
     if alerts:
         return Screening(Level.ALERT, _reasons(list(alerts), reading))
     if reviews:
