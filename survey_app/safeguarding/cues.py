@@ -31,13 +31,17 @@ MACROS = {
         r"(?:arms?|wrists?|legs?|thighs?|stomach|tummy|belly|skin|hips?|chest|neck|back|hands?|"
         r"face|head|ankles?|shoulders?)"
     ),
+    # Play, toddlers, siblings' squabbles, and sport or games as where the knock happened ("by a
+    # football", "at rugby"; not "when the football goes bad for his team").
     "PLAY": (
-        r"(?:plastic|toy|lightsaber|pillow|football|footie|rugby|ball|fifa|fortnite|minecraft|"
-        r"roblox|game|gaming|xbox|ps4|ps5|playstation|wii|switch|play fight|play fighting|"
-        r"playing|messing about|messing around|under the table|make me laugh|for a laugh|"
-        r"tickl\w*|water fight|snowball|trampoline|swing|hes [1-4]\b|shes [1-4]\b|"
-        r"baby (?:brother|sister|cousin)|toddler|remote|telly|tv|ipad|tablet|hoodie|bathroom|"
-        r"dodgeball|pe|netball|hockey|nerf|teddy|accident|accidentally|by mistake|"
+        r"(?:plastic|toy|lightsaber|pillow|play fight|play fighting|messing about|messing around|"
+        r"under the table|make me laugh|for a laugh|tickl\w*|water fight|snowball|trampoline|"
+        r"swing|swings|hes [1-4]\b|shes [1-4]\b|baby (?:brother|sister|cousin)|toddler|remote|"
+        r"telly|tv|ipad|tablet|hoodie|bathroom|nerf|teddy|accident|accidentally|by mistake|"
+        r"(?:his|her|my) (?:ps4|ps5|xbox|playstation|switch|games?)|"
+        r"(?:at|in|during|playing|on|with (?:a|the|his|her|my)|by (?:a|the)) (?:football|footie|"
+        r"rugby|ball|dodgeball|netball|hockey|pe|cricket|fifa|fortnite|minecraft|roblox|xbox|"
+        r"ps4|ps5|playstation|wii|switch|game|games|gaming|match|training)|"
         r"(?:dog|cat|puppy|horse|hamster) (?:bit|bites|scratched|scratches|jumped|kicked))"
     ),
     "MEETING": (

@@ -147,10 +147,11 @@ _AGENT = (
     r"people|resident)\b"
 )
 _ACCIDENT = (
-    r"\b(?:accident|accidentally|by mistake|fell|fall|tripped|slipped|cooking|football|pe|"
-    r"dodgeball|rugby|netball|hockey|trampoline|bike|climbing|skateboard|scooter|a&e|match|"
-    r"training|teddy|toy|pillow|nerf|sport|game|playing)\b|\b(?:dog|cat|puppy|horse|hamster) "
-    r"(?:bit|bites|scratched|scratches|jumped|jumps|knocked|kicked)\b"
+    r"\b(?:accident|accidentally|by mistake|fell|fall|tripped|slipped|cooking|a&e|teddy|toy|"
+    r"pillow|nerf|playing)\b|\b(?:at|in|during|playing|on|with (?:a|the|his|her|my)|by (?:a|the)|"
+    r"off (?:a|the|my)) (?:football|footie|pe|dodgeball|rugby|netball|hockey|cricket|trampoline|"
+    r"bike|skateboard|scooter|match|training|sport|game|games)\b|\b(?:dog|cat|puppy|horse|"
+    r"hamster) (?:bit|bites|scratched|scratches|jumped|jumps|knocked|kicked)\b"
 )
 _INJURY = (
     r"(?:bruise\w*|purple|black and blue|swollen|bleeding|bled|blood|bloody|broken|fractured|"
