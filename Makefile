@@ -29,12 +29,15 @@ test: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/screen.py
 
-# Every labelled set of the anonymiser in tests/data (dev, extra, and a held-out set once added
-# as tests/data/pii-<name>.jsonl), side by side; or name files: make eval EVAL_SETS="FILE ...".
+# Every labelled set in tests/data, side by side: the anonymiser's (pii-*: dev, the extra tuning
+# set, the held-out set) and the risk screen's (risk-*); or name files: make eval EVAL_SETS="...".
 EVAL_SETS ?= $(sort $(wildcard tests/data/pii-*.jsonl))
+RISK_SETS ?= $(sort $(wildcard tests/data/risk-*.jsonl))
 eval: $(RUN_STAMP)
 	$(BIN)/python -m survey_app.privacy.evaluate $(EVAL_SETS)
+	$(BIN)/python -m survey_app.safeguarding.evaluate $(RISK_SETS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -25,6 +25,7 @@ from .definitions import (
 from .definitions.json_schema import survey_json_schema
 from .models import ROLES
 from .safeguarding import concerns
+from .safeguarding.screen import SOURCES, screen
 from .settings import ENV_PREFIX, INSTANCE, PROJECT_ROOT, ConfigurationError, load_settings
 
 DEMO_SETTINGS_FILE = "demo-settings.json"
@@ -183,6 +184,44 @@ def redact(redact_locations: bool) -> None:
         click.echo(json.dumps(row, ensure_ascii=False))
     if bad_lines:
         raise click.ClickException(f"{bad_lines} lines could not be read (see above)")
+
+
+@main.command("screen")
+def screen_answers() -> None:
+    """Screen JSON lines from stdin for risk: each needs "text" (optional "source"); adds
+    "screen" (alert, review or none) and "reasons". Other keys pass through unchanged.
+
+    A bad line is reported on stderr with its number and the rest go on; the exit status is
+    non-zero if any line was bad.
+    """
+    bad = 0
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        if not raw.strip():
+            continue
+        problem = None
+        try:
+            row = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            row, problem = None, "is not UTF-8"
+        except json.JSONDecodeError:
+            row, problem = None, "is not JSON"
+        if problem is None and not isinstance(row, dict):
+            problem = "is not a JSON object"
+        elif problem is None and not isinstance(row.get("text"), str):
+            problem = 'has no "text" string'
+        elif problem is None and row.get("source", "child") not in SOURCES:
+            problem = f'has an unknown "source" (use one of {", ".join(sorted(SOURCES))})'
+        if problem is not None:
+            # The line itself is never echoed: it may hold a child's words.
+            click.echo(f"line {number} {problem}", err=True)
+            bad += 1
+            continue
+        screening = screen(row["text"], row.get("source", "child"))
+        row["screen"] = screening.level.value
+        row["reasons"] = list(screening.reasons)
+        click.echo(json.dumps(row, ensure_ascii=False))
+    if bad:
+        raise click.ClickException(f"{bad} line{'s' if bad != 1 else ''} could not be screened")
 
 
 @main.command()

@@ -1,0 +1,76 @@
+"""The screen's learned second opinion: a logistic regression over words and word pieces.
+
+It was trained (by `python -m survey_app.safeguarding.train`) only on the texts in
+data/training.jsonl, written for this project, and is shipped as a table of feature weights in
+data/weights.json: loading it needs no scikit-learn and nothing is downloaded. The rules decide
+first; this only raises a text the rules found nothing in, so wordings the rules were never
+given ("i stockpiled my tablets") still reach a person.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+WEIGHTS = DATA / "weights.json"
+
+
+def features(normal: str, source: str) -> set[str]:
+    """The features of a normalised text: words, word pairs, pieces of words, and the source."""
+    words = [word for word in normal.replace("\n", " ").split(" ") if word]
+    words = ["".join(ch for ch in word if ch.isalnum() or ch == "£") for word in words]
+    words = [word for word in words if word]
+    found = {f"s:{source}"}
+    found.update(f"w:{word}" for word in words)
+    found.update(f"b:{first} {second}" for first, second in zip(words, words[1:], strict=False))
+    for word in words:
+        padded = f"<{word}>"
+        for size in (3, 4, 5):
+            found.update(
+                f"c:{padded[start : start + size]}" for start in range(len(padded) - size + 1)
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class Model:
+    """An intercept and a weight per feature; features not in the table weigh nothing."""
+
+    intercept: float
+    weights: dict[str, float]
+    # Probabilities at which a text the rules passed goes to review, and to alert.
+    review_at: float
+    alert_at: float
+
+    def probability(self, normal: str, source: str) -> float:
+        """How like the risk texts it was trained on this text is, from 0 to 1."""
+        weights = self.weights
+        total = self.intercept + sum(
+            weights.get(feature, 0.0) for feature in features(normal, source)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+
+
+_lock = threading.Lock()
+_loaded: list[Model] = []
+
+
+def model() -> Model:
+    """The shipped model, read from data/weights.json once per process on first use."""
+    if not _loaded:
+        with _lock:
+            if not _loaded:
+                table = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+                _loaded.append(
+                    Model(
+                        float(table["intercept"]),
+                        dict(table["weights"]),
+                        float(table["review_at"]),
+                        float(table["alert_at"]),
+                    )
+                )
+    return _loaded[0]
