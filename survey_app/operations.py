@@ -237,11 +237,18 @@ def start_draft(
         sealed_answers=vault.seal_json({"answers": {}, "seen": []}),
         language=language,
         read_aloud=read_aloud,
-        expires_at=utcnow() + lifetime,
+        expires_at=_next_whole_hour(utcnow() + lifetime),
     )
     session.add(draft)
     session.flush()
     return draft, token
+
+
+def _next_whole_hour(moment: dt.datetime) -> dt.datetime:
+    # The expiry is the only time of day stored about a child: to the hour, it says no more
+    # than roughly when they started.
+    whole = moment.replace(minute=0, second=0, microsecond=0)
+    return whole if whole == moment else whole + dt.timedelta(hours=1)
 
 
 def find_draft(session: Session, distribution_id: int, token: str | None) -> Draft | None:

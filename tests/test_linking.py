@@ -193,6 +193,17 @@ def test_a_day_of_birth_out_of_range_is_explained_and_nothing_else_is_lost(
     assert 'value="M"' in page.text
 
 
+@pytest.mark.parametrize("typed", ["²", "٣", "+5", "1_0"])
+def test_a_day_of_birth_not_in_plain_digits_is_explained_not_an_error(
+    programme: Flask, typed: str
+) -> None:
+    person = Child(practitioner(programme), distribution_for(programme, "meeting_one"))
+    person.start()
+    page = person.answer(personal_code="", self_initial="J", self_day=typed, self_street="M")
+    assert page.status_code == 422
+    assert "Enter a number from 1 to 31" in page.text
+
+
 def test_a_distribution_of_a_survey_with_waves_must_say_which_wave(programme: Flask) -> None:
     with programme.extensions["database"].session() as session:
         with pytest.raises(operations.OperationError, match="Choose the wave"):
