@@ -60,12 +60,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["enqueue"] = actors.enqueue_processing
     app.extensions["enqueue_export"] = actors.enqueue_export
 
-    from . import api, assets, facilitator, health, respondent, security
+    from . import api, assets, facilitator, health, respondent, security, staff
 
     security.init_app(app)
     assets.init_app(app)
     respondent.init_app(app)
     facilitator.init_app(app)
+    staff.init_app(app)
     api.init_app(app)
     health.init_app(app)
     return app

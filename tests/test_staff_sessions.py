@@ -211,3 +211,154 @@ def test_the_sign_in_counter_keeps_no_client_address_and_forgets_within_minutes(
         assert b"203.0.113" not in stored
         assert 0 < store.ttl(key) <= 5 * 60
     store.flushdb()
+
+
+# The admins' page of staff accounts ------------------------------------------------------------
+
+ADMIN = "admin@example.org"
+USERS = "/facilitator/users/"
+
+
+def token_for(database: Database, email: str) -> str:
+    with database.session() as session:
+        made = operations.create_api_token(session, email)
+        session.commit()
+        return made
+
+
+def form_token(client: FlaskClient) -> str:
+    return csrf_token(client.get(USERS).get_data(as_text=True))
+
+
+def user_id(database: Database, email: str) -> int:
+    with database.session() as session:
+        return int(session.scalar(select(User.id).where(User.email == email)) or 0)
+
+
+@pytest.fixture
+def admin_client(client, make_user):  # type: ignore[no-untyped-def]
+    make_user(ADMIN, role="admin")
+    make_user(EMAIL)
+    assert sign_in(client, ADMIN).status_code == 302
+    return client
+
+
+def test_an_admin_sees_every_account_and_its_tokens_but_never_a_token(admin_client, database):
+    secret = token_for(database, EMAIL)
+
+    page = admin_client.get(USERS).get_data(as_text=True)
+
+    assert ADMIN in page and EMAIL in page
+    assert "Token 1: made" in page and "last used never" in page
+    assert secret not in page and secret[3:12] not in page
+
+
+def test_an_admin_deactivates_an_account_which_ends_its_session_and_tokens(
+    admin_client, make_app, database, app
+):
+    secret = token_for(database, EMAIL)
+    colleague = app.test_client()
+    assert sign_in(colleague, EMAIL).status_code == 302
+
+    done = admin_client.post(
+        f"/facilitator/users/{user_id(database, EMAIL)}/deactivate",
+        data={"csrf_token": form_token(admin_client)},
+        follow_redirects=True,
+    )
+
+    assert done.status_code == 200
+    assert f"{EMAIL} is deactivated; 1 API token(s) revoked." in done.get_data(as_text=True)
+    assert colleague.get("/facilitator/").status_code == 302
+    assert sign_in(colleague, EMAIL).status_code == 401
+    api = app.test_client().get(
+        "/api/v1/surveys",
+        headers={"Authorization": f"Bearer {secret}"},
+        base_url="https://localhost",
+    )
+    assert api.status_code == 401
+
+
+def test_an_admin_revokes_one_token_or_all_of_an_accounts_tokens(admin_client, database):
+    first, second, third = (token_for(database, EMAIL) for _ in range(3))
+    account = user_id(database, EMAIL)
+
+    one = admin_client.post(
+        f"/facilitator/users/{account}/tokens/2/revoke",
+        data={"csrf_token": form_token(admin_client)},
+    )
+    with database.session() as session:
+        assert [bool(operations.user_for_token(session, t)) for t in (first, second, third)] == [
+            True,
+            False,
+            True,
+        ]
+    every = admin_client.post(
+        f"/facilitator/users/{account}/tokens/revoke", data={"csrf_token": form_token(admin_client)}
+    )
+
+    assert one.status_code == every.status_code == 303
+    with database.session() as session:
+        assert not any(operations.user_for_token(session, t) for t in (first, second, third))
+
+
+def test_the_admin_forms_refuse_a_post_without_a_csrf_token(admin_client, database):
+    refused = admin_client.post(f"/facilitator/users/{user_id(database, EMAIL)}/deactivate")
+
+    assert refused.status_code == 400
+    with database.session() as session:
+        assert session.scalar(select(User.active).where(User.email == EMAIL)) is True
+
+
+def test_an_admin_cannot_deactivate_their_own_account(admin_client, database):
+    answer = admin_client.post(
+        f"/facilitator/users/{user_id(database, ADMIN)}/deactivate",
+        data={"csrf_token": form_token(admin_client)},
+        follow_redirects=True,
+    )
+
+    assert "You cannot deactivate your own account" in answer.get_data(as_text=True)
+    assert admin_client.get(USERS).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["facilitator", "council_lead"])
+def test_the_staff_accounts_page_is_not_found_for_anyone_but_admins(
+    client, make_user, database, role
+):
+    make_user(
+        "someone@example.org", role=role, council="Norfolk" if role == "council_lead" else None
+    )
+    make_user(EMAIL)
+    sign_in(client, "someone@example.org")
+    token = csrf_token(client.get("/facilitator/").get_data(as_text=True))
+
+    assert client.get(USERS).status_code == 404
+    deactivate = client.post(
+        f"/facilitator/users/{user_id(database, EMAIL)}/deactivate", data={"csrf_token": token}
+    )
+    assert deactivate.status_code == 404
+    with database.session() as session:
+        assert session.scalar(select(User.active).where(User.email == EMAIL)) is True
+    assert "Staff accounts" not in client.get("/facilitator/").get_data(as_text=True)
+
+
+def test_signed_out_visitors_to_the_staff_accounts_page_are_sent_to_sign_in(client):
+    answer = client.get(USERS)
+
+    assert answer.status_code == 302
+    assert "/facilitator/login" in answer.headers["Location"]
+
+
+def test_an_id_too_large_for_the_database_is_not_found(admin_client):
+    token = form_token(admin_client)
+    assert (
+        admin_client.post(
+            "/facilitator/users/2147483648/deactivate", data={"csrf_token": token}
+        ).status_code
+        == 404
+    )
+    assert (
+        admin_client.post(
+            "/facilitator/users/1/tokens/99999999999/revoke", data={"csrf_token": token}
+        ).status_code
+        == 404
+    )
