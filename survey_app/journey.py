@@ -26,6 +26,9 @@ AGE_KEY = "_age_band"
 LINK_STEP = "code"
 WAVE_KEY = "_wave"
 PERSONAL_CODE_KEY = "_personal_code"
+# Set when the code came through the code page (typed, or filled in from this device's kept
+# code): the only codes allowed to pair and replace answers (see submission.build_response).
+CODE_FROM_PAGE_KEY = "_code_from_page"
 SELF_CODE_KEY = "_self_code"
 WRITTEN = "written"  # what a choice count records for a free-text answer that was given
 
@@ -147,7 +150,11 @@ def parse_link(
                 )
             )
     self_code = self_generated_code(form.get("self_initial", ""), day, form.get("self_street", ""))
-    return {PERSONAL_CODE_KEY: code or None, SELF_CODE_KEY: self_code}, errors
+    return {
+        PERSONAL_CODE_KEY: code or None,
+        CODE_FROM_PAGE_KEY: bool(code),
+        SELF_CODE_KEY: self_code,
+    }, errors
 
 
 def parse_page(
