@@ -11,10 +11,14 @@ app replaces, and it limits requests to a route, whereas this charges only faile
 from __future__ import annotations
 
 import hmac
+import logging
 
 from limits import RateLimitItemPerMinute
+from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+log = logging.getLogger(__name__)
 
 
 class SignInThrottle:
@@ -23,7 +27,9 @@ class SignInThrottle:
     def __init__(self, secret: str, storage_uri: str, max_failures: int, minutes: int) -> None:
         self._secret = secret.encode()
         self._limit = RateLimitItemPerMinute(max_failures, minutes, namespace="sign-in")
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+        self._limiter = MovingWindowRateLimiter(
+            storage_from_string(storage_uri, wrap_exceptions=True)
+        )
         self.minutes = minutes
 
     def client_key(self, address: str) -> str:
@@ -31,9 +37,20 @@ class SignInThrottle:
         return hmac.new(self._secret, f"sign-in-client:{address}".encode(), "sha256").hexdigest()
 
     def allows(self, address: str) -> bool:
-        """Whether the client may try to sign in now."""
-        return self._limiter.test(self._limit, self.client_key(address))
+        """Whether the client may try to sign in now.
+
+        If the count cannot be read (Redis down) the answer is yes: each account's own lockout,
+        kept in the database, still holds, and staff can still sign in during the outage.
+        """
+        try:
+            return self._limiter.test(self._limit, self.client_key(address))
+        except StorageError:
+            log.warning("sign-in throttle storage unavailable; per-account lockout only")
+            return True
 
     def failed(self, address: str) -> None:
         """Count a failed sign-in from the client (forgotten after the window)."""
-        self._limiter.hit(self._limit, self.client_key(address))
+        try:
+            self._limiter.hit(self._limit, self.client_key(address))
+        except StorageError:
+            log.warning("sign-in throttle storage unavailable; failure not counted")

@@ -362,3 +362,15 @@ def test_an_id_too_large_for_the_database_is_not_found(admin_client):
         ).status_code
         == 404
     )
+
+
+def test_staff_can_still_sign_in_when_the_counters_redis_is_down(make_app, caplog):
+    app = make_app(LOGIN_THROTTLE_STORAGE="redis://127.0.0.1:9/0")  # nothing listens there
+    with app.extensions["database"].session() as session:
+        operations.create_user(session, EMAIL, PASSWORD, "facilitator")
+        session.commit()
+    client = client_from(app, "203.0.113.9")
+
+    assert sign_in(client, EMAIL, "a wrong guess").status_code == 401
+    assert sign_in(client, EMAIL).status_code == 302
+    assert "sign-in throttle storage unavailable" in caplog.text
