@@ -21,18 +21,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch_op:
-        batch_op.add_column(
-            sa.Column("session_version", sa.Integer(), nullable=False, server_default="0")
-        )
-    with op.batch_alter_table("login_attempts") as batch_op:
-        batch_op.add_column(
-            sa.Column("during_lockout", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # Plain ADD COLUMN (no table copy on SQLite): rows elsewhere refer to users, and copying
+    # the table would break those references with foreign keys enforced.
+    op.add_column(
+        "users", sa.Column("session_version", sa.Integer(), nullable=False, server_default="0")
+    )
+    op.add_column(
+        "login_attempts",
+        sa.Column("during_lockout", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("login_attempts") as batch_op:
-        batch_op.drop_column("during_lockout")
-    with op.batch_alter_table("users") as batch_op:
-        batch_op.drop_column("session_version")
+    # DROP COLUMN in place (SQLite 3.35+), for the same reason.
+    op.drop_column("login_attempts", "during_lockout")
+    op.drop_column("users", "session_version")
