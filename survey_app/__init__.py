@@ -43,7 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         count = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=count, x_host=count)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
     database = Database.from_url(app.config["DATABASE_URL"])
     vault = TextVault(app.config["TEXT_KEY"])
@@ -67,12 +67,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["enqueue_export"] = actors.enqueue_export
     app.extensions["enqueue_concern_emails"] = actors.enqueue_concern_emails
 
-    from . import api, assets, facilitator, health, respondent, safeguarding_views, security
+    from . import (
+        api,
+        assets,
+        facilitator,
+        health,
+        respondent,
+        safeguarding_views,
+        security,
+        staff,
+    )
 
     security.init_app(app)
     assets.init_app(app)
     respondent.init_app(app)
     facilitator.init_app(app)
+    staff.init_app(app)
     api.init_app(app)
     safeguarding_views.init_app(app)
     health.init_app(app)

@@ -398,9 +398,83 @@ def create_user(email: str, role: str, council: str | None, password_stdin: bool
         click.echo(f"created {user.email} ({user.role})")
 
 
+@users.command("deactivate")
+@click.argument("email")
+def deactivate_user(email: str) -> None:
+    """Stop EMAIL signing in: end its sessions and revoke its API tokens (the account stays,
+    for the record of what it published)."""
+    with _database().session() as session:
+        try:
+            user = operations.user_by_email(session, email)
+        except operations.OperationError as problem:
+            raise click.ClickException(str(problem)) from None
+        revoked = operations.deactivate_user(session, user)
+        session.commit()
+        click.echo(f"deactivated {user.email}; sessions ended; {revoked} API token(s) revoked")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    required=True,
+    help="Read the password from standard input (never from the command line).",
+)
+def set_user_password(email: str, password_stdin: bool) -> None:
+    """Give EMAIL a new password; every session signed in with the old one ends."""
+    password = sys.stdin.readline().rstrip("\n")
+    with _database().session() as session:
+        try:
+            user = operations.user_by_email(session, email)
+            operations.set_password(user, password)
+        except operations.OperationError as problem:
+            raise click.ClickException(str(problem)) from None
+        session.commit()
+        click.echo(f"new password set for {user.email}; its sessions ended")
+
+
 @main.group()
 def tokens() -> None:
     """API tokens for scripted downloads."""
+
+
+@tokens.command("list")
+@click.argument("email")
+def list_tokens(email: str) -> None:
+    """List EMAIL's API tokens: id, created, last used (the tokens themselves are never kept)."""
+    with _database().session() as session:
+        try:
+            user = operations.user_by_email(session, email)
+        except operations.OperationError as problem:
+            raise click.ClickException(str(problem)) from None
+        click.echo("id\tcreated\tlast used")
+        for token in operations.tokens_of(session, user):
+            last_used = token.last_used_on.isoformat() if token.last_used_on else "never"
+            click.echo(f"{token.id}\t{token.created_on.isoformat()}\t{last_used}")
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int, required=False)
+@click.option("--user", "email", help="Revoke every API token of this account instead.")
+def revoke_tokens(token_id: int | None, email: str | None) -> None:
+    """Revoke the API token TOKEN_ID (see `tokens list`), or all of --user's tokens."""
+    if (token_id is None) == (email is None):
+        raise click.UsageError("Give either a TOKEN_ID or --user EMAIL.")
+    with _database().session() as session:
+        try:
+            if email is not None:
+                user = operations.user_by_email(session, email)
+                revoked = operations.revoke_tokens(session, user)
+                message = f"revoked {revoked} API token(s) of {user.email}"
+            else:
+                assert token_id is not None
+                token = operations.revoke_token(session, token_id)
+                message = f"revoked API token {token.id} of {token.user.email}"
+        except operations.OperationError as problem:
+            raise click.ClickException(str(problem)) from None
+        session.commit()
+        click.echo(message)
 
 
 @tokens.command("create")

@@ -34,6 +34,7 @@ from .models import Council, Distribution, DistributionTotal, FreeText, Role, Us
 from .models import Response as SavedResponse
 from .privacy.disclosure import DisclosureRules, footnotes, rules_in_words
 from .safeguarding import concerns
+from .throttle import SignInThrottle
 from .web import db_session, read_while_streaming, surveys
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
@@ -46,6 +47,12 @@ login_manager.session_protection = "basic"
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+    app.extensions["sign_in_throttle"] = SignInThrottle(
+        str(app.config["SECRET_KEY"]),
+        str(app.config["LOGIN_THROTTLE_STORAGE"]),
+        int(app.config["LOGIN_CLIENT_MAX_FAILURES"]),
+        int(app.config["LOGIN_CLIENT_WINDOW_MINUTES"]),
+    )
     app.register_blueprint(bp)
     app.add_url_rule("/", "home", lambda: redirect(_home()))
 
@@ -70,9 +77,10 @@ def _not_for_safeguarding_leads() -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def _load_user(session_id: str) -> User | None:
+    # The id carries the account's session version: a session ended on the server (sign-out,
+    # new password, deactivation) is refused even if its cookie is sent again.
+    return operations.user_for_session(db_session(), session_id)
 
 
 def public_link(distribution: Distribution, language: str = "en") -> str:
@@ -118,6 +126,15 @@ def login() -> Response | str | tuple[str, int]:
         return redirect(_home())
     error = None
     email = ""
+    throttle: SignInThrottle = current_app.extensions["sign_in_throttle"]
+    client = request.remote_addr or ""
+    if request.method == "POST" and not throttle.allows(client):
+        # Many failures from this client, whichever accounts (password spraying).
+        error = (
+            f"Too many failed sign-ins from this device. Try again in {throttle.minutes} minutes."
+        )
+        body = render_template("facilitator/login.html", error=error, email="")
+        return body, 429
     if request.method == "POST":
         email = request.form.get("email", "")
         try:
@@ -130,6 +147,7 @@ def login() -> Response | str | tuple[str, int]:
             )
         except operations.LoginRefused as refused:
             db_session().commit()
+            throttle.failed(client)
             error = str(refused)
         else:
             db_session().commit()
@@ -141,6 +159,10 @@ def login() -> Response | str | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
+    if current_user.is_authenticated:
+        # Ends the session on the server too: its cookie, replayed, no longer signs anyone in.
+        operations.end_sessions(current_user)
+        db_session().commit()
     logout_user()
     return redirect(url_for(".login"))
 

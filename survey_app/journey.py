@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,9 @@ AGE_KEY = "_age_band"
 LINK_STEP = "code"
 WAVE_KEY = "_wave"
 PERSONAL_CODE_KEY = "_personal_code"
+# Set when the code came through the code page (typed, or filled in from this device's kept
+# code): the only codes allowed to pair and replace answers (see submission.build_response).
+CODE_FROM_PAGE_KEY = "_code_from_page"
 SELF_CODE_KEY = "_self_code"
 WRITTEN = "written"  # what a choice count records for a free-text answer that was given
 
@@ -134,7 +138,7 @@ def parse_link(
     day_typed = form.get("self_day", "").strip()
     day = None
     if day_typed:
-        day = int(day_typed) if day_typed.isdigit() else 0
+        day = whole_number(day_typed) or 0
         if not 1 <= day <= 31:
             label = words(definition, "self_day", language)
             errors.append(
@@ -146,7 +150,11 @@ def parse_link(
                 )
             )
     self_code = self_generated_code(form.get("self_initial", ""), day, form.get("self_street", ""))
-    return {PERSONAL_CODE_KEY: code or None, SELF_CODE_KEY: self_code}, errors
+    return {
+        PERSONAL_CODE_KEY: code or None,
+        CODE_FROM_PAGE_KEY: bool(code),
+        SELF_CODE_KEY: self_code,
+    }, errors
 
 
 def parse_page(
@@ -216,9 +224,8 @@ def _parse_question(
         raw = raw.strip()
         if not raw:
             return None, None
-        try:
-            number = int(raw)
-        except ValueError:
+        number = whole_number(raw, allow_negative=(question.minimum or 0) < 0)
+        if number is None:
             return None, words(definition, "whole_number", language, question=label)
         low = question.minimum if question.minimum is not None else -(10**9)
         high = question.maximum if question.maximum is not None else 10**9
@@ -235,6 +242,19 @@ def _parse_question(
             definition, "too_long", language, question=label, maximum=question.max_length
         )
     return text, None
+
+
+# Plain ASCII digits only: int() would also take "1_0", "+5", "-0", "٣" and "５", which a child
+# did not mean as those numbers and which a reader of the counts would not expect.
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+_NEGATIVE_NUMBER = re.compile(r"-[1-9][0-9]{0,8}")
+
+
+def whole_number(typed: str, allow_negative: bool = False) -> int | None:
+    """The number typed as plain ASCII digits (a leading minus only where allowed), or None."""
+    if _WHOLE_NUMBER.fullmatch(typed) or (allow_negative and _NEGATIVE_NUMBER.fullmatch(typed)):
+        return int(typed)
+    return None
 
 
 def face_position(question: Question, option_index: int) -> int:

@@ -411,6 +411,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the id kept in the session cookie: raising it (sign-out, a new password,
+    # deactivation) makes every session signed in before it refused on its next request.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     council: Mapped[Council | None] = relationship(lazy="joined")
 
@@ -438,7 +441,7 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_version}"
 
 
 class ApiToken(Base):
@@ -464,6 +467,9 @@ class LoginAttempt(Base):
     email: Mapped[str] = mapped_column(String(254), index=True)
     attempted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     succeeded: Mapped[bool] = mapped_column(Boolean)
+    # Refused unchecked because the account was locked: not a failure that counts towards (or
+    # extends) a lockout.
+    during_lockout: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class WorkerHeartbeat(Base):

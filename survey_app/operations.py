@@ -252,11 +252,18 @@ def start_draft(
         sealed_answers=vault.seal_json({"answers": {}, "seen": []}),
         language=language,
         read_aloud=read_aloud,
-        expires_at=utcnow() + lifetime,
+        expires_at=_next_whole_hour(utcnow() + lifetime),
     )
     session.add(draft)
     session.flush()
     return draft, token
+
+
+def _next_whole_hour(moment: dt.datetime) -> dt.datetime:
+    # The expiry is the only time of day stored about a child: to the hour, it says no more
+    # than roughly when they started.
+    whole = moment.replace(minute=0, second=0, microsecond=0)
+    return whole if whole == moment else whole + dt.timedelta(hours=1)
 
 
 def find_draft(session: Session, distribution_id: int, token: str | None) -> Draft | None:
@@ -324,16 +331,62 @@ def create_user(
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password for the account; every session signed in with the old one ends."""
     if len(password) < 12:
         raise OperationError("Use a password of at least 12 characters.")
     user.password_hash = passwords.hash(password)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """End every session the account has signed in (on every device) at its next request."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def user_by_email(session: Session, email: str) -> User:
+    """The account for email, or OperationError."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise OperationError(f"There is no account for {email}.")
+    return user
+
+
+def deactivate_user(session: Session, user: User) -> int:
+    """Stop the account signing in or using the API: its sessions end and its tokens are
+    revoked. Returns how many tokens were revoked."""
+    user.active = False
+    end_sessions(user)
+    return revoke_tokens(session, user)
+
+
+def revoke_tokens(session: Session, user: User, token_id: int | None = None) -> int:
+    """Delete one of the account's API tokens (by id), or all of them; returns how many."""
+    query = delete(ApiToken).where(ApiToken.user_id == user.id)
+    if token_id is not None:
+        query = query.where(ApiToken.id == token_id)
+    return session.execute(query).rowcount or 0  # type: ignore[attr-defined]
+
+
+def revoke_token(session: Session, token_id: int) -> ApiToken:
+    """Delete the API token with this id (whoever's it is); returns it, or OperationError."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise OperationError(f"There is no API token {token_id}.")
+    session.delete(token)
+    session.flush()
+    return token
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    """The account's API tokens, oldest first (their hashes only: tokens are never kept)."""
+    return list(
+        session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
+    )
 
 
 def create_api_token(session: Session, email: str) -> str:
     """A new API token for the account; only its hash is kept, so show it once."""
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise OperationError(f"There is no account for {email}.")
+    user = user_by_email(session, email)
     token = "sv_" + new_token(32)
     session.add(ApiToken(user_id=user.id, token_hash=token_hash(token)))
     session.flush()
@@ -348,6 +401,19 @@ def user_for_token(session: Session, token: str) -> User | None:
     return row.user
 
 
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """The account behind a session's id ("user id:session version"), if that session has not
+    been ended since (by signing out, a new password or deactivation) and the account is active.
+    """
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
 class LoginRefused(Exception):
     """Wrong email or password, or too many recent failures."""
 
@@ -360,24 +426,62 @@ class LoginRefused(Exception):
 _DUMMY_HASH = passwords.hash("not a real password, only for timing")
 
 
+def locked_until(
+    session: Session, email: str, max_failures: int, lockout: dt.timedelta, now: dt.datetime
+) -> dt.datetime | None:
+    """When the account's current lockout ends, or None if it is not locked at now.
+
+    A lockout starts at the max_failures-th failure within `lockout` of each other and lasts
+    exactly `lockout`: attempts refused during it are not failures, so they never extend it, and
+    failures before it ended do not count towards the next. So someone trying a wrong password
+    now and then can lock an account for at most `lockout` at a time, and its owner can always
+    sign in once that has passed unless the account is locked again by a fresh run of failures.
+    """
+    # Only the last two lockout periods can bear on now (a lock at now began at most `lockout`
+    # ago, from failures at most `lockout` before that); earlier ones have all ended.
+    failures = session.scalars(
+        select(LoginAttempt.attempted_at)
+        .where(
+            LoginAttempt.email == email,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.during_lockout.is_(False),
+            LoginAttempt.attempted_at >= now - 3 * lockout,
+            LoginAttempt.attempted_at <= now,
+        )
+        .order_by(LoginAttempt.attempted_at)
+    ).all()
+    run: list[dt.datetime] = []
+    until: dt.datetime | None = None
+    for failed_at in failures:
+        if until is not None and failed_at < until:
+            continue
+        run = [earlier for earlier in run if earlier > failed_at - lockout]
+        run.append(failed_at)
+        if len(run) >= max_failures:
+            until, run = failed_at + lockout, []
+    return until if until is not None and now < until else None
+
+
 def authenticate(
-    session: Session, email: str, password: str, max_failures: int, lockout: dt.timedelta
+    session: Session,
+    email: str,
+    password: str,
+    max_failures: int,
+    lockout: dt.timedelta,
+    now: dt.datetime | None = None,
 ) -> User:
     """The account for email and password, or LoginRefused; every attempt is recorded."""
     email = email.strip().lower()
-    since = utcnow() - lockout
-    failures = session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.email == email,
-            LoginAttempt.attempted_at >= since,
-            LoginAttempt.succeeded.is_(False),
+    now = now or utcnow()
+    until = locked_until(session, email, max_failures, lockout, now)
+    if until is not None:
+        session.add(
+            LoginAttempt(email=email, attempted_at=now, succeeded=False, during_lockout=True)
         )
-    )
-    if failures and failures >= max_failures:
-        session.add(LoginAttempt(email=email, succeeded=False))
-        minutes = int(lockout.total_seconds() // 60)
+        minutes = max(1, -(-int((until - now).total_seconds()) // 60))
         raise LoginRefused(
-            f"Too many failed sign-ins for this account. Try again in {minutes} minutes.",
+            "Too many failed sign-ins for this account. "
+            f"Try again in {minutes} minute{'' if minutes == 1 else 's'}.",
             locked=True,
         )
     user = session.scalar(select(User).where(User.email == email))
@@ -386,7 +490,7 @@ def authenticate(
         ok = user is not None and user.active
     except (VerificationError, InvalidHashError):
         ok = False
-    session.add(LoginAttempt(email=email, succeeded=ok))
+    session.add(LoginAttempt(email=email, attempted_at=now, succeeded=ok))
     if not ok or user is None:
         raise LoginRefused("The email address or password is not right.")
     if passwords.check_needs_rehash(user.password_hash):

@@ -39,7 +39,7 @@ from .definitions.model import (
 )
 from .definitions.words import special_label
 from .journey import AGE_KEY, AGE_STEP, LINK_STEP, PERSONAL_CODE_KEY, WAVE_KEY, FieldError
-from .linking import display_code
+from .linking import display_code, normalise_personal_code
 from .models import Draft, today, utcnow
 from .operations import DistributionFacts, DraftState
 from .safeguarding import telling
@@ -370,8 +370,7 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
     if step == LINK_STEP and not errors:
         values = {
             "personal_code": display_code(
-                state.answers.get(PERSONAL_CODE_KEY)
-                or request.cookies.get(_code_cookie(definition), "")
+                state.answers.get(PERSONAL_CODE_KEY) or _kept_code(definition) or ""
             )
         }
     page = {
@@ -563,42 +562,77 @@ def _code_cookie(definition: SurveyDefinition) -> str:
     return f"code-{definition.id}"
 
 
+def _code_signature(definition: SurveyDefinition, code: str) -> str:
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    message = f"kept-personal-code:{definition.id}:{code}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
 def _keep_code(response: Response, definition: SurveyDefinition, code: str) -> None:
-    """Keep the personal code on this device (only here) so the next wave can fill it in."""
-    _set_private_cookie(response, _code_cookie(definition), display_code(code), 400 * 86400, "/s")
+    """Keep the personal code on this device (only here) so the next wave can fill it in.
+
+    Only after Send or the owner's own "Keep my code": signed, so that no cookie put there any
+    other way (e.g. by a link, before keeping needed a press) is ever read back.
+    """
+    normal = normalise_personal_code(code)
+    value = f"{normal}.{_code_signature(definition, normal)}"
+    _set_private_cookie(response, _code_cookie(definition), value, 400 * 86400, "/s")
+
+
+def _kept_code(definition: SurveyDefinition) -> str | None:
+    """The personal code this device keeps for the survey, if the server kept it."""
+    normal, _, signature = request.cookies.get(_code_cookie(definition), "").partition(".")
+    if not normal or not hmac.compare_digest(signature, _code_signature(definition, normal)):
+        return None
+    return display_code(normal)
 
 
 @bp.get("/<code>/thanks")
 def thanks(code: str) -> str:
     distribution, definition = _load(code)
     language = _language(definition)
-    personal_code = request.cookies.get(_code_cookie(definition)) if definition.waves else None
+    personal_code = _kept_code(definition) if definition.waves else None
     keep_link = None
     if personal_code:
         base = current_app.config["PUBLIC_URL"].rstrip("/")
-        keep_link = f"{base}/s/{distribution.code}/keep-code/{display_code(personal_code)}"
+        keep_link = f"{base}/s/{distribution.code}/keep-code/{personal_code}"
     return render_template(
         "respondent/thanks.html",
         **_context(definition, distribution, language),
-        personal_code=display_code(personal_code) if personal_code else None,
+        personal_code=personal_code,
         keep_qr=qr.qr_svg_element(keep_link) if keep_link else None,
     )
 
 
 @bp.get("/<code>/keep-code/<personal_code>")
-def keep_code(code: str, personal_code: str) -> Response:
-    """Opened from the QR on the thank-you page, on the phone to be used next time."""
+def keep_code(code: str, personal_code: str) -> str:
+    """Opened from the QR on the thank-you page, on the phone to be used next time: shows the
+    code and asks its owner to keep it (a link alone keeps nothing)."""
     distribution, definition = _load(code)
-    language = _language(definition)
+    if not definition.waves:
+        abort(404)
+    return render_template(
+        "respondent/keep_code.html",
+        **_context(definition, distribution, _language(definition)),
+        personal_code=display_code(personal_code),
+        action=url_for(".keep_code_confirmed", code=code, personal_code=personal_code),
+    )
+
+
+@bp.post("/<code>/keep-code/<personal_code>")
+def keep_code_confirmed(code: str, personal_code: str) -> Response:
+    """The owner pressed "Keep my code" (the form token shows it was pressed on this page)."""
+    distribution, definition = _load(code)
+    if not definition.waves or not normalise_personal_code(personal_code):
+        abort(404)
     response = make_response(
         render_template(
             "respondent/kept.html",
-            **_context(definition, distribution, language),
+            **_context(definition, distribution, _language(definition)),
             personal_code=display_code(personal_code),
         )
     )
-    if definition.waves:
-        _keep_code(response, definition, personal_code)
+    _keep_code(response, definition, personal_code)
     return response
 
 

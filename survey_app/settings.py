@@ -28,7 +28,7 @@ DEFAULTS: dict[str, Any] = {
     # Cookies are Secure unless this is false (only for plain-http test rigs on loopback);
     # None means: Secure everywhere except the demo.
     "SECURE_COOKIES": None,
-    # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto/-Host (number of proxies).
+    # Behind a TLS-terminating proxy, trust its X-Forwarded-For/-Proto/-Host (number of proxies).
     "PROXY_COUNT": 0,
     "QR_DIR": str(INSTANCE / "qr"),
     # Where workers write full exports of anonymised responses; the web app serves them from
@@ -44,6 +44,12 @@ DEFAULTS: dict[str, Any] = {
     "DRAFT_LIFETIME_HOURS": 24,
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCKOUT_MINUTES": 15,
+    # Password spraying: failed sign-ins from one client (counted under a keyed hash of its
+    # address, never the address) in a moving window, across all accounts.
+    "LOGIN_CLIENT_MAX_FAILURES": 10,
+    "LOGIN_CLIENT_WINDOW_MINUTES": 10,
+    # "memory://" counts per web process; a redis:// URL shares the count between processes.
+    "LOGIN_THROTTLE_STORAGE": "memory://",
     "SWEEP_INTERVAL_SECONDS": 30,
     "SWEEP_GRACE_SECONDS": 60,
     "HEARTBEAT_INTERVAL_SECONDS": 10,

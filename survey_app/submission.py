@@ -26,6 +26,7 @@ from .crypto import TextVault, token_hash
 from .definitions.model import SPECIAL_OPTIONS, SurveyDefinition
 from .journey import (
     AGE_KEY,
+    CODE_FROM_PAGE_KEY,
     PERSONAL_CODE_KEY,
     SELF_CODE_KEY,
     WAVE_KEY,
@@ -133,11 +134,23 @@ def build_response(
 
     For a survey with waves, the personal code (new at the first wave if none was typed) and the
     self-generated code become keyed hashes; the codes themselves are not kept.
+
+    A response with the same code at the same wave replaces the earlier one (processing), so a
+    code that someone else put on a practitioner's phone could let them replace that
+    practitioner's answers later. A personal code therefore links (pairs and replaces) only if
+    its owner gave it on this device: issued here at Send, or sent through the code page, where
+    it was typed or filled in from the code kept on this phone, which the server keeps only
+    after Send or after its owner pressed "Keep my code" (and signs, so no other cookie is
+    read). A code in the draft that did not come that way (e.g. a draft started before this
+    rule, whose code may have been filled in from a planted cookie) is not used: the answers
+    are kept and counted, unpaired, and replace nothing.
     """
     answers = prune(definition, state.answers)
     band = answers.pop(AGE_KEY, "")
     wave = str(answers.pop(WAVE_KEY, "") or "")
     personal_code = answers.pop(PERSONAL_CODE_KEY, None)
+    if not answers.pop(CODE_FROM_PAGE_KEY, False):
+        personal_code = None
     self_code = answers.pop(SELF_CODE_KEY, None)
     link_hash = self_link_hash = None
     if definition.waves and link_key:

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from survey_app import journey, operations, submission
-from survey_app.journey import AGE_KEY
+from survey_app.journey import AGE_KEY, CODE_FROM_PAGE_KEY, PERSONAL_CODE_KEY
 from survey_app.models import Distribution
 
 
@@ -29,6 +29,8 @@ def submit(
     definition = app.extensions["surveys"][distribution.survey_id]
     vault = app.extensions["vault"]
     given = {AGE_KEY: age_band, **answers}
+    if answers.get(PERSONAL_CODE_KEY):
+        given[CODE_FROM_PAGE_KEY] = True  # as if typed on the code page
     with app.extensions["database"].session() as session:
         draft, token = operations.start_draft(
             session, vault, distribution.id, language, False, dt.timedelta(hours=1)

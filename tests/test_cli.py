@@ -245,3 +245,108 @@ def test_distribute_with_a_wave_makes_a_link_for_that_wave_and_refuses_an_unknow
     assert refused.exit_code != 0
     assert "not a wave of this survey" in refused.output
     assert os.path.exists(json.loads(made.output)["qr_svg"])
+
+
+def create(run, email: str = "x@example.org") -> None:  # type: ignore[no-untyped-def]
+    made = run(
+        "users", "create", email, "--role", "facilitator", "--password-stdin", input=PASSWORD
+    )
+    assert made.exit_code == 0, made.output
+
+
+def test_a_deactivated_user_can_no_longer_sign_in_or_use_their_tokens(run, database):
+    create(run)
+    token = run("tokens", "create", "x@example.org").output.strip()
+
+    result = run("users", "deactivate", "x@example.org")
+
+    assert result.exit_code == 0, result.output
+    assert "1 API token(s) revoked" in result.output
+    with database.session() as session:
+        assert operations.user_for_token(session, token) is None
+        with pytest.raises(operations.LoginRefused):
+            operations.authenticate(session, "x@example.org", PASSWORD, 5, dt.timedelta(minutes=15))
+
+
+def test_deactivating_an_unknown_account_says_so_and_fails(run):
+    result = run("users", "deactivate", "nobody@example.org")
+
+    assert result.exit_code == 1
+    assert "There is no account for nobody@example.org." in result.output
+
+
+def test_a_new_password_from_the_command_line_replaces_the_old_one(run, database):
+    create(run)
+
+    result = run(
+        "users",
+        "set-password",
+        "x@example.org",
+        "--password-stdin",
+        input="another long password\n",
+    )
+
+    assert result.exit_code == 0, result.output
+    with database.session() as session:
+        assert operations.authenticate(
+            session, "x@example.org", "another long password", 5, dt.timedelta(minutes=15)
+        )
+        with pytest.raises(operations.LoginRefused):
+            operations.authenticate(session, "x@example.org", PASSWORD, 5, dt.timedelta(minutes=15))
+
+
+def test_tokens_list_shows_ids_and_dates_but_never_a_token(run, database):
+    create(run)
+    first = run("tokens", "create", "x@example.org").output.strip()
+    second = run("tokens", "create", "x@example.org").output.strip()
+    with database.session() as session:
+        operations.user_for_token(session, second)  # used today
+        session.commit()
+
+    result = run("tokens", "list", "x@example.org")
+
+    assert result.exit_code == 0, result.output
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    assert result.output.splitlines() == [
+        "id\tcreated\tlast used",
+        f"1\t{today}\tnever",
+        f"2\t{today}\t{today}",
+    ]
+    assert first not in result.output and second not in result.output
+    assert first[3:10] not in result.output
+
+
+def test_tokens_revoke_by_id_revokes_only_that_token(run, database):
+    create(run)
+    first = run("tokens", "create", "x@example.org").output.strip()
+    second = run("tokens", "create", "x@example.org").output.strip()
+
+    result = run("tokens", "revoke", "1")
+
+    assert result.exit_code == 0, result.output
+    assert "revoked API token 1 of x@example.org" in result.output
+    with database.session() as session:
+        assert operations.user_for_token(session, first) is None
+        assert operations.user_for_token(session, second) is not None
+
+
+def test_tokens_revoke_for_a_user_revokes_all_of_theirs_and_no_one_elses(run, database):
+    create(run)
+    create(run, "y@example.org")
+    mine = [run("tokens", "create", "x@example.org").output.strip() for _ in range(2)]
+    theirs = run("tokens", "create", "y@example.org").output.strip()
+
+    result = run("tokens", "revoke", "--user", "x@example.org")
+
+    assert result.exit_code == 0, result.output
+    assert "revoked 2 API token(s) of x@example.org" in result.output
+    with database.session() as session:
+        assert [operations.user_for_token(session, token) for token in mine] == [None, None]
+        assert operations.user_for_token(session, theirs) is not None
+
+
+def test_tokens_revoke_needs_an_id_or_a_user_and_says_when_there_is_no_such_token(run):
+    assert run("tokens", "revoke").exit_code == 2
+    missing = run("tokens", "revoke", "99")
+    assert missing.exit_code == 1
+    assert "There is no API token 99." in missing.output

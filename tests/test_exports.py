@@ -669,3 +669,27 @@ def test_on_the_production_stack_a_separate_worker_builds_the_export(
         assert len(read[0]) == 12
     finally:
         stack.stop()
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_export_files_and_their_folder_are_readable_by_the_services_user_only(
+    sqlite_app: Flask, workers: Callable[[], None], tmp_path: Path, kind: str
+) -> None:
+    three_councils(sqlite_app)
+    workers()
+    client = signed_in(sqlite_app)
+    sqlite_app.extensions["enqueue_export"] = lambda export_id: None
+    export_id = export_id_from(ask_for_export(client, format=kind))
+    definition = sqlite_app.extensions["surveys"]["test-child"]
+    folder = tmp_path / "shared-exports"
+    folder.mkdir(mode=0o755)
+    previous = os.umask(0o022)  # an ordinary umask would leave files readable by everyone
+    try:
+        with sqlite_app.extensions["database"].session() as session:
+            export = session.get_one(Export, export_id)
+            written = exports.write_export(session, export, definition, folder)
+    finally:
+        os.umask(previous)
+
+    assert (folder / written.name).stat().st_mode & 0o777 == 0o600
+    assert folder.stat().st_mode & 0o777 == 0o700

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from survey_app import linking, operations
 from survey_app.db import Database
 from survey_app.models import AnswerCount, Base, DistributionTotal, Response
-from tests.conftest import HttpsClient
+from tests.conftest import HttpsClient, csrf_token
 from tests.test_respondent import Child
 
 SHIPPED = Path(__file__).parent.parent / "survey_definitions"
@@ -193,6 +193,17 @@ def test_a_day_of_birth_out_of_range_is_explained_and_nothing_else_is_lost(
     assert 'value="M"' in page.text
 
 
+@pytest.mark.parametrize("typed", ["²", "٣", "+5", "1_0"])
+def test_a_day_of_birth_not_in_plain_digits_is_explained_not_an_error(
+    programme: Flask, typed: str
+) -> None:
+    person = Child(practitioner(programme), distribution_for(programme, "meeting_one"))
+    person.start()
+    page = person.answer(personal_code="", self_initial="J", self_day=typed, self_street="M")
+    assert page.status_code == 422
+    assert "Enter a number from 1 to 31" in page.text
+
+
 def test_a_distribution_of_a_survey_with_waves_must_say_which_wave(programme: Flask) -> None:
     with programme.extensions["database"].session() as session:
         with pytest.raises(operations.OperationError, match="Choose the wave"):
@@ -227,3 +238,110 @@ def test_the_thank_you_page_title_is_plain_words_even_with_a_personal_code(
     title = re.search(r"<title>(.*?)</title>", person.last.text, re.DOTALL)
     assert title and "<" not in title.group(1) and title.group(1).startswith("Thank you")
     assert person.last.text.count("data-personal-code=") == 1
+
+
+# Keeping a code on another phone needs its owner; a planted code replaces nothing ---------------
+
+OTHER_CODE = "AC3D-9PQR"  # a code whoever sent a link knows
+
+
+def code_cookie(client: Any) -> Any:
+    return client.get_cookie("code-practitioner-skills", path="/s")
+
+
+def test_opening_a_keep_code_link_shows_the_code_and_keeps_nothing_until_its_owner_presses(
+    programme: Flask,
+) -> None:
+    four = distribution_for(programme, "meeting_four")
+    phone = practitioner(programme)
+
+    page = phone.get(f"/s/{four}/keep-code/{OTHER_CODE}")
+
+    assert page.status_code == 200
+    assert personal_code_on(page.text) == OTHER_CODE
+    assert "Keep my code on this phone" in page.text
+    assert "If someone else sent you this link, do not keep it" in page.text
+    assert code_cookie(phone) is None
+    person = Child(phone, four)
+    person.start()
+    assert f'value="{OTHER_CODE}"' not in person.last.text
+
+
+def test_pressing_keep_on_the_keep_code_page_keeps_the_code_for_next_time(
+    programme: Flask,
+) -> None:
+    four = distribution_for(programme, "meeting_four")
+    phone = practitioner(programme)
+    page = phone.get(f"/s/{four}/keep-code/{OTHER_CODE}")
+
+    kept = phone.post(
+        f"/s/{four}/keep-code/{OTHER_CODE}", data={"csrf_token": csrf_token(page.text)}
+    )
+
+    assert kept.status_code == 200
+    assert "Your personal code is kept on this phone for next time." in kept.text
+    person = Child(phone, four)
+    person.start()
+    assert f'value="{OTHER_CODE}"' in person.last.text
+
+
+def test_keeping_a_code_without_the_pages_form_token_is_refused(programme: Flask) -> None:
+    four = distribution_for(programme, "meeting_four")
+    phone = practitioner(programme)
+
+    refused = phone.post(f"/s/{four}/keep-code/{OTHER_CODE}", data={})
+    forged = phone.post(f"/s/{four}/keep-code/{OTHER_CODE}", data={"csrf_token": "0" * 64})
+
+    assert refused.status_code == forged.status_code == 400
+    assert code_cookie(phone) is None
+
+
+def test_a_planted_code_cookie_is_not_filled_in_and_lets_no_one_replace_the_answer(
+    programme: Flask, worker: Callable[[], None]
+) -> None:
+    four = distribution_for(programme, "meeting_four")
+    victim = practitioner(programme)
+    # A code cookie the server did not keep (as a link planted one before keeping needed a
+    # press, or a cookie forged some other way).
+    victim.set_cookie(
+        "code-practitioner-skills", OTHER_CODE, domain="localhost", path="/s", secure=True
+    )
+    person = answer(victim, four, "2")  # sends what the code page filled in, as a browser would
+    assert "data-personal-code" not in person.last.text
+    worker()
+
+    answer(practitioner(programme), four, "5", personal_code=OTHER_CODE)  # whoever planted it
+    worker()
+
+    theirs, later = saved(programme)
+    assert theirs.link_hash is None and not theirs.superseded
+    assert later.link_hash is not None and not later.superseded
+
+
+def test_a_code_kept_in_a_draft_without_coming_through_the_code_page_neither_pairs_nor_replaces(
+    programme: Flask,
+) -> None:
+    from survey_app import submission
+    from survey_app.journey import PERSONAL_CODE_KEY, WAVE_KEY
+    from survey_app.operations import DraftState
+
+    definition = programme.extensions["surveys"]["practitioner-skills"]
+    vault = programme.extensions["vault"]
+    answers = {WAVE_KEY: "meeting_four", PERSONAL_CODE_KEY: "KT7M4PXD"}
+
+    unvouched = submission.build_response(
+        definition, 1, vault, DraftState(dict(answers), []), "en", LINK_KEY
+    )
+    typed = submission.build_response(
+        definition,
+        1,
+        vault,
+        DraftState({**answers, "_code_from_page": True}, []),
+        "en",
+        LINK_KEY,
+    )
+
+    assert unvouched.row["link_hash"] is None and unvouched.personal_code is None
+    assert typed.row["link_hash"] == linking.link_hash(
+        LINK_KEY, "practitioner-skills", "code", "KT7M4PXD"
+    )

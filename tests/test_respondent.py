@@ -212,6 +212,34 @@ def test_a_number_out_of_range_or_not_a_number_is_explained(child: Child) -> Non
     assert 'value="99"' in page.text  # what the child typed is shown back
 
 
+@pytest.mark.parametrize("typed", ["1_0", "٣", "５", "+5", "-0", "-3", "1e1", "²"])
+def test_a_number_that_is_not_plain_digits_is_explained_and_kept_on_the_page(
+    child: Child, database: Database, typed: str
+) -> None:
+    child.start()
+    child.answer(_age_band="12-17")
+    child.answer(went="yes")
+    child.answer(feel="okay")
+    page = child.answer(times=typed)
+    assert page.status_code == 422
+    assert "Enter a whole number for: How many meetings have you been to?" in page.text
+    assert f'value="{typed}"' in page.text  # what the child typed is shown back to correct
+    accepted = child.answer(times="10")
+    assert accepted.status_code == 200 and child.step == "better"
+
+
+def test_a_draft_expires_on_a_whole_hour_never_at_the_moment_it_was_started(
+    child: Child, database: Database
+) -> None:
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    child.start()
+    with database.session() as session:
+        [expires_at] = session.scalars(select(Draft.expires_at)).all()
+    assert (expires_at.minute, expires_at.second, expires_at.microsecond) == (0, 0, 0)
+    day = dt.timedelta(hours=24)
+    assert started + day <= expires_at <= started + day + dt.timedelta(hours=1)
+
+
 def test_an_answer_that_is_too_long_is_kept_so_the_child_can_shorten_it(child: Child) -> None:
     child.start()
     child.answer(_age_band="12-17")

@@ -105,9 +105,16 @@ LINKING = {
         "We do not keep it, so we cannot look it up for you."
     ),
     "your_code_qr": (
-        "Or scan this with the phone you will use next time: it keeps the code on that phone."
+        "Or scan this with the phone you will use next time: it offers to keep the code on "
+        "that phone."
     ),
     "code_kept": "Your personal code is kept on this phone for next time.",
+    "keep_code_check": (
+        "Keep this code on this phone only if it is your own: the code you were given after "
+        "you answered. If someone else sent you this link, do not keep it: whoever knows a "
+        "code can answer with it."
+    ),
+    "keep_code_button": "Keep my code on this phone",
 }
 
 ALL_WORDS = {**INTERFACE, **LINKING}

@@ -30,6 +30,9 @@ MEDIA_TYPES = {
 # Excel's most rows in one sheet; a larger export continues on further sheets.
 XLSX_ROW_LIMIT = 1_048_576
 PARTIAL = ".part"
+# Export files hold children's (anonymised) answers: only the service's own user reads them.
+FILE_MODE = 0o600
+DIRECTORY_MODE = 0o700
 
 
 @dataclass(frozen=True)
@@ -89,10 +92,12 @@ def write_export(
 ) -> WrittenFile:
     """Write the export's file into directory: to a temporary file first, renamed into place
     only when whole, so a file under the export's name is always complete."""
-    directory.mkdir(parents=True, exist_ok=True)
+    private_directory(directory)
     name = file_name(export)
     temporary = directory / f".{name}.{secrets.token_hex(6)}{PARTIAL}"
     rows = export_rows(session, export, definition)
+    # Created readable by the service's user only, before a byte is written (whatever the umask).
+    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     try:
         if export.format == "csv":
             with open(temporary, "w", encoding="utf-8", newline="", buffering=1 << 20) as out:
@@ -104,6 +109,13 @@ def write_export(
     finally:
         temporary.unlink(missing_ok=True)
     return WrittenFile(name, written, (directory / name).stat().st_size)
+
+
+def private_directory(directory: Path) -> None:
+    """Make the export folder if needed; either way, only the service's user may enter it."""
+    directory.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+    if directory.stat().st_uid == os.getuid():
+        os.chmod(directory, DIRECTORY_MODE)
 
 
 def xlsx_notes(export: Export, definition: SurveyDefinition) -> list[str]:
