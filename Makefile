@@ -30,6 +30,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/screen.py
+	$(BIN)/python bench/long_answers.py
 
 # Every labelled set in tests/data, side by side: the anonymiser's (pii-*: dev, the extra tuning
 # set, the held-out set) and the risk screen's (risk-*); or name files: make eval EVAL_SETS="...".

@@ -8,7 +8,6 @@ nothing unmarked may be redacted.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -369,14 +368,14 @@ def test_anonymising_anonymised_text_changes_nothing() -> None:
     assert anonymise(once).spans == ()
 
 
-def test_a_long_answer_is_anonymised_quickly() -> None:
+def test_a_long_repetitive_answer_is_anonymised_whole() -> None:
+    # Its speed is measured in bench/long_answers.py (a pattern that backtracks would stall here).
     text = ("my sw jade said i could ring 07700 900412 from Ipswich. " * 200) + " dot " * 2000
 
-    started = time.perf_counter()
     result = anonymise(text)
 
     assert result.text.count("[NAME]") == 200
-    assert time.perf_counter() - started < 2.0
+    assert result.text.count("[PHONE]") == 200
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,6 +1,5 @@
 """Tests for the first-pass redaction of emails, phone numbers and postcodes."""
 
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -170,14 +169,13 @@ def test_redacting_already_redacted_text_changes_nothing(text: str) -> None:
     assert twice == Redaction(once.text, ())
 
 
-def test_a_long_answer_with_no_email_does_not_stall() -> None:
+def test_a_long_answer_with_no_email_is_left_as_it_is() -> None:
+    # Its speed is measured in bench/long_answers.py (a pattern that backtracks would stall here).
     text = "a" * 50_000 + " 1" * 5_000
 
-    started = time.perf_counter()
     result = redact(text)
 
     assert result.text == text
-    assert time.perf_counter() - started < 2.0
 
 
 _PIECES = st.one_of(
