@@ -307,14 +307,16 @@ def _judge_cue(found: _Compiled, reading: _Reading, rules: _Rules) -> str | None
     return None
 
 
-def screen(text: str, source: str = "child") -> Screening:
-    """Screen one free-text answer; source is who wrote it (child, carer, practitioner...)."""
+def _read_rules(
+    text: object, source: str
+) -> tuple[_Reading, dict[str, str], dict[str, list[str]]] | None:
+    """The text's reading and what the rules alone found in it (None for an empty text)."""
     text = _as_text(text)
     if len(text) > MAX_CHARACTERS:
         text = text[:_HEAD] + "\n" + text[-_TAIL:]
     normal = normalise(text)
     if not normal:
-        return _NONE
+        return None
     if source not in SOURCES:
         source = "child"
     rules = _rules()
@@ -342,41 +344,84 @@ def screen(text: str, source: str = "child") -> Screening:
             alerts.setdefault(reasons[0], category)
     if softened:
         reviews.setdefault("softened", []).extend(softened)
+    return reading, alerts, reviews
+
+
+class Trust(StrEnum):
+    """How far the learned model may raise a text the rules have read."""
+
+    # The rules cancelled nothing: the model may raise the text to review or alert.
+    FULL = "full"
+    # The rules read some harm words as a joke, play or an accident: only a strong reading from
+    # the model sends the text to a person, and never straight to an alert.
+    STRONG_ONLY = "strong_only"
+    # Harm that is over, or practitioners' training talk: the model is not asked.
+    NEVER = "never"
+
+
+def decide(
+    rules: Level, trust: Trust, probability: float, review_at: float, alert_at: float
+) -> Level:
+    """The screen's level from the rules' level and the learned model's probability."""
+    if rules == Level.ALERT or trust == Trust.NEVER:
+        return rules
+    if trust == Trust.STRONG_ONLY:
+        return Level.REVIEW if probability >= alert_at else rules
+    if probability >= alert_at:
+        return Level.ALERT
+    if rules == Level.REVIEW or probability >= review_at:
+        return Level.REVIEW
+    return Level.NONE
+
+
+def rules_verdict(text: str, source: str = "child") -> tuple[Level, Trust]:
+    """What the rules alone ask for, and how far the learned model may raise the text.
+
+    Training uses this to choose the model's thresholds by how the whole screen would treat
+    texts the model was not trained on.
+    """
+    read = _read_rules(text, source)
+    if read is None:
+        return Level.NONE, Trust.NEVER
+    reading, alerts, reviews = read
+    return _rules_level(alerts, reviews), _trust(reading)
+
+
+def _rules_level(alerts: dict[str, str], reviews: dict[str, list[str]]) -> Level:
+    return Level.ALERT if alerts else Level.REVIEW if reviews else Level.NONE
+
+
+def screen(text: str, source: str = "child") -> Screening:
+    """Screen one free-text answer; source is who wrote it (child, carer, practitioner...)."""
+    read = _read_rules(text, source)
+    if read is None:
+        return _NONE
+    reading, alerts, reviews = read
     if alerts:
         return Screening(Level.ALERT, _reasons(list(alerts), reading))
-    if reviews:
-        reasons = _reasons([reason for found in reviews.values() for reason in found], reading)
-        # A hint the rules found does not hold back what the model reads as a clear disclosure.
-        if _learned_probability(reading) >= model().alert_at:
-            return Screening(Level.ALERT, (*reasons, _LEARNED))
-        return Screening(Level.REVIEW, reasons)
-    return _second_opinion(reading)
+    rules = _rules_level(alerts, reviews)
+    trust = _trust(reading)
+    learned = model()
+    probability = (
+        0.0 if trust == Trust.NEVER else learned.probability(reading.normal, reading.source)
+    )
+    level = decide(rules, trust, probability, learned.review_at, learned.alert_at)
+    reasons = _reasons([reason for found in reviews.values() for reason in found], reading)
+    if level != rules:
+        reasons = (*reasons, _LEARNED)
+    return Screening(level, reasons) if level != Level.NONE else _NONE
 
 
 _LEARNED = "worded like disclosures of harm (learned model)"
 
 
-def _learned_probability(reading: _Reading) -> float:
-    """The learned model's probability for the text, or 0 where the rules read harm words as a
-    joke, as over, as play or as training talk (the model must not overrule that reading)."""
-    if (
-        reading.any_cancelled
-        or reading.professional
-        or (reading.resolved and not reading.still_current)
-    ):
-        return 0.0
-    return model().probability(reading.normal, reading.source)
-
-
-def _second_opinion(reading: _Reading) -> Screening:
-    """The learned model's view of a text the rules found nothing in."""
-    probability = _learned_probability(reading)
-    learned = model()
-    if probability >= learned.alert_at:
-        return Screening(Level.ALERT, (_LEARNED,))
-    if probability >= learned.review_at:
-        return Screening(Level.REVIEW, (_LEARNED,))
-    return _NONE
+def _trust(reading: _Reading) -> Trust:
+    """How far the model may overrule the rules' reading of this text."""
+    if reading.professional or (reading.resolved and not reading.still_current):
+        return Trust.NEVER
+    if reading.any_cancelled:
+        return Trust.STRONG_ONLY
+    return Trust.FULL
 
 
 def _weigh_signs(
