@@ -95,8 +95,13 @@ _TRIVIAL = re.compile(
     r"wifi|forever|\d+ hours|hours|embarrass\w*|cringe|school report|hot water|annoying|ps5|xbox|"
     r"fortnite|fifa|photos|baby photos|my hair|social worker|chair|iro)\b"
 )
+# A sign the child (or someone reporting them) then took back: a person should still read it.
 _TAKEN_BACK = re.compile(
-    r"\b(?:was a joke|it was a joke|only joking|just joking|just kidding|said it was a joke)\b"
+    r"\b(?:was a joke|it was a joke|only joking|just joking|just kidding|said it was a joke|"
+    r"(?:then|but) (?:said|says) (?:he|she|they) (?:was|were) joking|laughed it off|then laughed|"
+    r"not really|nah (?:its|im|hes|shes|theyre|it was) (?:fine|ok|okay|alright|nothing)|"
+    r"(?:its|it was|its prob) nothing|never mind|forget i said|didnt mean it|only playing)\b|"
+    r"(?:\.\.|\s)joking\s*$"
 )
 _PROFESSIONAL_SOURCES = frozenset({"practitioner", "focus_group"})
 _PROFESSIONAL = re.compile(
@@ -424,6 +429,17 @@ def _trust(reading: _Reading) -> Trust:
     return Trust.FULL
 
 
+# Presents and money from family for an occasion or for chores are not signs of grooming.
+_ORDINARY_GIFT = re.compile(
+    r"\b(?:(?:from|off) (?:my |her |his )?(?:nan|nanny|grandma|gran|grandad|grandpa|mum|dad|"
+    r"auntie|aunt|parents|foster (?:mum|dad|carers?)|carers?)|for (?:my|his|her|our) (?:birthday|"
+    r"christmas|eid|diwali)|for christmas|parental controls|for doing (?:the )?(?:hoovering|"
+    r"chores|washing up|dishes|jobs)|(?:my |her |his )?(?:nan|nanny|grandma|gran|grandad|grandpa|"
+    r"mum|dad|auntie|parents) (?:gives|gave|bought|buys|got|get|gets))\b"
+)
+_DRINK_OR_DRUGS = re.compile(r"\b(?:weed|vapes?|drink|vodka|alcohol|booze|cigs|drugs|pills)\b")
+
+
 def _weigh_signs(
     reading: _Reading, rules: _Rules, alerts: dict[str, str], reviews: dict[str, list[str]]
 ) -> None:
@@ -434,6 +450,12 @@ def _weigh_signs(
         if (sign_gate is None or sign_gate.may_match(reading.words, reading.normal))
         and pattern.search(reading.normal)
     )
+    if (
+        weight
+        and _ORDINARY_GIFT.search(reading.normal)
+        and not _DRINK_OR_DRUGS.search(reading.normal)
+    ):
+        weight -= 1.0
     if weight < 1 or reading.professional or (reading.resolved and not reading.still_current):
         return
     if weight >= 2:
