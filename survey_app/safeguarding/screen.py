@@ -343,9 +343,10 @@ def _read_rules(
             softened.append(found.cue.reason)
     _weigh_signs(reading, rules, alerts, reviews)
     _age_gap(reading, alerts)
-    # Two different hints of the same harm together are more than a hint.
+    # Two different hints of the same harm together are more than a hint (two cues giving the
+    # same reason are one hint seen twice).
     for category, reasons in reviews.items():
-        if len(reasons) >= 2 and category not in alerts.values():
+        if len(set(reasons)) >= 2 and category not in alerts.values():
             alerts.setdefault(reasons[0], category)
     if softened:
         reviews.setdefault("softened", []).extend(softened)
@@ -353,14 +354,12 @@ def _read_rules(
 
 
 class Trust(StrEnum):
-    """How far the learned model may raise a text the rules have read."""
+    """Whether the learned model may raise a text the rules have read."""
 
     # The rules cancelled nothing: the model may raise the text to review or alert.
     FULL = "full"
-    # The rules read some harm words as a joke, play or an accident: only a strong reading from
-    # the model sends the text to a person, and never straight to an alert.
-    STRONG_ONLY = "strong_only"
-    # Harm that is over, or practitioners' training talk: the model is not asked.
+    # The rules read harm words as a joke, as over, as play or as training talk: the model must
+    # not overrule that reading, so it is not asked.
     NEVER = "never"
 
 
@@ -370,8 +369,6 @@ def decide(
     """The screen's level from the rules' level and the learned model's probability."""
     if rules == Level.ALERT or trust == Trust.NEVER:
         return rules
-    if trust == Trust.STRONG_ONLY:
-        return Level.REVIEW if probability >= alert_at else rules
     if probability >= alert_at:
         return Level.ALERT
     if rules == Level.REVIEW or probability >= review_at:
@@ -380,7 +377,7 @@ def decide(
 
 
 def rules_verdict(text: str, source: str = "child") -> tuple[Level, Trust]:
-    """What the rules alone ask for, and how far the learned model may raise the text.
+    """What the rules alone ask for, and whether the learned model may raise the text.
 
     Training uses this to choose the model's thresholds by how the whole screen would treat
     texts the model was not trained on.
@@ -421,11 +418,13 @@ _LEARNED = "worded like disclosures of harm (learned model)"
 
 
 def _trust(reading: _Reading) -> Trust:
-    """How far the model may overrule the rules' reading of this text."""
-    if reading.professional or (reading.resolved and not reading.still_current):
+    """Whether the model may raise this text, given how the rules read it."""
+    if (
+        reading.any_cancelled
+        or reading.professional
+        or (reading.resolved and not reading.still_current)
+    ):
         return Trust.NEVER
-    if reading.any_cancelled:
-        return Trust.STRONG_ONLY
     return Trust.FULL
 
 
