@@ -454,7 +454,7 @@ def _weigh_signs(
         and _ORDINARY_GIFT.search(reading.normal)
         and not _DRINK_OR_DRUGS.search(reading.normal)
     ):
-        weight -= 1.0
+        weight -= 2.0
     if weight < 1 or reading.professional or (reading.resolved and not reading.still_current):
         return
     if weight >= 2:
