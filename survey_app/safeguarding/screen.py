@@ -436,7 +436,11 @@ _ORDINARY_GIFT = re.compile(
     r"chores|washing up|dishes|jobs)|(?:my |her |his )?(?:nan|nanny|grandma|gran|grandad|grandpa|"
     r"mum|dad|auntie|parents) (?:gives|gave|bought|buys|got|get|gets))\b"
 )
-_DRINK_OR_DRUGS = re.compile(r"\b(?:weed|vapes?|drink|vodka|alcohol|booze|cigs|drugs|pills)\b")
+# A present that comes with drink, drugs or a secret is still a sign, whoever gives it.
+_DRINK_OR_DRUGS = re.compile(
+    r"\b(?:weed|vapes?|drink|vodka|alcohol|booze|cigs|drugs|pills|secrets?|dont tell|not to "
+    r"tell|keep quiet|between us|our little)\b"
+)
 
 
 def _weigh_signs(
