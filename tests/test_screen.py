@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from survey_app.safeguarding.evaluate import load, score
-from survey_app.safeguarding.screen import MAX_CHARACTERS, Level, Screening, screen
+from survey_app.safeguarding.screen import (
+    MAX_CHARACTERS,
+    Level,
+    Screening,
+    Trust,
+    decide,
+    screen,
+)
 
 DATA = Path(__file__).parent / "data"
 DEV = {row["id"]: row for row in map(json.loads, (DATA / "risk-dev.jsonl").open(encoding="utf-8"))}
@@ -197,3 +204,61 @@ def test_the_dev_set_targets_hold() -> None:
     assert report.no_risk.flagged_rate <= 0.25, report.false_alerts + report.false_reviews
     uncertain_flagged = report.uncertain[Level.ALERT] + report.uncertain[Level.REVIEW]
     assert uncertain_flagged / sum(report.uncertain.values()) >= 0.85, report.uncertain_missed
+
+
+def test_each_kind_of_uncertain_hint_goes_at_least_to_a_person() -> None:
+    hints = {
+        "something unsaid": "theres something going on i cant really say on here",
+        "a wish not to be here": "honestly i just wanna fade away",
+        "eating": "i hide my food in my bag so nobody knows i didnt eat it",
+        "vague fear": "i get a horrible feeling when its my weekend at dads",
+        "a secret online friend": "ive got a secret boyfriend online, hes older",
+        "taken back": "mum hit me yesterday... nah its fine",
+    }
+
+    assert {kind: level(text) != Level.NONE for kind, text in hints.items()} == dict.fromkeys(
+        hints, True
+    )
+
+
+def test_harmless_look_alikes_of_those_hints_are_left_alone() -> None:
+    for text in (
+        "i have a secret crush on a boy in year 9 dont tell",
+        "i wanted to disappear when the teacher read my poem out",
+        "my grandad bought me new trainers for my birthday",
+        "my uncle beat me at chess again",
+        "dad hits the gym every day before work",
+        "nobody hurts me at my foster home",
+    ):
+        assert level(text) == Level.NONE, text
+
+
+def test_a_disclosure_reported_by_an_advocate_or_carer_alerts() -> None:
+    assert (
+        level(
+            "On behalf of R (11): she says her stepdad hits her with a belt when mum is at work.",
+            "advocate",
+        )
+        == Level.ALERT
+    )
+    assert (
+        level("He told me his uncle makes him take his clothes off when they are alone.", "carer")
+        == Level.ALERT
+    )
+    assert (
+        level(
+            "K (14) says the boys he sells for have said they will stab his brother if he stops.",
+            "advocate",
+        )
+        == Level.ALERT
+    )
+
+
+def test_the_learned_model_raises_only_what_the_rules_let_it() -> None:
+    # Thresholds of 0.7 (review) and 0.9 (alert), as train.py would choose them.
+    assert decide(Level.NONE, Trust.FULL, 0.8, 0.7, 0.9) == Level.REVIEW
+    assert decide(Level.NONE, Trust.FULL, 0.95, 0.7, 0.9) == Level.ALERT
+    assert decide(Level.REVIEW, Trust.FULL, 0.95, 0.7, 0.9) == Level.ALERT
+    assert decide(Level.NONE, Trust.FULL, 0.6, 0.7, 0.9) == Level.NONE
+    # Harm words read as a joke, as over, as play or as training talk are not overruled.
+    assert decide(Level.NONE, Trust.NEVER, 0.99, 0.7, 0.9) == Level.NONE

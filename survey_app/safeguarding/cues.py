@@ -42,7 +42,9 @@ MACROS = {
         r"(?:at|in|during|playing|on|with (?:a|the|his|her|my)|by (?:a|the)) (?:football|footie|"
         r"rugby|ball|dodgeball|netball|hockey|pe|cricket|fifa|fortnite|minecraft|roblox|xbox|"
         r"ps4|ps5|playstation|wii|switch|game|games|gaming|match|training)|"
-        r"(?:dog|cat|puppy|horse|hamster) (?:bit|bites|scratched|scratches|jumped|kicked))"
+        r"(?:dog|cat|puppy|horse|hamster) (?:bit|bites|scratched|scratches|jumped|kicked)|"
+        r"(?:at|in) (?:cards|chess|draughts|monopoly|uno|scrabble|pool|snooker|darts|board games?|"
+        r"a race|racing|tennis|golf|arm wrestling|swimming)|in (?:his|her|my|their) sleep)"
     ),
     "MEETING": (
         r"(?:meeting|meetings|conference|conferences|survey|surveys|the chair|the iro|"
@@ -86,6 +88,12 @@ class Cue:
     professional: bool = True
 
 
+_KEPT_FOR_FUN = (
+    r"\b(?:secret santa|surprise|party|birthday|present|presents|crush|fancy|recipe|christmas|"
+    r"gift|diary|password|hiding place|den|club|spoilers?|good one|nice one|game)\b"
+)
+
+
 def phrase_cues() -> list[Cue]:
     """The phrase cues, one per way of saying a harm that the set phrases cover."""
     physical = "physical harm to a child"
@@ -121,7 +129,7 @@ def phrase_cues() -> list[Cue]:
             "physical",
             ALERT,
             physical,
-            r"\b(?:(?!it |that |this |which |really |words |what |when |everything |never |not |doesnt |dont |didnt |wont |wouldnt )\w+) "
+            r"\b(?:(?!it |that |this |which |really |words |what |when |everything |never |not |doesnt |dont |didnt |wont |wouldnt |nobody |noone |one )\w+) "
             r"(?:hurts|hurt|hurting) {VICTIM}\b(?! (?:feelings|when they|that))",
             playful=True,
             unless=r"\b(?:my feelings|hurt my feelings|it hurts me)\b",
@@ -575,6 +583,9 @@ def phrase_cues() -> list[Cue]:
             r"\b(?:dont|do not) want to be here (?:anymore|any more|no more)\b|"
             r"\b(?:want to|wanna|wish i could|just want to|i could just) (?:disappear|vanish|"
             r"stop existing)\b",
+            unless=r"\b(?:under (?:my|the) duvet|when (?:everyone|they|people|my mum|mum|dad|my "
+            r"dad|the teacher|teachers|miss|sir) (?:\w+ ){0,3}?(?:look|looks|looked|sing|sings|"
+            r"sang|read|reads|dance|dances|said))\b",
         ),
         Cue(
             "self_harm",
@@ -715,6 +726,7 @@ def phrase_cues() -> list[Cue]:
             r"talk about) (?:it |this |that )?(?:here|in here|on here)|something (?:i|that i) cant "
             r"(?:say|tell)|(?:stuff|things) (?:going on|happening) at home|home is (?:complicated|"
             r"hard|difficult|not good|bad)|whats going on at home)\b",
+            unless=_KEPT_FOR_FUN,
         ),
         Cue(
             "unsafe_home",
@@ -857,7 +869,8 @@ def phrase_cues() -> list[Cue]:
             r"\b(?:starving|hungry|havent eaten|not eaten)\b",
             needs=r"\b(?:come back|comes back|every time|weekend|weekends|at home|at mine|at "
             r"mums|at dads|no food|nothing|since)\b",
-            unless=r"\b(?:meeting|biscuits|snacks|conference|after school club)\b",
+            unless=r"\b(?:meeting|biscuits|snacks|conference|after school club|after (?:training|"
+            r"swimming|football|pe|club|the gym)|(?:dinner|lunch|tea) ?time)\b",
         ),
         Cue(
             "neglect",
@@ -983,7 +996,8 @@ def phrase_cues() -> list[Cue]:
             needs=r"\b(?:he|she|they|theyll|hell|shell|someone|somebody|people|man|guy|girl|"
             r"lads|boys|girls|year \d+s|family|mates|resident|brother|cousin|dad|ex|gang)\b",
             unless=r"\b(?:i said|i told|i threatened|i am going to|im going to|im gonna|id|i "
-            r"could|i will|ill get|get me (?:a|some|one)|do me a|buy|lift|pick me up|hell "
+            r"could|i will|ill get|get (?:me|him|her|us|them) (?:a|an|some|one|new)|do me a|buy|"
+            r"lift|pick me up|for (?:my|his|her|our) (?:birthday|christmas)|hell "
             r"come round|come round for|come to the meeting|come to my|get me (?:to|from))\b",
             figurative=True,
             playful=True,
@@ -1150,7 +1164,7 @@ def phrase_cues() -> list[Cue]:
             "a hint of something at home, nothing specific",
             r"\bsecrets?\b",
             needs=r"\b(?:home|dad|mum|stepdad|uncle|he|she|they|people|house|allowed|tell)\b",
-            unless=r"\b(?:secret santa|surprise|party|birthday|present)\b",
+            unless=_KEPT_FOR_FUN,
         ),
         Cue(
             "sexual",

@@ -199,6 +199,56 @@ _THREAT_HARM = (
     r"coming for|torch|bomb|get (?:me|you|her|him|us) (?:back|sorted|done)|do (?:me|you|her|him) "
     r"in|put (?:me|you|her|him) in hospital|take (?:me|her|him) away|hurt the dog|after school)\b"
 )
+# Vague fear with nothing said about why: a feeling, dread, nerves around someone.
+_VAGUE_FEAR = (
+    r"\b(?:(?:funny|bad|weird|sick|horrible|strange|icky) feeling|(?:belly|tummy|stomach) "
+    r"(?:goes|feels|gets|went|hurts|churns) (?:\w+ )?(?:funny|weird|sick|tight|bad)|dread\w*|"
+    r"on edge|jumpy|(?:nervous|anxious|uneasy|uncomfortable|edgy|jumpy|wary) (?:\w+ )?(?:round|"
+    r"around|near|with|when|whenever|of|about going)|(?:jump|jumps|flinch\w*) (?:when|whenever|"
+    r"if)|flinch\w*|stay in my room (?:so|till|until|all)|keep out of (?:his|her|their) way|"
+    r"weird with me|funny with me|creepy|creeps me out|gives me the creeps)\b"
+)
+# Where vague fear matters: the people and places a child lives with.
+_WHO_AT_HOME = (
+    r"\b(?:home|house|dads|mums|nans|at ours|at mine|contact|weekends?|sunday|friday|night|"
+    r"bedtime|door|car pulls|step\w*|boyfriend|partner|uncle|him|her|them|he|she|man|dad|"
+    r"mum|mums \w+|dads \w+|foster|placement|carer)\b"
+)
+# A hint with nothing specific: there is something, but it is not said.
+_UNSAID = (
+    r"\b(?:(?:something|stuff|things|a thing|summat) (?:\w+ ){0,3}?(?:i|that i|i really) "
+    r"(?:cant|cannot|dont want to|wont|shouldnt|am not allowed to|aint allowed to|wanna|want to|"
+    r"need to) (?:say|tell|explain|talk about|mention)|(?:wanted|want|wanna|tried) to (?:say|tell) "
+    r"(?:something|someone|u|you)|theres more to it|would say more|if i told (?:you|u|anyone)|"
+    r"(?:cant|cannot|dont want to) (?:really )?(?:explain|say|talk about it) (?:on|in) (?:here|this|"
+    r"a phone)|not (?:on|in) (?:here|this|a survey|front of)|dont ask|isnt like other|not like "
+    r"other (?:peoples|kids|families)|changed the subject|(?:wouldnt|wont|couldnt|didnt|would not|"
+    r"will not|could not) (?:say|explain|tell (?:me|us)) (?:why|what|more)|wouldnt explain|"
+    r"(?:then|but then) (?:said|decided) (?:\w+ ){0,3}?(?:never mind|nothing|not to)|"
+    r"(?:actually|oh) never mind|stays? private|going back to my (?:family|mum|dad)|"
+    r"(?:mum|dad|he|she|they) said not to (?:mention|say|tell)|(?:im|i am) keeping (?:something|"
+    r"stuff|things|it) in|know (?:stuff|things) i shouldnt)\b"
+)
+# A wish not to be here that could be about the meeting or about being alive.
+_NOT_HERE = (
+    r"\b(?:(?:want|wanna|wish i could|wish i can|just want to|i could just|like to) (?:\w+ )?"
+    r"(?:fade away|not exist|stop existing|not wake up|never wake up|be gone|go away forever|"
+    r"disappear|vanish|not be here|not be around)|(?:dont|do not|dont really) (?:want|wanna) to be "
+    r"(?:here|around|alive)|better off without me|(?:im|i am|feel like) (?:a|such a) (?:burden|"
+    r"waste of space)|wish (?:i|id) (?:was|were|had) never (?:been )?born|tired of (?:being alive|"
+    r"living|life|everything)|(?:whats|what is) the point (?:of|in) (?:anything|it all|life|"
+    r"living|me|trying|going on)|(?:no|dont see the|dont see any) point (?:anymore|any more|in "
+    r"anything|in living)|so done with (?:everything|life|it all)|not existing|no future)\b"
+)
+# Eating problems, written with nothing specific.
+_EATING = (
+    r"\b(?:(?:hide|hides|hid|hiding) (?:my |her |his )?food|(?:feel|feels|felt) (?:\w+ )?"
+    r"(?:fat|disgusting|gross|guilty) (?:after|when) (?:i |she |he )?(?:eat|ate)|only (?:eat|eats|"
+    r"ate) (?:one|1|a bit)|(?:dont|doesnt|wont|didnt) eat (?:at|my|her|his|lunch|tea|dinner|"
+    r"breakfast)|stopped eating|(?:already|says? (?:she|he) has) eaten|stay thin|be skinny|"
+    r"(?:make|makes|made|making) (?:my|her|him)self skip|diets? all the time|look ill|too thin|"
+    r"throw(?:s|ing)? up after)\b"
+)
 _SELF_AGENT = r"\b(?:i|ill|id|im|i will|i would|i could|i said|i told|i threatened)\b"
 
 
@@ -211,8 +261,8 @@ def broad_cues() -> list[Cue]:
             "physical",
             ALERT,
             physical,
-            _AGENT
-            + r" (?:(?!never |not |doesnt |dont |didnt |wont |wouldnt |cant |isnt |wasnt )\w+ ){0,3}?"
+            _AGENT + r" (?:(?!never |not |doesnt |dont |didnt |wont |wouldnt |cant |isnt |wasnt |"
+            r"nobody |no one |noone )\w+ ){0,3}?"
             + _PHYSICAL_VERBS
             + r" (?:\w+ )?"
             + _PERSON_OBJECT
@@ -247,7 +297,8 @@ def broad_cues() -> list[Cue]:
             _FEAR,
             needs=_HOME,
             unless=_PROCESS + r"|\b(?:not scared|not afraid|no longer|anymore|any more|"
-            r"film|movie|horror|spiders?|dark(?! and)|dogs?|heights|needles|exams?)\b",
+            r"film|movie|horror|spiders?|dark(?! and)|dogs?|heights|needles|exams?|exciting|"
+            r"excited|rides?|rollercoaster)\b",
         ),
         Cue(
             "unsafe_home",
@@ -267,7 +318,9 @@ def broad_cues() -> list[Cue]:
             unless=_PROCESS + r"|\b(?:takeaway|so we got|so mum got|got chips|its fine|were "
             r"fine|all fine|always have|not hungry|hungry after|starving after|on a diet|fasting|"
             r"ramadan|no (?:gas|food) (?:at|in) the (?:venue|meeting|room)|picky|fussy|fixed|"
-            r"sorted|repaired|power cut|for a day|for an hour|boiler broke)\b",
+            r"sorted|repaired|power cut|for a day|for an hour|boiler broke|sweets|crisps|snacks|"
+            r"chocolate|treats|fizzy|(?:dinner|lunch|tea) ?time|after (?:training|swimming|"
+            r"football|pe|school|club)|going shopping|went swimming)\b",
             negatable=False,
         ),
         Cue(
@@ -278,7 +331,9 @@ def broad_cues() -> list[Cue]:
             unless=_PROCESS + r"|\b(?:takeaway|so we got|so mum got|got chips|its fine|were "
             r"fine|all fine|always have|not hungry|hungry after|starving after|on a diet|fasting|"
             r"ramadan|no (?:gas|food) (?:at|in) the (?:venue|meeting|room)|picky|fussy|fixed|"
-            r"sorted|repaired|power cut|for a day|for an hour|boiler broke)\b",
+            r"sorted|repaired|power cut|for a day|for an hour|boiler broke|sweets|crisps|snacks|"
+            r"chocolate|treats|fizzy|(?:dinner|lunch|tea) ?time|after (?:training|swimming|"
+            r"football|pe|school|club)|going shopping|went swimming)\b",
             negatable=False,
         ),
         Cue(
@@ -392,6 +447,59 @@ def broad_cues() -> list[Cue]:
             r"much older|didnt come home|not come home)\b",
             unless=_PROCESS + r"|\b(?:exams?|gcses?|homework|test|not worried|no worries|"
             r"dont worry|nothing to worry)\b",
+        ),
+        # The kinds of uncertain text a person should read: vague fear where the child lives, a
+        # hint with nothing said, a wish not to be here, eating problems, a secret online friend.
+        Cue(
+            "unsafe_home",
+            REVIEW,
+            "vague fear about home or someone there",
+            _VAGUE_FEAR,
+            needs=_WHO_AT_HOME,
+            unless=_PROCESS + r"|\b(?:exams?|tests?|dentist|doctors|injections?|film|movie|"
+            r"spiders?|dogs?|heights|first day|audition|match|race|performance)\b",
+        ),
+        Cue(
+            "unsafe_home",
+            REVIEW,
+            "a hint of something, nothing specific",
+            _UNSAID,
+            unless=r"\b(?:surprise|present|birthday|christmas|crush|spoilers?|recipe|password|"
+            r"secret santa|what i got)\b",
+        ),
+        Cue(
+            "self_harm",
+            REVIEW,
+            "could be a wish to die",
+            _NOT_HERE,
+            figurative=True,
+            unless=r"\b(?:under (?:my|the) duvet|on holiday|for the weekend|for a week|when "
+            r"(?:everyone|they|people|my mum|mum|dad|my dad|the teacher|teachers|miss|sir) "
+            r"(?:\w+ ){0,3}?(?:look|looks|looked|sing|sings|sang|read|reads|dance|dances|said)|to "
+            r"(?:disneyland|the beach|another country|australia|spain)|point (?:of|in) (?:this|these|the "
+            r"meeting|meetings|surveys?|asking|coming))\b",
+        ),
+        Cue(
+            "self_harm",
+            REVIEW,
+            "eating problems",
+            _EATING,
+            unless=r"\b(?:vegetarian|vegan|meat|fasting|ramadan|picky|fussy|allerg\w*|"
+            r"used to|not anymore|eats well|camhs helped)\b",
+        ),
+        Cue(
+            "sexual",
+            REVIEW,
+            "a secret or older friend online",
+            r"\b(?:secret|private) (?:friend|boyfriend|girlfriend|account|chats?|phone|snap|insta)\b|"
+            r"\b(?:online|internet) (?:friend|mate|boyfriend|girlfriend)\b|\b(?:friend|boyfriend|"
+            r"guy|man|lad|someone|person|girl) (?:\w+ ){0,2}?(?:online|on (?:discord|snap|snapchat|"
+            r"insta|instagram|tiktok|roblox|whatsapp|xbox|fortnite))\b",
+            needs=r"\b(?:secret|private|doesnt know|dont know|no one knows|nobody knows|wont name|"
+            r"wont say|older|grown|man|never met|every night|at night|asleep|bf|boyfriend|"
+            r"girlfriend|mature|hearts?|pics?|photos?|video call|nobodys business)\b",
+            unless=r"\b(?:cousin|my mates from school|mates from school|friends from school|"
+            r"with mum|mum knows|parents know|australia)\b",
         ),
         Cue(
             "sexual",

@@ -287,6 +287,15 @@ _IDIOMS = [
         "very ",
     ),
     (re.compile(r"\bhits different\b"), "feels different"),
+    # "hit the roof" is anger, "hit the gym" is exercise; neither is a blow to anyone.
+    (
+        re.compile(
+            r"\b(?:hit|hits|hitting) the (?:roof|ceiling|gym|hay|sack|road|shops|books|town|"
+            r"jackpot|target|ground running|nail on the head)\b"
+        ),
+        "went off",
+    ),
+    (re.compile(r"\b(?:smacks|smacked|smacking|smack) (?:her|his|my|their) lips\b"), "chews"),
 ]
 
 

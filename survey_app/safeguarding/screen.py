@@ -95,8 +95,13 @@ _TRIVIAL = re.compile(
     r"wifi|forever|\d+ hours|hours|embarrass\w*|cringe|school report|hot water|annoying|ps5|xbox|"
     r"fortnite|fifa|photos|baby photos|my hair|social worker|chair|iro)\b"
 )
+# A sign the child (or someone reporting them) then took back: a person should still read it.
 _TAKEN_BACK = re.compile(
-    r"\b(?:was a joke|it was a joke|only joking|just joking|just kidding|said it was a joke)\b"
+    r"\b(?:was a joke|it was a joke|only joking|just joking|just kidding|said it was a joke|"
+    r"(?:then|but) (?:said|says) (?:he|she|they) (?:was|were) joking|laughed it off|then laughed|"
+    r"not really|nah (?:its|im|hes|shes|theyre|it was) (?:fine|ok|okay|alright|nothing)|"
+    r"(?:its|it was|its prob) nothing|never mind|forget i said|didnt mean it|only playing)\b|"
+    r"(?:\.\.|\s)joking\s*$"
 )
 _PROFESSIONAL_SOURCES = frozenset({"practitioner", "focus_group"})
 _PROFESSIONAL = re.compile(
@@ -307,14 +312,16 @@ def _judge_cue(found: _Compiled, reading: _Reading, rules: _Rules) -> str | None
     return None
 
 
-def screen(text: str, source: str = "child") -> Screening:
-    """Screen one free-text answer; source is who wrote it (child, carer, practitioner...)."""
+def _read_rules(
+    text: object, source: str
+) -> tuple[_Reading, dict[str, str], dict[str, list[str]]] | None:
+    """The text's reading and what the rules alone found in it (None for an empty text)."""
     text = _as_text(text)
     if len(text) > MAX_CHARACTERS:
         text = text[:_HEAD] + "\n" + text[-_TAIL:]
     normal = normalise(text)
     if not normal:
-        return _NONE
+        return None
     if source not in SOURCES:
         source = "child"
     rules = _rules()
@@ -336,47 +343,104 @@ def screen(text: str, source: str = "child") -> Screening:
             softened.append(found.cue.reason)
     _weigh_signs(reading, rules, alerts, reviews)
     _age_gap(reading, alerts)
-    # Two different hints of the same harm together are more than a hint.
+    # Two different hints of the same harm together are more than a hint (two cues giving the
+    # same reason are one hint seen twice).
     for category, reasons in reviews.items():
-        if len(reasons) >= 2 and category not in alerts.values():
+        if len(set(reasons)) >= 2 and category not in alerts.values():
             alerts.setdefault(reasons[0], category)
     if softened:
         reviews.setdefault("softened", []).extend(softened)
+    return reading, alerts, reviews
+
+
+class Trust(StrEnum):
+    """Whether the learned model may raise a text the rules have read."""
+
+    # The rules cancelled nothing: the model may raise the text to review or alert.
+    FULL = "full"
+    # The rules read harm words as a joke, as over, as play or as training talk: the model must
+    # not overrule that reading, so it is not asked.
+    NEVER = "never"
+
+
+def decide(
+    rules: Level, trust: Trust, probability: float, review_at: float, alert_at: float
+) -> Level:
+    """The screen's level from the rules' level and the learned model's probability."""
+    if rules == Level.ALERT or trust == Trust.NEVER:
+        return rules
+    if probability >= alert_at:
+        return Level.ALERT
+    if rules == Level.REVIEW or probability >= review_at:
+        return Level.REVIEW
+    return Level.NONE
+
+
+def rules_verdict(text: str, source: str = "child") -> tuple[Level, Trust]:
+    """What the rules alone ask for, and whether the learned model may raise the text.
+
+    Training uses this to choose the model's thresholds by how the whole screen would treat
+    texts the model was not trained on.
+    """
+    read = _read_rules(text, source)
+    if read is None:
+        return Level.NONE, Trust.NEVER
+    reading, alerts, reviews = read
+    return _rules_level(alerts, reviews), _trust(reading)
+
+
+def _rules_level(alerts: dict[str, str], reviews: dict[str, list[str]]) -> Level:
+    return Level.ALERT if alerts else Level.REVIEW if reviews else Level.NONE
+
+
+def screen(text: str, source: str = "child") -> Screening:
+    """Screen one free-text answer; source is who wrote it (child, carer, practitioner...)."""
+    read = _read_rules(text, source)
+    if read is None:
+        return _NONE
+    reading, alerts, reviews = read
     if alerts:
         return Screening(Level.ALERT, _reasons(list(alerts), reading))
-    if reviews:
-        reasons = _reasons([reason for found in reviews.values() for reason in found], reading)
-        # A hint the rules found does not hold back what the model reads as a clear disclosure.
-        if _learned_probability(reading) >= model().alert_at:
-            return Screening(Level.ALERT, (*reasons, _LEARNED))
-        return Screening(Level.REVIEW, reasons)
-    return _second_opinion(reading)
+    rules = _rules_level(alerts, reviews)
+    trust = _trust(reading)
+    learned = model()
+    probability = (
+        0.0 if trust == Trust.NEVER else learned.probability(reading.normal, reading.source)
+    )
+    level = decide(rules, trust, probability, learned.review_at, learned.alert_at)
+    reasons = _reasons([reason for found in reviews.values() for reason in found], reading)
+    if level != rules:
+        reasons = (*reasons, _LEARNED)
+    return Screening(level, reasons) if level != Level.NONE else _NONE
 
 
 _LEARNED = "worded like disclosures of harm (learned model)"
 
 
-def _learned_probability(reading: _Reading) -> float:
-    """The learned model's probability for the text, or 0 where the rules read harm words as a
-    joke, as over, as play or as training talk (the model must not overrule that reading)."""
+def _trust(reading: _Reading) -> Trust:
+    """Whether the model may raise this text, given how the rules read it."""
     if (
         reading.any_cancelled
         or reading.professional
         or (reading.resolved and not reading.still_current)
     ):
-        return 0.0
-    return model().probability(reading.normal, reading.source)
+        return Trust.NEVER
+    return Trust.FULL
 
 
-def _second_opinion(reading: _Reading) -> Screening:
-    """The learned model's view of a text the rules found nothing in."""
-    probability = _learned_probability(reading)
-    learned = model()
-    if probability >= learned.alert_at:
-        return Screening(Level.ALERT, (_LEARNED,))
-    if probability >= learned.review_at:
-        return Screening(Level.REVIEW, (_LEARNED,))
-    return _NONE
+# Presents and money from family for an occasion or for chores are not signs of grooming.
+_ORDINARY_GIFT = re.compile(
+    r"\b(?:(?:from|off) (?:my |her |his )?(?:nan|nanny|grandma|gran|grandad|grandpa|mum|dad|"
+    r"auntie|aunt|parents|foster (?:mum|dad|carers?)|carers?)|for (?:my|his|her|our) (?:birthday|"
+    r"christmas|eid|diwali)|for christmas|parental controls|for doing (?:the )?(?:hoovering|"
+    r"chores|washing up|dishes|jobs)|(?:my |her |his )?(?:nan|nanny|grandma|gran|grandad|grandpa|"
+    r"mum|dad|auntie|parents) (?:gives|gave|bought|buys|got|get|gets))\b"
+)
+# A present that comes with drink, drugs or a secret is still a sign, whoever gives it.
+_DRINK_OR_DRUGS = re.compile(
+    r"\b(?:weed|vapes?|drink|vodka|alcohol|booze|cigs|drugs|pills|secrets?|dont tell|not to "
+    r"tell|keep quiet|between us|our little)\b"
+)
 
 
 def _weigh_signs(
@@ -389,6 +453,12 @@ def _weigh_signs(
         if (sign_gate is None or sign_gate.may_match(reading.words, reading.normal))
         and pattern.search(reading.normal)
     )
+    if (
+        weight
+        and _ORDINARY_GIFT.search(reading.normal)
+        and not _DRINK_OR_DRUGS.search(reading.normal)
+    ):
+        weight -= 2.0
     if weight < 1 or reading.professional or (reading.resolved and not reading.still_current):
         return
     if weight >= 2:
