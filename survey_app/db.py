@@ -22,8 +22,13 @@ def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-unt
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for url, creating a SQLite file's folder if needed."""
+def make_engine(url: str, pre_ping: bool = True) -> Engine:
+    """Create an engine for url, creating a SQLite file's folder if needed.
+
+    pre_ping tests a pooled connection with a round trip before each use, so a web request
+    never fails on a connection the database closed; a worker, whose messages are retried,
+    can do without it (a closed connection fails one message, and the pool is renewed).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -31,7 +36,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(url, pool_pre_ping=pre_ping, pool_size=5, max_overflow=5)
 
 
 @dataclass
@@ -42,8 +47,8 @@ class Database:
     sessions: sessionmaker[Session]
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        engine = make_engine(url)
+    def from_url(cls, url: str, pre_ping: bool = True) -> Database:
+        engine = make_engine(url, pre_ping)
         return cls(engine, sessionmaker(engine, expire_on_commit=False))
 
     @contextmanager
