@@ -18,6 +18,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/journey.py
 	$(BIN)/python bench/exports.py
 
 eval: $(STAMP)

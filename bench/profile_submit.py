@@ -19,7 +19,28 @@ import run  # bench/run.py: the same rig, drafts and answers
 
 from tests.stack import Stack
 
-LOGGED = re.compile(r"LOG:\s+(?:statement|execute [^:]*): (.*)")
+ROOT = run.ROOT
+
+LOGGED = re.compile(r"LOG:\s+(?:statement|execute [^:]*): (.*)", re.S)
+
+
+def logged_statements(path: str, start: int) -> list[str]:
+    """The statements PostgreSQL logged from byte start on, each on one line."""
+    with open(path, errors="replace") as log:
+        log.seek(start)
+        entries: list[str] = []
+        for line in log:  # a statement's later lines are continuation lines, indented by a tab
+            if line.startswith("\t") and entries:
+                entries[-1] += " " + line
+            else:
+                entries.append(line)
+    return [
+        " ".join(found.group(1).split())[:100]
+        for found in map(LOGGED.search, entries)
+        if found
+        and "pg_reload_conf" not in found.group(1)
+        and "log_statement" not in found.group(1)
+    ]
 
 
 def area(filename: str) -> str:
@@ -127,15 +148,7 @@ def main() -> int:
             time.sleep(0.3)
             admin.execute("alter system reset log_statement")
             admin.execute("select pg_reload_conf()")
-        with open(rig.postgres.log_path, errors="replace") as log:
-            log.seek(log_start)
-            logged = [
-                found.group(1).strip()[:90]
-                for found in map(LOGGED.search, log)
-                if found
-                and "pg_reload_conf" not in found.group(1)
-                and "log_statement" not in found.group(1)
-            ]
+        logged = logged_statements(rig.postgres.log_path, log_start)
         print("what PostgreSQL received per submit (log_statement = all, 10 submits):")
         for statement, seen in Counter(logged).most_common():
             print(f"  {seen / 10:5.2f}  {statement}")
@@ -161,6 +174,9 @@ def main() -> int:
         elapsed = time.perf_counter() - began
         print(f"{count} submits under cProfile: {elapsed / count * 1000:.2f} ms each\n")
         stats = pstats.Stats(profiler)
+        dump = ROOT / "bench" / "results" / "profile_submit.prof"
+        dump.parent.mkdir(parents=True, exist_ok=True)
+        stats.dump_stats(dump)  # for pstats: callers, callees (git ignores bench/results)
         print_areas(stats, "the submit")
         print("SQL statements per submit:")
         for statement, seen in statements.most_common():

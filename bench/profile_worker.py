@@ -15,7 +15,6 @@ import json
 import os
 import pstats
 import random
-import re
 import statistics
 import sys
 import time
@@ -28,13 +27,11 @@ sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
 import run  # noqa: E402  (bench/run.py: the same rig)
-from profile_submit import print_areas  # noqa: E402
+from profile_submit import logged_statements, print_areas  # noqa: E402
 
 from tests.stack import Stack  # noqa: E402
 
 SURVEY = "child-cp-conference"
-# A logged statement, with its continuation lines.
-LOGGED = re.compile(r"LOG:\s+(?:statement|execute [^:]*): (.*)", re.S)
 BATCH = 100  # responses per timed batch; the median of the batches is reported
 
 # Written the way children write (short sentences, little punctuation); some carry personal
@@ -190,21 +187,7 @@ def statements_per_response(rig: run.Rig, ids: list[int]) -> None:
         time.sleep(0.3)
         admin.execute("alter system reset log_statement")
         admin.execute("select pg_reload_conf()")
-    with open(rig.postgres.log_path, errors="replace") as log:
-        log.seek(log_start)
-        entries: list[str] = []
-        for line in log:  # a statement's later lines are continuation lines, indented by a tab
-            if line.startswith("\t") and entries:
-                entries[-1] += " " + line
-            else:
-                entries.append(line)
-        logged = [
-            " ".join(found.group(1).split())[:100]
-            for found in map(LOGGED.search, entries)
-            if found
-            and "pg_reload_conf" not in found.group(1)
-            and "log_statement" not in found.group(1)
-        ]
+    logged = logged_statements(rig.postgres.log_path, log_start)
     print(f"what PostgreSQL received per response (log_statement = all, {len(ids)} responses):")
     for statement, seen in Counter(logged).most_common():
         print(f"  {seen / len(ids):5.2f}  {statement}")
