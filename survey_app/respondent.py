@@ -37,7 +37,7 @@ from .definitions.words import special_label
 from .journey import AGE_KEY, AGE_STEP, LINK_STEP, PERSONAL_CODE_KEY, WAVE_KEY, FieldError
 from .linking import display_code
 from .models import Draft, today
-from .operations import DistributionFacts
+from .operations import DistributionFacts, DraftRow
 from .security import csrf
 from .web import db_session, surveys, vault
 
@@ -138,7 +138,7 @@ def _load(code: str) -> tuple[DistributionFacts, SurveyDefinition]:
     return distribution, definition
 
 
-def _language(definition: SurveyDefinition, draft: Draft | None = None) -> str:
+def _language(definition: SurveyDefinition, draft: DraftRow | None = None) -> str:
     asked = request.args.get("lang") or request.form.get("lang")
     if asked in definition.languages:
         return asked
@@ -161,7 +161,7 @@ def _closed_page(distribution: DistributionFacts, definition: SurveyDefinition) 
     return make_response(body, 410)
 
 
-def _draft(distribution: DistributionFacts) -> Draft | None:
+def _draft(distribution: DistributionFacts) -> DraftRow | None:
     return operations.find_draft(db_session(), distribution.id, request.cookies.get(COOKIE))
 
 
@@ -221,7 +221,7 @@ def welcome(code: str) -> Response | str:
     draft = _draft(distribution)
     language = _language(definition, draft)
     if draft is not None and draft.language != language:
-        draft.language = language
+        operations.update_draft(db_session(), draft, language=language)
         db_session().commit()
     return render_template(
         "respondent/welcome.html",
@@ -247,19 +247,23 @@ def start(code: str) -> Response:
     language = _language(definition, draft)
     read_aloud = request.form.get("read_aloud") == "on"
     token = None
+    found: Draft | DraftRow
     if draft is None:
         lifetime = dt.timedelta(hours=int(current_app.config["DRAFT_LIFETIME_HOURS"]))
-        draft, token = operations.start_draft(
+        found, token = operations.start_draft(
             session, vault(), distribution.id, language, read_aloud, lifetime
         )
         if distribution.wave:
             operations.write_draft(
-                vault(), draft, operations.DraftState({WAVE_KEY: distribution.wave}, [])
+                vault(), found, operations.DraftState({WAVE_KEY: distribution.wave}, [])
             )
     else:
-        draft.language = language
-        draft.read_aloud = read_aloud or draft.read_aloud
-    state = operations.read_draft(vault(), draft)
+        found = draft
+        if (language, read_aloud or draft.read_aloud) != (draft.language, draft.read_aloud):
+            operations.update_draft(
+                session, draft, language=language, read_aloud=read_aloud or draft.read_aloud
+            )
+    state = operations.read_draft(vault(), found)
     session.commit()
     step = journey.first_unseen_step(definition, state.answers, state.seen)
     target = _step_url(code, step) if step else url_for(".check", code=code)
@@ -324,7 +328,7 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
             state.answers = journey.prune(definition, state.answers)
             if step not in state.seen:
                 state.seen.append(step)
-            operations.write_draft(vault(), draft, state)
+            operations.save_draft(db_session(), vault(), draft, state)
             db_session().commit()
             _, after = journey.neighbours(definition, step, state.answers)
             return redirect(_step_url(code, after) if after else url_for(".check", code=code), 303)
