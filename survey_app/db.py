@@ -45,11 +45,22 @@ class Database:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    # Sessions for requests that write at most one statement at a time: on PostgreSQL each
+    # statement commits by itself, so no BEGIN, COMMIT or ROLLBACK round trips (the pages a
+    # child answers on). Elsewhere the same as `sessions`.
+    single_statement_sessions: sessionmaker[Session]
 
     @classmethod
     def from_url(cls, url: str, pre_ping: bool = True) -> Database:
         engine = make_engine(url, pre_ping)
-        return cls(engine, sessionmaker(engine, expire_on_commit=False))
+        single = engine
+        if engine.dialect.name == "postgresql":
+            single = engine.execution_options(isolation_level="AUTOCOMMIT")
+        return cls(
+            engine,
+            sessionmaker(engine, expire_on_commit=False),
+            sessionmaker(single, expire_on_commit=False),
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:

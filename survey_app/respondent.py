@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from . import journey, operations, qr, submission
@@ -127,9 +128,16 @@ def _set_private_cookie(response: Response, name: str, value: str, seconds: int,
 # Loading ---------------------------------------------------------------------------------
 
 
+def _db() -> Session:
+    """This request's session. Every write on these pages is one statement (a draft made or
+    changed; a submit's own single statement), so on PostgreSQL each commits by itself, with no
+    transaction round trips around it."""
+    return db_session(single_statements=True)
+
+
 def _load(code: str) -> tuple[DistributionFacts, SurveyDefinition]:
     cache: operations.DistributionFactsCache = current_app.extensions["distribution_facts"]
-    distribution = cache.get(db_session(), code)
+    distribution = cache.get(_db(), code)
     if distribution is None:
         abort(404)
     definition = surveys().get(distribution.survey_id)
@@ -162,7 +170,7 @@ def _closed_page(distribution: DistributionFacts, definition: SurveyDefinition) 
 
 
 def _draft(distribution: DistributionFacts) -> DraftRow | None:
-    return operations.find_draft(db_session(), distribution.id, request.cookies.get(COOKIE))
+    return operations.find_draft(_db(), distribution.id, request.cookies.get(COOKIE))
 
 
 def _context(
@@ -221,8 +229,8 @@ def welcome(code: str) -> Response | str:
     draft = _draft(distribution)
     language = _language(definition, draft)
     if draft is not None and draft.language != language:
-        operations.update_draft(db_session(), draft, language=language)
-        db_session().commit()
+        operations.update_draft(_db(), draft, language=language)
+        _db().commit()
     return render_template(
         "respondent/welcome.html",
         **_context(
@@ -242,7 +250,7 @@ def start(code: str) -> Response:
     closed = _closed_page(distribution, definition)
     if closed is not None:
         return closed
-    session = db_session()
+    session = _db()
     draft = _draft(distribution)
     language = _language(definition, draft)
     read_aloud = request.form.get("read_aloud") == "on"
@@ -328,8 +336,8 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
             state.answers = journey.prune(definition, state.answers)
             if step not in state.seen:
                 state.seen.append(step)
-            operations.save_draft(db_session(), vault(), draft, state)
-            db_session().commit()
+            operations.save_draft(_db(), vault(), draft, state)
+            _db().commit()
             _, after = journey.neighbours(definition, step, state.answers)
             return redirect(_step_url(code, after) if after else url_for(".check", code=code), 303)
 
@@ -501,7 +509,7 @@ def submit(code: str) -> Response:
     if closed is not None:
         return closed
     outcome = submission.send_draft(
-        db_session(),
+        _db(),
         definition,
         distribution.id,
         request.cookies.get(COOKIE),
