@@ -201,6 +201,9 @@ def profile(ids: list[int], top: int) -> None:
         process_directly(response_id)
     profiler.disable()
     stats = pstats.Stats(profiler)
+    dump = ROOT / "bench" / "results" / "profile_worker.prof"
+    dump.parent.mkdir(parents=True, exist_ok=True)
+    stats.dump_stats(dump)
     print_areas(stats, "the worker's processing")
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
