@@ -53,7 +53,7 @@ def anonymise_response(
     later success stores the redacted text and clears the hold. settings are the service's
     (for SURVEY_STAFF_NAMES_FILE); by default they are read from the environment.
     """
-    texts = session.scalars(_TEXTS_TO_ANONYMISE, {"response_id": response_id}).all()
+    texts = _texts_to_anonymise(session, response_id)
     held_back = 0
     if texts:
         config = load_settings() if settings is None else settings
@@ -69,9 +69,12 @@ def anonymise_response(
 
 # Built once, not per response: building a statement costs the worker as much as running it.
 _TEXTS_TO_ANONYMISE = (
-    select(FreeText)
+    select(FreeText, Survey.id, Survey.checksum)
+    .join(Response, Response.id == FreeText.response_id)
+    .join(Distribution, Distribution.id == Response.distribution_id)
+    .join(Survey, Survey.id == Distribution.survey_id)
     .where(FreeText.response_id == bindparam("response_id"), FreeText.ciphertext.is_not(None))
-    .with_for_update()
+    .with_for_update(of=FreeText)
 )
 _CLAIM_ANONYMISED = (
     update(Response.__table__)
@@ -84,6 +87,16 @@ _SURVEY_OF_RESPONSE = (
     .join(Response, Response.distribution_id == Distribution.id)
     .where(Response.id == bindparam("response_id"))
 )
+
+
+def _texts_to_anonymise(session: Session, response_id: int) -> list[FreeText]:
+    """A response's answers still to anonymise, locked; the survey they answer comes in the same
+    round trip, kept for `_survey_anonymisation`."""
+    rows = session.execute(_TEXTS_TO_ANONYMISE, {"response_id": response_id}).all()
+    if rows:
+        surveys = session.info.setdefault("survey_of_response", {})
+        surveys[response_id] = (rows[0][1], rows[0][2])
+    return [row[0] for row in rows]
 
 
 def _anonymise_free_text(
@@ -170,23 +183,20 @@ _survey_settings: dict[str, _CachedAnonymisation] = {}
 
 
 def _survey_anonymisation(session: Session, response_id: int) -> AnonymisationSettings:
-    """The anonymisation settings of the survey a response answers (parsed once per version,
-    looked up once per response and session however many answers it has)."""
-    looked_up: dict[int, AnonymisationSettings] = session.info.setdefault(
-        "survey_anonymisation", {}
-    )
-    if response_id in looked_up:
-        return looked_up[response_id]
-    # On the connection, not the session: no autoflush, no ORM bookkeeping.
-    survey_id, checksum = (
-        session.connection().execute(_SURVEY_OF_RESPONSE, {"response_id": response_id}).one()
-    )
+    """The anonymisation settings of the survey a response answers (parsed once per version;
+    the survey as `_texts_to_anonymise` read it, else looked up)."""
+    found = session.info.get("survey_of_response", {}).get(response_id)
+    if found is None:
+        # On the connection, not the session: no autoflush, no ORM bookkeeping.
+        found = (
+            session.connection().execute(_SURVEY_OF_RESPONSE, {"response_id": response_id}).one()
+        )
+    survey_id, checksum = found
     cached = _survey_settings.get(survey_id)
     if cached is None or cached.checksum != checksum:
         source = session.scalar(select(Survey.source).where(Survey.id == survey_id))
         cached = _CachedAnonymisation(checksum, parse_definition(source or "").anonymisation)
         _survey_settings[survey_id] = cached
-    looked_up[response_id] = cached.settings
     return cached.settings
 
 
