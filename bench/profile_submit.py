@@ -1,6 +1,7 @@
 """Where a submit's time goes: the real submit view in-process (Flask test client) on PostgreSQL
 and Redis, under cProfile, with the SQL statements it sends. Run: .venv/bin/python
-bench/profile_submit.py [submissions]. A diagnostic to read beside bench/run.py, not a benchmark.
+bench/profile_submit.py [submissions]. A diagnostic to read beside bench/run.py, not a benchmark
+(bench/profile_worker.py does the same for the worker).
 """
 
 from __future__ import annotations
@@ -62,44 +63,6 @@ def print_areas(stats: pstats.Stats, what: str) -> None:
     for name, own in areas.most_common(14):
         print(f"  {own / total * 100:5.1f}%  {name}")
     print()
-
-
-def profile_worker(app: Any, count: int) -> None:
-    """What the worker spends on each saved response: anonymise, then aggregate (no broker)."""
-    from survey_app import processing
-
-    database, vault = app.extensions["database"], app.extensions["vault"]
-    with database.session() as session:
-        pending = processing.unprocessed_response_ids(session)[:count]
-
-    def process(response_id: int) -> None:
-        with database.session() as session:
-            processing.anonymise_response(session, vault, response_id)
-            session.commit()
-        with database.session() as session:
-            processing.aggregate_response(session, response_id)
-            session.commit()
-
-    for response_id in pending[:20]:  # warm up
-        process(response_id)
-    timed = pending[20:]
-    half = len(timed) // 2
-    wall, cpu = time.perf_counter(), time.process_time()
-    for response_id in timed[:half]:
-        process(response_id)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(
-        f"\nworker, in-process: {wall / half * 1000:.2f} ms per response, "
-        f"{cpu / half * 1000:.2f} ms of it CPU here\n"
-    )
-    profiler = cProfile.Profile(time.process_time)
-    profiler.enable()
-    for response_id in timed[half:]:
-        process(response_id)
-    profiler.disable()
-    stats = pstats.Stats(profiler)
-    print_areas(stats, "the worker's processing")
-    stats.sort_stats("cumulative").print_stats(25)
 
 
 def main() -> int:
@@ -183,7 +146,6 @@ def main() -> int:
             print(f"  {seen / count:5.2f}  {statement}")
         stats.sort_stats("cumulative").print_stats(45)
         stats.sort_stats("tottime").print_stats(25)
-        profile_worker(app, count)
     finally:
         rig.close()
     return 0
