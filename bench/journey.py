@@ -10,7 +10,7 @@ Flask app rendering the same templates and storing the same draft row, served th
 Reports completed surveys per second, page latency p50/p99 and CPU per survey of each process
 group, and the ratio real/bare (goal >= 0.5). Adds its figures to bench/results/latest.json
 under "journey"; exits non-zero if a page answers wrongly or a thanked survey was not saved.
-BENCH_JOURNEYS (default 200) sets the surveys per round.
+BENCH_JOURNEYS (default 300) sets the surveys per round.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from tests.stack import Stack
 HOST = run.HOST
 WALKERS = 32
 ROUNDS = 3
-SURVEYS_PER_ROUND = int(os.environ.get("BENCH_JOURNEYS", "200"))
+SURVEYS_PER_ROUND = int(os.environ.get("BENCH_JOURNEYS", "300"))
 WARMUP_SURVEYS = 32
 ROUND_TIME_LIMIT = 60.0
 RATIO_GOAL = 0.5
