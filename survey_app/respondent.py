@@ -130,8 +130,8 @@ def _set_private_cookie(response: Response, name: str, value: str, seconds: int,
 
 def _db() -> Session:
     """This request's session. Every write on these pages is one statement (a draft made or
-    changed; a submit's own single statement), so on PostgreSQL each commits by itself, with no
-    transaction round trips around it."""
+    changed), so on PostgreSQL each commits by itself, with no transaction round trips around
+    it. Send (`submit`) takes a session with transactions instead."""
     return db_session(single_statements=True)
 
 
@@ -504,12 +504,15 @@ def _summary(
 
 @bp.post("/<code>/submit")
 def submit(code: str) -> Response:
+    # A session with transactions, made before `_load` asks: whatever Send writes through it
+    # commits or rolls back together (its own insert runs on a connection of its own).
+    session = db_session()
     distribution, definition = _load(code)
     closed = _closed_page(distribution, definition)
     if closed is not None:
         return closed
     outcome = submission.send_draft(
-        _db(),
+        session,
         definition,
         distribution.id,
         request.cookies.get(COOKIE),
