@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -528,8 +529,11 @@ def submit(code: str) -> Response:
         return redirect(url_for(".welcome", code=code, expired=1), 303)
     # Sent now, or already sent by an earlier tap: either way the answers are safe.
     language = outcome.language
-    target = redirect(
-        url_for(".thanks", code=code, lang=language if language != "en" else None), 303
+    # Built by hand, not with url_for and redirect (the busiest response there is): the same
+    # 303 to the thank-you page, without building an HTML body nobody sees.
+    query = f"?lang={quote(language)}" if language != "en" else ""
+    target = Response(
+        status=303, headers={"Location": f"{request.script_root}/s/{quote(code)}/thanks{query}"}
     )
     target.delete_cookie(COOKIE, path=f"/s/{distribution.code}")
     if outcome.personal_code:
