@@ -28,6 +28,7 @@ test: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/journey.py
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/screen.py
 	$(BIN)/python bench/long_answers.py

@@ -1,6 +1,7 @@
 """Where a submit's time goes: the real submit view in-process (Flask test client) on PostgreSQL
 and Redis, under cProfile, with the SQL statements it sends. Run: .venv/bin/python
-bench/profile_submit.py [submissions]. A diagnostic to read beside bench/run.py, not a benchmark.
+bench/profile_submit.py [submissions]. A diagnostic to read beside bench/run.py, not a benchmark
+(bench/profile_worker.py does the same for the worker).
 """
 
 from __future__ import annotations
@@ -19,7 +20,28 @@ import run  # bench/run.py: the same rig, drafts and answers
 
 from tests.stack import Stack
 
-LOGGED = re.compile(r"LOG:\s+(?:statement|execute [^:]*): (.*)")
+ROOT = run.ROOT
+
+LOGGED = re.compile(r"LOG:\s+(?:statement|execute [^:]*): (.*)", re.S)
+
+
+def logged_statements(path: str, start: int) -> list[str]:
+    """The statements PostgreSQL logged from byte start on, each on one line."""
+    with open(path, errors="replace") as log:
+        log.seek(start)
+        entries: list[str] = []
+        for line in log:  # a statement's later lines are continuation lines, indented by a tab
+            if line.startswith("\t") and entries:
+                entries[-1] += " " + line
+            else:
+                entries.append(line)
+    return [
+        " ".join(found.group(1).split())[:100]
+        for found in map(LOGGED.search, entries)
+        if found
+        and "pg_reload_conf" not in found.group(1)
+        and "log_statement" not in found.group(1)
+    ]
 
 
 def area(filename: str) -> str:
@@ -41,44 +63,6 @@ def print_areas(stats: pstats.Stats, what: str) -> None:
     for name, own in areas.most_common(14):
         print(f"  {own / total * 100:5.1f}%  {name}")
     print()
-
-
-def profile_worker(app: Any, count: int) -> None:
-    """What the worker spends on each saved response: anonymise, then aggregate (no broker)."""
-    from survey_app import processing
-
-    database, vault = app.extensions["database"], app.extensions["vault"]
-    with database.session() as session:
-        pending = processing.unprocessed_response_ids(session)[:count]
-
-    def process(response_id: int) -> None:
-        with database.session() as session:
-            processing.anonymise_response(session, vault, response_id)
-            session.commit()
-        with database.session() as session:
-            processing.aggregate_response(session, response_id)
-            session.commit()
-
-    for response_id in pending[:20]:  # warm up
-        process(response_id)
-    timed = pending[20:]
-    half = len(timed) // 2
-    wall, cpu = time.perf_counter(), time.process_time()
-    for response_id in timed[:half]:
-        process(response_id)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(
-        f"\nworker, in-process: {wall / half * 1000:.2f} ms per response, "
-        f"{cpu / half * 1000:.2f} ms of it CPU here\n"
-    )
-    profiler = cProfile.Profile(time.process_time)
-    profiler.enable()
-    for response_id in timed[half:]:
-        process(response_id)
-    profiler.disable()
-    stats = pstats.Stats(profiler)
-    print_areas(stats, "the worker's processing")
-    stats.sort_stats("cumulative").print_stats(25)
 
 
 def main() -> int:
@@ -127,15 +111,7 @@ def main() -> int:
             time.sleep(0.3)
             admin.execute("alter system reset log_statement")
             admin.execute("select pg_reload_conf()")
-        with open(rig.postgres.log_path, errors="replace") as log:
-            log.seek(log_start)
-            logged = [
-                found.group(1).strip()[:90]
-                for found in map(LOGGED.search, log)
-                if found
-                and "pg_reload_conf" not in found.group(1)
-                and "log_statement" not in found.group(1)
-            ]
+        logged = logged_statements(rig.postgres.log_path, log_start)
         print("what PostgreSQL received per submit (log_statement = all, 10 submits):")
         for statement, seen in Counter(logged).most_common():
             print(f"  {seen / 10:5.2f}  {statement}")
@@ -161,13 +137,15 @@ def main() -> int:
         elapsed = time.perf_counter() - began
         print(f"{count} submits under cProfile: {elapsed / count * 1000:.2f} ms each\n")
         stats = pstats.Stats(profiler)
+        dump = ROOT / "bench" / "results" / "profile_submit.prof"
+        dump.parent.mkdir(parents=True, exist_ok=True)
+        stats.dump_stats(dump)  # for pstats: callers, callees (git ignores bench/results)
         print_areas(stats, "the submit")
         print("SQL statements per submit:")
         for statement, seen in statements.most_common():
             print(f"  {seen / count:5.2f}  {statement}")
         stats.sort_stats("cumulative").print_stats(45)
         stats.sort_stats("tottime").print_stats(25)
-        profile_worker(app, count)
     finally:
         rig.close()
     return 0

@@ -59,13 +59,20 @@ WARMUP_REQUESTS = 100
 CONCURRENCY = 16
 ROUND_TIME_LIMIT = 40.0  # seconds; a round stops handing out requests after this
 RATIO_GOAL = 0.5
+FLASK_RATIO_GOAL = 0.6
+CEILING_APPS = {
+    "ceiling": "ceiling:app",
+    "flask": "flask_ceiling:app",
+    "journey_flask": "journey_flask:app",
+}
+SUBMIT_TARGETS = ("real", "ceiling", "flask")
 
 RATE = 100.0  # submissions a second, open loop
 RATE_SECONDS = 10.0
 RATE_WARMUP = 20
 POLL_INTERVAL = 0.010
 COUNT_TIMEOUT = 60.0  # seconds to wait for the last submission to be counted
-LATENCY_GOAL = 1.0
+LATENCY_GOAL = 0.25
 
 FIRST_PAGE_GOAL_BYTES = 14_336  # what fits in TCP's first round trip (10 segments)
 FIRST_PAGE_GOAL_REQUESTS = 2
@@ -97,8 +104,10 @@ class Rig:
         self.postgres: PostgresServer | None = None
         self.redis: RedisServer | None = None
         self.stack: Stack | None = None
-        self.ceiling: subprocess.Popen[bytes] | None = None
-        self.ceiling_port = free_port()
+        # The bare apps served beside the real one: "ceiling" (bench/ceiling.py, bare WSGI) and
+        # "flask" (bench/flask_ceiling.py, bare Flask), by name, each on its own port.
+        self.ceilings: dict[str, subprocess.Popen[bytes]] = {}
+        self.ceiling_ports = {name: free_port() for name in CEILING_APPS}
 
     def start_services(self) -> None:
         bindir, redis_binary = _find_pg_bindir(), _find_redis()
@@ -107,23 +116,25 @@ class Rig:
         self.postgres = _start_with_retries(lambda: PostgresServer(bindir))
         self.redis = _start_with_retries(lambda: RedisServer(redis_binary))
 
-    def start_ceiling(self, conninfo: str) -> None:
-        log = open(self.workdir / "ceiling.log", "ab")  # noqa: SIM115 (closed with the process)
-        self.ceiling = subprocess.Popen(
+    def start_ceiling(self, name: str, conninfo: str, env: dict[str, str] | None = None) -> None:
+        """Serve one of CEILING_APPS with gunicorn, 2 sync workers, as the real app is served."""
+        log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
+        port = self.ceiling_ports[name]
+        self.ceilings[name] = process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
                 "--workers",
                 "2",
                 "--bind",
-                f"{HOST}:{self.ceiling_port}",
+                f"{HOST}:{port}",
                 "--graceful-timeout",
                 "5",
                 "--no-control-socket",
                 "--pythonpath",
                 str(ROOT / "bench"),
-                "ceiling:app",
+                CEILING_APPS[name],
             ],
-            env={**os.environ, "BENCH_CEILING_DSN": conninfo},
+            env={**os.environ, **(env or {}), "BENCH_CEILING_DSN": conninfo},
             cwd=ROOT,
             stdout=log,
             stderr=log,
@@ -131,13 +142,17 @@ class Rig:
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            if self.ceiling.poll() is not None:
-                raise BenchmarkFailed(f"the ceiling app exited:\n{self.logs()}")
-            reply = asyncio.run(loadgen.fetch(HOST, self.ceiling_port, "GET", "/"))
+            if process.poll() is not None:
+                raise BenchmarkFailed(f"the {name} app exited:\n{self.logs()}")
+            reply = asyncio.run(loadgen.fetch(HOST, port, "GET", "/"))
             if reply.status == 200:
                 return
             time.sleep(0.2)
-        raise BenchmarkFailed(f"the ceiling app did not answer within 30 s:\n{self.logs()}")
+        raise BenchmarkFailed(f"the {name} app did not answer within 30 s:\n{self.logs()}")
+
+    def stop_ceilings(self) -> None:
+        for process in self.ceilings.values():
+            _stop_group(process)
 
     def logs(self) -> str:
         return "\n".join(
@@ -149,7 +164,7 @@ class Rig:
         """Stop everything; one step failing does not keep the others from running."""
         steps = [
             self.stack.stop if self.stack else None,
-            lambda: _stop_group(self.ceiling),
+            self.stop_ceilings,
             self.redis.close if self.redis else None,
             self.postgres.close if self.postgres else None,
             lambda: shutil.rmtree(self.workdir, ignore_errors=True),
@@ -167,7 +182,7 @@ class Rig:
         groups = {}
         for name, process in (
             ("web", self.stack.web if self.stack else None),
-            ("ceiling", self.ceiling),
+            *self.ceilings.items(),
             ("postgres", self.postgres.proc if self.postgres else None),
             ("redis", self.redis.proc if self.redis else None),
             ("worker", self.stack.worker if self.stack else None),
@@ -363,38 +378,40 @@ def measure(
     return run, cpu, {name: after[name] - servers[name] for name in groups}
 
 
-def throughput(
-    rig: Rig, code: str, real_requests: list[bytes], ceiling_requests: list[bytes]
-) -> dict[str, Any]:
-    """Real and ceiling rounds alternately; median throughput, pooled latency, the ratio."""
+def throughput(rig: Rig, code: str, requests: dict[str, list[bytes]]) -> dict[str, Any]:
+    """Rounds of each target in turn (real, bare WSGI, bare Flask); median throughput, pooled
+    latency, the ratios of the real app to each bare one."""
     assert rig.stack is not None
     thanks = f"/s/{code}/thanks"
-    sent = {"real": 0, "ceiling": 0}
-    ports = {"real": rig.stack.port, "ceiling": rig.ceiling_port}
-    queues = {"real": iter(real_requests), "ceiling": iter(ceiling_requests)}
+    targets = tuple(requests)
+    sent = dict.fromkeys(targets, 0)
+    ports = {"real": rig.stack.port, **rig.ceiling_ports}
+    groups = {"real": "web", **{name: name for name in rig.ceiling_ports}}
+    queues = {target: iter(requests[target]) for target in targets}
 
     def take(target: str, count: int) -> list[bytes]:
         return [next(queues[target]) for _ in range(count)]
 
-    for target in ("real", "ceiling"):  # warm both up: imports, pools, caches
+    for target in targets:  # warm each up: imports, pools, caches
         run, _, _ = measure(rig, ports[target], take(target, WARMUP_REQUESTS))
         check_replies(run.replies, thanks, f"{target} warm-up")
         sent[target] += len(run.replies)
 
-    rounds: dict[str, list[dict[str, Any]]] = {"real": [], "ceiling": []}
-    latencies: dict[str, list[float]] = {"real": [], "ceiling": []}
+    rounds: dict[str, list[dict[str, Any]]] = {target: [] for target in targets}
+    latencies: dict[str, list[float]] = {target: [] for target in targets}
     print(f"{'':33}{'latency ms':^17} {'CPU ms per request':^24} {'client':>7}")
     print(
         f"{'round':>5}  {'target':<8}{'requests':>8}{'req/s':>9}  {'p50':>7} {'p99':>7}   "
         f"{'app':>6} {'postgres':>8} {'redis':>6}  {'cores':>6}"
     )
     for number in range(1, ROUNDS + 1):
-        for target in ("real", "ceiling"):
+        for target in targets:
             run, cpu, servers = measure(rig, ports[target], take(target, REQUESTS_PER_ROUND))
             check_replies(run.replies, thanks, target)
             sent[target] += len(run.replies)
-            app_cpu = servers.pop("web" if target == "real" else "ceiling")
-            servers.pop("ceiling" if target == "real" else "web", None)
+            app_cpu = servers.pop(groups[target])
+            for other in targets:
+                servers.pop(groups[other], None)
             row = describe_run(run, cpu, {"app": app_cpu, **servers})
             rounds[target].append(row)
             latencies[target] += [reply.latency for reply in run.replies]
@@ -403,13 +420,13 @@ def throughput(
             print(
                 f"{number:>5}  {target:<8}{row['requests']:>8}{row['per_second']:>9.1f}  "
                 f"{row['p50_ms']:>7.1f} {row['p99_ms']:>7.1f}   {per['app']:>6.2f} "
-                f"{per['postgres']:>8.2f} {per['redis']:>6.2f}  "
+                f"{per['postgres']:>8.2f} {per.get('redis', 0):>6.2f}  "
                 f"{row['load_generator_cpu']:>6.2f}{cut}",
                 flush=True,
             )
 
     summary: dict[str, Any] = {}
-    for target in ("real", "ceiling"):
+    for target in targets:
         summary[target] = {
             "median_per_second": round(
                 statistics.median(r["per_second"] for r in rounds[target]), 1
@@ -425,10 +442,21 @@ def throughput(
             "rounds": rounds[target],
             "requests_sent_including_warm_up": sent[target],
         }
-    summary["ratio"] = round(
-        summary["real"]["median_per_second"] / summary["ceiling"]["median_per_second"], 3
-    )
+    real = summary["real"]["median_per_second"]
+    summary["ratio"] = round(real / summary["ceiling"]["median_per_second"], 3)
     summary["ratio_goal"] = RATIO_GOAL
+    if "flask" in summary:
+        summary["ratio_flask"] = round(real / summary["flask"]["median_per_second"], 3)
+        summary["ratio_flask_goal"] = FLASK_RATIO_GOAL
+    # The same ratios round by round (each round's targets ran one after the other).
+    summary["ratio_by_round"] = [
+        {
+            other: round(rounds["real"][i]["per_second"] / rounds[other][i]["per_second"], 3)
+            for other in targets
+            if other != "real"
+        }
+        for i in range(ROUNDS)
+    ]
     return summary
 
 
@@ -694,27 +722,31 @@ def benchmark(rig: Rig) -> dict[str, Any]:
     print(f"  {len(tokens)} drafts in {time.perf_counter() - made:.1f} s", flush=True)
 
     print(
-        "starting gunicorn x2 (real app, broker: Redis, no worker) and the ceiling app ...",
+        "starting gunicorn x2 (real app, broker: Redis, no worker), the bare WSGI and the bare "
+        "Flask ceiling apps ...",
         flush=True,
     )
     stack.start_web(workers=2)
-    rig.start_ceiling(conninfo)
+    for name in ("ceiling", "flask"):
+        rig.start_ceiling(name, conninfo)
 
     page = asyncio.run(first_page(stack.port, code))
     results["first_page"] = page
 
     session_cookie, csrf_token = asyncio.run(welcome_session(stack.port, code))
     real = submit_requests(stack.port, code, session_cookie, csrf_token, tokens[:throughput_drafts])
-    # The ceiling gets byte-for-byte the same requests (it ignores the path and cookies).
-    ceiling = submit_requests(
-        rig.ceiling_port, code, session_cookie, csrf_token, tokens[:throughput_drafts]
-    )
+    # The ceilings get byte-for-byte the same requests (they ignore the cookies).
+    requests = {"real": real}
+    for name in ("ceiling", "flask"):
+        requests[name] = submit_requests(
+            rig.ceiling_ports[name], code, session_cookie, csrf_token, tokens[:throughput_drafts]
+        )
     print(
         f"\nsubmit throughput: {ROUNDS} rounds of {REQUESTS_PER_ROUND} requests each, "
-        f"{CONCURRENCY} connections, alternating real and ceiling",
+        f"{CONCURRENCY} connections, each target in turn: real, bare WSGI, bare Flask",
         flush=True,
     )
-    results["submit"] = submit = throughput(rig, code, real, ceiling)
+    results["submit"] = submit = throughput(rig, code, requests)
     saved, inserted = count_saved(conninfo, distribution_id)
     submit["saved_responses"] = saved
     submit["ceiling_rows"] = inserted
@@ -723,11 +755,11 @@ def benchmark(rig: Rig) -> dict[str, Any]:
             f"{submit['real']['requests_sent_including_warm_up']} submissions "
             f"were thanked but {saved} responses were saved"
         )
-    answered = submit["ceiling"]["requests_sent_including_warm_up"]
+    answered = sum(submit[name]["requests_sent_including_warm_up"] for name in ("ceiling", "flask"))
     if inserted != answered:
-        raise BenchmarkFailed(f"the ceiling answered {answered} requests but inserted {inserted}")
+        raise BenchmarkFailed(f"the ceilings answered {answered} requests but inserted {inserted}")
     print(f"  {saved} responses saved for {saved} thanked submissions", flush=True)
-    _stop_group(rig.ceiling)
+    rig.stop_ceilings()
 
     # The throughput rounds left thousands of saved, unprocessed responses and their messages.
     # Processing them is not what this part measures, and the worker's sweeper would re-send
@@ -761,6 +793,7 @@ def benchmark(rig: Rig) -> dict[str, Any]:
 
 def summary(results: dict[str, Any]) -> str:
     real, ceiling = results["submit"]["real"], results["submit"]["ceiling"]
+    flask = results["submit"]["flask"]
     page, lag = results["first_page"], results["submit_to_aggregate"]
     rounds = len(real["rounds"])
     lines = [
@@ -768,14 +801,22 @@ def summary(results: dict[str, Any]) -> str:
         f" /s median of {rounds}  p50 {real['p50_ms']:.1f} ms  p99 {real['p99_ms']:.1f} ms",
         f"bare WSGI insert ceiling:                         {ceiling['median_per_second']:>6.0f}"
         f" /s median of {rounds}  p50 {ceiling['p50_ms']:.1f} ms  p99 {ceiling['p99_ms']:.1f} ms",
-        f"ratio real/ceiling: {results['submit']['ratio']:.2f} (goal >= {RATIO_GOAL:.2f})",
+        f"bare Flask insert ceiling:                        {flask['median_per_second']:>6.0f}"
+        f" /s median of {rounds}  p50 {flask['p50_ms']:.1f} ms  p99 {flask['p99_ms']:.1f} ms",
+        f"ratio real/WSGI ceiling: {results['submit']['ratio']:.2f} (goal >= {RATIO_GOAL:.2f}); "
+        f"real/Flask ceiling: {results['submit']['ratio_flask']:.2f} "
+        f"(goal >= {FLASK_RATIO_GOAL:.2f}); by round: "
+        + ", ".join(
+            "/".join(f"{value:.2f}" for value in ratios.values())
+            for ratios in results["submit"]["ratio_by_round"]
+        ),
         f"first question page: {page['html_bytes']:,} B HTML + {page['css_bytes']:,} B CSS"
         + (f" + {page['other_bytes']:,} B other" if page["other_bytes"] else "")
         + f" = {page['total_bytes']:,} B in {page['requests']} requests "
         f"(goal <= {FIRST_PAGE_GOAL_BYTES:,} B, <= {FIRST_PAGE_GOAL_REQUESTS})",
         f"submit-to-aggregate at {RATE:.0f}/s: p50 {lag['p50_ms']:.0f} ms"
         f"  p95 {lag['p95_ms']:.0f} ms  max {lag['max_ms']:.0f} ms"
-        f" (goal p95 < {LATENCY_GOAL:.0f} s), "
+        f" (goal p95 < {LATENCY_GOAL * 1000:.0f} ms), "
         f"achieved {lag['achieved_per_second']:.1f}/s",
         f"  (HTTP latency of those submits: p50 {lag['http_p50_ms']:.0f} ms"
         f"  p99 {lag['http_p99_ms']:.0f} ms; CPU ms per submission: "
@@ -787,6 +828,7 @@ def summary(results: dict[str, Any]) -> str:
             for name, cpu in (
                 ("real", real["cpu_ms_per_request_median"]),
                 ("ceiling", ceiling["cpu_ms_per_request_median"]),
+                ("flask", flask["cpu_ms_per_request_median"]),
             )
         ),
     ]
@@ -839,6 +881,7 @@ def main() -> int:
             name
             for name, missed in (
                 ("ratio", results["submit"]["ratio"] < RATIO_GOAL),
+                ("ratio to Flask", results["submit"]["ratio_flask"] < FLASK_RATIO_GOAL),
                 ("first page bytes", results["first_page"]["total_bytes"] > FIRST_PAGE_GOAL_BYTES),
                 (
                     "first page requests",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,8 +24,40 @@ def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-unt
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for url, creating a SQLite file's folder if needed."""
+# A pooled connection used less than this long ago is handed out without a test round trip.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Test a pooled connection before use only if it sat idle, so a request never gets a
+    connection the database closed while nobody used it (a restart, an idle timeout), while a
+    busy process, whose connections came back milliseconds ago, saves the round trip and CPU
+    on every request (`pool_pre_ping` tests every time)."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned_at")
+        if returned is not None and time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool drops this connection and hands out a new one.
+            raise exc.DisconnectionError() from error
+
+
+def make_engine(url: str, pre_ping: bool = True) -> Engine:
+    """Create an engine for url, creating a SQLite file's folder if needed.
+
+    pre_ping tests a pooled connection that sat idle with a round trip before use, so a web
+    request does not fail on a connection the database closed; a worker, whose messages are
+    retried, can do without it (a closed connection fails one message, and the pool is
+    renewed).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -31,7 +65,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    engine = create_engine(url, pool_size=5, max_overflow=5)
+    if pre_ping:
+        _ping_when_idle(engine)
+    return engine
 
 
 @dataclass
@@ -40,11 +77,22 @@ class Database:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    # Sessions for requests that write at most one statement at a time: on PostgreSQL each
+    # statement commits by itself, so no BEGIN, COMMIT or ROLLBACK round trips (the pages a
+    # child answers on). Elsewhere the same as `sessions`.
+    single_statement_sessions: sessionmaker[Session]
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        engine = make_engine(url)
-        return cls(engine, sessionmaker(engine, expire_on_commit=False))
+    def from_url(cls, url: str, pre_ping: bool = True) -> Database:
+        engine = make_engine(url, pre_ping)
+        single = engine
+        if engine.dialect.name == "postgresql":
+            single = engine.execution_options(isolation_level="AUTOCOMMIT")
+        return cls(
+            engine,
+            sessionmaker(engine, expire_on_commit=False),
+            sessionmaker(single, expire_on_commit=False),
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:

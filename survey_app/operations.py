@@ -16,7 +16,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from .crypto import TextVault, new_token, token_hash
@@ -266,30 +266,74 @@ def _next_whole_hour(moment: dt.datetime) -> dt.datetime:
     return whole if whole == moment else whole + dt.timedelta(hours=1)
 
 
-def find_draft(session: Session, distribution_id: int, token: str | None) -> Draft | None:
+@dataclass
+class DraftRow:
+    """A draft as the pages a child answers on read it: its row, without the ORM's bookkeeping
+    (every page reads the draft and most write it, so the ORM's cost was most of a page's)."""
+
+    id: int
+    distribution_id: int
+    sealed_answers: bytes
+    language: str
+    read_aloud: bool
+    expires_at: dt.datetime
+
+
+_DRAFTS = Draft.__table__
+# Built once: building a statement costs as much as running it.
+_DRAFT_BY_TOKEN = select(
+    _DRAFTS.c.id,
+    _DRAFTS.c.distribution_id,
+    _DRAFTS.c.sealed_answers,
+    _DRAFTS.c.language,
+    _DRAFTS.c.read_aloud,
+    _DRAFTS.c.expires_at,
+).where(_DRAFTS.c.token_hash == bindparam("token_hash"))
+_UPDATE_DRAFT = _DRAFTS.update().where(_DRAFTS.c.id == bindparam("draft_id"))
+_SAVE_DRAFT = _UPDATE_DRAFT.values(sealed_answers=bindparam("sealed"))
+
+
+def find_draft(session: Session, distribution_id: int, token: str | None) -> DraftRow | None:
     """The draft behind a cookie, if it belongs to this distribution and is still kept."""
     if not token:
         return None
-    draft = session.scalar(select(Draft).where(Draft.token_hash == token_hash(token)))
-    if draft is None or draft.distribution_id != distribution_id:
+    row = session.connection().execute(_DRAFT_BY_TOKEN, {"token_hash": token_hash(token)}).first()
+    if row is None:
         return None
-    if draft.expires_at < utcnow():
+    draft = DraftRow(*row)
+    if draft.distribution_id != distribution_id or draft.expires_at < utcnow():
         return None
     return draft
 
 
-def read_draft(vault: TextVault, draft: Draft) -> DraftState:
+def update_draft(session: Session, draft: DraftRow, **values: Any) -> None:
+    """Change a found draft's columns (language, read_aloud, sealed_answers); the caller
+    commits."""
+    session.connection().execute(_UPDATE_DRAFT.values(**values), {"draft_id": draft.id})
+    for name, value in values.items():
+        setattr(draft, name, value)
+
+
+def read_draft(vault: TextVault, draft: Draft | DraftRow) -> DraftState:
     return DraftState.unseal(vault, draft.sealed_answers)
 
 
 def write_draft(vault: TextVault, draft: Draft, state: DraftState) -> None:
+    """Seal a state into a draft the session holds (a new one)."""
     draft.sealed_answers = state.sealed(vault)
 
 
-def discard_draft(session: Session, draft: Draft) -> None:
+def discard_draft(session: Session, draft: DraftRow) -> None:
     """Delete a draft the respondent chose to stop (its answers are never sent)."""
-    session.delete(draft)
-    session.flush()
+    session.execute(delete(Draft).where(Draft.id == draft.id))
+
+
+def save_draft(session: Session, vault: TextVault, draft: DraftRow, state: DraftState) -> None:
+    """Seal a state into a found draft and write it; the caller commits."""
+    draft.sealed_answers = state.sealed(vault)
+    session.connection().execute(
+        _SAVE_DRAFT, {"draft_id": draft.id, "sealed": draft.sealed_answers}
+    )
 
 
 def purge_expired_drafts(session: Session) -> int:

@@ -9,6 +9,7 @@ import logging
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from cryptography.fernet import InvalidToken
 from flask import (
@@ -25,6 +26,7 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from . import journey, operations, qr, submission
@@ -41,7 +43,7 @@ from .definitions.words import special_label
 from .journey import AGE_KEY, AGE_STEP, LINK_STEP, PERSONAL_CODE_KEY, WAVE_KEY, FieldError
 from .linking import display_code, normalise_personal_code
 from .models import Draft, today, utcnow
-from .operations import DistributionFacts, DraftState
+from .operations import DistributionFacts, DraftRow, DraftState
 from .safeguarding import telling
 from .safeguarding.concerns import ContactDetails, Raised
 from .security import csrf
@@ -142,9 +144,21 @@ def _set_private_cookie(response: Response, name: str, value: str, seconds: int,
 # Loading ---------------------------------------------------------------------------------
 
 
+# Views whose writes must land together (a concern, its words, its emails, a contact request):
+# their session keeps transactions.
+_TRANSACTIONAL = frozenset({"respondent.unsafe", "respondent.contact", "respondent.stop"})
+
+
+def _db() -> Session:
+    """This request's session. Every other write on these pages is one statement (a draft made
+    or changed), so on PostgreSQL each commits by itself, with no transaction round trips around
+    it. Send (`submit`) and the safety views take a session with transactions instead."""
+    return db_session(single_statements=request.endpoint not in _TRANSACTIONAL)
+
+
 def _load(code: str) -> tuple[DistributionFacts, SurveyDefinition]:
     cache: operations.DistributionFactsCache = current_app.extensions["distribution_facts"]
-    distribution = cache.get(db_session(), code)
+    distribution = cache.get(_db(), code)
     if distribution is None:
         abort(404)
     definition = surveys().get(distribution.survey_id)
@@ -153,7 +167,7 @@ def _load(code: str) -> tuple[DistributionFacts, SurveyDefinition]:
     return distribution, definition
 
 
-def _language(definition: SurveyDefinition, draft: Draft | None = None) -> str:
+def _language(definition: SurveyDefinition, draft: DraftRow | None = None) -> str:
     asked = request.args.get("lang") or request.form.get("lang")
     if asked in definition.languages:
         return asked
@@ -176,8 +190,8 @@ def _closed_page(distribution: DistributionFacts, definition: SurveyDefinition) 
     return make_response(body, 410)
 
 
-def _draft(distribution: DistributionFacts) -> Draft | None:
-    return operations.find_draft(db_session(), distribution.id, request.cookies.get(COOKIE))
+def _draft(distribution: DistributionFacts) -> DraftRow | None:
+    return operations.find_draft(_db(), distribution.id, request.cookies.get(COOKIE))
 
 
 def _context(
@@ -230,8 +244,8 @@ def welcome(code: str) -> Response | str:
     draft = _draft(distribution)
     language = _language(definition, draft)
     if draft is not None and draft.language != language:
-        draft.language = language
-        db_session().commit()
+        operations.update_draft(_db(), draft, language=language)
+        _db().commit()
     return render_template(
         "respondent/welcome.html",
         **_context(
@@ -251,14 +265,15 @@ def start(code: str) -> Response:
     closed = _closed_page(distribution, definition)
     if closed is not None:
         return closed
-    session = db_session()
+    session = _db()
     draft = _draft(distribution)
     language = _language(definition, draft)
     read_aloud = request.form.get("read_aloud") == "on"
     token = None
+    found: Draft | DraftRow
     if draft is None:
         lifetime = dt.timedelta(hours=int(current_app.config["DRAFT_LIFETIME_HOURS"]))
-        draft, token = operations.start_draft(
+        found, token = operations.start_draft(
             session, vault(), distribution.id, language, read_aloud, lifetime
         )
         # A concern raised before the survey started (on the welcome page) belongs to this visit.
@@ -268,11 +283,14 @@ def start(code: str) -> Response:
             telling.still_open(session, _visit_concerns()),
         )
         if begun.answers or begun.concerns:
-            operations.write_draft(vault(), draft, begun)
+            operations.write_draft(vault(), found, begun)
     else:
-        draft.language = language
-        draft.read_aloud = read_aloud or draft.read_aloud
-    state = operations.read_draft(vault(), draft)
+        found = draft
+        if (language, read_aloud or draft.read_aloud) != (draft.language, draft.read_aloud):
+            operations.update_draft(
+                session, draft, language=language, read_aloud=read_aloud or draft.read_aloud
+            )
+    state = operations.read_draft(vault(), found)
     session.commit()
     step = journey.first_unseen_step(definition, state.answers, state.seen)
     target = _step_url(code, step) if step else url_for(".check", code=code)
@@ -343,16 +361,23 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
                 state.seen.append(step)
             raised = None
             if flagged:
-                raised = telling.record_answers(
-                    db_session(),
-                    vault(),
-                    _visit(distribution),
-                    _remembered(state),
-                    flagged,
-                    utcnow(),
-                )
-                _keep_in_draft(state, raised.concern_id)
-            operations.write_draft(vault(), draft, state)
+                # A concern, its words, its emails and the draft that remembers it land
+                # together, in a transaction of their own (the page's session writes single
+                # statements).
+                with current_app.extensions["database"].session() as together:
+                    raised = telling.record_answers(
+                        together,
+                        vault(),
+                        _visit(distribution),
+                        _remembered(state),
+                        flagged,
+                        utcnow(),
+                    )
+                    _keep_in_draft(state, raised.concern_id)
+                    operations.save_draft(together, vault(), draft, state)
+                    together.commit()
+            else:
+                operations.save_draft(_db(), vault(), draft, state)
             _commit_then_tell_the_leads(raised)
             _, after = journey.neighbours(definition, step, state.answers)
             if raised is not None:
@@ -527,12 +552,15 @@ def _summary(
 
 @bp.post("/<code>/submit")
 def submit(code: str) -> Response:
+    # A session with transactions, made before `_load` asks: whatever Send writes through it
+    # commits or rolls back together (its own insert runs on a connection of its own).
+    session = db_session()
     distribution, definition = _load(code)
     closed = _closed_page(distribution, definition)
     if closed is not None:
         return closed
     outcome = submission.send_draft(
-        db_session(),
+        session,
         definition,
         distribution.id,
         request.cookies.get(COOKIE),
@@ -548,8 +576,11 @@ def submit(code: str) -> Response:
         return redirect(url_for(".welcome", code=code, expired=1), 303)
     # Sent now, or already sent by an earlier tap: either way the answers are safe.
     language = outcome.language
-    target = redirect(
-        url_for(".thanks", code=code, lang=language if language != "en" else None), 303
+    # Built by hand, not with url_for and redirect (the busiest response there is): the same
+    # 303 to the thank-you page, without building an HTML body nobody sees.
+    query = f"?lang={quote(language)}" if language != "en" else ""
+    target = Response(
+        status=303, headers={"Location": f"{request.script_root}/s/{quote(code)}/thanks{query}"}
     )
     target.delete_cookie(COOKIE, path=f"/s/{distribution.code}")
     target.delete_cookie(VISIT_COOKIE, path=f"/s/{distribution.code}")

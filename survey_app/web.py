@@ -14,11 +14,15 @@ from .definitions.model import SurveyDefinition
 from .loaded_surveys import LoadedSurveys
 
 
-def db_session() -> Session:
-    """The session for this request; closed when the request ends."""
+def db_session(single_statements: bool = False) -> Session:
+    """The session for this request; closed when the request ends. single_statements, for
+    views whose every write is one statement: on PostgreSQL each statement commits by itself
+    (see `Database.single_statement_sessions`); it applies if this is the request's first call.
+    """
     if "db_session" not in g:
         database: Database = current_app.extensions["database"]
-        g.db_session = database.sessions()
+        make = database.single_statement_sessions if single_statements else database.sessions
+        g.db_session = make()
     return g.db_session  # type: ignore[no-any-return]
 
 

@@ -45,18 +45,31 @@ def aggregate_response(response_id: int) -> None:
         session.commit()
 
 
-def enqueue_processing(response_id: int) -> None:
-    """Send one message that processes a saved response: anonymise it, then count it.
+@dramatiq.actor(queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000)
+def process_response(response_id: int) -> None:
+    """Screen a response's free text for risk, anonymise it, then count it, in one message and
+    one transaction; then send the alerts of any concern it raised.
 
-    A pipeline keeps the web request to one broker call; the worker sends the second step when
-    the first succeeds, and the sweeper catches a response whose second step never came.
+    One message, connection and transaction instead of two of each (the broker's and the
+    database's round trips cost the worker more than the anonymising and counting). Both steps
+    are safe to run twice, so a retry redoes only what a failure rolled back.
     """
-    dramatiq.pipeline(
-        [
-            anonymise_response.message(response_id),
-            aggregate_response.message_with_options(args=(response_id,), pipe_ignore=True),
-        ]
-    ).run()
+    alerts: list[int] = []
+    with runtime.database().session() as session:
+        processing.anonymise_response(
+            session, runtime.vault(), response_id, runtime.settings(), alerts
+        )
+        processing.aggregate_response(session, response_id)
+        session.commit()
+    enqueue_concern_emails(alerts)
+
+
+def enqueue_processing(response_id: int) -> None:
+    """Send the one message that processes a saved response: anonymise it, then count it.
+
+    One broker call in the web request; the sweeper catches a response whose message was lost.
+    """
+    process_response.send(response_id)
 
 
 @dramatiq.actor(

@@ -40,7 +40,8 @@ def _ensure() -> None:
         check_settings(settings)
         _state.update(
             settings=settings,
-            database=Database.from_url(settings["DATABASE_URL"]),
+            # Messages are retried, so the worker skips the pool's round trip before each use.
+            database=Database.from_url(settings["DATABASE_URL"], pre_ping=False),
             vault=TextVault(settings["TEXT_KEY"]),
         )
 

@@ -35,9 +35,11 @@ def sweep(only: set[int] | None = None) -> set[int]:
             )
         ).all()
     for response_id, anonymised, aggregated in rows:
-        if not anonymised:
+        if not anonymised and not aggregated:
+            actors.process_response.send(response_id)
+        elif not anonymised:
             actors.anonymise_response.send(response_id)
-        if not aggregated:
+        else:
             actors.aggregate_response.send(response_id)
     log.info("sweeper re-sent %d responses", len(rows))
     return pending
