@@ -816,7 +816,7 @@ def unsafe(code: str) -> Response:
     )
     if draft is not None and state is not None:
         _keep_in_draft(state, raised.concern_id)
-        operations.write_draft(vault(), draft, state)
+        operations.save_draft(session, vault(), draft, state)
     _commit_then_tell_the_leads(raised)
     shown = _to_safety_page(code, draft, language, to=_target(request.form.get("to", "")))
     _remember_concern(shown, distribution, raised.concern_id)
@@ -864,7 +864,7 @@ def contact(code: str) -> Response | tuple[str, int]:
     )
     if draft is not None and state is not None:
         _keep_in_draft(state, raised.concern_id)
-        operations.write_draft(vault(), draft, state)
+        operations.save_draft(session, vault(), draft, state)
     _commit_then_tell_the_leads(raised)
     shown = _to_safety_page(code, draft, language, to=to or None, sent=1)
     _remember_concern(shown, distribution, raised.concern_id)
