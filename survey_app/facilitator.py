@@ -29,6 +29,7 @@ from . import downloads, operations, qr, reports, spreadsheets
 from .access import council_scope, may_see
 from .definitions.model import SurveyDefinition
 from .exports import serving as export_serving
+from .inputs import is_single_line
 from .models import Council, Distribution, DistributionTotal, FreeText, User
 from .models import Response as SavedResponse
 from .privacy.disclosure import DisclosureRules, footnotes, rules_in_words
@@ -75,6 +76,7 @@ def safe_next(target: str | None) -> str:
         or not target.startswith("/")
         or target.startswith("//")
         or "\\" in target
+        or not is_single_line(target)
     ):
         return fallback
     return target

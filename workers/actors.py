@@ -86,7 +86,8 @@ def build_export(export_id: int) -> None:
             session.commit()
         if not final:
             raise
-        log.error("export %s failed", export_id, exc_info=problem)
+        # The kind of error only: a message or traceback could quote an answer.
+        log.error("export %s failed (%s)", export_id, type(problem).__name__)
         return
     with database.session() as session:
         exports.finish_export(
