@@ -25,7 +25,7 @@ from flask import (
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from . import downloads, operations, qr, reports, spreadsheets
+from . import downloads, operations, processing, qr, reports, spreadsheets
 from .access import council_scope, may_see
 from .definitions.model import SurveyDefinition
 from .exports import serving as export_serving
@@ -172,8 +172,14 @@ def survey(survey_id: str) -> str:
         .join(Distribution, SavedResponse.distribution_id == Distribution.id)
         .where(Distribution.survey_id == survey_id, FreeText.held_back.is_(True))
     )
+    held_responses = (
+        processing.held_back_responses(int(current_app.config["PROCESSING_MAX_ATTEMPTS"]))
+        .join(Distribution, SavedResponse.distribution_id == Distribution.id)
+        .where(Distribution.survey_id == survey_id)
+    )
     if scope is not None:
         held = held.where(Distribution.council_id.in_(scope))
+        held_responses = held_responses.where(Distribution.council_id.in_(scope))
     rules = disclosure_rules(definition)
     return render_template(
         "facilitator/survey.html",
@@ -186,6 +192,7 @@ def survey(survey_id: str) -> str:
         rules=rules_in_words(rules),
         footnotes=footnotes(rules),
         held_back=int(db_session().scalar(held) or 0),
+        held_responses=int(db_session().scalar(held_responses) or 0),
     )
 
 

@@ -46,6 +46,11 @@ DEFAULTS: dict[str, Any] = {
     "SWEEP_INTERVAL_SECONDS": 30,
     "SWEEP_GRACE_SECONDS": 60,
     "HEARTBEAT_INTERVAL_SECONDS": 10,
+    # A response whose processing failed this many times is held back (not published),
+    # reported on /healthz and tried again on a slowing schedule.
+    "PROCESSING_MAX_ATTEMPTS": 3,
+    # /healthz says "degraded" once the oldest unprocessed response waited this long.
+    "BACKLOG_DEGRADED_SECONDS": 300,
 }
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import dramatiq
 from dramatiq.middleware import TimeLimitExceeded
+from sqlalchemy.orm import Session
 
 from survey_app import exports, processing
 from survey_app.models import Export, utcnow
@@ -21,20 +23,64 @@ QUEUE = "responses"
 EXPORT_QUEUE = "exports"
 
 
+class ProcessingFailed(Exception):
+    """Processing a response failed; says which step, response and kind of error, never more
+    (the original message, or a traceback of it, could quote the answer)."""
+
+
+def _process(step: str, response_id: int, work: Callable[[Session], object]) -> None:
+    """Run one step on a response and commit; on failure count the attempt and raise
+    ProcessingFailed (the broker retries soon) until the response is held back, then stop
+    (the sweeper tries it again on its slow schedule)."""
+    database = runtime.database()
+    try:
+        with database.session() as session:
+            work(session)
+            session.commit()
+        return
+    except Exception as error:
+        kind = type(error).__name__
+    try:
+        with database.session() as session:
+            attempts = processing.count_failed_attempt(session, response_id)
+            session.commit()
+    except Exception as error:  # the database itself is down: the broker retries
+        raise ProcessingFailed(
+            f"{step} of response {response_id} failed ({kind}); the failure could not be "
+            f"counted ({type(error).__name__})"
+        ) from None
+    limit = int(runtime.settings()["PROCESSING_MAX_ATTEMPTS"])
+    if attempts < limit:
+        raise ProcessingFailed(
+            f"{step} of response {response_id} failed ({kind}), attempt {attempts} of {limit}"
+        ) from None
+    log.error(
+        "%s of response %s failed (%s) %s times: held back, tried again later",
+        step,
+        response_id,
+        kind,
+        attempts,
+    )
+
+
 @dramatiq.actor(queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000)
 def anonymise_response(response_id: int) -> None:
     """Redact a response's free text and destroy the raw text."""
-    with runtime.database().session() as session:
-        processing.anonymise_response(session, runtime.vault(), response_id, runtime.settings())
-        session.commit()
+    _process(
+        "anonymising",
+        response_id,
+        lambda session: processing.anonymise_response(
+            session, runtime.vault(), response_id, runtime.settings()
+        ),
+    )
 
 
 @dramatiq.actor(queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000)
 def aggregate_response(response_id: int) -> None:
     """Add a response to the counts, exactly once."""
-    with runtime.database().session() as session:
-        processing.aggregate_response(session, response_id)
-        session.commit()
+    _process(
+        "counting", response_id, lambda session: processing.aggregate_response(session, response_id)
+    )
 
 
 def enqueue_processing(response_id: int) -> None:
