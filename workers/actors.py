@@ -83,6 +83,10 @@ def aggregate_response(response_id: int) -> None:
     )
 
 
+class ExportFailed(Exception):
+    """Building an export failed and will be tried again; names the kind of error only."""
+
+
 def enqueue_processing(response_id: int) -> None:
     """Send one message that processes a saved response: anonymise it, then count it.
 
@@ -130,9 +134,11 @@ def build_export(export_id: int) -> None:
         with database.session() as session:
             final = exports.fail_export(session, export_id, problem, utcnow())
             session.commit()
-        if not final:
-            raise
         # The kind of error only: a message or traceback could quote an answer.
+        if not final:
+            raise ExportFailed(
+                f"export {export_id} failed ({type(problem).__name__}); trying again"
+            ) from None
         log.error("export %s failed (%s)", export_id, type(problem).__name__)
         return
     with database.session() as session:
