@@ -369,13 +369,12 @@ def count_failed_attempt(session: Session, response_id: int) -> int:
     )
 
 
-def unprocessed_attempts(session: Session, response_ids: Sequence[int]) -> dict[int, int]:
-    """Failed attempts so far of each of these responses that failed at least once."""
-    if not response_ids:
-        return {}
+def unprocessed_attempts(session: Session) -> dict[int, int]:
+    """Failed attempts so far of each unprocessed response that failed at least once."""
     rows = session.execute(
         select(Response.id, Response.processing_attempts).where(
-            Response.id.in_(sorted(response_ids)), Response.processing_attempts > 0
+            (Response.anonymised.is_(False)) | (Response.aggregated.is_(False)),
+            Response.processing_attempts > 0,
         )
     )
     return {response_id: attempts for response_id, attempts in rows}

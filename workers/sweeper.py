@@ -75,7 +75,7 @@ def sweep(only: set[int] | None = None, waiting_since: WaitingSince | None = Non
     interval = float(settings["SWEEP_INTERVAL_SECONDS"])
     with runtime.database().session() as session:
         pending = set(unprocessed_response_ids(session))
-        failures = unprocessed_attempts(session, sorted(pending))
+        failures = unprocessed_attempts(session)
         if waiting_since is not None:
             oldest = waiting_since.update(
                 (i for i in pending if failures.get(i, 0) < limit), utcnow()
