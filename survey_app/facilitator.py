@@ -25,11 +25,12 @@ from flask import (
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from . import downloads, journey, operations, qr, reports, spreadsheets
+from . import downloads, journey, operations, processing, qr, reports, spreadsheets
 from .access import council_scope, may_see
 from .definitions.languages import direction, language_name
 from .definitions.model import SurveyDefinition
 from .exports import serving as export_serving
+from .inputs import is_single_line
 from .models import Council, Distribution, DistributionTotal, FreeText, Role, User
 from .models import Response as SavedResponse
 from .privacy.disclosure import DisclosureRules, footnotes, rules_in_words
@@ -112,6 +113,7 @@ def safe_next(target: str | None) -> str:
         or not target.startswith("/")
         or target.startswith("//")
         or "\\" in target
+        or not is_single_line(target)
     ):
         return fallback
     return target
@@ -221,8 +223,14 @@ def survey(survey_id: str) -> str:
         .join(Distribution, SavedResponse.distribution_id == Distribution.id)
         .where(Distribution.survey_id == survey_id, FreeText.held_back.is_(True))
     )
+    held_responses = (
+        processing.held_back_responses(int(current_app.config["PROCESSING_MAX_ATTEMPTS"]))
+        .join(Distribution, SavedResponse.distribution_id == Distribution.id)
+        .where(Distribution.survey_id == survey_id)
+    )
     if scope is not None:
         held = held.where(Distribution.council_id.in_(scope))
+        held_responses = held_responses.where(Distribution.council_id.in_(scope))
     rules = disclosure_rules(definition)
     return render_template(
         "facilitator/survey.html",
@@ -235,6 +243,7 @@ def survey(survey_id: str) -> str:
         rules=rules_in_words(rules),
         footnotes=footnotes(rules),
         held_back=int(db_session().scalar(held) or 0),
+        held_responses=int(db_session().scalar(held_responses) or 0),
     )
 
 

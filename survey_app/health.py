@@ -1,7 +1,9 @@
-"""/healthz: database, broker, worker heartbeat, backlog, held-back answers and unsent
-safeguarding alerts, as JSON."""
+"""/healthz: database, broker, worker heartbeat, backlog, held-back answers and responses,
+and unsent safeguarding alerts, as JSON."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import dramatiq
 from flask import Blueprint, Flask, Response, current_app, jsonify
@@ -9,6 +11,7 @@ from sqlalchemy import func, select, text
 
 from .models import FreeText, WorkerHeartbeat, utcnow
 from .models import Response as SurveyResponse
+from .processing import held_back_responses
 from .safeguarding import alerts
 from .web import db_session
 
@@ -52,6 +55,21 @@ def healthz() -> tuple[Response, int]:
             "ok": age is not None and age <= stale_after,
             "last_heartbeat_seconds_ago": round(age, 1) if age is not None else None,
         }
+        # Responses that failed processing too often, and how long the oldest other one has
+        # waited (as the live workers saw it; research rows keep no time of day).
+        held_responses = session.scalar(
+            held_back_responses(int(current_app.config["PROCESSING_MAX_ATTEMPTS"]))
+        )
+        waiting_since = session.scalar(
+            select(func.min(WorkerHeartbeat.oldest_unprocessed_seen_at)).where(
+                WorkerHeartbeat.seen_at >= utcnow() - dt.timedelta(seconds=stale_after)
+            )
+        )
+        waited = (utcnow() - waiting_since).total_seconds() if waiting_since else None
+        report["processing"] = {
+            "held_back_responses": int(held_responses or 0),
+            "oldest_unprocessed_seconds": round(waited, 1) if waited is not None else None,
+        }
     except Exception as error:  # report, don't crash: this is what monitoring reads
         healthy = False
         report["database"] = {"ok": False, "error": type(error).__name__}
@@ -71,9 +89,14 @@ def healthz() -> tuple[Response, int]:
         report.get("safeguarding", {}).get("failed_emails")  # type: ignore[union-attr]
         or report.get("safeguarding", {}).get("overdue_emails")  # type: ignore[union-attr]
     )
+    processing: dict[str, float | None] = report.get("processing", {})  # type: ignore[assignment]
+    waited = processing.get("oldest_unprocessed_seconds") or 0.0
+    keeping_up = not processing.get("held_back_responses") and waited <= float(
+        current_app.config["BACKLOG_DEGRADED_SECONDS"]
+    )
     report["status"] = (
         "ok"
-        if healthy and worker_ok and broker_ok and nothing_held and alerts_ok
+        if healthy and worker_ok and broker_ok and nothing_held and alerts_ok and keeping_up
         else ("degraded" if healthy else "down")
     )
     return jsonify(report), 200 if healthy else 503

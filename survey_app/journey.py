@@ -20,6 +20,7 @@ from .definitions.model import (
     SurveyDefinition,
 )
 from .definitions.words import ALL_WORDS
+from .inputs import normalise_text
 
 AGE_STEP = "age"
 AGE_KEY = "_age_band"
@@ -234,7 +235,7 @@ def _parse_question(
                 definition, "number_range", language, question=label, minimum=low, maximum=high
             )
         return number, None
-    text = raw.replace("\r\n", "\n").strip()
+    text = normalise_text(raw).replace("\r\n", "\n").strip()
     if not text:
         return None, None
     if len(text) > question.max_length:

@@ -13,6 +13,8 @@ import hmac
 import re
 import secrets
 
+from .inputs import normalise_text
+
 # Read aloud, written on paper, typed on a phone: no 0/O, 1/I/L, 5/S, 2/Z, 8/B look-alikes.
 CODE_ALPHABET = "346779ACDEFGHJKMNPQRTUVWXY"
 CODE_LENGTH = 8
@@ -26,7 +28,7 @@ def new_personal_code() -> str:
 
 def normalise_personal_code(typed: str) -> str:
     """What a typed code means: letters and digits only, capitals (so 'kt7m 4pxd' matches)."""
-    return re.sub(r"[^0-9A-Za-z]", "", typed).upper()[:32]
+    return re.sub(r"[^0-9A-Za-z]", "", normalise_text(typed)).upper()[:32]
 
 
 def display_code(code: str) -> str:
@@ -36,7 +38,8 @@ def display_code(code: str) -> str:
 
 def self_generated_code(initial: str, day: int | None, street: str) -> str | None:
     """The fallback code from three remembered answers; None unless all three were given."""
-    initial, street = initial.strip()[:1].upper(), street.strip()[:1].upper()
+    initial = normalise_text(initial).strip()[:1].upper()
+    street = normalise_text(street).strip()[:1].upper()
     if not (initial.isalpha() and street.isalpha() and day and 1 <= day <= 31):
         return None
     return f"{initial}{day:02d}{street}"

@@ -164,6 +164,9 @@ class Response(Base):
     superseded: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false(), index=True
     )
+    # Times anonymising or counting it failed; after PROCESSING_MAX_ATTEMPTS it is held back
+    # (unpublished, shown on /healthz) and tried again only now and then.
+    processing_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     distribution: Mapped[Distribution] = relationship(lazy="select")
     free_texts: Mapped[list[FreeText]] = relationship(
@@ -479,6 +482,9 @@ class WorkerHeartbeat(Base):
 
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Since when this worker has seen the oldest response still unprocessed (None: nothing
+    # waits). Kept here, not on the response: research rows hold no time of day.
+    oldest_unprocessed_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class ConcernStatus(StrEnum):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from .crypto import TextVault, new_token, token_hash
 from .definitions.model import SurveyDefinition
+from .inputs import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, normalise_email, normalise_text
 from .models import (
     COUNCIL_ROLES,
     ROLES,
@@ -70,9 +71,11 @@ def sync_surveys(session: Session, definitions: Iterable[SurveyDefinition]) -> l
 
 def council_named(session: Session, name: str) -> Council:
     """The council called name, created if new."""
-    name = " ".join(name.split())
+    name = " ".join(normalise_text(name).split())
     if not name:
         raise OperationError("A council needs a name.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise OperationError(f"A council's name can be at most {MAX_NAME_LENGTH} characters.")
     council = session.scalar(select(Council).where(func.lower(Council.name) == name.lower()))
     if council is None:
         council = Council(name=name)
@@ -87,7 +90,7 @@ def new_code() -> str:
 
 def normalise_code(code: str) -> str:
     """Codes are typed by hand: ignore case, spaces and dashes."""
-    return "".join(code.split()).replace("-", "").lower()
+    return "".join(normalise_text(code).split()).replace("-", "").lower()
 
 
 def create_distribution(
@@ -115,9 +118,11 @@ def create_distribution(
         )
     if wave and not waves:
         raise OperationError("This survey has no waves.")
-    label = " ".join(label.split())
+    label = " ".join(normalise_text(label).split())
     if not label:
         raise OperationError("Give the distribution a label, e.g. 'CP conferences, Ipswich'.")
+    if len(label) > MAX_NAME_LENGTH:
+        raise OperationError(f"A label can be at most {MAX_NAME_LENGTH} characters.")
     if opens_on and closes_on and opens_on > closes_on:
         raise OperationError("The closing date is before the opening date.")
     council = council_named(session, council_name)
@@ -349,8 +354,8 @@ def create_user(
     session: Session, email: str, password: str, role: str, council_name: str | None = None
 ) -> User:
     """A facilitator account with an Argon2id password hash."""
-    email = email.strip().lower()
-    if "@" not in email:
+    email = normalise_email(email)
+    if "@" not in email or len(email) > MAX_EMAIL_LENGTH:
         raise OperationError(f"'{email}' is not an email address.")
     if role not in ROLES:
         raise OperationError(f"Role must be one of: {', '.join(ROLES)}.")
@@ -389,7 +394,7 @@ def end_sessions(user: User) -> None:
 
 def user_by_email(session: Session, email: str) -> User:
     """The account for email, or OperationError."""
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise OperationError(f"There is no account for {email}.")
     return user
@@ -515,7 +520,9 @@ def authenticate(
     now: dt.datetime | None = None,
 ) -> User:
     """The account for email and password, or LoginRefused; every attempt is recorded."""
-    email = email.strip().lower()
+    email = normalise_email(email)
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise LoginRefused("That is not an email address: it is too long.")
     now = now or utcnow()
     until = locked_until(session, email, max_failures, lockout, now)
     if until is not None:

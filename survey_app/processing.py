@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, Table, bindparam, select, text, update
+from sqlalchemy import Select, Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -78,6 +78,7 @@ def anonymise_response(
             if not _anonymise_free_text(session, vault, free_text, response_id, config):
                 held_back += 1
     if held_back:
+        count_failed_attempt(session, response_id)
         return True
     # On the connection: the session's autoflush and ORM bookkeeping cost more than the update.
     claimed = session.connection().execute(_CLAIM_ANONYMISED, {"response_id": response_id})
@@ -593,3 +594,44 @@ def unprocessed_response_ids(session: Session, limit: int = 10_000) -> list[int]
             .limit(limit)
         )
     )
+
+
+def count_failed_attempt(session: Session, response_id: int) -> int:
+    """Record that processing the response failed once more; returns its failures so far."""
+    session.execute(
+        update(Response)
+        .where(Response.id == response_id)
+        .values(processing_attempts=Response.processing_attempts + 1)
+    )
+    return int(
+        session.scalar(select(Response.processing_attempts).where(Response.id == response_id)) or 0
+    )
+
+
+def unprocessed_attempts(session: Session) -> dict[int, int]:
+    """Failed attempts so far of each unprocessed response that failed at least once."""
+    rows = session.execute(
+        select(Response.id, Response.processing_attempts).where(
+            (Response.anonymised.is_(False)) | (Response.aggregated.is_(False)),
+            Response.processing_attempts > 0,
+        )
+    )
+    return {response_id: attempts for response_id, attempts in rows}
+
+
+def held_back_responses(max_attempts: int) -> Select[Any]:
+    """How many unprocessed responses failed max_attempts times or more: these are held back
+    (unpublished) and tried again only now and then."""
+    return select(func.count(Response.id)).where(
+        (Response.anonymised.is_(False)) | (Response.aggregated.is_(False)),
+        Response.processing_attempts >= max_attempts,
+    )
+
+
+def retry_delay(attempts: int, max_attempts: int, interval: float) -> float:
+    """Seconds to wait before trying a response again: each sweep until it is held back, then
+    doubling with each further failure (up to a day), so one bad response cannot load the
+    workers or fill the logs."""
+    if attempts < max_attempts:
+        return 0.0
+    return min(interval * 2 ** (attempts - max_attempts + 1), 86_400.0)

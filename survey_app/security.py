@@ -1,14 +1,19 @@
-"""Protections on every response: CSRF, security headers, compression, error pages."""
+"""Protections on every request and response: addresses and bodies no page could mean are
+refused with a 4xx, CSRF, security headers, compression, error pages."""
 
 from __future__ import annotations
 
 import gzip
+from typing import Any
 
-from flask import Flask, Request, Response, jsonify, render_template, request
+from flask import Flask, Request, Response, abort, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
+from .inputs import has_control_characters, is_single_line
 from .web import close_session
 
 csrf = CSRFProtect()
@@ -56,14 +61,51 @@ class _SessionWhenSent(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
+# Ids are PostgreSQL `integer` columns: a larger number in an address names nothing.
+LARGEST_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in routes: only ids a database row can have (larger ones are a 404)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class JSONProvider(DefaultJSONProvider):
+    """JSON nested too deeply to read is a body that is not valid JSON (a 400), not a crash."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("The JSON is nested too deeply.") from None
+
+
 def init_app(app: Flask) -> None:
+    """Before any route is added: ids and JSON bodies read safely; sessions built only when
+    sent."""
     app.session_interface = _SessionWhenSent()
+    app.url_map.converters["int"] = IdConverter
+    app.json = JSONProvider(app)
+    app.url_value_preprocessor(_refuse_control_characters)
     csrf.init_app(app)
     app.teardown_appcontext(close_session)
     app.after_request(_headers)
     app.after_request(_compress)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+
+
+def _refuse_control_characters(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """No address holds control characters: such a path names nothing (404) and such a query
+    is not understood (400), before any page looks them up in the database."""
+    if not is_single_line(request.path):
+        abort(404)
+    for key, value in request.args.items(multi=True):
+        if has_control_characters(key) or has_control_characters(value):
+            abort(400, description="The address holds characters it cannot contain.")
 
 
 def _headers(response: Response) -> Response:

@@ -66,6 +66,11 @@ DEFAULTS: dict[str, Any] = {
     "CONCERN_ACK_HOURS": 4,
     # A child's request to be contacted is destroyed this many days after it was made.
     "CONCERN_RETENTION_DAYS": 90,
+    # A response whose processing failed this many times is held back (not published),
+    # reported on /healthz and tried again on a slowing schedule.
+    "PROCESSING_MAX_ATTEMPTS": 3,
+    # /healthz says "degraded" once the oldest unprocessed response waited this long.
+    "BACKLOG_DEGRADED_SECONDS": 300,
 }
 
 # Settings an operator may set to nothing to mean "not set": their defaults are safe (the

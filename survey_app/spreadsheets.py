@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from .inputs import normalise_text
+
 # Excel's own limit on a sheet's name.
 SHEET_NAME_LIMIT = 31
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,7 +38,7 @@ def write_xlsx(sheets: Sequence[Sheet], target: str | Path | IO[bytes]) -> int:
         bold = Font(bold=True)
         header = []
         for name in sheet.header:
-            cell = WriteOnlyCell(worksheet, value=name)
+            cell = WriteOnlyCell(worksheet, value=_safe(name))
             cell.font = bold
             header.append(cell)
         worksheet.append(header)
@@ -52,7 +54,8 @@ def write_xlsx(sheets: Sequence[Sheet], target: str | Path | IO[bytes]) -> int:
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip() or "Sheet"
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in normalise_text(title))
+    cleaned = cleaned.strip() or "Sheet"
     name = cleaned[:SHEET_NAME_LIMIT]
     number = 2
     while name in used:
@@ -64,7 +67,11 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 def _safe(value: Any) -> Any:
-    """Text a respondent typed is never run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text a respondent typed is never run as a formula, and holds no control character
+    (a spreadsheet cannot: openpyxl refuses the whole file)."""
+    if not isinstance(value, str):
+        return value
+    value = normalise_text(value)
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

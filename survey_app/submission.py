@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from . import linking
 from .crypto import TextVault, token_hash
 from .definitions.model import SPECIAL_OPTIONS, SurveyDefinition
+from .inputs import normalise_text
 from .journey import (
     AGE_KEY,
     CODE_FROM_PAGE_KEY,
@@ -167,7 +168,7 @@ def build_response(
             continue
         value = answers[question.id]
         if question.is_text and value not in SPECIAL_OPTIONS:
-            sealed.append((question.id, vault.seal(str(value))))
+            sealed.append((question.id, vault.seal(normalise_text(str(value)))))
             value = WRITTEN
         recorded[question.id] = value
     row = {

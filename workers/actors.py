@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import dramatiq
 from dramatiq.middleware import TimeLimitExceeded
+from sqlalchemy.orm import Session
 
 from survey_app import exports, processing
 from survey_app.models import Export, utcnow
@@ -24,25 +25,72 @@ QUEUE = "responses"
 EXPORT_QUEUE = "exports"
 
 
+class ProcessingFailed(Exception):
+    """Processing a response failed; says which step, response and kind of error, never more
+    (the original message, or a traceback of it, could quote the answer)."""
+
+
+def _process(step: str, response_id: int, work: Callable[[Session], object]) -> bool:
+    """Run one step on a response and commit (True); on failure count the attempt and raise
+    ProcessingFailed (the broker retries soon) until the response is held back, then stop and
+    return False (the sweeper tries it again on its slow schedule)."""
+    database = runtime.database()
+    try:
+        with database.session() as session:
+            work(session)
+            session.commit()
+        return True
+    except Exception as error:
+        kind = type(error).__name__
+    try:
+        with database.session() as session:
+            attempts = processing.count_failed_attempt(session, response_id)
+            session.commit()
+    except Exception as error:  # the database itself is down: the broker retries
+        raise ProcessingFailed(
+            f"{step} of response {response_id} failed ({kind}); the failure could not be "
+            f"counted ({type(error).__name__})"
+        ) from None
+    limit = int(runtime.settings()["PROCESSING_MAX_ATTEMPTS"])
+    if attempts < limit:
+        raise ProcessingFailed(
+            f"{step} of response {response_id} failed ({kind}), attempt {attempts} of {limit}"
+        ) from None
+    log.error(
+        "%s of response %s failed (%s) %s times: held back, tried again later",
+        step,
+        response_id,
+        kind,
+        attempts,
+    )
+    return False
+
+
 @dramatiq.actor(queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000)
 def anonymise_response(response_id: int) -> None:
     """Screen a response's free text for risk, redact it and destroy the raw text; then send
     the alerts of any concern it raised."""
     alerts: list[int] = []
-    with runtime.database().session() as session:
-        processing.anonymise_response(
+    if _process(
+        "anonymising",
+        response_id,
+        lambda session: processing.anonymise_response(
             session, runtime.vault(), response_id, runtime.settings(), alerts
-        )
-        session.commit()
-    enqueue_concern_emails(alerts)
+        ),
+    ):
+        enqueue_concern_emails(alerts)
 
 
 @dramatiq.actor(queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000)
 def aggregate_response(response_id: int) -> None:
     """Add a response to the counts, exactly once."""
-    with runtime.database().session() as session:
-        processing.aggregate_response(session, response_id)
-        session.commit()
+    _process(
+        "counting", response_id, lambda session: processing.aggregate_response(session, response_id)
+    )
+
+
+class ExportFailed(Exception):
+    """Building an export failed and will be tried again; names the kind of error only."""
 
 
 @dramatiq.actor(queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000)
@@ -55,13 +103,15 @@ def process_response(response_id: int) -> None:
     are safe to run twice, so a retry redoes only what a failure rolled back.
     """
     alerts: list[int] = []
-    with runtime.database().session() as session:
+
+    def anonymise_then_count(session: Session) -> None:
         processing.anonymise_response(
             session, runtime.vault(), response_id, runtime.settings(), alerts
         )
         processing.aggregate_response(session, response_id)
-        session.commit()
-    enqueue_concern_emails(alerts)
+
+    if _process("processing", response_id, anonymise_then_count):
+        enqueue_concern_emails(alerts)
 
 
 def enqueue_processing(response_id: int) -> None:
@@ -105,9 +155,12 @@ def build_export(export_id: int) -> None:
         with database.session() as session:
             final = exports.fail_export(session, export_id, problem, utcnow())
             session.commit()
+        # The kind of error only: a message or traceback could quote an answer.
         if not final:
-            raise
-        log.error("export %s failed", export_id, exc_info=problem)
+            raise ExportFailed(
+                f"export {export_id} failed ({type(problem).__name__}); trying again"
+            ) from None
+        log.error("export %s failed (%s)", export_id, type(problem).__name__)
         return
     with database.session() as session:
         exports.finish_export(

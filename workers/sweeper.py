@@ -1,6 +1,7 @@
 """A worker-side thread that writes heartbeats, re-sends responses, exports and alert emails
-whose messages were lost, reminds leads of unacknowledged concerns, and deletes export files and
-contact requests past their retention period."""
+whose messages were lost (responses that keep failing only now and then), reminds leads of
+unacknowledged concerns, and deletes export files and contact requests past their retention
+period."""
 
 from __future__ import annotations
 
@@ -9,24 +10,92 @@ import logging
 import os
 import socket
 import threading
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import dramatiq
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from survey_app.models import Response, WorkerHeartbeat, utcnow
-from survey_app.processing import unprocessed_response_ids
+from survey_app.processing import retry_delay, unprocessed_attempts, unprocessed_response_ids
 
 log = logging.getLogger(__name__)
 
 
-def sweep(only: set[int] | None = None) -> set[int]:
-    """Re-send processing for unprocessed responses (all, or those in only); returns what it saw."""
+class RetrySchedule:
+    """When this worker may next send each response that failed again, so a held-back
+    response is tried on a slowing schedule, not every sweep."""
+
+    def __init__(self) -> None:
+        self._due: dict[int, tuple[int, float]] = {}
+
+    def may_send(self, response_id: int, attempts: int, delay: float, now: float) -> bool:
+        """Whether the response is due; the first time it is seen with these attempts, its
+        next try is set delay seconds from now."""
+        if delay <= 0:
+            self._due.pop(response_id, None)
+            return True
+        seen = self._due.get(response_id)
+        if seen is None or seen[0] != attempts:
+            self._due[response_id] = (attempts, now + delay)
+            return False
+        return now >= seen[1]
+
+    def forget_all_but(self, response_ids: Iterable[int]) -> None:
+        keep = set(response_ids)
+        self._due = {key: value for key, value in self._due.items() if key in keep}
+
+
+retry_schedule = RetrySchedule()
+
+
+class WaitingSince:
+    """Since when this worker has seen each unprocessed response (held-back ones aside): the
+    oldest is how far behind processing is, reported on /healthz."""
+
+    def __init__(self) -> None:
+        self._first_seen: dict[int, dt.datetime] = {}
+
+    def update(self, waiting: Iterable[int], now: dt.datetime) -> dt.datetime | None:
+        """Record a sweep's waiting responses; returns since when the oldest has waited."""
+        self._first_seen = {
+            response_id: self._first_seen.get(response_id, now) for response_id in waiting
+        }
+        return min(self._first_seen.values(), default=None)
+
+
+def sweep(only: set[int] | None = None, waiting_since: WaitingSince | None = None) -> set[int]:
+    """Re-send processing for unprocessed responses (all, or those in only; a held-back one only
+    when its slow schedule says so); returns what it saw."""
     from . import actors, runtime
 
+    settings = runtime.settings()
+    limit = int(settings["PROCESSING_MAX_ATTEMPTS"])
+    interval = float(settings["SWEEP_INTERVAL_SECONDS"])
     with runtime.database().session() as session:
         pending = set(unprocessed_response_ids(session))
+        failures = unprocessed_attempts(session)
+        if waiting_since is not None:
+            oldest = waiting_since.update(
+                (i for i in pending if failures.get(i, 0) < limit), utcnow()
+            )
+            _record_oldest_unprocessed(session, oldest)
+            session.commit()
         targets = pending if only is None else pending & only
+        now = time.monotonic()
+        retry_schedule.forget_all_but(failures)
+        targets = {
+            response_id
+            for response_id in targets
+            if retry_schedule.may_send(
+                response_id,
+                failures.get(response_id, 0),
+                retry_delay(failures.get(response_id, 0), limit, interval),
+                now,
+            )
+        }
         if not targets:
             return pending
         rows = session.execute(
@@ -43,6 +112,19 @@ def sweep(only: set[int] | None = None) -> set[int]:
             actors.aggregate_response.send(response_id)
     log.info("sweeper re-sent %d responses", len(rows))
     return pending
+
+
+def _record_oldest_unprocessed(session: Session, oldest: dt.datetime | None) -> None:
+    session.execute(
+        update(WorkerHeartbeat)
+        .where(WorkerHeartbeat.name == worker_name())
+        .values(oldest_unprocessed_seen_at=oldest)
+    )
+
+
+def worker_name() -> str:
+    """This worker process's name in the heartbeat table."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def sweep_exports(only: set[int] | None = None) -> set[int]:
@@ -175,7 +257,8 @@ class Sweeper(dramatiq.Middleware):
     def _run(self) -> None:
         from . import runtime
 
-        name = f"{socket.gethostname()}:{os.getpid()}"
+        name = worker_name()
+        waiting_since = WaitingSince()
         heartbeat = interval = 1.0  # until the settings can be read
         previous: set[int] | None = None
         previous_exports: set[int] | None = None
@@ -192,7 +275,7 @@ class Sweeper(dramatiq.Middleware):
                     purge_contact_requests()
                     escalate_concerns()
                     # First pass re-sends everything; later passes only what stayed stuck.
-                    seen = sweep(None if previous is None else previous)
+                    seen = sweep(None if previous is None else previous, waiting_since)
                     purge_drafts()
                     previous = seen
                     previous_exports = sweep_exports(previous_exports)

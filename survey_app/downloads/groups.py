@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from .. import operations
 from ..definitions.model import SurveyDefinition
+from ..inputs import has_control_characters
 from ..kept import Kept
 from ..models import Council, CountedMembers, CountedVersion, Distribution, Response
 from ..privacy.disclosure import DisclosureRules, PublishedGroup, Settlement, settle_group
@@ -39,6 +40,9 @@ class GroupFilter:
     @classmethod
     def from_query(cls, args: Mapping[str, str]) -> GroupFilter:
         """Read `council`, `from`, `to` and `distribution`; blank means no filter."""
+        for name in ("council", "from", "to", "distribution"):
+            if has_control_characters(args.get(name) or ""):
+                raise FilterError(f"'{name}' holds characters it cannot contain.")
         council = (args.get("council") or "").strip()
         distribution = (args.get("distribution") or "").strip()
         chosen = cls(

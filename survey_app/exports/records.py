@@ -218,8 +218,8 @@ def describe_problem(problem: BaseException) -> str:
             "The file could not be written in the export folder "
             f"({problem.strerror or type(problem).__name__})."
         )
-    first_line = (str(problem).splitlines() or [""])[0][:200]
-    return f"The file could not be built ({type(problem).__name__}: {first_line})."
+    # Only the kind of error: its message could quote an answer.
+    return f"The file could not be built ({type(problem).__name__})."
 
 
 def exports_to_expire(session: Session, now: dt.datetime, retention: dt.timedelta) -> list[Export]:

@@ -43,11 +43,14 @@ def start_export(survey_id: str, user: User, params: Mapping[str, Any]) -> Expor
 
 
 def api_fields(request: Request) -> dict[str, Any]:
-    """An API request's fields: the query string, then a form or JSON body over it."""
+    """An API request's fields: the query string, then a form or JSON body over it. A JSON
+    body that cannot be read, or is not an object, is a FilterError (400)."""
     fields: dict[str, Any] = dict(request.args.items())
     fields.update(request.form.items())
-    body = request.get_json(silent=True) if request.is_json else None
-    if isinstance(body, dict):
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise downloads.FilterError("The body is not a JSON object of fields.")
         fields.update(body)
     return fields
 
