@@ -200,6 +200,12 @@ def submit(code: str) -> Response:
     return response
 
 
+@bp.post("/<code>/unsafe")
+def unsafe(code: str) -> Response:
+    """Only so the pages' "I don't feel safe" form has its address (no walker presses it)."""
+    return redirect(url_for(".welcome", code=code), 303)
+
+
 @bp.get("/<code>/thanks")
 def thanks(code: str) -> str:
     distribution, definition = _load(code)
