@@ -400,9 +400,17 @@ def operations_survey(path: Path, title: str):  # type: ignore[no-untyped-def]
 
 def make_would_run(verb: str, tmp_path: Path) -> str:
     """The commands `make verb` would run on a machine with no environment yet (make -n)."""
+    # As a newcomer's shell runs it: not as a sub-make of `make test` (which would print
+    # "Entering directory" lines and pass its own flags down).
+    outside_make = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")
+    }
     planned = subprocess.run(
-        ["make", "-n", verb, f"VENV={tmp_path / 'fresh-venv'}"],
+        ["make", "--no-print-directory", "-n", verb, f"VENV={tmp_path / 'fresh-venv'}"],
         cwd=ROOT,
+        env=outside_make,
         capture_output=True,
         text=True,
         timeout=60,
