@@ -671,8 +671,7 @@ def phrase_cues() -> list[Cue]:
             unless=r"\b(?:at first|used to|not anymore|not any more|before|but (?:he|she|they) "
             r"(?:was|were|is|are) (?:nice|kind|ok|fine|lovely))\b",
             # Fear of how a parent will be at the meeting is for a person to read, not an alert.
-            softened_by=r"\b(?:meeting|conference|the chair|iro|(?:going to|gonna|would|will) be "
-            r"there|see (?:him|her|them) there)\b",
+            softened_by=r"\b(?:meeting|conference|the chair|iro)\b",
         ),
         Cue(
             "unsafe_home",

@@ -168,10 +168,12 @@ _HOME = (
     r"foster|the home|staff|men|the man|step\w*|boyfriend|partner|there|door|upstairs|"
     r"downstairs|come round|comes round|stays over|weekends?)\b"
 )
-# Being at, going into or facing people at the meeting, said without naming the meeting.
+# Being at, going into or facing people at the meeting, said without naming the meeting (but
+# not when the sentence puts them at home or tonight).
 _AT_THE_MEETING = (
-    r"\b(?:(?:going to|gonna|would|will|was going to|were going to|were both going to|were all "
-    r"going to) be there|be there too|(?:see|seeing|face|facing) (?:him|her|them|my \w+) there|"
+    r"^(?!.*\b(?:tonight|when i get (?:home|back)|at home|at night|every (?:night|day|time)|"
+    r"weekends?)\b).*?\b(?:(?:going to|gonna|would|will|was going to|were going to|were both "
+    r"going to|were all going to) be there|be there too|(?:see|seeing|face|facing) (?:him|her|them|my \w+) there|"
     r"so many people|all (?:the|those) people|people i (?:didnt|dont) know|strangers)\b"
 )
 _PROCESS = (
