@@ -148,6 +148,13 @@ def test_fear_of_seeing_a_parent_at_the_meeting_is_read_by_a_person_not_alerted(
     assert level("the plan says he cant come round but hes here every night") == Level.ALERT
 
 
+def test_rather_being_dead_than_living_here_alerts_but_rather_dying_than_a_meeting_does_not() -> (
+    None
+):
+    assert level("i would rather be dead than stay in this house, not joking") == Level.ALERT
+    assert level("id rather die than go to another one of these meetings") == Level.NONE
+
+
 def test_practitioners_training_vocabulary_is_not_a_disclosure_but_a_named_child_is() -> None:
     for text in (
         "The session on contextual safeguarding and county lines was the most useful part.",

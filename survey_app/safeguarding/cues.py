@@ -491,7 +491,8 @@ def phrase_cues() -> list[Cue]:
             r"\b(?:better off (?:dead|without me|without her|without him)|no reason to live|"
             r"nothing to live for|dont want to (?:live|be alive|exist)|dont want to be alive|"
             r"sick of living|tired of living|not worth living|dont deserve to live|hate being "
-            r"alive|no point (?:in )?(?:living|being alive|life))\b",
+            r"alive|no point (?:in )?(?:living|being alive|life)|(?:id|i would) rather (?:be dead|"
+            r"die))\b",
             figurative=True,
         ),
         Cue(
