@@ -148,9 +148,7 @@ def test_fear_of_seeing_a_parent_at_the_meeting_is_read_by_a_person_not_alerted(
     assert level("the plan says he cant come round but hes here every night") == Level.ALERT
 
 
-def test_rather_being_dead_than_living_here_alerts_but_rather_dying_than_a_meeting_does_not() -> (
-    None
-):
+def test_rather_being_dead_than_at_home_alerts_but_rather_than_a_meeting_does_not() -> None:
     assert level("i would rather be dead than stay in this house, not joking") == Level.ALERT
     assert level("id rather die than go to another one of these meetings") == Level.NONE
 
