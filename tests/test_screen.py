@@ -111,6 +111,48 @@ def test_ordinary_family_life_is_not_risk() -> None:
     )
 
 
+def test_ordinary_views_on_the_meeting_the_plan_and_contact_raise_nothing() -> None:
+    for text, source in (
+        ("my granny was not allowed to come in and i wanted her next to me", "child"),
+        ("my uncle wasnt allowed to come to the meeting, he is like a dad to me", "child"),
+        (
+            "i wanna live with my dad and his girlfriend, i told the chair twice and nobody "
+            "listened",
+            "child",
+        ),
+        ("nobody listened when i said i want to go back to my mum", "child"),
+        ("the plan says i cant sleep over at dads till march which is unfair", "child"),
+        ("they made my dad sit on the far side and i wanted him by me", "child"),
+        ("no food at all and i was starving by the end of it", "child"),
+        ("i want to see my sisters more, contact is only once a month", "child"),
+        ("she keeps asking when she can move back in with her mum.", "carer"),
+        (
+            "On behalf of K (12): he wants to live with his nan and feels nobody at the meeting "
+            "heard him.",
+            "advocate",
+        ),
+    ):
+        assert level(text, source) == Level.NONE, text
+
+
+def test_fear_of_seeing_a_parent_at_the_meeting_is_read_by_a_person_not_alerted() -> None:
+    assert level("i was scared cos my mum was gonna be there and i didnt want to see her") == (
+        Level.REVIEW
+    )
+    assert level("i was scared my stepdad would shout at me in the meeting") != Level.ALERT
+    # The same fear placed at home tonight, or an excluded adult back at home, still alerts.
+    assert level("im scared because my stepdad is going to be there tonight") == Level.ALERT
+    assert level("mums boyfriend is not supposed to be at ours but hes back living with us") == (
+        Level.ALERT
+    )
+    assert level("the plan says he cant come round but hes here every night") == Level.ALERT
+
+
+def test_rather_being_dead_than_at_home_alerts_but_rather_than_a_meeting_does_not() -> None:
+    assert level("i would rather be dead than stay in this house, not joking") == Level.ALERT
+    assert level("id rather die than go to another one of these meetings") == Level.NONE
+
+
 def test_practitioners_training_vocabulary_is_not_a_disclosure_but_a_named_child_is() -> None:
     for text in (
         "The session on contextual safeguarding and county lines was the most useful part.",

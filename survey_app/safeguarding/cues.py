@@ -491,7 +491,8 @@ def phrase_cues() -> list[Cue]:
             r"\b(?:better off (?:dead|without me|without her|without him)|no reason to live|"
             r"nothing to live for|dont want to (?:live|be alive|exist)|dont want to be alive|"
             r"sick of living|tired of living|not worth living|dont deserve to live|hate being "
-            r"alive|no point (?:in )?(?:living|being alive|life))\b",
+            r"alive|no point (?:in )?(?:living|being alive|life)|(?:id|i would) rather (?:be dead|"
+            r"die))\b",
             figurative=True,
         ),
         Cue(
@@ -658,6 +659,8 @@ def phrase_cues() -> list[Cue]:
             r"\b(?:scared|frightened|afraid|terrified|petrified|fear|frighten) (?:to go|of going|"
             r"to be|of being|to stay|of staying) (?:\w+ ){0,2}?(?:home|back|there|at (?:home|"
             r"dads|mums|ours)|in (?:my|the|our) (?:room|house|flat)|with (?:him|her|them|my))\b",
+            # "Scared to go in because there were so many people": going into the meeting.
+            unless=r"\b(?:meeting|conference|so many people|people i (?:didnt|dont) know)\b",
         ),
         Cue(
             "unsafe_home",
@@ -668,6 +671,8 @@ def phrase_cues() -> list[Cue]:
             r"his mum|her mum|my \w+s (?:boyfriend|partner|mate|friend))\b",
             unless=r"\b(?:at first|used to|not anymore|not any more|before|but (?:he|she|they) "
             r"(?:was|were|is|are) (?:nice|kind|ok|fine|lovely))\b",
+            # Fear of how a parent will be at the meeting is for a person to read, not an alert.
+            softened_by=r"\b(?:meeting|conference|the chair|iro)\b",
         ),
         Cue(
             "unsafe_home",
@@ -684,7 +689,10 @@ def phrase_cues() -> list[Cue]:
             r"\bget (?:me|us) out of (?:here|this|there|that)\b|\btake (?:me|us) away from\b|"
             r"\brescue me\b",
             unless=r"\b(?:reception|next time|from school|after school|from the meeting|from the "
-            r"station|which room|for the meeting|from football|from clubs?|at \d|lift)\b",
+            r"station|which room|for the meeting|from football|from clubs?|at \d|lift)\b|"
+            # A worry that professionals will move the child is not a request to be collected.
+            r"\b(?:going to|gonna|would|will|might|were|are|want to|wanted to) take (?:me|us) "
+            r"away\b",
         ),
         Cue(
             "unsafe_home",
@@ -791,9 +799,15 @@ def phrase_cues() -> list[Cue]:
             "unsafe_home",
             ALERT,
             "an adult who should not be there is back",
-            r"\b(?:not (?:supposed|allowed|meant) to (?:be|live|stay|come)|(?:cant|mustnt|must "
+            # The adult must be somewhere near the child: "not allowed to come" to the meeting is
+            # someone kept out, not someone back.
+            r"\b(?:not (?:supposed|allowed|meant) to (?:be|live|stay|come) (?:\w+ ){0,2}?(?:here|"
+            r"there|round|near|home|back|over|in the house|at (?:ours|our house|home|mums|dads)|"
+            r"with us)|(?:cant|mustnt|must "
             r"not|shouldnt) (?:live|be|stay|come) (?:here|there|with us|round|at|near)|"
-            r"(?:the )?plan says (?:\w+ ){0,5}?(?:cant|mustnt|must not|not|no|isnt)|excluded adults?|"
+            # What the plan says the child may not do is a rule about contact, not an adult back.
+            r"(?:the )?plan says (?:(?!i\b|we\b|me\b)\w+ ){0,5}?(?:cant|mustnt|must not|not|no|"
+            r"isnt)|excluded adults?|"
             r"excluded from (?:the )?(?:home|house)|hides? him|hid him|(?:but )?(?:hes|shes) back "
             r"(?:and|living|in the house|with us|at ours)|back living with us|out of (?:prison|"
             r"jail)|even though the plan|banging on (?:the|our) (?:door|doors|windows?))\b",
@@ -869,7 +883,8 @@ def phrase_cues() -> list[Cue]:
             r"\b(?:starving|hungry|havent eaten|not eaten)\b",
             needs=r"\b(?:come back|comes back|every time|weekend|weekends|at home|at mine|at "
             r"mums|at dads|no food|nothing|since)\b",
-            unless=r"\b(?:meeting|biscuits|snacks|conference|after school club|after (?:training|"
+            unless=r"\b(?:by the end|at the end|meeting|biscuits|snacks|conference|after school "
+            r"club|after (?:training|"
             r"swimming|football|pe|club|the gym)|(?:dinner|lunch|tea) ?time)\b",
         ),
         Cue(

@@ -168,6 +168,14 @@ _HOME = (
     r"foster|the home|staff|men|the man|step\w*|boyfriend|partner|there|door|upstairs|"
     r"downstairs|come round|comes round|stays over|weekends?)\b"
 )
+# Being at, going into or facing people at the meeting, said without naming the meeting (but
+# not when the sentence puts them at home or tonight).
+_AT_THE_MEETING = (
+    r"^(?!.*\b(?:tonight|when i get (?:home|back)|at home|at night|every (?:night|day|time)|"
+    r"weekends?)\b).*?\b(?:(?:going to|gonna|would|will|was going to|were going to|were both "
+    r"going to|were all going to) be there|be there too|(?:see|seeing|face|facing) (?:him|her|them|my \w+) there|"
+    r"so many people|all (?:the|those) people|people i (?:didnt|dont) know|strangers)\b"
+)
 _PROCESS = (
     r"\b(?:meeting|meetings|conference|survey|questions|the chair|iro|social worker|"
     r"advocate|interpreter|report|going in|walking in|in there|the room|that room|"
@@ -271,7 +279,10 @@ def broad_cues() -> list[Cue]:
             + r"|\b(?:i|ill|id|im going to) "
             + _PHYSICAL_VERBS
             + r"\b|\b(?:feelings|my head in|does my head|it (?:\w+ )?hurts?|hurts? (?:me|us) when "
-            r"(?:they|people|you|she|he|i))\b",
+            r"(?:they|people|you|she|he|i))\b"
+            # Where someone sat in a meeting is not someone being sat on.
+            r"|\b(?:sit|sits|sat|sitting) on (?:the|a) (?:other|same|far|opposite|left|right|"
+            r"front|back) (?:side|end|row)\b",
             playful=True,
         ),
         Cue(
@@ -299,6 +310,9 @@ def broad_cues() -> list[Cue]:
             unless=_PROCESS + r"|\b(?:not scared|not afraid|no longer|anymore|any more|"
             r"film|movie|horror|spiders?|dark(?! and)|dogs?|heights|needles|exams?|exciting|"
             r"excited|rides?|rollercoaster)\b",
+            # Someone who was "going to be there" is someone coming to the meeting: fear of
+            # seeing them there is worth a person's reading, not an alert.
+            softened_by=_AT_THE_MEETING,
         ),
         Cue(
             "unsafe_home",
@@ -315,7 +329,8 @@ def broad_cues() -> list[Cue]:
             ALERT,
             "neglect",
             _DEPRIVED + r" (?:\w+ ){0,3}?" + _NEEDS,
-            unless=_PROCESS + r"|\b(?:takeaway|so we got|so mum got|got chips|its fine|were "
+            unless=_PROCESS + r"|\b(?:by the end|at the end|by the time it (?:ended|finished)|"
+            r"snacks|biscuits|takeaway|so we got|so mum got|got chips|its fine|were "
             r"fine|all fine|always have|not hungry|hungry after|starving after|on a diet|fasting|"
             r"ramadan|no (?:gas|food) (?:at|in) the (?:venue|meeting|room)|picky|fussy|fixed|"
             r"sorted|repaired|power cut|for a day|for an hour|boiler broke|sweets|crisps|snacks|"
@@ -328,7 +343,8 @@ def broad_cues() -> list[Cue]:
             ALERT,
             "neglect",
             _NEEDS + r" (?:\w+ ){0,3}?" + _DEPRIVED,
-            unless=_PROCESS + r"|\b(?:takeaway|so we got|so mum got|got chips|its fine|were "
+            unless=_PROCESS + r"|\b(?:by the end|at the end|takeaway|so we got|so mum got|"
+            r"got chips|its fine|were "
             r"fine|all fine|always have|not hungry|hungry after|starving after|on a diet|fasting|"
             r"ramadan|no (?:gas|food) (?:at|in) the (?:venue|meeting|room)|picky|fussy|fixed|"
             r"sorted|repaired|power cut|for a day|for an hour|boiler broke|sweets|crisps|snacks|"

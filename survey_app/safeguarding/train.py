@@ -19,13 +19,17 @@ from .screen import Level, Trust, decide, rules_verdict
 
 TRAINING = DATA / "training.jsonl"
 # The alert threshold is set where, in five-fold cross-validation on the training texts, this
-# share of the no_risk texts (written to be hard) would be raised to alert by the model.
-ALERT_FALSE_RATE = 0.03
+# share of the no_risk texts would be raised to alert by the model. It was 3% when every no_risk
+# text was written to be hard; 120 plain answers (views on the meeting, the plan, contact) were
+# added since, and these shares keep about as many hard texts above each threshold as before, so
+# the plain texts do not drag the thresholds down.
+ALERT_FALSE_RATE = 0.02
 # The review threshold is the lowest at which the whole screen (rules and model together, the
 # model scored by cross-validation) would flag at most this share of the no_risk training texts.
 # The targets allow 25% on a held-out set of hard no_risk texts; texts the rules were never tuned
-# on raise more false flags than these, so the budget here is kept well under that.
-FLAG_BUDGET = 0.17
+# on raise more false flags than these, so the budget here is kept well under that (it was 17%
+# before the plain answers were added; see ALERT_FALSE_RATE).
+FLAG_BUDGET = 0.14
 # Small weights are dropped from the shipped table: they change no decision and cost lookups.
 SMALLEST_WEIGHT = 1e-3
 REGULARISATION = 2.0
