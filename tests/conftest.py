@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 
 from survey_app import create_app, operations
-from survey_app.cli import migrate_database
+from survey_app.cli import main, migrate_database
 from survey_app.crypto import TextVault
 from survey_app.db import Database
 from survey_app.models import Distribution, User
@@ -24,6 +25,7 @@ DATA = Path(__file__).parent / "data"
 TEST_SURVEYS = DATA / "surveys"
 PASSWORD = "correct horse battery staple"
 TEXT_KEY = TextVault.generate_key()
+PUBLIC_URL = "https://surveys.example"
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +50,7 @@ def make_app(tmp_path: Path, migrated_template: Path) -> Iterator[Callable[..., 
             "TEXT_KEY": TEXT_KEY,
             "LINK_KEY": "test link key for hashing personal codes",
             "SURVEY_DIR": str(TEST_SURVEYS),
-            "PUBLIC_URL": "https://surveys.example",
+            "PUBLIC_URL": PUBLIC_URL,
             "QR_DIR": str(tmp_path / "qr"),
             "EXPORT_DIR": str(tmp_path / "exports"),
             **overrides,
@@ -139,12 +141,10 @@ def make_user(database: Database) -> Callable[..., User]:
     return make
 
 
-@pytest.fixture
-def worker() -> Iterator[Callable[[], None]]:
-    """An in-process Dramatiq worker on the stub broker; call the fixture to drain the queue.
-
-    It serves whichever app the test made last (the app shares its database with workers).
-    """
+def running_worker() -> Iterator[Callable[[], None]]:
+    """An in-process Dramatiq worker on the stub broker, for a fixture to yield; calling what it
+    yields drains the queue. It serves whichever app the test made last (the app shares its
+    database with workers)."""
     from dramatiq import Worker
 
     from workers.actors import QUEUE
@@ -161,6 +161,40 @@ def worker() -> Iterator[Callable[[], None]]:
     yield drain
     running.stop()
     broker.flush_all()
+
+
+@pytest.fixture
+def worker() -> Iterator[Callable[[], None]]:
+    """An in-process worker; call the fixture to drain the queue."""
+    yield from running_worker()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """A fresh SQLite database migrated with Alembic, for the command line."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    migrate_database(url)
+    return url
+
+
+@pytest.fixture
+def run(tmp_path: Path, database_url: str) -> Callable[..., Result]:
+    """Run survey-app against a fresh migrated database, as an operator would."""
+    runner = CliRunner(
+        env={
+            "SURVEY_DATABASE_URL": database_url,
+            "SURVEY_SURVEY_DIR": str(TEST_SURVEYS),
+            "SURVEY_QR_DIR": str(tmp_path / "qr"),
+            "SURVEY_PUBLIC_URL": PUBLIC_URL,
+        }
+    )
+
+    def invoke(
+        *arguments: str, input: str | None = None, env: dict[str, str | None] | None = None
+    ) -> Result:
+        return runner.invoke(main, list(arguments), input=input, env=env)
+
+    return invoke
 
 
 def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:

@@ -5,47 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from survey_app import operations
-from survey_app.cli import main, migrate_database
 from survey_app.crypto import TextVault
 from survey_app.db import Database
+from tests.conftest import PUBLIC_URL
 
 TEST_SURVEYS = Path(__file__).parent / "data" / "surveys"
-PUBLIC_URL = "https://surveys.example"
 PASSWORD = "a long enough password"
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    migrate_database(url)
-    return url
-
-
-@pytest.fixture
-def run(tmp_path: Path, database_url: str) -> Callable[..., Result]:
-    """Run survey-app with arguments against a fresh migrated database."""
-    runner = CliRunner(
-        env={
-            "SURVEY_DATABASE_URL": database_url,
-            "SURVEY_SURVEY_DIR": str(TEST_SURVEYS),
-            "SURVEY_QR_DIR": str(tmp_path / "qr"),
-            "SURVEY_PUBLIC_URL": PUBLIC_URL,
-        }
-    )
-
-    def invoke(
-        *arguments: str, input: str | None = None, env: dict[str, str] | None = None
-    ) -> Result:
-        return runner.invoke(main, list(arguments), input=input, env=env)
-
-    return invoke
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from survey_app.inputs import normalise_text
 from survey_app.models import AnswerCount, FreeText, Response, WorkerHeartbeat, utcnow
 from survey_app.privacy.redaction import Redaction
 from survey_app.spreadsheets import Sheet, write_xlsx
-from tests.conftest import HttpsClient, app_on_database, csrf_token, sign_in
+from tests.conftest import HttpsClient, app_on_database, csrf_token, running_worker, sign_in
 from tests.submissions import submit
 from tests.test_respondent import Child
 
@@ -34,22 +34,7 @@ def postgres_app(request: pytest.FixtureRequest, make_app: Callable[..., Flask])
 @pytest.fixture
 def pg_worker(postgres_app: Flask) -> Iterator[Callable[[], None]]:
     """The in-process worker, serving the PostgreSQL app (made first)."""
-    from dramatiq import Worker
-
-    from workers.actors import QUEUE
-    from workers.broker import broker
-
-    broker.flush_all()
-    running = Worker(broker, worker_threads=1, worker_timeout=100)
-    running.start()
-
-    def drain() -> None:
-        broker.join(QUEUE, fail_fast=True)
-        running.join()
-
-    yield drain
-    running.stop()
-    broker.flush_all()
+    yield from running_worker()
 
 
 def client_of(app: Flask) -> FlaskClient:

@@ -9,52 +9,24 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from survey_app import cli, operations
-from survey_app.cli import main, migrate_database
+from survey_app.cli import main
 from survey_app.db import Database
+from tests.conftest import PUBLIC_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SURVEYS = ROOT / "tests" / "data" / "surveys"
 SHIPPED = ROOT / "survey_definitions"
-PUBLIC_URL = "https://surveys.example"
 # Everything a command could take from the environment, unset, so each test says what it sets.
 UNSET = {
     f"SURVEY_{name}": None
     for name in ("DATABASE_URL", "PUBLIC_URL", "QR_DIR", "SURVEY_DIR", "EXPORT_DIR", "DEMO")
 } | {"PORT": None}
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    migrate_database(url)
-    return url
-
-
-@pytest.fixture
-def run(tmp_path: Path, database_url: str) -> Callable[..., Result]:
-    """Run survey-app against a fresh migrated database, as an operator would."""
-    runner = CliRunner(
-        env={
-            "SURVEY_DATABASE_URL": database_url,
-            "SURVEY_SURVEY_DIR": str(TEST_SURVEYS),
-            "SURVEY_QR_DIR": str(tmp_path / "qr"),
-            "SURVEY_PUBLIC_URL": PUBLIC_URL,
-        }
-    )
-
-    def invoke(
-        *arguments: str, input: str | None = None, env: dict[str, str | None] | None = None
-    ) -> Result:
-        return runner.invoke(main, list(arguments), input=input, env=env)
-
-    return invoke
 
 
 # The demo and a second terminal ----------------------------------------------------------
