@@ -26,6 +26,8 @@ TEST_SURVEYS = DATA / "surveys"
 PASSWORD = "correct horse battery staple"
 TEXT_KEY = TextVault.generate_key()
 PUBLIC_URL = "https://surveys.example"
+# How long draining the in-process worker may take before the test fails (retries included).
+DRAIN_TIMEOUT_MS = 180_000
 
 
 @pytest.fixture(scope="session")
@@ -141,26 +143,47 @@ def make_user(database: Database) -> Callable[..., User]:
     return make
 
 
-def running_worker() -> Iterator[Callable[[], None]]:
+def empty_broker() -> None:
+    """Empty the stub broker's queues by giving each a new one.
+
+    A stopped worker leaves the messages it had prefetched (the sweeper may have sent some just
+    before) neither done nor in the queue, so an old queue's join could wait for them forever;
+    flushing only marks done what is still in it.
+    """
+    from queue import Queue
+
+    from workers.broker import broker
+
+    for name in list(broker.queues):
+        broker.queues[name] = Queue()
+    for dead_letters in broker.dead_letters_by_queue.values():
+        dead_letters.clear()
+
+
+def running_worker(*queues: str) -> Iterator[Callable[[], None]]:
     """An in-process Dramatiq worker on the stub broker, for a fixture to yield; calling what it
-    yields drains the queue. It serves whichever app the test made last (the app shares its
-    database with workers)."""
+    yields drains the queues (the responses' queue by default). It serves whichever app the test
+    made last (the app shares its database with workers)."""
     from dramatiq import Worker
 
     from workers.actors import QUEUE
     from workers.broker import broker
 
-    broker.flush_all()
+    empty_broker()
     running = Worker(broker, worker_threads=1, worker_timeout=100)
     running.start()
 
     def drain() -> None:
-        broker.join(QUEUE, fail_fast=True)
+        for queue in queues or (QUEUE,):
+            # A bound, so a message that never finishes fails this test instead of hanging it.
+            broker.join(queue, fail_fast=True, timeout=DRAIN_TIMEOUT_MS)
         running.join()
 
-    yield drain
-    running.stop()
-    broker.flush_all()
+    try:
+        yield drain
+    finally:
+        running.stop()
+        empty_broker()
 
 
 @pytest.fixture

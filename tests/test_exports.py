@@ -37,6 +37,8 @@ from tests.conftest import (
     HttpsClient,
     app_on_database,
     csrf_token,
+    empty_broker,
+    running_worker,
     sign_in,
 )
 from tests.submissions import submit
@@ -63,23 +65,9 @@ def sqlite_app(make_app: Callable[..., Flask]) -> Flask:
 @pytest.fixture
 def workers() -> Iterator[Callable[[], None]]:
     """An in-process Dramatiq worker on the stub broker; call it to drain responses and exports."""
-    from dramatiq import Worker
-
     from workers.actors import EXPORT_QUEUE, QUEUE
-    from workers.broker import broker
 
-    broker.flush_all()
-    running = Worker(broker, worker_threads=1, worker_timeout=100)
-    running.start()
-
-    def drain() -> None:
-        broker.join(QUEUE, fail_fast=True)
-        broker.join(EXPORT_QUEUE, fail_fast=True)
-        running.join()
-
-    yield drain
-    running.stop()
-    broker.flush_all()
+    yield from running_worker(QUEUE, EXPORT_QUEUE)
 
 
 def client_of(app: Flask) -> FlaskClient:
@@ -454,7 +442,7 @@ def test_an_export_asked_for_while_the_broker_is_down_is_sent_by_the_sweeper(
 
     sqlite_app.extensions["enqueue_export"] = broker_down
     client = signed_in(sqlite_app)
-    broker.flush_all()
+    empty_broker()
     export_id = export_id_from(ask_for_export(client, format="csv"))
     assert "Waiting to start" in page(client, f"/facilitator/exports/{export_id}")
     assert broker.queues[EXPORT_QUEUE].qsize() == 0

@@ -19,6 +19,7 @@ from survey_app.models import (
     QuestionBase,
     Response,
 )
+from tests.conftest import empty_broker, running_worker
 from tests.test_respondent import Child
 
 
@@ -232,7 +233,7 @@ def test_the_periodic_sweep_only_resends_what_stayed_stuck_for_a_whole_interval(
     from workers.sweeper import sweep
 
     app.extensions["enqueue"] = lambda response_id: None  # the message was lost
-    broker.flush_all()
+    empty_broker()
     answer_survey(client, distribution.code)
     with database.session() as session:
         stuck = session.scalar(select(Response.id))
@@ -240,4 +241,39 @@ def test_the_periodic_sweep_only_resends_what_stayed_stuck_for_a_whole_interval(
     assert broker.queues[QUEUE].qsize() == 0
     sweep(only={stuck})
     assert broker.queues[QUEUE].qsize() == 1  # one message: anonymise, then count
-    broker.flush_all()
+    empty_broker()
+
+
+def test_a_worker_stopped_with_messages_in_hand_leaves_the_next_worker_a_queue_it_can_drain() -> (
+    None
+):
+    """A stopped worker's prefetched messages are neither done nor queued; the next test's drain
+    must not wait for them (it once hung the whole suite until CI gave up)."""
+    import time
+
+    import dramatiq
+
+    from workers.actors import QUEUE
+    from workers.broker import broker
+
+    done: list[int] = []
+
+    def pause(number: int) -> None:
+        time.sleep(0.2)
+        done.append(number)
+
+    slow = dramatiq.actor(pause, queue_name=QUEUE, actor_name="test_pause", broker=broker)
+    first = running_worker()
+    next(first)
+    for number in range(6):
+        slow.send(number)
+    time.sleep(0.3)  # one message in hand, more prefetched
+    first.close()
+    assert len(done) < 6  # stopped with messages left over
+
+    second = running_worker()
+    drain = next(second)
+    slow.send(99)
+    drain()  # returns: nothing left over from the first worker to wait for
+    second.close()
+    assert 99 in done

@@ -1,6 +1,5 @@
 """Tests for the first-pass redaction of emails, phone numbers and postcodes."""
 
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
