@@ -148,7 +148,8 @@ def empty_broker() -> None:
 
     A stopped worker leaves the messages it had prefetched (the sweeper may have sent some just
     before) neither done nor in the queue, so an old queue's join could wait for them forever;
-    flushing only marks done what is still in it.
+    flushing only marks done what is still in it. Only while no worker runs: a running one
+    keeps reading the old queues (flush those instead).
     """
     from queue import Queue
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -169,7 +170,11 @@ def test_two_taps_on_send_at_the_same_moment_save_one_response(stack: Stack) -> 
 RISKY = "my step dad hits me with the belt when mum is at work and i dont want to go home tonight"
 
 
-def test_a_worker_killed_mid_run_raises_each_concern_once_and_emails_each_lead_once(
+# The worker's threads: at most this many emails can be in its hands when it is killed.
+WORKER_THREADS = 4
+
+
+def test_a_worker_killed_mid_run_raises_each_concern_once_and_emails_each_lead_about_each(
     postgres_server: Any, redis_server: Any, tmp_path: Path
 ) -> None:
     from tests.smtp import Mailbox, SmtpServer, free_port
@@ -194,7 +199,7 @@ def test_a_worker_killed_mid_run_raises_each_concern_once_and_emails_each_lead_o
                 "--password-stdin", stdin="stack password 1234\n",
             )  # fmt: skip
         stack.start_web()
-        stack.start_worker()
+        stack.start_worker(WORKER_THREADS)
         post(stack, 4, went="yes", better=RISKY)
         post(stack, 2, went="yes", better="more snacks")
         stack.kill_worker()
@@ -214,14 +219,19 @@ def test_a_worker_killed_mid_run_raises_each_concern_once_and_emails_each_lead_o
         engine.dispose()
         assert concerns == 7
         received = mail_server.mailbox.received
-        assert sorted(message["X-Delivered-To"] for message in received) == sorted(leads * 7)
         links = [
             (message["X-Delivered-To"], line)
             for message in received
             for line in message.get_body().get_content().splitlines()  # type: ignore[union-attr]
             if "/safeguarding/concerns/" in line
         ]
-        assert len(set(links)) == 14  # each lead, each concern, once
+        assert len(set(links)) == 14  # each lead, each concern
+        # A kill between handing an email to the server and recording it sent means that email
+        # goes again (a lost alert would be worse): only the ones in the killed worker's hands,
+        # each with the same Message-ID, so a mail program shows it once.
+        copies = Counter((message["X-Delivered-To"], message["Message-ID"]) for message in received)
+        assert len(copies) == 14
+        assert sum(copies.values()) - 14 <= WORKER_THREADS
         assert all("belt" not in message.as_string() for message in received)
     finally:
         stack.stop()

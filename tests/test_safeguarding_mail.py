@@ -225,7 +225,25 @@ ALERT = mail.Alert(
     survey_title="Your meeting",
     distribution_label="CP conferences, Ipswich",
     raised_at=dt.datetime(2026, 12, 5, 13, 2),
+    reference="20261205130200000000.7",
 )
+
+
+def test_every_try_of_one_alert_carries_the_same_message_id_so_a_resent_copy_shows_once() -> None:
+    first = mail.alert_message(ALERT, "lead@suffolk.example", SETTINGS)
+    again = mail.alert_message(ALERT, "lead@suffolk.example", SETTINGS)
+    other = mail.alert_message(
+        mail.Alert(**{**ALERT.__dict__, "reference": "20261205130200000000.8"}),
+        "lead@suffolk.example",
+        SETTINGS,
+    )
+
+    assert (
+        first["Message-ID"]
+        == again["Message-ID"]
+        == "<alert.20261205130200000000.7@surveys.example>"
+    )
+    assert other["Message-ID"] != first["Message-ID"]
 
 
 def test_the_alert_says_where_and_when_and_links_to_the_concern() -> None:

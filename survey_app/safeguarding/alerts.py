@@ -63,6 +63,7 @@ def alert_for(session: Session, notification: ConcernNotification) -> Alert:
         survey_title=title or "",
         distribution_label=label or "",
         raised_at=concern.raised_at,
+        reference=f"{notification.created_at:%Y%m%d%H%M%S%f}.{notification.id}",
     )
 
 

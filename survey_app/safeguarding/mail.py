@@ -10,7 +10,8 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
+from socket import getfqdn
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -92,6 +93,9 @@ class Alert:
     survey_title: str
     distribution_label: str
     raised_at: dt.datetime
+    # The same for every try of one email, so a copy sent again after a worker died between
+    # sending and recording it carries the same Message-ID, and mail programs show it once.
+    reference: str
 
 
 def concern_link(settings: MailSettings, concern_id: int) -> str:
@@ -137,7 +141,8 @@ def alert_message(alert: Alert, to: str, settings: MailSettings) -> EmailMessage
     message["From"] = settings.sender
     message["To"] = to
     message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
-    message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
+    domain = settings.sender.rpartition("@")[2] or getfqdn()
+    message["Message-ID"] = f"<alert.{alert.reference}@{domain}>"
     # Tell out-of-office replies and mail loops to leave it alone.
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(body)
