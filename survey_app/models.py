@@ -38,6 +38,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+
 class Role(StrEnum):
     """What a staff account may do: admins and facilitators see every council; a council lead
     sees their own; a safeguarding lead reads and acts on their council's concerns only."""
@@ -522,9 +523,7 @@ class Concern(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
-    distribution_id: Mapped[int | None] = mapped_column(
-        ForeignKey("distributions.id"), index=True
-    )
+    distribution_id: Mapped[int | None] = mapped_column(ForeignKey("distributions.id"), index=True)
     survey_id: Mapped[str | None] = mapped_column(ForeignKey("surveys.id"))
     # Set when the answers were sent (or when the worker raised it); unique: one per response.
     response_id: Mapped[int | None] = mapped_column(
