@@ -359,10 +359,10 @@ def child_naive_export(survey_id: str) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (NAIVE_MEMORY_LIMIT, NAIVE_MEMORY_LIMIT))
     from sqlalchemy import select
 
+    from survey_app.answers import WRITTEN
     from survey_app.db import Database
     from survey_app.definitions import load_directory
     from survey_app.downloads import csv_lines, response_columns
-    from survey_app.journey import WRITTEN
     from survey_app.models import Distribution, FreeText, Response
     from survey_app.settings import load_settings
 

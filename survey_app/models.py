@@ -269,7 +269,6 @@ class Publication(Base):
 
 
 EXPORT_FORMATS = ("csv", "xlsx")
-EXPORT_STATUSES = ("queued", "running", "ready", "failed", "expired")
 
 # The publications an export was checked and recorded as: the worker exports exactly their
 # responses, however many more have arrived since.
