@@ -153,8 +153,8 @@ def redact(redact_locations: bool) -> None:
     Spans are {"start", "end", "label"} on the original text (Python string indices), towns
     included even when they are left in. Other keys pass through unchanged.
     """
+    from .anonymising import staff_names
     from .privacy.anonymiser import AnonymiserSettings, anonymise
-    from .processing import staff_names
 
     settings = AnonymiserSettings(
         redact_locations=redact_locations,

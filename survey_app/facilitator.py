@@ -25,7 +25,7 @@ from flask import (
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from . import downloads, journey, operations, processing, qr, reports, spreadsheets
+from . import backlog, downloads, journey, operations, qr, reports, spreadsheets
 from .access import council_scope, may_see
 from .definitions.languages import direction, language_name
 from .definitions.model import SurveyDefinition
@@ -224,7 +224,7 @@ def survey(survey_id: str) -> str:
         .where(Distribution.survey_id == survey_id, FreeText.held_back.is_(True))
     )
     held_responses = (
-        processing.held_back_responses(int(current_app.config["PROCESSING_MAX_ATTEMPTS"]))
+        backlog.held_back_responses(int(current_app.config["PROCESSING_MAX_ATTEMPTS"]))
         .join(Distribution, SavedResponse.distribution_id == Distribution.id)
         .where(Distribution.survey_id == survey_id)
     )
