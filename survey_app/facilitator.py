@@ -1,4 +1,7 @@
-"""Pages for facilitators and council leads: distributions, QR cards and downloads."""
+"""Pages for facilitators and council leads: distributions, QR cards and downloads.
+
+Over 400 lines until issue 13 §1 splits it into results, sign-in and distributions.
+"""
 
 from __future__ import annotations
 

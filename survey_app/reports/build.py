@@ -13,6 +13,9 @@ Every group a chart is about (a council, a wave within it, an age band within it
 the same checks as a download: the minimum base, hidden small counts, secondary suppression, and
 differencing against what was already published. A group that may not be shown is left out
 with the reason beside the chart; showing the report records what it published.
+
+Over 400 lines: one builder for both kinds of survey, until its publishing steps move into
+privacy/disclosure (issue 13 §2).
 """
 
 from __future__ import annotations
