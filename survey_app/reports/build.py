@@ -14,8 +14,7 @@ the same checks as a download: the minimum base, hidden small counts, secondary 
 differencing against what was already published. A group that may not be shown is left out
 with the reason beside the chart; showing the report records what it published.
 
-Over 400 lines: one builder for both kinds of survey, until its publishing steps move into
-privacy/disclosure (issue 13 §2).
+Over 400 lines until issue 13 §2 moves its publishing steps into privacy/disclosure.
 """
 
 from __future__ import annotations
