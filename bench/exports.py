@@ -96,7 +96,7 @@ from responses r, json_each_text(r.answers) as answer
 where r.id > %(after)s and answer.value = 'written'
 """
 
-# The precomputed totals, as `processing.aggregate_response` keeps them, from the answers.
+# The precomputed totals, as `aggregating.aggregate_response` keeps them, from the answers.
 TOTALS_SQL = [
     "truncate answer_counts, question_bases, distribution_totals",
     """
@@ -134,7 +134,7 @@ TOTALS_SQL = [
 
 
 def fill_counted_members(connection: Any) -> None:
-    """The bitmaps of counted responses, as `processing.aggregate_response` keeps them."""
+    """The bitmaps of counted responses, as `aggregating.aggregate_response` keeps them."""
     from survey_app.privacy.disclosure.members import MemberSet
 
     ids: dict[tuple[str, int], list[int]] = {}
