@@ -96,7 +96,7 @@ from responses r, json_each_text(r.answers) as answer
 where r.id > %(after)s and answer.value = 'written'
 """
 
-# The precomputed totals, as `processing.aggregate_response` keeps them, from the answers.
+# The precomputed totals, as `aggregating.aggregate_response` keeps them, from the answers.
 TOTALS_SQL = [
     "truncate answer_counts, question_bases, distribution_totals",
     """
@@ -134,7 +134,7 @@ TOTALS_SQL = [
 
 
 def fill_counted_members(connection: Any) -> None:
-    """The bitmaps of counted responses, as `processing.aggregate_response` keeps them."""
+    """The bitmaps of counted responses, as `aggregating.aggregate_response` keeps them."""
     from survey_app.privacy.disclosure.members import MemberSet
 
     ids: dict[tuple[str, int], list[int]] = {}
@@ -359,10 +359,10 @@ def child_naive_export(survey_id: str) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (NAIVE_MEMORY_LIMIT, NAIVE_MEMORY_LIMIT))
     from sqlalchemy import select
 
+    from survey_app.answers import WRITTEN
     from survey_app.db import Database
     from survey_app.definitions import load_directory
     from survey_app.downloads import csv_lines, response_columns
-    from survey_app.journey import WRITTEN
     from survey_app.models import Distribution, FreeText, Response
     from survey_app.settings import load_settings
 

@@ -8,7 +8,6 @@ from flask import Flask
 
 from .crypto import TextVault
 from .db import Database
-from .definitions import load_directory
 from .loaded_surveys import LoadedSurveys
 from .settings import check_settings, load_settings
 
@@ -49,12 +48,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     vault = TextVault(app.config["TEXT_KEY"])
     app.extensions["database"] = database
     app.extensions["vault"] = vault
-    app.extensions["surveys"] = load_directory(app.config["SURVEY_DIR"])
-    app.extensions["loaded_surveys"] = LoadedSurveys(
-        app.config["SURVEY_DIR"],
-        app.extensions["surveys"],
-        float(app.config["SURVEYS_CHECK_SECONDS"]),
-    )
+    loaded_surveys = LoadedSurveys.from_settings(app.config)
+    app.extensions["loaded_surveys"] = loaded_surveys
+    app.extensions["surveys"] = loaded_surveys.definitions
     from .operations import DistributionFactsCache
 
     app.extensions["distribution_facts"] = DistributionFactsCache()
@@ -62,7 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from workers import actors, runtime
 
     # An in-process worker (demo, tests) shares this app's database and key.
-    runtime.configure(database, vault, app.config, app.extensions["surveys"])
+    runtime.configure(database, vault, app.config, loaded_surveys)
     app.extensions["enqueue"] = actors.enqueue_processing
     app.extensions["enqueue_export"] = actors.enqueue_export
     app.extensions["enqueue_concern_emails"] = actors.enqueue_concern_emails

@@ -9,9 +9,9 @@ import dramatiq
 from flask import Blueprint, Flask, Response, current_app, jsonify
 from sqlalchemy import func, select, text
 
+from .backlog import held_back_responses
 from .models import FreeText, WorkerHeartbeat, utcnow
 from .models import Response as SurveyResponse
-from .processing import held_back_responses
 from .safeguarding import alerts
 from .web import db_session
 

@@ -31,7 +31,6 @@ PERSONAL_CODE_KEY = "_personal_code"
 # code): the only codes allowed to pair and replace answers (see submission.build_response).
 CODE_FROM_PAGE_KEY = "_code_from_page"
 SELF_CODE_KEY = "_self_code"
-WRITTEN = "written"  # what a choice count records for a free-text answer that was given
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,6 +38,13 @@ class LoadedSurveys:
         self._lock = threading.Lock()
         self._checked_at = time.monotonic()
         self._recorded: frozenset[tuple[str, str]] | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> LoadedSurveys:
+        """The surveys in the settings' SURVEY_DIR, read now and checked every
+        SURVEYS_CHECK_SECONDS: how web and worker processes alike load their definitions."""
+        directory = Path(settings["SURVEY_DIR"])
+        return cls(directory, load_directory(directory), float(settings["SURVEYS_CHECK_SECONDS"]))
 
     def current(self, session: Session) -> dict[str, SurveyDefinition]:
         """The definitions, reloaded first if the surveys table changed since the last look."""

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from . import linking
+from .answers import WRITTEN
 from .crypto import TextVault, token_hash
 from .definitions.model import SPECIAL_OPTIONS, SurveyDefinition
 from .inputs import normalise_text
@@ -30,7 +31,6 @@ from .journey import (
     PERSONAL_CODE_KEY,
     SELF_CODE_KEY,
     WAVE_KEY,
-    WRITTEN,
     missing_required,
     prune,
 )
@@ -114,12 +114,6 @@ class NewResponse:
     row: dict[str, Any]
     sealed_texts: tuple[tuple[str, bytes], ...]
     personal_code: str | None = None
-
-
-@dataclass(frozen=True)
-class ClaimedDraft:
-    sealed_answers: bytes
-    language: str
 
 
 def build_response(

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from survey_app import processing
+from survey_app import anonymising, backlog
 from survey_app.db import Database
 from survey_app.models import AuditEvent, Distribution, FreeText, Response, today
 from tests.conftest import TEST_SURVEYS
@@ -22,7 +22,9 @@ ANSWER = "my sw jade never rings back, txt me 07700 900412, we live in Felixstow
 
 def anonymise_now(app: Flask, response_id: int, settings: dict[str, object] | None = None) -> None:
     with app.extensions["database"].session() as session:
-        processing.anonymise_response(session, app.extensions["vault"], response_id, settings or {})
+        anonymising.anonymise_response(
+            session, app.extensions["vault"], response_id, settings or {}
+        )
         session.commit()
 
 
@@ -54,7 +56,7 @@ def analysis_fails(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     def broken(text: str, settings: object) -> None:
         raise RuntimeError(f"analysis crashed on {text!r}")
 
-    monkeypatch.setattr(processing, "anonymise", broken)
+    monkeypatch.setattr(anonymising, "anonymise", broken)
     return monkeypatch
 
 
@@ -146,7 +148,7 @@ def test_the_worker_holds_back_a_failing_answer_and_the_sweeper_retries_it_later
     worker()
     assert free_text(database).held_back is True
     with database.session() as session:
-        assert response_id in processing.unprocessed_response_ids(session)
+        assert response_id in backlog.unprocessed_response_ids(session)
 
     analysis_fails.undo()
     sweeper.sweep()
@@ -155,7 +157,7 @@ def test_the_worker_holds_back_a_failing_answer_and_the_sweeper_retries_it_later
     stored = free_text(database)
     assert stored.held_back is False and stored.ciphertext is None
     with database.session() as session:
-        assert processing.unprocessed_response_ids(session) == []
+        assert backlog.unprocessed_response_ids(session) == []
 
 
 def test_names_on_the_councils_staff_list_are_removed(

@@ -218,14 +218,16 @@ def test_a_survey_stricter_in_its_yaml_is_published_by_its_own_thresholds(
 
 def _drain(app) -> None:  # type: ignore[no-untyped-def]
     """Process every saved response, as the worker would."""
-    from survey_app import processing
+    from survey_app import aggregating, anonymising
 
     database = app.extensions["database"]
     with database.session() as session:
         ids = list(session.scalars(select(Response.id).where(Response.aggregated.is_(False))))
         for response_id in ids:
-            processing.anonymise_response(session, app.extensions["vault"], response_id)
-            processing.aggregate_response(session, response_id)
+            anonymising.anonymise_response(
+                session, app.extensions["vault"], response_id, app.config
+            )
+            aggregating.aggregate_response(session, response_id)
         session.commit()
 
 

@@ -515,13 +515,15 @@ def test_a_failing_export_is_tried_again_then_shown_as_failed_with_the_reason(
 def test_an_export_of_a_survey_no_longer_loaded_fails_at_once(
     sqlite_app: Flask, workers: Callable[[], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from survey_app.loaded_surveys import LoadedSurveys
     from workers import actors, runtime
 
     three_councils(sqlite_app)
     workers()
     sqlite_app.extensions["enqueue_export"] = lambda export_id: None
     export_id = export_id_from(ask_for_export(signed_in(sqlite_app), format="csv"))
-    monkeypatch.setitem(runtime._state, "surveys", {})
+    no_surveys = LoadedSurveys(sqlite_app.config["SURVEY_DIR"], {}, check_seconds=float("inf"))
+    monkeypatch.setitem(runtime._state, "loaded_surveys", no_surveys)
 
     actors.build_export(export_id)
 

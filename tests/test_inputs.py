@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from survey_app import exports, operations, processing
+from survey_app import aggregating, anonymising, backlog, exports, operations
 from survey_app.inputs import normalise_text
 from survey_app.models import AnswerCount, FreeText, Response, WorkerHeartbeat, utcnow
 from survey_app.privacy.redaction import Redaction
@@ -216,7 +216,7 @@ def test_a_response_that_keeps_failing_is_held_back_reported_and_never_logged(
         enqueue=lambda response_id: None,
     )
     monkeypatch.setattr(
-        processing, "anonymise", lambda text, settings: Redaction(text + "\x00", ())
+        anonymising, "anonymise", lambda text, settings: Redaction(text + "\x00", ())
     )
     caplog.set_level(logging.DEBUG)
 
@@ -253,7 +253,7 @@ def test_an_exception_quoting_the_answer_is_logged_by_its_kind_only(
     def fails(session: object, response_id: int) -> bool:
         raise RuntimeError(f"could not count {SECRET}")
 
-    monkeypatch.setattr(processing, "aggregate_response", fails)
+    monkeypatch.setattr(aggregating, "aggregate_response", fails)
     caplog.set_level(logging.DEBUG)
     worker()  # retried once by the broker, then held back
 
@@ -293,9 +293,9 @@ def test_a_held_back_response_is_sent_again_on_a_slowing_schedule_not_every_swee
     assert schedule.may_send(held, 2, 60, now=61)
     assert not schedule.may_send(held, 3, 120, now=62)  # failed again: wait twice as long
     assert schedule.may_send(held, 3, 120, now=183)
-    assert processing.retry_delay(1, 2, 30) == 0
-    assert processing.retry_delay(2, 2, 30) < processing.retry_delay(3, 2, 30)
-    assert processing.retry_delay(40, 2, 30) == 86_400
+    assert backlog.retry_delay(1, 2, 30) == 0
+    assert backlog.retry_delay(2, 2, 30) < backlog.retry_delay(3, 2, 30)
+    assert backlog.retry_delay(40, 2, 30) == 86_400
 
 
 # The backlog's age ------------------------------------------------------------------------------

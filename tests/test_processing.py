@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from survey_app import processing
+from survey_app import aggregating, anonymising, backlog
 from survey_app.db import Database
 from survey_app.models import (
     AnswerCount,
@@ -145,17 +145,17 @@ def test_a_worker_dying_half_way_leaves_nothing_counted_and_the_retry_counts_onc
 
         session.execute = dies_after_the_first_counts  # type: ignore[method-assign]
         with pytest.raises(RuntimeError):
-            processing.aggregate_response(session, response_id)
+            aggregating.aggregate_response(session, response_id)
             session.commit()
     assert counts(database) == {}
     with database.session() as session:
         assert session.get(Response, response_id).aggregated is False
 
     with database.session() as session:
-        assert processing.aggregate_response(session, response_id) is True
+        assert aggregating.aggregate_response(session, response_id) is True
         session.commit()
     with database.session() as session:
-        assert processing.aggregate_response(session, response_id) is False
+        assert aggregating.aggregate_response(session, response_id) is False
         session.commit()
     assert counts(database)[("went", "yes")] == 1
 
@@ -167,10 +167,10 @@ def test_anonymising_twice_changes_nothing(
     vault = app.extensions["vault"]
     with database.session() as session:
         response_id = session.scalar(select(Response.id))
-        assert processing.anonymise_response(session, vault, response_id) is True
+        assert anonymising.anonymise_response(session, vault, response_id, app.config) is True
         session.commit()
     with database.session() as session:
-        assert processing.anonymise_response(session, vault, response_id) is False
+        assert anonymising.anonymise_response(session, vault, response_id, app.config) is False
         session.commit()
         assert session.scalars(select(FreeText)).one().redacted == "ring [PHONE]"
 
@@ -210,14 +210,14 @@ def test_a_child_is_thanked_and_nothing_is_lost_when_the_broker_is_down(
     assert thanks.status_code == 200 and "Thank you" in thanks.text
     worker()
     with database.session() as session:
-        assert processing.unprocessed_response_ids(session) != []
+        assert backlog.unprocessed_response_ids(session) != []
 
     from workers.sweeper import sweep
 
     sweep()
     worker()
     with database.session() as session:
-        assert processing.unprocessed_response_ids(session) == []
+        assert backlog.unprocessed_response_ids(session) == []
         assert session.scalars(select(FreeText)).one().redacted == "call [PHONE]"
     assert counts(database)[("went", "yes")] == 1
 

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from survey_app.downloads.counting import option_label
+from survey_app.answers import option_label
 from survey_app.models import Publication, Response
 from survey_app.reports import REGION, charts
 from tests.conftest import EACH_DATABASE, app_on_database, sign_in

@@ -10,7 +10,7 @@ import dramatiq
 from dramatiq.middleware import TimeLimitExceeded
 from sqlalchemy.orm import Session
 
-from survey_app import exports, processing
+from survey_app import aggregating, anonymising, backlog, exports
 from survey_app.models import Export, utcnow
 from survey_app.safeguarding import alerts as safeguarding_alerts
 from survey_app.safeguarding import mail
@@ -44,7 +44,7 @@ def _process(step: str, response_id: int, work: Callable[[Session], object]) -> 
         kind = type(error).__name__
     try:
         with database.session() as session:
-            attempts = processing.count_failed_attempt(session, response_id)
+            attempts = backlog.count_failed_attempt(session, response_id)
             session.commit()
     except Exception as error:  # the database itself is down: the broker retries
         raise ProcessingFailed(
@@ -74,7 +74,7 @@ def anonymise_response(response_id: int) -> None:
     if _process(
         "anonymising",
         response_id,
-        lambda session: processing.anonymise_response(
+        lambda session: anonymising.anonymise_response(
             session, runtime.vault(), response_id, runtime.settings(), alerts
         ),
     ):
@@ -85,7 +85,9 @@ def anonymise_response(response_id: int) -> None:
 def aggregate_response(response_id: int) -> None:
     """Add a response to the counts, exactly once."""
     _process(
-        "counting", response_id, lambda session: processing.aggregate_response(session, response_id)
+        "counting",
+        response_id,
+        lambda session: aggregating.aggregate_response(session, response_id),
     )
 
 
@@ -105,10 +107,10 @@ def process_response(response_id: int) -> None:
     alerts: list[int] = []
 
     def anonymise_then_count(session: Session) -> None:
-        processing.anonymise_response(
+        anonymising.anonymise_response(
             session, runtime.vault(), response_id, runtime.settings(), alerts
         )
-        processing.aggregate_response(session, response_id)
+        aggregating.aggregate_response(session, response_id)
 
     if _process("processing", response_id, anonymise_then_count):
         enqueue_concern_emails(alerts)

@@ -9,7 +9,7 @@ from flask import Config
 
 from survey_app.crypto import TextVault
 from survey_app.db import Database
-from survey_app.definitions import SurveyDefinition, load_directory
+from survey_app.definitions import SurveyDefinition
 from survey_app.loaded_surveys import LoadedSurveys
 from survey_app.settings import check_settings, load_settings
 
@@ -21,15 +21,14 @@ def configure(
     database: Database,
     vault: TextVault,
     settings: Config,
-    surveys: dict[str, SurveyDefinition] | None = None,
+    surveys: LoadedSurveys | None = None,
 ) -> None:
     """Share the web app's database, key and surveys with an in-process worker (demo, tests)."""
     with _lock:
         _state.update(database=database, vault=vault, settings=settings)
-        _state.pop("surveys", None)
         _state.pop("loaded_surveys", None)
         if surveys is not None:
-            _state["surveys"] = surveys
+            _state["loaded_surveys"] = surveys
 
 
 def _ensure() -> None:
@@ -66,14 +65,9 @@ def surveys() -> dict[str, SurveyDefinition]:
     when `survey-app load-surveys` changes them)."""
     _ensure()
     with _lock:
-        settings: Config = _state["settings"]  # type: ignore[assignment]
-        if "surveys" not in _state:
-            _state["surveys"] = load_directory(settings["SURVEY_DIR"])
         if "loaded_surveys" not in _state:
-            _state["loaded_surveys"] = LoadedSurveys(
-                settings["SURVEY_DIR"],
-                _state["surveys"],  # type: ignore[arg-type]
-                float(settings["SURVEYS_CHECK_SECONDS"]),
+            _state["loaded_surveys"] = LoadedSurveys.from_settings(
+                _state["settings"]  # type: ignore[arg-type]
             )
         loaded: LoadedSurveys = _state["loaded_surveys"]  # type: ignore[assignment]
     with database().session() as session:

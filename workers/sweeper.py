@@ -18,8 +18,8 @@ import dramatiq
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from survey_app.backlog import retry_delay, unprocessed_attempts, unprocessed_response_ids
 from survey_app.models import Response, WorkerHeartbeat, utcnow
-from survey_app.processing import retry_delay, unprocessed_attempts, unprocessed_response_ids
 
 log = logging.getLogger(__name__)
 

@@ -9,15 +9,11 @@ to the same wave with the same code) are never used.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from ..definitions.model import SCALE, Question, SurveyDefinition
-from ..models import Council, Distribution, Response
 from .paired import PairedChange, UnpairedComparison, paired_change, response_shift
 from .paired import unpaired_comparison as compare_unpaired
 
@@ -50,28 +46,6 @@ class ItemResult:
     item: str
     change: PairedChange
     kind: str = "change"  # or "response_shift"
-
-
-def load_wave_answers(
-    session: Session, definition: SurveyDefinition, council_ids: Iterable[int] | None = None
-) -> list[WaveAnswer]:
-    """Every current (not superseded) answer to a survey with waves, oldest first."""
-    query = (
-        select(
-            Council.name,
-            Response.wave,
-            Response.link_hash,
-            Response.self_link_hash,
-            Response.answers,
-        )
-        .join(Distribution, Response.distribution_id == Distribution.id)
-        .join(Council, Distribution.council_id == Council.id)
-        .where(Distribution.survey_id == definition.id, Response.superseded.is_(False))
-        .order_by(Response.id)
-    )
-    if council_ids is not None:
-        query = query.where(Council.id.in_(list(council_ids)))
-    return [WaveAnswer(*row) for row in session.execute(query)]
 
 
 def pair_waves(answers: Sequence[WaveAnswer], first: str, last: str) -> Pairing:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from ..answers import option_ids, option_label, question_counts, skip_logic
 from ..definitions.model import Question, SurveyDefinition
 from ..privacy.disclosure import (
     DisclosureRules,
@@ -24,14 +25,7 @@ from ..privacy.disclosure.differencing import overlapping_records
 from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publications
 from ..privacy.disclosure.members import union_of
 from ..privacy.disclosure.tables import withheld_question
-from .counting import (
-    by_question,
-    group_counts,
-    option_ids,
-    option_label,
-    question_counts,
-    skip_logic,
-)
+from .counting import by_question, group_counts
 from .groups import CouncilGroup, GroupFilter, councils_for, requested_groups, settle_groups
 from .problems import Refused
 

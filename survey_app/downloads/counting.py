@@ -1,20 +1,17 @@
 """Exact counts for each group: from the precomputed totals when they serve, else from each
-response's answers; and the options a question's rows list."""
+response's answers (counted as the workers count them, `answers.answer_cells`)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..definitions.model import MULTIPLE_CHOICE, Question, SurveyDefinition
-from ..definitions.words import special_label
-from ..journey import WRITTEN
+from ..answers import answer_cells
+from ..definitions.model import SurveyDefinition
 from ..models import AnswerCount, Distribution, DistributionTotal, QuestionBase, Response
-from ..privacy.disclosure import Condition, QuestionCounts
-from ..processing import answer_cells
 from .groups import CouncilGroup, GroupFilter, counted_tokens, responses_query
 
 # Keyed by council id (or age band), question and option; bases by the first two.
@@ -103,7 +100,7 @@ def counts_from_answers(
     """Counts and bases of exactly these groups' members, from each response's answers, keyed
     by council (or, by_age_band, by age band) like `precomputed_counts`.
 
-    Counted the way the workers count (`processing.answer_cells`), so both paths agree.
+    Counted the way the workers count (`answers.answer_cells`), so both paths agree.
     """
     counts: Counts = defaultdict(int)
     bases: Bases = defaultdict(int)
@@ -174,58 +171,3 @@ def group_counts(
     merged_counts.update(slow_counts)
     merged_bases.update(slow_bases)
     return merged_counts, merged_bases
-
-
-# Options and their words ------------------------------------------------------------------
-
-
-def option_ids(question: Question, seen: Iterable[str]) -> tuple[str, ...]:
-    """Every option a question can record, in order: a choice question's own options (all age
-    bands), a number question's values as seen, then "don't know" / "rather not say"."""
-    specials = question.special_options()
-    if question.is_choice:
-        return tuple(dict.fromkeys(question.all_option_ids()))
-    if question.is_text:
-        return (WRITTEN, *specials)
-    values = sorted(
-        {option for option in seen if option not in specials},
-        key=lambda value: (len(value), value),
-    )
-    return (*values, *specials)
-
-
-def option_label(question: Question, option: str) -> str:
-    """An option's English words."""
-    for choice in question.options:
-        if choice.id == option:
-            return choice.label.en
-    for wording in question.bands.values():
-        for choice in wording.options or ():
-            if choice.id == option:
-                return choice.label.en
-    if option in question.special_options():
-        return special_label(option)
-    if question.is_text and option == WRITTEN:
-        return "Wrote an answer"
-    return option
-
-
-def question_counts(question: Question, counts: Mapping[str, int], base: int) -> QuestionCounts:
-    """One question's exact counts in one group, as the disclosure rules take them."""
-    multiple = question.kind == MULTIPLE_CHOICE
-    return QuestionCounts(
-        question=question.id,
-        options=option_ids(question, counts),
-        counts=dict(counts),
-        base=base,
-        multiple=multiple,
-        exclusive=frozenset(question.special_options()) if multiple else frozenset(),
-    )
-
-
-def skip_logic(definition: SurveyDefinition) -> dict[str, Condition]:
-    return {
-        question.id: Condition(question.show_if.question, question.show_if.any_of)
-        for question in definition.questions
-        if question.show_if is not None
-    }

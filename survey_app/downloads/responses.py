@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..answers import WRITTEN
 from ..definitions.model import SurveyDefinition
-from ..journey import WRITTEN
 from ..models import Council, Distribution, FreeText, Publication, Response
 from ..privacy.disclosure import DisclosureRules
 from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publications

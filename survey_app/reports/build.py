@@ -13,6 +13,8 @@ Every group a chart is about (a council, a wave within it, an age band within it
 the same checks as a download: the minimum base, hidden small counts, secondary suppression, and
 differencing against what was already published. A group that may not be shown is left out
 with the reason beside the chart; showing the report records what it published.
+
+Over 400 lines until issue 13 §2 moves its publishing steps into privacy/disclosure.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from sqlalchemy.orm import Session
 
 from .. import downloads
 from ..analysis.prepost import rated_items
+from ..answers import answer_cells, option_ids, option_label, question_counts, skip_logic
 from ..definitions.model import SCALE, Question, SurveyDefinition
-from ..downloads.counting import option_ids, option_label, question_counts, skip_logic
 from ..downloads.groups import GroupFilter, councils_for
 from ..downloads.prepost import GroupAnswers, PublishedPrepost
 from ..models import Council, Distribution, Response
@@ -46,7 +48,6 @@ from ..privacy.disclosure.cells import CellRecord, clashing_options, forced_hidd
 from ..privacy.disclosure.differencing import overlapping_records
 from ..privacy.disclosure.ledger import published_groups, record_publication
 from ..privacy.disclosure.members import MemberSet, union_of
-from ..processing import answer_cells
 from . import charts
 from .sources import band_groups, responses_per_month
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, extract, func
 from sqlalchemy.orm import Session
 
+from ..answers import question_counts
 from ..definitions.model import SurveyDefinition
 from ..downloads.counting import (
     Bases,
@@ -24,7 +25,6 @@ from ..downloads.counting import (
     by_question,
     counts_from_answers,
     precomputed_counts,
-    question_counts,
     still_counted,
 )
 from ..downloads.groups import CouncilGroup, GroupFilter, counted_versions, responses_query

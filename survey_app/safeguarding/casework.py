@@ -12,9 +12,9 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from ..access import council_scope
+from ..answers import option_label
 from ..crypto import TextVault
 from ..definitions.model import SurveyDefinition
-from ..downloads.counting import option_label
 from ..models import (
     AuditEvent,
     Concern,

@@ -1,0 +1,315 @@
+"""What the workers do last to a saved response: add its answers to the precomputed counts,
+exactly once (`answers.answer_cells` says what is counted).
+
+Each function takes a session and a response id, is safe to run twice, and leaves committing to
+the caller, so a crash half way changes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlalchemy import Select, Table, bindparam, select, text
+from sqlalchemy.orm import Session
+
+from .answers import answer_cells
+from .models import (
+    AnswerCount,
+    CountedMembers,
+    Distribution,
+    DistributionTotal,
+    QuestionBase,
+    Response,
+)
+from .privacy.disclosure.members import BLOCK_BITS
+
+
+def aggregate_response(session: Session, response_id: int) -> bool:
+    """Add a response to the counts exactly once; False if it was already counted.
+
+    Marking the response and adding to the counts happen in one transaction, so a redelivered
+    message finds it marked, and a worker dying half way leaves neither. A practitioner who
+    answers the same wave again with the same personal code replaces their earlier answer: the
+    latest is counted, the earlier one is taken out of the counts (whichever is processed first).
+    """
+    responses = Response.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # The busiest path of the worker: two round trips on the driver, no ORM bookkeeping.
+        row = _claim_on_postgresql(session, response_id)
+        if row is None:
+            return False
+        if not row.link_hash:
+            _count_on_postgresql(session, row)
+            return True
+    else:
+        claimed = session.execute(
+            responses.update()
+            .where(responses.c.id == response_id, responses.c.aggregated.is_(False))
+            .values(aggregated=True)
+        ).rowcount  # type: ignore[attr-defined]
+        if not claimed:
+            return False
+        row = session.execute(_counted_response().where(responses.c.id == response_id)).one()
+    _mark_counted(session, dialect, row)
+    statements = _counting_statements(dialect)
+    if row.link_hash:
+        same_person = _same_person_same_wave(row)
+        newer = session.execute(same_person.where(responses.c.id > response_id).limit(1)).first()
+        if newer is not None:
+            session.execute(
+                responses.update().where(responses.c.id == response_id).values(superseded=True)
+            )
+            return True
+        for older in session.execute(
+            same_person.where(
+                responses.c.id < response_id,
+                responses.c.aggregated.is_(True),
+                responses.c.superseded.is_(False),
+            ).with_for_update(of=responses)
+        ).all():
+            _add_to_counts(session, statements, older, -1)
+            session.execute(
+                responses.update()
+                .where(responses.c.id == older.response_id)
+                .values(superseded=True)
+            )
+    _add_to_counts(session, statements, row, +1)
+    return True
+
+
+class _CountedRow(NamedTuple):
+    """The columns of `_counted_response()`, as the PostgreSQL claim returns them."""
+
+    response_id: int
+    answers: dict[str, Any]
+    age_band: str
+    wave: str
+    link_hash: str | None
+    id: int  # the distribution's
+    council_id: int
+    survey_id: str
+
+
+_CLAIM_POSTGRESQL = """
+    UPDATE responses SET aggregated = true
+    FROM distributions
+    WHERE responses.id = %(response_id)s AND NOT responses.aggregated
+      AND distributions.id = responses.distribution_id
+    RETURNING responses.id, responses.answers, responses.age_band, responses.wave,
+              responses.link_hash, distributions.id, distributions.council_id,
+              distributions.survey_id
+"""
+
+# Everything `_mark_counted` and `_add_to_counts(+1)` do, as one statement. The cells arrive
+# sorted (see `_add_to_counts`), and the statement's shape is fixed, so concurrent workers take
+# row locks in the same order.
+_COUNT_POSTGRESQL = """
+    WITH version AS (
+        INSERT INTO counted_versions (survey_id, council_id, token)
+        VALUES (%(survey_id)s, %(council_id)s, %(token)s)
+        ON CONFLICT (survey_id, council_id) DO UPDATE SET token = excluded.token
+    ), member AS (
+        INSERT INTO counted_members (survey_id, council_id, block, bits)
+        VALUES (%(survey_id)s, %(council_id)s, %(block)s,
+                set_bit(decode(repeat('00', 8192), 'hex'), %(bit)s, 1))
+        ON CONFLICT (survey_id, council_id, block)
+        DO UPDATE SET bits = set_bit(counted_members.bits, %(bit)s, 1)
+    ), cells AS (
+        INSERT INTO answer_counts
+            (distribution_id, council_id, survey_id, age_band, question_id, option, count)
+        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s,
+               cell.question_id, cell.option, 1
+        FROM unnest(%(cell_questions)s::varchar[], %(cell_options)s::varchar[])
+             WITH ORDINALITY AS cell (question_id, option, n)
+        ORDER BY cell.n
+        ON CONFLICT (distribution_id, question_id, option, age_band)
+        DO UPDATE SET count = answer_counts.count + excluded.count
+    ), bases AS (
+        INSERT INTO question_bases (distribution_id, council_id, survey_id, age_band, question_id,
+                                    base)
+        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s,
+               asked.question_id, 1
+        FROM unnest(%(questions)s::varchar[]) WITH ORDINALITY AS asked (question_id, n)
+        ORDER BY asked.n
+        ON CONFLICT (distribution_id, question_id, age_band)
+        DO UPDATE SET base = question_bases.base + excluded.base
+    )
+    INSERT INTO distribution_totals (distribution_id, responses)
+    VALUES (%(distribution_id)s, 1)
+    ON CONFLICT (distribution_id)
+    DO UPDATE SET responses = distribution_totals.responses + excluded.responses
+"""
+
+
+def _claim_on_postgresql(session: Session, response_id: int) -> _CountedRow | None:
+    """Mark a response counted and read what counting it needs, in one round trip."""
+    with session.connection().connection.cursor() as cursor:
+        found = cursor.execute(_CLAIM_POSTGRESQL, {"response_id": response_id}).fetchone()
+    return _CountedRow(*found) if found is not None else None
+
+
+def _count_on_postgresql(session: Session, row: _CountedRow) -> None:
+    """Set the response's bit, renew its council's version token and add it to the counts."""
+    cells, questions = answer_cells(row.answers)
+    cells.sort()
+    block, bit = row.response_id >> BLOCK_BITS, row.response_id & ((1 << BLOCK_BITS) - 1)
+    with session.connection().connection.cursor() as cursor:
+        cursor.execute(
+            _COUNT_POSTGRESQL,
+            {
+                "survey_id": row.survey_id,
+                "council_id": row.council_id,
+                "distribution_id": row.id,
+                "age_band": row.age_band,
+                "token": uuid.uuid4().hex,
+                "block": block,
+                "bit": bit,
+                "cell_questions": [question for question, _ in cells],
+                "cell_options": [option for _, option in cells],
+                "questions": sorted(questions),
+            },
+        )
+
+
+BLOCK_BYTES = 1 << (BLOCK_BITS - 3)  # ids per CountedMembers block: 65,536 (8 KB of bits)
+_MARK_POSTGRESQL = text(
+    "insert into counted_members (survey_id, council_id, block, bits) "
+    "values (:survey_id, :council_id, :block, "
+    "set_bit(decode(repeat('00', 8192), 'hex'), :bit, 1)) "  # BLOCK_BYTES zero bytes
+    "on conflict (survey_id, council_id, block) "
+    "do update set bits = set_bit(counted_members.bits, :bit, 1)"
+)
+
+
+_NEW_VERSION = text(
+    "insert into counted_versions (survey_id, council_id, token) "
+    "values (:survey_id, :council_id, :token) "
+    "on conflict (survey_id, council_id) do update set token = excluded.token"
+)
+
+
+def _mark_counted(session: Session, dialect: str, row: Any) -> None:
+    """Set the response's bit in its council's bitmap of counted responses, and give the
+    council's bitmap a new version token (same transaction as the claim, so the bitmap and the
+    `aggregated` flags always agree)."""
+    block, bit = row.response_id >> BLOCK_BITS, row.response_id & ((1 << BLOCK_BITS) - 1)
+    where = {"survey_id": row.survey_id, "council_id": row.council_id, "block": block}
+    session.execute(
+        _NEW_VERSION,
+        {"survey_id": row.survey_id, "council_id": row.council_id, "token": uuid.uuid4().hex},
+    )
+    if dialect == "postgresql":
+        session.execute(_MARK_POSTGRESQL, {**where, "bit": bit})
+        return
+    # SQLite: one writer at a time, so read, set and write back.
+    found = session.get(CountedMembers, (row.survey_id, row.council_id, block))
+    bits = bytearray(found.bits if found is not None else bytes(BLOCK_BYTES))
+    bits[bit >> 3] |= 1 << (bit & 7)
+    if found is None:
+        session.add(CountedMembers(**where, bits=bytes(bits)))
+    else:
+        found.bits = bytes(bits)
+    session.flush()
+
+
+def _counted_response() -> Select[Any]:
+    responses = Response.__table__
+    distributions = Distribution.__table__
+    return select(
+        responses.c.id.label("response_id"),
+        responses.c.answers,
+        responses.c.age_band,
+        responses.c.wave,
+        responses.c.link_hash,
+        distributions.c.id,
+        distributions.c.council_id,
+        distributions.c.survey_id,
+    ).join(distributions, responses.c.distribution_id == distributions.c.id)
+
+
+def _same_person_same_wave(row: Any) -> Select[Any]:
+    responses = Response.__table__
+    distributions = Distribution.__table__
+    return (
+        _counted_response()
+        .where(
+            distributions.c.survey_id == row.survey_id,
+            responses.c.wave == row.wave,
+            responses.c.link_hash == row.link_hash,
+        )
+        .order_by(responses.c.id)
+    )
+
+
+def _add_to_counts(session: Session, statements: _CountingStatements, row: Any, delta: int) -> None:
+    cells, questions = answer_cells(row.answers)
+    where = {
+        "distribution_id": row.id,
+        "council_id": row.council_id,
+        "survey_id": row.survey_id,
+        "age_band": row.age_band,
+        "delta": delta,
+    }
+    # Sorted, so concurrent workers take row locks in the same order and never deadlock.
+    session.execute(
+        statements.answers, [{**where, "question_id": q, "option": o} for q, o in sorted(cells)]
+    )
+    if questions:
+        session.execute(statements.bases, [{**where, "question_id": q} for q in sorted(questions)])
+    session.execute(statements.totals, [{"distribution_id": row.id, "delta": delta}])
+
+
+@dataclass(frozen=True)
+class _CountingStatements:
+    answers: Any
+    bases: Any
+    totals: Any
+
+
+@functools.cache
+def _counting_statements(dialect: str) -> _CountingStatements:
+    """Insert-or-add-one statements, built once per dialect so SQLAlchemy caches them compiled."""
+    return _CountingStatements(
+        answers=_increment_statement(
+            dialect,
+            AnswerCount.__table__,  # type: ignore[arg-type]
+            ("distribution_id", "council_id", "survey_id", "age_band", "question_id", "option"),
+            ("distribution_id", "question_id", "option", "age_band"),
+            "count",
+        ),
+        bases=_increment_statement(
+            dialect,
+            QuestionBase.__table__,  # type: ignore[arg-type]
+            ("distribution_id", "council_id", "survey_id", "age_band", "question_id"),
+            ("distribution_id", "question_id", "age_band"),
+            "base",
+        ),
+        totals=_increment_statement(
+            dialect,
+            DistributionTotal.__table__,  # type: ignore[arg-type]
+            ("distribution_id",),
+            ("distribution_id",),
+            "responses",
+        ),
+    )
+
+
+def _increment_statement(
+    dialect: str, table: Table, columns: Sequence[str], keys: Sequence[str], counter: str
+) -> Any:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE SET counter = counter + delta, for executemany."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table).values(
+        {**{name: bindparam(name) for name in columns}, counter: bindparam("delta")}
+    )
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={counter: table.c[counter] + statement.excluded[counter]}
+    )

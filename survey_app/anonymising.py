@@ -1,0 +1,282 @@
+"""What the workers do first to a saved response: screen its free text for risk, then redact
+each answer and destroy its raw text.
+
+Each function takes a session, is safe to run twice, and leaves committing to the caller, so a
+crash half way changes nothing. The service's settings are passed in, never read here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from .backlog import count_failed_attempt
+from .crypto import TextVault
+from .definitions.loader import parse_definition
+from .definitions.model import AnonymisationSettings
+from .models import (
+    AuditEvent,
+    ConcernLevel,
+    Distribution,
+    FreeText,
+    Response,
+    Survey,
+    today,
+    utcnow,
+)
+from .privacy.anonymiser import AnonymiserSettings, anonymise
+from .safeguarding import concerns
+from .safeguarding.screen import Level as ScreenLevel
+from .safeguarding.screen import screen
+
+log = logging.getLogger(__name__)
+
+
+def anonymise_response(
+    session: Session,
+    vault: TextVault,
+    response_id: int,
+    settings: Mapping[str, Any],
+    alerts: list[int] | None = None,
+) -> bool:
+    """Redact each free-text answer and destroy its raw text; False if nothing was left to do.
+
+    First the risk screen reads each raw answer (`screen_for_concerns`); the ids of any alert
+    emails it wrote are added to alerts, for the caller to send once it has committed.
+
+    Fails closed: an answer whose analysis raises is held back, still encrypted and never
+    published, and the response stays not anonymised, so the sweeper offers it again later. A
+    later success stores the redacted text and clears the hold. settings are the service's
+    (for SURVEY_STAFF_NAMES_FILE), as the caller loaded them.
+    """
+    texts = _texts_to_anonymise(session, response_id)
+    held_back = 0
+    if texts:
+        # Safeguarding first: no raw answer is destroyed before the screen has read it.
+        unscreened, written = screen_for_concerns(session, vault, response_id, texts, utcnow())
+        if alerts is not None:
+            alerts.extend(written)
+        held_back += len(unscreened)
+        for free_text in texts:
+            if free_text.id in unscreened:
+                continue
+            if not _anonymise_free_text(session, vault, free_text, response_id, settings):
+                held_back += 1
+    if held_back:
+        count_failed_attempt(session, response_id)
+        return True
+    # On the connection: the session's autoflush and ORM bookkeeping cost more than the update.
+    claimed = session.connection().execute(_CLAIM_ANONYMISED, {"response_id": response_id})
+    return bool(texts or claimed.rowcount)
+
+
+# Built once, not per response: building a statement costs the worker as much as running it.
+_TEXTS_TO_ANONYMISE = (
+    select(FreeText, Survey.id, Survey.checksum)
+    .join(Response, Response.id == FreeText.response_id)
+    .join(Distribution, Distribution.id == Response.distribution_id)
+    .join(Survey, Survey.id == Distribution.survey_id)
+    .where(FreeText.response_id == bindparam("response_id"), FreeText.ciphertext.is_not(None))
+    .with_for_update(of=FreeText)
+)
+_CLAIM_ANONYMISED = (
+    update(Response.__table__)
+    .where(Response.id == bindparam("response_id"), Response.anonymised.is_(False))
+    .values(anonymised=True)
+)
+_SURVEY_OF_RESPONSE = (
+    select(Survey.id, Survey.checksum)
+    .join(Distribution, Distribution.survey_id == Survey.id)
+    .join(Response, Response.distribution_id == Distribution.id)
+    .where(Response.id == bindparam("response_id"))
+)
+
+
+def _texts_to_anonymise(session: Session, response_id: int) -> list[FreeText]:
+    """A response's answers still to anonymise, locked; the survey they answer comes in the same
+    round trip, kept for `_survey_anonymisation`."""
+    rows = session.execute(_TEXTS_TO_ANONYMISE, {"response_id": response_id}).all()
+    if rows:
+        surveys = session.info.setdefault("survey_of_response", {})
+        surveys[response_id] = (rows[0][1], rows[0][2])
+    return [row[0] for row in rows]
+
+
+def screen_for_concerns(
+    session: Session,
+    vault: TextVault,
+    response_id: int,
+    texts: Sequence[FreeText],
+    now: dt.datetime,
+) -> tuple[set[int], tuple[int, ...]]:
+    """The worker's risk screen, authoritative whatever the web request did: read each raw
+    answer and raise (once per response) a concern for those flagged, keeping their words
+    encrypted apart from the research data, in the caller's transaction. Returns the answers
+    it could not read (held back, not destroyed) and the alert emails it wrote."""
+    facts = session.execute(
+        select(Distribution.id, Distribution.council_id, Distribution.survey_id, Survey.audience)
+        .join(Response, Response.distribution_id == Distribution.id)
+        .join(Survey, Distribution.survey_id == Survey.id)
+        .where(Response.id == response_id)
+    ).one()
+    flagged: list[concerns.FlaggedText] = []
+    unscreened: set[int] = set()
+    for free_text in texts:
+        assert free_text.ciphertext is not None
+        try:
+            words = vault.open(free_text.ciphertext)
+            found = screen(words, facts.audience)
+        except Exception as error:  # fail closed: keep the words until they can be screened
+            log.warning(
+                "risk screen failed for free_text:%s (%s); held back",
+                free_text.id,
+                type(error).__name__,
+            )
+            free_text.held_back = True
+            unscreened.add(free_text.id)
+            continue
+        if found.level != ScreenLevel.NONE:
+            flagged.append(
+                concerns.FlaggedText(
+                    free_text.question_id, words, ConcernLevel(found.level.value), found.reasons
+                )
+            )
+    raised = concerns.flag_response(
+        session,
+        vault,
+        response_id=response_id,
+        council_id=facts.council_id,
+        distribution_id=facts.id,
+        survey_id=facts.survey_id,
+        texts=flagged,
+        now=now,
+    )
+    return unscreened, raised.notification_ids if raised is not None else ()
+
+
+def _anonymise_free_text(
+    session: Session,
+    vault: TextVault,
+    free_text: FreeText,
+    response_id: int,
+    settings: Mapping[str, Any],
+) -> bool:
+    """Store the redaction and destroy the raw text; on any failure hold the answer back."""
+    subject = f"free_text:{free_text.id}"
+    assert free_text.ciphertext is not None
+    try:
+        anonymiser_settings = AnonymiserSettings(
+            redact_locations=_survey_anonymisation(session, response_id).redact_locations,
+            staff_names=staff_names(settings.get("STAFF_NAMES_FILE")),
+        )
+        redaction = anonymise(vault.open(free_text.ciphertext), anonymiser_settings)
+    except Exception as error:  # fail closed, whatever went wrong
+        # Only the kind of error is kept: its message could quote the answer.
+        log.warning("anonymisation failed for %s (%s); held back", subject, type(error).__name__)
+        if not free_text.held_back:
+            free_text.held_back = True
+            session.add(
+                AuditEvent(
+                    event="anonymisation_failed", subject=subject, detail=type(error).__name__
+                )
+            )
+        return False
+    if _stored_on_postgresql(session, free_text, redaction.text, subject):
+        return True
+    free_text.redacted = redaction.text
+    free_text.ciphertext = None
+    free_text.raw_destroyed_on = today()
+    free_text.held_back = False
+    session.add(AuditEvent(event="raw_text_destroyed", subject=subject, occurred_on=today()))
+    return True
+
+
+_STORE_REDACTION = """
+    WITH stored AS (
+        UPDATE free_texts
+        SET redacted = %(redacted)s, ciphertext = NULL, raw_destroyed_on = %(today)s,
+            held_back = false
+        WHERE id = %(id)s
+        RETURNING id
+    )
+    INSERT INTO audit_events (occurred_on, event, subject, detail)
+    SELECT %(today)s, 'raw_text_destroyed', %(subject)s, '' FROM stored
+"""
+
+
+def _stored_on_postgresql(
+    session: Session, free_text: FreeText, redacted: str, subject: str
+) -> bool:
+    """On PostgreSQL, store a redaction, destroy the raw text and audit it in one round trip on
+    the driver (the ORM's flush of the same cost the worker more than the anonymiser); False
+    elsewhere. The loaded answer is left as the database now has it."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    day = today()
+    with session.connection().connection.cursor() as cursor:
+        cursor.execute(
+            _STORE_REDACTION,
+            {"redacted": redacted, "today": day, "id": free_text.id, "subject": subject},
+        )
+    for name, value in (
+        ("redacted", redacted),
+        ("ciphertext", None),
+        ("raw_destroyed_on", day),
+        ("held_back", False),
+    ):
+        set_committed_value(free_text, name, value)
+    return True
+
+
+@dataclass(frozen=True)
+class _CachedAnonymisation:
+    checksum: str
+    settings: AnonymisationSettings
+
+
+_survey_settings: dict[str, _CachedAnonymisation] = {}
+
+
+def _survey_anonymisation(session: Session, response_id: int) -> AnonymisationSettings:
+    """The anonymisation settings of the survey a response answers (parsed once per version;
+    the survey as `_texts_to_anonymise` read it, else looked up)."""
+    found = session.info.get("survey_of_response", {}).get(response_id)
+    if found is None:
+        # On the connection, not the session: no autoflush, no ORM bookkeeping.
+        found = (
+            session.connection().execute(_SURVEY_OF_RESPONSE, {"response_id": response_id}).one()
+        )
+    survey_id, checksum = found
+    cached = _survey_settings.get(survey_id)
+    if cached is None or cached.checksum != checksum:
+        source = session.scalar(select(Survey.source).where(Survey.id == survey_id))
+        cached = _CachedAnonymisation(checksum, parse_definition(source or "").anonymisation)
+        _survey_settings[survey_id] = cached
+    return cached.settings
+
+
+def staff_names(path: str | None) -> tuple[str, ...]:
+    """Names from the council's staff list (one a line), if SURVEY_STAFF_NAMES_FILE is set.
+
+    A set but unreadable file raises, so answers are held back rather than anonymised without
+    the names the council expects to be found.
+    """
+    if not path:
+        return ()
+    file = Path(path)
+    return _read_staff_names(str(file), file.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_staff_names(path: str, modified: int) -> tuple[str, ...]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))

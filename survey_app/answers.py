@@ -1,0 +1,81 @@
+"""What counts as an answer: the one definition that the workers (which count) and the readers
+(downloads, reports, casework) share, so a count means the same thing wherever it is read.
+
+Pure functions over a survey definition and a response's stored answers: no database, no web,
+no settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .definitions.model import MULTIPLE_CHOICE, Question, SurveyDefinition
+from .definitions.words import special_label
+from .privacy.disclosure import Condition, QuestionCounts
+
+# What a response stores (and a count records) for a free-text answer that was given: the words
+# themselves are kept apart, encrypted, and never counted.
+WRITTEN = "written"
+
+
+def answer_cells(answers: Mapping[str, Any]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(question, option) pairs to count, and the questions answered (each response once)."""
+    cells: list[tuple[str, str]] = []
+    for question_id, value in answers.items():
+        chosen = value if isinstance(value, list) else [value]
+        cells.extend((question_id, str(option)) for option in dict.fromkeys(map(str, chosen)))
+    return cells, list(answers)
+
+
+def option_ids(question: Question, seen: Iterable[str]) -> tuple[str, ...]:
+    """Every option a question can record, in order: a choice question's own options (all age
+    bands), a number question's values as seen, then "don't know" / "rather not say"."""
+    specials = question.special_options()
+    if question.is_choice:
+        return tuple(dict.fromkeys(question.all_option_ids()))
+    if question.is_text:
+        return (WRITTEN, *specials)
+    values = sorted(
+        {option for option in seen if option not in specials},
+        key=lambda value: (len(value), value),
+    )
+    return (*values, *specials)
+
+
+def option_label(question: Question, option: str) -> str:
+    """An option's English words."""
+    for choice in question.options:
+        if choice.id == option:
+            return choice.label.en
+    for wording in question.bands.values():
+        for choice in wording.options or ():
+            if choice.id == option:
+                return choice.label.en
+    if option in question.special_options():
+        return special_label(option)
+    if question.is_text and option == WRITTEN:
+        return "Wrote an answer"
+    return option
+
+
+def question_counts(question: Question, counts: Mapping[str, int], base: int) -> QuestionCounts:
+    """One question's exact counts in one group, as the disclosure rules take them."""
+    multiple = question.kind == MULTIPLE_CHOICE
+    return QuestionCounts(
+        question=question.id,
+        options=option_ids(question, counts),
+        counts=dict(counts),
+        base=base,
+        multiple=multiple,
+        exclusive=frozenset(question.special_options()) if multiple else frozenset(),
+    )
+
+
+def skip_logic(definition: SurveyDefinition) -> dict[str, Condition]:
+    """Each question asked only after a given answer to an earlier one, with that condition."""
+    return {
+        question.id: Condition(question.show_if.question, question.show_if.any_of)
+        for question in definition.questions
+        if question.show_if is not None
+    }

@@ -1,0 +1,64 @@
+"""Saved responses the workers have not finished with: which they are, how often each has
+failed, and when one that keeps failing is tried again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
+
+from .models import Response
+
+
+def unprocessed_response_ids(session: Session, limit: int = 10_000) -> list[int]:
+    """Responses saved but not yet both anonymised and counted."""
+    return list(
+        session.scalars(
+            select(Response.id)
+            .where((Response.anonymised.is_(False)) | (Response.aggregated.is_(False)))
+            .order_by(Response.id)
+            .limit(limit)
+        )
+    )
+
+
+def count_failed_attempt(session: Session, response_id: int) -> int:
+    """Record that processing the response failed once more; returns its failures so far."""
+    session.execute(
+        update(Response)
+        .where(Response.id == response_id)
+        .values(processing_attempts=Response.processing_attempts + 1)
+    )
+    return int(
+        session.scalar(select(Response.processing_attempts).where(Response.id == response_id)) or 0
+    )
+
+
+def unprocessed_attempts(session: Session) -> dict[int, int]:
+    """Failed attempts so far of each unprocessed response that failed at least once."""
+    rows = session.execute(
+        select(Response.id, Response.processing_attempts).where(
+            (Response.anonymised.is_(False)) | (Response.aggregated.is_(False)),
+            Response.processing_attempts > 0,
+        )
+    )
+    return {response_id: attempts for response_id, attempts in rows}
+
+
+def held_back_responses(max_attempts: int) -> Select[Any]:
+    """How many unprocessed responses failed max_attempts times or more: these are held back
+    (unpublished) and tried again only now and then."""
+    return select(func.count(Response.id)).where(
+        (Response.anonymised.is_(False)) | (Response.aggregated.is_(False)),
+        Response.processing_attempts >= max_attempts,
+    )
+
+
+def retry_delay(attempts: int, max_attempts: int, interval: float) -> float:
+    """Seconds to wait before trying a response again: each sweep until it is held back, then
+    doubling with each further failure (up to a day), so one bad response cannot load the
+    workers or fill the logs."""
+    if attempts < max_attempts:
+        return 0.0
+    return min(interval * 2 ** (attempts - max_attempts + 1), 86_400.0)
