@@ -400,6 +400,15 @@ def user_by_email(session: Session, email: str) -> User:
     return user
 
 
+def staff_accounts(session: Session) -> tuple[list[User], dict[int, list[ApiToken]]]:
+    """Every staff account by email, and each one's API tokens, oldest first."""
+    users = list(session.scalars(select(User).order_by(User.email)).unique())
+    tokens: dict[int, list[ApiToken]] = {user.id: [] for user in users}
+    for token in session.scalars(select(ApiToken).order_by(ApiToken.id)).unique():
+        tokens[token.user_id].append(token)
+    return users, tokens
+
+
 def deactivate_user(session: Session, user: User) -> int:
     """Stop the account signing in or using the API: its sessions end and its tokens are
     revoked. Returns how many tokens were revoked."""
