@@ -38,6 +38,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+
 class Role(StrEnum):
     """What a staff account may do: admins and facilitators see every council; a council lead
     sees their own; a safeguarding lead reads and acts on their council's concerns only."""

@@ -30,6 +30,7 @@ from .models import (
     Distribution,
     Draft,
     LoginAttempt,
+    Role,
     Survey,
     User,
     today,
@@ -128,7 +129,7 @@ def create_distribution(
     council = council_named(session, council_name)
     if (
         created_by is not None
-        and created_by.role == "council_lead"
+        and created_by.role == Role.COUNCIL_LEAD
         and created_by.council_id != council.id
     ):
         raise OperationError("You can only make distributions for your own council.")

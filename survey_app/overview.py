@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
@@ -25,7 +25,10 @@ def counter_in_words(count: int, rules: DisclosureRules) -> str:
     return str(rules.rounded(count))
 
 
-def _within(query: Select[Any], scope: list[int] | None) -> Select[Any]:
+Query = TypeVar("Query", bound="Select[*tuple[Any, ...]]")
+
+
+def _within(query: Query, scope: list[int] | None) -> Query:
     return query if scope is None else query.where(Distribution.council_id.in_(scope))
 
 
