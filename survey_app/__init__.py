@@ -46,7 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     database = Database.from_url(app.config["DATABASE_URL"])
     vault = TextVault(app.config["TEXT_KEY"])
-    app.extensions["database"] = database
+    database.init_app(app)
     app.extensions["vault"] = vault
     loaded_surveys = LoadedSurveys.from_settings(app.config)
     app.extensions["loaded_surveys"] = loaded_surveys
@@ -63,23 +63,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["enqueue_export"] = actors.enqueue_export
     app.extensions["enqueue_concern_emails"] = actors.enqueue_concern_emails
 
-    from . import (
-        api,
-        assets,
-        facilitator,
-        health,
-        respondent,
-        safeguarding_views,
-        security,
-        staff,
-    )
+    from . import respondent
+    from .web import api, assets, distributions, health, safeguarding, security, signin, staff
 
     security.init_app(app)
     assets.init_app(app)
     respondent.init_app(app)
-    facilitator.init_app(app)
+    signin.init_app(app)
+    distributions.init_app(app)
     staff.init_app(app)
     api.init_app(app)
-    safeguarding_views.init_app(app)
+    safeguarding.init_app(app)
     health.init_app(app)
     return app

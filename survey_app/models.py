@@ -1,5 +1,7 @@
 """Database models: what a council distributes, what children answered, and what was counted.
 
+One module over 400 lines on purpose: the whole schema and its constraints read in one place.
+
 Research data (responses, answers, free text) carries no IP address, no user agent and no time of
 day: the tables have no columns for them, so nothing can store them by mistake.
 

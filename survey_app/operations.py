@@ -30,6 +30,7 @@ from .models import (
     Distribution,
     Draft,
     LoginAttempt,
+    Role,
     Survey,
     User,
     today,
@@ -128,7 +129,7 @@ def create_distribution(
     council = council_named(session, council_name)
     if (
         created_by is not None
-        and created_by.role == "council_lead"
+        and created_by.role == Role.COUNCIL_LEAD
         and created_by.council_id != council.id
     ):
         raise OperationError("You can only make distributions for your own council.")
@@ -398,6 +399,15 @@ def user_by_email(session: Session, email: str) -> User:
     if user is None:
         raise OperationError(f"There is no account for {email}.")
     return user
+
+
+def staff_accounts(session: Session) -> tuple[list[User], dict[int, list[ApiToken]]]:
+    """Every staff account by email, and each one's API tokens, oldest first."""
+    users = list(session.scalars(select(User).order_by(User.email)).unique())
+    tokens: dict[int, list[ApiToken]] = {user.id: [] for user in users}
+    for token in session.scalars(select(ApiToken).order_by(ApiToken.id)).unique():
+        tokens[token.user_id].append(token)
+    return users, tokens
 
 
 def deactivate_user(session: Session, user: User) -> int:

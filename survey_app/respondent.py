@@ -46,8 +46,8 @@ from .models import Draft, today, utcnow
 from .operations import DistributionFacts, DraftRow, DraftState
 from .safeguarding import telling
 from .safeguarding.concerns import ContactDetails, Raised
-from .security import csrf
 from .web import db_session, surveys, vault
+from .web.security import csrf
 
 log = logging.getLogger(__name__)
 

@@ -398,6 +398,54 @@ def test_a_council_lead_cannot_make_a_distribution_for_another_council(lead_clie
     assert count_distributions(database, "Norfolk") == 1
 
 
+# Response counters ---------------------------------------------------------------------------
+
+
+def shown_counts(client, code: str) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    """The response count on the survey list, the survey page and the distribution's page."""
+    listing = client.get("/facilitator/").get_data(as_text=True)
+    survey = client.get(SURVEY).get_data(as_text=True)
+    own = client.get(f"/facilitator/distributions/{code}").get_data(as_text=True)
+    on_list = re.search(
+        r'test-child">[^<]*</a></td>(?:<td>[^<]*</td>)*<td class="number">([^<]*)<', listing
+    )
+    on_survey = re.search(
+        rf'{code}">[^<]*</a></td>\s*<td>[^<]*</td><td class="number">([^<]*)<', survey
+    )
+    on_own = re.search(r"<dt>Responses counted</dt><dd>([^<]*)</dd>", own)
+    assert on_list and on_survey and on_own, "a page shows no response count"
+    return on_list.group(1), on_survey.group(1), on_own.group(1)
+
+
+def test_staff_never_see_an_exact_count_of_fewer_than_ten_responses(
+    app, client, make_user, make_distribution, worker
+):
+    make_user(EMAIL)
+    sign_in(client, EMAIL)
+    distribution = make_distribution()
+    for _ in range(3):
+        submit(app, distribution, went="yes")
+    worker()
+
+    assert shown_counts(client, distribution.code) == ("fewer than 10",) * 3
+
+
+def test_staff_see_response_counts_rounded_to_the_nearest_five_like_published_counts(
+    app, client, make_user, make_distribution, worker
+):
+    make_user(EMAIL)
+    sign_in(client, EMAIL)
+    distribution = make_distribution()
+    for _ in range(12):
+        submit(app, distribution, went="yes")
+    worker()
+
+    assert shown_counts(client, distribution.code) == ("10",) * 3
+    submit(app, distribution, went="no", why_not=["school"])
+    worker()
+    assert shown_counts(client, distribution.code) == ("15",) * 3
+
+
 # Downloads ---------------------------------------------------------------------------------
 
 

@@ -8,10 +8,16 @@ it in order, with the charts' text alternatives and data tables as on the page.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from ..assets import Asset
+
+class Asset(Protocol):
+    """A stylesheet the page refers to, as the web layer serves it from memory."""
+
+    digest: str
+    body: bytes
+    content_type: str
 
 
 class PdfUnavailable(Exception):

@@ -7,9 +7,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).parent.parent / "static"
 TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 
 bp = Blueprint("assets", __name__)
@@ -53,8 +53,6 @@ def init_app(app: Flask) -> None:
 
 @bp.get("/assets/<digest>/<name>")
 def serve(digest: str, name: str) -> Response:
-    from flask import current_app
-
     asset = current_app.extensions["assets"].get(name)
     if asset is None or asset.digest != digest:
         abort(404)

@@ -13,8 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
-from .inputs import has_control_characters, is_single_line
-from .web import close_session
+from ..inputs import has_control_characters, is_single_line
 
 csrf = CSRFProtect()
 
@@ -91,7 +90,6 @@ def init_app(app: Flask) -> None:
     app.json = JSONProvider(app)
     app.url_value_preprocessor(_refuse_control_characters)
     csrf.init_app(app)
-    app.teardown_appcontext(close_session)
     app.after_request(_headers)
     app.after_request(_compress)
     app.register_error_handler(CSRFError, _csrf_error)

@@ -1,29 +1,27 @@
-"""Request-scoped access to the database session, definitions and key."""
+"""The staff-facing web layer, and request-scoped access to the session, definitions and key."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy.orm import Session
 
-from .crypto import TextVault
-from .db import Database
-from .definitions.model import SurveyDefinition
-from .loaded_surveys import LoadedSurveys
+from ..crypto import TextVault
+from ..db import Database
+from ..definitions.model import SurveyDefinition
+from ..loaded_surveys import LoadedSurveys
 
 
 def db_session(single_statements: bool = False) -> Session:
-    """The session for this request; closed when the request ends. single_statements, for
-    views whose every write is one statement: on PostgreSQL each statement commits by itself
-    (see `Database.single_statement_sessions`); it applies if this is the request's first call.
+    """The session for this request; closed when the request ends (`Database.init_app`).
+    single_statements, for views whose every write is one statement: on PostgreSQL each
+    statement commits by itself (see `Database.single_statement_sessions`); it applies if this
+    is the request's first call.
     """
-    if "db_session" not in g:
-        database: Database = current_app.extensions["database"]
-        make = database.single_statement_sessions if single_statements else database.sessions
-        g.db_session = make()
-    return g.db_session  # type: ignore[no-any-return]
+    database: Database = current_app.extensions["database"]
+    return database.request_session(single_statements)
 
 
 Row = TypeVar("Row")
@@ -39,13 +37,8 @@ def read_while_streaming(rows_of: Callable[[Session], Iterable[Row]]) -> Iterato
     yield from rows_of(db_session())
 
 
-def close_session(_error: BaseException | None = None) -> None:
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
-
-
 def vault() -> TextVault:
+    """The key that encrypts and decrypts kept text."""
     return current_app.extensions["vault"]  # type: ignore[no-any-return]
 
 

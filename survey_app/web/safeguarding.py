@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .access import council_scope
-from .models import Concern, ConcernStatus, Role, User, utcnow
-from .safeguarding import alerts, casework, concerns
-from .web import db_session, surveys, vault
+from ..access import council_scope
+from ..models import Concern, ConcernStatus, Role, User, utcnow
+from ..safeguarding import alerts, casework, concerns
+from . import db_session, surveys, vault
 
 bp = Blueprint("safeguarding", __name__, url_prefix="/safeguarding")
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from . import operations
-from .models import ApiToken, User
-from .web import db_session
+from .. import operations
+from ..models import Role, User
+from . import db_session
 
 bp = Blueprint("staff", __name__, url_prefix="/facilitator/users")
 # Ids the database's integer columns can hold; a larger one in a URL names nothing.
@@ -25,7 +24,7 @@ def init_app(app: Flask) -> None:
 @bp.before_request
 @login_required
 def _admins_only() -> None:
-    if current_user.role != "admin":
+    if current_user.role != Role.ADMIN:
         abort(404)
 
 
@@ -38,11 +37,7 @@ def _account_or_404(user_id: int) -> User:
 
 @bp.get("/")
 def accounts() -> str:
-    session = db_session()
-    users = session.scalars(select(User).order_by(User.email)).unique().all()
-    tokens: dict[int, list[ApiToken]] = {user.id: [] for user in users}
-    for token in session.scalars(select(ApiToken).order_by(ApiToken.id)).unique():
-        tokens[token.user_id].append(token)
+    users, tokens = operations.staff_accounts(db_session())
     return render_template("facilitator/users.html", users=users, tokens=tokens)
 
 

@@ -7,13 +7,11 @@ import datetime as dt
 
 import dramatiq
 from flask import Blueprint, Flask, Response, current_app, jsonify
-from sqlalchemy import func, select, text
 
-from .backlog import held_back_responses
-from .models import FreeText, WorkerHeartbeat, utcnow
-from .models import Response as SurveyResponse
-from .safeguarding import alerts
-from .web import db_session
+from .. import overview
+from ..models import utcnow
+from ..safeguarding import alerts
+from . import db_session
 
 bp = Blueprint("health", __name__)
 
@@ -28,46 +26,36 @@ def healthz() -> tuple[Response, int]:
     healthy = True
     try:
         session = db_session()
-        session.execute(text("select 1"))
+        stale_after = 3 * float(current_app.config["HEARTBEAT_INTERVAL_SECONDS"])
+        now = utcnow()
+        state = overview.processing(
+            session,
+            int(current_app.config["PROCESSING_MAX_ATTEMPTS"]),
+            live_since=now - dt.timedelta(seconds=stale_after),
+        )
         report["database"] = {"ok": True}
-        backlog = session.scalar(
-            select(func.count(SurveyResponse.id)).where(
-                SurveyResponse.anonymised.is_(False) | SurveyResponse.aggregated.is_(False)
-            )
-        )
-        report["backlog"] = {"unprocessed_responses": int(backlog or 0)}
+        report["backlog"] = {"unprocessed_responses": state.unprocessed_responses}
         # Answers whose anonymisation failed: kept encrypted and unpublished until it succeeds.
-        held_back = session.scalar(
-            select(func.count(FreeText.id)).where(FreeText.held_back.is_(True))
-        )
-        report["anonymisation"] = {"held_back_answers": int(held_back or 0)}
+        report["anonymisation"] = {"held_back_answers": state.held_back_answers}
         # Safeguarding alerts that failed or have waited too long: a lead may not know yet.
-        unsent = alerts.unsent(session, utcnow())
+        unsent = alerts.unsent(session, now)
         report["safeguarding"] = {
             "unsent_emails": unsent.pending,
             "failed_emails": unsent.failed,
             "overdue_emails": unsent.overdue,
         }
-        newest = session.scalar(select(func.max(WorkerHeartbeat.seen_at)))
-        stale_after = 3 * float(current_app.config["HEARTBEAT_INTERVAL_SECONDS"])
-        age = (utcnow() - newest).total_seconds() if newest else None
+        newest = state.newest_heartbeat
+        age = (now - newest).total_seconds() if newest else None
         report["worker"] = {
             "ok": age is not None and age <= stale_after,
             "last_heartbeat_seconds_ago": round(age, 1) if age is not None else None,
         }
         # Responses that failed processing too often, and how long the oldest other one has
         # waited (as the live workers saw it; research rows keep no time of day).
-        held_responses = session.scalar(
-            held_back_responses(int(current_app.config["PROCESSING_MAX_ATTEMPTS"]))
-        )
-        waiting_since = session.scalar(
-            select(func.min(WorkerHeartbeat.oldest_unprocessed_seen_at)).where(
-                WorkerHeartbeat.seen_at >= utcnow() - dt.timedelta(seconds=stale_after)
-            )
-        )
-        waited = (utcnow() - waiting_since).total_seconds() if waiting_since else None
+        waiting_since = state.oldest_unprocessed_seen_at
+        waited = (now - waiting_since).total_seconds() if waiting_since else None
         report["processing"] = {
-            "held_back_responses": int(held_responses or 0),
+            "held_back_responses": state.held_back_responses,
             "oldest_unprocessed_seconds": round(waited, 1) if waited is not None else None,
         }
     except Exception as error:  # report, don't crash: this is what monitoring reads

@@ -1,0 +1,511 @@
+"""Results as the staff pages and the API serve them: the downloads (one table, added to both
+blueprints), publishing then streaming, CSV and XLSX responses, refusals, the report, exports.
+
+Over 400 lines on purpose: every way staff and scripts are handed results is here, in one place.
+No blueprint lives here: `distributions` (the facilitator's pages) and `api` each add the
+downloads with `add_download_routes` and call the rest, so neither sits on top of the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+from flask import (
+    Blueprint,
+    Request,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from .. import downloads, reports, spreadsheets
+from ..access import council_scope
+from ..definitions.model import SurveyDefinition
+from ..exports.files import MEDIA_TYPES, download_name
+from ..exports.records import mark_expired, recent_exports, request_export, visible_export
+from ..models import Export, User
+from ..overview import counter_in_words
+from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
+from . import db_session, read_while_streaming, surveys
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Published = TypeVar("Published")
+
+
+def survey_or_404(survey_id: str) -> SurveyDefinition:
+    """The survey's definition, or a 404 for a survey that is not loaded."""
+    definition = surveys().get(survey_id)
+    if definition is None:
+        abort(404)
+    return definition
+
+
+def publishing(publish: Callable[[Session], Published]) -> Published:
+    """Run publish(session) in one transaction: commit what it recorded, or record nothing."""
+    session = db_session()
+    try:
+        result = publish(session)
+    except downloads.UnknownGroup as unknown:
+        session.rollback()
+        abort(404, description=str(unknown))
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return result
+
+
+# Files --------------------------------------------------------------------------------------
+
+
+def csv_download(name: str, header: list[str], rows: Any) -> Response:
+    """Rows streamed as a CSV attachment, never cached."""
+    return Response(
+        stream_with_context(downloads.csv_lines(header, rows)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def xlsx_download(name: str, sheets: list[spreadsheets.Sheet]) -> Response:
+    """A spreadsheet built in a temporary file (spilling to disk past a few MB), then sent."""
+    # Closed by _chunks once sent (a with block here would close it before the body is read).
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    spreadsheets.write_xlsx(sheets, spool)
+    size = spool.tell()
+    spool.seek(0)
+    return Response(
+        _chunks(spool),
+        mimetype=XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Length": str(size),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _chunks(spool: IO[bytes]) -> Iterator[bytes]:
+    with spool:
+        while chunk := spool.read(64 * 1024):
+            yield chunk
+
+
+def _footnote_lines(rules: DisclosureRules) -> list[str]:
+    return [f"{note.code}: {note.text}" for note in footnotes(rules)]
+
+
+# The downloads: what each publishes, and how each of its formats writes it ---------------------
+
+
+def _aggregates_csv(definition: SurveyDefinition, tables: Any, name: str) -> Response:
+    return csv_download(
+        name, downloads.AGGREGATE_COLUMNS, downloads.aggregate_rows(definition, tables)
+    )
+
+
+def _aggregates_xlsx(definition: SurveyDefinition, tables: Any, name: str) -> Response:
+    """One sheet per council (and the region), the rules and notes below each."""
+    rules = DisclosureRules.of(definition)
+    notes_below = [*rules_in_words(rules), "", *_footnote_lines(rules)]
+    sheets = [
+        spreadsheets.Sheet(
+            table.label,
+            downloads.AGGREGATE_COLUMNS,
+            list(downloads.aggregate_rows(definition, [table])),
+            notes_below,
+        )
+        for table in tables
+    ]
+    return xlsx_download(name, sheets)
+
+
+def _responses_csv(definition: SurveyDefinition, published: Any, name: str) -> Response:
+    return csv_download(
+        name,
+        downloads.response_columns(definition),
+        read_while_streaming(lambda session: downloads.response_rows(session, published)),
+    )
+
+
+def _publish_prepost(*arguments: Any) -> Any:
+    # Looked up when used: `downloads` loads the before/after code (and SciPy) only then.
+    return downloads.publish_prepost(*arguments)
+
+
+def _prepost_csv(definition: SurveyDefinition, published: Any, name: str) -> Response:
+    return csv_download(name, downloads.PREPOST_COLUMNS, published.change_rows())
+
+
+def _prepost_unpaired_csv(definition: SurveyDefinition, published: Any, name: str) -> Response:
+    return csv_download(name, downloads.UNPAIRED_COLUMNS, published.unpaired_rows())
+
+
+def _prepost_xlsx(definition: SurveyDefinition, published: Any, name: str) -> Response:
+    below = [
+        *downloads.method_notes(published.definition, published.rules),
+        "",
+        *_footnote_lines(published.rules),
+    ]
+    change, unpaired = downloads.PREPOST_COLUMNS, downloads.UNPAIRED_COLUMNS
+    sheets = [
+        spreadsheets.Sheet(
+            "Before and after", change, list(published.change_rows("change")), below
+        ),
+        spreadsheets.Sheet(
+            "Response shift", change, list(published.change_rows("response_shift")), below
+        ),
+        spreadsheets.Sheet("Not paired", unpaired, list(published.unpaired_rows()), below),
+    ]
+    return xlsx_download(name, sheets)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A download of a survey's results, at `/surveys/<survey_id>/<name>.<format>`: what it
+    publishes (session, definition, councils, filter, user id), and each format's writer
+    (definition, what was published, file name)."""
+
+    name: str
+    publish: Callable[..., Any]
+    formats: Mapping[str, Callable[[SurveyDefinition, Any, str], Response]]
+
+
+DOWNLOADS = (
+    Download(
+        "aggregates",
+        downloads.publish_aggregates,
+        {"csv": _aggregates_csv, "xlsx": _aggregates_xlsx},
+    ),
+    Download("responses", downloads.publish_responses, {"csv": _responses_csv}),
+    Download("prepost", _publish_prepost, {"csv": _prepost_csv, "xlsx": _prepost_xlsx}),
+    Download("prepost-unpaired", _publish_prepost, {"csv": _prepost_unpaired_csv}),
+)
+
+
+def download_response(download: Download, file_format: str, survey_id: str, user: User) -> Response:
+    """The download for user, with the request's filters: protected, recorded as published,
+    then streamed. Raises downloads.DownloadProblem, with nothing recorded, if it may not be
+    given."""
+    definition = survey_or_404(survey_id)
+    chosen = downloads.GroupFilter.from_query(request.args)
+    published = publishing(
+        lambda session: download.publish(session, definition, council_scope(user), chosen, user.id)
+    )
+    name = f"{survey_id}-{download.name}.{file_format}"
+    return download.formats[file_format](definition, published, name)
+
+
+View = Callable[..., Any]
+
+
+def add_download_routes(
+    bp: Blueprint, requester: Callable[[], User], guard: Callable[[View], View] = lambda view: view
+) -> None:
+    """Add every download to bp (endpoints like `aggregates_csv`), for the user requester()
+    gives; guard wraps each view (signing in)."""
+    for download in DOWNLOADS:
+        for file_format in download.formats:
+            endpoint = f"{download.name.replace('-', '_')}_{file_format}"
+            view = _download_view(download, file_format, requester)
+            view.__name__ = endpoint
+            bp.add_url_rule(
+                f"/surveys/<survey_id>/{download.name}.{file_format}",
+                endpoint,
+                guard(view),
+                methods=["GET"],
+            )
+
+
+def _download_view(download: Download, file_format: str, requester: Callable[[], User]) -> View:
+    def view(survey_id: str) -> Response:
+        return download_response(download, file_format, survey_id, requester())
+
+    return view
+
+
+def refused_page(problem: downloads.DownloadProblem) -> tuple[str, int]:
+    """A refused download (409) or a filter not understood (400), as a page; nothing published."""
+    status = 409 if isinstance(problem, downloads.Refused) else 400
+    survey_id = (request.view_args or {}).get("survey_id", "")
+    definition = surveys().get(survey_id)
+    rules = DisclosureRules.of(definition) if definition else DisclosureRules()
+    page = render_template(
+        "facilitator/refused.html",
+        definition=definition,
+        message=str(problem),
+        refused=status == 409,
+        rules=rules_in_words(rules),
+    )
+    return page, status
+
+
+def refused_json(problem: downloads.DownloadProblem) -> Response:
+    """A refused download (409) or a filter not understood (400), as JSON; nothing published."""
+    body: dict[str, object] = {"error": str(problem), "published": False}
+    status = 400
+    if isinstance(problem, downloads.Refused):
+        earlier = problem.conflict.earlier
+        body["conflicts_with"] = {
+            "scope": earlier.scope,
+            "published_on": earlier.published_on.isoformat() if earlier.published_on else None,
+        }
+        status = 409
+    answer = jsonify(body)
+    answer.status_code = status
+    return answer
+
+
+# The report ---------------------------------------------------------------------------------
+
+
+def report_page(survey_id: str, user: User) -> str:
+    """Charts with their words and data tables, for the council asked for (`?council=`) or
+    the region, recorded as published."""
+    definition = survey_or_404(survey_id)
+    council = (request.args.get("council") or "").strip() or None
+    built = publishing(
+        lambda session: reports.build_report(
+            session, definition, council_scope(user), council, user.id
+        )
+    )
+    rules = DisclosureRules.of(definition)
+    return render_template(
+        "facilitator/report.html",
+        report=built,
+        region=reports.REGION,
+        council_param=None if built.group == reports.REGION else built.group,
+        rules=rules,
+        rule_words=rules_in_words(rules),
+        footnotes=footnotes(rules),
+    )
+
+
+def report_pdf_response(survey_id: str, user: User) -> Response:
+    """The report page as an A4 PDF (recorded as published like the page), or a page saying
+    that this server cannot make PDFs (503)."""
+    page = report_page(survey_id, user)
+    council = (request.args.get("council") or "").strip()
+    try:
+        body = reports.report_pdf(page, current_app.extensions["assets"], request.host_url)
+    except reports.PdfUnavailable as missing:
+        current_app.logger.error("report PDF unavailable: %s", missing)
+        page = render_template(
+            "facilitator/unavailable.html",
+            heading="The PDF could not be made",
+            message="PDF reports are not available on this server. Print the report page "
+            "from your browser instead: it prints to A4 with its charts and tables.",
+            back=url_for("facilitator.report", survey_id=survey_id, council=council or None),
+            back_words="Back to the report",
+        )
+        return Response(page, status=503, mimetype="text/html")
+    name = f"{survey_id}-report-{_file_part(council) if council else 'region'}.pdf"
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _file_part(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "council"
+
+
+# Exports: full anonymised responses as a file built by a worker (survey_app/exports) ----------
+
+
+def start_export(survey_id: str, user: User, params: Mapping[str, Any]) -> Export:
+    """Check, record and queue an export from the request's fields (`format` and the filters
+    of responses.csv). Raises downloads.DownloadProblem, having recorded nothing; 404 for a
+    survey, council or distribution the user cannot see."""
+    definition = survey_or_404(survey_id)
+    fields = {key: "" if value is None else str(value) for key, value in params.items()}
+    chosen = downloads.GroupFilter.from_query(fields)
+    try:
+        return request_export(
+            db_session(),
+            definition,
+            council_scope(user),
+            chosen,
+            user.id,
+            fields.get("format") or "csv",
+            current_app.extensions["enqueue_export"],
+        )
+    except downloads.UnknownGroup as unknown:
+        abort(404, description=str(unknown))
+
+
+def api_fields(request: Request) -> dict[str, Any]:
+    """An API request's fields: the query string, then a form or JSON body over it. A JSON
+    body that cannot be read, or is not an object, is a FilterError (400)."""
+    fields: dict[str, Any] = dict(request.args.items())
+    fields.update(request.form.items())
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise downloads.FilterError("The body is not a JSON object of fields.")
+        fields.update(body)
+    return fields
+
+
+def export_or_404(export_id: int, user: User) -> Export:
+    """The export, if user asked for it or is an admin; anyone else gets a 404."""
+    export = visible_export(db_session(), export_id, user)
+    if export is None:
+        abort(404)
+    return export
+
+
+def retention() -> dt.timedelta:
+    """How long an export's file is kept after it is written."""
+    return dt.timedelta(days=float(current_app.config["EXPORT_RETENTION_DAYS"]))
+
+
+def available_until(export: Export) -> dt.datetime | None:
+    """When a ready export's file will be deleted."""
+    if export.status != "ready" or export.finished_at is None:
+        return None
+    return export.finished_at + retention()
+
+
+def export_file(export: Export) -> Path | None:
+    """The export's file, if it is ready and still there (a file gone early expires it)."""
+    if export.status != "ready" or not export.file_name:
+        return None
+    path = Path(current_app.config["EXPORT_DIR"]) / export.file_name
+    if not path.is_file():
+        mark_expired(export)
+        db_session().commit()
+        return None
+    return path
+
+
+def file_response(export: Export, path: Path) -> Response:
+    """The file, streamed from disk, never cached."""
+    response = send_file(
+        path,
+        mimetype=MEDIA_TYPES[export.format],
+        as_attachment=True,
+        download_name=download_name(export),
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def not_ready_status(export: Export) -> int:
+    """HTTP status for a download asked for before (or after) the file exists."""
+    return 410 if export.status == "expired" else 409
+
+
+def not_ready_message(export: Export) -> str:
+    """Why there is no file to download (yet, or any more)."""
+    if export.status == "expired":
+        return "This export's file has been deleted: ask for the export again."
+    if export.status == "failed":
+        return f"This export failed: {export.error}"
+    return "This export is not ready yet: check its status again in a minute."
+
+
+def export_counters(export: Export) -> dict[str, str | None]:
+    """The export's row and published-response counts as staff see them (rounded, "fewer than
+    10" below the minimum base); None for a count not known yet."""
+    definition = surveys().get(export.survey_id)
+    rules = DisclosureRules.of(definition) if definition else DisclosureRules()
+    counts = {"rows": export.rows, "published_responses": export.published_responses}
+    return {
+        key: None if count is None else counter_in_words(count, rules)
+        for key, count in counts.items()
+    }
+
+
+def export_page(export: Export) -> str:
+    """The export's status page."""
+    definition = surveys().get(export.survey_id)
+    return render_template(
+        "facilitator/export.html",
+        export=export,
+        counters=export_counters(export),
+        title=definition.title.en if definition else export.survey_id,
+        available_until=available_until(export),
+        size=size_in_words(export.file_size),
+        retention_days=retention().days,
+    )
+
+
+def _time(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="seconds") + "Z"
+
+
+def _counter_json(words: str | None) -> int | str | None:
+    # A number where the count may be shown (rounded), the words where it may not.
+    return int(words) if words is not None and words.isdigit() else words
+
+
+def status_json(export: Export) -> dict[str, Any]:
+    """An export's status for the API."""
+    ready = export.status == "ready"
+    counters = export_counters(export)
+    return {
+        "id": export.id,
+        "survey": export.survey_id,
+        "format": export.format,
+        "status": export.status,
+        "scope": export.scope,
+        "filter": {
+            "council": export.council,
+            "from": export.submitted_from.isoformat() if export.submitted_from else None,
+            "to": export.submitted_to.isoformat() if export.submitted_to else None,
+            "distribution": export.distribution,
+        },
+        "published_responses": _counter_json(counters["published_responses"]),
+        "rows": _counter_json(counters["rows"]),
+        "bytes": export.file_size,
+        "error": export.error or None,
+        "created_at": _time(export.created_at),
+        "started_at": _time(export.started_at),
+        "finished_at": _time(export.finished_at),
+        "available_until": _time(available_until(export)),
+        "status_url": url_for("api.export_status", export_id=export.id, _external=True),
+        "download_url": (
+            url_for("api.export_download", export_id=export.id, _external=True) if ready else None
+        ),
+    }
+
+
+def current_users_exports(survey_id: str) -> list[Export]:
+    """The signed-in user's latest exports of a survey (for the survey page)."""
+    if not current_user.is_authenticated:
+        return []
+    return recent_exports(db_session(), survey_id, current_user)
+
+
+def size_in_words(size: int | None) -> str:
+    """A file size as people read it: 812 bytes, 4.2 MB."""
+    if size is None:
+        return ""
+    if size < 1000:
+        return f"{size} bytes"
+    value, unit = size / 1000, "kB"
+    for bigger in ("MB", "GB"):
+        if value < 1000:
+            break
+        value, unit = value / 1000, bigger
+    return f"{value:.1f} {unit}"
