@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from .. import downloads
 from ..access import council_scope
+from ..background import background_work
 from ..models import Export, User
 from ..web import db_session, surveys
 from .files import MEDIA_TYPES, download_name
@@ -36,7 +37,7 @@ def start_export(survey_id: str, user: User, params: Mapping[str, Any]) -> Expor
             chosen,
             user.id,
             fields.get("format") or "csv",
-            current_app.extensions["enqueue_export"],
+            background_work(current_app).build_export,
         )
     except downloads.UnknownGroup as unknown:
         abort(404, description=str(unknown))
