@@ -410,7 +410,7 @@ def test_make_test_still_installs_the_test_tools(tmp_path):
 
 
 def test_workers_pick_up_a_loaded_survey_too(make_app, tmp_path):
-    from workers import runtime
+    from workers.context import current_context
 
     folder = tmp_path / "surveys"
     folder.mkdir()
@@ -418,7 +418,7 @@ def test_workers_pick_up_a_loaded_survey_too(make_app, tmp_path):
     app = make_app(SURVEY_DIR=str(folder), SURVEYS_CHECK_SECONDS=0)
     new = (TEST_SURVEYS / "test-child.yaml").read_text().replace("id: test-child", "id: new-one")
     (folder / "new-one.yaml").write_text(new)
-    assert "new-one" not in runtime.surveys()
+    assert "new-one" not in current_context().surveys()
 
     loaded = CliRunner().invoke(
         main,
@@ -427,4 +427,4 @@ def test_workers_pick_up_a_loaded_survey_too(make_app, tmp_path):
     )
 
     assert loaded.exit_code == 0, loaded.output
-    assert "new-one" in runtime.surveys()
+    assert "new-one" in current_context().surveys()
