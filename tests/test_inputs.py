@@ -171,7 +171,7 @@ def test_a_failed_export_never_quotes_an_answer_on_its_page_in_the_api_or_in_the
     def quotes_the_answer(*args: object, **kwargs: object) -> None:
         raise ValueError(f"{SECRET} cannot be used in worksheets.")
 
-    monkeypatch.setattr(exports, "write_export", quotes_the_answer)
+    monkeypatch.setattr(exports.building, "write_export", quotes_the_answer)
     monkeypatch.setattr(
         actors.build_export,
         "options",

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from survey_app import cli, operations
+from survey_app import demo as demo_module
+from survey_app import operations
 from survey_app.cli import main
 from survey_app.db import Database
 from tests.conftest import PUBLIC_URL
@@ -35,7 +36,7 @@ UNSET = {
 def test_a_command_in_a_second_terminal_uses_the_running_demos_port_and_database(
     run, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(cli, "INSTANCE", tmp_path / "instance")
+    monkeypatch.setattr(demo_module, "INSTANCE", tmp_path / "instance")
     demo_database = f"sqlite:///{tmp_path / 'demo.db'}"
     started = run(
         "demo",
@@ -75,7 +76,7 @@ def test_a_command_in_a_second_terminal_uses_the_running_demos_port_and_database
 def test_the_demos_settings_give_way_to_a_command_for_another_database(
     run, tmp_path, monkeypatch, database_url
 ):
-    monkeypatch.setattr(cli, "INSTANCE", tmp_path / "instance")
+    monkeypatch.setattr(demo_module, "INSTANCE", tmp_path / "instance")
     started = run(
         "demo",
         "--no-serve",
