@@ -1,4 +1,5 @@
-"""Thin actors: each takes an id, calls the domain functions, and commits.
+"""Thin actors: each takes an id, calls the domain functions, and commits (building an export
+commits step by step inside `exports.build_export`).
 
 The actors are declared, when this module is imported, on `broker.NOT_SET_UP`, a broker that
 refuses to send; `workers.setup.setup_workers` then declares each of them on the broker the

@@ -1,6 +1,9 @@
 """Building an export's file, as a worker does it: take the export, write its file, then mark
-it ready, or record why it failed. Each step commits on its own, so a worker that stops midway
-leaves the export for another (or the sweeper) to take up."""
+it ready, or record why it failed.
+
+Unlike most domain code this takes the Database and commits, once per step: the claim must be
+committed before the (long) write starts, so that a worker that stops midway leaves the export
+for another (or the sweeper) to take up, and a failure is recorded whatever the write left."""
 
 from __future__ import annotations
 
