@@ -326,17 +326,20 @@ def memory_mb(field: str) -> float:
 
 def child_build_export(export_id: int) -> None:
     """In a process of its own: the real actor, called directly (no broker)."""
+    import workers.main  # noqa: F401  (sets the workers up from SURVEY_*, as a worker process does)
     from survey_app.models import Export
-    from workers import actors, runtime
+    from workers import actors
+    from workers.context import current_context
 
-    runtime.surveys()  # read the definitions before measuring, as a running worker has
-    with runtime.database().session() as session:
+    context = current_context()
+    context.surveys()  # read the definitions before measuring, as a running worker has
+    with context.database.session() as session:
         session.get(Export, export_id)
     before = memory_mb("VmRSS")
     began = time.perf_counter()
     actors.build_export(export_id)
     seconds = time.perf_counter() - began
-    with runtime.database().session() as session:
+    with context.database.session() as session:
         export = session.get_one(Export, export_id)
         status, rows, size, error = export.status, export.rows, export.file_size, export.error
     print(
@@ -440,12 +443,13 @@ def benchmark(postgres: PostgresServer, workdir: Path) -> dict[str, Any]:
     os.environ.update(env)  # the app made here reads the same settings as the child processes
 
     from survey_app import create_app, operations
+    from survey_app.background import background_work
     from survey_app.cli import migrate_database
 
     print("migrating, loading surveys, making councils and distributions ...", flush=True)
     migrate_database(database_url)
     app = create_app({"SECURE_COOKIES": False})
-    app.extensions["enqueue_export"] = lambda export_id: None  # built below, in a child process
+    background_work(app).build_export = lambda export_id: None  # built below, in a child process
     with app.extensions["database"].session() as session:
         operations.sync_surveys(session, app.extensions["surveys"].values())
         distributions = [

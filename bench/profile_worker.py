@@ -81,13 +81,15 @@ def answers_for(rng: random.Random) -> dict[str, Any]:
 
 def make_responses(count: int, distribution_id: int, seed: int = 12) -> list[int]:
     """Saved, unprocessed responses made by the real submit path (no broker message sent)."""
+    import workers.main  # noqa: F401  (sets the workers up from SURVEY_*, as a worker process does)
     from survey_app import journey, operations, submission
-    from workers import runtime
+    from workers.context import current_context
 
     rng = random.Random(seed)
-    definition = runtime.surveys()[SURVEY]
-    database, vault = runtime.database(), runtime.vault()
-    link_key = runtime.settings()["LINK_KEY"]
+    context = current_context()
+    definition = context.surveys()[SURVEY]
+    database, vault = context.database, context.vault
+    link_key = context.settings["LINK_KEY"]
     made: list[int] = []
     with database.session() as session:
         for _ in range(count):
@@ -141,7 +143,7 @@ def through_the_broker(ids: list[int], conninfo: str, threads: int = 4) -> dict[
     import dramatiq
 
     from workers import actors
-    from workers.broker import broker
+    from workers.main import broker
 
     for response_id in ids:
         actors.enqueue_processing(response_id)
@@ -230,7 +232,7 @@ def main() -> int:
         made = json.loads(
             stack.cli("distribute", SURVEY, "--council", "Suffolk", "--label", "X", "--json")
         )
-        # The worker reads SURVEY_* (and the broker module its URL) from the environment.
+        # workers.main, imported below, sets the workers up from these SURVEY_* settings.
         os.environ.update({k: v for k, v in stack.env.items() if k.startswith("SURVEY_")})
         with psycopg.connect(conninfo, autocommit=True) as connection:
             row = connection.execute(

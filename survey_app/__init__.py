@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from .background import EXTENSION as BACKGROUND_WORK
 from .crypto import TextVault
 from .db import Database
 from .loaded_surveys import LoadedSurveys
@@ -55,13 +56,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["distribution_facts"] = DistributionFactsCache()
 
-    from workers import actors, runtime
+    # The workers import this package, so they are imported when an app is made, not before.
+    from workers.actors import background_work
+    from workers.context import WorkerContext
+    from workers.setup import setup_workers
 
-    # An in-process worker (demo, tests) shares this app's database and key.
-    runtime.configure(database, vault, app.config, loaded_surveys)
-    app.extensions["enqueue"] = actors.enqueue_processing
-    app.extensions["enqueue_export"] = actors.enqueue_export
-    app.extensions["enqueue_concern_emails"] = actors.enqueue_concern_emails
+    # The broker this app's settings name; an in-process worker (demo, tests) shares this
+    # app's database, key and surveys.
+    setup_workers(app.config, WorkerContext(database, vault, app.config, loaded_surveys))
+    app.extensions[BACKGROUND_WORK] = background_work()
 
     from . import respondent
     from .web import api, assets, distributions, health, safeguarding, security, signin, staff

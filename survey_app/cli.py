@@ -1,19 +1,18 @@
 """`survey-app`: the operator's command line (check surveys, distribute, users, tokens, demo).
 
-Over 400 lines: every operator command is here; the demo's set-up is the part to move out next.
+Over 400 lines on purpose: one short function per operator command, side by side as
+`survey-app --help` lists them; the demo's workings live in `demo.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
 
 from . import operations
 from .db import Database
@@ -26,48 +25,19 @@ from .definitions import (
     translation_problems,
 )
 from .definitions.json_schema import survey_json_schema
+from .demo import demo_defaults, demo_settings, seed_demo, serve_demo
 from .models import ROLES
 from .safeguarding import concerns
 from .safeguarding.screen import SOURCES, screen
-from .settings import ENV_PREFIX, INSTANCE, PROJECT_ROOT, ConfigurationError, load_settings
-
-DEMO_SETTINGS_FILE = "demo-settings.json"
-DEMO_KEYS_FILE = "demo-keys.json"
-# What `survey-app demo` runs with that a command in another terminal must use too, so its
-# links, QR codes and records are the running demo's (e.g. PORT=8080 make run).
-SHARED_DEMO_SETTINGS = ("DATABASE_URL", "PUBLIC_URL", "QR_DIR", "EXPORT_DIR", "SURVEY_DIR")
-DEMO_KEYS = ("SECRET_KEY", "TEXT_KEY", "LINK_KEY")
+from .settings import PROJECT_ROOT, ConfigurationError, load_settings
 
 
 def _settings(overrides: dict[str, Any] | None = None, demo: bool = True):  # type: ignore[no-untyped-def]
     """Settings from SURVEY_* variables; the running demo's where none are given."""
     try:
-        return load_settings({**(_demo_defaults() if demo else {}), **(overrides or {})})
+        return load_settings({**(demo_defaults() if demo else {}), **(overrides or {})})
     except ConfigurationError as problem:
         raise click.ClickException(str(problem)) from None
-
-
-def _demo_defaults() -> dict[str, Any]:
-    """The demo's settings (instance/demo-settings.json) for each one no SURVEY_* variable sets.
-
-    Only while the command would use the demo's database: with SURVEY_DATABASE_URL pointing
-    elsewhere, none of the demo's settings belong with it.
-    """
-    saved_file = INSTANCE / DEMO_SETTINGS_FILE
-    if not saved_file.exists():
-        return {}
-    saved = json.loads(saved_file.read_text())
-    database = os.environ.get(f"{ENV_PREFIX}_DATABASE_URL")
-    if database and database != saved.get("DATABASE_URL"):
-        return {}
-    keys_file = Path(saved.get("KEYS_FILE") or INSTANCE / DEMO_KEYS_FILE)
-    keys = json.loads(keys_file.read_text()) if keys_file.exists() else {}
-    found = {**{name: keys.get(name) for name in DEMO_KEYS}, **saved}
-    return {
-        name: found[name]
-        for name in (*SHARED_DEMO_SETTINGS, *DEMO_KEYS)
-        if found.get(name) and not os.environ.get(f"{ENV_PREFIX}_{name}")
-    }
 
 
 def _database() -> Database:
@@ -493,106 +463,14 @@ def create_token(email: str) -> None:
     click.echo(token)
 
 
-DEMO_EMAIL = "facilitator@demo.example"
-DEMO_COUNCIL = "Suffolk (demo)"
-DEMO_LABEL = "CP conferences, Ipswich"
-DEMO_LEAD_EMAIL = "safeguarding@demo.example"
-
-
-def _demo_settings() -> Any:
-    """Demo keys are generated once and kept in instance/, so drafts survive a restart."""
-    import secrets
-
-    from .crypto import TextVault
-
-    INSTANCE.mkdir(parents=True, exist_ok=True)
-    keys_file = INSTANCE / DEMO_KEYS_FILE
-    saved = json.loads(keys_file.read_text()) if keys_file.exists() else {}
-    fresh = {
-        "SECRET_KEY": lambda: secrets.token_urlsafe(48),
-        "TEXT_KEY": TextVault.generate_key,
-        "LINK_KEY": lambda: secrets.token_urlsafe(32),
-    }
-    if set(fresh) - set(saved):
-        saved = {name: saved.get(name) or make() for name, make in fresh.items()}
-        keys_file.write_text(json.dumps(saved))
-        keys_file.chmod(0o600)
-    settings = _settings(demo=False)
-    overrides: dict[str, Any] = {"DEMO": True, "BROKER_URL": "stub://"}
-    for name in ("SECRET_KEY", "TEXT_KEY", "LINK_KEY"):
-        if not settings.get(name):
-            overrides[name] = saved[name]
-    port = int(os.environ.get("PORT") or "5000")
-    if settings["PUBLIC_URL"] == "http://127.0.0.1:5000":
-        overrides["PUBLIC_URL"] = f"http://127.0.0.1:{port}"
-    overrides["PORT"] = port
-    settings = _settings(overrides, demo=False)
-    shared = {name: str(settings[name]) for name in SHARED_DEMO_SETTINGS}
-    (INSTANCE / DEMO_SETTINGS_FILE).write_text(
-        json.dumps({**shared, "KEYS_FILE": str(keys_file)}, indent=2)
-    )
-    return settings
-
-
-def seed_demo(settings: Any) -> dict[str, str]:
-    """A demo council, distribution and facilitator; the password is new on each run."""
-    import secrets
-
-    definitions = load_directory(Path(settings["SURVEY_DIR"]))
-    database = Database.from_url(settings["DATABASE_URL"])
-    password = secrets.token_urlsafe(12)
-    with database.session() as session:
-        operations.sync_surveys(session, definitions.values())
-        from .models import Distribution, User
-
-        user = session.scalar(select(User).where(User.email == DEMO_EMAIL))
-        if user is None:
-            operations.create_user(session, DEMO_EMAIL, password, "facilitator")
-        else:
-            operations.set_password(user, password)
-        council = operations.council_named(session, DEMO_COUNCIL)
-        distribution = session.scalar(
-            select(Distribution).where(
-                Distribution.council_id == council.id,
-                Distribution.label == DEMO_LABEL,
-                Distribution.survey_id == "child-cp-conference",
-            )
-        )
-        if distribution is None:
-            distribution = operations.create_distribution(
-                session, "child-cp-conference", DEMO_COUNCIL, DEMO_LABEL
-            )
-        # A safeguarding lead for the demo council, so an alert has someone to go to.
-        lead = session.scalar(select(User).where(User.email == DEMO_LEAD_EMAIL))
-        if lead is None:
-            operations.create_user(
-                session, DEMO_LEAD_EMAIL, password, "safeguarding_lead", DEMO_COUNCIL
-            )
-        else:
-            operations.set_password(lead, password)
-        session.commit()
-        code = distribution.code
-    database.engine.dispose()
-    from .qr import write_qr_files
-
-    url = f"{settings['PUBLIC_URL'].rstrip('/')}/s/{code}"
-    svg, png = write_qr_files(code, url, Path(settings["QR_DIR"]))
-    return {
-        "url": url,
-        "qr_svg": str(svg),
-        "qr_png": str(png),
-        "email": DEMO_EMAIL,
-        "lead_email": DEMO_LEAD_EMAIL,
-        "password": password,
-        "code": code,
-    }
-
-
 @main.command()
 @click.option("--no-serve", is_flag=True, help="Set up and print the details, then stop.")
 def demo(no_serve: bool) -> None:
     """Set up the embedded demo (SQLite, in-process worker) and serve it."""
-    settings = _demo_settings()
+    try:
+        settings = demo_settings()
+    except ConfigurationError as problem:
+        raise click.ClickException(str(problem)) from None
     click.echo("==> preparing the demo: database, surveys and a facilitator account")
     migrate_database(settings["DATABASE_URL"])
     details = seed_demo(settings)
@@ -620,42 +498,3 @@ def demo(no_serve: bool) -> None:
     if no_serve:
         return
     serve_demo(settings)
-
-
-def serve_demo(settings: Any) -> None:
-    """Serve with an in-process Dramatiq worker until Ctrl-C."""
-    import logging
-
-    from werkzeug.serving import WSGIRequestHandler, run_simple
-
-    from . import create_app
-
-    for name in ("SECRET_KEY", "TEXT_KEY", "LINK_KEY", "DEMO", "BROKER_URL", "PUBLIC_URL"):
-        os.environ[f"SURVEY_{name}"] = (
-            json.dumps(settings[name]) if isinstance(settings[name], bool) else str(settings[name])
-        )
-    app = create_app()
-    from dramatiq import Worker
-
-    from workers.broker import broker
-
-    worker = Worker(broker, worker_threads=2)
-    worker.start()
-
-    class QuietHandler(WSGIRequestHandler):
-        """Logs requests without the client's address: no IPs, even in the demo's log."""
-
-        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-            logging.getLogger("survey_app.requests").info('"%s" %s', self.requestline, code)
-
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    try:
-        run_simple(
-            "127.0.0.1", int(settings["PORT"]), app, threaded=True, request_handler=QuietHandler
-        )
-    except KeyboardInterrupt:
-        pass
-    finally:
-        click.echo("stopping the worker…")
-        worker.stop(timeout=5000)

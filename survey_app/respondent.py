@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from . import journey, operations, qr, submission
+from .background import background_work
 from .crypto import new_token
 from .definitions.languages import direction, language_name
 from .definitions.model import (
@@ -565,7 +566,7 @@ def submit(code: str) -> Response:
         distribution.id,
         request.cookies.get(COOKIE),
         vault(),
-        current_app.extensions["enqueue"],
+        background_work(current_app).process_response,
         link_key=current_app.config["LINK_KEY"],
     )
     if outcome.status == submission.INCOMPLETE:
@@ -709,7 +710,7 @@ def _commit_then_tell_the_leads(raised: Raised | None) -> None:
     if not notification_ids:
         return
     try:
-        current_app.extensions["enqueue_concern_emails"](list(notification_ids))
+        background_work(current_app).send_concern_emails(list(notification_ids))
     except Exception as error:  # noqa: BLE001  (any broker failure: the sweeper resends)
         log.warning(
             "could not enqueue %d concern email(s) (%s); the sweeper will send them",

@@ -153,7 +153,9 @@ def empty_broker() -> None:
     """
     from queue import Queue
 
-    from workers.broker import broker
+    from workers.setup import use_broker
+
+    broker = use_broker("stub://")
 
     for name in list(broker.queues):
         broker.queues[name] = Queue()
@@ -168,7 +170,9 @@ def running_worker(*queues: str) -> Iterator[Callable[[], None]]:
     from dramatiq import Worker
 
     from workers.actors import QUEUE
-    from workers.broker import broker
+    from workers.setup import use_broker
+
+    broker = use_broker("stub://")
 
     empty_broker()
     running = Worker(broker, worker_threads=1, worker_timeout=100)

@@ -132,7 +132,7 @@ class Stack:
         self.worker = self._spawn(
             [
                 str(BIN / "dramatiq"),
-                "workers.actors",
+                "workers.main",
                 "--processes",
                 "1",
                 "--threads",

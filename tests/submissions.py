@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from survey_app import journey, operations, submission
+from survey_app.background import background_work
 from survey_app.journey import AGE_KEY, CODE_FROM_PAGE_KEY, PERSONAL_CODE_KEY
 from survey_app.models import Distribution
 
@@ -45,7 +46,7 @@ def submit(
             distribution.id,
             token,
             vault,
-            enqueue or app.extensions["enqueue"],
+            enqueue or background_work(app).process_response,
             app.config.get("LINK_KEY"),
         )
     assert outcome.status == submission.SENT, outcome

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from survey_app import operations
+from survey_app.background import background_work
 from survey_app.models import Distribution
 from tests.conftest import PASSWORD, HttpsClient, app_on_database, csrf_token, sign_in
 
@@ -21,7 +22,7 @@ ADMIN = "admin@example.org"
 @pytest.fixture(params=["postgresql"])
 def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
     made = app_on_database(request, make_app)
-    made.extensions["enqueue_export"] = lambda export_id: None
+    background_work(made).build_export = lambda export_id: None
     with made.extensions["database"].session() as session:
         operations.create_user(session, ADMIN, PASSWORD, "admin")
         operations.create_distribution(session, "test-child", "Suffolk", "Reviews")

@@ -16,6 +16,7 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from sqlalchemy import select
 
+from survey_app.background import background_work
 from survey_app.db import Database
 from survey_app.models import Distribution, Response, User
 from tests.conftest import PASSWORD
@@ -509,7 +510,7 @@ def test_i_dont_feel_safe_and_a_worrying_answer_open_the_safety_page_which_passe
     from survey_app.models import Concern, ContactRequest
 
     handed: list[list[int]] = []
-    app.extensions["enqueue_concern_emails"] = handed.append
+    background_work(app).send_concern_emails = handed.append
     make_user(email="lead@suffolk.example", role="safeguarding_lead", council="Suffolk")
     phone = make_phone(javascript=javascript)
     page = phone.page
@@ -571,7 +572,7 @@ def test_the_arabic_safety_page_reads_right_to_left_and_passes_axe(
 
     shipped = Path(__file__).parent.parent / "survey_definitions"
     server = serve(make_app, SURVEY_DIR=str(shipped))
-    server.app.extensions["enqueue_concern_emails"] = lambda notification_ids: None
+    background_work(server.app).send_concern_emails = lambda notification_ids: None
     context = browser.new_context(bypass_csp=True, **PHONE)
     try:
         with server.app.extensions["database"].session() as session:

@@ -14,7 +14,7 @@ def test_docker_compose_runs_database_broker_migrations_web_and_worker() -> None
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert {"db", "redis", "migrate", "web", "worker"} <= set(services)
-    assert services["worker"]["command"][:2] == ["dramatiq", "workers.actors"]
+    assert services["worker"]["command"][:2] == ["dramatiq", "workers.main"]
     assert "survey_app.wsgi:app" in services["web"]["command"]
     assert "survey-app migrate" in " ".join(services["migrate"]["command"])
     environment = compose["x-survey-env"]
@@ -31,6 +31,8 @@ def test_docker_compose_runs_database_broker_migrations_web_and_worker() -> None
 
 def test_the_modules_the_services_start_can_be_imported() -> None:
     assert hasattr(importlib.import_module("workers.actors"), "aggregate_response")
+    # Not imported: importing it sets up the broker from this process's SURVEY_* settings.
+    assert importlib.util.find_spec("workers.main") is not None
     assert importlib.util.find_spec("survey_app.wsgi") is not None
 
 

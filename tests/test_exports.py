@@ -11,6 +11,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
 from survey_app import exports, operations
+from survey_app.background import background_work
 from survey_app.models import (
     Distribution,
     Export,
@@ -34,6 +36,7 @@ from survey_app.privacy.disclosure import DisclosureRules, decode_members, footn
 from tests.conftest import (
     EACH_DATABASE,
     PASSWORD,
+    TEST_SURVEYS,
     HttpsClient,
     app_on_database,
     csrf_token,
@@ -184,7 +187,7 @@ def test_an_export_built_by_a_worker_has_exactly_the_rows_of_responses_csv(
     direct_header, direct_rows = csv_of(fetch(client, f"{SURVEY}/responses.csv"))
 
     sent: list[int] = []
-    export_app.extensions["enqueue_export"] = sent.append  # held, to see the page meanwhile
+    background_work(export_app).build_export = sent.append  # held, to see the page meanwhile
 
     export_id = export_id_from(ask_for_export(client, format="csv"))
     assert sent == [export_id]
@@ -248,7 +251,7 @@ def test_an_export_holds_what_was_published_not_what_arrived_after(
     submit_many(export_app, place, 12, went="yes")
     workers()
     client = signed_in(export_app)
-    export_app.extensions["enqueue_export"] = lambda export_id: None  # built later, by hand
+    background_work(export_app).build_export = lambda export_id: None  # built later, by hand
     export_id = export_id_from(ask_for_export(client, format="csv"))
 
     submit_many(export_app, place, 9, went="no", why_not=["school"])
@@ -307,7 +310,7 @@ def test_an_xlsx_export_larger_than_a_sheet_continues_on_the_next(
     three_councils(sqlite_app)
     workers()
     client = signed_in(sqlite_app)
-    sqlite_app.extensions["enqueue_export"] = lambda export_id: None
+    background_work(sqlite_app).build_export = lambda export_id: None
     export_id = export_id_from(ask_for_export(client, format="xlsx"))
     definition = sqlite_app.extensions["surveys"]["test-child"]
 
@@ -432,8 +435,10 @@ def test_an_export_asked_for_while_the_broker_is_down_is_sent_by_the_sweeper(
     sqlite_app: Flask, workers: Callable[[], None]
 ) -> None:
     from workers.actors import EXPORT_QUEUE
-    from workers.broker import broker
+    from workers.setup import use_broker
     from workers.sweeper import sweep_exports
+
+    broker = use_broker("stub://")
 
     three_councils(sqlite_app)
     workers()
@@ -441,7 +446,7 @@ def test_an_export_asked_for_while_the_broker_is_down_is_sent_by_the_sweeper(
     def broker_down(export_id: int) -> None:
         raise ConnectionError("broker unreachable")
 
-    sqlite_app.extensions["enqueue_export"] = broker_down
+    background_work(sqlite_app).build_export = broker_down
     client = signed_in(sqlite_app)
     broker.flush_all()  # the worker is running: empty the queues it reads, not new ones
     export_id = export_id_from(ask_for_export(client, format="csv"))
@@ -466,7 +471,7 @@ def test_an_export_whose_worker_died_is_taken_again_once_it_is_stale(
 
     three_councils(sqlite_app)
     workers()
-    sqlite_app.extensions["enqueue_export"] = lambda export_id: None
+    background_work(sqlite_app).build_export = lambda export_id: None
     export_id = export_id_from(ask_for_export(signed_in(sqlite_app), format="csv"))
     with sqlite_app.extensions["database"].session() as session:
         session.execute(
@@ -492,12 +497,12 @@ def test_a_failing_export_is_tried_again_then_shown_as_failed_with_the_reason(
     app = make_app(EXPORT_DIR=str(blocked))
     three_councils(app)
     workers()
-    app.extensions["enqueue_export"] = lambda export_id: None
+    background_work(app).build_export = lambda export_id: None
     client = signed_in(app)
     export_id = export_id_from(ask_for_export(client, format="csv"))
 
     for attempt in range(1, exports.MAX_ATTEMPTS):
-        with pytest.raises(actors.ExportFailed, match="OSError|FileExistsError|NotADirectory"):
+        with pytest.raises(exports.ExportFailed, match="OSError|FileExistsError|NotADirectory"):
             actors.build_export(export_id)
         retrying = export_row(app, export_id)
         assert (retrying.status, retrying.attempts) == ("queued", attempt)
@@ -515,17 +520,18 @@ def test_a_failing_export_is_tried_again_then_shown_as_failed_with_the_reason(
 
 
 def test_an_export_of_a_survey_no_longer_loaded_fails_at_once(
-    sqlite_app: Flask, workers: Callable[[], None], monkeypatch: pytest.MonkeyPatch
+    sqlite_app: Flask, workers: Callable[[], None]
 ) -> None:
     from survey_app.loaded_surveys import LoadedSurveys
-    from workers import actors, runtime
+    from workers import actors
+    from workers.context import current_context, use_context
 
     three_councils(sqlite_app)
     workers()
-    sqlite_app.extensions["enqueue_export"] = lambda export_id: None
+    background_work(sqlite_app).build_export = lambda export_id: None
     export_id = export_id_from(ask_for_export(signed_in(sqlite_app), format="csv"))
-    no_surveys = LoadedSurveys(sqlite_app.config["SURVEY_DIR"], {}, check_seconds=float("inf"))
-    monkeypatch.setitem(runtime._state, "loaded_surveys", no_surveys)
+    # The workers' surveys only (the next app a test makes gives the workers its own).
+    use_context(replace(current_context(), loaded_surveys=LoadedSurveys(TEST_SURVEYS, {}, 3600)))
 
     actors.build_export(export_id)
 
@@ -576,7 +582,7 @@ def test_a_script_asks_for_an_export_polls_its_status_and_downloads_it(
     workers()
     robot = token_for(export_app, "robot@example.org")
     client = client_of(export_app)
-    export_app.extensions["enqueue_export"] = lambda export_id: None  # sent by hand below
+    background_work(export_app).build_export = lambda export_id: None  # sent by hand below
     _, direct_rows = csv_of(
         fetch(client, f"{API}/surveys/test-child/responses.csv?council=Suffolk", headers=robot)
     )
@@ -671,7 +677,7 @@ def test_export_files_and_their_folder_are_readable_by_the_services_user_only(
     three_councils(sqlite_app)
     workers()
     client = signed_in(sqlite_app)
-    sqlite_app.extensions["enqueue_export"] = lambda export_id: None
+    background_work(sqlite_app).build_export = lambda export_id: None
     export_id = export_id_from(ask_for_export(client, format=kind))
     definition = sqlite_app.extensions["surveys"]["test-child"]
     folder = tmp_path / "shared-exports"

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from werkzeug.routing import Rule
 
 from survey_app import operations
+from survey_app.background import background_work
 from tests.conftest import PASSWORD, HttpsClient, app_on_database, csrf_token, sign_in
 
 ADMIN = "admin@example.org"
@@ -86,8 +87,8 @@ class Site:
 @pytest.fixture(params=["postgresql"])
 def site(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Iterator[Site]:
     app = app_on_database(request, make_app)
-    app.extensions["enqueue_export"] = lambda export_id: None
-    app.extensions["enqueue"] = lambda response_id: None
+    background_work(app).build_export = lambda export_id: None
+    background_work(app).process_response = lambda response_id: None
     with app.extensions["database"].session() as session:
         operations.create_user(session, ADMIN, PASSWORD, "admin")
         code = operations.create_distribution(session, "test-child", "Suffolk", "Reviews").code

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from survey_app.background import background_work
 from survey_app.db import Database
 from survey_app.models import WorkerHeartbeat, utcnow
 from tests.submissions import submit
@@ -37,7 +38,7 @@ def test_the_backlog_counts_responses_until_the_worker_has_processed_them(
     assert health(client)[1]["backlog"] == {"unprocessed_responses": 2}
     drain = request.getfixturevalue("worker")
     for response_id in held:
-        app.extensions["enqueue"](response_id)
+        background_work(app).process_response(response_id)
     drain()
     assert health(client)[1]["backlog"] == {"unprocessed_responses": 0}
 

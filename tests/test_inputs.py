@@ -156,7 +156,9 @@ def test_a_failed_export_never_quotes_an_answer_on_its_page_in_the_api_or_in_the
 ) -> None:
     from workers import actors
     from workers.actors import EXPORT_QUEUE
-    from workers.broker import broker
+    from workers.setup import use_broker
+
+    broker = use_broker("stub://")
 
     app = make_app()
     where = make_distribution(app)
@@ -169,7 +171,7 @@ def test_a_failed_export_never_quotes_an_answer_on_its_page_in_the_api_or_in_the
     def quotes_the_answer(*args: object, **kwargs: object) -> None:
         raise ValueError(f"{SECRET} cannot be used in worksheets.")
 
-    monkeypatch.setattr(exports, "write_export", quotes_the_answer)
+    monkeypatch.setattr(exports.building, "write_export", quotes_the_answer)
     monkeypatch.setattr(
         actors.build_export,
         "options",
@@ -268,8 +270,10 @@ def test_a_held_back_response_is_sent_again_on_a_slowing_schedule_not_every_swee
     make_app: Callable[..., Flask],
 ) -> None:
     from workers.actors import QUEUE
-    from workers.broker import broker
+    from workers.setup import use_broker
     from workers.sweeper import RetrySchedule, sweep
+
+    broker = use_broker("stub://")
 
     app = make_app(PROCESSING_MAX_ATTEMPTS=2)
     empty_broker()

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from survey_app import cli, operations
+from survey_app import demo as demo_module
+from survey_app import operations
 from survey_app.cli import main
 from survey_app.db import Database
 from tests.conftest import PUBLIC_URL
@@ -35,7 +36,7 @@ UNSET = {
 def test_a_command_in_a_second_terminal_uses_the_running_demos_port_and_database(
     run, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(cli, "INSTANCE", tmp_path / "instance")
+    monkeypatch.setattr(demo_module, "INSTANCE", tmp_path / "instance")
     demo_database = f"sqlite:///{tmp_path / 'demo.db'}"
     started = run(
         "demo",
@@ -75,7 +76,7 @@ def test_a_command_in_a_second_terminal_uses_the_running_demos_port_and_database
 def test_the_demos_settings_give_way_to_a_command_for_another_database(
     run, tmp_path, monkeypatch, database_url
 ):
-    monkeypatch.setattr(cli, "INSTANCE", tmp_path / "instance")
+    monkeypatch.setattr(demo_module, "INSTANCE", tmp_path / "instance")
     started = run(
         "demo",
         "--no-serve",
@@ -410,7 +411,7 @@ def test_make_test_still_installs_the_test_tools(tmp_path):
 
 
 def test_workers_pick_up_a_loaded_survey_too(make_app, tmp_path):
-    from workers import runtime
+    from workers.context import current_context
 
     folder = tmp_path / "surveys"
     folder.mkdir()
@@ -418,7 +419,7 @@ def test_workers_pick_up_a_loaded_survey_too(make_app, tmp_path):
     app = make_app(SURVEY_DIR=str(folder), SURVEYS_CHECK_SECONDS=0)
     new = (TEST_SURVEYS / "test-child.yaml").read_text().replace("id: test-child", "id: new-one")
     (folder / "new-one.yaml").write_text(new)
-    assert "new-one" not in runtime.surveys()
+    assert "new-one" not in current_context().surveys()
 
     loaded = CliRunner().invoke(
         main,
@@ -427,4 +428,4 @@ def test_workers_pick_up_a_loaded_survey_too(make_app, tmp_path):
     )
 
     assert loaded.exit_code == 0, loaded.output
-    assert "new-one" in runtime.surveys()
+    assert "new-one" in current_context().surveys()

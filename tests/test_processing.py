@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from survey_app import aggregating, anonymising, backlog
+from survey_app.background import background_work
 from survey_app.db import Database
 from survey_app.models import (
     AnswerCount,
@@ -198,7 +199,7 @@ def test_a_child_is_thanked_and_nothing_is_lost_when_the_broker_is_down(
     def broker_down(response_id: int) -> None:
         raise ConnectionError("broker unreachable")
 
-    app.extensions["enqueue"] = broker_down
+    background_work(app).process_response = broker_down
     child = Child(client, distribution.code)
     child.start()
     child.answer(_age_band="8-11")
@@ -229,10 +230,12 @@ def test_the_periodic_sweep_only_resends_what_stayed_stuck_for_a_whole_interval(
     database: Database,
 ) -> None:
     from workers.actors import QUEUE
-    from workers.broker import broker
+    from workers.setup import use_broker
     from workers.sweeper import sweep
 
-    app.extensions["enqueue"] = lambda response_id: None  # the message was lost
+    broker = use_broker("stub://")
+
+    background_work(app).process_response = lambda response_id: None  # the message was lost
     empty_broker()
     answer_survey(client, distribution.code)
     with database.session() as session:
@@ -254,7 +257,9 @@ def test_a_worker_stopped_with_messages_in_hand_leaves_the_next_worker_a_queue_i
     import dramatiq
 
     from workers.actors import QUEUE
-    from workers.broker import broker
+    from workers.setup import use_broker
+
+    broker = use_broker("stub://")
 
     done: list[int] = []
 

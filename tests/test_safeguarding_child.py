@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from survey_app import operations
+from survey_app.background import background_work
 from survey_app.db import Database
 from survey_app.definitions.words import INTERFACE
 from survey_app.models import (
@@ -52,7 +53,7 @@ SQLITE_ONLY = pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 def handed_to_workers(app: Flask) -> list[list[int]]:
     """The concern emails the web request hands to the workers (instead of the broker hop)."""
     handed: list[list[int]] = []
-    app.extensions["enqueue_concern_emails"] = handed.append
+    background_work(app).send_concern_emails = handed.append
     return handed
 
 
@@ -247,7 +248,7 @@ def test_the_safety_page_speaks_polish_and_arabic_right_to_left(
     make_app: Callable[..., Flask],
 ) -> None:
     app = make_app(SURVEY_DIR=str(SHIPPED))
-    app.extensions["enqueue_concern_emails"] = lambda ids: None
+    background_work(app).send_concern_emails = lambda ids: None
     with app.extensions["database"].session() as session:
         code = operations.create_distribution(
             session, "child-cp-conference", "Suffolk", "CP conferences"
@@ -456,7 +457,7 @@ def test_a_practitioners_worrying_comment_also_reaches_the_lead_and_shows_the_sa
 ) -> None:
     app = make_app(SURVEY_DIR=str(SHIPPED))
     handed: list[list[int]] = []
-    app.extensions["enqueue_concern_emails"] = handed.append
+    background_work(app).send_concern_emails = handed.append
     with app.extensions["database"].session() as session:
         code = operations.create_distribution(
             session, "programme-feedback", "Suffolk", "Programme"
@@ -636,7 +637,7 @@ def test_with_the_broker_down_the_child_still_sees_the_safety_page_and_the_email
     def broker_down(notification_ids: list[int]) -> None:
         raise ConnectionError("the broker is not answering")
 
-    app.extensions["enqueue_concern_emails"] = broker_down
+    background_work(app).send_concern_emails = broker_down
     answer_up_to_better(child)
     page = child.answer(better=RISKY)
     assert is_safety_page(page)

@@ -1,4 +1,13 @@
-"""Thin actors: each takes an id, calls the domain functions, and commits."""
+"""Thin actors: each takes an id, calls the domain functions, and commits (building an export
+commits step by step inside `exports.build_export`).
+
+The actors are declared, when this module is imported, on `broker.NOT_SET_UP`, a broker that
+refuses to send; `workers.setup.setup_workers` then declares each of them on the broker the
+settings choose (`broker.declare_actor`, which Dramatiq allows for an actor made elsewhere) and
+gives them their `WorkerContext`. So importing this module needs no broker, reads no
+environment and connects to nothing, and the web app and the worker process choose the broker
+from their own settings.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +20,13 @@ from dramatiq.middleware import TimeLimitExceeded
 from sqlalchemy.orm import Session
 
 from survey_app import aggregating, anonymising, backlog, exports
-from survey_app.models import Export, utcnow
+from survey_app.background import BackgroundWork
+from survey_app.models import utcnow
 from survey_app.safeguarding import alerts as safeguarding_alerts
 from survey_app.safeguarding import mail
 
-from . import runtime
-from .broker import broker  # noqa: F401  (the broker must be set before actors are declared)
+from .broker import NOT_SET_UP
+from .context import current_context
 
 log = logging.getLogger(__name__)
 
@@ -34,16 +44,16 @@ def _process(step: str, response_id: int, work: Callable[[Session], object]) -> 
     """Run one step on a response and commit (True); on failure count the attempt and raise
     ProcessingFailed (the broker retries soon) until the response is held back, then stop and
     return False (the sweeper tries it again on its slow schedule)."""
-    database = runtime.database()
+    context = current_context()
     try:
-        with database.session() as session:
+        with context.database.session() as session:
             work(session)
             session.commit()
         return True
     except Exception as error:
         kind = type(error).__name__
     try:
-        with database.session() as session:
+        with context.database.session() as session:
             attempts = backlog.count_failed_attempt(session, response_id)
             session.commit()
     except Exception as error:  # the database itself is down: the broker retries
@@ -51,7 +61,7 @@ def _process(step: str, response_id: int, work: Callable[[Session], object]) -> 
             f"{step} of response {response_id} failed ({kind}); the failure could not be "
             f"counted ({type(error).__name__})"
         ) from None
-    limit = int(runtime.settings()["PROCESSING_MAX_ATTEMPTS"])
+    limit = int(context.settings["PROCESSING_MAX_ATTEMPTS"])
     if attempts < limit:
         raise ProcessingFailed(
             f"{step} of response {response_id} failed ({kind}), attempt {attempts} of {limit}"
@@ -66,22 +76,27 @@ def _process(step: str, response_id: int, work: Callable[[Session], object]) -> 
     return False
 
 
-@dramatiq.actor(queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000)
+@dramatiq.actor(
+    broker=NOT_SET_UP, queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000
+)
 def anonymise_response(response_id: int) -> None:
     """Screen a response's free text for risk, redact it and destroy the raw text; then send
     the alerts of any concern it raised."""
+    context = current_context()
     alerts: list[int] = []
     if _process(
         "anonymising",
         response_id,
         lambda session: anonymising.anonymise_response(
-            session, runtime.vault(), response_id, runtime.settings(), alerts
+            session, context.vault, response_id, context.settings, alerts
         ),
     ):
         enqueue_concern_emails(alerts)
 
 
-@dramatiq.actor(queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000)
+@dramatiq.actor(
+    broker=NOT_SET_UP, queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000
+)
 def aggregate_response(response_id: int) -> None:
     """Add a response to the counts, exactly once."""
     _process(
@@ -91,11 +106,9 @@ def aggregate_response(response_id: int) -> None:
     )
 
 
-class ExportFailed(Exception):
-    """Building an export failed and will be tried again; names the kind of error only."""
-
-
-@dramatiq.actor(queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000)
+@dramatiq.actor(
+    broker=NOT_SET_UP, queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000
+)
 def process_response(response_id: int) -> None:
     """Screen a response's free text for risk, anonymise it, then count it, in one message and
     one transaction; then send the alerts of any concern it raised.
@@ -104,11 +117,12 @@ def process_response(response_id: int) -> None:
     database's round trips cost the worker more than the anonymising and counting). Both steps
     are safe to run twice, so a retry redoes only what a failure rolled back.
     """
+    context = current_context()
     alerts: list[int] = []
 
     def anonymise_then_count(session: Session) -> None:
         anonymising.anonymise_response(
-            session, runtime.vault(), response_id, runtime.settings(), alerts
+            session, context.vault, response_id, context.settings, alerts
         )
         aggregating.aggregate_response(session, response_id)
 
@@ -125,6 +139,7 @@ def enqueue_processing(response_id: int) -> None:
 
 
 @dramatiq.actor(
+    broker=NOT_SET_UP,
     queue_name=EXPORT_QUEUE,
     max_retries=exports.MAX_ATTEMPTS,
     min_backoff=1_000,
@@ -132,43 +147,16 @@ def enqueue_processing(response_id: int) -> None:
     time_limit=int(exports.TIME_LIMIT.total_seconds() * 1000),
 )
 def build_export(export_id: int) -> None:
-    """Write an export's file and mark it ready, or record why it failed (retrying while
-    attempts remain)."""
-    database = runtime.database()
-    with database.session() as session:
-        claimed = exports.claim_export(session, export_id, utcnow())
-        session.commit()
-    if not claimed:
-        return  # done, being built, or given up
-    try:
-        with database.session() as session:
-            export = session.get_one(Export, export_id)
-            definition = runtime.surveys().get(export.survey_id)
-            if definition is None:
-                raise exports.ExportProblem(f"The survey '{export.survey_id}' is not loaded.")
-            written = exports.write_export(
-                session, export, definition, Path(runtime.settings()["EXPORT_DIR"])
-            )
-    except (Exception, TimeLimitExceeded) as problem:
-        if isinstance(problem, TimeLimitExceeded):
-            problem = exports.ExportProblem(
-                "It took longer than the workers' time limit: choose fewer responses."
-            )
-        with database.session() as session:
-            final = exports.fail_export(session, export_id, problem, utcnow())
-            session.commit()
-        # The kind of error only: a message or traceback could quote an answer.
-        if not final:
-            raise ExportFailed(
-                f"export {export_id} failed ({type(problem).__name__}); trying again"
-            ) from None
-        log.error("export %s failed (%s)", export_id, type(problem).__name__)
-        return
-    with database.session() as session:
-        exports.finish_export(
-            session, export_id, written.name, written.rows, written.size, utcnow()
-        )
-        session.commit()
+    """Write an export's file and mark it ready, or record why it failed (raising, so it is
+    retried, while attempts remain)."""
+    context = current_context()
+    exports.build_export(
+        context.database,
+        export_id,
+        context.surveys,
+        Path(context.settings["EXPORT_DIR"]),
+        time_limit=TimeLimitExceeded,
+    )
 
 
 def enqueue_export(export_id: int) -> None:
@@ -176,12 +164,15 @@ def enqueue_export(export_id: int) -> None:
     build_export.send(export_id)
 
 
-@dramatiq.actor(queue_name=QUEUE, max_retries=10, min_backoff=5_000, max_backoff=600_000)
+@dramatiq.actor(
+    broker=NOT_SET_UP, queue_name=QUEUE, max_retries=10, min_backoff=5_000, max_backoff=600_000
+)
 def send_concern_email(notification_id: int) -> None:
     """Send one alert email about a concern, once: a redelivered message finds it sent. A
     failure is recorded (attempts, the server's reply code) and raised, so it is retried."""
-    settings = mail.MailSettings.of(runtime.settings())
-    with runtime.database().session() as session:
+    context = current_context()
+    settings = mail.MailSettings.of(context.settings)
+    with context.database.session() as session:
         # Locked while the mail server is talked to: a second worker waits, then finds it sent.
         notification = safeguarding_alerts.claim(session, notification_id)
         if notification is None:
@@ -212,3 +203,22 @@ def enqueue_concern_emails(notification_ids: Sequence[int]) -> None:
                 notification_id,
                 exc_info=True,
             )
+
+
+# Every actor, for `workers.setup` to declare on the broker it sets up.
+ACTORS: tuple[dramatiq.Actor[..., None], ...] = (
+    anonymise_response,
+    aggregate_response,
+    process_response,
+    build_export,
+    send_concern_email,
+)
+
+
+def background_work() -> BackgroundWork:
+    """The calls the web app sends work to these actors with."""
+    return BackgroundWork(
+        process_response=enqueue_processing,
+        build_export=enqueue_export,
+        send_concern_emails=enqueue_concern_emails,
+    )

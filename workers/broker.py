@@ -1,35 +1,45 @@
-"""The one place the Dramatiq broker is chosen; import this before any actor.
+"""Making the Dramatiq broker a broker URL names, and where actors wait until one is set up.
 
-SURVEY_BROKER_URL picks it: "redis://..." in production, "stub://" (the default) for the embedded
-demo and tests, where a worker thread in the same process consumes the messages.
+Nothing here reads the environment or connects: `workers.setup` chooses the broker from the
+settings it is given (the web app's, or the worker process's).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
-from survey_app.settings import load_settings
-
-from .sweeper import Sweeper
-
 
 def make_broker(url: str) -> dramatiq.Broker:
-    """A broker for url, with the sweeper that re-sends responses a lost message left behind."""
+    """A new broker for url: "redis://..." in production, "stub://" for the embedded demo and
+    tests, where a worker thread in the same process consumes the messages."""
     if url.startswith(("redis://", "rediss://", "unix://")):
         # Short timeouts: a child waiting on the thank-you page must not wait for a dead broker.
-        broker: dramatiq.Broker = RedisBroker(
+        return RedisBroker(
             url=url, socket_connect_timeout=1, socket_timeout=5, health_check_interval=30
         )
-    elif url.startswith("stub://"):
+    if url.startswith("stub://"):
         broker = StubBroker()
         broker.emit_after("process_boot")
-    else:
-        raise ValueError(f"SURVEY_BROKER_URL must be redis://... or stub://, not {url!r}")
-    broker.add_middleware(Sweeper())
-    return broker
+        return broker
+    raise ValueError(f"SURVEY_BROKER_URL must be redis://... or stub://, not {url!r}")
 
 
-broker = make_broker(load_settings()["BROKER_URL"])
-dramatiq.set_broker(broker)
+class NotSetUp(StubBroker):
+    """Where the actors are declared when their module is imported, until `workers.setup`
+    declares them on the real broker: a message sent before that is a mistake that must be
+    seen, not one left in a queue nobody reads."""
+
+    def enqueue(self, message: dramatiq.Message[Any], *, delay: int | None = None) -> Any:
+        raise RuntimeError(
+            f"no broker is set up to send {message.actor_name!r} to: call "
+            "workers.setup.setup_workers (create_app and workers.main do) first"
+        )
+
+
+# The actors' options (retries, time limits) are checked against this broker's middleware,
+# which is the same default set the real brokers have.
+NOT_SET_UP = NotSetUp()

@@ -1,7 +1,10 @@
 """A worker-side thread that writes heartbeats, re-sends responses, exports and alert emails
 whose messages were lost (responses that keep failing only now and then), reminds leads of
 unacknowledged concerns, and deletes export files and contact requests past their retention
-period."""
+period.
+
+Each pass calls the domain's functions with the `WorkerContext` that `workers.setup` gave, and
+sends to the actors; `workers.setup` adds the `Sweeper` to the broker beside them."""
 
 from __future__ import annotations
 
@@ -15,11 +18,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import dramatiq
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
+from survey_app import backlog
 from survey_app.backlog import retry_delay, unprocessed_attempts, unprocessed_response_ids
-from survey_app.models import Response, WorkerHeartbeat, utcnow
+from survey_app.exports import expire_files, waiting_export_ids
+from survey_app.models import utcnow
+from survey_app.operations import purge_expired_drafts
+from survey_app.safeguarding import alerts, casework
+
+from . import actors
+from .context import current_context
 
 log = logging.getLogger(__name__)
 
@@ -69,19 +77,17 @@ class WaitingSince:
 def sweep(only: set[int] | None = None, waiting_since: WaitingSince | None = None) -> set[int]:
     """Re-send processing for unprocessed responses (all, or those in only; a held-back one only
     when its slow schedule says so); returns what it saw."""
-    from . import actors, runtime
-
-    settings = runtime.settings()
-    limit = int(settings["PROCESSING_MAX_ATTEMPTS"])
-    interval = float(settings["SWEEP_INTERVAL_SECONDS"])
-    with runtime.database().session() as session:
+    context = current_context()
+    limit = int(context.settings["PROCESSING_MAX_ATTEMPTS"])
+    interval = float(context.settings["SWEEP_INTERVAL_SECONDS"])
+    with context.database.session() as session:
         pending = set(unprocessed_response_ids(session))
         failures = unprocessed_attempts(session)
         if waiting_since is not None:
             oldest = waiting_since.update(
                 (i for i in pending if failures.get(i, 0) < limit), utcnow()
             )
-            _record_oldest_unprocessed(session, oldest)
+            backlog.record_oldest_unprocessed(session, worker_name(), oldest)
             session.commit()
         targets = pending if only is None else pending & only
         now = time.monotonic()
@@ -98,28 +104,19 @@ def sweep(only: set[int] | None = None, waiting_since: WaitingSince | None = Non
         }
         if not targets:
             return pending
-        rows = session.execute(
-            select(Response.id, Response.anonymised, Response.aggregated).where(
-                Response.id.in_(sorted(targets))
-            )
-        ).all()
-    for response_id, anonymised, aggregated in rows:
-        if not anonymised and not aggregated:
-            actors.process_response.send(response_id)
-        elif not anonymised:
-            actors.anonymise_response.send(response_id)
-        else:
-            actors.aggregate_response.send(response_id)
-    log.info("sweeper re-sent %d responses", len(rows))
+        steps = backlog.next_steps(session, targets)
+    for response_id, step in steps.items():
+        RESEND[step].send(response_id)
+    log.info("sweeper re-sent %d responses", len(steps))
     return pending
 
 
-def _record_oldest_unprocessed(session: Session, oldest: dt.datetime | None) -> None:
-    session.execute(
-        update(WorkerHeartbeat)
-        .where(WorkerHeartbeat.name == worker_name())
-        .values(oldest_unprocessed_seen_at=oldest)
-    )
+# The actor that does what a response still needs.
+RESEND = {
+    backlog.NextStep.PROCESS: actors.process_response,
+    backlog.NextStep.ANONYMISE: actors.anonymise_response,
+    backlog.NextStep.AGGREGATE: actors.aggregate_response,
+}
 
 
 def worker_name() -> str:
@@ -129,11 +126,7 @@ def worker_name() -> str:
 
 def sweep_exports(only: set[int] | None = None) -> set[int]:
     """Re-send exports no worker is building (all, or those in only); returns what it saw."""
-    from survey_app.exports import waiting_export_ids
-
-    from . import actors, runtime
-
-    with runtime.database().session() as session:
+    with current_context().database.session() as session:
         waiting = waiting_export_ids(session, utcnow())
     targets = waiting if only is None else waiting & only
     for export_id in sorted(targets):
@@ -145,17 +138,13 @@ def sweep_exports(only: set[int] | None = None) -> set[int]:
 
 def expire_exports() -> list[int]:
     """Delete export files older than the retention period; returns the exports expired."""
-    from survey_app.exports import expire_files
-
-    from . import runtime
-
-    settings = runtime.settings()
-    with runtime.database().session() as session:
+    context = current_context()
+    with context.database.session() as session:
         expired = expire_files(
             session,
-            Path(settings["EXPORT_DIR"]),
+            Path(context.settings["EXPORT_DIR"]),
             utcnow(),
-            dt.timedelta(days=float(settings["EXPORT_RETENTION_DAYS"])),
+            dt.timedelta(days=float(context.settings["EXPORT_RETENTION_DAYS"])),
         )
         session.commit()
     if expired:
@@ -165,11 +154,7 @@ def expire_exports() -> list[int]:
 
 def purge_drafts() -> int:
     """Delete answers in progress that were not sent within their lifetime."""
-    from survey_app.operations import purge_expired_drafts
-
-    from . import runtime
-
-    with runtime.database().session() as session:
+    with current_context().database.session() as session:
         purged = purge_expired_drafts(session)
         session.commit()
     return purged
@@ -178,12 +163,9 @@ def purge_drafts() -> int:
 def sweep_concern_emails() -> list[int]:
     """Send again the alert emails still pending after the grace period (a lost message, a
     broker that was down, or a mail server that failed every retry); returns them."""
-    from survey_app.safeguarding import alerts
-
-    from . import actors, runtime
-
-    grace = dt.timedelta(seconds=float(runtime.settings()["SWEEP_GRACE_SECONDS"]))
-    with runtime.database().session() as session:
+    context = current_context()
+    grace = dt.timedelta(seconds=float(context.settings["SWEEP_GRACE_SECONDS"]))
+    with context.database.session() as session:
         pending = alerts.pending_ids(session, utcnow() - grace)
     for notification_id in pending:
         # One try each: the sweeper itself is the retry loop, so messages do not pile up.
@@ -196,12 +178,9 @@ def sweep_concern_emails() -> list[int]:
 def escalate_concerns(now: dt.datetime | None = None) -> list[int]:
     """Remind the leads and the admins of concerns nobody acknowledged in time; returns the
     reminder emails sent."""
-    from survey_app.safeguarding import casework
-
-    from . import actors, runtime
-
-    hours = float(runtime.settings()["CONCERN_ACK_HOURS"])
-    with runtime.database().session() as session:
+    context = current_context()
+    hours = float(context.settings["CONCERN_ACK_HOURS"])
+    with context.database.session() as session:
         reminders = casework.escalate_overdue(session, now or utcnow(), dt.timedelta(hours=hours))
         session.commit()
     actors.enqueue_concern_emails(reminders)
@@ -210,11 +189,7 @@ def escalate_concerns(now: dt.datetime | None = None) -> list[int]:
 
 def purge_contact_requests(today: dt.date | None = None) -> int:
     """Destroy children's contact requests past their retention period."""
-    from survey_app.safeguarding import casework
-
-    from . import runtime
-
-    with runtime.database().session() as session:
+    with current_context().database.session() as session:
         purged = casework.purge_contact_requests(session, today or utcnow().date())
         session.commit()
     if purged:
@@ -224,14 +199,8 @@ def purge_contact_requests(today: dt.date | None = None) -> int:
 
 def beat(name: str) -> None:
     """Record that this worker is alive."""
-    from . import runtime
-
-    with runtime.database().session() as session:
-        row = session.get(WorkerHeartbeat, name)
-        if row is None:
-            session.add(WorkerHeartbeat(name=name, seen_at=utcnow()))
-        else:
-            row.seen_at = utcnow()
+    with current_context().database.session() as session:
+        backlog.record_heartbeat(session, name, utcnow())
         session.commit()
 
 
@@ -255,8 +224,6 @@ class Sweeper(dramatiq.Middleware):
             self._thread.join(timeout=10)
 
     def _run(self) -> None:
-        from . import runtime
-
         name = worker_name()
         waiting_since = WaitingSince()
         heartbeat = interval = 1.0  # until the settings can be read
@@ -265,7 +232,7 @@ class Sweeper(dramatiq.Middleware):
         waited = float("inf")  # the first pass runs at once
         while not self._stop.is_set():
             try:
-                settings = runtime.settings()
+                settings = current_context().settings
                 heartbeat = float(settings["HEARTBEAT_INTERVAL_SECONDS"])
                 interval = float(settings["SWEEP_INTERVAL_SECONDS"])
                 beat(name)

@@ -7,11 +7,13 @@ flat however many there are, and renames it into place when whole. The file is s
 the person who asked (and admins) and deleted after the retention period.
 """
 
+from .building import ExportFailed, build_export
 from .files import MEDIA_TYPES, WrittenFile, download_name, expire_files, write_export
 from .records import (
     MAX_ATTEMPTS,
     TIME_LIMIT,
     ExportProblem,
+    ExportStatus,
     claim_export,
     describe_problem,
     fail_export,
@@ -27,8 +29,11 @@ __all__ = [
     "MAX_ATTEMPTS",
     "MEDIA_TYPES",
     "TIME_LIMIT",
+    "ExportFailed",
     "ExportProblem",
+    "ExportStatus",
     "WrittenFile",
+    "build_export",
     "claim_export",
     "describe_problem",
     "download_name",

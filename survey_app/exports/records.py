@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
@@ -23,6 +24,16 @@ MAX_ATTEMPTS = 3
 TIME_LIMIT = dt.timedelta(minutes=30)
 STALE_AFTER = TIME_LIMIT + dt.timedelta(minutes=5)
 ERROR_LENGTH = 500
+
+
+class ExportStatus(StrEnum):
+    """Where an export stands (stored as these words)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+    EXPIRED = "expired"
 
 
 class ExportProblem(Exception):
@@ -59,7 +70,7 @@ def record_export(
         council_ids=list(published.council_ids),
         distribution_id=published.distribution_id,
         published_responses=len(published.members),
-        status="queued",
+        status=ExportStatus.QUEUED,
         publications=list(published.publications),
     )
     session.add(export)
@@ -128,8 +139,8 @@ def recent_exports(session: Session, survey_id: str, user: User, limit: int = 10
 def _waiting(now: dt.datetime):  # type: ignore[no-untyped-def]
     """Exports a worker should take: queued, or running so long that their worker is gone."""
     return or_(
-        Export.status == "queued",
-        and_(Export.status == "running", Export.started_at < now - STALE_AFTER),
+        Export.status == ExportStatus.QUEUED,
+        and_(Export.status == ExportStatus.RUNNING, Export.started_at < now - STALE_AFTER),
     )
 
 
@@ -146,7 +157,7 @@ def claim_export(session: Session, export_id: int, now: dt.datetime) -> bool:
     claimed = session.execute(
         update(Export)
         .where(Export.id == export_id, _waiting(now), Export.attempts < MAX_ATTEMPTS)
-        .values(status="running", started_at=now, attempts=Export.attempts + 1)
+        .values(status=ExportStatus.RUNNING, started_at=now, attempts=Export.attempts + 1)
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]
     if claimed:
@@ -155,7 +166,7 @@ def claim_export(session: Session, export_id: int, now: dt.datetime) -> bool:
         update(Export)
         .where(Export.id == export_id, _waiting(now))
         .values(
-            status="failed",
+            status=ExportStatus.FAILED,
             finished_at=now,
             error=(
                 f"Gave up after {MAX_ATTEMPTS} attempts: the worker building it stopped "
@@ -180,7 +191,7 @@ def finish_export(
         update(Export)
         .where(Export.id == export_id)
         .values(
-            status="ready",
+            status=ExportStatus.READY,
             finished_at=now,
             file_name=file_name,
             rows=rows,
@@ -200,11 +211,11 @@ def fail_export(session: Session, export_id: int, problem: BaseException, now: d
     reason = describe_problem(problem)
     final = isinstance(problem, ExportProblem) or export.attempts >= MAX_ATTEMPTS
     if final:
-        export.status = "failed"
+        export.status = ExportStatus.FAILED
         export.finished_at = now
         export.error = reason[:ERROR_LENGTH]
     else:
-        export.status = "queued"
+        export.status = ExportStatus.QUEUED
         export.error = f"Attempt {export.attempts} failed: {reason} Trying again."[:ERROR_LENGTH]
     return final
 
@@ -226,12 +237,14 @@ def exports_to_expire(session: Session, now: dt.datetime, retention: dt.timedelt
     """Ready exports whose file is older than the retention period."""
     return list(
         session.scalars(
-            select(Export).where(Export.status == "ready", Export.finished_at < now - retention)
+            select(Export).where(
+                Export.status == ExportStatus.READY, Export.finished_at < now - retention
+            )
         )
     )
 
 
 def mark_expired(export: Export) -> None:
     """The export's file is gone: it can no longer be downloaded."""
-    export.status = "expired"
+    export.status = ExportStatus.EXPIRED
     export.file_name = None

@@ -36,7 +36,7 @@ def claim(session: Session, notification_id: int) -> ConcernNotification | None:
         .where(ConcernNotification.id == notification_id)
         .with_for_update(of=ConcernNotification)
     )
-    if notification is None or notification.status == NotificationStatus.SENT.value:
+    if notification is None or notification.status == NotificationStatus.SENT:
         return None
     return notification
 
@@ -70,7 +70,7 @@ def alert_for(session: Session, notification: ConcernNotification) -> Alert:
 def mark_sent(notification: ConcernNotification, now: dt.datetime) -> None:
     """Record a successful hand-over to the mail server."""
     notification.attempts += 1
-    notification.status = NotificationStatus.SENT.value
+    notification.status = NotificationStatus.SENT
     notification.sent_at = now
     notification.last_error = ""
 
@@ -89,7 +89,7 @@ def pending_ids(session: Session, created_before: dt.datetime) -> list[int]:
         session.scalars(
             select(ConcernNotification.id)
             .where(
-                ConcernNotification.status == NotificationStatus.PENDING.value,
+                ConcernNotification.status == NotificationStatus.PENDING,
                 ConcernNotification.created_at < created_before,
             )
             .order_by(ConcernNotification.id)
@@ -112,7 +112,7 @@ class Unsent:
 
 def unsent(session: Session, now: dt.datetime, council_ids: Sequence[int] | None = None) -> Unsent:
     """Count unsent emails (for /healthz, and for the leads' page of some councils)."""
-    pending = ConcernNotification.status == NotificationStatus.PENDING.value
+    pending = ConcernNotification.status == NotificationStatus.PENDING
     query = select(
         func.count(ConcernNotification.id),
         func.count(ConcernNotification.id).filter(ConcernNotification.attempts > 0),
@@ -139,7 +139,7 @@ def unsent_by_concern(
         select(ConcernNotification)
         .where(
             ConcernNotification.concern_id.in_(list(concern_ids)),
-            ConcernNotification.status == NotificationStatus.PENDING.value,
+            ConcernNotification.status == NotificationStatus.PENDING,
         )
         .order_by(ConcernNotification.id)
     ):

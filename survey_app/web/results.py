@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from .. import downloads, reports, spreadsheets
 from ..access import council_scope
+from ..background import background_work
 from ..definitions.model import SurveyDefinition
 from ..exports.files import MEDIA_TYPES, download_name
 from ..exports.records import mark_expired, recent_exports, request_export, visible_export
@@ -346,7 +347,7 @@ def start_export(survey_id: str, user: User, params: Mapping[str, Any]) -> Expor
             chosen,
             user.id,
             fields.get("format") or "csv",
-            current_app.extensions["enqueue_export"],
+            background_work(current_app).build_export,
         )
     except downloads.UnknownGroup as unknown:
         abort(404, description=str(unknown))

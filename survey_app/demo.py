@@ -1,0 +1,169 @@
+"""The embedded demo of `make run` (`survey-app demo`): generated keys, a seeded SQLite
+database, and the web app served with a Dramatiq worker in the same process."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import click
+from dramatiq import Worker
+from flask import Config
+from sqlalchemy import select
+from werkzeug.serving import WSGIRequestHandler, run_simple
+
+from workers.setup import use_broker
+
+from . import create_app, operations
+from .crypto import TextVault
+from .db import Database
+from .definitions import load_directory
+from .models import Distribution, User
+from .qr import write_qr_files
+from .settings import ENV_PREFIX, INSTANCE, load_settings
+
+DEMO_SETTINGS_FILE = "demo-settings.json"
+DEMO_KEYS_FILE = "demo-keys.json"
+# What `survey-app demo` runs with that a command in another terminal must use too, so its
+# links, QR codes and records are the running demo's (e.g. PORT=8080 make run).
+SHARED_DEMO_SETTINGS = ("DATABASE_URL", "PUBLIC_URL", "QR_DIR", "EXPORT_DIR", "SURVEY_DIR")
+DEMO_KEYS = ("SECRET_KEY", "TEXT_KEY", "LINK_KEY")
+
+DEMO_EMAIL = "facilitator@demo.example"
+DEMO_COUNCIL = "Suffolk (demo)"
+DEMO_LABEL = "CP conferences, Ipswich"
+DEMO_LEAD_EMAIL = "safeguarding@demo.example"
+
+
+def demo_defaults() -> dict[str, Any]:
+    """The demo's settings (instance/demo-settings.json) for each one no SURVEY_* variable sets.
+
+    Only while the command would use the demo's database: with SURVEY_DATABASE_URL pointing
+    elsewhere, none of the demo's settings belong with it.
+    """
+    saved_file = INSTANCE / DEMO_SETTINGS_FILE
+    if not saved_file.exists():
+        return {}
+    saved = json.loads(saved_file.read_text())
+    database = os.environ.get(f"{ENV_PREFIX}_DATABASE_URL")
+    if database and database != saved.get("DATABASE_URL"):
+        return {}
+    keys_file = Path(saved.get("KEYS_FILE") or INSTANCE / DEMO_KEYS_FILE)
+    keys = json.loads(keys_file.read_text()) if keys_file.exists() else {}
+    found = {**{name: keys.get(name) for name in DEMO_KEYS}, **saved}
+    return {
+        name: found[name]
+        for name in (*SHARED_DEMO_SETTINGS, *DEMO_KEYS)
+        if found.get(name) and not os.environ.get(f"{ENV_PREFIX}_{name}")
+    }
+
+
+def demo_settings() -> Config:
+    """The demo's settings, from SURVEY_* variables and keys generated once and kept in
+    instance/ (so drafts survive a restart); saves what other commands must share with it.
+    Raises ConfigurationError for a bad SURVEY_* variable."""
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    keys_file = INSTANCE / DEMO_KEYS_FILE
+    saved = json.loads(keys_file.read_text()) if keys_file.exists() else {}
+    fresh = {
+        "SECRET_KEY": lambda: secrets.token_urlsafe(48),
+        "TEXT_KEY": TextVault.generate_key,
+        "LINK_KEY": lambda: secrets.token_urlsafe(32),
+    }
+    if set(fresh) - set(saved):
+        saved = {name: saved.get(name) or make() for name, make in fresh.items()}
+        keys_file.write_text(json.dumps(saved))
+        keys_file.chmod(0o600)
+    settings = load_settings()
+    overrides: dict[str, Any] = {"DEMO": True, "BROKER_URL": "stub://"}
+    for name in DEMO_KEYS:
+        if not settings.get(name):
+            overrides[name] = saved[name]
+    port = int(os.environ.get("PORT") or "5000")
+    if settings["PUBLIC_URL"] == "http://127.0.0.1:5000":
+        overrides["PUBLIC_URL"] = f"http://127.0.0.1:{port}"
+    overrides["PORT"] = port
+    settings = load_settings(overrides)
+    shared = {name: str(settings[name]) for name in SHARED_DEMO_SETTINGS}
+    (INSTANCE / DEMO_SETTINGS_FILE).write_text(
+        json.dumps({**shared, "KEYS_FILE": str(keys_file)}, indent=2)
+    )
+    return settings
+
+
+def seed_demo(settings: Config) -> dict[str, str]:
+    """A demo council, distribution and facilitator; the password is new on each run."""
+    definitions = load_directory(Path(settings["SURVEY_DIR"]))
+    database = Database.from_url(settings["DATABASE_URL"])
+    password = secrets.token_urlsafe(12)
+    with database.session() as session:
+        operations.sync_surveys(session, definitions.values())
+        user = session.scalar(select(User).where(User.email == DEMO_EMAIL))
+        if user is None:
+            operations.create_user(session, DEMO_EMAIL, password, "facilitator")
+        else:
+            operations.set_password(user, password)
+        council = operations.council_named(session, DEMO_COUNCIL)
+        distribution = session.scalar(
+            select(Distribution).where(
+                Distribution.council_id == council.id,
+                Distribution.label == DEMO_LABEL,
+                Distribution.survey_id == "child-cp-conference",
+            )
+        )
+        if distribution is None:
+            distribution = operations.create_distribution(
+                session, "child-cp-conference", DEMO_COUNCIL, DEMO_LABEL
+            )
+        # A safeguarding lead for the demo council, so an alert has someone to go to.
+        lead = session.scalar(select(User).where(User.email == DEMO_LEAD_EMAIL))
+        if lead is None:
+            operations.create_user(
+                session, DEMO_LEAD_EMAIL, password, "safeguarding_lead", DEMO_COUNCIL
+            )
+        else:
+            operations.set_password(lead, password)
+        session.commit()
+        code = distribution.code
+    database.engine.dispose()
+    url = f"{settings['PUBLIC_URL'].rstrip('/')}/s/{code}"
+    svg, png = write_qr_files(code, url, Path(settings["QR_DIR"]))
+    return {
+        "url": url,
+        "qr_svg": str(svg),
+        "qr_png": str(png),
+        "email": DEMO_EMAIL,
+        "lead_email": DEMO_LEAD_EMAIL,
+        "password": password,
+        "code": code,
+    }
+
+
+class QuietHandler(WSGIRequestHandler):
+    """Logs requests without the client's address: no IPs, even in the demo's log."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        logging.getLogger("survey_app.requests").info('"%s" %s', self.requestline, code)
+
+
+def serve_demo(settings: Config) -> None:
+    """Serve the app made with settings, and a Dramatiq worker on its (stub) broker, in this
+    process until Ctrl-C."""
+    app = create_app(dict(settings))
+    worker = Worker(use_broker(settings["BROKER_URL"]), worker_threads=2)
+    worker.start()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    try:
+        run_simple(
+            "127.0.0.1", int(settings["PORT"]), app, threaded=True, request_handler=QuietHandler
+        )
+    except KeyboardInterrupt:
+        pass
+    finally:
+        click.echo("stopping the worker…")
+        worker.stop(timeout=5000)
