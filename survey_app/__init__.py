@@ -11,6 +11,7 @@ from .crypto import TextVault
 from .db import Database
 from .loaded_surveys import LoadedSurveys
 from .settings import check_settings, load_settings
+from .web import init_database
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -47,7 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     database = Database.from_url(app.config["DATABASE_URL"])
     vault = TextVault(app.config["TEXT_KEY"])
-    database.init_app(app)
+    init_database(app, database)
     app.extensions["vault"] = vault
     loaded_surveys = LoadedSurveys.from_settings(app.config)
     app.extensions["loaded_surveys"] = loaded_surveys

@@ -1,4 +1,5 @@
-"""Database engine and sessions, one per web request; SQLite gets WAL mode and foreign keys."""
+"""Database engine and sessions; SQLite gets WAL mode and foreign keys. Knows nothing of the
+web: `survey_app.web.init_database` gives each request its session."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -95,18 +95,6 @@ class Database:
             sessionmaker(single, expire_on_commit=False),
         )
 
-    def init_app(self, app: Flask) -> None:
-        """Make this the app's database; each request's session closes when the request ends."""
-        app.extensions["database"] = self
-        app.teardown_appcontext(_close_request_session)
-
-    def request_session(self, single_statements: bool = False) -> Session:
-        """The session of the current app context, made on first use (see `web.db_session`)."""
-        if REQUEST_SESSION not in g:
-            make = self.single_statement_sessions if single_statements else self.sessions
-            setattr(g, REQUEST_SESSION, make())
-        return getattr(g, REQUEST_SESSION)  # type: ignore[no-any-return]
-
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session that rolls back on error and always closes; the caller commits."""
@@ -118,13 +106,3 @@ class Database:
             raise
         finally:
             session.close()
-
-
-# Where an app context keeps its session (Flask's `g`), so the teardown finds and closes it.
-REQUEST_SESSION = "db_session"
-
-
-def _close_request_session(_error: BaseException | None = None) -> None:
-    session = g.pop(REQUEST_SESSION, None)
-    if session is not None:
-        session.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from flask import current_app
+from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
 from ..crypto import TextVault
@@ -13,15 +13,33 @@ from ..db import Database
 from ..definitions.model import SurveyDefinition
 from ..loaded_surveys import LoadedSurveys
 
+# Where an app context keeps its session (Flask's `g`), so the teardown finds and closes it.
+REQUEST_SESSION = "db_session"
+
+
+def init_database(app: Flask, database: Database) -> None:
+    """Make database the app's; each request's session closes when the request ends."""
+    app.extensions["database"] = database
+    app.teardown_appcontext(_close_request_session)
+
 
 def db_session(single_statements: bool = False) -> Session:
-    """The session for this request; closed when the request ends (`Database.init_app`).
+    """The session for this request, made on first use and closed when the request ends.
     single_statements, for views whose every write is one statement: on PostgreSQL each
     statement commits by itself (see `Database.single_statement_sessions`); it applies if this
     is the request's first call.
     """
-    database: Database = current_app.extensions["database"]
-    return database.request_session(single_statements)
+    if REQUEST_SESSION not in g:
+        database: Database = current_app.extensions["database"]
+        make = database.single_statement_sessions if single_statements else database.sessions
+        setattr(g, REQUEST_SESSION, make())
+    return getattr(g, REQUEST_SESSION)  # type: ignore[no-any-return]
+
+
+def _close_request_session(_error: BaseException | None = None) -> None:
+    session = g.pop(REQUEST_SESSION, None)
+    if session is not None:
+        session.close()
 
 
 Row = TypeVar("Row")
