@@ -362,8 +362,8 @@ def child_naive_export(survey_id: str) -> None:
     from survey_app.db import Database
     from survey_app.definitions import load_directory
     from survey_app.downloads import csv_lines, response_columns
-    from survey_app.journey import WRITTEN
     from survey_app.models import Distribution, FreeText, Response
+    from survey_app.respondent.journey import WRITTEN
     from survey_app.settings import load_settings
 
     settings = load_settings()

@@ -81,7 +81,7 @@ def answers_for(rng: random.Random) -> dict[str, Any]:
 
 def make_responses(count: int, distribution_id: int, seed: int = 12) -> list[int]:
     """Saved, unprocessed responses made by the real submit path (no broker message sent)."""
-    from survey_app import journey, operations, submission
+    from survey_app.respondent import drafts, journey, submission
     from workers import runtime
 
     rng = random.Random(seed)
@@ -94,11 +94,11 @@ def make_responses(count: int, distribution_id: int, seed: int = 12) -> list[int
             answers = answers_for(rng)
             if journey.missing_required(definition, answers) is not None:
                 raise SystemExit(f"the made-up answers do not complete {SURVEY}")
-            draft, token = operations.start_draft(
+            draft, token = drafts.start_draft(
                 session, vault, distribution_id, "en", False, dt.timedelta(hours=1)
             )
-            operations.write_draft(
-                vault, draft, operations.DraftState(answers, journey.steps(definition, answers))
+            drafts.write_draft(
+                vault, draft, drafts.DraftState(answers, journey.steps(definition, answers))
             )
             session.commit()
             outcome = submission.send_draft(

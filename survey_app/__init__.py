@@ -72,15 +72,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         assets,
         facilitator,
         health,
-        respondent,
         safeguarding_views,
         security,
         staff,
     )
+    from .respondent import views as respondent_views
 
     security.init_app(app)
     assets.init_app(app)
-    respondent.init_app(app)
+    respondent_views.init_app(app)
     facilitator.init_app(app)
     staff.init_app(app)
     api.init_app(app)

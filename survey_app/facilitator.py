@@ -25,7 +25,7 @@ from flask import (
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
-from . import downloads, journey, operations, processing, qr, reports, spreadsheets
+from . import downloads, operations, processing, qr, reports, spreadsheets
 from .access import council_scope, may_see
 from .definitions.languages import direction, language_name
 from .definitions.model import SurveyDefinition
@@ -34,6 +34,7 @@ from .inputs import is_single_line
 from .models import Council, Distribution, DistributionTotal, FreeText, Role, User
 from .models import Response as SavedResponse
 from .privacy.disclosure import DisclosureRules, footnotes, rules_in_words
+from .respondent import journey
 from .safeguarding import concerns
 from .throttle import SignInThrottle
 from .web import db_session, read_while_streaming, surveys

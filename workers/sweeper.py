@@ -165,7 +165,7 @@ def expire_exports() -> list[int]:
 
 def purge_drafts() -> int:
     """Delete answers in progress that were not sent within their lifetime."""
-    from survey_app.operations import purge_expired_drafts
+    from survey_app.respondent.drafts import purge_expired_drafts
 
     from . import runtime
 

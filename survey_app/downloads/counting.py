@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from ..definitions.model import MULTIPLE_CHOICE, Question, SurveyDefinition
 from ..definitions.words import special_label
-from ..journey import WRITTEN
 from ..models import AnswerCount, Distribution, DistributionTotal, QuestionBase, Response
 from ..privacy.disclosure import Condition, QuestionCounts
 from ..processing import answer_cells
+from ..respondent.journey import WRITTEN
 from .groups import CouncilGroup, GroupFilter, counted_tokens, responses_query
 
 # Keyed by council id (or age band), question and option; bases by the first two.

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..definitions.model import SurveyDefinition
-from ..journey import WRITTEN
 from ..models import Council, Distribution, FreeText, Publication, Response
 from ..privacy.disclosure import DisclosureRules
 from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publications
 from ..privacy.disclosure.microdata import HIDDEN, generalise
+from ..respondent.journey import WRITTEN
 from .groups import GroupFilter, councils_for, requested_groups, responses_query, settle_groups
 
 ALL_HIDDEN = (HIDDEN,) * 4
