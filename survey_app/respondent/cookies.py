@@ -11,8 +11,9 @@ import hmac
 from typing import Any
 
 from cryptography.fernet import InvalidToken
-from flask import Response, current_app, g, request
+from flask import current_app, g, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response
 
 from ..crypto import new_token
 from ..definitions.model import SurveyDefinition

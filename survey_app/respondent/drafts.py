@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from ..crypto import TextVault, new_token, token_hash
@@ -87,7 +87,7 @@ class DraftRow:
     expires_at: dt.datetime
 
 
-_DRAFTS = Draft.__table__
+_DRAFTS = cast(Table, Draft.__table__)  # a mapped class's table, typed as any FROM clause
 # Built once: building a statement costs as much as running it.
 _DRAFT_BY_TOKEN = select(
     _DRAFTS.c.id,

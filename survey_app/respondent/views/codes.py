@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, make_response, render_template, url_for
+from flask import abort, make_response, render_template, url_for
+from werkzeug.wrappers import Response
 
 from .. import cookies
 from ..linking import display_code, normalise_personal_code

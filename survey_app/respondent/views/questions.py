@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 
 from ...definitions.model import (
     FACE_SCALE,
@@ -16,6 +17,7 @@ from ...definitions.model import (
 from ...definitions.words import special_label
 from ...models import utcnow
 from ...safeguarding import telling
+from ...safeguarding.concerns import FlaggedText
 from ...web import vault
 from .. import cookies, journey
 from ..drafts import read_draft, save_draft
@@ -41,7 +43,7 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
 
     errors: list[FieldError] = []
     values: dict[str, Any] = dict(state.answers)
-    flagged: list[telling.FlaggedText] = []
+    flagged: list[FlaggedText] = []
     if request.method == "POST":
         if step == AGE_STEP:
             chosen, errors = journey.parse_age(definition, request.form, language)
@@ -111,7 +113,7 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
                 state.answers.get(PERSONAL_CODE_KEY) or cookies.kept_code(definition) or ""
             )
         }
-    page = {
+    drawn_page = {
         **context(definition, distribution, language, read_aloud=draft.read_aloud),
         "values": values,
         "errors": errors,
@@ -124,13 +126,13 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
     if step == LINK_STEP:
         body = render_template(
             "respondent/link.html",
-            **page,
+            **drawn_page,
             first_wave=definition.is_first_wave(distribution.wave),
         )
     else:
         body = render_template(
             "respondent/question.html",
-            **page,
+            **drawn_page,
             step=step,
             questions=questions_for(definition, step, state.answers, language),
         )

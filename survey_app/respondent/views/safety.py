@@ -10,7 +10,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from ...definitions.model import SurveyDefinition
 from ...models import Draft, utcnow

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, current_app, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as AnyResponse
 
 from ... import qr
 from ...definitions.model import PREFER_NOT_TO_SAY, SPECIAL_OPTIONS, SurveyDefinition
@@ -23,7 +24,7 @@ from .questions import special_words
 
 
 @bp.get("/<code>")
-def welcome(code: str) -> Response | str:
+def welcome(code: str) -> str:
     """The survey's first page, in the language asked for (a draft remembers the change)."""
     distribution, definition = loaded()
     draft = this_draft(distribution)
@@ -45,7 +46,7 @@ def welcome(code: str) -> Response | str:
 
 
 @bp.post("/<code>/start")
-def start(code: str) -> Response:
+def start(code: str) -> AnyResponse:
     """Start a draft (or carry on with this browser's) and go to the first step not yet seen."""
     distribution, definition = loaded()
     session = page_session()
@@ -87,7 +88,7 @@ def start(code: str) -> Response:
 
 
 @bp.get("/<code>/check")
-def check(code: str) -> Response | str:
+def check(code: str) -> AnyResponse | str:
     """Every answer given, each with a link to change it, before Send."""
     distribution, definition = loaded()
     draft = this_draft(distribution)
@@ -112,7 +113,7 @@ def summary(
     if definition.age_bands:
         chosen = answers.get(AGE_KEY)
         bands = {band.id: band.label.get(language) for band in definition.age_bands}
-        shown = bands.get(chosen) or special_words(definition, PREFER_NOT_TO_SAY, language)
+        shown = bands.get(str(chosen)) or special_words(definition, PREFER_NOT_TO_SAY, language)
         rows.append(
             (journey.words(definition, "age_question", language), shown, step_url(code, AGE_STEP))
         )
@@ -136,7 +137,7 @@ def summary(
 
 
 @bp.post("/<code>/submit")
-def submit(code: str) -> Response:
+def submit(code: str) -> AnyResponse:
     """Send: the draft becomes a response once, then the thank-you page."""
     # The session has transactions (see `_TRANSACTIONAL`): whatever Send writes through it
     # commits or rolls back together (its own insert runs on a connection of its own).
