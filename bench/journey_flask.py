@@ -23,11 +23,13 @@ import psycopg
 from cryptography.fernet import Fernet
 from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
 
-from survey_app import journey
 from survey_app.crypto import new_token, token_hash
 from survey_app.definitions import SurveyDefinition, load_directory
 from survey_app.operations import DistributionFacts
-from survey_app.respondent import _context, _questions_for, _summary
+from survey_app.respondent import journey
+from survey_app.respondent.views.blueprint import context
+from survey_app.respondent.views.questions import questions_for
+from survey_app.respondent.views.survey import summary
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "..", "survey_app", "templates")
 app = Flask(__name__, template_folder=TEMPLATES)
@@ -94,7 +96,7 @@ def welcome(code: str) -> str:
     distribution, definition = _load(code)
     return render_template(
         "respondent/welcome.html",
-        **_context(definition, distribution, "en", has_draft=False, read_aloud_offer=True),
+        **context(definition, distribution, "en", has_draft=False, read_aloud_offer=True),
         expired=False,
     )
 
@@ -153,7 +155,7 @@ def question(code: str, step: str) -> Response | str:
     before, _ = journey.neighbours(definition, step, answers)
     return render_template(
         "respondent/question.html",
-        **_context(definition, distribution, "en"),
+        **context(definition, distribution, "en"),
         values=dict(answers),
         errors=[],
         error_for={},
@@ -164,7 +166,7 @@ def question(code: str, step: str) -> Response | str:
         else url_for(".welcome", code=code),
         action=url_for(".question", code=code, step=step),
         step=step,
-        questions=_questions_for(definition, step, answers, "en"),
+        questions=questions_for(definition, step, answers, "en"),
     )
 
 
@@ -177,8 +179,8 @@ def check(code: str) -> str:
     order = journey.steps(definition, answers)
     return render_template(
         "respondent/check.html",
-        **_context(definition, distribution, "en"),
-        summary=_summary(definition, answers, "en", code),
+        **context(definition, distribution, "en"),
+        summary=summary(definition, answers, "en", code),
         back_url=url_for(".question", code=code, step=order[-1]),
     )
 
@@ -211,7 +213,7 @@ def thanks(code: str) -> str:
     distribution, definition = _load(code)
     return render_template(
         "respondent/thanks.html",
-        **_context(definition, distribution, "en"),
+        **context(definition, distribution, "en"),
         personal_code=None,
         keep_qr=None,
     )

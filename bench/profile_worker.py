@@ -82,7 +82,7 @@ def answers_for(rng: random.Random) -> dict[str, Any]:
 def make_responses(count: int, distribution_id: int, seed: int = 12) -> list[int]:
     """Saved, unprocessed responses made by the real submit path (no broker message sent)."""
     import workers.main  # noqa: F401  (sets the workers up from SURVEY_*, as a worker process does)
-    from survey_app import journey, operations, submission
+    from survey_app.respondent import drafts, journey, submission
     from workers.context import current_context
 
     rng = random.Random(seed)
@@ -96,11 +96,11 @@ def make_responses(count: int, distribution_id: int, seed: int = 12) -> list[int
             answers = answers_for(rng)
             if journey.missing_required(definition, answers) is not None:
                 raise SystemExit(f"the made-up answers do not complete {SURVEY}")
-            draft, token = operations.start_draft(
+            draft, token = drafts.start_draft(
                 session, vault, distribution_id, "en", False, dt.timedelta(hours=1)
             )
-            operations.write_draft(
-                vault, draft, operations.DraftState(answers, journey.steps(definition, answers))
+            drafts.write_draft(
+                vault, draft, drafts.DraftState(answers, journey.steps(definition, answers))
             )
             session.commit()
             outcome = submission.send_draft(

@@ -36,10 +36,11 @@ import psycopg  # noqa: E402
 import redis  # noqa: E402
 from ceiling import TABLE_SQL  # noqa: E402
 
-from survey_app import journey, operations  # noqa: E402
+from survey_app import operations  # noqa: E402
 from survey_app.crypto import TextVault  # noqa: E402
 from survey_app.db import Database  # noqa: E402
 from survey_app.definitions import load_directory  # noqa: E402
+from survey_app.respondent import drafts, journey  # noqa: E402
 from tests.services import (  # noqa: E402
     PostgresServer,
     RedisServer,
@@ -260,10 +261,10 @@ def make_drafts(stack: Stack, database_url: str, code: str, count: int) -> list[
                 raise BenchmarkFailed("the benchmark's answers do not complete the survey")
             seen = journey.steps(definition, ANSWERS)
             for index in range(count):
-                draft, token = operations.start_draft(
+                draft, token = drafts.start_draft(
                     session, vault, distribution.id, "en", False, dt.timedelta(hours=24)
                 )
-                operations.write_draft(vault, draft, operations.DraftState(dict(ANSWERS), seen))
+                drafts.write_draft(vault, draft, drafts.DraftState(dict(ANSWERS), seen))
                 tokens.append(token)
                 if index % 500 == 499:
                     session.commit()

@@ -67,12 +67,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     setup_workers(app.config, WorkerContext(database, vault, app.config, loaded_surveys))
     app.extensions[BACKGROUND_WORK] = background_work()
 
-    from . import respondent
+    from .respondent import views as respondent_views
     from .web import api, assets, distributions, health, safeguarding, security, signin, staff
 
     security.init_app(app)
     assets.init_app(app)
-    respondent.init_app(app)
+    respondent_views.init_app(app)
     signin.init_app(app)
     distributions.init_app(app)
     staff.init_app(app)

@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import Flask
 
-from survey_app import journey, operations, submission
 from survey_app.background import background_work
-from survey_app.journey import AGE_KEY, CODE_FROM_PAGE_KEY, PERSONAL_CODE_KEY
 from survey_app.models import Distribution
+from survey_app.respondent import drafts, journey, submission
+from survey_app.respondent.journey import AGE_KEY, CODE_FROM_PAGE_KEY, PERSONAL_CODE_KEY
 
 
 def submit(
@@ -33,12 +33,10 @@ def submit(
     if answers.get(PERSONAL_CODE_KEY):
         given[CODE_FROM_PAGE_KEY] = True  # as if typed on the code page
     with app.extensions["database"].session() as session:
-        draft, token = operations.start_draft(
+        draft, token = drafts.start_draft(
             session, vault, distribution.id, language, False, dt.timedelta(hours=1)
         )
-        operations.write_draft(
-            vault, draft, operations.DraftState(given, journey.steps(definition, given))
-        )
+        drafts.write_draft(vault, draft, drafts.DraftState(given, journey.steps(definition, given)))
         session.commit()
         outcome = submission.send_draft(
             session,

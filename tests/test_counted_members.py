@@ -10,9 +10,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from survey_app.downloads.groups import counted_versions
-from survey_app.journey import PERSONAL_CODE_KEY, WAVE_KEY
 from survey_app.models import Council, Distribution, Response
 from survey_app.privacy.disclosure.members import MemberSet
+from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
 from tests.conftest import EACH_DATABASE, app_on_database
 from tests.submissions import submit
 from tests.test_linking import SHIPPED

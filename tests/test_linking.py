@@ -11,9 +11,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from survey_app import linking, operations
+from survey_app import operations
 from survey_app.db import Database
 from survey_app.models import AnswerCount, Base, DistributionTotal, Response
+from survey_app.respondent import linking
 from tests.conftest import HttpsClient, csrf_token
 from tests.test_respondent import Child
 
@@ -321,9 +322,9 @@ def test_a_planted_code_cookie_is_not_filled_in_and_lets_no_one_replace_the_answ
 def test_a_code_kept_in_a_draft_without_coming_through_the_code_page_neither_pairs_nor_replaces(
     programme: Flask,
 ) -> None:
-    from survey_app import submission
-    from survey_app.journey import PERSONAL_CODE_KEY, WAVE_KEY
-    from survey_app.operations import DraftState
+    from survey_app.respondent import submission
+    from survey_app.respondent.drafts import DraftState
+    from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
 
     definition = programme.extensions["surveys"]["practitioner-skills"]
     vault = programme.extensions["vault"]

@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from survey_app import operations
-from survey_app.journey import PERSONAL_CODE_KEY, WAVE_KEY
 from survey_app.models import Publication
+from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
 from tests.conftest import EACH_DATABASE, app_on_database, sign_in
 from tests.submissions import submit
 from tests.test_linking import SHIPPED, WAVES

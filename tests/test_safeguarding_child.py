@@ -30,6 +30,7 @@ from survey_app.models import (
     Response,
     User,
 )
+from survey_app.respondent import drafts
 from survey_app.safeguarding.concerns import read_contact_request
 from survey_app.safeguarding.telling import UNSAFE_REASON
 from tests.conftest import EACH_DATABASE, HttpsClient, app_on_database, csrf_token
@@ -655,8 +656,8 @@ def test_with_the_broker_down_the_child_still_sees_the_safety_page_and_the_email
 def test_a_draft_from_before_concerns_were_remembered_still_opens(app: Flask) -> None:
     vault = app.extensions["vault"]
     old = vault.seal_json({"answers": {"went": "yes"}, "seen": ["went"]})
-    state = operations.DraftState.unseal(vault, old)
+    state = drafts.DraftState.unseal(vault, old)
     assert (state.answers, state.seen, state.concerns) == ({"went": "yes"}, ["went"], [])
-    assert operations.DraftState.unseal(vault, state.sealed(vault)) == state
+    assert drafts.DraftState.unseal(vault, state.sealed(vault)) == state
     state.concerns.append(7)
-    assert operations.DraftState.unseal(vault, state.sealed(vault)).concerns == [7]
+    assert drafts.DraftState.unseal(vault, state.sealed(vault)).concerns == [7]

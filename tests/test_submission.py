@@ -11,9 +11,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from survey_app import journey, operations, submission
-from survey_app.journey import AGE_KEY
+from survey_app import operations
 from survey_app.models import Draft, FreeText, Response
+from survey_app.respondent import drafts, journey, submission
+from survey_app.respondent.journey import AGE_KEY
 from tests.conftest import EACH_DATABASE, app_on_database
 
 COMPLETE = {AGE_KEY: "12-17", "went": "yes", "feel": "okay", "times": 2, "better": "call 0800 1111"}
@@ -29,11 +30,11 @@ def make_draft(app: Flask, answers: dict[str, Any]) -> tuple[int, str]:
     definition = app.extensions["surveys"]["test-child"]
     with app.extensions["database"].session() as session:
         distribution = operations.create_distribution(session, "test-child", "Suffolk", "CP")
-        draft, token = operations.start_draft(
+        draft, token = drafts.start_draft(
             session, vault, distribution.id, "pl", False, dt.timedelta(hours=1)
         )
-        operations.write_draft(
-            vault, draft, operations.DraftState(answers, journey.steps(definition, answers))
+        drafts.write_draft(
+            vault, draft, drafts.DraftState(answers, journey.steps(definition, answers))
         )
         session.commit()
         return distribution.id, token

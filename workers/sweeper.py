@@ -23,7 +23,7 @@ from survey_app import backlog
 from survey_app.backlog import retry_delay, unprocessed_attempts, unprocessed_response_ids
 from survey_app.exports import expire_files, waiting_export_ids
 from survey_app.models import utcnow
-from survey_app.operations import purge_expired_drafts
+from survey_app.respondent.drafts import purge_expired_drafts
 from survey_app.safeguarding import alerts, casework
 
 from . import actors

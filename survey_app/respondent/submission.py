@@ -20,11 +20,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..answers import WRITTEN
+from ..crypto import TextVault, token_hash
+from ..definitions.model import SPECIAL_OPTIONS, SurveyDefinition
+from ..inputs import normalise_text
+from ..models import today, utcnow
+from ..safeguarding import concerns, telling
 from . import linking
-from .answers import WRITTEN
-from .crypto import TextVault, token_hash
-from .definitions.model import SPECIAL_OPTIONS, SurveyDefinition
-from .inputs import normalise_text
+from .drafts import DraftState
 from .journey import (
     AGE_KEY,
     CODE_FROM_PAGE_KEY,
@@ -35,9 +38,6 @@ from .journey import (
     prune,
 )
 from .linking import new_personal_code, normalise_personal_code
-from .models import today, utcnow
-from .operations import DraftState
-from .safeguarding import concerns, telling
 
 log = logging.getLogger(__name__)
 

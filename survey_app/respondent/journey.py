@@ -9,7 +9,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from .definitions.model import (
+from ..definitions.model import (
     FACE_SCALE,
     MULTIPLE_CHOICE,
     NUMBER,
@@ -19,8 +19,8 @@ from .definitions.model import (
     Question,
     SurveyDefinition,
 )
-from .definitions.words import ALL_WORDS
-from .inputs import normalise_text
+from ..definitions.words import ALL_WORDS
+from ..inputs import normalise_text
 
 AGE_STEP = "age"
 AGE_KEY = "_age_band"

@@ -13,7 +13,7 @@ import hmac
 import re
 import secrets
 
-from .inputs import normalise_text
+from ..inputs import normalise_text
 
 # Read aloud, written on paper, typed on a phone: no 0/O, 1/I/L, 5/S, 2/Z, 8/B look-alikes.
 CODE_ALPHABET = "346779ACDEFGHJKMNPQRTUVWXY"

@@ -1,0 +1,151 @@
+"""A child's or practitioner's answers in progress: kept sealed, found by the hash of a cookie.
+
+These take a session and never commit; the pages a respondent answers on own the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, delete, select
+from sqlalchemy.orm import Session
+
+from ..crypto import TextVault, new_token, token_hash
+from ..models import Draft, utcnow
+
+
+@dataclass
+class DraftState:
+    """What a draft holds: answers so far, the steps already seen, and the safeguarding concerns
+    this visit raised (so they are added to, not raised again, and tied to the response sent)."""
+
+    answers: dict[str, Any]
+    seen: list[str]
+    concerns: list[int] = field(default_factory=list)
+
+    @classmethod
+    def unseal(cls, vault: TextVault, sealed: bytes) -> DraftState:
+        """The state a draft's sealed answers hold."""
+        data = vault.open_json(sealed)
+        return cls(
+            dict(data.get("answers", {})),
+            list(data.get("seen", [])),
+            [int(concern_id) for concern_id in data.get("concerns", [])],
+        )
+
+    def sealed(self, vault: TextVault) -> bytes:
+        """The state encrypted for the drafts table (concerns only when there are some, so a
+        draft without any is sealed as before)."""
+        data: dict[str, Any] = {"answers": self.answers, "seen": self.seen}
+        if self.concerns:
+            data["concerns"] = self.concerns
+        return vault.seal_json(data)
+
+
+def start_draft(
+    session: Session,
+    vault: TextVault,
+    distribution_id: int,
+    language: str,
+    read_aloud: bool,
+    lifetime: dt.timedelta,
+) -> tuple[Draft, str]:
+    """A new draft and the cookie token that finds it (only the token's hash is stored)."""
+    token = new_token()
+    draft = Draft(
+        token_hash=token_hash(token),
+        distribution_id=distribution_id,
+        sealed_answers=vault.seal_json({"answers": {}, "seen": []}),
+        language=language,
+        read_aloud=read_aloud,
+        expires_at=_next_whole_hour(utcnow() + lifetime),
+    )
+    session.add(draft)
+    session.flush()
+    return draft, token
+
+
+def _next_whole_hour(moment: dt.datetime) -> dt.datetime:
+    # The expiry is the only time of day stored about a child: to the hour, it says no more
+    # than roughly when they started.
+    whole = moment.replace(minute=0, second=0, microsecond=0)
+    return whole if whole == moment else whole + dt.timedelta(hours=1)
+
+
+@dataclass
+class DraftRow:
+    """A draft as the pages a child answers on read it: its row, without the ORM's bookkeeping
+    (every page reads the draft and most write it, so the ORM's cost was most of a page's)."""
+
+    id: int
+    distribution_id: int
+    sealed_answers: bytes
+    language: str
+    read_aloud: bool
+    expires_at: dt.datetime
+
+
+_DRAFTS = cast(Table, Draft.__table__)  # a mapped class's table, typed as any FROM clause
+# Built once: building a statement costs as much as running it.
+_DRAFT_BY_TOKEN = select(
+    _DRAFTS.c.id,
+    _DRAFTS.c.distribution_id,
+    _DRAFTS.c.sealed_answers,
+    _DRAFTS.c.language,
+    _DRAFTS.c.read_aloud,
+    _DRAFTS.c.expires_at,
+).where(_DRAFTS.c.token_hash == bindparam("token_hash"))
+_UPDATE_DRAFT = _DRAFTS.update().where(_DRAFTS.c.id == bindparam("draft_id"))
+_SAVE_DRAFT = _UPDATE_DRAFT.values(sealed_answers=bindparam("sealed"))
+
+
+def find_draft(session: Session, distribution_id: int, token: str | None) -> DraftRow | None:
+    """The draft behind a cookie, if it belongs to this distribution and is still kept."""
+    if not token:
+        return None
+    row = session.connection().execute(_DRAFT_BY_TOKEN, {"token_hash": token_hash(token)}).first()
+    if row is None:
+        return None
+    draft = DraftRow(*row)
+    if draft.distribution_id != distribution_id or draft.expires_at < utcnow():
+        return None
+    return draft
+
+
+def update_draft(session: Session, draft: DraftRow, **values: Any) -> None:
+    """Change a found draft's columns (language, read_aloud, sealed_answers); the caller
+    commits."""
+    session.connection().execute(_UPDATE_DRAFT.values(**values), {"draft_id": draft.id})
+    for name, value in values.items():
+        setattr(draft, name, value)
+
+
+def read_draft(vault: TextVault, draft: Draft | DraftRow) -> DraftState:
+    """What a draft holds, opened."""
+    return DraftState.unseal(vault, draft.sealed_answers)
+
+
+def write_draft(vault: TextVault, draft: Draft, state: DraftState) -> None:
+    """Seal a state into a draft the session holds (a new one)."""
+    draft.sealed_answers = state.sealed(vault)
+
+
+def discard_draft(session: Session, draft: DraftRow) -> None:
+    """Delete a draft the respondent chose to stop (its answers are never sent)."""
+    session.execute(delete(Draft).where(Draft.id == draft.id))
+
+
+def save_draft(session: Session, vault: TextVault, draft: DraftRow, state: DraftState) -> None:
+    """Seal a state into a found draft and write it; the caller commits."""
+    draft.sealed_answers = state.sealed(vault)
+    session.connection().execute(
+        _SAVE_DRAFT, {"draft_id": draft.id, "sealed": draft.sealed_answers}
+    )
+
+
+def purge_expired_drafts(session: Session) -> int:
+    """Delete drafts past their expiry; returns how many."""
+    result = session.execute(delete(Draft).where(Draft.expires_at < utcnow()))
+    return result.rowcount or 0  # type: ignore[attr-defined]

@@ -1,0 +1,191 @@
+"""The respondent blueprint and what every one of its pages needs: the distribution, loaded once
+per request, the request's session, the language and the templates' context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from ... import operations
+from ...definitions.languages import direction, language_name
+from ...definitions.model import SurveyDefinition
+from ...models import today
+from ...operations import DistributionFacts
+from ...web import db_session, surveys
+from .. import cookies, journey
+from ..drafts import DraftRow, find_draft
+
+bp = Blueprint("respondent", __name__, url_prefix="/s")
+
+# Registered first, so that a form without its token is refused before anything is loaded.
+bp.context_processor(cookies.form_token_for_templates)
+bp.before_request(cookies.check_form_token)
+bp.after_request(cookies.set_form_cookie)
+
+
+# Canonical links -----------------------------------------------------------------------------
+
+
+@bp.url_value_preprocessor
+def _canonical_code(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Codes are typed from cards in any case: send the child to the one spelling cookies use."""
+    if not values or "code" not in values:
+        return
+    canonical = operations.normalise_code(values["code"])
+    if canonical != values["code"]:
+        path = request.path.replace(f"/s/{values['code']}", f"/s/{canonical}", 1)
+        query = request.query_string.decode()
+        abort(redirect(path + (f"?{query}" if query else ""), 308))
+
+
+# The request's session -----------------------------------------------------------------------
+
+
+# Views whose writes must land together: Send (a response, its free text, the draft it came
+# from), and the safety views (a concern, its words, its emails, a contact request). Their
+# session keeps transactions.
+_TRANSACTIONAL = frozenset(
+    {"respondent.submit", "respondent.unsafe", "respondent.contact", "respondent.stop"}
+)
+
+
+def page_session() -> Session:
+    """This request's session. Every other write on these pages is one statement (a draft made
+    or changed), so on PostgreSQL each commits by itself, with no transaction round trips around
+    it. Send (`submit`) and the safety views take a session with transactions instead."""
+    return db_session(single_statements=request.endpoint not in _TRANSACTIONAL)
+
+
+# The distribution, loaded once per request -----------------------------------------------------
+
+
+# Pages shown only while the survey is open; the rest (thanks, keeping a code, and the safety
+# pages, which never turn away a child who is not safe) work after it closes.
+_ONLY_WHILE_OPEN = frozenset(
+    {
+        "respondent.welcome",
+        "respondent.start",
+        "respondent.question",
+        "respondent.check",
+        "respondent.submit",
+    }
+)
+
+
+@bp.before_request
+def _load_distribution() -> Response | None:
+    """Put this page's distribution and survey in `g` (404 if either is unknown), or answer with
+    the closed page on the pages that are only for an open survey."""
+    rule = request.url_rule
+    if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+        return None  # Flask answers these itself, without running the view
+    code = (request.view_args or {}).get("code")
+    if code is None:
+        return None
+    cache: operations.DistributionFactsCache = current_app.extensions["distribution_facts"]
+    distribution = cache.get(page_session(), code)
+    if distribution is None:
+        abort(404)
+    definition = surveys().get(distribution.survey_id)
+    if definition is None:
+        abort(404)
+    g.distribution = distribution
+    g.definition = definition
+    if request.endpoint in _ONLY_WHILE_OPEN:
+        return _closed_page(distribution, definition)
+    return None
+
+
+def loaded() -> tuple[DistributionFacts, SurveyDefinition]:
+    """This page's distribution and survey, as `_load_distribution` found them."""
+    return g.distribution, g.definition
+
+
+def _closed_page(distribution: DistributionFacts, definition: SurveyDefinition) -> Response | None:
+    day = today()
+    if distribution.is_open_on(day):
+        return None
+    language = language_for(definition)
+    key = "not_yet_open_text" if distribution.opens_on and day < distribution.opens_on else None
+    body = render_template(
+        "respondent/closed.html",
+        **context(definition, distribution, language),
+        message_key=key or "closed_text",
+    )
+    return make_response(body, 410)
+
+
+# The draft, the language and the templates' context ----------------------------------------------
+
+
+def this_draft(distribution: DistributionFacts) -> DraftRow | None:
+    """The draft this browser started on this distribution, if it is still kept."""
+    return find_draft(page_session(), distribution.id, cookies.draft_token())
+
+
+def language_for(definition: SurveyDefinition, draft: DraftRow | None = None) -> str:
+    """The language asked for, else the draft's, else English."""
+    asked = request.args.get("lang") or request.form.get("lang")
+    if asked in definition.languages:
+        return asked
+    if draft is not None and draft.language in definition.languages:
+        return draft.language
+    return "en"
+
+
+def step_url(code: str, step: str) -> str:
+    """The page of one step of the survey."""
+    return url_for(".question", code=code, step=step)
+
+
+def context(
+    definition: SurveyDefinition, distribution: DistributionFacts, language: str, **extra: Any
+) -> dict[str, Any]:
+    """What every respondent template is given (the bare bench app renders with it too)."""
+
+    def t(key: str, **values: Any) -> str:
+        return journey.words(definition, key, language, **values)
+
+    def other_languages() -> list[tuple[str, str]]:
+        return [(code, language_name(code)) for code in definition.languages if code != language]
+
+    return {
+        "definition": definition,
+        "distribution": distribution,
+        "unsafe_action": (
+            url_for("respondent.unsafe", code=distribution.code)
+            if definition.is_for_children
+            else None
+        ),
+        "here": _here(),
+        "language": language,
+        "direction": direction(language),
+        "t": t,
+        "other_languages": other_languages(),
+        "for_children": definition.is_for_children,
+        "read_aloud": False,
+        "read_aloud_offer": False,
+        **extra,
+    }
+
+
+def _here() -> str:
+    """Where the child is, for the "I don't feel safe" control to bring them back to."""
+    if request.endpoint == "respondent.question":
+        return str((request.view_args or {}).get("step", ""))
+    return {"respondent.check": "check", "respondent.thanks": "thanks"}.get(
+        request.endpoint or "", ""
+    )
