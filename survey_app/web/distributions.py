@@ -18,12 +18,13 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from .. import downloads, journey, operations, overview, qr
+from .. import downloads, operations, overview, qr
 from ..access import council_scope, may_see
 from ..definitions.languages import direction, language_name
 from ..definitions.model import SurveyDefinition
 from ..models import Distribution, Role
 from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
+from ..respondent import journey
 from ..safeguarding import concerns
 from . import db_session, results, surveys
 from .signin import bp
