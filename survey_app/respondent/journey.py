@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from werkzeug.datastructures import MultiDict
+from typing import Any, Protocol
 
 from ..definitions.model import (
     FACE_SCALE,
@@ -21,6 +19,16 @@ from ..definitions.model import (
 )
 from ..definitions.words import ALL_WORDS
 from ..inputs import normalise_text
+
+
+class Form(Protocol):
+    """A posted page's fields: one value, or every value of a field (Werkzeug's MultiDict in
+    the web layer; this module knows nothing of the web)."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def getlist(self, key: str) -> list[str]: ...
+
 
 AGE_STEP = "age"
 AGE_KEY = "_age_band"
@@ -116,7 +124,7 @@ def first_unseen_step(
     return missing_required(definition, answers)
 
 
-def parse_age(definition: SurveyDefinition, form: MultiDict[str, str], language: str):
+def parse_age(definition: SurveyDefinition, form: Form, language: str):
     """Read the age-band step: (answer, errors)."""
     chosen = form.get(AGE_KEY, "")
     allowed = (*definition.band_ids(), PREFER_NOT_TO_SAY)
@@ -128,7 +136,7 @@ def parse_age(definition: SurveyDefinition, form: MultiDict[str, str], language:
 
 
 def parse_link(
-    definition: SurveyDefinition, form: MultiDict[str, str], language: str
+    definition: SurveyDefinition, form: Form, language: str
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """Read the personal-code step: the typed code and the three self-code answers, all optional."""
     from .linking import normalise_personal_code, self_generated_code
@@ -161,7 +169,7 @@ def parse_page(
     definition: SurveyDefinition,
     page: Page,
     answers: Mapping[str, Any],
-    form: MultiDict[str, str],
+    form: Form,
     language: str,
 ) -> tuple[dict[str, Any], list[str], list[FieldError]]:
     """Read a posted page: (answers given, question ids left blank, errors)."""
@@ -192,7 +200,7 @@ def parse_page(
 def _parse_question(
     definition: SurveyDefinition,
     question: Question,
-    form: MultiDict[str, str],
+    form: Form,
     language: str,
     label: str,
 ) -> tuple[Any, str | None]:
