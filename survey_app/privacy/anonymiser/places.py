@@ -13,6 +13,8 @@ from .lexicon import (
     HOLIDAYS,
     MONTHS,
     NEVER_NAMES,
+    NOT_PLACES,
+    RELATIONS,
     Lexicon,
     fold,
     word_set,
@@ -273,7 +275,10 @@ def _join_neighbours(text: str, spans: list[Span]) -> list[Span]:
 
 _SCHOOL_TYPES = word_set(
     "primary junior juniors infant infants nursery preschool pre-school academy high "
-    "secondary school college grammar prep pru utc sixth"
+    "secondary school college grammar prep pru utc sixth 6th comp comprehensive montessori "
+    "playgroup kindergarten"
+    # as practitioners shorten them ("Priory Sch", "Chalkwell Hall Jnr") and children spell them
+    " sch prim jnr inf coll acad acadamy acadmy accademy acedemy primery primry skool"
 )
 # Describe a school without naming it: "my old primary", "the high school", "Secondary School".
 _GENERIC_SCHOOL = word_set(
@@ -283,15 +288,20 @@ _GENERIC_SCHOOL = word_set(
     "football swimming sports language catholic community church england c e of ce virtual "
     "hospital home outdoor holiday online night boarding boxing gymnastics karate cheer "
     "cheerleading stage theatre police army cadets cadet coding breakfast homework revision "
-    "saturday weekend after film bible quran madrassa mosque tuition"
+    "saturday weekend after film bible quran madrassa mosque tuition sch prim jnr inf coll "
+    "acad comp comprehensive skool"
 )
 # Words that may follow the type word as part of the name: "High School", "Academy Trust".
-_SCHOOL_SUFFIXES = word_set("school college academy primary form high junior infants trust")
+_SCHOOL_SUFFIXES = word_set(
+    "school college academy primary form high junior infants trust sch prim jnr inf nursery"
+)
 _TO_SCHOOL = word_set("at from to attend attends attended go goes went in")
 # Words that show an answer talks about school ("year 9" is found apart, in _school_talk).
 _SCHOOL_TALK = word_set(
     "school schools teacher teachers miss sir head class classes lesson lessons tutor tutors "
-    "college pupil pupils uniform detention excluded exclusion expelled ysgol"
+    "college pupil pupils uniform detention excluded exclusion expelled ysgol gcse gcses exam "
+    "exams homework attendance maths playground timetable pru nursery academy primary "
+    "secondary headteacher senco dsl isolation suspended suspension"
 )
 # Welsh and Irish school words come before the name: "Ysgol Glan Morfa", "Gaelscoil Bhríde".
 _SCHOOL_FIRST = word_set("ysgol coleg scoil gaelscoil coláiste colaiste gaelcholáiste")
@@ -299,7 +309,10 @@ _SCHOOL_VERBS = word_set("attend attends attended attending excluded expelled")
 _GO = word_set("go goes going went gone moved move moving back started start")
 # A school's name follows these without a type word.
 # Before a school's bare name: "excluded from X", "the teachers at X", "year 9 at X".
-_SCHOOL_STAFF = word_set("teacher teachers staff head headteacher pupils senco dsl tutor")
+_SCHOOL_STAFF = word_set(
+    "teacher teachers staff head headteacher pupil pupils student students senco dsl tutor "
+    "attendance roll"
+)
 _SENT_AWAY = word_set("excluded expelled suspended out")
 _ATTENDS = word_set("attend attends attended attending")
 _MOVED = word_set("moved move moving transferred transfer")
@@ -356,7 +369,8 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
             if span is not None:
                 spans.append(span)
     spans.extend(_schools_after_cues(text, words, lexicon, school_talk))
-    spans.extend(_schools_by_name_alone(words, lexicon, school_talk))
+    spans.extend(_schools_by_name_alone(text, words, lexicon, school_talk))
+    spans.extend(_schools_beside_school_words(text, words, lexicon))
     return spans
 
 
@@ -535,7 +549,7 @@ def _strong_school_cue(text: str, words: Sequence[Word], index: int) -> bool:
     if previous in ("at", "from", "in"):
         if before in _SCHOOL_STAFF:
             return True
-        year = index >= 3 and words[index - 3].key == "year" and words[index - 2].is_number
+        year = index >= 3 and words[index - 3].key in _YEAR and words[index - 2].is_number
         return year or _year_word(before)
     return False
 
@@ -548,8 +562,12 @@ def _moved_to(words: Sequence[Word], index: int) -> bool:
 
 
 def _year_word(key: str) -> bool:
-    """ "year9", typed without a space."""
-    return key.startswith("year") and key[4:].isdigit()
+    """ "year9", "yr9", "y9": a school year typed without a space."""
+    return _YEAR_WORD.fullmatch(key) is not None
+
+
+_YEAR_WORD = re.compile(r"(?:year|yr|y)\d{1,2}")
+_YEAR = word_set("year yr")
 
 
 def _school_talk(words: Sequence[Word]) -> bool:
@@ -558,7 +576,7 @@ def _school_talk(words: Sequence[Word]) -> bool:
         key = word.key
         if key in _SCHOOL_TALK or _year_word(key):
             return True
-        if key == "year" and index + 1 < len(words) and words[index + 1].is_number:
+        if key in _YEAR and index + 1 < len(words) and words[index + 1].is_number:
             return True
     return False
 
@@ -577,7 +595,7 @@ def _bare_school_word(word: Word, lexicon: Lexicon) -> bool:
 
 
 def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> Span | None:
-    if words[index].key == "sixth" and not (
+    if words[index].key in ("sixth", "6th") and not (
         index + 1 < len(words) and words[index + 1].key == "form"
     ):
         return None
@@ -587,7 +605,7 @@ def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> S
         if text[candidate.end : words[first].start] not in (" ", "\u00a0"):
             break
         joins_names = (
-            candidate.key in ("of", "the")
+            candidate.key in ("of", "the", "and")
             and first >= 2
             and words[first - 2].capitalised
             and words[first].capitalised
@@ -638,7 +656,7 @@ def _after_school_cue(words: Sequence[Word], index: int) -> int | None:
             or word.key in FUNCTION_WORDS
             or word.key in DETERMINERS
             or word.key in _GENERIC_SCHOOL
-            or word.key in NEVER_NAMES
+            or (word.key in NEVER_NAMES and word.key not in NOT_PLACES)  # "west suffolk college"
         ):
             return None
         cue = words[first - 1].key
@@ -660,9 +678,10 @@ def _school_name_word(word: Word, lexicon: Lexicon) -> bool:
 
 
 def _schools_by_name_alone(
-    words: Sequence[Word], lexicon: Lexicon, school_talk: Callable[[], bool]
+    text: str, words: Sequence[Word], lexicon: Lexicon, school_talk: Callable[[], bool]
 ) -> Iterator[Span]:
-    """ "miss T from Elmhurst": a capitalised word no list knows, after at/from, in school talk."""
+    """ "miss T from Elmhurst": a capitalised word no list knows, after at/from, in school talk;
+    "my exams at Ormiston Denes": two or three capitalised words there, not a known place."""
     for index in range(1, len(words)):
         word = words[index]
         cue = words[index - 1].key
@@ -670,6 +689,12 @@ def _schools_by_name_alone(
         if (cue not in ("at", "from") and not going) or not word.capitalised or word.initial:
             continue
         key = word.key
+        last = _capitalised_run(text, words, index, lexicon)
+        if last > index and school_talk():
+            parts = tuple(part.key for part in words[index : last + 1])
+            if parts not in lexicon.places_by_first_word.get(key, ()):
+                yield Span(word.start, words[last].stem_end, SCHOOL)
+            continue
         known = (
             key in lexicon.vocabulary
             or key in lexicon.first_names
@@ -679,6 +704,211 @@ def _schools_by_name_alone(
         )
         if not known and not word.upper and len(key) > 2 and school_talk():
             yield Span(word.start, word.stem_end, SCHOOL)
+
+
+# The last word of a place that is no school: "at Endeavour House", "at Christchurch Park".
+_NOT_A_SCHOOL_END = word_set(
+    "house centre center hub office library church chapel cathedral station hospital court "
+    "zoo cinema park stadium ground pool prison shop shops mall market cafe café restaurant "
+    "surgery clinic hotel services team street road lane avenue"
+)
+
+
+def _capitalised_run(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> int:
+    """The last of up to three capitalised words from index that may make a school's name
+    ("Ormiston Victory"), or index itself when no such run is there."""
+    last = index
+    while (
+        last + 1 < len(words)
+        and last - index < 2
+        and words[last].stem_end == words[last].end
+        and text[words[last].end : words[last + 1].start] == " "
+        and words[last + 1].capitalised
+        and not words[last + 1].upper
+        and words[last + 1].key not in NEVER_NAMES
+        and words[last + 1].key not in _SCHOOL_TYPES
+    ):
+        last += 1
+    first = words[index].key
+    if last == index or first in NEVER_NAMES or first in MONTHS or first in DAYS:
+        return index
+    run = words[index : last + 2]  # and the word after: "St Ives Community Centre"
+    if any(part.key in _NOT_A_SCHOOL_END and part.capitalised for part in run):
+        return index
+    listed = lexicon.places_by_first_word.get(first, ())
+    for end in range(index + 2, last + 2):
+        if tuple(part.key for part in words[index:end]) in listed:
+            return index  # "at Bury St Edmunds"
+    if any(part.key in _INSTITUTION_AFTER for part in words[index : last + 1]):
+        return index
+    return last
+
+
+_SUBJECTS = word_set(
+    "maths math english science sciences history geography pe art music drama french spanish "
+    "german re rs pshe computing ict dt technology biology chemistry physics business sport "
+    "sports media psychology sociology"
+)
+# Words for a school, after which its name may stand: "my old school Ravenscliffe".
+_SCHOOL_NOUNS = word_set("school schools college nursery academy pru unit primary secondary")
+# Whose school, or which: "my school", "her old school", "his new college".
+_SCHOOL_OWNERS = word_set("my his her their our your old new current previous last other")
+# After "X is my school": "Red Oak is my school", "Hillside is a special school".
+_IS_A = word_set("my his her their our a an the")
+_SENT_OUT = word_set("excluded expelled suspended")
+_PEOPLE_SENT = word_set("me him her us them")
+
+
+def _schools_beside_school_words(
+    text: str, words: Sequence[Word], lexicon: Lexicon
+) -> Iterator[Span]:
+    """A school's bare name beside a word for a school: "my old school Ravenscliffe", "Her
+    school, Westbourne, were", "his school (Gusford)", "School: Castle Hill", "the pupil
+    referral unit (Parkside)", "its called Compass" after the PRU, "Red Oak is my school",
+    "Highfield excluded me"."""
+    for index in range(len(words) - 1):
+        span = _school_beside(text, words, index, lexicon)
+        if span is not None:
+            yield span
+
+
+def _school_beside(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> Span | None:
+    key = words[index].key
+    if key in _SCHOOL_NOUNS:
+        return _name_after_school_word(text, words, index, lexicon)
+    if key in ("called", "named") and _school_word_before(text, words, index):
+        return _school_name_from(text, words, index + 1, lexicon, lower_case=True)
+    if index == 0:
+        return None
+    if key in ("is", "was") and index + 2 < len(words) and _is_a_school(text, words, index):
+        return _school_name_before(text, words, index, lexicon)
+    if key in _SENT_OUT and words[index + 1].key in _PEOPLE_SENT:
+        return _school_name_before(text, words, index, lexicon, lower_case=False)
+    return None
+
+
+def _name_after_school_word(
+    text: str, words: Sequence[Word], index: int, lexicon: Lexicon
+) -> Span | None:
+    word = words[index]
+    gap = text[word.end : words[index + 1].start]
+    before = words[index - 1] if index else None
+    owned = before is not None and (
+        before.key in _SCHOOL_OWNERS or (before.stem_end < before.end and before.key in RELATIONS)
+    )
+    if gap.strip() == ":" and word.capitalised and word.key in ("school", "college", "nursery"):
+        return _school_name_from(text, words, index + 1, lexicon, lower_case=True)  # a form
+    if gap in (", ", " (", " - ", " – "):
+        referral = before is not None and before.key == "referral" and word.key == "unit"
+        if owned or referral:
+            # "Her school, Westbourne, were": set off like this, even a town's name is the school's
+            return _school_name_from(text, words, index + 1, lexicon, lower_case=False, towns=True)
+    elif gap == " " and owned and word.key != "unit":
+        return _school_name_from(text, words, index + 1, lexicon, lower_case=False, plain=True)
+    return None
+
+
+def _school_name_from(
+    text: str,
+    words: Sequence[Word],
+    index: int,
+    lexicon: Lexicon,
+    *,
+    lower_case: bool,
+    plain: bool = False,
+    towns: bool = False,
+) -> Span | None:
+    """One to three words of a school's name from index: capitalised words, and with
+    lower_case also ordinary words ("called beacon hill"); with plain only words no
+    dictionary knows in lower case ("my old school sidegate")."""
+    if words[index].key == "the" and index + 1 < len(words) and words[index + 1].capitalised:
+        index += 1  # "its called the Bridge"
+    last = index - 1
+    while last + 1 < len(words) and last + 1 - index < 3:
+        candidate = words[last + 1]
+        if last >= index and text[words[last].end : candidate.start] != " ":
+            break
+        if not _school_name_part(candidate, lexicon, lower_case=lower_case, plain=plain):
+            break
+        last += 1
+        if candidate.stem_end < candidate.end:
+            break  # "Westbourne's"
+    if last < index:
+        return None
+    names = words[index : last + 1]
+    if len(names[0].key) < 3 and len(names) == 1:
+        return None
+    if len(names) == 1 and names[0].key in lexicon.places and not towns:
+        return None  # "my school Ipswich": a town, not a name
+    return Span(names[0].start, names[-1].stem_end, SCHOOL)
+
+
+def _school_name_part(word: Word, lexicon: Lexicon, *, lower_case: bool, plain: bool) -> bool:
+    key = word.key
+    if word.is_number or key in FUNCTION_WORDS or key in DETERMINERS or key in NEVER_NAMES:
+        return False
+    if key in MONTHS or key in DAYS or key in HOLIDAYS or key in _GENERIC_SCHOOL:
+        return False
+    if key in _SUBJECTS:
+        return False  # "my school Maths teacher"
+    if word.capitalised and not word.shouted:
+        return True
+    if plain:
+        return key not in lexicon.vocabulary
+    return lower_case and (key not in lexicon.common_words or key in _NAME_ENDINGS)
+
+
+def _school_word_before(text: str, words: Sequence[Word], index: int) -> bool:
+    """ "my school is called", "im at the pru now its called": a word for a school within the
+    six words before, in the same sentence."""
+    for back in range(index - 1, max(-1, index - 7), -1):
+        if any(stop in text[words[back].end : words[back + 1].start] for stop in ".!?\n"):
+            return False
+        if words[back].key in _SCHOOL_NOUNS:
+            return True
+    return False
+
+
+def _is_a_school(text: str, words: Sequence[Word], index: int) -> bool:
+    """ "is my school", "is a special school", "is my old primary school" and then the end of
+    the clause."""
+    if words[index + 1].key not in _IS_A:
+        return False
+    for ahead in range(index + 2, min(len(words), index + 5)):
+        key = words[ahead].key
+        if key in _SCHOOL_NOUNS and key not in ("unit", "schools"):
+            following = words[ahead + 1] if ahead + 1 < len(words) else None
+            return following is None or (
+                following.key in FUNCTION_WORDS
+                or any(stop in text[words[ahead].end : following.start] for stop in ".,!?;\n")
+            )
+        if key not in _GENERIC_SCHOOL:
+            return False
+    return False
+
+
+def _school_name_before(
+    text: str, words: Sequence[Word], index: int, lexicon: Lexicon, *, lower_case: bool = True
+) -> Span | None:
+    """The one to three words of a name straight before index: "Red Oak is my school"."""
+    first = index
+    while first > 0 and index - first < 3:
+        candidate = words[first - 1]
+        if text[candidate.end : words[first].start] != " ":
+            break
+        if candidate.key in ("st", "saint") or not _school_name_part(
+            candidate, lexicon, lower_case=lower_case, plain=not lower_case
+        ):
+            break
+        first -= 1
+    if first == index:
+        return None
+    names = words[first:index]
+    if not any(name.capitalised for name in names) and not lower_case:
+        return None
+    if len(names) == 1 and names[0].key in lexicon.places and not lower_case:
+        return None  # "Ipswich excluded him"; but "Hillside is a special school"
+    return Span(names[0].start, names[-1].stem_end, SCHOOL)
 
 
 # --- Towns and villages --------------------------------------------------------------------
