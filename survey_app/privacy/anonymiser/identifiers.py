@@ -149,9 +149,11 @@ def _looks_like_a_date(digits: str) -> bool:
 
 # --- Dates of birth ------------------------------------------------------------------------
 
+# With the misspellings children make: "feburary", "janurary", "septmber", "augest".
 _MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"(?:jan(?:uary|urary|uray)?|feb(?:ruary|uary|urary|uray|ury)?|mar(?:ch)?|apr(?:il|el)?|may|"
+    r"june?|july?|aug(?:ust|est)?|sep(?:t(?:ember|mber|emeber)?)?|oct(?:ober|ber)?|"
+    r"nov(?:ember|mber)?|dec(?:ember|mber)?)\.?"
 )
 _DAY = (
     r"(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|(?:(?:twenty|thirty)[\s-]?)?(?:first|second|"
@@ -205,8 +207,9 @@ _BIRTH_CUE_FAR = re.compile(
 # A birthday that happened: "my birthday was on 12/03/2024", "on my birthday 13/04/2024".
 _BIRTHDAY_EVENT = re.compile(
     r"(?:\b(?:birth\s?day|b['’.\s-]?day)\s+(?:was\s+)?(?:party\s+(?:was\s+)?)?on"
-    r"|\bon\s+(?:my|his|her|their|our|the)\s+(?:birth\s?day|b['’.\s-]?day)[\s,(]*)"
-    r"\s+(?:the\s+)?$",
+    r"|\bon\s+(?:my|his|her|their|our|the)\s+(?:\w+['’]s\s+)?"
+    r"(?:birth\s?day|b['’.\s-]?day)[\s,(]*)"
+    r"\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
 # "born in Ipswich on ...", "born at home on the ...".
@@ -240,7 +243,7 @@ _BIRTH_AFTER = re.compile(
     re.IGNORECASE,
 )
 # "Arjun (04/06/2012)", "Lacey-Jo, 02/11/2013", "Re: Leo Grant 13/04/2011": after a name.
-_AFTER_WORD = re.compile(r"(?:(\S+)[ \t]+)?([A-Za-z][\w'’-]*)[ \t]*([(,]?)\s*$")
+_AFTER_WORD = re.compile(r"(?:(\S+)[ \t]+)?([A-Za-z][\w'’-]*)[ \t]*([(,–—-]?)\s*$")
 # "my grandson (13/04/2011)", "my son, 3/4/12": after a word for a child.
 _CHILD_WORDS = word_set(
     "son daughter grandson granddaughter grandchild child baby brother sister nephew niece "
@@ -290,9 +293,15 @@ def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -
         return False
     if bracket:
         return True
-    # A bare space: a full name ("Leo Grant 13/04/2011") or a name heading a line ("Re: Kai
-    # ..."), not a name in a sentence ("met Sarah 12/06/2024").
-    return before is None or before[-1] in ":-–" or (before[0].isupper() and before.isalpha())
+    # A bare space: a full name ("Leo Grant 13/04/2011"), a name heading a line ("Re: Kai
+    # ..."), a child's ("my sister Maisie 3/3/15"); not a name in a sentence ("met Sarah
+    # 12/06/2024").
+    return (
+        before is None
+        or before[-1] in ":-–"
+        or (before[0].isupper() and before.isalpha())
+        or before.lower() in _CHILD_WORDS
+    )
 
 
 def _this_sentence(before: str) -> str:

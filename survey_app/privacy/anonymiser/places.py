@@ -368,6 +368,10 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
             span = _saints_school(text, words, index, lexicon, school_talk)
             if span is not None:
                 spans.append(span)
+        elif key in _RELIGIOUS_FIRST and index + 1 < len(words):
+            span = _religious_name(text, words, index, school_talk)
+            if span is not None:
+                spans.append(span)
     spans.extend(_schools_after_cues(text, words, lexicon, school_talk))
     spans.extend(_schools_by_name_alone(text, words, lexicon, school_talk))
     spans.extend(_schools_beside_school_words(text, words, lexicon))
@@ -453,14 +457,17 @@ def _schools_after_cues(
         )
         acronym = word.upper and 3 <= len(word.key) <= 6 and word.text.isalpha()
         if acronym and not _known_word(word.key, lexicon):
-            weak = words[index - 1].key in ("at", "to", "from") and (
-                _goes(words, index) or school_talk()
+            weak = _goes_straight(words, index) or (
+                words[index - 1].key in ("at", "to", "from")
+                and (_goes(words, index) or school_talk())
             )
             if strong or weak:
                 yield Span(word.start, word.stem_end, SCHOOL)
             continue
         if not strong:
-            if _goes_straight(words, index) and not word.capitalised:
+            if not word.capitalised and (
+                _goes_straight(words, index) or (_goes_to(words, index) and school_talk())
+            ):
                 span = _lower_case_school(text, words, index, lexicon)
                 if span is not None:
                     yield span
@@ -494,6 +501,19 @@ def _known_word(key: str, lexicon: Lexicon) -> bool:
     return key in _NOT_SCHOOL_ACRONYMS or key in NEVER_NAMES or key in lexicon.common_words
 
 
+def _goes_to(words: Sequence[Word], index: int) -> bool:
+    """ "i go to X", "my brother goes to X": where someone goes every day, not once ("went")."""
+    return (
+        index >= 3
+        and words[index - 1].key == "to"
+        and words[index - 2].key in ("go", "goes")
+        and words[index - 3].key in _GOERS
+    )
+
+
+_GOERS = word_set("i he she they we u brother sister son daughter both also still now")
+
+
 def _goes_straight(words: Sequence[Word], index: int) -> bool:
     """ "i go X", "she goes X": a child's way of naming the school they go to."""
     return (
@@ -510,7 +530,9 @@ def _lower_case_school(
     end many schools' names ("view", "park", "hill")."""
     word = words[index]
     key = word.key
-    if key in lexicon.vocabulary or key in lexicon.places or key in NEVER_NAMES:
+    going_to = words[index - 1].key == "to"
+    # After "i go to" a village's name is the school's ("i go to claydon and my tutor ...")
+    if key in lexicon.vocabulary or (key in lexicon.places and not going_to) or key in NEVER_NAMES:
         return None
     if key in lexicon.first_names or len(key) < 4 or word.is_number:
         return None
@@ -524,6 +546,46 @@ def _lower_case_school(
     ):
         last += 1
     return Span(word.start, words[last].stem_end, SCHOOL)
+
+
+# Church schools' names, without "St": "holy trinity", "our lady", "sacred heart".
+_RELIGIOUS = {
+    "holy": word_set("trinity family cross rood spirit ghost name redeemer innocents"),
+    "sacred": word_set("heart"),
+    "our": word_set("lady"),
+    "all": word_set("saints hallows souls"),
+    "christ": word_set("church"),
+    "corpus": word_set("christi"),
+    "english": word_set("martyrs"),
+}
+_RELIGIOUS_FIRST = frozenset(_RELIGIOUS)
+
+
+def _religious_name(
+    text: str, words: Sequence[Word], index: int, school_talk: Callable[[], bool]
+) -> Span | None:
+    """ "i go holy trinity", "at Our Lady's": a church school named without a type word, where
+    the words before say someone goes there or the answer talks of school."""
+    following = words[index + 1]
+    if following.key not in _RELIGIOUS[words[index].key]:
+        return None
+    if text[words[index].end : following.start] != " ":
+        return None
+    after = words[index + 2 : index + 5]
+    if (
+        after
+        and after[0].key in _CHURCH_BUILDINGS
+        or any(later.key in _SERVICES for later in after)
+    ):
+        return None  # "holy trinity church", "All Saints for mass"
+    cue = words[index - 1].key if index else ""
+    if not (cue in _TO_SCHOOL or cue in _SCHOOL_VERBS or cue == "go" or school_talk()):
+        return None
+    return Span(words[index].start, following.end, SCHOOL)
+
+
+_CHURCH_BUILDINGS = word_set("church chapel cathedral parish hall")
+_SERVICES = word_set("mass service services communion confession christening baptism wedding")
 
 
 def _goes(words: Sequence[Word], index: int) -> bool:
@@ -575,10 +637,17 @@ def _school_talk(words: Sequence[Word]) -> bool:
     for index, word in enumerate(words):
         key = word.key
         if key in _SCHOOL_TALK or _year_word(key):
+            if key == "school" and index and words[index - 1].key in _SCHOOL_AS_A_TIME:
+                continue  # "i go to the Scouts after school": somewhere else
             return True
         if key in _YEAR and index + 1 < len(words) and words[index + 1].is_number:
             return True
+        if key == "provision" and index and words[index - 1].key == "alternative":
+            return True
     return False
+
+
+_SCHOOL_AS_A_TIME = word_set("after before with")
 
 
 def _bare_school_word(word: Word, lexicon: Lexicon) -> bool:
@@ -620,18 +689,34 @@ def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> S
         )
         if not (joins_names or inside or _school_name_word(candidate, lexicon)):
             break
+        if (
+            words[first].capitalised
+            and not candidate.capitalised
+            and not joins_names
+            and candidate.key not in ("st", "saint")
+        ):
+            break  # "Child attends Greenway Primary School": a name in capitals starts here
         first -= 1
     # "Heathfield Special School": generic words may sit inside a name but not begin one.
     while first < index and words[first].key in _GENERIC_SCHOOL:
         first += 1
+    first = _name_opening(text, words, first, index)
     cue = words[first - 1].key if first > 0 else ""
-    lower_case = not all(name.capitalised for name in words[first:index])
+    lower_case = not all(
+        name.capitalised or name.key in ("of", "the", "and") for name in words[first:index]
+    )
     # "hillcrest junior", "brookfield high": a name no dictionary knows needs no capital
     unknown = first < index and all(
         name.key in _GENERIC_SCHOOL or name.key not in lexicon.vocabulary
         for name in words[first:index]
     )
-    if first == index or (
+    if (
+        first >= index - 1
+        and not words[index - 1].capitalised
+        and _landscape_name(words, index, lexicon)
+    ):
+        first = index - 2  # "castle hill primary phoned me", "i hate oak grove high"
+    elif first == index or (
         lower_case and not unknown and cue not in _TO_SCHOOL and words[first].key != "st"
     ):
         # "i go oak grove high": ordinary words, but straight after "go" or "at"
@@ -640,11 +725,62 @@ def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> S
             return None  # "my old primary" is no name; "at oakwood primary" is
     names = words[first:index]
     last = index
-    while last + 1 < len(words) and words[last + 1].key in _SCHOOL_SUFFIXES:
-        if text[words[last].end : words[last + 1].start] != " ":
+    while last + 1 < len(words):
+        following = words[last + 1]
+        if text[words[last].end : following.start] != " ":
             break
-        last += 1
+        if following.key in _SCHOOL_SUFFIXES:
+            last += 1
+        elif (
+            following.key == "and"
+            and last + 2 < len(words)
+            and words[last + 2].key in _SCHOOL_TYPES
+            and text[following.end : words[last + 2].start] == " "
+        ):
+            last += 2  # "Westfield Infant and Nursery School"
+        else:
+            break
     return Span(names[0].start, words[last].end, SCHOOL)
+
+
+# Capitalised small words that open a school's name: "Our Lady of Lourdes", "All Saints",
+# "The Beacon School" (a capital "The" mid-sentence is part of the name).
+_OPENINGS = {"our": word_set("lady"), "all": word_set("saints hallows souls"), "the": None}
+
+
+def _name_opening(text: str, words: Sequence[Word], first: int, index: int) -> int:
+    """first, or the word before it if that opens the name ("Our Lady", "All Saints")."""
+    if first == 0 or first >= index:
+        return first
+    before = words[first - 1]
+    if not before.capitalised or text[before.end : words[first].start] != " ":
+        return first
+    if before.key not in _OPENINGS or not words[first].capitalised:
+        return first
+    allowed = _OPENINGS[before.key]
+    if allowed is None:
+        return first - 1 if not before.initial else first
+    return first - 1 if words[first].key in allowed else first
+
+
+def _landscape_name(words: Sequence[Word], index: int, lexicon: Lexicon) -> bool:
+    """ "castle hill primary", "oak grove high": an ordinary word and a word that ends many
+    schools' names, straight before the type word, in lower case."""
+    if index < 2:
+        return False
+    ending, opening = words[index - 1], words[index - 2]
+    if index >= 3 and words[index - 3].key in DETERMINERS:
+        return False  # "the play park nursery", "a small field school": a description
+    return (
+        ending.key in _NAME_ENDINGS
+        and ending.key not in _SCHOOL_TYPES
+        and opening.text.isalpha()
+        and opening.key not in FUNCTION_WORDS
+        and opening.key not in DETERMINERS
+        and opening.key not in _GENERIC_SCHOOL
+        and opening.key not in NEVER_NAMES
+        and opening.key not in _SUBJECTS
+    )
 
 
 def _after_school_cue(words: Sequence[Word], index: int) -> int | None:
@@ -686,6 +822,11 @@ def _schools_by_name_alone(
         word = words[index]
         cue = words[index - 1].key
         going = cue == "to" and index >= 2 and words[index - 2].key in _GO
+        if cue == "the" and index >= 2 and word.capitalised and not word.initial:
+            span = _the_named_school(text, words, index, lexicon, school_talk)
+            if span is not None:
+                yield span
+            continue
         if (cue not in ("at", "from") and not going) or not word.capitalised or word.initial:
             continue
         key = word.key
@@ -704,6 +845,28 @@ def _schools_by_name_alone(
         )
         if not known and not word.upper and len(key) > 2 and school_talk():
             yield Span(word.start, word.stem_end, SCHOOL)
+
+
+def _the_named_school(
+    text: str, words: Sequence[Word], index: int, lexicon: Lexicon, school_talk: Callable[[], bool]
+) -> Span | None:
+    """ "i go to the Beacon", "he attends the Bridge": a capitalised name after "the", where
+    someone goes to it and the answer talks of school."""
+    before = words[index - 2]
+    going = before.key in _ATTENDS or (
+        before.key == "to" and index >= 3 and words[index - 3].key in _GO
+    )
+    if not going and before.key not in ("at", "from"):
+        return None
+    key = words[index].key
+    if key in NEVER_NAMES or key in MONTHS or key in DAYS or key in _NOT_A_SCHOOL_END:
+        return None
+    last = _capitalised_run(text, words, index, lexicon)
+    if words[last].key in _SCHOOL_TYPES or not school_talk():
+        return None  # "at the High School" is found as a school with its type word, or not
+    if last == index and key in lexicon.places:
+        return None
+    return Span(words[index].start, words[last].stem_end, SCHOOL)
 
 
 # The last word of a place that is no school: "at Endeavour House", "at Christchurch Park".
@@ -798,13 +961,26 @@ def _name_after_school_word(
     )
     if gap.strip() == ":" and word.capitalised and word.key in ("school", "college", "nursery"):
         return _school_name_from(text, words, index + 1, lexicon, lower_case=True)  # a form
+    following = words[index + 1]
+    if (
+        following.key in ("is", "was")
+        and gap == " "
+        and index + 2 < len(words)
+        and words[index + 2].capitalised
+        and text[following.end : words[index + 2].start] == " "
+        and word.key != "unit"
+    ):
+        # "my brothers nursery is Little Stars", "the school was St Mark's"
+        return _school_name_from(text, words, index + 2, lexicon, lower_case=False, towns=True)
     if gap in (", ", " (", " - ", " – "):
         referral = before is not None and before.key == "referral" and word.key == "unit"
         if owned or referral:
             # "Her school, Westbourne, were": set off like this, even a town's name is the school's
             return _school_name_from(text, words, index + 1, lexicon, lower_case=False, towns=True)
     elif gap == " " and owned and word.key != "unit":
-        return _school_name_from(text, words, index + 1, lexicon, lower_case=False, plain=True)
+        return _school_name_from(
+            text, words, index + 1, lexicon, lower_case=False, plain=True, towns=True
+        )
     return None
 
 
