@@ -181,7 +181,7 @@ _BORN_IN_MONTH = re.compile(
 # Birth words, misspelt as children type them: "d/o/b", "b'day", "brithday", "birthdate".
 _BIRTH_WORD = (
     r"(?:\bborn|\bdobs?|\bd\s?[./]\s?o\s?[./]\s?b|dat[ea]?\s+of\s+(?:birth|brith|bith|birht)"
-    r"|\b(?:birth|brith|bith|birf|berth)\s?(?:day|date|dae)|\bb['’.\s-]?day|\bb\.)"
+    r"|\b(?:birth|brith|bith|birf|berth)\s?(?:day|date|dae)|\bb['’./\s-]?day|\bb\.)"
 )
 # "born 3/4/2012", "DOB: 02/11/2013", "d.o.b. 2.2.11", "her birthday is 30th june 1989".
 # A few words may come between: "date of birth is given as 11/12/2011", "dob on the form is".
@@ -206,9 +206,9 @@ _BIRTH_CUE_FAR = re.compile(
 )
 # A birthday that happened: "my birthday was on 12/03/2024", "on my birthday 13/04/2024".
 _BIRTHDAY_EVENT = re.compile(
-    r"(?:\b(?:birth\s?day|b['’.\s-]?day)\s+(?:was\s+)?(?:party\s+(?:was\s+)?)?on"
+    r"(?:\b(?:birth\s?day|b['’./\s-]?day)\s+(?:was\s+)?(?:party\s+(?:was\s+)?)?on"
     r"|\bon\s+(?:my|his|her|their|our|the)\s+(?:\w+['’]s\s+)?"
-    r"(?:birth\s?day|b['’.\s-]?day)[\s,(]*)"
+    r"(?:birth\s?day|b['’./\s-]?day)[\s,(]*)"
     r"\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -218,8 +218,8 @@ _BORN_SOMEWHERE = re.compile(
 )
 # Beside an age: "YP is 15 (13/04/2009)", "Child B (aged 9, 21/11/2014)", "Kai, 12, 3/4/12".
 _AGE_BEFORE = re.compile(
-    r"(?:\baged?\s*:?\s*\d{1,2}|(?:\b(?:is|im|i['’]m|he['’]s|she['’]s|hes|shes|turned)|,)\s+"
-    r"\d{1,2}(?:\s*(?:yrs?|years?(?:\s+old)?|y/?o))?)\s*[(,;–—-]\s*$",
+    r"(?:\baged?\b[^\d\n]{0,8}\d{1,2}|(?:\b(?:is|im|i['’]m|he['’]s|she['’]s|hes|shes|turned)|,)"
+    r"\s+\d{1,2}(?:\s*(?:yrs?|years?(?:\s+old)?|y/?o))?)(?:\s*[(,;–—-]){1,2}\s*$",
     re.IGNORECASE,
 )
 # Between two dates of birth in one sentence: "... 9/9/1988 and my son's is 10/10/2015".

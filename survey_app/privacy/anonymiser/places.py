@@ -58,6 +58,12 @@ _ON_A_STREET = re.compile(
     r"\b(?:on|off|down|up|along|at|in|to|near|round|from|by|live|lives|living|moved)\s+$",
     re.IGNORECASE,
 )
+# "im at number 12 now", "we moved to no. 4": a house by its number alone.
+_AT_NUMBER = re.compile(
+    r"\b(?:at|to|live|lives|living|stay|stays|staying)\s+((?:number|no\.?)\s?\d{1,4}[a-z]?)\b"
+    r"(?!\s*(?:in\s+the|on\s+the|out\s+of|of|%|percent|per))",
+    re.IGNORECASE,
+)
 _LIVES_AT = re.compile(
     r"\b(?:live|lives|living|lived|moved|move|stay|stays|staying|address|address is|at|to)\W+$",
     re.IGNORECASE,
@@ -86,6 +92,8 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     if any(word in lowered for word in ("flat", "apartment", "apt", "maisonette")):
         flats = [Span(m.start(), m.end(), ADDRESS) for m in _FLAT.finditer(text)]
     spans = list(flats)
+    if "numb" in lowered or "no" in lowered:
+        spans.extend(Span(m.start(1), m.end(1), ADDRESS) for m in _AT_NUMBER.finditer(text))
     for index, word in enumerate(words):
         if index and (word.key in _STREETS or word.key in _WEAK_STREETS or word.key in _BUILDINGS):
             span = _street_or_building(text, words, index, flats, lexicon)
@@ -317,7 +325,7 @@ _SENT_AWAY = word_set("excluded expelled suspended out")
 _ATTENDS = word_set("attend attends attended attending")
 _MOVED = word_set("moved move moving transferred transfer")
 # Every word a bare school name may follow (checked first, to skip the rest quickly).
-_BEFORE_A_SCHOOL = _ATTENDS | word_set("called named is from of at in to go goes")
+_BEFORE_A_SCHOOL = _ATTENDS | word_set("called named is from of at in to go goes into")
 # Words that end many schools' names: "Sandhill View", "Moor Park", "Castle Hill".
 _NAME_ENDINGS = word_set(
     "view park hill green fields field grove wood woods vale bank side moor heath meadow "
@@ -489,7 +497,9 @@ def _schools_after_cues(
             and not any(part.key in _INSTITUTION_AFTER for part in parts)
             # "staff at Ipswich Hospital", "the head at Ely": a body, or a town
             and not (after is not None and after.capitalised and after.key in NEVER_NAMES)
-            and not (len(parts) == 1 and parts[0].key in lexicon.places)
+            and not (
+                len(parts) == 1 and parts[0].key in lexicon.places and not _moving_up(words, index)
+            )
             and tuple(part.key for part in parts)
             not in lexicon.places_by_first_word.get(parts[0].key, ())
         ):
@@ -608,12 +618,33 @@ def _strong_school_cue(text: str, words: Sequence[Word], index: int) -> bool:
         return before == "school" and index >= 3 and words[index - 3].key in ("my", "new", "old")
     if previous in ("from", "of"):
         return before in _SENT_AWAY
+    if previous == "to" and (_moving_up(words, index) or before in _TRANSITION):
+        return True
+    if previous == "into":
+        return before in ("got", "get", "getting")  # "i got into Northgate for sixth form"
     if previous in ("at", "from", "in"):
-        if before in _SCHOOL_STAFF:
+        if before in _SCHOOL_STAFF or before in _IN_CLASS:
             return True
         year = index >= 3 and words[index - 3].key in _YEAR and words[index - 2].is_number
         return year or _year_word(before)
     return False
+
+
+# "transition to X", "moving up to X": children change school, not town, in these words.
+_TRANSITION = word_set("transition transitioning transitioned transfer transferring")
+# "nursery class at X", "top set at X", "reception at X".
+_IN_CLASS = word_set("class set reception")
+
+
+def _moving_up(words: Sequence[Word], index: int) -> bool:
+    """ "moving up to X", "transition to X": a move between schools, so even a town's name
+    after it is the school's ("im moving up to Kesgrave in september")."""
+    if index < 2 or words[index - 1].key != "to":
+        return False
+    before = words[index - 2].key
+    if before in _TRANSITION:
+        return True
+    return before == "up" and index >= 3 and words[index - 3].key in _MOVED | _GO
 
 
 def _moved_to(words: Sequence[Word], index: int) -> bool:
@@ -913,7 +944,11 @@ _SUBJECTS = word_set(
     "sports media psychology sociology"
 )
 # Words for a school, after which its name may stand: "my old school Ravenscliffe".
-_SCHOOL_NOUNS = word_set("school schools college nursery academy pru unit primary secondary")
+_SCHOOL_NOUNS = word_set(
+    "school schools college nursery academy pru unit primary secondary setting provision"
+)
+# A form's field for the school: "School: X", "Education setting: X".
+_SCHOOL_FIELDS = word_set("school college nursery setting provision education")
 # Whose school, or which: "my school", "her old school", "his new college".
 _SCHOOL_OWNERS = word_set("my his her their our your old new current previous last other")
 # After "X is my school": "Red Oak is my school", "Hillside is a special school".
@@ -959,7 +994,8 @@ def _name_after_school_word(
     owned = before is not None and (
         before.key in _SCHOOL_OWNERS or (before.stem_end < before.end and before.key in RELATIONS)
     )
-    if gap.strip() == ":" and word.capitalised and word.key in ("school", "college", "nursery"):
+    field = word.capitalised or (before is not None and before.capitalised and before.initial)
+    if gap.strip() == ":" and field and word.key in _SCHOOL_FIELDS:
         return _school_name_from(text, words, index + 1, lexicon, lower_case=True)  # a form
     following = words[index + 1]
     if (
