@@ -709,6 +709,12 @@ SCHOOLS_AS_CHILDREN_AND_PRACTITIONERS_WRITE_THEM = [
     "i do motor vehicle at [[SCHOOL:west suffolk college]]",
     "i go [[SCHOOL:SHS]] and they let me out early",
     "[[PERSON:Tia]] (Yr 7, [[SCHOOL:Sheringham High]]) said so",
+    "i go to [[SCHOOL:bedes]] and its ok",
+    "at [[SCHOOL:marys]] we have a quiet room and miss lets me go there",
+    "[[SCHOOL:HPA]] gave me a detention for missing the lesson",
+    "i used to go [[SCHOOL:Fairfield]] but got moved",
+    "A Year 10 girl from [[SCHOOL:Newbridge]] led the discussion",
+    "im in year 9 at [[SCHOOL:Kesgrave]]",
 ]
 SCHOOL_WORDS_THAT_NAME_NO_SCHOOL = [
     "the school trip to the zoo was the same day as my meeting",
@@ -723,6 +729,10 @@ SCHOOL_WORDS_THAT_NAME_NO_SCHOOL = [
     "Maths is a school subject",
     "the school called the police",
     "Y9, Y10 and Y11 pupils took part",
+    "i stayed at aidans after school",
+    "i was at marys on saturday",
+    "the teachers at [[LOCATION:Ipswich]] were told",
+    "He wants to stay at school and does not want to move to [[LOCATION:Lowestoft]]",
 ]
 
 
@@ -755,6 +765,9 @@ BIRTHS_IN_OTHER_WORDS = [
     "my sister [[PERSON:Maisie]] [[DATE_OF_BIRTH:3/3/15]] didnt get asked",
     "Age/DOB: 12 ([[DATE_OF_BIRTH:05/05/2011]])",
     "My date of birth is the [[DATE_OF_BIRTH:thirteenth of April 2011]]",
+    "my birthday is [[DATE_OF_BIRTH:9th oct 09]]",
+    "DOB (verified): [[DATE_OF_BIRTH:09/10/2009]]",
+    "i was born [[DATE_OF_BIRTH:9 10 2009]]",
 ]
 DATES_THAT_ARE_NO_BIRTH = [
     "my birthday was on 12/03/2024 and i had to go to the meeting",

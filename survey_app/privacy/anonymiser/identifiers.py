@@ -161,13 +161,13 @@ _DAY = (
     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
 )
 # "2011", and "'11" as written after a month's name.
-_YEAR = r"(?:(?:19|20)\d{2}|['’]\d{2})"
+_YEAR = r"(?:(?:19|20)\d{2}|['’]?\d{2}(?![\w:.,]\d|\s*(?:%|am|pm|people|kids|times)\b))"
 _DATE = re.compile(
     r"(?<![\d/.-])(?:"
     # Day and month may be swapped or mistyped (04/13/2011): a birth word is needed anyway.
     r"(?:[0-3]?\d)\s?[./-]\s?(?:[0-3]?\d)\s?[./-]\s?(?:(?:19|20)\d{2}|\d{2})"
     # "13 04 2011": spaces for separators, only with a four-digit year.
-    r"|(?:[12]\d|3[01]|0[1-9]) (?:1[0-2]|0[1-9]) (?:19|20)\d{2}"
+    r"|(?:[12]\d|3[01]|0?[1-9]) (?:1[0-2]|0?[1-9]) (?:19|20)\d{2}"
     rf"|{_DAY}[\s-]+(?:of\s+)?{_MONTH}[\s,-]+{_YEAR}"
     rf"|{_MONTH}\s+{_DAY},?\s+{_YEAR}"
     r"|(?:19|20)\d{2}-(?:1[0-2]|0?[1-9])-(?:[12]\d|3[01]|0?[1-9])"
@@ -186,10 +186,10 @@ _BIRTH_WORD = (
 # "born 3/4/2012", "DOB: 02/11/2013", "d.o.b. 2.2.11", "her birthday is 30th june 1989".
 # A few words may come between: "date of birth is given as 11/12/2011", "dob on the form is".
 _BIRTH_CUE = re.compile(
-    _BIRTH_WORD + r"['’]?s?[\s.:,(–—-]*(?:(?:is|was|on|of|the|=|given|as|written|put|down|"
+    _BIRTH_WORD + r"['’]?s?[\s.:,()–—-]*(?:(?:is|was|on|of|the|=|given|as|written|put|down|"
     r"should|be|been|shows|says|listed|recorded|actually|really|not|it['’]?s|it|his|her|my|"
     r"their|our|form|report|file|system|records?|correct|right|wrong|but|in|at)\b"
-    r"[\s.:,(–—-]*){0,7}$",
+    r"[\s.:,()–—-]*){0,7}$",
     re.IGNORECASE,
 )
 # A birth word, then up to eight words of any kind in the same sentence, then a word that gives
@@ -197,10 +197,10 @@ _BIRTH_CUE = re.compile(
 # which brings in another date ("the letter dated", "the meeting on").
 _BIRTH_CUE_FAR = re.compile(
     _BIRTH_WORD.replace(r"\bborn|", "")  # "born with a heart condition and on ..."
-    + r"['’]?s?[\s.:,(–—-]*"
+    + r"['’]?s?[\s.:,()–—-]*"
     r"(?:(?!(?:dated|meeting|conference|review|appointment|visit|held|received|sent|since|"
     r"until|till|party|parties|next|last|today|yesterday|tomorrow|and|or|but|because|so|"
-    r"when|if|from|of|by|to)\b)[^\W\d][\w'’]*[\s,(–—-]*){1,8}"
+    r"when|if|from|of|by|to)\b)[^\W\d][\w'’]*[\s,()–—-]*){1,8}"
     r"(?:[:=]|\b(?:is|was|as|reads|says|said|shows|showed|states|stated)\b)\s*(?:the\s+)?$",
     re.IGNORECASE,
 )

@@ -14,6 +14,7 @@ from .lexicon import (
     MONTHS,
     NEVER_NAMES,
     NOT_PLACES,
+    PERSON_NOUNS,
     RELATIONS,
     Lexicon,
     fold,
@@ -346,7 +347,15 @@ _NOT_SAINTS = FUNCTION_WORDS | DAYS | MONTHS
 _NOT_SCHOOL_ACRONYMS = word_set(
     "nhs camhs nspcc nyas mash lado cafcass ofsted dwp edt pru kfc asda ikea tgi ymca ywca "
     "bbc itv gcse gcses sats ucas send sen ehcp pep cin cla lac yot yos aa na gp gps sw iro "
-    "ppe dbs ptsd adhd asd ocd hmp hmyoi sats mot mcdonalds tesco aldi lidl bham ldn"
+    "ppe dbs ptsd adhd asd ocd hmp hmyoi sats mot mcdonalds tesco aldi lidl bham ldn "
+    # school words in capitals, not a school's initials
+    "iep slt hoy pshe rse btec nvq mfl ict elsa semh asc lgbt lgbtq aqa ocr sendco ssa"
+)
+# An unknown acronym doing what a school does: "HPA gave me a detention", "CHS rang mum".
+_SCHOOL_ACTS = word_set(
+    "is are was were gave give gives rang rings phoned phones called calls excluded expelled "
+    "suspended said says told tells has have had put puts sent sends let lets made makes know "
+    "knows knew dont don't didnt didn't never always wont won't"
 )
 
 
@@ -376,11 +385,16 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
             span = _saints_school(text, words, index, lexicon, school_talk)
             if span is not None:
                 spans.append(span)
+        elif index and (_saint(key) or key in _SAINT_NAMES):
+            span = _saint_without_st(words, index, school_talk)
+            if span is not None:
+                spans.append(span)
         elif key in _RELIGIOUS_FIRST and index + 1 < len(words):
             span = _religious_name(text, words, index, school_talk)
             if span is not None:
                 spans.append(span)
     spans.extend(_schools_after_cues(text, words, lexicon, school_talk))
+    spans.extend(_acronyms_acting(words, lexicon, school_talk))
     spans.extend(_schools_by_name_alone(text, words, lexicon, school_talk))
     spans.extend(_schools_beside_school_words(text, words, lexicon))
     return spans
@@ -460,9 +474,8 @@ def _schools_after_cues(
         if words[index - 1].key not in _BEFORE_A_SCHOOL:
             continue
         word = words[index]
-        strong = _strong_school_cue(text, words, index) or (
-            _moved_to(words, index) and word.capitalised and school_talk()
-        )
+        sure = _strong_school_cue(text, words, index)
+        strong = sure or (_moved_to(words, index) and word.capitalised and school_talk())
         acronym = word.upper and 3 <= len(word.key) <= 6 and word.text.isalpha()
         if acronym and not _known_word(word.key, lexicon):
             weak = _goes_straight(words, index) or (
@@ -472,6 +485,11 @@ def _schools_after_cues(
             if strong or weak:
                 yield Span(word.start, word.stem_end, SCHOOL)
             continue
+        if not strong and word.capitalised and not word.initial and _goes_straight(words, index):
+            # "i used to go Fairfield": capitalised, and no town or word a child goes to
+            key = word.key
+            if not (key in lexicon.places or key in NEVER_NAMES or key in lexicon.common_words):
+                strong = True
         if not strong:
             if not word.capitalised and (
                 _goes_straight(words, index) or (_goes_to(words, index) and school_talk())
@@ -498,12 +516,31 @@ def _schools_after_cues(
             # "staff at Ipswich Hospital", "the head at Ely": a body, or a town
             and not (after is not None and after.capitalised and after.key in NEVER_NAMES)
             and not (
-                len(parts) == 1 and parts[0].key in lexicon.places and not _moving_up(words, index)
+                len(parts) == 1
+                and parts[0].key in lexicon.places
+                and not _moving_up(words, index)
+                # "year 9 at Kesgrave": a village no dictionary knows is the school's name
+                # after these words; "the head at Ely" is a town everyone knows
+                and (parts[0].key in lexicon.vocabulary or not sure)
             )
             and tuple(part.key for part in parts)
             not in lexicon.places_by_first_word.get(parts[0].key, ())
         ):
             yield Span(word.start, words[last].stem_end, SCHOOL)  # not "at High School"
+
+
+def _acronyms_acting(
+    words: Sequence[Word], lexicon: Lexicon, school_talk: Callable[[], bool]
+) -> Iterator[Span]:
+    """ "HPA gave me a detention": an acronym no list knows, doing what a school does, in an
+    answer that talks of school."""
+    for index in range(len(words) - 1):
+        word = words[index]
+        if not (word.upper and 3 <= len(word.key) <= 5 and word.text.isalpha()):
+            continue
+        acting = words[index + 1].key in _SCHOOL_ACTS and not _known_word(word.key, lexicon)
+        if acting and school_talk():
+            yield Span(word.start, word.stem_end, SCHOOL)
 
 
 def _known_word(key: str, lexicon: Lexicon) -> bool:
@@ -525,12 +562,13 @@ _GOERS = word_set("i he she they we u brother sister son daughter both also stil
 
 
 def _goes_straight(words: Sequence[Word], index: int) -> bool:
-    """ "i go X", "she goes X": a child's way of naming the school they go to."""
-    return (
-        index >= 2
-        and words[index - 1].key in ("go", "goes")
-        and words[index - 2].key in ("i", "he", "she", "they", "we", "u", "brother", "sister")
-    )
+    """ "i go X", "she goes X", "i used to go X": a child's way of naming the school they go
+    to."""
+    if index < 2 or words[index - 1].key not in ("go", "goes"):
+        return False
+    subject = words[index - 2].key
+    used_to = subject == "to" and index >= 3 and words[index - 3].key == "used"
+    return used_to or subject in ("i", "he", "she", "they", "we", "u", "brother", "sister")
 
 
 def _lower_case_school(
@@ -569,6 +607,38 @@ _RELIGIOUS = {
     "english": word_set("martyrs"),
 }
 _RELIGIOUS_FIRST = frozenset(_RELIGIOUS)
+
+
+# Saints whose names schools carry and children rarely do: "i go to bedes", "at cuthberts".
+_SAINTS = word_set(
+    "bede bedes cuthbert chad wilfrid wilfred oswald dunstan alban anselm augustine boniface "
+    "columba ignatius swithun edmund benedict bernadette ambrose etheldreda botolph hilda "
+    "illtyd teilo brigid kentigern mungo ninian piran petroc cecilia"
+)
+# Saints' names that are also children's names count only in school talk: "at marys".
+_SAINT_NAMES = word_set("mary marys john johns joseph josephs anne annes ann anns peter peters")
+
+
+def _saint(key: str) -> bool:
+    return key in _SAINTS or (key[-1:] == "s" and key[:-1] in _SAINTS)
+
+
+def _saint_without_st(
+    words: Sequence[Word], index: int, school_talk: Callable[[], bool]
+) -> Span | None:
+    """ "i go to bedes", "at cuthbert's": a saint's name in the possessive after going or
+    "at", taken for the school named after the saint."""
+    word = words[index]
+    possessive = word.stem_end < word.end or word.key.endswith("s")
+    cue = words[index - 1].key
+    going = cue in ("at", "from") or _goes_straight(words, index) or _goes(words, index)
+    if not (possessive and going) or word.initial:
+        return None
+    if index + 1 < len(words) and words[index + 1].key in _CHURCH_BUILDINGS | _NOT_A_SCHOOL_END:
+        return None  # "at cuthberts church", "bedes house"
+    if not _saint(word.key) and not (word.key in _SAINT_NAMES and school_talk()):
+        return None
+    return Span(word.start, word.end, SCHOOL)
 
 
 def _religious_name(
@@ -616,8 +686,8 @@ def _strong_school_cue(text: str, words: Sequence[Word], index: int) -> bool:
         )
     if previous == "is":
         return before == "school" and index >= 3 and words[index - 3].key in ("my", "new", "old")
-    if previous in ("from", "of"):
-        return before in _SENT_AWAY
+    if previous in ("from", "of") and before in _SENT_AWAY:
+        return True
     if previous == "to" and (_moving_up(words, index) or before in _TRANSITION):
         return True
     if previous == "into":
@@ -626,6 +696,13 @@ def _strong_school_cue(text: str, words: Sequence[Word], index: int) -> bool:
         if before in _SCHOOL_STAFF or before in _IN_CLASS:
             return True
         year = index >= 3 and words[index - 3].key in _YEAR and words[index - 2].is_number
+        # "a Year 10 girl from X", "year 9 pupils at X"
+        year = year or (
+            index >= 4
+            and words[index - 4].key in _YEAR
+            and words[index - 3].is_number
+            and (before in PERSON_NOUNS or before in _SCHOOL_STAFF)
+        )
         return year or _year_word(before)
     return False
 
@@ -633,7 +710,7 @@ def _strong_school_cue(text: str, words: Sequence[Word], index: int) -> bool:
 # "transition to X", "moving up to X": children change school, not town, in these words.
 _TRANSITION = word_set("transition transitioning transitioned transfer transferring")
 # "nursery class at X", "top set at X", "reception at X".
-_IN_CLASS = word_set("class set reception")
+_IN_CLASS = word_set("class set reception form")
 
 
 def _moving_up(words: Sequence[Word], index: int) -> bool:
@@ -975,7 +1052,7 @@ def _school_beside(text: str, words: Sequence[Word], index: int, lexicon: Lexico
     if key in _SCHOOL_NOUNS:
         return _name_after_school_word(text, words, index, lexicon)
     if key in ("called", "named") and _school_word_before(text, words, index):
-        return _school_name_from(text, words, index + 1, lexicon, lower_case=True)
+        return _school_name_from(text, words, index + 1, lexicon, lower_case=True, towns=True)
     if index == 0:
         return None
     if key in ("is", "was") and index + 2 < len(words) and _is_a_school(text, words, index):
