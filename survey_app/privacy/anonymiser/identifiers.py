@@ -162,18 +162,23 @@ _DAY = (
 )
 # "2011", and "'11" as written after a month's name.
 _YEAR = r"(?:(?:19|20)\d{2}|['’]?\d{2}(?![\w:.,]\d|\s*(?:%|am|pm|people|kids|times)\b))"
-_DATE = re.compile(
+# Dates in figures, which start with a digit (most answers have none, and those are found
+# quickly), and dates with a month's name, only looked for where a month's name is.
+_NUMERIC_DATE = re.compile(
     r"(?<![\d/.-])(?:"
     # Day and month may be swapped or mistyped (04/13/2011): a birth word is needed anyway.
     r"(?:[0-3]?\d)\s?[./-]\s?(?:[0-3]?\d)\s?[./-]\s?(?:(?:19|20)\d{2}|\d{2})"
     # "13 04 2011": spaces for separators, only with a four-digit year.
     r"|(?:[12]\d|3[01]|0?[1-9]) (?:1[0-2]|0?[1-9]) (?:19|20)\d{2}"
-    rf"|{_DAY}[\s-]+(?:of\s+)?{_MONTH}[\s,-]+{_YEAR}"
-    rf"|{_MONTH}\s+{_DAY},?\s+{_YEAR}"
     r"|(?:19|20)\d{2}-(?:1[0-2]|0?[1-9])-(?:[12]\d|3[01]|0?[1-9])"
     r")(?![\d/.-]?\d)",
+)
+_WORDED_DATE = re.compile(
+    rf"(?<![\d/.-])(?:{_DAY}[\s-]+(?:of\s+)?{_MONTH}[\s,-]+{_YEAR}"
+    rf"|{_MONTH}\s+{_DAY},?\s+{_YEAR})(?![\d/.-]?\d)",
     re.IGNORECASE,
 )
+_MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
 # "born in March 2012": a month and year only, straight after "born".
 _BORN_IN_MONTH = re.compile(
     rf"\bborn\s+(?:in\s+)?(?:the\s+)?({_MONTH}\s+(?:of\s+)?(?:19|20)\d{{2}})(?!\d)", re.IGNORECASE
@@ -200,7 +205,7 @@ _BIRTH_CUE_FAR = re.compile(
     + r"['’]?s?[\s.:,()–—-]*"
     r"(?:(?!(?:dated|meeting|conference|review|appointment|visit|held|received|sent|since|"
     r"until|till|party|parties|next|last|today|yesterday|tomorrow|and|or|but|because|so|"
-    r"when|if|from|of|by|to)\b)[^\W\d][\w'’]*[\s,()–—-]*){1,8}"
+    r"when|if|from|of|by|to)\b)[^\W\d][\w'’]*+[\s,()–—-]*){1,8}"
     r"(?:[:=]|\b(?:is|was|as|reads|says|said|shows|showed|states|stated)\b)\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -256,7 +261,10 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
     if not _DIGIT.search(text):
         return
     previous_birth = -1
-    for match in _DATE.finditer(text):
+    dates = list(_numeric_dates(text))
+    if _MONTH_HINT.search(text):
+        dates = sorted([*dates, *_WORDED_DATE.finditer(text)], key=lambda match: match.start())
+    for match in dates:
         before = text[max(0, match.start() - 60) : match.start()]
         after_word = _AFTER_WORD.search(before[-30:])
         named = after_word is not None and _names_a_person(after_word, is_name)
@@ -277,8 +285,25 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
         ):
             previous_birth = match.end()
             yield Span(match.start(), match.end(), DATE_OF_BIRTH)
-    for match in _BORN_IN_MONTH.finditer(text):
-        yield Span(match.start(1), match.end(1), DATE_OF_BIRTH)
+    if "born" in text.lower():
+        for match in _BORN_IN_MONTH.finditer(text):
+            yield Span(match.start(1), match.end(1), DATE_OF_BIRTH)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
+    """Dates in figures, tried only where a run of digits starts (the pattern alone would be
+    tried at every character)."""
+    end = 0
+    for run in _DIGIT_RUN.finditer(text):
+        if run.start() < end:
+            continue
+        match = _NUMERIC_DATE.match(text, run.start())
+        if match:
+            end = match.end()
+            yield match
 
 
 def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -> bool:

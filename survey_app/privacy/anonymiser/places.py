@@ -59,6 +59,7 @@ _ON_A_STREET = re.compile(
     r"\b(?:on|off|down|up|along|at|in|to|near|round|from|by|live|lives|living|moved)\s+$",
     re.IGNORECASE,
 )
+_NUMBER_NEAR = re.compile(r"n(?:umber|o\.?) ?\d")
 # "im at number 12 now", "we moved to no. 4": a house by its number alone.
 _AT_NUMBER = re.compile(
     r"\b(?:at|to|live|lives|living|stay|stays|staying)\s+((?:number|no\.?)\s?\d{1,4}[a-z]?)\b"
@@ -93,7 +94,7 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     if any(word in lowered for word in ("flat", "apartment", "apt", "maisonette")):
         flats = [Span(m.start(), m.end(), ADDRESS) for m in _FLAT.finditer(text)]
     spans = list(flats)
-    if "numb" in lowered or "no" in lowered:
+    if _NUMBER_NEAR.search(lowered):
         spans.extend(Span(m.start(1), m.end(1), ADDRESS) for m in _AT_NUMBER.finditer(text))
     for index, word in enumerate(words):
         if index and (word.key in _STREETS or word.key in _WEAK_STREETS or word.key in _BUILDINGS):
@@ -371,32 +372,32 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
             talk.append(_school_talk(words))
         return talk[0]
 
+    last = len(words) - 1
     for index, word in enumerate(words):
         key = word.key
-        if index and key in _SCHOOL_TYPES:
+        if key not in _TRIGGERS and not word.upper:
+            continue  # most words: nothing to check
+        span = None
+        if word.upper and index < last:
+            span = _acronym_acting(words, index, lexicon, school_talk)
+        elif index and key in _SCHOOL_TYPES:
             span = _school(text, words, index, lexicon)
-            if span is not None:
-                spans.append(span)
-        elif key in _SCHOOL_FIRST and index + 1 < len(words):
+        elif key in _SCHOOL_FIRST and index < last:
             span = _welsh_school(text, words, index, lexicon)
-            if span is not None:
-                spans.append(span)
-        elif key in ("st", "saint") and index + 1 < len(words):
+        elif key in ("st", "saint") and index < last:
             span = _saints_school(text, words, index, lexicon, school_talk)
-            if span is not None:
-                spans.append(span)
-        elif index and (_saint(key) or key in _SAINT_NAMES):
+        elif index and key in _SAINT_KEYS:
             span = _saint_without_st(words, index, school_talk)
-            if span is not None:
-                spans.append(span)
-        elif key in _RELIGIOUS_FIRST and index + 1 < len(words):
+        elif key in _RELIGIOUS_FIRST and index < last:
             span = _religious_name(text, words, index, school_talk)
+        if span is not None:
+            spans.append(span)
+        if key in _BESIDE_TRIGGERS and index < last:
+            span = _school_beside(text, words, index, lexicon)
             if span is not None:
                 spans.append(span)
     spans.extend(_schools_after_cues(text, words, lexicon, school_talk))
-    spans.extend(_acronyms_acting(words, lexicon, school_talk))
     spans.extend(_schools_by_name_alone(text, words, lexicon, school_talk))
-    spans.extend(_schools_beside_school_words(text, words, lexicon))
     return spans
 
 
@@ -529,18 +530,16 @@ def _schools_after_cues(
             yield Span(word.start, words[last].stem_end, SCHOOL)  # not "at High School"
 
 
-def _acronyms_acting(
-    words: Sequence[Word], lexicon: Lexicon, school_talk: Callable[[], bool]
-) -> Iterator[Span]:
+def _acronym_acting(
+    words: Sequence[Word], index: int, lexicon: Lexicon, school_talk: Callable[[], bool]
+) -> Span | None:
     """ "HPA gave me a detention": an acronym no list knows, doing what a school does, in an
     answer that talks of school."""
-    for index in range(len(words) - 1):
-        word = words[index]
-        if not (word.upper and 3 <= len(word.key) <= 5 and word.text.isalpha()):
-            continue
-        acting = words[index + 1].key in _SCHOOL_ACTS and not _known_word(word.key, lexicon)
-        if acting and school_talk():
-            yield Span(word.start, word.stem_end, SCHOOL)
+    word = words[index]
+    if not (3 <= len(word.key) <= 5 and word.text.isalpha()):
+        return None
+    acting = words[index + 1].key in _SCHOOL_ACTS and not _known_word(word.key, lexicon)
+    return Span(word.start, word.stem_end, SCHOOL) if acting and school_talk() else None
 
 
 def _known_word(key: str, lexicon: Lexicon) -> bool:
@@ -617,6 +616,9 @@ _SAINTS = word_set(
 )
 # Saints' names that are also children's names count only in school talk: "at marys".
 _SAINT_NAMES = word_set("mary marys john johns joseph josephs anne annes ann anns peter peters")
+
+
+_SAINT_KEYS = _SAINTS | frozenset(saint + "s" for saint in _SAINTS) | _SAINT_NAMES
 
 
 def _saint(key: str) -> bool:
@@ -1031,23 +1033,15 @@ _SCHOOL_OWNERS = word_set("my his her their our your old new current previous la
 # After "X is my school": "Red Oak is my school", "Hillside is a special school".
 _IS_A = word_set("my his her their our a an the")
 _SENT_OUT = word_set("excluded expelled suspended")
+_BESIDE_TRIGGERS = _SCHOOL_NOUNS | _SENT_OUT | word_set("called named is was")
 _PEOPLE_SENT = word_set("me him her us them")
 
 
-def _schools_beside_school_words(
-    text: str, words: Sequence[Word], lexicon: Lexicon
-) -> Iterator[Span]:
+def _school_beside(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> Span | None:
     """A school's bare name beside a word for a school: "my old school Ravenscliffe", "Her
     school, Westbourne, were", "his school (Gusford)", "School: Castle Hill", "the pupil
     referral unit (Parkside)", "its called Compass" after the PRU, "Red Oak is my school",
     "Highfield excluded me"."""
-    for index in range(len(words) - 1):
-        span = _school_beside(text, words, index, lexicon)
-        if span is not None:
-            yield span
-
-
-def _school_beside(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> Span | None:
     key = words[index].key
     if key in _SCHOOL_NOUNS:
         return _name_after_school_word(text, words, index, lexicon)
@@ -1298,3 +1292,14 @@ def _is_place_here(
         return words[index + 1].key in _AREA_WORDS  # "the Sudbury team"
     # "Colchester and Clacton": beside a place just found.
     return bool(found) and found[-1].end <= before.start and before.key in ("and", "or")
+
+
+# Every word the school finder stops at (all others are passed over at once).
+_TRIGGERS = (
+    _SCHOOL_TYPES
+    | _SCHOOL_FIRST
+    | _SAINT_KEYS
+    | frozenset(_RELIGIOUS_FIRST)
+    | _BESIDE_TRIGGERS
+    | word_set("st saint")
+)
