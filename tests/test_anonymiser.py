@@ -715,6 +715,8 @@ SCHOOLS_AS_CHILDREN_AND_PRACTITIONERS_WRITE_THEM = [
     "i used to go [[SCHOOL:Fairfield]] but got moved",
     "A Year 10 girl from [[SCHOOL:Newbridge]] led the discussion",
     "im in year 9 at [[SCHOOL:Kesgrave]]",
+    "ive been at [[SCHOOL:Oakwood]] since year 7",
+    "they rang [[SCHOOL:stoke high]] and told them everything",
 ]
 SCHOOL_WORDS_THAT_NAME_NO_SCHOOL = [
     "the school trip to the zoo was the same day as my meeting",
@@ -731,6 +733,8 @@ SCHOOL_WORDS_THAT_NAME_NO_SCHOOL = [
     "Y9, Y10 and Y11 pupils took part",
     "i stayed at aidans after school",
     "i was at marys on saturday",
+    "Child's school: [[SCHOOL:Chilton Community Primary]].",
+    "we went to [[LOCATION:Felixstowe]] in year 7",
     "the teachers at [[LOCATION:Ipswich]] were told",
     "He wants to stay at school and does not want to move to [[LOCATION:Lowestoft]]",
 ]

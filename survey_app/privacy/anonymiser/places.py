@@ -306,6 +306,12 @@ _SCHOOL_SUFFIXES = word_set(
     "school college academy primary form high junior infants trust sch prim jnr inf nursery"
 )
 _TO_SCHOOL = word_set("at from to attend attends attended go goes went in")
+# "they rang stoke high", "i hate oak grove high": a school is what these are done to here.
+_DONE_TO_A_SCHOOL = word_set(
+    "rang ring rings phoned phone phones called call calls emailed email emails contacted "
+    "contact told tell tells visited visit left leave leaving joined join hate hated love "
+    "loved like liked miss missed"
+)
 # Words that show an answer talks about school ("year 9" is found apart, in _school_talk).
 _SCHOOL_TALK = word_set(
     "school schools teacher teachers miss sir head class classes lesson lessons tutor tutors "
@@ -475,7 +481,8 @@ def _schools_after_cues(
         if words[index - 1].key not in _BEFORE_A_SCHOOL:
             continue
         word = words[index]
-        sure = _strong_school_cue(text, words, index)
+        in_year = _year_follows(words, index)
+        sure = in_year or _strong_school_cue(text, words, index)
         strong = sure or (_moved_to(words, index) and word.capitalised and school_talk())
         acronym = word.upper and 3 <= len(word.key) <= 6 and word.text.isalpha()
         if acronym and not _known_word(word.key, lexicon):
@@ -520,6 +527,7 @@ def _schools_after_cues(
                 len(parts) == 1
                 and parts[0].key in lexicon.places
                 and not _moving_up(words, index)
+                and not in_year
                 # "year 9 at Kesgrave": a village no dictionary knows is the school's name
                 # after these words; "the head at Ely" is a town everyone knows
                 and (parts[0].key in lexicon.vocabulary or not sure)
@@ -726,6 +734,26 @@ def _moving_up(words: Sequence[Word], index: int) -> bool:
     return before == "up" and index >= 3 and words[index - 3].key in _MOVED | _GO
 
 
+def _year_follows(words: Sequence[Word], index: int) -> bool:
+    """ "ive been at X since year 7", "at X in year 8": a school year straight after a
+    capitalised name after "at" or "from"."""
+    if words[index - 1].key not in ("at", "from") or not words[index].capitalised:
+        return False
+    for after in range(index + 1, min(len(words) - 1, index + 4)):
+        if words[after].key in ("in", "since", "from", "till", "until") and (
+            (
+                words[after + 1].key in _YEAR
+                and after + 2 < len(words)
+                and words[after + 2].is_number
+            )
+            or _year_word(words[after + 1].key)
+        ):
+            return True
+        if not words[after].capitalised:
+            return False
+    return False
+
+
 def _moved_to(words: Sequence[Word], index: int) -> bool:
     """ "got moved to X", "started at X" (a school, where the answer talks of school)."""
     previous = words[index - 1].key
@@ -797,6 +825,8 @@ def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> S
             and first > 1
             and index - first < 3
         )
+        if candidate.key in _DONE_TO_A_SCHOOL or candidate.key in _GO:
+            break  # "they rang stoke high": the name starts after the verb
         if not (joins_names or inside or _school_name_word(candidate, lexicon)):
             break
         if (
@@ -827,7 +857,11 @@ def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> S
     ):
         first = index - 2  # "castle hill primary phoned me", "i hate oak grove high"
     elif first == index or (
-        lower_case and not unknown and cue not in _TO_SCHOOL and words[first].key != "st"
+        lower_case
+        and not unknown
+        and cue not in _TO_SCHOOL
+        and cue not in _DONE_TO_A_SCHOOL
+        and words[first].key != "st"
     ):
         # "i go oak grove high": ordinary words, but straight after "go" or "at"
         first = _after_school_cue(words, index)
@@ -918,6 +952,8 @@ def _school_name_word(word: Word, lexicon: Lexicon) -> bool:
         return True
     if word.is_number or key in FUNCTION_WORDS or key in DETERMINERS:
         return False
+    if word.stem_end < word.end and (key in PERSON_NOUNS or key in RELATIONS):
+        return False  # "Child's school", "my brother's college"
     if word.capitalised:
         return True
     return key not in _GENERIC_SCHOOL and key not in lexicon.common_words
