@@ -796,3 +796,8 @@ def test_a_birth_date_is_found_in_the_words_people_use_for_it_but_other_dates_ar
 def test_a_house_given_by_its_number_alone_is_an_address() -> None:
     assert_anonymised_as_marked("im at [[ADDRESS:number 12]] now with my nan")
     assert_anonymised_as_marked("we were at number 3 in the league")
+
+
+def test_a_street_someone_lives_on_is_an_address_even_in_lower_case() -> None:
+    assert_anonymised_as_marked("my nan lives on [[ADDRESS:meadow way]] round the corner")
+    assert_anonymised_as_marked("she lives on close terms with her mum")

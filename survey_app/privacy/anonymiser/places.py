@@ -66,6 +66,9 @@ _AT_NUMBER = re.compile(
     r"(?!\s*(?:in\s+the|on\s+the|out\s+of|of|%|percent|per))",
     re.IGNORECASE,
 )
+_LIVES_ON = re.compile(
+    r"\b(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:on|at|to)\s+$", re.IGNORECASE
+)
 _LIVES_AT = re.compile(
     r"\b(?:live|lives|living|lived|moved|move|stay|stays|staying|address|address is|at|to)\W+$",
     re.IGNORECASE,
@@ -195,7 +198,10 @@ def _street_or_building(
         lives_there = bool(_LIVES_AT.search(text, max(0, start - 16), start))
         evidence = numbered or after_flat or lives_there
     elif key in _WEAK_STREETS:
-        evidence = capitalised or numbered
+        # "my nan lives on meadow way": where someone lives, even in lower case
+        evidence = (
+            capitalised or numbered or bool(_LIVES_ON.search(text, max(0, start - 20), start))
+        )
     else:
         on_it = bool(_ON_A_STREET.search(text, max(0, start - 12), start))
         evidence = capitalised or numbered or on_it
