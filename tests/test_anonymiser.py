@@ -801,3 +801,14 @@ def test_a_house_given_by_its_number_alone_is_an_address() -> None:
 def test_a_street_someone_lives_on_is_an_address_even_in_lower_case() -> None:
     assert_anonymised_as_marked("my nan lives on [[ADDRESS:meadow way]] round the corner")
     assert_anonymised_as_marked("she lives on close terms with her mum")
+
+
+SCHOOLS_AND_BIRTHS_SET = Path(__file__).parent / "data" / "pii-schools-dob.jsonl"
+
+
+def test_the_schools_and_birth_dates_tuning_set_keeps_its_schools_and_dates_found() -> None:
+    report = score(load(SCHOOLS_AND_BIRTHS_SET))
+
+    assert report.labels["SCHOOL"].recall >= 0.90
+    assert report.labels["DATE_OF_BIRTH"].recall >= 0.97
+    assert report.precision >= 0.95
