@@ -767,6 +767,7 @@ BIRTHS_IN_OTHER_WORDS = [
     "born on [[DATE_OF_BIRTH:14th feburary 2011]]",
     "[[PERSON:Kai]] - [[DATE_OF_BIRTH:04/06/2012]] - was not given the leaflet",
     "my sister [[PERSON:Maisie]] [[DATE_OF_BIRTH:3/3/15]] didnt get asked",
+    "my son [[PERSON:jayden]] [[DATE_OF_BIRTH:13/4/11]] was upset",
     "Age/DOB: 12 ([[DATE_OF_BIRTH:05/05/2011]])",
     "My date of birth is the [[DATE_OF_BIRTH:thirteenth of April 2011]]",
     "my birthday is [[DATE_OF_BIRTH:9th oct 09]]",

@@ -313,7 +313,10 @@ def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -
     if word.lower() in _CHILD_WORDS:
         return bool(bracket)
     if not word[0].isupper():
-        return bracket == "(" and is_name(word)
+        # "Arjun (...)" in lower case, or a child's name after the word for them ("my son
+        # jayden 13/4/11")
+        child = before is not None and before.lower() in _CHILD_WORDS
+        return (bracket == "(" or child) and is_name(word)
     if not is_name(word):
         return False
     if bracket:
