@@ -717,6 +717,8 @@ SCHOOLS_AS_CHILDREN_AND_PRACTITIONERS_WRITE_THEM = [
     "im in year 9 at [[SCHOOL:Kesgrave]]",
     "ive been at [[SCHOOL:Oakwood]] since year 7",
     "they rang [[SCHOOL:stoke high]] and told them everything",
+    "at [[SCHOOL:elmhurst]] the teachers are kind",
+    "i used to go to [[SCHOOL:elmhurst]]",
 ]
 SCHOOL_WORDS_THAT_NAME_NO_SCHOOL = [
     "the school trip to the zoo was the same day as my meeting",
@@ -735,6 +737,9 @@ SCHOOL_WORDS_THAT_NAME_NO_SCHOOL = [
     "i was at marys on saturday",
     "Child's school: [[SCHOOL:Chilton Community Primary]].",
     "we went to [[LOCATION:Felixstowe]] in year 7",
+    "from [[LOCATION:felixstowe]] to school",
+    "i go to nandos with my dad",
+    "i go to kaydens after school",
     "the teachers at [[LOCATION:Ipswich]] were told",
     "He wants to stay at school and does not want to move to [[LOCATION:Lowestoft]]",
 ]

@@ -979,7 +979,13 @@ def _schools_by_name_alone(
             if span is not None:
                 yield span
             continue
-        if (cue not in ("at", "from") and not going) or not word.capitalised or word.initial:
+        if cue not in ("at", "from") and not going:
+            continue
+        if not word.capitalised:
+            if _lower_case_bare_name(words, index, lexicon, school_talk):
+                yield Span(word.start, word.stem_end, SCHOOL)
+            continue
+        if word.initial:
             continue
         key = word.key
         last = _capitalised_run(text, words, index, lexicon)
@@ -997,6 +1003,30 @@ def _schools_by_name_alone(
         )
         if not known and not word.upper and len(key) > 2 and school_talk():
             yield Span(word.start, word.stem_end, SCHOOL)
+
+
+def _lower_case_bare_name(
+    words: Sequence[Word], index: int, lexicon: Lexicon, school_talk: Callable[[], bool]
+) -> bool:
+    """ "at elmhurst the teachers are kind", "i go to elmhurst": a lower-case word no list
+    knows, after "at" or "from" in school talk, or where someone goes every day."""
+    word = words[index]
+    key = word.key
+    if len(key) < 4 or word.is_number or not word.text.isalpha():
+        return False
+    if key in lexicon.vocabulary or key in NEVER_NAMES or key in lexicon.first_names:
+        return False
+    if key in lexicon.surnames or key in lexicon.foreign_words:
+        return False
+    if key.endswith("s") and (key[:-1] in lexicon.first_names or key[:-1] in lexicon.vocabulary):
+        return False  # "at kaydens", "to brownies"
+    daily = _goes_to(words, index) or (
+        index >= 4 and words[index - 4].key == "used" and words[index - 2].key == "go"
+    )
+    if key in lexicon.places:
+        # "from felixstowe to school" is a town; "i go to kesgrave and my teacher ..." the school
+        return daily and key not in lexicon.vocabulary and school_talk()
+    return (daily and not key.endswith("s")) or school_talk()
 
 
 def _the_named_school(
