@@ -34,7 +34,8 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/long_answers.py
 
 # Every labelled set in tests/data, side by side: the anonymiser's (pii-*: dev, the extra and the
-# schools-and-dates-of-birth tuning sets, the held-out set) and the risk screen's (risk-*); or name files: make eval EVAL_SETS="...".
+# schools-and-dates-of-birth tuning sets, the held-out set) and the risk screen's (risk-*); or
+# name files: make eval EVAL_SETS="...".
 EVAL_SETS ?= $(sort $(wildcard tests/data/pii-*.jsonl))
 RISK_SETS ?= $(sort $(wildcard tests/data/risk-*.jsonl))
 eval: $(RUN_STAMP)
