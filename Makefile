@@ -33,8 +33,9 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/screen.py
 	$(BIN)/python bench/long_answers.py
 
-# Every labelled set in tests/data, side by side: the anonymiser's (pii-*: dev, the extra tuning
-# set, the held-out set) and the risk screen's (risk-*); or name files: make eval EVAL_SETS="...".
+# Every labelled set in tests/data, side by side: the anonymiser's (pii-*: dev, the extra and the
+# schools-and-dates-of-birth tuning sets, the held-out set) and the risk screen's (risk-*); or
+# name files: make eval EVAL_SETS="...".
 EVAL_SETS ?= $(sort $(wildcard tests/data/pii-*.jsonl))
 RISK_SETS ?= $(sort $(wildcard tests/data/risk-*.jsonl))
 eval: $(RUN_STAMP)

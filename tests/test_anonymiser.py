@@ -682,3 +682,139 @@ NOT_LOWER_CASE_DETAILS = [
 @pytest.mark.parametrize("marked", LOWER_CASE_DETAILS + NOT_LOWER_CASE_DETAILS)
 def test_details_typed_in_lower_case_are_found_without_their_capitals(marked: str) -> None:
     assert_anonymised_as_marked(marked)
+
+
+SCHOOLS_AS_CHILDREN_AND_PRACTITIONERS_WRITE_THEM = [
+    "Child attends [[SCHOOL:Greenway Community Primary School]]; the teacher wrote",
+    "my old school [[SCHOOL:Ravenscliffe]] was better",
+    "Her school, [[SCHOOL:Westbourne]], were never told",
+    "The pupil referral unit ([[SCHOOL:Parkside]]) sent a report",
+    "Name: [[PERSON:Kai]]. School: [[SCHOOL:castle hill]].",
+    "Education setting: [[SCHOOL:Rushmere Hall]] (Year 5)",
+    "im at the pru now its called [[SCHOOL:Compass]]",
+    "[[SCHOOL:Red Oak]] is my school and its ok",
+    "[[SCHOOL:Hillside]] is a special school",
+    "[[SCHOOL:Highfield]] excluded me for a day",
+    "my little brothers nursery is [[SCHOOL:Little Stars]]",
+    "i do my exams at [[SCHOOL:Ormiston Denes]] next summer",
+    "i go to the [[SCHOOL:Beacon]] its a school for kids like me",
+    "im moving up to [[SCHOOL:Kesgrave]] in september",
+    "my sister is in the nursery class at [[SCHOOL:Britannia]]",
+    "[[SCHOOL:castle hill primary]] phoned me",
+    "Referral from [[SCHOOL:Our Lady of Lourdes Catholic Primary]] DSL",
+    "she goes to [[SCHOOL:Westfield Infant and Nursery School]]",
+    "i go [[SCHOOL:holy trinity]] and the priest came in",
+    "He attends [[SCHOOL:Chalkwell Hall Jnr Sch]]",
+    "i go to [[SCHOOL:Ravenswood acadamy]]",
+    "i do motor vehicle at [[SCHOOL:west suffolk college]]",
+    "i go [[SCHOOL:SHS]] and they let me out early",
+    "[[PERSON:Tia]] (Yr 7, [[SCHOOL:Sheringham High]]) said so",
+    "i go to [[SCHOOL:bedes]] and its ok",
+    "at [[SCHOOL:marys]] we have a quiet room and miss lets me go there",
+    "[[SCHOOL:HPA]] gave me a detention for missing the lesson",
+    "i used to go [[SCHOOL:Fairfield]] but got moved",
+    "A Year 10 girl from [[SCHOOL:Newbridge]] led the discussion",
+    "im in year 9 at [[SCHOOL:Kesgrave]]",
+    "ive been at [[SCHOOL:Oakwood]] since year 7",
+    "they rang [[SCHOOL:stoke high]] and told them everything",
+    "at [[SCHOOL:elmhurst]] the teachers are kind",
+    "i used to go to [[SCHOOL:elmhurst]]",
+]
+SCHOOL_WORDS_THAT_NAME_NO_SCHOOL = [
+    "the school trip to the zoo was the same day as my meeting",
+    "i was at school when they rang mum",
+    "im in year 7 and i dont get why i had to miss maths",
+    "my school Maths teacher said",
+    "i did my exams at St Ives Community Centre",
+    "i go to the Scouts on a monday after school",
+    "we go to holy trinity church on sundays",
+    "the play park nursery is shut",
+    "i go to football after school",
+    "Maths is a school subject",
+    "the school called the police",
+    "Y9, Y10 and Y11 pupils took part",
+    "i stayed at aidans after school",
+    "i was at marys on saturday",
+    "Child's school: [[SCHOOL:Chilton Community Primary]].",
+    "we went to [[LOCATION:Felixstowe]] in year 7",
+    "from [[LOCATION:felixstowe]] to school",
+    "i go to nandos with my dad",
+    "i go to kaydens after school",
+    "the teachers at [[LOCATION:Ipswich]] were told",
+    "He wants to stay at school and does not want to move to [[LOCATION:Lowestoft]]",
+]
+
+
+@pytest.mark.parametrize(
+    "marked", SCHOOLS_AS_CHILDREN_AND_PRACTITIONERS_WRITE_THEM + SCHOOL_WORDS_THAT_NAME_NO_SCHOOL
+)
+def test_a_school_is_found_by_the_words_around_its_name_but_talk_of_school_is_kept(
+    marked: str,
+) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+BIRTHS_IN_OTHER_WORDS = [
+    "my b'day is [[DATE_OF_BIRTH:3/5/12]] if u need it",
+    "d/o/b [[DATE_OF_BIRTH:17-08-2010]] and the name is spelt wrong",
+    "The letter has his birthdate as [[DATE_OF_BIRTH:01/09/2012]]",
+    "Date of birth on the minutes: [[DATE_OF_BIRTH:9th Sept 2011]]. "
+    "Correct date: [[DATE_OF_BIRTH:11th Sept 2009]].",
+    "YP is 15 ([[DATE_OF_BIRTH:13/04/2009]]) and in care",
+    "Child [[PERSON:B]] (aged 9, [[DATE_OF_BIRTH:21/11/2014]]) spoke through her advocate",
+    "my grandson ([[DATE_OF_BIRTH:13/04/2011]]) was not told",
+    "Re: [[PERSON:Leo Grant]] [[DATE_OF_BIRTH:13/04/2011]] - the minutes",
+    "[[DATE_OF_BIRTH:13/04/2011]] thats my birthday",
+    "My son was born in [[LOCATION:Ipswich]] on [[DATE_OF_BIRTH:2nd June 2010]]",
+    "i was born in [[DATE_OF_BIRTH:march 2012]]",
+    "dob [[DATE_OF_BIRTH:13 04 2011]]",
+    "D.O.B - [[DATE_OF_BIRTH:13th Apr '11]]",
+    "born on [[DATE_OF_BIRTH:14th feburary 2011]]",
+    "[[PERSON:Kai]] - [[DATE_OF_BIRTH:04/06/2012]] - was not given the leaflet",
+    "my sister [[PERSON:Maisie]] [[DATE_OF_BIRTH:3/3/15]] didnt get asked",
+    "my son [[PERSON:jayden]] [[DATE_OF_BIRTH:13/4/11]] was upset",
+    "Age/DOB: 12 ([[DATE_OF_BIRTH:05/05/2011]])",
+    "My date of birth is the [[DATE_OF_BIRTH:thirteenth of April 2011]]",
+    "my birthday is [[DATE_OF_BIRTH:9th oct 09]]",
+    "DOB (verified): [[DATE_OF_BIRTH:09/10/2009]]",
+    "i was born [[DATE_OF_BIRTH:9 10 2009]]",
+]
+DATES_THAT_ARE_NO_BIRTH = [
+    "my birthday was on 12/03/2024 and i had to go to the meeting",
+    "Contact on my son's birthday (12th June 2024) was cancelled.",
+    "My son was born with a heart condition and on 12/03/2024 he had surgery",
+    "Young person (15) was born abroad and arrived in the UK on 02/05/2022.",
+    "the dob on the letter from 12/03/2024 was wrong",
+    "His birthday party on 14/05/2024 was cancelled because of contact.",
+    "met [[PERSON:Sarah]] 12/06/2024 at the office",
+    "i was born in 2011 not 2012",
+    "my birthday is 3 may and the meeting was on my birthday",
+]
+
+
+@pytest.mark.parametrize("marked", BIRTHS_IN_OTHER_WORDS + DATES_THAT_ARE_NO_BIRTH)
+def test_a_birth_date_is_found_in_the_words_people_use_for_it_but_other_dates_are_kept(
+    marked: str,
+) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+def test_a_house_given_by_its_number_alone_is_an_address() -> None:
+    assert_anonymised_as_marked("im at [[ADDRESS:number 12]] now with my nan")
+    assert_anonymised_as_marked("we were at number 3 in the league")
+
+
+def test_a_street_someone_lives_on_is_an_address_even_in_lower_case() -> None:
+    assert_anonymised_as_marked("my nan lives on [[ADDRESS:meadow way]] round the corner")
+    assert_anonymised_as_marked("she lives on close terms with her mum")
+
+
+SCHOOLS_AND_BIRTHS_SET = Path(__file__).parent / "data" / "pii-schools-dob.jsonl"
+
+
+def test_the_schools_and_birth_dates_tuning_set_keeps_its_schools_and_dates_found() -> None:
+    report = score(load(SCHOOLS_AND_BIRTHS_SET))
+
+    assert report.labels["SCHOOL"].recall >= 0.90
+    assert report.labels["DATE_OF_BIRTH"].recall >= 0.97
+    assert report.precision >= 0.95

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from stdnum.gb import nhs
 
 from ..redaction import POSTCODE, Span
+from .lexicon import word_set
 
 ID = "ID"
 DATE_OF_BIRTH = "DATE_OF_BIRTH"
@@ -148,45 +149,111 @@ def _looks_like_a_date(digits: str) -> bool:
 
 # --- Dates of birth ------------------------------------------------------------------------
 
+# With the misspellings children make: "feburary", "janurary", "septmber", "augest".
 _MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"(?:jan(?:uary|urary|uray)?|feb(?:ruary|uary|urary|uray|ury)?|mar(?:ch)?|apr(?:il|el)?|may|"
+    r"june?|july?|aug(?:ust|est)?|sep(?:t(?:ember|mber|emeber)?)?|oct(?:ober|ber)?|"
+    r"nov(?:ember|mber)?|dec(?:ember|mber)?)\.?"
 )
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_YEAR = r"(?:19|20)\d{2}"
-_DATE = re.compile(
+_DAY = (
+    r"(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|(?:(?:twenty|thirty)[\s-]?)?(?:first|second|"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth)|tenth|eleventh|twelfth|thirteenth|"
+    r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
+)
+# "2011", and "'11" as written after a month's name.
+_YEAR = r"(?:(?:19|20)\d{2}|['’]?\d{2}(?![\w:.,]\d|\s*(?:%|am|pm|people|kids|times)\b))"
+# Dates in figures, which start with a digit (most answers have none, and those are found
+# quickly), and dates with a month's name, only looked for where a month's name is.
+_NUMERIC_DATE = re.compile(
     r"(?<![\d/.-])(?:"
-    r"(?:[12]\d|3[01]|0?[1-9])\s?[./-]\s?(?:1[0-2]|0?[1-9])\s?[./-]\s?(?:(?:19|20)\d{2}|\d{2})"
-    rf"|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"
-    rf"|{_MONTH}\s+{_DAY},?\s+{_YEAR}"
+    # Day and month may be swapped or mistyped (04/13/2011): a birth word is needed anyway.
+    r"(?:[0-3]?\d)\s?[./-]\s?(?:[0-3]?\d)\s?[./-]\s?(?:(?:19|20)\d{2}|\d{2})"
+    # "13 04 2011": spaces for separators, only with a four-digit year.
+    r"|(?:[12]\d|3[01]|0?[1-9]) (?:1[0-2]|0?[1-9]) (?:19|20)\d{2}"
     r"|(?:19|20)\d{2}-(?:1[0-2]|0?[1-9])-(?:[12]\d|3[01]|0?[1-9])"
     r")(?![\d/.-]?\d)",
+)
+_WORDED_DATE = re.compile(
+    rf"(?<![\d/.-])(?:{_DAY}[\s-]+(?:of\s+)?{_MONTH}[\s,-]+{_YEAR}"
+    rf"|{_MONTH}\s+{_DAY},?\s+{_YEAR})(?![\d/.-]?\d)",
     re.IGNORECASE,
+)
+_MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
+# "born in March 2012": a month and year only, straight after "born".
+_BORN_IN_MONTH = re.compile(
+    rf"\bborn\s+(?:in\s+)?(?:the\s+)?({_MONTH}\s+(?:of\s+)?(?:19|20)\d{{2}})(?!\d)", re.IGNORECASE
+)
+# Birth words, misspelt as children type them: "d/o/b", "b'day", "brithday", "birthdate".
+_BIRTH_WORD = (
+    r"(?:\bborn|\bdobs?|\bd\s?[./]\s?o\s?[./]\s?b|dat[ea]?\s+of\s+(?:birth|brith|bith|birht)"
+    r"|\b(?:birth|brith|bith|birf|berth)\s?(?:day|date|dae)|\bb['’./\s-]?day|\bb\.)"
 )
 # "born 3/4/2012", "DOB: 02/11/2013", "d.o.b. 2.2.11", "her birthday is 30th june 1989".
 # A few words may come between: "date of birth is given as 11/12/2011", "dob on the form is".
 _BIRTH_CUE = re.compile(
-    r"(?:\bborn|\bdob|\bd\.\s?o\.\s?b|date\s+of\s+birth|\bbirth\s?day|\bb[\s-]?day"
-    r"|\bbirth\s+date|\bb\.)"
-    r"['’]?s?[\s.:,-]*(?:(?:is|was|on|of|the|=|given|as|written|put|down|should|be|been|shows|"
-    r"says|listed|recorded|actually|really|not|it['’]?s|it|his|her|my|their|our|form|report|"
-    r"file|system|records?|correct|right|wrong|but|in|at)\b[\s.:,-]*){0,7}$",
+    _BIRTH_WORD + r"['’]?s?[\s.:,()–—-]*(?:(?:is|was|on|of|the|=|given|as|written|put|down|"
+    r"should|be|been|shows|says|listed|recorded|actually|really|not|it['’]?s|it|his|her|my|"
+    r"their|our|form|report|file|system|records?|correct|right|wrong|but|in|at)\b"
+    r"[\s.:,()–—-]*){0,7}$",
+    re.IGNORECASE,
+)
+# A birth word, then up to eight words of any kind in the same sentence, then a word that gives
+# its value ("date of birth on the minutes: ...", "DOB on her school records is ..."), none of
+# which brings in another date ("the letter dated", "the meeting on").
+_BIRTH_CUE_FAR = re.compile(
+    _BIRTH_WORD.replace(r"\bborn|", "")  # "born with a heart condition and on ..."
+    + r"['’]?s?[\s.:,()–—-]*"
+    r"(?:(?!(?:dated|meeting|conference|review|appointment|visit|held|received|sent|since|"
+    r"until|till|party|parties|next|last|today|yesterday|tomorrow|and|or|but|because|so|"
+    r"when|if|from|of|by|to)\b)[^\W\d][\w'’]*+[\s,()–—-]*){1,8}"
+    r"(?:[:=]|\b(?:is|was|as|reads|says|said|shows|showed|states|stated)\b)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# A birthday that happened: "my birthday was on 12/03/2024", "on my birthday 13/04/2024".
+_BIRTHDAY_EVENT = re.compile(
+    r"(?:\b(?:birth\s?day|b['’./\s-]?day)\s+(?:was\s+)?(?:party\s+(?:was\s+)?)?on"
+    r"|\bon\s+(?:my|his|her|their|our|the)\s+(?:\w+['’]s\s+)?"
+    r"(?:birth\s?day|b['’./\s-]?day)[\s,(]*)"
+    r"\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "born in Ipswich on ...", "born at home on the ...".
+_BORN_SOMEWHERE = re.compile(
+    r"\bborn\s+(?:in|at)\s+(?:[\w'’-]+\s+){1,3}on\s+(?:the\s+)?$", re.IGNORECASE
+)
+# Beside an age: "YP is 15 (13/04/2009)", "Child B (aged 9, 21/11/2014)", "Kai, 12, 3/4/12".
+_AGE_BEFORE = re.compile(
+    r"(?:\baged?\b[^\d\n]{0,8}\d{1,2}|(?:\b(?:is|im|i['’]m|he['’]s|she['’]s|hes|shes|turned)|,)"
+    r"\s+\d{1,2}(?:\s*(?:yrs?|years?(?:\s+old)?|y/?o))?)(?:\s*[(,;–—-]){1,2}\s*$",
     re.IGNORECASE,
 )
 # Between two dates of birth in one sentence: "... 9/9/1988 and my son's is 10/10/2015".
 _BETWEEN_BIRTHS = re.compile(
     r"^(?:(?!\b(?:on|dated|meeting|conference|review|appointment|visit|from|until|till|to|"
-    r"since|by|next|last)\b)[^.!?\n\d]){1,40}$",
+    r"since|by|next|last|moved|arrived|came|started|left|placed|joined|went)\b)[^.!?\n\d]){1,40}$",
     re.IGNORECASE,
 )
-# "1st Jan 2012 is my dob", "02/11/2013 (DOB)".
+# The right date after a wrong one, in the next sentence: "... 9th Sept 2011. Correct date: ..."
+_CORRECTED = re.compile(
+    r"^[^\d]{0,12}\b(?:correct|right|actual|real|true)\b[^\d.!?]{0,25}$", re.IGNORECASE
+)
+# "1st Jan 2012 is my dob", "02/11/2013 (DOB)", "13/04/2011 thats my birthday", "(age 12)".
 _BIRTH_AFTER = re.compile(
-    r"[\s(,-]*(?:(?:is|was)\s+)?(?:(?:my|his|her|their|the)\s+)?"
-    r"(?:dob|d\.\s?o\.\s?b|date\s+of\s+birth|birth\s?day|bday|birth\s+date)\b",
+    r"[\s(,–—-]*(?:(?:is|was|=|thats|that['’]s|that\s+is|its|it['’]s)\s+)?"
+    r"(?:(?:my|his|her|their|the|our)\s+)?"
+    + r"(?:"
+    + _BIRTH_WORD
+    + r"|(?:when|the\s+day)\s+(?:i|he|she|they|we)\s+(?:was|were)\s+born"
+    r"|aged?\s*:?\s*\d{1,2}\b|\d{1,2}\s*(?:yrs?|years?\s+old|y/?o)\b)",
     re.IGNORECASE,
 )
-# "Arjun (04/06/2012)", "Lacey-Jo, 02/11/2013": a date straight after a name.
-_AFTER_WORD = re.compile(r"([A-Z][\w'’-]*)\s*[(,]\s*$|([a-z][\w'’-]*)\s*\(\s*$")
+# "Arjun (04/06/2012)", "Lacey-Jo, 02/11/2013", "Re: Leo Grant 13/04/2011": after a name.
+_AFTER_WORD = re.compile(r"(?:(\S+)[ \t]+)?([A-Za-z][\w'’-]*)[ \t]*([(,–—-]?)\s*$")
+# "my grandson (13/04/2011)", "my son, 3/4/12": after a word for a child.
+_CHILD_WORDS = word_set(
+    "son daughter grandson granddaughter grandchild child baby brother sister nephew niece "
+    "stepson stepdaughter boy girl yp cyp twin twins sons daughters"
+)
 
 
 def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[Span]:
@@ -194,21 +261,83 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
     if not _DIGIT.search(text):
         return
     previous_birth = -1
-    for match in _DATE.finditer(text):
+    dates = list(_numeric_dates(text))
+    if _MONTH_HINT.search(text):
+        dates = sorted([*dates, *_WORDED_DATE.finditer(text)], key=lambda match: match.start())
+    for match in dates:
         before = text[max(0, match.start() - 60) : match.start()]
         after_word = _AFTER_WORD.search(before[-30:])
-        named = after_word is not None and is_name(after_word.group(1) or after_word.group(2))
+        named = after_word is not None and _names_a_person(after_word, is_name)
         follows_birth = previous_birth >= 0 and bool(
             _BETWEEN_BIRTHS.match(text[previous_birth : match.start()])
+            or _CORRECTED.match(text[previous_birth : match.start()])
         )
         if (
-            _BIRTH_CUE.search(before)
-            or named
+            named
             or follows_birth
+            or (
+                (_BIRTH_CUE.search(before) or _BIRTH_CUE_FAR.search(_this_sentence(before)))
+                and not _BIRTHDAY_EVENT.search(before)
+            )
+            or _BORN_SOMEWHERE.search(before)
+            or _AGE_BEFORE.search(before[-30:])
             or _BIRTH_AFTER.match(text, match.end())
         ):
             previous_birth = match.end()
             yield Span(match.start(), match.end(), DATE_OF_BIRTH)
+    if "born" in text.lower():
+        for match in _BORN_IN_MONTH.finditer(text):
+            yield Span(match.start(1), match.end(1), DATE_OF_BIRTH)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
+    """Dates in figures, tried only where a run of digits starts (the pattern alone would be
+    tried at every character)."""
+    end = 0
+    for run in _DIGIT_RUN.finditer(text):
+        if run.start() < end:
+            continue
+        match = _NUMERIC_DATE.match(text, run.start())
+        if match:
+            end = match.end()
+            yield match
+
+
+def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -> bool:
+    """Whether the word before a date is a name ("Arjun (...)", "Lacey-Jo, ...", "Leo Grant
+    ..."), or a word for a child in brackets or after a comma ("my son, ...")."""
+    before, word, bracket = after_word.groups()
+    if word.lower() in _CHILD_WORDS:
+        return bool(bracket)
+    if not word[0].isupper():
+        # "Arjun (...)" in lower case, or a child's name after the word for them ("my son
+        # jayden 13/4/11")
+        child = before is not None and before.lower() in _CHILD_WORDS
+        return (bracket == "(" or child) and is_name(word)
+    if not is_name(word):
+        return False
+    if bracket:
+        return True
+    # A bare space: a full name ("Leo Grant 13/04/2011"), a name heading a line ("Re: Kai
+    # ..."), a child's ("my sister Maisie 3/3/15"); not a name in a sentence ("met Sarah
+    # 12/06/2024").
+    return (
+        before is None
+        or before[-1] in ":-–"
+        or (before[0].isupper() and before.isalpha())
+        or before.lower() in _CHILD_WORDS
+    )
+
+
+def _this_sentence(before: str) -> str:
+    """The end of before, from the start of its sentence ("d.o.b" is not a sentence end)."""
+    cut = max(before.rfind(". "), before.rfind("! "), before.rfind("? "), before.rfind("\n"))
+    if cut >= 0 and not re.search(r"\b(?:d\.\s?o|d\.\s?o\.\s?b|b)$", before[:cut], re.I):
+        return before[cut + 1 :]
+    return before
 
 
 # --- Postcodes by their outward code alone -------------------------------------------------

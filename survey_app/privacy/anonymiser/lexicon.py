@@ -170,7 +170,7 @@ ACRONYMS = word_set(
     "yp yps cyp cp cin lac cla cic ehcp pep lado eha sen send senco ucas gcse gcses sats ks1 "
     "ks2 ks3 ks4 pshe re pe it dt ict ot slt salt hv pcso dc ds mp cpd asap fyi nb ps etc tac "
     "tac core cpc rcpc icpc icpcs rcpcs ipo epo co fgc mhst ehcps adhd asd ocd ptsd aka ie eg "
-    "uk usa eu tv pm am nino upn"
+    "uk usa eu tv pm am nino upn yr yrs"
 )
 # Counties, regions and countries are not labelled (the dev set's convention).
 NOT_PLACES = word_set(
