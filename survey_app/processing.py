@@ -37,7 +37,7 @@ from .models import (
     utcnow,
 )
 from .privacy.anonymiser import AnonymiserSettings, anonymise
-from .privacy.disclosure.members import BLOCK_BITS
+from .privacy.disclosure import BLOCK_BITS
 from .safeguarding import concerns
 from .safeguarding.screen import Level as ScreenLevel
 from .safeguarding.screen import screen
