@@ -165,9 +165,9 @@ def change_section(
             )
         )
     shift = [r for r in rows if r.kind == "response_shift"]
+    looking_back = f"Looking back: the {last} view of the starting point against the {first} rating"
     shift_table = Table(
-        f"Looking back: the {last} view of the starting point against the {first} rating "
-        f"({label})",
+        f"{looking_back} ({label})",
         header,
         tuple(tuple(row.cells()[1:]) for row in shift),
     )
