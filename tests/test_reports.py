@@ -138,7 +138,7 @@ def test_the_report_downloads_as_a_tagged_a4_pdf_with_its_words_and_tables(
     text = " ".join(" ".join(sheet.extract_text().split()) for sheet in reader.pages)
     assert "Norfolk" in text
     assert "How would you rate your knowledge of children" in text
-    assert "Meeting one: Very limited 20%, Limited 40%, Adequate 40%" in text
+    assert "Meeting one: Very limited 25%, Limited 37.5%, Adequate 37.5%" in text
     assert "Typical change per person" in text
     assert "Sign out" not in text and "Show the report for" not in text  # screen-only parts
     # Tagged for screen readers, in English.
