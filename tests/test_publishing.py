@@ -146,3 +146,18 @@ def test_the_protection_step_given_to_the_unit_decides_every_cell(answered):
     # What is recorded as shown follows the protection: no exact count was shown.
     ((_, (shown,)),) = seen.outputs
     assert shown.cells == {}
+
+
+def test_figures_about_a_group_never_settled_are_refused_and_nothing_is_recorded(answered):
+    members = response_ids(answered)
+    counted = QuestionCounts("went", ("yes", "no"), {"yes": len(members), "no": 0}, len(members))
+
+    with answered.extensions["database"].session() as session:
+        with (
+            pytest.raises(ValueError, match="not settled"),
+            publishing(session, SURVEY, DisclosureRules(), None) as unit,
+        ):
+            unit.protect_tables(members, "everyone", [counted])
+        session.commit()
+
+    assert publications(answered) == 0

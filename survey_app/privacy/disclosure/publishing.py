@@ -106,6 +106,8 @@ class Publishing:
         session.flush()
         self.earlier: list[PublishedGroup] = published_groups(session, survey_id)
         self.shown: list[Shown] = []
+        # Digests of the groups settled in this unit: figures are shown about no other group.
+        self._settled: set[str] = set()
         # The ledger's rows, once recorded.
         self.recorded: list[Publication] = []
 
@@ -127,6 +129,7 @@ class Publishing:
         )
         if settlement.conflict is None:
             self.earlier.append(PublishedGroup(settlement.members, scope))
+            self._settled.add(MemberSet.of(settlement.members).digest)
         return settlement
 
     # Protecting ----------------------------------------------------------------------------
@@ -225,6 +228,10 @@ class Publishing:
     ) -> None:
         if len(members) < self.rules.minimum_base:
             return  # no numbers are shown about a group this small
+        if MemberSet.of(members).digest not in self._settled:
+            # Showing figures about a group never checked against what was published would
+            # skip differencing altogether: a mistake in the output, so it fails loudly.
+            raise ValueError(f"Figures about a group that was not settled first: {scope}")
         cells = None if rows else shown_cells(counted, published)
         if not record_repeats and cells is not None and self._on_record(members, cells):
             return
