@@ -123,10 +123,10 @@ def prepost_results(
         published.append(_region(unit, shown_groups, scope))
     changes: list[ChangeRow] = []
     unpaired: list[UnpairedRow] = []
-    for group in published:
-        protect = partial(unit.protect_tables, group.members, f"{group.label}, {scope}")
-        changes.extend(change_rows(definition, group, rules, protect))
-        unpaired.extend(unpaired_rows(definition, group, rules))
+    for answered in published:
+        protect = partial(unit.protect_tables, answered.members, f"{answered.label}, {scope}")
+        changes.extend(change_rows(definition, answered, rules, protect))
+        unpaired.extend(unpaired_rows(definition, answered, rules))
     return PublishedPrepost(definition, rules, tuple(published), tuple(changes), tuple(unpaired))
 
 

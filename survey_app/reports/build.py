@@ -71,8 +71,8 @@ def build_report(
             sections = practitioner_sections(figures, label, group, prepost, table, members)
             method = downloads.method_notes(definition, rules)
         else:
-            council_ids = {name: council_id for council_id, name in councils}
-            sections = children_sections(figures, label, {t.label: t for t in tables}, council_ids)
+            ids_by_name = {name: council_id for council_id, name in councils}
+            sections = children_sections(figures, label, {t.label: t for t in tables}, ids_by_name)
             method = ()
     responses = _group_size(table)
     all_choices = ((REGION,) if visible is None else ()) + tuple(name for _, name in councils)
