@@ -411,3 +411,24 @@ def test_a_replaced_answer_is_left_out_of_filtered_counts_as_of_the_totals(
 
     assert counts(totals) == counts(filtered)
     assert (counts(totals)["2"], counts(totals)["5"]) == ("10", "10")  # 12 and 8
+
+
+def test_the_region_never_shows_a_count_a_few_away_from_a_council_shown_beside_it(
+    app, client, make_user, worker
+):
+    """Norfolk: 20 improved. Suffolk: 5 improved, 20 the same, 20 worse, all hidden. Shown
+    alone, the region's 25 improved would give Suffolk's 5 away (25 - 20): tables shown earlier
+    in the same download count as published for the ones after them."""
+    run_programme(app, "Norfolk", [2] * 20, [3] * 20)
+    run_programme(app, "Suffolk", [2] * 45, [3] * 5 + [2] * 20 + [1] * 20)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    rows = rows_of(client.get(f"{SURVEY}/prepost.csv"))
+
+    assert row(rows, "Norfolk")["improved"] == "20"
+    assert (row(rows, "Suffolk")["improved"], row(rows, "Suffolk")["same"]) == ("c", "c")
+    region = row(rows, REGION)
+    assert region["improved"] == "c"
+    assert region["hl_shift"] == ""
