@@ -83,7 +83,7 @@ class ChangeRow:
     group: str
     item: str
     kind: str  # "change" or "response_shift"
-    shown: bool
+    shown: bool  # the statistics are shown (every count they rest on is shown)
     pairs: int | str
     median_before: float | None
     median_after: float | None

@@ -15,9 +15,7 @@ def children_sections(
     by_council: dict[str, downloads.PublishedTable],
     council_ids: dict[str, int],
 ) -> list[Section]:
-    """The sections of a child survey's report: each question's answers for the council and
-    each of its age bands (or, for the region, each council and the region), and responses
-    over time."""
+    """The sections of a child survey's report for the group `label`."""
     definition = figures.definition
     positions = {q.id: i for i, q in enumerate(definition.questions)}
     groups: list[tuple[str, list[PublishedQuestion]]] = []
