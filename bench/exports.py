@@ -135,7 +135,7 @@ TOTALS_SQL = [
 
 def fill_counted_members(connection: Any) -> None:
     """The bitmaps of counted responses, as `aggregating.aggregate_response` keeps them."""
-    from survey_app.privacy.disclosure.members import MemberSet
+    from survey_app.privacy.disclosure import MemberSet
 
     ids: dict[tuple[str, int], list[int]] = {}
     connection.execute("truncate counted_members, counted_versions")
@@ -187,13 +187,9 @@ def load_responses(conninfo: str, distributions: list[int], first: int, last: in
 def forget_kept() -> None:
     """Empty what a web process keeps between downloads (decoded groups, counted responses,
     overlaps), as a newly started process or new responses in every council would."""
-    from survey_app.downloads.groups import COUNTED_KEPT
-    from survey_app.privacy.disclosure.differencing import forget_overlaps
-    from survey_app.privacy.disclosure.ledger import KEPT_GROUPS
+    from survey_app.caching import forget_everything
 
-    COUNTED_KEPT.clear()
-    KEPT_GROUPS.clear()
-    forget_overlaps()
+    forget_everything()
 
 
 def time_aggregates(

@@ -25,7 +25,7 @@ from .models import (
     QuestionBase,
     Response,
 )
-from .privacy.disclosure.members import BLOCK_BITS
+from .privacy.disclosure import BLOCK_BITS
 
 
 def aggregate_response(session: Session, response_id: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -155,6 +156,46 @@ def test_one_small_count_is_hidden_with_the_next_smallest_and_zeros_stay():
     percents = {cell.option: cell.percent for cell in question.cells}
     assert percents == {"yes": "66.7", "no": "", "not_sure": "", "dont_know": "0.0"}
     assert {cell.note for cell in question.cells if cell.count == "c"} == {"hidden"}
+
+
+def test_percentages_are_worked_out_from_the_rounded_count_and_base_shown():
+    # 42 of 65 to one decimal from the exact counts is 64.6%, and only 42 of 65 gives that:
+    # it would undo the rounding of the 42 (shown as 40). From what is shown: 40 of 65.
+    question = protect_question(single({"yes": 42, "no": 23}), RULES)
+
+    assert published(question) == {"yes": 40, "no": 25}
+    assert question.base == 65
+    assert {cell.option: cell.percent for cell in question.cells} == {
+        "yes": "61.5",
+        "no": "38.5",
+    }
+
+
+def test_a_percentage_adds_nothing_to_the_count_and_base_it_sits_beside():
+    for yes in range(8, 60):
+        question = protect_question(single({"yes": yes, "no": 60 - yes + 8}), RULES)
+        for cell in question.cells:
+            if isinstance(cell.count, int):
+                assert cell.percent == RULES.percent(cell.count, question.base)
+
+
+def test_a_count_hidden_because_of_an_earlier_table_has_the_same_note_as_any_hidden_count():
+    # A different note would tell a reader this one is hidden for being close to a count
+    # already published, not for being small: a clue to its value.
+    question = protect_question(
+        single({"yes": 30, "no": 12, "not_sure": 15}), RULES, forced=frozenset({"no"})
+    )
+
+    hidden = {cell.option: cell.note for cell in question.cells if cell.count == "c"}
+    assert "no" in hidden
+    assert set(hidden.values()) == {"hidden"}
+
+
+def test_no_footnote_tells_why_a_particular_count_is_hidden():
+    codes = [footnote.code for footnote in footnotes(RULES)]
+
+    assert codes.count("hidden") == 1
+    assert "differencing" not in codes
 
 
 def test_two_small_counts_that_make_a_small_total_are_hidden_with_a_larger_one():
@@ -366,11 +407,32 @@ def test_a_refusal_says_what_clashed_why_and_how_to_go_on():
 
     explanation = settled.conflict.explanation(RULES)
 
-    assert "The figures for Suffolk, 2 to 30 November cannot be published." in explanation
-    assert "Figures for Suffolk, all dates were published on 28 November 2026" in explanation
-    assert "leave out 3 responses" in explanation
+    assert "The figures for Suffolk, 2 to 30 November cannot be published" in explanation
+    assert (
+        "too close to figures for Suffolk, all dates already published on 28 November 2026"
+        in explanation
+    )
     assert "Nothing has been published." in explanation
     assert "at least 8 responses of difference" in explanation
+
+
+@pytest.mark.parametrize(
+    "requested",
+    [
+        range(103, 150),  # leaves out 3 of the earlier group
+        range(100, 153),  # adds 3 to it
+        range(103, 160),  # leaves out 3 and adds 10
+        range(147, 200),  # only 3 in common
+    ],
+)
+def test_a_refusal_never_says_by_how_much_the_groups_differ(requested):
+    # The difference is the small number being protected: 3 children.
+    settled = settle_group(frozenset(requested), "Suffolk", [EARLIER], RULES, hold_back_new=False)
+
+    explanation = settled.conflict.explanation(RULES)
+
+    assert "too close" in explanation
+    assert not re.search(r"\b3\b|\b10 responses|in common|leave out|include", explanation)
 
 
 def test_stored_members_round_trip_and_stay_small():

@@ -476,7 +476,8 @@ def test_the_counts_download_hides_one_to_seven_rounds_the_rest_and_shows_zeros(
     assert {council for council, _, _ in rows} == {"Suffolk", "Region (all councils)"}
     suffolk = {(q, o): row for (c, q, o), row in rows.items() if c == "Suffolk"}
     went_yes = suffolk[("went", "yes")]
-    assert (went_yes["count"], went_yes["base"], went_yes["percent"]) == ("15", "25", "56.5")
+    # 13 of 23: the percentage is of the rounded figures shown (15 of 25), not 56.5 (13 of 23).
+    assert (went_yes["count"], went_yes["base"], went_yes["percent"]) == ("15", "25", "60.0")
     assert went_yes["question_text"] == "Did you go to the meeting?"
     assert went_yes["note"] == ""
     assert suffolk[("went", "no")]["count"] == "10"  # 10 is shown, rounded to itself

@@ -29,11 +29,13 @@ ITEM = "knowledge_childrens_rights"
 LOOK_BACK = "before_knowledge_childrens_rights"
 REGION = "Region (all councils)"
 
-# Twelve Norfolk practitioners' ratings of ITEM at meeting one and four, and their look-back
-# ratings. Ties and zero changes on purpose (the usual case with 1-5 ratings).
-NORFOLK_BEFORE = [2, 2, 3, 1, 2, 3, 3, 2, 4, 2, 1, 3]
-NORFOLK_AFTER = [4, 3, 3, 3, 4, 4, 3, 2, 5, 4, 3, 4]
-NORFOLK_LOOK_BACK = [1, 2, 2, 1, 1, 2, 3, 2, 3, 1, 1, 2]
+# Twenty Norfolk practitioners' ratings of ITEM at meeting one and four, and their look-back
+# ratings. Ties and zero changes on purpose (the usual case with 1-5 ratings), and enough of
+# each (12 improved, 8 the same) for every count, and so the statistics, to be shown.
+NORFOLK_BEFORE = [2, 2, 3, 1, 2, 3, 3, 2, 4, 2, 1, 3] + [2, 2, 3, 1, 2, 3, 3, 2]
+NORFOLK_AFTER = [4, 3, 4, 3, 4, 4, 4, 3, 5, 4, 3, 4] + [2, 2, 3, 1, 2, 3, 3, 2]
+# Looking back, 10 rate their start lower than they did at the time, 10 the same.
+NORFOLK_LOOK_BACK = [max(1, rating - 1) for rating in NORFOLK_BEFORE[:12]] + NORFOLK_BEFORE[12:]
 
 
 @pytest.fixture(params=EACH_DATABASE)
@@ -153,14 +155,11 @@ def test_prepost_csv_gives_the_paired_change_per_council_and_region(app, client,
     ]
     norfolk = row(rows, "Norfolk")
     changes = np.subtract(NORFOLK_AFTER, NORFOLK_BEFORE)
-    assert norfolk["pairs"] == "10"  # 12 pairs, rounded to the nearest 5
+    assert norfolk["pairs"] == "20"
     assert float(norfolk["median_before"]) == statistics.median(NORFOLK_BEFORE)
     assert float(norfolk["median_after"]) == statistics.median(NORFOLK_AFTER)
-    assert (changes > 0).sum() == 9 and (changes == 0).sum() == 3
-    # 9 improved, 3 the same, 0 worse: the 3 would have to be hidden, and hiding the 9 too
-    # would not protect it (12 - 9 = 3), so none of the three is broken down.
-    assert (norfolk["improved"], norfolk["same"], norfolk["worse"]) == ("x", "x", "x")
-    assert "cannot-protect" in norfolk["note"]
+    assert (changes > 0).sum() == 12 and (changes == 0).sum() == 8
+    assert (norfolk["improved"], norfolk["same"], norfolk["worse"]) == ("10", "10", "0")
     assert float(norfolk["hl_shift"]) == walsh_median(NORFOLK_BEFORE, NORFOLK_AFTER)
     assert float(norfolk["ci_low"]) <= float(norfolk["hl_shift"]) <= float(norfolk["ci_high"])
     assert float(norfolk["wilcoxon_p"]) == pytest.approx(
@@ -194,7 +193,43 @@ def test_improved_same_and_worse_are_protected_counts(app, client, make_user, wo
     # 5 away.
     assert (norfolk["improved"], norfolk["same"], norfolk["worse"]) == ("25", "c", "c")
     assert "hidden" in norfolk["note"]
-    assert float(norfolk["wilcoxon_p"]) == pytest.approx(exact_pratt_p(before, after), rel=1e-3)
+    # With two counts hidden, the statistics would narrow them down: they are not shown.
+    assert norfolk["wilcoxon_p"] == norfolk["hl_shift"] == norfolk["rank_biserial"] == ""
+    assert "too few to show" in norfolk["note"]
+
+
+def test_statistics_are_not_shown_where_they_would_give_hidden_counts_away(
+    app, client, make_user, worker
+):
+    """The published pairs, shift, interval, p and rank-biserial fit exactly one split of 12
+    pairs: 10 improved, 0 the same, 2 worse. With those counts hidden, so are the statistics
+    worked out from them."""
+    before = [2] * 12
+    after = [3] * 10 + [1] * 2
+    run_programme(app, "Norfolk", before, after)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    rows = rows_of(client.get(f"{SURVEY}/prepost.csv"))
+
+    for group in ("Norfolk", REGION):
+        found = row(rows, group)
+        assert (found["improved"], found["same"], found["worse"]) == ("x", "x", "x")
+        statistics_shown = [
+            found[column]
+            for column in (
+                "median_before",
+                "median_after",
+                "hl_shift",
+                "ci_low",
+                "ci_high",
+                "wilcoxon_p",
+                "rank_biserial",
+            )
+        ]
+        assert statistics_shown == [""] * 7
+        assert "too few to show" in found["note"]
 
 
 def test_the_look_back_rating_is_a_response_shift_row(app, client, make_user, worker):
@@ -349,7 +384,7 @@ def test_the_api_gives_prepost_with_a_token(app, client, make_user, database, wo
     answer = client.get(f"{API}/prepost.csv", headers={"Authorization": f"Bearer {token}"})
     refused = client.get(f"{API}/prepost.csv")
 
-    assert row(rows_of(answer), "Norfolk")["pairs"] == "10"
+    assert row(rows_of(answer), "Norfolk")["pairs"] == "20"
     assert refused.status_code == 401
 
 
@@ -376,3 +411,24 @@ def test_a_replaced_answer_is_left_out_of_filtered_counts_as_of_the_totals(
 
     assert counts(totals) == counts(filtered)
     assert (counts(totals)["2"], counts(totals)["5"]) == ("10", "10")  # 12 and 8
+
+
+def test_the_region_never_shows_a_count_a_few_away_from_a_council_shown_beside_it(
+    app, client, make_user, worker
+):
+    """Norfolk: 20 improved. Suffolk: 5 improved, 20 the same, 20 worse, all hidden. Shown
+    alone, the region's 25 improved would give Suffolk's 5 away (25 - 20): tables shown earlier
+    in the same download count as published for the ones after them."""
+    run_programme(app, "Norfolk", [2] * 20, [3] * 20)
+    run_programme(app, "Suffolk", [2] * 45, [3] * 5 + [2] * 20 + [1] * 20)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    rows = rows_of(client.get(f"{SURVEY}/prepost.csv"))
+
+    assert row(rows, "Norfolk")["improved"] == "20"
+    assert (row(rows, "Suffolk")["improved"], row(rows, "Suffolk")["same"]) == ("c", "c")
+    region = row(rows, REGION)
+    assert region["improved"] == "c"
+    assert region["hl_shift"] == ""

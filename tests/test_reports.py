@@ -100,10 +100,11 @@ def test_the_practitioner_report_has_charts_words_and_tables(app, client, make_u
     header, *rows = ratings
     assert header == ["Group", "Answer", "Count", "Percent", "Base"]
     meeting_one = {r[1]: r[2] for r in rows if r[0] == "Meeting one"}
-    # 40 ratings at meeting one: 8, 16 and 16, rounded to 5; percentages from exact counts.
+    # 40 ratings at meeting one: 8, 16 and 16, rounded to 5; percentages from the rounded
+    # counts shown (10, 15, 15 of 40), never from the exact ones (20%, 40%, 40%).
     assert (meeting_one["Very limited"], meeting_one["Limited"]) == ("10", "15")
     assert meeting_one["Excellent"] == "0"
-    assert "Meeting one: Very limited 20%, Limited 40%, Adequate 40%" in html
+    assert "Meeting one: Very limited 25%, Limited 37.5%, Adequate 37.5%" in html
     change_caption = next(c for c in tables if c.startswith("Change from"))
     change_rows = {r[0]: r for r in tables[change_caption][1:]}
     assert change_rows[ITEM][1] == "40"  # pairs
@@ -137,7 +138,7 @@ def test_the_report_downloads_as_a_tagged_a4_pdf_with_its_words_and_tables(
     text = " ".join(" ".join(sheet.extract_text().split()) for sheet in reader.pages)
     assert "Norfolk" in text
     assert "How would you rate your knowledge of children" in text
-    assert "Meeting one: Very limited 20%, Limited 40%, Adequate 40%" in text
+    assert "Meeting one: Very limited 25%, Limited 37.5%, Adequate 37.5%" in text
     assert "Typical change per person" in text
     assert "Sign out" not in text and "Show the report for" not in text  # screen-only parts
     # Tagged for screen readers, in English.
@@ -214,9 +215,11 @@ def test_the_child_report_breaks_down_by_age_band_with_disclosure(
     groups = {row[0] for row in rows}
     assert "Suffolk" in groups
     # 24 older children is enough; but the 12-17 group differs from the council's 28 by only
-    # the 4 younger children, so it is not shown either, and the page says why.
+    # the 4 younger children, so it is not shown either, and the page says why: too close to
+    # figures already published, never by how much (that is the 4 children's number).
     assert "Suffolk, aged 12-17" not in groups
-    assert "differ from figures already published by only 4 responses" in html
+    assert "too close to figures already published" in html
+    assert "4 responses" not in html
     assert "fewer than 10 responses" in html  # the 8-11 group
     with database.session() as session:
         scopes = session.scalars(select(Publication.scope)).all()

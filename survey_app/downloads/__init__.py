@@ -1,47 +1,51 @@
 """Downloads for facilitators: counts per group and question, and anonymised responses, as CSV.
 
-Every download goes through `privacy.disclosure`: the groups it is about are checked against
-what was already published and recorded as publications in the caller's transaction, and every
-count is protected before it becomes a row. The caller commits, then streams the rows.
+Every download is one unit of work of `privacy.disclosure.publishing`: the groups it is about
+are checked against what was already published, every count is protected before it becomes a
+row, and what was shown is recorded in the caller's transaction once everything has passed. The
+caller commits, then streams the rows. `aggregate_tables` and `prepost_results` do the same
+inside a unit of work that another output (a report page) holds open.
 
 Unfiltered counts come from the precomputed AnswerCount/QuestionBase tables (constant time in
 the number of responses); filtered counts (dates, a distribution), and groups whose newest
 responses are held back, are counted from the responses' own answers.
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from .aggregates import AGGREGATE_COLUMNS, PublishedTable, aggregate_rows, publish_aggregates
+from .aggregates import (
+    AGGREGATE_COLUMNS,
+    PublishedTable,
+    aggregate_rows,
+    aggregate_tables,
+    publish_aggregates,
+)
 from .csv_text import csv_lines
 from .groups import GroupFilter
 from .problems import DownloadProblem, FilterError, Refused, UnknownGroup
 from .responses import PublishedResponses, publish_responses, response_columns, response_rows
 
 if TYPE_CHECKING:
-    from .prepost import (
-        PREPOST_COLUMNS,
-        UNPAIRED_COLUMNS,
-        PublishedPrepost,
-        method_notes,
-        publish_prepost,
-    )
+    from .prepost import PublishedPrepost, prepost_results, publish_prepost
+    from .prepost_rows import PREPOST_COLUMNS, UNPAIRED_COLUMNS, method_notes
 
 # The before/after download needs SciPy (about 60 MB): loaded when first used, so the workers,
-# which never use it, do not carry it.
+# which never use it, do not carry it. Name -> the module that holds it.
 _PREPOST = {
-    "PREPOST_COLUMNS",
-    "UNPAIRED_COLUMNS",
-    "PublishedPrepost",
-    "method_notes",
-    "publish_prepost",
+    "PREPOST_COLUMNS": "prepost_rows",
+    "UNPAIRED_COLUMNS": "prepost_rows",
+    "method_notes": "prepost_rows",
+    "PublishedPrepost": "prepost",
+    "prepost_results": "prepost",
+    "publish_prepost": "prepost",
 }
 
 
 def __getattr__(name: str) -> Any:
     if name in _PREPOST:
-        from . import prepost
-
-        return getattr(prepost, name)
+        module = importlib.import_module(f".{_PREPOST[name]}", __name__)
+        return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -52,6 +56,7 @@ __all__ = [
     "PublishedPrepost",
     "method_notes",
     "publish_prepost",
+    "prepost_results",
     "DownloadProblem",
     "FilterError",
     "GroupFilter",
@@ -60,6 +65,7 @@ __all__ = [
     "Refused",
     "UnknownGroup",
     "aggregate_rows",
+    "aggregate_tables",
     "csv_lines",
     "publish_aggregates",
     "publish_responses",

@@ -10,23 +10,18 @@ from sqlalchemy.orm import Session
 from ..answers import option_ids, option_label, question_counts, skip_logic
 from ..definitions.model import Question, SurveyDefinition
 from ..privacy.disclosure import (
+    Audit,
     DisclosureRules,
     PublishedCell,
-    PublishedGroup,
     PublishedQuestion,
+    Publishing,
     QuestionCounts,
     notes,
-    protect_group,
-    protect_region,
-    settle_group,
+    publishing,
+    union_of,
 )
-from ..privacy.disclosure.cells import CellRecord, clashing_options, forced_hidden, shown_cells
-from ..privacy.disclosure.differencing import overlapping_records
-from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publications
-from ..privacy.disclosure.members import union_of
-from ..privacy.disclosure.tables import withheld_question
 from .counting import by_question, group_counts
-from .groups import CouncilGroup, GroupFilter, councils_for, requested_groups, settle_groups
+from .groups import CouncilGroup, GroupFilter, requested_download
 from .problems import Refused
 
 AGGREGATE_COLUMNS = [
@@ -61,6 +56,8 @@ def publish_aggregates(
     council_ids: Iterable[int] | None,
     chosen: GroupFilter,
     requested_by_id: int | None,
+    *,
+    audit: Audit | None = None,
 ) -> list[PublishedTable]:
     """Check, protect and record the counts a user asked for; the caller commits.
 
@@ -69,21 +66,28 @@ def publish_aggregates(
     Raises FilterError, UnknownGroup or Refused, having recorded nothing.
     """
     rules = DisclosureRules.of(definition)
-    lock_publishing(session, definition.id)
+    with publishing(session, definition.id, rules, requested_by_id, audit=audit) as unit:
+        return aggregate_tables(unit, definition, council_ids, chosen)
+
+
+def aggregate_tables(
+    unit: Publishing,
+    definition: SurveyDefinition,
+    council_ids: Iterable[int] | None,
+    chosen: GroupFilter,
+) -> list[PublishedTable]:
+    """The counts download's tables, settled and protected in an open unit of work (which
+    records them when it closes)."""
+    session, rules = unit.session, unit.rules
     visible = None if council_ids is None else list(council_ids)
-    councils, distribution_id = councils_for(session, definition, visible, chosen)
-    groups = requested_groups(session, definition, councils, chosen, distribution_id)
-    earlier = published_groups(session, definition.id)
     scope = f"{chosen.describe()} (counts)"
-    groups = settle_groups(groups, earlier, rules, scope)
+    groups, distribution_id = requested_download(unit, definition, visible, chosen, scope)
     counts, bases = group_counts(session, definition, groups, chosen, distribution_id)
     conditions = skip_logic(definition)
-
     per_question = by_question(counts)
 
     tables: list[PublishedTable] = []
     exact: list[list[QuestionCounts]] = []
-    recorded_cells: list[CellRecord] = []
     for group in groups:
         counted = [
             question_counts(
@@ -96,9 +100,9 @@ def publish_aggregates(
         exact.append(counted)
         size = len(group.members) if group.members else len(group.requested)
         remark = notes.HELD_BACK if group.settlement.held_back else ""
-        forced = forced_hidden(counted, overlapping_records(group.members, earlier), rules)
-        protected = protect_group(counted, size, rules, conditions, forced)
-        recorded_cells.append(shown_cells(counted, protected))
+        protected = unit.protect_group(
+            group.members, f"{group.name}, {scope}", counted, size=size, conditions=conditions
+        )
         shown_members = group.members if len(group.members) >= rules.minimum_base else frozenset()
         tables.append(PublishedTable(group.name, protected, remark, shown_members))
 
@@ -106,62 +110,41 @@ def publish_aggregates(
     included = [
         index for index, group in enumerate(groups) if len(group.members) >= rules.minimum_base
     ]
-    published = [
-        (f"{groups[i].name}, {scope}", groups[i].members, recorded_cells[i]) for i in included
-    ]
     if region_wanted and included:
-        region, region_members, region_cells = _region(
-            definition, groups, tables, exact, included, earlier, rules, scope
-        )
-        tables.append(region)
-        published.append((f"{notes.REGION}, {scope}", region_members, region_cells))
-    # Only now that every group has passed: a refusal above has recorded nothing.
-    record_publications(
-        session,
-        definition.id,
-        requested_by_id,
-        [(members, described, cells) for described, members, cells in published],
-    )
+        tables.append(_region(unit, definition, groups, tables, exact, included, scope))
     return tables
 
 
 def _region(
+    unit: Publishing,
     definition: SurveyDefinition,
     groups: list[CouncilGroup],
     tables: list[PublishedTable],
     exact: list[list[QuestionCounts]],
     included: list[int],
-    earlier: list[PublishedGroup],
-    rules: DisclosureRules,
     scope: str,
-) -> tuple[PublishedTable, frozenset[int], CellRecord]:
-    """The region's rows and response ids: the sum of the councils shown, never holding back on
-    its own (it must stay the sum of the council rows beside it)."""
+) -> PublishedTable:
+    """The region's rows: the sum of the councils shown, never holding back on its own (it must
+    stay the sum of the council rows beside it)."""
     members = union_of(groups[i].members for i in included)
     described = f"{notes.REGION}, {scope}"
-    settlement = settle_group(members, described, earlier, rules, hold_back_new=False)
+    settlement = unit.settle(members, described, hold_back_new=False)
     if settlement.conflict is not None:
-        raise Refused(settlement.conflict, rules)
-    records = overlapping_records(members, earlier)
-    questions = []
-    region_counts = []
-    for position, question in enumerate(definition.questions):
-        counted, published = protect_region(
-            [(exact[i][position], tables[i].questions[position]) for i in included],
-            rules,
-            lambda totals, _councils, question=question: option_ids(question, totals),
-        )
-        if published.shown and clashing_options(counted, records, rules) & {
-            cell.option for cell in published.cells if isinstance(cell.count, int)
-        }:
-            # The region's figures are sums of the councils' and cannot hide more on their own
-            # without breaking that; the question is not shown for the region instead.
-            published = withheld_question(counted, notes.DIFFERENCING)
-        region_counts.append(counted)
-        questions.append(published)
+        raise Refused(settlement.conflict, unit.rules)
+    questions = unit.protect_region(
+        members,
+        described,
+        [
+            [(exact[i][position], tables[i].questions[position]) for i in included]
+            for position in range(len(definition.questions))
+        ],
+        [
+            lambda totals, _councils, question=question: option_ids(question, totals)
+            for question in definition.questions
+        ],
+    )
     held_back = any(groups[i].settlement.held_back for i in included)
-    table = PublishedTable(notes.REGION, questions, notes.HELD_BACK if held_back else "", members)
-    return table, members, shown_cells(region_counts, questions)
+    return PublishedTable(notes.REGION, questions, notes.HELD_BACK if held_back else "", members)
 
 
 def aggregate_rows(

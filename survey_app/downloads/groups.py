@@ -12,12 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import operations
+from ..caching import SharedCache
 from ..definitions.model import SurveyDefinition
 from ..inputs import has_control_characters
-from ..kept import Kept
 from ..models import Council, CountedMembers, CountedVersion, Distribution, Response
-from ..privacy.disclosure import DisclosureRules, PublishedGroup, Settlement, settle_group
-from ..privacy.disclosure.members import MemberSet
+from ..privacy.disclosure import MemberSet, Publishing, Settlement
 from .problems import FilterError, Refused, UnknownGroup
 
 ALL_COUNCILS = "all"
@@ -218,7 +217,7 @@ def requested_groups(
 
 # The last counted responses read for each (survey, council), with the version token they were
 # read at. Tokens are random, so one read from another database never matches.
-COUNTED_KEPT: Kept[tuple[str, MemberSet]] = Kept(256)
+COUNTED_KEPT: SharedCache[tuple[str, MemberSet]] = SharedCache(256)
 
 
 def counted_tokens(session: Session, survey_id: str, council_ids: list[int]) -> dict[int, str]:
@@ -277,27 +276,39 @@ def counted_versions(
 
 
 def settle_groups(
-    groups: list[CouncilGroup],
-    earlier: list[PublishedGroup],
-    rules: DisclosureRules,
-    scope: str,
+    publishing: Publishing, groups: list[CouncilGroup], scope: str
 ) -> list[CouncilGroup]:
-    """Check each council's group against what was published (adding it to `earlier`).
+    """Settle each council's group in the output's unit of work (`Publishing.settle`).
 
     A group below the minimum base publishes no numbers, so it is neither checked nor recorded.
     Raises Refused if any group may not be published.
     """
     settled = []
     for group in groups:
-        if len(group.requested) < rules.minimum_base:
-            settled.append(group)
-            continue
-        described = f"{group.name}, {scope}"
-        settlement = settle_group(group.requested, described, earlier, rules)
+        settlement = publishing.settle(group.requested, f"{group.name}, {scope}")
         if settlement.conflict is not None:
-            raise Refused(settlement.conflict, rules)
-        earlier.append(PublishedGroup(settlement.members, described))
+            raise Refused(settlement.conflict, publishing.rules)
         settled.append(
             CouncilGroup(group.council_id, group.name, group.requested, settlement, group.version)
         )
     return settled
+
+
+def requested_download(
+    publishing: Publishing,
+    definition: SurveyDefinition,
+    council_ids: Iterable[int] | None,
+    chosen: GroupFilter,
+    scope: str,
+    *,
+    anonymised: bool = False,
+) -> tuple[list[CouncilGroup], int | None]:
+    """Choose a download's councils, read their groups and settle them: the first steps every
+    download takes inside its unit of work. Returns the settled groups and the filtered
+    distribution's id, if any. Raises UnknownGroup or Refused."""
+    session = publishing.session
+    councils, distribution_id = councils_for(session, definition, council_ids, chosen)
+    groups = requested_groups(
+        session, definition, councils, chosen, distribution_id, anonymised=anonymised
+    )
+    return settle_groups(publishing, groups, scope), distribution_id

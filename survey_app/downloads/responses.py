@@ -13,12 +13,10 @@ from sqlalchemy.orm import Session
 from ..answers import WRITTEN
 from ..definitions.model import SurveyDefinition
 from ..models import Council, Distribution, FreeText, Publication, Response
-from ..privacy.disclosure import DisclosureRules
-from ..privacy.disclosure.ledger import lock_publishing, published_groups, record_publications
-from ..privacy.disclosure.microdata import HIDDEN, generalise
-from .groups import GroupFilter, councils_for, requested_groups, responses_query, settle_groups
+from ..privacy.disclosure import Audit, DisclosureRules, generalise, notes, publishing
+from .groups import GroupFilter, requested_download, responses_query
 
-ALL_HIDDEN = (HIDDEN,) * 4
+ALL_HIDDEN = (notes.HIDDEN,) * 4
 # Responses read (and free texts fetched) at a time: well under SQLite's limit on bound values.
 BATCH_SIZE = 1000
 
@@ -54,6 +52,8 @@ def publish_responses(
     council_ids: Iterable[int] | None,
     chosen: GroupFilter,
     requested_by_id: int | None,
+    *,
+    audit: Audit | None = None,
 ) -> PublishedResponses:
     """Check and record the anonymised responses a user asked for; the caller commits, then
     streams `response_rows`.
@@ -62,31 +62,25 @@ def publish_responses(
     council's rows are its children's answers and words). Raises like `publish_aggregates`.
     """
     rules = DisclosureRules.of(definition)
-    lock_publishing(session, definition.id)
     visible = None if council_ids is None else list(council_ids)
-    councils, distribution_id = councils_for(session, definition, visible, chosen)
-    groups = requested_groups(
-        session, definition, councils, chosen, distribution_id, anonymised=True
-    )
     scope = f"{chosen.describe()} (anonymised responses)"
-    groups = settle_groups(groups, published_groups(session, definition.id), rules, scope)
-    shown = [group for group in groups if len(group.members) >= rules.minimum_base]
+    with publishing(session, definition.id, rules, requested_by_id, audit=audit) as unit:
+        groups, distribution_id = requested_download(
+            unit, definition, visible, chosen, scope, anonymised=True
+        )
+        shown = [group for group in groups if len(group.members) >= rules.minimum_base]
+        for group in shown:
+            unit.show_rows(group.members, f"{group.name}, {scope}")
     members: set[int] = set()
     for group in shown:
         members |= group.members
-    publications = record_publications(
-        session,
-        definition.id,
-        requested_by_id,
-        [(group.members, f"{group.name}, {scope}", None) for group in shown],
-    )
     return PublishedResponses(
         definition,
         [group.council_id for group in groups],
         frozenset(members),
         chosen,
         distribution_id,
-        tuple(publications),
+        tuple(unit.recorded),
     )
 
 

@@ -29,8 +29,7 @@ from ..downloads.counting import (
 )
 from ..downloads.groups import CouncilGroup, GroupFilter, counted_versions, responses_query
 from ..models import Distribution, Response
-from ..privacy.disclosure import QuestionCounts, Settlement
-from ..privacy.disclosure.members import MemberSet
+from ..privacy.disclosure import MemberSet, QuestionCounts, Settlement
 
 EVERYTHING = GroupFilter()
 # Rows read at a time when a group has to be counted from its members' dates.

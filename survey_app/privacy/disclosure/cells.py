@@ -3,8 +3,9 @@ any count they both show.
 
 `differencing.settle_group` keeps every part of two overlapping groups (only in A, only in B,
 in both) at 0 or at least `suppress_below` responses. That is not enough on its own: a part of
-10 responses can still hold a count of 2 for some answer, and since percentages are worked out
-from the exact counts, a reader can recover most shown counts exactly and subtract. So every
+10 responses can still hold a count of 2 for some answer, and a reader who knows the exact
+counts some other way (percentages from exact counts in files published before they were
+worked out from the rounded ones, or answers they sent themselves) can subtract. So every
 table records the exact counts behind the numbers it showed (`CellRecord`), and a later table
 about a group that overlaps an earlier one (without being the same group) hides any count
 whose difference from the earlier table's count of the same answer is between 1 and

@@ -30,12 +30,10 @@ safe), with a note. They are released once at least suppress_below have arrived.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cachetools import LRUCache, cached
-
+from ...caching import remembered
 from .members import MemberSet
 from .rules import DisclosureRules
 
@@ -84,19 +82,10 @@ class Overlap:
 # How two sets of ids overlap never changes, and a download compares its groups with the same
 # earlier groups as the last one did: remember the answers by the sets' digests (not the sets),
 # so comparing with an earlier group costs a lookup however many responses the groups hold.
-@cached(
-    LRUCache(100_000),
-    key=lambda requested, earlier: (requested.digest, earlier.digest),
-    lock=threading.Lock(),
-)
+@remembered(100_000, key=lambda requested, earlier: (requested.digest, earlier.digest))
 def _remembered_overlap(requested: MemberSet, earlier: MemberSet) -> Overlap:
     both = len(requested & earlier)
     return Overlap(len(requested) - both, len(earlier) - both, both)
-
-
-def forget_overlaps() -> None:
-    """Drop the remembered overlaps (as a new process starts)."""
-    _remembered_overlap.cache_clear()  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -108,36 +97,19 @@ class Conflict:
     overlap: Overlap
 
     def explanation(self, rules: DisclosureRules) -> str:
-        """What a facilitator reads: what clashed, why it matters, and what to do instead."""
+        """What a facilitator reads: what clashed, why it matters, and what to do instead.
+
+        Never by how much the groups differ: that number is the small number being protected
+        (the count of a few children), so it is "too close", whatever it is.
+        """
         when = f" on {self.earlier.published_on:%d %B %Y}" if self.earlier.published_on else ""
-        added, missing, both = (
-            self.overlap.only_requested,
-            self.overlap.only_earlier,
-            self.overlap.both,
-        )
-        if 0 < both < rules.suppress_below:
-            difference = f"they have only {_responses(both)} in common"
-        elif added and missing:
-            difference = (
-                f"these include {_responses(added)} that those did not, and leave out "
-                f"{_responses(missing)} that those included"
-            )
-        elif added:
-            difference = f"these include {_responses(added)} more"
-        else:
-            difference = f"these leave out {_responses(missing)} that those included"
         return (
-            f"The figures for {self.scope} cannot be published. Figures for "
-            f"{self.earlier.scope} were published{when}, and {difference}: subtracting one "
-            "from the other would show how those few children answered. Nothing has been "
-            "published. To go on, choose a council, dates or distribution that give either "
-            f"exactly the same responses as before or at least {rules.suppress_below} "
-            "responses of difference."
+            f"The figures for {self.scope} cannot be published: they are too close to figures "
+            f"for {self.earlier.scope} already published{when}, and subtracting one from the "
+            "other could show how a few children answered. Nothing has been published. To go "
+            "on, choose a council, dates or distribution that give either exactly the same "
+            f"responses as before or at least {rules.suppress_below} responses of difference."
         )
-
-
-def _responses(count: int) -> str:
-    return f"{count} response" if count == 1 else f"{count} responses"
 
 
 @dataclass(frozen=True)

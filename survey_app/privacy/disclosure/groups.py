@@ -47,12 +47,14 @@ def protect_group(
     rules: DisclosureRules,
     conditions: Mapping[str, Condition] | None = None,
     forced: Mapping[str, frozenset[str]] | None = None,
+    protect: Callable[..., PublishedQuestion] = protect_question,
 ) -> list[PublishedQuestion]:
     """Every question of one group (in survey order) in publishable form.
 
     size: the number of responses in the group; below the minimum base nothing is broken down.
     conditions: skip logic, by the id of the question that is asked conditionally.
     forced: options to hide per question because of tables already published (`cells`).
+    protect: how one question is protected (`publishing.Protection`).
     """
     conditions = conditions or {}
     forced = forced or {}
@@ -67,7 +69,7 @@ def protect_group(
             parent = published.get(condition.question)
             if parent is None or not all(parent.publishes(o) for o in condition.any_of):
                 reason = notes.FOLLOWS_HIDDEN
-        question = protect_question(
+        question = protect(
             counted, rules, withhold=reason, forced=forced.get(counted.question, frozenset())
         )
         published[counted.question] = question
@@ -121,7 +123,9 @@ def protect_region(
             cells.append(PublishedCell(option, notes.HIDDEN, "", notes.SMALL_COUNT))
         else:
             cells.append(
-                PublishedCell(option, rules.rounded(value), rules.percent(value, region.base), "")
+                PublishedCell(
+                    option, rules.rounded(value), rules.published_percent(value, region.base), ""
+                )
             )
     remark = notes.REGION_LEAVES_OUT if left_out else ""
     return region, PublishedQuestion(

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ...kept import Kept
+from ...caching import SharedCache
 from ...models import Publication, PublishedMembers, Survey
 from .cells import CellRecord, decode_cells, encode_cells, merge
 from .differencing import PublishedGroup
@@ -28,7 +28,9 @@ SCOPE_LENGTH = 300
 
 # Decoded groups by digest (a digest names one set of ids in any database, so what is kept is
 # never stale); 64 MB: a few hundred groups of a million-response survey.
-KEPT_GROUPS: Kept[MemberSet] = Kept(64 * 1024 * 1024, lambda members: members.size_in_bytes)
+KEPT_GROUPS: SharedCache[MemberSet] = SharedCache(
+    64 * 1024 * 1024, lambda members: members.size_in_bytes
+)
 
 
 def lock_publishing(session: Session, survey_id: str) -> None:

@@ -16,12 +16,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import sys
-import threading
 import zlib
 from array import array
 from collections.abc import Iterable
 
-from cachetools import LRUCache, cached
+from ...caching import remembered
 
 FORMAT = 1  # sorted gaps
 BITMAP = 2  # bitmap blocks
@@ -194,7 +193,7 @@ def union_of(groups: Iterable[Iterable[int] | MemberSet]) -> MemberSet:
 
 # The union of the same sets (a region of the same councils, download after download) is worked
 # out once and kept, by the sets' digests.
-@cached(LRUCache(32), key=lambda groups: tuple(g.digest for g in groups), lock=threading.Lock())
+@remembered(32, key=lambda groups: tuple(g.digest for g in groups))
 def _union_of_sets(groups: tuple[MemberSet, ...]) -> MemberSet:
     return MemberSet().union(*groups)
 

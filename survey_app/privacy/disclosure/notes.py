@@ -15,14 +15,15 @@ from .rules import DisclosureRules
 HIDDEN = "c"  # this one count is hidden (the convention of DfE and NHS England tables)
 NOT_SHOWN = "x"  # no breakdown at all for this question in this group
 
-# Note codes.
+# Note codes. Every count hidden for protection has the same code, whatever the reason (small
+# itself, hidden so that a total cannot give another away, or too close to a figure already
+# published): a code per reason would tell a reader which hidden counts are small.
 SMALL_COUNT = "hidden"
 SMALL_BASE = "small-base"
 FOLLOWS_HIDDEN = "follows-hidden"
 CANNOT_PROTECT = "cannot-protect"
 REGION_LEAVES_OUT = "region-leaves-out"
 HELD_BACK = "held-back"
-DIFFERENCING = "differencing"
 
 REGION = "Region (all councils)"
 
@@ -41,8 +42,8 @@ def footnotes(rules: DisclosureRules) -> tuple[Footnote, ...]:
         Footnote(
             SMALL_COUNT,
             f"{HIDDEN} = hidden. Between 1 and {hidden_top} responses gave this answer, or the "
-            f"number is hidden as well so that a number from 1 to {hidden_top} cannot be worked "
-            "out from the total and the other figures.",
+            "number is hidden as well so that a small number cannot be worked out from the "
+            "total, the other figures or figures already published.",
         ),
         Footnote(
             SMALL_BASE,
@@ -56,21 +57,14 @@ def footnotes(rules: DisclosureRules) -> tuple[Footnote, ...]:
         ),
         Footnote(
             CANNOT_PROTECT,
-            f"{NOT_SHOWN} = not shown: so few responses gave each answer that none of them "
-            "could be shown without revealing another.",
+            f"{NOT_SHOWN} = not shown: none of the answers' numbers could be shown without "
+            "revealing a small number, from the other figures or from figures already "
+            "published.",
         ),
         Footnote(
             REGION_LEAVES_OUT,
             "The region figures for this question leave out councils whose own figures for it "
             "are not shown, so that the region minus the other councils cannot reveal them.",
-        ),
-        Footnote(
-            DIFFERENCING,
-            f"{HIDDEN} = hidden, or {NOT_SHOWN} = not shown: figures were already published for "
-            "an overlapping group of responses (for example other dates, or before new "
-            "responses arrived), and this number differs from the one published there by "
-            f"between 1 and {hidden_top}, so subtracting one from the other would reveal a "
-            "small number.",
         ),
         Footnote(
             HELD_BACK,
@@ -93,15 +87,16 @@ def rules_in_words(rules: DisclosureRules) -> tuple[str, ...]:
         f"Every other count, and every base, is rounded to the nearest {rules.round_to} "
         f"(halves round up), so {rules.suppress_below} shows as "
         f"{rules.rounded(rules.suppress_below)}.",
-        "Percentages are worked out from the exact counts, to one decimal place, and only "
-        "where the count itself is shown.",
+        "Percentages are worked out from the rounded count and base that are shown, to one "
+        "decimal place, and only where the count itself is shown; so they may not add up to "
+        "100.",
         "Every download is recorded. One whose responses differ from figures already "
         f"published by between 1 and {rules.largest_hidden} responses is refused, or, when "
         "only new responses make the difference, given without them until at least "
         f"{rules.suppress_below} have arrived.",
         "Where figures were already published for an overlapping group of responses, a count "
-        f"that differs from the published one by between 1 and {rules.largest_hidden} is "
-        "hidden too, so that no subtraction of two tables reveals a small number.",
+        "too close to the published one is hidden too, so that no subtraction of two tables "
+        "reveals a small number.",
         f"Anonymised responses are only given for councils with at least {rules.minimum_base} "
         "responses in the download. In them, the distribution, month, language and age band are "
         f"shown only in combinations shared by at least {rules.suppress_below} responses of the "

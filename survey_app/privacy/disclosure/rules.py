@@ -59,6 +59,18 @@ class DisclosureRules:
         return (2 * count + self.round_to) // (2 * self.round_to) * self.round_to
 
     def percent(self, count: int, base: int) -> str:
-        """100 * count / base to one decimal place, halves up, from the exact (unrounded) counts."""
+        """100 * count / base to one decimal place, halves up."""
         tenths = (2000 * count + base) // (2 * base)
         return f"{tenths // 10}.{tenths % 10}"
+
+    def published_percent(self, count: int, base: int) -> str:
+        """The percentage shown beside a count: worked out from the rounded count and base that
+        are shown, not from the exact ones.
+
+        From exact counts, one decimal pins both: 64.6% of a base shown as 65 can only be 42
+        of 65, which undoes the rounding and feeds every subtraction. Whole-number percentages
+        from exact counts would still narrow each count beyond its rounding. A percentage of
+        the published figures tells a reader nothing they could not work out from them, at
+        the cost of shares that may not add up to 100.
+        """
+        return self.percent(self.rounded(count), self.rounded(base))

@@ -14,10 +14,11 @@ The rules, in order:
    nothing.
 4. If even hiding every non-zero count cannot achieve that, the question is not broken down.
 5. Every count shown, and the base, is rounded to the nearest `round_to` (halves up); each shown
-   count gets a percentage of the base from the exact counts, to one decimal place.
+   count gets a percentage worked out from the rounded count and base, to one decimal place
+   (`DisclosureRules.published_percent`: from exact counts they would undo the rounding).
 
-Percentages from exact counts let a reader work most rounded counts back out exactly, so the
-protection here assumes the reader knows every published count and the base exactly.
+The suppression does not rest on the rounding: it assumes a reader who knows every published
+count and the base exactly. Every hidden count has the same note, whatever the reason.
 """
 
 from __future__ import annotations
@@ -117,14 +118,11 @@ def protect_question(
     if withhold or hidden is None:
         return withheld_question(counted, withhold)
     cells = tuple(
-        PublishedCell(
-            option,
-            notes.HIDDEN,
-            "",
-            notes.DIFFERENCING if option in forced else notes.SMALL_COUNT,
-        )
+        PublishedCell(option, notes.HIDDEN, "", notes.SMALL_COUNT)
         if index in hidden
-        else PublishedCell(option, rules.rounded(value), rules.percent(value, counted.base), "")
+        else PublishedCell(
+            option, rules.rounded(value), rules.published_percent(value, counted.base), ""
+        )
         for index, (option, value) in enumerate(zip(counted.options, values, strict=True))
     )
     return PublishedQuestion(counted.question, rules.rounded(counted.base), cells)

@@ -1,0 +1,323 @@
+"""The rows of prepost.csv, as they may be published: one item's change in the same people,
+or its unpaired comparison, in one group; and what each column means.
+
+Statistics only where their counts could be shown: the medians, shift, interval, p-value and
+effect size of an item are worked out from its exact pairs, so together they pin down the split
+of improved / same / worse. They are shown only where every one of those counts is shown as a
+number; where any is hidden or not shown, they are "too few to show".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..analysis.paired import PairedChange, UnpairedComparison
+from ..analysis.prepost import (
+    WaveAnswer,
+    item_results,
+    rated_items,
+    retrospective_items,
+    unpaired_results,
+)
+from ..definitions.model import SurveyDefinition
+from ..privacy.disclosure import DisclosureRules, PublishedQuestion, QuestionCounts, notes
+
+# Protects one group's tables in the output's unit of work (`Publishing.protect_tables`).
+ProtectTables = Callable[[Sequence[QuestionCounts]], list[PublishedQuestion]]
+
+PREPOST_COLUMNS = [
+    "council",
+    "item",
+    "pairs",
+    "median_before",
+    "median_after",
+    "improved",
+    "same",
+    "worse",
+    "hl_shift",
+    "ci_low",
+    "ci_high",
+    "wilcoxon_p",
+    "rank_biserial",
+    "note",
+]
+UNPAIRED_COLUMNS = [
+    "council",
+    "item",
+    "responses_before",
+    "responses_after",
+    "median_before",
+    "median_after",
+    "mann_whitney_p",
+    "note",
+]
+CHANGE_PARTS = ("improved", "same", "worse")
+RESPONSE_SHIFT = (
+    "response shift: 'before' is the rating given at {first}, 'after' the rating the same "
+    "people gave their earlier selves looking back at {last}"
+)
+TOO_SMALL = "too small: fewer than {minimum} {what}, so nothing is shown"
+# Statistics worked out from counts that are not all shown would give those counts away (one
+# split of improved / same / worse fits a given shift, interval, p and effect size).
+TOO_FEW_TO_SHOW = "too few to show"
+
+
+@dataclass(frozen=True)
+class GroupAnswers:
+    """One published group (a council or the region) and its current wave answers."""
+
+    label: str
+    members: frozenset[int]
+    answers: tuple[WaveAnswer, ...]
+    ids: tuple[int, ...]  # the response id of each answer, in the same order
+    shown: bool
+    held_back: int = 0
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One item's change in one group, as it may be published."""
+
+    group: str
+    item: str
+    kind: str  # "change" or "response_shift"
+    shown: bool  # the statistics are shown (every count they rest on is shown)
+    pairs: int | str
+    median_before: float | None
+    median_after: float | None
+    improved: int | str
+    same: int | str
+    worse: int | str
+    change: PairedChange | None
+    note: str
+
+    def cells(self) -> list[object]:
+        change = self.change if self.shown else None
+        return [
+            self.group,
+            self.item,
+            self.pairs,
+            _number(self.median_before),
+            _number(self.median_after),
+            self.improved,
+            self.same,
+            self.worse,
+            _number(change.hodges_lehmann if change else None),
+            _number(change.interval_low if change else None),
+            _number(change.interval_high if change else None),
+            _p(change.p_value if change else None),
+            _number(change.rank_biserial if change else None, 3),
+            self.note,
+        ]
+
+
+@dataclass(frozen=True)
+class UnpairedRow:
+    """One item's unpaired answers in one group, as they may be published."""
+
+    group: str
+    item: str
+    shown: bool
+    responses_before: int | str
+    responses_after: int | str
+    comparison: UnpairedComparison | None
+    note: str
+
+    def cells(self) -> list[object]:
+        comparison = self.comparison if self.shown else None
+        return [
+            self.group,
+            self.item,
+            self.responses_before,
+            self.responses_after,
+            _number(comparison.median_before if comparison else None),
+            _number(comparison.median_after if comparison else None),
+            _p(comparison.p_value if comparison else None),
+            self.note,
+        ]
+
+
+def change_rows(
+    definition: SurveyDefinition,
+    group: GroupAnswers,
+    rules: DisclosureRules,
+    protect: ProtectTables,
+) -> list[ChangeRow]:
+    """The group's rows. `protect` protects the improved / same / worse counts of every item
+    with enough pairs, together, in the output's unit of work (which records what they show)."""
+    first, last = definition.waves[0], definition.waves[-1]
+    shift_note = RESPONSE_SHIFT.format(first=first.label.en, last=last.label.en)
+    if not group.shown:
+        note = TOO_SMALL.format(minimum=rules.minimum_base, what="responses in this council")
+        return [
+            *(
+                _withheld_change(group.label, item.id, "change", note)
+                for item in rated_items(definition)
+            ),
+            *(
+                _withheld_change(group.label, item.id, "response_shift", f"{shift_note}; {note}")
+                for item in retrospective_items(definition)
+            ),
+        ]
+    held = f"; {notes.HELD_BACK}" if group.held_back else ""
+    # item_results names the look-back rows by the item they look back on: name them by the
+    # look-back question, so the two kinds of row never share an item id.
+    looks_back = {item.retrospective_of: item.id for item in retrospective_items(definition)}
+    # One group, paired within itself (the region pairs across its councils).
+    answers = [replace(answer, council=group.label) for answer in group.answers]
+    results = []
+    for result in item_results(definition, answers, include_region=False):
+        kind = result.kind
+        item = looks_back[result.item] if kind == "response_shift" else result.item
+        prefix = f"{shift_note}; " if kind == "response_shift" else ""
+        results.append((item, kind, prefix, result.change))
+    enough = [
+        (item, kind, prefix, change)
+        for item, kind, prefix, change in results
+        if change.pairs >= rules.minimum_base
+    ]
+    protected = dict(
+        zip(
+            [(item, kind) for item, kind, _, _ in enough],
+            protect([_change_counts(item, kind, change) for item, kind, _, change in enough]),
+            strict=True,
+        )
+    )
+    rows = []
+    for item, kind, prefix, change in results:
+        published = protected.get((item, kind))
+        if published is None:
+            note = TOO_SMALL.format(minimum=rules.minimum_base, what="pairs")
+            rows.append(_withheld_change(group.label, item, kind, f"{prefix}{note}"))
+            continue
+        rows.append(_change_row(group.label, item, kind, prefix, change, published, rules, held))
+    return rows
+
+
+def _change_counts(item: str, kind: str, change: PairedChange) -> QuestionCounts:
+    return QuestionCounts(
+        f"{kind}:{item}",  # never the same name as a question's own counts
+        CHANGE_PARTS,
+        {"improved": change.improved, "same": change.same, "worse": change.worse},
+        change.pairs,
+    )
+
+
+def _change_row(
+    label: str,
+    item: str,
+    kind: str,
+    prefix: str,
+    change: PairedChange,
+    protected: PublishedQuestion,
+    rules: DisclosureRules,
+    held: str,
+) -> ChangeRow:
+    parts: dict[str, int | str] = {}
+    codes: list[str] = []
+    for cell in protected.cells:
+        parts[cell.option] = cell.count
+        if cell.note:
+            codes.append(cell.note)
+    if protected.withheld:
+        parts = {part: notes.NOT_SHOWN for part in CHANGE_PARTS}
+        codes.append(protected.withheld)
+    counts_shown = all(isinstance(parts[part], int) for part in CHANGE_PARTS)
+    words = [w for w in (prefix.rstrip("; "), change.note if counts_shown else "") if w]
+    words += list(dict.fromkeys(codes))
+    if not counts_shown:
+        words.append(TOO_FEW_TO_SHOW)
+    return ChangeRow(
+        label,
+        item,
+        kind,
+        counts_shown,
+        rules.rounded(change.pairs),
+        change.median_before if counts_shown else None,
+        change.median_after if counts_shown else None,
+        parts["improved"],
+        parts["same"],
+        parts["worse"],
+        change if counts_shown else None,
+        "; ".join(words) + held,
+    )
+
+
+def _withheld_change(group: str, item: str, kind: str, note: str) -> ChangeRow:
+    x = notes.NOT_SHOWN
+    return ChangeRow(group, item, kind, False, x, None, None, x, x, x, None, note)
+
+
+def unpaired_rows(
+    definition: SurveyDefinition, group: GroupAnswers, rules: DisclosureRules
+) -> Iterator[UnpairedRow]:
+    x = notes.NOT_SHOWN
+    if not group.shown:
+        note = TOO_SMALL.format(minimum=rules.minimum_base, what="responses in this council")
+        for item in rated_items(definition):
+            yield UnpairedRow(group.label, item.id, False, x, x, None, note)
+        return
+    for item, comparison in unpaired_results(definition, group.answers):
+        sides = (comparison.responses_before, comparison.responses_after)
+        if min(sides) < rules.minimum_base:
+            note = TOO_SMALL.format(
+                minimum=rules.minimum_base, what="unpaired answers on each side"
+            )
+            yield UnpairedRow(group.label, item, False, x, x, None, note)
+            continue
+        yield UnpairedRow(
+            group.label,
+            item,
+            True,
+            rules.rounded(comparison.responses_before),
+            rules.rounded(comparison.responses_after),
+            comparison,
+            comparison.note,
+        )
+
+
+def _number(value: Any, digits: int = 2) -> int | float | str:
+    """A figure as a number (so spreadsheets read it as one): whole numbers without decimals,
+    others rounded to `digits` places; blank when there is none."""
+    if value is None:
+        return ""
+    value = float(value)
+    if value.is_integer():
+        return int(value)
+    return round(value, digits)
+
+
+def _p(value: float | None) -> float | str:
+    """A p-value to 4 significant figures (never shown as a bare 0)."""
+    if value is None:
+        return ""
+    if value < 0.0001:
+        return "<0.0001"
+    return float(f"{value:.4g}")
+
+
+def method_notes(definition: SurveyDefinition, rules: DisclosureRules) -> tuple[str, ...]:
+    """What each column means and how it was worked out, for the page and spreadsheet."""
+    first, last = definition.waves[0].label.en, definition.waves[-1].label.en
+    return (
+        f"pairs: people who answered at both {first} and {last} with the same personal code "
+        "(or, without one, the same self-made code), and rated the item both times; rounded "
+        f"to the nearest {rules.round_to}.",
+        f"median_before / median_after: the middle rating at {first} and at {last} of the "
+        "same people.",
+        "improved / same / worse: how many of them rated themselves higher, the same or lower "
+        f"at {last} (counts protected like every other count).",
+        "hl_shift: the Hodges-Lehmann estimate of the typical change (after minus before, in "
+        "rating points), with its 95% confidence interval from ci_low to ci_high.",
+        "wilcoxon_p: two-sided Wilcoxon signed-rank test (exact; people whose rating did not "
+        "change are handled by Pratt's method). Blank with 5 or fewer pairs: too few to test.",
+        "rank_biserial: matched-pairs rank-biserial correlation, from -1 (every change was "
+        "down) to 1 (every change was up).",
+        "The medians, shift, interval, p-value and rank-biserial are shown only where "
+        "improved, same and worse are all shown: worked out from hidden counts, they would "
+        f"give them away. Otherwise the row says '{TOO_FEW_TO_SHOW}'.",
+        "Not paired: answers from people who could not be paired, compared as two separate "
+        "groups with a two-sided Mann-Whitney test. It cannot show change in the same people.",
+    )

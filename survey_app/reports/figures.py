@@ -1,0 +1,231 @@
+"""The figures of a report page: groups within the page's group (a wave, an age band) checked,
+protected and recorded in the page's unit of work, and the charts drawn from protected figures.
+
+Every group a chart is about goes through the same checks as a download: the minimum base,
+hidden small counts, secondary suppression, and differencing against what was already
+published (`privacy.disclosure.publishing`). A group that may not be shown is left out with the
+reason beside the chart; the reason never says by how much it differs from figures already
+published (that would be the small number being protected).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..answers import answer_cells, option_ids, option_label, question_counts, skip_logic
+from ..definitions.model import SCALE, Question, SurveyDefinition
+from ..privacy.disclosure import (
+    DisclosureRules,
+    PublishedQuestion,
+    Publishing,
+    QuestionCounts,
+    notes,
+)
+from . import charts
+
+REGION = notes.REGION
+TOO_CLOSE = (
+    "Not shown: these responses are too close to figures already published, so showing them "
+    "could let someone work out how a few children answered."
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    svg: str
+    summary: str
+    table: Table
+    remarks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    intro: str = ""
+    charts: tuple[Chart, ...] = ()
+    tables: tuple[Table, ...] = ()
+    remarks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Member:
+    """One response of the group, as the report needs it."""
+
+    id: int
+    wave: str
+    age_band: str
+    month: str
+    superseded: bool
+    answers: dict
+
+
+class Figures:
+    """A report page's protected figures, in the page's open unit of work."""
+
+    def __init__(self, unit: Publishing, definition: SurveyDefinition) -> None:
+        self.unit = unit
+        self.session = unit.session
+        self.definition = definition
+        self.rules: DisclosureRules = unit.rules
+
+    def subgroup(
+        self, members: Sequence[Member], scope: str
+    ) -> tuple[str | None, list[PublishedQuestion]]:
+        """A group within the group (a wave, an age band): checked against everything already
+        published, protected, and recorded. Returns (why it may not be shown, or None; its
+        protected questions)."""
+        return self.subgroup_of(
+            frozenset(m.id for m in members),
+            lambda: self._counted(members),
+            sum(1 for m in members if not m.superseded),
+            scope,
+        )
+
+    def subgroup_of(
+        self,
+        ids: frozenset[int],
+        counted: Callable[[], list[QuestionCounts]],
+        size: int,
+        scope: str,
+    ) -> tuple[str | None, list[PublishedQuestion]]:
+        """`subgroup` for a group given by its ids, its exact counts (worked out only if it may
+        be shown) and how many of its responses are counted."""
+        if len(ids) < self.rules.minimum_base:
+            return f"Not shown: fewer than {self.rules.minimum_base} responses in this group.", []
+        settlement = self.unit.settle(ids, scope, hold_back_new=False)
+        if settlement.conflict is not None:
+            return TOO_CLOSE, []
+        protected = self.unit.protect_group(
+            ids,
+            scope,
+            counted(),
+            size=size,
+            conditions=skip_logic(self.definition),
+            record_repeats=False,
+        )
+        return None, protected
+
+    def _counted(self, members: Sequence[Member]) -> list[QuestionCounts]:
+        """Every question's exact counts for these responses (superseded ones left out)."""
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        bases: Counter[str] = Counter()
+        for member in members:
+            if member.superseded:
+                continue
+            cells, questions = answer_cells(member.answers)
+            for question_id, option in cells:
+                counts[question_id][option] += 1
+            bases.update(questions)
+        return [
+            question_counts(question, counts.get(question.id, {}), bases.get(question.id, 0))
+            for question in self.definition.questions
+        ]
+
+    def rating_chart(
+        self, question: Question, bars: Sequence[tuple[str, PublishedQuestion]]
+    ) -> Chart:
+        """One question's answers in several groups: a chart, its words and its data table."""
+        options = option_ids(question, {})
+        rows: list[tuple[object, ...]] = []
+        drawn: list[charts.Bar] = []
+        left_out: list[str] = []
+        for name, published in bars:
+            if not published.shown:
+                left_out.append(f"{name}: {_withheld_words(published.withheld, self.rules)}")
+                rows.append((name, "(all answers)", notes.NOT_SHOWN, "", notes.NOT_SHOWN))
+                continue
+            cells = {cell.option: cell for cell in published.cells}
+            segments = []
+            for option in options:
+                cell = cells.get(option)
+                if cell is None:
+                    continue
+                percent = (
+                    float(cell.percent) if cell.percent else (0.0 if cell.count == 0 else None)
+                )
+                segments.append(charts.Segment(option_label(question, option), percent))
+            for cell in published.cells:
+                rows.append(
+                    (
+                        name,
+                        option_label(question, cell.option),
+                        cell.count,
+                        cell.percent,
+                        published.base,
+                    )
+                )
+            drawn.append(charts.Bar(name, tuple(segments)))
+        title = question.text.en
+        table = Table(title, ("Group", "Answer", "Count", "Percent", "Base"), tuple(rows))
+        if not drawn:
+            return Chart(question.id, title, "", " ".join(left_out) or "Nothing to show.", table)
+        core = [o for o in options if o not in question.special_options()]
+        if question.kind == SCALE and not question.bands and len(core) >= 3:
+            # Leave "don't know" / "rather not say" out of the bars (they are in the table).
+            trimmed = [charts.Bar(bar.label, bar.segments[: len(core)]) for bar in drawn]
+            svg = charts.diverging_bars(title, trimmed, len(core) // 2, len(core) % 2 == 1)
+        else:
+            svg = charts.stacked_bars(title, drawn)
+        summary = " ".join(
+            f"{bar.label}: "
+            + ", ".join(
+                f"{s.label} {s.percent:g}%" if s.percent is not None else f"{s.label} hidden"
+                for s in bar.segments
+            )
+            + "."
+            for bar in drawn
+        )
+        return Chart(question.id, title, svg, summary, table, tuple(left_out))
+
+    def over_time(self, label: str, months: Counter[str], group: frozenset[int]) -> Section:
+        """Responses a month for the published group (counted responses of its members),
+        protected like a question, and recorded with the group."""
+        ordered = sorted(months)
+        counted = QuestionCounts(
+            "responses per month", tuple(ordered), dict(months), sum(months.values())
+        )
+        (published,) = self.unit.protect_tables(
+            group, f"{label}, responses each month (report)", [counted], record_repeats=False
+        )
+        title = f"Responses each month ({label})"
+        if not published.shown or not ordered:
+            return Section(
+                "Responses over time",
+                remarks=(f"Not shown: fewer than {self.rules.minimum_base} responses.",),
+            )
+        values = [cell.count if isinstance(cell.count, int) else None for cell in published.cells]
+        table = Table(
+            title,
+            ("Month", "Responses"),
+            tuple((cell.option, cell.count) for cell in published.cells),
+        )
+        summary = ", ".join(
+            f"{month}: {value if value is not None else 'hidden'}"
+            for month, value in zip(ordered, values, strict=True)
+        )
+        chart = Chart(
+            "over-time",
+            title,
+            charts.counts_over_time(title, ordered, values),
+            f"{title}. {summary}.",
+            table,
+        )
+        return Section("Responses over time", "", (chart,))
+
+
+def _withheld_words(code: str, rules: DisclosureRules) -> str:
+    for footnote in notes.footnotes(rules):
+        if footnote.code == code:
+            return footnote.text
+    return "not shown."
