@@ -95,13 +95,6 @@ def move_to(database, ids, day: dt.date) -> None:  # type: ignore[no-untyped-def
 
 
 @pytest.fixture
-def facilitator(client, make_user):  # type: ignore[no-untyped-def]
-    make_user(EMAIL)
-    assert sign_in(client, EMAIL).status_code == 302
-    return client
-
-
-@pytest.fixture
 def token(database, make_user):  # type: ignore[no-untyped-def]
     make_user("robot@example.org")
     with database.session() as session:

@@ -32,10 +32,8 @@ from survey_app.models import (
 )
 from survey_app.privacy.disclosure import DisclosureRules, decode_members, footnotes
 from tests.conftest import (
-    EACH_DATABASE,
     PASSWORD,
     HttpsClient,
-    app_on_database,
     csrf_token,
     empty_broker,
     running_worker,
@@ -51,10 +49,10 @@ EMAIL = "facilitator@example.org"
 # Making things -----------------------------------------------------------------------------
 
 
-@pytest.fixture(params=EACH_DATABASE)
-def export_app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
+@pytest.fixture
+def export_app(app_each_db: Flask) -> Flask:
     """An app on SQLite, and again on PostgreSQL."""
-    return app_on_database(request, make_app)
+    return app_each_db
 
 
 @pytest.fixture

@@ -9,11 +9,12 @@ import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from survey_app import create_app
 from survey_app.models import Council, Distribution
-from tests.conftest import HttpsClient, csrf_token, sign_in
+from tests.conftest import Auth, HttpsClient, csrf_token, sign_in
 from tests.submissions import submit
 
 EMAIL = "facilitator@example.org"
@@ -318,11 +319,9 @@ def test_signing_out_with_the_form_ends_the_session(client, make_user):
 
 
 @pytest.fixture
-def lead_client(client, make_user):  # type: ignore[no-untyped-def]
+def lead_client(auth: Auth) -> FlaskClient:
     """A client signed in as Norfolk's council lead."""
-    make_user(LEAD, role="council_lead", council="Norfolk")
-    assert sign_in(client, LEAD).status_code == 302
-    return client
+    return auth.as_new(LEAD, role="council_lead", council="Norfolk")
 
 
 def test_a_council_lead_sees_only_their_own_councils_distributions(lead_client, make_distribution):
@@ -401,15 +400,8 @@ def test_a_council_lead_cannot_make_a_distribution_for_another_council(lead_clie
 # Downloads ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def facilitator_client(client, make_user):  # type: ignore[no-untyped-def]
-    make_user(EMAIL)
-    assert sign_in(client, EMAIL).status_code == 302
-    return client
-
-
 def test_the_counts_download_hides_one_to_seven_rounds_the_rest_and_shows_zeros(
-    app, facilitator_client, make_distribution, worker
+    app, facilitator, make_distribution, worker
 ):
     distribution = make_distribution()
     for _ in range(13):
@@ -418,7 +410,7 @@ def test_the_counts_download_hides_one_to_seven_rounds_the_rest_and_shows_zeros(
         submit(app, distribution, went="no", why_not=["school"], feel=feel, times=2)
     worker()
 
-    download = facilitator_client.get(f"{SURVEY}/aggregates.csv")
+    download = facilitator.get(f"{SURVEY}/aggregates.csv")
 
     assert download.get_data(as_text=True).startswith(
         "survey,council,question,option,count,base,percent,question_text,option_label,note\r\n"
@@ -456,14 +448,14 @@ def test_the_counts_download_hides_one_to_seven_rounds_the_rest_and_shows_zeros(
 
 
 def test_a_council_with_fewer_than_ten_responses_shows_no_numbers_and_says_why(
-    app, facilitator_client, make_distribution, worker
+    app, facilitator, make_distribution, worker
 ):
     distribution = make_distribution()
     for _ in range(9):
         submit(app, distribution, went="yes", times=4)
     worker()
 
-    rows = csv_rows(facilitator_client.get(f"{SURVEY}/aggregates.csv"))
+    rows = csv_rows(facilitator.get(f"{SURVEY}/aggregates.csv"))
 
     assert rows, "the council's rows say why there are no numbers"
     assert {row["council"] for row in rows} == {"Suffolk"}  # no region without a council in it
@@ -474,7 +466,7 @@ def test_a_council_with_fewer_than_ten_responses_shows_no_numbers_and_says_why(
 
 
 def test_the_responses_download_has_one_row_per_response_with_free_text_redacted(
-    app, facilitator_client, make_distribution, worker
+    app, facilitator, make_distribution, worker
 ):
     distribution = make_distribution()
     submit(app, distribution, went="yes", feel="okay", better=f"Call me on {PHONE_NUMBER} please")
@@ -484,7 +476,7 @@ def test_the_responses_download_has_one_row_per_response_with_free_text_redacted
         submit(app, distribution, went="yes")
     worker()
 
-    download = facilitator_client.get(f"{SURVEY}/responses.csv")
+    download = facilitator.get(f"{SURVEY}/responses.csv")
 
     rows = csv_rows(download)
     assert len(rows) == 10
@@ -503,7 +495,7 @@ def test_the_responses_download_has_one_row_per_response_with_free_text_redacted
 
 
 def test_the_responses_download_does_not_list_a_days_responses_in_the_order_they_arrived(
-    app, facilitator_client, make_distribution, worker
+    app, facilitator, make_distribution, worker
 ):
     distribution = make_distribution()
     arrived = list(range(12))
@@ -511,7 +503,7 @@ def test_the_responses_download_does_not_list_a_days_responses_in_the_order_they
         submit(app, distribution, went="yes", times=times)
     worker()
 
-    rows = csv_rows(facilitator_client.get(f"{SURVEY}/responses.csv"))
+    rows = csv_rows(facilitator.get(f"{SURVEY}/responses.csv"))
 
     listed = [int(row["times"]) for row in rows]
     assert sorted(listed) == arrived
@@ -520,19 +512,19 @@ def test_the_responses_download_does_not_list_a_days_responses_in_the_order_they
 
 
 def test_a_response_stays_out_of_the_responses_download_until_it_is_anonymised(
-    app, facilitator_client, make_distribution
+    app, facilitator, make_distribution
 ):
     distribution = make_distribution()
     submit(app, distribution, went="yes", better=f"Ring {PHONE_NUMBER}", enqueue=lambda _: None)
 
-    download = facilitator_client.get(f"{SURVEY}/responses.csv")
+    download = facilitator.get(f"{SURVEY}/responses.csv")
 
     assert csv_rows(download) == []
     assert "900123" not in download.get_data(as_text=True)
 
 
 def test_a_typed_formula_is_neutralised_in_the_responses_download(
-    app, facilitator_client, make_distribution, worker
+    app, facilitator, make_distribution, worker
 ):
     formula = '=HYPERLINK("https://evil.example","Click me")'
     distribution = make_distribution()
@@ -540,7 +532,7 @@ def test_a_typed_formula_is_neutralised_in_the_responses_download(
         submit(app, distribution, went="yes", better=formula)
     worker()
 
-    rows = csv_rows(facilitator_client.get(f"{SURVEY}/responses.csv"))
+    rows = csv_rows(facilitator.get(f"{SURVEY}/responses.csv"))
 
     assert [row["better"] for row in rows] == ["'" + formula] * 10
 

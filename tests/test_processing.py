@@ -19,8 +19,7 @@ from survey_app.models import (
     QuestionBase,
     Response,
 )
-from tests.conftest import empty_broker, running_worker
-from tests.test_respondent import Child
+from tests.conftest import Child, empty_broker, running_worker
 
 
 def answer_survey(client: FlaskClient, code: str, better: str = "", went: str = "yes") -> None:
@@ -35,11 +34,6 @@ def answer_survey(client: FlaskClient, code: str, better: str = "", went: str = 
     child.answer(better=better)
     child.send()
     client.delete_cookie("draft", path=f"/s/{code}")
-
-
-@pytest.fixture
-def distribution(make_distribution: Callable[..., Distribution]) -> Distribution:
-    return make_distribution()
 
 
 def counts(database: Database) -> dict[tuple[str, str], int]:

@@ -6,8 +6,8 @@ import datetime as dt
 import io
 import re
 import sys
-from collections.abc import Callable
 from html.parser import HTMLParser
+from typing import Any
 
 import pypdf
 import pytest
@@ -17,21 +17,22 @@ from sqlalchemy import select, update
 from survey_app.downloads.counting import option_label
 from survey_app.models import Publication, Response
 from survey_app.reports import REGION, charts
-from tests.conftest import EACH_DATABASE, app_on_database, sign_in
+from tests.conftest import sign_in
+from tests.programmes import ITEM, SHIPPED, run_programme
 from tests.submissions import submit
-from tests.test_linking import SHIPPED
-from tests.test_prepost_downloads import (
-    ITEM,
-    run_programme,
-)
 
 REPORT = "/facilitator/surveys/{}/report"
 
 
-@pytest.fixture(params=EACH_DATABASE)
-def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
+@pytest.fixture
+def app_settings() -> dict[str, Any]:
+    return {"SURVEY_DIR": str(SHIPPED)}
+
+
+@pytest.fixture
+def app(app_each_db: Flask) -> Flask:
     """The shipped surveys on SQLite, and again on PostgreSQL."""
-    return app_on_database(request, make_app, SURVEY_DIR=str(SHIPPED))
+    return app_each_db
 
 
 class Tables(HTMLParser):
