@@ -1,4 +1,4 @@
-.PHONY: run test bench lint eval
+.PHONY: run test test-fast bench lint eval
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -26,6 +26,10 @@ run: $(RUN_STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
+# The inner loop: no PostgreSQL, Redis or browser (tests/conftest.py says how they are picked).
+test-fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest --fast -m "not services and not browser"
+
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/journey.py
@@ -43,3 +47,4 @@ eval: $(RUN_STAMP)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
