@@ -7,6 +7,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from survey_app import operations
 from survey_app.models import Distribution
@@ -58,7 +59,7 @@ def bearer(app: Flask) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def is_clear_refusal(answer) -> bool:  # type: ignore[no-untyped-def]
+def is_clear_refusal(answer: TestResponse) -> bool:
     answer.get_data()
     return 400 <= answer.status_code < 500
 

@@ -20,14 +20,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
+from werkzeug.test import TestResponse
 
 from survey_app import exports, operations
 from survey_app.models import (
+    Base,
     Distribution,
     Export,
     Publication,
     PublishedMembers,
     Response,
+    User,
     export_publications,
 )
 from survey_app.privacy.disclosure import DisclosureRules, decode_members, footnotes
@@ -73,21 +76,27 @@ def client_of(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def make_user(app: Flask, email: str = EMAIL, role: str = "facilitator", council=None):  # type: ignore[no-untyped-def]
+def make_user(
+    app: Flask, email: str = EMAIL, role: str = "facilitator", council: str | None = None
+) -> User:
     with app.extensions["database"].session() as session:
         user = operations.create_user(session, email, PASSWORD, role, council)
         session.commit()
         return user
 
 
-def signed_in(app: Flask, email: str = EMAIL, role: str = "facilitator", council=None):  # type: ignore[no-untyped-def]
+def signed_in(
+    app: Flask, email: str = EMAIL, role: str = "facilitator", council: str | None = None
+) -> FlaskClient:
     make_user(app, email, role, council)
     client = client_of(app)
     assert sign_in(client, email).status_code == 302
     return client
 
 
-def token_for(app: Flask, email: str, role: str = "facilitator", council=None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def token_for(
+    app: Flask, email: str, role: str = "facilitator", council: str | None = None
+) -> dict[str, str]:
     make_user(app, email, role, council)
     with app.extensions["database"].session() as session:
         made = operations.create_api_token(session, email)
@@ -95,7 +104,9 @@ def token_for(app: Flask, email: str, role: str = "facilitator", council=None) -
     return {"Authorization": f"Bearer {made}"}
 
 
-def distribution(app: Flask, council: str = "Suffolk", label: str = "CP conferences"):  # type: ignore[no-untyped-def]
+def distribution(
+    app: Flask, council: str = "Suffolk", label: str = "CP conferences"
+) -> Distribution:
     with app.extensions["database"].session() as session:
         made = operations.create_distribution(session, "test-child", council, label)
         session.commit()
@@ -122,20 +133,20 @@ def three_councils(app: Flask) -> None:
     submit_many(app, distribution(app, "Essex", "Small"), 4, went="yes", better="Tiny")
 
 
-def ask_for_export(client: FlaskClient, **fields: str):  # type: ignore[no-untyped-def]
+def ask_for_export(client: FlaskClient, **fields: str) -> TestResponse:
     """Post the export form on the survey page, as a browser would."""
     token = csrf_token(client.get(SURVEY).get_data(as_text=True))
     return client.post(f"{SURVEY}/exports", data={"csrf_token": token, **fields})
 
 
-def export_id_from(answer) -> int:  # type: ignore[no-untyped-def]
+def export_id_from(answer: TestResponse) -> int:
     assert answer.status_code == 303, answer.get_data(as_text=True)
     found = re.fullmatch(r"/facilitator/exports/(\d+)", answer.headers["Location"])
     assert found, answer.headers["Location"]
     return int(found.group(1))
 
 
-def fetch(client: FlaskClient, url: str, **kwargs: Any):  # type: ignore[no-untyped-def]
+def fetch(client: FlaskClient, url: str, **kwargs: Any) -> TestResponse:
     """GET url, read the whole body and close the response (a file sent stays open till then)."""
     answer = client.get(url, **kwargs)
     answer.get_data()
@@ -149,7 +160,7 @@ def page(client: FlaskClient, url: str) -> str:
     return answer.get_data(as_text=True)
 
 
-def csv_of(answer) -> tuple[list[str], list[list[str]]]:  # type: ignore[no-untyped-def]
+def csv_of(answer: TestResponse) -> tuple[list[str], list[list[str]]]:
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
     assert answer.mimetype == "text/csv"
     header, *rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
@@ -166,7 +177,7 @@ def export_row(app: Flask, export_id: int) -> Export:
         return session.get_one(Export, export_id)
 
 
-def count(app: Flask, model) -> int:  # type: ignore[no-untyped-def]
+def count(app: Flask, model: type[Base]) -> int:
     with app.extensions["database"].session() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from survey_app import exports, operations, processing
 from survey_app.inputs import normalise_text
-from survey_app.models import AnswerCount, FreeText, Response, WorkerHeartbeat, utcnow
+from survey_app.models import AnswerCount, Distribution, FreeText, Response, WorkerHeartbeat, utcnow
 from survey_app.privacy.redaction import Redaction
 from survey_app.spreadsheets import Sheet, write_xlsx
 from tests.conftest import (
@@ -56,7 +56,7 @@ def client_of(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def make_distribution(app: Flask):  # type: ignore[no-untyped-def]
+def make_distribution(app: Flask) -> Distribution:
     with app.extensions["database"].session() as session:
         made = operations.create_distribution(session, "test-child", "Suffolk", "Reviews")
         session.commit()

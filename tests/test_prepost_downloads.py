@@ -334,7 +334,7 @@ def test_a_replaced_answer_is_left_out_of_filtered_counts_as_of_the_totals(
     totals = rows_of(client.get(f"{SURVEY}/aggregates.csv?council=Norfolk"))
     filtered = rows_of(client.get(f"{SURVEY}/aggregates.csv?council=Norfolk&from={today}"))
 
-    def counts(rows):  # type: ignore[no-untyped-def]
+    def counts(rows: list[dict[str, str]]) -> dict[str, str]:
         return {r["option"]: r["count"] for r in rows if r["question"] == ITEM}
 
     assert counts(totals) == counts(filtered)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -131,7 +132,7 @@ def test_a_worker_dying_half_way_leaves_nothing_counted_and_the_retry_counts_onc
         real_execute = session.execute
         calls = {"n": 0}
 
-        def dies_after_the_first_counts(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def dies_after_the_first_counts(*args: Any, **kwargs: Any) -> Any:
             calls["n"] += 1
             if calls["n"] == 4:  # claim, read, answer counts... then the worker is killed
                 raise RuntimeError("worker killed")
