@@ -16,7 +16,7 @@ $(RUN_STAMP): pyproject.toml
 	@touch $@
 
 $(TEST_STAMP): $(RUN_STAMP)
-	@echo "==> installing the test tools: pytest, Hypothesis, Playwright, ruff (first time only)"
+	@echo "==> installing the test tools: pytest, Hypothesis, Playwright, ruff, mypy (first time only)"
 	@$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 

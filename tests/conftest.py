@@ -199,16 +199,23 @@ def make_user(database: Database) -> Callable[..., User]:
     return make
 
 
+# In-process workers running now: empty_broker() must not swap their queues from under them.
+_RUNNING_WORKERS: list[object] = []
+
+
 def empty_broker() -> None:
     """Empty the stub broker's queues by giving each a new one.
 
     A stopped worker leaves the messages it had prefetched (the sweeper may have sent some just
     before) neither done nor in the queue, so an old queue's join could wait for them forever;
-    flushing only marks done what is still in it.
+    flushing only marks done what is still in it. A running worker keeps reading the old queues,
+    so emptying them under it would leave every later message unread: that is refused.
     """
     from queue import Queue
 
     from workers.broker import broker
+
+    assert not _RUNNING_WORKERS, "empty_broker() while a worker runs: its drain would never end"
 
     for name in list(broker.queues):
         broker.queues[name] = Queue()
@@ -228,6 +235,7 @@ def running_worker(*queues: str) -> Iterator[Callable[[], None]]:
     empty_broker()
     running = Worker(broker, worker_threads=1, worker_timeout=100)
     running.start()
+    _RUNNING_WORKERS.append(running)
 
     def drain() -> None:
         for queue in queues or (QUEUE,):
@@ -239,6 +247,7 @@ def running_worker(*queues: str) -> Iterator[Callable[[], None]]:
         yield drain
     finally:
         running.stop()
+        _RUNNING_WORKERS.remove(running)
         empty_broker()
 
 

@@ -38,7 +38,6 @@ from tests.conftest import (
     PASSWORD,
     HttpsClient,
     csrf_token,
-    empty_broker,
     running_worker,
     sign_in,
 )
@@ -451,7 +450,6 @@ def test_an_export_asked_for_while_the_broker_is_down_is_sent_by_the_sweeper(
 
     sqlite_app.extensions["enqueue_export"] = broker_down
     client = signed_in(sqlite_app)
-    empty_broker()
     export_id = export_id_from(ask_for_export(client, format="csv"))
     assert "Waiting to start" in page(client, f"/facilitator/exports/{export_id}")
     assert broker.queues[EXPORT_QUEUE].qsize() == 0
