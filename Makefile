@@ -1,4 +1,4 @@
-.PHONY: run test bench lint eval
+.PHONY: run test test-fast bench lint eval
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -16,7 +16,7 @@ $(RUN_STAMP): pyproject.toml
 	@touch $@
 
 $(TEST_STAMP): $(RUN_STAMP)
-	@echo "==> installing the test tools: pytest, Hypothesis, Playwright, ruff (first time only)"
+	@echo "==> installing the test tools: pytest, Hypothesis, Playwright, ruff, mypy (first time only)"
 	@$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
@@ -25,6 +25,10 @@ run: $(RUN_STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
+
+# The inner loop: no PostgreSQL, Redis or browser (tests/conftest.py says how they are picked).
+test-fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest --fast -m "not services and not browser"
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
@@ -44,3 +48,4 @@ eval: $(RUN_STAMP)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy

@@ -1,7 +1,12 @@
-"""Fixtures that make things: apps on a fresh database, distributions, accounts, a worker."""
+"""Fixtures that make things: apps on a fresh database (or on each database), distributions,
+accounts, a child at a phone, signed-in staff, a worker; and the fast run's selection."""
 
 from __future__ import annotations
 
+import csv
+import io
+import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -12,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 from survey_app import create_app, operations
 from survey_app.cli import main, migrate_database
@@ -19,7 +25,7 @@ from survey_app.crypto import TextVault
 from survey_app.db import Database
 from survey_app.models import Distribution, User
 
-pytest_plugins = ["tests.services"]
+pytest_plugins = ["tests.services", "tests.live_server", "tests.phones"]
 
 DATA = Path(__file__).parent / "data"
 TEST_SURVEYS = DATA / "surveys"
@@ -28,6 +34,11 @@ TEXT_KEY = TextVault.generate_key()
 PUBLIC_URL = "https://surveys.example"
 # How long draining the in-process worker may take before the test fails (retries included).
 DRAIN_TIMEOUT_MS = 180_000
+
+# Hypothesis fails an example slower than 200 ms by default: a timing assert that a busy machine
+# trips. Speed is measured in bench/, so no example has a deadline here.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 
 @pytest.fixture(scope="session")
@@ -71,20 +82,65 @@ def make_app(tmp_path: Path, migrated_template: Path) -> Iterator[Callable[..., 
         app.extensions["database"].engine.dispose()
 
 
-# Parameters of a fixture that gives the app on each database (see `app_on_database`).
+# The databases `app_each_db` runs a test on. In the fast run (SURVEY_TEST_FAST=1, `make
+# test-fast`) every test parametrized with "postgresql" is marked `services` and left out.
 EACH_DATABASE = ["sqlite", "postgresql"]
 
 
-def app_on_database(
-    request: pytest.FixtureRequest, make_app: Callable[..., Flask], **settings: Any
+@pytest.fixture
+def app_settings() -> dict[str, Any]:
+    """Settings for `app_each_db`'s app; a module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture(params=EACH_DATABASE)
+def app_each_db(
+    request: pytest.FixtureRequest, make_app: Callable[..., Flask], app_settings: dict[str, Any]
 ) -> Flask:
-    """For a fixture with params=EACH_DATABASE: the app on its own SQLite copy, or on a new,
-    migrated database of the test session's PostgreSQL server."""
+    """The app on its own SQLite copy, and again on a new, migrated database of the test
+    session's PostgreSQL server. A module uses it as its `app` (`def app(app_each_db)`); a test
+    that needs one database says so with
+    `@pytest.mark.parametrize("app_each_db", ["sqlite"], indirect=True)`."""
     if request.param == "sqlite":
-        return make_app(**settings)
+        return make_app(**app_settings)
     url = request.getfixturevalue("postgres_server").create_database(f"app_{uuid.uuid4().hex[:8]}")
     migrate_database(url)
-    return make_app(DATABASE_URL=url, **settings)
+    return make_app(DATABASE_URL=url, **app_settings)
+
+
+SQLITE_ONLY = pytest.mark.parametrize("app_each_db", ["sqlite"], indirect=True)
+POSTGRESQL_ONLY = pytest.mark.parametrize("app_each_db", ["postgresql"], indirect=True)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fast",
+        action="store_true",
+        default=os.environ.get("SURVEY_TEST_FAST", "") not in ("", "0"),
+        help="the inner loop's run: leave out tests that need PostgreSQL, Redis or a browser "
+        "(also SURVEY_TEST_FAST=1)",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that needs a server the suite starts (PostgreSQL, Redis) as `services`,
+    so `-m "not services"` leaves them all out; the fast run (--fast) leaves them out itself."""
+    fast_run = config.getoption("fast")
+    kept, left_out = [], []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        on_postgresql = params is not None and "postgresql" in params.params.values()
+        if on_postgresql or {"postgres_server", "redis_server"} & set(item.fixturenames):
+            item.add_marker(pytest.mark.services)
+        needs = {mark.name for mark in item.iter_markers()} & {"services", "browser"}
+        if fast_run and needs:
+            left_out.append(item)
+        else:
+            kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 @pytest.fixture
@@ -143,19 +199,25 @@ def make_user(database: Database) -> Callable[..., User]:
     return make
 
 
+# In-process workers running now: empty_broker() must not swap their queues from under them.
+_RUNNING_WORKERS: list[object] = []
+
+
 def empty_broker() -> None:
     """Empty the stub broker's queues by giving each a new one.
 
     A stopped worker leaves the messages it had prefetched (the sweeper may have sent some just
     before) neither done nor in the queue, so an old queue's join could wait for them forever;
-    flushing only marks done what is still in it. Only while no worker runs: a running one
-    keeps reading the old queues (flush those instead).
+    flushing only marks done what is still in it. A running worker keeps reading the old queues,
+    so emptying them under it would leave every later message unread: that is refused.
     """
     from queue import Queue
 
     from workers.setup import use_broker
 
     broker = use_broker("stub://")
+
+    assert not _RUNNING_WORKERS, "empty_broker() while a worker runs: its drain would never end"
 
     for name in list(broker.queues):
         broker.queues[name] = Queue()
@@ -177,6 +239,7 @@ def running_worker(*queues: str) -> Iterator[Callable[[], None]]:
     empty_broker()
     running = Worker(broker, worker_threads=1, worker_timeout=100)
     running.start()
+    _RUNNING_WORKERS.append(running)
 
     def drain() -> None:
         for queue in queues or (QUEUE,):
@@ -188,6 +251,7 @@ def running_worker(*queues: str) -> Iterator[Callable[[], None]]:
         yield drain
     finally:
         running.stop()
+        _RUNNING_WORKERS.remove(running)
         empty_broker()
 
 
@@ -234,8 +298,155 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
 
 
 def csrf_token(html: str) -> str:
-    import re
-
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found, "the page has no CSRF token"
     return found.group(1)
+
+
+def rows_of(download: Any) -> list[dict[str, str]]:
+    """The rows of a CSV download, after checking it is one."""
+    assert download.status_code == 200, download.get_data(as_text=True)
+    assert download.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+
+
+# Staff -----------------------------------------------------------------------------------------
+
+FACILITATOR = "facilitator@example.org"
+
+
+class Auth:
+    """Staff signing in on the test client through the sign-in page, as a person would."""
+
+    def __init__(self, client: FlaskClient, make_user: Callable[..., User]) -> None:
+        self.client = client
+        self.make_user = make_user
+
+    def sign_in(self, email: str = FACILITATOR, password: str = PASSWORD) -> Any:
+        """Post the sign-in form; the response (302 when it worked)."""
+        return sign_in(self.client, email, password)
+
+    def as_new(
+        self, email: str = FACILITATOR, role: str = "facilitator", council: str | None = None
+    ) -> FlaskClient:
+        """Make the account, sign it in, and give back the client, signed in."""
+        self.make_user(email, role, council)
+        assert self.sign_in(email).status_code == 302
+        return self.client
+
+
+@pytest.fixture
+def auth(client: FlaskClient, make_user: Callable[..., User]) -> Auth:
+    return Auth(client, make_user)
+
+
+@pytest.fixture
+def facilitator(auth: Auth) -> FlaskClient:
+    """A client signed in as a facilitator (FACILITATOR), who sees every council."""
+    return auth.as_new(FACILITATOR)
+
+
+# The child -------------------------------------------------------------------------------------
+
+
+class Child:
+    """Drives the survey the way a phone without JavaScript would."""
+
+    def __init__(self, client: FlaskClient, code: str) -> None:
+        self.client = client
+        self.code = code
+        self.last: Any = None
+
+    def open(self, path: str = "", **kwargs: Any) -> Any:
+        self.last = self.client.get(f"/s/{self.code}{path}", **kwargs)
+        return self.last
+
+    def start(self, **form: str) -> Any:
+        welcome = self.open()
+        assert welcome.status_code == 200
+        started = self.client.post(
+            f"/s/{self.code}/start", data={"csrf_token": csrf_token(welcome.text), **form}
+        )
+        assert started.status_code == 303
+        self.last = self.client.get(started.headers["Location"])
+        return self.last
+
+    def answer(self, **form: Any) -> Any:
+        """Answer the page on screen; follow the redirect to the next page if it was accepted."""
+        found = re.search(r'<form method="post" action="([^"]+)"', self.last.text)
+        assert found, f"no answer form on {self.last.request.path}"
+        posted = self.client.post(
+            found.group(1), data={"csrf_token": csrf_token(self.last.text), **form}
+        )
+        if posted.status_code == 303:
+            self.last = self.client.get(posted.headers["Location"])
+        else:
+            self.last = posted
+        return self.last
+
+    def send(self) -> Any:
+        assert "/check" in self.last.request.path, self.last.request.path
+        posted = self.client.post(
+            f"/s/{self.code}/submit", data={"csrf_token": csrf_token(self.last.text)}
+        )
+        assert posted.status_code == 303
+        self.last = self.client.get(posted.headers["Location"])
+        return self.last
+
+    @property
+    def step(self) -> str:
+        return str(self.last.request.path.rsplit("/", 1)[-1])
+
+    def answer_up_to_better(self) -> None:
+        """Start the test survey as a 12 to 17 year old and answer up to the written question."""
+        self.start()
+        self.answer(_age_band="12-17")
+        self.answer(went="yes")
+        self.answer(feel="okay")
+        self.answer(times="1")
+        assert self.step == "better"
+
+    def press_unsafe(self) -> Any:
+        """Press "I don't feel safe" on the page on screen; follow to the safety page."""
+        form = re.search(
+            r'<form class="unsafe" method="post" action="([^"]+)">(.*?)</form>',
+            self.last.text,
+            re.S,
+        )
+        assert form, f'no "I don\'t feel safe" control on {self.last.request.path}'
+        fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+        pressed = self.client.post(form.group(1), data=fields)
+        assert pressed.status_code == 303
+        self.last = self.client.get(pressed.headers["Location"])
+        return self.last
+
+    def ask_for_contact(self, **form: str) -> Any:
+        """Send the safety page's contact form; the reply to the post."""
+        assert "data-safety-message" in self.last.text
+        token = csrf_token(self.last.text)
+        found = re.search(r'action="([^"]+/safe/contact)"', self.last.text)
+        assert found, "the safety page has no contact form"
+        posted = self.client.post(found.group(1), data={"csrf_token": token, **form})
+        self.last = (
+            self.client.get(posted.headers["Location"]) if posted.status_code == 303 else posted
+        )
+        return posted
+
+    def carry_on(self) -> Any:
+        """Follow the safety page's way back into the survey."""
+        link = re.search(r'<a class="button" href="([^"]+)">', self.last.text)
+        assert link, "the safety page has no way to carry on"
+        self.last = self.client.get(link.group(1).replace("&amp;", "&"))
+        return self.last
+
+
+@pytest.fixture
+def distribution(make_distribution: Callable[..., Distribution]) -> Distribution:
+    """The test survey's distribution for Suffolk."""
+    return make_distribution()
+
+
+@pytest.fixture
+def child(client: FlaskClient, distribution: Distribution) -> Child:
+    """A child at a phone without JavaScript, with the distribution's link."""
+    return Child(client, distribution.code)

@@ -1,6 +1,6 @@
 """Serve an app on loopback over real HTTP, for tests that drive a real browser.
 
-Load it with ``pytest_plugins = ["tests.live_server"]``; the ``live_server`` fixture serves an app
+The root conftest loads it as a plugin; the ``live_server`` fixture serves an app
 made with ``make_app`` in demo mode (cookies work over plain http), with PUBLIC_URL set to its own
 address so links and QR codes point back at it.
 """

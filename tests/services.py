@@ -72,6 +72,17 @@ def _services_required() -> bool:
     return os.environ.get("REQUIRE_SERVICES", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _not_in_the_fast_run(request: pytest.FixtureRequest, service: str) -> None:
+    """The fast run (--fast, `make test-fast`) starts no servers: a test that asks for one should
+    have been marked `services`."""
+    if request.config.getoption("fast", default=False):
+        pytest.fail(
+            f"{service} was asked for in the fast run (SURVEY_TEST_FAST=1): mark the test "
+            '`services` or give it the "postgresql" parameter',
+            pytrace=False,
+        )
+
+
 def _unavailable(reason: str) -> None:
     """Skip (or fail, under REQUIRE_SERVICES=1) because a service is unavailable."""
     if _services_required():
@@ -502,7 +513,8 @@ def _port_clash(err: ServiceError) -> bool:
 
 
 @pytest.fixture(scope="session")
-def redis_server():
+def redis_server(request: pytest.FixtureRequest):
+    _not_in_the_fast_run(request, "redis-server")
     binary = _find_redis()
     if binary is None:
         _unavailable(
@@ -527,7 +539,8 @@ def redis_server():
 
 
 @pytest.fixture(scope="session")
-def postgres_server():
+def postgres_server(request: pytest.FixtureRequest):
+    _not_in_the_fast_run(request, "PostgreSQL")
     bindir = _find_pg_bindir()
     if bindir is None:
         _unavailable(

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select, text
 
 from survey_app import operations
+from survey_app.db import Database
 from survey_app.models import User
-from tests.conftest import sign_in
+from tests.conftest import rows_of, sign_in
 from tests.submissions import submit
 
 EMAIL = "analyst@example.org"
@@ -20,7 +20,7 @@ SURVEY = "/api/v1/surveys/test-child"
 
 
 @pytest.fixture
-def make_token(database, make_user):  # type: ignore[no-untyped-def]
+def make_token(database: Database, make_user: Callable[..., User]) -> Callable[..., str]:
     """A user (made with make_user's arguments) and a fresh API token for them."""
 
     def make(email: str = EMAIL, **user: str) -> str:
@@ -35,12 +35,6 @@ def make_token(database, make_user):  # type: ignore[no-untyped-def]
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-def csv_rows(download) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
-    assert download.status_code == 200
-    assert download.mimetype == "text/csv"
-    return list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
 
 
 def test_a_token_lists_the_surveys(client, make_token):
@@ -67,8 +61,8 @@ def test_a_token_downloads_the_counts_and_the_responses(
     worker()
     token = make_token()
 
-    counts = csv_rows(client.get(f"{SURVEY}/aggregates.csv", headers=bearer(token)))
-    responses = csv_rows(client.get(f"{SURVEY}/responses.csv", headers=bearer(token)))
+    counts = rows_of(client.get(f"{SURVEY}/aggregates.csv", headers=bearer(token)))
+    responses = rows_of(client.get(f"{SURVEY}/responses.csv", headers=bearer(token)))
 
     went_yes = [row for row in counts if (row["question"], row["option"]) == ("went", "yes")]
     assert [(row["council"], row["count"], row["base"], row["percent"]) for row in went_yes] == [
@@ -143,8 +137,8 @@ def test_a_council_leads_token_gets_only_their_council(
     worker()
 
     listing = client.get("/api/v1/surveys", headers=bearer(token))
-    counts = csv_rows(client.get(f"{SURVEY}/aggregates.csv", headers=bearer(token)))
-    responses = csv_rows(client.get(f"{SURVEY}/responses.csv", headers=bearer(token)))
+    counts = rows_of(client.get(f"{SURVEY}/aggregates.csv", headers=bearer(token)))
+    responses = rows_of(client.get(f"{SURVEY}/responses.csv", headers=bearer(token)))
 
     assert listing.json["councils"] == [norfolk.council_id]
     assert {row["council"] for row in counts} == {"Norfolk"}

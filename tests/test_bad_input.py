@@ -3,25 +3,27 @@ refuses NUL bytes and numbers past its integer columns)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from survey_app import operations
 from survey_app.background import background_work
 from survey_app.models import Distribution
-from tests.conftest import PASSWORD, HttpsClient, app_on_database, csrf_token, sign_in
+from tests.conftest import PASSWORD, POSTGRESQL_ONLY, HttpsClient, csrf_token, sign_in
 
 SURVEY = "/facilitator/surveys/test-child"
 ADMIN = "admin@example.org"
 
 
-@pytest.fixture(params=["postgresql"])
-def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
-    made = app_on_database(request, make_app)
+pytestmark = POSTGRESQL_ONLY
+
+
+@pytest.fixture
+def app(app_each_db: Flask) -> Flask:
+    made = app_each_db
     background_work(made).build_export = lambda export_id: None
     with made.extensions["database"].session() as session:
         operations.create_user(session, ADMIN, PASSWORD, "admin")
@@ -58,7 +60,7 @@ def bearer(app: Flask) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def is_clear_refusal(answer) -> bool:  # type: ignore[no-untyped-def]
+def is_clear_refusal(answer: TestResponse) -> bool:
     answer.get_data()
     return 400 <= answer.status_code < 500
 

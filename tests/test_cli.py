@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from survey_app import operations
 from survey_app.crypto import TextVault
@@ -19,7 +21,7 @@ PASSWORD = "a long enough password"
 
 
 @pytest.fixture
-def database(database_url: str):  # type: ignore[no-untyped-def]
+def database(database_url: str) -> Iterator[Database]:
     opened = Database.from_url(database_url)
     yield opened
     opened.engine.dispose()
@@ -217,7 +219,7 @@ def test_distribute_with_a_wave_makes_a_link_for_that_wave_and_refuses_an_unknow
     assert os.path.exists(json.loads(made.output)["qr_svg"])
 
 
-def create(run, email: str = "x@example.org") -> None:  # type: ignore[no-untyped-def]
+def create(run: Callable[..., Result], email: str = "x@example.org") -> None:
     made = run(
         "users", "create", email, "--role", "facilitator", "--password-stdin", input=PASSWORD
     )

@@ -3,8 +3,8 @@ responses is read in a few blocks: it must always be exactly the counted respons
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -14,15 +14,20 @@ from survey_app.downloads.groups import counted_versions
 from survey_app.models import Council, Distribution, Response
 from survey_app.privacy.disclosure.members import MemberSet
 from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
-from tests.conftest import EACH_DATABASE, app_on_database
+from tests.conftest import rows_of, sign_in
+from tests.programmes import ITEM, SHIPPED, WAVES, wave_distribution
 from tests.submissions import submit
-from tests.test_linking import SHIPPED
-from tests.test_prepost_downloads import ITEM, WAVES, distribution
 
 
-@pytest.fixture(params=EACH_DATABASE)
-def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
-    return app_on_database(request, make_app, SURVEY_DIR=str(SHIPPED))
+@pytest.fixture
+def app_settings() -> dict[str, Any]:
+    return {"SURVEY_DIR": str(SHIPPED)}
+
+
+@pytest.fixture
+def app(app_each_db: Flask) -> Flask:
+    """The shipped surveys on SQLite, and again on PostgreSQL."""
+    return app_each_db
 
 
 def counted_ids(app: Flask) -> dict[str, frozenset[int]]:
@@ -47,8 +52,8 @@ def bitmaps(app: Flask) -> dict[str, MemberSet]:
 
 
 def test_the_bitmaps_hold_exactly_the_counted_responses(app, worker):
-    norfolk = distribution(app, "Norfolk", WAVES[0])
-    suffolk = distribution(app, "Suffolk", WAVES[0])
+    norfolk = wave_distribution(app, "Norfolk", WAVES[0])
+    suffolk = wave_distribution(app, "Suffolk", WAVES[0])
     for _ in range(5):
         submit(app, norfolk, **{WAVE_KEY: WAVES[0], ITEM: "3"})
     code = "KT7M4PXD"
@@ -67,10 +72,7 @@ def test_the_bitmaps_hold_exactly_the_counted_responses(app, worker):
 def test_a_whole_council_download_reads_the_bitmap_and_agrees_with_a_filtered_one(
     app, client, make_user, worker
 ):
-    from tests.conftest import sign_in
-    from tests.test_prepost_downloads import rows_of
-
-    one = distribution(app, "Norfolk", WAVES[0])
+    one = wave_distribution(app, "Norfolk", WAVES[0])
     for number in range(24):
         submit(app, one, **{WAVE_KEY: WAVES[0], ITEM: str(1 + number % 3)})
     worker()
@@ -95,7 +97,7 @@ def test_counts_read_while_an_answer_is_replaced_come_from_the_members_read(app,
     from survey_app.downloads.groups import GroupFilter, councils_for, requested_groups
     from survey_app.privacy.disclosure import Settlement
 
-    norfolk = distribution(app, "Norfolk", WAVES[0])
+    norfolk = wave_distribution(app, "Norfolk", WAVES[0])
     code = "KT7M4PXD"
     for _ in range(11):
         submit(app, norfolk, **{WAVE_KEY: WAVES[0], ITEM: "3"})

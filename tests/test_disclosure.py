@@ -13,6 +13,7 @@ from survey_app.privacy.disclosure import (
     DisclosureRules,
     MemberBitmap,
     PublishedGroup,
+    PublishedQuestion,
     QuestionCounts,
     decode_members,
     encode_members,
@@ -62,7 +63,7 @@ def ticks(counts: dict[str, int], base: int, exclusive: tuple[str, ...] = ()) ->
     return QuestionCounts("q", tuple(counts), counts, base, True, frozenset(exclusive))
 
 
-def published(question) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def published(question: PublishedQuestion) -> dict[str, object]:
     return {cell.option: cell.count for cell in question.cells}
 
 
@@ -292,7 +293,7 @@ def test_a_question_asked_after_a_shown_answer_is_protected_on_its_own():
 # The region -----------------------------------------------------------------------------------
 
 
-def council(counts: dict[str, int]):  # type: ignore[no-untyped-def]
+def council(counts: dict[str, int]) -> tuple[QuestionCounts, PublishedQuestion]:
     counted = single(counts)
     return counted, protect_question(counted, RULES)
 

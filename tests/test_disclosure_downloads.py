@@ -4,20 +4,22 @@ differencing, new responses held back, per-survey thresholds, and the rules on t
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
-import io
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from markupsafe import escape
 from sqlalchemy import Engine, event, func, select, update
 from sqlalchemy.orm import joinedload
+from werkzeug.test import TestResponse
 
 from survey_app import operations
+from survey_app.db import Database
 from survey_app.models import (
     AnswerCount,
     Distribution,
@@ -28,7 +30,7 @@ from survey_app.models import (
     User,
 )
 from survey_app.privacy.disclosure import decode_members
-from tests.conftest import TEST_SURVEYS, sign_in
+from tests.conftest import TEST_SURVEYS, rows_of, sign_in
 from tests.submissions import submit
 
 EMAIL = "facilitator@example.org"
@@ -38,32 +40,28 @@ REGION = "Region (all councils)"
 TODAY = dt.date.today()
 
 
-def fetch(client, url: str, **kwargs):  # type: ignore[no-untyped-def]
+def fetch(client: FlaskClient, url: str, **kwargs: Any) -> TestResponse:
     """GET url and read the whole (streamed) body, so the request has finished."""
     answer = client.get(url, **kwargs)
     answer.get_data()
     return answer
 
 
-def csv_rows(download) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
-    assert download.status_code == 200, download.get_data(as_text=True)
-    assert download.mimetype == "text/csv"
-    return list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
-
-
-def counts(download, council: str = "Suffolk", question: str = "went") -> dict[str, str]:  # type: ignore[no-untyped-def]
+def counts(
+    download: TestResponse, council: str = "Suffolk", question: str = "went"
+) -> dict[str, str]:
     return {
         row["option"]: row["count"]
-        for row in csv_rows(download)
+        for row in rows_of(download)
         if row["council"] == council and row["question"] == question
     }
 
 
-def notes_of(download, council: str = "Suffolk") -> set[str]:  # type: ignore[no-untyped-def]
-    return {row["note"] for row in csv_rows(download) if row["council"] == council}
+def notes_of(download: TestResponse, council: str = "Suffolk") -> set[str]:
+    return {row["note"] for row in rows_of(download) if row["council"] == council}
 
 
-def publications(database) -> list[Publication]:  # type: ignore[no-untyped-def]
+def publications(database: Database) -> list[Publication]:
     with database.session() as session:
         return list(
             session.scalars(
@@ -74,7 +72,7 @@ def publications(database) -> list[Publication]:  # type: ignore[no-untyped-def]
         )
 
 
-def response_ids(database, council: str | None = None) -> frozenset[int]:  # type: ignore[no-untyped-def]
+def response_ids(database: Database, council: str | None = None) -> frozenset[int]:
     with database.session() as session:
         query = select(Response.id).join(Distribution)
         if council:
@@ -82,12 +80,12 @@ def response_ids(database, council: str | None = None) -> frozenset[int]:  # typ
         return frozenset(session.scalars(query))
 
 
-def submit_many(app, distribution, count: int, **answers) -> list[int]:  # type: ignore[no-untyped-def]
+def submit_many(app: Flask, distribution: Distribution, count: int, **answers: Any) -> list[int]:
     answers = answers or {"went": "yes", "feel": "happy"}
     return [submit(app, distribution, **answers) for _ in range(count)]
 
 
-def move_to(database, ids, day: dt.date) -> None:  # type: ignore[no-untyped-def]
+def move_to(database: Database, ids: Iterable[int], day: dt.date) -> None:
     """Pretend these responses were sent on another day."""
     with database.session() as session:
         session.execute(update(Response).where(Response.id.in_(ids)).values(submitted_on=day))
@@ -95,14 +93,7 @@ def move_to(database, ids, day: dt.date) -> None:  # type: ignore[no-untyped-def
 
 
 @pytest.fixture
-def facilitator(client, make_user):  # type: ignore[no-untyped-def]
-    make_user(EMAIL)
-    assert sign_in(client, EMAIL).status_code == 302
-    return client
-
-
-@pytest.fixture
-def token(database, make_user):  # type: ignore[no-untyped-def]
+def token(database: Database, make_user: Callable[..., User]) -> dict[str, str]:
     make_user("robot@example.org")
     with database.session() as session:
         made = operations.create_api_token(session, "robot@example.org")
@@ -146,7 +137,7 @@ def test_the_region_adds_up_the_councils_and_hides_what_any_of_them_hides(
     assert region == {"yes": "45", "no": "c", "not_sure": "c", "dont_know": "0"}
     base = {
         row["base"]
-        for row in csv_rows(download)
+        for row in rows_of(download)
         if row["council"] == REGION and row["question"] == "went"
     }
     assert base == {"75"}
@@ -164,7 +155,7 @@ def test_a_question_asked_only_after_a_hidden_answer_is_not_shown(
 
     rows = [
         row
-        for row in csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk"))
+        for row in rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk"))
         if row["question"] == "why_not"
     ]
 
@@ -213,10 +204,10 @@ def test_a_survey_stricter_in_its_yaml_is_published_by_its_own_thresholds(
     _drain(app)
     grown = fetch(client, f"{SURVEY}/aggregates.csv")
     assert counts(grown)["yes"] == "c"  # 29 yes with 1 no: the no alone would be given away
-    assert {row["base"] for row in csv_rows(grown) if row["question"] == "went"} == {"30"}
+    assert {row["base"] for row in rows_of(grown) if row["question"] == "went"} == {"30"}
 
 
-def _drain(app) -> None:  # type: ignore[no-untyped-def]
+def _drain(app: Flask) -> None:
     """Process every saved response, as the worker would."""
     from survey_app import aggregating, anonymising
 
@@ -241,11 +232,11 @@ def test_filtered_counts_come_from_the_answers_and_agree_with_the_totals(
     submit_many(app, distribution, 12, went="yes", feel="happy", times=3)
     submit_many(app, distribution, 9, went="no", why_not=["school", "scared"], feel="sad")
     worker()
-    everything = csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk"))
+    everything = rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk"))
 
     # The same responses through a date filter (so counted from each response's answers) are
     # exactly the same group: allowed again, and the same figures.
-    dated = csv_rows(
+    dated = rows_of(
         fetch(
             facilitator,
             f"{SURVEY}/aggregates.csv",
@@ -280,7 +271,7 @@ def test_a_date_range_gives_that_range_and_a_distribution_gives_that_distributio
     assert counts(january) == {"yes": "0", "no": "10", "not_sure": "0", "dont_know": "0"}
     assert counts(january, REGION) == counts(january)
     assert counts(lowestoft_only) == {"yes": "0", "no": "0", "not_sure": "10", "dont_know": "0"}
-    assert {row["council"] for row in csv_rows(lowestoft_only)} == {"Suffolk"}  # no region
+    assert {row["council"] for row in rows_of(lowestoft_only)} == {"Suffolk"}  # no region
     scopes = [publication.scope for publication in publications(database)]
     assert "Suffolk, 2026-01-01 to 2026-01-31 (counts)" in scopes
     assert f"Suffolk, all dates, distribution {lowestoft.code} (counts)" in scopes
@@ -325,7 +316,7 @@ def test_every_download_is_recorded_with_the_response_ids_of_each_group(
     submit_many(app, make_distribution(council_name="Norfolk", label="Reviews"), 10)
     worker()
 
-    csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
+    rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
 
     recorded = {p.scope: p for p in publications(database)}
     assert set(recorded) == {
@@ -354,7 +345,7 @@ def test_a_date_range_moved_by_a_day_is_refused_with_409_and_nothing_is_publishe
     worker()
     move_to(database, monday, dt.date(2026, 3, 2))
     move_to(database, tuesday, dt.date(2026, 3, 3))
-    csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-01&to=2026-03-31"))
+    rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-01&to=2026-03-31"))
     recorded = len(publications(database))
 
     page = fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-01&to=2026-03-02")
@@ -427,17 +418,17 @@ def test_new_responses_are_held_back_until_eight_have_arrived(
     distribution = make_distribution()
     first = submit_many(app, distribution, 20, went="yes")
     worker()
-    before = csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk"))
+    before = rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk"))
 
     submit_many(app, distribution, 7, went="no", why_not=["school"])
     worker()
     held = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
 
     # The same figures as before, saying why: the seven new answers cannot be subtracted out.
-    assert [{k: v for k, v in r.items() if k != "note"} for r in csv_rows(held)] == [
+    assert [{k: v for k, v in r.items() if k != "note"} for r in rows_of(held)] == [
         {k: v for k, v in r.items() if k != "note"} for r in before
     ]
-    assert all(row["note"].endswith("held-back") for row in csv_rows(held))
+    assert all(row["note"].endswith("held-back") for row in rows_of(held))
     latest = publications(database)[-1]
     assert decode_members(latest.group.members) == frozenset(first)
 
@@ -446,7 +437,7 @@ def test_new_responses_are_held_back_until_eight_have_arrived(
     released = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
 
     assert counts(released) == {"yes": "20", "no": "10", "not_sure": "0", "dont_know": "0"}
-    assert not any("held-back" in row["note"] for row in csv_rows(released))
+    assert not any("held-back" in row["note"] for row in rows_of(released))
     assert publications(database)[-1].group_size == 28
 
 
@@ -458,7 +449,7 @@ def test_the_region_holds_back_with_its_councils_so_it_stays_their_sum(
     submit_many(app, suffolk, 20, went="yes")
     submit_many(app, norfolk, 20, went="yes")
     worker()
-    csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
+    rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
     submit_many(app, suffolk, 2, went="no", why_not=["school"])
     submit_many(app, norfolk, 9, went="no", why_not=["school"])
     worker()
@@ -468,7 +459,7 @@ def test_the_region_holds_back_with_its_councils_so_it_stays_their_sum(
     assert counts(download, "Suffolk")["no"] == "0"  # its 2 new responses are held back
     assert counts(download, "Norfolk")["no"] == "10"  # 9 new: enough to publish
     assert counts(download, REGION)["no"] == "10"
-    assert all("held-back" in r["note"] for r in csv_rows(download) if r["council"] != "Norfolk")
+    assert all("held-back" in r["note"] for r in rows_of(download) if r["council"] != "Norfolk")
 
 
 def test_when_the_totals_disagree_with_the_responses_the_answers_are_counted_instead(
@@ -489,7 +480,7 @@ def test_when_the_totals_disagree_with_the_responses_the_answers_are_counted_ins
 
     download = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
 
-    rows = [r for r in csv_rows(download) if r["question"] == "went" and r["option"] == "yes"]
+    rows = [r for r in rows_of(download) if r["question"] == "went" and r["option"] == "yes"]
     assert [(r["count"], r["percent"]) for r in rows] == [("15", "100.0")]
 
 
@@ -505,7 +496,7 @@ def test_anonymised_responses_are_only_given_for_councils_with_ten_or_more(
     )
     worker()
 
-    rows = csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))
+    rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
 
     assert {row["council"] for row in rows} == {"Suffolk"}
     assert "Tiny" not in {row["better"] for row in rows}
@@ -520,11 +511,11 @@ def test_anonymised_responses_hold_back_a_few_new_ones_too(
     distribution = make_distribution()
     submit_many(app, distribution, 10, went="yes", better="First ten")
     worker()
-    assert len(csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))) == 10
+    assert len(rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))) == 10
     submit_many(app, distribution, 3, went="no", better="Three more")
     worker()
 
-    rows = csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))
+    rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
 
     assert len(rows) == 10
     assert {row["better"] for row in rows} == {"First ten"}
@@ -537,7 +528,7 @@ def test_a_streamed_responses_download_gives_its_database_connection_back_when_i
     worker()
 
     with connections_taken_by_this_thread(database.engine) as still_out:
-        rows = csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))
+        rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
 
     assert len(rows) == 12
     # Not left for the garbage collector: under load, leaked connections empty the pool.
@@ -616,8 +607,8 @@ def test_no_download_ever_records_a_group_below_the_minimum(
     submit_many(app, make_distribution(), 9)
     worker()
 
-    csv_rows(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
-    csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))
+    rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
+    rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
 
     with database.session() as session:
         assert session.scalar(select(func.count(Publication.id))) == 0
@@ -647,7 +638,7 @@ def test_groups_differing_by_eight_or_more_still_never_differ_by_a_small_count(
     assert shown["yes"] == "c" and shown["no"] == "c"
     notes = {
         row["option"]: row["note"]
-        for row in csv_rows(second)
+        for row in rows_of(second)
         if row["council"] == "Suffolk" and row["question"] == "went"
     }
     assert notes["yes"] == notes["no"] == "hidden"
@@ -679,14 +670,14 @@ def test_response_rows_never_single_out_a_few_children_by_age_band_or_language(
         submit(app, suffolk, age_band="8-11", went="yes", feel="happy")
     worker()
 
-    rows = csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))
+    rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
     assert Counter(row["age_band"] for row in rows) == {"12-17": 12, "8-11": 9}
 
     school = make_distribution(council_name="Suffolk", label="One school")
     submit_many(app, school, 3, went="no")  # three children: their distribution would name them
     submit_many(app, suffolk, 5, went="yes")  # with these, enough new responses to be released
     worker()
-    rows = csv_rows(fetch(facilitator, f"{SURVEY}/responses.csv"))
+    rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
 
     # Every combination of distribution, month, language and age band that is shown is shared
     # by at least 8 rows; the rest show c.

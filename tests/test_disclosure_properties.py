@@ -8,7 +8,7 @@ counts nearly give them away) and asks which values a hidden count can still tak
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -37,7 +37,7 @@ small_counts = st.one_of(st.just(0), st.integers(1, 7), st.integers(8, 25))
 
 
 @st.composite
-def ticked(draw, max_base: int = 60) -> tuple[list[int], list[bool], int]:  # type: ignore[no-untyped-def]
+def ticked(draw: st.DrawFn, max_base: int = 60) -> tuple[list[int], list[bool], int]:
     """A multiple-choice question's counts from real responses: each ticks some real options, or
     gives exactly one exclusive option ("I don't know")."""
     reals = draw(st.integers(1, 4))
@@ -91,7 +91,7 @@ def could_be_answers(values: Sequence[int], exclusive: Sequence[bool], base: int
 def possible_values(
     values: list[int],
     hidden: frozenset[int],
-    fits,  # type: ignore[no-untyped-def]
+    fits: Callable[[tuple[int, ...]], bool],
     candidates: Iterator[tuple[int, ...]],
 ) -> dict[int, set[int]]:
     """For each hidden position, the values it takes over the candidate counts that fit."""
@@ -263,7 +263,7 @@ def test_a_region_figure_is_only_ever_a_sum_of_council_figures_already_shown(cou
 
 
 @st.composite
-def requests(draw) -> list[frozenset[int]]:  # type: ignore[no-untyped-def]
+def requests(draw: st.DrawFn) -> list[frozenset[int]]:
     """Downloads over time: responses arrive one by one (ids in order of arrival, each on a day),
     and each download asks for a range of days, or everything so far."""
     arrivals = draw(st.lists(st.integers(0, 1), min_size=20, max_size=120))

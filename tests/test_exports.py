@@ -21,24 +21,25 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
+from werkzeug.test import TestResponse
 
 from survey_app import exports, operations
 from survey_app.background import background_work
 from survey_app.models import (
+    Base,
     Distribution,
     Export,
     Publication,
     PublishedMembers,
     Response,
+    User,
     export_publications,
 )
 from survey_app.privacy.disclosure import DisclosureRules, decode_members, footnotes
 from tests.conftest import (
-    EACH_DATABASE,
     PASSWORD,
     TEST_SURVEYS,
     HttpsClient,
-    app_on_database,
     csrf_token,
     running_worker,
     sign_in,
@@ -53,10 +54,10 @@ EMAIL = "facilitator@example.org"
 # Making things -----------------------------------------------------------------------------
 
 
-@pytest.fixture(params=EACH_DATABASE)
-def export_app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
+@pytest.fixture
+def export_app(app_each_db: Flask) -> Flask:
     """An app on SQLite, and again on PostgreSQL."""
-    return app_on_database(request, make_app)
+    return app_each_db
 
 
 @pytest.fixture
@@ -77,21 +78,27 @@ def client_of(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def make_user(app: Flask, email: str = EMAIL, role: str = "facilitator", council=None):  # type: ignore[no-untyped-def]
+def make_user(
+    app: Flask, email: str = EMAIL, role: str = "facilitator", council: str | None = None
+) -> User:
     with app.extensions["database"].session() as session:
         user = operations.create_user(session, email, PASSWORD, role, council)
         session.commit()
         return user
 
 
-def signed_in(app: Flask, email: str = EMAIL, role: str = "facilitator", council=None):  # type: ignore[no-untyped-def]
+def signed_in(
+    app: Flask, email: str = EMAIL, role: str = "facilitator", council: str | None = None
+) -> FlaskClient:
     make_user(app, email, role, council)
     client = client_of(app)
     assert sign_in(client, email).status_code == 302
     return client
 
 
-def token_for(app: Flask, email: str, role: str = "facilitator", council=None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def token_for(
+    app: Flask, email: str, role: str = "facilitator", council: str | None = None
+) -> dict[str, str]:
     make_user(app, email, role, council)
     with app.extensions["database"].session() as session:
         made = operations.create_api_token(session, email)
@@ -99,7 +106,9 @@ def token_for(app: Flask, email: str, role: str = "facilitator", council=None) -
     return {"Authorization": f"Bearer {made}"}
 
 
-def distribution(app: Flask, council: str = "Suffolk", label: str = "CP conferences"):  # type: ignore[no-untyped-def]
+def distribution(
+    app: Flask, council: str = "Suffolk", label: str = "CP conferences"
+) -> Distribution:
     with app.extensions["database"].session() as session:
         made = operations.create_distribution(session, "test-child", council, label)
         session.commit()
@@ -126,20 +135,20 @@ def three_councils(app: Flask) -> None:
     submit_many(app, distribution(app, "Essex", "Small"), 4, went="yes", better="Tiny")
 
 
-def ask_for_export(client: FlaskClient, **fields: str):  # type: ignore[no-untyped-def]
+def ask_for_export(client: FlaskClient, **fields: str) -> TestResponse:
     """Post the export form on the survey page, as a browser would."""
     token = csrf_token(client.get(SURVEY).get_data(as_text=True))
     return client.post(f"{SURVEY}/exports", data={"csrf_token": token, **fields})
 
 
-def export_id_from(answer) -> int:  # type: ignore[no-untyped-def]
+def export_id_from(answer: TestResponse) -> int:
     assert answer.status_code == 303, answer.get_data(as_text=True)
     found = re.fullmatch(r"/facilitator/exports/(\d+)", answer.headers["Location"])
     assert found, answer.headers["Location"]
     return int(found.group(1))
 
 
-def fetch(client: FlaskClient, url: str, **kwargs: Any):  # type: ignore[no-untyped-def]
+def fetch(client: FlaskClient, url: str, **kwargs: Any) -> TestResponse:
     """GET url, read the whole body and close the response (a file sent stays open till then)."""
     answer = client.get(url, **kwargs)
     answer.get_data()
@@ -153,7 +162,7 @@ def page(client: FlaskClient, url: str) -> str:
     return answer.get_data(as_text=True)
 
 
-def csv_of(answer) -> tuple[list[str], list[list[str]]]:  # type: ignore[no-untyped-def]
+def csv_of(answer: TestResponse) -> tuple[list[str], list[list[str]]]:
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
     assert answer.mimetype == "text/csv"
     header, *rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
@@ -170,7 +179,7 @@ def export_row(app: Flask, export_id: int) -> Export:
         return session.get_one(Export, export_id)
 
 
-def count(app: Flask, model) -> int:  # type: ignore[no-untyped-def]
+def count(app: Flask, model: type[Base]) -> int:
     with app.extensions["database"].session() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
@@ -448,7 +457,6 @@ def test_an_export_asked_for_while_the_broker_is_down_is_sent_by_the_sweeper(
 
     background_work(sqlite_app).build_export = broker_down
     client = signed_in(sqlite_app)
-    broker.flush_all()  # the worker is running: empty the queues it reads, not new ones
     export_id = export_id_from(ask_for_export(client, format="csv"))
     assert "Waiting to start" in page(client, f"/facilitator/exports/{export_id}")
     assert broker.queues[EXPORT_QUEUE].qsize() == 0

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from survey_app import create_app
+from survey_app.db import Database
 from survey_app.models import Council, Distribution
-from tests.conftest import HttpsClient, csrf_token, sign_in
+from tests.conftest import Auth, HttpsClient, csrf_token, rows_of, sign_in
 from tests.submissions import submit
 
 EMAIL = "facilitator@example.org"
@@ -29,7 +30,7 @@ def error_message(html: str) -> str:
     return found.group(1)
 
 
-def sign_in_then_go(client, email: str, target: str):  # type: ignore[no-untyped-def]
+def sign_in_then_go(client: FlaskClient, email: str, target: str) -> TestResponse:
     """Sign in from a login page that was reached with ?next=target."""
     page = client.get("/facilitator/login", query_string={"next": target})
     return client.post(
@@ -43,7 +44,7 @@ def sign_in_then_go(client, email: str, target: str):  # type: ignore[no-untyped
     )
 
 
-def make_distribution_through_the_form(client, **fields: str):  # type: ignore[no-untyped-def]
+def make_distribution_through_the_form(client: FlaskClient, **fields: str) -> TestResponse:
     page = client.get(SURVEY)
     return client.post(
         f"{SURVEY}/distributions",
@@ -51,13 +52,7 @@ def make_distribution_through_the_form(client, **fields: str):  # type: ignore[n
     )
 
 
-def csv_rows(download) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
-    assert download.status_code == 200
-    assert download.mimetype == "text/csv"
-    return list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
-
-
-def count_distributions(database, council: str) -> int:  # type: ignore[no-untyped-def]
+def count_distributions(database: Database, council: str) -> int:
     with database.session() as session:
         return session.scalar(
             select(func.count(Distribution.id))
@@ -318,11 +313,9 @@ def test_signing_out_with_the_form_ends_the_session(client, make_user):
 
 
 @pytest.fixture
-def lead_client(client, make_user):  # type: ignore[no-untyped-def]
+def lead_client(auth: Auth) -> FlaskClient:
     """A client signed in as Norfolk's council lead."""
-    make_user(LEAD, role="council_lead", council="Norfolk")
-    assert sign_in(client, LEAD).status_code == 302
-    return client
+    return auth.as_new(LEAD, role="council_lead", council="Norfolk")
 
 
 def test_a_council_lead_sees_only_their_own_councils_distributions(lead_client, make_distribution):
@@ -360,8 +353,8 @@ def test_a_council_leads_downloads_hold_no_other_councils_answers(
         submit(app, norfolk, went="no", why_not=["school"], better="Norfolk was slow")
     worker()
 
-    counts = csv_rows(lead_client.get(f"{SURVEY}/aggregates.csv"))
-    responses = csv_rows(lead_client.get(f"{SURVEY}/responses.csv"))
+    counts = rows_of(lead_client.get(f"{SURVEY}/aggregates.csv"))
+    responses = rows_of(lead_client.get(f"{SURVEY}/responses.csv"))
 
     assert {row["council"] for row in counts} == {"Norfolk"}
     went = {row["option"]: row["count"] for row in counts if row["question"] == "went"}
@@ -377,12 +370,12 @@ def test_a_council_leads_downloads_hold_no_other_councils_answers(
     make_user(EMAIL)
     regional = app.test_client()
     sign_in(regional, EMAIL)
-    assert {row["council"] for row in csv_rows(regional.get(f"{SURVEY}/aggregates.csv"))} == {
+    assert {row["council"] for row in rows_of(regional.get(f"{SURVEY}/aggregates.csv"))} == {
         "Norfolk",
         "Suffolk",
         "Region (all councils)",
     }
-    assert len(csv_rows(regional.get(f"{SURVEY}/responses.csv"))) == 22
+    assert len(rows_of(regional.get(f"{SURVEY}/responses.csv"))) == 22
 
 
 def test_a_council_lead_cannot_make_a_distribution_for_another_council(lead_client, database):
@@ -449,15 +442,8 @@ def test_staff_see_response_counts_rounded_to_the_nearest_five_like_published_co
 # Downloads ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def facilitator_client(client, make_user):  # type: ignore[no-untyped-def]
-    make_user(EMAIL)
-    assert sign_in(client, EMAIL).status_code == 302
-    return client
-
-
 def test_the_counts_download_hides_one_to_seven_rounds_the_rest_and_shows_zeros(
-    app, facilitator_client, make_distribution, worker
+    app, facilitator, make_distribution, worker
 ):
     distribution = make_distribution()
     for _ in range(13):
@@ -466,12 +452,12 @@ def test_the_counts_download_hides_one_to_seven_rounds_the_rest_and_shows_zeros(
         submit(app, distribution, went="no", why_not=["school"], feel=feel, times=2)
     worker()
 
-    download = facilitator_client.get(f"{SURVEY}/aggregates.csv")
+    download = facilitator.get(f"{SURVEY}/aggregates.csv")
 
     assert download.get_data(as_text=True).startswith(
         "survey,council,question,option,count,base,percent,question_text,option_label,note\r\n"
     )
-    rows = {(row["council"], row["question"], row["option"]): row for row in csv_rows(download)}
+    rows = {(row["council"], row["question"], row["option"]): row for row in rows_of(download)}
     assert {row["survey"] for row in rows.values()} == {"test-child"}
     assert {council for council, _, _ in rows} == {"Suffolk", "Region (all councils)"}
     suffolk = {(q, o): row for (c, q, o), row in rows.items() if c == "Suffolk"}
@@ -505,14 +491,14 @@ def test_the_counts_download_hides_one_to_seven_rounds_the_rest_and_shows_zeros(
 
 
 def test_a_council_with_fewer_than_ten_responses_shows_no_numbers_and_says_why(
-    app, facilitator_client, make_distribution, worker
+    app, facilitator, make_distribution, worker
 ):
     distribution = make_distribution()
     for _ in range(9):
         submit(app, distribution, went="yes", times=4)
     worker()
 
-    rows = csv_rows(facilitator_client.get(f"{SURVEY}/aggregates.csv"))
+    rows = rows_of(facilitator.get(f"{SURVEY}/aggregates.csv"))
 
     assert rows, "the council's rows say why there are no numbers"
     assert {row["council"] for row in rows} == {"Suffolk"}  # no region without a council in it
@@ -523,7 +509,7 @@ def test_a_council_with_fewer_than_ten_responses_shows_no_numbers_and_says_why(
 
 
 def test_the_responses_download_has_one_row_per_response_with_free_text_redacted(
-    app, facilitator_client, make_distribution, worker
+    app, facilitator, make_distribution, worker
 ):
     distribution = make_distribution()
     submit(app, distribution, went="yes", feel="okay", better=f"Call me on {PHONE_NUMBER} please")
@@ -533,9 +519,9 @@ def test_the_responses_download_has_one_row_per_response_with_free_text_redacted
         submit(app, distribution, went="yes")
     worker()
 
-    download = facilitator_client.get(f"{SURVEY}/responses.csv")
+    download = facilitator.get(f"{SURVEY}/responses.csv")
 
-    rows = csv_rows(download)
+    rows = rows_of(download)
     assert len(rows) == 10
     assert sorted(row["better"] for row in rows if row["better"]) == [
         "Call me on [PHONE] please",
@@ -552,7 +538,7 @@ def test_the_responses_download_has_one_row_per_response_with_free_text_redacted
 
 
 def test_the_responses_download_does_not_list_a_days_responses_in_the_order_they_arrived(
-    app, facilitator_client, make_distribution, worker
+    app, facilitator, make_distribution, worker
 ):
     distribution = make_distribution()
     arrived = list(range(12))
@@ -560,7 +546,7 @@ def test_the_responses_download_does_not_list_a_days_responses_in_the_order_they
         submit(app, distribution, went="yes", times=times)
     worker()
 
-    rows = csv_rows(facilitator_client.get(f"{SURVEY}/responses.csv"))
+    rows = rows_of(facilitator.get(f"{SURVEY}/responses.csv"))
 
     listed = [int(row["times"]) for row in rows]
     assert sorted(listed) == arrived
@@ -569,19 +555,19 @@ def test_the_responses_download_does_not_list_a_days_responses_in_the_order_they
 
 
 def test_a_response_stays_out_of_the_responses_download_until_it_is_anonymised(
-    app, facilitator_client, make_distribution
+    app, facilitator, make_distribution
 ):
     distribution = make_distribution()
     submit(app, distribution, went="yes", better=f"Ring {PHONE_NUMBER}", enqueue=lambda _: None)
 
-    download = facilitator_client.get(f"{SURVEY}/responses.csv")
+    download = facilitator.get(f"{SURVEY}/responses.csv")
 
-    assert csv_rows(download) == []
+    assert rows_of(download) == []
     assert "900123" not in download.get_data(as_text=True)
 
 
 def test_a_typed_formula_is_neutralised_in_the_responses_download(
-    app, facilitator_client, make_distribution, worker
+    app, facilitator, make_distribution, worker
 ):
     formula = '=HYPERLINK("https://evil.example","Click me")'
     distribution = make_distribution()
@@ -589,7 +575,7 @@ def test_a_typed_formula_is_neutralised_in_the_responses_download(
         submit(app, distribution, went="yes", better=formula)
     worker()
 
-    rows = csv_rows(facilitator_client.get(f"{SURVEY}/responses.csv"))
+    rows = rows_of(facilitator.get(f"{SURVEY}/responses.csv"))
 
     assert [row["better"] for row in rows] == ["'" + formula] * 10
 
@@ -610,7 +596,7 @@ def test_pages_forbid_inline_scripts_and_being_framed(client):
     assert page.headers["X-Frame-Options"] == "DENY"
 
 
-def session_cookie(response) -> tuple[str, set[str]]:  # type: ignore[no-untyped-def]
+def session_cookie(response: TestResponse) -> tuple[str, set[str]]:
     """The session's Set-Cookie header and its attribute names, lower case."""
     cookies = [
         value

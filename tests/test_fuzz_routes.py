@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -20,7 +20,7 @@ from werkzeug.routing import Rule
 
 from survey_app import operations
 from survey_app.background import background_work
-from tests.conftest import PASSWORD, HttpsClient, app_on_database, csrf_token, sign_in
+from tests.conftest import PASSWORD, POSTGRESQL_ONLY, HttpsClient, csrf_token, sign_in
 
 ADMIN = "admin@example.org"
 # Answers the service may give bad input; 5xx is what must never happen.
@@ -71,6 +71,9 @@ FIELDS = [
 SIGNS_OUT = {"facilitator.logout"}
 
 
+pytestmark = POSTGRESQL_ONLY
+
+
 @dataclass
 class Site:
     app: Flask
@@ -84,9 +87,10 @@ class Site:
     rules: list[Rule]
 
 
-@pytest.fixture(params=["postgresql"])
-def site(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Iterator[Site]:
-    app = app_on_database(request, make_app)
+@pytest.fixture
+def site(app_each_db: Flask) -> Iterator[Site]:
+    """The routes' site on PostgreSQL (the tests say POSTGRESQL_ONLY)."""
+    app = app_each_db
     background_work(app).build_export = lambda export_id: None
     background_work(app).process_response = lambda response_id: None
     with app.extensions["database"].session() as session:

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import logging
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -16,26 +17,32 @@ from sqlalchemy import select, update
 
 from survey_app import aggregating, anonymising, backlog, exports, operations
 from survey_app.inputs import normalise_text
-from survey_app.models import AnswerCount, FreeText, Response, WorkerHeartbeat, utcnow
+from survey_app.models import AnswerCount, Distribution, FreeText, Response, WorkerHeartbeat, utcnow
 from survey_app.privacy.redaction import Redaction
 from survey_app.spreadsheets import Sheet, write_xlsx
 from tests.conftest import (
+    POSTGRESQL_ONLY,
+    Child,
     HttpsClient,
-    app_on_database,
     csrf_token,
     empty_broker,
     running_worker,
     sign_in,
 )
 from tests.submissions import submit
-from tests.test_respondent import Child
 
 SECRET = "Call my nan Jessica on 07700 900412"
 
 
-@pytest.fixture(params=["postgresql"])
-def postgres_app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
-    return app_on_database(request, make_app, PROCESSING_MAX_ATTEMPTS=2)
+@pytest.fixture
+def app_settings() -> dict[str, Any]:
+    return {"PROCESSING_MAX_ATTEMPTS": 2}
+
+
+@pytest.fixture
+def postgres_app(app_each_db: Flask) -> Flask:
+    """The app on PostgreSQL, for the tests marked POSTGRESQL_ONLY."""
+    return app_each_db
 
 
 @pytest.fixture
@@ -49,7 +56,7 @@ def client_of(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def make_distribution(app: Flask):  # type: ignore[no-untyped-def]
+def make_distribution(app: Flask) -> Distribution:
     with app.extensions["database"].session() as session:
         made = operations.create_distribution(session, "test-child", "Suffolk", "Reviews")
         session.commit()
@@ -96,6 +103,7 @@ def test_a_council_name_and_label_are_cleaned_the_same_way_on_the_cli_and_the_pa
 # A NUL byte through the whole journey on PostgreSQL ---------------------------------------------
 
 
+@POSTGRESQL_ONLY
 def test_an_answer_with_a_nul_byte_is_stored_anonymised_and_counted_on_postgresql(
     postgres_app: Flask, pg_worker: Callable[[], None]
 ) -> None:
@@ -201,6 +209,7 @@ def test_a_failed_export_never_quotes_an_answer_on_its_page_in_the_api_or_in_the
 # Whatever still fails in the worker ---------------------------------------------------------------
 
 
+@POSTGRESQL_ONLY
 def test_a_response_that_keeps_failing_is_held_back_reported_and_never_logged(
     postgres_app: Flask,
     monkeypatch: pytest.MonkeyPatch,

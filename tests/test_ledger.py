@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import io
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,7 +36,6 @@ from survey_app.privacy.disclosure.ledger import (
     record_publication,
 )
 from survey_app.privacy.disclosure.members import FORMAT, MemberSet, encode_members
-from tests.conftest import EACH_DATABASE, app_on_database, sign_in
 from tests.submissions import submit
 
 SURVEY = "test-child"
@@ -45,16 +43,9 @@ AGGREGATES = f"/facilitator/surveys/{SURVEY}/aggregates.csv"
 EMAIL = "facilitator@example.org"
 
 
-@pytest.fixture(params=EACH_DATABASE)
-def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
-    return app_on_database(request, make_app)
-
-
 @pytest.fixture
-def facilitator(client, make_user):  # type: ignore[no-untyped-def]
-    make_user(EMAIL)
-    assert sign_in(client, EMAIL).status_code == 302
-    return client
+def app(app_each_db: Flask) -> Flask:
+    return app_each_db
 
 
 def answer(app: Flask, code: str, count: int) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,11 +14,9 @@ from survey_app import operations
 from survey_app.db import Database
 from survey_app.models import AnswerCount, Base, DistributionTotal, Response
 from survey_app.respondent import linking
-from tests.conftest import HttpsClient, csrf_token
-from tests.test_respondent import Child
+from tests.conftest import Child, HttpsClient, csrf_token
+from tests.programmes import SHIPPED, WAVES
 
-SHIPPED = Path(__file__).parent.parent / "survey_definitions"
-WAVES = ("meeting_one", "meeting_four")
 LINK_KEY = "test link key for hashing personal codes"
 
 

@@ -18,6 +18,7 @@ from survey_app import demo as demo_module
 from survey_app import operations
 from survey_app.cli import main
 from survey_app.db import Database
+from survey_app.definitions import SurveyDefinition
 from tests.conftest import PUBLIC_URL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -360,7 +361,7 @@ def test_a_broken_folder_does_not_stop_the_running_servers_surveys(make_app, tmp
     assert "survey folder not reloaded: 6 problems" in caplog.text
 
 
-def operations_survey(path: Path, title: str):  # type: ignore[no-untyped-def]
+def operations_survey(path: Path, title: str) -> SurveyDefinition:
     """The survey in path with a changed title, as a later `load-surveys` would record it."""
     from survey_app.definitions import parse_definition
 

@@ -4,11 +4,10 @@ disclosure rules."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import statistics
-from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,14 +18,12 @@ from sqlalchemy import select
 from survey_app import operations
 from survey_app.models import Publication
 from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
-from tests.conftest import EACH_DATABASE, app_on_database, sign_in
+from tests.conftest import rows_of, sign_in
+from tests.programmes import ITEM, LOOK_BACK, SHIPPED, WAVES, run_programme, wave_distribution
 from tests.submissions import submit
-from tests.test_linking import SHIPPED, WAVES
 
 SURVEY = "/facilitator/surveys/practitioner-skills"
 API = "/api/v1/surveys/practitioner-skills"
-ITEM = "knowledge_childrens_rights"
-LOOK_BACK = "before_knowledge_childrens_rights"
 REGION = "Region (all councils)"
 
 # Twenty Norfolk practitioners' ratings of ITEM at meeting one and four, and their look-back
@@ -38,49 +35,15 @@ NORFOLK_AFTER = [4, 3, 4, 3, 4, 4, 4, 3, 5, 4, 3, 4] + [2, 2, 3, 1, 2, 3, 3, 2]
 NORFOLK_LOOK_BACK = [max(1, rating - 1) for rating in NORFOLK_BEFORE[:12]] + NORFOLK_BEFORE[12:]
 
 
-@pytest.fixture(params=EACH_DATABASE)
-def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
+@pytest.fixture
+def app_settings() -> dict[str, Any]:
+    return {"SURVEY_DIR": str(SHIPPED)}
+
+
+@pytest.fixture
+def app(app_each_db: Flask) -> Flask:
     """The shipped surveys on SQLite, and again on PostgreSQL."""
-    return app_on_database(request, make_app, SURVEY_DIR=str(SHIPPED))
-
-
-def distribution(app: Flask, council: str, wave: str):  # type: ignore[no-untyped-def]
-    with app.extensions["database"].session() as session:
-        made = operations.create_distribution(
-            session, "practitioner-skills", council, f"Programme, {wave}", wave=wave, waves=WAVES
-        )
-        session.commit()
-        return made
-
-
-def run_programme(
-    app: Flask,
-    council: str,
-    before: list[int],
-    after: list[int],
-    look_back: list[int] | None = None,
-    unpaired_before: list[int] = (),  # type: ignore[assignment]
-    unpaired_after: list[int] = (),  # type: ignore[assignment]
-) -> None:
-    """Each practitioner answers at meeting one with a code and at meeting four with it."""
-    one, four = distribution(app, council, WAVES[0]), distribution(app, council, WAVES[1])
-    for number, (then, now) in enumerate(zip(before, after, strict=True)):
-        code = f"{council[:2].upper()}{number:06d}".replace("0", "A").replace("1", "B")
-        submit(app, one, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: str(then)})
-        later = {WAVE_KEY: WAVES[1], PERSONAL_CODE_KEY: code, ITEM: str(now)}
-        if look_back is not None:
-            later[LOOK_BACK] = str(look_back[number])
-        submit(app, four, **later)
-    for rating in unpaired_before:
-        submit(app, one, **{WAVE_KEY: WAVES[0], ITEM: str(rating)})
-    for rating in unpaired_after:
-        submit(app, four, **{WAVE_KEY: WAVES[1], ITEM: str(rating)})
-
-
-def rows_of(download) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
-    assert download.status_code == 200, download.get_data(as_text=True)
-    assert download.mimetype == "text/csv"
-    return list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+    return app_each_db
 
 
 def row(rows: list[dict[str, str]], council: str, item: str = ITEM) -> dict[str, str]:
@@ -250,7 +213,7 @@ def test_the_look_back_rating_is_a_response_shift_row(app, client, make_user, wo
 def test_items_with_too_few_pairs_show_only_that(app, client, make_user, worker):
     # 12 responses in the council, but only 6 people answered at both meetings.
     run_programme(app, "Norfolk", [2, 3, 3, 2, 1, 2], [3, 4, 4, 3, 3, 2], unpaired_before=[3, 2, 4])
-    submit_more = distribution(app, "Norfolk", WAVES[1])
+    submit_more = wave_distribution(app, "Norfolk", WAVES[1])
     for rating in (4, 4, 5):
         submit(app, submit_more, **{WAVE_KEY: WAVES[1], ITEM: str(rating)})
     worker()
@@ -393,7 +356,7 @@ def test_a_replaced_answer_is_left_out_of_filtered_counts_as_of_the_totals(
 ):
     before = [2] * 20
     run_programme(app, "Norfolk", before, [3] * 20)
-    one = distribution(app, "Norfolk", WAVES[0])
+    one = wave_distribution(app, "Norfolk", WAVES[0])
     # Eight practitioners answer meeting one again: each new answer replaces the old one.
     for number in range(8):
         code = f"NO{number:06d}".replace("0", "A").replace("1", "B")
@@ -406,7 +369,7 @@ def test_a_replaced_answer_is_left_out_of_filtered_counts_as_of_the_totals(
     totals = rows_of(client.get(f"{SURVEY}/aggregates.csv?council=Norfolk"))
     filtered = rows_of(client.get(f"{SURVEY}/aggregates.csv?council=Norfolk&from={today}"))
 
-    def counts(rows):  # type: ignore[no-untyped-def]
+    def counts(rows: list[dict[str, str]]) -> dict[str, str]:
         return {r["option"]: r["count"] for r in rows if r["question"] == ITEM}
 
     assert counts(totals) == counts(filtered)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -20,8 +21,7 @@ from survey_app.models import (
     QuestionBase,
     Response,
 )
-from tests.conftest import empty_broker, running_worker
-from tests.test_respondent import Child
+from tests.conftest import Child, empty_broker, running_worker
 
 
 def answer_survey(client: FlaskClient, code: str, better: str = "", went: str = "yes") -> None:
@@ -36,11 +36,6 @@ def answer_survey(client: FlaskClient, code: str, better: str = "", went: str = 
     child.answer(better=better)
     child.send()
     client.delete_cookie("draft", path=f"/s/{code}")
-
-
-@pytest.fixture
-def distribution(make_distribution: Callable[..., Distribution]) -> Distribution:
-    return make_distribution()
 
 
 def counts(database: Database) -> dict[tuple[str, str], int]:
@@ -138,7 +133,7 @@ def test_a_worker_dying_half_way_leaves_nothing_counted_and_the_retry_counts_onc
         real_execute = session.execute
         calls = {"n": 0}
 
-        def dies_after_the_first_counts(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def dies_after_the_first_counts(*args: Any, **kwargs: Any) -> Any:
             calls["n"] += 1
             if calls["n"] == 4:  # claim, read, answer counts... then the worker is killed
                 raise RuntimeError("worker killed")

@@ -6,32 +6,36 @@ import datetime as dt
 import io
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
+from typing import Any
 
 import pypdf
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from survey_app.answers import option_label
-from survey_app.models import Publication, Response
+from survey_app.db import Database
+from survey_app.models import Distribution, Publication, Response, User
 from survey_app.reports import REGION, charts
-from tests.conftest import EACH_DATABASE, app_on_database, sign_in
+from tests.conftest import sign_in
+from tests.programmes import ITEM, SHIPPED, run_programme
 from tests.submissions import submit
-from tests.test_linking import SHIPPED
-from tests.test_prepost_downloads import (
-    ITEM,
-    run_programme,
-)
 
 REPORT = "/facilitator/surveys/{}/report"
 
 
-@pytest.fixture(params=EACH_DATABASE)
-def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
+@pytest.fixture
+def app_settings() -> dict[str, Any]:
+    return {"SURVEY_DIR": str(SHIPPED)}
+
+
+@pytest.fixture
+def app(app_each_db: Flask) -> Flask:
     """The shipped surveys on SQLite, and again on PostgreSQL."""
-    return app_on_database(request, make_app, SURVEY_DIR=str(SHIPPED))
+    return app_each_db
 
 
 class Tables(HTMLParser):
@@ -45,13 +49,13 @@ class Tables(HTMLParser):
         self._rows: list[list[str]] = []
         self._text = ""
 
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("caption", "td", "th"):
             self._in, self._text = tag, ""
         elif tag == "tr":
             self._rows.append([])
 
-    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+    def handle_endtag(self, tag: str) -> None:
         if tag == "caption":
             self._caption, self._rows = self._text.strip(), []
         elif tag in ("td", "th") and self._rows:
@@ -61,7 +65,7 @@ class Tables(HTMLParser):
         if tag == self._in:
             self._in = None
 
-    def handle_data(self, data):  # type: ignore[no-untyped-def]
+    def handle_data(self, data: str) -> None:
         if self._in:
             self._text += data
 
@@ -72,7 +76,12 @@ def tables_of(html: str) -> dict[str, list[list[str]]]:
     return parser.tables
 
 
-def norfolk_programme_and_sign_in(app, client, make_user, worker) -> None:  # type: ignore[no-untyped-def]
+def norfolk_programme_and_sign_in(
+    app: Flask,
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    worker: Callable[[], None],
+) -> None:
     """40 Norfolk practitioners at both meetings (8/16/16 rated 1/2/3, then each one higher),
     all looking back at 1; a facilitator signed in."""
     before = [1] * 8 + [2] * 16 + [3] * 16
@@ -181,7 +190,7 @@ def test_a_report_for_too_small_a_council_shows_nothing_but_that(app, client, ma
     assert "<svg" not in html
 
 
-def child_distribution(app: Flask, council: str):  # type: ignore[no-untyped-def]
+def child_distribution(app: Flask, council: str) -> Distribution:
     from survey_app import operations
 
     with app.extensions["database"].session() as session:
@@ -226,7 +235,7 @@ def test_the_child_report_breaks_down_by_age_band_with_disclosure(
     assert not any("aged" in scope for scope in scopes)
 
 
-def date_responses(database, ids, day: dt.date) -> None:  # type: ignore[no-untyped-def]
+def date_responses(database: Database, ids: Iterable[int], day: dt.date) -> None:
     with database.session() as session:
         session.execute(update(Response).where(Response.id.in_(ids)).values(submitted_on=day))
         session.commit()

@@ -14,63 +14,7 @@ from sqlalchemy import inspect, select, update
 
 from survey_app.db import Database
 from survey_app.models import Base, Distribution, Draft, FreeText, Response
-from tests.conftest import csrf_token
-
-
-class Child:
-    """Drives the survey the way a phone without JavaScript would."""
-
-    def __init__(self, client: FlaskClient, code: str) -> None:
-        self.client = client
-        self.code = code
-        self.last: Any = None
-
-    def open(self, path: str = "", **kwargs: Any) -> Any:
-        self.last = self.client.get(f"/s/{self.code}{path}", **kwargs)
-        return self.last
-
-    def start(self, **form: str) -> Any:
-        welcome = self.open()
-        assert welcome.status_code == 200
-        started = self.client.post(
-            f"/s/{self.code}/start", data={"csrf_token": csrf_token(welcome.text), **form}
-        )
-        assert started.status_code == 303
-        self.last = self.client.get(started.headers["Location"])
-        return self.last
-
-    def answer(self, **form: Any) -> Any:
-        """Answer the page on screen; follow the redirect to the next page if it was accepted."""
-        action = re.search(r'<form method="post" action="([^"]+)"', self.last.text).group(1)
-        posted = self.client.post(action, data={"csrf_token": csrf_token(self.last.text), **form})
-        if posted.status_code == 303:
-            self.last = self.client.get(posted.headers["Location"])
-        else:
-            self.last = posted
-        return self.last
-
-    def send(self) -> Any:
-        assert "/check" in self.last.request.path, self.last.request.path
-        posted = self.client.post(
-            f"/s/{self.code}/submit", data={"csrf_token": csrf_token(self.last.text)}
-        )
-        assert posted.status_code == 303
-        self.last = self.client.get(posted.headers["Location"])
-        return self.last
-
-    @property
-    def step(self) -> str:
-        return self.last.request.path.rsplit("/", 1)[-1]
-
-
-@pytest.fixture
-def distribution(make_distribution: Callable[..., Distribution]) -> Distribution:
-    return make_distribution()
-
-
-@pytest.fixture
-def child(client: FlaskClient, distribution: Distribution) -> Child:
-    return Child(client, distribution.code)
+from tests.conftest import Child, csrf_token
 
 
 def responses(database: Database) -> list[Response]:

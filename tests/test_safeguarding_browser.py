@@ -4,24 +4,33 @@ at 360 px, and the whole read-acknowledge-close round by keyboard-free taps."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
 
 from survey_app.models import Distribution, User
 from tests.conftest import PASSWORD
+from tests.phones import Phone
 from tests.submissions import submit
-from tests.test_browser import Phone, app, browser, make_phone  # noqa: F401
+
+if TYPE_CHECKING:
+    from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
-pytest_plugins = ["tests.live_server"]
 
 RISKY = "my step dad hits me with the belt when mum is at work and i dont want to go home tonight"
 
 
+@pytest.fixture
+def app(live_server: LiveServer) -> Flask:
+    """Distributions and accounts made by the fixtures go into the database being served."""
+    return live_server.app
+
+
 def test_the_leads_pages_pass_axe_through_reading_acknowledging_and_closing(
-    app: Flask,  # noqa: F811
-    make_phone: Callable[..., Phone],  # noqa: F811
+    app: Flask,
+    make_phone: Callable[..., Phone],
     make_distribution: Callable[..., Distribution],
     make_user: Callable[..., User],
 ) -> None:

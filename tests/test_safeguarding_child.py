@@ -33,21 +33,17 @@ from survey_app.models import (
 from survey_app.respondent import drafts
 from survey_app.safeguarding.concerns import read_contact_request
 from survey_app.safeguarding.telling import UNSAFE_REASON
-from tests.conftest import EACH_DATABASE, HttpsClient, app_on_database, csrf_token
-from tests.test_respondent import Child
+from tests.conftest import SQLITE_ONLY, Child, HttpsClient, csrf_token
 
 RISKY = "my step dad hits me with the belt when mum is at work and i dont want to go home tonight"
 HARMLESS = "More time to talk, and biscuits."
 SHIPPED = Path(__file__).parent.parent / "survey_definitions"
 
 
-@pytest.fixture(params=EACH_DATABASE)
-def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
+@pytest.fixture
+def app(app_each_db: Flask) -> Flask:
     """The app on SQLite or PostgreSQL (a test that needs only one names it)."""
-    return app_on_database(request, make_app)
-
-
-SQLITE_ONLY = pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+    return app_each_db
 
 
 @pytest.fixture
@@ -65,56 +61,6 @@ def leads(make_user: Callable[..., User]) -> list[str]:
     for email in emails:
         make_user(email=email, role="safeguarding_lead", council="Suffolk")
     return emails
-
-
-@pytest.fixture
-def distribution(make_distribution: Callable[..., Distribution]) -> Distribution:
-    return make_distribution()
-
-
-@pytest.fixture
-def child(client: FlaskClient, distribution: Distribution) -> Child:
-    return Child(client, distribution.code)
-
-
-def answer_up_to_better(child: Child) -> None:
-    child.start()
-    child.answer(_age_band="12-17")
-    child.answer(went="yes")
-    child.answer(feel="okay")
-    child.answer(times="1")
-    assert child.step == "better"
-
-
-def carry_on(child: Child) -> Any:
-    link = re.search(r'<a class="button" href="([^"]+)">', child.last.text)
-    assert link, "the safety page has no way to carry on"
-    child.last = child.client.get(link.group(1).replace("&amp;", "&"))
-    return child.last
-
-
-def press_unsafe(child: Child) -> Any:
-    """Press "I don't feel safe" on the page on screen; follow to the safety page."""
-    form = re.search(
-        r'<form class="unsafe" method="post" action="([^"]+)">(.*?)</form>', child.last.text, re.S
-    )
-    assert form, f'no "I don\'t feel safe" control on {child.last.request.path}'
-    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
-    pressed = child.client.post(form.group(1), data=fields)
-    assert pressed.status_code == 303
-    child.last = child.client.get(pressed.headers["Location"])
-    return child.last
-
-
-def ask_for_contact(child: Child, **form: str) -> Any:
-    assert "data-safety-message" in child.last.text
-    token = csrf_token(child.last.text)
-    action = re.search(r'action="([^"]+/safe/contact)"', child.last.text).group(1)
-    posted = child.client.post(action, data={"csrf_token": token, **form})
-    child.last = (
-        child.client.get(posted.headers["Location"]) if posted.status_code == 303 else posted
-    )
-    return posted
 
 
 def concerns(database: Database) -> list[Concern]:
@@ -151,7 +97,7 @@ def test_a_risky_answer_brings_the_safety_page_and_after_sending_the_lead_has_th
     leads: list[str],
     handed_to_workers: list[list[int]],
 ) -> None:
-    answer_up_to_better(child)
+    child.answer_up_to_better()
     page = child.answer(better=RISKY)
 
     assert child.last.request.path.endswith("/safe")
@@ -178,7 +124,7 @@ def test_a_risky_answer_brings_the_safety_page_and_after_sending_the_lead_has_th
     assert {n.status for n in pending} == {"pending"}
     assert handed_to_workers == [[n.id for n in pending]]  # after the commit, once
 
-    check = carry_on(child)
+    check = child.carry_on()
     assert child.step == "check"
     assert "Ready to send?" in check.text
     child.send()
@@ -199,12 +145,12 @@ def test_a_risky_answer_brings_the_safety_page_and_after_sending_the_lead_has_th
 def test_a_concern_the_lead_closed_while_the_child_answered_is_not_tied_to_the_response(
     child: Child, database: Database, leads: list[str], handed_to_workers: list[list[int]]
 ) -> None:
-    answer_up_to_better(child)
+    child.answer_up_to_better()
     child.answer(better=RISKY)
     with database.session() as session:
         session.execute(update(Concern).values(status="closed"))
         session.commit()
-    carry_on(child)
+    child.carry_on()
     child.send()
     [closed] = concerns(database)
     assert closed.response_id is None
@@ -215,7 +161,7 @@ def test_a_concern_the_lead_closed_while_the_child_answered_is_not_tied_to_the_r
 def test_a_harmless_answer_goes_straight_to_the_next_question_and_raises_nothing(
     child: Child, database: Database, leads: list[str], handed_to_workers: list[list[int]]
 ) -> None:
-    answer_up_to_better(child)
+    child.answer_up_to_better()
     page = child.answer(better=HARMLESS)
     assert child.step == "check"
     assert "data-safety-message" not in page.text
@@ -229,7 +175,7 @@ def test_a_harmless_answer_goes_straight_to_the_next_question_and_raises_nothing
 def test_going_back_and_sending_the_same_words_again_does_not_raise_a_second_concern(
     child: Child, database: Database, leads: list[str], handed_to_workers: list[list[int]]
 ) -> None:
-    answer_up_to_better(child)
+    child.answer_up_to_better()
     child.answer(better=RISKY)
     child.open("/q/better")
     child.answer(better=RISKY)
@@ -274,7 +220,7 @@ def test_the_safety_page_speaks_polish_and_arabic_right_to_left(
         for expected_words in words:
             assert expected_words in page.text, (language, expected_words)
         assert "\u20660800 1111\u2069" in page.text or language != "ar"
-        carry_on(child)
+        child.carry_on()
         assert child.step == "knew"  # the next question, in their language
         assert f'lang="{language}"' in child.last.text
 
@@ -302,7 +248,7 @@ def test_the_safety_words_are_short_and_plain_enough_for_a_nine_year_old(
 def test_the_safety_page_is_small_and_needs_no_script(
     child: Child, leads: list[str], handed_to_workers: list[list[int]]
 ) -> None:
-    answer_up_to_better(child)
+    child.answer_up_to_better()
     child.answer(better=RISKY)
     page = child.client.get(child.last.request.full_path, headers={"Accept-Encoding": "gzip"})
     assert page.headers["Content-Encoding"] == "gzip"
@@ -322,12 +268,12 @@ def test_i_dont_feel_safe_on_the_welcome_page_alerts_the_lead_once_however_often
 ) -> None:
     welcome = child.open()
     assert "I don&#39;t feel safe" in welcome.text
-    page = press_unsafe(child)
+    page = child.press_unsafe()
     assert is_safety_page(page)
     assert "will be told" in page.text
     for _again in range(2):
         child.open()
-        press_unsafe(child)
+        child.press_unsafe()
 
     [concern] = concerns(database)
     assert (concern.origin, concern.level, concern.reasons) == (
@@ -341,10 +287,10 @@ def test_i_dont_feel_safe_on_the_welcome_page_alerts_the_lead_once_however_often
 
     # Then they start the survey after all: what they write joins the same concern, which is
     # tied to their answers when they send them.
-    answer_up_to_better(child)
+    child.answer_up_to_better()
     child.answer(better=RISKY)
     assert is_safety_page(child.last)
-    carry_on(child)
+    child.carry_on()
     child.send()
     [concern] = concerns(database)
     [response] = responses(database)
@@ -360,14 +306,14 @@ def test_i_dont_feel_safe_mid_survey_keeps_the_answers_and_brings_the_child_back
     child.answer(_age_band="12-17")
     child.answer(went="yes")
     assert child.step == "feel"
-    page = press_unsafe(child)
+    page = child.press_unsafe()
     assert is_safety_page(page)
     # On the safety page itself the control is not offered again: the lead is being told.
     assert 'class="unsafe"' not in page.text
-    back = carry_on(child)
+    back = child.carry_on()
     assert child.step == "feel" and "How did you feel?" in back.text
-    press_unsafe(child)
-    carry_on(child)
+    child.press_unsafe()
+    child.carry_on()
     child.answer(feel="okay")
     child.answer(times="2")
     child.answer(better=HARMLESS)
@@ -387,14 +333,14 @@ def test_on_a_shared_tablet_the_next_child_after_send_gets_a_concern_of_their_ow
     child: Child, database: Database, leads: list[str], handed_to_workers: list[list[int]]
 ) -> None:
     child.open()
-    press_unsafe(child)
-    answer_up_to_better(child)
+    child.press_unsafe()
+    child.answer_up_to_better()
     child.answer(better=HARMLESS)
     child.send()
     # The tablet is handed to the next child, who writes something worrying.
-    answer_up_to_better(child)
+    child.answer_up_to_better()
     child.answer(better=RISKY)
-    carry_on(child)
+    child.carry_on()
     child.send()
     first, second = concerns(database)
     assert first.response_id != second.response_id
@@ -413,7 +359,7 @@ def test_a_child_who_does_not_feel_safe_is_heard_even_after_the_survey_has_close
     closed = make_distribution(closes_on=dt.date.today() - dt.timedelta(days=1))
     child = Child(client, closed.code)
     assert child.open().status_code == 410
-    assert is_safety_page(press_unsafe(child))
+    assert is_safety_page(child.press_unsafe())
     [concern] = concerns(database)
     assert concern.distribution_id == closed.id and len(handed_to_workers) == 1
 
@@ -475,7 +421,7 @@ def test_a_practitioners_worrying_comment_also_reaches_the_lead_and_shows_the_sa
     page = practitioner.answer(most_useful="The peer sessions.", could_be_better=worrying)
     assert is_safety_page(page)
     assert 'class="unsafe"' not in page.text  # no child controls on a practitioner's pages
-    carry_on(practitioner)
+    practitioner.carry_on()
     practitioner.send()
     database: Database = app.extensions["database"]
     [concern] = concerns(database)
@@ -494,7 +440,7 @@ def test_a_practitioners_worrying_comment_also_reaches_the_lead_and_shows_the_sa
 def test_stop_here_deletes_the_unsent_answers_but_the_concern_stays(
     child: Child, database: Database, leads: list[str], handed_to_workers: list[list[int]]
 ) -> None:
-    answer_up_to_better(child)
+    child.answer_up_to_better()
     child.answer(better=RISKY)
     stop = re.search(r'<form method="post" action="([^"]+/stop)">', child.last.text)
     assert stop, "the safety page has no Stop here"
@@ -512,7 +458,7 @@ def test_stop_here_deletes_the_unsent_answers_but_the_concern_stays(
         assert len(session.scalars(select(ConcernText)).all()) == 1
     # They can still ask someone to contact them, on the same concern.
     child.last = page
-    ask_for_contact(child, how_to_reach="Sam", good_time="", safe_to_call="")
+    child.ask_for_contact(how_to_reach="Sam", good_time="", safe_to_call="")
     assert len(concerns(database)) == 1
     with database.session() as session:
         assert session.scalar(select(ContactRequest.concern_id)) == concern.id
@@ -529,13 +475,13 @@ def test_a_contact_request_is_kept_encrypted_with_the_concern_and_script_stays_w
     handed_to_workers: list[list[int]],
 ) -> None:
     child.open()
-    press_unsafe(child)
+    child.press_unsafe()
     page = child.last
     assert "This part is up to you" in page.text
     assert "Your other answers stay anonymous" in page.text
     typed = "<script>alert('x')</script> Sam, 07700 900123"
-    posted = ask_for_contact(
-        child, how_to_reach=typed, good_time="after school\x00\x07 on\tweekdays", safe_to_call="no"
+    posted = child.ask_for_contact(
+        how_to_reach=typed, good_time="after school\x00\x07 on\tweekdays", safe_to_call="no"
     )
     assert posted.status_code == 303
     thanked = child.last
@@ -562,11 +508,9 @@ def test_a_contact_request_that_is_too_long_empty_or_odd_is_explained_and_keeps_
     child: Child, database: Database, leads: list[str], handed_to_workers: list[list[int]]
 ) -> None:
     child.open()
-    press_unsafe(child)
+    child.press_unsafe()
     too_long = "<b>me</b> " + "x" * 400
-    posted = ask_for_contact(
-        child, how_to_reach=too_long, good_time="y" * 150, safe_to_call="maybe"
-    )
+    posted = child.ask_for_contact(how_to_reach=too_long, good_time="y" * 150, safe_to_call="maybe")
     assert posted.status_code == 422
     assert 'class="error-summary"' in posted.text
     assert "too long: use 200 characters or fewer" in posted.text
@@ -577,7 +521,7 @@ def test_a_contact_request_that_is_too_long_empty_or_odd_is_explained_and_keeps_
     assert 'value="' + "y" * 150 + '"' in posted.text
     assert "data-safety-message" in posted.text
 
-    empty = ask_for_contact(child, how_to_reach="  \x00 ", good_time="", safe_to_call="yes")
+    empty = child.ask_for_contact(how_to_reach="  \x00 ", good_time="", safe_to_call="yes")
     assert empty.status_code == 422
     assert "Write your name, or how we can reach you." in empty.text
     assert 'value="yes" checked' in empty.text
@@ -597,7 +541,7 @@ def test_asking_to_be_contacted_with_no_concern_yet_raises_one_for_the_lead(
     child.last = child.open("/safe")
     assert is_safety_page(child.last)
     assert "will be told" not in child.last.text  # nobody is being told yet
-    ask_for_contact(child, how_to_reach="Sam", good_time="", safe_to_call="not_sure")
+    child.ask_for_contact(how_to_reach="Sam", good_time="", safe_to_call="not_sure")
     [concern] = concerns(database)
     assert concern.level == "alert" and concern.origin == "unsafe_link"
     with database.session() as session:
@@ -612,7 +556,7 @@ def test_asking_to_be_contacted_with_no_concern_yet_raises_one_for_the_lead(
 def test_enormous_binary_or_over_long_free_text_gets_a_clear_answer_never_a_500(
     child: Child, database: Database, leads: list[str], handed_to_workers: list[list[int]]
 ) -> None:
-    answer_up_to_better(child)
+    child.answer_up_to_better()
     token = csrf_token(child.last.text)
     action = child.last.request.path
     enormous = child.client.post(action, data={"csrf_token": token, "better": RISKY * 2000})
@@ -639,12 +583,12 @@ def test_with_the_broker_down_the_child_still_sees_the_safety_page_and_the_email
         raise ConnectionError("the broker is not answering")
 
     background_work(app).send_concern_emails = broker_down
-    answer_up_to_better(child)
+    child.answer_up_to_better()
     page = child.answer(better=RISKY)
     assert is_safety_page(page)
     [concern] = concerns(database)
     assert [n.status for n in notifications(database)] == ["pending", "pending"]
-    carry_on(child)
+    child.carry_on()
     assert child.step == "check"  # the survey goes on as if nothing had failed
     child.send()
     [response] = responses(database)

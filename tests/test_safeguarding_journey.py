@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -26,10 +27,8 @@ from survey_app.models import (
     Response,
     User,
 )
-from tests.conftest import EACH_DATABASE, HttpsClient, app_on_database, csrf_token, sign_in
+from tests.conftest import Child, HttpsClient, csrf_token, sign_in
 from tests.smtp import SmtpServer, smtp_server  # noqa: F401
-from tests.test_respondent import Child
-from tests.test_safeguarding_child import answer_up_to_better, ask_for_contact, carry_on
 from workers import actors
 
 RISKY = (
@@ -39,18 +38,15 @@ HOW_TO_REACH = "ring my nan on 07700 900461"
 LEADS = ["lead.one@suffolk.example", "lead.two@suffolk.example"]
 
 
-@pytest.fixture(params=EACH_DATABASE)
-def app(
-    request: pytest.FixtureRequest,
-    make_app: Callable[..., Flask],
-    smtp_server: SmtpServer,  # noqa: F811
-) -> Flask:
-    return app_on_database(request, make_app, SMTP_URL=smtp_server.url)
+@pytest.fixture
+def app_settings(smtp_server: SmtpServer) -> dict[str, Any]:  # noqa: F811
+    return {"SMTP_URL": smtp_server.url}
 
 
 @pytest.fixture
-def distribution(make_distribution: Callable[..., Distribution]) -> Distribution:
-    return make_distribution()
+def app(app_each_db: Flask) -> Flask:
+    """The app on SQLite and on PostgreSQL, sending email to the test SMTP server."""
+    return app_each_db
 
 
 @pytest.fixture
@@ -68,7 +64,7 @@ def test_a_childs_worrying_answer_reaches_each_lead_once_and_is_acted_on_then_de
     worker: Callable[[], None],
 ) -> None:
     child = Child(client, distribution.code)
-    answer_up_to_better(child)
+    child.answer_up_to_better()
 
     safety = child.answer(better=RISKY)
     assert "data-safety-message" in safety.text
@@ -76,15 +72,14 @@ def test_a_childs_worrying_answer_reaches_each_lead_once_and_is_acted_on_then_de
     # The form carries where the child was, so "carry on" still leads on from there.
     where = re.search(r'name="to" value="([^"]+)"', safety.text)
     assert where, "the contact form does not remember where the child was"
-    asked = ask_for_contact(
-        child,
+    asked = child.ask_for_contact(
         how_to_reach=HOW_TO_REACH,
         good_time="after school",
         safe_to_call="yes",
         to=where.group(1),
     )
     assert asked.status_code == 303
-    carry_on(child)
+    child.carry_on()
     thanks = child.send()
     assert thanks.status_code == 200
 

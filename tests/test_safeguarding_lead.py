@@ -35,10 +35,8 @@ from survey_app.models import (
 )
 from survey_app.safeguarding import casework, concerns
 from tests.conftest import (
-    EACH_DATABASE,
     PASSWORD,
     HttpsClient,
-    app_on_database,
     csrf_token,
     sign_in,
 )
@@ -352,9 +350,9 @@ class TestOnEachDatabase:
     """The worker, the pages and the sweeper on SQLite (the demo) and PostgreSQL (production),
     whose row locks differ."""
 
-    @pytest.fixture(params=EACH_DATABASE)
-    def app(self, request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
-        return app_on_database(request, make_app)
+    @pytest.fixture
+    def app(self, app_each_db: Flask) -> Flask:
+        return app_each_db
 
     def test_the_worker_raises_one_concern_for_a_risky_answer_sent_without_a_screen_even_run_twice(
         self,

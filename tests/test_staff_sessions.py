@@ -16,7 +16,7 @@ from sqlalchemy import select
 from survey_app import operations
 from survey_app.db import Database
 from survey_app.models import User
-from tests.conftest import PASSWORD, HttpsClient, csrf_token, sign_in
+from tests.conftest import PASSWORD, Auth, HttpsClient, csrf_token, sign_in
 
 EMAIL = "facilitator@example.org"
 SESSION_COOKIE = "survey_session"
@@ -236,11 +236,10 @@ def user_id(database: Database, email: str) -> int:
 
 
 @pytest.fixture
-def admin_client(client, make_user):  # type: ignore[no-untyped-def]
-    make_user(ADMIN, role="admin")
+def admin_client(auth: Auth, make_user: Callable[..., User]) -> FlaskClient:
+    """A client signed in as an admin, beside one facilitator's account (EMAIL)."""
     make_user(EMAIL)
-    assert sign_in(client, ADMIN).status_code == 302
-    return client
+    return auth.as_new(ADMIN, role="admin")
 
 
 def test_an_admin_sees_every_account_and_its_tokens_but_never_a_token(admin_client, database):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -15,14 +14,13 @@ from survey_app import operations
 from survey_app.models import Draft, FreeText, Response
 from survey_app.respondent import drafts, journey, submission
 from survey_app.respondent.journey import AGE_KEY
-from tests.conftest import EACH_DATABASE, app_on_database
 
 COMPLETE = {AGE_KEY: "12-17", "went": "yes", "feel": "okay", "times": 2, "better": "call 0800 1111"}
 
 
-@pytest.fixture(params=EACH_DATABASE)
-def send_app(request: pytest.FixtureRequest, make_app: Callable[..., Flask]) -> Flask:
-    return app_on_database(request, make_app)
+@pytest.fixture
+def send_app(app_each_db: Flask) -> Flask:
+    return app_each_db
 
 
 def make_draft(app: Flask, answers: dict[str, Any]) -> tuple[int, str]:

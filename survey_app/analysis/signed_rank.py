@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from math import floor, sqrt
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 # Above this many pairs the exact distributions are replaced by normal approximations: the
@@ -57,7 +58,7 @@ class PrattRanks:
         return self.positive_sum + self.negative_sum
 
 
-def pratt_ranks(differences: Sequence[float]) -> PrattRanks:
+def pratt_ranks(differences: ArrayLike) -> PrattRanks:
     """Doubled Pratt ranks of the differences (zeros ranked, then left out)."""
     values = np.asarray(differences, dtype=float)
     doubled = np.rint(2 * stats.rankdata(np.abs(values), method="average")).astype(np.int64)
@@ -111,7 +112,7 @@ INTERVAL_EXACT = "exact: ordered Walsh averages, critical value from the exact s
 INTERVAL_NORMAL = "large-sample: ordered Walsh averages, normal-approximation critical value"
 
 
-def walsh_averages(differences: Sequence[float]) -> np.ndarray:
+def walsh_averages(differences: ArrayLike) -> np.ndarray:
     """All (d_i + d_j) / 2 for i <= j, sorted: n(n+1)/2 values."""
     values = np.asarray(differences, dtype=float)
     first, second = np.triu_indices(len(values))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
@@ -15,7 +16,7 @@ OWN_NAMES = {"prs": "دری"}
 @cache
 def _locale(code: str) -> Locale | None:
     """The CLDR locale for a survey language code such as en, pl, ar, prs or pt-BR."""
-    aliases: dict[str, str] = get_global("language_aliases")
+    aliases: Mapping[str, str] = get_global("language_aliases")
     name = code.replace("-", "_")
     name = aliases.get(name, name)
     try:

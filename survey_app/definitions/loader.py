@@ -45,7 +45,7 @@ def _construct_mapping_once(
 
 SurveyYamlLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    lambda loader, node: _construct_mapping_once(loader, node),
+    _construct_mapping_once,
 )
 
 SurveyYamlLoader.yaml_implicit_resolvers = {

@@ -372,7 +372,7 @@ class SurveySchema(StrictSchema):
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
     def _consistent(self, data: dict[str, Any], original: Any, **_: Any) -> None:
-        errors: dict[str, Any] = {}
+        errors: dict[str | int, Any] = {}
         failed = _failed(data, original)
 
         def add(path: tuple[str | int, ...], message: str) -> None:

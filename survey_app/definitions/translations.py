@@ -39,8 +39,8 @@ def survey_texts(definition: SurveyDefinition) -> Iterator[tuple[Path_, Text]]:
         text = getattr(definition, key)
         if text is not None:
             yield (key,), text
-    for index, band in enumerate(definition.age_bands):
-        yield ("age_bands", index, "label"), band.label
+    for index, age_band in enumerate(definition.age_bands):
+        yield ("age_bands", index, "label"), age_band.label
     for index, wave in enumerate(definition.waves):
         yield ("waves", index, "label"), wave.label
     for page_index, page in enumerate(definition.pages):
@@ -76,6 +76,6 @@ def translation_gaps(definition: SurveyDefinition) -> list[Gap]:
         given = definition.interface.get(key)
         for language in others:
             if given is None or language not in given.translations:
-                path: Path_ = ("interface", key) if given else ("interface",)
+                path = ("interface", key) if given else ("interface",)
                 gaps.append(Gap(path, language, english, service_key=key))
     return gaps

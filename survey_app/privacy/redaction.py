@@ -122,10 +122,11 @@ def find_phones(text: str) -> Iterable[Span]:
     for match in phonenumbers.PhoneNumberMatcher(
         text, "GB", leniency=phonenumbers.Leniency.POSSIBLE
     ):
-        if _is_dialable_in_full(match.raw_string, match.number.national_number):
+        national = match.number.national_number
+        if national is not None and _is_dialable_in_full(match.raw_string, national):
             yield _phone_span(text, match.start, match.end)
-    for match in _UK_DIGIT_RUN.finditer(text):
-        yield _phone_span(text, match.start(), match.end())
+    for run in _UK_DIGIT_RUN.finditer(text):
+        yield _phone_span(text, run.start(), run.end())
 
 
 # --- Postcode --------------------------------------------------------------

@@ -25,7 +25,7 @@ class Form(Protocol):
     """A posted page's fields: one value, or every value of a field (Werkzeug's MultiDict in
     the web layer; this module knows nothing of the web)."""
 
-    def get(self, key: str, default: Any = None) -> Any: ...
+    def get(self, key: str, default: str) -> str: ...
 
     def getlist(self, key: str) -> list[str]: ...
 
@@ -124,7 +124,9 @@ def first_unseen_step(
     return missing_required(definition, answers)
 
 
-def parse_age(definition: SurveyDefinition, form: Form, language: str):
+def parse_age(
+    definition: SurveyDefinition, form: Form, language: str
+) -> tuple[str | None, list[FieldError]]:
     """Read the age-band step: (answer, errors)."""
     chosen = form.get(AGE_KEY, "")
     allowed = (*definition.band_ids(), PREFER_NOT_TO_SAY)
