@@ -1,50 +1,83 @@
 """Charts drawn on the server with matplotlib, as SVG to put straight into the page.
 
-The SVG keeps its words as text (so it is sharp, searchable and small), carries a <title> and
-an aria-labelledby link to the text alternative beside it, and has no <style> element or style
-attributes (they are turned into SVG presentation attributes), so the page's Content Security
-Policy can forbid inline styles. Colours are the Okabe-Ito colour-blind safe palette, with a
-hatch on hidden segments so they never rely on colour alone.
+Each kind of answer has the one chart that cannot mislead about it:
+
+- a rating scale: bars diverging from the middle of the scale, in scale order, lower ratings
+  in one hue family and higher ones in another, the middle in grey; "don't know", "rather not
+  say" and what is not shown stand beside the bar, never inside it;
+- answers that do not form a scale: 100% bars, with what is not shown as a separate, neutral
+  block at the end;
+- a question where several answers could be chosen: one bar per answer, each a share of those
+  who answered, saying so (the bars can add up to more than 100%).
 
 Every function takes figures that have already been through disclosure control: a segment
-given as None is hidden and is drawn as one grey "hidden" block together with the other hidden
-ones in its bar (their total is already known from the shown figures).
+given as None is hidden, and a group whose figures are all hidden shows "Too few answers to
+show" and no bar. Words are wrapped by their measured width, never cut, and laid out so that no
+two pieces of text overlap and none leaves the figure (tests/test_charts.py measures it).
+
+The SVG keeps its words as text (sharp, searchable, small), carries a <title>, and has no
+<style> element or style attributes, so the page's Content Security Policy can forbid inline
+styles. Hidden blocks are hatched so they never rely on colour alone.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from matplotlib import colormaps  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from .chart_text import (  # noqa: E402
+    FONT,
+    INK,
+    drop_labels_that_do_not_fit,
+    ink_on,
+    legend_columns,
+    line_count,
+    svg,
+    width_in_points,
+    wrap,
+)
 
 SETTINGS = {
     "svg.fonttype": "none",
     "svg.hashsalt": "survey-report",
     "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
+    "font.sans-serif": [FONT],
     "font.size": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+# The page shows a chart at most 48rem (768 px) wide and the PDF 180 mm; the SVG scales to fit,
+# so the layout drawn at this width is the layout at every width.
+WIDTH = 7.5
+TITLE_SIZE = 11.0
+LABEL_SIZE = 10.0
+SMALL_SIZE = 9.0
+GROUP_LABEL_WIDTH = 140.0  # points: the words naming a bar
+# One hue family a side, darker for stronger answers (sequential, so the order survives
+# colour blindness and greyscale printing); the middle of the scale neutral grey.
+NEGATIVE_COLOURS = "Oranges"
+POSITIVE_COLOURS = "Blues"
+NEUTRAL = "#BDBDBD"
 # Okabe & Ito (2008): distinguishable with every common form of colour blindness.
-NEGATIVE = ("#D55E00", "#E69F00")  # strongest first
-NEUTRAL = "#BBBBBB"
-POSITIVE = ("#56B4E9", "#0072B2")  # weakest first
 SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-HIDDEN_COLOUR = "#FFFFFF"
-HIDDEN_LABEL = "Hidden (small numbers)"
-HIDDEN_STYLE = {"facecolor": HIDDEN_COLOUR, "edgecolor": "#666666", "hatch": "///"}
-INK = "#222222"
+NOT_SHOWN_LABEL = "Not shown (small numbers)"
+TOO_FEW = "Too few answers to show"
+HIDDEN_STYLE = {"facecolor": "#FFFFFF", "edgecolor": "#666666", "hatch": "///"}
+MULTIPLE_CHOICE_AXIS = (
+    "% of those who answered. Each person could choose more than one answer, "
+    "so the bars can add up to more than 100%."
+)
 
 
 @dataclass(frozen=True)
@@ -58,89 +91,18 @@ class Bar:
     label: str
     segments: tuple[Segment, ...]
 
+    @property
+    def too_few(self) -> bool:
+        """Every figure hidden: nothing to draw."""
+        return all(segment.percent is None for segment in self.segments)
 
-def diverging_bars(title: str, bars: Sequence[Bar], negative: int, neutral: bool) -> str:
-    """Stacked bars centred on the middle of a rating scale: the first `negative` segments of
-    every bar go left of zero (strongest furthest), a neutral middle segment (if `neutral`) is
-    split across zero, and the rest go right."""
-    labels = [segment.label for segment in bars[0].segments] if bars else []
-    positive = len(labels) - negative - (1 if neutral else 0)
-
-    def start(bar: Bar) -> float:
-        shown = [s.percent for s in bar.segments]
-        middle = (shown[negative] or 0.0) / 2 if neutral else 0.0
-        return -middle - sum(p or 0.0 for p in shown[:negative])
-
-    return _stacked(
-        title,
-        bars,
-        _diverging_colours(negative, neutral, positive),
-        start,
-        ([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"]),
-        centre_line=True,
-    )
-
-
-def stacked_bars(title: str, bars: Sequence[Bar]) -> str:
-    """100% stacked bars, one per group, for answers without a natural middle."""
-    count = len(bars[0].segments) if bars else 0
-    return _stacked(
-        title,
-        bars,
-        [SERIES[i % len(SERIES)] for i in range(count)],
-        lambda _bar: 0.0,
-        ([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"]),
-        centre_line=False,
-    )
-
-
-def _stacked(  # type: ignore[no-untyped-def]
-    title: str,
-    bars: Sequence[Bar],
-    colours: Sequence[str],
-    start,
-    ticks: tuple[list[int], list[str]],
-    centre_line: bool,
-) -> str:
-    """Horizontal stacked bars, each starting at start(bar); hidden segments drawn together as
-    one hatched block at the end of their bar."""
-    labels = [segment.label for segment in bars[0].segments] if bars else []
-    with matplotlib.rc_context(SETTINGS):
-        figure = Figure(figsize=(7.5, 0.45 * len(bars) + 1.4))
-        axes = figure.subplots()
-        for row, bar in enumerate(bars):
-            y = len(bars) - 1 - row
-            left = start(bar)
-            for index, segment in enumerate(bar.segments):
-                if segment.percent is None:
-                    continue
-                axes.barh(y, segment.percent, left=left, color=colours[index], height=0.7)
-                if segment.percent >= 7:
-                    axes.text(
-                        left + segment.percent / 2,
-                        y,
-                        f"{segment.percent:.0f}%",
-                        ha="center",
-                        va="center",
-                        fontsize=9,
-                        color="#000000",
-                    )
-                left += segment.percent
-            shown = [s.percent for s in bar.segments]
-            hidden = 100.0 - sum(p for p in shown if p is not None)
-            if None in shown and hidden > 0.05:
-                axes.barh(y, hidden, left=left, height=0.7, **HIDDEN_STYLE)
-        if centre_line:
-            axes.axvline(0, color=INK, linewidth=0.8)
-        axes.set_yticks(range(len(bars)), [bar.label for bar in reversed(bars)])
-        axes.set_xlim(ticks[0][0], ticks[0][-1])
-        axes.set_xticks(*ticks)
-        handles = [Patch(color=c, label=name) for c, name in zip(colours, labels, strict=True)]
-        if any(s.percent is None for bar in bars for s in bar.segments):
-            handles.append(Patch(label=HIDDEN_LABEL, **HIDDEN_STYLE))
-        axes.set_title(textwrap.fill(title, 72), loc="left", fontsize=11, color=INK)
-        _legend_below(figure, axes, handles)
-        return _svg(figure, title)
+    def not_shown(self) -> float | None:
+        """The share hidden in small numbers (what the shown shares leave of 100%), or None
+        when nothing is hidden, or everything is."""
+        shown = [s.percent for s in self.segments]
+        if None not in shown or self.too_few:
+            return None
+        return max(0.0, 100.0 - sum(p for p in shown if p is not None))
 
 
 @dataclass(frozen=True)
@@ -151,115 +113,349 @@ class Interval:
     high: float | None
 
 
-def change_intervals(title: str, items: Sequence[Interval], unit: str) -> str:
-    """Each item's estimated change as a dot with its confidence interval as a line."""
+def diverging_bars(
+    title: str, bars: Sequence[Bar], negative: int, neutral: bool, beside: int = 0
+) -> str:
+    """A rating scale's answers, one bar per group, centred on the middle of the scale (see
+    `diverging_figure`), as SVG."""
     with matplotlib.rc_context(SETTINGS):
-        figure = Figure(figsize=(7.5, 0.45 * len(items) + 1.2))
-        axes = figure.subplots()
-        for row, item in enumerate(items):
-            y = len(items) - 1 - row
-            if item.low is not None and item.high is not None:
-                axes.plot([item.low, item.high], [y, y], color=SERIES[0], linewidth=2.5)
-            axes.plot([item.estimate], [y], "o", color=INK, markersize=6)
-        axes.axvline(0, color=INK, linewidth=0.8, linestyle="--")
-        axes.set_yticks(range(len(items)), [item.label for item in reversed(items)])
-        values = [v for i in items for v in (i.estimate, i.low, i.high) if v is not None]
-        reach = max([1.0, *map(abs, values)]) + 0.25
-        axes.set_xlim(-reach, reach)
-        axes.set_ylim(-0.7, len(items) - 0.3)
-        axes.set_xlabel(unit)
-        axes.set_title(textwrap.fill(title, 72), loc="left", fontsize=11, color=INK)
-        figure.tight_layout()
-        return _svg(figure, title)
+        return svg(diverging_figure(title, bars, negative, neutral, beside), title)
+
+
+def diverging_figure(
+    title: str, bars: Sequence[Bar], negative: int, neutral: bool, beside: int = 0
+) -> Figure:
+    """The first `negative` segments of every bar go left of zero (strongest furthest), a
+    neutral middle segment (if `neutral`) is split across zero, the rest of the scale goes
+    right; the last `beside` segments ("don't know", "rather not say") and the share not shown
+    are written in columns beside the bars."""
+    scale_size = len(bars[0].segments) - beside if bars else 0
+    scale = [s.label for s in bars[0].segments[:scale_size]] if bars else []
+    colours = diverging_colours(negative, neutral, scale_size - negative - int(neutral))
+    columns = [s.label for s in bars[0].segments[scale_size:]] if bars else []
+    if any(bar.not_shown() is not None for bar in bars):
+        columns.append(NOT_SHOWN_LABEL)
+    headers = [wrap(name, 60, 8.5) for name in columns]
+    figure, axes, side = _bar_rows(title, bars, scale, colours, headers, hidden_in_legend=False)
+    drawn: list[tuple[Text, Rectangle]] = []
+    for row, bar in enumerate(bars):
+        y = len(bars) - 1 - row
+        if bar.too_few:
+            axes.text(0, y, TOO_FEW, ha="center", va="center", fontsize=SMALL_SIZE, color=INK)
+            continue
+        shares = [s.percent for s in bar.segments[:scale_size]]
+        middle = (shares[negative] or 0.0) / 2 if neutral else 0.0
+        left = -middle - sum(p or 0.0 for p in shares[:negative])
+        for index, share in enumerate(shares):
+            if share is None:
+                continue
+            drawn.append(_segment(axes, y, left, share, colours[index]))
+            left += share
+        if side is not None:
+            values = [s.percent for s in bar.segments[scale_size:]]
+            if NOT_SHOWN_LABEL in columns:
+                values.append(bar.not_shown())
+            for column, value in enumerate(values):
+                words = "–" if value is None else f"{value:.0f}%"
+                side.text(column, y, words, ha="center", va="center", fontsize=SMALL_SIZE)
+    axes.axvline(0, color=INK, linewidth=0.8)
+    axes.set_xlim(-100, 100)
+    axes.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"])
+    drop_labels_that_do_not_fit(figure, drawn)
+    return figure
+
+
+def stacked_bars(title: str, bars: Sequence[Bar]) -> str:
+    """Answers that do not form a scale, one 100% bar per group (see `stacked_figure`), as
+    SVG."""
+    with matplotlib.rc_context(SETTINGS):
+        return svg(stacked_figure(title, bars), title)
+
+
+def stacked_figure(title: str, bars: Sequence[Bar]) -> Figure:
+    """One bar per group from 0 to 100%, its answers in order; what is hidden is one neutral,
+    hatched "not shown" block at the end of the bar."""
+    names = [segment.label for segment in bars[0].segments] if bars else []
+    colours = [SERIES[i % len(SERIES)] for i in range(len(names))]
+    hidden = any(bar.not_shown() is not None for bar in bars)
+    figure, axes, _ = _bar_rows(title, bars, names, colours, [], hidden_in_legend=hidden)
+    drawn: list[tuple[Text, Rectangle]] = []
+    for row, bar in enumerate(bars):
+        y = len(bars) - 1 - row
+        if bar.too_few:
+            axes.text(50, y, TOO_FEW, ha="center", va="center", fontsize=SMALL_SIZE, color=INK)
+            continue
+        left = 0.0
+        for index, segment in enumerate(bar.segments):
+            if segment.percent is not None:
+                drawn.append(_segment(axes, y, left, segment.percent, colours[index]))
+                left += segment.percent
+        rest = bar.not_shown()
+        if rest is not None and rest > 0.05:
+            axes.barh(y, rest, left=left, height=0.62, linewidth=0.8, **HIDDEN_STYLE)
+    axes.set_xlim(0, 100)
+    axes.set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
+    drop_labels_that_do_not_fit(figure, drawn)
+    return figure
+
+
+def choice_bars(title: str, bars: Sequence[Bar]) -> str:
+    """A question where several answers could be chosen (see `choice_figure`), as SVG."""
+    with matplotlib.rc_context(SETTINGS):
+        return svg(choice_figure(title, bars), title)
+
+
+def choice_figure(title: str, bars: Sequence[Bar]) -> Figure:
+    """One panel per group, one bar per answer: the share of those who answered that chose it.
+    A hidden answer says "not shown (small numbers)" where its bar would be."""
+    options = [wrap(s.label, 170, LABEL_SIZE) for s in bars[0].segments] if bars else []
+    row = max([0.34, *(line_count(o) * 0.17 + 0.1 for o in options)])
+    panels = [1 if bar.too_few else max(len(options), 1) for bar in bars]
+    axis_words = wrap(MULTIPLE_CHOICE_AXIS, (WIDTH - 0.4) * 72, SMALL_SIZE)
+    body = sum(p * row + 0.35 for p in panels) + 0.35 + line_count(axis_words) * 0.17
+    figure = _figure(title, body)
+    grid = figure.subplots(
+        max(len(bars), 1), 1, sharex=True, height_ratios=[p * row + 0.35 for p in panels] or [1]
+    )
+    panel_axes = list(grid) if len(bars) > 1 else [grid]
+    for axes, bar in zip(panel_axes, bars, strict=False):
+        axes.set_title(
+            wrap(bar.label, (WIDTH - 0.4) * 72, LABEL_SIZE),
+            loc="left",
+            fontsize=LABEL_SIZE,
+            fontweight="bold",
+            color=INK,
+        )
+        axes.set_xlim(0, 100)
+        if bar.too_few:
+            axes.set_ylim(-0.6, 0.6)
+            axes.set_yticks([])
+            axes.text(50, 0, TOO_FEW, ha="center", va="center", fontsize=SMALL_SIZE, color=INK)
+            continue
+        count = len(bar.segments)
+        axes.set_yticks(range(count), list(reversed(options)))
+        axes.set_ylim(-0.6, count - 0.4)
+        axes.tick_params(axis="y", length=0)
+        for index, segment in enumerate(bar.segments):
+            y = count - 1 - index
+            share = segment.percent
+            if share is None:
+                axes.text(
+                    1,
+                    y,
+                    "not shown (small numbers)",
+                    ha="left",
+                    va="center",
+                    fontsize=SMALL_SIZE - 0.5,
+                    color="#444444",
+                    style="italic",
+                )
+                continue
+            axes.barh(y, share, height=0.62, color=SERIES[0])
+            # The number after the bar's end, or inside it when the bar nearly fills the axis.
+            inside = share > 88
+            axes.text(
+                share - 1 if inside else share + 1,
+                y,
+                f"{share:.0f}%",
+                ha="right" if inside else "left",
+                va="center",
+                fontsize=SMALL_SIZE,
+                color=ink_on(SERIES[0]) if inside else INK,
+            )
+    panel_axes[-1].set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
+    figure.supxlabel(axis_words, x=0.02, ha="left", fontsize=SMALL_SIZE, color=INK)
+    return figure
+
+
+def change_intervals(title: str, items: Sequence[Interval], unit: str) -> str:
+    """Each item's estimated change as a dot with its confidence interval as a line, as SVG."""
+    with matplotlib.rc_context(SETTINGS):
+        return svg(change_figure(title, items, unit), title)
+
+
+def change_figure(title: str, items: Sequence[Interval], unit: str) -> Figure:
+    """Each item's estimated change as a dot with its confidence interval as a line."""
+    names = [wrap(item.label, 180, LABEL_SIZE) for item in items]
+    row = max([0.36, *(line_count(n) * 0.17 + 0.12 for n in names)])
+    figure = _figure(title, row * max(len(items), 1) + 0.7)
+    axes = figure.subplots()
+    for index, item in enumerate(items):
+        y = len(items) - 1 - index
+        if item.low is not None and item.high is not None:
+            axes.plot([item.low, item.high], [y, y], color=SERIES[0], linewidth=2.5)
+        axes.plot([item.estimate], [y], "o", color=INK, markersize=6)
+    axes.axvline(0, color=INK, linewidth=0.8, linestyle="--")
+    axes.set_yticks(range(len(items)), list(reversed(names)))
+    values = [v for i in items for v in (i.estimate, i.low, i.high) if v is not None]
+    reach = max([1.0, *map(abs, values)]) + 0.25
+    axes.set_xlim(-reach, reach)
+    axes.set_ylim(-0.7, len(items) - 0.3)
+    axes.set_xlabel(wrap(unit, (WIDTH - 0.4) * 72, LABEL_SIZE))
+    return figure
 
 
 def counts_over_time(title: str, months: Sequence[str], counts: Sequence[int | None]) -> str:
-    """Responses a month as columns; a hidden month is an outlined, hatched column of no
-    height with the word "hidden" above it."""
+    """Responses a month as columns (see `counts_figure`), as SVG."""
     with matplotlib.rc_context(SETTINGS):
-        figure = Figure(figsize=(7.5, 2.8))
-        axes = figure.subplots()
-        tallest = max([c for c in counts if c is not None] or [1])
-        for index, count in enumerate(counts):
-            if count is None:
-                axes.text(
-                    index,
-                    tallest * 0.02,
-                    "hidden",
-                    ha="center",
-                    va="bottom",
-                    fontsize=9,
-                    rotation=90,
-                    color=INK,
-                )
-                continue
-            axes.bar(index, count, color=SERIES[0], width=0.7)
-        axes.set_xticks(range(len(months)), list(months), rotation=45, ha="right")
-        axes.set_xlim(-0.6, len(months) - 0.4)
-        axes.set_ylabel("Responses (rounded to 5)")
-        axes.set_title(textwrap.fill(title, 72), loc="left", fontsize=11, color=INK)
-        figure.tight_layout()
-        return _svg(figure, title)
+        return svg(counts_figure(title, months, counts), title)
 
 
-def _diverging_colours(negative: int, neutral: bool, positive: int) -> list[str]:
-    low = list(_spread(NEGATIVE, negative))
-    high = list(_spread(POSITIVE, positive))
+def counts_figure(title: str, months: Sequence[str], counts: Sequence[int | None]) -> Figure:
+    """Responses a month as columns; a hidden month has no column and the words "not shown"
+    standing where it would be. Month names turn upright, then thin out, when they would
+    not fit side by side."""
+    room = (WIDTH - 1.0) * 72
+    widest = max([width_in_points(m, SMALL_SIZE) for m in months] or [0.0])
+    upright = len(months) * (widest + 6) > room
+    step = 1
+    while upright and len(months) / step * (SMALL_SIZE * 1.3) > room:
+        step += 1
+    figure = _figure(title, 2.2 + (widest / 72 if upright else 0.2))
+    axes = figure.subplots()
+    tallest = max([c for c in counts if c is not None] or [1])
+    for index, count in enumerate(counts):
+        if count is None:
+            axes.text(
+                index,
+                tallest * 0.03,
+                "not shown",
+                ha="center",
+                va="bottom",
+                fontsize=SMALL_SIZE - 1,
+                rotation=90,
+                color=INK,
+            )
+            continue
+        axes.bar(index, count, color=SERIES[0], width=0.7)
+    shown = range(0, len(months), step)
+    axes.set_xticks(
+        list(shown), [months[i] for i in shown], rotation=90 if upright else 0, fontsize=SMALL_SIZE
+    )
+    axes.set_xlim(-0.6, len(months) - 0.4)
+    axes.set_ylim(0, tallest * 1.1)
+    axes.set_ylabel("Responses (rounded)")
+    return figure
+
+
+def diverging_colours(negative: int, neutral: bool, positive: int) -> list[str]:
+    """The scale's colours in scale order: the strongest negative answer darkest orange, through
+    lighter oranges, grey for the middle, then blues darkening to the strongest positive."""
+    low = list(reversed(_shades(NEGATIVE_COLOURS, negative)))
+    high = _shades(POSITIVE_COLOURS, positive)
     return [*low, *([NEUTRAL] if neutral else []), *high]
 
 
-def _spread(palette: Sequence[str], count: int) -> Sequence[str]:
-    if count <= len(palette):
-        return palette[-count:] if count else ()
-    return [palette[min(i * len(palette) // count, len(palette) - 1)] for i in range(count)]
+def _shades(family: str, count: int) -> list[str]:
+    """`count` shades of one colour family, lightest first, never so pale they vanish."""
+    palette = colormaps[family]
+    if count == 1:
+        return [to_hex(palette(0.6))]
+    return [to_hex(palette(0.35 + 0.55 * i / (count - 1))) for i in range(count)]
 
 
-def _legend_below(figure: Figure, axes, handles: list[Patch]) -> None:  # type: ignore[no-untyped-def]
-    axes.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.18),
-        ncol=min(len(handles), 3),
-        frameon=False,
-        fontsize=9,
+def _figure(title: str, body: float) -> Figure:
+    """A figure the charts' width, tall enough for `body` inches and the wrapped title."""
+    words = wrap(title, (WIDTH - 0.3) * 72, TITLE_SIZE)
+    height = body + line_count(words) * TITLE_SIZE * 1.4 / 72 + 0.2
+    figure = Figure(figsize=(WIDTH, height), layout="constrained")
+    FigureCanvasAgg(figure)  # measures text while laying out
+    figure.suptitle(words, x=0.02, ha="left", fontsize=TITLE_SIZE, color=INK)
+    return figure
+
+
+def _bar_rows(  # type: ignore[no-untyped-def]
+    title: str,
+    bars: Sequence[Bar],
+    names: Sequence[str],
+    colours: Sequence[str],
+    columns: Sequence[str],
+    hidden_in_legend: bool,
+):
+    """The figure for one bar a group, laid out by measure from the top: the wrapped title,
+    a key to the answers in reading order, the bars with the groups' names to their left and
+    (with `columns`) a narrow panel of figures to their right, then the percentage axis.
+    Returns (figure, bar axes, panel axes or None)."""
+    groups = [wrap(bar.label, GROUP_LABEL_WIDTH, LABEL_SIZE) for bar in bars]
+    row = max([0.4, *(line_count(g) * 0.17 + 0.14 for g in groups)])
+    names_width = max(
+        [0.0, *(width_in_points(line, LABEL_SIZE) for g in groups for line in g.split("\n"))]
     )
-    figure.tight_layout()
+    entries = [wrap(name, 150, SMALL_SIZE) for name in names]
+    handles = [Patch(facecolor=c, label=e) for c, e in zip(colours, entries, strict=True)]
+    if hidden_in_legend:
+        handles.append(Patch(label=NOT_SHOWN_LABEL, linewidth=0.8, **HIDDEN_STYLE))
+    ncol = legend_columns([h.get_label() for h in handles], SMALL_SIZE, (WIDTH - 0.3) * 72)
+    key_rows = [handles[i : i + ncol] for i in range(0, len(handles), ncol)]
+    key_height = sum(max(line_count(h.get_label()) for h in r) * 0.165 + 0.1 for r in key_rows)
+    header_height = max([0.0, *(line_count(c) * 0.15 + 0.12 for c in columns)])
+    heading = wrap(title, (WIDTH - 0.3) * 72, TITLE_SIZE)
+    heading_height = line_count(heading) * TITLE_SIZE * 1.25 / 72 + 0.2
+    body = row * max(len(bars), 1)
+    axis_height = 0.4
+    height = heading_height + key_height + header_height + body + axis_height
+    figure = Figure(figsize=(WIDTH, height))
+    FigureCanvasAgg(figure)  # measures text for `drop_labels_that_do_not_fit`
+    figure.text(
+        0.1 / WIDTH, 1 - 0.1 / height, heading, ha="left", va="top", fontsize=TITLE_SIZE, color=INK
+    )
+    if handles:
+        # Matplotlib fills a key column by column; padded and reordered, it reads in rows.
+        blank = Patch(visible=False, label="")
+        padded = handles + [blank] * (len(key_rows) * ncol - len(handles))
+        ordered = [padded[r * ncol + c] for c in range(ncol) for r in range(len(key_rows))]
+        figure.legend(
+            handles=ordered,
+            loc="upper left",
+            bbox_to_anchor=(0.05 / WIDTH, 1 - heading_height / height),
+            borderaxespad=0,
+            borderpad=0,
+            ncol=ncol,
+            frameon=False,
+            fontsize=SMALL_SIZE,
+        )
+    left = (names_width + 14) / 72
+    panel = 0.8 * len(columns)
+    right = WIDTH - panel - 0.25
+    bottom, top = axis_height, height - heading_height - key_height - header_height
+    axes = figure.add_axes(
+        (left / WIDTH, bottom / height, (right - left) / WIDTH, (top - bottom) / height)
+    )
+    side = None
+    if columns:
+        side = figure.add_axes(
+            (
+                (right + 0.1) / WIDTH,
+                bottom / height,
+                (panel - 0.05) / WIDTH,
+                (top - bottom) / height,
+            ),
+            sharey=axes,
+        )
+        side.set_xlim(-0.5, len(columns) - 0.5)
+        side.set_xticks(range(len(columns)), list(columns), fontsize=8.5)
+        side.xaxis.tick_top()
+        side.tick_params(axis="x", length=0)
+        side.tick_params(axis="y", left=False, labelleft=False)
+        for spine in side.spines.values():
+            spine.set_visible(False)
+    axes.set_yticks(range(len(bars)), list(reversed(groups)))
+    axes.set_ylim(-0.6, len(bars) - 0.4)
+    axes.tick_params(axis="y", length=0)
+    return figure, axes, side
 
 
-STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
-HEADER = re.compile(r"^.*?(?=<svg)", re.S)
-METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
-STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
-SIZE = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*"')
-
-
-def _svg(figure: Figure, title: str) -> str:
-    """The figure as an <svg> element for the page: no XML header, metadata, <style> or style
-    attributes; scales to its container; titled."""
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    text = buffer.getvalue()
-    text = HEADER.sub("", text, count=1)
-    text = METADATA.sub("", text)
-    text = STYLE_ELEMENT.sub("", text)
-    text = STYLE_ATTRIBUTE.sub(lambda m: _attributes(m.group(1)), text)
-    text = SIZE.sub(r"<svg\1", text, count=1)
-    text = text.replace("<defs>\n  </defs>", "")
-    return text.replace(
-        "<svg ",
-        '<svg class="chart" role="img" focusable="false" stroke-linejoin="round" '
-        'stroke-linecap="butt" ',
-        1,
-    ).replace(">", f"><title>{escape(title)}</title>", 1)
-
-
-def _attributes(style: str) -> str:
-    """`fill: #fff; stroke: none` as ` fill="#fff" stroke="none"` (SVG presentation
-    attributes: every property matplotlib writes has one)."""
-    parts = []
-    for declaration in style.split(";"):
-        name, _, value = declaration.partition(":")
-        name, value = name.strip(), value.strip()
-        if name and value:
-            parts.append(f' {name}="{value.replace(chr(34), chr(39))}"')
-    return "".join(parts)
+def _segment(axes, y: float, left: float, share: float, colour: str) -> tuple[Text, Rectangle]:  # type: ignore[no-untyped-def]
+    """One answer's share of a bar, with its percentage inside it (removed later if it does
+    not fit)."""
+    patch = axes.barh(y, share, left=left, color=colour, height=0.62).patches[0]
+    label = axes.text(
+        left + share / 2,
+        y,
+        f"{share:.0f}%",
+        ha="center",
+        va="center",
+        fontsize=SMALL_SIZE,
+        color=ink_on(colour),
+    )
+    return label, patch
