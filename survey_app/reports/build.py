@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from .. import downloads
 from ..analysis.prepost import rated_items
-from ..definitions.model import SCALE, Question, SurveyDefinition
+from ..definitions.model import FACE_SCALE, MULTIPLE_CHOICE, SCALE, Question, SurveyDefinition
 from ..downloads.counting import option_ids, option_label, question_counts, skip_logic
 from ..downloads.groups import GroupFilter, councils_for
 from ..downloads.prepost import GroupAnswers, PublishedPrepost
@@ -481,6 +481,10 @@ class _Builder:
             if not published.shown:
                 left_out.append(f"{name}: {_withheld_words(published.withheld, self.rules)}")
                 rows.append((name, "(all answers)", notes.NOT_SHOWN, "", notes.NOT_SHOWN))
+                if published.withheld in (notes.SMALL_BASE, notes.CANNOT_PROTECT):
+                    # The chart keeps the group's place and says why it has no bar.
+                    hidden = (charts.Segment(option_label(question, o), None) for o in options)
+                    drawn.append(charts.Bar(name, tuple(hidden)))
                 continue
             cells = {cell.option: cell for cell in published.cells}
             segments = []
@@ -505,24 +509,18 @@ class _Builder:
             drawn.append(charts.Bar(name, tuple(segments)))
         title = question.text.en
         table = Table(title, ("Group", "Answer", "Count", "Percent", "Base"), tuple(rows))
-        if not drawn:
+        if all(bar.too_few for bar in drawn):
             return Chart(question.id, title, "", " ".join(left_out) or "Nothing to show.", table)
         core = [o for o in options if o not in question.special_options()]
-        if question.kind == SCALE and not question.bands and len(core) >= 3:
-            # Leave "don't know" / "rather not say" out of the bars (they are in the table).
-            trimmed = [charts.Bar(bar.label, bar.segments[: len(core)]) for bar in drawn]
-            svg = charts.diverging_bars(title, trimmed, len(core) // 2, len(core) % 2 == 1)
+        if question.kind == MULTIPLE_CHOICE:
+            svg = charts.choice_bars(title, drawn)
+        elif question.kind in (SCALE, FACE_SCALE) and _one_scale(question) and len(core) >= 3:
+            svg = charts.diverging_bars(
+                title, drawn, len(core) // 2, len(core) % 2 == 1, beside=len(options) - len(core)
+            )
         else:
             svg = charts.stacked_bars(title, drawn)
-        summary = " ".join(
-            f"{bar.label}: "
-            + ", ".join(
-                f"{s.label} {s.percent:g}%" if s.percent is not None else f"{s.label} hidden"
-                for s in bar.segments
-            )
-            + "."
-            for bar in drawn
-        )
+        summary = charts.in_words(drawn, multiple=question.kind == MULTIPLE_CHOICE)
         return Chart(question.id, title, svg, summary, table, tuple(left_out))
 
     def over_time(self, label: str, months: Counter[str], group: frozenset[int]) -> Section:
@@ -578,11 +576,20 @@ def _few(conflict, rules: DisclosureRules) -> str:  # type: ignore[no-untyped-de
     return f"{few} response" if few == 1 else f"{few} responses"
 
 
-def _short(text: str, limit: int = 48) -> str:
-    """An item's words short enough for a chart's axis."""
+def _one_scale(question: Question) -> bool:
+    """Whether every age band is asked on the question's own scale (until bands are counted
+    apart, a chart of several bands can only diverge from a middle they all share)."""
+    own = [option.id for option in question.options]
+    return all(
+        wording.options is None or [option.id for option in wording.options] == own
+        for wording in question.bands.values()
+    )
+
+
+def _short(text: str) -> str:
+    """An item's words without the question's repeated opening (the chart wraps them)."""
     for prefix in ("How would you rate your ", "How would you rate "):
         if text.startswith(prefix):
             text = text[len(prefix) :]
     text = text.rstrip("?")
-    text = text[:1].upper() + text[1:]
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return text[:1].upper() + text[1:]

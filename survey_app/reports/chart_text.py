@@ -27,11 +27,12 @@ def _ruler() -> RendererAgg:
 
 
 def width_in_points(text: str, size: float) -> float:
-    """How wide `text` is, in points, set in the charts' font at `size` points."""
-    width, _, _ = _ruler().get_text_width_height_descent(
-        text, FontProperties(family=FONT, size=size), ismath=False
+    """How wide `text` is (its widest line), in points, set in the charts' font at `size`."""
+    font = FontProperties(family=FONT, size=size)
+    return max(
+        float(_ruler().get_text_width_height_descent(line, font, ismath=False)[0])
+        for line in text.split("\n")
     )
-    return float(width)
 
 
 def wrap(text: str, width: float, size: float) -> str:

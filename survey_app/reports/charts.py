@@ -338,6 +338,23 @@ def counts_figure(title: str, months: Sequence[str], counts: Sequence[int | None
     return figure
 
 
+def in_words(bars: Sequence[Bar], multiple: bool = False) -> str:
+    """What a bar chart shows, group by group, for the text alternative beside it."""
+    sentences = [f"{MULTIPLE_CHOICE_AXIS}"] if multiple else []
+    for bar in bars:
+        if bar.too_few:
+            sentences.append(f"{bar.label}: {TOO_FEW.lower()}.")
+            continue
+        parts = [
+            f"{s.label} {s.percent:g}%" if s.percent is not None else f"{s.label} not shown"
+            for s in bar.segments
+        ]
+        rest = None if multiple else bar.not_shown()
+        together = "" if rest is None else f" ({rest:.0f}% not shown in all, small numbers)"
+        sentences.append(f"{bar.label}: {', '.join(parts)}{together}.")
+    return " ".join(sentences)
+
+
 def diverging_colours(negative: int, neutral: bool, positive: int) -> list[str]:
     """The scale's colours in scale order: the strongest negative answer darkest orange, through
     lighter oranges, grey for the middle, then blues darkening to the strongest positive."""
