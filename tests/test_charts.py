@@ -12,15 +12,20 @@ from __future__ import annotations
 import colorsys
 import itertools
 import re
+from collections.abc import Callable
 
 import pytest
+from flask import Flask
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
+from playwright.sync_api import Browser
 
 from survey_app.reports import charts
+from tests.conftest import PASSWORD
+from tests.test_browser import SCREENSHOTS, browser  # noqa: F401  (one Chromium, as the browser tests)
 
 Segment, Bar = charts.Segment, charts.Bar
 
@@ -395,3 +400,89 @@ def test_a_chart_in_words_says_what_is_hidden_and_what_can_pass_100() -> None:
         "Meeting one: Very limited 20%, Limited 40%, Adequate 31%, Good not shown, "
         "Excellent not shown, I'd rather not say 3% (6% not shown in all, small numbers)."
     )
+
+
+# Each chart's words as Chromium lays them out (its own font, at the page's size): any that
+# leave their chart or overlap another.
+TEXT_PROBLEMS = """() => {
+  const problems = [];
+  for (const svg of document.querySelectorAll("svg.chart")) {
+    const chart = svg.querySelector("title").textContent;
+    const frame = svg.getBoundingClientRect();
+    const boxes = [...svg.querySelectorAll("text")]
+      .filter(text => text.textContent.trim())
+      .map(text => [text.textContent.trim(), text.getBoundingClientRect()]);
+    for (const [words, box] of boxes) {
+      if (box.left < frame.left - 0.5 || box.right > frame.right + 0.5 ||
+          box.top < frame.top - 0.5 || box.bottom > frame.bottom + 0.5) {
+        problems.push(`${chart}: "${words}" leaves the chart`);
+      }
+    }
+    boxes.forEach(([words, box], index) => {
+      for (const [other, next] of boxes.slice(index + 1)) {
+        const wide = Math.min(box.right, next.right) - Math.max(box.left, next.left);
+        const high = Math.min(box.bottom, next.bottom) - Math.max(box.top, next.top);
+        if (wide > 0.5 && high > 0.5) problems.push(`${chart}: "${words}" overlaps "${other}"`);
+      }
+    });
+  }
+  return problems;
+}"""
+
+
+def test_in_chromium_no_chart_words_overlap_or_leave_their_chart_on_screen_or_in_print(
+    browser: Browser,  # noqa: F811  (the browser tests' one Chromium)
+    make_app: Callable[..., Flask],
+    worker: Callable[[], None],
+) -> None:
+    from survey_app import operations
+    from tests.live_server import serve
+    from tests.submissions import submit
+    from tests.test_linking import SHIPPED
+    from tests.test_prepost_downloads import run_programme
+
+    server = serve(make_app, SURVEY_DIR=str(SHIPPED))
+    run_programme(server.app, "Norfolk", [1] * 8 + [2] * 16 + [3] * 16, [2] * 8 + [3] * 32)
+    with server.app.extensions["database"].session() as session:
+        suffolk = operations.create_distribution(
+            session, "child-cp-conference", "Suffolk", "CP conferences"
+        )
+        operations.create_user(session, "facilitator@example.org", PASSWORD, "facilitator", None)
+        session.commit()
+    faces, help_from = ("okay", "happy", "very_happy"), ("advocate", "no_one")
+    for number in range(30):  # 10 or more of every answer given, so nothing is hidden
+        submit(
+            server.app,
+            suffolk,
+            went_to_meeting="no",
+            why_not_there=["didnt_know", "school_time"] if number < 20 else ["nobody_asked"],
+            listened_to=faces[number % 3],
+            understood_decision=("yes", "some", "no")[number % 3],
+            who_helped=help_from[number % 2],
+        )
+    worker()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/facilitator/login")
+        page.get_by_label("Email address").fill("facilitator@example.org")
+        page.get_by_label("Password").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in", exact=True).click()
+        # The page at 1280 px, then as printed on A4 (180 mm of width inside the margins).
+        for width, media in ((1280, "screen"), (680, "print")):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.emulate_media(media=media)
+            for survey in ("practitioner-skills", "child-cp-conference"):
+                page.goto(f"{server.url}/facilitator/surveys/{survey}/report")
+                assert page.locator("svg.chart").count() >= 3
+                assert page.evaluate(TEXT_PROBLEMS) == [], f"{survey} at {width} px ({media})"
+                shot = SCREENSHOTS / f"report-charts-{survey}-{width}.png"
+                page.screenshot(path=str(shot), full_page=True)
+        for survey in ("practitioner-skills", "child-cp-conference"):
+            pdf = page.request.get(f"{server.url}/facilitator/surveys/{survey}/report.pdf")
+            assert pdf.ok and pdf.body().startswith(b"%PDF")
+            (SCREENSHOTS / f"report-charts-{survey}.pdf").write_bytes(pdf.body())
+    finally:
+        context.close()
+        server.stop()

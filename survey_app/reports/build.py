@@ -510,7 +510,8 @@ class _Builder:
         title = question.text.en
         table = Table(title, ("Group", "Answer", "Count", "Percent", "Base"), tuple(rows))
         if all(bar.too_few for bar in drawn):
-            return Chart(question.id, title, "", " ".join(left_out) or "Nothing to show.", table)
+            words = " ".join(left_out) or charts.in_words(drawn) or "Nothing to show."
+            return Chart(question.id, title, "", words, table)
         core = [o for o in options if o not in question.special_options()]
         if question.kind == MULTIPLE_CHOICE:
             svg = charts.choice_bars(title, drawn)
@@ -519,7 +520,7 @@ class _Builder:
                 title, drawn, len(core) // 2, len(core) % 2 == 1, beside=len(options) - len(core)
             )
         else:
-            svg = charts.stacked_bars(title, drawn)
+            svg = charts.stacked_bars(title, drawn, special=len(options) - len(core))
         summary = charts.in_words(drawn, multiple=question.kind == MULTIPLE_CHOICE)
         return Chart(question.id, title, svg, summary, table, tuple(left_out))
 

@@ -71,9 +71,20 @@ POSITIVE_COLOURS = "Blues"
 NEUTRAL = "#BDBDBD"
 # Okabe & Ito (2008): distinguishable with every common form of colour blindness.
 SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+# Paul Tol's "muted" scheme, also colour-blind safe, for answers too many for Okabe & Ito's.
+MANY_SERIES = (
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+    "#DDCC77", "#CC6677", "#882255", "#AA4499",
+)  # fmt: skip
+# "Don't know" and "rather not say" are not answers to the question: greys, not hues.
+SPECIAL_GREYS = ("#8C8C8C", "#D0D0D0")
 NOT_SHOWN_LABEL = "Not shown (small numbers)"
 TOO_FEW = "Too few answers to show"
 HIDDEN_STYLE = {"facecolor": "#FFFFFF", "edgecolor": "#666666", "hatch": "///"}
+MULTIPLE_CHOICE_WORDS = (
+    "Each bar is the share of those who answered who chose that answer. Each person could "
+    "choose more than one answer, so the shares can add up to more than 100%."
+)
 MULTIPLE_CHOICE_AXIS = (
     "% of those who answered. Each person could choose more than one answer, "
     "so the bars can add up to more than 100%."
@@ -93,8 +104,10 @@ class Bar:
 
     @property
     def too_few(self) -> bool:
-        """Every figure hidden: nothing to draw."""
-        return all(segment.percent is None for segment in self.segments)
+        """Every answer given is hidden (what is shown is only zeros): a bar would be nothing
+        but "not shown"."""
+        shares = [segment.percent for segment in self.segments]
+        return None in shares and not any(shares)
 
     def not_shown(self) -> float | None:
         """The share hidden in small numbers (what the shown shares leave of 100%), or None
@@ -165,18 +178,22 @@ def diverging_figure(
     return figure
 
 
-def stacked_bars(title: str, bars: Sequence[Bar]) -> str:
+def stacked_bars(title: str, bars: Sequence[Bar], special: int = 0) -> str:
     """Answers that do not form a scale, one 100% bar per group (see `stacked_figure`), as
     SVG."""
     with matplotlib.rc_context(SETTINGS):
-        return svg(stacked_figure(title, bars), title)
+        return svg(stacked_figure(title, bars, special), title)
 
 
-def stacked_figure(title: str, bars: Sequence[Bar]) -> Figure:
-    """One bar per group from 0 to 100%, its answers in order; what is hidden is one neutral,
-    hatched "not shown" block at the end of the bar."""
+def stacked_figure(title: str, bars: Sequence[Bar], special: int = 0) -> Figure:
+    """One bar per group from 0 to 100%, its answers in order, the last `special` of them
+    ("don't know", "rather not say") in greys; what is hidden is one neutral, hatched "not
+    shown" block at the end of the bar."""
     names = [segment.label for segment in bars[0].segments] if bars else []
-    colours = [SERIES[i % len(SERIES)] for i in range(len(names))]
+    answers = len(names) - special
+    palette = SERIES if answers <= len(SERIES) else MANY_SERIES
+    colours = [palette[i % len(palette)] for i in range(answers)]
+    colours += [SPECIAL_GREYS[i % len(SPECIAL_GREYS)] for i in range(special)]
     hidden = any(bar.not_shown() is not None for bar in bars)
     figure, axes, _ = _bar_rows(title, bars, names, colours, [], hidden_in_legend=hidden)
     drawn: list[tuple[Text, Rectangle]] = []
@@ -340,7 +357,7 @@ def counts_figure(title: str, months: Sequence[str], counts: Sequence[int | None
 
 def in_words(bars: Sequence[Bar], multiple: bool = False) -> str:
     """What a bar chart shows, group by group, for the text alternative beside it."""
-    sentences = [f"{MULTIPLE_CHOICE_AXIS}"] if multiple else []
+    sentences = [MULTIPLE_CHOICE_WORDS] if multiple else []
     for bar in bars:
         if bar.too_few:
             sentences.append(f"{bar.label}: {TOO_FEW.lower()}.")
@@ -399,7 +416,10 @@ def _bar_rows(  # type: ignore[no-untyped-def]
         [0.0, *(width_in_points(line, LABEL_SIZE) for g in groups for line in g.split("\n"))]
     )
     entries = [wrap(name, 150, SMALL_SIZE) for name in names]
-    handles = [Patch(facecolor=c, label=e) for c, e in zip(colours, entries, strict=True)]
+    handles = [
+        Patch(facecolor=c, edgecolor="#595959", linewidth=0.5, label=e)
+        for c, e in zip(colours, entries, strict=True)
+    ]
     if hidden_in_legend:
         handles.append(Patch(label=NOT_SHOWN_LABEL, linewidth=0.8, **HIDDEN_STYLE))
     ncol = legend_columns([h.get_label() for h in handles], SMALL_SIZE, (WIDTH - 0.3) * 72)
@@ -465,7 +485,10 @@ def _bar_rows(  # type: ignore[no-untyped-def]
 def _segment(axes, y: float, left: float, share: float, colour: str) -> tuple[Text, Rectangle]:  # type: ignore[no-untyped-def]
     """One answer's share of a bar, with its percentage inside it (removed later if it does
     not fit)."""
-    patch = axes.barh(y, share, left=left, color=colour, height=0.62).patches[0]
+    # The outline keeps pale segments visible against the page (WCAG 1.4.11, 3:1).
+    patch = axes.barh(
+        y, share, left=left, color=colour, height=0.62, edgecolor="#595959", linewidth=0.5
+    ).patches[0]
     label = axes.text(
         left + share / 2,
         y,
