@@ -30,40 +30,31 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib import colormaps  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from .chart_text import (  # noqa: E402
-    FONT,
+from .chart_layout import (  # noqa: E402
+    HIDDEN_STYLE,
     INK,
+    LABEL_SIZE,
+    NOT_SHOWN_LABEL,
+    SETTINGS,
+    SMALL_SIZE,
+    WIDTH,
+    bar_rows,
     drop_labels_that_do_not_fit,
     ink_on,
-    legend_columns,
+    labelled_segment,
     line_count,
+    styled,
     svg,
+    titled_figure,
     width_in_points,
     wrap,
 )
 
-SETTINGS = {
-    "svg.fonttype": "none",
-    "svg.hashsalt": "survey-report",
-    "font.family": "sans-serif",
-    "font.sans-serif": [FONT],
-    "font.size": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
-# The page shows a chart at most 48rem (768 px) wide and the PDF 180 mm; the SVG scales to fit,
-# so the layout drawn at this width is the layout at every width.
-WIDTH = 7.5
-TITLE_SIZE = 11.0
-LABEL_SIZE = 10.0
-SMALL_SIZE = 9.0
-GROUP_LABEL_WIDTH = 140.0  # points: the words naming a bar
 # One hue family a side, darker for stronger answers (sequential, so the order survives
 # colour blindness and greyscale printing); the middle of the scale neutral grey.
 NEGATIVE_COLOURS = "Oranges"
@@ -78,9 +69,7 @@ MANY_SERIES = (
 )  # fmt: skip
 # "Don't know" and "rather not say" are not answers to the question: greys, not hues.
 SPECIAL_GREYS = ("#8C8C8C", "#D0D0D0")
-NOT_SHOWN_LABEL = "Not shown (small numbers)"
 TOO_FEW = "Too few answers to show"
-HIDDEN_STYLE = {"facecolor": "#FFFFFF", "edgecolor": "#666666", "hatch": "///"}
 MULTIPLE_CHOICE_WORDS = (
     "Each bar is the share of those who answered who chose that answer. Each person could "
     "choose more than one answer, so the shares can add up to more than 100%."
@@ -135,6 +124,7 @@ def diverging_bars(
         return svg(diverging_figure(title, bars, negative, neutral, beside), title)
 
 
+@styled
 def diverging_figure(
     title: str, bars: Sequence[Bar], negative: int, neutral: bool, beside: int = 0
 ) -> Figure:
@@ -149,7 +139,9 @@ def diverging_figure(
     if any(bar.not_shown() is not None for bar in bars):
         columns.append(NOT_SHOWN_LABEL)
     headers = [wrap(name, 60, 8.5) for name in columns]
-    figure, axes, side = _bar_rows(title, bars, scale, colours, headers, hidden_in_legend=False)
+    figure, axes, side = bar_rows(
+        title, [b.label for b in bars], scale, colours, headers, hidden_in_legend=False
+    )
     drawn: list[tuple[Text, Rectangle]] = []
     for row, bar in enumerate(bars):
         y = len(bars) - 1 - row
@@ -162,7 +154,7 @@ def diverging_figure(
         for index, share in enumerate(shares):
             if share is None:
                 continue
-            drawn.append(_segment(axes, y, left, share, colours[index]))
+            drawn.append(labelled_segment(axes, y, left, share, colours[index]))
             left += share
         if side is not None:
             values = [s.percent for s in bar.segments[scale_size:]]
@@ -185,6 +177,7 @@ def stacked_bars(title: str, bars: Sequence[Bar], special: int = 0) -> str:
         return svg(stacked_figure(title, bars, special), title)
 
 
+@styled
 def stacked_figure(title: str, bars: Sequence[Bar], special: int = 0) -> Figure:
     """One bar per group from 0 to 100%, its answers in order, the last `special` of them
     ("don't know", "rather not say") in greys; what is hidden is one neutral, hatched "not
@@ -195,7 +188,9 @@ def stacked_figure(title: str, bars: Sequence[Bar], special: int = 0) -> Figure:
     colours = [palette[i % len(palette)] for i in range(answers)]
     colours += [SPECIAL_GREYS[i % len(SPECIAL_GREYS)] for i in range(special)]
     hidden = any(bar.not_shown() is not None for bar in bars)
-    figure, axes, _ = _bar_rows(title, bars, names, colours, [], hidden_in_legend=hidden)
+    figure, axes, _ = bar_rows(
+        title, [b.label for b in bars], names, colours, [], hidden_in_legend=hidden
+    )
     drawn: list[tuple[Text, Rectangle]] = []
     for row, bar in enumerate(bars):
         y = len(bars) - 1 - row
@@ -205,7 +200,7 @@ def stacked_figure(title: str, bars: Sequence[Bar], special: int = 0) -> Figure:
         left = 0.0
         for index, segment in enumerate(bar.segments):
             if segment.percent is not None:
-                drawn.append(_segment(axes, y, left, segment.percent, colours[index]))
+                drawn.append(labelled_segment(axes, y, left, segment.percent, colours[index]))
                 left += segment.percent
         rest = bar.not_shown()
         if rest is not None and rest > 0.05:
@@ -222,6 +217,7 @@ def choice_bars(title: str, bars: Sequence[Bar]) -> str:
         return svg(choice_figure(title, bars), title)
 
 
+@styled
 def choice_figure(title: str, bars: Sequence[Bar]) -> Figure:
     """One panel per group, one bar per answer: the share of those who answered that chose it.
     A hidden answer says "not shown (small numbers)" where its bar would be."""
@@ -230,7 +226,7 @@ def choice_figure(title: str, bars: Sequence[Bar]) -> Figure:
     panels = [1 if bar.too_few else max(len(options), 1) for bar in bars]
     axis_words = wrap(MULTIPLE_CHOICE_AXIS, (WIDTH - 0.4) * 72, SMALL_SIZE)
     body = sum(p * row + 0.35 for p in panels) + 0.35 + line_count(axis_words) * 0.17
-    figure = _figure(title, body)
+    figure = titled_figure(title, body)
     grid = figure.subplots(
         max(len(bars), 1), 1, sharex=True, height_ratios=[p * row + 0.35 for p in panels] or [1]
     )
@@ -291,11 +287,12 @@ def change_intervals(title: str, items: Sequence[Interval], unit: str) -> str:
         return svg(change_figure(title, items, unit), title)
 
 
+@styled
 def change_figure(title: str, items: Sequence[Interval], unit: str) -> Figure:
     """Each item's estimated change as a dot with its confidence interval as a line."""
     names = [wrap(item.label, 180, LABEL_SIZE) for item in items]
     row = max([0.36, *(line_count(n) * 0.17 + 0.12 for n in names)])
-    figure = _figure(title, row * max(len(items), 1) + 0.7)
+    figure = titled_figure(title, row * max(len(items), 1) + 0.7)
     axes = figure.subplots()
     for index, item in enumerate(items):
         y = len(items) - 1 - index
@@ -318,6 +315,7 @@ def counts_over_time(title: str, months: Sequence[str], counts: Sequence[int | N
         return svg(counts_figure(title, months, counts), title)
 
 
+@styled
 def counts_figure(title: str, months: Sequence[str], counts: Sequence[int | None]) -> Figure:
     """Responses a month as columns; a hidden month has no column and the words "not shown"
     standing where it would be. Month names turn upright, then thin out, when they would
@@ -328,7 +326,7 @@ def counts_figure(title: str, months: Sequence[str], counts: Sequence[int | None
     step = 1
     while upright and len(months) / step * (SMALL_SIZE * 1.3) > room:
         step += 1
-    figure = _figure(title, 2.2 + (widest / 72 if upright else 0.2))
+    figure = titled_figure(title, 2.2 + (widest / 72 if upright else 0.2))
     axes = figure.subplots()
     tallest = max([c for c in counts if c is not None] or [1])
     for index, count in enumerate(counts):
@@ -386,116 +384,3 @@ def _shades(family: str, count: int) -> list[str]:
     if count == 1:
         return [to_hex(palette(0.6))]
     return [to_hex(palette(0.35 + 0.55 * i / (count - 1))) for i in range(count)]
-
-
-def _figure(title: str, body: float) -> Figure:
-    """A figure the charts' width, tall enough for `body` inches and the wrapped title."""
-    words = wrap(title, (WIDTH - 0.3) * 72, TITLE_SIZE)
-    height = body + line_count(words) * TITLE_SIZE * 1.4 / 72 + 0.2
-    figure = Figure(figsize=(WIDTH, height), layout="constrained")
-    FigureCanvasAgg(figure)  # measures text while laying out
-    figure.suptitle(words, x=0.02, ha="left", fontsize=TITLE_SIZE, color=INK)
-    return figure
-
-
-def _bar_rows(  # type: ignore[no-untyped-def]
-    title: str,
-    bars: Sequence[Bar],
-    names: Sequence[str],
-    colours: Sequence[str],
-    columns: Sequence[str],
-    hidden_in_legend: bool,
-):
-    """The figure for one bar a group, laid out by measure from the top: the wrapped title,
-    a key to the answers in reading order, the bars with the groups' names to their left and
-    (with `columns`) a narrow panel of figures to their right, then the percentage axis.
-    Returns (figure, bar axes, panel axes or None)."""
-    groups = [wrap(bar.label, GROUP_LABEL_WIDTH, LABEL_SIZE) for bar in bars]
-    row = max([0.4, *(line_count(g) * 0.17 + 0.14 for g in groups)])
-    names_width = max(
-        [0.0, *(width_in_points(line, LABEL_SIZE) for g in groups for line in g.split("\n"))]
-    )
-    entries = [wrap(name, 150, SMALL_SIZE) for name in names]
-    handles = [
-        Patch(facecolor=c, edgecolor="#595959", linewidth=0.5, label=e)
-        for c, e in zip(colours, entries, strict=True)
-    ]
-    if hidden_in_legend:
-        handles.append(Patch(label=NOT_SHOWN_LABEL, linewidth=0.8, **HIDDEN_STYLE))
-    ncol = legend_columns([h.get_label() for h in handles], SMALL_SIZE, (WIDTH - 0.3) * 72)
-    key_rows = [handles[i : i + ncol] for i in range(0, len(handles), ncol)]
-    key_height = sum(max(line_count(h.get_label()) for h in r) * 0.165 + 0.1 for r in key_rows)
-    header_height = max([0.0, *(line_count(c) * 0.15 + 0.12 for c in columns)])
-    heading = wrap(title, (WIDTH - 0.3) * 72, TITLE_SIZE)
-    heading_height = line_count(heading) * TITLE_SIZE * 1.25 / 72 + 0.2
-    body = row * max(len(bars), 1)
-    axis_height = 0.4
-    height = heading_height + key_height + header_height + body + axis_height
-    figure = Figure(figsize=(WIDTH, height))
-    FigureCanvasAgg(figure)  # measures text for `drop_labels_that_do_not_fit`
-    figure.text(
-        0.1 / WIDTH, 1 - 0.1 / height, heading, ha="left", va="top", fontsize=TITLE_SIZE, color=INK
-    )
-    if handles:
-        # Matplotlib fills a key column by column; padded and reordered, it reads in rows.
-        blank = Patch(visible=False, label="")
-        padded = handles + [blank] * (len(key_rows) * ncol - len(handles))
-        ordered = [padded[r * ncol + c] for c in range(ncol) for r in range(len(key_rows))]
-        figure.legend(
-            handles=ordered,
-            loc="upper left",
-            bbox_to_anchor=(0.05 / WIDTH, 1 - heading_height / height),
-            borderaxespad=0,
-            borderpad=0,
-            ncol=ncol,
-            frameon=False,
-            fontsize=SMALL_SIZE,
-        )
-    left = (names_width + 14) / 72
-    panel = 0.8 * len(columns)
-    right = WIDTH - panel - 0.25
-    bottom, top = axis_height, height - heading_height - key_height - header_height
-    axes = figure.add_axes(
-        (left / WIDTH, bottom / height, (right - left) / WIDTH, (top - bottom) / height)
-    )
-    side = None
-    if columns:
-        side = figure.add_axes(
-            (
-                (right + 0.1) / WIDTH,
-                bottom / height,
-                (panel - 0.05) / WIDTH,
-                (top - bottom) / height,
-            ),
-            sharey=axes,
-        )
-        side.set_xlim(-0.5, len(columns) - 0.5)
-        side.set_xticks(range(len(columns)), list(columns), fontsize=8.5)
-        side.xaxis.tick_top()
-        side.tick_params(axis="x", length=0)
-        side.tick_params(axis="y", left=False, labelleft=False)
-        for spine in side.spines.values():
-            spine.set_visible(False)
-    axes.set_yticks(range(len(bars)), list(reversed(groups)))
-    axes.set_ylim(-0.6, len(bars) - 0.4)
-    axes.tick_params(axis="y", length=0)
-    return figure, axes, side
-
-
-def _segment(axes, y: float, left: float, share: float, colour: str) -> tuple[Text, Rectangle]:  # type: ignore[no-untyped-def]
-    """One answer's share of a bar, with its percentage inside it (removed later if it does
-    not fit)."""
-    # The outline keeps pale segments visible against the page (WCAG 1.4.11, 3:1).
-    patch = axes.barh(
-        y, share, left=left, color=colour, height=0.62, edgecolor="#595959", linewidth=0.5
-    ).patches[0]
-    label = axes.text(
-        left + share / 2,
-        y,
-        f"{share:.0f}%",
-        ha="center",
-        va="center",
-        fontsize=SMALL_SIZE,
-        color=ink_on(colour),
-    )
-    return label, patch
