@@ -16,8 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.patches import Patch, Rectangle
-from matplotlib.text import Text
+from matplotlib.patches import Patch
 
 FONT = "DejaVu Sans"
 INK = "#222222"
@@ -114,18 +113,6 @@ def legend_columns(labels: Sequence[str], size: float, width: float) -> int:
     return 1
 
 
-def drop_labels_that_do_not_fit(figure: Figure, labels: Sequence[tuple[Text, Rectangle]]) -> None:
-    """Lay the figure out, then remove each bar label wider or taller than its bar: a number
-    spilling over the next segment would be read as that segment's."""
-    figure.draw_without_rendering()
-    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    for label, bar in labels:
-        text = label.get_window_extent(renderer)
-        box = bar.get_window_extent(renderer)
-        if text.width + 4 > box.width or text.height + 2 > box.height:
-            label.remove()
-
-
 STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
 HEADER = re.compile(r"^.*?(?=<svg)", re.S)
 METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
@@ -215,16 +202,11 @@ def bar_rows(  # type: ignore[no-untyped-def]
     key_rows = [keys[i : i + ncol] for i in range(0, len(keys), ncol)]
     key_height = sum(max(map(line_count, r)) * 0.165 + 0.1 for r in key_rows)
     header_height = max([0.0, *(line_count(c) * 0.15 + 0.12 for c in columns)])
-    heading = wrap(title, (WIDTH - 0.3) * 72, TITLE_SIZE)
-    heading_height = line_count(heading) * TITLE_SIZE * 1.25 / 72 + 0.2
+    heading, heading_height = wrapped_heading(title)
     body = row * max(len(groups), 1)
     axis_height = 0.4
     height = heading_height + key_height + header_height + body + axis_height
-    figure = Figure(figsize=(WIDTH, height))
-    FigureCanvasAgg(figure)  # measures text for `drop_labels_that_do_not_fit`
-    figure.text(
-        0.1 / WIDTH, 1 - 0.1 / height, heading, ha="left", va="top", fontsize=TITLE_SIZE, color=INK
-    )
+    figure = headed_figure(heading, height)
     if handles:
         # Matplotlib fills a key column by column; padded and reordered, it reads in rows.
         blank = Patch(visible=False, label="")
@@ -271,22 +253,44 @@ def bar_rows(  # type: ignore[no-untyped-def]
     return figure, axes, side
 
 
-def labelled_segment(
-    axes, y: float, left: float, share: float, colour: str
-) -> tuple[Text, Rectangle]:  # type: ignore[no-untyped-def]
-    """One answer's share of a bar, with its percentage inside it (removed later if it does
-    not fit)."""
+def labelled_segment(axes, y: float, left: float, share: float, colour: str, span: float) -> None:  # type: ignore[no-untyped-def]
+    """One answer's share of a bar, its percentage inside it when the number fits (a number
+    spilling over the next segment would be read as that segment's; the table has it).
+    `span`: how many percentage points the axis spans."""
     # The outline keeps pale segments visible against the page (WCAG 1.4.11, 3:1).
-    patch = axes.barh(
-        y, share, left=left, color=colour, height=0.62, edgecolor="#595959", linewidth=0.5
-    ).patches[0]
-    label = axes.text(
-        left + share / 2,
-        y,
-        f"{share:.0f}%",
-        ha="center",
-        va="center",
-        fontsize=SMALL_SIZE,
-        color=ink_on(colour),
+    axes.barh(y, share, left=left, color=colour, height=0.62, edgecolor="#595959", linewidth=0.5)
+    words = f"{share:.0f}%"
+    box = axes.get_position()
+    width, height = axes.figure.get_size_inches()
+    low, high = axes.get_ylim()
+    segment_width = share / span * box.width * width * 72
+    segment_height = 0.62 / abs(high - low) * box.height * height * 72
+    if width_in_points(words, SMALL_SIZE) + 4 <= segment_width and (
+        segment_height >= SMALL_SIZE * 1.25 + 2
+    ):
+        axes.text(
+            left + share / 2,
+            y,
+            words,
+            ha="center",
+            va="center",
+            fontsize=SMALL_SIZE,
+            color=ink_on(colour),
+        )
+
+
+def wrapped_heading(title: str) -> tuple[str, float]:
+    """A chart's title wrapped to the chart's width, and the inches it takes at the top."""
+    words = wrap(title, (WIDTH - 0.3) * 72, TITLE_SIZE)
+    return words, line_count(words) * TITLE_SIZE * 1.25 / 72 + 0.2
+
+
+def headed_figure(heading: str, height: float) -> Figure:
+    """A figure the charts' width and `height` inches tall, `heading` at its top left; what
+    goes below is placed by measure (no layout engine: its result is known before drawing)."""
+    figure = Figure(figsize=(WIDTH, height))
+    FigureCanvasAgg(figure)
+    figure.text(
+        0.1 / WIDTH, 1 - 0.1 / height, heading, ha="left", va="top", fontsize=TITLE_SIZE, color=INK
     )
-    return label, patch
+    return figure

@@ -32,8 +32,6 @@ matplotlib.use("Agg")
 from matplotlib import colormaps  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
 
 from .chart_layout import (  # noqa: E402
     HIDDEN_STYLE,
@@ -44,7 +42,7 @@ from .chart_layout import (  # noqa: E402
     SMALL_SIZE,
     WIDTH,
     bar_rows,
-    drop_labels_that_do_not_fit,
+    headed_figure,
     ink_on,
     labelled_segment,
     line_count,
@@ -53,6 +51,7 @@ from .chart_layout import (  # noqa: E402
     titled_figure,
     width_in_points,
     wrap,
+    wrapped_heading,
 )
 
 # One hue family a side, darker for stronger answers (sequential, so the order survives
@@ -64,9 +63,16 @@ NEUTRAL = "#BDBDBD"
 SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 # Paul Tol's "muted" scheme, also colour-blind safe, for answers too many for Okabe & Ito's.
 MANY_SERIES = (
-    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
-    "#DDCC77", "#CC6677", "#882255", "#AA4499",
-)  # fmt: skip
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+)
 # "Don't know" and "rather not say" are not answers to the question: greys, not hues.
 SPECIAL_GREYS = ("#8C8C8C", "#D0D0D0")
 TOO_FEW = "Too few answers to show"
@@ -142,7 +148,6 @@ def diverging_figure(
     figure, axes, side = bar_rows(
         title, [b.label for b in bars], scale, colours, headers, hidden_in_legend=False
     )
-    drawn: list[tuple[Text, Rectangle]] = []
     for row, bar in enumerate(bars):
         y = len(bars) - 1 - row
         if bar.too_few:
@@ -154,7 +159,7 @@ def diverging_figure(
         for index, share in enumerate(shares):
             if share is None:
                 continue
-            drawn.append(labelled_segment(axes, y, left, share, colours[index]))
+            labelled_segment(axes, y, left, share, colours[index], span=200)
             left += share
         if side is not None:
             values = [s.percent for s in bar.segments[scale_size:]]
@@ -166,7 +171,6 @@ def diverging_figure(
     axes.axvline(0, color=INK, linewidth=0.8)
     axes.set_xlim(-100, 100)
     axes.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"])
-    drop_labels_that_do_not_fit(figure, drawn)
     return figure
 
 
@@ -191,7 +195,6 @@ def stacked_figure(title: str, bars: Sequence[Bar], special: int = 0) -> Figure:
     figure, axes, _ = bar_rows(
         title, [b.label for b in bars], names, colours, [], hidden_in_legend=hidden
     )
-    drawn: list[tuple[Text, Rectangle]] = []
     for row, bar in enumerate(bars):
         y = len(bars) - 1 - row
         if bar.too_few:
@@ -200,14 +203,13 @@ def stacked_figure(title: str, bars: Sequence[Bar], special: int = 0) -> Figure:
         left = 0.0
         for index, segment in enumerate(bar.segments):
             if segment.percent is not None:
-                drawn.append(labelled_segment(axes, y, left, segment.percent, colours[index]))
+                labelled_segment(axes, y, left, segment.percent, colours[index], span=100)
                 left += segment.percent
         rest = bar.not_shown()
         if rest is not None and rest > 0.05:
             axes.barh(y, rest, left=left, height=0.62, linewidth=0.8, **HIDDEN_STYLE)
     axes.set_xlim(0, 100)
     axes.set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
-    drop_labels_that_do_not_fit(figure, drawn)
     return figure
 
 
@@ -222,24 +224,38 @@ def choice_figure(title: str, bars: Sequence[Bar]) -> Figure:
     """One panel per group, one bar per answer: the share of those who answered that chose it.
     A hidden answer says "not shown (small numbers)" where its bar would be."""
     options = [wrap(s.label, 170, LABEL_SIZE) for s in bars[0].segments] if bars else []
-    row = max([0.34, *(line_count(o) * 0.17 + 0.1 for o in options)])
-    panels = [1 if bar.too_few else max(len(options), 1) for bar in bars]
-    axis_words = wrap(MULTIPLE_CHOICE_AXIS, (WIDTH - 0.4) * 72, SMALL_SIZE)
-    body = sum(p * row + 0.35 for p in panels) + 0.35 + line_count(axis_words) * 0.17
-    figure = titled_figure(title, body)
-    grid = figure.subplots(
-        max(len(bars), 1), 1, sharex=True, height_ratios=[p * row + 0.35 for p in panels] or [1]
+    row = max([0.3, *(line_count(o) * 0.17 + 0.1 for o in options)])
+    names_width = max(
+        [0.0, *(width_in_points(line, LABEL_SIZE) for o in options for line in o.split("\n"))]
     )
-    panel_axes = list(grid) if len(bars) > 1 else [grid]
-    for axes, bar in zip(panel_axes, bars, strict=False):
-        axes.set_title(
-            wrap(bar.label, (WIDTH - 0.4) * 72, LABEL_SIZE),
-            loc="left",
-            fontsize=LABEL_SIZE,
-            fontweight="bold",
-            color=INK,
+    left, right = (names_width + 14) / 72, WIDTH - 0.3
+    heading, heading_height = wrapped_heading(title)
+    axis_words = wrap(MULTIPLE_CHOICE_AXIS, (WIDTH - 0.3) * 72, SMALL_SIZE)
+    axis_height = 0.32 + line_count(axis_words) * SMALL_SIZE * 1.3 / 72 + 0.1
+    names = [wrap(bar.label, (right - left) * 72, LABEL_SIZE) for bar in bars]
+    panels = [
+        (
+            line_count(name) * LABEL_SIZE * 1.3 / 72 + 0.1,
+            0.45 if bar.too_few else row * len(options),
         )
+        for name, bar in zip(names, bars, strict=True)
+    ]
+    gap = 0.15
+    height = heading_height + sum(t + b + gap for t, b in panels) + axis_height
+    figure = headed_figure(heading, height)
+    top = height - heading_height
+    first = None
+    for bar, name, (name_height, body) in zip(bars, names, panels, strict=True):
+        top -= name_height
+        axes = figure.add_axes(
+            (left / WIDTH, (top - body) / height, (right - left) / WIDTH, body / height),
+            sharex=first,
+        )
+        top -= body + gap
+        first = first or axes
+        axes.set_title(name, loc="left", fontsize=LABEL_SIZE, fontweight="bold", color=INK, pad=4)
         axes.set_xlim(0, 100)
+        axes.tick_params(axis="x", labelbottom=False)
         if bar.too_few:
             axes.set_ylim(-0.6, 0.6)
             axes.set_yticks([])
@@ -250,35 +266,48 @@ def choice_figure(title: str, bars: Sequence[Bar]) -> Figure:
         axes.set_ylim(-0.6, count - 0.4)
         axes.tick_params(axis="y", length=0)
         for index, segment in enumerate(bar.segments):
-            y = count - 1 - index
-            share = segment.percent
-            if share is None:
-                axes.text(
-                    1,
-                    y,
-                    "not shown (small numbers)",
-                    ha="left",
-                    va="center",
-                    fontsize=SMALL_SIZE - 0.5,
-                    color="#444444",
-                    style="italic",
-                )
-                continue
-            axes.barh(y, share, height=0.62, color=SERIES[0])
-            # The number after the bar's end, or inside it when the bar nearly fills the axis.
-            inside = share > 88
-            axes.text(
-                share - 1 if inside else share + 1,
-                y,
-                f"{share:.0f}%",
-                ha="right" if inside else "left",
-                va="center",
-                fontsize=SMALL_SIZE,
-                color=ink_on(SERIES[0]) if inside else INK,
-            )
-    panel_axes[-1].set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
-    figure.supxlabel(axis_words, x=0.02, ha="left", fontsize=SMALL_SIZE, color=INK)
+            _answer_bar(axes, count - 1 - index, segment.percent)
+    if first is not None:
+        axes.set_xticks([0, 25, 50, 75, 100], ["0", "25%", "50%", "75%", "100%"])
+        axes.tick_params(axis="x", labelbottom=True)
+    figure.text(
+        0.1 / WIDTH,
+        0.1 / height,
+        axis_words,
+        ha="left",
+        va="bottom",
+        fontsize=SMALL_SIZE,
+        color=INK,
+    )
     return figure
+
+
+def _answer_bar(axes, y: float, share: float | None) -> None:  # type: ignore[no-untyped-def]
+    """One answer's bar from zero, its percentage after its end (inside, when the bar nearly
+    fills the axis), or the words "not shown" where a hidden answer's bar would be."""
+    if share is None:
+        axes.text(
+            1,
+            y,
+            "not shown (small numbers)",
+            ha="left",
+            va="center",
+            fontsize=SMALL_SIZE - 0.5,
+            color="#444444",
+            style="italic",
+        )
+        return
+    axes.barh(y, share, height=0.62, color=SERIES[0])
+    inside = share > 88
+    axes.text(
+        share - 1 if inside else share + 1,
+        y,
+        f"{share:.0f}%",
+        ha="right" if inside else "left",
+        va="center",
+        fontsize=SMALL_SIZE,
+        color=ink_on(SERIES[0]) if inside else INK,
+    )
 
 
 def change_intervals(title: str, items: Sequence[Interval], unit: str) -> str:
