@@ -305,6 +305,17 @@ def test_dont_know_and_rather_not_say_are_beside_a_rating_bar_not_inside_it() ->
     assert [t.get_text() for t in beside_axes.get_xticklabels()] == ["I'd rather\nnot say"]
 
 
+def test_a_hidden_rather_not_say_is_written_not_shown_beside_the_bar() -> None:
+    figure = charts.diverging_figure(
+        "Ratings", [rating("Meeting one", 20, 40, 30, 8, None, rather_not_say=None)], 2, True, 1
+    )
+
+    beside = [text.get_text() for text in figure.axes[1].texts]
+
+    # Excellent and "I'd rather not say" hidden: 2% between them, said once, apart from both.
+    assert beside == ["not shown", "2%"]
+
+
 @pytest.mark.parametrize("kind", ["diverging", "stacked", "multiple choice"])
 def test_a_group_with_every_figure_hidden_says_too_few_answers_and_has_no_bar(kind: str) -> None:
     hidden = rating("Suffolk", None, None, None, None, None, rather_not_say=None)

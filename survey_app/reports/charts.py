@@ -106,7 +106,8 @@ class Bar:
 
     def not_shown(self) -> float | None:
         """The share hidden in small numbers (what the shown shares leave of 100%), or None
-        when nothing is hidden, or everything is."""
+        when nothing is hidden, or everything is. Only for answers that partition those who
+        answered (not multiple choice, whose shares need not add up to 100%)."""
         shown = [s.percent for s in self.segments]
         if None not in shown or self.too_few:
             return None
@@ -162,11 +163,13 @@ def diverging_figure(
             labelled_segment(axes, y, left, share, colours[index], span=200)
             left += share
         if side is not None:
-            values = [s.percent for s in bar.segments[scale_size:]]
+            cells = [
+                "not shown" if s.percent is None else f"{s.percent:.0f}%"
+                for s in bar.segments[scale_size:]
+            ]
             if NOT_SHOWN_LABEL in columns:
-                values.append(bar.not_shown())
-            for column, value in enumerate(values):
-                words = "–" if value is None else f"{value:.0f}%"
+                cells.append(f"{bar.not_shown() or 0:.0f}%")
+            for column, words in enumerate(cells):
                 side.text(column, y, words, ha="center", va="center", fontsize=SMALL_SIZE)
     axes.axvline(0, color=INK, linewidth=0.8)
     axes.set_xlim(-100, 100)
