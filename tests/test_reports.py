@@ -7,6 +7,7 @@ import io
 import re
 import sys
 from collections.abc import Callable, Iterable
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
@@ -312,5 +313,36 @@ def test_charts_say_hidden_segments_in_their_words_not_only_colour() -> None:
     svg = charts.stacked_bars("Ratings", bars)
 
     assert svg.startswith("<svg") and "<title>Ratings</title>" in svg
-    assert "Hidden (small numbers)" in svg
+    assert "Not shown (small numbers)" in svg
     assert "style=" not in svg
+
+
+def test_the_child_report_draws_a_multiple_choice_question_as_one_bar_per_answer_in_words(
+    app, client, make_user, worker
+):
+    definition = app.extensions["surveys"]["child-cp-conference"]
+    suffolk = child_distribution(app, "Suffolk")
+    for number in range(30):  # everyone didn't know; 20 of them also had school
+        chosen = ["didnt_know", "school_time"] if number < 20 else ["didnt_know"]
+        submit(app, suffolk, went_to_meeting="no", why_not_there=chosen)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    html = client.get(REPORT.format("child-cp-conference") + "?council=Suffolk").get_data(
+        as_text=True
+    )
+
+    figure = re.search(r'<figure[^>]*id="chart-\d+-why_not_there".*?</figure>', html, re.S)
+    assert figure is not None, html
+    words = [unescape(w) for w in re.findall(r"<text[^>]*>([^<]*)</text>", figure.group(0))]
+    # 100% and 67%: the answers add up to more than 100%, and the chart says why.
+    assert "100%" in words and "67%" in words
+    assert any("could choose more than one" in w for w in words)
+    assert "I didn't know about it 100%, It was at school time 66.7%" in unescape(figure.group(0))
+    # Every chart on the page speaks in question and option words, never ids.
+    ids = {q.id for q in definition.questions} | {
+        option for q in definition.questions for option in q.all_option_ids()
+    }
+    drawn = [unescape(w) for w in re.findall(r"<text[^>]*>([^<]*)</text>", html)]
+    assert drawn and not [w for w in drawn if w.strip() in ids or "_" in w]

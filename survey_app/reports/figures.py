@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..answers import answer_cells, option_ids, option_label, question_counts, skip_logic
-from ..definitions.model import SCALE, Question, SurveyDefinition
+from ..definitions.model import FACE_SCALE, MULTIPLE_CHOICE, SCALE, Question, SurveyDefinition
 from ..privacy.disclosure import (
     DisclosureRules,
     PublishedQuestion,
@@ -144,6 +144,10 @@ class Figures:
             if not published.shown:
                 left_out.append(f"{name}: {_withheld_words(published.withheld, self.rules)}")
                 rows.append((name, "(all answers)", notes.NOT_SHOWN, "", notes.NOT_SHOWN))
+                if published.withheld in (notes.SMALL_BASE, notes.CANNOT_PROTECT):
+                    # The chart keeps the group's place and says why it has no bar.
+                    hidden = (charts.Segment(option_label(question, o), None) for o in options)
+                    drawn.append(charts.Bar(name, tuple(hidden)))
                 continue
             cells = {cell.option: cell for cell in published.cells}
             segments = []
@@ -168,24 +172,19 @@ class Figures:
             drawn.append(charts.Bar(name, tuple(segments)))
         title = question.text.en
         table = Table(title, ("Group", "Answer", "Count", "Percent", "Base"), tuple(rows))
-        if not drawn:
-            return Chart(question.id, title, "", " ".join(left_out) or "Nothing to show.", table)
+        if all(bar.too_few for bar in drawn):
+            words = " ".join(left_out) or charts.in_words(drawn) or "Nothing to show."
+            return Chart(question.id, title, "", words, table)
         core = [o for o in options if o not in question.special_options()]
-        if question.kind == SCALE and not question.bands and len(core) >= 3:
-            # Leave "don't know" / "rather not say" out of the bars (they are in the table).
-            trimmed = [charts.Bar(bar.label, bar.segments[: len(core)]) for bar in drawn]
-            svg = charts.diverging_bars(title, trimmed, len(core) // 2, len(core) % 2 == 1)
-        else:
-            svg = charts.stacked_bars(title, drawn)
-        summary = " ".join(
-            f"{bar.label}: "
-            + ", ".join(
-                f"{s.label} {s.percent:g}%" if s.percent is not None else f"{s.label} hidden"
-                for s in bar.segments
+        if question.kind == MULTIPLE_CHOICE:
+            svg = charts.choice_bars(title, drawn)
+        elif question.kind in (SCALE, FACE_SCALE) and _one_scale(question) and len(core) >= 3:
+            svg = charts.diverging_bars(
+                title, drawn, len(core) // 2, len(core) % 2 == 1, beside=len(options) - len(core)
             )
-            + "."
-            for bar in drawn
-        )
+        else:
+            svg = charts.stacked_bars(title, drawn, special=len(options) - len(core))
+        summary = charts.in_words(drawn, multiple=question.kind == MULTIPLE_CHOICE)
         return Chart(question.id, title, svg, summary, table, tuple(left_out))
 
     def over_time(self, label: str, months: Counter[str], group: frozenset[int]) -> Section:
@@ -229,3 +228,13 @@ def _withheld_words(code: str, rules: DisclosureRules) -> str:
         if footnote.code == code:
             return footnote.text
     return "not shown."
+
+
+def _one_scale(question: Question) -> bool:
+    """Whether every age band is asked on the question's own scale (until bands are counted
+    apart, a chart of several bands can only diverge from a middle they all share)."""
+    own = [option.id for option in question.options]
+    return all(
+        wording.options is None or [option.id for option in wording.options] == own
+        for wording in question.bands.values()
+    )

@@ -188,11 +188,10 @@ def change_section(
     )
 
 
-def short_label(text: str, limit: int = 48) -> str:
-    """An item's words short enough for a chart's axis."""
+def short_label(text: str) -> str:
+    """An item's words without the question's repeated opening (the chart wraps them)."""
     for prefix in ("How would you rate your ", "How would you rate "):
         if text.startswith(prefix):
             text = text[len(prefix) :]
     text = text.rstrip("?")
-    text = text[:1].upper() + text[1:]
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return text[:1].upper() + text[1:]
