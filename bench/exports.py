@@ -362,7 +362,7 @@ def child_naive_export(survey_id: str) -> None:
     from survey_app.db import Database
     from survey_app.definitions import load_directory
     from survey_app.downloads import csv_lines, response_columns
-    from survey_app.models import Distribution, FreeText, Response
+    from survey_app.models import Distribution, FreeText, SurveyResponse
     from survey_app.settings import load_settings
 
     settings = load_settings()
@@ -374,9 +374,9 @@ def child_naive_export(survey_id: str) -> None:
         chosen = select(Distribution).where(Distribution.survey_id == survey_id)
         places = {d.id: (d.council.name, d.label) for d in session.scalars(chosen)}
         responses = session.scalars(
-            select(Response)
-            .where(Response.distribution_id.in_(places), Response.anonymised.is_(True))
-            .order_by(Response.distribution_id, Response.submitted_on)
+            select(SurveyResponse)
+            .where(SurveyResponse.distribution_id.in_(places), SurveyResponse.anonymised.is_(True))
+            .order_by(SurveyResponse.distribution_id, SurveyResponse.submitted_on)
         ).all()
         texts = {
             (text.response_id, text.question_id): text.redacted

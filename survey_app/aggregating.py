@@ -23,7 +23,7 @@ from .models import (
     Distribution,
     DistributionTotal,
     QuestionBase,
-    Response,
+    SurveyResponse,
 )
 from .privacy.disclosure import BLOCK_BITS
 
@@ -36,7 +36,7 @@ def aggregate_response(session: Session, response_id: int) -> bool:
     answers the same wave again with the same personal code replaces their earlier answer: the
     latest is counted, the earlier one is taken out of the counts (whichever is processed first).
     """
-    responses = Response.__table__
+    responses = SurveyResponse.__table__
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         # The busiest path of the worker: two round trips on the driver, no ORM bookkeeping.
@@ -218,7 +218,7 @@ def _mark_counted(session: Session, dialect: str, row: Any) -> None:
 
 
 def _counted_response() -> Select[Any]:
-    responses = Response.__table__
+    responses = SurveyResponse.__table__
     distributions = Distribution.__table__
     return select(
         responses.c.id.label("response_id"),
@@ -233,7 +233,7 @@ def _counted_response() -> Select[Any]:
 
 
 def _same_person_same_wave(row: Any) -> Select[Any]:
-    responses = Response.__table__
+    responses = SurveyResponse.__table__
     distributions = Distribution.__table__
     return (
         _counted_response()

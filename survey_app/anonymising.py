@@ -28,8 +28,8 @@ from .models import (
     ConcernLevel,
     Distribution,
     FreeText,
-    Response,
     Survey,
+    SurveyResponse,
     today,
     utcnow,
 )
@@ -82,22 +82,22 @@ def anonymise_response(
 # Built once, not per response: building a statement costs the worker as much as running it.
 _TEXTS_TO_ANONYMISE = (
     select(FreeText, Survey.id, Survey.checksum)
-    .join(Response, Response.id == FreeText.response_id)
-    .join(Distribution, Distribution.id == Response.distribution_id)
+    .join(SurveyResponse, SurveyResponse.id == FreeText.response_id)
+    .join(Distribution, Distribution.id == SurveyResponse.distribution_id)
     .join(Survey, Survey.id == Distribution.survey_id)
     .where(FreeText.response_id == bindparam("response_id"), FreeText.ciphertext.is_not(None))
     .with_for_update(of=FreeText)
 )
 _CLAIM_ANONYMISED = (
-    update(Response.__table__)
-    .where(Response.id == bindparam("response_id"), Response.anonymised.is_(False))
+    update(SurveyResponse.__table__)
+    .where(SurveyResponse.id == bindparam("response_id"), SurveyResponse.anonymised.is_(False))
     .values(anonymised=True)
 )
 _SURVEY_OF_RESPONSE = (
     select(Survey.id, Survey.checksum)
     .join(Distribution, Distribution.survey_id == Survey.id)
-    .join(Response, Response.distribution_id == Distribution.id)
-    .where(Response.id == bindparam("response_id"))
+    .join(SurveyResponse, SurveyResponse.distribution_id == Distribution.id)
+    .where(SurveyResponse.id == bindparam("response_id"))
 )
 
 
@@ -124,9 +124,9 @@ def screen_for_concerns(
     it could not read (held back, not destroyed) and the alert emails it wrote."""
     facts = session.execute(
         select(Distribution.id, Distribution.council_id, Distribution.survey_id, Survey.audience)
-        .join(Response, Response.distribution_id == Distribution.id)
+        .join(SurveyResponse, SurveyResponse.distribution_id == Distribution.id)
         .join(Survey, Distribution.survey_id == Survey.id)
-        .where(Response.id == response_id)
+        .where(SurveyResponse.id == response_id)
     ).one()
     flagged: list[concerns.FlaggedText] = []
     unscreened: set[int] = set()

@@ -14,16 +14,16 @@ from typing import Any
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from .models import Response, WorkerHeartbeat
+from .models import SurveyResponse, WorkerHeartbeat
 
 
 def unprocessed_response_ids(session: Session, limit: int = 10_000) -> list[int]:
     """Responses saved but not yet both anonymised and counted."""
     return list(
         session.scalars(
-            select(Response.id)
-            .where((Response.anonymised.is_(False)) | (Response.aggregated.is_(False)))
-            .order_by(Response.id)
+            select(SurveyResponse.id)
+            .where((SurveyResponse.anonymised.is_(False)) | (SurveyResponse.aggregated.is_(False)))
+            .order_by(SurveyResponse.id)
             .limit(limit)
         )
     )
@@ -32,21 +32,24 @@ def unprocessed_response_ids(session: Session, limit: int = 10_000) -> list[int]
 def count_failed_attempt(session: Session, response_id: int) -> int:
     """Record that processing the response failed once more; returns its failures so far."""
     session.execute(
-        update(Response)
-        .where(Response.id == response_id)
-        .values(processing_attempts=Response.processing_attempts + 1)
+        update(SurveyResponse)
+        .where(SurveyResponse.id == response_id)
+        .values(processing_attempts=SurveyResponse.processing_attempts + 1)
     )
     return int(
-        session.scalar(select(Response.processing_attempts).where(Response.id == response_id)) or 0
+        session.scalar(
+            select(SurveyResponse.processing_attempts).where(SurveyResponse.id == response_id)
+        )
+        or 0
     )
 
 
 def unprocessed_attempts(session: Session) -> dict[int, int]:
     """Failed attempts so far of each unprocessed response that failed at least once."""
     rows = session.execute(
-        select(Response.id, Response.processing_attempts).where(
-            (Response.anonymised.is_(False)) | (Response.aggregated.is_(False)),
-            Response.processing_attempts > 0,
+        select(SurveyResponse.id, SurveyResponse.processing_attempts).where(
+            (SurveyResponse.anonymised.is_(False)) | (SurveyResponse.aggregated.is_(False)),
+            SurveyResponse.processing_attempts > 0,
         )
     )
     return {response_id: attempts for response_id, attempts in rows}
@@ -55,9 +58,9 @@ def unprocessed_attempts(session: Session) -> dict[int, int]:
 def held_back_responses(max_attempts: int) -> Select[Any]:
     """How many unprocessed responses failed max_attempts times or more: these are held back
     (unpublished) and tried again only now and then."""
-    return select(func.count(Response.id)).where(
-        (Response.anonymised.is_(False)) | (Response.aggregated.is_(False)),
-        Response.processing_attempts >= max_attempts,
+    return select(func.count(SurveyResponse.id)).where(
+        (SurveyResponse.anonymised.is_(False)) | (SurveyResponse.aggregated.is_(False)),
+        SurveyResponse.processing_attempts >= max_attempts,
     )
 
 
@@ -81,8 +84,8 @@ class NextStep(StrEnum):
 def next_steps(session: Session, response_ids: Iterable[int]) -> dict[int, NextStep]:
     """The step each of the responses needs next (a response already done is left out)."""
     rows = session.execute(
-        select(Response.id, Response.anonymised, Response.aggregated).where(
-            Response.id.in_(sorted(response_ids))
+        select(SurveyResponse.id, SurveyResponse.anonymised, SurveyResponse.aggregated).where(
+            SurveyResponse.id.in_(sorted(response_ids))
         )
     )
     steps = {}

@@ -145,7 +145,7 @@ class Draft(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
-class Response(Base):
+class SurveyResponse(Base):
     """A submitted set of answers. Choice answers live in `answers`; free text apart, encrypted."""
 
     __tablename__ = "responses"
@@ -197,7 +197,7 @@ class FreeText(Base):
         Boolean, default=False, server_default=false(), index=True
     )
 
-    response: Mapped[Response] = relationship(back_populates="free_texts")
+    response: Mapped[SurveyResponse] = relationship(back_populates="free_texts")
 
     __table_args__ = (
         # Raw and redacted text never sit side by side: storing the redaction destroys the raw.

@@ -12,7 +12,14 @@ from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from .backlog import held_back_responses
-from .models import Council, Distribution, DistributionTotal, FreeText, Response, WorkerHeartbeat
+from .models import (
+    Council,
+    Distribution,
+    DistributionTotal,
+    FreeText,
+    SurveyResponse,
+    WorkerHeartbeat,
+)
 from .privacy.disclosure import DisclosureRules
 
 
@@ -84,13 +91,13 @@ def survey_held_back(
     """What of the survey's responses in scope is held back (see `HeldBack`)."""
     answers = (
         select(func.count(FreeText.id))
-        .join(Response, FreeText.response_id == Response.id)
-        .join(Distribution, Response.distribution_id == Distribution.id)
+        .join(SurveyResponse, FreeText.response_id == SurveyResponse.id)
+        .join(Distribution, SurveyResponse.distribution_id == Distribution.id)
         .where(Distribution.survey_id == survey_id, FreeText.held_back.is_(True))
     )
     responses = (
         held_back_responses(max_attempts)
-        .join(Distribution, Response.distribution_id == Distribution.id)
+        .join(Distribution, SurveyResponse.distribution_id == Distribution.id)
         .where(Distribution.survey_id == survey_id)
     )
     return HeldBack(
@@ -116,8 +123,8 @@ def processing(session: Session, max_attempts: int, live_since: dt.datetime) -> 
     Raises the database's error if it cannot be read (the health check reports it)."""
     session.execute(text("select 1"))
     backlog = session.scalar(
-        select(func.count(Response.id)).where(
-            Response.anonymised.is_(False) | Response.aggregated.is_(False)
+        select(func.count(SurveyResponse.id)).where(
+            SurveyResponse.anonymised.is_(False) | SurveyResponse.aggregated.is_(False)
         )
     )
     answers = session.scalar(select(func.count(FreeText.id)).where(FreeText.held_back.is_(True)))

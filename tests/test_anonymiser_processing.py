@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from survey_app import anonymising, backlog
 from survey_app.db import Database
-from survey_app.models import AuditEvent, Distribution, FreeText, Response, today
+from survey_app.models import AuditEvent, Distribution, FreeText, SurveyResponse, today
 from tests.conftest import TEST_SURVEYS
 from tests.submissions import submit
 from workers import sweeper
@@ -45,8 +45,8 @@ def publishable(database: Database) -> list[str]:
         return list(
             session.scalars(
                 select(FreeText.redacted)
-                .join(Response, FreeText.response_id == Response.id)
-                .where(Response.anonymised.is_(True), FreeText.redacted.is_not(None))
+                .join(SurveyResponse, FreeText.response_id == SurveyResponse.id)
+                .where(SurveyResponse.anonymised.is_(True), FreeText.redacted.is_not(None))
             )
         )
 
@@ -95,7 +95,7 @@ def test_an_answer_whose_analysis_fails_is_held_back_encrypted_and_never_publish
     assert stored.ciphertext is not None
     assert app.extensions["vault"].open(stored.ciphertext) == ANSWER  # still encrypted, intact
     with database.session() as session:
-        assert session.get(Response, response_id).anonymised is False
+        assert session.get(SurveyResponse, response_id).anonymised is False
     assert audit(database) == [("anonymisation_failed", f"free_text:{stored.id}")]
     with database.session() as session:
         detail = session.scalars(select(AuditEvent.detail)).one()

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from survey_app.background import background_work
 from survey_app.db import Database
-from survey_app.models import Distribution, Response, User
+from survey_app.models import Distribution, SurveyResponse, User
 from tests.conftest import PASSWORD
 from tests.phones import PHONE, Phone
 
@@ -34,9 +34,9 @@ def app(live_server: LiveServer) -> Flask:
     return live_server.app
 
 
-def responses(database: Database) -> list[Response]:
+def responses(database: Database) -> list[SurveyResponse]:
     with database.session() as session:
-        return list(session.scalars(select(Response)).unique())
+        return list(session.scalars(select(SurveyResponse)).unique())
 
 
 EXPECTED_ANSWERS = {

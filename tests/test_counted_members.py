@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from survey_app.downloads.groups import counted_versions
-from survey_app.models import Council, Distribution, Response
+from survey_app.models import Council, Distribution, SurveyResponse
 from survey_app.privacy.disclosure.members import MemberSet
 from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
 from tests.conftest import rows_of, sign_in
@@ -33,10 +33,10 @@ def app(app_each_db: Flask) -> Flask:
 def counted_ids(app: Flask) -> dict[str, frozenset[int]]:
     with app.extensions["database"].session() as session:
         rows = session.execute(
-            select(Council.name, Response.id)
-            .join(Distribution, Response.distribution_id == Distribution.id)
+            select(Council.name, SurveyResponse.id)
+            .join(Distribution, SurveyResponse.distribution_id == Distribution.id)
             .join(Council, Distribution.council_id == Council.id)
-            .where(Response.aggregated.is_(True))
+            .where(SurveyResponse.aggregated.is_(True))
         ).all()
     found: dict[str, set[int]] = {}
     for name, response_id in rows:

@@ -26,7 +26,7 @@ from survey_app.models import (
     DistributionTotal,
     Publication,
     PublishedMembers,
-    Response,
+    SurveyResponse,
     User,
 )
 from survey_app.privacy.disclosure import decode_members
@@ -74,7 +74,7 @@ def publications(database: Database) -> list[Publication]:
 
 def response_ids(database: Database, council: str | None = None) -> frozenset[int]:
     with database.session() as session:
-        query = select(Response.id).join(Distribution)
+        query = select(SurveyResponse.id).join(Distribution)
         if council:
             query = query.where(Distribution.council.has(name=council))
         return frozenset(session.scalars(query))
@@ -88,7 +88,9 @@ def submit_many(app: Flask, distribution: Distribution, count: int, **answers: A
 def move_to(database: Database, ids: Iterable[int], day: dt.date) -> None:
     """Pretend these responses were sent on another day."""
     with database.session() as session:
-        session.execute(update(Response).where(Response.id.in_(ids)).values(submitted_on=day))
+        session.execute(
+            update(SurveyResponse).where(SurveyResponse.id.in_(ids)).values(submitted_on=day)
+        )
         session.commit()
 
 
@@ -213,7 +215,9 @@ def _drain(app: Flask) -> None:
 
     database = app.extensions["database"]
     with database.session() as session:
-        ids = list(session.scalars(select(Response.id).where(Response.aggregated.is_(False))))
+        ids = list(
+            session.scalars(select(SurveyResponse.id).where(SurveyResponse.aggregated.is_(False)))
+        )
         for response_id in ids:
             anonymising.anonymise_response(
                 session, app.extensions["vault"], response_id, app.config

@@ -31,7 +31,7 @@ from survey_app.models import (
     Export,
     Publication,
     PublishedMembers,
-    Response,
+    SurveyResponse,
     User,
     export_publications,
 )
@@ -246,7 +246,9 @@ def test_an_export_is_recorded_as_published_like_responses_csv(
             .where(export_publications.c.export_id == export_id)
         ).all()
         suffolk = session.scalars(
-            select(Response.id).join(Distribution).where(Distribution.council.has(name="Suffolk"))
+            select(SurveyResponse.id)
+            .join(Distribution)
+            .where(Distribution.council.has(name="Suffolk"))
         ).all()
         stored = session.scalar(select(PublishedMembers.members))
     assert scopes == ["Suffolk, all dates (anonymised responses)"]
@@ -368,7 +370,9 @@ def test_a_refused_export_is_a_409_and_records_nothing(
     workers()
     with sqlite_app.extensions["database"].session() as session:
         for ids, day in ((monday, dt.date(2026, 3, 2)), (tuesday, dt.date(2026, 3, 3))):
-            session.execute(update(Response).where(Response.id.in_(ids)).values(submitted_on=day))
+            session.execute(
+                update(SurveyResponse).where(SurveyResponse.id.in_(ids)).values(submitted_on=day)
+            )
         session.commit()
     client = signed_in(sqlite_app)
     csv_of(fetch(client, f"{SURVEY}/responses.csv?from=2026-03-01&to=2026-03-31"))

@@ -17,7 +17,14 @@ from sqlalchemy import select, update
 
 from survey_app import aggregating, anonymising, backlog, exports, operations
 from survey_app.inputs import normalise_text
-from survey_app.models import AnswerCount, Distribution, FreeText, Response, WorkerHeartbeat, utcnow
+from survey_app.models import (
+    AnswerCount,
+    Distribution,
+    FreeText,
+    SurveyResponse,
+    WorkerHeartbeat,
+    utcnow,
+)
 from survey_app.privacy.redaction import Redaction
 from survey_app.spreadsheets import Sheet, write_xlsx
 from tests.conftest import (
@@ -119,7 +126,7 @@ def test_an_answer_with_a_nul_byte_is_stored_anonymised_and_counted_on_postgresq
     pg_worker()
 
     with postgres_app.extensions["database"].session() as session:
-        saved = session.scalars(select(Response)).one()
+        saved = session.scalars(select(SurveyResponse)).one()
         assert saved.anonymised and saved.aggregated
         [text] = session.scalars(select(FreeText)).all()
         assert text.ciphertext is None and text.redacted is not None
@@ -236,7 +243,7 @@ def test_a_response_that_keeps_failing_is_held_back_reported_and_never_logged(
     actors.anonymise_response(response_id)  # the second: held back, no more retries
 
     with postgres_app.extensions["database"].session() as session:
-        held = session.get_one(Response, response_id)
+        held = session.get_one(SurveyResponse, response_id)
         assert (held.anonymised, held.processing_attempts) == (False, 2)
         assert session.scalars(select(FreeText)).one().redacted is None
     logged = log_text(caplog)
@@ -272,7 +279,7 @@ def test_an_exception_quoting_the_answer_is_logged_by_its_kind_only(
     assert "RuntimeError" in logged and "held back" in logged
     assert "Jessica" not in logged and "07700" not in logged
     with app.extensions["database"].session() as session:
-        assert session.scalars(select(Response.processing_attempts)).one() == 2
+        assert session.scalars(select(SurveyResponse.processing_attempts)).one() == 2
 
 
 def test_a_held_back_response_is_sent_again_on_a_slowing_schedule_not_every_sweep(
@@ -290,7 +297,9 @@ def test_a_held_back_response_is_sent_again_on_a_slowing_schedule_not_every_swee
     stuck = submit(app, where, went="yes", enqueue=lambda response_id: None)
     held = submit(app, where, went="no", enqueue=lambda response_id: None)
     with app.extensions["database"].session() as session:
-        session.execute(update(Response).where(Response.id == held).values(processing_attempts=2))
+        session.execute(
+            update(SurveyResponse).where(SurveyResponse.id == held).values(processing_attempts=2)
+        )
         session.commit()
 
     sweep()

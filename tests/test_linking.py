@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from survey_app import operations
 from survey_app.db import Database
-from survey_app.models import AnswerCount, Base, DistributionTotal, Response
+from survey_app.models import AnswerCount, Base, DistributionTotal, SurveyResponse
 from survey_app.respondent import linking
 from tests.conftest import Child, HttpsClient, csrf_token
 from tests.programmes import SHIPPED, WAVES
@@ -62,9 +62,9 @@ def personal_code_on(page: str) -> str:
     return found.group(1)
 
 
-def saved(app: Flask) -> list[Response]:
+def saved(app: Flask) -> list[SurveyResponse]:
     with app.extensions["database"].session() as session:
-        return list(session.scalars(select(Response).order_by(Response.id)))
+        return list(session.scalars(select(SurveyResponse).order_by(SurveyResponse.id)))
 
 
 def drain(worker: Callable[[], None]) -> None:

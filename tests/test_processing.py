@@ -19,7 +19,7 @@ from survey_app.models import (
     DistributionTotal,
     FreeText,
     QuestionBase,
-    Response,
+    SurveyResponse,
 )
 from tests.conftest import Child, empty_broker, running_worker
 
@@ -66,7 +66,7 @@ def test_the_worker_redacts_free_text_and_destroys_the_raw_text(
         assert free_text.redacted == "text me on [PHONE] or [EMAIL]"
         assert free_text.ciphertext is None
         assert free_text.raw_destroyed_on is not None
-        response = session.scalars(select(Response)).one()
+        response = session.scalars(select(SurveyResponse)).one()
         assert response.anonymised and response.aggregated
 
 
@@ -109,7 +109,7 @@ def test_a_message_delivered_twice_is_counted_once(
     answer_survey(client, distribution.code)
     worker()
     with database.session() as session:
-        response_id = session.scalar(select(Response.id))
+        response_id = session.scalar(select(SurveyResponse.id))
     aggregate_response.send(response_id)
     aggregate_response.send(response_id)
     anonymise_response.send(response_id)
@@ -127,7 +127,7 @@ def test_a_worker_dying_half_way_leaves_nothing_counted_and_the_retry_counts_onc
 ) -> None:
     answer_survey(client, distribution.code)
     with database.session() as session:
-        response_id = session.scalar(select(Response.id))
+        response_id = session.scalar(select(SurveyResponse.id))
 
     with database.session() as session:
         real_execute = session.execute
@@ -145,7 +145,7 @@ def test_a_worker_dying_half_way_leaves_nothing_counted_and_the_retry_counts_onc
             session.commit()
     assert counts(database) == {}
     with database.session() as session:
-        assert session.get(Response, response_id).aggregated is False
+        assert session.get(SurveyResponse, response_id).aggregated is False
 
     with database.session() as session:
         assert aggregating.aggregate_response(session, response_id) is True
@@ -162,7 +162,7 @@ def test_anonymising_twice_changes_nothing(
     answer_survey(client, distribution.code, better="ring 07700 900412")
     vault = app.extensions["vault"]
     with database.session() as session:
-        response_id = session.scalar(select(Response.id))
+        response_id = session.scalar(select(SurveyResponse.id))
         assert anonymising.anonymise_response(session, vault, response_id, app.config) is True
         session.commit()
     with database.session() as session:
@@ -234,7 +234,7 @@ def test_the_periodic_sweep_only_resends_what_stayed_stuck_for_a_whole_interval(
     empty_broker()
     answer_survey(client, distribution.code)
     with database.session() as session:
-        stuck = session.scalar(select(Response.id))
+        stuck = session.scalar(select(SurveyResponse.id))
     assert sweep(only=set()) == {stuck}  # first sighting: remembered, not re-sent
     assert broker.queues[QUEUE].qsize() == 0
     sweep(only={stuck})

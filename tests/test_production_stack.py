@@ -15,7 +15,7 @@ import redis
 import requests
 from sqlalchemy import create_engine, func, select
 
-from survey_app.models import AnswerCount, Concern, DistributionTotal, FreeText, Response
+from survey_app.models import AnswerCount, Concern, DistributionTotal, FreeText, SurveyResponse
 from tests.stack import Stack, answer_test_survey
 
 pytestmark = pytest.mark.services
@@ -54,7 +54,7 @@ def database_totals(stack: Stack) -> tuple[int, int, int]:
     """(responses saved, responses counted, sum of 'went' counts) straight from PostgreSQL."""
     engine = create_engine(stack.database_url)  # type: ignore[attr-defined]
     with engine.connect() as connection:
-        saved = connection.scalar(select(func.count(Response.id)))
+        saved = connection.scalar(select(func.count(SurveyResponse.id)))
         counted = connection.scalar(select(func.sum(DistributionTotal.responses)))
         went = connection.scalar(
             select(func.sum(AnswerCount.count)).where(AnswerCount.question_id == "went")

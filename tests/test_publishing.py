@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from survey_app.definitions import SurveyDefinition, load_directory
 from survey_app.downloads import GroupFilter, publish_aggregates
-from survey_app.models import Publication, Response
+from survey_app.models import Publication, SurveyResponse
 from survey_app.privacy.disclosure import (
     DisclosureRules,
     PublishedQuestion,
@@ -58,7 +58,7 @@ def publications(app) -> int:  # type: ignore[no-untyped-def]
 
 def response_ids(app) -> frozenset[int]:  # type: ignore[no-untyped-def]
     with app.extensions["database"].session() as session:
-        return frozenset(session.scalars(select(Response.id)))
+        return frozenset(session.scalars(select(SurveyResponse.id)))
 
 
 def test_the_audit_sees_every_group_a_download_published_exact_and_as_shown(answered):

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 
 from survey_app.answers import option_label
 from survey_app.db import Database
-from survey_app.models import Distribution, Publication, Response, User
+from survey_app.models import Distribution, Publication, SurveyResponse, User
 from survey_app.reports import REGION, charts
 from tests.conftest import sign_in
 from tests.programmes import ITEM, SHIPPED, run_programme
@@ -238,7 +238,9 @@ def test_the_child_report_breaks_down_by_age_band_with_disclosure(
 
 def date_responses(database: Database, ids: Iterable[int], day: dt.date) -> None:
     with database.session() as session:
-        session.execute(update(Response).where(Response.id.in_(ids)).values(submitted_on=day))
+        session.execute(
+            update(SurveyResponse).where(SurveyResponse.id.in_(ids)).values(submitted_on=day)
+        )
         session.commit()
 
 

@@ -13,13 +13,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import inspect, select, update
 
 from survey_app.db import Database
-from survey_app.models import Base, Distribution, Draft, FreeText, Response
+from survey_app.models import Base, Distribution, Draft, FreeText, SurveyResponse
 from tests.conftest import Child, csrf_token
 
 
-def responses(database: Database) -> list[Response]:
+def responses(database: Database) -> list[SurveyResponse]:
     with database.session() as session:
-        return list(session.scalars(select(Response)).unique())
+        return list(session.scalars(select(SurveyResponse)).unique())
 
 
 def test_a_child_answers_every_page_and_the_response_is_saved(
@@ -432,7 +432,7 @@ def test_a_practitioner_rates_several_skills_on_one_page_and_sees_no_child_helpl
     )
     practitioner.send()
     with shipped.session() as session:
-        saved = session.scalars(select(Response)).one()
+        saved = session.scalars(select(SurveyResponse)).one()
     assert saved.answers == {
         "role": "social_worker",
         "knowledge_childrens_rights": "2",

@@ -27,7 +27,7 @@ from survey_app.models import (
     ContactRequest,
     Distribution,
     Draft,
-    Response,
+    SurveyResponse,
     User,
 )
 from survey_app.respondent import drafts
@@ -73,9 +73,9 @@ def notifications(database: Database) -> list[ConcernNotification]:
         return list(session.scalars(select(ConcernNotification).order_by(ConcernNotification.id)))
 
 
-def responses(database: Database) -> list[Response]:
+def responses(database: Database) -> list[SurveyResponse]:
     with database.session() as session:
-        return list(session.scalars(select(Response)).unique())
+        return list(session.scalars(select(SurveyResponse)).unique())
 
 
 def draft_count(database: Database) -> int:

@@ -24,7 +24,7 @@ from survey_app.models import (
     Distribution,
     FreeText,
     NotificationStatus,
-    Response,
+    SurveyResponse,
     User,
 )
 from tests.conftest import Child, HttpsClient, csrf_token, sign_in
@@ -94,7 +94,7 @@ def test_a_childs_worrying_answer_reaches_each_lead_once_and_is_acted_on_then_de
             assert private not in everything
     with database.session() as session:
         concern = session.scalars(select(Concern)).unique().one()
-        response = session.scalars(select(Response)).unique().one()
+        response = session.scalars(select(SurveyResponse)).unique().one()
         assert concern.response_id == response.id
         assert session.scalar(select(func.count(ConcernText.id))) == 1
         assert session.scalar(select(func.count(ContactRequest.id))) == 1

@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select, update
 
 from survey_app import operations
-from survey_app.models import Draft, FreeText, Response
+from survey_app.models import Draft, FreeText, SurveyResponse
 from survey_app.respondent import drafts, journey, submission
 from survey_app.respondent.journey import AGE_KEY
 
@@ -52,9 +52,9 @@ def send(app: Flask, distribution_id: int, token: str, sent: list[int]) -> submi
         )
 
 
-def saved(app: Flask) -> list[Response]:
+def saved(app: Flask) -> list[SurveyResponse]:
     with app.extensions["database"].session() as session:
-        return list(session.scalars(select(Response)))
+        return list(session.scalars(select(SurveyResponse)))
 
 
 def test_a_complete_draft_becomes_one_response_and_is_enqueued(send_app: Flask) -> None:

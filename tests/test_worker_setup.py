@@ -14,7 +14,7 @@ from dramatiq.brokers.redis import RedisBroker
 from flask import Flask
 
 from survey_app import operations
-from survey_app.models import Response
+from survey_app.models import SurveyResponse
 from tests.submissions import submit
 
 
@@ -54,7 +54,7 @@ def test_an_app_made_with_a_redis_url_sends_answers_through_that_redis_to_a_work
 
 def aggregated(app: Flask, response_id: int) -> bool:
     with app.extensions["database"].session() as session:
-        return bool(session.get_one(Response, response_id).aggregated)
+        return bool(session.get_one(SurveyResponse, response_id).aggregated)
 
 
 def test_a_message_sent_before_any_broker_is_set_up_is_refused_not_lost() -> None:

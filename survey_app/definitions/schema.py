@@ -1,4 +1,8 @@
-"""The YAML format of a survey, as marshmallow schemas that load into immutable definitions."""
+"""The YAML format of a survey, as marshmallow schemas that load into immutable definitions.
+
+Over 400 lines on purpose: the whole YAML format in one place, one schema per part of a survey,
+so an author's question about a field has one file to read.
+"""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..answers import answer_cells
 from ..definitions.model import SurveyDefinition
-from ..models import AnswerCount, Distribution, DistributionTotal, QuestionBase, Response
+from ..models import AnswerCount, Distribution, DistributionTotal, QuestionBase, SurveyResponse
 from .groups import CouncilGroup, GroupFilter, counted_tokens, responses_query
 
 # Keyed by council id (or age band), question and option; bases by the first two.
@@ -112,11 +112,11 @@ def counts_from_answers(
         list(wanted),
         chosen,
         distribution_id,
-        Response.id,
+        SurveyResponse.id,
         Distribution.council_id,
-        Response.age_band,
-        Response.answers,
-        Response.superseded,
+        SurveyResponse.age_band,
+        SurveyResponse.answers,
+        SurveyResponse.superseded,
     ).execution_options(yield_per=1000)
     for response_id, council_id, band, answers, superseded in session.execute(query):
         if response_id not in wanted[council_id] or superseded:

@@ -15,7 +15,7 @@ from .. import operations
 from ..caching import SharedCache
 from ..definitions.model import SurveyDefinition
 from ..inputs import has_control_characters
-from ..models import Council, CountedMembers, CountedVersion, Distribution, Response
+from ..models import Council, CountedMembers, CountedVersion, Distribution, SurveyResponse
 from ..privacy.disclosure import MemberSet, Publishing, Settlement
 from .problems import FilterError, Refused, UnknownGroup
 
@@ -154,19 +154,19 @@ def responses_query(  # type: ignore[no-untyped-def]
     (and, for anonymised responses, anonymised too)."""
     query = (
         select(*columns)
-        .join(Distribution, Response.distribution_id == Distribution.id)
+        .join(Distribution, SurveyResponse.distribution_id == Distribution.id)
         .where(
             Distribution.survey_id == definition.id,
             Distribution.council_id.in_(council_ids),
-            Response.aggregated.is_(True),
+            SurveyResponse.aggregated.is_(True),
         )
     )
     if anonymised:
-        query = query.where(Response.anonymised.is_(True))
+        query = query.where(SurveyResponse.anonymised.is_(True))
     if chosen.submitted_from:
-        query = query.where(Response.submitted_on >= chosen.submitted_from)
+        query = query.where(SurveyResponse.submitted_on >= chosen.submitted_from)
     if chosen.submitted_to:
-        query = query.where(Response.submitted_on <= chosen.submitted_to)
+        query = query.where(SurveyResponse.submitted_on <= chosen.submitted_to)
     if distribution_id is not None:
         query = query.where(Distribution.id == distribution_id)
     return query
@@ -201,7 +201,7 @@ def requested_groups(
             [council_id for council_id, _ in councils],
             chosen,
             distribution_id,
-            Response.id,
+            SurveyResponse.id,
             Distribution.council_id,
             anonymised=anonymised,
         )

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from ..analysis.prepost import WaveAnswer
 from ..definitions.model import SurveyDefinition
-from ..models import Distribution, Response
+from ..models import Distribution, SurveyResponse
 from ..privacy.disclosure import (
     Audit,
     DisclosureRules,
@@ -140,21 +140,21 @@ def _wave_answers(
         return {}
     query = (
         select(
-            Response.id,
+            SurveyResponse.id,
             Distribution.council_id,
-            Response.wave,
-            Response.link_hash,
-            Response.self_link_hash,
-            Response.answers,
+            SurveyResponse.wave,
+            SurveyResponse.link_hash,
+            SurveyResponse.self_link_hash,
+            SurveyResponse.answers,
         )
-        .join(Distribution, Response.distribution_id == Distribution.id)
+        .join(Distribution, SurveyResponse.distribution_id == Distribution.id)
         .where(
             Distribution.survey_id == definition.id,
             Distribution.council_id.in_(list(wanted)),
-            Response.aggregated.is_(True),
-            Response.superseded.is_(False),
+            SurveyResponse.aggregated.is_(True),
+            SurveyResponse.superseded.is_(False),
         )
-        .order_by(Response.id)
+        .order_by(SurveyResponse.id)
     )
     for response_id, council_id, wave, link_hash, self_link_hash, given in session.execute(query):
         ids, answers = found[council_id]

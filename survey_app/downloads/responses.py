@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..answers import WRITTEN
 from ..definitions.model import SurveyDefinition
-from ..models import Council, Distribution, FreeText, Publication, Response
+from ..models import Council, Distribution, FreeText, Publication, SurveyResponse
 from ..privacy.disclosure import Audit, DisclosureRules, generalise, notes, publishing
 from .groups import GroupFilter, requested_download, responses_query
 
@@ -124,7 +124,7 @@ def anonymised_rows(
         session, definition, council_ids, chosen, distribution_id, is_published, batch_size, rules
     )
     query = (
-        _rows_query(definition, council_ids, chosen, distribution_id, Response.answers)
+        _rows_query(definition, council_ids, chosen, distribution_id, SurveyResponse.answers)
         # No order by id, date or distribution: the order responses arrived in is itself a clue
         # to who sent them, and sorting by a value hidden below would reveal it.
         .order_by(Council.name, func.random())
@@ -193,10 +193,10 @@ def _rows_query(  # type: ignore[no-untyped-def]
         council_ids,
         chosen,
         distribution_id,
-        Response.id,
-        Response.submitted_on,
-        Response.language,
-        Response.age_band,
+        SurveyResponse.id,
+        SurveyResponse.submitted_on,
+        SurveyResponse.language,
+        SurveyResponse.age_band,
         Council.name,
         Distribution.label,
         *extra,

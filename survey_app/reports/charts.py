@@ -18,6 +18,9 @@ two pieces of text overlap and none leaves the figure (tests/test_charts.py meas
 The SVG keeps its words as text (sharp, searchable, small), carries a <title>, and has no
 <style> element or style attributes, so the page's Content Security Policy can forbid inline
 styles. Hidden blocks are hatched so they never rely on colour alone.
+
+Over 400 lines on purpose: one function per kind of chart, side by side so they share one
+palette and one way of showing what is hidden; the layout arithmetic is in `chart_layout.py`.
 """
 
 from __future__ import annotations

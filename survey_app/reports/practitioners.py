@@ -14,7 +14,7 @@ from ..analysis.prepost import rated_items
 from ..definitions.model import SurveyDefinition
 from ..downloads.prepost import PublishedPrepost
 from ..downloads.prepost_rows import GroupAnswers
-from ..models import Council, Distribution, Response
+from ..models import Council, Distribution, SurveyResponse
 from ..privacy.disclosure import PublishedQuestion
 from . import charts
 from .figures import Chart, Figures, Member, Section, Table
@@ -28,16 +28,16 @@ def load_members(
     query = (
         select(
             Council.name,
-            Response.id,
-            Response.wave,
-            Response.age_band,
-            Response.submitted_on,
-            Response.superseded,
-            Response.answers,
+            SurveyResponse.id,
+            SurveyResponse.wave,
+            SurveyResponse.age_band,
+            SurveyResponse.submitted_on,
+            SurveyResponse.superseded,
+            SurveyResponse.answers,
         )
-        .join(Distribution, Response.distribution_id == Distribution.id)
+        .join(Distribution, SurveyResponse.distribution_id == Distribution.id)
         .join(Council, Distribution.council_id == Council.id)
-        .where(Distribution.survey_id == definition.id, Response.aggregated.is_(True))
+        .where(Distribution.survey_id == definition.id, SurveyResponse.aggregated.is_(True))
     )
     if visible is not None:
         query = query.where(Council.id.in_(visible))

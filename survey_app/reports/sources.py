@@ -28,7 +28,7 @@ from ..downloads.counting import (
     still_counted,
 )
 from ..downloads.groups import CouncilGroup, GroupFilter, counted_versions, responses_query
-from ..models import Distribution, Response
+from ..models import Distribution, SurveyResponse
 from ..privacy.disclosure import MemberSet, QuestionCounts, Settlement
 
 EVERYTHING = GroupFilter()
@@ -54,7 +54,11 @@ def band_groups(
     superseded: Counter[str] = Counter()
     for response_id, band, replaced in session.execute(
         _council_responses(
-            definition, council_id, Response.id, Response.age_band, Response.superseded
+            definition,
+            council_id,
+            SurveyResponse.id,
+            SurveyResponse.age_band,
+            SurveyResponse.superseded,
         )
     ):
         if response_id in settled:
@@ -118,8 +122,8 @@ def responses_per_month(
     months: Counter[str] = Counter()
     if not groups:
         return months
-    year = extract("year", Response.submitted_on)
-    month = extract("month", Response.submitted_on)
+    year = extract("year", SurveyResponse.submitted_on)
+    month = extract("month", SurveyResponse.submitted_on)
     per_council: dict[int, list[tuple[str, int]]] = defaultdict(list)
     everyone: Counter[int] = Counter()
     for council_id, y, m, responses, counted in session.execute(
@@ -132,7 +136,7 @@ def responses_per_month(
             year,
             month,
             func.count(),
-            func.sum(case((Response.superseded.is_(True), 0), else_=1)),
+            func.sum(case((SurveyResponse.superseded.is_(True), 0), else_=1)),
         ).group_by(Distribution.council_id, year, month)
     ):
         per_council[council_id].append((f"{int(y):04d}-{int(m):02d}", int(counted or 0)))
@@ -145,7 +149,11 @@ def responses_per_month(
             continue
         for response_id, day, replaced in session.execute(
             _council_responses(
-                definition, council_id, Response.id, Response.submitted_on, Response.superseded
+                definition,
+                council_id,
+                SurveyResponse.id,
+                SurveyResponse.submitted_on,
+                SurveyResponse.superseded,
             ).execution_options(yield_per=BATCH)
         ):
             if not replaced and response_id in members:

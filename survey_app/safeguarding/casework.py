@@ -22,8 +22,8 @@ from ..models import (
     ContactRequest,
     FreeText,
     NotificationKind,
-    Response,
     Role,
+    SurveyResponse,
     User,
 )
 from .concerns import admins, notify, recipients
@@ -181,7 +181,7 @@ def other_answers(
     the concern keeps are shown with those words instead."""
     if concern.response_id is None:
         return []
-    response = session.get(Response, concern.response_id)
+    response = session.get(SurveyResponse, concern.response_id)
     if response is None:
         return []
     written = {

@@ -4,6 +4,8 @@ Each cue names its category, the level it raises (alert or review), a reason a l
 what can cancel it: a figure of speech, a negation, harm that is over, a play or sibling context.
 Patterns are written against `normalise.normalise` output: lower case, no apostrophes ("dont",
 "ill" for I'll, "shell" for she'll), text-speak spelt out ("kms" -> "kill myself").
+
+Over 400 lines on purpose: it is a table (data), one entry per cue, read by `screen.py`.
 """
 
 from __future__ import annotations

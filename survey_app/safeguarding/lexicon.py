@@ -4,6 +4,9 @@ a basic need going without, a threat with its trigger, a plan to leave with its 
 The phrase cues in `cues.py` know the set phrases; these know the vocabulary, so a disclosure
 worded in a way nobody listed ("twisted my arm behind my back", "my back is all purple") is
 still seen. They pass through the same modifiers (jokes, past, play, training talk).
+
+Over 400 lines on purpose: it is mostly word lists, kept beside the few patterns built from
+them.
 """
 
 from __future__ import annotations

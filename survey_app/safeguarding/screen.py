@@ -6,6 +6,10 @@ what is around them: a joke or figure of speech ("kms this survey is taking fore
 is over ("used to ... but he's gone"), harm that is still current ("never told", "nothing
 happened", "still"), play between siblings, and practitioners' training vocabulary. `alert`
 means show the safety message and tell the lead; `review` means a person should read it.
+
+Over 400 lines on purpose: the weighing of cues (negation, jokes, past, play, third parties)
+reads as one argument from cue to level; the cues themselves are data in `cues.py` and
+`lexicon.py`.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ it ("Faith said"), "me and X", an age ("K (15)"), a name beside it in a list ("K
 A word scoring at least THRESHOLD is a name; a name runs on over the surname after it, in the
 name's own case ("jessica smith", "RUTH PATEL") and over particles ("Rhiannon ap Dafydd"). Lone
 initials with a full stop ("M. said") count unless a word before makes them a grade or a plan.
+
+Over 400 lines on purpose: one evidence-weighing argument (lists, capitals, cues around a word)
+whose parts only make sense together; its word lists are data files.
 """
 
 from __future__ import annotations
