@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask import Config
 
 from . import operations
 from .db import Database
@@ -25,6 +26,7 @@ from .definitions import (
     translation_problems,
 )
 from .definitions.json_schema import survey_json_schema
+from .definitions.model import SurveyDefinition
 from .demo import demo_defaults, demo_settings, seed_demo, serve_demo
 from .models import ROLES
 from .safeguarding import concerns
@@ -32,7 +34,7 @@ from .safeguarding.screen import SOURCES, screen
 from .settings import PROJECT_ROOT, ConfigurationError, load_settings
 
 
-def _settings(overrides: dict[str, Any] | None = None, demo: bool = True):  # type: ignore[no-untyped-def]
+def _settings(overrides: dict[str, Any] | None = None, demo: bool = True) -> Config:
     """Settings from SURVEY_* variables; the running demo's where none are given."""
     try:
         return load_settings({**(demo_defaults() if demo else {}), **(overrides or {})})
@@ -44,7 +46,7 @@ def _database() -> Database:
     return Database.from_url(_settings()["DATABASE_URL"])
 
 
-def _definitions(directory: str | None = None):  # type: ignore[no-untyped-def]
+def _definitions(directory: str | None = None) -> dict[str, SurveyDefinition]:
     try:
         return load_directory(Path(directory or _settings()["SURVEY_DIR"]))
     except DefinitionError as error:

@@ -7,8 +7,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from .. import operations
@@ -142,14 +143,14 @@ def councils_for(
     return councils, distribution_id
 
 
-def responses_query(  # type: ignore[no-untyped-def]
+def responses_query(
     definition: SurveyDefinition,
     council_ids: list[int],
     chosen: GroupFilter,
     distribution_id: int | None,
-    *columns,
+    *columns: Any,
     anonymised: bool = False,
-):
+) -> Select[Any]:
     """Responses of the survey in these councils that match the filter and have been counted
     (and, for anonymised responses, anonymised too)."""
     query = (

@@ -6,8 +6,9 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from ..answers import WRITTEN
@@ -180,13 +181,13 @@ def _describing_mapping(
     return mappings
 
 
-def _rows_query(  # type: ignore[no-untyped-def]
+def _rows_query(
     definition: SurveyDefinition,
     council_ids: list[int],
     chosen: GroupFilter,
     distribution_id: int | None,
-    *extra,
-):
+    *extra: Any,
+) -> Select[Any]:
     """The published-responses query with the describing columns (and any extra ones)."""
     return responses_query(
         definition,
@@ -204,7 +205,7 @@ def _rows_query(  # type: ignore[no-untyped-def]
     ).join(Council, Distribution.council_id == Council.id)
 
 
-def _describing_key(row, months: dict[dt.date, str]) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+def _describing_key(row: Row[Any], months: dict[dt.date, str]) -> tuple[str, ...]:
     """A row's (distribution, month, language, age band), formatting each date once."""
     month = months.get(row.submitted_on)
     if month is None:

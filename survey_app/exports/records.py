@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..definitions.model import SurveyDefinition
@@ -136,7 +136,7 @@ def recent_exports(session: Session, survey_id: str, user: User, limit: int = 10
     )
 
 
-def _waiting(now: dt.datetime):  # type: ignore[no-untyped-def]
+def _waiting(now: dt.datetime) -> ColumnElement[bool]:
     """Exports a worker should take: queued, or running so long that their worker is gone."""
     return or_(
         Export.status == ExportStatus.QUEUED,

@@ -12,6 +12,7 @@ from typing import Any, ParamSpec
 from xml.sax.saxutils import escape
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
@@ -173,14 +174,14 @@ def titled_figure(title: str, body: float) -> Figure:
     return figure
 
 
-def bar_rows(  # type: ignore[no-untyped-def]
+def bar_rows(
     title: str,
     group_names: Sequence[str],
     names: Sequence[str],
     colours: Sequence[str],
     columns: Sequence[str],
     hidden_in_legend: bool,
-):
+) -> tuple[Figure, Axes, Axes | None]:
     """The figure for one bar a group (named by `group_names`, top to bottom), laid out by
     measure from the top: the wrapped title, a key to the answers in reading order, the bars
     with the groups' names to their left and (with `columns`) a narrow panel of figures to
@@ -253,7 +254,9 @@ def bar_rows(  # type: ignore[no-untyped-def]
     return figure, axes, side
 
 
-def labelled_segment(axes, y: float, left: float, share: float, colour: str, span: float) -> None:  # type: ignore[no-untyped-def]
+def labelled_segment(
+    axes: Axes, y: float, left: float, share: float, colour: str, span: float
+) -> None:
     """One answer's share of a bar, its percentage inside it when the number fits (a number
     spilling over the next segment would be read as that segment's; the table has it).
     `span`: how many percentage points the axis spans."""
@@ -261,7 +264,9 @@ def labelled_segment(axes, y: float, left: float, share: float, colour: str, spa
     axes.barh(y, share, left=left, color=colour, height=0.62, edgecolor="#595959", linewidth=0.5)
     words = f"{share:.0f}%"
     box = axes.get_position()
-    width, height = axes.figure.get_size_inches()
+    figure = axes.get_figure(root=True)
+    assert figure is not None  # the axes were made on a figure
+    width, height = figure.get_size_inches()
     low, high = axes.get_ylim()
     segment_width = share / span * box.width * width * 72
     segment_height = 0.62 / abs(high - low) * box.height * height * 72

@@ -33,6 +33,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib import colormaps  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -288,7 +289,7 @@ def choice_figure(title: str, bars: Sequence[Bar]) -> Figure:
     return figure
 
 
-def _answer_bar(axes, y: float, share: float | None) -> None:  # type: ignore[no-untyped-def]
+def _answer_bar(axes: Axes, y: float, share: float | None) -> None:
     """One answer's bar from zero, its percentage after its end (inside, when the bar nearly
     fills the axis), or the words "not shown" where a hidden answer's bar would be."""
     if share is None:

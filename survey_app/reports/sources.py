@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, extract, func
+from sqlalchemy import Select, case, extract, func
 from sqlalchemy.orm import Session
 
 from ..answers import question_counts
@@ -106,7 +107,7 @@ def _band_totals(
     return counts, bases
 
 
-def _council_responses(definition: SurveyDefinition, council_id: int, *columns):  # type: ignore[no-untyped-def]
+def _council_responses(definition: SurveyDefinition, council_id: int, *columns: Any) -> Select[Any]:
     return responses_query(definition, [council_id], EVERYTHING, None, *columns)
 
 

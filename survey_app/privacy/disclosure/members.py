@@ -18,7 +18,7 @@ import itertools
 import sys
 import zlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from ...caching import remembered
 
@@ -107,7 +107,7 @@ class MemberSet:
         low = response_id & _LOW
         return bool(self._block_bytes(number)[low >> 3] >> (low & 7) & 1)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[int]:
         for number in sorted(self._blocks):
             start = number << BLOCK_BITS
             for index, byte in enumerate(self._block_bytes(number)):
