@@ -325,8 +325,33 @@ def test_a_closed_survey_says_so_kindly(
     page = client.get(f"/s/{closed.code}")
     assert page.status_code == 410
     assert "This survey has closed" in page.text
-    later = make_distribution(opens_on=dt.date.today() + dt.timedelta(days=3))
-    assert "not open yet" in client.get(f"/s/{later.code}").text
+    assert "not open yet" not in page.text
+
+
+def test_a_survey_not_open_yet_says_the_day_it_opens_and_nothing_about_closing(
+    client: FlaskClient, make_distribution: Callable[..., Distribution]
+) -> None:
+    later = make_distribution(opens_on=dt.date(2099, 3, 2))
+    page = client.get(f"/s/{later.code}")
+    assert page.status_code == 200
+    assert "<title>This survey is not open yet – " in page.text
+    assert "<h1>This survey is not open yet</h1>" in page.text
+    assert "It opens on Monday, 2 March 2099." in page.text
+    assert "closed" not in page.text.lower() and "any more" not in page.text
+
+
+def test_a_survey_not_open_yet_gives_its_opening_day_in_the_childs_language(
+    client: FlaskClient, make_distribution: Callable[..., Distribution]
+) -> None:
+    later = make_distribution(opens_on=dt.date(2099, 3, 2))
+    polish = client.get(f"/s/{later.code}?lang=pl")
+    assert "<h1>Ta ankieta jeszcze się nie rozpoczęła</h1>" in polish.text
+    assert "Możesz ją wypełnić od tego dnia: poniedziałek, 2 marca 2099." in polish.text
+    assert "zamknięta" not in polish.text and "March" not in polish.text
+    arabic = client.get(f"/s/{later.code}?lang=ar")
+    assert '<html lang="ar" dir="rtl">' in arabic.text
+    assert "سيُفتح الاستبيان في الاثنين، 2 مارس 2099." in arabic.text
+    assert "مغلق" not in arabic.text
 
 
 def test_the_survey_can_be_answered_in_polish_and_in_arabic_right_to_left(child: Child) -> None:

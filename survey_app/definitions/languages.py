@@ -1,12 +1,14 @@
-"""Language names (in their own language) and text direction, from CLDR via Babel."""
+"""Language names (in their own language), text direction and dates, from CLDR via Babel."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
+from babel.dates import format_date
 
 # CLDR files Dari (prs) under Persian as spoken in Afghanistan (fa_AF) and names it
 # "فارسی (افغانستان)"; children from Afghanistan know their language as دری.
@@ -50,3 +52,11 @@ def is_right_to_left(code: str) -> bool:
 def direction(code: str) -> str:
     """The HTML dir value for text in the language: "rtl" or "ltr"."""
     return "rtl" if is_right_to_left(code) else "ltr"
+
+
+def long_date(day: dt.date, code: str) -> str:
+    """The day as the language writes it in full ("Tuesday, 8 December 2026", "wtorek, 8 grudnia
+    2026"), so a child can read it without working out a number format."""
+    # The service is British: its English dates are day first, as children in the UK read them.
+    locale = _locale("en_GB" if code == "en" else code) or _locale("en_GB")
+    return format_date(day, "full", locale=locale)

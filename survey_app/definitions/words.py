@@ -37,7 +37,8 @@ INTERFACE = {
     "characters_left": "Up to {maximum} characters.",
     "closed_title": "This survey has closed",
     "closed_text": "Thank you for wanting to tell us. This survey is not taking answers any more.",
-    "not_yet_open_text": "This survey is not open yet. Please try again later.",
+    "not_yet_open_title": "This survey is not open yet",
+    "opens_on": "It opens on {date}.",
     "expired": (
         "Answers not sent within a day are deleted to keep them private, so please start again."
     ),

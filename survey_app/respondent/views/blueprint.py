@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from ... import operations
-from ...definitions.languages import direction, language_name
+from ...definitions.languages import direction, language_name, long_date
 from ...definitions.model import SurveyDefinition
 from ...models import today
 from ...operations import DistributionFacts
@@ -119,13 +119,17 @@ def _closed_page(distribution: DistributionFacts, definition: SurveyDefinition) 
     if distribution.is_open_on(day):
         return None
     language = language_for(definition)
-    key = "not_yet_open_text" if distribution.opens_on and day < distribution.opens_on else None
-    body = render_template(
-        "respondent/closed.html",
-        **context(definition, distribution, language),
-        message_key=key or "closed_text",
-    )
-    return make_response(body, 410)
+    page = context(definition, distribution, language)
+    t = page["t"]
+    if distribution.opens_on and day < distribution.opens_on:
+        # Cards are printed before the meeting: the child is told the day it opens, in their
+        # language, and nothing about closing. It is not gone (410), just not yet open.
+        opens = long_date(distribution.opens_on, language)
+        heading, message, status = t("not_yet_open_title"), t("opens_on", date=opens), 200
+    else:
+        heading, message, status = t("closed_title"), t("closed_text"), 410
+    body = render_template("respondent/closed.html", **page, heading=heading, message=message)
+    return make_response(body, status)
 
 
 # The draft, the language and the templates' context ----------------------------------------------
