@@ -6,15 +6,18 @@ import datetime as dt
 import gzip
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import inspect, select, update
 
+from survey_app import operations
 from survey_app.db import Database
 from survey_app.models import Base, Distribution, Draft, FreeText, SurveyResponse
-from tests.conftest import Child, csrf_token
+from tests.conftest import TEST_SURVEYS, Child, csrf_token
 
 
 def responses(database: Database) -> list[SurveyResponse]:
@@ -352,6 +355,39 @@ def test_a_survey_not_open_yet_gives_its_opening_day_in_the_childs_language(
     assert '<html lang="ar" dir="rtl">' in arabic.text
     assert "سيُفتح الاستبيان في الاثنين، 2 مارس 2099." in arabic.text
     assert "مغلق" not in arabic.text
+
+
+def test_a_survey_written_before_the_opening_day_words_still_loads_and_shows_no_english(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    """Surveys translated before "It opens on" existed keep loading; a Polish or Arabic page
+    then gives the survey's own sentence and the day, with no English in it."""
+    written = (TEST_SURVEYS / "test-child.yaml").read_text(encoding="utf-8")
+    older = re.sub(
+        r"^  (not_yet_open_title|opens_on):\n(?:    \w+: .*\n)+", "", written, flags=re.M
+    )
+    assert "opens_on" not in older and "not_yet_open_text" in older
+    folder = tmp_path / "surveys"
+    folder.mkdir()
+    (folder / "test-child.yaml").write_text(older, encoding="utf-8")
+    app = make_app(SURVEY_DIR=str(folder))
+    with app.extensions["database"].session() as session:
+        later = operations.create_distribution(
+            session, "test-child", "Suffolk", "Reviews", opens_on=dt.date(2099, 3, 2)
+        )
+        session.commit()
+    client = app.test_client()
+
+    polish = client.get(f"/s/{later.code}?lang=pl")
+    assert (
+        "<h1>Ta ankieta jeszcze się nie rozpoczęła. Spróbuj ponownie później.</h1>" in polish.text
+    )
+    assert "poniedziałek, 2 marca 2099" in polish.text
+    assert "opens" not in polish.text and "March" not in polish.text
+    arabic = client.get(f"/s/{later.code}?lang=ar")
+    assert "الاثنين، 2 مارس 2099" in arabic.text and "opens" not in arabic.text
+    english = client.get(f"/s/{later.code}")
+    assert "It opens on Monday, 2 March 2099." in english.text
 
 
 def test_the_survey_can_be_answered_in_polish_and_in_arabic_right_to_left(child: Child) -> None:

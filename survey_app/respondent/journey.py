@@ -54,6 +54,12 @@ def words(definition: SurveyDefinition, key: str, language: str, **values: Any) 
     return template.format(**values)
 
 
+def has_words(definition: SurveyDefinition, key: str, language: str) -> bool:
+    """Whether the survey has these interface words in language (English always has them)."""
+    text = definition.interface.get(key)
+    return language == "en" or (text is not None and language in text.translations)
+
+
 def age_band(definition: SurveyDefinition, answers: Mapping[str, Any]) -> str:
     """The band whose wording this respondent sees; the first band if they would rather not say."""
     if not definition.age_bands:

@@ -125,7 +125,14 @@ def _closed_page(distribution: DistributionFacts, definition: SurveyDefinition) 
         # Cards are printed before the meeting: the child is told the day it opens, in their
         # language, and nothing about closing. It is not gone (410), just not yet open.
         opens = long_date(distribution.opens_on, language)
-        heading, message, status = t("not_yet_open_title"), t("opens_on", date=opens), 200
+        status = 200
+        if all(
+            journey.has_words(definition, k, language) for k in ("not_yet_open_title", "opens_on")
+        ):
+            heading, message = t("not_yet_open_title"), t("opens_on", date=opens)
+        else:
+            # A survey written before those words: its own sentence, and the day in its language.
+            heading, message = t("not_yet_open_text"), opens
     else:
         heading, message, status = t("closed_title"), t("closed_text"), 410
     body = render_template("respondent/closed.html", **page, heading=heading, message=message)
