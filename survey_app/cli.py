@@ -284,6 +284,7 @@ def distribute_survey(
             closes,
             wave=wave,
             waves=definition.wave_ids() if definition else (),
+            today=operations.today(),
         )
         session.commit()
         code = distribution.code

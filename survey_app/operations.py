@@ -50,6 +50,21 @@ passwords = PasswordHasher()
 class OperationError(ValueError):
     """A request that cannot be carried out, with a message for the person who asked."""
 
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        # The form field the problem is about, so a page can show it there ("" when none).
+        self.field = field
+
+
+def check_closing_date(closes_on: dt.date | None, today: dt.date) -> None:
+    """Refuse a closing date already past: such a link would be closed before it is printed."""
+    if closes_on is not None and closes_on < today:
+        raise OperationError(
+            f"The closing date {closes_on.isoformat()} has already passed (today is "
+            f"{today.isoformat()}): choose today or a later day.",
+            field="closes_on",
+        )
+
 
 def sync_surveys(session: Session, definitions: Iterable[SurveyDefinition]) -> list[str]:
     """Record loaded definitions in the database; returns the ids that were added or changed."""
@@ -75,9 +90,11 @@ def council_named(session: Session, name: str) -> Council:
     """The council called name, created if new."""
     name = " ".join(normalise_text(name).split())
     if not name:
-        raise OperationError("A council needs a name.")
+        raise OperationError("A council needs a name.", field="council")
     if len(name) > MAX_NAME_LENGTH:
-        raise OperationError(f"A council's name can be at most {MAX_NAME_LENGTH} characters.")
+        raise OperationError(
+            f"A council's name can be at most {MAX_NAME_LENGTH} characters.", field="council"
+        )
     council = session.scalar(select(Council).where(func.lower(Council.name) == name.lower()))
     if council is None:
         council = Council(name=name)
@@ -105,10 +122,13 @@ def create_distribution(
     created_by: User | None = None,
     wave: str = "",
     waves: tuple[str, ...] = (),
+    today: dt.date | None = None,
 ) -> Distribution:
     """Offer a survey to a council in a context, with a fresh unguessable code.
 
     waves are the survey's waves, if it has them: then a distribution collects exactly one.
+    today, when given, refuses a closing date before it (`check_closing_date`); people making
+    a distribution pass it, tests that need an already closed one leave it out.
     """
     if session.get(Survey, survey_id) is None:
         raise OperationError(f"There is no survey '{survey_id}'.")
@@ -116,17 +136,22 @@ def create_distribution(
         raise OperationError(
             f"Choose the wave this link collects: one of {', '.join(waves)}."
             if not wave
-            else f"'{wave}' is not a wave of this survey (use one of {', '.join(waves)})."
+            else f"'{wave}' is not a wave of this survey (use one of {', '.join(waves)}).",
+            field="wave",
         )
     if wave and not waves:
         raise OperationError("This survey has no waves.")
     label = " ".join(normalise_text(label).split())
     if not label:
-        raise OperationError("Give the distribution a label, e.g. 'CP conferences, Ipswich'.")
+        raise OperationError(
+            "Give the distribution a label, e.g. 'CP conferences, Ipswich'.", field="label"
+        )
     if len(label) > MAX_NAME_LENGTH:
-        raise OperationError(f"A label can be at most {MAX_NAME_LENGTH} characters.")
+        raise OperationError(f"A label can be at most {MAX_NAME_LENGTH} characters.", field="label")
+    if today is not None:
+        check_closing_date(closes_on, today)
     if opens_on and closes_on and opens_on > closes_on:
-        raise OperationError("The closing date is before the opening date.")
+        raise OperationError("The closing date is before the opening date.", field="closes_on")
     council = council_named(session, council_name)
     if (
         created_by is not None

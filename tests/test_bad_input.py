@@ -157,11 +157,12 @@ def test_a_label_or_council_too_long_or_with_a_nul_byte_is_no_server_error(
     answer = admin.post(
         f"{SURVEY}/distributions", data={"csrf_token": token, "council": council, "label": label}
     )
-    assert answer.status_code in (302, 303)
-    shown = admin.get(answer.headers["Location"]).text
     if len(council) > 200 or len(label) > 200:
-        assert "at most 200 characters" in shown
+        assert answer.status_code == 400
+        assert "at most 200 characters" in answer.text
     else:
+        assert answer.status_code in (302, 303)
+        shown = admin.get(answer.headers["Location"]).text
         assert "Reviews" in shown and "\x00" not in shown
 
 

@@ -14,6 +14,7 @@ from click.testing import Result
 from survey_app import operations
 from survey_app.crypto import TextVault
 from survey_app.db import Database
+from survey_app.models import Distribution
 from tests.conftest import PUBLIC_URL
 
 TEST_SURVEYS = Path(__file__).parent / "data" / "surveys"
@@ -108,6 +109,28 @@ def test_distribute_refuses_a_survey_that_does_not_exist(run):
 
     assert result.exit_code == 1
     assert "There is no survey 'no-such-survey'." in result.output
+
+
+def test_distribute_refuses_a_closing_date_already_past_naming_it_and_today(run, database):
+    yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    today = yesterday + dt.timedelta(days=1)
+
+    result = run(
+        "distribute",
+        "test-child",
+        "--council",
+        "Suffolk",
+        "--label",
+        "CP conferences, Ipswich",
+        "--closes",
+        yesterday.isoformat(),
+    )
+
+    assert result.exit_code != 0
+    assert f"The closing date {yesterday.isoformat()} has already passed" in result.output
+    assert f"today is {today.isoformat()}" in result.output
+    with database.session() as session:
+        assert session.query(Distribution).count() == 0
 
 
 def test_a_user_created_from_the_command_line_can_sign_in(run, database):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
@@ -213,10 +214,55 @@ def test_a_distribution_without_a_label_is_not_made_and_the_form_says_why(
 
     refused = make_distribution_through_the_form(client, council="Suffolk", label="  ")
 
-    assert refused.status_code == 302
-    assert refused.location == SURVEY
-    assert "Give the distribution a label" in client.get(SURVEY).get_data(as_text=True)
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert '<a href="#label">Give the distribution a label' in page
+    assert 'id="label-error"' in page
     assert count_distributions(database, "Suffolk") == 0
+
+
+def test_a_closing_date_already_past_is_refused_beside_its_field_keeping_what_was_typed(
+    client, make_user, database
+):
+    make_user(EMAIL)
+    sign_in(client, EMAIL)
+    today = dt.datetime.now(dt.UTC).date()
+    yesterday = today - dt.timedelta(days=1)
+
+    refused = make_distribution_through_the_form(
+        client, council="Suffolk", label="CP conferences, Ipswich", closes_on=yesterday.isoformat()
+    )
+
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    message = (
+        f"The closing date {yesterday.isoformat()} has already passed "
+        f"(today is {today.isoformat()})"
+    )
+    assert f'<a href="#closes_on">{message}' in page
+    beside = re.search(
+        r'<p class="error" id="closes_on-error">(.*?)</p>\s*<input[^>]*id="closes_on"', page
+    )
+    assert beside and message in beside.group(1)
+    assert 'id="label" name="label" value="CP conferences, Ipswich"' in page
+    assert 'id="council" name="council" list="councils" autocomplete="off" value="Suffolk"' in page
+    assert f'name="closes_on" value="{yesterday.isoformat()}"' in page
+    assert count_distributions(database, "Suffolk") == 0
+
+
+def test_a_closing_date_of_today_is_accepted(client, make_user, database):
+    make_user(EMAIL)
+    sign_in(client, EMAIL)
+
+    made = make_distribution_through_the_form(
+        client,
+        council="Suffolk",
+        label="CP conferences, Ipswich",
+        closes_on=dt.datetime.now(dt.UTC).date().isoformat(),
+    )
+
+    assert made.status_code == 302
+    assert count_distributions(database, "Suffolk") == 1
 
 
 def test_the_printable_card_has_the_typed_link_card_line_childline_and_an_a6_qr_code(
@@ -675,3 +721,24 @@ def test_a_facilitator_picks_the_meeting_a_before_and_after_link_is_for(make_app
     assert made.status_code == 302 and "/facilitator/distributions/" in made.location
     with app.extensions["database"].session() as session:
         assert session.query(Distribution).one().wave == "meeting_four"
+    listed = client.get("/facilitator/surveys/practitioner-skills").get_data(as_text=True)
+    assert "(Meeting four)" in listed
+    assert "(meeting_four)" not in listed
+
+
+def test_staff_get_their_own_not_found_page_without_childline(facilitator):
+    for address in ("/facilitator/distributions/nosuchcode", "/safeguarding/concerns/999999"):
+        page = facilitator.get(address)
+
+        assert page.status_code == 404
+        html = page.get_data(as_text=True)
+        assert "<h1>Page not found</h1>" in html
+        assert "Childline" not in html
+        assert "letter by letter" not in html
+
+
+def test_children_still_get_the_not_found_page_with_childline(client):
+    page = client.get("/s/nosuchcode/nowhere")
+
+    assert page.status_code == 404
+    assert "Childline" in page.get_data(as_text=True)

@@ -10,7 +10,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -22,6 +21,7 @@ from .. import downloads, operations, overview, qr
 from ..access import council_scope, may_see
 from ..definitions.languages import direction, language_name
 from ..definitions.model import SurveyDefinition
+from ..inputs import normalise_text
 from ..models import Distribution, Role
 from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
 from ..respondent import journey
@@ -70,7 +70,16 @@ def index() -> str:
 @bp.get("/surveys/<survey_id>")
 @login_required
 def survey(survey_id: str) -> str:
-    definition = results.survey_or_404(survey_id)
+    return _survey_page(results.survey_or_404(survey_id))
+
+
+def _survey_page(
+    definition: SurveyDefinition,
+    typed: dict[str, str] | None = None,
+    problem: operations.OperationError | None = None,
+) -> str:
+    """The survey's page; after a refused "make a distribution", with what was typed and why."""
+    survey_id = definition.id
     scope = council_scope(current_user)
     session = db_session()
     distributions = overview.survey_distributions(session, survey_id, scope)
@@ -93,6 +102,9 @@ def survey(survey_id: str) -> str:
         footnotes=footnotes(rules),
         held_back=held_back.answers,
         held_responses=held_back.responses,
+        wave_words={wave.id: wave.label.en for wave in definition.waves},
+        typed=typed or {},
+        problem=problem,
     )
 
 
@@ -105,8 +117,8 @@ def create_distribution(survey_id: str) -> Response | tuple[str, int]:
     if current_user.role == Role.COUNCIL_LEAD:
         council_name = current_user.council.name
     try:
-        opens_on = _date(form.get("opens_on"), "opening date")
-        closes_on = _date(form.get("closes_on"), "closing date")
+        opens_on = _date(form.get("opens_on"), "opening date", "opens_on")
+        closes_on = _date(form.get("closes_on"), "closing date", "closes_on")
         distribution = operations.create_distribution(
             db_session(),
             definition.id,
@@ -117,21 +129,27 @@ def create_distribution(survey_id: str) -> Response | tuple[str, int]:
             created_by=current_user,
             wave=form.get("wave", ""),
             waves=definition.wave_ids(),
+            today=operations.today(),
         )
     except operations.OperationError as problem:
-        flash(str(problem), "error")
-        return redirect(url_for(".survey", survey_id=survey_id))
+        # Shown again with what was typed and the problem beside its field (not a redirect,
+        # which would lose both).
+        db_session().rollback()
+        typed = {name: normalise_text(value) for name, value in form.items()}
+        return _survey_page(definition, typed, problem), 400
     db_session().commit()
     return redirect(url_for(".distribution", code=distribution.code))
 
 
-def _date(value: str | None, name: str) -> dt.date | None:
+def _date(value: str | None, name: str, field: str) -> dt.date | None:
     if not value:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise operations.OperationError(f"The {name} is not a date (use YYYY-MM-DD).") from None
+        raise operations.OperationError(
+            f"The {name} is not a date (use YYYY-MM-DD).", field=field
+        ) from None
 
 
 def _distribution_or_404(code: str) -> Distribution:

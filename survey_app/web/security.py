@@ -170,6 +170,22 @@ MESSAGES = {
 }
 
 
+# Staff pages' errors: no Childline (that is for children), a way back to the staff's pages.
+STAFF_MESSAGES = {
+    404: (
+        "Page not found",
+        "There is no page at this address, or it belongs to a council you do not work for. "
+        "Check the address, or start again from the list of surveys.",
+    ),
+    405: ("Page not found", "There is no page at this address."),
+}
+STAFF_PREFIXES = ("/facilitator/", "/safeguarding/")
+
+
+def _is_staff_path(path: str) -> bool:
+    return path in ("/facilitator", "/safeguarding") or path.startswith(STAFF_PREFIXES)
+
+
 def _http_error(error: HTTPException) -> tuple[str, int] | Response:
     code = error.code or 500
     if request.path.startswith("/api/") or request.path == "/healthz":
@@ -179,4 +195,14 @@ def _http_error(error: HTTPException) -> tuple[str, int] | Response:
         answer.status_code = code
         return answer
     title, message = MESSAGES.get(code, ("Something went wrong", "Please try again later."))
+    if _is_staff_path(request.path):
+        title, message = STAFF_MESSAGES.get(code, (title, message))
+        safeguarding = request.path.startswith("/safeguarding")
+        return render_template(
+            "staff_error.html",
+            title=title,
+            message=message,
+            home="/safeguarding/concerns" if safeguarding else "/facilitator/",
+            home_words="Go to the concerns" if safeguarding else "Go to the list of surveys",
+        ), code
     return render_template("error.html", title=title, message=message), code
