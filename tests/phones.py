@@ -4,7 +4,6 @@ scrolling, and remembers every request it made."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from importlib.resources import files
@@ -13,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.services import unavailable
 
 if TYPE_CHECKING:
     from tests.live_server import LiveServer
@@ -43,10 +44,7 @@ ANSWER_TARGETS = "main .option label, main .read-aloud-choice label, main .butto
 def browser() -> Iterator[Browser]:
     """One Chromium for the whole module; each test gets fresh contexts."""
     if not CHROMIUM.exists():
-        reason = f"Chromium is not installed at {CHROMIUM}"
-        if os.environ.get("REQUIRE_SERVICES", "").strip().lower() in {"1", "true", "yes", "on"}:
-            pytest.fail(f"{reason} (REQUIRE_SERVICES=1 is set)", pytrace=False)
-        pytest.skip(reason)
+        unavailable(f"Chromium is not installed at {CHROMIUM}")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS

@@ -83,8 +83,8 @@ def _not_in_the_fast_run(request: pytest.FixtureRequest, service: str) -> None:
         )
 
 
-def _unavailable(reason: str) -> None:
-    """Skip (or fail, under REQUIRE_SERVICES=1) because a service is unavailable."""
+def unavailable(reason: str) -> None:
+    """Skip (or fail, under REQUIRE_SERVICES=1) because a service or the browser is unavailable."""
     if _services_required():
         pytest.fail(f"{reason} (REQUIRE_SERVICES=1 is set)", pytrace=False)
     pytest.skip(reason)
@@ -517,7 +517,7 @@ def redis_server(request: pytest.FixtureRequest):
     _not_in_the_fast_run(request, "redis-server")
     binary = _find_redis()
     if binary is None:
-        _unavailable(
+        unavailable(
             "redis-server not found: install the redis-server package "
             "(checked PATH, /usr/bin, /usr/local/bin)"
         )
@@ -543,12 +543,12 @@ def postgres_server(request: pytest.FixtureRequest):
     _not_in_the_fast_run(request, "PostgreSQL")
     bindir = _find_pg_bindir()
     if bindir is None:
-        _unavailable(
+        unavailable(
             "postgres not found: no initdb/postgres on PATH or in /usr/lib/postgresql/*/bin "
             "(install the postgresql package)"
         )
     if os.geteuid() == 0 and _unprivileged_user() is None:
-        _unavailable("postgres cannot run as root and no 'postgres'/'nobody' user exists")
+        unavailable("postgres cannot run as root and no 'postgres'/'nobody' user exists")
     server = None
     for attempt in range(START_ATTEMPTS):
         server = PostgresServer(bindir)
