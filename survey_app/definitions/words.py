@@ -123,6 +123,12 @@ LINKING = {
 NEWER = {
     "not_yet_open_title": "This survey is not open yet",
     "opens_on": "It opens on {date}.",
+    "minutes": "It takes about {minutes} minutes.",
+    # While a later answer can still add or remove pages, the total is the most there can be.
+    "progress_about": "Question {number} of about {total}",
+    # At a survey's first wave the code is given at the end; this lets someone who has one
+    # already (they answered on another link) type it.
+    "have_code": "I already have a code",
 }
 
 ALL_WORDS = {**INTERFACE, **LINKING, **NEWER}

@@ -41,9 +41,19 @@ def welcome(code: str) -> str:
             language,
             has_draft=draft is not None,
             read_aloud_offer=True,
+            wave_words=wave_words(definition, distribution.wave, language),
+            privacy_pieces=journey.privacy_pieces(definition, language),
             expired=request.args.get("expired") == "1" and draft is None,
         ),
     )
+
+
+def wave_words(definition: SurveyDefinition, wave: str | None, language: str) -> str:
+    """Which meeting this link is for ("Meeting one"), in the survey's words."""
+    for found in definition.waves:
+        if found.id == wave:
+            return found.label.get(language)
+    return ""
 
 
 @bp.post("/<code>/start")
@@ -178,7 +188,9 @@ def thanks(code: str) -> str:
     """Thanks; for a survey with waves, the personal code to keep for next time."""
     distribution, definition = loaded()
     language = language_for(definition)
-    personal_code = cookies.kept_code(definition) if definition.waves else None
+    # After the last wave there is no next meeting to bring the code to.
+    needs_code = bool(definition.waves) and not definition.is_last_wave(distribution.wave)
+    personal_code = cookies.kept_code(definition) if needs_code else None
     keep_link = None
     if personal_code:
         base = current_app.config["PUBLIC_URL"].rstrip("/")
