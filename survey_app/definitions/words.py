@@ -39,7 +39,8 @@ INTERFACE = {
     "closed_text": "Thank you for wanting to tell us. This survey is not taking answers any more.",
     "not_yet_open_text": "This survey is not open yet. Please try again later.",
     "expired": (
-        "Answers not sent within a day are deleted to keep them private, so please start again."
+        "We delete answers that are not sent in one day. This keeps them private. "
+        "Please start again."
     ),
     "dont_know": "I don't know",
     "prefer_not_to_say": "I'd rather not say",
@@ -126,12 +127,16 @@ NEWER = {
     "minutes": "It takes about {minutes} minutes.",
     # While a later answer can still add or remove pages, the total is the most there can be.
     "progress_about": "Question {number} of about {total}",
-    # At a survey's first wave the code is given at the end; this lets someone who has one
-    # already (they answered on another link) type it.
+}
+
+# Newer words only surveys with waves use (optional in the same way).
+NEWER_LINKING = {
+    # At a survey's first wave the code is given at the end; this lets someone who already has
+    # one type it.
     "have_code": "I already have a code",
 }
 
-ALL_WORDS = {**INTERFACE, **LINKING, **NEWER}
+ALL_WORDS = {**INTERFACE, **LINKING, **NEWER, **NEWER_LINKING}
 
 DONT_KNOW_LABEL = INTERFACE["dont_know"]
 PREFER_NOT_TO_SAY_LABEL = INTERFACE["prefer_not_to_say"]
