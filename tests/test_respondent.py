@@ -519,7 +519,7 @@ def test_sending_a_draft_kept_past_its_day_starts_again_instead_of_thanking_for_
     sent = child.client.post(f"/s/{child.code}/submit", data={"csrf_token": csrf_token(check.text)})
     assert sent.status_code == 303 and "expired=1" in sent.headers["Location"]
     welcome = child.client.get(sent.headers["Location"])
-    assert "please start again" in welcome.text
+    assert "Please start again" in welcome.text
     assert responses(database) == []
 
 
