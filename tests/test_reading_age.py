@@ -100,13 +100,14 @@ def test_a_sentence_above_the_level_is_named_with_its_line_and_field() -> None:
 
 
 def test_older_childrens_wording_is_held_to_their_own_band(tmp_path: Path) -> None:
-    source = TEST_CHILD.read_text()
+    lines = TEST_CHILD.read_text().splitlines()
     hard = "Please evaluate the effectiveness of the conference arrangements."
-    assert source.count("              en: Did you go to the meeting about you?") == 1
-    older = source.replace(
-        '          "8-11":\n            text:\n              en: Did you go to the meeting about you?',
-        f'          "12-17":\n            text:\n              en: "{hard}"',
-    )
+    # The "Did you go?" wording for 8 to 11s becomes a wording for 12 to 17s, and a hard one.
+    wording = lines.index("              en: Did you go to the meeting about you?")
+    assert lines[wording - 2] == '          "8-11":'
+    lines[wording - 2] = '          "12-17":'
+    lines[wording] = f'              en: "{hard}"'
+    older = "\n".join(lines)
     (tmp_path / "older.yaml").write_text(older)
     survey = load_file(tmp_path / "older.yaml")
     [found] = [found for found in hard_sentences(survey) if found.sentence == hard]
