@@ -60,12 +60,11 @@ def has_words(definition: SurveyDefinition, key: str, language: str) -> bool:
     return language == "en" or (text is not None and language in text.translations)
 
 
-def privacy_pieces(definition: SurveyDefinition, language: str) -> list[str]:
-    """What happens to answers, one short piece a line as the survey file writes it."""
-    if definition.privacy is None:
-        return []
-    lines = definition.privacy.get(language).splitlines()
-    return [line.strip() for line in lines if line.strip()]
+def paragraphs(words: str) -> list[str]:
+    """Words in the pieces the survey file writes them in, one a line (a blank line is not one):
+    a welcome page shows the introduction's first piece before Start, and each privacy piece as
+    a bullet."""
+    return [line.strip() for line in words.splitlines() if line.strip()]
 
 
 def age_band(definition: SurveyDefinition, answers: Mapping[str, Any]) -> str:

@@ -53,5 +53,12 @@
   window.addEventListener("pagehide", function () { synth.cancel(); });
   controls.appendChild(button);
   controls.appendChild(stop);
-  main.insertBefore(controls, main.querySelector("form") || null);
+  // Before the page's form, except on the welcome page, where Start (and the choice to have
+  // the questions read) stay on the first screen of a phone and this follows them.
+  var form = main.querySelector("form");
+  if (form && choice && form.contains(choice)) {
+    main.insertBefore(controls, form.nextSibling);
+  } else {
+    main.insertBefore(controls, form || null);
+  }
 })();

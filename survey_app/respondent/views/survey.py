@@ -42,7 +42,10 @@ def welcome(code: str) -> str:
             has_draft=draft is not None,
             read_aloud_offer=True,
             wave_words=wave_words(definition, distribution.wave, language),
-            privacy_pieces=journey.privacy_pieces(definition, language),
+            introduction=journey.paragraphs(definition.introduction.get(language)),
+            privacy_pieces=journey.paragraphs(definition.privacy.get(language))
+            if definition.privacy
+            else [],
             expired=request.args.get("expired") == "1" and draft is None,
         ),
     )
