@@ -67,6 +67,14 @@ def paragraphs(words: str) -> list[str]:
     return [line.strip() for line in words.splitlines() if line.strip()]
 
 
+def wave_words(definition: SurveyDefinition, wave: str | None, language: str) -> str:
+    """Which meeting a link is for ("Meeting one"), in the survey's words; empty without waves."""
+    for found in definition.waves:
+        if found.id == wave:
+            return found.label.get(language)
+    return ""
+
+
 def age_band(definition: SurveyDefinition, answers: Mapping[str, Any]) -> str:
     """The band whose wording this respondent sees; the first band if they would rather not say."""
     if not definition.age_bands:

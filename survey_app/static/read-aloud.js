@@ -23,7 +23,11 @@
   stop.className = "button secondary speak-stop";
   stop.textContent = document.body.getAttribute("data-stop-label") || "Stop reading out loud";
   stop.hidden = true;
-  function stopped() {
+  var reading = null;  // the last sentence of the current reading
+  function stopped(event) {
+    // Pressing "Read" again cancels the old reading, whose end arrives after the new one began.
+    if (event && event.target !== reading) { return; }
+    reading = null;
     if (!stop.hidden) {
       var hadFocus = document.activeElement === stop;
       stop.hidden = true;
@@ -41,6 +45,7 @@
       last = said;
     });
     if (last) {
+      reading = last;
       last.addEventListener("end", stopped);
       last.addEventListener("error", stopped);
     }
@@ -48,7 +53,7 @@
   });
   stop.addEventListener("click", function () {
     synth.cancel();
-    stopped();
+    stopped(null);
   });
   window.addEventListener("pagehide", function () { synth.cancel(); });
   controls.appendChild(button);

@@ -41,7 +41,7 @@ def welcome(code: str) -> str:
             language,
             has_draft=draft is not None,
             read_aloud_offer=True,
-            wave_words=wave_words(definition, distribution.wave, language),
+            wave_words=journey.wave_words(definition, distribution.wave, language),
             introduction=journey.paragraphs(definition.introduction.get(language)),
             privacy_pieces=journey.paragraphs(definition.privacy.get(language))
             if definition.privacy
@@ -49,14 +49,6 @@ def welcome(code: str) -> str:
             expired=request.args.get("expired") == "1" and draft is None,
         ),
     )
-
-
-def wave_words(definition: SurveyDefinition, wave: str | None, language: str) -> str:
-    """Which meeting this link is for ("Meeting one"), in the survey's words."""
-    for found in definition.waves:
-        if found.id == wave:
-            return found.label.get(language)
-    return ""
 
 
 @bp.post("/<code>/start")
