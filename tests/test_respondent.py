@@ -196,7 +196,7 @@ def test_an_answer_that_is_too_long_is_kept_so_the_child_can_shorten_it(child: C
     long_answer = "I wanted to say more. " * 20
     page = child.answer(better=long_answer)
     assert page.status_code == 422
-    assert "too long: use 300 characters or fewer" in page.text
+    assert "too long. Use 300 characters or less" in page.text
     assert long_answer.strip()[:200] in page.text
 
 

@@ -18,7 +18,7 @@ INTERFACE = {
     "error_title": "There is a problem",
     "choose_one": "Choose an answer for: {question}",
     "choose_valid": "Choose one of the answers shown for: {question}",
-    "too_long": "Your answer to “{question}” is too long: use {maximum} characters or fewer.",
+    "too_long": "Your answer to “{question}” is too long. Use {maximum} characters or less.",
     "whole_number": "Enter a whole number for: {question}",
     "number_range": "Enter a number from {minimum} to {maximum} for: {question}",
     "age_question": "How old are you?",
@@ -66,10 +66,10 @@ INTERFACE = {
     "contact_title": "Do you want someone to get in touch?",
     "contact_optional": (
         "This part is up to you. You can leave it empty. "
-        "Your other answers stay anonymous. We never put your name with them."
+        "We never put your name with your other answers."
     ),
     "contact_how": "Your name, or how we can reach you",
-    "contact_how_hint": "For example, a phone number.",
+    "contact_how_hint": "You could give a phone number.",
     "contact_time": "A good time to get in touch",
     "contact_safe_call": "Is it safe to call you?",
     "contact_yes": "Yes",
