@@ -28,7 +28,7 @@ from survey_app.definitions import SurveyDefinition, load_directory
 from survey_app.operations import DistributionFacts
 from survey_app.respondent import journey
 from survey_app.respondent.views.blueprint import context
-from survey_app.respondent.views.questions import questions_for
+from survey_app.respondent.views.questions import progress_words, questions_for
 from survey_app.respondent.views.survey import summary
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "..", "survey_app", "templates")
@@ -151,7 +151,6 @@ def question(code: str, step: str) -> Response | str:
             url_for(".question", code=code, step=after) if after else url_for(".check", code=code)
         )
         return redirect(target, 303)
-    order = journey.steps(definition, answers)
     before, _ = journey.neighbours(definition, step, answers)
     return render_template(
         "respondent/question.html",
@@ -159,8 +158,9 @@ def question(code: str, step: str) -> Response | str:
         values=dict(answers),
         errors=[],
         error_for={},
-        number=order.index(step) + 1,
-        total=len(order),
+        progress=progress_words(
+            definition, "en", journey.progress(definition, step, answers, state["seen"])
+        ),
         back_url=url_for(".question", code=code, step=before)
         if before
         else url_for(".welcome", code=code),

@@ -23,6 +23,7 @@ from .definitions import (
     check_directory,
     load_directory,
     load_file,
+    reading_age_warnings,
     translation_problems,
 )
 from .definitions.json_schema import survey_json_schema
@@ -66,6 +67,7 @@ def check(paths: tuple[str, ...]) -> None:
     """Validate survey files and folders (default: the configured folder), reporting every
     problem in all of them at once, untranslated words included."""
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     loaded = []
     for given in paths or (str(_settings()["SURVEY_DIR"]),):
         if Path(given).is_file():
@@ -78,10 +80,14 @@ def check(paths: tuple[str, ...]) -> None:
             found, unloaded = check_directory(Path(given), shown_as=given)
             problems.extend(unloaded)
         for definition in found.values():
+            warnings.extend(reading_age_warnings(definition))
             gaps = translation_problems(definition)
             problems.extend(gaps)
             if not gaps:
                 loaded.append(definition)
+    # Words above a child's reading age are the author's to judge: warned about, never refused.
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)

@@ -196,7 +196,7 @@ def test_an_answer_that_is_too_long_is_kept_so_the_child_can_shorten_it(child: C
     long_answer = "I wanted to say more. " * 20
     page = child.answer(better=long_answer)
     assert page.status_code == 422
-    assert "too long: use 300 characters or fewer" in page.text
+    assert "too long. Use 300 characters or less" in page.text
     assert long_answer.strip()[:200] in page.text
 
 
@@ -519,7 +519,7 @@ def test_sending_a_draft_kept_past_its_day_starts_again_instead_of_thanking_for_
     sent = child.client.post(f"/s/{child.code}/submit", data={"csrf_token": csrf_token(check.text)})
     assert sent.status_code == 303 and "expired=1" in sent.headers["Location"]
     welcome = child.client.get(sent.headers["Location"])
-    assert "please start again" in welcome.text
+    assert "Please start again" in welcome.text
     assert responses(database) == []
 
 

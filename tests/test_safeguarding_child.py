@@ -478,7 +478,7 @@ def test_a_contact_request_is_kept_encrypted_with_the_concern_and_script_stays_w
     child.press_unsafe()
     page = child.last
     assert "This part is up to you" in page.text
-    assert "Your other answers stay anonymous" in page.text
+    assert "We never put your name with your other answers" in page.text
     typed = "<script>alert('x')</script> Sam, 07700 900123"
     posted = child.ask_for_contact(
         how_to_reach=typed, good_time="after school\x00\x07 on\tweekdays", safe_to_call="no"
@@ -513,8 +513,8 @@ def test_a_contact_request_that_is_too_long_empty_or_odd_is_explained_and_keeps_
     posted = child.ask_for_contact(how_to_reach=too_long, good_time="y" * 150, safe_to_call="maybe")
     assert posted.status_code == 422
     assert 'class="error-summary"' in posted.text
-    assert "too long: use 200 characters or fewer" in posted.text
-    assert "too long: use 100 characters or fewer" in posted.text
+    assert "too long. Use 200 characters or less" in posted.text
+    assert "too long. Use 100 characters or less" in posted.text
     assert "Choose one of the answers shown for: Is it safe to call you?" in posted.text
     assert "&lt;b&gt;me&lt;/b&gt; xxxx" in posted.text  # kept, and shown as words
     assert "<b>me</b>" not in posted.text

@@ -7,6 +7,7 @@ from .loader import (
     load_directory,
     load_file,
     parse_definition,
+    reading_age_warnings,
     translation_problems,
 )
 from .model import Question, SurveyDefinition, Text
@@ -21,5 +22,6 @@ __all__ = [
     "load_directory",
     "load_file",
     "parse_definition",
+    "reading_age_warnings",
     "translation_problems",
 ]

@@ -14,6 +14,7 @@ import yaml
 from marshmallow import ValidationError
 
 from .model import SurveyDefinition
+from .reading_age import hard_sentences
 from .schema import SurveySchema
 from .translations import Gap, translation_gaps
 
@@ -164,6 +165,34 @@ def translation_problems(definition: SurveyDefinition) -> list[Problem]:
     document = yaml.compose(definition.source, Loader=SurveyYamlLoader)
     lines = dict(_line_map(document)) if document is not None else {}
     return _gap_problems(definition.source_path, translation_gaps(definition), lines)
+
+
+def reading_age_warnings(definition: SurveyDefinition) -> list[Problem]:
+    """Each English sentence a child may see that reads above their age band's level, with file
+    and line: a warning for the author, not a reason to refuse the survey."""
+    document = yaml.compose(definition.source, Loader=SurveyYamlLoader)
+    lines = dict(_line_map(document)) if document is not None else {}
+    source = definition.source.splitlines()
+    warnings = []
+    for hard in hard_sentences(definition):
+        line = _sentence_line(source, hard.sentence, _nearest_line(hard.path, lines) or 1)
+        who = f"ages {hard.band}" if hard.band else "children"
+        message = (
+            f"reads at grade {hard.grade:g}, above {hard.level:g} for {who} "
+            f'(Flesch-Kincaid): "{_shortened(hard.sentence)}"'
+        )
+        warnings.append(Problem(definition.source_path, line, _field_name(hard.path), message))
+    return sorted(warnings, key=lambda warning: (warning.line, warning.field))
+
+
+def _sentence_line(source: list[str], sentence: str, field_line: int) -> int:
+    """The line a sentence starts on, within the field starting at field_line (a folded block
+    puts each sentence on a line of its own or wraps it); the field's line if not found."""
+    opening = " ".join(sentence.split()[:3])
+    for offset, text in enumerate(source[field_line - 1 : field_line + 30]):
+        if opening in " ".join(text.split()):
+            return field_line + offset
+    return field_line
 
 
 def _gap_problems(file: str, gaps: list[Gap], lines: dict[Path_, int]) -> list[Problem]:

@@ -236,3 +236,7 @@ class SurveyDefinition:
 
     def is_first_wave(self, wave: str) -> bool:
         return bool(self.waves) and wave == self.waves[0].id
+
+    def is_last_wave(self, wave: str | None) -> bool:
+        """Whether wave is the survey's last round (no later meeting to bring a code to)."""
+        return bool(self.waves) and len(self.waves) > 1 and wave == self.waves[-1].id

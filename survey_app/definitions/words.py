@@ -18,7 +18,7 @@ INTERFACE = {
     "error_title": "There is a problem",
     "choose_one": "Choose an answer for: {question}",
     "choose_valid": "Choose one of the answers shown for: {question}",
-    "too_long": "Your answer to “{question}” is too long: use {maximum} characters or fewer.",
+    "too_long": "Your answer to “{question}” is too long. Use {maximum} characters or less.",
     "whole_number": "Enter a whole number for: {question}",
     "number_range": "Enter a number from {minimum} to {maximum} for: {question}",
     "age_question": "How old are you?",
@@ -39,7 +39,8 @@ INTERFACE = {
     "closed_text": "Thank you for wanting to tell us. This survey is not taking answers any more.",
     "not_yet_open_text": "This survey is not open yet. Please try again later.",
     "expired": (
-        "Answers not sent within a day are deleted to keep them private, so please start again."
+        "We delete answers that are not sent in one day. This keeps them private. "
+        "Please start again."
     ),
     "dont_know": "I don't know",
     "prefer_not_to_say": "I'd rather not say",
@@ -65,10 +66,10 @@ INTERFACE = {
     "contact_title": "Do you want someone to get in touch?",
     "contact_optional": (
         "This part is up to you. You can leave it empty. "
-        "Your other answers stay anonymous. We never put your name with them."
+        "We never put your name with your other answers."
     ),
     "contact_how": "Your name, or how we can reach you",
-    "contact_how_hint": "For example, a phone number.",
+    "contact_how_hint": "You could give a phone number.",
     "contact_time": "A good time to get in touch",
     "contact_safe_call": "Is it safe to call you?",
     "contact_yes": "Yes",
@@ -123,9 +124,19 @@ LINKING = {
 NEWER = {
     "not_yet_open_title": "This survey is not open yet",
     "opens_on": "It opens on {date}.",
+    "minutes": "It takes about {minutes} minutes.",
+    # While a later answer can still add or remove pages, the total is the most there can be.
+    "progress_about": "Question {number} of about {total}",
 }
 
-ALL_WORDS = {**INTERFACE, **LINKING, **NEWER}
+# Newer words only surveys with waves use (optional in the same way).
+NEWER_LINKING = {
+    # At a survey's first wave the code is given at the end; this lets someone who already has
+    # one type it.
+    "have_code": "I already have a code",
+}
+
+ALL_WORDS = {**INTERFACE, **LINKING, **NEWER, **NEWER_LINKING}
 
 DONT_KNOW_LABEL = INTERFACE["dont_know"]
 PREFER_NOT_TO_SAY_LABEL = INTERFACE["prefer_not_to_say"]

@@ -60,6 +60,21 @@ def has_words(definition: SurveyDefinition, key: str, language: str) -> bool:
     return language == "en" or (text is not None and language in text.translations)
 
 
+def paragraphs(words: str) -> list[str]:
+    """Words in the pieces the survey file writes them in, one a line (a blank line is not one):
+    a welcome page shows the introduction's first piece before Start, and each privacy piece as
+    a bullet."""
+    return [line.strip() for line in words.splitlines() if line.strip()]
+
+
+def wave_words(definition: SurveyDefinition, wave: str | None, language: str) -> str:
+    """Which meeting a link is for ("Meeting one"), in the survey's words; empty without waves."""
+    for found in definition.waves:
+        if found.id == wave:
+            return found.label.get(language)
+    return ""
+
+
 def age_band(definition: SurveyDefinition, answers: Mapping[str, Any]) -> str:
     """The band whose wording this respondent sees; the first band if they would rather not say."""
     if not definition.age_bands:
@@ -68,6 +83,21 @@ def age_band(definition: SurveyDefinition, answers: Mapping[str, Any]) -> str:
     if chosen in definition.band_ids():
         return str(chosen)
     return definition.age_bands[0].id
+
+
+# A survey's own hint that already tells the respondent they may skip (matched in English, the
+# one language every hint has): the service then does not say so a second time.
+_HINT_SAYS_OPTIONAL = re.compile(
+    r"\b(optional|skip|leave (this|it) (empty|blank)|(do not|don't) have to answer)\b",
+    re.IGNORECASE,
+)
+
+
+def says_it_can_be_skipped(question: Question) -> bool:
+    """Whether the page should add "You can skip this question." under question."""
+    if question.required:
+        return False
+    return question.hint is None or not _HINT_SAYS_OPTIONAL.search(question.hint.en)
 
 
 def is_shown(question: Question, answers: Mapping[str, Any]) -> bool:
@@ -87,6 +117,56 @@ def steps(definition: SurveyDefinition, answers: Mapping[str, Any]) -> list[str]
         found.append(LINK_STEP)
     found += [page.id for page in definition.pages if shown_questions(page, answers)]
     return found
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a step sits among the questions: "Question {number} of {total}", "of about" while
+    answers still to come can take pages away."""
+
+    number: int
+    total: int
+    approximate: bool
+
+
+def progress(
+    definition: SurveyDefinition, step: str, answers: Mapping[str, Any], seen: list[str]
+) -> Progress | None:
+    """The step's place among the question steps (the personal-code page is not a question).
+
+    The total counts every page this respondent may still see: pages shown by answers not given
+    yet count as shown, so the total never grows as they go on ("2 of 8" never becomes "3 of
+    10"); it says "about" until those answers are given."""
+    order = [found for found in steps(definition, answers) if found != LINK_STEP]
+    if step not in order:
+        return None
+    maybe = [
+        page.id
+        for page in definition.pages
+        if page.id not in order
+        and any(_may_be_shown(definition, q, answers, seen) for q in page.questions)
+    ]
+    return Progress(order.index(step) + 1, len(order) + len(maybe), bool(maybe))
+
+
+def _may_be_shown(
+    definition: SurveyDefinition, question: Question, answers: Mapping[str, Any], seen: list[str]
+) -> bool:
+    """Whether an answer not given yet could still put question in front of this respondent."""
+    if not question.asked_at(str(answers.get(WAVE_KEY, ""))) or question.show_if is None:
+        return False
+    deciding_id = question.show_if.question
+    if deciding_id in answers:
+        return False  # decided: `is_shown` knows
+    for page in definition.pages:
+        for deciding in page.questions:
+            if deciding.id == deciding_id:
+                if page.id in seen:
+                    return False  # passed without an answer, so it stays hidden
+                return is_shown(deciding, answers) or _may_be_shown(
+                    definition, deciding, answers, seen
+                )
+    return False
 
 
 def page_for(definition: SurveyDefinition, step: str) -> Page | None:

@@ -170,6 +170,10 @@ def context(
     def t(key: str, **values: Any) -> str:
         return journey.words(definition, key, language, **values)
 
+    def has_t(key: str) -> bool:
+        """Whether the survey has these (optional, newer) words in the page's language."""
+        return journey.has_words(definition, key, language)
+
     def other_languages() -> list[tuple[str, str]]:
         return [(code, language_name(code)) for code in definition.languages if code != language]
 
@@ -185,6 +189,7 @@ def context(
         "language": language,
         "direction": direction(language),
         "t": t,
+        "has_t": has_t,
         "other_languages": other_languages(),
         "for_children": definition.is_for_children,
         "read_aloud": False,

@@ -118,8 +118,9 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
         "values": values,
         "errors": errors,
         "error_for": {error.question_id: error.message for error in errors},
-        "number": order.index(step) + 1,
-        "total": len(order),
+        "progress": progress_words(
+            definition, language, journey.progress(definition, step, state.answers, state.seen)
+        ),
         "back_url": back_url,
         "action": step_url(code, step),
     }
@@ -135,8 +136,28 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
             **drawn_page,
             step=step,
             questions=questions_for(definition, step, state.answers, language),
+            page_title=_page_title(definition, step, language),
         )
     return (body, 200) if not errors else (body, 422)
+
+
+def progress_words(
+    definition: SurveyDefinition, language: str, found: journey.Progress | None
+) -> str:
+    """ "Question 3 of 9", or "of about 9" while answers to come may take pages away; nothing
+    on a step that is not a question (the personal-code page)."""
+    if found is None:
+        return ""
+    key = "progress"
+    if found.approximate and journey.has_words(definition, "progress_about", language):
+        key = "progress_about"
+    return journey.words(definition, key, language, number=found.number, total=found.total)
+
+
+def _page_title(definition: SurveyDefinition, step: str, language: str) -> str:
+    """The page's title from the survey file, shown as its heading when it has one."""
+    page = journey.page_for(definition, step)
+    return page.title.get(language) if page is not None and page.title else ""
 
 
 def _submitted_values(
@@ -173,6 +194,7 @@ def questions_for(
                 "options": options,
                 "specials": [],
                 "required": True,
+                "say_optional": False,
                 "max_length": 0,
             }
         ]
@@ -197,6 +219,7 @@ def questions_for(
                     for option_id in question.special_options()
                 ],
                 "required": question.required,
+                "say_optional": journey.says_it_can_be_skipped(question),
                 "max_length": question.max_length,
                 "minimum": question.minimum,
                 "maximum": question.maximum,

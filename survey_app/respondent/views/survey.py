@@ -41,6 +41,11 @@ def welcome(code: str) -> str:
             language,
             has_draft=draft is not None,
             read_aloud_offer=True,
+            wave_words=journey.wave_words(definition, distribution.wave, language),
+            introduction=journey.paragraphs(definition.introduction.get(language)),
+            privacy_pieces=journey.paragraphs(definition.privacy.get(language))
+            if definition.privacy
+            else [],
             expired=request.args.get("expired") == "1" and draft is None,
         ),
     )
@@ -178,7 +183,9 @@ def thanks(code: str) -> str:
     """Thanks; for a survey with waves, the personal code to keep for next time."""
     distribution, definition = loaded()
     language = language_for(definition)
-    personal_code = cookies.kept_code(definition) if definition.waves else None
+    # After the last wave there is no next meeting to bring the code to.
+    needs_code = bool(definition.waves) and not definition.is_last_wave(distribution.wave)
+    personal_code = cookies.kept_code(definition) if needs_code else None
     keep_link = None
     if personal_code:
         base = current_app.config["PUBLIC_URL"].rstrip("/")
