@@ -123,6 +123,8 @@ LINKING = {
 NEWER = {
     "not_yet_open_title": "This survey is not open yet",
     "opens_on": "It opens on {date}.",
+    # What a page's title starts with when the page shows an error ("Error: How old are you?").
+    "error_prefix": "Error",
 }
 
 ALL_WORDS = {**INTERFACE, **LINKING, **NEWER}

@@ -60,6 +60,14 @@ def has_words(definition: SurveyDefinition, key: str, language: str) -> bool:
     return language == "en" or (text is not None and language in text.translations)
 
 
+def error_prefix(definition: SurveyDefinition, language: str) -> str:
+    """What a page's title and error messages start with when it shows errors, in the page's
+    language: the survey's word for "Error", or, in a survey written before that word, its
+    "There is a problem" (never English on a Polish or Arabic page)."""
+    key = "error_prefix" if has_words(definition, "error_prefix", language) else "error_title"
+    return words(definition, key, language)
+
+
 def age_band(definition: SurveyDefinition, answers: Mapping[str, Any]) -> str:
     """The band whose wording this respondent sees; the first band if they would rather not say."""
     if not definition.age_bands:

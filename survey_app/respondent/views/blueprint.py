@@ -185,6 +185,7 @@ def context(
         "language": language,
         "direction": direction(language),
         "t": t,
+        "error_prefix": journey.error_prefix(definition, language),
         "other_languages": other_languages(),
         "for_children": definition.is_for_children,
         "read_aloud": False,
