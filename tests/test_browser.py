@@ -444,3 +444,91 @@ def test_the_arabic_safety_page_reads_right_to_left_and_passes_axe(
     finally:
         context.close()
         server.stop()
+
+
+def test_an_error_page_puts_the_keyboard_on_the_error_summary_without_javascript(
+    make_phone: Callable[..., Phone],
+    make_distribution: Callable[..., Distribution],
+) -> None:
+    phone = make_phone(javascript=False)
+    page = phone.page
+    phone.open(f"/s/{make_distribution().code}")
+    phone.press("Start")
+    assert phone.press("Next") == 422
+
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "error-summary", f"focus is on {focused!r}, not on the error summary"
+    # One Tab on, the keyboard is at the summary's link to the question.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#_age_band"
+    headings = page.evaluate("[...document.querySelectorAll('h1, h2, h3')].map(h => h.tagName)")
+    assert headings[0] == "H1", headings
+
+
+CONTRAST_FOR_FOCUS = 3.0  # WCAG 1.4.11: parts of a control's state, against what is next to them
+
+
+def test_every_focus_indicator_on_a_childs_pages_stands_out_at_least_3_to_1(
+    make_phone: Callable[..., Phone],
+    make_distribution: Callable[..., Distribution],
+) -> None:
+    phone = make_phone(javascript=True)
+    page = phone.page
+    phone.open(f"/s/{make_distribution().code}")
+    rings = {
+        "the read-aloud checkbox": phone.focus_ring_contrast(page.locator("#read_aloud")),
+        "a language link": phone.focus_ring_contrast(page.locator(".languages a").first),
+        "the Childline link": phone.focus_ring_contrast(page.locator(".help a").first),
+        "I don't feel safe": phone.focus_ring_contrast(
+            page.get_by_role("button", name="I don't feel safe")
+        ),
+        "the Start button": phone.focus_ring_contrast(page.get_by_role("button", name="Start")),
+    }
+    phone.choose("Read the questions out loud")
+    phone.press("Start")
+    assert phone.press("Next") == 422
+    rings |= {
+        "Read this out loud": phone.focus_ring_contrast(
+            page.get_by_role("button", name="Read this out loud")
+        ),
+        "the error summary's link": phone.focus_ring_contrast(page.locator(".error-summary a")),
+        "an answer": phone.focus_ring_contrast(page.locator("main .option input").first),
+        "the Back link": phone.focus_ring_contrast(page.locator("main a.back")),
+    }
+    faint = {name: round(ratio, 2) for name, ratio in rings.items() if ratio < CONTRAST_FOR_FOCUS}
+    assert faint == {}, f"focus shows at under {CONTRAST_FOR_FOCUS}:1 on {faint}"
+
+
+def test_every_focus_indicator_on_the_staff_pages_stands_out_at_least_3_to_1(
+    app: Flask,
+    make_phone: Callable[..., Phone],
+    make_distribution: Callable[..., Distribution],
+    make_user: Callable[..., User],
+) -> None:
+    make_user()  # no council: sees every council, so the report offers a choice
+    make_distribution(council_name="Suffolk")
+    make_distribution(council_name="Norfolk")
+    phone = make_phone(javascript=True)
+    page = phone.page
+    phone.open("/facilitator/login")
+    page.get_by_label("Email address").fill("facilitator@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    phone.press("Sign in")
+    phone.open("/facilitator/surveys/test-child")
+    rings = {
+        "Download anonymised responses (CSV)": phone.focus_ring_contrast(
+            page.get_by_role("button", name="Download anonymised responses (CSV)")
+        ),
+        "Download counts (CSV)": phone.focus_ring_contrast(
+            page.get_by_role("button", name="Download counts (CSV)")
+        ),
+        "Sign out": phone.focus_ring_contrast(page.get_by_role("button", name="Sign out")),
+    }
+    phone.open("/facilitator/surveys/test-child/report")
+    rings |= {
+        "the report's Show": phone.focus_ring_contrast(page.get_by_role("button", name="Show")),
+        "the report's council list": phone.focus_ring_contrast(page.locator("#report-council")),
+        "the report's Back link": phone.focus_ring_contrast(page.locator("main a.back")),
+    }
+    faint = {name: round(ratio, 2) for name, ratio in rings.items() if ratio < CONTRAST_FOR_FOCUS}
+    assert faint == {}, f"focus shows at under {CONTRAST_FOR_FOCUS}:1 on {faint}"
