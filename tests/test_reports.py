@@ -350,9 +350,7 @@ def test_the_child_report_draws_a_multiple_choice_question_as_one_bar_per_answer
     assert drawn and not [w for w in drawn if w.strip() in ids or "_" in w]
 
 
-def test_every_chart_on_the_report_is_a_figure_named_by_its_words(
-    app, client, make_user, worker
-):
+def test_every_chart_on_the_report_is_a_figure_named_by_its_words(app, client, make_user, worker):
     suffolk = child_distribution(app, "Suffolk")
     for _ in range(30):
         submit(app, suffolk, went_to_meeting="no", why_not_there=["didnt_know"])
