@@ -532,3 +532,111 @@ def test_every_focus_indicator_on_the_staff_pages_stands_out_at_least_3_to_1(
     }
     faint = {name: round(ratio, 2) for name, ratio in rings.items() if ratio < CONTRAST_FOR_FOCUS}
     assert faint == {}, f"focus shows at under {CONTRAST_FOR_FOCUS}:1 on {faint}"
+
+
+# 200% text: the root's 112.5% doubled, as a phone's largest text setting does to every rem and em.
+LARGE_TEXT = """document.addEventListener("DOMContentLoaded", () => {
+  document.documentElement.style.setProperty("font-size", "225%", "important");
+});"""
+# Long enough to be too long for any written question, with long words as Polish has them.
+TOO_LONG = "Najprawdopodobniej niezrozumiałe " * 40
+
+
+def submit_main_form(phone: Phone) -> int:
+    """Press the main form's button (Start, Next, Send...), whatever the language."""
+    with phone.page.expect_navigation() as navigation:
+        phone.page.locator("main form button[type=submit]").first.click()
+    response = navigation.value
+    assert response is not None
+    return response.status
+
+
+def answer_whatever_is_asked(phone: Phone, choice: int) -> None:
+    """Answer a question page without knowing its words: the choice-th answer of each radio group,
+    the first box of each checkbox group, a few words in each text box."""
+    page = phone.page
+    groups = page.evaluate(
+        "[...new Set([...document.querySelectorAll('main input[type=radio], "
+        'main input[type=checkbox]:not([name$="--special"])\')].map(i => i.name))]'
+    )
+    for name in groups:
+        answers = page.locator(f'main input[name="{name}"]')
+        is_radio = answers.first.get_attribute("type") == "radio"
+        index = min(choice, answers.count() - 1) if is_radio else 0
+        page.locator(f'label[for="{answers.nth(index).get_attribute("id")}"]').click()
+    for field in page.locator("main textarea, main input[type=text]").all():
+        field.fill("2" if "number" in (field.get_attribute("class") or "") else "More time.")
+
+
+def walk_every_child_page_state(phone: Phone, code: str, language: str, choice: int) -> list[str]:
+    """From the welcome page to the thank-you page, with each error a child can meet on the way,
+    checking that nothing scrolls sideways; says which page states it saw."""
+    page = phone.page
+    seen: list[str] = []
+
+    def check(where: str) -> None:
+        phone.check_sideways(f"{where} ({language}, answer {choice + 1})")
+        seen.append(where)
+
+    phone.open(f"/s/{code}?lang={language}")
+    check("the welcome page")
+    submit_main_form(phone)
+    while not page.url.endswith("/check"):
+        step = page.url.rsplit("/", 1)[1]
+        check(step)
+        if step == "age":
+            assert submit_main_form(phone) == 422
+            check("the age question with its error")
+        fields = page.locator("main textarea, main input[type=text]:not(.number)")
+        if fields.count():
+            for field in fields.all():
+                field.fill(TOO_LONG[: int(field.get_attribute("maxlength") or 400) // 2 + 1])
+            assert submit_main_form(phone) == 422
+            check(f"{step} with an answer too long")
+        answer_whatever_is_asked(phone, choice)
+        submit_main_form(phone)
+    check("the check page")
+    submit_main_form(phone)
+    check("the thank-you page")
+    return seen
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "ar"])
+def test_with_200_percent_text_on_a_360_px_phone_no_child_page_scrolls_sideways(
+    browser: Browser, make_app: Callable[..., Flask], language: str
+) -> None:
+    from survey_app import operations
+    from tests.live_server import serve
+
+    shipped = Path(__file__).parent.parent / "survey_definitions"
+    server = serve(make_app, SURVEY_DIR=str(shipped))
+    background_work(server.app).send_concern_emails = lambda notification_ids: None
+    contexts = []
+    try:
+        with server.app.extensions["database"].session() as session:
+            code = operations.create_distribution(
+                session, "child-cp-conference", "Suffolk", "CP conferences"
+            ).code
+            session.commit()
+        seen: list[str] = []
+        for choice in (0, 1):  # 8 to 11 saying yes, then 12 to 17 saying no: every page
+            context = browser.new_context(bypass_csp=True, **PHONE)
+            contexts.append(context)
+            context.add_init_script(LARGE_TEXT)
+            phone = Phone(context, server.url, javascript=True)
+            seen += walk_every_child_page_state(phone, code, language, choice)
+        assert phone.page.evaluate("getComputedStyle(document.documentElement).fontSize") == "36px"
+        # The safety page, from the welcome page, and its form's error.
+        phone.open(f"/s/{code}?lang={language}")
+        with phone.page.expect_navigation():
+            phone.page.locator("form.unsafe button").click()
+        phone.check_sideways(f"the safety page ({language})")
+        with phone.page.expect_navigation():
+            phone.page.locator("section.contact form button[type=submit]").click()
+        phone.check_sideways(f"the safety page with its form's error ({language})")
+        assert {"why-not", "why-not-more", "listened", "feeling", "better"} <= set(seen)
+        assert len(seen) >= 25, seen
+    finally:
+        for context in contexts:
+            context.close()
+        server.stop()
