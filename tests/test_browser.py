@@ -640,3 +640,48 @@ def test_with_200_percent_text_on_a_360_px_phone_no_child_page_scrolls_sideways(
         for context in contexts:
             context.close()
         server.stop()
+
+
+# Where the focused answer's box and its focus ring are on screen (None if focus is elsewhere).
+FOCUSED_ANSWER = """() => {
+  const input = document.activeElement;
+  if (!input.matches("main .option input")) return null;
+  const label = input.nextElementSibling;
+  const box = label.getBoundingClientRect();
+  const style = getComputedStyle(label);
+  const widths = (style.boxShadow.match(/-?[\\d.]+px/g) || []).map(parseFloat);
+  const ring = Math.max(0, parseFloat(style.outlineWidth) || 0, ...widths);
+  return {top: box.top - ring, bottom: box.bottom + ring, screen: window.innerHeight,
+          words: label.innerText.trim()};
+}"""
+
+
+def test_moving_down_the_answers_never_cuts_off_a_focus_ring_at_the_bottom_of_the_screen(
+    make_phone: Callable[..., Phone],
+    make_distribution: Callable[..., Distribution],
+) -> None:
+    phone = make_phone(javascript=False)
+    page = phone.page
+    phone.open(f"/s/{make_distribution().code}")
+    phone.press("Start")
+    phone.choose("12 to 17")
+    phone.press("Next")
+    phone.choose("Yes")
+    phone.press("Next")
+    assert page.locator("svg.face").count() == 5  # five faces and "I don't know": a long list
+    inputs = page.locator("main .option input")
+    answers = []
+    for index in range(1, inputs.count()):
+        # The answer above has the keyboard; the page is scrolled so that this answer's top
+        # (its hidden input) just shows at the bottom of the screen, as after a child's swipe.
+        inputs.nth(index - 1).focus()
+        label_top = (
+            page.locator("main .option label")
+            .nth(index)
+            .evaluate("label => label.getBoundingClientRect().top + window.scrollY")
+        )
+        page.evaluate("top => window.scrollTo(0, top - window.innerHeight + 50)", label_top)
+        page.keyboard.press("ArrowDown")  # the keyboard's way through radios
+        answers.append(page.evaluate(FOCUSED_ANSWER))
+    cut = [a for a in answers if a is None or a["top"] < 0 or a["bottom"] > a["screen"]]
+    assert cut == [], f"focus rings cut off at the screen's edge: {cut}"
