@@ -89,11 +89,13 @@ def answer_every_question(phone: Phone, code: str) -> None:
     phone.press("Next")
 
     phone.check_page("the number question")
-    page.get_by_label("How many meetings have you been to?").fill("2")
+    page.get_by_role("textbox", name="How many meetings have you been to?").fill("2")
     phone.press("Next")
 
     phone.check_page("the free-text question")
-    page.get_by_label("What one thing would make it better?").fill("More time to talk.")
+    page.get_by_role("textbox", name="What one thing would make it better?").fill(
+        "More time to talk."
+    )
     phone.press("Next")
 
     assert page.url.endswith("/check")
@@ -386,9 +388,9 @@ def test_i_dont_feel_safe_and_a_worrying_answer_open_the_safety_page_which_passe
     phone.press("Next")
     phone.choose("OK")
     phone.press("Next")
-    page.get_by_label("How many meetings have you been to?").fill("1")
+    page.get_by_role("textbox", name="How many meetings have you been to?").fill("1")
     phone.press("Next")
-    page.get_by_label("What one thing would make it better?").fill(RISKY_ANSWER)
+    page.get_by_role("textbox", name="What one thing would make it better?").fill(RISKY_ANSWER)
     phone.press("Next")
     assert page.locator("[data-safety-message]").is_visible()
     assert "will read what you wrote" in page.locator("[data-safety-message]").inner_text()
