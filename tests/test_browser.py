@@ -553,14 +553,17 @@ def submit_main_form(phone: Phone) -> int:
     return response.status
 
 
+# The name of each group of answers on the page, leaving out "I'd rather not say" beside a text box.
+ANSWER_GROUPS = """[...new Set([...document.querySelectorAll(
+  'main input[type=radio], main input[type=checkbox]:not([name$="--special"])'
+)].map(input => input.name))]"""
+
+
 def answer_whatever_is_asked(phone: Phone, choice: int) -> None:
     """Answer a question page without knowing its words: the choice-th answer of each radio group,
     the first box of each checkbox group, a few words in each text box."""
     page = phone.page
-    groups = page.evaluate(
-        "[...new Set([...document.querySelectorAll('main input[type=radio], "
-        'main input[type=checkbox]:not([name$="--special"])\')].map(i => i.name))]'
-    )
+    groups = page.evaluate(ANSWER_GROUPS)
     for name in groups:
         answers = page.locator(f'main input[name="{name}"]')
         is_radio = answers.first.get_attribute("type") == "radio"
