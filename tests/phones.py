@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
 from tests.services import unavailable
 
@@ -100,6 +100,28 @@ class Phone:
             violations = axe_violations(self.page)
             assert not violations, describe(violations, where, self.page.url)
 
+    def check_sideways(self, where: str) -> None:
+        """Nothing on the page sticks out sideways, so the page never scrolls left or right."""
+        scrolled = self.page.evaluate(
+            "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+        )
+        if scrolled[0] > scrolled[1]:
+            culprits = self.page.evaluate(OVERFLOWING)
+            pytest.fail(f"{where} scrolls sideways: {scrolled[0]} px wide; too wide: {culprits}")
+
+    def focus_ring_contrast(self, control: Locator) -> float:
+        """How well the keyboard focus shows on control: the best contrast, against what is
+        around it, of an outline or solid shadow at least 2 px thick that focus adds."""
+        control.scroll_into_view_if_needed()
+        before = control.evaluate(INDICATOR_STYLE)
+        control.focus()
+        # From the keyboard, as someone tabbing would arrive, so that :focus-visible applies.
+        self.page.keyboard.press("Shift+Tab")
+        self.page.keyboard.press("Tab")
+        assert control.evaluate("element => element === document.activeElement"), control
+        after = control.evaluate(INDICATOR_STYLE)
+        return float(self.page.evaluate(RING_CONTRAST, [before, after]))
+
     def check_tap_targets(self, where: str) -> None:
         small = []
         for target in self.page.locator(ANSWER_TARGETS).all():
@@ -121,6 +143,65 @@ OVERFLOWING = """() => {
   });
   return out.filter(element => !out.some(other => other !== element && element.contains(other)))
     .slice(0, 5).map(element => element.outerHTML.slice(0, 120));
+}"""
+
+
+# The computed style that draws a focus indicator, on the element itself or, for an answer whose
+# input is hidden, on the label drawn after it; and the colours behind the element and around it.
+INDICATOR_STYLE = """element => {
+  const hidden = getComputedStyle(element).opacity === "0" && element.nextElementSibling;
+  const drawn = hidden ? element.nextElementSibling : element;
+  const style = getComputedStyle(drawn);
+  const behind = node => {
+    for (let n = node; n; n = n.parentElement) {
+      const colour = getComputedStyle(n).backgroundColor;
+      if (!/rgba\\([^)]*, 0\\)$/.test(colour) && colour !== "transparent") return colour;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  return {outlineStyle: style.outlineStyle, outlineWidth: style.outlineWidth,
+          outlineColor: style.outlineColor, boxShadow: style.boxShadow,
+          own: behind(drawn), around: behind(drawn.parentElement)};
+}"""
+
+# WCAG relative luminance and contrast; only what focus adds counts (not a button's own shadow).
+RING_CONTRAST = """([before, after]) => {
+  const rgb = text => {
+    const found = /rgba?\\(([^)]*)\\)/.exec(text);
+    if (!found) return null;
+    const parts = found[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return {r: parts[0], g: parts[1], b: parts[2], a: parts.length > 3 ? parts[3] : 1};
+  };
+  const luminance = c => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+  };
+  const contrast = (x, y) => {
+    const [light, dark] = [luminance(x), luminance(y)].sort((p, q) => q - p);
+    return (light + 0.05) / (dark + 0.05);
+  };
+  const shadows = style => style.boxShadow === "none" ? [] : style.boxShadow.split(/,(?![^(]*\\))/)
+    .map(part => part.trim());
+  const found = [0];
+  const outline = rgb(after.outlineColor);
+  const outlineAdded = after.outlineStyle !== before.outlineStyle ||
+    after.outlineColor !== before.outlineColor || after.outlineWidth !== before.outlineWidth;
+  if (outlineAdded && after.outlineStyle !== "none" && parseFloat(after.outlineWidth) >= 2 &&
+      outline && outline.a > 0) {
+    found.push(contrast(outline, rgb(after.around)));
+  }
+  const had = shadows(before);
+  for (const shadow of shadows(after)) {
+    if (had.includes(shadow)) continue;
+    const colour = rgb(shadow);
+    const sizes = shadow.replace(/rgba?\\([^)]*\\)/, "").match(/-?[\\d.]+px/g).map(parseFloat);
+    const [x, y, blur, spread] = [...sizes, 0, 0, 0, 0];
+    const thick = Math.max(Math.abs(x), Math.abs(y), spread);
+    if (!colour || colour.a === 0 || blur > 0 || thick < 2) continue;
+    const inset = /inset/.test(shadow);
+    found.push(contrast(colour, rgb(inset ? after.own : after.around)));
+  }
+  return Math.max(...found);
 }"""
 
 

@@ -89,11 +89,13 @@ def answer_every_question(phone: Phone, code: str) -> None:
     phone.press("Next")
 
     phone.check_page("the number question")
-    page.get_by_label("How many meetings have you been to?").fill("2")
+    page.get_by_role("textbox", name="How many meetings have you been to?").fill("2")
     phone.press("Next")
 
     phone.check_page("the free-text question")
-    page.get_by_label("What one thing would make it better?").fill("More time to talk.")
+    page.get_by_role("textbox", name="What one thing would make it better?").fill(
+        "More time to talk."
+    )
     phone.press("Next")
 
     assert page.url.endswith("/check")
@@ -386,9 +388,9 @@ def test_i_dont_feel_safe_and_a_worrying_answer_open_the_safety_page_which_passe
     phone.press("Next")
     phone.choose("OK")
     phone.press("Next")
-    page.get_by_label("How many meetings have you been to?").fill("1")
+    page.get_by_role("textbox", name="How many meetings have you been to?").fill("1")
     phone.press("Next")
-    page.get_by_label("What one thing would make it better?").fill(RISKY_ANSWER)
+    page.get_by_role("textbox", name="What one thing would make it better?").fill(RISKY_ANSWER)
     phone.press("Next")
     assert page.locator("[data-safety-message]").is_visible()
     assert "will read what you wrote" in page.locator("[data-safety-message]").inner_text()
@@ -444,3 +446,247 @@ def test_the_arabic_safety_page_reads_right_to_left_and_passes_axe(
     finally:
         context.close()
         server.stop()
+
+
+def test_an_error_page_puts_the_keyboard_on_the_error_summary_without_javascript(
+    make_phone: Callable[..., Phone],
+    make_distribution: Callable[..., Distribution],
+) -> None:
+    phone = make_phone(javascript=False)
+    page = phone.page
+    phone.open(f"/s/{make_distribution().code}")
+    phone.press("Start")
+    assert phone.press("Next") == 422
+
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "error-summary", f"focus is on {focused!r}, not on the error summary"
+    # One Tab on, the keyboard is at the summary's link to the question.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#_age_band"
+    headings = page.evaluate("[...document.querySelectorAll('h1, h2, h3')].map(h => h.tagName)")
+    assert headings[0] == "H1", headings
+
+
+CONTRAST_FOR_FOCUS = 3.0  # WCAG 1.4.11: parts of a control's state, against what is next to them
+
+
+def test_every_focus_indicator_on_a_childs_pages_stands_out_at_least_3_to_1(
+    make_phone: Callable[..., Phone],
+    make_distribution: Callable[..., Distribution],
+) -> None:
+    phone = make_phone(javascript=True)
+    page = phone.page
+    phone.open(f"/s/{make_distribution().code}")
+    rings = {
+        "the read-aloud checkbox": phone.focus_ring_contrast(page.locator("#read_aloud")),
+        "a language link": phone.focus_ring_contrast(page.locator(".languages a").first),
+        "the Childline link": phone.focus_ring_contrast(page.locator(".help a").first),
+        "I don't feel safe": phone.focus_ring_contrast(
+            page.get_by_role("button", name="I don't feel safe")
+        ),
+        "the Start button": phone.focus_ring_contrast(page.get_by_role("button", name="Start")),
+    }
+    phone.choose("Read the questions out loud")
+    phone.press("Start")
+    assert phone.press("Next") == 422
+    rings |= {
+        "Read this out loud": phone.focus_ring_contrast(
+            page.get_by_role("button", name="Read this out loud")
+        ),
+        "the error summary's link": phone.focus_ring_contrast(page.locator(".error-summary a")),
+        "an answer": phone.focus_ring_contrast(page.locator("main .option input").first),
+        "the Back link": phone.focus_ring_contrast(page.locator("main a.back")),
+    }
+    faint = {name: round(ratio, 2) for name, ratio in rings.items() if ratio < CONTRAST_FOR_FOCUS}
+    assert faint == {}, f"focus shows at under {CONTRAST_FOR_FOCUS}:1 on {faint}"
+
+
+def test_every_focus_indicator_on_the_staff_pages_stands_out_at_least_3_to_1(
+    app: Flask,
+    make_phone: Callable[..., Phone],
+    make_distribution: Callable[..., Distribution],
+    make_user: Callable[..., User],
+) -> None:
+    make_user()  # no council: sees every council, so the report offers a choice
+    make_distribution(council_name="Suffolk")
+    make_distribution(council_name="Norfolk")
+    phone = make_phone(javascript=True)
+    page = phone.page
+    phone.open("/facilitator/login")
+    page.get_by_label("Email address").fill("facilitator@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    phone.press("Sign in")
+    phone.open("/facilitator/surveys/test-child")
+    rings = {
+        "Download anonymised responses (CSV)": phone.focus_ring_contrast(
+            page.get_by_role("button", name="Download anonymised responses (CSV)")
+        ),
+        "Download counts (CSV)": phone.focus_ring_contrast(
+            page.get_by_role("button", name="Download counts (CSV)")
+        ),
+        "Sign out": phone.focus_ring_contrast(page.get_by_role("button", name="Sign out")),
+    }
+    phone.open("/facilitator/surveys/test-child/report")
+    rings |= {
+        "the report's Show": phone.focus_ring_contrast(page.get_by_role("button", name="Show")),
+        "the report's council list": phone.focus_ring_contrast(page.locator("#report-council")),
+        "the report's Back link": phone.focus_ring_contrast(page.locator("main a.back")),
+    }
+    faint = {name: round(ratio, 2) for name, ratio in rings.items() if ratio < CONTRAST_FOR_FOCUS}
+    assert faint == {}, f"focus shows at under {CONTRAST_FOR_FOCUS}:1 on {faint}"
+
+
+# 200% text: the root's 112.5% doubled, as a phone's largest text setting does to every rem and em.
+LARGE_TEXT = """document.addEventListener("DOMContentLoaded", () => {
+  document.documentElement.style.setProperty("font-size", "225%", "important");
+});"""
+# Long enough to be too long for any written question, with long words as Polish has them.
+TOO_LONG = "Najprawdopodobniej niezrozumiałe " * 40
+
+
+def submit_main_form(phone: Phone) -> int:
+    """Press the main form's button (Start, Next, Send...), whatever the language."""
+    with phone.page.expect_navigation() as navigation:
+        phone.page.locator("main form button[type=submit]").first.click()
+    response = navigation.value
+    assert response is not None
+    return response.status
+
+
+# The name of each group of answers on the page, leaving out "I'd rather not say" beside a text box.
+ANSWER_GROUPS = """[...new Set([...document.querySelectorAll(
+  'main input[type=radio], main input[type=checkbox]:not([name$="--special"])'
+)].map(input => input.name))]"""
+
+
+def answer_whatever_is_asked(phone: Phone, choice: int) -> None:
+    """Answer a question page without knowing its words: the choice-th answer of each radio group,
+    the first box of each checkbox group, a few words in each text box."""
+    page = phone.page
+    groups = page.evaluate(ANSWER_GROUPS)
+    for name in groups:
+        answers = page.locator(f'main input[name="{name}"]')
+        is_radio = answers.first.get_attribute("type") == "radio"
+        index = min(choice, answers.count() - 1) if is_radio else 0
+        page.locator(f'label[for="{answers.nth(index).get_attribute("id")}"]').click()
+    for field in page.locator("main textarea, main input[type=text]").all():
+        field.fill("2" if "number" in (field.get_attribute("class") or "") else "More time.")
+
+
+def walk_every_child_page_state(phone: Phone, code: str, language: str, choice: int) -> list[str]:
+    """From the welcome page to the thank-you page, with each error a child can meet on the way,
+    checking that nothing scrolls sideways; says which page states it saw."""
+    page = phone.page
+    seen: list[str] = []
+
+    def check(where: str) -> None:
+        phone.check_sideways(f"{where} ({language}, answer {choice + 1})")
+        seen.append(where)
+
+    phone.open(f"/s/{code}?lang={language}")
+    check("the welcome page")
+    submit_main_form(phone)
+    while not page.url.endswith("/check"):
+        step = page.url.rsplit("/", 1)[1]
+        check(step)
+        if step == "age":
+            assert submit_main_form(phone) == 422
+            check("the age question with its error")
+        fields = page.locator("main textarea, main input[type=text]:not(.number)")
+        if fields.count():
+            for field in fields.all():
+                field.fill(TOO_LONG[: int(field.get_attribute("maxlength") or 400) // 2 + 1])
+            assert submit_main_form(phone) == 422
+            check(f"{step} with an answer too long")
+        answer_whatever_is_asked(phone, choice)
+        submit_main_form(phone)
+    check("the check page")
+    submit_main_form(phone)
+    check("the thank-you page")
+    return seen
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "ar"])
+def test_with_200_percent_text_on_a_360_px_phone_no_child_page_scrolls_sideways(
+    browser: Browser, make_app: Callable[..., Flask], language: str
+) -> None:
+    from survey_app import operations
+    from tests.live_server import serve
+
+    shipped = Path(__file__).parent.parent / "survey_definitions"
+    server = serve(make_app, SURVEY_DIR=str(shipped))
+    background_work(server.app).send_concern_emails = lambda notification_ids: None
+    contexts = []
+    try:
+        with server.app.extensions["database"].session() as session:
+            code = operations.create_distribution(
+                session, "child-cp-conference", "Suffolk", "CP conferences"
+            ).code
+            session.commit()
+        seen: list[str] = []
+        for choice in (0, 1):  # 8 to 11 saying yes, then 12 to 17 saying no: every page
+            context = browser.new_context(bypass_csp=True, **PHONE)
+            contexts.append(context)
+            context.add_init_script(LARGE_TEXT)
+            phone = Phone(context, server.url, javascript=True)
+            seen += walk_every_child_page_state(phone, code, language, choice)
+        assert phone.page.evaluate("getComputedStyle(document.documentElement).fontSize") == "36px"
+        # The safety page, from the welcome page, and its form's error.
+        phone.open(f"/s/{code}?lang={language}")
+        with phone.page.expect_navigation():
+            phone.page.locator("form.unsafe button").click()
+        phone.check_sideways(f"the safety page ({language})")
+        with phone.page.expect_navigation():
+            phone.page.locator("section.contact form button[type=submit]").click()
+        phone.check_sideways(f"the safety page with its form's error ({language})")
+        assert {"why-not", "why-not-more", "listened", "feeling", "better"} <= set(seen)
+        assert len(seen) >= 25, seen
+    finally:
+        for context in contexts:
+            context.close()
+        server.stop()
+
+
+# Where the focused answer's box and its focus ring are on screen (None if focus is elsewhere).
+FOCUSED_ANSWER = """() => {
+  const input = document.activeElement;
+  if (!input.matches("main .option input")) return null;
+  const label = input.nextElementSibling;
+  const box = label.getBoundingClientRect();
+  const style = getComputedStyle(label);
+  const widths = (style.boxShadow.match(/-?[\\d.]+px/g) || []).map(parseFloat);
+  const ring = Math.max(0, parseFloat(style.outlineWidth) || 0, ...widths);
+  return {top: box.top - ring, bottom: box.bottom + ring, screen: window.innerHeight,
+          words: label.innerText.trim()};
+}"""
+
+
+def test_moving_down_the_answers_never_cuts_off_a_focus_ring_at_the_bottom_of_the_screen(
+    make_phone: Callable[..., Phone],
+    make_distribution: Callable[..., Distribution],
+) -> None:
+    phone = make_phone(javascript=False)
+    page = phone.page
+    phone.open(f"/s/{make_distribution().code}")
+    phone.press("Start")
+    phone.choose("12 to 17")
+    phone.press("Next")
+    phone.choose("Yes")
+    phone.press("Next")
+    assert page.locator("svg.face").count() == 5  # five faces and "I don't know": a long list
+    inputs = page.locator("main .option input")
+    answers = []
+    for index in range(1, inputs.count()):
+        # The answer above has the keyboard; the page is scrolled so that this answer's top
+        # (its hidden input) just shows at the bottom of the screen, as after a child's swipe.
+        inputs.nth(index - 1).focus()
+        label_top = (
+            page.locator("main .option label")
+            .nth(index)
+            .evaluate("label => label.getBoundingClientRect().top + window.scrollY")
+        )
+        page.evaluate("top => window.scrollTo(0, top - window.innerHeight + 50)", label_top)
+        page.keyboard.press("ArrowDown")  # the keyboard's way through radios
+        answers.append(page.evaluate(FOCUSED_ANSWER))
+    cut = [a for a in answers if a is None or a["top"] < 0 or a["bottom"] > a["screen"]]
+    assert cut == [], f"focus rings cut off at the screen's edge: {cut}"

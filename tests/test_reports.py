@@ -348,3 +348,24 @@ def test_the_child_report_draws_a_multiple_choice_question_as_one_bar_per_answer
     }
     drawn = [unescape(w) for w in re.findall(r"<text[^>]*>([^<]*)</text>", html)]
     assert drawn and not [w for w in drawn if w.strip() in ids or "_" in w]
+
+
+def test_every_chart_on_the_report_is_a_figure_named_by_its_words(app, client, make_user, worker):
+    suffolk = child_distribution(app, "Suffolk")
+    for _ in range(30):
+        submit(app, suffolk, went_to_meeting="no", why_not_there=["didnt_know"])
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    html = client.get(REPORT.format("child-cp-conference") + "?council=Suffolk").get_data(
+        as_text=True
+    )
+
+    figures = re.findall(r"<figure\b[^>]*>.*?</figure>", html, re.S)
+    assert figures, html
+    for figure in figures:
+        named = re.match(r'<figure\b[^>]*aria-labelledby="([^"]+)"', figure)
+        assert named is not None, figure[:200]
+        caption = re.search(rf'<figcaption id="{named.group(1)}">(.*?)</figcaption>', figure, re.S)
+        assert caption is not None and caption.group(1).strip(), figure[:300]

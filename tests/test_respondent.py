@@ -129,6 +129,84 @@ def test_leaving_out_a_required_answer_names_the_question_and_keeps_earlier_answ
     assert "12 to 17" in child.last.text  # the earlier answer survived the error
 
 
+def test_an_error_on_the_age_question_is_read_out_on_every_answer_not_only_on_the_group(
+    child: Child,
+) -> None:
+    child.start()
+    page = child.answer()
+    assert page.status_code == 422
+    assert '<p class="error" id="_age_band-error">' in page.text
+    radios = re.findall(r'<input type="radio"[^>]*>', page.text)
+    assert len(radios) == 3  # two age bands and "I'd rather not say"
+    for radio in radios:
+        assert 'aria-invalid="true"' in radio and 'aria-describedby="_age_band-error"' in radio
+    # The summary still comes first and takes focus on load, without JavaScript.
+    summary = re.search(r'<div class="error-summary"[^>]*>', page.text)
+    assert summary is not None and "autofocus" in summary.group(0)
+    assert page.text.index("error-summary") < page.text.index("<legend")
+
+
+def test_an_error_page_lists_the_question_as_its_first_heading_not_there_is_a_problem(
+    child: Child,
+) -> None:
+    child.start()
+    page = child.answer()
+    headings = re.findall(r"<(h[1-6])\b[^>]*>(.*?)</h[1-6]>", page.text, re.S)
+    assert headings[0] == ("h1", "How old are you?"), headings
+    assert "There is a problem" in page.text
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("en", "Error: How old are you?"), ("pl", "Błąd: Ile masz lat?"), ("ar", "خطأ: كم عمرك؟")],
+)
+def test_an_error_pages_title_says_error_in_the_childs_language(
+    child: Child, language: str, title: str
+) -> None:
+    child.start(lang=language)
+    page = child.answer()
+    assert page.status_code == 422
+    assert f"<title>{title} – " in page.text
+    assert "Error" not in page.text or language == "en"
+
+
+def test_a_survey_written_before_the_error_word_titles_its_error_pages_without_english(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    """Surveys translated before the "Error" word existed keep loading; their Polish error page
+    starts its title with the survey's own "There is a problem" instead."""
+    written = (TEST_SURVEYS / "test-child.yaml").read_text(encoding="utf-8")
+    older = re.sub(r"^  error_prefix:\n(?:    \w+: .*\n)+", "", written, flags=re.M)
+    assert "error_prefix" not in older
+    folder = tmp_path / "surveys"
+    folder.mkdir()
+    (folder / "test-child.yaml").write_text(older, encoding="utf-8")
+    app = make_app(SURVEY_DIR=str(folder))
+    with app.extensions["database"].session() as session:
+        code = operations.create_distribution(session, "test-child", "Suffolk", "Reviews").code
+        session.commit()
+    polish = Child(app.test_client(), code)
+    polish.start(lang="pl")
+    page = polish.answer()
+    assert page.status_code == 422
+    assert "<title>Coś jest nie tak: Ile masz lat? – " in page.text
+    assert "Error" not in page.text
+
+
+def test_i_would_rather_not_say_on_a_written_question_is_in_one_named_group_with_its_box(
+    child: Child,
+) -> None:
+    child.answer_up_to_better()
+    page = child.last.text
+    group = re.search(
+        r'<div class="question" role="group" aria-labelledby="([^"]+)">(.*?)<button', page, re.S
+    )
+    assert group is not None, page
+    assert re.search(rf'<label for="better" id="{group.group(1)}">What one thing', page)
+    assert '<textarea id="better"' in group.group(2)
+    assert 'id="better-prefer_not_to_say"' in group.group(2)
+
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [

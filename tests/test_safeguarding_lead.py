@@ -5,6 +5,7 @@ acknowledging it brings reminders; a contact request goes after its retention pe
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -281,6 +282,8 @@ def test_closing_without_saying_what_was_done_is_refused_with_an_error_summary(
     html = refused.get_data(as_text=True)
     assert 'class="error-summary"' in html and 'href="#action_taken"' in html
     assert "Say what you did before closing the concern." in html
+    headings = re.findall(r"<(h[1-6])\b", html)
+    assert headings[0] == "h1", headings  # "There is a problem" is no heading before the h1
     with database.session() as session:
         assert session.get_one(Concern, concern_id).status == ConcernStatus.NEW
         assert session.scalar(select(func.count(ConcernText.id))) == 1

@@ -4,6 +4,7 @@ drip of wrong passwords cannot make endless, and one client trying many accounts
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -317,6 +318,8 @@ def test_an_admin_cannot_deactivate_their_own_account(admin_client, database):
 
     assert "You cannot deactivate your own account" in answer.get_data(as_text=True)
     assert admin_client.get(USERS).status_code == 200
+    headings = re.findall(r"<(h[1-6])\b", answer.get_data(as_text=True))
+    assert headings[0] == "h1", headings  # the problem's title is no heading before the h1
 
 
 @pytest.mark.parametrize("role", ["facilitator", "council_lead"])

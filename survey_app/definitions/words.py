@@ -127,6 +127,8 @@ NEWER = {
     "minutes": "It takes about {minutes} minutes.",
     # While a later answer can still add or remove pages, the total is the most there can be.
     "progress_about": "Question {number} of about {total}",
+    # What a page's title starts with when the page shows an error ("Error: How old are you?").
+    "error_prefix": "Error",
 }
 
 # Newer words only surveys with waves use (optional in the same way).

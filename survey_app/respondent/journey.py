@@ -73,6 +73,12 @@ def wave_words(definition: SurveyDefinition, wave: str | None, language: str) ->
         if found.id == wave:
             return found.label.get(language)
     return ""
+def error_prefix(definition: SurveyDefinition, language: str) -> str:
+    """What a page's title and error messages start with when it shows errors, in the page's
+    language: the survey's word for "Error", or, in a survey written before that word, its
+    "There is a problem" (never English on a Polish or Arabic page)."""
+    key = "error_prefix" if has_words(definition, "error_prefix", language) else "error_title"
+    return words(definition, key, language)
 
 
 def age_band(definition: SurveyDefinition, answers: Mapping[str, Any]) -> str:

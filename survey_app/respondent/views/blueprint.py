@@ -190,6 +190,7 @@ def context(
         "direction": direction(language),
         "t": t,
         "has_t": has_t,
+        "error_prefix": journey.error_prefix(definition, language),
         "other_languages": other_languages(),
         "for_children": definition.is_for_children,
         "read_aloud": False,
