@@ -6,22 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from survey_app import operations
-from survey_app.db import Database
 from survey_app.downloads import ITEM_COLUMNS, RESEARCH_EXTRACT_EVENT
 from survey_app.downloads.items import Quarter
-from survey_app.models import AuditEvent, SurveyResponse, User
+from survey_app.models import AuditEvent, User
 from tests.conftest import HttpsClient, csrf_token, rows_of, sign_in
-from tests.submissions import submit
+from tests.submissions import close_the_quarter, closed_day, submit
 
 SURVEY = "/facilitator/surveys/test-child"
 API = "/api/v1/surveys/test-child"
@@ -34,21 +33,6 @@ def fetch(client: FlaskClient, url: str, **kwargs: Any) -> TestResponse:
     answer = client.get(url, **kwargs)
     answer.get_data()
     return answer
-
-
-def closed_day() -> dt.date:
-    """A day in a quarter that closed long ago."""
-    return Quarter.of(dt.date.today()).first_day - dt.timedelta(days=100)
-
-
-def close_the_quarter(database: Database, ids: Iterable[int] | None = None) -> None:
-    """Let time pass: these responses (all, by default) were sent in a quarter now closed."""
-    with database.session() as session:
-        query = update(SurveyResponse).values(submitted_on=closed_day())
-        if ids is not None:
-            query = query.where(SurveyResponse.id.in_(list(ids)))
-        session.execute(query)
-        session.commit()
 
 
 def words_of(rows: list[dict[str, str]]) -> list[str]:
