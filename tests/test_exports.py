@@ -653,9 +653,10 @@ def test_on_the_production_stack_a_separate_worker_builds_the_export(
         postgres_server.create_database(f"exports_{uuid.uuid4().hex[:8]}"),
         redis_server.url,
         tmp_path,
+        RESEARCH_EXTRACT="true",  # exports are the research extract as a file, for admins
     )
     try:
-        made = stack.prepare()
+        made = stack.prepare(role="admin")
         stack.start_web()
         stack.start_worker()
         for _ in range(11):
