@@ -560,10 +560,10 @@ def test_the_written_answers_download_has_one_item_per_written_answer_redacted(
 ):
     distribution = make_distribution()
     submit(app, distribution, went="yes", feel="okay", better=f"Call me on {PHONE_NUMBER} please")
-    submit(app, distribution, went="yes", better="More time to talk")
-    submit(app, distribution, went="no", why_not=["school", "scared"], better="prefer_not_to_say")
     for _ in range(7):
-        submit(app, distribution, went="yes")
+        submit(app, distribution, went="yes", better="More time to talk")
+    submit(app, distribution, went="no", why_not=["school", "scared"], better="prefer_not_to_say")
+    submit(app, distribution, went="yes")
     worker()
     close_the_quarter(app.extensions["database"])
 
@@ -573,7 +573,7 @@ def test_the_written_answers_download_has_one_item_per_written_answer_redacted(
     # Only written answers are items ("prefer not to say" is a choice, counted, not an item).
     assert sorted(row["answer"] for row in rows) == [
         "Call me on [PHONE] please",
-        "More time to talk",
+        *["More time to talk"] * 7,
     ]
     assert {(row["council"], row["question"]) for row in rows} == {
         ("Suffolk", "What one thing would make it better?")

@@ -5,6 +5,7 @@ research extract only where a deployment turns it on, for admins, audited."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
@@ -219,6 +221,45 @@ def test_a_council_quarter_with_too_few_responses_is_withheld_with_a_row_saying_
     assert len(essex_rows) == 1
     assert essex_rows[0]["answer"] == "" and "Too few responses" in essex_rows[0]["note"]
     assert rows[-1] == essex_rows[0]  # notes about groups come after the shuffled items
+
+
+def test_a_question_only_a_few_wrote_an_answer_to_shows_none_and_no_note(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    for _ in range(3):
+        submit(app, suffolk, went="yes", better="Only three of us wrote this")
+    for _ in range(9):
+        submit(app, suffolk, went="yes")
+    worker()
+    close_the_quarter(app.extensions["database"])
+
+    rows = rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))
+
+    # Counting the items would count the 3 who wrote: it looks the same as nobody writing.
+    assert rows == []
+
+
+def test_an_items_spreadsheet_holds_the_same_columns_with_the_notes_below(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    for number in range(10):
+        submit(app, suffolk, went="yes", better=f"Spreadsheet words {number}")
+    worker()
+    close_the_quarter(app.extensions["database"])
+
+    download = fetch(facilitator, f"{SURVEY}/items.xlsx")
+
+    assert download.status_code == 200
+    book = load_workbook(io.BytesIO(download.get_data()), read_only=True)
+    (sheet,) = book.worksheets
+    table = list(sheet.iter_rows(values_only=True))
+    assert list(table[0]) == ITEM_COLUMNS
+    answers = [row[3] for row in table[1:11]]
+    assert sorted(answers) == sorted(f"Spreadsheet words {n}" for n in range(10))
+    text = " ".join(str(cell) for row in table[11:] for cell in row if cell)
+    assert "nothing links one answer to another" in text
 
 
 def test_items_come_by_whole_council_and_quarter_not_by_dates_or_distribution(

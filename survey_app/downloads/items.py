@@ -15,6 +15,9 @@ by comparing a download before and after someone answered (the flood-and-isolate
 nothing about it is published until no one can add to it. Each council's closed quarter is a
 group of the publishing unit of work: fewer responses than the minimum base, or too close to a
 group already published, and its items are withheld, with a row saying so (never how many).
+Counting items counts the people who wrote an answer: a question with 1 to 7 written answers in
+a group shows none, like a hidden count, and with no note, so it looks like a question nobody
+answered in writing.
 """
 
 from __future__ import annotations
@@ -176,11 +179,19 @@ def item_rows(session: Session, published: PublishedItems) -> list[list[object]]
     random order, then a row for each council's quarter withheld (in council, quarter order:
     those rows are about groups, not children)."""
     wording = {question.id: question.text.en for question in published.definition.questions}
+    rules = DisclosureRules.of(published.definition)
     rows: list[list[object]] = []
     for name, quarter, members in published.groups:
+        by_question: dict[str, list[str]] = defaultdict(list)
         for _, question_id, redacted in _redacted_items(session, members):
             if question_id in wording:
-                rows.append([wording[question_id], name, str(quarter), redacted, ""])
+                by_question[question_id].append(redacted)
+        for question_id, answers in by_question.items():
+            # Counting items counts the people who wrote: 1 to 7 is a small count, hidden like
+            # any other (and without a note, so that it looks the same as none at all).
+            if len(answers) < rules.suppress_below:
+                continue
+            rows.extend([wording[question_id], name, str(quarter), text, ""] for text in answers)
     # The order responses arrived in (or their ids) would tie items of one person together:
     # each download draws a fresh order from the operating system's random source.
     secrets.SystemRandom().shuffle(rows)
@@ -213,5 +224,7 @@ def item_notes(definition: SurveyDefinition) -> list[str]:
         "to another answer from the same person, and the order is random on every download. "
         "Answers are shown only in redacted form.",
         f"A council's quarter is shown once it has closed and only if it has at least "
-        f"{rules.minimum_base} responses.",
+        f"{rules.minimum_base} responses; a question is shown for it only if at least "
+        f"{rules.suppress_below} people wrote an answer to it (otherwise none, or too few to "
+        "count, wrote one).",
     ]
