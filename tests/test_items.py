@@ -22,6 +22,7 @@ from survey_app.downloads import ITEM_COLUMNS, RESEARCH_EXTRACT_EVENT
 from survey_app.downloads.items import Quarter
 from survey_app.models import AuditEvent, User
 from tests.conftest import HttpsClient, csrf_token, rows_of, sign_in
+from tests.programmes import SHIPPED, run_programme
 from tests.submissions import close_the_quarter, closed_day, submit
 
 SURVEY = "/facilitator/surveys/test-child"
@@ -365,3 +366,20 @@ def _audited(app: Flask) -> list[AuditEvent]:
                 .order_by(AuditEvent.id)
             )
         )
+
+
+@pytest.mark.parametrize("app_settings", [{"SURVEY_DIR": str(SHIPPED)}])
+def test_practitioners_get_paired_results_and_no_linked_rows_either(app, make_user, worker):
+    run_programme(app, "Norfolk", [2] * 10 + [3] * 10, [3] * 10 + [4] * 10)
+    worker()
+    facilitator = staff(app, make_user, "facilitator@example.org")
+    admin = staff(app, make_user, "admin@example.org", "admin")
+    practitioners = "/facilitator/surveys/practitioner-skills"
+
+    # Pairs are matched inside the service: nobody needs linked rows to see change.
+    paired = rows_of(fetch(facilitator, f"{practitioners}/prepost.csv"))
+    assert "20" in {row["pairs"] for row in paired if row["council"] == "Norfolk"}
+    for someone in (facilitator, admin):
+        assert fetch(someone, f"{practitioners}/responses.csv").status_code == 404
+        assert fetch(someone, f"{practitioners}/research-extract.csv").status_code == 404
+        assert fetch(someone, f"{practitioners}/items.csv").status_code == 200
