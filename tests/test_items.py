@@ -18,7 +18,11 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from survey_app import operations
-from survey_app.downloads import ITEM_COLUMNS, RESEARCH_EXTRACT_EVENT
+from survey_app.downloads import (
+    ITEM_COLUMNS,
+    RESEARCH_EXTRACT_EVENT,
+    RESEARCH_EXTRACT_REFUSED_EVENT,
+)
 from survey_app.downloads.items import Quarter
 from survey_app.models import AuditEvent, User
 from tests.conftest import HttpsClient, csrf_token, rows_of, sign_in
@@ -310,6 +314,16 @@ def test_with_the_setting_only_admins_get_the_research_extract(
     )
     assert asked.status_code == 403
     assert _audited(app) == []
+    # Each refused try is on record too, with who tried, when and for which survey.
+    refused = _audited(app, RESEARCH_EXTRACT_REFUSED_EVENT)
+    with app.extensions["database"].session() as session:
+        who = dict(session.execute(select(User.email, User.id)).all())
+    assert [(event.actor_id, event.subject) for event in refused] == [
+        (who["lead@example.org"], "test-child"),
+        (who["facilitator@example.org"], "test-child"),
+        (who["facilitator@example.org"], "test-child"),
+    ]
+    assert all(event.occurred_at is not None for event in refused)
 
 
 @EXTRACT_ON
@@ -357,13 +371,11 @@ def _token(app: Flask, email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {made}"}
 
 
-def _audited(app: Flask) -> list[AuditEvent]:
+def _audited(app: Flask, event: str = RESEARCH_EXTRACT_EVENT) -> list[AuditEvent]:
     with app.extensions["database"].session() as session:
         return list(
             session.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.event == RESEARCH_EXTRACT_EVENT)
-                .order_by(AuditEvent.id)
+                select(AuditEvent).where(AuditEvent.event == event).order_by(AuditEvent.id)
             )
         )
 

@@ -28,9 +28,11 @@ from .items import ITEM_COLUMNS, PublishedItems, item_notes, item_rows, publish_
 from .problems import DownloadProblem, FilterError, NotOffered, NotPermitted, Refused, UnknownGroup
 from .responses import (
     RESEARCH_EXTRACT_EVENT,
+    RESEARCH_EXTRACT_REFUSED_EVENT,
     PublishedResponses,
     admit_research_extract,
     publish_responses,
+    record_research_extract,
     response_columns,
     response_rows,
 )
@@ -62,6 +64,8 @@ __all__ = [
     "AGGREGATE_COLUMNS",
     "ITEM_COLUMNS",
     "RESEARCH_EXTRACT_EVENT",
+    "RESEARCH_EXTRACT_REFUSED_EVENT",
+    "record_research_extract",
     "NotOffered",
     "NotPermitted",
     "PublishedItems",

@@ -35,8 +35,10 @@ from ..privacy.disclosure import Audit, DisclosureRules, generalise, notes, publ
 from .groups import GroupFilter, requested_download, responses_query
 from .problems import NotOffered, NotPermitted
 
-# The audit event of a research extract given (who, when, which survey, which responses).
+# The audit events of a research extract given (who, when, which survey, which responses), and
+# of one asked for by someone who may not have it.
 RESEARCH_EXTRACT_EVENT = "research_extract"
+RESEARCH_EXTRACT_REFUSED_EVENT = "research_extract_refused"
 
 ALL_HIDDEN = (notes.HIDDEN,) * 4
 # Responses read (and free texts fetched) at a time: well under SQLite's limit on bound values.
@@ -67,9 +69,23 @@ def admit_research_extract(
         )
     if requester.role != Role.ADMIN:
         raise NotPermitted("Only an admin may download the linked research extract.")
+    record_research_extract(session, definition, requester, chosen, form=form)
+
+
+def record_research_extract(
+    session: Session,
+    definition: SurveyDefinition,
+    requester: User,
+    chosen: GroupFilter,
+    *,
+    form: str,
+    refused: bool = False,
+) -> None:
+    """Record a research extract given (or, refused=True, asked for by someone who may not
+    have it): who, when, which survey and which responses. The caller commits."""
     session.add(
         AuditEvent(
-            event=RESEARCH_EXTRACT_EVENT,
+            event=RESEARCH_EXTRACT_REFUSED_EVENT if refused else RESEARCH_EXTRACT_EVENT,
             subject=definition.id,
             detail=f"{form}: {chosen.council or 'every council'}, {chosen.describe()}"[:2000],
             actor_id=requester.id,

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -266,6 +267,24 @@ def may_have_research_extract(user: User) -> bool:
     return research_extract_on() and user.role == Role.ADMIN
 
 
+@contextmanager
+def _refusals_audited(
+    definition: SurveyDefinition, user: User, chosen: downloads.GroupFilter, form: str
+) -> Iterator[None]:
+    """Record, in a transaction of its own, a research extract asked for by someone who may
+    not have it (what was being published was rolled back), then let the refusal through."""
+    try:
+        yield
+    except downloads.NotPermitted:
+        session = db_session()
+        session.rollback()
+        downloads.record_research_extract(
+            session, definition, user, chosen, form=form, refused=True
+        )
+        session.commit()
+        raise
+
+
 def _endpoint(download: Download, file_format: str) -> str:
     return f"{download.name.replace('-', '_')}_{file_format}"
 
@@ -292,7 +311,8 @@ def download_response(download: Download, file_format: str, survey_id: str, user
             download.admit(session, definition, user, chosen)
         return download.publish(session, definition, council_scope(user), chosen, user.id)
 
-    published = publishing(publish)
+    with _refusals_audited(definition, user, chosen, f"{download.name}.{file_format}"):
+        published = publishing(publish)
     name = f"{survey_id}-{download.name}.{file_format}"
     return download.formats[file_format](definition, published, name)
 
@@ -425,22 +445,23 @@ def _file_part(text: str) -> str:
 
 def start_export(survey_id: str, user: User, params: Mapping[str, Any]) -> Export:
     """Check, record and queue an export from the request's fields (`format` and the filters
-    of responses.csv). Raises downloads.DownloadProblem, having recorded nothing; 404 for a
+    of research-extract.csv). Raises downloads.DownloadProblem, having recorded nothing; 404 for a
     survey, council or distribution the user cannot see."""
     definition = survey_or_404(survey_id)
     fields = {key: "" if value is None else str(value) for key, value in params.items()}
     chosen = downloads.GroupFilter.from_query(fields)
     try:
-        return request_export(
-            db_session(),
-            definition,
-            council_scope(user),
-            chosen,
-            user,
-            fields.get("format") or "csv",
-            background_work(current_app).build_export,
-            extract_enabled=research_extract_on(),
-        )
+        with _refusals_audited(definition, user, chosen, "export"):
+            return request_export(
+                db_session(),
+                definition,
+                council_scope(user),
+                chosen,
+                user,
+                fields.get("format") or "csv",
+                background_work(current_app).build_export,
+                extract_enabled=research_extract_on(),
+            )
     except downloads.UnknownGroup as unknown:
         abort(404, description=str(unknown))
 
