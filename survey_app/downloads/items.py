@@ -204,14 +204,18 @@ def _redacted_items(
     session: Session, members: frozenset[int], batch_size: int = 1000
 ) -> Iterator[tuple[int, str, str]]:
     """The redacted written answers of these responses (an answer whose analysis failed has no
-    redaction and stays out)."""
+    redaction and stays out, and so does one a later answer to the same wave replaced, as it is
+    left out of every count)."""
     ids = sorted(members)
     for start in range(0, len(ids), batch_size):
         yield from session.execute(  # type: ignore[misc]
-            select(FreeText.response_id, FreeText.question_id, FreeText.redacted).where(
+            select(FreeText.response_id, FreeText.question_id, FreeText.redacted)
+            .join(SurveyResponse, SurveyResponse.id == FreeText.response_id)
+            .where(
                 FreeText.response_id.in_(ids[start : start + batch_size]),
                 FreeText.redacted.is_not(None),
                 FreeText.redacted != "",
+                SurveyResponse.superseded.is_(False),
             )
         )
 
