@@ -395,3 +395,17 @@ def test_practitioners_get_paired_results_and_no_linked_rows_either(app, make_us
         assert fetch(someone, f"{practitioners}/responses.csv").status_code == 404
         assert fetch(someone, f"{practitioners}/research-extract.csv").status_code == 404
         assert fetch(someone, f"{practitioners}/items.csv").status_code == 200
+
+
+def test_a_quarter_closes_two_weeks_after_its_last_day():
+    third = Quarter.of(dt.date(2026, 9, 30))
+
+    assert (str(third), third.first_day, third.last_day) == (
+        "2026 Q3",
+        dt.date(2026, 7, 1),
+        dt.date(2026, 9, 30),
+    )
+    assert not third.closed_on(dt.date(2026, 10, 14))
+    assert third.closed_on(dt.date(2026, 10, 15))
+    assert Quarter.of(dt.date(2026, 12, 31)).last_day == dt.date(2026, 12, 31)
+    assert Quarter.of(dt.date(2027, 1, 1)) == Quarter(2027, 1)
