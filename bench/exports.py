@@ -435,6 +435,9 @@ def benchmark(postgres: PostgresServer, workdir: Path) -> dict[str, Any]:
         "SURVEY_LINK_KEY": "bench link key for hashing personal codes",
         "SURVEY_EXPORT_DIR": str(workdir / "exports"),
         "SURVEY_QR_DIR": str(workdir / "qr"),
+        # Full exports are the linked research extract as a file: off unless a deployment turns
+        # it on (issue 10); measured here as such a deployment would run it.
+        "SURVEY_RESEARCH_EXTRACT": "true",
     }
     os.environ.update(env)  # the app made here reads the same settings as the child processes
 

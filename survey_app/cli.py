@@ -502,6 +502,15 @@ def demo(no_serve: bool) -> None:
             else "written to this log (set SURVEY_SMTP_URL to send them)"
         )
     )
+    extract = (
+        "on for admins, each download audited"
+        if settings["RESEARCH_EXTRACT"]
+        else "off (SURVEY_RESEARCH_EXTRACT)"
+    )
+    click.echo("  Downloads:           counts, and written answers as separate items once")
+    click.echo(
+        f"                       their quarter has closed; the linked research extract is {extract}"
+    )
     click.echo("  Stop with Ctrl-C.")
     click.echo("")
     if no_serve:

@@ -220,8 +220,9 @@ class AuditEvent(Base):
     # Who did it, for staff actions (reading or acting on a safeguarding concern); None for the
     # service's own actions.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    # The time as well as the day, only for staff actions on concerns: a safeguarding record
-    # must show how quickly someone acted. Never set for events about research data.
+    # The time as well as the day, only for staff actions: on concerns (a safeguarding record
+    # must show how quickly someone acted) and research extracts (when linked data left). Never
+    # set for the service's own events about research data.
     occurred_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 

@@ -37,6 +37,12 @@ DEFAULTS: dict[str, Any] = {
     # Export files hold children's (anonymised) answers: deleted this many days after they
     # were written.
     "EXPORT_RETENTION_DAYS": 7,
+    # The linked research extract (every answer of a response in one row: responses.csv and
+    # full exports) for admins, every request audited. Off: staff get counts through disclosure
+    # control and written answers as unlinked items, because linked rows let an insider isolate
+    # one child's (or practitioner's) whole set of answers (README, "Downloads"). Turn on only
+    # for a deployment whose research agreement needs it.
+    "RESEARCH_EXTRACT": False,
     "SURVEY_DIR": None,
     # Optional: a text file of staff names (one a line) the anonymiser always treats as names.
     "STAFF_NAMES_FILE": None,

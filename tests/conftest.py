@@ -346,6 +346,18 @@ def facilitator(auth: Auth) -> FlaskClient:
     return auth.as_new(FACILITATOR)
 
 
+@pytest.fixture
+def research_admin(app: Flask, make_user: Callable[..., User]) -> FlaskClient:
+    """An admin signed in (in a browser of their own) on a deployment that turned the linked
+    research extract on (SURVEY_RESEARCH_EXTRACT=true)."""
+    app.config["RESEARCH_EXTRACT"] = True
+    make_user("research-admin@example.org", "admin")
+    app.test_client_class = HttpsClient
+    admin = app.test_client()
+    assert sign_in(admin, "research-admin@example.org").status_code == 302
+    return admin
+
+
 # The child -------------------------------------------------------------------------------------
 
 

@@ -72,8 +72,8 @@ class Stack:
             raise RuntimeError(f"survey-app {' '.join(args)} failed:\n{done.stderr}")
         return done.stdout
 
-    def prepare(self) -> dict[str, str]:
-        """Migrate, load surveys, make a distribution, an account and an API token."""
+    def prepare(self, role: str = "facilitator") -> dict[str, str]:
+        """Migrate, load surveys, make a distribution, an account (with role) and an API token."""
         self.cli("migrate")
         self.cli("load-surveys")
         made = json.loads(
@@ -92,7 +92,7 @@ class Stack:
             "create",
             "lead@example.org",
             "--role",
-            "facilitator",
+            role,
             "--password-stdin",
             stdin="stack password 1234\n",
         )

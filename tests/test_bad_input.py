@@ -3,6 +3,8 @@ refuses NUL bytes and numbers past its integer columns)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -19,6 +21,12 @@ ADMIN = "admin@example.org"
 
 
 pytestmark = POSTGRESQL_ONLY
+
+
+@pytest.fixture
+def app_settings() -> dict[str, Any]:
+    # Exports (the research extract as a file) are asked for below: a deployment that has them.
+    return {"RESEARCH_EXTRACT": True}
 
 
 @pytest.fixture
@@ -75,7 +83,13 @@ def test_a_nul_byte_in_a_survey_link_is_a_404(anonymous: FlaskClient, code: str)
 def test_a_nul_byte_in_a_distribution_filter_is_a_400(
     admin: FlaskClient, anonymous: FlaskClient, bearer: dict[str, str]
 ) -> None:
-    for download in ("responses.csv", "aggregates.csv", "aggregates.xlsx", "prepost.csv"):
+    for download in (
+        "items.csv",
+        "research-extract.csv",
+        "aggregates.csv",
+        "aggregates.xlsx",
+        "prepost.csv",
+    ):
         assert admin.get(f"{SURVEY}/{download}?distribution=%00").status_code == 400, download
         api = anonymous.get(
             f"/api/v1/surveys/test-child/{download}?distribution=%00", headers=bearer

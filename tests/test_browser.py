@@ -228,7 +228,9 @@ def test_asking_for_an_export_and_its_status_pages_pass_axe(
     from tests.submissions import submit
     from workers import actors
 
-    user = make_user()
+    # Exports are the linked research extract as a file: a deployment that has them, an admin.
+    app.config["RESEARCH_EXTRACT"] = True
+    user = make_user(role="admin")
     distribution = make_distribution()
     for _ in range(10):
         response_id = submit(app, distribution, went="yes", feel="happy", times=3)

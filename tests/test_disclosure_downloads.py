@@ -31,7 +31,7 @@ from survey_app.models import (
 )
 from survey_app.privacy.disclosure import decode_members
 from tests.conftest import TEST_SURVEYS, rows_of, sign_in
-from tests.submissions import submit
+from tests.submissions import close_the_quarter, submit
 
 EMAIL = "facilitator@example.org"
 SURVEY = "/facilitator/surveys/test-child"
@@ -307,7 +307,7 @@ def test_an_unknown_council_or_distribution_is_not_found(facilitator, make_distr
     make_distribution()
 
     assert fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Nowhere").status_code == 404
-    assert fetch(facilitator, f"{SURVEY}/responses.csv?distribution=abcdefghjk").status_code == 404
+    assert fetch(facilitator, f"{SURVEY}/items.csv?council=Nowhere").status_code == 404
 
 
 # The record of publications and differencing ------------------------------------------------
@@ -488,11 +488,11 @@ def test_when_the_totals_disagree_with_the_responses_the_answers_are_counted_ins
     assert [(r["count"], r["percent"]) for r in rows] == [("15", "100.0")]
 
 
-# Anonymised responses ------------------------------------------------------------------------
+# Anonymised responses (the linked research extract, where a deployment turns it on) -----------
 
 
 def test_anonymised_responses_are_only_given_for_councils_with_ten_or_more(
-    app, facilitator, database, make_distribution, worker
+    app, research_admin, database, make_distribution, worker
 ):
     submit_many(app, make_distribution(council_name="Suffolk"), 10, went="yes", better="Kind")
     submit_many(
@@ -500,7 +500,7 @@ def test_anonymised_responses_are_only_given_for_councils_with_ten_or_more(
     )
     worker()
 
-    rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
+    rows = rows_of(fetch(research_admin, f"{SURVEY}/research-extract.csv"))
 
     assert {row["council"] for row in rows} == {"Suffolk"}
     assert "Tiny" not in {row["better"] for row in rows}
@@ -510,29 +510,29 @@ def test_anonymised_responses_are_only_given_for_councils_with_ten_or_more(
 
 
 def test_anonymised_responses_hold_back_a_few_new_ones_too(
-    app, facilitator, make_distribution, worker
+    app, research_admin, make_distribution, worker
 ):
     distribution = make_distribution()
     submit_many(app, distribution, 10, went="yes", better="First ten")
     worker()
-    assert len(rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))) == 10
+    assert len(rows_of(fetch(research_admin, f"{SURVEY}/research-extract.csv"))) == 10
     submit_many(app, distribution, 3, went="no", better="Three more")
     worker()
 
-    rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
+    rows = rows_of(fetch(research_admin, f"{SURVEY}/research-extract.csv"))
 
     assert len(rows) == 10
     assert {row["better"] for row in rows} == {"First ten"}
 
 
 def test_a_streamed_responses_download_gives_its_database_connection_back_when_it_ends(
-    app, facilitator, database, make_distribution, worker
+    app, research_admin, database, make_distribution, worker
 ):
     submit_many(app, make_distribution(), 12, went="yes", better="Kind")
     worker()
 
     with connections_taken_by_this_thread(database.engine) as still_out:
-        rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
+        rows = rows_of(fetch(research_admin, f"{SURVEY}/research-extract.csv"))
 
     assert len(rows) == 12
     # Not left for the garbage collector: under load, leaked connections empty the pool.
@@ -606,13 +606,15 @@ def test_the_api_gives_the_rules_and_note_codes_as_json(client, token):
 
 
 def test_no_download_ever_records_a_group_below_the_minimum(
-    app, facilitator, database, make_distribution, worker
+    app, facilitator, research_admin, database, make_distribution, worker
 ):
     submit_many(app, make_distribution(), 9)
     worker()
 
     rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
-    rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
+    close_the_quarter(database)
+    rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))
+    rows_of(fetch(research_admin, f"{SURVEY}/research-extract.csv"))
 
     with database.session() as session:
         assert session.scalar(select(func.count(Publication.id))) == 0
@@ -665,7 +667,7 @@ def test_a_difference_of_eight_or_more_in_every_count_is_shown(
 
 
 def test_response_rows_never_single_out_a_few_children_by_age_band_or_language(
-    app, facilitator, make_distribution, worker
+    app, research_admin, make_distribution, worker
 ):
     suffolk = make_distribution(council_name="Suffolk")
     for _ in range(12):
@@ -674,14 +676,14 @@ def test_response_rows_never_single_out_a_few_children_by_age_band_or_language(
         submit(app, suffolk, age_band="8-11", went="yes", feel="happy")
     worker()
 
-    rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
+    rows = rows_of(fetch(research_admin, f"{SURVEY}/research-extract.csv"))
     assert Counter(row["age_band"] for row in rows) == {"12-17": 12, "8-11": 9}
 
     school = make_distribution(council_name="Suffolk", label="One school")
     submit_many(app, school, 3, went="no")  # three children: their distribution would name them
     submit_many(app, suffolk, 5, went="yes")  # with these, enough new responses to be released
     worker()
-    rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
+    rows = rows_of(fetch(research_admin, f"{SURVEY}/research-extract.csv"))
 
     # Every combination of distribution, month, language and age band that is shown is shared
     # by at least 8 rows; the rest show c.

@@ -1,5 +1,8 @@
-"""Full exports of anonymised responses: asked for on the page or the API, built by a worker into
-a file, served only to the person who asked, and deleted after the retention period."""
+"""Full exports of anonymised responses (the linked research extract as a file): asked for on the
+page or the API, built by a worker into a file, served only to the person who asked, and deleted
+after the retention period. Exports exist only where a deployment turned the research extract on
+(SURVEY_RESEARCH_EXTRACT), and only admins ask for them (issue 10; tests/test_items.py tests
+that they are refused otherwise)."""
 
 from __future__ import annotations
 
@@ -55,14 +58,19 @@ EMAIL = "facilitator@example.org"
 
 
 @pytest.fixture
+def app_settings() -> dict[str, Any]:
+    return {"RESEARCH_EXTRACT": True}
+
+
+@pytest.fixture
 def export_app(app_each_db: Flask) -> Flask:
     """An app on SQLite, and again on PostgreSQL."""
     return app_each_db
 
 
 @pytest.fixture
-def sqlite_app(make_app: Callable[..., Flask]) -> Flask:
-    return make_app()
+def sqlite_app(make_app: Callable[..., Flask], app_settings: dict[str, Any]) -> Flask:
+    return make_app(**app_settings)
 
 
 @pytest.fixture
@@ -79,7 +87,7 @@ def client_of(app: Flask) -> FlaskClient:
 
 
 def make_user(
-    app: Flask, email: str = EMAIL, role: str = "facilitator", council: str | None = None
+    app: Flask, email: str = EMAIL, role: str = "admin", council: str | None = None
 ) -> User:
     with app.extensions["database"].session() as session:
         user = operations.create_user(session, email, PASSWORD, role, council)
@@ -88,7 +96,7 @@ def make_user(
 
 
 def signed_in(
-    app: Flask, email: str = EMAIL, role: str = "facilitator", council: str | None = None
+    app: Flask, email: str = EMAIL, role: str = "admin", council: str | None = None
 ) -> FlaskClient:
     make_user(app, email, role, council)
     client = client_of(app)
@@ -97,7 +105,7 @@ def signed_in(
 
 
 def token_for(
-    app: Flask, email: str, role: str = "facilitator", council: str | None = None
+    app: Flask, email: str, role: str = "admin", council: str | None = None
 ) -> dict[str, str]:
     make_user(app, email, role, council)
     with app.extensions["database"].session() as session:
@@ -193,7 +201,7 @@ def test_an_export_built_by_a_worker_has_exactly_the_rows_of_responses_csv(
     three_councils(export_app)
     workers()
     client = signed_in(export_app)
-    direct_header, direct_rows = csv_of(fetch(client, f"{SURVEY}/responses.csv"))
+    direct_header, direct_rows = csv_of(fetch(client, f"{SURVEY}/research-extract.csv"))
 
     sent: list[int] = []
     background_work(export_app).build_export = sent.append  # held, to see the page meanwhile
@@ -282,7 +290,7 @@ def test_an_xlsx_export_opens_in_a_spreadsheet_with_the_disclosure_notes(
     three_councils(export_app)
     workers()
     client = signed_in(export_app)
-    _, direct_rows = csv_of(fetch(client, f"{SURVEY}/responses.csv?council=Norfolk"))
+    _, direct_rows = csv_of(fetch(client, f"{SURVEY}/research-extract.csv?council=Norfolk"))
 
     export_id = export_id_from(ask_for_export(client, format="xlsx", council="Norfolk"))
     workers()
@@ -375,7 +383,7 @@ def test_a_refused_export_is_a_409_and_records_nothing(
             )
         session.commit()
     client = signed_in(sqlite_app)
-    csv_of(fetch(client, f"{SURVEY}/responses.csv?from=2026-03-01&to=2026-03-31"))
+    csv_of(fetch(client, f"{SURVEY}/research-extract.csv?from=2026-03-01&to=2026-03-31"))
     published = count(sqlite_app, Publication)
     robot = token_for(sqlite_app, "robot@example.org")
 
@@ -404,34 +412,34 @@ def test_an_unknown_format_or_filter_is_a_400_and_records_nothing(sqlite_app: Fl
     assert count(sqlite_app, Export) == 0
 
 
-def test_only_the_person_who_asked_and_admins_can_see_an_export(
+def test_only_the_admin_who_asked_and_other_admins_can_see_an_export(
     sqlite_app: Flask, workers: Callable[[], None]
 ) -> None:
     three_councils(sqlite_app)
     workers()
-    lead = signed_in(sqlite_app, "lead@suffolk.example.org", "council_lead", "Suffolk")
-    export_id = export_id_from(ask_for_export(lead, format="csv"))
+    admin = signed_in(sqlite_app)
+    export_id = export_id_from(ask_for_export(admin, format="csv", council="Suffolk"))
     workers()
-    _, rows = csv_of(fetch(lead, f"/facilitator/exports/{export_id}/download"))
-    assert {row[2] for row in rows} == {"Suffolk"}  # a council lead's export is their council
+    _, rows = csv_of(fetch(admin, f"/facilitator/exports/{export_id}/download"))
+    assert {row[2] for row in rows} == {"Suffolk"}
 
-    other_lead = signed_in(sqlite_app, "lead@norfolk.example.org", "council_lead", "Norfolk")
+    lead = signed_in(sqlite_app, "lead@suffolk.example.org", "council_lead", "Suffolk")
     colleague = signed_in(sqlite_app, "colleague@example.org", "facilitator")
-    admin = signed_in(sqlite_app, "admin@example.org", "admin")
-    colleague_token = token_for(sqlite_app, "robot@example.org")
-    for someone_else in (other_lead, colleague):
+    other_admin = signed_in(sqlite_app, "admin@example.org", "admin")
+    colleague_token = token_for(sqlite_app, "robot@example.org", "facilitator")
+    for someone_else in (lead, colleague):
         assert fetch(someone_else, f"/facilitator/exports/{export_id}").status_code == 404
         assert fetch(someone_else, f"/facilitator/exports/{export_id}/download").status_code == 404
         assert "Ready to download" not in page(someone_else, SURVEY)
+        # Staff who are not admins cannot ask for the linked responses at all.
+        assert ask_for_export(someone_else, format="csv").status_code == 403
     assert fetch(client_of(sqlite_app), f"{API}/exports/{export_id}").status_code == 401
     assert fetch(lead, f"{API}/exports/{export_id}", headers=colleague_token).status_code == 404
     assert fetch(
         lead, f"{API}/exports/{export_id}/download", headers=colleague_token
     ).status_code == (404)
-    assert fetch(admin, f"/facilitator/exports/{export_id}/download").status_code == 200
-    assert "Ready to download" in page(lead, SURVEY)
-    # A council lead cannot ask for another council's responses: it looks like no such council.
-    assert ask_for_export(other_lead, format="csv", council="Suffolk").status_code == 404
+    assert fetch(other_admin, f"/facilitator/exports/{export_id}/download").status_code == 200
+    assert "Ready to download" in page(admin, SURVEY)
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(sqlite_app: Flask) -> None:
@@ -506,7 +514,7 @@ def test_a_failing_export_is_tried_again_then_shown_as_failed_with_the_reason(
 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the export folder should be")
-    app = make_app(EXPORT_DIR=str(blocked))
+    app = make_app(EXPORT_DIR=str(blocked), RESEARCH_EXTRACT=True)
     three_councils(app)
     workers()
     background_work(app).build_export = lambda export_id: None
@@ -596,7 +604,9 @@ def test_a_script_asks_for_an_export_polls_its_status_and_downloads_it(
     client = client_of(export_app)
     background_work(export_app).build_export = lambda export_id: None  # sent by hand below
     _, direct_rows = csv_of(
-        fetch(client, f"{API}/surveys/test-child/responses.csv?council=Suffolk", headers=robot)
+        fetch(
+            client, f"{API}/surveys/test-child/research-extract.csv?council=Suffolk", headers=robot
+        )
     )
 
     asked = client.post(
@@ -643,9 +653,10 @@ def test_on_the_production_stack_a_separate_worker_builds_the_export(
         postgres_server.create_database(f"exports_{uuid.uuid4().hex[:8]}"),
         redis_server.url,
         tmp_path,
+        RESEARCH_EXTRACT="true",  # exports are the research extract as a file, for admins
     )
     try:
-        made = stack.prepare()
+        made = stack.prepare(role="admin")
         stack.start_web()
         stack.start_worker()
         for _ in range(11):
@@ -670,7 +681,7 @@ def test_on_the_production_stack_a_separate_worker_builds_the_export(
         download_url = requests.get(status_url, headers=robot, timeout=10).json()["download_url"]
         exported = requests.get(download_url, headers=robot, timeout=10)
         direct = requests.get(
-            f"{stack.url}/api/v1/surveys/test-child/responses.csv", headers=robot, timeout=10
+            f"{stack.url}/api/v1/surveys/test-child/research-extract.csv", headers=robot, timeout=10
         )
         # If either fails, show what the services logged (a 500 here was seen once, not again).
         assert exported.status_code == direct.status_code == 200, stack.logs()[-4000:]

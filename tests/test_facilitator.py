@@ -16,7 +16,7 @@ from survey_app import create_app
 from survey_app.db import Database
 from survey_app.models import Council, Distribution
 from tests.conftest import Auth, HttpsClient, csrf_token, rows_of, sign_in
-from tests.submissions import submit
+from tests.submissions import close_the_quarter, submit
 
 EMAIL = "facilitator@example.org"
 LEAD = "lead@norfolk.example.org"
@@ -157,7 +157,7 @@ def test_signing_in_never_redirects_to_another_site(client, make_user, target):
         "/facilitator/distributions/{code}/qr.png",
         "/facilitator/distributions/{code}/card",
         f"{SURVEY}/aggregates.csv",
-        f"{SURVEY}/responses.csv",
+        f"{SURVEY}/items.csv",
     ],
 )
 def test_facilitator_pages_send_a_visitor_who_has_not_signed_in_to_sign_in(
@@ -400,15 +400,16 @@ def test_a_council_leads_downloads_hold_no_other_councils_answers(
     worker()
 
     counts = rows_of(lead_client.get(f"{SURVEY}/aggregates.csv"))
-    responses = rows_of(lead_client.get(f"{SURVEY}/responses.csv"))
+    close_the_quarter(app.extensions["database"])
+    items = rows_of(lead_client.get(f"{SURVEY}/items.csv"))
 
     assert {row["council"] for row in counts} == {"Norfolk"}
     went = {row["option"]: row["count"] for row in counts if row["question"] == "went"}
     assert went["no"] == "10"
     assert went["yes"] == "0"
-    assert len(responses) == 10
-    assert {row["council"] for row in responses} == {"Norfolk"}
-    assert {row["better"] for row in responses} == {"Norfolk was slow"}
+    assert len(items) == 10
+    assert {row["council"] for row in items} == {"Norfolk"}
+    assert {row["answer"] for row in items} == {"Norfolk was slow"}
     # Asking for Suffolk by name looks exactly like asking for a council that does not exist.
     assert lead_client.get(f"{SURVEY}/aggregates.csv?council=Suffolk").status_code == 404
 
@@ -421,7 +422,7 @@ def test_a_council_leads_downloads_hold_no_other_councils_answers(
         "Suffolk",
         "Region (all councils)",
     }
-    assert len(rows_of(regional.get(f"{SURVEY}/responses.csv"))) == 22
+    assert len(rows_of(regional.get(f"{SURVEY}/items.csv"))) == 22
 
 
 def test_a_council_lead_cannot_make_a_distribution_for_another_council(lead_client, database):
@@ -554,65 +555,67 @@ def test_a_council_with_fewer_than_ten_responses_shows_no_numbers_and_says_why(
     assert [row["option"] for row in rows if row["question"] == "times"] == [""]
 
 
-def test_the_responses_download_has_one_row_per_response_with_free_text_redacted(
+def test_the_written_answers_download_has_one_item_per_written_answer_redacted(
     app, facilitator, make_distribution, worker
 ):
     distribution = make_distribution()
     submit(app, distribution, went="yes", feel="okay", better=f"Call me on {PHONE_NUMBER} please")
-    submit(app, distribution, went="yes", better="More time to talk")
-    submit(app, distribution, went="no", why_not=["school", "scared"], better="prefer_not_to_say")
     for _ in range(7):
-        submit(app, distribution, went="yes")
+        submit(app, distribution, went="yes", better="More time to talk")
+    submit(app, distribution, went="no", why_not=["school", "scared"], better="prefer_not_to_say")
+    submit(app, distribution, went="yes")
     worker()
+    close_the_quarter(app.extensions["database"])
 
-    download = facilitator.get(f"{SURVEY}/responses.csv")
+    download = facilitator.get(f"{SURVEY}/items.csv")
 
     rows = rows_of(download)
-    assert len(rows) == 10
-    assert sorted(row["better"] for row in rows if row["better"]) == [
+    # Only written answers are items ("prefer not to say" is a choice, counted, not an item).
+    assert sorted(row["answer"] for row in rows) == [
         "Call me on [PHONE] please",
-        "More time to talk",
-        "prefer_not_to_say",
+        *["More time to talk"] * 7,
     ]
-    assert {row["why_not"] for row in rows} == {"", "school;scared"}
-    assert {(row["council"], row["distribution"], row["age_band"]) for row in rows} == {
-        ("Suffolk", "CP conferences, Ipswich", "12-17")
+    assert {(row["council"], row["question"]) for row in rows} == {
+        ("Suffolk", "What one thing would make it better?")
     }
     text = download.get_data(as_text=True)
     assert PHONE_NUMBER not in text
     assert "900123" not in text
 
 
-def test_the_responses_download_does_not_list_a_days_responses_in_the_order_they_arrived(
+def test_the_written_answers_download_does_not_list_answers_in_the_order_they_arrived(
     app, facilitator, make_distribution, worker
 ):
     distribution = make_distribution()
     arrived = list(range(12))
-    for times in arrived:
-        submit(app, distribution, went="yes", times=times)
+    for number in arrived:
+        submit(app, distribution, went="yes", better=f"answer {number}")
     worker()
+    close_the_quarter(app.extensions["database"])
 
-    rows = rows_of(facilitator.get(f"{SURVEY}/responses.csv"))
+    rows = rows_of(facilitator.get(f"{SURVEY}/items.csv"))
 
-    listed = [int(row["times"]) for row in rows]
+    listed = [int(row["answer"].split()[1]) for row in rows]
     assert sorted(listed) == arrived
     # A shuffle matches arrival order by chance once in 12! (about 5e8) downloads.
     assert listed != arrived
 
 
-def test_a_response_stays_out_of_the_responses_download_until_it_is_anonymised(
+def test_an_answer_stays_out_of_the_written_answers_until_it_is_anonymised(
     app, facilitator, make_distribution
 ):
     distribution = make_distribution()
-    submit(app, distribution, went="yes", better=f"Ring {PHONE_NUMBER}", enqueue=lambda _: None)
+    for _ in range(10):
+        submit(app, distribution, went="yes", better=f"Ring {PHONE_NUMBER}", enqueue=lambda _: None)
+    close_the_quarter(app.extensions["database"])
 
-    download = facilitator.get(f"{SURVEY}/responses.csv")
+    download = facilitator.get(f"{SURVEY}/items.csv")
 
     assert rows_of(download) == []
     assert "900123" not in download.get_data(as_text=True)
 
 
-def test_a_typed_formula_is_neutralised_in_the_responses_download(
+def test_a_typed_formula_is_neutralised_in_the_written_answers_download(
     app, facilitator, make_distribution, worker
 ):
     formula = '=HYPERLINK("https://evil.example","Click me")'
@@ -620,10 +623,11 @@ def test_a_typed_formula_is_neutralised_in_the_responses_download(
     for _ in range(10):
         submit(app, distribution, went="yes", better=formula)
     worker()
+    close_the_quarter(app.extensions["database"])
 
-    rows = rows_of(facilitator.get(f"{SURVEY}/responses.csv"))
+    rows = rows_of(facilitator.get(f"{SURVEY}/items.csv"))
 
-    assert [row["better"] for row in rows] == ["'" + formula] * 10
+    assert [row["answer"] for row in rows] == ["'" + formula] * 10
 
 
 # Protections on every page -----------------------------------------------------------------

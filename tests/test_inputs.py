@@ -175,7 +175,7 @@ def test_a_failed_export_never_quotes_an_answer_on_its_page_in_the_api_or_in_the
 
     broker = use_broker("stub://")
 
-    app = make_app()
+    app = make_app(RESEARCH_EXTRACT=True)  # exports are the research extract as a file
     where = make_distribution(app)
     for _ in range(10):
         submit(app, where, went="yes", better=SECRET)

@@ -1,4 +1,5 @@
-"""Downloads for facilitators: counts per group and question, and anonymised responses, as CSV.
+"""Downloads for facilitators: counts per group and question, written answers as unlinked
+items, and (where a deployment allows it, for admins) the linked research extract.
 
 Every download is one unit of work of `privacy.disclosure.publishing`: the groups it is about
 are checked against what was already published, every count is protected before it becomes a
@@ -23,8 +24,18 @@ from .aggregates import (
 )
 from .csv_text import csv_lines
 from .groups import GroupFilter
-from .problems import DownloadProblem, FilterError, Refused, UnknownGroup
-from .responses import PublishedResponses, publish_responses, response_columns, response_rows
+from .items import ITEM_COLUMNS, PublishedItems, item_notes, item_rows, publish_items
+from .problems import DownloadProblem, FilterError, NotOffered, NotPermitted, Refused, UnknownGroup
+from .responses import (
+    RESEARCH_EXTRACT_EVENT,
+    RESEARCH_EXTRACT_REFUSED_EVENT,
+    PublishedResponses,
+    admit_research_extract,
+    publish_responses,
+    record_research_extract,
+    response_columns,
+    response_rows,
+)
 
 if TYPE_CHECKING:
     from .prepost import PublishedPrepost, prepost_results, publish_prepost
@@ -51,6 +62,17 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AGGREGATE_COLUMNS",
+    "ITEM_COLUMNS",
+    "RESEARCH_EXTRACT_EVENT",
+    "RESEARCH_EXTRACT_REFUSED_EVENT",
+    "record_research_extract",
+    "NotOffered",
+    "NotPermitted",
+    "PublishedItems",
+    "admit_research_extract",
+    "item_notes",
+    "item_rows",
+    "publish_items",
     "PREPOST_COLUMNS",
     "UNPAIRED_COLUMNS",
     "PublishedPrepost",

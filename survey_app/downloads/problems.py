@@ -23,3 +23,13 @@ class Refused(DownloadProblem):
     def __init__(self, conflict: Conflict, rules: DisclosureRules) -> None:
         self.conflict = conflict
         super().__init__(conflict.explanation(rules))
+
+
+class NotOffered(DownloadProblem):
+    """A download this deployment does not give (HTTP 404): the linked research extract while
+    SURVEY_RESEARCH_EXTRACT is off."""
+
+
+class NotPermitted(DownloadProblem):
+    """A download the user's role may not have (HTTP 403): the research extract for anyone but
+    an admin."""

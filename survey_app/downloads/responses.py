@@ -1,4 +1,11 @@
-"""responses.csv: one row per anonymised response, for councils at or above the minimum base."""
+"""The linked research extract (responses.csv and full exports): one row per anonymised
+response, for councils at or above the minimum base; only where a deployment turned it on
+(SURVEY_RESEARCH_EXTRACT), only for admins, and every request audited (`admit_research_extract`).
+
+Linked rows are the one output that gives away a person's whole set of answers once their row
+can be told apart (issue 10, the flood-and-isolate attack): staff get counts and unlinked
+written answers (`items`) instead, for child and practitioner surveys alike.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +20,79 @@ from sqlalchemy.orm import Session
 
 from ..answers import WRITTEN
 from ..definitions.model import SurveyDefinition
-from ..models import Council, Distribution, FreeText, Publication, SurveyResponse
+from ..models import (
+    AuditEvent,
+    Council,
+    Distribution,
+    FreeText,
+    Publication,
+    Role,
+    SurveyResponse,
+    User,
+    utcnow,
+)
 from ..privacy.disclosure import Audit, DisclosureRules, generalise, notes, publishing
 from .groups import GroupFilter, requested_download, responses_query
+from .problems import NotOffered, NotPermitted
+
+# The audit events of a research extract given (who, when, which survey, which responses), and
+# of one asked for by someone who may not have it.
+RESEARCH_EXTRACT_EVENT = "research_extract"
+RESEARCH_EXTRACT_REFUSED_EVENT = "research_extract_refused"
 
 ALL_HIDDEN = (notes.HIDDEN,) * 4
 # Responses read (and free texts fetched) at a time: well under SQLite's limit on bound values.
 BATCH_SIZE = 1000
+
+
+def admit_research_extract(
+    session: Session,
+    definition: SurveyDefinition,
+    requester: User,
+    chosen: GroupFilter,
+    *,
+    enabled: bool,
+    form: str,
+) -> None:
+    """Let an admin have the linked research extract where the deployment turned it on, and
+    record who asked, when, for which survey and which responses (in the caller's transaction,
+    with what is published). Raises NotOffered where it is off, NotPermitted for anyone else.
+
+    The same rule for practitioner surveys as for children's: adults were promised anonymity
+    too, and a manager who knows a small team can isolate a row as easily; before/after pairs
+    are matched inside the service (prepost.csv), so nobody needs linked rows to pair waves.
+    """
+    if not enabled:
+        raise NotOffered(
+            "This service does not give linked responses: download the counts, and the "
+            "written answers as separate items (items.csv), instead."
+        )
+    if requester.role != Role.ADMIN:
+        raise NotPermitted("Only an admin may download the linked research extract.")
+    record_research_extract(session, definition, requester, chosen, form=form)
+
+
+def record_research_extract(
+    session: Session,
+    definition: SurveyDefinition,
+    requester: User,
+    chosen: GroupFilter,
+    *,
+    form: str,
+    refused: bool = False,
+) -> None:
+    """Record a research extract given (or, refused=True, asked for by someone who may not
+    have it): who, when, which survey and which responses. The caller commits."""
+    session.add(
+        AuditEvent(
+            event=RESEARCH_EXTRACT_REFUSED_EVENT if refused else RESEARCH_EXTRACT_EVENT,
+            subject=definition.id,
+            detail=f"{form}: {chosen.council or 'every council'}, {chosen.describe()}"[:2000],
+            actor_id=requester.id,
+            # A staff action, timed like actions on concerns: when linked data left matters.
+            occurred_at=utcnow(),
+        )
+    )
 
 
 def response_columns(definition: SurveyDefinition) -> list[str]:

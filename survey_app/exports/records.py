@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..definitions.model import SurveyDefinition
-from ..downloads import FilterError, GroupFilter, publish_responses
+from ..downloads import FilterError, GroupFilter, admit_research_extract, publish_responses
 from ..models import EXPORT_FORMATS, Export, User
 
 log = logging.getLogger(__name__)
@@ -45,18 +45,31 @@ def record_export(
     definition: SurveyDefinition,
     council_ids: Iterable[int] | None,
     chosen: GroupFilter,
-    requested_by_id: int,
+    requester: User,
     file_format: str,
+    *,
+    extract_enabled: bool,
 ) -> Export:
     """Check and record the anonymised responses an export is of (as publications, like
     responses.csv), and the export itself, queued. The caller commits.
 
-    Raises FilterError for a format it does not know, and like `publish_responses`, having
+    An export is the linked research extract as a file: only where the deployment turned it
+    on, only for admins, audited (`admit_research_extract`). Raises NotOffered or NotPermitted
+    otherwise, FilterError for a format it does not know, and like `publish_responses`, having
     recorded nothing.
     """
     file_format = (file_format or "").strip().lower()
+    admit_research_extract(
+        session,
+        definition,
+        requester,
+        chosen,
+        enabled=extract_enabled,
+        form=f"export ({file_format})",
+    )
     if file_format not in EXPORT_FORMATS:
         raise FilterError("Choose the file's format: 'csv' or 'xlsx'.")
+    requested_by_id = requester.id
     published = publish_responses(session, definition, council_ids, chosen, requested_by_id)
     export = Export(
         survey_id=definition.id,
@@ -83,9 +96,11 @@ def request_export(
     definition: SurveyDefinition,
     council_ids: Iterable[int] | None,
     chosen: GroupFilter,
-    requested_by_id: int,
+    requester: User,
     file_format: str,
     enqueue: Callable[[int], None],
+    *,
+    extract_enabled: bool,
 ) -> Export:
     """Record an export, commit, then send it to the workers: the one place that keeps that
     order. A refusal commits nothing. If the broker cannot be reached the export stays queued
@@ -93,7 +108,13 @@ def request_export(
     """
     try:
         export = record_export(
-            session, definition, council_ids, chosen, requested_by_id, file_format
+            session,
+            definition,
+            council_ids,
+            chosen,
+            requester,
+            file_format,
+            extract_enabled=extract_enabled,
         )
     except BaseException:
         session.rollback()

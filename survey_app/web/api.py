@@ -6,7 +6,7 @@ Downloads take the same query parameters as the facilitator pages (`council`, `f
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, g, jsonify, request
+from flask import Blueprint, Flask, Response, abort, g, jsonify, request, url_for
 
 from .. import downloads, operations
 from ..access import council_scope
@@ -44,9 +44,20 @@ def _authenticate() -> None:
 
 @bp.get("/surveys")
 def list_surveys() -> Response:
+    offered = results.downloads_for(g.api_user)
     return jsonify(
         surveys=[
-            {"id": d.id, "version": d.version, "audience": d.audience, "title": d.title.en}
+            {
+                "id": d.id,
+                "version": d.version,
+                "audience": d.audience,
+                "title": d.title.en,
+                "downloads": [
+                    url_for(f"api.{endpoint}", survey_id=d.id, _external=True)
+                    for endpoint in offered
+                    if not endpoint.startswith("prepost") or len(d.waves) > 1
+                ],
+            }
             for d in sorted(surveys().values(), key=lambda d: d.id)
         ],
         councils="all" if council_scope(g.api_user) is None else council_scope(g.api_user),

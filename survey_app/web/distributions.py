@@ -97,6 +97,7 @@ def _survey_page(
         councils=overview.councils(session),
         download_councils=sorted({distribution.council.name for distribution, _ in distributions}),
         sees_every_council=scope is None,
+        research_extract=results.may_have_research_extract(current_user),
         public_link=public_link,
         rules=rules_in_words(rules),
         footnotes=footnotes(rules),

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -32,13 +33,13 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from .. import downloads, reports, spreadsheets
+from .. import downloads, operations, reports, spreadsheets
 from ..access import council_scope
 from ..background import background_work
 from ..definitions.model import SurveyDefinition
 from ..exports.files import MEDIA_TYPES, download_name
 from ..exports.records import mark_expired, recent_exports, request_export, visible_export
-from ..models import Export, User
+from ..models import Export, Role, User
 from ..overview import counter_in_words
 from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
 from . import db_session, read_while_streaming, surveys
@@ -138,12 +139,58 @@ def _aggregates_xlsx(definition: SurveyDefinition, tables: Any, name: str) -> Re
     return xlsx_download(name, sheets)
 
 
-def _responses_csv(definition: SurveyDefinition, published: Any, name: str) -> Response:
+def _research_extract_csv(definition: SurveyDefinition, published: Any, name: str) -> Response:
     return csv_download(
         name,
         downloads.response_columns(definition),
         read_while_streaming(lambda session: downloads.response_rows(session, published)),
     )
+
+
+def _admit_research_extract(
+    session: Session, definition: SurveyDefinition, user: User, chosen: downloads.GroupFilter
+) -> None:
+    downloads.admit_research_extract(
+        session,
+        definition,
+        user,
+        chosen,
+        enabled=research_extract_on(),
+        form="research-extract.csv",
+    )
+
+
+def research_extract_on() -> bool:
+    """Whether this deployment gives the linked research extract (to admins, audited)."""
+    return bool(current_app.config["RESEARCH_EXTRACT"])
+
+
+def _publish_items(
+    session: Session,
+    definition: SurveyDefinition,
+    council_ids: Any,
+    chosen: downloads.GroupFilter,
+    user_id: int,
+) -> Any:
+    return downloads.publish_items(
+        session, definition, council_ids, chosen, user_id, today=operations.today()
+    )
+
+
+def _items_csv(definition: SurveyDefinition, published: Any, name: str) -> Response:
+    return csv_download(
+        name,
+        downloads.ITEM_COLUMNS,
+        read_while_streaming(lambda session: downloads.item_rows(session, published)),
+    )
+
+
+def _items_xlsx(definition: SurveyDefinition, published: Any, name: str) -> Response:
+    rows = downloads.item_rows(db_session(), published)
+    sheet = spreadsheets.Sheet(
+        "Written answers", downloads.ITEM_COLUMNS, rows, downloads.item_notes(definition)
+    )
+    return xlsx_download(name, [sheet])
 
 
 def _publish_prepost(*arguments: Any) -> Any:
@@ -187,6 +234,11 @@ class Download:
     name: str
     publish: Callable[..., Any]
     formats: Mapping[str, Callable[[SurveyDefinition, Any, str], Response]]
+    # Checked first, in the same transaction (session, definition, user, filter): raises a
+    # DownloadProblem for a user or deployment that may not have this download.
+    admit: Callable[[Session, SurveyDefinition, User, downloads.GroupFilter], None] | None = None
+    # Listed for everyone (False: only where `admit` would let the user have it).
+    listed: bool = True
 
 
 DOWNLOADS = (
@@ -195,10 +247,56 @@ DOWNLOADS = (
         downloads.publish_aggregates,
         {"csv": _aggregates_csv, "xlsx": _aggregates_xlsx},
     ),
-    Download("responses", downloads.publish_responses, {"csv": _responses_csv}),
+    # Written answers as unlinked items, in place of rows of whole responses (issue 10).
+    Download("items", _publish_items, {"csv": _items_csv, "xlsx": _items_xlsx}),
     Download("prepost", _publish_prepost, {"csv": _prepost_csv, "xlsx": _prepost_xlsx}),
     Download("prepost-unpaired", _publish_prepost, {"csv": _prepost_unpaired_csv}),
+    # The linked rows: off unless the deployment turned it on, admins only, audited.
+    Download(
+        "research-extract",
+        downloads.publish_responses,
+        {"csv": _research_extract_csv},
+        admit=_admit_research_extract,
+        listed=False,
+    ),
 )
+
+
+def may_have_research_extract(user: User) -> bool:
+    """Whether user may have the linked research extract here (for the listings)."""
+    return research_extract_on() and user.role == Role.ADMIN
+
+
+@contextmanager
+def _refusals_audited(
+    definition: SurveyDefinition, user: User, chosen: downloads.GroupFilter, form: str
+) -> Iterator[None]:
+    """Record, in a transaction of its own, a research extract asked for by someone who may
+    not have it (what was being published was rolled back), then let the refusal through."""
+    try:
+        yield
+    except downloads.NotPermitted:
+        session = db_session()
+        session.rollback()
+        downloads.record_research_extract(
+            session, definition, user, chosen, form=form, refused=True
+        )
+        session.commit()
+        raise
+
+
+def _endpoint(download: Download, file_format: str) -> str:
+    return f"{download.name.replace('-', '_')}_{file_format}"
+
+
+def downloads_for(user: User) -> list[str]:
+    """The endpoints of the downloads user may have (for the listings)."""
+    return [
+        _endpoint(download, file_format)
+        for download in DOWNLOADS
+        if download.listed or may_have_research_extract(user)
+        for file_format in download.formats
+    ]
 
 
 def download_response(download: Download, file_format: str, survey_id: str, user: User) -> Response:
@@ -207,9 +305,14 @@ def download_response(download: Download, file_format: str, survey_id: str, user
     given."""
     definition = survey_or_404(survey_id)
     chosen = downloads.GroupFilter.from_query(request.args)
-    published = publishing(
-        lambda session: download.publish(session, definition, council_scope(user), chosen, user.id)
-    )
+
+    def publish(session: Session) -> Any:
+        if download.admit is not None:
+            download.admit(session, definition, user, chosen)
+        return download.publish(session, definition, council_scope(user), chosen, user.id)
+
+    with _refusals_audited(definition, user, chosen, f"{download.name}.{file_format}"):
+        published = publishing(publish)
     name = f"{survey_id}-{download.name}.{file_format}"
     return download.formats[file_format](definition, published, name)
 
@@ -224,7 +327,7 @@ def add_download_routes(
     gives; guard wraps each view (signing in)."""
     for download in DOWNLOADS:
         for file_format in download.formats:
-            endpoint = f"{download.name.replace('-', '_')}_{file_format}"
+            endpoint = _endpoint(download, file_format)
             view = _download_view(download, file_format, requester)
             view.__name__ = endpoint
             bp.add_url_rule(
@@ -242,9 +345,17 @@ def _download_view(download: Download, file_format: str, requester: Callable[[],
     return view
 
 
+def _status_of(problem: downloads.DownloadProblem) -> int:
+    if isinstance(problem, downloads.NotOffered):
+        return 404
+    if isinstance(problem, downloads.NotPermitted):
+        return 403
+    return 409 if isinstance(problem, downloads.Refused) else 400
+
+
 def refused_page(problem: downloads.DownloadProblem) -> tuple[str, int]:
     """A refused download (409) or a filter not understood (400), as a page; nothing published."""
-    status = 409 if isinstance(problem, downloads.Refused) else 400
+    status = _status_of(problem)
     survey_id = (request.view_args or {}).get("survey_id", "")
     definition = surveys().get(survey_id)
     rules = DisclosureRules.of(definition) if definition else DisclosureRules()
@@ -261,7 +372,7 @@ def refused_page(problem: downloads.DownloadProblem) -> tuple[str, int]:
 def refused_json(problem: downloads.DownloadProblem) -> Response:
     """A refused download (409) or a filter not understood (400), as JSON; nothing published."""
     body: dict[str, object] = {"error": str(problem), "published": False}
-    status = 400
+    status = _status_of(problem)
     if isinstance(problem, downloads.Refused):
         earlier = problem.conflict.earlier
         body["conflicts_with"] = {
@@ -334,21 +445,23 @@ def _file_part(text: str) -> str:
 
 def start_export(survey_id: str, user: User, params: Mapping[str, Any]) -> Export:
     """Check, record and queue an export from the request's fields (`format` and the filters
-    of responses.csv). Raises downloads.DownloadProblem, having recorded nothing; 404 for a
+    of research-extract.csv). Raises downloads.DownloadProblem, having recorded nothing; 404 for a
     survey, council or distribution the user cannot see."""
     definition = survey_or_404(survey_id)
     fields = {key: "" if value is None else str(value) for key, value in params.items()}
     chosen = downloads.GroupFilter.from_query(fields)
     try:
-        return request_export(
-            db_session(),
-            definition,
-            council_scope(user),
-            chosen,
-            user.id,
-            fields.get("format") or "csv",
-            background_work(current_app).build_export,
-        )
+        with _refusals_audited(definition, user, chosen, "export"):
+            return request_export(
+                db_session(),
+                definition,
+                council_scope(user),
+                chosen,
+                user,
+                fields.get("format") or "csv",
+                background_work(current_app).build_export,
+                extract_enabled=research_extract_on(),
+            )
     except downloads.UnknownGroup as unknown:
         abort(404, description=str(unknown))
 

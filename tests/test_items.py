@@ -1,0 +1,411 @@
+"""Written answers as unlinked items in place of rows of whole responses (issue 10): the
+flood-and-isolate attack, what an item holds, its random order, withheld quarters, and the linked
+research extract only where a deployment turns it on, for admins, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from sqlalchemy import select
+from werkzeug.test import TestResponse
+
+from survey_app import operations
+from survey_app.downloads import (
+    ITEM_COLUMNS,
+    RESEARCH_EXTRACT_EVENT,
+    RESEARCH_EXTRACT_REFUSED_EVENT,
+)
+from survey_app.downloads.items import Quarter
+from survey_app.models import AuditEvent, User
+from tests.conftest import HttpsClient, csrf_token, rows_of, sign_in
+from tests.programmes import SHIPPED, run_programme
+from tests.submissions import close_the_quarter, closed_day, submit
+
+SURVEY = "/facilitator/surveys/test-child"
+API = "/api/v1/surveys/test-child"
+QUESTION = "What one thing would make it better?"
+TARGET_WORDS = "I never want to go back to my dad's house"
+
+
+def fetch(client: FlaskClient, url: str, **kwargs: Any) -> TestResponse:
+    """GET url and read the whole (streamed) body, so the request has finished."""
+    answer = client.get(url, **kwargs)
+    answer.get_data()
+    return answer
+
+
+def words_of(rows: list[dict[str, str]]) -> list[str]:
+    return [row["answer"] for row in rows if row["answer"]]
+
+
+def isolate(before: list[dict[str, str]], after: list[dict[str, str]], known: int) -> list[Any]:
+    """The flood-and-isolate attack: the rows that are new since the first download, less the
+    `known` rows the attacker sent themselves (their known answers, "went" yes, "feel" happy).
+    Rows are compared without any running number, as multisets."""
+
+    def key(row: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((k, v) for k, v in row.items() if k != "response"))
+
+    new = Counter(key(row) for row in after) - Counter(key(row) for row in before)
+    mine = [
+        row for row in new.elements() if ("answer", "flood") in row or ("better", "flood") in row
+    ]
+    left = list((new - Counter(mine[:known])).elements())
+    return left
+
+
+def attack(
+    app: Flask, watcher: FlaskClient, url: str, drain: Callable[[], None], *, time_passes: bool
+) -> tuple[list[Any], list[dict[str, str]]]:
+    """A staff member watches a distribution of 12 answers; one target child answers; the staff
+    member sends 7 answers they know through the public link (enough to release any hold-back)
+    and downloads again. Returns what the attack isolates and the last download's rows."""
+    database = app.extensions["database"]
+    with database.session() as session:
+        suffolk = operations.create_distribution(session, "test-child", "Suffolk", "Conferences")
+        session.commit()
+    for number in range(12):
+        submit(app, suffolk, went="yes", feel="okay", better=f"More time to talk {number}")
+    drain()
+    before = rows_of(fetch(watcher, url))
+    submit(app, suffolk, went="no", feel="very_sad", better=TARGET_WORDS)
+    for _ in range(7):
+        submit(app, suffolk, went="yes", feel="happy", better="flood")
+    drain()
+    if time_passes:
+        close_the_quarter(database)
+    after = rows_of(fetch(watcher, url))
+    return isolate(before, after, 7), after
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask], app_settings: dict[str, Any]) -> Flask:
+    return make_app(**app_settings)
+
+
+# A deployment that turned the research extract on (SURVEY_RESEARCH_EXTRACT=true).
+EXTRACT_ON = pytest.mark.parametrize("app_settings", [{"RESEARCH_EXTRACT": True}])
+
+
+def staff(
+    app: Flask,
+    make_user: Callable[..., User],
+    email: str,
+    role: str = "facilitator",
+    council: str | None = None,
+) -> FlaskClient:
+    """A new browser signed in as a new account."""
+    make_user(email, role, council)
+    app.test_client_class = HttpsClient
+    client = app.test_client()
+    assert sign_in(client, email).status_code == 302
+    return client
+
+
+# The attack -----------------------------------------------------------------------------------
+
+
+def test_flood_and_isolate_no_longer_recovers_a_childs_answers(app, facilitator, worker):
+    isolated, after = attack(app, facilitator, f"{SURVEY}/items.csv", worker, time_passes=True)
+
+    # The rows of whole responses the attack used are gone for child surveys.
+    assert fetch(facilitator, f"{SURVEY}/responses.csv").status_code == 404
+    assert fetch(facilitator, f"{SURVEY}/research-extract.csv").status_code == 404
+    # Both downloads around the target's answer were made while the quarter was open, so the
+    # second shows nothing the first did not: the quarter comes out whole once it has closed,
+    # and then the target's words are one item among every other child's, with nothing else
+    # of theirs beside them.
+    assert TARGET_WORDS in words_of(after)
+    candidates = [dict(row) for row in isolated]
+    assert len(candidates) >= 13
+    assert all(set(row) == set(ITEM_COLUMNS) for row in candidates)
+    everything = {value for row in after for value in row.values()}
+    assert not {"no", "very_sad", "Did you go to the meeting?"} & everything
+
+
+@EXTRACT_ON
+def test_the_same_attack_on_linked_rows_gives_the_child_away_which_is_why_they_are_off(
+    app, make_user, worker
+):
+    admin = staff(app, make_user, "admin@example.org", "admin")
+    isolated, _ = attack(app, admin, f"{SURVEY}/research-extract.csv", worker, time_passes=False)
+
+    assert len(isolated) == 1
+    target = dict(isolated[0])
+    assert (target["went"], target["feel"], target["better"]) == ("no", "very_sad", TARGET_WORDS)
+
+
+def test_a_quarter_still_open_shows_no_items_until_it_closes(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    for number in range(10):
+        submit(app, suffolk, went="yes", better=f"Snacks please {number}")
+    worker()
+
+    open_rows = rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))
+    close_the_quarter(app.extensions["database"])
+    closed_rows = rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))
+
+    assert words_of(open_rows) == []
+    assert [(row["council"], row["quarter"]) for row in open_rows] == [
+        ("Suffolk", str(Quarter.of(dt.date.today())))
+    ]
+    assert "has not closed yet" in open_rows[0]["note"]
+    assert sorted(words_of(closed_rows)) == sorted(f"Snacks please {n}" for n in range(10))
+    assert {row["quarter"] for row in closed_rows} == {str(Quarter.of(closed_day()))}
+
+
+# What an item holds ---------------------------------------------------------------------------
+
+
+def test_an_item_holds_the_question_council_quarter_and_redacted_words_and_nothing_to_link_it(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    for _ in range(10):
+        submit(app, suffolk, went="yes", age_band="8-11", language="pl", better="call 07700 900412")
+    worker()
+    close_the_quarter(app.extensions["database"])
+
+    download = fetch(facilitator, f"{SURVEY}/items.csv")
+    rows = rows_of(download)
+
+    assert list(rows[0]) == ITEM_COLUMNS  # no response, distribution, age band or language
+    assert len(rows) == 10
+    for row in rows:
+        assert row["question"] == QUESTION
+        assert row["council"] == "Suffolk"
+        assert row["quarter"] == str(Quarter.of(closed_day()))
+        assert "07700" not in row["answer"] and row["answer"]
+    assert download.headers["Cache-Control"] == "no-store"
+
+
+def test_items_come_in_a_new_random_order_on_every_download(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    sent = [f"Answer number {n}" for n in range(30)]
+    for words in sent:
+        submit(app, suffolk, went="yes", better=words)
+    worker()
+    close_the_quarter(app.extensions["database"])
+
+    orders = [words_of(rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))) for _ in range(3)]
+
+    assert all(sorted(order) == sorted(sent) for order in orders)
+    # The same order twice by chance: 1 in 30! (about 1 in 10^32).
+    assert orders[0] != orders[1] != orders[2]
+    assert all(order != sent and order != sent[::-1] for order in orders)
+
+
+def test_a_council_quarter_with_too_few_responses_is_withheld_with_a_row_saying_so(
+    app, facilitator, make_distribution, worker
+):
+    submit_to = make_distribution(council_name="Suffolk")
+    essex = make_distribution(council_name="Essex", label="Small")
+    for number in range(10):
+        submit(app, submit_to, went="yes", better=f"Suffolk words {number}")
+    for number in range(3):
+        submit(app, essex, went="yes", better=f"Essex words {number}")
+    worker()
+    close_the_quarter(app.extensions["database"])
+
+    rows = rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))
+
+    assert not any("Essex" in words for words in words_of(rows))
+    essex_rows = [row for row in rows if row["council"] == "Essex"]
+    assert len(essex_rows) == 1
+    assert essex_rows[0]["answer"] == "" and "Too few responses" in essex_rows[0]["note"]
+    assert rows[-1] == essex_rows[0]  # notes about groups come after the shuffled items
+
+
+def test_a_question_only_a_few_wrote_an_answer_to_shows_none_and_no_note(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    for _ in range(3):
+        submit(app, suffolk, went="yes", better="Only three of us wrote this")
+    for _ in range(9):
+        submit(app, suffolk, went="yes")
+    worker()
+    close_the_quarter(app.extensions["database"])
+
+    rows = rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))
+
+    # Counting the items would count the 3 who wrote: it looks the same as nobody writing.
+    assert rows == []
+
+
+def test_an_items_spreadsheet_holds_the_same_columns_with_the_notes_below(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    for number in range(10):
+        submit(app, suffolk, went="yes", better=f"Spreadsheet words {number}")
+    worker()
+    close_the_quarter(app.extensions["database"])
+
+    download = fetch(facilitator, f"{SURVEY}/items.xlsx")
+
+    assert download.status_code == 200
+    book = load_workbook(io.BytesIO(download.get_data()), read_only=True)
+    (sheet,) = book.worksheets
+    table = list(sheet.iter_rows(values_only=True))
+    assert list(table[0]) == ITEM_COLUMNS
+    answers = [row[3] for row in table[1:11]]
+    assert sorted(answers) == sorted(f"Spreadsheet words {n}" for n in range(10))
+    text = " ".join(str(cell) for row in table[11:] for cell in row if cell)
+    assert "nothing links one answer to another" in text
+
+
+def test_items_come_by_whole_council_and_quarter_not_by_dates_or_distribution(
+    app, facilitator, make_distribution
+):
+    suffolk = make_distribution(council_name="Suffolk")
+
+    for query in ("from=2026-01-01", "to=2026-01-01", f"distribution={suffolk.code}"):
+        assert fetch(facilitator, f"{SURVEY}/items.csv?{query}").status_code == 400
+    assert fetch(facilitator, f"{SURVEY}/items.csv?council=Suffolk").status_code == 200
+    assert fetch(facilitator, f"{SURVEY}/items.xlsx").status_code == 200
+
+
+# The research extract -------------------------------------------------------------------------
+
+
+def test_the_research_extract_is_not_there_unless_the_deployment_turns_it_on(app, make_user):
+    admin = staff(app, make_user, "admin@example.org", "admin")
+    token = _token(app, "admin@example.org")
+
+    assert fetch(admin, f"{SURVEY}/research-extract.csv").status_code == 404
+    assert fetch(admin, f"{API}/research-extract.csv", headers=token).status_code == 404
+    page = admin.get(SURVEY).get_data(as_text=True)
+    asked = admin.post(f"{SURVEY}/exports", data={"csrf_token": csrf_token(page), "format": "csv"})
+    assert asked.status_code == 404
+    assert "research-extract" not in page and "items.csv" in page
+    assert _audited(app) == []
+
+
+@EXTRACT_ON
+def test_with_the_setting_only_admins_get_the_research_extract(
+    app, make_user, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    for _ in range(10):
+        submit(app, suffolk, went="yes")
+    worker()
+    lead = staff(app, make_user, "lead@example.org", "council_lead", "Suffolk")
+    assert fetch(lead, f"{SURVEY}/research-extract.csv").status_code == 403
+    assert "research-extract" not in lead.get(SURVEY).get_data(as_text=True)
+
+    facilitator = staff(app, make_user, "facilitator@example.org")
+    assert fetch(facilitator, f"{SURVEY}/research-extract.csv").status_code == 403
+    page = facilitator.get(SURVEY).get_data(as_text=True)
+    asked = facilitator.post(
+        f"{SURVEY}/exports", data={"csrf_token": csrf_token(page), "format": "csv"}
+    )
+    assert asked.status_code == 403
+    assert _audited(app) == []
+    # Each refused try is on record too, with who tried, when and for which survey.
+    refused = _audited(app, RESEARCH_EXTRACT_REFUSED_EVENT)
+    with app.extensions["database"].session() as session:
+        who = dict(session.execute(select(User.email, User.id)).all())
+    assert [(event.actor_id, event.subject) for event in refused] == [
+        (who["lead@example.org"], "test-child"),
+        (who["facilitator@example.org"], "test-child"),
+        (who["facilitator@example.org"], "test-child"),
+    ]
+    assert all(event.occurred_at is not None for event in refused)
+
+
+@EXTRACT_ON
+def test_every_research_extract_given_is_audited_with_who_when_and_which_survey(
+    app, make_user, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    for _ in range(10):
+        submit(app, suffolk, went="yes")
+    worker()
+    admin = staff(app, make_user, "admin@example.org", "admin")
+    token = _token(app, "admin@example.org")
+
+    assert len(rows_of(fetch(admin, f"{SURVEY}/research-extract.csv"))) == 10
+    assert len(rows_of(fetch(admin, f"{API}/research-extract.csv", headers=token))) == 10
+    page = admin.get(SURVEY).get_data(as_text=True)
+    assert "research-extract.csv" in page
+    asked = admin.post(f"{SURVEY}/exports", data={"csrf_token": csrf_token(page), "format": "csv"})
+    assert asked.status_code == 303
+
+    events = _audited(app)
+    assert len(events) == 3
+    with app.extensions["database"].session() as session:
+        admin_id = session.scalar(select(User.id).where(User.email == "admin@example.org"))
+    for event in events:
+        assert (event.subject, event.actor_id) == ("test-child", admin_id)
+        assert event.occurred_at is not None and event.occurred_on == dt.date.today()
+    assert "export" in events[2].detail
+
+
+def test_the_api_lists_items_and_not_the_research_extract(app, facilitator):
+    token = _token(app, "facilitator@example.org")
+
+    listed = fetch(facilitator, "/api/v1/surveys", headers=token).get_json()
+
+    (child,) = [survey for survey in listed["surveys"] if survey["id"] == "test-child"]
+    assert any(url.endswith("/test-child/items.csv") for url in child["downloads"])
+    assert not any("research-extract" in url or "responses" in url for url in child["downloads"])
+
+
+def _token(app: Flask, email: str) -> dict[str, str]:
+    with app.extensions["database"].session() as session:
+        made = operations.create_api_token(session, email)
+        session.commit()
+    return {"Authorization": f"Bearer {made}"}
+
+
+def _audited(app: Flask, event: str = RESEARCH_EXTRACT_EVENT) -> list[AuditEvent]:
+    with app.extensions["database"].session() as session:
+        return list(
+            session.scalars(
+                select(AuditEvent).where(AuditEvent.event == event).order_by(AuditEvent.id)
+            )
+        )
+
+
+@pytest.mark.parametrize("app_settings", [{"SURVEY_DIR": str(SHIPPED)}])
+def test_practitioners_get_paired_results_and_no_linked_rows_either(app, make_user, worker):
+    run_programme(app, "Norfolk", [2] * 10 + [3] * 10, [3] * 10 + [4] * 10)
+    worker()
+    facilitator = staff(app, make_user, "facilitator@example.org")
+    admin = staff(app, make_user, "admin@example.org", "admin")
+    practitioners = "/facilitator/surveys/practitioner-skills"
+
+    # Pairs are matched inside the service: nobody needs linked rows to see change.
+    paired = rows_of(fetch(facilitator, f"{practitioners}/prepost.csv"))
+    assert "20" in {row["pairs"] for row in paired if row["council"] == "Norfolk"}
+    for someone in (facilitator, admin):
+        assert fetch(someone, f"{practitioners}/responses.csv").status_code == 404
+        assert fetch(someone, f"{practitioners}/research-extract.csv").status_code == 404
+        assert fetch(someone, f"{practitioners}/items.csv").status_code == 200
+
+
+def test_a_quarter_closes_two_weeks_after_its_last_day():
+    third = Quarter.of(dt.date(2026, 9, 30))
+
+    assert (str(third), third.first_day, third.last_day) == (
+        "2026 Q3",
+        dt.date(2026, 7, 1),
+        dt.date(2026, 9, 30),
+    )
+    assert not third.closed_on(dt.date(2026, 10, 14))
+    assert third.closed_on(dt.date(2026, 10, 15))
+    assert Quarter.of(dt.date(2026, 12, 31)).last_day == dt.date(2026, 12, 31)
+    assert Quarter.of(dt.date(2027, 1, 1)) == Quarter(2027, 1)
