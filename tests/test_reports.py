@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterable
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -21,11 +22,14 @@ from survey_app.answers import option_label
 from survey_app.db import Database
 from survey_app.models import Distribution, Publication, SurveyResponse, User
 from survey_app.reports import REGION, charts
+from tests.board import CHILDREN_COUNCIL, PRACTITIONERS_COUNCIL, seed_children, seed_practitioners
 from tests.conftest import sign_in
 from tests.programmes import ITEM, SHIPPED, run_programme
 from tests.submissions import submit
 
 REPORT = "/facilitator/surveys/{}/report"
+# Where the board-sized reports are written, to be looked at (pdftoppm) after a run.
+BOARD_PDFS = Path("/tmp/board11")  # noqa: S108
 
 
 @pytest.fixture
@@ -108,17 +112,26 @@ def test_the_practitioner_report_has_charts_words_and_tables(app, client, make_u
     tables = tables_of(html)
     ratings = tables["How would you rate your knowledge of children's rights?"]
     header, *rows = ratings
-    assert header == ["Group", "Answer", "Count", "Percent", "Base"]
-    meeting_one = {r[1]: r[2] for r in rows if r[0] == "Meeting one"}
+    # Meeting one and meeting four side by side, a row per answer, the base last.
+    assert header == ["Answer", "Meeting one", "Meeting four"]
+    meeting_one = {r[0]: r[1] for r in rows}
     # 40 ratings at meeting one: 8, 16 and 16, rounded to 5; percentages from the rounded
     # counts shown (10, 15, 15 of 40), never from the exact ones (20%, 40%, 40%).
-    assert (meeting_one["Very limited"], meeting_one["Limited"]) == ("10", "15")
-    assert meeting_one["Excellent"] == "0"
+    assert (meeting_one["Very limited"], meeting_one["Limited"]) == ("10 (25.0%)", "15 (37.5%)")
+    assert meeting_one["Excellent"] == "0 (0.0%)"
+    assert meeting_one["Answered (base)"] == "40"
     assert "Meeting one: Very limited 25%, Limited 37.5%, Adequate 37.5%" in html
     change_caption = next(c for c in tables if c.startswith("Change from"))
-    change_rows = {r[0]: r for r in tables[change_caption][1:]}
-    assert change_rows[ITEM][1] == "40"  # pairs
-    assert change_rows[ITEM][4:7] == ["40", "0", "0"]  # improved, same, worse
+    change_header, *change_body = tables[change_caption]
+    change_rows = {r[0]: dict(zip(change_header, r, strict=True)) for r in change_body}
+    item = "Knowledge of children's rights"  # the item in words, never its id
+    assert change_rows[item]["Pairs"] == "40"
+    assert [change_rows[item][c] for c in ("Rated higher", "Rated the same", "Rated lower")] == [
+        "40",
+        "0",
+        "0",
+    ]
+    assert "Scores went up by about 1 point, 95% CI 1 to 1, from 40 pairs." in html
     assert "Typical change per person" in html
     assert "Chart in words" in html
     assert "Responses each month" in html
@@ -140,11 +153,16 @@ def test_the_report_downloads_as_a_tagged_a4_pdf_with_its_words_and_tables(
     )
     reader = pypdf.PdfReader(io.BytesIO(answer.data))
     assert len(reader.pages) >= 2
-    for sheet in reader.pages:  # A4 portrait, in points
-        assert (round(float(sheet.mediabox.width)), round(float(sheet.mediabox.height))) == (
-            595,
-            842,
-        )
+    sizes = [
+        (round(float(sheet.mediabox.width)), round(float(sheet.mediabox.height)))
+        for sheet in reader.pages
+    ]
+    # A4, portrait; the change tables too wide for it on landscape A4 pages of their own.
+    assert set(sizes) == {(595, 842), (842, 595)}
+    assert sizes[0] == (595, 842)
+    for sheet, size in zip(reader.pages, sizes, strict=True):
+        if "Change from Meeting one to Meeting four" in sheet.extract_text():
+            assert size == (842, 595)
     text = " ".join(" ".join(sheet.extract_text().split()) for sheet in reader.pages)
     assert "Norfolk" in text
     assert "How would you rate your knowledge of children" in text
@@ -221,8 +239,7 @@ def test_the_child_report_breaks_down_by_age_band_with_disclosure(
 
     html = page.get_data(as_text=True)
     assert page.status_code == 200, html
-    rows = tables_of(html)[question.text.en][1:]
-    groups = {row[0] for row in rows}
+    groups = set(tables_of(html)[question.text.en][0][1:])
     assert "Suffolk" in groups
     # 24 older children is enough; but the 12-17 group differs from the council's 28 by only
     # the 4 younger children, so it is not shown either, and the page says why: too close to
@@ -281,7 +298,12 @@ def test_the_child_report_counts_bands_and_months_of_exactly_the_published_group
             as_text=True
         )
         tables = tables_of(html)
-        counts = {(row[0], row[1]): row[2] for row in tables[question.text.en][1:]}
+        header, *rows = tables[question.text.en]
+        counts = {
+            (group, row[0]): cell.split(" ")[0]
+            for row in rows
+            for group, cell in zip(header, row, strict=True)
+        }
         months = {row[0]: row[1] for row in tables["Responses each month (Suffolk)"][1:]}
         region = client.get(REPORT.format("child-cp-conference")).get_data(as_text=True)
         region_months = {
@@ -348,3 +370,61 @@ def test_the_child_report_draws_a_multiple_choice_question_as_one_bar_per_answer
     }
     drawn = [unescape(w) for w in re.findall(r"<text[^>]*>([^<]*)</text>", html)]
     assert drawn and not [w for w in drawn if w.strip() in ids or "_" in w]
+
+
+# A report for the board: the demo's numbers on A4 ------------------------------------------
+
+
+def pdf_text(data: bytes) -> tuple[int, str]:
+    """A PDF's page count and its words, whitespace collapsed."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    text = " ".join(" ".join(sheet.extract_text().split()) for sheet in reader.pages)
+    return len(reader.pages), text
+
+
+def every_header(html: str) -> set[str]:
+    return {unescape(cell) for table in tables_of(html).values() for cell in table[0]}
+
+
+@pytest.mark.parametrize("app_each_db", ["sqlite"], indirect=True)
+def test_the_demos_child_report_fits_six_a4_pages_with_every_column_header(
+    app, client, make_user, worker
+):
+    seed_children(app)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    url = REPORT.format("child-cp-conference") + f"?council={CHILDREN_COUNCIL}"
+    html = client.get(url).get_data(as_text=True)
+
+    answer = client.get(url.replace("/report?", "/report.pdf?"))
+
+    assert answer.status_code == 200
+    BOARD_PDFS.mkdir(exist_ok=True)
+    (BOARD_PDFS / "child.pdf").write_bytes(answer.data)
+    pages, text = pdf_text(answer.data)
+    assert pages <= 6, pages
+    headers = every_header(html)
+    assert headers and not [h for h in headers if " ".join(h.split()) not in text]
+
+
+@pytest.mark.parametrize("app_each_db", ["sqlite"], indirect=True)
+def test_the_demos_practitioner_report_fits_eight_a4_pages_with_every_column_header(
+    app, client, make_user, worker
+):
+    seed_practitioners(app)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    url = REPORT.format("practitioner-skills") + f"?council={PRACTITIONERS_COUNCIL}"
+    html = client.get(url).get_data(as_text=True)
+
+    answer = client.get(url.replace("/report?", "/report.pdf?"))
+
+    assert answer.status_code == 200
+    BOARD_PDFS.mkdir(exist_ok=True)
+    (BOARD_PDFS / "practitioner.pdf").write_bytes(answer.data)
+    pages, text = pdf_text(answer.data)
+    assert pages <= 8, pages
+    headers = every_header(html)
+    assert headers and not [h for h in headers if " ".join(h.split()) not in text]

@@ -28,7 +28,14 @@ from .responses import PublishedResponses, publish_responses, response_columns, 
 
 if TYPE_CHECKING:
     from .prepost import PublishedPrepost, prepost_results, publish_prepost
-    from .prepost_rows import PREPOST_COLUMNS, UNPAIRED_COLUMNS, method_notes
+    from .prepost_rows import (
+        COLUMN_WORDS,
+        PREPOST_COLUMNS,
+        UNPAIRED_COLUMNS,
+        column_key,
+        method_in_words,
+        method_notes,
+    )
 
 # The before/after download needs SciPy (about 60 MB): loaded when first used, so the workers,
 # which never use it, do not carry it. Name -> the module that holds it.
@@ -36,6 +43,9 @@ _PREPOST = {
     "PREPOST_COLUMNS": "prepost_rows",
     "UNPAIRED_COLUMNS": "prepost_rows",
     "method_notes": "prepost_rows",
+    "method_in_words": "prepost_rows",
+    "COLUMN_WORDS": "prepost_rows",
+    "column_key": "prepost_rows",
     "PublishedPrepost": "prepost",
     "prepost_results": "prepost",
     "publish_prepost": "prepost",
@@ -55,6 +65,9 @@ __all__ = [
     "UNPAIRED_COLUMNS",
     "PublishedPrepost",
     "method_notes",
+    "method_in_words",
+    "COLUMN_WORDS",
+    "column_key",
     "publish_prepost",
     "prepost_results",
     "DownloadProblem",
