@@ -24,7 +24,7 @@ from survey_app.models import Distribution, Publication, SurveyResponse, User
 from survey_app.reports import REGION, charts
 from tests.board import CHILDREN_COUNCIL, PRACTITIONERS_COUNCIL, seed_children, seed_practitioners
 from tests.conftest import sign_in
-from tests.programmes import ITEM, SHIPPED, run_programme
+from tests.programmes import SHIPPED, run_programme
 from tests.submissions import submit
 
 REPORT = "/facilitator/surveys/{}/report"

@@ -318,6 +318,30 @@ def _p(value: float | None) -> float | str:
     return float(f"{value:.4g}")
 
 
+def item_words(definition: SurveyDefinition) -> dict[str, str]:
+    """Each rated item's short words, a look-back question taking its item's."""
+    words = {q.id: short_label(q.text.en) for q in definition.questions}
+    for question in definition.questions:
+        if question.retrospective_of:
+            words[question.id] = words.get(question.retrospective_of, words[question.id])
+    return words
+
+
+def short_label(text: str) -> str:
+    """An item's words without the question's repeated opening (the chart wraps them)."""
+    for prefix in ("How would you rate your ", "How would you rate "):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    text = text.rstrip("?")
+    return text[:1].upper() + text[1:]
+
+
+def in_words(cells: Sequence[object], words: dict[str, str]) -> list[object]:
+    """A row of prepost.csv for people (a spreadsheet): the item in words, not its id."""
+    council, item, *rest = cells
+    return [council, words.get(str(item), item), *rest]
+
+
 def column_key(definition: SurveyDefinition, rules: DisclosureRules) -> tuple[tuple[str, str], ...]:
     """Each column's words and what it means in plain English, in column order (before/after
     columns, then the unpaired comparison's own)."""

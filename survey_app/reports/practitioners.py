@@ -104,7 +104,7 @@ def practitioner_sections(
             else change_sentence(None, 0, False, figures.rules)
         )
         rating_charts.append(replace(figures.rating_chart(item, bars), finding=moved))
-        findings.append(Finding(short_label(item.text.en), (*sentences, moved)))
+        findings.append(Finding(downloads.short_label(item.text.en), (*sentences, moved)))
     sections.append(
         Section(
             f"Before and after: {first.label.en} and {last.label.en}, question by question",
@@ -145,7 +145,7 @@ def change_section(
     rows = [row for row in prepost.changes if row.group == label]
     changes = [r for r in rows if r.kind == "change"]
     shown = [r for r in changes if r.shown and r.change and r.change.hodges_lehmann is not None]
-    words = item_words(definition)
+    words = downloads.item_words(definition)
     notes: dict[str, int] = {}
     change_columns = downloads.PREPOST_COLUMNS[1:]
     change_table = Table(
@@ -221,15 +221,6 @@ def change_section(
     )
 
 
-def item_words(definition: SurveyDefinition) -> dict[str, str]:
-    """Each rated item's short words, a look-back question taking its item's."""
-    words = {q.id: short_label(q.text.en) for q in definition.questions}
-    for question in definition.questions:
-        if question.retrospective_of:
-            words[question.id] = words.get(question.retrospective_of, words[question.id])
-    return words
-
-
 def _in_words(
     cells: list[object], words: dict[str, str], notes: dict[str, int]
 ) -> tuple[object, ...]:
@@ -241,12 +232,3 @@ def _in_words(
         if part:
             numbers.append(notes.setdefault(part[:1].upper() + part[1:], len(notes) + 1))
     return (words.get(str(item), str(item)), *middle, ", ".join(map(str, numbers)))
-
-
-def short_label(text: str) -> str:
-    """An item's words without the question's repeated opening (the chart wraps them)."""
-    for prefix in ("How would you rate your ", "How would you rate "):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    text = text.rstrip("?")
-    return text[:1].upper() + text[1:]
