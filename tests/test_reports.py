@@ -20,11 +20,12 @@ from sqlalchemy import select, update
 
 from survey_app.answers import option_label
 from survey_app.db import Database
+from survey_app.definitions import load_directory
 from survey_app.models import Distribution, Publication, SurveyResponse, User
 from survey_app.reports import REGION, charts
 from tests.board import CHILDREN_COUNCIL, PRACTITIONERS_COUNCIL, seed_children, seed_practitioners
 from tests.conftest import sign_in
-from tests.programmes import SHIPPED, run_programme
+from tests.programmes import ITEM, SHIPPED, run_programme
 from tests.submissions import submit
 
 REPORT = "/facilitator/surveys/{}/report"
@@ -386,8 +387,24 @@ def every_header(html: str) -> set[str]:
     return {unescape(cell) for table in tables_of(html).values() for cell in table[0]}
 
 
+def pdf_pages(data: bytes) -> list[str]:
+    """Each page's words, whitespace collapsed."""
+    return [
+        " ".join(sheet.extract_text().split()) for sheet in pypdf.PdfReader(io.BytesIO(data)).pages
+    ]
+
+
+def ids_in(text: str, definition: Any) -> set[str]:
+    """Question ids and before/after column ids that appear as words in text."""
+    from survey_app.downloads import PREPOST_COLUMNS, UNPAIRED_COLUMNS
+
+    ids = {q.id for q in definition.questions} | set(PREPOST_COLUMNS) | set(UNPAIRED_COLUMNS)
+    ids = {i for i in ids if "_" in i}  # "item", "note" are words too
+    return {word for word in re.findall(r"[a-z_]+", text) if word in ids}
+
+
 @pytest.mark.parametrize("app_each_db", ["sqlite"], indirect=True)
-def test_the_demos_child_report_fits_six_a4_pages_with_every_column_header(
+def test_the_demos_child_report_fits_six_a4_pages_opening_with_a_one_page_summary(
     app, client, make_user, worker
 ):
     seed_children(app)
@@ -402,14 +419,45 @@ def test_the_demos_child_report_fits_six_a4_pages_with_every_column_header(
     assert answer.status_code == 200
     BOARD_PDFS.mkdir(exist_ok=True)
     (BOARD_PDFS / "child.pdf").write_bytes(answer.data)
-    pages, text = pdf_text(answer.data)
-    assert pages <= 6, pages
+    pages = pdf_pages(answer.data)
+    assert len(pages) <= 6, len(pages)
+    text = " ".join(pages)
     headers = every_header(html)
     assert headers and not [h for h in headers if " ".join(h.split()) not in text]
+    assert not ids_in(text, app.extensions["surveys"]["child-cp-conference"])
+    # The first page is the summary, every question in a sentence; the detail starts after it.
+    definition = app.extensions["surveys"]["child-cp-conference"]
+    first = pages[0]
+    assert "Summary" in first and "Answers to each question" not in first
+    assert "What is not shown, and why" in first
+    for question in definition.questions:
+        if question.is_choice:
+            assert " ".join(question.text.en.split()) in first
+    # A banded scale: each band's "% positive" from the counts its table publishes.
+    felt = next(q for q in definition.questions if q.id == "how_you_felt")
+    header, *rows = tables_of(html)[felt.text.en]
+    column = header.index(f"{CHILDREN_COUNCIL}, aged 12 to 17")
+    cells = {row[0]: row[column].split(" ")[0] for row in rows}
+    older = felt.for_band("12-17")
+    leaning = {o.label.en: o.direction for o in older.options}
+    who = f"children aged 12 to 17 in {CHILDREN_COUNCIL}"
+    if any(not cells[name].isdigit() for name in leaning):
+        assert f"Too few answers to tell for {who}" in first
+    else:
+        total = sum(int(cells[name]) for name in leaning)
+        positive = sum(int(cells[n]) for n, d in leaning.items() if d == "positive")
+        share = round(10 * positive / total)
+        assert (
+            f"About {share} in 10 {who} gave a positive answer (“Good” or “Really good”), "
+            f"out of {total}." in first
+        )
+    # The region of one council is that council: one block, not the same figures twice.
+    region = client.get(REPORT.format("child-cp-conference")).get_data(as_text=True)
+    assert tables_of(region)[felt.text.en][0] == ["Answer", REGION]
 
 
 @pytest.mark.parametrize("app_each_db", ["sqlite"], indirect=True)
-def test_the_demos_practitioner_report_fits_eight_a4_pages_with_every_column_header(
+def test_the_demos_practitioner_report_fits_eight_a4_pages_with_notes_once_and_no_ids(
     app, client, make_user, worker
 ):
     seed_practitioners(app)
@@ -424,7 +472,114 @@ def test_the_demos_practitioner_report_fits_eight_a4_pages_with_every_column_hea
     assert answer.status_code == 200
     BOARD_PDFS.mkdir(exist_ok=True)
     (BOARD_PDFS / "practitioner.pdf").write_bytes(answer.data)
-    pages, text = pdf_text(answer.data)
-    assert pages <= 8, pages
+    pages = pdf_pages(answer.data)
+    assert len(pages) <= 8, len(pages)
+    text = " ".join(pages)
     headers = every_header(html)
     assert headers and not [h for h in headers if " ".join(h.split()) not in text]
+    assert not ids_in(text, app.extensions["surveys"]["practitioner-skills"])
+    assert "Summary" in pages[0] and "Scores went up by about" in pages[0]
+    # The look-back note is given once, numbered; its rows point to it.
+    tables = tables_of(html)
+    looking_back = next(rows for caption, rows in tables.items() if caption.startswith("Looking"))
+    header, *rows = looking_back
+    assert header[0] == "Question" and header[-1] == "Notes"
+    assert rows and all(re.fullmatch(r"\d+(, \d+)*", row[-1]) for row in rows)
+    assert unescape(html).count("'before' is the rating given at Meeting one") == 1
+    # A column key says what each statistic means.
+    assert "Typical change" in text and "after minus before" in text
+
+
+def published(question: str, base: int | str, *cells: tuple[str, int | str, str]) -> Any:
+    from survey_app.privacy.disclosure import PublishedCell, PublishedQuestion
+
+    return PublishedQuestion(
+        question,
+        base,
+        tuple(PublishedCell(option, count, percent, "") for option, count, percent in cells),
+    )
+
+
+def test_a_summary_sentence_adds_up_the_upper_ratings_as_published_with_the_base():
+    from survey_app.reports.summary import answer_sentence
+
+    definition = load_directory(SHIPPED)["practitioner-skills"]
+    item = next(q for q in definition.questions if q.id == ITEM)
+    shown = published(
+        ITEM,
+        45,
+        ("1", 0, "0.0"),
+        ("2", 10, "22.2"),
+        ("3", 10, "22.2"),
+        ("4", 15, "33.3"),
+        ("5", 10, "22.2"),
+    )
+    hidden = published(
+        ITEM,
+        45,
+        ("1", 0, "0.0"),
+        ("2", 15, "33.3"),
+        ("3", 25, "55.6"),
+        ("4", 10, "22.2"),
+        ("5", "c", "c"),
+    )
+    withheld = withheld_question(ITEM)
+
+    assert answer_sentence(item, "practitioners at Meeting four", shown) == (
+        "About 6 in 10 practitioners at Meeting four answered “Good” or “Excellent”, out of 45."
+    )
+    assert answer_sentence(item, "practitioners at Meeting one", hidden) == (
+        "Too few answers to tell for practitioners at Meeting one "
+        "(some are hidden to protect small numbers)."
+    )
+    assert answer_sentence(item, "practitioners at Meeting one", withheld) == (
+        "Too few answers to tell for practitioners at Meeting one."
+    )
+
+
+def withheld_question(question: str) -> Any:
+    from survey_app.privacy.disclosure import PublishedQuestion, notes
+
+    return PublishedQuestion(question, notes.NOT_SHOWN, (), withheld=notes.SMALL_BASE)
+
+
+def test_a_banded_scales_summary_is_its_share_leaning_positive_in_the_bands_own_words():
+    from survey_app.reports.summary import answer_sentence
+
+    definition = load_directory(SHIPPED)["child-cp-conference"]
+    listened = next(q for q in definition.questions if q.id == "listened_to")
+    # 8 to 11: three faces; "don't know" leans neither way and is left out of the base.
+    counts = published(
+        "listened_to",
+        50,
+        ("sad", 5, "10.0"),
+        ("okay", 10, "20.0"),
+        ("happy", 30, "60.0"),
+        ("dont_know", 5, "10.0"),
+    )
+
+    sentence = answer_sentence(listened.for_band("8-11"), "children aged 8 to 11", counts)
+
+    assert sentence == (
+        "About 7 in 10 children aged 8 to 11 gave a positive answer (“Yes”), out of 45."
+    )
+
+
+def test_the_change_in_the_same_people_is_told_in_words_with_its_interval():
+    from survey_app.analysis.paired import PairedChange
+    from survey_app.privacy.disclosure import DisclosureRules
+    from survey_app.reports.summary import change_sentence
+
+    def change(estimate: float, low: float, high: float) -> PairedChange:
+        return PairedChange(
+            40, 2, 3, 30, 10, 0, estimate, low, high, 0.95, "exact", 0.001, "exact", 0.8, None
+        )
+
+    rules = DisclosureRules()
+    assert change_sentence(change(1, 1, 2), 40, True, rules) == (
+        "Scores went up by about 1 point, 95% CI 1 to 2, from 40 pairs."
+    )
+    assert change_sentence(change(-0.5, -1, 0), 40, True, rules) == (
+        "Scores went down by about 0.5 points, 95% CI -1 to 0, from 40 pairs."
+    )
+    assert change_sentence(change(1, 1, 2), "x", False, rules).startswith("Too few pairs to tell")

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..answers import option_label
-from ..definitions.model import FACE_SCALE, MULTIPLE_CHOICE, SCALE, Question
-from ..privacy.disclosure import DisclosureRules, PublishedQuestion, notes
+from ..definitions.model import FACE_SCALE, MULTIPLE_CHOICE, SCALE, Direction, Question
+from ..privacy.disclosure import DisclosureRules, PublishedCell, PublishedQuestion, notes
 from .figures import Finding, Section
 
 if TYPE_CHECKING:
@@ -61,6 +61,8 @@ def answer_sentence(question: Question, who: str, published: PublishedQuestion |
         return f"{TOO_FEW} for {who}."
     cells = {cell.option: cell for cell in published.cells}
     base = f"out of {published.base}"
+    if question.has_directions:
+        return _positive_sentence(question, who, cells)
     upper = upper_options(question)
     if upper:
         chosen = [cells.get(option) for option in upper]
@@ -85,6 +87,26 @@ def answer_sentence(question: Question, who: str, published: PublishedQuestion |
         f"The answer {most} by {who} was “{option_label(question, option)}”: "
         f"{share_in_words(percent).lower()}, {base}."
     )
+
+
+def _positive_sentence(question: Question, who: str, cells: dict[str, PublishedCell]) -> str:
+    """The share of answers that lean positive, as the survey declares its options' directions:
+    comparable across age bands with different scales. "Don't know" and "rather not say" are
+    left out of its base, which is the sum of the published (rounded) counts it rests on."""
+    leaning = [option for option in question.options if option.direction is not None]
+    counts = [cells[o.id].count if o.id in cells else None for o in leaning]
+    if not leaning or any(not isinstance(count, int) for count in counts):
+        return f"{TOO_FEW} for {who} ({SOME_HIDDEN})."
+    shown = {
+        o.id: count for o, count in zip(leaning, counts, strict=True) if isinstance(count, int)
+    }
+    total = sum(shown.values())
+    positive = [o for o in leaning if o.direction == Direction.POSITIVE]
+    if total == 0 or not positive:
+        return f"{TOO_FEW} for {who}."
+    share = 100 * sum(shown[o.id] for o in positive) / total
+    words = _either([f"“{option.label.en}”" for option in positive])
+    return f"{share_in_words(share)} {who} gave a positive answer ({words}), out of {total}."
 
 
 def _points(value: float) -> str:
