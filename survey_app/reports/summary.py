@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..answers import option_label
 from ..definitions.model import FACE_SCALE, MULTIPLE_CHOICE, SCALE, Direction, Question
-from ..privacy.disclosure import DisclosureRules, PublishedCell, PublishedQuestion, notes
+from ..privacy.disclosure import DisclosureRules, PublishedQuestion, notes
 from .figures import Finding, Section
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def answer_sentence(question: Question, who: str, published: PublishedQuestion |
     cells = {cell.option: cell for cell in published.cells}
     base = f"out of {published.base}"
     if question.has_directions:
-        return _positive_sentence(question, who, cells)
+        return _positive_sentence(question, who, published)
     upper = upper_options(question)
     if upper:
         chosen = [cells.get(option) for option in upper]
@@ -89,24 +89,23 @@ def answer_sentence(question: Question, who: str, published: PublishedQuestion |
     )
 
 
-def _positive_sentence(question: Question, who: str, cells: dict[str, PublishedCell]) -> str:
+def _positive_sentence(question: Question, who: str, published: PublishedQuestion) -> str:
     """The share of answers that lean positive, as the survey declares its options' directions:
     comparable across age bands with different scales. "Don't know" and "rather not say" are
-    left out of its base, which is the sum of the published (rounded) counts it rests on."""
-    leaning = [option for option in question.options if option.direction is not None]
-    counts = [cells[o.id].count if o.id in cells else None for o in leaning]
-    if not leaning or any(not isinstance(count, int) for count in counts):
+    left out of its base: the published base less their published counts (all rounded)."""
+    cells = {cell.option: cell for cell in published.cells}
+    positive = [o for o in question.options if o.direction == Direction.POSITIVE]
+    needed = [o.id for o in positive] + [o for o in question.special_options()]
+    counts = {option: cells[option].count if option in cells else 0 for option in needed}
+    if not positive or any(not isinstance(count, int) for count in counts.values()):
         return f"{TOO_FEW} for {who} ({SOME_HIDDEN})."
-    shown = {
-        o.id: count for o, count in zip(leaning, counts, strict=True) if isinstance(count, int)
-    }
-    total = sum(shown.values())
-    positive = [o for o in leaning if o.direction == Direction.POSITIVE]
-    if total == 0 or not positive:
+    specials = sum(int(counts[option]) for option in question.special_options())
+    base = int(published.base) - specials
+    if base <= 0:
         return f"{TOO_FEW} for {who}."
-    share = 100 * sum(shown[o.id] for o in positive) / total
+    share = 100 * sum(int(counts[o.id]) for o in positive) / base
     words = _either([f"“{option.label.en}”" for option in positive])
-    return f"{share_in_words(share)} {who} gave a positive answer ({words}), out of {total}."
+    return f"{share_in_words(share)} {who} gave a positive answer ({words}), out of {base}."
 
 
 def _points(value: float) -> str:
@@ -176,7 +175,10 @@ def summary_section(
         if value == notes.HIDDEN
     )
     left_out = [remark for section in sections for remark in section.remarks] + [
-        remark for section in sections for chart in section.charts for remark in chart.remarks
+        f"{chart.title} – {remark}"
+        for section in sections
+        for chart in section.charts
+        for remark in chart.remarks
     ]
     return Section(
         "Summary",
