@@ -247,7 +247,7 @@ def answers_table(
             else:
                 row.append(cell.count)
         rows.append(tuple(row))
-    rows.append(("Answered (base)", *(published.base for _, published in groups)))
+    rows.append(("Answered (base)", *(str(published.base) for _, published in groups)))
     return Table(caption, ("Answer", *(name for name, _ in groups)), tuple(rows))
 
 

@@ -16,7 +16,7 @@ from ..definitions.model import SurveyDefinition
 from ..downloads.prepost import PublishedPrepost
 from ..downloads.prepost_rows import GroupAnswers
 from ..models import Council, Distribution, SurveyResponse
-from ..privacy.disclosure import PublishedQuestion
+from ..privacy.disclosure import DisclosureRules, PublishedQuestion, notes
 from . import charts
 from .figures import Chart, Figures, Finding, Member, Section, Table
 from .summary import answer_sentence, change_sentence, summary_section
@@ -146,12 +146,12 @@ def change_section(
     changes = [r for r in rows if r.kind == "change"]
     shown = [r for r in changes if r.shown and r.change and r.change.hodges_lehmann is not None]
     words = downloads.item_words(definition)
-    notes: dict[str, int] = {}
+    numbered: dict[str, int] = {}
     change_columns = downloads.PREPOST_COLUMNS[1:]
     change_table = Table(
         f"Change from {first} to {last}, same people ({label})",
         tuple(downloads.COLUMN_WORDS[c] for c in change_columns),
-        tuple(_in_words(row.cells()[1:], words, notes) for row in changes),
+        tuple(_in_words(row.cells()[1:], words, numbered, figures.rules) for row in changes),
         wide=True,
     )
     charts_: list[Chart] = []
@@ -191,7 +191,7 @@ def change_section(
     shift_table = Table(
         f"{looking_back} ({label})",
         tuple(downloads.COLUMN_WORDS[c] for c in change_columns),
-        tuple(_in_words(row.cells()[1:], words, notes) for row in shift),
+        tuple(_in_words(row.cells()[1:], words, numbered, figures.rules) for row in shift),
         wide=True,
     )
     unpaired = [r for r in prepost.unpaired if r.group == label]
@@ -199,7 +199,7 @@ def change_section(
     unpaired_table = Table(
         f"Not paired: the two meetings' answers compared as separate groups ({label})",
         tuple(downloads.COLUMN_WORDS[c] for c in unpaired_columns),
-        tuple(_in_words(row.cells()[1:], words, notes) for row in unpaired),
+        tuple(_in_words(row.cells()[1:], words, numbered, figures.rules) for row in unpaired),
         wide=True,
     )
     key = tuple(
@@ -216,19 +216,22 @@ def change_section(
         (change_table, shift_table, unpaired_table)
         if not charts_
         else (shift_table, unpaired_table),
-        notes=tuple(notes),
+        notes=tuple(numbered),
         column_key=key,
     )
 
 
 def _in_words(
-    cells: list[object], words: dict[str, str], notes: dict[str, int]
+    cells: list[object], words: dict[str, str], numbered: dict[str, int], rules: DisclosureRules
 ) -> tuple[object, ...]:
     """A download row for a report table: the item in words, and its note as the numbers of
-    notes given once below the tables (a long note repeated on every row would fill pages)."""
+    notes given once below the tables (a long note repeated on every row would fill pages); a
+    note code becomes its explanation."""
+    explained = {footnote.code: footnote.text for footnote in notes.footnotes(rules)}
     item, *middle, note = cells
     numbers = []
     for part in str(note).split("; "):
         if part:
-            numbers.append(notes.setdefault(part[:1].upper() + part[1:], len(notes) + 1))
+            text = explained.get(part, part[:1].upper() + part[1:])
+            numbers.append(numbered.setdefault(text, len(numbered) + 1))
     return (words.get(str(item), str(item)), *middle, ", ".join(map(str, numbers)))
