@@ -478,7 +478,12 @@ def test_the_demos_practitioner_report_fits_eight_a4_pages_with_notes_once_and_n
     headers = every_header(html)
     assert headers and not [h for h in headers if " ".join(h.split()) not in text]
     assert not ids_in(text, app.extensions["surveys"]["practitioner-skills"])
+    # The summary is the first page, whole: every item and the feedback questions, then what
+    # is not shown; the detail starts on the next page.
     assert "Summary" in pages[0] and "Scores went up by about" in pages[0]
+    assert "What is not shown, and why" in pages[0]
+    assert "How would you rate the programme's contribution to building your" in pages[0]
+    assert "Before and after: Meeting one" in pages[1]
     # The look-back note is given once, numbered; its rows point to it.
     tables = tables_of(html)
     looking_back = next(rows for caption, rows in tables.items() if caption.startswith("Looking"))
