@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import downloads
 from ..privacy.disclosure import MemberSet, PublishedQuestion, union_of
-from .figures import REGION, Figures, Finding, Section, one_scale
+from .figures import REGION, Figures, Finding, Section
 from .sources import band_groups, responses_per_month
 from .summary import answer_sentence, summary_section
 
@@ -28,7 +28,7 @@ def children_sections(
         groups = [(name, t.questions) for name, t in by_council.items()]
         # The region last, after its councils.
         groups.sort(key=lambda pair: pair[0] == REGION)
-        if len(groups) == 2:
+        if len(groups) == 2 and groups[-1][0] == REGION:
             # One council: the region is that council, so its block would only repeat it.
             groups = [pair for pair in groups if pair[0] == REGION]
             intro += " The region has one council, so its figures are that council's."
@@ -62,8 +62,8 @@ def children_sections(
             continue
         bars = [(name, questions[positions[question.id]]) for name, questions in groups]
         charts_.append(figures.rating_chart(question, bars))
-        if band_words and not one_scale(question):
-            # Each band was asked on its own scale: a sentence per band, in its own words.
+        if band_words and question.scales_differ_by_band:
+            # Each band was asked on its own scale or words: a sentence per band, in its words.
             sentences = tuple(
                 answer_sentence(
                     question.for_band(band),

@@ -1,5 +1,5 @@
 """The report's first page: one plain-English sentence per question with its base ("About 7 in
-10 children aged 12 to 17 answered Mostly or Yes, a lot, out of 65"), and what is not shown.
+10 children aged 12 to 17 gave a positive answer, out of 65"), and what is not shown.
 
 Every figure comes from the published (rounded, protected) counts the charts use: a share is
 worked out from the counts shown, never from exact ones, and where the counts a sentence needs
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..answers import option_label
-from ..definitions.model import FACE_SCALE, MULTIPLE_CHOICE, SCALE, Direction, Question
+from ..definitions.model import FACE_SCALE, MULTIPLE_CHOICE, SCALE, YES_NO, Direction, Question
 from ..privacy.disclosure import DisclosureRules, PublishedQuestion, notes
 from .figures import Finding, Section
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 TOO_FEW = "Too few answers to tell"
 SOME_HIDDEN = "some are hidden to protect small numbers"
-YES_NO = "yes_no_not_sure"
 
 
 def share_in_words(percent: float) -> str:
