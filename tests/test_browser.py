@@ -347,6 +347,56 @@ def test_the_report_page_passes_axe_keeps_the_csp_and_prints_on_a4(
         server.stop()
 
 
+def test_the_demos_reports_at_1280_px_open_with_the_summary_and_pass_axe(
+    browser: Browser, make_app: Callable[..., Flask], worker: Callable[[], None]
+) -> None:
+    from survey_app import operations
+    from tests.board import (
+        CHILDREN_COUNCIL,
+        PRACTITIONERS_COUNCIL,
+        seed_children,
+        seed_practitioners,
+    )
+    from tests.live_server import serve
+    from tests.phones import axe_violations, describe
+    from tests.programmes import SHIPPED
+
+    server = serve(make_app, SURVEY_DIR=str(SHIPPED))
+    seed_children(server.app)
+    seed_practitioners(server.app)
+    worker()
+    with server.app.extensions["database"].session() as session:
+        operations.create_user(session, "facilitator@example.org", PASSWORD, "facilitator", None)
+        session.commit()
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    try:
+        desk = Phone(context, server.url, javascript=True)
+        desk.open("/facilitator/login")
+        desk.page.get_by_label("Email address").fill("facilitator@example.org")
+        desk.page.get_by_label("Password").fill(PASSWORD)
+        desk.press("Sign in")
+        for survey, council in (
+            ("child-cp-conference", CHILDREN_COUNCIL),
+            ("practitioner-skills", PRACTITIONERS_COUNCIL),
+        ):
+            assert desk.open(f"/facilitator/surveys/{survey}/report?council={council}") == 200
+            headings = desk.page.locator("h2").all_inner_texts()
+            assert headings[0] == "Summary"
+            assert desk.page.locator("#summary dd").count() >= 5
+            assert "What is not shown, and why" in desk.page.locator("#summary").inner_text()
+            violations = axe_violations(desk.page)
+            assert not violations, describe(violations, f"the {survey} report", desk.page.url)
+            width = desk.page.evaluate("document.scrollingElement.scrollWidth")
+            assert width <= 1280
+            desk.page.screenshot(
+                path=str(SCREENSHOTS / f"report-1280-{survey}.png"), full_page=True
+            )
+        assert desk.requests_leaving_the_machine() == []
+    finally:
+        context.close()
+        server.stop()
+
+
 RISKY_ANSWER = "my step dad hits me and i dont want to go home tonight"
 
 

@@ -345,3 +345,44 @@ def test_tokens_revoke_needs_an_id_or_a_user_and_says_when_there_is_no_such_toke
     missing = run("tokens", "revoke", "99")
     assert missing.exit_code == 1
     assert "There is no API token 99." in missing.output
+
+
+def test_check_refuses_a_band_that_reuses_an_option_id_with_other_words_and_no_directions(
+    run, tmp_path, monkeypatch
+):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    source = (TEST_SURVEYS / "test-child.yaml").read_text()
+    (broken / "test-child.yaml").write_text(
+        re.sub(r", direction: (negative|neutral|positive)", "", source)
+    )
+    line = (
+        source.splitlines().index(
+            '              - {id: sad, label: {en: "Not good", pl: "Źle", ar: "ليس جيدًا"}, '
+            "direction: negative}"
+        )
+        + 1
+    )
+
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "broken")
+
+    assert result.exit_code == 1
+    assert re.search(
+        rf"^broken/test-child\.yaml:{line}: pages\[2\]\.questions\[0\]\.bands\.8-11\.options\[0\]"
+        r"\.direction: Option 'sad' has other words",
+        result.output,
+        re.M,
+    ), result.output
+
+
+def test_schema_says_an_option_may_declare_which_way_it_leans(run):
+    schema = json.loads(run("schema").output)
+
+    option = schema["properties"]["pages"]["items"]["properties"]["questions"]["items"][
+        "properties"
+    ]["options"]["items"]
+    assert option["properties"]["direction"] == {
+        "type": "string",
+        "enum": ["negative", "neutral", "positive"],
+    }

@@ -571,3 +571,99 @@ def test_a_reserved_option_id_and_missing_english_beside_it_are_reported_togethe
         "bad.yaml:14: pages[0].questions[0].options[0].label: "
         "An English ('en') version is required.",
     ]
+
+
+BANDED_HEADER = PRACTITIONER_HEADER + (
+    "age_bands: [{id: young, label: Young}, {id: older, label: Older}]\n"
+    "pages:\n"
+    "  - id: first\n"
+    "    questions:\n"
+    "      - id: listened\n"
+    "        kind: single_choice\n"
+    "        text: Did people listen?\n"
+    "        options:\n"
+    "          - {id: not_really, label: Not really%s}\n"
+    "          - {id: mostly, label: Mostly%s}\n"
+    "        bands:\n"
+    "          young:\n"
+    "            options:\n"
+    "              - {id: not_really, label: 'No'%s}\n"
+    "              - {id: mostly, label: 'Yes'%s}\n"
+)
+
+
+def test_a_band_that_reuses_an_option_id_with_other_words_is_refused_without_directions():
+    assert problems(BANDED_HEADER % ("", "", "", "")) == [
+        "bad.yaml:20: pages[0].questions[0].bands.young.options[0].direction: Option "
+        "'not_really' has other words than in the question's own options: declare a direction "
+        "(negative, neutral or positive) on every option of this question, so its figures "
+        "across bands compare only as % positive.",
+        "bad.yaml:21: pages[0].questions[0].bands.young.options[1].direction: Option 'mostly' "
+        "has other words than in the question's own options: declare a direction (negative, "
+        "neutral or positive) on every option of this question, so its figures across bands "
+        "compare only as % positive.",
+    ]
+
+
+def test_a_band_that_reuses_ids_with_other_words_loads_once_every_option_has_a_direction():
+    negative, positive = ", direction: negative", ", direction: positive"
+    survey = parse_definition(BANDED_HEADER % (negative, positive, negative, positive))
+    question = survey.question("listened")
+
+    assert question.scales_differ_by_band
+    assert question.direction("mostly", "young") == "positive"
+    assert question.direction("not_really", "older") == "negative"
+    assert question.direction("dont_know", "young") is None
+
+
+def test_directions_are_declared_on_every_option_or_on_none():
+    assert problems(
+        PRACTITIONER_HEADER + "pages:\n"
+        "  - id: first\n"
+        "    questions:\n"
+        "      - id: q1\n"
+        "        kind: single_choice\n"
+        "        text: Was it good?\n"
+        "        options:\n"
+        "          - {id: good, label: Good, direction: positive}\n"
+        "          - {id: bad, label: Bad}\n"
+    ) == [
+        "bad.yaml:15: pages[0].questions[0].options[1].direction: "
+        "Declare a direction on every option, or on none."
+    ]
+
+
+def test_a_direction_is_negative_neutral_or_positive():
+    found = problems(BANDED_HEADER % (", direction: good", "", "", ""))
+    assert found == [
+        "bad.yaml:15: pages[0].questions[0].options[0].direction: "
+        "Must be one of: negative, neutral, positive."
+    ]
+
+
+def test_the_child_survey_declares_which_way_each_face_leans_in_both_bands(child_survey):
+    for question_id in ("listened_to", "how_you_felt"):
+        question = child_survey.question(question_id)
+        assert question.has_directions
+        assert question.scales_differ_by_band
+        assert question.direction("happy", "8-11") == "positive"
+        assert question.direction("okay", "12-17") == "neutral"
+        assert question.direction("very_sad", "12-17") == "negative"
+        assert question.direction("prefer_not_to_say", "12-17") is None
+
+
+def test_built_in_faces_lean_the_way_they_look_so_bands_of_three_and_five_load():
+    survey = parse_definition(
+        PRACTITIONER_HEADER + "age_bands: [{id: young, label: Young}]\n"
+        "pages:\n"
+        "  - id: first\n"
+        "    questions:\n"
+        "      - id: q1\n"
+        "        kind: face_scale\n"
+        "        points: 5\n"
+        "        text: How was it?\n"
+        "        bands:\n"
+        "          young: {points: 3}\n"
+    )
+    question = survey.question("q1")
+    assert question.direction("sad", "young") == question.direction("very_sad") == "negative"

@@ -303,15 +303,30 @@ def test_prepost_xlsx_has_a_sheet_per_comparison_with_the_notes(app, client, mak
     assert answer.status_code == 200
     assert answer.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(answer.get_data()), read_only=True)
-    assert book.sheetnames == ["Before and after", "Response shift", "Not paired"]
+    assert book.sheetnames == ["Before and after", "Response shift", "Not paired", "Column key"]
     sheet = list(book["Before and after"].values)
     header, *rest = sheet
+    # Columns in words, never the CSV's ids; the key sheet gives each one's id and meaning.
+    assert header[:3] == ("Council", "Question", "Pairs")
+    assert not {"hl_shift", "ci_low", "ci_high", "wilcoxon_p"} & set(header)
+    key = {row[0]: row[1:] for row in list(book["Column key"].values)[1:]}
+    ids = [key[name][0] for name in header]
+    assert ids == list(csv_rows[0])
+    assert "after minus before" in key["Typical change"][1]
     data = [r for r in rest if r and r[0] in ("Norfolk", REGION)]
     as_text = [
-        {h: ("" if v is None else str(v)) for h, v in zip(header, r, strict=True)} for r in data
+        {column: ("" if v is None else str(v)) for column, v in zip(ids, r, strict=True)}
+        for r in data
     ]
     expected = [r for r in csv_rows if "response shift" not in r["note"]]
-    assert as_text == expected
+    # The same rows as the CSV, each item in its words (its question without the opening).
+    definition = app.extensions["surveys"]["practitioner-skills"]
+    words = {q.id: q.text.en for q in definition.questions}
+    assert len(as_text) == len(expected)
+    for shown, row in zip(as_text, expected, strict=True):
+        assert shown["item"] != row["item"]
+        assert shown["item"].lower().rstrip("?") in words[row["item"]].lower()
+        assert {**shown, "item": row["item"]} == row
     notes = [r[0] for r in rest if r and r[0] and r[0].startswith(("hidden:", "wilcoxon_p"))]
     assert len(notes) == 2
 

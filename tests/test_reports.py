@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterable
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -19,13 +20,17 @@ from sqlalchemy import select, update
 
 from survey_app.answers import option_label
 from survey_app.db import Database
+from survey_app.definitions import load_directory
 from survey_app.models import Distribution, Publication, SurveyResponse, User
 from survey_app.reports import REGION, charts
+from tests.board import CHILDREN_COUNCIL, PRACTITIONERS_COUNCIL, seed_children, seed_practitioners
 from tests.conftest import sign_in
 from tests.programmes import ITEM, SHIPPED, run_programme
 from tests.submissions import submit
 
 REPORT = "/facilitator/surveys/{}/report"
+# Where the board-sized reports are written, to be looked at (pdftoppm) after a run.
+BOARD_PDFS = Path("/tmp/board11")  # noqa: S108
 
 
 @pytest.fixture
@@ -108,17 +113,26 @@ def test_the_practitioner_report_has_charts_words_and_tables(app, client, make_u
     tables = tables_of(html)
     ratings = tables["How would you rate your knowledge of children's rights?"]
     header, *rows = ratings
-    assert header == ["Group", "Answer", "Count", "Percent", "Base"]
-    meeting_one = {r[1]: r[2] for r in rows if r[0] == "Meeting one"}
+    # Meeting one and meeting four side by side, a row per answer, the base last.
+    assert header == ["Answer", "Meeting one", "Meeting four"]
+    meeting_one = {r[0]: r[1] for r in rows}
     # 40 ratings at meeting one: 8, 16 and 16, rounded to 5; percentages from the rounded
     # counts shown (10, 15, 15 of 40), never from the exact ones (20%, 40%, 40%).
-    assert (meeting_one["Very limited"], meeting_one["Limited"]) == ("10", "15")
-    assert meeting_one["Excellent"] == "0"
+    assert (meeting_one["Very limited"], meeting_one["Limited"]) == ("10 (25.0%)", "15 (37.5%)")
+    assert meeting_one["Excellent"] == "0 (0.0%)"
+    assert meeting_one["Answered (base)"] == "40"
     assert "Meeting one: Very limited 25%, Limited 37.5%, Adequate 37.5%" in html
     change_caption = next(c for c in tables if c.startswith("Change from"))
-    change_rows = {r[0]: r for r in tables[change_caption][1:]}
-    assert change_rows[ITEM][1] == "40"  # pairs
-    assert change_rows[ITEM][4:7] == ["40", "0", "0"]  # improved, same, worse
+    change_header, *change_body = tables[change_caption]
+    change_rows = {r[0]: dict(zip(change_header, r, strict=True)) for r in change_body}
+    item = "Knowledge of children's rights"  # the item in words, never its id
+    assert change_rows[item]["Pairs"] == "40"
+    assert [change_rows[item][c] for c in ("Rated higher", "Rated the same", "Rated lower")] == [
+        "40",
+        "0",
+        "0",
+    ]
+    assert "Scores went up by about 1 point, 95% CI 1 to 1, from 40 pairs." in html
     assert "Typical change per person" in html
     assert "Chart in words" in html
     assert "Responses each month" in html
@@ -140,11 +154,16 @@ def test_the_report_downloads_as_a_tagged_a4_pdf_with_its_words_and_tables(
     )
     reader = pypdf.PdfReader(io.BytesIO(answer.data))
     assert len(reader.pages) >= 2
-    for sheet in reader.pages:  # A4 portrait, in points
-        assert (round(float(sheet.mediabox.width)), round(float(sheet.mediabox.height))) == (
-            595,
-            842,
-        )
+    sizes = [
+        (round(float(sheet.mediabox.width)), round(float(sheet.mediabox.height)))
+        for sheet in reader.pages
+    ]
+    # A4, portrait; the change tables too wide for it on landscape A4 pages of their own.
+    assert set(sizes) == {(595, 842), (842, 595)}
+    assert sizes[0] == (595, 842)
+    for sheet, size in zip(reader.pages, sizes, strict=True):
+        if "Change from Meeting one to Meeting four" in sheet.extract_text():
+            assert size == (842, 595)
     text = " ".join(" ".join(sheet.extract_text().split()) for sheet in reader.pages)
     assert "Norfolk" in text
     assert "How would you rate your knowledge of children" in text
@@ -221,8 +240,7 @@ def test_the_child_report_breaks_down_by_age_band_with_disclosure(
 
     html = page.get_data(as_text=True)
     assert page.status_code == 200, html
-    rows = tables_of(html)[question.text.en][1:]
-    groups = {row[0] for row in rows}
+    groups = set(tables_of(html)[question.text.en][0][1:])
     assert "Suffolk" in groups
     # 24 older children is enough; but the 12-17 group differs from the council's 28 by only
     # the 4 younger children, so it is not shown either, and the page says why: too close to
@@ -281,7 +299,12 @@ def test_the_child_report_counts_bands_and_months_of_exactly_the_published_group
             as_text=True
         )
         tables = tables_of(html)
-        counts = {(row[0], row[1]): row[2] for row in tables[question.text.en][1:]}
+        header, *rows = tables[question.text.en]
+        counts = {
+            (group, row[0]): cell.split(" ")[0]
+            for row in rows
+            for group, cell in zip(header, row, strict=True)
+        }
         months = {row[0]: row[1] for row in tables["Responses each month (Suffolk)"][1:]}
         region = client.get(REPORT.format("child-cp-conference")).get_data(as_text=True)
         region_months = {
@@ -369,3 +392,220 @@ def test_every_chart_on_the_report_is_a_figure_named_by_its_words(app, client, m
         assert named is not None, figure[:200]
         caption = re.search(rf'<figcaption id="{named.group(1)}">(.*?)</figcaption>', figure, re.S)
         assert caption is not None and caption.group(1).strip(), figure[:300]
+
+
+# A report for the board: the demo's numbers on A4 ------------------------------------------
+
+
+def pdf_text(data: bytes) -> tuple[int, str]:
+    """A PDF's page count and its words, whitespace collapsed."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    text = " ".join(" ".join(sheet.extract_text().split()) for sheet in reader.pages)
+    return len(reader.pages), text
+
+
+def every_header(html: str) -> set[str]:
+    return {unescape(cell) for table in tables_of(html).values() for cell in table[0]}
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """Each page's words, whitespace collapsed."""
+    return [
+        " ".join(sheet.extract_text().split()) for sheet in pypdf.PdfReader(io.BytesIO(data)).pages
+    ]
+
+
+def ids_in(text: str, definition: Any) -> set[str]:
+    """Question ids and before/after column ids that appear as words in text."""
+    from survey_app.downloads import PREPOST_COLUMNS, UNPAIRED_COLUMNS
+
+    ids = {q.id for q in definition.questions} | set(PREPOST_COLUMNS) | set(UNPAIRED_COLUMNS)
+    ids = {i for i in ids if "_" in i}  # "item", "note" are words too
+    return {word for word in re.findall(r"[a-z_]+", text) if word in ids}
+
+
+@pytest.mark.parametrize("app_each_db", ["sqlite"], indirect=True)
+def test_the_demos_child_report_fits_six_a4_pages_opening_with_a_one_page_summary(
+    app, client, make_user, worker
+):
+    seed_children(app)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    url = REPORT.format("child-cp-conference") + f"?council={CHILDREN_COUNCIL}"
+    html = client.get(url).get_data(as_text=True)
+
+    answer = client.get(url.replace("/report?", "/report.pdf?"))
+
+    assert answer.status_code == 200
+    BOARD_PDFS.mkdir(exist_ok=True)
+    (BOARD_PDFS / "child.pdf").write_bytes(answer.data)
+    pages = pdf_pages(answer.data)
+    assert len(pages) <= 6, len(pages)
+    text = " ".join(pages)
+    headers = every_header(html)
+    assert headers and not [h for h in headers if " ".join(h.split()) not in text]
+    assert not ids_in(text, app.extensions["surveys"]["child-cp-conference"])
+    # The first page is the summary, every question in a sentence; the detail starts after it.
+    definition = app.extensions["surveys"]["child-cp-conference"]
+    first = pages[0]
+    assert "Summary" in first and "Answers to each question" not in first
+    assert "What is not shown, and why" in first
+    for question in definition.questions:
+        if question.is_choice:
+            assert " ".join(question.text.en.split()) in first
+    # A banded scale: each band's "% positive" from the counts its table publishes.
+    felt = next(q for q in definition.questions if q.id == "how_you_felt")
+    header, *rows = tables_of(html)[felt.text.en]
+    column = header.index(f"{CHILDREN_COUNCIL}, aged 12 to 17")
+    cells = {row[0]: row[column].split(" ")[0] for row in rows}
+    older = felt.for_band("12-17")
+    positive = [o.label.en for o in older.options if o.direction == "positive"]
+    specials = [name for name in cells if name.startswith(("I don't", "I'd rather"))]
+    who = f"children aged 12 to 17 in {CHILDREN_COUNCIL}"
+    if any(not cells[name].isdigit() for name in positive + specials):
+        assert f"Too few answers to tell for {who}" in first
+    else:
+        base = int(cells["Answered (base)"]) - sum(int(cells[name]) for name in specials)
+        share = round(10 * sum(int(cells[name]) for name in positive) / base)
+        assert (
+            f"About {share} in 10 {who} gave a positive answer (“Good” or “Really good”), "
+            f"out of {base}." in first
+        )
+    # The region of one council is that council: one block, not the same figures twice.
+    region = client.get(REPORT.format("child-cp-conference")).get_data(as_text=True)
+    assert tables_of(region)[felt.text.en][0] == ["Answer", REGION]
+
+
+@pytest.mark.parametrize("app_each_db", ["sqlite"], indirect=True)
+def test_the_demos_practitioner_report_fits_eight_a4_pages_with_notes_once_and_no_ids(
+    app, client, make_user, worker
+):
+    seed_practitioners(app)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    url = REPORT.format("practitioner-skills") + f"?council={PRACTITIONERS_COUNCIL}"
+    html = client.get(url).get_data(as_text=True)
+
+    answer = client.get(url.replace("/report?", "/report.pdf?"))
+
+    assert answer.status_code == 200
+    BOARD_PDFS.mkdir(exist_ok=True)
+    (BOARD_PDFS / "practitioner.pdf").write_bytes(answer.data)
+    pages = pdf_pages(answer.data)
+    assert len(pages) <= 8, len(pages)
+    text = " ".join(pages)
+    headers = every_header(html)
+    assert headers and not [h for h in headers if " ".join(h.split()) not in text]
+    assert not ids_in(text, app.extensions["surveys"]["practitioner-skills"])
+    # The summary is the first page, whole: every item and the feedback questions, then what
+    # is not shown; the detail starts on the next page.
+    assert "Summary" in pages[0] and "Scores went up by about" in pages[0]
+    assert "What is not shown, and why" in pages[0]
+    assert "How would you rate the programme's contribution to building your" in pages[0]
+    assert "Before and after: Meeting one" in pages[1]
+    # The look-back note is given once, numbered; its rows point to it.
+    tables = tables_of(html)
+    looking_back = next(rows for caption, rows in tables.items() if caption.startswith("Looking"))
+    header, *rows = looking_back
+    assert header[0] == "Question" and header[-1] == "Notes"
+    assert rows and all(re.fullmatch(r"\d+(, \d+)*", row[-1]) for row in rows)
+    assert unescape(html).count("'before' is the rating given at Meeting one") == 1
+    # A column key says what each statistic means.
+    assert "Typical change" in text and "after minus before" in text
+
+
+def published(question: str, base: int | str, *cells: tuple[str, int | str, str]) -> Any:
+    from survey_app.privacy.disclosure import PublishedCell, PublishedQuestion
+
+    return PublishedQuestion(
+        question,
+        base,
+        tuple(PublishedCell(option, count, percent, "") for option, count, percent in cells),
+    )
+
+
+def test_a_summary_sentence_adds_up_the_upper_ratings_as_published_with_the_base():
+    from survey_app.reports.summary import answer_sentence
+
+    definition = load_directory(SHIPPED)["practitioner-skills"]
+    item = next(q for q in definition.questions if q.id == ITEM)
+    shown = published(
+        ITEM,
+        45,
+        ("1", 0, "0.0"),
+        ("2", 10, "22.2"),
+        ("3", 10, "22.2"),
+        ("4", 15, "33.3"),
+        ("5", 10, "22.2"),
+    )
+    hidden = published(
+        ITEM,
+        45,
+        ("1", 0, "0.0"),
+        ("2", 15, "33.3"),
+        ("3", 25, "55.6"),
+        ("4", 10, "22.2"),
+        ("5", "c", "c"),
+    )
+    withheld = withheld_question(ITEM)
+
+    assert answer_sentence(item, "practitioners at Meeting four", shown) == (
+        "About 6 in 10 practitioners at Meeting four answered “Good” or “Excellent”, out of 45."
+    )
+    assert answer_sentence(item, "practitioners at Meeting one", hidden) == (
+        "Too few answers to tell for practitioners at Meeting one "
+        "(some are hidden to protect small numbers)."
+    )
+    assert answer_sentence(item, "practitioners at Meeting one", withheld) == (
+        "Too few answers to tell for practitioners at Meeting one."
+    )
+
+
+def withheld_question(question: str) -> Any:
+    from survey_app.privacy.disclosure import PublishedQuestion, notes
+
+    return PublishedQuestion(question, notes.NOT_SHOWN, (), withheld=notes.SMALL_BASE)
+
+
+def test_a_banded_scales_summary_is_its_share_leaning_positive_in_the_bands_own_words():
+    from survey_app.reports.summary import answer_sentence
+
+    definition = load_directory(SHIPPED)["child-cp-conference"]
+    listened = next(q for q in definition.questions if q.id == "listened_to")
+    # 8 to 11: three faces; "don't know" leans neither way and is left out of the base.
+    counts = published(
+        "listened_to",
+        50,
+        ("sad", 5, "10.0"),
+        ("okay", 10, "20.0"),
+        ("happy", 30, "60.0"),
+        ("dont_know", 5, "10.0"),
+    )
+
+    sentence = answer_sentence(listened.for_band("8-11"), "children aged 8 to 11", counts)
+
+    assert sentence == (
+        "About 7 in 10 children aged 8 to 11 gave a positive answer (“Yes”), out of 45."
+    )
+
+
+def test_the_change_in_the_same_people_is_told_in_words_with_its_interval():
+    from survey_app.analysis.paired import PairedChange
+    from survey_app.privacy.disclosure import DisclosureRules
+    from survey_app.reports.summary import change_sentence
+
+    def change(estimate: float, low: float, high: float) -> PairedChange:
+        return PairedChange(
+            40, 2, 3, 30, 10, 0, estimate, low, high, 0.95, "exact", 0.001, "exact", 0.8, None
+        )
+
+    rules = DisclosureRules()
+    assert change_sentence(change(1, 1, 2), 40, True, rules) == (
+        "Scores went up by about 1 point, 95% CI 1 to 2, from 40 pairs."
+    )
+    assert change_sentence(change(-0.5, -1, 0), 40, True, rules) == (
+        "Scores went down by about 0.5 points, 95% CI -1 to 0, from 40 pairs."
+    )
+    assert change_sentence(change(1, 1, 2), "x", False, rules).startswith("Too few pairs to tell")

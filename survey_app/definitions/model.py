@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
 
 CHILD = "child"
@@ -50,10 +51,20 @@ class Text:
         return cls({"en": words})
 
 
+class Direction(StrEnum):
+    """Which way an option leans: the collapse that makes bands with different scales comparable."""
+
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
+    POSITIVE = "positive"
+
+
 @dataclass(frozen=True)
 class Option:
     id: str
     label: Text
+    # Declared by the survey (or built in for the service's own faces); None when not declared.
+    direction: Direction | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +146,53 @@ class Question:
         if self.prefer_not_to_say:
             offered.append(PREFER_NOT_TO_SAY)
         return tuple(offered)
+
+    def options_for_band(self, band: str) -> tuple[Option, ...]:
+        """The options a child in age band `band` is shown (the question's own without bands)."""
+        wording = self.bands.get(band)
+        if wording is not None and wording.options is not None:
+            return wording.options
+        return self.options
+
+    def scales(self) -> tuple[tuple[str, ...], ...]:
+        """Every distinct set of options this question shows: one per band that has its own."""
+        seen: list[tuple[str, ...]] = []
+        for options in (self.options, *(w.options for w in self.bands.values() if w.options)):
+            ids = tuple(option.id for option in options)
+            if ids not in seen:
+                seen.append(ids)
+        return tuple(seen)
+
+    @property
+    def has_directions(self) -> bool:
+        """True when every option, in every band, declares which way it leans."""
+        lists = [self.options, *(w.options for w in self.bands.values() if w.options)]
+        return bool(self.options) and all(o.direction is not None for ol in lists for o in ol)
+
+    @property
+    def scales_differ_by_band(self) -> bool:
+        """True when some band is shown other options, or other words, than the rest.
+
+        Such a question is counted and published per band: its figures across bands go only
+        through the declared directions ("% positive").
+        """
+        return len(self.scales()) > 1 or any(
+            wording.options is not None and wording.options != self.options
+            for wording in self.bands.values()
+        )
+
+    def direction(self, option_id: str, band: str = "") -> Direction | None:
+        """Which way option_id leans for a child in `band`; None if undeclared or "don't know".
+
+        "Don't know" and "I'd rather not say" are apart: they lean neither way and are left out
+        of the base of a "% positive".
+        """
+        if option_id in SPECIAL_OPTIONS:
+            return None
+        for option in self.options_for_band(band):
+            if option.id == option_id:
+                return option.direction
+        return None
 
     def all_option_ids(self) -> tuple[str, ...]:
         """Every option id this question can record, across all age bands."""

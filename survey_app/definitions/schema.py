@@ -33,6 +33,7 @@ from .model import (
     TEXT_KINDS,
     YES_NO,
     AgeBand,
+    Direction,
     Option,
     Page,
     Question,
@@ -41,7 +42,7 @@ from .model import (
     Text,
     Wording,
 )
-from .words import ALL_WORDS, FACE_WORDS, YES_NO_NOT_SURE, options_from_pairs
+from .words import ALL_WORDS, YES_NO_NOT_SURE, face_options, options_from_pairs
 
 IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
@@ -112,6 +113,9 @@ class StrictSchema(Schema):
 class OptionSchema(StrictSchema):
     id = fields.String(required=True, validate=identifier)
     label = TextField(required=True)
+    # Which way the option leans; needed when a band reuses an option id with other words, so
+    # figures across bands compare only as "% positive" (see QuestionSchema._reused_ids).
+    direction = fields.String(validate=validate.OneOf([str(d) for d in Direction]))
 
     @validates_schema(skip_on_field_errors=False)
     def _not_reserved(self, data: dict[str, Any], **_: Any) -> None:
@@ -122,7 +126,8 @@ class OptionSchema(StrictSchema):
 
     @post_load
     def _make(self, data: dict[str, Any], **_: Any) -> Option:
-        return Option(**data)
+        direction = data.get("direction")
+        return Option(data["id"], data["label"], Direction(direction) if direction else None)
 
 
 class ShowIfSchema(StrictSchema):
@@ -144,7 +149,7 @@ class WordingSchema(StrictSchema):
     def _make(self, data: dict[str, Any], **_: Any) -> Wording:
         options = data.get("options")
         if options is None and "points" in data:
-            options = options_from_pairs(FACE_WORDS[data["points"]])
+            options = face_options(data["points"])
         return Wording(
             text=data.get("text"),
             hint=data.get("hint"),
@@ -223,8 +228,65 @@ class QuestionSchema(StrictSchema):
         band_errors = self._band_problems(data)
         if band_errors:
             errors["bands"] = band_errors  # type: ignore[assignment]
+        elif not errors and "options" not in failed and "bands" not in failed:
+            errors.update(self._reused_ids(data))
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def _reused_ids(data: dict[str, Any]) -> dict[str, Any]:
+        """An option id that means other words in another band needs directions everywhere.
+
+        Counting by id would otherwise add a younger child's "Yes" to an older child's "Mostly";
+        with directions declared, figures across bands are published only as "% positive".
+        """
+        written = data.get("options")
+        base = written
+        if base is None and data.get("kind") == FACE_SCALE and data.get("points") in (3, 5):
+            base = face_options(data["points"])
+        lists: list[tuple[str | None, tuple[Option, ...]]] = [(None, tuple(base or ()))]
+        for band, wording in (data.get("bands") or {}).items():
+            if isinstance(wording, Wording) and wording.options is not None:
+                lists.append((band, wording.options))
+        words: dict[str, tuple[str | None, Text]] = {}
+        clash: list[tuple[str | None, int, str, str | None]] = []
+        for band, options in lists:
+            for index, option in enumerate(options):
+                first = words.setdefault(option.id, (band, option.label))
+                if first[1] != option.label:
+                    clash.append((band, index, option.id, first[0]))
+        problems: dict[str, Any] = {}
+
+        def add(band: str | None, index: int, message: str) -> None:
+            node = (
+                problems.setdefault("options", {})
+                if band is None
+                else (
+                    problems.setdefault("bands", {}).setdefault(band, {}).setdefault("options", {})
+                )
+            )
+            node.setdefault(index, {}).setdefault("direction", []).append(message)
+
+        if clash and not all(o.direction for _, options in lists for o in options):
+            for band, index, option_id, other in clash:
+                where = f"band '{other}'" if other else "the question's own options"
+                add(
+                    band,
+                    index,
+                    f"Option '{option_id}' has other words than in {where}: declare a direction "
+                    "(negative, neutral or positive) on every option of this question, so its "
+                    "figures across bands compare only as % positive.",
+                )
+            return problems
+        # Options the author wrote (not the built-in faces) declare a direction on all or none.
+        authored = [(None, tuple(written or ()))] + lists[1:]
+        given = [o.direction is not None for _, options in authored for o in options]
+        if any(given) and not all(given):
+            for band, options in authored:
+                for index, option in enumerate(options):
+                    if option.direction is None:
+                        add(band, index, "Declare a direction on every option, or on none.")
+        return problems
 
     @staticmethod
     def _band_problems(data: dict[str, Any]) -> dict[str, list[str]]:
@@ -255,7 +317,7 @@ class QuestionSchema(StrictSchema):
         options = data.get("options")
         if not options:
             if kind == FACE_SCALE:
-                options = options_from_pairs(FACE_WORDS[data["points"]])
+                options = face_options(data["points"])
             elif kind == YES_NO:
                 options = options_from_pairs(YES_NO_NOT_SURE)
             elif kind == SCALE:

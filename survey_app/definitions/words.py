@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import DONT_KNOW, PREFER_NOT_TO_SAY, Option, Text
+from .model import DONT_KNOW, PREFER_NOT_TO_SAY, Direction, Option, Text
 
 INTERFACE = {
     "start": "Start",
@@ -157,9 +157,27 @@ FACE_WORDS = {
 }
 
 
+# The built-in faces lean the way they look, so surveys that use them need not declare it.
+FACE_DIRECTIONS = {
+    "very_sad": Direction.NEGATIVE,
+    "sad": Direction.NEGATIVE,
+    "okay": Direction.NEUTRAL,
+    "happy": Direction.POSITIVE,
+    "very_happy": Direction.POSITIVE,
+}
+
+
 def options_from_pairs(pairs: tuple[tuple[str, str], ...]) -> tuple[Option, ...]:
     """Options with English labels from (id, words) pairs."""
     return tuple(Option(option_id, Text.english(words)) for option_id, words in pairs)
+
+
+def face_options(points: int) -> tuple[Option, ...]:
+    """The built-in faces of a points-face scale, each with the direction it shows."""
+    return tuple(
+        Option(option_id, Text.english(words), FACE_DIRECTIONS[option_id])
+        for option_id, words in FACE_WORDS[points]
+    )
 
 
 def special_label(option_id: str) -> str:

@@ -39,7 +39,17 @@ from .responses import (
 
 if TYPE_CHECKING:
     from .prepost import PublishedPrepost, prepost_results, publish_prepost
-    from .prepost_rows import PREPOST_COLUMNS, UNPAIRED_COLUMNS, method_notes
+    from .prepost_rows import (
+        COLUMN_WORDS,
+        PREPOST_COLUMNS,
+        UNPAIRED_COLUMNS,
+        column_key,
+        in_words,
+        item_words,
+        method_in_words,
+        method_notes,
+        short_label,
+    )
 
 # The before/after download needs SciPy (about 60 MB): loaded when first used, so the workers,
 # which never use it, do not carry it. Name -> the module that holds it.
@@ -47,6 +57,12 @@ _PREPOST = {
     "PREPOST_COLUMNS": "prepost_rows",
     "UNPAIRED_COLUMNS": "prepost_rows",
     "method_notes": "prepost_rows",
+    "method_in_words": "prepost_rows",
+    "COLUMN_WORDS": "prepost_rows",
+    "column_key": "prepost_rows",
+    "in_words": "prepost_rows",
+    "item_words": "prepost_rows",
+    "short_label": "prepost_rows",
     "PublishedPrepost": "prepost",
     "prepost_results": "prepost",
     "publish_prepost": "prepost",
@@ -77,6 +93,12 @@ __all__ = [
     "UNPAIRED_COLUMNS",
     "PublishedPrepost",
     "method_notes",
+    "method_in_words",
+    "COLUMN_WORDS",
+    "column_key",
+    "in_words",
+    "item_words",
+    "short_label",
     "publish_prepost",
     "prepost_results",
     "DownloadProblem",

@@ -53,6 +53,26 @@ UNPAIRED_COLUMNS = [
     "mann_whitney_p",
     "note",
 ]
+# The columns in words, for spreadsheets and reports (the CSV keeps the ids: scripts read them).
+COLUMN_WORDS = {
+    "council": "Council",
+    "item": "Question",
+    "pairs": "Pairs",
+    "median_before": "Middle rating before",
+    "median_after": "Middle rating after",
+    "improved": "Rated higher",
+    "same": "Rated the same",
+    "worse": "Rated lower",
+    "hl_shift": "Typical change",
+    "ci_low": "95% CI from",
+    "ci_high": "95% CI to",
+    "wilcoxon_p": "p-value (Wilcoxon)",
+    "rank_biserial": "Effect size",
+    "note": "Notes",
+    "responses_before": "Answers before",
+    "responses_after": "Answers after",
+    "mann_whitney_p": "p-value (Mann-Whitney)",
+}
 CHANGE_PARTS = ("improved", "same", "worse")
 RESPONSE_SHIFT = (
     "response shift: 'before' is the rating given at {first}, 'after' the rating the same "
@@ -296,6 +316,82 @@ def _p(value: float | None) -> float | str:
     if value < 0.0001:
         return "<0.0001"
     return float(f"{value:.4g}")
+
+
+def item_words(definition: SurveyDefinition) -> dict[str, str]:
+    """Each rated item's short words, a look-back question taking its item's."""
+    words = {q.id: short_label(q.text.en) for q in definition.questions}
+    for question in definition.questions:
+        if question.retrospective_of:
+            words[question.id] = words.get(question.retrospective_of, words[question.id])
+    return words
+
+
+def short_label(text: str) -> str:
+    """An item's words without the question's repeated opening (the chart wraps them)."""
+    for prefix in ("How would you rate your ", "How would you rate "):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    text = text.rstrip("?")
+    return text[:1].upper() + text[1:]
+
+
+def in_words(cells: Sequence[object], words: dict[str, str]) -> list[object]:
+    """A row of prepost.csv for people (a spreadsheet): the item in words, not its id."""
+    council, item, *rest = cells
+    return [council, words.get(str(item), item), *rest]
+
+
+def column_key(definition: SurveyDefinition, rules: DisclosureRules) -> tuple[tuple[str, str], ...]:
+    """Each column's words and what it means in plain English, in column order (before/after
+    columns, then the unpaired comparison's own)."""
+    first, last = definition.waves[0].label.en, definition.waves[-1].label.en
+    meanings = {
+        "council": "The council, or the region (all councils together).",
+        "item": "The question people rated themselves on.",
+        "pairs": f"People who rated the question at both {first} and {last}, matched by their "
+        f"personal code (rounded to the nearest {rules.round_to}).",
+        "median_before": f"The middle rating of those people at {first} (1 to 5).",
+        "median_after": f"The middle rating of the same people at {last}.",
+        "improved": f"How many of them rated themselves higher at {last}.",
+        "same": "How many gave the same rating both times.",
+        "worse": f"How many rated themselves lower at {last}.",
+        "hl_shift": "The typical change for one person, in rating points (after minus before; "
+        "the Hodges-Lehmann estimate). Above 0 means ratings went up.",
+        "ci_low": "The lower end of the 95% confidence interval for the typical change: the "
+        "change is very likely at least this.",
+        "ci_high": "The upper end of that interval: the change is very likely at most this.",
+        "wilcoxon_p": "How likely a change this big would be by chance if nothing had changed "
+        "(Wilcoxon signed-rank test). Below 0.05 is usually taken as a real change.",
+        "rank_biserial": "How one-sided the change was, from -1 (everyone who changed went "
+        "down) to 1 (everyone who changed went up).",
+        "note": "Anything that affects how to read the row (numbered notes in reports).",
+        "responses_before": f"Answers at {first} from people who could not be paired.",
+        "responses_after": f"Answers at {last} from people who could not be paired.",
+        "mann_whitney_p": "How likely a difference this big between the two separate groups "
+        "would be by chance (Mann-Whitney test); it says nothing about change in the same "
+        "people.",
+    }
+    return tuple((COLUMN_WORDS[column], meanings[column]) for column in meanings)
+
+
+def method_in_words(definition: SurveyDefinition) -> tuple[str, ...]:
+    """How the before/after figures were worked out, for a report beside its column key (no
+    column ids: a board reads words)."""
+    first, last = definition.waves[0].label.en, definition.waves[-1].label.en
+    return (
+        f"People are paired when they answered at both {first} and {last} with the same "
+        "personal code (or, without one, the same self-made code).",
+        "The typical change is the Hodges-Lehmann estimate with its 95% confidence interval; "
+        "the p-value is from a two-sided Wilcoxon signed-rank test (exact; people whose rating "
+        "did not change are handled by Pratt's method). With 5 or fewer pairs there is no "
+        "test.",
+        "The middle ratings, typical change, interval, p-value and effect size are shown only "
+        "where the numbers rated higher, the same and lower are all shown: worked out from "
+        f"hidden counts, they would give them away. Otherwise the row says '{TOO_FEW_TO_SHOW}'.",
+        "Not paired: answers from people who could not be paired, compared as two separate "
+        "groups with a two-sided Mann-Whitney test. It cannot show change in the same people.",
+    )
 
 
 def method_notes(definition: SurveyDefinition, rules: DisclosureRules) -> tuple[str, ...]:

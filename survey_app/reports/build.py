@@ -69,7 +69,7 @@ def build_report(
             prepost = downloads.prepost_results(unit, definition, visible, chosen)
             group = next((g for g in prepost.groups if g.label == label), None)
             sections = practitioner_sections(figures, label, group, prepost, table, members)
-            method = downloads.method_notes(definition, rules)
+            method = downloads.method_in_words(definition)
         else:
             ids_by_name = {name: council_id for council_id, name in councils}
             sections = children_sections(figures, label, {t.label: t for t in tables}, ids_by_name)

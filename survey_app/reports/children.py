@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from .. import downloads
 from ..privacy.disclosure import MemberSet, PublishedQuestion, union_of
-from .figures import REGION, Figures, Section
+from .figures import REGION, Figures, Finding, Section
 from .sources import band_groups, responses_per_month
+from .summary import answer_sentence, summary_section
 
 
 def children_sections(
@@ -19,11 +20,18 @@ def children_sections(
     definition = figures.definition
     positions = {q.id: i for i, q in enumerate(definition.questions)}
     groups: list[tuple[str, list[PublishedQuestion]]] = []
+    bands: dict[str, list[PublishedQuestion] | None] = {}  # each band's figures, if shown
+    band_words: dict[str, str] = {}  # each band's group in words ("children aged 8 to 11 in …")
     remarks: list[str] = []
+    intro = "Each bar is one group's answers, as a share of those who answered the question."
     if label == REGION:
         groups = [(name, t.questions) for name, t in by_council.items()]
         # The region last, after its councils.
         groups.sort(key=lambda pair: pair[0] == REGION)
+        if len(groups) == 2 and groups[-1][0] == REGION:
+            # One council: the region is that council, so its block would only repeat it.
+            groups = [pair for pair in groups if pair[0] == REGION]
+            intro += " The region has one council, so its figures are that council's."
     elif label in by_council:
         groups.append((label, by_council[label].questions))
         settled = by_council[label].members
@@ -36,24 +44,40 @@ def children_sections(
                 band.size,
                 f"{band_label}, all dates (report)",
             )
+            who = f"children aged {words[band.band]} in {label}"
             if reason:
                 remarks.append(f"{band_label}: {reason}")
+                bands[band.band] = None
             else:
                 groups.append((band_label, protected))
+                bands[band.band] = protected
+            band_words[band.band] = who
     sections = []
     charts_ = []
+    findings = []
+    main = dict(groups).get(label)
+    main_who = "children in the region" if label == REGION else f"children in {label}"
     for question in definition.questions:
         if not question.is_choice:
             continue
         bars = [(name, questions[positions[question.id]]) for name, questions in groups]
         charts_.append(figures.rating_chart(question, bars))
+        if band_words and question.scales_differ_by_band:
+            # Each band was asked on its own scale or words: a sentence per band, in its words.
+            sentences = tuple(
+                answer_sentence(
+                    question.for_band(band),
+                    who,
+                    None if bands[band] is None else bands[band][positions[question.id]],
+                )
+                for band, who in band_words.items()
+            )
+        else:
+            published = None if main is None else main[positions[question.id]]
+            sentences = (answer_sentence(question, main_who, published),)
+        findings.append(Finding(question.text.en, sentences))
     sections.append(
-        Section(
-            "Answers to each question",
-            "Each bar is one group's answers, as a share of those who answered the question.",
-            tuple(charts_),
-            remarks=tuple(remarks),
-        )
+        Section("Answers to each question", intro, tuple(charts_), remarks=tuple(remarks))
     )
     shown = by_council[label].members if label in by_council else frozenset()
     # The group shown, council by council: a council's published group, or for the region
@@ -67,4 +91,4 @@ def children_sections(
         parts = {council: MemberSet.of(shown) & part for council, part in parts.items()}
     months = responses_per_month(figures.session, definition, parts)
     sections.append(figures.over_time(label, months, shown))
-    return sections
+    return [summary_section(sections, findings, figures.rules), *sections]

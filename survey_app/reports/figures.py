@@ -37,6 +37,7 @@ class Table:
     caption: str
     header: tuple[str, ...]
     rows: tuple[tuple[object, ...], ...]
+    wide: bool = False  # printed on a landscape page
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,15 @@ class Chart:
     summary: str
     table: Table
     remarks: tuple[str, ...] = ()
+    finding: str = ""  # a sentence under the chart (the change in the same people)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One question's sentences on the summary page."""
+
+    question: str
+    sentences: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,10 @@ class Section:
     charts: tuple[Chart, ...] = ()
     tables: tuple[Table, ...] = ()
     remarks: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = ()  # numbered notes its tables refer to, each given once
+    column_key: tuple[tuple[str, str], ...] = ()  # a column's words and what it means
+    key: str = ""  # an id for the section's element (the summary page is "summary")
 
 
 @dataclass(frozen=True)
@@ -137,13 +151,11 @@ class Figures:
     ) -> Chart:
         """One question's answers in several groups: a chart, its words and its data table."""
         options = option_ids(question, {})
-        rows: list[tuple[object, ...]] = []
         drawn: list[charts.Bar] = []
         left_out: list[str] = []
         for name, published in bars:
             if not published.shown:
                 left_out.append(f"{name}: {_withheld_words(published.withheld, self.rules)}")
-                rows.append((name, "(all answers)", notes.NOT_SHOWN, "", notes.NOT_SHOWN))
                 if published.withheld in (notes.SMALL_BASE, notes.CANNOT_PROTECT):
                     # The chart keeps the group's place and says why it has no bar.
                     hidden = (charts.Segment(option_label(question, o), None) for o in options)
@@ -159,26 +171,16 @@ class Figures:
                     float(cell.percent) if cell.percent else (0.0 if cell.count == 0 else None)
                 )
                 segments.append(charts.Segment(option_label(question, option), percent))
-            for cell in published.cells:
-                rows.append(
-                    (
-                        name,
-                        option_label(question, cell.option),
-                        cell.count,
-                        cell.percent,
-                        published.base,
-                    )
-                )
             drawn.append(charts.Bar(name, tuple(segments)))
         title = question.text.en
-        table = Table(title, ("Group", "Answer", "Count", "Percent", "Base"), tuple(rows))
+        table = answers_table(question, title, options, bars)
         if all(bar.too_few for bar in drawn):
             words = " ".join(left_out) or charts.in_words(drawn) or "Nothing to show."
             return Chart(question.id, title, "", words, table)
         core = [o for o in options if o not in question.special_options()]
         if question.kind == MULTIPLE_CHOICE:
             svg = charts.choice_bars(title, drawn)
-        elif question.kind in (SCALE, FACE_SCALE) and _one_scale(question) and len(core) >= 3:
+        elif question.kind in (SCALE, FACE_SCALE) and one_scale(question) and len(core) >= 3:
             svg = charts.diverging_bars(
                 title, drawn, len(core) // 2, len(core) % 2 == 1, beside=len(options) - len(core)
             )
@@ -223,6 +225,32 @@ class Figures:
         return Section("Responses over time", "", (chart,))
 
 
+def answers_table(
+    question: Question,
+    caption: str,
+    options: Sequence[str],
+    groups: Sequence[tuple[str, PublishedQuestion]],
+) -> Table:
+    """One question's published answers: a row per answer and a column per group, each cell
+    the count and its share ("20 (40.0%)"), and the base last; "x" where a group's answers
+    are not shown, "c" where a count is hidden (the key below the tables says so)."""
+    by_group = [{cell.option: cell for cell in published.cells} for _, published in groups]
+    rows: list[tuple[object, ...]] = []
+    for option in options:
+        row: list[object] = [option_label(question, option)]
+        for (_, published), cells in zip(groups, by_group, strict=True):
+            cell = cells.get(option)
+            if not published.shown or cell is None:
+                row.append(notes.NOT_SHOWN)
+            elif cell.percent and isinstance(cell.count, int):
+                row.append(f"{cell.count} ({cell.percent}%)")
+            else:
+                row.append(cell.count)
+        rows.append(tuple(row))
+    rows.append(("Answered (base)", *(str(published.base) for _, published in groups)))
+    return Table(caption, ("Answer", *(name for name, _ in groups)), tuple(rows))
+
+
 def _withheld_words(code: str, rules: DisclosureRules) -> str:
     for footnote in notes.footnotes(rules):
         if footnote.code == code:
@@ -230,7 +258,7 @@ def _withheld_words(code: str, rules: DisclosureRules) -> str:
     return "not shown."
 
 
-def _one_scale(question: Question) -> bool:
+def one_scale(question: Question) -> bool:
     """Whether every age band is asked on the question's own scale (until bands are counted
     apart, a chart of several bands can only diverge from a middle they all share)."""
     own = [option.id for option in question.options]

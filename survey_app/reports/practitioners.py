@@ -5,6 +5,7 @@ comparisons, programme feedback, and responses over time."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,9 +16,10 @@ from ..definitions.model import SurveyDefinition
 from ..downloads.prepost import PublishedPrepost
 from ..downloads.prepost_rows import GroupAnswers
 from ..models import Council, Distribution, SurveyResponse
-from ..privacy.disclosure import PublishedQuestion
+from ..privacy.disclosure import DisclosureRules, PublishedQuestion, notes
 from . import charts
-from .figures import Chart, Figures, Member, Section, Table
+from .figures import Chart, Figures, Finding, Member, Section, Table
+from .summary import answer_sentence, change_sentence, summary_section
 
 
 def load_members(
@@ -78,7 +80,9 @@ def practitioner_sections(
         reason, protected = figures.subgroup(at_wave, f"{label}, {wave.label.en} answers (report)")
         by_wave[wave.id] = reason if reason else protected
     positions = {q.id: i for i, q in enumerate(definition.questions)}
+    changes = {r.item: r for r in prepost.changes if r.group == label and r.kind == "change"}
     rating_charts = []
+    findings = []
     remarks = [
         f"{wave.label.en}: {by_wave[wave.id]}"
         for wave in (first, last)
@@ -86,57 +90,75 @@ def practitioner_sections(
     ]
     for item in items:
         bars = []
+        sentences = []
         for wave in (first, last):
-            published = by_wave[wave.id]
-            if isinstance(published, str):
-                continue
-            bars.append((wave.label.en, published[positions[item.id]]))
-        rating_charts.append(figures.rating_chart(item, bars))
+            wave_figures = by_wave[wave.id]
+            answered = None if isinstance(wave_figures, str) else wave_figures[positions[item.id]]
+            if answered is not None:
+                bars.append((wave.label.en, answered))
+            sentences.append(answer_sentence(item, f"practitioners at {wave.label.en}", answered))
+        row = changes.get(item.id)
+        moved = (
+            change_sentence(row.change, row.pairs, row.shown, figures.rules)
+            if row is not None
+            else change_sentence(None, 0, False, figures.rules)
+        )
+        rating_charts.append(replace(figures.rating_chart(item, bars), finding=moved))
+        findings.append(Finding(downloads.short_label(item.text.en), (*sentences, moved)))
     sections.append(
         Section(
-            f"Ratings at {first.label.en} and {last.label.en}",
-            "Everyone who answered at each meeting, paired or not. Bars are centred on the "
-            "middle of the scale: lower ratings to the left, higher to the right.",
+            f"Before and after: {first.label.en} and {last.label.en}, question by question",
+            f"For each question, the ratings at {first.label.en} and at {last.label.en} side by "
+            "side (everyone who answered each time, paired or not), then the change in the same "
+            "people. Bars are centred on the middle of the scale: lower ratings to the left, "
+            "higher to the right.",
             tuple(rating_charts),
             remarks=tuple(remarks),
         )
     )
-    sections.append(change_section(figures, label, prepost, first.label.en, last.label.en))
     feedback = [
         q for q in definition.questions if q.waves and not q.retrospective_of and q.is_choice
     ]
     if feedback:
         charts_ = []
         for question in feedback:
-            charts_.append(
-                figures.rating_chart(question, [(label, table.questions[positions[question.id]])])
-            )
+            feedback_figures = table.questions[positions[question.id]]
+            charts_.append(figures.rating_chart(question, [(label, feedback_figures)]))
+            who = f"practitioners at {last.label.en}"
+            sentence = answer_sentence(question, who, feedback_figures)
+            findings.append(Finding(question.text.en, (sentence,)))
         sections.append(Section("Programme feedback", f"Asked at {last.label.en}.", tuple(charts_)))
+    # After the feedback, so that the change tables' landscape page(s) start after full pages.
+    sections.append(change_section(figures, label, prepost, first.label.en, last.label.en))
     months = Counter(m.month for m in members if not m.superseded and m.id in group.members)
     sections.append(figures.over_time(label, months, group.members))
-    return sections
+    return [summary_section(sections, findings, figures.rules), *sections]
 
 
 def change_section(
     figures: Figures, label: str, prepost: PublishedPrepost, first: str, last: str
 ) -> Section:
-    """The paired change per item, the look-back and the unpaired comparison, as tables (and a
-    chart of the items whose statistics may be shown)."""
+    """The paired change per item, the look-back and the unpaired comparison, as tables with
+    plain-English column names, a column key and numbered notes (and a chart of the items whose
+    statistics may be shown)."""
+    definition = figures.definition
     rows = [row for row in prepost.changes if row.group == label]
     changes = [r for r in rows if r.kind == "change"]
     shown = [r for r in changes if r.shown and r.change and r.change.hodges_lehmann is not None]
-    words = {q.id: q.text.en for q in figures.definition.questions}
-    header = tuple(downloads.PREPOST_COLUMNS[1:])
+    words = downloads.item_words(definition)
+    numbered: dict[str, int] = {}
+    change_columns = downloads.PREPOST_COLUMNS[1:]
     change_table = Table(
         f"Change from {first} to {last}, same people ({label})",
-        header,
-        tuple(tuple(row.cells()[1:]) for row in changes),
+        tuple(downloads.COLUMN_WORDS[c] for c in change_columns),
+        tuple(_in_words(row.cells()[1:], words, numbered, figures.rules) for row in changes),
+        wide=True,
     )
     charts_: list[Chart] = []
     if shown:
         intervals = [
             charts.Interval(
-                short_label(words.get(r.item, r.item)),
+                words.get(r.item, r.item),
                 float(r.change.hodges_lehmann),  # type: ignore[union-attr, arg-type]
                 r.change.interval_low,  # type: ignore[union-attr]
                 r.change.interval_high,  # type: ignore[union-attr]
@@ -164,34 +186,52 @@ def change_section(
                 change_table,
             )
         )
-    shift = [r for r in rows if r.kind == "response_shift"]
+    shift = [r for r in prepost.changes if r.group == label and r.kind == "response_shift"]
     looking_back = f"Looking back: the {last} view of the starting point against the {first} rating"
     shift_table = Table(
         f"{looking_back} ({label})",
-        header,
-        tuple(tuple(row.cells()[1:]) for row in shift),
+        tuple(downloads.COLUMN_WORDS[c] for c in change_columns),
+        tuple(_in_words(row.cells()[1:], words, numbered, figures.rules) for row in shift),
+        wide=True,
     )
     unpaired = [r for r in prepost.unpaired if r.group == label]
+    unpaired_columns = downloads.UNPAIRED_COLUMNS[1:]
     unpaired_table = Table(
         f"Not paired: the two meetings' answers compared as separate groups ({label})",
-        tuple(downloads.UNPAIRED_COLUMNS[1:]),
-        tuple(tuple(row.cells()[1:]) for row in unpaired),
+        tuple(downloads.COLUMN_WORDS[c] for c in unpaired_columns),
+        tuple(_in_words(row.cells()[1:], words, numbered, figures.rules) for row in unpaired),
+        wide=True,
+    )
+    key = tuple(
+        (name, meaning)
+        for name, meaning in downloads.column_key(definition, figures.rules)
+        if name != downloads.COLUMN_WORDS["council"]
     )
     return Section(
         "Change in the same people",
         "Each person's rating at the later meeting minus their own rating at the first. "
-        "A dot right of the dashed line means ratings went up.",
+        "A dot right of the dashed line means ratings went up. The column key and the "
+        "numbered notes are below the tables.",
         tuple(charts_),
         (change_table, shift_table, unpaired_table)
         if not charts_
         else (shift_table, unpaired_table),
+        notes=tuple(numbered),
+        column_key=key,
     )
 
 
-def short_label(text: str) -> str:
-    """An item's words without the question's repeated opening (the chart wraps them)."""
-    for prefix in ("How would you rate your ", "How would you rate "):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    text = text.rstrip("?")
-    return text[:1].upper() + text[1:]
+def _in_words(
+    cells: list[object], words: dict[str, str], numbered: dict[str, int], rules: DisclosureRules
+) -> tuple[object, ...]:
+    """A download row for a report table: the item in words, and its note as the numbers of
+    notes given once below the tables (a long note repeated on every row would fill pages); a
+    note code becomes its explanation."""
+    explained = {footnote.code: footnote.text for footnote in notes.footnotes(rules)}
+    item, *middle, note = cells
+    numbers = []
+    for part in str(note).split("; "):
+        if part:
+            text = explained.get(part, part[:1].upper() + part[1:])
+            numbers.append(numbered.setdefault(text, len(numbered) + 1))
+    return (words.get(str(item), str(item)), *middle, ", ".join(map(str, numbers)))

@@ -207,20 +207,34 @@ def _prepost_unpaired_csv(definition: SurveyDefinition, published: Any, name: st
 
 
 def _prepost_xlsx(definition: SurveyDefinition, published: Any, name: str) -> Response:
+    """The before/after sheets with columns and items in words, the notes below each, and a
+    column key sheet giving each column's words, its prepost.csv id and what it means."""
     below = [
         *downloads.method_notes(published.definition, published.rules),
         "",
         *_footnote_lines(published.rules),
     ]
-    change, unpaired = downloads.PREPOST_COLUMNS, downloads.UNPAIRED_COLUMNS
+    words = downloads.item_words(published.definition)
+
+    def rows(found: Any) -> list[list[object]]:
+        return [downloads.in_words(row, words) for row in found]
+
+    change = [downloads.COLUMN_WORDS[c] for c in downloads.PREPOST_COLUMNS]
+    unpaired = [downloads.COLUMN_WORDS[c] for c in downloads.UNPAIRED_COLUMNS]
+    ids = {words: column for column, words in downloads.COLUMN_WORDS.items()}
+    key = [
+        [name, ids[name], meaning]
+        for name, meaning in downloads.column_key(published.definition, published.rules)
+    ]
     sheets = [
         spreadsheets.Sheet(
-            "Before and after", change, list(published.change_rows("change")), below
+            "Before and after", change, rows(published.change_rows("change")), below
         ),
         spreadsheets.Sheet(
-            "Response shift", change, list(published.change_rows("response_shift")), below
+            "Response shift", change, rows(published.change_rows("response_shift")), below
         ),
-        spreadsheets.Sheet("Not paired", unpaired, list(published.unpaired_rows()), below),
+        spreadsheets.Sheet("Not paired", unpaired, rows(published.unpaired_rows()), below),
+        spreadsheets.Sheet("Column key", ["Column", "Column in prepost.csv", "What it means"], key),
     ]
     return xlsx_download(name, sheets)
 
