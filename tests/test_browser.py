@@ -17,7 +17,7 @@ from sqlalchemy import select
 from survey_app.background import background_work
 from survey_app.db import Database
 from survey_app.models import Distribution, SurveyResponse, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_council
 from tests.phones import PHONE, Phone
 
 if TYPE_CHECKING:
@@ -266,6 +266,7 @@ def test_a_practitioner_at_meeting_one_gets_a_personal_code_and_the_pages_pass_a
     context = browser.new_context(bypass_csp=True, **PHONE)
     try:
         with server.app.extensions["database"].session() as session:
+            make_council(session, "Norfolk")
             code = operations.create_distribution(
                 session,
                 "practitioner-skills",
@@ -424,6 +425,7 @@ def test_the_arabic_safety_page_reads_right_to_left_and_passes_axe(
     context = browser.new_context(bypass_csp=True, **PHONE)
     try:
         with server.app.extensions["database"].session() as session:
+            make_council(session, "Suffolk")
             code = operations.create_distribution(
                 session, "child-cp-conference", "Suffolk", "CP conferences"
             ).code

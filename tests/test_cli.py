@@ -79,6 +79,7 @@ def test_schema_prints_a_json_schema_of_the_survey_format(run):
 
 
 def test_distribute_makes_a_link_and_qr_files_for_a_council(run, database):
+    assert run("councils", "create", "Suffolk").exit_code == 0
     result = run(
         "distribute",
         "test-child",
@@ -212,6 +213,7 @@ def test_distribute_with_a_wave_makes_a_link_for_that_wave_and_refuses_an_unknow
 
     shipped = str(Path(__file__).parent.parent / "survey_definitions")
     env = {"SURVEY_SURVEY_DIR": shipped}
+    assert run("councils", "create", "Norfolk").exit_code == 0
     made = run(
         "distribute",
         "practitioner-skills",

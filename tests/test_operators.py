@@ -19,7 +19,7 @@ from survey_app import operations
 from survey_app.cli import main
 from survey_app.db import Database
 from survey_app.definitions import SurveyDefinition
-from tests.conftest import PUBLIC_URL
+from tests.conftest import PUBLIC_URL, make_council
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SURVEYS = ROOT / "tests" / "data" / "surveys"
@@ -90,6 +90,7 @@ def test_the_demos_settings_give_way_to_a_command_for_another_database(
     )
     assert started.exit_code == 0, started.output
 
+    assert run("councils", "create", "Norfolk").exit_code == 0
     made = run("distribute", "test-child", "--council", "Norfolk", "--label", "Elsewhere", "--json")
 
     assert made.exit_code == 0, made.output
@@ -333,6 +334,7 @@ def test_a_survey_loaded_from_the_command_line_is_served_without_a_restart(make_
     assert loaded.exit_code == 0, loaded.output
     assert "2 surveys loaded (1 new or changed)" in loaded.output
     with app.extensions["database"].session() as session:
+        make_council(session, "Suffolk")
         distribution = operations.create_distribution(session, "new-one", "Suffolk", "New")
         session.commit()
         code = distribution.code
@@ -353,6 +355,7 @@ def test_a_broken_folder_does_not_stop_the_running_servers_surveys(make_app, tmp
         operations.sync_surveys(
             session, [operations_survey(TEST_SURVEYS / "test-child.yaml", "changed")]
         )
+        make_council(session, "Suffolk")
         code = operations.create_distribution(session, "test-child", "Suffolk", "Old").code
         session.commit()
 

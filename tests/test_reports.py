@@ -21,7 +21,7 @@ from survey_app.answers import option_label
 from survey_app.db import Database
 from survey_app.models import Distribution, Publication, SurveyResponse, User
 from survey_app.reports import REGION, charts
-from tests.conftest import sign_in
+from tests.conftest import make_council, sign_in
 from tests.programmes import ITEM, SHIPPED, run_programme
 from tests.submissions import submit
 
@@ -195,6 +195,7 @@ def child_distribution(app: Flask, council: str) -> Distribution:
     from survey_app import operations
 
     with app.extensions["database"].session() as session:
+        make_council(session, council)
         made = operations.create_distribution(
             session, "child-cp-conference", council, "CP conferences"
         )
