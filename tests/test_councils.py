@@ -113,6 +113,7 @@ def test_a_council_differing_only_in_case_is_refused_keeping_what_was_typed(
     assert refused.status_code == 400
     page = refused.get_data(as_text=True)
     assert "<h2>There is a problem</h2>" in page
+    assert "<title>Error: Councils" in page
     assert '<a href="#name">There is already a council called &#39;Suffolk&#39;.</a>' in page
     assert 'id="name-error"' in page
     assert re.search(r'id="name" name="name" value="suffolk "[^>]*aria-invalid="true"', page)
