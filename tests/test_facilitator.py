@@ -860,7 +860,7 @@ def test_every_staff_error_uses_the_staff_layout_without_childline(make_app):
     staff_error_page(client.get("/facilitator/?next=%01"), 400, "Something was not right")
     staff_error_page(client.get("/facilitator/logout"), 405, "Page not found")
     too_big = client.post("/facilitator/login", data={"email": "x" * 70_000})
-    staff_error_page(too_big, 413, "That is too much to send")
+    staff_error_page(too_big, 413, "That is too long")
     expired = client.post("/facilitator/login", data={"email": "a@example.org", "password": "x"})
     assert "reload the page" in staff_error_page(expired, 400, "This form has expired")
 

@@ -184,7 +184,7 @@ STAFF_MESSAGES = {
         "What you asked for has expired or been deleted. Start again from the list of surveys.",
     ),
     413: (
-        "That is too much to send",
+        "That is too long",
         "What you sent is too large. Go back, make it shorter and try again.",
     ),
     429: (
