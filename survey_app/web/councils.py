@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Flask,
-    Response,
     abort,
     flash,
     redirect,
@@ -17,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from .. import operations
@@ -59,7 +59,7 @@ def list_councils() -> str:
 
 
 @bp.post("/")
-def create_council() -> Response | tuple[str, int]:
+def create_council() -> ResponseReturnValue:
     try:
         council = operations.create_council(db_session(), request.form.get("name", ""))
     except operations.OperationError as problem:
@@ -70,7 +70,7 @@ def create_council() -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:council_id>/rename")
-def rename_council(council_id: int) -> Response | tuple[str, int]:
+def rename_council(council_id: int) -> ResponseReturnValue:
     council = db_session().get(Council, council_id)
     if council is None:
         abort(404)
