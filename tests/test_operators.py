@@ -74,6 +74,28 @@ def test_a_command_in_a_second_terminal_uses_the_running_demos_port_and_database
     demo.engine.dispose()
 
 
+def test_the_demo_makes_its_council_once_and_a_second_terminal_picks_it_never_a_new_one(
+    run, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(demo_module, "INSTANCE", tmp_path / "instance")
+    demo_env = {
+        **UNSET,
+        "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "SURVEY_QR_DIR": str(tmp_path / "demo-qr"),
+    }
+    for _ in range(2):
+        assert run("demo", "--no-serve", env=demo_env).exit_code == 0
+
+    typo = run(
+        "distribute", "child-cp-conference", "--council", "suffolk ", "--label", "X", env=UNSET
+    )
+
+    assert run("councils", "list", env=UNSET).output == "Suffolk (demo)\n"
+    assert typo.exit_code == 1
+    assert "Did you mean 'Suffolk (demo)'?" in typo.output
+    assert run("councils", "list", env=UNSET).output == "Suffolk (demo)\n"
+
+
 def test_the_demos_settings_give_way_to_a_command_for_another_database(
     run, tmp_path, monkeypatch, database_url
 ):
