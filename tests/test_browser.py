@@ -217,6 +217,38 @@ def test_the_facilitator_pages_and_the_printable_card_pass_axe(
     assert phone.requests_leaving_the_machine() == []
 
 
+def test_an_admin_adds_a_council_then_a_refused_distribution_keeps_it_and_pages_pass_axe(
+    make_phone: Callable[..., Phone],
+    make_user: Callable[..., User],
+) -> None:
+    user = make_user(email="admin@example.org", role="admin")
+    phone = make_phone(javascript=True)
+    page = phone.page
+    phone.open("/facilitator/login")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    phone.press("Sign in")
+    phone.open("/facilitator/councils/")
+    phone.check_page("the councils page")
+    page.get_by_label("Name of the council").fill("Suffolk")
+    assert phone.press("Add the council") == 200
+    page.get_by_label("Name of the council").fill("suffolk")
+    assert phone.press("Add the council") == 400
+    phone.check_page("the councils page refusing a name taken")
+    phone.open("/facilitator/surveys/test-child")
+    page.get_by_label("Council", exact=True).select_option("Suffolk")
+    page.get_by_label("Context").fill("CP conferences, Ipswich")
+    page.get_by_label("Closes on (optional)").fill("2000-01-01")
+
+    assert phone.press("Make the link and QR code") == 400
+    assert page.get_by_label("Council", exact=True).input_value() == "Suffolk"
+    assert page.get_by_label("Context").input_value() == "CP conferences, Ipswich"
+    page.get_by_role("link", name=re.compile("has already passed")).click()
+    assert page.evaluate("document.activeElement.id") == "closes_on"
+    phone.check_page("the survey page refusing a distribution")
+    assert phone.requests_leaving_the_machine() == []
+
+
 def test_asking_for_an_export_and_its_status_pages_pass_axe(
     app: Flask,
     make_phone: Callable[..., Phone],
