@@ -129,6 +129,8 @@ def closest_councils(names: Iterable[str], typed: str, most: int = 3) -> list[st
 def council_named(session: Session, name: str, field: str = "council") -> Council:
     """The existing council called name; never makes one. An unknown name is an
     OperationError naming the closest councils (an admin adds councils)."""
+    if not normalise_text(name).strip():
+        raise OperationError("Choose a council.", field=field)
     council = find_council(session, normalise_council_name(name))
     if council is not None:
         return council

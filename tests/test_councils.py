@@ -253,7 +253,7 @@ def test_a_facilitator_who_chooses_no_council_is_told_to_choose_one(
     refused = post_form(facilitator, SURVEY, f"{SURVEY}/distributions", council="", label="CP")
 
     assert refused.status_code == 400
-    assert '<a href="#council">A council needs a name.' in refused.get_data(as_text=True)
+    assert '<a href="#council">Choose a council.</a>' in refused.get_data(as_text=True)
 
 
 def test_the_form_says_there_are_no_councils_yet_instead_of_offering_an_empty_list(
