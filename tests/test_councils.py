@@ -323,3 +323,18 @@ def test_the_migration_names_councils_differing_only_in_case_instead_of_failing_
 
     with pytest.raises(RuntimeError, match="differ only in case.*suffolk"):
         migrate_database(migrated_url)
+
+
+def test_the_download_and_export_filters_pick_a_council_from_those_with_distributions(
+    auth: Auth, make_distribution: Callable[..., Distribution]
+) -> None:
+    make_distribution(council_name="Suffolk")
+    make_distribution(council_name="Norfolk", label="Reviews")
+
+    page = auth.as_new().get(SURVEY).get_data(as_text=True)
+
+    for control in ("filter-council", "export-council"):
+        found = re.search(rf'<select id="{control}" name="council">(.*?)</select>', page, re.S)
+        assert found, f"{control} is not a list to choose from"
+        assert re.findall(r'<option value="([^"]*)"', found.group(1)) == ["", "Norfolk", "Suffolk"]
+    assert 'list="download-councils"' not in page
