@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .caching import SharedCache
@@ -90,25 +90,26 @@ def sync_surveys(session: Session, definitions: Iterable[SurveyDefinition]) -> l
     return changed
 
 
-def normalise_council_name(name: str) -> str:
-    """A council's name as kept: trimmed, inner spaces single; OperationError when empty or long.
-
-    Councils are told apart ignoring case ("suffolk " is "Suffolk").
+def normalise_council_name(name: str, field: str = "council") -> str:
+    """A council's name as kept: trimmed, inner spaces single; OperationError (about the form's
+    field) when empty or long. Councils are told apart ignoring case ("suffolk " is "Suffolk").
     """
     name = " ".join(normalise_text(name).split())
     if not name:
-        raise OperationError("A council needs a name.", field="council")
+        raise OperationError("A council needs a name.", field=field)
     if len(name) > MAX_NAME_LENGTH:
         raise OperationError(
-            f"A council's name can be at most {MAX_NAME_LENGTH} characters.", field="council"
+            f"A council's name can be at most {MAX_NAME_LENGTH} characters.", field=field
         )
     return name
 
 
 def find_council(session: Session, name: str) -> Council | None:
     """The council called name (ignoring case and extra spaces), or None."""
-    key = " ".join(normalise_text(name).split()).lower()
-    return session.scalar(select(Council).where(func.lower(Council.name) == key))
+    key = " ".join(normalise_text(name).split()).casefold()
+    # Compared here, not with SQL lower(): SQLite's lowers only A-Z, so "YNYS MÔN" would not
+    # be "Ynys Môn". A region has tens of councils.
+    return next((c for c in all_councils(session) if c.name.casefold() == key), None)
 
 
 def all_councils(session: Session) -> list[Council]:
@@ -155,7 +156,7 @@ def create_council(session: Session, name: str) -> Council:
 
     The one place a council is made.
     """
-    name = normalise_council_name(name)
+    name = normalise_council_name(name, field="name")
     existing = find_council(session, name)
     if existing is not None:
         raise OperationError(f"There is already a council called '{existing.name}'.", field="name")
@@ -173,7 +174,7 @@ def rename_council(session: Session, old_name: str, new_name: str) -> Council:
 
 def rename_council_to(session: Session, council: Council, new_name: str) -> Council:
     """Give council a new name; OperationError when another council has it (ignoring case)."""
-    new_name = normalise_council_name(new_name)
+    new_name = normalise_council_name(new_name, field="name")
     existing = find_council(session, new_name)
     if existing is not None and existing.id != council.id:
         raise OperationError(f"There is already a council called '{existing.name}'.", field="name")

@@ -76,6 +76,18 @@ def test_a_council_is_made_once_whatever_the_case_or_spaces(database: Database) 
 
 
 @pytest.mark.parametrize("app_each_db", ["sqlite", "postgresql"], indirect=True)
+def test_names_beyond_a_to_z_are_told_apart_ignoring_case_on_every_database(
+    app_each_db: Flask,
+) -> None:
+    database: Database = app_each_db.extensions["database"]
+    with database.session() as session:
+        operations.create_council(session, "Ynys Môn")
+        with pytest.raises(operations.OperationError, match="already a council"):
+            operations.create_council(session, "YNYS MÔN")
+        assert operations.council_named(session, "ynys MÔN").name == "Ynys Môn"
+
+
+@pytest.mark.parametrize("app_each_db", ["sqlite", "postgresql"], indirect=True)
 def test_the_database_refuses_two_councils_differing_only_in_case(app_each_db: Flask) -> None:
     database: Database = app_each_db.extensions["database"]
     with database.session() as session:
@@ -118,6 +130,16 @@ def test_a_council_differing_only_in_case_is_refused_keeping_what_was_typed(
     assert 'id="name-error"' in page
     assert re.search(r'id="name" name="name" value="suffolk "[^>]*aria-invalid="true"', page)
     assert council_names(database) == ["Suffolk"]
+
+
+def test_a_council_without_a_name_is_refused_beside_the_name_box(
+    admin: FlaskClient, database: Database
+) -> None:
+    refused = post_form(admin, COUNCILS, COUNCILS, name="   ")
+
+    assert refused.status_code == 400
+    assert '<a href="#name">A council needs a name.</a>' in refused.get_data(as_text=True)
+    assert council_names(database) == []
 
 
 def test_an_admin_renames_a_council_and_its_distributions_and_staff_follow(
