@@ -27,6 +27,7 @@ bp = Blueprint("councils", __name__, url_prefix="/facilitator/councils")
 
 
 def init_app(app: Flask) -> None:
+    """Register the admins' councils page."""
     app.register_blueprint(bp)
 
 
@@ -55,11 +56,13 @@ def _page(
 
 @bp.get("/")
 def list_councils() -> str:
+    """Every council, the form to add one and a rename box for each."""
     return _page()
 
 
 @bp.post("/")
 def create_council() -> ResponseReturnValue:
+    """Add the council named in the form; refused with the problem beside the name box."""
     try:
         council = operations.create_council(db_session(), request.form.get("name", ""))
     except operations.OperationError as problem:
@@ -71,6 +74,7 @@ def create_council() -> ResponseReturnValue:
 
 @bp.post("/<int:council_id>/rename")
 def rename_council(council_id: int) -> ResponseReturnValue:
+    """Rename one council; refused with the problem beside that council's box."""
     council = db_session().get(Council, council_id)
     if council is None:
         abort(404)
