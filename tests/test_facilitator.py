@@ -101,6 +101,21 @@ def test_signing_in_with_the_wrong_password_is_refused_with_a_clear_message(clie
     assert client.get("/facilitator/").status_code == 302
 
 
+def test_a_refused_sign_in_keeps_the_email_and_links_the_error_to_its_box(client, make_user):
+    make_user(EMAIL)
+
+    refused = sign_in(client, EMAIL, "not the password at all")
+
+    page = refused.get_data(as_text=True)
+    assert "<title>Error: Sign in" in page
+    assert '<p class="error" id="email-error">' in page
+    assert re.search(
+        rf'id="email" name="email"[^>]*value="{re.escape(EMAIL)}" '
+        r'aria-describedby="email-error" aria-invalid="true"',
+        page,
+    )
+
+
 def test_an_unknown_email_gets_the_same_message_as_a_wrong_password(client, make_user):
     make_user(EMAIL)
 
