@@ -451,6 +451,8 @@ def benchmark(postgres: PostgresServer, workdir: Path) -> dict[str, Any]:
     background_work(app).build_export = lambda export_id: None  # built below, in a child process
     with app.extensions["database"].session() as session:
         operations.sync_surveys(session, app.extensions["surveys"].values())
+        for council in COUNCILS:
+            operations.create_council(session, council)
         distributions = [
             operations.create_distribution(session, SURVEY, council, label).id
             for council in COUNCILS

@@ -229,6 +229,7 @@ def main() -> int:
         )
         stack.cli("migrate")
         stack.cli("load-surveys")
+        stack.cli("councils", "create", "Suffolk")
         made = json.loads(
             stack.cli("distribute", SURVEY, "--council", "Suffolk", "--label", "X", "--json")
         )

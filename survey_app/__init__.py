@@ -68,7 +68,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions[BACKGROUND_WORK] = background_work()
 
     from .respondent import views as respondent_views
-    from .web import api, assets, distributions, health, safeguarding, security, signin, staff
+    from .web import (
+        api,
+        assets,
+        councils,
+        distributions,
+        health,
+        safeguarding,
+        security,
+        signin,
+        staff,
+    )
 
     security.init_app(app)
     assets.init_app(app)
@@ -76,6 +86,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     signin.init_app(app)
     distributions.init_app(app)
     staff.init_app(app)
+    councils.init_app(app)
     api.init_app(app)
     safeguarding.init_app(app)
     health.init_app(app)

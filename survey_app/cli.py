@@ -1,4 +1,5 @@
-"""`survey-app`: the operator's command line (check surveys, distribute, users, tokens, demo).
+"""`survey-app`: the operator's command line (check surveys, councils, distribute, users, tokens,
+demo).
 
 Over 400 lines on purpose: one short function per operator command, side by side as
 `survey-app --help` lists them; the demo's workings live in `demo.py`.
@@ -294,6 +295,8 @@ def distribute_survey(
         )
         session.commit()
         code = distribution.code
+        # As kept, not as typed ("suffolk " is the council "Suffolk").
+        council = distribution.council.name
         has_lead = concerns.council_has_lead(session, distribution.council_id)
     url = f"{settings['PUBLIC_URL'].rstrip('/')}/s/{code}"
     svg, png = write_qr_files(code, url, Path(settings["QR_DIR"]))
@@ -313,7 +316,9 @@ def distribute_survey(
 
 @main.command()
 @click.argument("survey_id")
-@click.option("--council", required=True, help="The council, e.g. 'Suffolk'.")
+@click.option(
+    "--council", required=True, help="An existing council, e.g. 'Suffolk' (see `councils list`)."
+)
 @click.option("--label", required=True, help="The context, e.g. 'CP conferences, Ipswich'.")
 @click.option("--opens", help="First day answers are taken (YYYY-MM-DD).")
 @click.option("--closes", help="Last day answers are taken (YYYY-MM-DD).")
@@ -335,6 +340,7 @@ def distribute(
         )
     except operations.OperationError as problem:
         raise click.ClickException(str(problem)) from None
+    council = made["council"]
     warning = None
     if made["safeguarding_lead"] == "none":
         warning = (
@@ -354,6 +360,53 @@ def distribute(
 
 
 @main.group()
+def councils() -> None:
+    """Councils: made here or by an admin on the Councils page; everything else picks one."""
+
+
+@councils.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_councils(as_json: bool) -> None:
+    """Every council, by name."""
+    with _database().session() as session:
+        names = [council.name for council in operations.all_councils(session)]
+    if as_json:
+        click.echo(json.dumps(names, indent=2))
+        return
+    for name in names:
+        click.echo(name)
+    if not names:
+        click.echo("no councils yet: add one with `survey-app councils create NAME`", err=True)
+
+
+@councils.command("create")
+@click.argument("name")
+def create_council(name: str) -> None:
+    """Add the council NAME (unique ignoring case)."""
+    with _database().session() as session:
+        try:
+            council = operations.create_council(session, name)
+        except operations.OperationError as problem:
+            raise click.ClickException(str(problem)) from None
+        session.commit()
+        click.echo(f"created council {council.name}")
+
+
+@councils.command("rename")
+@click.argument("name")
+@click.argument("new_name")
+def rename_council(name: str, new_name: str) -> None:
+    """Rename the council NAME to NEW_NAME; its distributions, staff and results follow."""
+    with _database().session() as session:
+        try:
+            council = operations.rename_council(session, name, new_name)
+        except operations.OperationError as problem:
+            raise click.ClickException(str(problem)) from None
+        session.commit()
+        click.echo(f"renamed council {name.strip()} to {council.name}")
+
+
+@main.group()
 def users() -> None:
     """Facilitator accounts."""
 
@@ -361,7 +414,11 @@ def users() -> None:
 @users.command("create")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(list(ROLES)))
-@click.option("--council", help="The council a council_lead or safeguarding_lead belongs to.")
+@click.option(
+    "--council",
+    help="The existing council a council_lead or safeguarding_lead belongs to "
+    "(see `councils list`).",
+)
 @click.option(
     "--password-stdin",
     is_flag=True,

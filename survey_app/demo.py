@@ -107,7 +107,10 @@ def seed_demo(settings: Config) -> dict[str, str]:
             operations.create_user(session, DEMO_EMAIL, password, "facilitator")
         else:
             operations.set_password(user, password)
-        council = operations.council_named(session, DEMO_COUNCIL)
+        # The demo council is made like any other (once); everything below picks it by name.
+        council = operations.find_council(session, DEMO_COUNCIL) or operations.create_council(
+            session, DEMO_COUNCIL
+        )
         distribution = session.scalar(
             select(Distribution).where(
                 Distribution.council_id == council.id,

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -31,6 +32,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -74,10 +76,16 @@ class Base(DeclarativeBase):
 
 
 class Council(Base):
+    """A council, made by an admin (never from a name someone typed); names are unique
+    ignoring case, so "suffolk" cannot sit beside "Suffolk"."""
+
     __tablename__ = "councils"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+Index("uq_councils_name_lower", func.lower(Council.name), unique=True)
 
 
 class Survey(Base):

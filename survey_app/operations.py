@@ -1,5 +1,8 @@
 """Organisers' state changes: surveys, councils, distributions, users and tokens.
 
+Councils are managed records: only `create_council` makes one, and everything that names a
+council (forms, commands, the demo) finds an existing one with `council_named`.
+
 These take a session and never commit. What a respondent changes (drafts, Send) lives in
 `respondent/`.
 
@@ -10,6 +13,7 @@ takes a session, so the command line, the pages and the API change state the sam
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import logging
 import secrets
 from collections.abc import Iterable
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .caching import SharedCache
@@ -86,20 +90,96 @@ def sync_surveys(session: Session, definitions: Iterable[SurveyDefinition]) -> l
     return changed
 
 
-def council_named(session: Session, name: str) -> Council:
-    """The council called name, created if new."""
+def normalise_council_name(name: str, field: str = "council") -> str:
+    """A council's name as kept: trimmed, inner spaces single; OperationError (about the form's
+    field) when empty or long. Councils are told apart ignoring case ("suffolk " is "Suffolk").
+    """
     name = " ".join(normalise_text(name).split())
     if not name:
-        raise OperationError("A council needs a name.", field="council")
+        raise OperationError("A council needs a name.", field=field)
     if len(name) > MAX_NAME_LENGTH:
         raise OperationError(
-            f"A council's name can be at most {MAX_NAME_LENGTH} characters.", field="council"
+            f"A council's name can be at most {MAX_NAME_LENGTH} characters.", field=field
         )
-    council = session.scalar(select(Council).where(func.lower(Council.name) == name.lower()))
-    if council is None:
-        council = Council(name=name)
-        session.add(council)
-        session.flush()
+    return name
+
+
+def find_council(session: Session, name: str) -> Council | None:
+    """The council called name (ignoring case and extra spaces), or None."""
+    key = " ".join(normalise_text(name).split()).casefold()
+    # Compared here, not with SQL lower(): SQLite's lowers only A-Z, so "YNYS MÔN" would not
+    # be "Ynys Môn". A region has tens of councils.
+    return next((c for c in all_councils(session) if c.name.casefold() == key), None)
+
+
+def all_councils(session: Session) -> list[Council]:
+    """Every council, by name."""
+    return list(session.scalars(select(Council).order_by(Council.name)))
+
+
+def closest_councils(names: Iterable[str], typed: str, most: int = 3) -> list[str]:
+    """The names most like typed: near spellings ("Narfolk": Norfolk), then names holding it
+    ("suffolk": "Suffolk (demo)")."""
+    key = " ".join(typed.split()).lower()
+    by_key = {name.lower(): name for name in names}
+    close = difflib.get_close_matches(key, list(by_key), n=most, cutoff=0.6)
+    holding = sorted(k for k in by_key if key and (key in k or k in key) and k not in close)
+    return [by_key[k] for k in [*close, *holding][:most]]
+
+
+def council_named(session: Session, name: str, field: str = "council") -> Council:
+    """The existing council called name; never makes one. An unknown name is an
+    OperationError naming the closest councils (an admin adds councils)."""
+    if not normalise_text(name).strip():
+        raise OperationError("Choose a council.", field=field)
+    council = find_council(session, normalise_council_name(name))
+    if council is not None:
+        return council
+    names = [council.name for council in all_councils(session)]
+    close = closest_councils(names, name)
+    typed = " ".join(normalise_text(name).split())
+    if close:
+        hint = "Did you mean " + " or ".join(f"'{n}'" for n in close) + "?"
+    elif names:
+        hint = "The councils are: " + ", ".join(f"'{n}'" for n in names[:10]) + "."
+    else:
+        hint = "There are no councils yet."
+    raise OperationError(
+        f"There is no council called '{typed}'. {hint} An admin adds a council on the Councils "
+        "page or with `survey-app councils create NAME`.",
+        field=field,
+    )
+
+
+def create_council(session: Session, name: str) -> Council:
+    """A new council; OperationError when one of that name (ignoring case) exists.
+
+    The one place a council is made.
+    """
+    name = normalise_council_name(name, field="name")
+    existing = find_council(session, name)
+    if existing is not None:
+        raise OperationError(f"There is already a council called '{existing.name}'.", field="name")
+    council = Council(name=name)
+    session.add(council)
+    session.flush()
+    return council
+
+
+def rename_council(session: Session, old_name: str, new_name: str) -> Council:
+    """Give an existing council a new name (its distributions, staff and results follow)."""
+    council = council_named(session, old_name)
+    return rename_council_to(session, council, new_name)
+
+
+def rename_council_to(session: Session, council: Council, new_name: str) -> Council:
+    """Give council a new name; OperationError when another council has it (ignoring case)."""
+    new_name = normalise_council_name(new_name, field="name")
+    existing = find_council(session, new_name)
+    if existing is not None and existing.id != council.id:
+        raise OperationError(f"There is already a council called '{existing.name}'.", field="name")
+    council.name = new_name
+    session.flush()
     return council
 
 

@@ -71,11 +71,6 @@ def distribution_responses(session: Session, distribution: Distribution) -> int:
     return total.responses if total else 0
 
 
-def councils(session: Session) -> list[Council]:
-    """Every council, by name."""
-    return list(session.scalars(select(Council).order_by(Council.name)))
-
-
 @dataclass(frozen=True)
 class HeldBack:
     """What of a survey is left out of every download for now: free-text answers whose

@@ -10,6 +10,7 @@ from flask import Flask
 
 from survey_app import operations
 from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
+from tests.conftest import make_council
 from tests.programmes import WAVES, wave_distribution
 from tests.submissions import submit
 
@@ -24,6 +25,7 @@ def seed_children(app: Flask, council: str = CHILDREN_COUNCIL) -> None:
     chance = random.Random(11)
     definition = app.extensions["surveys"]["child-cp-conference"]
     with app.extensions["database"].session() as session:
+        make_council(session, council)
         distribution = operations.create_distribution(
             session, "child-cp-conference", council, "CP conferences"
         )

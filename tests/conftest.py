@@ -18,12 +18,13 @@ from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
+from sqlalchemy.orm import Session
 
 from survey_app import create_app, operations
 from survey_app.cli import main, migrate_database
 from survey_app.crypto import TextVault
 from survey_app.db import Database
-from survey_app.models import Distribution, User
+from survey_app.models import Council, Distribution, User
 
 pytest_plugins = ["tests.services", "tests.live_server", "tests.phones"]
 
@@ -167,6 +168,12 @@ def database(app: Flask) -> Database:
     return app.extensions["database"]  # type: ignore[no-any-return]
 
 
+def make_council(session: Session, name: str) -> Council:
+    """The council called name, made (as an admin would) if this test has not made it yet:
+    distributions and accounts only ever pick an existing council."""
+    return operations.find_council(session, name) or operations.create_council(session, name)
+
+
 @pytest.fixture
 def make_distribution(database: Database) -> Callable[..., Distribution]:
     def make(**overrides: Any) -> Distribution:
@@ -177,6 +184,7 @@ def make_distribution(database: Database) -> Callable[..., Distribution]:
             **overrides,
         }
         with database.session() as session:
+            make_council(session, values["council_name"])
             distribution = operations.create_distribution(session, **values)
             session.commit()
             return distribution
@@ -192,6 +200,8 @@ def make_user(database: Database) -> Callable[..., User]:
         council: str | None = None,
     ) -> User:
         with database.session() as session:
+            if council:
+                make_council(session, council)
             user = operations.create_user(session, email, PASSWORD, role, council)
             session.commit()
             return user

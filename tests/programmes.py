@@ -10,6 +10,7 @@ from flask import Flask
 from survey_app import operations
 from survey_app.models import Distribution
 from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
+from tests.conftest import make_council
 from tests.submissions import submit
 
 SHIPPED = Path(__file__).parent.parent / "survey_definitions"
@@ -21,6 +22,7 @@ LOOK_BACK = "before_knowledge_childrens_rights"
 def wave_distribution(app: Flask, council: str, wave: str) -> Distribution:
     """A practitioner-skills distribution of the council for one meeting of the programme."""
     with app.extensions["database"].session() as session:
+        make_council(session, council)
         made = operations.create_distribution(
             session, "practitioner-skills", council, f"Programme, {wave}", wave=wave, waves=WAVES
         )

@@ -76,6 +76,7 @@ class Stack:
         """Migrate, load surveys, make a distribution, an account (with role) and an API token."""
         self.cli("migrate")
         self.cli("load-surveys")
+        self.cli("councils", "create", "Suffolk")
         made = json.loads(
             self.cli(
                 "distribute",

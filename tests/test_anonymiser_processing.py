@@ -13,7 +13,7 @@ from sqlalchemy import select
 from survey_app import anonymising, backlog
 from survey_app.db import Database
 from survey_app.models import AuditEvent, Distribution, FreeText, SurveyResponse, today
-from tests.conftest import TEST_SURVEYS
+from tests.conftest import TEST_SURVEYS, make_council
 from tests.submissions import submit
 from workers import sweeper
 
@@ -201,6 +201,7 @@ def test_a_survey_that_asks_for_it_has_towns_removed_too(
     with app.extensions["database"].session() as session:
         from survey_app import operations
 
+        make_council(session, "Suffolk")
         distribution = operations.create_distribution(
             session, "test-child", "Suffolk", "CP conferences, Ipswich"
         )

@@ -167,3 +167,19 @@ def test_an_unknown_survey_through_the_api_is_a_json_404(client, make_user, data
     )
     assert missing.status_code == 404
     assert missing.is_json and "error" in missing.get_json()
+
+
+def test_an_unknown_council_in_a_download_names_the_closest_the_token_may_see(
+    client, make_token, make_distribution
+):
+    everyone = make_token()
+    lead = make_token(LEAD, role="council_lead", council="Norfolk")
+    make_distribution(council_name="Suffolk")
+    make_distribution(council_name="Norfolk", label="Reviews, Norwich")
+
+    typo = client.get(f"{SURVEY}/aggregates.csv?council=Sufolk", headers=bearer(everyone))
+    hidden = client.get(f"{SURVEY}/aggregates.csv?council=Sufolk", headers=bearer(lead))
+
+    assert typo.status_code == hidden.status_code == 404
+    assert "Did you mean 'Suffolk'" in typo.get_json()["error"]
+    assert "Suffolk'" not in hidden.get_json()["error"]

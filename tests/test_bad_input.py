@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 from survey_app import operations
 from survey_app.background import background_work
 from survey_app.models import Distribution
-from tests.conftest import PASSWORD, POSTGRESQL_ONLY, HttpsClient, csrf_token, sign_in
+from tests.conftest import PASSWORD, POSTGRESQL_ONLY, HttpsClient, csrf_token, make_council, sign_in
 
 SURVEY = "/facilitator/surveys/test-child"
 ADMIN = "admin@example.org"
@@ -35,6 +35,7 @@ def app(app_each_db: Flask) -> Flask:
     background_work(made).build_export = lambda export_id: None
     with made.extensions["database"].session() as session:
         operations.create_user(session, ADMIN, PASSWORD, "admin")
+        make_council(session, "Suffolk")
         operations.create_distribution(session, "test-child", "Suffolk", "Reviews")
         session.commit()
     return made

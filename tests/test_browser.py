@@ -17,7 +17,7 @@ from sqlalchemy import select
 from survey_app.background import background_work
 from survey_app.db import Database
 from survey_app.models import Distribution, SurveyResponse, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_council
 from tests.phones import PHONE, Phone
 
 if TYPE_CHECKING:
@@ -219,6 +219,38 @@ def test_the_facilitator_pages_and_the_printable_card_pass_axe(
     assert phone.requests_leaving_the_machine() == []
 
 
+def test_an_admin_adds_a_council_then_a_refused_distribution_keeps_it_and_pages_pass_axe(
+    make_phone: Callable[..., Phone],
+    make_user: Callable[..., User],
+) -> None:
+    user = make_user(email="admin@example.org", role="admin")
+    phone = make_phone(javascript=True)
+    page = phone.page
+    phone.open("/facilitator/login")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    phone.press("Sign in")
+    phone.open("/facilitator/councils/")
+    phone.check_page("the councils page")
+    page.get_by_label("Name of the council").fill("Suffolk")
+    assert phone.press("Add the council") == 200
+    page.get_by_label("Name of the council").fill("suffolk")
+    assert phone.press("Add the council") == 400
+    phone.check_page("the councils page refusing a name taken")
+    phone.open("/facilitator/surveys/test-child")
+    page.get_by_label("Council", exact=True).select_option("Suffolk")
+    page.get_by_label("Context").fill("CP conferences, Ipswich")
+    page.get_by_label("Closes on (optional)").fill("2000-01-01")
+
+    assert phone.press("Make the link and QR code") == 400
+    assert page.get_by_label("Council", exact=True).input_value() == "Suffolk"
+    assert page.get_by_label("Context").input_value() == "CP conferences, Ipswich"
+    page.get_by_role("link", name=re.compile("has already passed")).click()
+    assert page.evaluate("document.activeElement.id") == "closes_on"
+    phone.check_page("the survey page refusing a distribution")
+    assert phone.requests_leaving_the_machine() == []
+
+
 def test_asking_for_an_export_and_its_status_pages_pass_axe(
     app: Flask,
     make_phone: Callable[..., Phone],
@@ -270,6 +302,7 @@ def test_a_practitioner_at_meeting_one_gets_a_personal_code_and_the_pages_pass_a
     context = browser.new_context(bypass_csp=True, **PHONE)
     try:
         with server.app.extensions["database"].session() as session:
+            make_council(session, "Norfolk")
             code = operations.create_distribution(
                 session,
                 "practitioner-skills",
@@ -478,6 +511,7 @@ def test_the_arabic_safety_page_reads_right_to_left_and_passes_axe(
     context = browser.new_context(bypass_csp=True, **PHONE)
     try:
         with server.app.extensions["database"].session() as session:
+            make_council(session, "Suffolk")
             code = operations.create_distribution(
                 session, "child-cp-conference", "Suffolk", "CP conferences"
             ).code

@@ -25,7 +25,7 @@ from matplotlib.transforms import Bbox
 from playwright.sync_api import Browser
 
 from survey_app.reports import charts
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_council
 
 # Where the screenshots and PDFs go for a person to look at (nothing secret is written).
 SCREENSHOTS = Path("/tmp")  # noqa: S108
@@ -457,6 +457,7 @@ def test_in_chromium_no_chart_words_overlap_or_leave_their_chart_on_screen_or_in
     server = serve(make_app, SURVEY_DIR=str(SHIPPED))
     run_programme(server.app, "Norfolk", [1] * 8 + [2] * 16 + [3] * 16, [2] * 8 + [3] * 32)
     with server.app.extensions["database"].session() as session:
+        make_council(session, "Suffolk")
         suffolk = operations.create_distribution(
             session, "child-cp-conference", "Suffolk", "CP conferences"
         )

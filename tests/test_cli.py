@@ -79,6 +79,7 @@ def test_schema_prints_a_json_schema_of_the_survey_format(run):
 
 
 def test_distribute_makes_a_link_and_qr_files_for_a_council(run, database):
+    assert run("councils", "create", "Suffolk").exit_code == 0
     result = run(
         "distribute",
         "test-child",
@@ -212,6 +213,7 @@ def test_distribute_with_a_wave_makes_a_link_for_that_wave_and_refuses_an_unknow
 
     shipped = str(Path(__file__).parent.parent / "survey_definitions")
     env = {"SURVEY_SURVEY_DIR": shipped}
+    assert run("councils", "create", "Norfolk").exit_code == 0
     made = run(
         "distribute",
         "practitioner-skills",
@@ -386,3 +388,72 @@ def test_schema_says_an_option_may_declare_which_way_it_leans(run):
         "type": "string",
         "enum": ["negative", "neutral", "positive"],
     }
+
+
+# Councils ----------------------------------------------------------------------------------
+
+
+def test_councils_are_created_listed_and_renamed_from_the_command_line(run):
+    assert run("councils", "create", "  Sufolk ").output == "created council Sufolk\n"
+    assert run("councils", "create", "Norfolk").exit_code == 0
+
+    renamed = run("councils", "rename", "sufolk", "Suffolk")
+
+    assert renamed.exit_code == 0, renamed.output
+    assert renamed.output == "renamed council sufolk to Suffolk\n"
+    assert run("councils", "list").output == "Norfolk\nSuffolk\n"
+    assert json.loads(run("councils", "list", "--json").output) == ["Norfolk", "Suffolk"]
+
+
+def test_a_council_differing_only_in_case_is_refused_in_one_line(run):
+    run("councils", "create", "Suffolk")
+
+    refused = run("councils", "create", "SUFFOLK ")
+    clash = run("councils", "rename", "Suffolk", "")
+
+    assert refused.exit_code == 1
+    assert refused.output == "Error: There is already a council called 'Suffolk'.\n"
+    assert clash.exit_code == 1
+    assert clash.output == "Error: A council needs a name.\n"
+    assert run("councils", "list").output == "Suffolk\n"
+
+
+def test_users_create_with_an_unknown_council_names_the_closest_and_makes_no_council(run, database):
+    run("councils", "create", "Norfolk")
+
+    refused = run(
+        "users",
+        "create",
+        "lead@example.org",
+        "--role",
+        "council_lead",
+        "--council",
+        "Narfolk",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
+
+    assert refused.exit_code == 1
+    assert len(refused.output.strip().splitlines()) == 1
+    assert "There is no council called 'Narfolk'. Did you mean 'Norfolk'?" in refused.output
+    assert "survey-app councils create NAME" in refused.output
+    assert run("councils", "list").output == "Norfolk\n"
+    with database.session() as session:
+        assert operations.find_council(session, "Narfolk") is None
+
+
+def test_distribute_picks_an_existing_council_whatever_the_case_and_refuses_an_unknown_one(
+    run, database
+):
+    run("councils", "create", "Suffolk (demo)")
+
+    made = run("distribute", "test-child", "--council", "suffolk (DEMO) ", "--label", "X", "--json")
+    refused = run("distribute", "test-child", "--council", "suffolk ", "--label", "Y")
+
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.output)["council"] == "Suffolk (demo)"
+    assert refused.exit_code == 1
+    assert "There is no council called 'suffolk'. Did you mean 'Suffolk (demo)'?" in (
+        refused.output
+    )
+    assert run("councils", "list").output == "Suffolk (demo)\n"

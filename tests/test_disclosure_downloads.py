@@ -30,7 +30,7 @@ from survey_app.models import (
     User,
 )
 from survey_app.privacy.disclosure import decode_members
-from tests.conftest import TEST_SURVEYS, rows_of, sign_in
+from tests.conftest import TEST_SURVEYS, make_council, rows_of, sign_in
 from tests.submissions import close_the_quarter, submit
 
 EMAIL = "facilitator@example.org"
@@ -180,6 +180,7 @@ def test_a_survey_stricter_in_its_yaml_is_published_by_its_own_thresholds(
     with app.app_context():
         database = app.extensions["database"]
         with database.session() as session:
+            make_council(session, "Suffolk")
             distribution = operations.create_distribution(
                 session, "test-child", "Suffolk", "CP conferences"
             )

@@ -44,6 +44,7 @@ from tests.conftest import (
     TEST_SURVEYS,
     HttpsClient,
     csrf_token,
+    make_council,
     running_worker,
     sign_in,
 )
@@ -90,6 +91,8 @@ def make_user(
     app: Flask, email: str = EMAIL, role: str = "admin", council: str | None = None
 ) -> User:
     with app.extensions["database"].session() as session:
+        if council:
+            make_council(session, council)
         user = operations.create_user(session, email, PASSWORD, role, council)
         session.commit()
         return user
@@ -118,6 +121,7 @@ def distribution(
     app: Flask, council: str = "Suffolk", label: str = "CP conferences"
 ) -> Distribution:
     with app.extensions["database"].session() as session:
+        make_council(session, council)
         made = operations.create_distribution(session, "test-child", council, label)
         session.commit()
         return made

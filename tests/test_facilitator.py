@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask import abort
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
@@ -15,7 +16,8 @@ from werkzeug.test import TestResponse
 from survey_app import create_app
 from survey_app.db import Database
 from survey_app.models import Council, Distribution
-from tests.conftest import Auth, HttpsClient, csrf_token, rows_of, sign_in
+from survey_app.web.security import is_staff_path
+from tests.conftest import Auth, HttpsClient, csrf_token, make_council, rows_of, sign_in
 from tests.submissions import close_the_quarter, submit
 
 EMAIL = "facilitator@example.org"
@@ -62,6 +64,15 @@ def count_distributions(database: Database, council: str) -> int:
         )
 
 
+@pytest.fixture
+def councils(database: Database) -> list[str]:
+    """Suffolk and Norfolk, made as an admin would before anyone distributes."""
+    with database.session() as session:
+        names = [make_council(session, name).name for name in ("Suffolk", "Norfolk")]
+        session.commit()
+    return names
+
+
 # Signing in ------------------------------------------------------------------------------
 
 
@@ -88,6 +99,21 @@ def test_signing_in_with_the_wrong_password_is_refused_with_a_clear_message(clie
         "The email address or password is not right."
     )
     assert client.get("/facilitator/").status_code == 302
+
+
+def test_a_refused_sign_in_keeps_the_email_and_links_the_error_to_its_box(client, make_user):
+    make_user(EMAIL)
+
+    refused = sign_in(client, EMAIL, "not the password at all")
+
+    page = refused.get_data(as_text=True)
+    assert "<title>Error: Sign in" in page
+    assert '<p class="error" id="email-error">' in page
+    assert re.search(
+        rf'id="email" name="email"[^>]*value="{re.escape(EMAIL)}" '
+        r'aria-describedby="email-error" aria-invalid="true"',
+        page,
+    )
 
 
 def test_an_unknown_email_gets_the_same_message_as_a_wrong_password(client, make_user):
@@ -176,7 +202,9 @@ def test_facilitator_pages_send_a_visitor_who_has_not_signed_in_to_sign_in(
 # Distributions, QR codes and cards ------------------------------------------------------
 
 
-def test_a_facilitator_makes_a_distribution_and_sees_its_link_and_qr_code(client, make_user):
+def test_a_facilitator_makes_a_distribution_and_sees_its_link_and_qr_code(
+    client, make_user, councils
+):
     make_user(EMAIL)
     sign_in(client, EMAIL)
 
@@ -207,7 +235,7 @@ def test_a_facilitator_makes_a_distribution_and_sees_its_link_and_qr_code(client
 
 
 def test_a_distribution_without_a_label_is_not_made_and_the_form_says_why(
-    client, make_user, database
+    client, make_user, database, councils
 ):
     make_user(EMAIL)
     sign_in(client, EMAIL)
@@ -222,7 +250,7 @@ def test_a_distribution_without_a_label_is_not_made_and_the_form_says_why(
 
 
 def test_a_closing_date_already_past_is_refused_beside_its_field_keeping_what_was_typed(
-    client, make_user, database
+    client, make_user, database, councils
 ):
     make_user(EMAIL)
     sign_in(client, EMAIL)
@@ -245,12 +273,12 @@ def test_a_closing_date_already_past_is_refused_beside_its_field_keeping_what_wa
     )
     assert beside and message in beside.group(1)
     assert 'id="label" name="label" value="CP conferences, Ipswich"' in page
-    assert 'id="council" name="council" list="councils" autocomplete="off" value="Suffolk"' in page
+    assert '<option value="Suffolk" selected>Suffolk</option>' in page
     assert f'name="closes_on" value="{yesterday.isoformat()}"' in page
     assert count_distributions(database, "Suffolk") == 0
 
 
-def test_a_closing_date_of_today_is_accepted(client, make_user, database):
+def test_a_closing_date_of_today_is_accepted(client, make_user, database, councils):
     make_user(EMAIL)
     sign_in(client, EMAIL)
 
@@ -263,6 +291,67 @@ def test_a_closing_date_of_today_is_accepted(client, make_user, database):
 
     assert made.status_code == 302
     assert count_distributions(database, "Suffolk") == 1
+
+
+def test_making_a_distribution_comes_first_and_the_disclosure_rules_sit_behind_details(
+    client, make_user, councils
+):
+    make_user(EMAIL)
+    sign_in(client, EMAIL)
+
+    page = client.get(SURVEY).get_data(as_text=True)
+
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", page)
+    assert headings[0] == "Make a distribution"
+    assert page.index('id="make"') < page.index("<h2>Distributions</h2>")
+    rules = re.search(
+        r'<details id="protection">\s*<summary>How the figures protect children', page
+    )
+    assert rules, "the disclosure rules are not behind a details element"
+    assert re.search(r'<details id="notes">\s*<summary>What the note column says', page)
+    assert page.index('id="make"') < page.index('<details id="protection">')
+
+
+def test_after_a_refused_distribution_every_typed_value_and_choice_is_kept(make_app, make_user):
+    from pathlib import Path
+
+    app = make_app(SURVEY_DIR=str(Path(__file__).parent.parent / "survey_definitions"))
+    app.test_client_class = HttpsClient
+    client = app.test_client()
+    with app.extensions["database"].session() as session:
+        from survey_app import operations
+
+        operations.create_user(session, EMAIL, "correct horse battery staple", "facilitator")
+        make_council(session, "Norfolk")
+        make_council(session, "Suffolk")
+        session.commit()
+    sign_in(client, EMAIL)
+    page = client.get("/facilitator/surveys/practitioner-skills").get_data(as_text=True)
+
+    refused = client.post(
+        "/facilitator/surveys/practitioner-skills/distributions",
+        data={
+            "council": "Suffolk",
+            "label": "Programme, Lowestoft",
+            "opens_on": "2099-03-01",
+            "closes_on": "2099-02-01",
+            "wave": "meeting_four",
+            "csrf_token": csrf_token(page),
+        },
+    )
+
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert '<a href="#closes_on">The closing date is before the opening date.</a>' in html
+    form = html.index('action="/facilitator/surveys/practitioner-skills/distributions"')
+    assert html.index("<h1>") < html.index("There is a problem") < form
+    assert "<title>Error: " in html
+    assert '<option value="Suffolk" selected>Suffolk</option>' in html
+    assert 'id="label" name="label" value="Programme, Lowestoft"' in html
+    assert 'name="opens_on" value="2099-03-01"' in html
+    assert 'name="closes_on" value="2099-02-01"' in html
+    assert 'id="wave-meeting_four" value="meeting_four" checked' in html
+    assert 'id="wave-meeting_one" value="meeting_one" checked' not in html
 
 
 def test_the_printable_card_has_the_typed_link_card_line_childline_and_an_a6_qr_code(
@@ -709,6 +798,7 @@ def test_a_facilitator_picks_the_meeting_a_before_and_after_link_is_for(make_app
         from survey_app import operations
 
         operations.create_user(session, EMAIL, "correct horse battery staple", "facilitator")
+        make_council(session, "Norfolk")
         session.commit()
     sign_in(client, EMAIL)
     page = client.get("/facilitator/surveys/practitioner-skills").get_data(as_text=True)
@@ -746,3 +836,75 @@ def test_children_still_get_the_not_found_page_with_childline(client):
 
     assert page.status_code == 404
     assert "Childline" in page.get_data(as_text=True)
+
+
+def staff_error_page(answer: TestResponse, status: int, title: str) -> str:
+    """The page of a staff error, after checking it is the staff's: their layout and words, no
+    Childline, a way back to their pages."""
+    assert answer.status_code == status, answer.get_data(as_text=True)[:300]
+    html = answer.get_data(as_text=True)
+    assert f"<h1>{title}</h1>" in html
+    assert '<body class="facilitator">' in html
+    assert "Childline" not in html and "0800 1111" not in html
+    assert 'href="/facilitator/"' in html or 'href="/safeguarding/concerns"' in html
+    return html
+
+
+def test_every_staff_error_uses_the_staff_layout_without_childline(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    # Errors no page here can cause on demand; served under a staff address like any page.
+    def refuse(status: int) -> None:
+        if status == 500:
+            raise RuntimeError("a fault, as a bug or a lost database would raise")
+        abort(status)
+
+    app.add_url_rule("/facilitator/refused/<int:status>", "refused", refuse)
+    app.add_url_rule("/safeguarding/refused/<int:status>", "safeguarding_refused", refuse)
+    app.test_client_class = HttpsClient
+    client = app.test_client()
+
+    for status, title in [
+        (400, "Something was not right"),
+        (403, "You cannot do that"),
+        (410, "This is no longer here"),
+        (429, "Too many tries"),
+        (500, "Something went wrong"),
+    ]:
+        staff_error_page(client.get(f"/facilitator/refused/{status}"), status, title)
+    safeguarding = staff_error_page(
+        client.get("/safeguarding/refused/403"), 403, "You cannot do that"
+    )
+    assert 'href="/safeguarding/concerns"' in safeguarding
+    staff_error_page(client.get("/facilitator/?next=%01"), 400, "Something was not right")
+    staff_error_page(client.get("/facilitator/logout"), 405, "Page not found")
+    too_big = client.post("/facilitator/login", data={"email": "x" * 70_000})
+    staff_error_page(too_big, 413, "That is too long")
+    expired = client.post("/facilitator/login", data={"email": "a@example.org", "password": "x"})
+    assert "reload the page" in staff_error_page(expired, 400, "This form has expired")
+
+
+def test_children_still_get_their_error_pages_with_childline(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    app.add_url_rule("/s/<code>/refused", "refused", lambda code: abort(500))
+    app.test_client_class = HttpsClient
+    client = app.test_client()
+
+    for answer, status in [
+        (client.get("/s/nosuchcode/refused"), 500),
+        (client.post("/s/nosuchcode/start", data={}), 400),
+        (client.get("/s/nosuchcode?x=%01"), 400),
+    ]:
+        assert answer.status_code == status
+        html = answer.get_data(as_text=True)
+        assert "Childline" in html
+        assert 'class="facilitator"' not in html
+
+
+def test_a_staff_address_is_one_rule_that_an_address_merely_starting_alike_does_not_meet():
+    assert is_staff_path("/facilitator")
+    assert is_staff_path("/facilitator/login")
+    assert is_staff_path("/safeguarding/concerns/3")
+    assert not is_staff_path("/facilitators-guide")
+    assert not is_staff_path("/s/abc")
+    assert not is_staff_path("/api/v1/surveys")

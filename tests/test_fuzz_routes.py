@@ -20,7 +20,7 @@ from werkzeug.routing import Rule
 
 from survey_app import operations
 from survey_app.background import background_work
-from tests.conftest import PASSWORD, POSTGRESQL_ONLY, HttpsClient, csrf_token, sign_in
+from tests.conftest import PASSWORD, POSTGRESQL_ONLY, HttpsClient, csrf_token, make_council, sign_in
 
 ADMIN = "admin@example.org"
 # Answers the service may give bad input; 5xx is what must never happen.
@@ -95,6 +95,7 @@ def site(app_each_db: Flask) -> Iterator[Site]:
     background_work(app).process_response = lambda response_id: None
     with app.extensions["database"].session() as session:
         operations.create_user(session, ADMIN, PASSWORD, "admin")
+        make_council(session, "Suffolk")
         code = operations.create_distribution(session, "test-child", "Suffolk", "Reviews").code
         token = operations.create_api_token(session, ADMIN)
         session.commit()

@@ -33,6 +33,7 @@ from tests.conftest import (
     HttpsClient,
     csrf_token,
     empty_broker,
+    make_council,
     running_worker,
     sign_in,
 )
@@ -65,6 +66,7 @@ def client_of(app: Flask) -> FlaskClient:
 
 def make_distribution(app: Flask) -> Distribution:
     with app.extensions["database"].session() as session:
+        make_council(session, "Suffolk")
         made = operations.create_distribution(session, "test-child", "Suffolk", "Reviews")
         session.commit()
         return made
@@ -100,8 +102,9 @@ def test_a_council_name_and_label_are_cleaned_the_same_way_on_the_cli_and_the_pa
 ) -> None:
     app = make_app()
     with app.extensions["database"].session() as session:
+        assert operations.create_council(session, " Suffo\x00lk ").name == "Suffolk"
         made = operations.create_distribution(
-            session, "test-child", "Suffo\x00lk", "CP\x07 confere\u0301nces"
+            session, "test-child", "suffo\x00lk", "CP\x07 confere\u0301nces"
         )
         session.commit()
         assert (made.council.name, made.label) == ("Suffolk", "CP conferénces")

@@ -25,7 +25,7 @@ from survey_app.downloads import (
 )
 from survey_app.downloads.items import Quarter
 from survey_app.models import AuditEvent, User
-from tests.conftest import HttpsClient, csrf_token, rows_of, sign_in
+from tests.conftest import HttpsClient, csrf_token, make_council, rows_of, sign_in
 from tests.programmes import SHIPPED, run_programme
 from tests.submissions import close_the_quarter, closed_day, submit
 
@@ -70,6 +70,7 @@ def attack(
     and downloads again. Returns what the attack isolates and the last download's rows."""
     database = app.extensions["database"]
     with database.session() as session:
+        make_council(session, "Suffolk")
         suffolk = operations.create_distribution(session, "test-child", "Suffolk", "Conferences")
         session.commit()
     for number in range(12):

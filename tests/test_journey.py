@@ -17,7 +17,7 @@ from survey_app import operations
 from survey_app.definitions.model import Question, Text
 from survey_app.models import Distribution
 from survey_app.respondent import journey
-from tests.conftest import Child, HttpsClient
+from tests.conftest import Child, HttpsClient, make_council
 
 SHIPPED = Path(__file__).parent.parent / "survey_definitions"
 WAVES = ("meeting_one", "meeting_four")
@@ -39,6 +39,7 @@ def shipped(make_app: Callable[..., Flask]) -> Flask:
 
 def shipped_link(app: Flask, survey_id: str, **values: Any) -> str:
     with app.extensions["database"].session() as session:
+        make_council(session, "Norfolk")
         code = operations.create_distribution(
             session, survey_id, "Norfolk", f"{survey_id} link", **values
         ).code

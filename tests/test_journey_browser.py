@@ -11,6 +11,7 @@ from flask import Flask
 from playwright.sync_api import Browser
 
 from survey_app import operations
+from tests.conftest import make_council
 from tests.phones import PHONE, Phone
 
 pytestmark = pytest.mark.browser
@@ -37,6 +38,7 @@ def child_link(make_app: Callable[..., Flask]) -> Iterator[tuple[str, str]]:
     server = serve(make_app, SURVEY_DIR=str(SHIPPED))
     try:
         with server.app.extensions["database"].session() as session:
+            make_council(session, "Norfolk")
             code = operations.create_distribution(
                 session, "child-cp-conference", "Norfolk", "CP conferences"
             ).code

@@ -14,7 +14,7 @@ from survey_app import operations
 from survey_app.db import Database
 from survey_app.models import AnswerCount, Base, DistributionTotal, SurveyResponse
 from survey_app.respondent import linking
-from tests.conftest import Child, HttpsClient, csrf_token
+from tests.conftest import Child, HttpsClient, csrf_token, make_council
 from tests.programmes import SHIPPED, WAVES
 
 LINK_KEY = "test link key for hashing personal codes"
@@ -27,6 +27,7 @@ def programme(make_app: Callable[..., Flask]) -> Flask:
 
 def distribution_for(app: Flask, wave: str) -> str:
     with app.extensions["database"].session() as session:
+        make_council(session, "Norfolk")
         code = operations.create_distribution(
             session, "practitioner-skills", "Norfolk", f"Programme, {wave}", wave=wave, waves=WAVES
         ).code
@@ -204,6 +205,7 @@ def test_a_day_of_birth_not_in_plain_digits_is_explained_not_an_error(
 
 def test_a_distribution_of_a_survey_with_waves_must_say_which_wave(programme: Flask) -> None:
     with programme.extensions["database"].session() as session:
+        make_council(session, "Norfolk")
         with pytest.raises(operations.OperationError, match="Choose the wave"):
             operations.create_distribution(
                 session, "practitioner-skills", "Norfolk", "Programme", waves=WAVES

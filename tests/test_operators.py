@@ -19,7 +19,7 @@ from survey_app import operations
 from survey_app.cli import main
 from survey_app.db import Database
 from survey_app.definitions import SurveyDefinition
-from tests.conftest import PUBLIC_URL
+from tests.conftest import PUBLIC_URL, make_council
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SURVEYS = ROOT / "tests" / "data" / "surveys"
@@ -74,6 +74,28 @@ def test_a_command_in_a_second_terminal_uses_the_running_demos_port_and_database
     demo.engine.dispose()
 
 
+def test_the_demo_makes_its_council_once_and_a_second_terminal_picks_it_never_a_new_one(
+    run, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(demo_module, "INSTANCE", tmp_path / "instance")
+    demo_env = {
+        **UNSET,
+        "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "SURVEY_QR_DIR": str(tmp_path / "demo-qr"),
+    }
+    for _ in range(2):
+        assert run("demo", "--no-serve", env=demo_env).exit_code == 0
+
+    typo = run(
+        "distribute", "child-cp-conference", "--council", "suffolk ", "--label", "X", env=UNSET
+    )
+
+    assert run("councils", "list", env=UNSET).output == "Suffolk (demo)\n"
+    assert typo.exit_code == 1
+    assert "Did you mean 'Suffolk (demo)'?" in typo.output
+    assert run("councils", "list", env=UNSET).output == "Suffolk (demo)\n"
+
+
 def test_the_demos_settings_give_way_to_a_command_for_another_database(
     run, tmp_path, monkeypatch, database_url
 ):
@@ -90,6 +112,7 @@ def test_the_demos_settings_give_way_to_a_command_for_another_database(
     )
     assert started.exit_code == 0, started.output
 
+    assert run("councils", "create", "Norfolk").exit_code == 0
     made = run("distribute", "test-child", "--council", "Norfolk", "--label", "Elsewhere", "--json")
 
     assert made.exit_code == 0, made.output
@@ -333,6 +356,7 @@ def test_a_survey_loaded_from_the_command_line_is_served_without_a_restart(make_
     assert loaded.exit_code == 0, loaded.output
     assert "2 surveys loaded (1 new or changed)" in loaded.output
     with app.extensions["database"].session() as session:
+        make_council(session, "Suffolk")
         distribution = operations.create_distribution(session, "new-one", "Suffolk", "New")
         session.commit()
         code = distribution.code
@@ -353,6 +377,7 @@ def test_a_broken_folder_does_not_stop_the_running_servers_surveys(make_app, tmp
         operations.sync_surveys(
             session, [operations_survey(TEST_SURVEYS / "test-child.yaml", "changed")]
         )
+        make_council(session, "Suffolk")
         code = operations.create_distribution(session, "test-child", "Suffolk", "Old").code
         session.commit()
 

@@ -24,7 +24,7 @@ from survey_app.definitions import load_directory
 from survey_app.models import Distribution, Publication, SurveyResponse, User
 from survey_app.reports import REGION, charts
 from tests.board import CHILDREN_COUNCIL, PRACTITIONERS_COUNCIL, seed_children, seed_practitioners
-from tests.conftest import sign_in
+from tests.conftest import make_council, sign_in
 from tests.programmes import ITEM, SHIPPED, run_programme
 from tests.submissions import submit
 
@@ -214,6 +214,7 @@ def child_distribution(app: Flask, council: str) -> Distribution:
     from survey_app import operations
 
     with app.extensions["database"].session() as session:
+        make_council(session, council)
         made = operations.create_distribution(
             session, "child-cp-conference", council, "CP conferences"
         )

@@ -17,7 +17,7 @@ from sqlalchemy import inspect, select, update
 from survey_app import operations
 from survey_app.db import Database
 from survey_app.models import Base, Distribution, Draft, FreeText, SurveyResponse
-from tests.conftest import TEST_SURVEYS, Child, csrf_token
+from tests.conftest import TEST_SURVEYS, Child, csrf_token, make_council
 
 
 def responses(database: Database) -> list[SurveyResponse]:
@@ -450,6 +450,7 @@ def test_a_survey_written_before_the_opening_day_words_still_loads_and_shows_no_
     (folder / "test-child.yaml").write_text(older, encoding="utf-8")
     app = make_app(SURVEY_DIR=str(folder))
     with app.extensions["database"].session() as session:
+        make_council(session, "Suffolk")
         later = operations.create_distribution(
             session, "test-child", "Suffolk", "Reviews", opens_on=dt.date(2099, 3, 2)
         )
@@ -546,6 +547,7 @@ def test_a_practitioner_rates_several_skills_on_one_page_and_sees_no_child_helpl
     app = make_app(SURVEY_DIR=str(Path(__file__).parent.parent / SHIPPED_SURVEYS))
     shipped: Database = app.extensions["database"]
     with shipped.session() as session:
+        make_council(session, "Norfolk")
         code = operations.create_distribution(
             session,
             "practitioner-skills",

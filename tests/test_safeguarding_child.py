@@ -33,7 +33,7 @@ from survey_app.models import (
 from survey_app.respondent import drafts
 from survey_app.safeguarding.concerns import read_contact_request
 from survey_app.safeguarding.telling import UNSAFE_REASON
-from tests.conftest import SQLITE_ONLY, Child, HttpsClient, csrf_token
+from tests.conftest import SQLITE_ONLY, Child, HttpsClient, csrf_token, make_council
 
 RISKY = "my step dad hits me with the belt when mum is at work and i dont want to go home tonight"
 HARMLESS = "More time to talk, and biscuits."
@@ -197,6 +197,7 @@ def test_the_safety_page_speaks_polish_and_arabic_right_to_left(
     app = make_app(SURVEY_DIR=str(SHIPPED))
     background_work(app).send_concern_emails = lambda ids: None
     with app.extensions["database"].session() as session:
+        make_council(session, "Suffolk")
         code = operations.create_distribution(
             session, "child-cp-conference", "Suffolk", "CP conferences"
         ).code
@@ -390,6 +391,7 @@ def test_a_practitioner_survey_has_no_i_dont_feel_safe_control(
 ) -> None:
     app = make_app(SURVEY_DIR=str(SHIPPED))
     with app.extensions["database"].session() as session:
+        make_council(session, "Suffolk")
         code = operations.create_distribution(
             session, "programme-feedback", "Suffolk", "Programme"
         ).code
@@ -406,6 +408,7 @@ def test_a_practitioners_worrying_comment_also_reaches_the_lead_and_shows_the_sa
     handed: list[list[int]] = []
     background_work(app).send_concern_emails = handed.append
     with app.extensions["database"].session() as session:
+        make_council(session, "Suffolk")
         code = operations.create_distribution(
             session, "programme-feedback", "Suffolk", "Programme"
         ).code

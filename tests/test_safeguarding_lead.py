@@ -199,6 +199,7 @@ def test_the_command_line_makes_a_safeguarding_lead_for_a_council(
     app: Flask, database: Database, tmp_path: Path
 ) -> None:
     runner = CliRunner(env={"SURVEY_DATABASE_URL": app.config["DATABASE_URL"]})
+    assert runner.invoke(main, ["councils", "create", "Suffolk"]).exit_code == 0
 
     made = runner.invoke(
         main,

@@ -14,6 +14,7 @@ from survey_app import operations
 from survey_app.models import Draft, FreeText, SurveyResponse
 from survey_app.respondent import drafts, journey, submission
 from survey_app.respondent.journey import AGE_KEY
+from tests.conftest import make_council
 
 COMPLETE = {AGE_KEY: "12-17", "went": "yes", "feel": "okay", "times": 2, "better": "call 0800 1111"}
 
@@ -27,6 +28,7 @@ def make_draft(app: Flask, answers: dict[str, Any]) -> tuple[int, str]:
     vault = app.extensions["vault"]
     definition = app.extensions["surveys"]["test-child"]
     with app.extensions["database"].session() as session:
+        make_council(session, "Suffolk")
         distribution = operations.create_distribution(session, "test-child", "Suffolk", "CP")
         draft, token = drafts.start_draft(
             session, vault, distribution.id, "pl", False, dt.timedelta(hours=1)

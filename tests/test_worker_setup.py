@@ -14,7 +14,7 @@ from flask import Flask
 
 from survey_app import operations
 from survey_app.models import SurveyResponse
-from tests.conftest import DRAIN_TIMEOUT_MS
+from tests.conftest import DRAIN_TIMEOUT_MS, make_council
 from tests.submissions import submit
 from workers.actors import QUEUE
 
@@ -35,6 +35,7 @@ def test_an_app_made_with_a_redis_url_sends_answers_through_that_redis_to_a_work
     redis.Redis.from_url(url).flushdb()
     app = make_app(BROKER_URL=url)
     with app.extensions["database"].session() as session:
+        make_council(session, "Suffolk")
         where = operations.create_distribution(session, "test-child", "Suffolk", "Reviews")
         session.commit()
 

@@ -125,9 +125,15 @@ def councils_for(
         if visible is None or council_id in visible
     ]
     if chosen.council is not None:
-        councils = [(i, name) for i, name in councils if name.lower() == chosen.council.lower()]
-        if not councils:
-            raise UnknownGroup(f"There is no council called '{chosen.council}' in this survey.")
+        named = [(i, name) for i, name in councils if name.lower() == chosen.council.lower()]
+        if not named:
+            # Suggested only from the councils this user sees in this survey: nothing leaks.
+            close = operations.closest_councils([name for _, name in councils], chosen.council)
+            hint = (" Did you mean " + " or ".join(f"'{n}'" for n in close) + "?") if close else ""
+            raise UnknownGroup(
+                f"There is no council called '{chosen.council}' in this survey.{hint}"
+            )
+        councils = named
     distribution_id = None
     if chosen.distribution is not None:
         distribution = session.scalar(

@@ -73,6 +73,8 @@ def wave_words(definition: SurveyDefinition, wave: str | None, language: str) ->
         if found.id == wave:
             return found.label.get(language)
     return ""
+
+
 def error_prefix(definition: SurveyDefinition, language: str) -> str:
     """What a page's title and error messages start with when it shows errors, in the page's
     language: the survey's word for "Error", or, in a survey written before that word, its

@@ -21,12 +21,11 @@ from .. import downloads, operations, overview, qr
 from ..access import council_scope, may_see
 from ..definitions.languages import direction, language_name
 from ..definitions.model import SurveyDefinition
-from ..inputs import normalise_text
 from ..models import Distribution, Role
 from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
 from ..respondent import journey
 from ..safeguarding import concerns
-from . import db_session, results, surveys
+from . import db_session, forms, results, surveys
 from .signin import bp
 
 
@@ -94,7 +93,7 @@ def _survey_page(
             (distribution, overview.counter_in_words(responses, rules))
             for distribution, responses in distributions
         ],
-        councils=overview.councils(session),
+        councils=operations.all_councils(session),
         download_councils=sorted({distribution.council.name for distribution, _ in distributions}),
         sees_every_council=scope is None,
         research_extract=results.may_have_research_extract(current_user),
@@ -133,11 +132,9 @@ def create_distribution(survey_id: str) -> Response | tuple[str, int]:
             today=operations.today(),
         )
     except operations.OperationError as problem:
-        # Shown again with what was typed and the problem beside its field (not a redirect,
-        # which would lose both).
-        db_session().rollback()
-        typed = {name: normalise_text(value) for name, value in form.items()}
-        return _survey_page(definition, typed, problem), 400
+        return forms.shown_again(
+            problem, form, lambda typed, why: _survey_page(definition, typed, why)
+        )
     db_session().commit()
     return redirect(url_for(".distribution", code=distribution.code))
 

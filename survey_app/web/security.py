@@ -141,20 +141,7 @@ def _compress(response: Response) -> Response:
     return response
 
 
-def _csrf_error(error: CSRFError) -> tuple[str, int]:
-    return (
-        render_template(
-            "error.html",
-            title="This page has expired",
-            message=(
-                "For your safety this page could not be sent. Go back, reload the page and "
-                "try again. Answers you already sent are kept."
-            ),
-        ),
-        400,
-    )
-
-
+# Children's pages: plain words, and Childline below every error.
 MESSAGES = {
     400: (
         "Something was not right",
@@ -168,41 +155,97 @@ MESSAGES = {
     405: ("Page not found", "We could not find this page."),
     413: ("That is too long", "What you sent is too long. Go back, shorten it and try again."),
 }
+CHILD_EXPIRED = (
+    "This page has expired",
+    "For your safety this page could not be sent. Go back, reload the page and try again. "
+    "Answers you already sent are kept.",
+)
+SOMETHING_WENT_WRONG = ("Something went wrong", "Please try again later.")
 
 
-# Staff pages' errors: no Childline (that is for children), a way back to the staff's pages.
+# Staff pages' errors: the staff layout, no Childline (that is for children), and a way back.
 STAFF_MESSAGES = {
+    400: (
+        "Something was not right",
+        "The page could not understand what was sent. Go back, reload the page and try again.",
+    ),
+    403: (
+        "You cannot do that",
+        "Your account does not allow this. Ask an admin if your work needs it.",
+    ),
     404: (
         "Page not found",
         "There is no page at this address, or it belongs to a council you do not work for. "
         "Check the address, or start again from the list of surveys.",
     ),
     405: ("Page not found", "There is no page at this address."),
+    410: (
+        "This is no longer here",
+        "What you asked for has expired or been deleted. Start again from the list of surveys.",
+    ),
+    413: (
+        "That is too long",
+        "What you sent is too large. Go back, make it shorter and try again.",
+    ),
+    429: (
+        "Too many tries",
+        "Too many requests came from this device in a short time. Wait a few minutes, then try "
+        "again.",
+    ),
+    500: (
+        "Something went wrong",
+        "The service could not do that just now. Try again in a few minutes; if it keeps "
+        "happening, tell whoever runs the service.",
+    ),
 }
-STAFF_PREFIXES = ("/facilitator/", "/safeguarding/")
+STAFF_EXPIRED = (
+    "This form has expired",
+    "For your security the form could not be sent: it was open too long, or you signed in or "
+    "out elsewhere since. Go back, reload the page and try again.",
+)
+# The staff's areas: everything under these is a staff page (sign-in included).
+STAFF_AREAS = ("/facilitator", "/safeguarding")
 
 
-def _is_staff_path(path: str) -> bool:
-    return path in ("/facilitator", "/safeguarding") or path.startswith(STAFF_PREFIXES)
+def is_staff_path(path: str) -> bool:
+    """Whether path is a staff page, whose errors use the staff layout without Childline: the
+    one rule for every error page (the API answers in JSON instead, `is_api_path`)."""
+    return any(path == area or path.startswith(f"{area}/") for area in STAFF_AREAS)
+
+
+def is_api_path(path: str) -> bool:
+    """Whether path is read by programs (the API, the health check): errors in JSON."""
+    return path.startswith("/api/") or path == "/healthz"
+
+
+def _error_page(code: int, child: tuple[str, str], staff: tuple[str, str]) -> tuple[str, int]:
+    """The error page for this request's audience: staff's layout and words on staff pages,
+    the children's (with Childline) everywhere else."""
+    if not is_staff_path(request.path):
+        title, message = child
+        return render_template("error.html", title=title, message=message), code
+    title, message = staff
+    safeguarding = request.path.startswith("/safeguarding")
+    return render_template(
+        "staff_error.html",
+        title=title,
+        message=message,
+        home="/safeguarding/concerns" if safeguarding else "/facilitator/",
+        home_words="Go to the concerns" if safeguarding else "Go to the list of surveys",
+    ), code
+
+
+def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    return _error_page(400, CHILD_EXPIRED, STAFF_EXPIRED)
 
 
 def _http_error(error: HTTPException) -> tuple[str, int] | Response:
     code = error.code or 500
-    if request.path.startswith("/api/") or request.path == "/healthz":
+    if is_api_path(request.path):
         if error.response is not None:  # a response the view built itself (e.g. the 401)
             return error.response  # type: ignore[return-value]
         answer = jsonify(error=error.description or error.name)
         answer.status_code = code
         return answer
-    title, message = MESSAGES.get(code, ("Something went wrong", "Please try again later."))
-    if _is_staff_path(request.path):
-        title, message = STAFF_MESSAGES.get(code, (title, message))
-        safeguarding = request.path.startswith("/safeguarding")
-        return render_template(
-            "staff_error.html",
-            title=title,
-            message=message,
-            home="/safeguarding/concerns" if safeguarding else "/facilitator/",
-            home_words="Go to the concerns" if safeguarding else "Go to the list of surveys",
-        ), code
-    return render_template("error.html", title=title, message=message), code
+    child = MESSAGES.get(code, SOMETHING_WENT_WRONG)
+    return _error_page(code, child, STAFF_MESSAGES.get(code, child))

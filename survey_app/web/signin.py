@@ -103,8 +103,7 @@ def login() -> Response | str | tuple[str, int]:
         error = (
             f"Too many failed sign-ins from this device. Try again in {throttle.minutes} minutes."
         )
-        body = render_template("facilitator/login.html", error=error, email="")
-        return body, 429
+        return _login_page(error, ""), 429
     if request.method == "POST":
         email = request.form.get("email", "")
         try:
@@ -123,8 +122,15 @@ def login() -> Response | str | tuple[str, int]:
             db_session().commit()
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
-    body = render_template("facilitator/login.html", error=error, email=email)
+    body = _login_page(error, email)
     return (body, 200) if error is None else (body, 401)
+
+
+def _login_page(error: str | None, email: str) -> str:
+    """The sign-in form, with what was typed and, after a refusal, why (beside the email box,
+    in the error summary every staff form uses)."""
+    problem = operations.OperationError(error, field="email") if error else None
+    return render_template("facilitator/login.html", problem=problem, email=email)
 
 
 @bp.post("/logout")
