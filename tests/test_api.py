@@ -65,9 +65,14 @@ def test_a_token_downloads_the_counts_and_the_responses(
     responses = rows_of(client.get(f"{SURVEY}/responses.csv", headers=bearer(token)))
 
     went_yes = [row for row in counts if (row["question"], row["option"]) == ("went", "yes")]
-    assert [(row["council"], row["count"], row["base"], row["percent"]) for row in went_yes] == [
-        ("Suffolk", "10", "10", "100.0"),
-        ("Region (all councils)", "10", "10", "100.0"),
+    assert [
+        (row["council"], row["age_band"], row["count"], row["base"], row["percent"])
+        for row in went_yes
+    ] == [
+        ("Suffolk", "all", "10", "10", "100.0"),
+        ("Region (all councils)", "all", "10", "10", "100.0"),
+        ("Suffolk", "12-17", "10", "10", "100.0"),
+        ("Region (all councils)", "12-17", "10", "10", "100.0"),
     ]
     assert [row["better"] for row in responses] == ["Listen to me"] * 12
 
