@@ -89,8 +89,9 @@ class PublishedTable:
 
     @property
     def title(self) -> str:
-        """The group and its part in words, e.g. a spreadsheet's sheet name."""
-        return ", ".join(part for part in (self.label, self.wave, self.age_band) if part)
+        """The group and its part, short enough for a spreadsheet's sheet name."""
+        label = "Region" if self.label == notes.REGION else self.label
+        return ", ".join(part for part in (label, self.wave, self.age_band) if part)
 
 
 def publish_aggregates(
