@@ -96,3 +96,23 @@ def test_a_question_whose_bands_share_their_words_is_added_up_by_option(download
     }
 
     assert went["yes"] == str(len(YOUNGER) + len(OLDER))
+
+
+def test_responses_carry_the_option_id_and_the_words_of_the_band_and_language_seen(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution()
+    for _ in range(10):
+        submit(app, suffolk, age_band="8-11", went="yes", feel="sad")
+        submit(app, suffolk, age_band="12-17", went="yes", feel="sad")
+        submit(app, suffolk, age_band="8-11", language="pl", went="yes", feel="dont_know")
+    worker()
+
+    rows = rows_of(facilitator.get(f"{SURVEY}/responses.csv"))
+
+    seen = Counter((r["age_band"], r["language"], r["feel"], r["feel_words"]) for r in rows)
+    assert seen == {
+        ("8-11", "en", "sad", "Not good"): 10,
+        ("12-17", "en", "sad", "Bad"): 10,
+        ("8-11", "pl", "dont_know", "Nie wiem"): 10,
+    }
