@@ -11,7 +11,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .definitions.model import (
+    FACE_SCALE,
     MULTIPLE_CHOICE,
+    SCALE,
     SINGLE_CHOICE,
     Direction,
     Option,
@@ -111,7 +113,8 @@ def collapsed_question(question: Question) -> Question:
     and "rather not say" apart, the same for every age band."""
     return Question(
         id=question.id,
-        kind=SINGLE_CHOICE,
+        # Still a scale (charts diverge from its middle), of three points every band shares.
+        kind=question.kind if question.kind in (SCALE, FACE_SCALE) else SINGLE_CHOICE,
         text=question.text,
         options=tuple(
             Option(str(direction), Text.english(words), direction)

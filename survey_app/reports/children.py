@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from .. import downloads
+from ..answers import collapsed_question, is_collapsed
+from ..definitions.model import Question, Text
 from ..privacy.disclosure import MemberSet, PublishedQuestion, union_of
-from .figures import REGION, Figures, Section
+from .figures import REGION, Chart, Figures, Section
 from .sources import band_groups, responses_per_month
 
 
@@ -19,6 +23,8 @@ def children_sections(
     definition = figures.definition
     positions = {q.id: i for i, q in enumerate(definition.questions)}
     groups: list[tuple[str, list[PublishedQuestion]]] = []
+    # The age bands apart: a band's own scale is charted in that band's words.
+    band_bars: list[tuple[str, str, list[PublishedQuestion]]] = []
     remarks: list[str] = []
     if label == REGION:
         groups = [(name, t.questions) for name, t in by_council.items()]
@@ -40,10 +46,14 @@ def children_sections(
                 remarks.append(f"{band_label}: {reason}")
             else:
                 groups.append((band_label, protected))
+                band_bars.append((band.band, band_label, protected))
     sections = []
     charts_ = []
     for question in definition.questions:
         if not question.is_choice:
+            continue
+        if is_collapsed(question):
+            charts_ += _banded_charts(figures, question, groups, band_bars, positions)
             continue
         bars = [(name, questions[positions[question.id]]) for name, questions in groups]
         charts_.append(figures.rating_chart(question, bars))
@@ -68,3 +78,37 @@ def children_sections(
     months = responses_per_month(figures.session, definition, parts)
     sections.append(figures.over_time(label, months, shown))
     return sections
+
+
+def _banded_charts(
+    figures: Figures,
+    question: Question,
+    groups: list[tuple[str, list[PublishedQuestion]]],
+    band_bars: list[tuple[str, str, list[PublishedQuestion]]],
+    positions: dict[str, int],
+) -> list[Chart]:
+    """A question each age band answers on its own scale: one chart per band in that band's
+    words, and across bands (councils, the region) only its declared directions."""
+    position = positions[question.id]
+    band_ids = {band for band, _, _ in band_bars}
+    across = [
+        (name, questions[position])
+        for name, questions in groups
+        if not any(name == label for _, label, _ in band_bars)
+    ]
+    made = []
+    if across:
+        collapsed = collapsed_question(question)
+        words = f"{question.text.en} (every age band: negative, middle and positive answers)"
+        made.append(
+            figures.rating_chart(dataclasses.replace(collapsed, text=Text.english(words)), across)
+        )
+    for band in figures.definition.age_bands:
+        if band.id not in band_ids:
+            continue
+        asked = question.for_band(band.id)
+        words = f"{asked.text.en} (aged {band.label.en})"
+        bars = [(label, found[position]) for b, label, found in band_bars if b == band.id]
+        chart = figures.rating_chart(dataclasses.replace(asked, text=Text.english(words)), bars)
+        made.append(dataclasses.replace(chart, key=f"{question.id}-{band.id}"))
+    return made
