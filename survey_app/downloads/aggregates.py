@@ -166,7 +166,9 @@ def aggregate_tables(
             scope,
             chosen,
             distribution_id,
-            refuse=by_wave,
+            # A wave or band too close to what was published (the council's before/after
+            # group, an earlier download) is left out with its reason, not the whole download.
+            refuse=False,
         )
         tables += parts
         if region_wanted:
@@ -445,7 +447,7 @@ def _region_of(
     described = f"{notes.REGION}, {words + ', ' if words else ''}{scope}"
     settlement = unit.settle(members, described, hold_back_new=False)  # type: ignore[arg-type]
     if settlement.conflict is not None:
-        if part is None or definition.waves:
+        if part is None:
             raise Refused(settlement.conflict, unit.rules)
         return []
     exact = [tables[i].counted for i in included]  # type: ignore[attr-defined]
