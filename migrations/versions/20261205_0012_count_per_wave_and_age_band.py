@@ -225,12 +225,21 @@ def _recount(*, per_wave_and_band: bool) -> None:
     )
     # New version tokens: a web process that kept a council's counted responses reads them again.
     versions = sa.Table("counted_versions", metadata, autoload_with=bind)
-    bind.execute(versions.delete())
-    councils = sorted({(key[0], key[1]) for key in blocks})
-    if councils:
+    known = set()
+    for survey_id, council_id in bind.execute(
+        sa.select(versions.c.survey_id, versions.c.council_id)
+    ).all():
+        known.add((survey_id, council_id))
+        bind.execute(
+            versions.update()
+            .where(versions.c.survey_id == survey_id, versions.c.council_id == council_id)
+            .values(token=uuid.uuid4().hex)
+        )
+    missing = sorted({(key[0], key[1]) for key in blocks} - known)
+    if missing:
         bind.execute(
             versions.insert(),
-            [{"survey_id": s, "council_id": c, "token": uuid.uuid4().hex} for s, c in councils],
+            [{"survey_id": s, "council_id": c, "token": uuid.uuid4().hex} for s, c in missing],
         )
 
 

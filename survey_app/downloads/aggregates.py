@@ -217,8 +217,8 @@ def _whole_counts(
 def _withhold_undeclared(
     definition: SurveyDefinition, questions: list[PublishedQuestion]
 ) -> list[PublishedQuestion]:
-    """Across age bands, a banded scale without declared directions shows nothing; one with
-    them carries the note that it is shown as directions."""
+    """Across age bands, a banded scale without declared directions shows nothing (the ledger
+    keeps what was protected: more than is shown, never less)."""
     shown = []
     for question, published in zip(definition.questions, questions, strict=True):
         if is_collapsed(question) and not question.has_directions:
@@ -229,8 +229,6 @@ def _withhold_undeclared(
             published = PublishedQuestion(
                 published.question, notes.NOT_SHOWN, cells, withheld=notes.BANDS_DIFFER
             )
-        elif is_collapsed(question):
-            published = replace(published, remark=published.remark or notes.BY_DIRECTION)
         shown.append(published)
     return shown
 
@@ -497,7 +495,9 @@ def aggregate_rows(
             across = table.age_band == ALL_AGES and is_collapsed(question)
             asked = question.for_band(band) if band else question
             for option, label, cell in _question_rows(asked, published, across=across):
-                codes = (cell.note, published.remark, table.remark)
+                # Across bands a banded scale is its directions, and its rows say so.
+                as_directions = notes.BY_DIRECTION if across and published.shown else ""
+                codes = (cell.note, published.remark, as_directions, table.remark)
                 direction = (
                     option
                     if across and option in DIRECTION_WORDS
