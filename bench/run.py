@@ -617,7 +617,7 @@ async def submit_to_aggregate(
 
         async def counted() -> int:
             cursor = await connection.execute(
-                "select responses from distribution_totals where distribution_id = %s",
+                "select sum(responses) from distribution_totals where distribution_id = %s",
                 (distribution_id,),
             )
             row = await cursor.fetchone()
