@@ -621,7 +621,7 @@ async def submit_to_aggregate(
                 (distribution_id,),
             )
             row = await cursor.fetchone()
-            return int(row[0]) if row else 0
+            return int(row[0] or 0) if row else 0
 
         warm = await loadgen.closed_loop(HOST, port, warm_up, 4, 30)
         check_replies(warm.replies, thanks, "latency warm-up")
