@@ -289,9 +289,8 @@ def _parts(
 ) -> list[PublishedTable]:
     """A table per council, wave and age band, each settled as a group of its own.
 
-    refuse: raise Refused when a part may not be published (a survey with waves, where the
-    parts are the download); otherwise leave the part out with its reason (bands beside the
-    council they make up)."""
+    refuse: raise Refused when a part may not be published; otherwise the part is left out
+    with its reason (`too-close`) and the rest of the download goes ahead."""
     split = counted_parts(unit.session, definition.id, [g.council_id for g in groups])
     order = {wave: i for i, wave in enumerate(definition.wave_ids())}
     bands = {band: i for i, band in enumerate(definition.band_ids())}
