@@ -116,3 +116,23 @@ def test_responses_carry_the_option_id_and_the_words_of_the_band_and_language_se
         ("12-17", "en", "sad", "Bad"): 10,
         ("8-11", "pl", "dont_know", "Nie wiem"): 10,
     }
+
+
+def test_a_band_a_few_responses_away_from_its_council_is_left_out_and_says_why(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution()
+    for _ in range(20):
+        submit(app, suffolk, age_band="12-17", went="yes", feel="happy")
+    for _ in range(3):  # the council minus the older children would be these three
+        submit(app, suffolk, age_band="8-11", went="yes", feel="sad")
+    worker()
+
+    answer = facilitator.get(f"{SURVEY}/aggregates.csv?council=Suffolk")
+
+    rows = rows_of(answer)
+    older = [r for r in rows if r["age_band"] == "12-17"]
+    assert older and {(r["count"], r["note"]) for r in older} == {("x", "too-close")}
+    assert {r["note"] for r in rows if r["age_band"] == "8-11"} == {"small-base"}
+    went = [r for r in rows if r["age_band"] == "all" and r["question"] == "went"]
+    assert {r["option"]: r["count"] for r in went}["yes"] == "25"  # 23, rounded
