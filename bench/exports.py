@@ -101,9 +101,9 @@ TOTALS_SQL = [
     "truncate answer_counts, question_bases, distribution_totals",
     """
     insert into answer_counts (distribution_id, council_id, survey_id, question_id, option,
-                               age_band, count)
+                               age_band, wave, count)
     select r.distribution_id, d.council_id, d.survey_id, answer.key, chosen.option,
-           r.age_band, count(*)
+           r.age_band, r.wave, count(*)
     from responses r
     join distributions d on d.id = r.distribution_id
     cross join lateral json_each(r.answers) as answer
@@ -113,22 +113,24 @@ TOTALS_SQL = [
                                            then answer.value
                                            else json_build_array(answer.value) end)
     ) as chosen
-    where r.aggregated
-    group by 1, 2, 3, 4, 5, 6
+    where r.aggregated and not r.superseded
+    group by 1, 2, 3, 4, 5, 6, 7
     """,
     """
     insert into question_bases (distribution_id, council_id, survey_id, question_id,
-                                age_band, base)
-    select r.distribution_id, d.council_id, d.survey_id, answer.key, r.age_band, count(*)
+                                age_band, wave, base)
+    select r.distribution_id, d.council_id, d.survey_id, answer.key, r.age_band, r.wave,
+           count(*)
     from responses r
     join distributions d on d.id = r.distribution_id
     cross join lateral json_object_keys(r.answers) as answer(key)
-    where r.aggregated
-    group by 1, 2, 3, 4, 5
+    where r.aggregated and not r.superseded
+    group by 1, 2, 3, 4, 5, 6
     """,
     """
-    insert into distribution_totals (distribution_id, responses)
-    select distribution_id, count(*) from responses where aggregated group by 1
+    insert into distribution_totals (distribution_id, age_band, wave, responses)
+    select distribution_id, age_band, wave, count(*) from responses
+    where aggregated and not superseded group by 1, 2, 3
     """,
 ]
 
@@ -137,19 +139,19 @@ def fill_counted_members(connection: Any) -> None:
     """The bitmaps of counted responses, as `aggregating.aggregate_response` keeps them."""
     from survey_app.privacy.disclosure import MemberSet
 
-    ids: dict[tuple[str, int], list[int]] = {}
+    ids: dict[tuple[str, int, str, str], list[int]] = {}
     connection.execute("truncate counted_members, counted_versions")
-    for survey_id, council_id, response_id in connection.execute(
-        "select d.survey_id, d.council_id, r.id from responses r "
+    for survey_id, council_id, wave, band, response_id in connection.execute(
+        "select d.survey_id, d.council_id, r.wave, r.age_band, r.id from responses r "
         "join distributions d on d.id = r.distribution_id where r.aggregated"
     ):
-        ids.setdefault((survey_id, council_id), []).append(response_id)
+        ids.setdefault((survey_id, council_id, wave, band), []).append(response_id)
     with connection.cursor().copy(
-        "copy counted_members (survey_id, council_id, block, bits) from stdin"
+        "copy counted_members (survey_id, council_id, wave, age_band, block, bits) from stdin"
     ) as copy:
-        for (survey_id, council_id), found in ids.items():
+        for (survey_id, council_id, wave, band), found in ids.items():
             for number, bits in MemberSet.of(found).blocks():
-                copy.write_row((survey_id, council_id, number, bits))
+                copy.write_row((survey_id, council_id, wave, band, number, bits))
     # A new version of every council's bitmap, as the worker gives one with each response.
     connection.execute(
         "insert into counted_versions (survey_id, council_id, token) "

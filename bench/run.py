@@ -617,11 +617,11 @@ async def submit_to_aggregate(
 
         async def counted() -> int:
             cursor = await connection.execute(
-                "select responses from distribution_totals where distribution_id = %s",
+                "select sum(responses) from distribution_totals where distribution_id = %s",
                 (distribution_id,),
             )
             row = await cursor.fetchone()
-            return int(row[0]) if row else 0
+            return int(row[0] or 0) if row else 0
 
         warm = await loadgen.closed_loop(HOST, port, warm_up, 4, 30)
         check_replies(warm.replies, thanks, "latency warm-up")

@@ -114,34 +114,34 @@ _COUNT_POSTGRESQL = """
         VALUES (%(survey_id)s, %(council_id)s, %(token)s)
         ON CONFLICT (survey_id, council_id) DO UPDATE SET token = excluded.token
     ), member AS (
-        INSERT INTO counted_members (survey_id, council_id, block, bits)
-        VALUES (%(survey_id)s, %(council_id)s, %(block)s,
+        INSERT INTO counted_members (survey_id, council_id, wave, age_band, block, bits)
+        VALUES (%(survey_id)s, %(council_id)s, %(wave)s, %(age_band)s, %(block)s,
                 set_bit(decode(repeat('00', 8192), 'hex'), %(bit)s, 1))
-        ON CONFLICT (survey_id, council_id, block)
+        ON CONFLICT (survey_id, council_id, wave, age_band, block)
         DO UPDATE SET bits = set_bit(counted_members.bits, %(bit)s, 1)
     ), cells AS (
         INSERT INTO answer_counts
-            (distribution_id, council_id, survey_id, age_band, question_id, option, count)
-        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s,
+            (distribution_id, council_id, survey_id, age_band, wave, question_id, option, count)
+        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
                cell.question_id, cell.option, 1
         FROM unnest(%(cell_questions)s::varchar[], %(cell_options)s::varchar[])
              WITH ORDINALITY AS cell (question_id, option, n)
         ORDER BY cell.n
-        ON CONFLICT (distribution_id, question_id, option, age_band)
+        ON CONFLICT (distribution_id, question_id, option, age_band, wave)
         DO UPDATE SET count = answer_counts.count + excluded.count
     ), bases AS (
-        INSERT INTO question_bases (distribution_id, council_id, survey_id, age_band, question_id,
-                                    base)
-        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s,
+        INSERT INTO question_bases (distribution_id, council_id, survey_id, age_band, wave,
+                                    question_id, base)
+        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
                asked.question_id, 1
         FROM unnest(%(questions)s::varchar[]) WITH ORDINALITY AS asked (question_id, n)
         ORDER BY asked.n
-        ON CONFLICT (distribution_id, question_id, age_band)
+        ON CONFLICT (distribution_id, question_id, age_band, wave)
         DO UPDATE SET base = question_bases.base + excluded.base
     )
-    INSERT INTO distribution_totals (distribution_id, responses)
-    VALUES (%(distribution_id)s, 1)
-    ON CONFLICT (distribution_id)
+    INSERT INTO distribution_totals (distribution_id, age_band, wave, responses)
+    VALUES (%(distribution_id)s, %(age_band)s, %(wave)s, 1)
+    ON CONFLICT (distribution_id, age_band, wave)
     DO UPDATE SET responses = distribution_totals.responses + excluded.responses
 """
 
@@ -165,7 +165,8 @@ def _count_on_postgresql(session: Session, row: _CountedRow) -> None:
                 "survey_id": row.survey_id,
                 "council_id": row.council_id,
                 "distribution_id": row.id,
-                "age_band": row.age_band,
+                "age_band": row.age_band or "",
+                "wave": row.wave or "",
                 "token": uuid.uuid4().hex,
                 "block": block,
                 "bit": bit,
@@ -178,10 +179,10 @@ def _count_on_postgresql(session: Session, row: _CountedRow) -> None:
 
 BLOCK_BYTES = 1 << (BLOCK_BITS - 3)  # ids per CountedMembers block: 65,536 (8 KB of bits)
 _MARK_POSTGRESQL = text(
-    "insert into counted_members (survey_id, council_id, block, bits) "
-    "values (:survey_id, :council_id, :block, "
+    "insert into counted_members (survey_id, council_id, wave, age_band, block, bits) "
+    "values (:survey_id, :council_id, :wave, :age_band, :block, "
     "set_bit(decode(repeat('00', 8192), 'hex'), :bit, 1)) "  # BLOCK_BYTES zero bytes
-    "on conflict (survey_id, council_id, block) "
+    "on conflict (survey_id, council_id, wave, age_band, block) "
     "do update set bits = set_bit(counted_members.bits, :bit, 1)"
 )
 
@@ -198,7 +199,13 @@ def _mark_counted(session: Session, dialect: str, row: Any) -> None:
     council's bitmap a new version token (same transaction as the claim, so the bitmap and the
     `aggregated` flags always agree)."""
     block, bit = row.response_id >> BLOCK_BITS, row.response_id & ((1 << BLOCK_BITS) - 1)
-    where = {"survey_id": row.survey_id, "council_id": row.council_id, "block": block}
+    where = {
+        "survey_id": row.survey_id,
+        "council_id": row.council_id,
+        "wave": row.wave or "",
+        "age_band": row.age_band or "",
+        "block": block,
+    }
     session.execute(
         _NEW_VERSION,
         {"survey_id": row.survey_id, "council_id": row.council_id, "token": uuid.uuid4().hex},
@@ -207,7 +214,10 @@ def _mark_counted(session: Session, dialect: str, row: Any) -> None:
         session.execute(_MARK_POSTGRESQL, {**where, "bit": bit})
         return
     # SQLite: one writer at a time, so read, set and write back.
-    found = session.get(CountedMembers, (row.survey_id, row.council_id, block))
+    found = session.get(
+        CountedMembers,
+        (row.survey_id, row.council_id, row.wave or "", row.age_band or "", block),
+    )
     bits = bytearray(found.bits if found is not None else bytes(BLOCK_BYTES))
     bits[bit >> 3] |= 1 << (bit & 7)
     if found is None:
@@ -252,7 +262,8 @@ def _add_to_counts(session: Session, statements: _CountingStatements, row: Any, 
         "distribution_id": row.id,
         "council_id": row.council_id,
         "survey_id": row.survey_id,
-        "age_band": row.age_band,
+        "age_band": row.age_band or "",
+        "wave": row.wave or "",
         "delta": delta,
     }
     # Sorted, so concurrent workers take row locks in the same order and never deadlock.
@@ -261,7 +272,7 @@ def _add_to_counts(session: Session, statements: _CountingStatements, row: Any, 
     )
     if questions:
         session.execute(statements.bases, [{**where, "question_id": q} for q in sorted(questions)])
-    session.execute(statements.totals, [{"distribution_id": row.id, "delta": delta}])
+    session.execute(statements.totals, [{**where, "distribution_id": row.id}])
 
 
 @dataclass(frozen=True)
@@ -278,22 +289,30 @@ def _counting_statements(dialect: str) -> _CountingStatements:
         answers=_increment_statement(
             dialect,
             AnswerCount.__table__,  # type: ignore[arg-type]
-            ("distribution_id", "council_id", "survey_id", "age_band", "question_id", "option"),
-            ("distribution_id", "question_id", "option", "age_band"),
+            (
+                "distribution_id",
+                "council_id",
+                "survey_id",
+                "age_band",
+                "wave",
+                "question_id",
+                "option",
+            ),
+            ("distribution_id", "question_id", "option", "age_band", "wave"),
             "count",
         ),
         bases=_increment_statement(
             dialect,
             QuestionBase.__table__,  # type: ignore[arg-type]
-            ("distribution_id", "council_id", "survey_id", "age_band", "question_id"),
-            ("distribution_id", "question_id", "age_band"),
+            ("distribution_id", "council_id", "survey_id", "age_band", "wave", "question_id"),
+            ("distribution_id", "question_id", "age_band", "wave"),
             "base",
         ),
         totals=_increment_statement(
             dialect,
             DistributionTotal.__table__,  # type: ignore[arg-type]
-            ("distribution_id",),
-            ("distribution_id",),
+            ("distribution_id", "age_band", "wave"),
+            ("distribution_id", "age_band", "wave"),
             "responses",
         ),
     )

@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .definitions.model import MULTIPLE_CHOICE, Question, SurveyDefinition
+from .definitions.model import (
+    FACE_SCALE,
+    MULTIPLE_CHOICE,
+    SCALE,
+    SINGLE_CHOICE,
+    Direction,
+    Option,
+    Question,
+    SurveyDefinition,
+    Text,
+)
 from .definitions.words import special_label
 from .privacy.disclosure import Condition, QuestionCounts
 
@@ -43,8 +53,16 @@ def option_ids(question: Question, seen: Iterable[str]) -> tuple[str, ...]:
     return (*values, *specials)
 
 
-def option_label(question: Question, option: str) -> str:
-    """An option's English words."""
+def option_label(question: Question, option: str, band: str = "", language: str = "en") -> str:
+    """An option's words as a child in age band `band` saw them, in `language`.
+
+    Without a band, the question's own options first: only right for a question whose bands
+    share its words (a banded scale is labelled per band).
+    """
+    if band:
+        for choice in question.options_for_band(band):
+            if choice.id == option:
+                return choice.label.get(language)
     for choice in question.options:
         if choice.id == option:
             return choice.label.en
@@ -79,3 +97,51 @@ def skip_logic(definition: SurveyDefinition) -> dict[str, Condition]:
         for question in definition.questions
         if question.show_if is not None
     }
+
+
+# The words of the collapse a survey declares: the only figures published across age bands
+# whose scales differ.
+DIRECTION_WORDS = {
+    Direction.NEGATIVE: "Negative answers",
+    Direction.NEUTRAL: "Neither (the middle answer)",
+    Direction.POSITIVE: "Positive answers",
+}
+
+
+def collapsed_question(question: Question) -> Question:
+    """The question as its declared directions: negative, neutral, positive, then "don't know"
+    and "rather not say" apart, the same for every age band."""
+    return Question(
+        id=question.id,
+        # Still a scale (charts diverge from its middle), of three points every band shares.
+        kind=question.kind if question.kind in (SCALE, FACE_SCALE) else SINGLE_CHOICE,
+        text=question.text,
+        options=tuple(
+            Option(str(direction), Text.english(words), direction)
+            for direction, words in DIRECTION_WORDS.items()
+        ),
+        dont_know=question.dont_know,
+        prefer_not_to_say=question.prefer_not_to_say,
+        show_if=question.show_if,
+    )
+
+
+def collapsed_counts(question: Question, band: str, counts: Mapping[str, int]) -> dict[str, int]:
+    """One band's counts of a question as directions (specials kept as they are).
+
+    An option without a direction (never in a survey that loads: `check` requires all or none)
+    is left out rather than guessed.
+    """
+    collapsed: dict[str, int] = {}
+    specials = question.special_options()
+    for option, value in counts.items():
+        direction = question.direction(option, band)
+        key = str(direction) if direction is not None else (option if option in specials else "")
+        if key:
+            collapsed[key] = collapsed.get(key, 0) + int(value)
+    return collapsed
+
+
+def is_collapsed(question: Question) -> bool:
+    """Whether figures across age bands are published only as directions for this question."""
+    return question.is_choice and question.scales_differ_by_band

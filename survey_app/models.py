@@ -341,7 +341,11 @@ class Export(Base):
 
 
 class AnswerCount(Base):
-    """How many responses chose an option, per distribution, question and age band."""
+    """How many responses chose an option, per distribution, wave, age band and question.
+
+    Band and wave are part of the key: an age band's options are its own scale (the same id may
+    be other words there), and a before/after survey's waves are never added together.
+    """
 
     __tablename__ = "answer_counts"
 
@@ -352,11 +356,17 @@ class AnswerCount(Base):
     question_id: Mapped[str] = mapped_column(String(100))
     option: Mapped[str] = mapped_column(String(100))
     age_band: Mapped[str] = mapped_column(String(40))
+    wave: Mapped[str] = mapped_column(String(40), default="", server_default="")
     count: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (
         UniqueConstraint(
-            "distribution_id", "question_id", "option", "age_band", name="uq_answer_counts_cell"
+            "distribution_id",
+            "question_id",
+            "option",
+            "age_band",
+            "wave",
+            name="uq_answer_counts_cell",
         ),
     )
 
@@ -372,21 +382,24 @@ class QuestionBase(Base):
     survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"), index=True)
     question_id: Mapped[str] = mapped_column(String(100))
     age_band: Mapped[str] = mapped_column(String(40))
+    wave: Mapped[str] = mapped_column(String(40), default="", server_default="")
     base: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (
         UniqueConstraint(
-            "distribution_id", "question_id", "age_band", name="uq_question_bases_cell"
+            "distribution_id", "question_id", "age_band", "wave", name="uq_question_bases_cell"
         ),
     )
 
 
 class DistributionTotal(Base):
-    """How many responses a distribution has had counted."""
+    """How many responses a distribution has had counted, per age band and wave."""
 
     __tablename__ = "distribution_totals"
 
     distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id"), primary_key=True)
+    age_band: Mapped[str] = mapped_column(String(40), primary_key=True, server_default="")
+    wave: Mapped[str] = mapped_column(String(40), primary_key=True, server_default="")
     responses: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -394,12 +407,15 @@ class CountedMembers(Base):
     """Which responses of a survey in a council have been counted, as a bitmap in blocks of
     65,536 response ids (8 KB each, made only where some id falls). Kept by the worker in the
     transaction that counts a response, so a whole council's group of responses is read in a few
-    blocks instead of a row per response (see privacy.disclosure.members)."""
+    blocks instead of a row per response (see privacy.disclosure.members). Kept apart per wave
+    and age band, so each of those groups is read in its own blocks too."""
 
     __tablename__ = "counted_members"
 
     survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"), primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), primary_key=True)
+    wave: Mapped[str] = mapped_column(String(40), primary_key=True, server_default="")
+    age_band: Mapped[str] = mapped_column(String(40), primary_key=True, server_default="")
     block: Mapped[int] = mapped_column(Integer, primary_key=True)
     bits: Mapped[bytes] = mapped_column(LargeBinary)
 

@@ -53,9 +53,14 @@ def survey_distributions(
     session: Session, survey_id: str, scope: list[int] | None
 ) -> list[tuple[Distribution, int]]:
     """The survey's distributions in scope, by council and label, each with its responses."""
+    # Totals are kept per age band and wave: a distribution's responses are their sum.
+    total = (
+        select(func.coalesce(func.sum(DistributionTotal.responses), 0))
+        .where(DistributionTotal.distribution_id == Distribution.id)
+        .scalar_subquery()
+    )
     query = (
-        select(Distribution, func.coalesce(DistributionTotal.responses, 0))
-        .outerjoin(DistributionTotal, DistributionTotal.distribution_id == Distribution.id)
+        select(Distribution, total)
         .join(Council, Distribution.council_id == Council.id)
         .where(Distribution.survey_id == survey_id)
         .order_by(Council.name, Distribution.label)
@@ -67,8 +72,12 @@ def survey_distributions(
 
 def distribution_responses(session: Session, distribution: Distribution) -> int:
     """Responses counted so far for one distribution."""
-    total = session.get(DistributionTotal, distribution.id)
-    return total.responses if total else 0
+    total = session.scalar(
+        select(func.sum(DistributionTotal.responses)).where(
+            DistributionTotal.distribution_id == distribution.id
+        )
+    )
+    return int(total or 0)
 
 
 @dataclass(frozen=True)

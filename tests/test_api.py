@@ -70,9 +70,14 @@ def test_a_token_downloads_the_counts_and_the_written_answers(
     items = rows_of(client.get(f"{SURVEY}/items.csv", headers=bearer(token)))
 
     went_yes = [row for row in counts if (row["question"], row["option"]) == ("went", "yes")]
-    assert [(row["council"], row["count"], row["base"], row["percent"]) for row in went_yes] == [
-        ("Suffolk", "10", "10", "100.0"),
-        ("Region (all councils)", "10", "10", "100.0"),
+    assert [
+        (row["council"], row["age_band"], row["count"], row["base"], row["percent"])
+        for row in went_yes
+    ] == [
+        ("Suffolk", "all", "10", "10", "100.0"),
+        ("Region (all councils)", "all", "10", "10", "100.0"),
+        ("Suffolk", "12-17", "10", "10", "100.0"),
+        ("Region (all councils)", "12-17", "10", "10", "100.0"),
     ]
     assert [row["answer"] for row in items] == ["Listen to me"] * 12
     # Linked rows of whole responses are not given (issue 10).

@@ -53,12 +53,17 @@ def counts(
     return {
         row["option"]: row["count"]
         for row in rows_of(download)
-        if row["council"] == council and row["question"] == question
+        if row["council"] == council and row["question"] == question and whole(row)
     }
 
 
+def whole(row: dict[str, str]) -> bool:
+    """A row about every age band of its council (or the region), not about one band."""
+    return row["age_band"] in ("", "all")
+
+
 def notes_of(download: TestResponse, council: str = "Suffolk") -> set[str]:
-    return {row["note"] for row in rows_of(download) if row["council"] == council}
+    return {row["note"] for row in rows_of(download) if row["council"] == council and whole(row)}
 
 
 def publications(database: Database) -> list[Publication]:
@@ -140,7 +145,7 @@ def test_the_region_adds_up_the_councils_and_hides_what_any_of_them_hides(
     base = {
         row["base"]
         for row in rows_of(download)
-        if row["council"] == REGION and row["question"] == "went"
+        if row["council"] == REGION and row["question"] == "went" and whole(row)
     }
     assert base == {"75"}
 
@@ -250,7 +255,8 @@ def test_filtered_counts_come_from_the_answers_and_agree_with_the_totals(
     )
 
     assert dated == everything
-    assert len(publications(database)) == 2
+    # Each download shows the council and its one age band (all these children are 12 to 17).
+    assert len(publications(database)) == 4
 
 
 def test_a_date_range_gives_that_range_and_a_distribution_gives_that_distribution(
@@ -328,6 +334,10 @@ def test_every_download_is_recorded_with_the_response_ids_of_each_group(
         "Norfolk, all dates (counts)",
         "Suffolk, all dates (counts)",
         f"{REGION}, all dates (counts)",
+        # Each age band on its own too, in its own words.
+        "Norfolk, aged 12 to 17, all dates (counts)",
+        "Suffolk, aged 12 to 17, all dates (counts)",
+        f"{REGION}, aged 12 to 17, all dates (counts)",
     }
     suffolk = recorded["Suffolk, all dates (counts)"]
     assert decode_members(suffolk.group.members) == response_ids(database, "Suffolk")
@@ -486,7 +496,10 @@ def test_when_the_totals_disagree_with_the_responses_the_answers_are_counted_ins
     download = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
 
     rows = [r for r in rows_of(download) if r["question"] == "went" and r["option"] == "yes"]
-    assert [(r["count"], r["percent"]) for r in rows] == [("15", "100.0")]
+    assert [(r["age_band"], r["count"], r["percent"]) for r in rows] == [
+        ("all", "15", "100.0"),
+        ("12-17", "15", "100.0"),
+    ]
 
 
 # Anonymised responses (the linked research extract, where a deployment turns it on) -----------
@@ -646,7 +659,7 @@ def test_groups_differing_by_eight_or_more_still_never_differ_by_a_small_count(
     notes = {
         row["option"]: row["note"]
         for row in rows_of(second)
-        if row["council"] == "Suffolk" and row["question"] == "went"
+        if row["council"] == "Suffolk" and row["question"] == "went" and whole(row)
     }
     assert notes["yes"] == notes["no"] == "hidden"
 

@@ -72,10 +72,11 @@ def test_a_repeated_download_is_recorded_each_time_but_its_groups_stored_once(
         again = facilitator.get(AGGREGATES)
         assert again.get_data() == first.get_data()
 
-    # Suffolk, Norfolk and the region: three groups, published four times each.
+    # Suffolk, Norfolk and the region: three groups, published four times each, and again as
+    # their one age band (every child here is 12 to 17: the same groups, stored once).
     assert groups_after_first == 3
     assert rows(app, PublishedMembers) == 3
-    assert rows(app, Publication) == 12
+    assert rows(app, Publication) == 24
     with app.extensions["database"].session() as session:
         stored = session.execute(
             select(PublishedMembers.scope, PublishedMembers.size, PublishedMembers.cells)

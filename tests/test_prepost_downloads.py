@@ -278,7 +278,9 @@ def test_prepost_is_recorded_and_repeats_safely_with_the_counts(
     with database.session() as session:
         scopes = session.scalars(select(Publication.scope).order_by(Publication.id)).all()
     assert "Norfolk, all dates (before and after)" in scopes
-    assert any(scope.startswith("Norfolk, all dates (counts)") for scope in scopes)
+    # The counts are per meeting: each wave's group recorded on its own, none across waves.
+    assert "Norfolk, Meeting one, all dates (counts)" in scopes
+    assert "Norfolk, all dates (counts)" not in scopes
 
 
 def test_a_survey_without_waves_explains_there_is_nothing_to_pair(app, client, make_user):
@@ -341,14 +343,49 @@ def test_aggregates_xlsx_has_a_sheet_per_council_matching_the_csv(app, client, m
     answer = client.get(f"{SURVEY}/aggregates.xlsx")
 
     book = load_workbook(io.BytesIO(answer.get_data()), read_only=True)
-    assert book.sheetnames == ["Norfolk", "Region (all councils)"]
-    header, *rest = list(book["Norfolk"].values)
+    # A sheet per council and wave: nothing adds meeting one and meeting four together.
+    assert book.sheetnames == [
+        "Norfolk, meeting_one",
+        "Norfolk, meeting_four",
+        "Region, meeting_one",
+        "Region, meeting_four",
+    ]
+    header, *rest = list(book["Norfolk, meeting_four"].values)
     data = [r for r in rest if r and r[0] == "practitioner-skills" and r[1] == "Norfolk"]
     as_text = [
         {h: ("" if v is None else str(v)) for h, v in zip(header, r, strict=True)} for r in data
     ]
-    assert as_text == [r for r in csv_rows if r["council"] == "Norfolk"]
+    assert as_text == [
+        r for r in csv_rows if r["council"] == "Norfolk" and r["wave"] == "meeting_four"
+    ]
     assert any(r and str(r[0]).startswith("hidden: c = hidden") for r in rest)
+
+
+def test_counts_are_per_wave_and_never_added_across_waves(app, client, make_user, worker):
+    before, after = [2] * 10 + [3] * 12, [3] * 10 + [4] * 12
+    run_programme(app, "Norfolk", before, after)
+    worker()
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    rows = rows_of(client.get(f"{SURVEY}/aggregates.csv"))
+
+    assert {r["wave"] for r in rows} == set(WAVES)
+    for wave, ratings in ((WAVES[0], before), (WAVES[1], after)):
+        for council in ("Norfolk", REGION):
+            item = {
+                r["option"]: r
+                for r in rows
+                if (r["council"], r["wave"], r["question"]) == (council, wave, ITEM)
+            }
+            assert {r["base"] for r in item.values()} == {"20"}  # 22, rounded to 5
+            # Each rating's count, counted here from the ratings given, rounded to 5.
+            for rating in ("1", "2", "3", "4", "5"):
+                given = ratings.count(int(rating))
+                assert item[rating]["count"] == str(5 * int(given / 5 + 0.5)), (wave, rating)
+    # Meeting one's 3s (12) and meeting four's (10) are never one count of 22 (or 20).
+    threes = {r["count"] for r in rows if r["question"] == ITEM and r["option"] == "3"}
+    assert threes == {"10"}
 
 
 def test_the_api_gives_prepost_with_a_token(app, client, make_user, database, worker):
@@ -385,7 +422,9 @@ def test_a_replaced_answer_is_left_out_of_filtered_counts_as_of_the_totals(
     filtered = rows_of(client.get(f"{SURVEY}/aggregates.csv?council=Norfolk&from={today}"))
 
     def counts(rows: list[dict[str, str]]) -> dict[str, str]:
-        return {r["option"]: r["count"] for r in rows if r["question"] == ITEM}
+        return {
+            r["option"]: r["count"] for r in rows if r["question"] == ITEM and r["wave"] == WAVES[0]
+        }
 
     assert counts(totals) == counts(filtered)
     assert (counts(totals)["2"], counts(totals)["5"]) == ("10", "10")  # 12 and 8

@@ -75,12 +75,15 @@ def test_the_audit_sees_every_group_a_download_published_exact_and_as_shown(answ
         "Norfolk, all dates (counts)",
         "Suffolk, all dates (counts)",
         f"{notes.REGION}, all dates (counts)",
+        "Norfolk, aged 12 to 17, all dates (counts)",
+        "Suffolk, aged 12 to 17, all dates (counts)",
+        f"{notes.REGION}, aged 12 to 17, all dates (counts)",
     ]
     assert [list(group.published) for group in shown] == [table.questions for table in tables]
     suffolk = next(group for group in shown if group.scope.startswith("Suffolk"))
     went = next(counts for counts in suffolk.counted if counts.question == "went")
     assert went.counts["yes"] == 12  # the exact count, behind the 10 shown
-    assert publications(answered) == 3
+    assert publications(answered) == 6
 
 
 def test_nothing_is_recorded_or_audited_when_the_output_fails_before_the_end(answered):

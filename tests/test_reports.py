@@ -241,12 +241,16 @@ def test_the_child_report_breaks_down_by_age_band_with_disclosure(
 
     html = page.get_data(as_text=True)
     assert page.status_code == 200, html
-    groups = set(tables_of(html)[question.text.en][0][1:])
-    assert "Suffolk" in groups
+    # Each band answers on its own scale: the council is shown only as its directions.
+    across = f"{question.text.en} (every age band: negative, middle and positive answers)"
+    header, *rows = tables_of(html)[across]
+    assert header[1:] == ["Suffolk"]
+    assert {row[0] for row in rows} >= {"Negative answers", "Positive answers"}
     # 24 older children is enough; but the 12-17 group differs from the council's 28 by only
     # the 4 younger children, so it is not shown either, and the page says why: too close to
     # figures already published, never by how much (that is the 4 children's number).
-    assert "Suffolk, aged 12-17" not in groups
+    older_title = f"{question.for_band('12-17').text.en} (aged 12 to 17)"
+    assert older_title not in tables_of(html)
     assert "too close to figures already published" in html
     assert "4 responses" not in html
     assert "fewer than 10 responses" in html  # the 8-11 group
@@ -292,20 +296,28 @@ def test_the_child_report_counts_bands_and_months_of_exactly_the_published_group
     sign_in(client, "facilitator@example.org")
     bands = {band.id: band.label.en for band in definition.age_bands}
     older_label, younger_label = f"Suffolk, aged {bands['12-17']}", f"Suffolk, aged {bands['8-11']}"
-    first_option = option_label(question, older_options[0])
-    second_option = option_label(question, older_options[1])
+    first_option = option_label(question, older_options[0], "12-17")
+    second_option = option_label(question, older_options[1], "12-17")
+    # Each band's own chart, in its own words.
+    band_titles = [
+        f"{question.for_band(band).text.en} (aged {words})" for band, words in bands.items()
+    ]
 
     def figures() -> tuple[dict[tuple[str, str], str], dict[str, str], dict[str, str]]:
         html = client.get(REPORT.format("child-cp-conference") + "?council=Suffolk").get_data(
             as_text=True
         )
         tables = tables_of(html)
-        header, *rows = tables[question.text.en]
-        counts = {
-            (group, row[0]): cell.split(" ")[0]
-            for row in rows
-            for group, cell in zip(header, row, strict=True)
-        }
+        counts = {}
+        for title in band_titles:
+            header, *rows = tables[title]
+            counts.update(
+                {
+                    (group, row[0]): cell.split(" ")[0]
+                    for row in rows
+                    for group, cell in zip(header[1:], row[1:], strict=True)
+                }
+            )
         months = {row[0]: row[1] for row in tables["Responses each month (Suffolk)"][1:]}
         region = client.get(REPORT.format("child-cp-conference")).get_data(as_text=True)
         region_months = {
@@ -316,7 +328,9 @@ def test_the_child_report_counts_bands_and_months_of_exactly_the_published_group
     counts, months, region_months = figures()
     assert counts[(older_label, first_option)] == "10"
     assert counts[(older_label, second_option)] == "20"
-    assert counts[(younger_label, option_label(question, younger_options[0]))] == "10"
+    assert counts[(younger_label, option_label(question, younger_options[0], "8-11"))] == "10"
+    # A younger child's "Yes" is never shown in the older children's words ("Mostly").
+    assert (younger_label, "Yes") in counts and (younger_label, "Mostly") not in counts
     assert months == {"2026-01": "25", "2026-02": "25"}
     assert region_months == {"2026-01": "25", "2026-02": "35"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,9 +15,11 @@ from ..definitions.model import SurveyDefinition
 from ..models import AnswerCount, Distribution, DistributionTotal, QuestionBase, SurveyResponse
 from .groups import CouncilGroup, GroupFilter, counted_tokens, responses_query
 
-# Keyed by council id (or age band), question and option; bases by the first two.
-Counts = dict[tuple[int | str, str, str], int]
-Bases = dict[tuple[int | str, str], int]
+# Keyed by council id (or age band, or a council's part: (council id, wave, age band)),
+# question and option; bases by the first two.
+Key = Any
+Counts = dict[tuple[Key, str, str], int]
+Bases = dict[tuple[Key, str], int]
 
 
 def precomputed_counts(
@@ -25,28 +28,40 @@ def precomputed_counts(
     council_ids: list[int],
     *,
     by_age_band: bool = False,
+    by_part: bool = False,
 ) -> tuple[Counts, Bases, dict[int, int]]:
     """Counts and bases from the totals, keyed by council (or, by_age_band, by age band: for one
-    council), and the number of responses counted per council."""
+    council; or, by_part, by (council, wave, age band)), and the number of responses counted per
+    council."""
     counts: Counts = defaultdict(int)
     bases: Bases = defaultdict(int)
     totals: dict[int, int] = defaultdict(int)
     if not council_ids:
         return counts, bases, totals
-    answers_by = AnswerCount.age_band if by_age_band else AnswerCount.council_id
-    bases_by = QuestionBase.age_band if by_age_band else QuestionBase.council_id
-    for key, question_id, option, total in session.execute(
-        select(answers_by, AnswerCount.question_id, AnswerCount.option, func.sum(AnswerCount.count))
+    if by_part:
+        answers_by: Any = (AnswerCount.council_id, AnswerCount.wave, AnswerCount.age_band)
+        bases_by: Any = (QuestionBase.council_id, QuestionBase.wave, QuestionBase.age_band)
+    elif by_age_band:
+        answers_by, bases_by = (AnswerCount.age_band,), (QuestionBase.age_band,)
+    else:
+        answers_by, bases_by = (AnswerCount.council_id,), (QuestionBase.council_id,)
+    width = len(answers_by)
+    for found in session.execute(
+        select(
+            *answers_by, AnswerCount.question_id, AnswerCount.option, func.sum(AnswerCount.count)
+        )
         .where(AnswerCount.survey_id == definition.id, AnswerCount.council_id.in_(council_ids))
-        .group_by(answers_by, AnswerCount.question_id, AnswerCount.option)
+        .group_by(*answers_by, AnswerCount.question_id, AnswerCount.option)
     ):
-        counts[(key, question_id, option)] = int(total)
-    for key, question_id, total in session.execute(
-        select(bases_by, QuestionBase.question_id, func.sum(QuestionBase.base))
+        key = tuple(found[:width]) if by_part else found[0]
+        counts[(key, found[width], found[width + 1])] = int(found[width + 2])
+    for found in session.execute(
+        select(*bases_by, QuestionBase.question_id, func.sum(QuestionBase.base))
         .where(QuestionBase.survey_id == definition.id, QuestionBase.council_id.in_(council_ids))
-        .group_by(bases_by, QuestionBase.question_id)
+        .group_by(*bases_by, QuestionBase.question_id)
     ):
-        bases[(key, question_id)] = int(total)
+        key = tuple(found[:width]) if by_part else found[0]
+        bases[(key, found[width])] = int(found[width + 1])
     for council_id, total in session.execute(
         select(Distribution.council_id, func.sum(DistributionTotal.responses))
         .join(DistributionTotal, DistributionTotal.distribution_id == Distribution.id)
@@ -96,9 +111,11 @@ def counts_from_answers(
     distribution_id: int | None,
     *,
     by_age_band: bool = False,
+    by_part: bool = False,
 ) -> tuple[Counts, Bases]:
     """Counts and bases of exactly these groups' members, from each response's answers, keyed
-    by council (or, by_age_band, by age band) like `precomputed_counts`.
+    by council (or, by_age_band, by age band; by_part, by (council, wave, age band)) like
+    `precomputed_counts`.
 
     Counted the way the workers count (`answers.answer_cells`), so both paths agree.
     """
@@ -115,15 +132,19 @@ def counts_from_answers(
         SurveyResponse.id,
         Distribution.council_id,
         SurveyResponse.age_band,
+        SurveyResponse.wave,
         SurveyResponse.answers,
         SurveyResponse.superseded,
     ).execution_options(yield_per=1000)
-    for response_id, council_id, band, answers, superseded in session.execute(query):
+    for response_id, council_id, band, wave, answers, superseded in session.execute(query):
         if response_id not in wanted[council_id] or superseded:
             # Held back, counted after the group was read, or replaced by the same
             # practitioner's later answer to the same wave (the totals leave it out too).
             continue
-        key = band if by_age_band else council_id
+        if by_part:
+            key: Key = (council_id, wave or "", band or "")
+        else:
+            key = band if by_age_band else council_id
         cells, questions = answer_cells(answers)
         for question_id, option in cells:
             counts[(key, question_id, option)] += 1
@@ -139,7 +160,8 @@ def group_counts(
     chosen: GroupFilter,
     distribution_id: int | None,
 ) -> tuple[Counts, Bases]:
-    """Exact counts and bases for each council's settled group.
+    """Exact counts and bases for each council's settled group, keyed by (council, wave, age
+    band): answers from different waves or bands are never added together here.
 
     The precomputed totals serve a council when the whole council is wanted and they count
     exactly its members (`still_counted`); otherwise it is counted from its members' answers.
@@ -151,23 +173,23 @@ def group_counts(
         else [group for group in shown if group.members == group.requested]
     )
     counts, bases, totals = precomputed_counts(
-        session, definition, [group.council_id for group in fast]
+        session, definition, [group.council_id for group in fast], by_part=True
     )
     exact = still_counted(
         session, definition, {g.council_id: (g.version, len(g.members)) for g in fast}, totals
     )
     slow = [group for group in shown if group.council_id not in exact]
     slow_counts, slow_bases = counts_from_answers(
-        session, definition, slow, chosen, distribution_id
+        session, definition, slow, chosen, distribution_id, by_part=True
     )
     merged_counts: Counts = defaultdict(int)
     merged_bases: Bases = defaultdict(int)
-    for (council_id, question_id, option), value in counts.items():
-        if council_id in exact:
-            merged_counts[(council_id, question_id, option)] = value
-    for (council_id, question_id), value in bases.items():
-        if council_id in exact:
-            merged_bases[(council_id, question_id)] = value
+    for (part, question_id, option), value in counts.items():
+        if part[0] in exact:
+            merged_counts[(part, question_id, option)] = value
+    for (part, question_id), value in bases.items():
+        if part[0] in exact:
+            merged_bases[(part, question_id)] = value
     merged_counts.update(slow_counts)
     merged_bases.update(slow_bases)
     return merged_counts, merged_bases

@@ -282,6 +282,31 @@ def counted_versions(
     return found
 
 
+def counted_parts(
+    session: Session, survey_id: str, council_ids: list[int]
+) -> dict[int, dict[tuple[str, str], MemberSet]]:
+    """Each council's counted responses split by (wave, age band), from the bitmaps the
+    workers keep apart per wave and band (a few blocks per part, not a row per response)."""
+    blocks: dict[tuple[int, str, str], list[tuple[int, bytes]]] = defaultdict(list)
+    if council_ids:
+        for council_id, wave, band, block, stored in session.execute(
+            select(
+                CountedMembers.council_id,
+                CountedMembers.wave,
+                CountedMembers.age_band,
+                CountedMembers.block,
+                CountedMembers.bits,
+            ).where(
+                CountedMembers.survey_id == survey_id, CountedMembers.council_id.in_(council_ids)
+            )
+        ):
+            blocks[(council_id, wave, band)].append((block, stored))
+    parts: dict[int, dict[tuple[str, str], MemberSet]] = defaultdict(dict)
+    for (council_id, wave, band), found in blocks.items():
+        parts[council_id][(wave, band)] = MemberSet.from_blocks(found)
+    return parts
+
+
 def settle_groups(
     publishing: Publishing, groups: list[CouncilGroup], scope: str
 ) -> list[CouncilGroup]:

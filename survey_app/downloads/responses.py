@@ -5,6 +5,10 @@ response, for councils at or above the minimum base; only where a deployment tur
 Linked rows are the one output that gives away a person's whole set of answers once their row
 can be told apart (issue 10, the flood-and-isolate attack): staff get counts and unlinked
 written answers (`items`) instead, for child and practitioner surveys alike.
+
+Each choice question has two columns: the option ids chosen, and beside them
+(`<question>_words`) the words seen, in the age band's and language's wording, as far as the
+row's published age band and language tell (never more than those columns show).
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from typing import Any
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
-from ..answers import WRITTEN
-from ..definitions.model import SurveyDefinition
+from ..answers import WRITTEN, option_label
+from ..definitions.model import Question, SurveyDefinition
 from ..models import (
     AuditEvent,
     Council,
@@ -95,17 +99,41 @@ def record_research_extract(
     )
 
 
+WORDS_SUFFIX = "_words"
+
+
 def response_columns(definition: SurveyDefinition) -> list[str]:
-    return [
-        "response",
-        "survey",
-        "council",
-        "distribution",
-        "month",
-        "language",
-        "age_band",
-        *[question.id for question in definition.questions],
-    ]
+    """The columns of responses.csv: describing columns, then each question (and, for a choice
+    question, the words the child saw)."""
+    columns = ["response", "survey", "council", "distribution", "month", "language", "age_band"]
+    for question in definition.questions:
+        columns.append(question.id)
+        if question.is_choice:
+            columns.append(question.id + WORDS_SUFFIX)
+    return columns
+
+
+def answer_words(
+    definition: SurveyDefinition, question: Question, value: object, age_band: str, language: str
+) -> str:
+    """The words of a choice answer as the child saw them, judged only from the row's
+    published age band and language: a hidden band hides words that differ by band, a hidden
+    language gives English."""
+    if value in ("", None):
+        return ""
+    if age_band == notes.HIDDEN and question.scales_differ_by_band:
+        return notes.HIDDEN
+    band = "" if age_band == notes.HIDDEN else age_band
+    shown_in = "en" if language in (notes.HIDDEN, "") else language
+    chosen = value if isinstance(value, list) else [value]
+    words = []
+    for option in map(str, chosen):
+        service_words = definition.interface.get(option)  # "I don't know" in the child's words
+        if option in question.special_options() and service_words is not None:
+            words.append(service_words.get(shown_in))
+        else:
+            words.append(option_label(question, option, band, shown_in))
+    return ";".join(words)
 
 
 @dataclass(frozen=True)
@@ -204,7 +232,7 @@ def anonymised_rows(
         .order_by(Council.name, func.random())
         .execution_options(yield_per=batch_size)
     )
-    questions = [question.id for question in definition.questions]
+    questions = definition.questions
     months: dict[dt.date, str] = {}  # a few hundred days between them: format each once
     number = 0
     for batch in session.execute(query).partitions():
@@ -218,13 +246,15 @@ def anonymised_rows(
             # A row the first pass did not see (it cannot normally happen) shows nothing.
             label, month, language, age_band = describing[row.name].get(key, ALL_HIDDEN)
             line: list[object] = [number, definition.id, row.name, label, month, language, age_band]
-            for question_id in questions:
-                value = row.answers.get(question_id, "")
+            for question in questions:
+                given = value = row.answers.get(question.id, "")
                 if value == WRITTEN:
-                    value = texts.get((row.id, question_id), "")
+                    value = texts.get((row.id, question.id), "")
                 elif isinstance(value, list):
                     value = ";".join(map(str, value))
                 line.append(value)
+                if question.is_choice:
+                    line.append(answer_words(definition, question, given, age_band, language))
             yield line
 
 

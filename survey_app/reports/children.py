@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from .. import downloads
+from ..answers import collapsed_question, is_collapsed
+from ..definitions.model import Question, Text
 from ..privacy.disclosure import MemberSet, PublishedQuestion, union_of
-from .figures import REGION, Figures, Finding, Section
+from .figures import REGION, Chart, Figures, Finding, Section
 from .sources import band_groups, responses_per_month
 from .summary import answer_sentence, summary_section
 
@@ -22,6 +26,8 @@ def children_sections(
     groups: list[tuple[str, list[PublishedQuestion]]] = []
     bands: dict[str, list[PublishedQuestion] | None] = {}  # each band's figures, if shown
     band_words: dict[str, str] = {}  # each band's group in words ("children aged 8 to 11 in …")
+    # The age bands apart: a band's own scale is charted in that band's words.
+    band_bars: list[tuple[str, str, list[PublishedQuestion]]] = []
     remarks: list[str] = []
     intro = "Each bar is one group's answers, as a share of those who answered the question."
     if label == REGION:
@@ -51,6 +57,7 @@ def children_sections(
             else:
                 groups.append((band_label, protected))
                 bands[band.band] = protected
+                band_bars.append((band.band, band_label, protected))
             band_words[band.band] = who
     sections = []
     charts_ = []
@@ -60,8 +67,11 @@ def children_sections(
     for question in definition.questions:
         if not question.is_choice:
             continue
-        bars = [(name, questions[positions[question.id]]) for name, questions in groups]
-        charts_.append(figures.rating_chart(question, bars))
+        if is_collapsed(question):
+            charts_ += _banded_charts(figures, question, groups, band_bars, positions)
+        else:
+            bars = [(name, questions[positions[question.id]]) for name, questions in groups]
+            charts_.append(figures.rating_chart(question, bars))
         if band_words and question.scales_differ_by_band:
             # Each band was asked on its own scale or words: a sentence per band, in its words.
             sentences = tuple(
@@ -74,7 +84,9 @@ def children_sections(
             )
         else:
             published = None if main is None else main[positions[question.id]]
-            sentences = (answer_sentence(question, main_who, published),)
+            # Across age bands with scales of their own, the group's figures are its directions.
+            asked = collapsed_question(question) if is_collapsed(question) else question
+            sentences = (answer_sentence(asked, main_who, published),)
         findings.append(Finding(question.text.en, sentences))
     sections.append(
         Section("Answers to each question", intro, tuple(charts_), remarks=tuple(remarks))
@@ -92,3 +104,37 @@ def children_sections(
     months = responses_per_month(figures.session, definition, parts)
     sections.append(figures.over_time(label, months, shown))
     return [summary_section(sections, findings, figures.rules), *sections]
+
+
+def _banded_charts(
+    figures: Figures,
+    question: Question,
+    groups: list[tuple[str, list[PublishedQuestion]]],
+    band_bars: list[tuple[str, str, list[PublishedQuestion]]],
+    positions: dict[str, int],
+) -> list[Chart]:
+    """A question each age band answers on its own scale: one chart per band in that band's
+    words, and across bands (councils, the region) only its declared directions."""
+    position = positions[question.id]
+    band_ids = {band for band, _, _ in band_bars}
+    across = [
+        (name, questions[position])
+        for name, questions in groups
+        if not any(name == label for _, label, _ in band_bars)
+    ]
+    made = []
+    if across:
+        collapsed = collapsed_question(question)
+        words = f"{question.text.en} (every age band: negative, middle and positive answers)"
+        made.append(
+            figures.rating_chart(dataclasses.replace(collapsed, text=Text.english(words)), across)
+        )
+    for band in figures.definition.age_bands:
+        if band.id not in band_ids:
+            continue
+        asked = question.for_band(band.id)
+        words = f"{asked.text.en} (aged {band.label.en})"
+        bars = [(label, found[position]) for b, label, found in band_bars if b == band.id]
+        chart = figures.rating_chart(dataclasses.replace(asked, text=Text.english(words)), bars)
+        made.append(dataclasses.replace(chart, key=f"{question.id}-{band.id}"))
+    return made

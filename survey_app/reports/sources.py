@@ -79,7 +79,8 @@ def band_groups(
         ids = MemberSet.of(members.get(band.id, ()))
         counted = [
             question_counts(
-                question,
+                # The band's own scale, in its own words.
+                question.for_band(band.id),
                 per_question.get((band.id, question.id), {}),
                 bases.get((band.id, question.id), 0),
             )

@@ -209,9 +209,12 @@ def other_answers(
             else:
                 words = option_label(question, str(value))
         elif isinstance(value, list):
-            words = ", ".join(option_label(question, str(choice)) for choice in value)
+            words = ", ".join(
+                option_label(question, str(choice), response.age_band) for choice in value
+            )
         else:
-            words = option_label(question, str(value))
+            # The words the child saw: their age band's own scale, not the question's default.
+            words = option_label(question, str(value), response.age_band)
         shown.append(OtherAnswer(question.text.en, words))
     for question_id, value in response.answers.items():
         if question_id not in known and not question_id.startswith("_"):

@@ -124,12 +124,13 @@ def _aggregates_csv(definition: SurveyDefinition, tables: Any, name: str) -> Res
 
 
 def _aggregates_xlsx(definition: SurveyDefinition, tables: Any, name: str) -> Response:
-    """One sheet per council (and the region), the rules and notes below each."""
+    """One sheet per council (and the region), wave and age band, the rules and notes below
+    each."""
     rules = DisclosureRules.of(definition)
     notes_below = [*rules_in_words(rules), "", *_footnote_lines(rules)]
     sheets = [
         spreadsheets.Sheet(
-            table.label,
+            table.title,
             downloads.AGGREGATE_COLUMNS,
             list(downloads.aggregate_rows(definition, [table])),
             notes_below,

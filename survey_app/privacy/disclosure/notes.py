@@ -24,6 +24,9 @@ FOLLOWS_HIDDEN = "follows-hidden"
 CANNOT_PROTECT = "cannot-protect"
 REGION_LEAVES_OUT = "region-leaves-out"
 HELD_BACK = "held-back"
+TOO_CLOSE = "too-close"
+BY_DIRECTION = "by-direction"
+BANDS_DIFFER = "bands-differ"
 
 REGION = "Region (all councils)"
 
@@ -65,6 +68,23 @@ def footnotes(rules: DisclosureRules) -> tuple[Footnote, ...]:
             REGION_LEAVES_OUT,
             "The region figures for this question leave out councils whose own figures for it "
             "are not shown, so that the region minus the other councils cannot reveal them.",
+        ),
+        Footnote(
+            TOO_CLOSE,
+            f"{NOT_SHOWN} = not shown: this group differs from figures already published by "
+            f"between 1 and {hidden_top} responses, so its figures would reveal theirs.",
+        ),
+        Footnote(
+            BY_DIRECTION,
+            "Across age bands this question is shown only as negative, middle and positive "
+            "answers, as the survey declares them: each age band was asked with its own answers, "
+            "so their counts are not added together (see each age band's rows).",
+        ),
+        Footnote(
+            BANDS_DIFFER,
+            f"{NOT_SHOWN} = not shown across age bands: each age band was asked with its own "
+            "answers, and the survey does not declare which are positive (see each age band's "
+            "rows).",
         ),
         Footnote(
             HELD_BACK,
