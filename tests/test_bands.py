@@ -99,8 +99,9 @@ def test_a_question_whose_bands_share_their_words_is_added_up_by_option(download
 
 
 def test_responses_carry_the_option_id_and_the_words_of_the_band_and_language_seen(
-    app, facilitator, make_distribution, worker
+    app, research_admin, make_distribution, worker
 ):
+    # Linked rows are the research extract: a deployment's setting, for admins (issue 10).
     suffolk = make_distribution()
     for _ in range(10):
         submit(app, suffolk, age_band="8-11", went="yes", feel="sad")
@@ -108,7 +109,7 @@ def test_responses_carry_the_option_id_and_the_words_of_the_band_and_language_se
         submit(app, suffolk, age_band="8-11", language="pl", went="yes", feel="dont_know")
     worker()
 
-    rows = rows_of(facilitator.get(f"{SURVEY}/responses.csv"))
+    rows = rows_of(research_admin.get(f"{SURVEY}/research-extract.csv"))
 
     seen = Counter((r["age_band"], r["language"], r["feel"], r["feel_words"]) for r in rows)
     assert seen == {

@@ -167,9 +167,9 @@ def _recount(*, per_wave_and_band: bool) -> None:
     """Fill the counts tables from every counted response's stored answers."""
     bind = op.get_bind()
     metadata = sa.MetaData()
-    tables = {name: sa.Table(name, metadata, autoload_with=bind) for name in TABLES}
-    responses = sa.Table("responses", metadata, autoload_with=bind)
-    distributions = sa.Table("distributions", metadata, autoload_with=bind)
+    tables = {name: sa.Table(name, metadata, autoload_with=bind, resolve_fks=False) for name in TABLES}
+    responses = sa.Table("responses", metadata, autoload_with=bind, resolve_fks=False)
+    distributions = sa.Table("distributions", metadata, autoload_with=bind, resolve_fks=False)
     counts: dict[tuple[Any, ...], int] = defaultdict(int)
     bases: dict[tuple[Any, ...], int] = defaultdict(int)
     totals: dict[tuple[Any, ...], int] = defaultdict(int)
@@ -224,7 +224,7 @@ def _recount(*, per_wave_and_band: bool) -> None:
         {(*key, bytes(bits)): None for key, bits in blocks.items()},
     )
     # New version tokens: a web process that kept a council's counted responses reads them again.
-    versions = sa.Table("counted_versions", metadata, autoload_with=bind)
+    versions = sa.Table("counted_versions", metadata, autoload_with=bind, resolve_fks=False)
     known = set()
     for survey_id, council_id in bind.execute(
         sa.select(versions.c.survey_id, versions.c.council_id)
