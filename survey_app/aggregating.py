@@ -7,16 +7,18 @@ the caller, so a crash half way changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, Table, bindparam, select, text
+from sqlalchemy import Select, Table, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from .answers import answer_cells
+from .definitions.model import PublicationSettings
 from .models import (
     AnswerCount,
     CountedMembers,
@@ -25,6 +27,7 @@ from .models import (
     QuestionBase,
     SurveyResponse,
 )
+from .periods import Period, counted_late
 from .privacy.disclosure import BLOCK_BITS
 
 
@@ -313,3 +316,32 @@ def _increment_statement(
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={counter: table.c[counter] + statement.excluded[counter]}
     )
+
+
+def mark_if_late(
+    session: Session,
+    response_id: int,
+    publication_of: Mapping[str, PublicationSettings],
+    now: dt.datetime,
+) -> bool:
+    """Mark a response being counted now as late if its period has already closed (True then).
+
+    A late response stays in the running totals staff see, but in no published table: its
+    period's tables were (or could have been) shown without it, and must never change. Called
+    in the transaction that counts it, so a response is counted and judged together.
+    """
+    found = session.execute(
+        select(SurveyResponse.period, Distribution.survey_id)
+        .join(Distribution, Distribution.id == SurveyResponse.distribution_id)
+        .where(SurveyResponse.id == response_id)
+    ).first()
+    if found is None:
+        return False
+    period, survey_id = found
+    settings = publication_of.get(survey_id, PublicationSettings())
+    if not counted_late(settings, Period.parse(period), now):
+        return False
+    session.execute(
+        update(SurveyResponse).where(SurveyResponse.id == response_id).values(late=True)
+    )
+    return True

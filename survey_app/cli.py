@@ -496,6 +496,10 @@ def demo(no_serve: bool) -> None:
             else "written to this log (set SURVEY_SMTP_URL to send them)"
         )
     )
+    click.echo(
+        f"  Sample responses:    in {details['sample_period']}, a closed period: figures and "
+        "reports show them now"
+    )
     click.echo("  Stop with Ctrl-C.")
     click.echo("")
     if no_serve:

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from survey_app.background import background_work
+from survey_app.clock import clock_of
 from survey_app.models import Distribution
 from survey_app.respondent import drafts, journey, submission
 from survey_app.respondent.journey import AGE_KEY, CODE_FROM_PAGE_KEY, PERSONAL_CODE_KEY
@@ -46,6 +47,7 @@ def submit(
             vault,
             enqueue or background_work(app).process_response,
             app.config.get("LINK_KEY"),
+            sent_at=clock_of(app).now(),
         )
     assert outcome.status == submission.SENT, outcome
     assert outcome.response_id is not None

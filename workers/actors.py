@@ -99,11 +99,18 @@ def anonymise_response(response_id: int) -> None:
 )
 def aggregate_response(response_id: int) -> None:
     """Add a response to the counts, exactly once."""
-    _process(
-        "counting",
-        response_id,
-        lambda session: aggregating.aggregate_response(session, response_id),
-    )
+    _process("counting", response_id, lambda session: _count(session, response_id))
+
+
+def _count(session: Session, response_id: int) -> None:
+    """Count a response once, and mark it late if its period closed before it was counted."""
+    context = current_context()
+    if aggregating.aggregate_response(session, response_id):
+        publication = {
+            survey_id: definition.publication
+            for survey_id, definition in context.loaded_surveys.current(session).items()
+        }
+        aggregating.mark_if_late(session, response_id, publication, context.clock.now())
 
 
 @dramatiq.actor(
@@ -124,7 +131,7 @@ def process_response(response_id: int) -> None:
         anonymising.anonymise_response(
             session, context.vault, response_id, context.settings, alerts
         )
-        aggregating.aggregate_response(session, response_id)
+        _count(session, response_id)
 
     if _process("processing", response_id, anonymise_then_count):
         enqueue_concern_emails(alerts)

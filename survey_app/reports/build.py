@@ -46,13 +46,15 @@ def build_report(
     council: str | None,
     requested_by_id: int | None,
     *,
+    asked_at: dt.datetime,
     audit: Audit | None = None,
 ) -> Report:
     """The report for one council (or, with council None, the region, or the user's own council
     for a council lead). Records what it publishes in the caller's transaction; raises like the
-    downloads (nothing recorded) if the group itself may not be published."""
+    downloads (nothing recorded) if the group itself may not be published. Shows every period
+    closed by asked_at (the app's clock), and nothing of the open one."""
     visible = None if council_ids is None else list(council_ids)
-    chosen = GroupFilter(council=council)
+    chosen = GroupFilter(council=council, asked_at=asked_at)
     rules = DisclosureRules.of(definition)
     with publishing(session, definition.id, rules, requested_by_id, audit=audit) as unit:
         tables = downloads.aggregate_tables(unit, definition, visible, chosen)

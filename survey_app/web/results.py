@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from .. import downloads, reports, spreadsheets
 from ..access import council_scope
 from ..background import background_work
+from ..clock import clock_of
 from ..definitions.model import SurveyDefinition
 from ..exports.files import MEDIA_TYPES, download_name
 from ..exports.records import mark_expired, recent_exports, request_export, visible_export
@@ -206,7 +207,7 @@ def download_response(download: Download, file_format: str, survey_id: str, user
     then streamed. Raises downloads.DownloadProblem, with nothing recorded, if it may not be
     given."""
     definition = survey_or_404(survey_id)
-    chosen = downloads.GroupFilter.from_query(request.args)
+    chosen = downloads.GroupFilter.from_query(request.args, clock_of(current_app).now())
     published = publishing(
         lambda session: download.publish(session, definition, council_scope(user), chosen, user.id)
     )
@@ -284,7 +285,12 @@ def report_page(survey_id: str, user: User) -> str:
     council = (request.args.get("council") or "").strip() or None
     built = publishing(
         lambda session: reports.build_report(
-            session, definition, council_scope(user), council, user.id
+            session,
+            definition,
+            council_scope(user),
+            council,
+            user.id,
+            asked_at=clock_of(current_app).now(),
         )
     )
     rules = DisclosureRules.of(definition)
@@ -338,7 +344,7 @@ def start_export(survey_id: str, user: User, params: Mapping[str, Any]) -> Expor
     survey, council or distribution the user cannot see."""
     definition = survey_or_404(survey_id)
     fields = {key: "" if value is None else str(value) for key, value in params.items()}
-    chosen = downloads.GroupFilter.from_query(fields)
+    chosen = downloads.GroupFilter.from_query(fields, clock_of(current_app).now())
     try:
         return request_export(
             db_session(),
