@@ -36,8 +36,9 @@ def aggregate_response(session: Session, response_id: int) -> bool:
 
     Marking the response and adding to the counts happen in one transaction, so a redelivered
     message finds it marked, and a worker dying half way leaves neither. A practitioner who
-    answers the same wave again with the same personal code replaces their earlier answer: the
-    latest is counted, the earlier one is taken out of the counts (whichever is processed first).
+    answers the same wave again with the same personal code replaces their earlier answer sent
+    in the same publication period: the latest is counted, the earlier one is taken out of the
+    counts (whichever is processed first).
     """
     responses = SurveyResponse.__table__
     dialect = session.get_bind().dialect.name
@@ -96,6 +97,7 @@ class _CountedRow(NamedTuple):
     id: int  # the distribution's
     council_id: int
     survey_id: str
+    period: str
 
 
 _CLAIM_POSTGRESQL = """
@@ -105,7 +107,7 @@ _CLAIM_POSTGRESQL = """
       AND distributions.id = responses.distribution_id
     RETURNING responses.id, responses.answers, responses.age_band, responses.wave,
               responses.link_hash, distributions.id, distributions.council_id,
-              distributions.survey_id
+              distributions.survey_id, responses.period
 """
 
 # Everything `_mark_counted` and `_add_to_counts(+1)` do, as one statement. The cells arrive
@@ -232,6 +234,7 @@ def _counted_response() -> Select[Any]:
         distributions.c.id,
         distributions.c.council_id,
         distributions.c.survey_id,
+        responses.c.period,
     ).join(distributions, responses.c.distribution_id == distributions.c.id)
 
 
@@ -244,6 +247,9 @@ def _same_person_same_wave(row: Any) -> Select[Any]:
             distributions.c.survey_id == row.survey_id,
             responses.c.wave == row.wave,
             responses.c.link_hash == row.link_hash,
+            # Only within one publication period: a closed period's tables never change, so
+            # an answer sent in a later period cannot take an earlier one out of them.
+            responses.c.period == row.period,
         )
         .order_by(responses.c.id)
     )

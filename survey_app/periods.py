@@ -1,5 +1,5 @@
 """Fixed publication periods: which period a response was sent in, when a period closes, and
-which whole closed periods a request for figures may cover.
+which closed period a request for figures is for.
 
 Figures about children are published only for whole periods (a day, month or quarter, chosen
 per survey) that have closed: a set number of days after the period ended. Until then nothing
@@ -122,67 +122,33 @@ def last_published(settings: PublicationSettings, now: dt.datetime) -> Period:
     return period
 
 
-@dataclass(frozen=True)
-class PeriodRange:
-    """Whole closed periods from `first` to `last`, both included (first None: from the
-    survey's first response)."""
-
-    first: Period | None
-    last: Period
-
-    def keys_from(self, earliest: Period) -> tuple[str, ...]:
-        """The keys of every period in the range, counting from earliest when open-ended."""
-        period = self.first or earliest
-        keys = []
-        while period <= self.last:
-            keys.append(period.key)
-            period = period.following()
-        return tuple(keys)
-
-    def describe(self) -> str:
-        """The range in words, for the record of what was published."""
-        if self.first is None:
-            return f"periods up to {self.last.key}"
-        if self.first == self.last:
-            return f"period {self.last.key}"
-        return f"periods {self.first.key} to {self.last.key}"
-
-
-def whole_closed_periods(
+def published_period(
     settings: PublicationSettings,
     now: dt.datetime,
     start: dt.date | None = None,
     end: dt.date | None = None,
-) -> PeriodRange:
-    """The closed periods a request from start to end (inclusive, None: unbounded) covers.
+) -> Period:
+    """The one closed period a request from start to end (both included) is for; with neither,
+    the latest closed period.
 
-    Refuses (PeriodError) a start or end that cuts a period, and an end in a period not closed
-    yet: a figure about part of a period, or about an open one, could be set beside a later one
-    to tell what a few children said. No end means every period closed so far.
+    Every table covers exactly one whole period: a table about part of a period, about an open
+    one, or about several (whose sum less another table would give a third), could be set
+    beside another to tell what a few children said. Refuses (PeriodError) anything else,
+    naming the whole period to ask for instead.
     """
     latest = last_published(settings, now)
-    first = None
-    if start is not None:
-        first = Period.of(settings.period, start)
-        if first.start != start:
-            raise PeriodError(
-                f"Figures are published for whole periods ({settings.period.value}s): "
-                f"'from' must be the first day of one, such as {first.start:%Y-%m-%d}."
-            )
-    last = latest
-    if end is not None:
-        last = Period.of(settings.period, end)
-        if last.end != end:
-            raise PeriodError(
-                f"Figures are published for whole periods ({settings.period.value}s): "
-                f"'to' must be the last day of one, such as {last.end:%Y-%m-%d}."
-            )
-        if last > latest:
-            raise PeriodError(
-                f"The period {last.key} is not closed yet: figures about it are shown from "
-                f"{closes_at(settings, last) + COUNTING_GRACE:%Y-%m-%d %H:%M} UTC. The latest "
-                f"closed period is {latest.key}."
-            )
-    if first is not None and first > last:
-        raise PeriodError(f"No closed period starts on or after {start:%Y-%m-%d} yet.")
-    return PeriodRange(first, last)
+    if start is None and end is None:
+        return latest
+    period = Period.of(settings.period, start or end)  # type: ignore[arg-type]
+    if start != period.start or end != period.end:
+        raise PeriodError(
+            f"Figures are published for one whole {settings.period.value} at a time: ask for "
+            f"period={period.key} (from {period.start:%Y-%m-%d} to {period.end:%Y-%m-%d})."
+        )
+    if period > latest:
+        raise PeriodError(
+            f"The period {period.key} is not closed yet: figures about it are shown from "
+            f"{closes_at(settings, period) + COUNTING_GRACE:%Y-%m-%d %H:%M} UTC. The latest "
+            f"closed period is {latest.key}."
+        )
+    return period

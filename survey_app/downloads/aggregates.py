@@ -80,7 +80,7 @@ def aggregate_tables(
     records them when it closes)."""
     session, rules = unit.session, unit.rules
     visible = None if council_ids is None else list(council_ids)
-    scope = f"{chosen.describe_periods(definition.publication)} (counts)"
+    scope = f"{chosen.describe_period(definition.publication)} (counts)"
     groups, distribution_id = requested_download(unit, definition, visible, chosen, scope)
     counts, bases = group_counts(session, definition, groups, chosen, distribution_id)
     conditions = skip_logic(definition)

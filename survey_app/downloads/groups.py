@@ -9,15 +9,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from .. import operations
 from ..caching import SharedCache
-from ..definitions.model import PeriodKind, PublicationSettings, SurveyDefinition
+from ..definitions.model import PublicationSettings, SurveyDefinition
 from ..inputs import has_control_characters
 from ..models import Council, CountedMembers, CountedVersion, Distribution, SurveyResponse
-from ..periods import Period, PeriodError, PeriodRange, whole_closed_periods
+from ..periods import Period, PeriodError, published_period
 from ..privacy.disclosure import MemberSet, Publishing, Settlement
 from .problems import FilterError, Refused, UnknownGroup
 
@@ -29,8 +29,8 @@ class GroupFilter:
     """Which responses a download is about, from its query string, as of when it was asked.
 
     council: a council's name, or None for every council the user may see.
-    submitted_from, submitted_to: the first day of the first period and the last day of the
-    last period wanted (None: from the first, up to the latest closed one).
+    submitted_from, submitted_to: the first and last days of the one period wanted (None: the
+    latest closed period).
     distribution: a distribution's code.
     asked_at: when the figures were asked for (the app's clock): only periods closed by then
     are published. Required for choosing a group (`requested_groups`).
@@ -46,8 +46,8 @@ class GroupFilter:
     def from_query(cls, args: Mapping[str, str], asked_at: dt.datetime) -> GroupFilter:
         """Read `council`, `period`, `from`, `to` and `distribution`; blank means no filter.
 
-        `period` names one whole period ("2026-Q3"); `from` and `to` must be the first and last
-        days of whole periods (checked with the survey's periods, `periods`).
+        `period` names one whole period ("2026-Q3"); `from` and `to` must be its first and last
+        days (checked against the survey's periods by `period`).
         """
         for name in ("council", "period", "from", "to", "distribution"):
             if has_control_characters(args.get(name) or ""):
@@ -80,52 +80,35 @@ class GroupFilter:
             raise FilterError("The 'from' date is after the 'to' date.")
         return chosen
 
-    def periods(self, settings: PublicationSettings) -> PeriodRange:
-        """The whole closed periods this filter covers; FilterError if it cuts a period or
-        reaches into one not closed yet (see `periods.whole_closed_periods`)."""
+    def period(self, settings: PublicationSettings) -> Period:
+        """The one closed period this filter is for; FilterError if it cuts a period, spans
+        several, or asks for one not closed yet (see `periods.published_period`)."""
         if self.asked_at is None:
             # A group read without knowing which periods are closed could show an open one.
             raise ValueError("A filter for figures needs the time they were asked for.")
         try:
-            return whole_closed_periods(
-                settings, self.asked_at, self.submitted_from, self.submitted_to
-            )
+            return published_period(settings, self.asked_at, self.submitted_from, self.submitted_to)
         except PeriodError as problem:
             raise FilterError(str(problem)) from None
 
     def describe(self) -> str:
-        """The filter in words, for the record of what was published (the periods are added
-        by `describe_periods`)."""
+        """The filter in words, for an export's record (the period is in `describe_period`)."""
         start = f"{self.submitted_from:%Y-%m-%d}" if self.submitted_from else "the start"
         end = f"{self.submitted_to:%Y-%m-%d}" if self.submitted_to else "now"
         dates = "all dates" if start == "the start" and end == "now" else f"{start} to {end}"
         where = f", distribution {self.distribution}" if self.distribution else ""
         return f"{dates}{where}"
 
-    def describe_periods(self, settings: PublicationSettings) -> str:
-        """The filter in words with the closed periods it covers, for the ledger."""
+    def describe_period(self, settings: PublicationSettings) -> str:
+        """The filter in words with the period it is for, for the ledger: the period is part
+        of what every publication records."""
         where = f", distribution {self.distribution}" if self.distribution else ""
-        return f"{self.periods(settings).describe()}{where}"
+        return f"period {self.period(settings).key}{where}"
 
 
-def in_periods(settings: PublicationSettings, periods: PeriodRange) -> ColumnElement[bool]:
-    """Responses sent in these periods and counted before each closed (not late).
-
-    Period keys of one kind sort in time order, so a range is two comparisons; the kind is
-    checked too, so a response kept under another kind (a survey whose period was changed) is
-    never taken for one of these periods.
-    """
-    column = SurveyResponse.period
-    if settings.period == PeriodKind.DAY:
-        kind = func.length(column) == len("2026-01-01")
-    elif settings.period == PeriodKind.QUARTER:
-        kind = column.like("%-Q%")
-    else:
-        kind = (func.length(column) == len("2026-01")) & column.not_like("%-Q%")
-    condition = kind & (column <= periods.last.key) & SurveyResponse.late.is_(False)
-    if periods.first is not None:
-        condition = condition & (column >= periods.first.key)
-    return condition
+def in_period(period: Period) -> ColumnElement[bool]:
+    """Responses sent in the period and counted before it closed (not late)."""
+    return (SurveyResponse.period == period.key) & SurveyResponse.late.is_(False)
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
@@ -221,7 +204,7 @@ def responses_query(
         query = query.where(SurveyResponse.anonymised.is_(True))
     if chosen.asked_at is not None:
         settings = definition.publication
-        query = query.where(in_periods(settings, chosen.periods(settings)))
+        query = query.where(in_period(chosen.period(settings)))
     if distribution_id is not None:
         query = query.where(Distribution.id == distribution_id)
     return query
@@ -236,8 +219,8 @@ def requested_groups(
     *,
     anonymised: bool = False,
 ) -> list[CouncilGroup]:
-    """Each council's matching response ids: only those of whole closed periods, counted
-    before their period closed (`in_periods`), read response by response.
+    """Each council's matching response ids: only those of one closed period, counted before
+    it closed (`in_period`), read response by response.
 
     (The councils' bitmaps of every counted response cannot serve: they hold responses of the
     open period and late ones too.)

@@ -64,7 +64,7 @@ def publish_responses(
     """
     rules = DisclosureRules.of(definition)
     visible = None if council_ids is None else list(council_ids)
-    scope = f"{chosen.describe_periods(definition.publication)} (anonymised responses)"
+    scope = f"{chosen.describe_period(definition.publication)} (anonymised responses)"
     with publishing(session, definition.id, rules, requested_by_id, audit=audit) as unit:
         groups, distribution_id = requested_download(
             unit, definition, visible, chosen, scope, anonymised=True
