@@ -1,0 +1,219 @@
+"""Fixed publication periods: a response belongs to the period it was sent in, figures are shown
+only for one whole closed period, and a closed period's tables never change afterwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from survey_app.clock import clock_of
+from survey_app.definitions import DefinitionError, parse_definition
+from survey_app.definitions.model import PeriodKind, PublicationSettings
+from survey_app.models import SurveyResponse
+from survey_app.periods import (
+    Period,
+    PeriodError,
+    closes_at,
+    is_published,
+    last_published,
+    published_period,
+)
+from tests.conftest import close_periods, rows_of
+from tests.submissions import submit
+from workers.actors import aggregate_response
+
+QUARTERLY = PublicationSettings(PeriodKind.QUARTER, 14)
+COUNTS = "/facilitator/surveys/test-child/aggregates.csv"
+
+
+# The periods themselves -------------------------------------------------------------------------
+
+
+def test_a_day_falls_in_one_day_month_and_quarter_each_named_for_good():
+    day = dt.date(2026, 11, 5)
+    assert Period.of(PeriodKind.DAY, day).key == "2026-11-05"
+    assert Period.of(PeriodKind.MONTH, day).key == "2026-11"
+    quarter = Period.of(PeriodKind.QUARTER, day)
+    assert (quarter.key, quarter.start, quarter.end) == (
+        "2026-Q4",
+        dt.date(2026, 10, 1),
+        dt.date(2026, 12, 31),
+    )
+    assert Period.parse("2026-Q4") == quarter
+    assert quarter.following().key == "2027-Q1"
+
+
+def test_a_quarter_closes_its_set_number_of_days_after_it_ends_and_is_shown_after_that():
+    quarter = Period.parse("2026-Q3")
+    assert closes_at(QUARTERLY, quarter) == dt.datetime(2026, 10, 15)
+    assert not is_published(QUARTERLY, quarter, dt.datetime(2026, 10, 14, 23, 59))
+    assert is_published(QUARTERLY, quarter, dt.datetime(2026, 10, 15, 1, 0))
+    # In early October the latest period with figures is still the one before.
+    assert last_published(QUARTERLY, dt.datetime(2026, 10, 5)).key == "2026-Q2"
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (dt.date(2026, 7, 1), dt.date(2026, 8, 31)),  # part of a quarter
+        (dt.date(2026, 7, 2), dt.date(2026, 9, 30)),  # starts inside it
+        (dt.date(2026, 4, 1), dt.date(2026, 9, 30)),  # two quarters in one table
+    ],
+)
+def test_a_request_for_part_of_a_period_or_for_several_is_refused_naming_a_whole_one(start, end):
+    with pytest.raises(PeriodError, match=r"one whole quarter at a time: ask for period=2026-Q"):
+        published_period(QUARTERLY, dt.datetime(2026, 12, 1), start, end)
+
+
+def test_a_request_for_a_period_not_closed_yet_is_refused_saying_when_it_will_be_shown():
+    with pytest.raises(PeriodError, match=r"2026-Q4 is not closed yet.*2027-01-15 01:00"):
+        published_period(
+            QUARTERLY, dt.datetime(2027, 1, 10), dt.date(2026, 10, 1), dt.date(2026, 12, 31)
+        )
+
+
+def test_a_whole_closed_quarter_is_what_a_request_gets():
+    asked = published_period(
+        QUARTERLY, dt.datetime(2026, 12, 1), dt.date(2026, 7, 1), dt.date(2026, 9, 30)
+    )
+    assert asked.key == "2026-Q3"
+
+
+# The survey's choice ----------------------------------------------------------------------------
+
+SURVEY_HEAD = (
+    "id: bad\n"
+    "version: 1\n"
+    "audience: practitioner\n"
+    "title: Bad\n"
+    "introduction: Hello\n"
+    "thank_you: Thanks\n"
+    "pages:\n"
+    "  - id: first\n"
+    "    questions:\n"
+    "      - id: q1\n"
+    "        kind: yes_no_not_sure\n"
+    "        text: Did it help?\n"
+)
+
+
+def problems(source: str) -> list[str]:
+    with pytest.raises(DefinitionError) as caught:
+        parse_definition(source, "bad.yaml")
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_a_survey_chooses_its_period_and_when_it_closes_and_quarters_are_the_default():
+    assert parse_definition(SURVEY_HEAD, "ok.yaml").publication == QUARTERLY
+    chosen = parse_definition(
+        SURVEY_HEAD + "publication: {period: month, closes_after_days: 7}\n", "ok.yaml"
+    )
+    assert chosen.publication == PublicationSettings(PeriodKind.MONTH, 7)
+
+
+def test_an_unknown_period_or_closing_delay_is_reported_on_its_line_with_its_field():
+    found = problems(SURVEY_HEAD + "publication:\n  period: week\n  closes_after_days: -1\n")
+    assert found == [
+        "bad.yaml:14: publication.period: Must be one of: day, month, quarter.",
+        "bad.yaml:15: publication.closes_after_days: must be a whole number of days from 0 to 92",
+    ]
+
+
+# What staff can download --------------------------------------------------------------------
+
+
+def test_a_response_keeps_the_period_it_was_sent_in(app, distribution):
+    response_id = submit(app, distribution, went="yes", feel="happy")
+    sent = clock_of(app).now()
+    with app.extensions["database"].session() as session:
+        stored = session.get(SurveyResponse, response_id)
+        assert stored is not None
+        assert stored.period == sent.strftime("%Y-%m-%d")  # the test survey's periods are days
+        assert not stored.late
+
+
+def test_nothing_about_an_open_period_is_shown_until_it_closes(
+    app, facilitator, distribution, worker
+):
+    for _ in range(12):
+        submit(app, distribution, went="yes", feel="happy")
+    worker()
+
+    before = rows_of(facilitator.get(COUNTS))
+    close_periods(app)
+    after = rows_of(facilitator.get(COUNTS))
+
+    def went_yes(rows: list[dict[str, str]]) -> list[str]:
+        return [r["count"] for r in rows if r["question"] == "went" and r["option"] == "yes"]
+
+    assert not [r for r in before if r["count"].isdigit()]  # no number: the period was open
+    assert went_yes(after) == ["10", "10"]  # Suffolk and the region, rounded to 5s
+
+
+def test_a_download_asking_for_an_open_period_or_part_of_one_is_refused(app, facilitator):
+    today = clock_of(app).now().date()
+    asked = facilitator.get(f"{COUNTS}?from={today}&to={today}")
+    assert asked.status_code == 400
+    assert "is not closed yet" in asked.get_data(as_text=True)
+
+    weekly = facilitator.get(f"{COUNTS}?from={today - dt.timedelta(days=9)}&to={today}")
+    assert weekly.status_code == 400
+    assert "one whole day at a time" in weekly.get_data(as_text=True)
+
+
+def split_answers(app, distribution) -> None:  # type: ignore[no-untyped-def]
+    """20 children went, 3 did not: the 3 are hidden (below the suppression threshold)."""
+    for went in ["yes"] * 20 + ["no"] * 3:
+        submit(app, distribution, went=went, feel="okay")
+
+
+def test_adding_known_answers_does_not_move_a_hidden_cell_of_a_closed_period(
+    app, facilitator, distribution, worker
+):
+    """Attack 3 of issue 10: download; add 12 known answers; download again. Before periods,
+    the newly shown "no" less the 12 known ones pinned the earlier hidden count (3)."""
+    split_answers(app, distribution)
+    worker()
+    close_periods(app)
+    first = facilitator.get(COUNTS)
+    hidden = [r for r in rows_of(first) if r["council"] == "Suffolk" and r["question"] == "went"]
+    assert {r["option"]: r["count"] for r in hidden}["no"] != "3"
+
+    for _ in range(12):
+        submit(app, distribution, went="no", feel="okay")
+    worker()
+    second = facilitator.get(COUNTS)
+
+    # The closed period's table cannot change and the open one is not shown: nothing to
+    # subtract the 12 known answers from.
+    assert second.get_data() == first.get_data()
+
+
+def test_a_closed_periods_csv_is_the_same_byte_for_byte_after_answers_counted_late(
+    app, facilitator, distribution, worker
+):
+    """Answers sent in a period but counted only after it closed (a slow worker) are in no
+    published table: the closed period's download does not change."""
+    split_answers(app, distribution)
+    # Five more sent in the same period whose processing does not get through in time.
+    slow = [
+        submit(app, distribution, went="no", feel="okay", enqueue=lambda _id: None)
+        for _ in range(5)
+    ]
+    worker()
+    close_periods(app)
+    before = facilitator.get(COUNTS)
+    assert before.status_code == 200
+
+    for response_id in slow:  # the slow worker gets to them after the period closed
+        aggregate_response(response_id)
+    after = facilitator.get(COUNTS)
+
+    assert after.get_data() == before.get_data()
+    with app.extensions["database"].session() as session:
+        marked = list(
+            session.scalars(select(SurveyResponse.late).where(SurveyResponse.id.in_(slow)))
+        )
+    assert marked == [True] * 5
