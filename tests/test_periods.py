@@ -4,6 +4,7 @@ only for one whole closed period, and a closed period's tables never change afte
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
@@ -217,3 +218,62 @@ def test_a_closed_periods_csv_is_the_same_byte_for_byte_after_answers_counted_la
             session.scalars(select(SurveyResponse.late).where(SurveyResponse.id.in_(slow)))
         )
     assert marked == [True] * 5
+
+
+def test_while_a_period_is_open_staff_see_only_a_rounded_count_of_responses_so_far(
+    app, facilitator, distribution, worker
+):
+    page = f"/facilitator/distributions/{distribution.code}"
+
+    def counted() -> str:
+        found = re.search(r"<dt>Responses counted</dt><dd>([^<]*)</dd>", facilitator.get(page).text)
+        assert found, "the distribution's page shows no response count"
+        return found.group(1)
+
+    for _ in range(3):
+        submit(app, distribution, went="yes", feel="happy")
+    worker()
+    assert counted() == "fewer than 10"
+
+    for _ in range(9):
+        submit(app, distribution, went="yes", feel="happy")
+    worker()
+    assert counted() == "10"  # 12 so far, shown as published counts are: to the nearest 5
+    assert not [r for r in rows_of(facilitator.get(COUNTS)) if r["count"].isdigit()]
+
+
+def test_the_demo_seeds_a_closed_period_so_its_report_and_downloads_show_figures_at_once(
+    tmp_path, monkeypatch
+):
+    from survey_app import create_app, demo
+    from survey_app.cli import migrate_database
+    from survey_app.settings import load_settings
+    from tests.conftest import TEXT_KEY, HttpsClient, sign_in
+
+    monkeypatch.setattr(demo, "INSTANCE", tmp_path / "instance")
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    migrate_database(url)
+    settings = load_settings(
+        {
+            "DATABASE_URL": url,
+            "SURVEY_DIR": None,
+            "TEXT_KEY": TEXT_KEY,
+            "QR_DIR": str(tmp_path / "qr"),
+            "DEMO": True,
+        }
+    )
+    details = demo.seed_demo(settings)
+    app = create_app(
+        {**settings, "SECRET_KEY": "demo secret key that is long enough", "LINK_KEY": "link"}
+    )
+    app.test_client_class = HttpsClient
+    client = app.test_client()
+    assert sign_in(client, details["email"], details["password"]).status_code == 302
+
+    rows = rows_of(client.get("/facilitator/surveys/child-cp-conference/aggregates.csv"))
+    report = client.get("/facilitator/surveys/child-cp-conference/report")
+
+    assert [r for r in rows if r["count"].isdigit() and int(r["count"]) > 0]
+    assert report.status_code == 200
+    assert "Too few responses" not in report.text and "<svg" in report.text
+    app.extensions["database"].engine.dispose()
