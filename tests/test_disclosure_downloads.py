@@ -30,7 +30,7 @@ from survey_app.models import (
     User,
 )
 from survey_app.privacy.disclosure import decode_members
-from tests.conftest import TEST_SURVEYS, rows_of, sign_in
+from tests.conftest import TEST_SURVEYS, close_periods, rows_of, sign_in
 from tests.submissions import submit
 
 EMAIL = "facilitator@example.org"
@@ -118,6 +118,7 @@ def test_the_region_adds_up_the_councils_and_hides_what_any_of_them_hides(
     submit_many(app, norfolk, 15, went="no")
     submit_many(app, make_distribution(council_name="Essex", label="Small"), 4, went="yes")
     worker()
+    close_periods(app)
 
     download = fetch(facilitator, f"{SURVEY}/aggregates.csv")
 
@@ -154,6 +155,7 @@ def test_a_question_asked_only_after_a_hidden_answer_is_not_shown(
     for _ in range(3):
         submit(app, distribution, went="no", why_not=["school"])
     worker()
+    close_periods(app)
 
     rows = [
         row
@@ -194,6 +196,7 @@ def test_a_survey_stricter_in_its_yaml_is_published_by_its_own_thresholds(
     sign_in(client, EMAIL)
     _drain(app)
 
+    close_periods(app)
     too_few = fetch(client, f"{SURVEY}/aggregates.csv")
     assert set(counts(too_few).values()) == {"x"}  # 14 < 15
     page = fetch(client, SURVEY).get_data(as_text=True)
@@ -236,6 +239,7 @@ def test_filtered_counts_come_from_the_answers_and_agree_with_the_totals(
     submit_many(app, distribution, 12, went="yes", feel="happy", times=3)
     submit_many(app, distribution, 9, went="no", why_not=["school", "scared"], feel="sad")
     worker()
+    close_periods(app)
     everything = rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk"))
 
     # The same responses through a date filter (so counted from each response's answers) are
@@ -261,6 +265,7 @@ def test_a_date_range_gives_that_range_and_a_distribution_gives_that_distributio
     submit_many(app, ipswich, 12, went="yes")
     submit_many(app, lowestoft, 11, went="not_sure")
     worker()
+    close_periods(app)
     move_to(database, old, dt.date(2026, 1, 15))
 
     january = fetch(
@@ -319,6 +324,7 @@ def test_every_download_is_recorded_with_the_response_ids_of_each_group(
     submit_many(app, make_distribution(council_name="Suffolk"), 11)
     submit_many(app, make_distribution(council_name="Norfolk", label="Reviews"), 10)
     worker()
+    close_periods(app)
 
     rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
 
@@ -347,6 +353,7 @@ def test_a_date_range_moved_by_a_day_is_refused_with_409_and_nothing_is_publishe
     monday = submit_many(app, distribution, 20)
     tuesday = submit_many(app, distribution, 3, went="no", why_not=["scared"])
     worker()
+    close_periods(app)
     move_to(database, monday, dt.date(2026, 3, 2))
     move_to(database, tuesday, dt.date(2026, 3, 3))
     rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-01&to=2026-03-31"))
@@ -396,6 +403,7 @@ def test_a_council_against_the_region_minus_the_other_councils_reveals_nothing(
     submit_many(app, norfolk, 12, went="not_sure")
     norfolk_small = submit_many(app, norfolk, 3, went="no", why_not=["school"])
     worker()
+    close_periods(app)
     download = fetch(facilitator, f"{SURVEY}/aggregates.csv")
 
     assert counts(download, "Norfolk") == {
@@ -422,6 +430,7 @@ def test_new_responses_are_held_back_until_eight_have_arrived(
     distribution = make_distribution()
     first = submit_many(app, distribution, 20, went="yes")
     worker()
+    close_periods(app)
     before = rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk"))
 
     submit_many(app, distribution, 7, went="no", why_not=["school"])
@@ -453,6 +462,7 @@ def test_the_region_holds_back_with_its_councils_so_it_stays_their_sum(
     submit_many(app, suffolk, 20, went="yes")
     submit_many(app, norfolk, 20, went="yes")
     worker()
+    close_periods(app)
     rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
     submit_many(app, suffolk, 2, went="no", why_not=["school"])
     submit_many(app, norfolk, 9, went="no", why_not=["school"])
@@ -472,6 +482,7 @@ def test_when_the_totals_disagree_with_the_responses_the_answers_are_counted_ins
     distribution = make_distribution()
     submit_many(app, distribution, 15, went="yes")
     worker()
+    close_periods(app)
     with database.session() as session:
         # As if a response had been counted between reading the group and reading the totals.
         session.execute(
@@ -499,6 +510,7 @@ def test_anonymised_responses_are_only_given_for_councils_with_ten_or_more(
         app, make_distribution(council_name="Norfolk", label="x"), 9, went="no", better="Tiny"
     )
     worker()
+    close_periods(app)
 
     rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
 
@@ -515,6 +527,7 @@ def test_anonymised_responses_hold_back_a_few_new_ones_too(
     distribution = make_distribution()
     submit_many(app, distribution, 10, went="yes", better="First ten")
     worker()
+    close_periods(app)
     assert len(rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))) == 10
     submit_many(app, distribution, 3, went="no", better="Three more")
     worker()
@@ -530,6 +543,7 @@ def test_a_streamed_responses_download_gives_its_database_connection_back_when_i
 ):
     submit_many(app, make_distribution(), 12, went="yes", better="Kind")
     worker()
+    close_periods(app)
 
     with connections_taken_by_this_thread(database.engine) as still_out:
         rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
@@ -627,6 +641,7 @@ def test_groups_differing_by_eight_or_more_still_never_differ_by_a_small_count(
     submit_many(app, suffolk, 20, went="yes")
     submit_many(app, suffolk, 10, went="no")
     worker()
+    close_periods(app)
     first = counts(fetch(facilitator, f"{SURVEY}/aggregates.csv"), "Suffolk")
     assert first == {"yes": "20", "no": "10", "not_sure": "0", "dont_know": "0"}
     submit_many(app, suffolk, 3, went="yes")
@@ -655,6 +670,7 @@ def test_a_difference_of_eight_or_more_in_every_count_is_shown(
     submit_many(app, suffolk, 20, went="yes")
     submit_many(app, suffolk, 10, went="no")
     worker()
+    close_periods(app)
     fetch(facilitator, f"{SURVEY}/aggregates.csv")
     submit_many(app, suffolk, 10, went="yes")
     worker()
@@ -673,6 +689,7 @@ def test_response_rows_never_single_out_a_few_children_by_age_band_or_language(
     for _ in range(9):
         submit(app, suffolk, age_band="8-11", went="yes", feel="happy")
     worker()
+    close_periods(app)
 
     rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
     assert Counter(row["age_band"] for row in rows) == {"12-17": 12, "8-11": 9}

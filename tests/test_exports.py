@@ -40,6 +40,7 @@ from tests.conftest import (
     PASSWORD,
     TEST_SURVEYS,
     HttpsClient,
+    close_periods,
     csrf_token,
     running_worker,
     sign_in,
@@ -193,6 +194,7 @@ def test_an_export_built_by_a_worker_has_exactly_the_rows_of_responses_csv(
     three_councils(export_app)
     workers()
     client = signed_in(export_app)
+    close_periods(export_app)
     direct_header, direct_rows = csv_of(fetch(client, f"{SURVEY}/responses.csv"))
 
     sent: list[int] = []
@@ -237,6 +239,7 @@ def test_an_export_is_recorded_as_published_like_responses_csv(
     workers()
     client = signed_in(sqlite_app)
 
+    close_periods(sqlite_app)
     export_id = export_id_from(ask_for_export(client, format="csv", council="Suffolk"))
 
     with sqlite_app.extensions["database"].session() as session:
@@ -263,6 +266,7 @@ def test_an_export_holds_what_was_published_not_what_arrived_after(
     workers()
     client = signed_in(export_app)
     background_work(export_app).build_export = lambda export_id: None  # built later, by hand
+    close_periods(export_app)
     export_id = export_id_from(ask_for_export(client, format="csv"))
 
     submit_many(export_app, place, 9, went="no", why_not=["school"])
@@ -282,6 +286,7 @@ def test_an_xlsx_export_opens_in_a_spreadsheet_with_the_disclosure_notes(
     three_councils(export_app)
     workers()
     client = signed_in(export_app)
+    close_periods(export_app)
     _, direct_rows = csv_of(fetch(client, f"{SURVEY}/responses.csv?council=Norfolk"))
 
     export_id = export_id_from(ask_for_export(client, format="xlsx", council="Norfolk"))
@@ -322,6 +327,7 @@ def test_an_xlsx_export_larger_than_a_sheet_continues_on_the_next(
     workers()
     client = signed_in(sqlite_app)
     background_work(sqlite_app).build_export = lambda export_id: None
+    close_periods(sqlite_app)
     export_id = export_id_from(ask_for_export(client, format="xlsx"))
     definition = sqlite_app.extensions["surveys"]["test-child"]
 
@@ -375,6 +381,7 @@ def test_a_refused_export_is_a_409_and_records_nothing(
             )
         session.commit()
     client = signed_in(sqlite_app)
+    close_periods(sqlite_app)
     csv_of(fetch(client, f"{SURVEY}/responses.csv?from=2026-03-01&to=2026-03-31"))
     published = count(sqlite_app, Publication)
     robot = token_for(sqlite_app, "robot@example.org")
@@ -410,6 +417,7 @@ def test_only_the_person_who_asked_and_admins_can_see_an_export(
     three_councils(sqlite_app)
     workers()
     lead = signed_in(sqlite_app, "lead@suffolk.example.org", "council_lead", "Suffolk")
+    close_periods(sqlite_app)
     export_id = export_id_from(ask_for_export(lead, format="csv"))
     workers()
     _, rows = csv_of(fetch(lead, f"/facilitator/exports/{export_id}/download"))
@@ -483,6 +491,7 @@ def test_an_export_whose_worker_died_is_taken_again_once_it_is_stale(
 
     three_councils(sqlite_app)
     workers()
+    close_periods(sqlite_app)
     background_work(sqlite_app).build_export = lambda export_id: None
     export_id = export_id_from(ask_for_export(signed_in(sqlite_app), format="csv"))
     with sqlite_app.extensions["database"].session() as session:
@@ -595,6 +604,7 @@ def test_a_script_asks_for_an_export_polls_its_status_and_downloads_it(
     robot = token_for(export_app, "robot@example.org")
     client = client_of(export_app)
     background_work(export_app).build_export = lambda export_id: None  # sent by hand below
+    close_periods(export_app)
     _, direct_rows = csv_of(
         fetch(client, f"{API}/surveys/test-child/responses.csv?council=Suffolk", headers=robot)
     )

@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 from survey_app import create_app
 from survey_app.db import Database
 from survey_app.models import Council, Distribution
-from tests.conftest import Auth, HttpsClient, csrf_token, rows_of, sign_in
+from tests.conftest import Auth, HttpsClient, close_periods, csrf_token, rows_of, sign_in
 from tests.submissions import submit
 
 EMAIL = "facilitator@example.org"
@@ -398,6 +398,7 @@ def test_a_council_leads_downloads_hold_no_other_councils_answers(
     for _ in range(10):
         submit(app, norfolk, went="no", why_not=["school"], better="Norfolk was slow")
     worker()
+    close_periods(app)
 
     counts = rows_of(lead_client.get(f"{SURVEY}/aggregates.csv"))
     responses = rows_of(lead_client.get(f"{SURVEY}/responses.csv"))
@@ -497,6 +498,7 @@ def test_the_counts_download_hides_one_to_seven_rounds_the_rest_and_shows_zeros(
     for feel in ("sad", "sad", "sad", "okay", "okay", "okay", "okay", "okay", "okay", "okay"):
         submit(app, distribution, went="no", why_not=["school"], feel=feel, times=2)
     worker()
+    close_periods(app)
 
     download = facilitator.get(f"{SURVEY}/aggregates.csv")
 
@@ -564,6 +566,7 @@ def test_the_responses_download_has_one_row_per_response_with_free_text_redacted
     for _ in range(7):
         submit(app, distribution, went="yes")
     worker()
+    close_periods(app)
 
     download = facilitator.get(f"{SURVEY}/responses.csv")
 
@@ -591,6 +594,7 @@ def test_the_responses_download_does_not_list_a_days_responses_in_the_order_they
     for times in arrived:
         submit(app, distribution, went="yes", times=times)
     worker()
+    close_periods(app)
 
     rows = rows_of(facilitator.get(f"{SURVEY}/responses.csv"))
 
@@ -620,6 +624,7 @@ def test_a_typed_formula_is_neutralised_in_the_responses_download(
     for _ in range(10):
         submit(app, distribution, went="yes", better=formula)
     worker()
+    close_periods(app)
 
     rows = rows_of(facilitator.get(f"{SURVEY}/responses.csv"))
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from survey_app import operations
 from survey_app.models import Publication
 from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
-from tests.conftest import rows_of, sign_in
+from tests.conftest import close_periods, rows_of, sign_in
 from tests.programmes import ITEM, LOOK_BACK, SHIPPED, WAVES, run_programme, wave_distribution
 from tests.submissions import submit
 
@@ -95,6 +95,7 @@ def test_prepost_csv_gives_the_paired_change_per_council_and_region(app, client,
     run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER, NORFOLK_LOOK_BACK)
     run_programme(app, "Suffolk", [2, 3, 3], [3, 3, 4])  # 6 responses: too small
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -146,6 +147,7 @@ def test_improved_same_and_worse_are_protected_counts(app, client, make_user, wo
     after = [3] * 25 + [2] * 10 + [1] * 5
     run_programme(app, "Norfolk", before, after)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -171,6 +173,7 @@ def test_statistics_are_not_shown_where_they_would_give_hidden_counts_away(
     after = [3] * 10 + [1] * 2
     run_programme(app, "Norfolk", before, after)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -198,6 +201,7 @@ def test_statistics_are_not_shown_where_they_would_give_hidden_counts_away(
 def test_the_look_back_rating_is_a_response_shift_row(app, client, make_user, worker):
     run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER, NORFOLK_LOOK_BACK)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -217,6 +221,7 @@ def test_items_with_too_few_pairs_show_only_that(app, client, make_user, worker)
     for rating in (4, 4, 5):
         submit(app, submit_more, **{WAVE_KEY: WAVES[1], ITEM: str(rating)})
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -234,6 +239,7 @@ def test_unpaired_answers_are_compared_separately_and_only_when_large_enough(
     after = [3, 4, 4, 3, 5, 4, 3, 4, 2, 4, 3]
     run_programme(app, "Norfolk", [], [], unpaired_before=before, unpaired_after=after)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -254,6 +260,7 @@ def test_a_council_lead_sees_only_their_council_and_no_region(app, client, make_
     run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER)
     run_programme(app, "Suffolk", NORFOLK_AFTER, NORFOLK_BEFORE)
     worker()
+    close_periods(app)
     make_user("lead@suffolk.example.org", role="council_lead", council="Suffolk")
     sign_in(client, "lead@suffolk.example.org")
 
@@ -269,6 +276,7 @@ def test_prepost_is_recorded_and_repeats_safely_with_the_counts(
 ):
     run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -319,6 +327,7 @@ def test_prepost_xlsx_has_a_sheet_per_comparison_with_the_notes(app, client, mak
 def test_aggregates_xlsx_has_a_sheet_per_council_matching_the_csv(app, client, make_user, worker):
     run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
     csv_rows = rows_of(client.get(f"{SURVEY}/aggregates.csv"))
@@ -339,6 +348,7 @@ def test_aggregates_xlsx_has_a_sheet_per_council_matching_the_csv(app, client, m
 def test_the_api_gives_prepost_with_a_token(app, client, make_user, database, worker):
     run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER)
     worker()
+    close_periods(app)
     make_user()
     with database.session() as session:
         token = operations.create_api_token(session, "facilitator@example.org")
@@ -362,6 +372,7 @@ def test_a_replaced_answer_is_left_out_of_filtered_counts_as_of_the_totals(
         code = f"NO{number:06d}".replace("0", "A").replace("1", "B")
         submit(app, one, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "5"})
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
     today = dt.date.today().isoformat()
@@ -385,6 +396,7 @@ def test_the_region_never_shows_a_count_a_few_away_from_a_council_shown_beside_i
     run_programme(app, "Norfolk", [2] * 20, [3] * 20)
     run_programme(app, "Suffolk", [2] * 45, [3] * 5 + [2] * 20 + [1] * 20)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
