@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -14,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from sqlalchemy import create_engine, update
 
 from survey_app.crypto import TextVault
+from survey_app.models import SurveyResponse
 
 from .services import free_port
 
@@ -71,6 +74,18 @@ class Stack:
         if done.returncode != 0:
             raise RuntimeError(f"survey-app {' '.join(args)} failed:\n{done.stderr}")
         return done.stdout
+
+    def sent_in_a_closed_period(self) -> None:
+        """Move every response so far to the test survey's day period of two days ago (closed),
+        as if they had been sent then: the stack's processes read the machine's clock, which a
+        test cannot move the way `close_periods` moves an in-process app's."""
+        day = dt.date.today() - dt.timedelta(days=2)
+        engine = create_engine(self.database_url)  # type: ignore[attr-defined]
+        with engine.begin() as connection:
+            connection.execute(
+                update(SurveyResponse).values(period=day.isoformat(), submitted_on=day)
+            )
+        engine.dispose()
 
     def prepare(self) -> dict[str, str]:
         """Migrate, load surveys, make a distribution, an account and an API token."""
