@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import select
 
+from survey_app.cli import PROJECT_ROOT
 from survey_app.clock import clock_of
+from survey_app.db import make_engine
 from survey_app.definitions import DefinitionError, parse_definition
 from survey_app.definitions.model import PeriodKind, PublicationSettings
 from survey_app.models import SurveyResponse
@@ -277,3 +284,68 @@ def test_the_demo_seeds_a_closed_period_so_its_report_and_downloads_show_figures
     assert report.status_code == 200
     assert "Too few responses" not in report.text and "<svg" in report.text
     app.extensions["database"].engine.dispose()
+
+
+# Migration 0013 ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'periods.db'}"
+    return request.getfixturevalue("postgres_server").create_database(
+        f"periods_{uuid.uuid4().hex[:8]}"
+    )
+
+
+def test_the_migration_gives_each_earlier_response_the_period_of_the_day_it_was_sent(
+    database_url,
+):
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["database_url"] = database_url
+    config.attributes["configure_logging"] = False
+    command.upgrade(config, "0010")
+    engine = make_engine(database_url)
+    monthly = "id: m\npublication: {period: month, closes_after_days: 3}\n"
+    with engine.begin() as connection:
+        run = connection.execute
+        run(
+            sa.text(
+                "insert into surveys (id, version, audience, title, checksum, source) values "
+                "('q', 1, 'child', 'Q', 'x', 'id: q'), ('m', 1, 'child', 'M', 'x', :monthly)"
+            ),
+            {"monthly": monthly},
+        )
+        run(sa.text("insert into councils (id, name) values (1, 'Suffolk')"))
+        run(
+            sa.text(
+                "insert into distributions (id, code, survey_id, council_id, label, wave, "
+                "created_on) values (1, 'a', 'q', 1, 'A', '', :on), (2, 'b', 'm', 1, 'B', '', :on)"
+            ),
+            {"on": dt.date(2026, 1, 1)},
+        )
+        for number, (distribution_id, day) in enumerate(
+            [(1, dt.date(2026, 2, 3)), (1, dt.date(2026, 11, 30)), (2, dt.date(2026, 2, 3))],
+            start=1,
+        ):
+            run(
+                sa.text(
+                    "insert into responses (id, distribution_id, survey_version, submitted_on, "
+                    "language, age_band, answers, anonymised, aggregated, wave, superseded, "
+                    "processing_attempts) values (:id, :distribution, 1, :day, 'en', '', '{}', "
+                    "false, true, '', false, 0)"
+                ),
+                {"id": number, "distribution": distribution_id, "day": day},
+            )
+    # Upgraded as far as this revision goes (the lead re-chains it after the others).
+    command.upgrade(config, "0013")
+    with engine.connect() as connection:
+        found = connection.execute(
+            sa.text("select id, period, late from responses order by id")
+        ).all()
+    engine.dispose()
+    assert [(number, period, bool(late)) for number, period, late in found] == [
+        (1, "2026-Q1", False),  # the quarterly default
+        (2, "2026-Q4", False),
+        (3, "2026-02", False),  # the survey that chose months
+    ]
