@@ -122,6 +122,16 @@ def last_published(settings: PublicationSettings, now: dt.datetime) -> Period:
     return period
 
 
+def recent_published(
+    settings: PublicationSettings, now: dt.datetime, count: int = 8
+) -> list[Period]:
+    """The latest `count` periods whose figures may be shown now, newest first."""
+    periods = [last_published(settings, now)]
+    while len(periods) < count:
+        periods.append(periods[-1].preceding())
+    return periods
+
+
 def published_period(
     settings: PublicationSettings,
     now: dt.datetime,

@@ -36,6 +36,8 @@ class Report:
     responses: int | str
     sections: tuple[Section, ...]
     method_notes: tuple[str, ...] = ()
+    # The one closed publication period the figures are about.
+    period: str = ""
     made_on: dt.date = field(default_factory=dt.date.today)
 
 
@@ -78,7 +80,8 @@ def build_report(
             method = ()
     responses = _group_size(table)
     all_choices = ((REGION,) if visible is None else ()) + tuple(name for _, name in councils)
-    return Report(definition, label, all_choices, responses, tuple(sections), tuple(method))
+    period = chosen.period(definition.publication).key
+    return Report(definition, label, all_choices, responses, tuple(sections), tuple(method), period)
 
 
 def _group_size(table: downloads.PublishedTable | None) -> int | str:
