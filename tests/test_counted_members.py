@@ -97,9 +97,7 @@ def test_a_download_of_the_latest_closed_period_agrees_with_one_naming_it(
     ]
 
 
-def test_an_answer_sent_in_a_later_period_replaces_nothing_in_a_closed_periods_counts(
-    app, worker
-):
+def test_an_answer_sent_in_a_later_period_replaces_nothing_in_a_closed_periods_counts(app, worker):
     """A practitioner answering the same wave again with the same code replaces their earlier
     answer only within one period: a closed period's counts never change, and the new answer
     is not published as one of the members read."""

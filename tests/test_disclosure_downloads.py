@@ -38,6 +38,8 @@ SURVEY = "/facilitator/surveys/test-child"
 API = "/api/v1/surveys/test-child"
 REGION = "Region (all councils)"
 TODAY = dt.date.today()
+# The period the tests' answers are sent in (the test survey's periods are days).
+PERIOD = TODAY.isoformat()
 
 
 def fetch(client: FlaskClient, url: str, **kwargs: Any) -> TestResponse:
@@ -86,10 +88,13 @@ def submit_many(app: Flask, distribution: Distribution, count: int, **answers: A
 
 
 def move_to(database: Database, ids: Iterable[int], day: dt.date) -> None:
-    """Pretend these responses were sent on another day."""
+    """Pretend these responses were sent on another day (so in that day's period: the test
+    survey's periods are days)."""
     with database.session() as session:
         session.execute(
-            update(SurveyResponse).where(SurveyResponse.id.in_(ids)).values(submitted_on=day)
+            update(SurveyResponse)
+            .where(SurveyResponse.id.in_(ids))
+            .values(submitted_on=day, period=day.isoformat())
         )
         session.commit()
 
@@ -248,7 +253,7 @@ def test_filtered_counts_come_from_the_answers_and_agree_with_the_totals(
         fetch(
             facilitator,
             f"{SURVEY}/aggregates.csv",
-            query_string={"council": "Suffolk", "from": "2000-01-01", "to": TODAY.isoformat()},
+            query_string={"council": "Suffolk", "period": PERIOD},
         )
     )
 
@@ -271,7 +276,7 @@ def test_a_date_range_gives_that_range_and_a_distribution_gives_that_distributio
     january = fetch(
         facilitator,
         f"{SURVEY}/aggregates.csv",
-        query_string={"from": "2026-01-01", "to": "2026-01-31"},
+        query_string={"from": "2026-01-15", "to": "2026-01-15"},
     )
     lowestoft_only = fetch(
         facilitator, f"{SURVEY}/aggregates.csv", query_string={"distribution": lowestoft.code}
@@ -282,8 +287,8 @@ def test_a_date_range_gives_that_range_and_a_distribution_gives_that_distributio
     assert counts(lowestoft_only) == {"yes": "0", "no": "0", "not_sure": "10", "dont_know": "0"}
     assert {row["council"] for row in rows_of(lowestoft_only)} == {"Suffolk"}  # no region
     scopes = [publication.scope for publication in publications(database)]
-    assert "Suffolk, 2026-01-01 to 2026-01-31 (counts)" in scopes
-    assert f"Suffolk, all dates, distribution {lowestoft.code} (counts)" in scopes
+    assert "Suffolk, period 2026-01-15 (counts)" in scopes
+    assert f"Suffolk, period {PERIOD}, distribution {lowestoft.code} (counts)" in scopes
 
 
 @pytest.mark.parametrize(
@@ -330,25 +335,27 @@ def test_every_download_is_recorded_with_the_response_ids_of_each_group(
 
     recorded = {p.scope: p for p in publications(database)}
     assert set(recorded) == {
-        "Norfolk, all dates (counts)",
-        "Suffolk, all dates (counts)",
-        f"{REGION}, all dates (counts)",
+        f"Norfolk, period {PERIOD} (counts)",
+        f"Suffolk, period {PERIOD} (counts)",
+        f"{REGION}, period {PERIOD} (counts)",
     }
-    suffolk = recorded["Suffolk, all dates (counts)"]
+    suffolk = recorded[f"Suffolk, period {PERIOD} (counts)"]
     assert decode_members(suffolk.group.members) == response_ids(database, "Suffolk")
     assert suffolk.group_size == 11
     assert suffolk.published_on == TODAY
-    assert decode_members(recorded[f"{REGION}, all dates (counts)"].group.members) == response_ids(
-        database
-    )
+    assert decode_members(
+        recorded[f"{REGION}, period {PERIOD} (counts)"].group.members
+    ) == response_ids(database)
     with database.session() as session:
         user_id = session.scalar(select(User.id).where(User.email == EMAIL))
     assert {p.requested_by_id for p in publications(database)} == {user_id}
 
 
-def test_a_date_range_moved_by_a_day_is_refused_with_409_and_nothing_is_published(
+def test_a_date_range_that_is_not_one_whole_period_is_refused_with_400_and_nothing_published(
     app, facilitator, token, database, make_distribution, worker
 ):
+    """Two ranges a day apart once gave away the children of that day; now every table is
+    about one whole period, and anything else is refused before it is counted."""
     distribution = make_distribution()
     monday = submit_many(app, distribution, 20)
     tuesday = submit_many(app, distribution, 3, went="no", why_not=["scared"])
@@ -356,40 +363,24 @@ def test_a_date_range_moved_by_a_day_is_refused_with_409_and_nothing_is_publishe
     close_periods(app)
     move_to(database, monday, dt.date(2026, 3, 2))
     move_to(database, tuesday, dt.date(2026, 3, 3))
-    rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-01&to=2026-03-31"))
+    shown = fetch(facilitator, f"{SURVEY}/aggregates.csv?period=2026-03-02")
+    assert counts(shown)["yes"] == "20"
     recorded = len(publications(database))
 
-    page = fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-01&to=2026-03-02")
+    page = fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-01&to=2026-03-31")
     scripted = fetch(
-        facilitator, f"{API}/aggregates.csv?from=2026-03-01&to=2026-03-02", headers=token
+        facilitator, f"{API}/aggregates.csv?from=2026-03-02&to=2026-03-03", headers=token
     )
 
-    assert page.status_code == 409
+    assert page.status_code == 400
     assert page.mimetype == "text/html"
     text = page.get_data(as_text=True)
-    assert "These figures cannot be published" in text
-    assert "too close to figures for Suffolk, 2026-03-01 to 2026-03-31 (counts)" in text
+    assert "one whole day at a time: ask for period=2026-03-01" in text
     assert "Nothing has been published." in text
-    # Never by how much: the 3 left out are the children the refusal protects.
-    assert "3 responses" not in text
-    assert scripted.status_code == 409
+    assert scripted.status_code == 400
     assert scripted.json["published"] is False
-    assert "too close" in scripted.json["error"]
-    assert "3 responses" not in scripted.json["error"]
-    assert scripted.json["conflicts_with"] == {
-        "scope": "Suffolk, 2026-03-01 to 2026-03-31 (counts)",
-        "published_on": TODAY.isoformat(),
-    }
+    assert "ask for period=2026-03-02" in scripted.json["error"]
     assert len(publications(database)) == recorded
-    # A range that differs by 20 is fine; so is exactly the same range again.
-    assert (
-        fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-03&to=2026-03-31").status_code
-        == 200
-    )
-    assert (
-        fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-01&to=2026-03-31").status_code
-        == 200
-    )
 
 
 def test_a_council_against_the_region_minus_the_other_councils_reveals_nothing(
@@ -414,47 +405,43 @@ def test_a_council_against_the_region_minus_the_other_councils_reveals_nothing(
     }
     # 13 said no in the region, but shown it would give away Norfolk's 3 (13 - Suffolk's 10).
     assert counts(download, REGION) == {"yes": "40", "no": "c", "not_sure": "c", "dont_know": "0"}
-    # Norfolk's group on its own, three responses fewer, would give those three away.
+    # Norfolk's group without the three answers of one day would give those three away: a
+    # range that is not one whole period cannot be asked for.
     move_to(database, norfolk_small, dt.date(2026, 1, 1))
     refused = fetch(
         facilitator,
         f"{SURVEY}/aggregates.csv",
         query_string={"council": "Norfolk", "from": "2026-02-01"},
     )
-    assert refused.status_code == 409
+    assert refused.status_code == 400
+    assert "one whole day at a time" in refused.get_data(as_text=True)
 
 
-def test_new_responses_are_held_back_until_eight_have_arrived(
+def test_new_responses_wait_for_their_period_to_close_and_are_then_shown_on_their_own(
     app, facilitator, database, make_distribution, worker
 ):
     distribution = make_distribution()
     first = submit_many(app, distribution, 20, went="yes")
     worker()
     close_periods(app)
-    before = rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk"))
+    before = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
 
-    submit_many(app, distribution, 7, went="no", why_not=["school"])
+    submit_many(app, distribution, 12, went="no", why_not=["school"])
     worker()
-    held = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
+    again = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
 
-    # The same figures as before, saying why: the seven new answers cannot be subtracted out.
-    assert [{k: v for k, v in r.items() if k != "note"} for r in rows_of(held)] == [
-        {k: v for k, v in r.items() if k != "note"} for r in before
-    ]
-    assert all(row["note"].endswith("held-back") for row in rows_of(held))
-    latest = publications(database)[-1]
-    assert decode_members(latest.group.members) == frozenset(first)
+    # The same figures as before: the twelve new answers are in a period still open.
+    assert again.get_data() == before.get_data()
+    assert decode_members(publications(database)[-1].group.members) == frozenset(first)
 
-    submit(app, distribution, went="no", why_not=["school"])
-    worker()
+    close_periods(app)
     released = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
 
-    assert counts(released) == {"yes": "20", "no": "10", "not_sure": "0", "dont_know": "0"}
-    assert not any("held-back" in row["note"] for row in rows_of(released))
-    assert publications(database)[-1].group_size == 28
+    assert counts(released) == {"yes": "0", "no": "10", "not_sure": "0", "dont_know": "0"}
+    assert publications(database)[-1].group_size == 12
 
 
-def test_the_region_holds_back_with_its_councils_so_it_stays_their_sum(
+def test_the_region_of_a_later_period_is_the_sum_of_the_councils_shown_in_it(
     app, facilitator, make_distribution, worker
 ):
     suffolk = make_distribution(council_name="Suffolk")
@@ -465,15 +452,15 @@ def test_the_region_holds_back_with_its_councils_so_it_stays_their_sum(
     close_periods(app)
     rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
     submit_many(app, suffolk, 2, went="no", why_not=["school"])
-    submit_many(app, norfolk, 9, went="no", why_not=["school"])
+    submit_many(app, norfolk, 12, went="no", why_not=["school"])
     worker()
+    close_periods(app)
 
     download = fetch(facilitator, f"{SURVEY}/aggregates.csv")
 
-    assert counts(download, "Suffolk")["no"] == "0"  # its 2 new responses are held back
-    assert counts(download, "Norfolk")["no"] == "10"  # 9 new: enough to publish
-    assert counts(download, REGION)["no"] == "10"
-    assert all("held-back" in r["note"] for r in rows_of(download) if r["council"] != "Norfolk")
+    assert counts(download, "Suffolk")["no"] == "x"  # 2 in this period: nothing shown
+    assert counts(download, "Norfolk")["no"] == "10"
+    assert counts(download, REGION) == counts(download, "Norfolk")
 
 
 def test_when_the_totals_disagree_with_the_responses_the_answers_are_counted_instead(
@@ -517,7 +504,7 @@ def test_anonymised_responses_are_only_given_for_councils_with_ten_or_more(
     assert {row["council"] for row in rows} == {"Suffolk"}
     assert "Tiny" not in {row["better"] for row in rows}
     recorded = publications(database)
-    assert [p.scope for p in recorded] == ["Suffolk, all dates (anonymised responses)"]
+    assert [p.scope for p in recorded] == [f"Suffolk, period {PERIOD} (anonymised responses)"]
     assert decode_members(recorded[0].group.members) == response_ids(database, "Suffolk")
 
 
@@ -635,18 +622,19 @@ def test_no_download_ever_records_a_group_below_the_minimum(
 def test_groups_differing_by_eight_or_more_still_never_differ_by_a_small_count(
     app, facilitator, make_distribution, worker
 ):
-    """Two downloads 10 responses apart are allowed, but 3 of those 10 said "yes": the second
-    download must not show a "yes" count that is 3 more than the first one's."""
-    suffolk = make_distribution(council_name="Suffolk")
-    submit_many(app, suffolk, 20, went="yes")
-    submit_many(app, suffolk, 10, went="no")
+    """A distribution and its council 10 responses apart are both allowed, but 3 of those 10
+    said "yes": the council's table must not show a "yes" count 3 more than the
+    distribution's."""
+    ipswich = make_distribution(council_name="Suffolk")
+    lowestoft = make_distribution(council_name="Suffolk", label="Lowestoft")
+    submit_many(app, ipswich, 20, went="yes")
+    submit_many(app, ipswich, 10, went="no")
+    submit_many(app, lowestoft, 3, went="yes")
+    submit_many(app, lowestoft, 7, went="no")
     worker()
     close_periods(app)
-    first = counts(fetch(facilitator, f"{SURVEY}/aggregates.csv"), "Suffolk")
+    first = counts(fetch(facilitator, f"{SURVEY}/aggregates.csv?distribution={ipswich.code}"))
     assert first == {"yes": "20", "no": "10", "not_sure": "0", "dont_know": "0"}
-    submit_many(app, suffolk, 3, went="yes")
-    submit_many(app, suffolk, 7, went="no")
-    worker()
 
     second = fetch(facilitator, f"{SURVEY}/aggregates.csv")
 
@@ -666,14 +654,14 @@ def test_groups_differing_by_eight_or_more_still_never_differ_by_a_small_count(
 def test_a_difference_of_eight_or_more_in_every_count_is_shown(
     app, facilitator, make_distribution, worker
 ):
-    suffolk = make_distribution(council_name="Suffolk")
-    submit_many(app, suffolk, 20, went="yes")
-    submit_many(app, suffolk, 10, went="no")
+    ipswich = make_distribution(council_name="Suffolk")
+    lowestoft = make_distribution(council_name="Suffolk", label="Lowestoft")
+    submit_many(app, ipswich, 20, went="yes")
+    submit_many(app, ipswich, 10, went="no")
+    submit_many(app, lowestoft, 10, went="yes")
     worker()
     close_periods(app)
-    fetch(facilitator, f"{SURVEY}/aggregates.csv")
-    submit_many(app, suffolk, 10, went="yes")
-    worker()
+    fetch(facilitator, f"{SURVEY}/aggregates.csv?distribution={ipswich.code}")
 
     shown = counts(fetch(facilitator, f"{SURVEY}/aggregates.csv"), "Suffolk")
 
@@ -688,16 +676,12 @@ def test_response_rows_never_single_out_a_few_children_by_age_band_or_language(
         submit(app, suffolk, age_band="12-17", went="yes", feel="happy")
     for _ in range(9):
         submit(app, suffolk, age_band="8-11", went="yes", feel="happy")
+    school = make_distribution(council_name="Suffolk", label="One school")
+    submit_many(app, school, 3, went="no")  # three children: their distribution would name them
+    submit_many(app, suffolk, 5, went="yes")
     worker()
     close_periods(app)
 
-    rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
-    assert Counter(row["age_band"] for row in rows) == {"12-17": 12, "8-11": 9}
-
-    school = make_distribution(council_name="Suffolk", label="One school")
-    submit_many(app, school, 3, went="no")  # three children: their distribution would name them
-    submit_many(app, suffolk, 5, went="yes")  # with these, enough new responses to be released
-    worker()
     rows = rows_of(fetch(facilitator, f"{SURVEY}/responses.csv"))
 
     # Every combination of distribution, month, language and age band that is shown is shared

@@ -55,6 +55,10 @@ EMAIL = "facilitator@example.org"
 # Making things -----------------------------------------------------------------------------
 
 
+# The period the tests' answers are sent in (the test survey's periods are days).
+PERIOD = dt.date.today().isoformat()
+
+
 @pytest.fixture
 def export_app(app_each_db: Flask) -> Flask:
     """An app on SQLite, and again on PostgreSQL."""
@@ -254,7 +258,7 @@ def test_an_export_is_recorded_as_published_like_responses_csv(
             .where(Distribution.council.has(name="Suffolk"))
         ).all()
         stored = session.scalar(select(PublishedMembers.members))
-    assert scopes == ["Suffolk, all dates (anonymised responses)"]
+    assert scopes == [f"Suffolk, period {PERIOD} (anonymised responses)"]
     assert stored is not None and decode_members(stored) == frozenset(suffolk)
 
 
@@ -312,7 +316,7 @@ def test_an_xlsx_export_opens_in_a_spreadsheet_with_the_disclosure_notes(
     rules = DisclosureRules()
     for note in footnotes(rules):
         assert f"{note.code}: {note.text}" in written_notes
-    assert "Norfolk, all dates" in written_notes[0]
+    assert f"Norfolk, period {PERIOD}" in written_notes[0]
 
 
 def is_response(row: tuple[Any, ...]) -> bool:

@@ -16,7 +16,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from survey_app import operations
+from survey_app.definitions.model import PeriodKind
 from survey_app.models import Publication
+from survey_app.periods import Period
 from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
 from tests.conftest import close_periods, rows_of, sign_in
 from tests.programmes import ITEM, LOOK_BACK, SHIPPED, WAVES, run_programme, wave_distribution
@@ -33,6 +35,10 @@ NORFOLK_BEFORE = [2, 2, 3, 1, 2, 3, 3, 2, 4, 2, 1, 3] + [2, 2, 3, 1, 2, 3, 3, 2]
 NORFOLK_AFTER = [4, 3, 4, 3, 4, 4, 4, 3, 5, 4, 3, 4] + [2, 2, 3, 1, 2, 3, 3, 2]
 # Looking back, 10 rate their start lower than they did at the time, 10 the same.
 NORFOLK_LOOK_BACK = [max(1, rating - 1) for rating in NORFOLK_BEFORE[:12]] + NORFOLK_BEFORE[12:]
+
+
+# The period the tests' answers are sent in (the shipped surveys' periods are quarters).
+PERIOD = Period.of(PeriodKind.QUARTER, dt.date.today()).key
 
 
 @pytest.fixture
@@ -285,8 +291,8 @@ def test_prepost_is_recorded_and_repeats_safely_with_the_counts(
 
     with database.session() as session:
         scopes = session.scalars(select(Publication.scope).order_by(Publication.id)).all()
-    assert "Norfolk, all dates (before and after)" in scopes
-    assert any(scope.startswith("Norfolk, all dates (counts)") for scope in scopes)
+    assert f"Norfolk, period {PERIOD} (before and after)" in scopes
+    assert any(scope.startswith(f"Norfolk, period {PERIOD} (counts)") for scope in scopes)
 
 
 def test_a_survey_without_waves_explains_there_is_nothing_to_pair(app, client, make_user):
