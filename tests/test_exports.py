@@ -371,7 +371,7 @@ def test_a_file_written_by_write_csv_is_the_text_the_download_streams(tmp_path: 
 # What may not be exported, and who may see an export ----------------------------------------
 
 
-def test_a_refused_export_is_a_409_and_records_nothing(
+def test_an_export_of_a_range_that_is_not_one_whole_period_is_a_400_and_records_nothing(
     sqlite_app: Flask, workers: Callable[[], None]
 ) -> None:
     place = distribution(sqlite_app)
@@ -381,12 +381,14 @@ def test_a_refused_export_is_a_409_and_records_nothing(
     with sqlite_app.extensions["database"].session() as session:
         for ids, day in ((monday, dt.date(2026, 3, 2)), (tuesday, dt.date(2026, 3, 3))):
             session.execute(
-                update(SurveyResponse).where(SurveyResponse.id.in_(ids)).values(submitted_on=day)
+                update(SurveyResponse)
+                .where(SurveyResponse.id.in_(ids))
+                .values(submitted_on=day, period=day.isoformat())
             )
         session.commit()
     client = signed_in(sqlite_app)
     close_periods(sqlite_app)
-    csv_of(fetch(client, f"{SURVEY}/responses.csv?from=2026-03-01&to=2026-03-31"))
+    csv_of(fetch(client, f"{SURVEY}/responses.csv?period=2026-03-02"))
     published = count(sqlite_app, Publication)
     robot = token_for(sqlite_app, "robot@example.org")
 
@@ -397,10 +399,9 @@ def test_a_refused_export_is_a_409_and_records_nothing(
         headers=robot,
     )
 
-    assert refused.status_code == 409
-    assert "These figures cannot be published" in refused.get_data(as_text=True)
-    assert "Nothing has been published." in refused.get_data(as_text=True)
-    assert scripted.status_code == 409 and scripted.json["published"] is False
+    assert refused.status_code == 400
+    assert "ask for period=2026-03-01" in refused.get_data(as_text=True)
+    assert scripted.status_code == 400 and scripted.json["published"] is False
     assert count(sqlite_app, Export) == 0
     assert count(sqlite_app, Publication) == published
 

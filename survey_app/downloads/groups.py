@@ -91,14 +91,6 @@ class GroupFilter:
         except PeriodError as problem:
             raise FilterError(str(problem)) from None
 
-    def describe(self) -> str:
-        """The filter in words, for an export's record (the period is in `describe_period`)."""
-        start = f"{self.submitted_from:%Y-%m-%d}" if self.submitted_from else "the start"
-        end = f"{self.submitted_to:%Y-%m-%d}" if self.submitted_to else "now"
-        dates = "all dates" if start == "the start" and end == "now" else f"{start} to {end}"
-        where = f", distribution {self.distribution}" if self.distribution else ""
-        return f"{dates}{where}"
-
     def describe_period(self, settings: PublicationSettings) -> str:
         """The filter in words with the period it is for, for the ledger: the period is part
         of what every publication records."""
