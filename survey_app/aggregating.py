@@ -31,8 +31,11 @@ from .periods import Period, counted_late
 from .privacy.disclosure import BLOCK_BITS
 
 
-def aggregate_response(session: Session, response_id: int) -> bool:
+def aggregate_response(session: Session, response_id: int, *, replaces: bool = True) -> bool:
     """Add a response to the counts exactly once; False if it was already counted.
+
+    replaces: False for a response counted after its period closed, which must not take an
+    earlier answer out of that closed period's tables.
 
     Marking the response and adding to the counts happen in one transaction, so a redelivered
     message finds it marked, and a worker dying half way leaves neither. A practitioner who
@@ -47,7 +50,7 @@ def aggregate_response(session: Session, response_id: int) -> bool:
         row = _claim_on_postgresql(session, response_id)
         if row is None:
             return False
-        if not row.link_hash:
+        if not row.link_hash or not replaces:
             _count_on_postgresql(session, row)
             return True
     else:
@@ -61,7 +64,7 @@ def aggregate_response(session: Session, response_id: int) -> bool:
         row = session.execute(_counted_response().where(responses.c.id == response_id)).one()
     _mark_counted(session, dialect, row)
     statements = _counting_statements(dialect)
-    if row.link_hash:
+    if row.link_hash and replaces:
         same_person = _same_person_same_wave(row)
         newer = session.execute(same_person.where(responses.c.id > response_id).limit(1)).first()
         if newer is not None:
@@ -324,18 +327,14 @@ def _increment_statement(
     )
 
 
-def mark_if_late(
+def counted_after_close(
     session: Session,
     response_id: int,
     publication_of: Mapping[str, PublicationSettings],
     now: dt.datetime,
 ) -> bool:
-    """Mark a response being counted now as late if its period has already closed (True then).
-
-    A late response stays in the running totals staff see, but in no published table: its
-    period's tables were (or could have been) shown without it, and must never change. Called
-    in the transaction that counts it, so a response is counted and judged together.
-    """
+    """Whether a response counted now comes after its period closed (then it must be marked
+    late, `mark_late`, and replace nothing)."""
     found = session.execute(
         select(SurveyResponse.period, Distribution.survey_id)
         .join(Distribution, Distribution.id == SurveyResponse.distribution_id)
@@ -345,9 +344,13 @@ def mark_if_late(
         return False
     period, survey_id = found
     settings = publication_of.get(survey_id, PublicationSettings())
-    if not counted_late(settings, Period.parse(period), now):
-        return False
+    return counted_late(settings, Period.parse(period), now)
+
+
+def mark_late(session: Session, response_id: int) -> None:
+    """Mark a response counted after its period closed: it stays in the running totals staff
+    see, but in no published table, whose period was (or could have been) shown without it and
+    must never change. Called in the transaction that counts it."""
     session.execute(
         update(SurveyResponse).where(SurveyResponse.id == response_id).values(late=True)
     )
-    return True

@@ -19,6 +19,7 @@ from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
 from tests.conftest import close_periods, rows_of, sign_in
 from tests.programmes import ITEM, SHIPPED, WAVES, wave_distribution
 from tests.submissions import submit
+from workers.actors import aggregate_response
 
 
 @pytest.fixture
@@ -130,3 +131,39 @@ def test_an_answer_sent_in_a_later_period_replaces_nothing_in_a_closed_periods_c
     assert counts.get((council_id, ITEM, "5"), 0) == 0  # not one of the members read
     assert counts[(council_id, ITEM, "3")] == 11
     assert counts[(council_id, ITEM, "1")] == 1  # the closed period keeps it
+
+
+def test_a_replacing_answer_counted_after_its_period_closed_changes_nothing_published(
+    app, client, make_user, worker
+):
+    """A slow worker counts a practitioner's second answer (same code, same period) only after
+    the period closed: it is late, so it replaces nothing and the closed table stays as shown."""
+    norfolk = wave_distribution(app, "Norfolk", WAVES[0])
+    code = "KT7M4PXD"
+    for _ in range(11):
+        submit(app, norfolk, **{WAVE_KEY: WAVES[0], ITEM: "3"})
+    first = submit(app, norfolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "1"})
+    worker()
+    second = submit(
+        app,
+        norfolk,
+        **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "5"},
+        enqueue=lambda _id: None,  # its message is lost; the sweeper finds it much later
+    )
+    worker()
+    close_periods(app)
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    url = "/facilitator/surveys/practitioner-skills/aggregates.csv"
+    before = client.get(url)
+    assert before.status_code == 200
+
+    aggregate_response(second)
+    after = client.get(url)
+
+    assert after.get_data() == before.get_data()
+    with app.extensions["database"].session() as session:
+        earlier = session.get(SurveyResponse, first)
+        later = session.get(SurveyResponse, second)
+        assert earlier is not None and later is not None
+        assert (earlier.superseded, later.late) == (False, True)

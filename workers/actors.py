@@ -103,14 +103,16 @@ def aggregate_response(response_id: int) -> None:
 
 
 def _count(session: Session, response_id: int) -> None:
-    """Count a response once, and mark it late if its period closed before it was counted."""
+    """Count a response once; one counted after its period closed is marked late and replaces
+    no earlier answer, so the closed period's tables stay as they were."""
     context = current_context()
-    if aggregating.aggregate_response(session, response_id):
-        publication = {
-            survey_id: definition.publication
-            for survey_id, definition in context.loaded_surveys.current(session).items()
-        }
-        aggregating.mark_if_late(session, response_id, publication, context.clock.now())
+    publication = {
+        survey_id: definition.publication
+        for survey_id, definition in context.loaded_surveys.current(session).items()
+    }
+    late = aggregating.counted_after_close(session, response_id, publication, context.clock.now())
+    if aggregating.aggregate_response(session, response_id, replaces=not late) and late:
+        aggregating.mark_late(session, response_id)
 
 
 @dramatiq.actor(
