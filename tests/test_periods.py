@@ -349,3 +349,22 @@ def test_the_migration_gives_each_earlier_response_the_period_of_the_day_it_was_
         (2, "2026-Q4", False),
         (3, "2026-02", False),  # the survey that chose months
     ]
+
+
+def test_a_report_is_about_one_closed_period_and_refuses_one_still_open(
+    app, facilitator, distribution, worker
+):
+    for _ in range(12):
+        submit(app, distribution, went="yes", feel="happy")
+    worker()
+    sent_on = clock_of(app).now().date().isoformat()
+    report = "/facilitator/surveys/test-child/report"
+
+    still_open = facilitator.get(f"{report}?period={sent_on}")
+    close_periods(app)
+    closed = facilitator.get(f"{report}?period={sent_on}")
+
+    assert still_open.status_code == 400
+    assert "is not closed yet" in still_open.text
+    assert closed.status_code == 200
+    assert f"responses sent in {sent_on}" in closed.text

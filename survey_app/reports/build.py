@@ -13,6 +13,7 @@ settled and protected in it, and what the page showed is recorded when it has al
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -48,15 +49,17 @@ def build_report(
     council: str | None,
     requested_by_id: int | None,
     *,
-    asked_at: dt.datetime,
+    chosen: GroupFilter,
     audit: Audit | None = None,
 ) -> Report:
     """The report for one council (or, with council None, the region, or the user's own council
     for a council lead). Records what it publishes in the caller's transaction; raises like the
-    downloads (nothing recorded) if the group itself may not be published. Shows every period
-    closed by asked_at (the app's clock), and nothing of the open one."""
+    downloads (nothing recorded) if the group itself may not be published.
+
+    chosen: the one closed period the report is about (its `asked_at` is the app's clock); its
+    council is replaced by `council`."""
     visible = None if council_ids is None else list(council_ids)
-    chosen = GroupFilter(council=council, asked_at=asked_at)
+    chosen = dataclasses.replace(chosen, council=council, distribution=None)
     rules = DisclosureRules.of(definition)
     with publishing(session, definition.id, rules, requested_by_id, audit=audit) as unit:
         tables = downloads.aggregate_tables(unit, definition, visible, chosen)

@@ -283,14 +283,13 @@ def report_page(survey_id: str, user: User) -> str:
     the region, recorded as published."""
     definition = survey_or_404(survey_id)
     council = (request.args.get("council") or "").strip() or None
+    # Like the downloads: one whole closed period (`?period=`), the latest by default.
+    chosen = downloads.GroupFilter.from_query(
+        {"period": request.args.get("period") or ""}, clock_of(current_app).now()
+    )
     built = publishing(
         lambda session: reports.build_report(
-            session,
-            definition,
-            council_scope(user),
-            council,
-            user.id,
-            asked_at=clock_of(current_app).now(),
+            session, definition, council_scope(user), council, user.id, chosen=chosen
         )
     )
     rules = DisclosureRules.of(definition)
