@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -18,7 +17,9 @@ import requests
 from sqlalchemy import create_engine, update
 
 from survey_app.crypto import TextVault
-from survey_app.models import SurveyResponse
+from survey_app.definitions import load_directory
+from survey_app.models import SurveyResponse, utcnow
+from survey_app.periods import last_published
 
 from .services import free_port
 
@@ -76,14 +77,16 @@ class Stack:
         return done.stdout
 
     def sent_in_a_closed_period(self) -> None:
-        """Move every response so far to the test survey's day period of two days ago (closed),
-        as if they had been sent then: the stack's processes read the machine's clock, which a
-        test cannot move the way `close_periods` moves an in-process app's."""
-        day = dt.date.today() - dt.timedelta(days=2)
-        engine = create_engine(self.database_url)  # type: ignore[attr-defined]
+        """Move every response so far into the test survey's latest closed period, as if they
+        had been sent then: the stack's processes read the machine's clock, which a test cannot
+        move the way `close_periods` moves an in-process app's."""
+        survey_dir = Path(self.env["SURVEY_SURVEY_DIR"])
+        settings = load_directory(survey_dir)["test-child"].publication
+        period = last_published(settings, utcnow())
+        engine = create_engine(self.env["SURVEY_DATABASE_URL"])
         with engine.begin() as connection:
             connection.execute(
-                update(SurveyResponse).values(period=day.isoformat(), submitted_on=day)
+                update(SurveyResponse).values(period=period.key, submitted_on=period.start)
             )
         engine.dispose()
 

@@ -668,6 +668,7 @@ def test_on_the_production_stack_a_separate_worker_builds_the_export(
         stack.wait_until(
             lambda: stack.health()["backlog"]["unprocessed_responses"] == 0, 60, "processing"
         )
+        stack.sent_in_a_closed_period()
         robot = {"Authorization": f"Bearer {made['token']}"}
         asked = requests.post(
             f"{stack.url}/api/v1/surveys/test-child/exports",
