@@ -60,11 +60,13 @@ with drawn as (
     select *, (array['yes', 'yes', 'yes', 'no', 'not_sure'])[1 + floor(r1 * 5)::int] as went
     from drawn
 )
-insert into responses (distribution_id, survey_version, submitted_on, language, age_band,
-                       answers, anonymised, aggregated, wave, superseded)
+insert into responses (distribution_id, survey_version, submitted_on, period, language,
+                       age_band, answers, anonymised, aggregated, wave, superseded)
 select (%(distributions)s::int[])[1 + n %% cardinality(%(distributions)s::int[])],
        1,
        date '2026-01-01' + (n %% 300),
+       -- the quarter it was sent in, as the service names it (the survey's periods)
+       '2026-Q' || extract(quarter from date '2026-01-01' + (n %% 300))::int,
        case when r8 < 0.9 then 'en' else 'pl' end,
        case when r7 < 0.4 then '8-11' else '12-17' end,
        json_strip_nulls(json_build_object(

@@ -7,6 +7,8 @@ from typing import Any
 from flask import Flask
 
 from .background import EXTENSION as BACKGROUND_WORK
+from .clock import EXTENSION as CLOCK
+from .clock import Clock, SystemClock
 from .crypto import TextVault
 from .db import Database
 from .loaded_surveys import LoadedSurveys
@@ -14,9 +16,11 @@ from .settings import check_settings, load_settings
 from .web import init_database
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the web app: defaults, then SURVEY_* environment, then config (tests)."""
+def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None) -> Flask:
+    """Build the web app: defaults, then SURVEY_* environment, then config (tests); clock is
+    the time the app reads "now" from for publication periods (the machine's by default)."""
     app = Flask(__name__)
+    app.extensions[CLOCK] = clock or SystemClock()
     settings = load_settings(config)
     check_settings(settings)
     app.config.update(settings)
@@ -64,7 +68,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # The broker this app's settings name; an in-process worker (demo, tests) shares this
     # app's database, key and surveys.
-    setup_workers(app.config, WorkerContext(database, vault, app.config, loaded_surveys))
+    setup_workers(
+        app.config,
+        WorkerContext(database, vault, app.config, loaded_surveys, app.extensions[CLOCK]),
+    )
     app.extensions[BACKGROUND_WORK] = background_work()
 
     from .respondent import views as respondent_views

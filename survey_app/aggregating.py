@@ -7,16 +7,18 @@ the caller, so a crash half way changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, Table, bindparam, select, text
+from sqlalchemy import Select, Table, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from .answers import answer_cells
+from .definitions.model import PublicationSettings
 from .models import (
     AnswerCount,
     CountedMembers,
@@ -25,16 +27,21 @@ from .models import (
     QuestionBase,
     SurveyResponse,
 )
+from .periods import Period, counted_late
 from .privacy.disclosure import BLOCK_BITS
 
 
-def aggregate_response(session: Session, response_id: int) -> bool:
+def aggregate_response(session: Session, response_id: int, *, replaces: bool = True) -> bool:
     """Add a response to the counts exactly once; False if it was already counted.
+
+    replaces: False for a response counted after its period closed, which must not take an
+    earlier answer out of that closed period's tables.
 
     Marking the response and adding to the counts happen in one transaction, so a redelivered
     message finds it marked, and a worker dying half way leaves neither. A practitioner who
-    answers the same wave again with the same personal code replaces their earlier answer: the
-    latest is counted, the earlier one is taken out of the counts (whichever is processed first).
+    answers the same wave again with the same personal code replaces their earlier answer sent
+    in the same publication period: the latest is counted, the earlier one is taken out of the
+    counts (whichever is processed first).
     """
     responses = SurveyResponse.__table__
     dialect = session.get_bind().dialect.name
@@ -43,7 +50,7 @@ def aggregate_response(session: Session, response_id: int) -> bool:
         row = _claim_on_postgresql(session, response_id)
         if row is None:
             return False
-        if not row.link_hash:
+        if not row.link_hash or not replaces:
             _count_on_postgresql(session, row)
             return True
     else:
@@ -57,7 +64,7 @@ def aggregate_response(session: Session, response_id: int) -> bool:
         row = session.execute(_counted_response().where(responses.c.id == response_id)).one()
     _mark_counted(session, dialect, row)
     statements = _counting_statements(dialect)
-    if row.link_hash:
+    if row.link_hash and replaces:
         same_person = _same_person_same_wave(row)
         newer = session.execute(same_person.where(responses.c.id > response_id).limit(1)).first()
         if newer is not None:
@@ -93,6 +100,7 @@ class _CountedRow(NamedTuple):
     id: int  # the distribution's
     council_id: int
     survey_id: str
+    period: str
 
 
 _CLAIM_POSTGRESQL = """
@@ -102,7 +110,7 @@ _CLAIM_POSTGRESQL = """
       AND distributions.id = responses.distribution_id
     RETURNING responses.id, responses.answers, responses.age_band, responses.wave,
               responses.link_hash, distributions.id, distributions.council_id,
-              distributions.survey_id
+              distributions.survey_id, responses.period
 """
 
 # Everything `_mark_counted` and `_add_to_counts(+1)` do, as one statement. The cells arrive
@@ -239,6 +247,7 @@ def _counted_response() -> Select[Any]:
         distributions.c.id,
         distributions.c.council_id,
         distributions.c.survey_id,
+        responses.c.period,
     ).join(distributions, responses.c.distribution_id == distributions.c.id)
 
 
@@ -251,6 +260,9 @@ def _same_person_same_wave(row: Any) -> Select[Any]:
             distributions.c.survey_id == row.survey_id,
             responses.c.wave == row.wave,
             responses.c.link_hash == row.link_hash,
+            # Only within one publication period: a closed period's tables never change, so
+            # an answer sent in a later period cannot take an earlier one out of them.
+            responses.c.period == row.period,
         )
         .order_by(responses.c.id)
     )
@@ -331,4 +343,33 @@ def _increment_statement(
     )
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={counter: table.c[counter] + statement.excluded[counter]}
+    )
+
+
+def counted_after_close(
+    session: Session,
+    response_id: int,
+    publication_of: Mapping[str, PublicationSettings],
+    now: dt.datetime,
+) -> bool:
+    """Whether a response counted now comes after its period closed (then it must be marked
+    late, `mark_late`, and replace nothing)."""
+    found = session.execute(
+        select(SurveyResponse.period, Distribution.survey_id)
+        .join(Distribution, Distribution.id == SurveyResponse.distribution_id)
+        .where(SurveyResponse.id == response_id)
+    ).first()
+    if found is None:
+        return False
+    period, survey_id = found
+    settings = publication_of.get(survey_id, PublicationSettings())
+    return counted_late(settings, Period.parse(period), now)
+
+
+def mark_late(session: Session, response_id: int) -> None:
+    """Mark a response counted after its period closed: it stays in the running totals staff
+    see, but in no published table, whose period was (or could have been) shown without it and
+    must never change. Called in the transaction that counts it."""
+    session.execute(
+        update(SurveyResponse).where(SurveyResponse.id == response_id).values(late=True)
     )

@@ -568,6 +568,10 @@ def demo(no_serve: bool) -> None:
     click.echo(
         f"                       their quarter has closed; the linked research extract is {extract}"
     )
+    click.echo(
+        f"  Sample responses:    in {details['sample_period']}, a closed period: figures and "
+        "reports show them now"
+    )
     click.echo("  Stop with Ctrl-C.")
     click.echo("")
     if no_serve:

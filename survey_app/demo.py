@@ -3,9 +3,11 @@ database, and the web app served with a Dramatiq worker in the same process."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
+import random
 import secrets
 from pathlib import Path
 from typing import Any
@@ -14,16 +16,22 @@ import click
 from dramatiq import Worker
 from flask import Config
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from workers.setup import use_broker
 
-from . import create_app, operations
+from . import aggregating, anonymising, create_app, operations
+from .clock import SystemClock
 from .crypto import TextVault
 from .db import Database
-from .definitions import load_directory
-from .models import Distribution, User
+from .definitions import SurveyDefinition, load_directory
+from .models import Distribution, SurveyResponse, User
+from .periods import Period, last_published
 from .qr import write_qr_files
+from .respondent.drafts import DraftState
+from .respondent.journey import AGE_KEY, steps
+from .respondent.submission import build_response
 from .settings import ENV_PREFIX, INSTANCE, load_settings
 
 DEMO_SETTINGS_FILE = "demo-settings.json"
@@ -37,6 +45,8 @@ DEMO_EMAIL = "facilitator@demo.example"
 DEMO_COUNCIL = "Suffolk (demo)"
 DEMO_LABEL = "CP conferences, Ipswich"
 DEMO_LEAD_EMAIL = "safeguarding@demo.example"
+# Sample responses seeded into the latest closed period, so figures and reports show at once.
+DEMO_SAMPLE_RESPONSES = 60
 
 
 def demo_defaults() -> dict[str, Any]:
@@ -132,6 +142,16 @@ def seed_demo(settings: Config) -> dict[str, str]:
             operations.set_password(lead, password)
         session.commit()
         code = distribution.code
+        definition = definitions["child-cp-conference"]
+        sample = seed_sample_responses(
+            session,
+            definition,
+            distribution.id,
+            TextVault(settings["TEXT_KEY"]),
+            settings,
+            last_published(definition.publication, SystemClock().now()),
+        )
+        session.commit()
     database.engine.dispose()
     url = f"{settings['PUBLIC_URL'].rstrip('/')}/s/{code}"
     svg, png = write_qr_files(code, url, Path(settings["QR_DIR"]))
@@ -143,7 +163,56 @@ def seed_demo(settings: Config) -> dict[str, str]:
         "lead_email": DEMO_LEAD_EMAIL,
         "password": password,
         "code": code,
+        "sample_period": sample.key,
     }
+
+
+def seed_sample_responses(
+    session: Session,
+    definition: SurveyDefinition,
+    distribution_id: int,
+    vault: TextVault,
+    settings: Config,
+    period: Period,
+    count: int = DEMO_SAMPLE_RESPONSES,
+) -> Period:
+    """Sample children's answers sent during `period` (closed) and counted then, unless the
+    distribution has responses already; returns the period. They are counted here, as the
+    worker would have counted them during the period, so they are not late."""
+    existing = session.scalar(
+        select(SurveyResponse.id).where(SurveyResponse.distribution_id == distribution_id)
+    )
+    if existing is not None:
+        return period
+    rng = random.Random(20261205)  # noqa: S311 -- sample answers, the same on every run
+    days = (period.end - period.start).days + 1
+    for _ in range(count):
+        band = rng.choice(definition.age_bands).id if definition.age_bands else ""
+        given: dict[str, object] = {AGE_KEY: band}
+        for question in definition.questions:
+            asked = question.for_band(band)
+            if question.show_if and given.get(question.show_if.question) not in set(
+                question.show_if.any_of
+            ):
+                continue
+            if not asked.is_choice or not asked.options:
+                continue  # no free text: sample answers hold nothing to anonymise
+            # Earlier options more often, so the tables have counts big enough to show.
+            options = [option.id for option in asked.options]
+            weights = [len(options) - position for position in range(len(options))]
+            chosen = rng.choices(options, weights)[0]
+            given[question.id] = [chosen] if question.kind == "multiple_choice" else chosen
+        sent_at = dt.datetime.combine(
+            period.start + dt.timedelta(days=rng.randrange(days)), dt.time(12)
+        )
+        state = DraftState(given, steps(definition, given))
+        response = build_response(definition, distribution_id, vault, state, "en", sent_at=sent_at)
+        row = SurveyResponse(**response.row)
+        session.add(row)
+        session.flush()
+        anonymising.anonymise_response(session, vault, row.id, settings)
+        aggregating.aggregate_response(session, row.id)
+    return period
 
 
 class QuietHandler(WSGIRequestHandler):

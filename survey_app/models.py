@@ -163,6 +163,12 @@ class SurveyResponse(Base):
     survey_version: Mapped[int] = mapped_column(Integer)
     # The date only: a time of day could single a child out from the conference timetable.
     submitted_on: Mapped[dt.date] = mapped_column(Date)
+    # The fixed publication period it was sent in ("2026-Q4", "2026-11", "2026-11-05"), for
+    # good: its figures are published with that period's, once the period has closed.
+    period: Mapped[str] = mapped_column(String(10), index=True)
+    # Counted only after its period had closed (a slow or failing worker): in no published
+    # table, so a closed period's tables never change.
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     language: Mapped[str] = mapped_column(String(12))
     age_band: Mapped[str] = mapped_column(String(40), default="")
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -20,8 +20,9 @@ from flask.testing import FlaskClient
 from hypothesis import settings
 from sqlalchemy.orm import Session
 
-from survey_app import create_app, operations
+from survey_app import create_app, operations, periods
 from survey_app.cli import main, migrate_database
+from survey_app.clock import MovableClock, clock_of
 from survey_app.crypto import TextVault
 from survey_app.db import Database
 from survey_app.models import Council, Distribution, User
@@ -69,7 +70,9 @@ def make_app(tmp_path: Path, migrated_template: Path) -> Iterator[Callable[..., 
             "EXPORT_DIR": str(tmp_path / "exports"),
             **overrides,
         }
-        app = create_app(config)
+        # Each app reads "now" for publication periods from its own clock, which
+        # `close_periods` moves on.
+        app = create_app(config, clock=MovableClock())
         with app.app_context():
             database: Database = app.extensions["database"]
             with database.session() as session:
@@ -81,6 +84,28 @@ def make_app(tmp_path: Path, migrated_template: Path) -> Iterator[Callable[..., 
     yield make
     for app in made:
         app.extensions["database"].engine.dispose()
+
+
+def close_periods(app: Flask) -> None:
+    """Move the app's clock on until the publication period of every one of its surveys that
+    is open now has closed (and its figures may be shown), as if the days had passed: what was
+    sent so far is then in closed periods, and what is sent after falls in a new, open one.
+
+    The one way tests publish figures about responses they just sent: figures are published
+    only for closed periods (survey_app/periods.py). The test survey's periods are days, so
+    this moves a day or two; shipped surveys' are quarters.
+    """
+    clock = clock_of(app)
+    assert isinstance(clock, MovableClock), "close_periods needs an app made by make_app"
+    now = clock.now()
+    shown_from = [
+        periods.closes_at(
+            definition.publication, periods.period_sent_in(definition.publication, now)
+        )
+        + periods.COUNTING_GRACE
+        for definition in app.extensions["surveys"].values()
+    ]
+    clock.move_to(max(shown_from, default=now))
 
 
 # The databases `app_each_db` runs a test on. In the fast run (SURVEY_TEST_FAST=1, `make

@@ -14,8 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from sqlalchemy import create_engine, update
 
 from survey_app.crypto import TextVault
+from survey_app.definitions import load_directory
+from survey_app.models import SurveyResponse, utcnow
+from survey_app.periods import last_published
 
 from .services import free_port
 
@@ -71,6 +75,20 @@ class Stack:
         if done.returncode != 0:
             raise RuntimeError(f"survey-app {' '.join(args)} failed:\n{done.stderr}")
         return done.stdout
+
+    def sent_in_a_closed_period(self) -> None:
+        """Move every response so far into the test survey's latest closed period, as if they
+        had been sent then: the stack's processes read the machine's clock, which a test cannot
+        move the way `close_periods` moves an in-process app's."""
+        survey_dir = Path(self.env["SURVEY_SURVEY_DIR"])
+        settings = load_directory(survey_dir)["test-child"].publication
+        period = last_published(settings, utcnow())
+        engine = create_engine(self.env["SURVEY_DATABASE_URL"])
+        with engine.begin() as connection:
+            connection.execute(
+                update(SurveyResponse).values(period=period.key, submitted_on=period.start)
+            )
+        engine.dispose()
 
     def prepare(self, role: str = "facilitator") -> dict[str, str]:
         """Migrate, load surveys, make a distribution, an account (with role) and an API token."""

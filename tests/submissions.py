@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import update
 
 from survey_app.background import background_work
+from survey_app.clock import clock_of
 from survey_app.db import Database
 from survey_app.downloads.items import Quarter
 from survey_app.models import Distribution, SurveyResponse
@@ -49,6 +50,7 @@ def submit(
             vault,
             enqueue or background_work(app).process_response,
             app.config.get("LINK_KEY"),
+            sent_at=clock_of(app).now(),
         )
     assert outcome.status == submission.SENT, outcome
     assert outcome.response_id is not None

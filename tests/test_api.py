@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from survey_app import operations
 from survey_app.db import Database
 from survey_app.models import User
-from tests.conftest import rows_of, sign_in
+from tests.conftest import close_periods, rows_of, sign_in
 from tests.submissions import close_the_quarter, submit
 
 EMAIL = "analyst@example.org"
@@ -64,6 +64,7 @@ def test_a_token_downloads_the_counts_and_the_written_answers(
         submit(app, distribution, went="yes", better="Listen to me")
     worker()
     close_the_quarter(database)
+    close_periods(app)
     token = make_token()
 
     counts = rows_of(client.get(f"{SURVEY}/aggregates.csv", headers=bearer(token)))
@@ -148,6 +149,7 @@ def test_a_council_leads_token_gets_only_their_council(
         submit(app, norfolk, went="no", better="From Norfolk")
     worker()
     close_the_quarter(database)
+    close_periods(app)
 
     listing = client.get("/api/v1/surveys", headers=bearer(token))
     counts = rows_of(client.get(f"{SURVEY}/aggregates.csv", headers=bearer(token)))

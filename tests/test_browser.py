@@ -336,6 +336,7 @@ def test_the_report_page_passes_axe_keeps_the_csp_and_prints_on_a4(
     browser: Browser, make_app: Callable[..., Flask], worker: Callable[[], None]
 ) -> None:
     from survey_app import operations
+    from tests.conftest import close_periods
     from tests.live_server import serve
     from tests.programmes import SHIPPED, run_programme
 
@@ -344,6 +345,7 @@ def test_the_report_page_passes_axe_keeps_the_csp_and_prints_on_a4(
     after = [2] * 8 + [3] * 16 + [4] * 16
     run_programme(server.app, "Norfolk", before, after, [1] * 40)
     worker()
+    close_periods(server.app)
     with server.app.extensions["database"].session() as session:
         operations.create_user(session, "facilitator@example.org", PASSWORD, "facilitator", None)
         session.commit()

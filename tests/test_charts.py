@@ -450,6 +450,7 @@ def test_in_chromium_no_chart_words_overlap_or_leave_their_chart_on_screen_or_in
     worker: Callable[[], None],
 ) -> None:
     from survey_app import operations
+    from tests.conftest import close_periods
     from tests.live_server import serve
     from tests.programmes import SHIPPED, run_programme
     from tests.submissions import submit
@@ -475,6 +476,7 @@ def test_in_chromium_no_chart_words_overlap_or_leave_their_chart_on_screen_or_in
             who_helped=help_from[number % 2],
         )
     worker()
+    close_periods(server.app)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()

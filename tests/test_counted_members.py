@@ -10,13 +10,16 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from survey_app.clock import clock_of
 from survey_app.downloads.groups import counted_versions
 from survey_app.models import Council, Distribution, SurveyResponse
+from survey_app.periods import last_published
 from survey_app.privacy.disclosure.members import MemberSet
 from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
-from tests.conftest import rows_of, sign_in
+from tests.conftest import close_periods, rows_of, sign_in
 from tests.programmes import ITEM, SHIPPED, WAVES, wave_distribution
 from tests.submissions import submit
+from workers.actors import aggregate_response
 
 
 @pytest.fixture
@@ -69,19 +72,25 @@ def test_the_bitmaps_hold_exactly_the_counted_responses(app, worker):
     assert len(found["Suffolk"]) == 2 and held not in found["Suffolk"]
 
 
-def test_a_whole_council_download_reads_the_bitmap_and_agrees_with_a_filtered_one(
+def test_a_download_of_the_latest_closed_period_agrees_with_one_naming_it(
     app, client, make_user, worker
 ):
     one = wave_distribution(app, "Norfolk", WAVES[0])
     for number in range(24):
         submit(app, one, **{WAVE_KEY: WAVES[0], ITEM: str(1 + number % 3)})
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
     whole = rows_of(client.get("/facilitator/surveys/practitioner-skills/aggregates.csv"))
+    definition = app.extensions["surveys"]["practitioner-skills"]
+    period = last_published(definition.publication, clock_of(app).now())
     dated = rows_of(
-        client.get("/facilitator/surveys/practitioner-skills/aggregates.csv?from=2000-01-01")
+        client.get(
+            "/facilitator/surveys/practitioner-skills/aggregates.csv"
+            f"?from={period.start}&to={period.end}"
+        )
     )
 
     assert [r for r in whole if r["council"] == "Norfolk"] == [
@@ -89,10 +98,10 @@ def test_a_whole_council_download_reads_the_bitmap_and_agrees_with_a_filtered_on
     ]
 
 
-def test_counts_read_while_an_answer_is_replaced_come_from_the_members_read(app, worker):
-    """A practitioner's new answer replacing their earlier one leaves the council's total
-    unchanged (+1 and -1): the precomputed totals must not be taken as counting the members read
-    before it, or the new answer would be published as one of them."""
+def test_an_answer_sent_in_a_later_period_replaces_nothing_in_a_closed_periods_counts(app, worker):
+    """A practitioner answering the same wave again with the same code replaces their earlier
+    answer only within one period: a closed period's counts never change, and the new answer
+    is not published as one of the members read."""
     from survey_app.downloads.counting import group_counts
     from survey_app.downloads.groups import GroupFilter, councils_for, requested_groups
     from survey_app.privacy.disclosure import Settlement
@@ -103,15 +112,16 @@ def test_counts_read_while_an_answer_is_replaced_come_from_the_members_read(app,
         submit(app, norfolk, **{WAVE_KEY: WAVES[0], ITEM: "3"})
     submit(app, norfolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "1"})
     worker()
+    close_periods(app)
     definition = app.extensions["surveys"]["practitioner-skills"]
-    everyone = GroupFilter()
+    everyone = GroupFilter(asked_at=clock_of(app).now())
     with app.extensions["database"].session() as session:
         councils, _ = councils_for(session, definition, None, everyone)
         read = requested_groups(session, definition, councils, everyone, None)
         # Settled as against an empty ledger: each group published as read. (Not in a unit of
         # work: its lock would keep the answer below from being saved meanwhile.)
         groups = [replace(group, settlement=Settlement(group.requested)) for group in read]
-        # Meanwhile the same practitioner answers again: their "1" is replaced by a "5".
+        # Meanwhile the same practitioner answers again, in the next period.
         submit(app, norfolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "5"})
         worker()
         counts, bases = group_counts(session, definition, groups, everyone, None)
@@ -121,4 +131,40 @@ def test_counts_read_while_an_answer_is_replaced_come_from_the_members_read(app,
     assert len(groups[0].members) == 12
     assert counts.get((first_wave, ITEM, "5"), 0) == 0  # not one of the members read
     assert counts[(first_wave, ITEM, "3")] == 11
-    assert counts.get((first_wave, ITEM, "1"), 0) == 0  # replaced since: left out, as ever
+    assert counts[(first_wave, ITEM, "1")] == 1  # the closed period keeps it
+
+
+def test_a_replacing_answer_counted_after_its_period_closed_changes_nothing_published(
+    app, client, make_user, worker
+):
+    """A slow worker counts a practitioner's second answer (same code, same period) only after
+    the period closed: it is late, so it replaces nothing and the closed table stays as shown."""
+    norfolk = wave_distribution(app, "Norfolk", WAVES[0])
+    code = "KT7M4PXD"
+    for _ in range(11):
+        submit(app, norfolk, **{WAVE_KEY: WAVES[0], ITEM: "3"})
+    first = submit(app, norfolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "1"})
+    worker()
+    second = submit(
+        app,
+        norfolk,
+        **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "5"},
+        enqueue=lambda _id: None,  # its message is lost; the sweeper finds it much later
+    )
+    worker()
+    close_periods(app)
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    url = "/facilitator/surveys/practitioner-skills/aggregates.csv"
+    before = client.get(url)
+    assert before.status_code == 200
+
+    aggregate_response(second)
+    after = client.get(url)
+
+    assert after.get_data() == before.get_data()
+    with app.extensions["database"].session() as session:
+        earlier = session.get(SurveyResponse, first)
+        later = session.get(SurveyResponse, second)
+        assert earlier is not None and later is not None
+        assert (earlier.superseded, later.late) == (False, True)

@@ -43,6 +43,7 @@ from tests.conftest import (
     PASSWORD,
     TEST_SURVEYS,
     HttpsClient,
+    close_periods,
     csrf_token,
     make_council,
     running_worker,
@@ -56,6 +57,10 @@ EMAIL = "facilitator@example.org"
 
 
 # Making things -----------------------------------------------------------------------------
+
+
+# The period the tests' answers are sent in (the test survey's periods are days).
+PERIOD = dt.date.today().isoformat()
 
 
 @pytest.fixture
@@ -205,6 +210,7 @@ def test_an_export_built_by_a_worker_has_exactly_the_rows_of_responses_csv(
     three_councils(export_app)
     workers()
     client = signed_in(export_app)
+    close_periods(export_app)
     direct_header, direct_rows = csv_of(fetch(client, f"{SURVEY}/research-extract.csv"))
 
     sent: list[int] = []
@@ -249,6 +255,7 @@ def test_an_export_is_recorded_as_published_like_responses_csv(
     workers()
     client = signed_in(sqlite_app)
 
+    close_periods(sqlite_app)
     export_id = export_id_from(ask_for_export(client, format="csv", council="Suffolk"))
 
     with sqlite_app.extensions["database"].session() as session:
@@ -263,7 +270,7 @@ def test_an_export_is_recorded_as_published_like_responses_csv(
             .where(Distribution.council.has(name="Suffolk"))
         ).all()
         stored = session.scalar(select(PublishedMembers.members))
-    assert scopes == ["Suffolk, all dates (anonymised responses)"]
+    assert scopes == [f"Suffolk, period {PERIOD} (anonymised responses)"]
     assert stored is not None and decode_members(stored) == frozenset(suffolk)
 
 
@@ -275,6 +282,7 @@ def test_an_export_holds_what_was_published_not_what_arrived_after(
     workers()
     client = signed_in(export_app)
     background_work(export_app).build_export = lambda export_id: None  # built later, by hand
+    close_periods(export_app)
     export_id = export_id_from(ask_for_export(client, format="csv"))
 
     submit_many(export_app, place, 9, went="no", why_not=["school"])
@@ -294,6 +302,7 @@ def test_an_xlsx_export_opens_in_a_spreadsheet_with_the_disclosure_notes(
     three_councils(export_app)
     workers()
     client = signed_in(export_app)
+    close_periods(export_app)
     _, direct_rows = csv_of(fetch(client, f"{SURVEY}/research-extract.csv?council=Norfolk"))
 
     export_id = export_id_from(ask_for_export(client, format="xlsx", council="Norfolk"))
@@ -319,7 +328,7 @@ def test_an_xlsx_export_opens_in_a_spreadsheet_with_the_disclosure_notes(
     rules = DisclosureRules()
     for note in footnotes(rules):
         assert f"{note.code}: {note.text}" in written_notes
-    assert "Norfolk, all dates" in written_notes[0]
+    assert f"Norfolk, period {PERIOD}" in written_notes[0]
 
 
 def is_response(row: tuple[Any, ...]) -> bool:
@@ -334,6 +343,7 @@ def test_an_xlsx_export_larger_than_a_sheet_continues_on_the_next(
     workers()
     client = signed_in(sqlite_app)
     background_work(sqlite_app).build_export = lambda export_id: None
+    close_periods(sqlite_app)
     export_id = export_id_from(ask_for_export(client, format="xlsx"))
     definition = sqlite_app.extensions["surveys"]["test-child"]
 
@@ -373,7 +383,7 @@ def test_a_file_written_by_write_csv_is_the_text_the_download_streams(tmp_path: 
 # What may not be exported, and who may see an export ----------------------------------------
 
 
-def test_a_refused_export_is_a_409_and_records_nothing(
+def test_an_export_of_a_range_that_is_not_one_whole_period_is_a_400_and_records_nothing(
     sqlite_app: Flask, workers: Callable[[], None]
 ) -> None:
     place = distribution(sqlite_app)
@@ -383,11 +393,14 @@ def test_a_refused_export_is_a_409_and_records_nothing(
     with sqlite_app.extensions["database"].session() as session:
         for ids, day in ((monday, dt.date(2026, 3, 2)), (tuesday, dt.date(2026, 3, 3))):
             session.execute(
-                update(SurveyResponse).where(SurveyResponse.id.in_(ids)).values(submitted_on=day)
+                update(SurveyResponse)
+                .where(SurveyResponse.id.in_(ids))
+                .values(submitted_on=day, period=day.isoformat())
             )
         session.commit()
     client = signed_in(sqlite_app)
-    csv_of(fetch(client, f"{SURVEY}/research-extract.csv?from=2026-03-01&to=2026-03-31"))
+    close_periods(sqlite_app)
+    csv_of(fetch(client, f"{SURVEY}/research-extract.csv?period=2026-03-02"))
     published = count(sqlite_app, Publication)
     robot = token_for(sqlite_app, "robot@example.org")
 
@@ -398,10 +411,9 @@ def test_a_refused_export_is_a_409_and_records_nothing(
         headers=robot,
     )
 
-    assert refused.status_code == 409
-    assert "These figures cannot be published" in refused.get_data(as_text=True)
-    assert "Nothing has been published." in refused.get_data(as_text=True)
-    assert scripted.status_code == 409 and scripted.json["published"] is False
+    assert refused.status_code == 400
+    assert "ask for period=2026-03-01" in refused.get_data(as_text=True)
+    assert scripted.status_code == 400 and scripted.json["published"] is False
     assert count(sqlite_app, Export) == 0
     assert count(sqlite_app, Publication) == published
 
@@ -422,6 +434,7 @@ def test_only_the_admin_who_asked_and_other_admins_can_see_an_export(
     three_councils(sqlite_app)
     workers()
     admin = signed_in(sqlite_app)
+    close_periods(sqlite_app)
     export_id = export_id_from(ask_for_export(admin, format="csv", council="Suffolk"))
     workers()
     _, rows = csv_of(fetch(admin, f"/facilitator/exports/{export_id}/download"))
@@ -495,6 +508,7 @@ def test_an_export_whose_worker_died_is_taken_again_once_it_is_stale(
 
     three_councils(sqlite_app)
     workers()
+    close_periods(sqlite_app)
     background_work(sqlite_app).build_export = lambda export_id: None
     export_id = export_id_from(ask_for_export(signed_in(sqlite_app), format="csv"))
     with sqlite_app.extensions["database"].session() as session:
@@ -607,6 +621,7 @@ def test_a_script_asks_for_an_export_polls_its_status_and_downloads_it(
     robot = token_for(export_app, "robot@example.org")
     client = client_of(export_app)
     background_work(export_app).build_export = lambda export_id: None  # sent by hand below
+    close_periods(export_app)
     _, direct_rows = csv_of(
         fetch(
             client, f"{API}/surveys/test-child/research-extract.csv?council=Suffolk", headers=robot
@@ -668,6 +683,7 @@ def test_on_the_production_stack_a_separate_worker_builds_the_export(
         stack.wait_until(
             lambda: stack.health()["backlog"]["unprocessed_responses"] == 0, 60, "processing"
         )
+        stack.sent_in_a_closed_period()
         robot = {"Authorization": f"Bearer {made['token']}"}
         asked = requests.post(
             f"{stack.url}/api/v1/surveys/test-child/exports",

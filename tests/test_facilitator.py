@@ -17,7 +17,15 @@ from survey_app import create_app
 from survey_app.db import Database
 from survey_app.models import Council, Distribution
 from survey_app.web.security import is_staff_path
-from tests.conftest import Auth, HttpsClient, csrf_token, make_council, rows_of, sign_in
+from tests.conftest import (
+    Auth,
+    HttpsClient,
+    close_periods,
+    csrf_token,
+    make_council,
+    rows_of,
+    sign_in,
+)
 from tests.submissions import close_the_quarter, submit
 
 EMAIL = "facilitator@example.org"
@@ -487,6 +495,7 @@ def test_a_council_leads_downloads_hold_no_other_councils_answers(
     for _ in range(10):
         submit(app, norfolk, went="no", why_not=["school"], better="Norfolk was slow")
     worker()
+    close_periods(app)
 
     counts = rows_of(lead_client.get(f"{SURVEY}/aggregates.csv"))
     close_the_quarter(app.extensions["database"])
@@ -587,6 +596,7 @@ def test_the_counts_download_hides_one_to_seven_rounds_the_rest_and_shows_zeros(
     for feel in ("sad", "sad", "sad", "okay", "okay", "okay", "okay", "okay", "okay", "okay"):
         submit(app, distribution, went="no", why_not=["school"], feel=feel, times=2)
     worker()
+    close_periods(app)
 
     download = facilitator.get(f"{SURVEY}/aggregates.csv")
 
@@ -661,6 +671,7 @@ def test_the_written_answers_download_has_one_item_per_written_answer_redacted(
     submit(app, distribution, went="yes")
     worker()
     close_the_quarter(app.extensions["database"])
+    close_periods(app)
 
     download = facilitator.get(f"{SURVEY}/items.csv")
 
@@ -687,6 +698,7 @@ def test_the_written_answers_download_does_not_list_answers_in_the_order_they_ar
         submit(app, distribution, went="yes", better=f"answer {number}")
     worker()
     close_the_quarter(app.extensions["database"])
+    close_periods(app)
 
     rows = rows_of(facilitator.get(f"{SURVEY}/items.csv"))
 
@@ -719,6 +731,7 @@ def test_a_typed_formula_is_neutralised_in_the_written_answers_download(
         submit(app, distribution, went="yes", better=formula)
     worker()
     close_the_quarter(app.extensions["database"])
+    close_periods(app)
 
     rows = rows_of(facilitator.get(f"{SURVEY}/items.csv"))
 

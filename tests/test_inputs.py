@@ -271,7 +271,7 @@ def test_an_exception_quoting_the_answer_is_logged_by_its_kind_only(
     app = make_app(PROCESSING_MAX_ATTEMPTS=2)
     submit(app, make_distribution(app), went="yes", better=SECRET)
 
-    def fails(session: object, response_id: int) -> bool:
+    def fails(session: object, response_id: int, **_: object) -> bool:
         raise RuntimeError(f"could not count {SECRET}")
 
     monkeypatch.setattr(aggregating, "aggregate_response", fails)

@@ -24,10 +24,12 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from survey_app.cli import PROJECT_ROOT, migrate_database
+from survey_app.clock import clock_of
 from survey_app.db import make_engine
 from survey_app.downloads.groups import counted_versions
 from survey_app.exports.files import published_members
 from survey_app.models import Council, CountedVersion, Publication, PublishedMembers
+from survey_app.periods import last_published
 from survey_app.privacy.disclosure import Overlap
 from survey_app.privacy.disclosure.cells import decode_cells, encode_cells
 from survey_app.privacy.disclosure.ledger import (
@@ -36,6 +38,7 @@ from survey_app.privacy.disclosure.ledger import (
     record_publication,
 )
 from survey_app.privacy.disclosure.members import FORMAT, MemberSet, encode_members
+from tests.conftest import close_periods
 from tests.submissions import submit
 
 SURVEY = "test-child"
@@ -53,6 +56,12 @@ def answer(app: Flask, code: str, count: int) -> None:
         submit(app, code, went="yes", feel="happy")
 
 
+def closed_period(app: Flask) -> str:
+    """The latest closed period's key, by the app's clock."""
+    definition = app.extensions["surveys"][SURVEY]
+    return last_published(definition.publication, clock_of(app).now()).key
+
+
 def rows(app: Flask, model: type) -> int:
     with app.extensions["database"].session() as session:
         return session.scalar(select(func.count()).select_from(model)) or 0
@@ -64,6 +73,7 @@ def test_a_repeated_download_is_recorded_each_time_but_its_groups_stored_once(
     answer(app, make_distribution(council_name="Suffolk"), 12)
     answer(app, make_distribution(council_name="Norfolk", label="Reviews"), 10)
     worker()
+    close_periods(app)
 
     first = facilitator.get(AGGREGATES)
     assert first.status_code == 200
@@ -81,28 +91,31 @@ def test_a_repeated_download_is_recorded_each_time_but_its_groups_stored_once(
         stored = session.execute(
             select(PublishedMembers.scope, PublishedMembers.size, PublishedMembers.cells)
         ).all()
+    period = closed_period(app)
     assert sorted((scope, size) for scope, size, _ in stored) == [
-        ("Norfolk, all dates (counts)", 10),
-        ("Region (all councils), all dates (counts)", 22),
-        ("Suffolk, all dates (counts)", 12),
+        (f"Norfolk, period {period} (counts)", 10),
+        (f"Region (all councils), period {period} (counts)", 22),
+        (f"Suffolk, period {period} (counts)", 12),
     ]
     # Each group keeps the exact counts behind what was shown about it.
     suffolk = next(decode_cells(cells) for scope, _, cells in stored if scope.startswith("Suf"))
     assert suffolk is not None and suffolk["feel"]["happy"] == 12, suffolk
 
 
-def test_new_responses_make_a_new_group_and_the_next_download_sees_them(
+def test_the_next_closed_period_makes_a_new_group_and_the_next_download_sees_it(
     app, facilitator, make_distribution, worker
 ):
     suffolk = make_distribution(council_name="Suffolk")
     answer(app, suffolk, 12)
     worker()
+    close_periods(app)
     assert base_of(facilitator.get(AGGREGATES).get_data().decode(), "Suffolk") == "10"
 
-    # Enough new responses to be released (>= 8): the web process must not serve its kept copy
-    # of Suffolk's counted responses.
-    answer(app, suffolk, 9)
+    # Responses of the next period: shown once it has closed, on their own.
+    answer(app, suffolk, 21)
     worker()
+    assert base_of(facilitator.get(AGGREGATES).get_data().decode(), "Suffolk") == "10"
+    close_periods(app)
     assert base_of(facilitator.get(AGGREGATES).get_data().decode(), "Suffolk") == "20"
     with app.extensions["database"].session() as session:
         sizes = session.scalars(
@@ -165,6 +178,7 @@ def test_a_process_that_kept_nothing_reads_the_same_ledger(
     answer(app, make_distribution(council_name="Suffolk"), 12)
     answer(app, make_distribution(council_name="Norfolk", label="Reviews"), 10)
     worker()
+    close_periods(app)
     facilitator.get(AGGREGATES)
     facilitator.get(f"{AGGREGATES}?council=Suffolk")
     with app.extensions["database"].session() as session:
@@ -182,6 +196,7 @@ def test_a_stored_group_that_does_not_match_its_name_is_refused(
 ):
     answer(app, make_distribution(council_name="Suffolk"), 12)
     worker()
+    close_periods(app)
     facilitator.get(AGGREGATES)
     with app.extensions["database"].session() as session:
         session.execute(sa.update(PublishedMembers).values(members=encode_members(range(1, 12))))

@@ -321,6 +321,7 @@ def test_a_planted_code_cookie_is_not_filled_in_and_lets_no_one_replace_the_answ
 def test_a_code_kept_in_a_draft_without_coming_through_the_code_page_neither_pairs_nor_replaces(
     programme: Flask,
 ) -> None:
+    from survey_app.models import utcnow
     from survey_app.respondent import submission
     from survey_app.respondent.drafts import DraftState
     from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
@@ -330,7 +331,7 @@ def test_a_code_kept_in_a_draft_without_coming_through_the_code_page_neither_pai
     answers = {WAVE_KEY: "meeting_four", PERSONAL_CODE_KEY: "KT7M4PXD"}
 
     unvouched = submission.build_response(
-        definition, 1, vault, DraftState(dict(answers), []), "en", LINK_KEY
+        definition, 1, vault, DraftState(dict(answers), []), "en", LINK_KEY, sent_at=utcnow()
     )
     typed = submission.build_response(
         definition,
@@ -339,6 +340,7 @@ def test_a_code_kept_in_a_draft_without_coming_through_the_code_page_neither_pai
         DraftState({**answers, "_code_from_page": True}, []),
         "en",
         LINK_KEY,
+        sent_at=utcnow(),
     )
 
     assert unvouched.row["link_hash"] is None and unvouched.personal_code is None

@@ -16,9 +16,11 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from survey_app import operations
+from survey_app.definitions.model import PeriodKind
 from survey_app.models import Publication
+from survey_app.periods import Period
 from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
-from tests.conftest import rows_of, sign_in
+from tests.conftest import close_periods, rows_of, sign_in
 from tests.programmes import ITEM, LOOK_BACK, SHIPPED, WAVES, run_programme, wave_distribution
 from tests.submissions import submit
 
@@ -33,6 +35,10 @@ NORFOLK_BEFORE = [2, 2, 3, 1, 2, 3, 3, 2, 4, 2, 1, 3] + [2, 2, 3, 1, 2, 3, 3, 2]
 NORFOLK_AFTER = [4, 3, 4, 3, 4, 4, 4, 3, 5, 4, 3, 4] + [2, 2, 3, 1, 2, 3, 3, 2]
 # Looking back, 10 rate their start lower than they did at the time, 10 the same.
 NORFOLK_LOOK_BACK = [max(1, rating - 1) for rating in NORFOLK_BEFORE[:12]] + NORFOLK_BEFORE[12:]
+
+
+# The period the tests' answers are sent in (the shipped surveys' periods are quarters).
+PERIOD = Period.of(PeriodKind.QUARTER, dt.date.today()).key
 
 
 @pytest.fixture
@@ -95,6 +101,7 @@ def test_prepost_csv_gives_the_paired_change_per_council_and_region(app, client,
     run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER, NORFOLK_LOOK_BACK)
     run_programme(app, "Suffolk", [2, 3, 3], [3, 3, 4])  # 6 responses: too small
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -146,6 +153,7 @@ def test_improved_same_and_worse_are_protected_counts(app, client, make_user, wo
     after = [3] * 25 + [2] * 10 + [1] * 5
     run_programme(app, "Norfolk", before, after)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -171,6 +179,7 @@ def test_statistics_are_not_shown_where_they_would_give_hidden_counts_away(
     after = [3] * 10 + [1] * 2
     run_programme(app, "Norfolk", before, after)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -198,6 +207,7 @@ def test_statistics_are_not_shown_where_they_would_give_hidden_counts_away(
 def test_the_look_back_rating_is_a_response_shift_row(app, client, make_user, worker):
     run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER, NORFOLK_LOOK_BACK)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -217,6 +227,7 @@ def test_items_with_too_few_pairs_show_only_that(app, client, make_user, worker)
     for rating in (4, 4, 5):
         submit(app, submit_more, **{WAVE_KEY: WAVES[1], ITEM: str(rating)})
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -234,6 +245,7 @@ def test_unpaired_answers_are_compared_separately_and_only_when_large_enough(
     after = [3, 4, 4, 3, 5, 4, 3, 4, 2, 4, 3]
     run_programme(app, "Norfolk", [], [], unpaired_before=before, unpaired_after=after)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -254,6 +266,7 @@ def test_a_council_lead_sees_only_their_council_and_no_region(app, client, make_
     run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER)
     run_programme(app, "Suffolk", NORFOLK_AFTER, NORFOLK_BEFORE)
     worker()
+    close_periods(app)
     make_user("lead@suffolk.example.org", role="council_lead", council="Suffolk")
     sign_in(client, "lead@suffolk.example.org")
 
@@ -269,6 +282,7 @@ def test_prepost_is_recorded_and_repeats_safely_with_the_counts(
 ):
     run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -277,10 +291,10 @@ def test_prepost_is_recorded_and_repeats_safely_with_the_counts(
 
     with database.session() as session:
         scopes = session.scalars(select(Publication.scope).order_by(Publication.id)).all()
-    assert "Norfolk, all dates (before and after)" in scopes
+    assert f"Norfolk, period {PERIOD} (before and after)" in scopes
     # The counts are per meeting: each wave's group recorded on its own, none across waves.
-    assert "Norfolk, Meeting one, all dates (counts)" in scopes
-    assert "Norfolk, all dates (counts)" not in scopes
+    assert any(s.startswith(f"Norfolk, Meeting one, period {PERIOD} (counts)") for s in scopes)
+    assert not any(s.startswith(f"Norfolk, period {PERIOD} (counts)") for s in scopes)
 
 
 def test_a_survey_without_waves_explains_there_is_nothing_to_pair(app, client, make_user):
@@ -336,6 +350,7 @@ def test_prepost_xlsx_has_a_sheet_per_comparison_with_the_notes(app, client, mak
 def test_aggregates_xlsx_has_a_sheet_per_council_matching_the_csv(app, client, make_user, worker):
     run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
     csv_rows = rows_of(client.get(f"{SURVEY}/aggregates.csv"))
@@ -391,6 +406,7 @@ def test_counts_are_per_wave_and_never_added_across_waves(app, client, make_user
 def test_the_api_gives_prepost_with_a_token(app, client, make_user, database, worker):
     run_programme(app, "Norfolk", NORFOLK_BEFORE, NORFOLK_AFTER)
     worker()
+    close_periods(app)
     make_user()
     with database.session() as session:
         token = operations.create_api_token(session, "facilitator@example.org")
@@ -414,12 +430,11 @@ def test_a_replaced_answer_is_left_out_of_filtered_counts_as_of_the_totals(
         code = f"NO{number:06d}".replace("0", "A").replace("1", "B")
         submit(app, one, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "5"})
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
-    today = dt.date.today().isoformat()
-
     totals = rows_of(client.get(f"{SURVEY}/aggregates.csv?council=Norfolk"))
-    filtered = rows_of(client.get(f"{SURVEY}/aggregates.csv?council=Norfolk&from={today}"))
+    filtered = rows_of(client.get(f"{SURVEY}/aggregates.csv?council=Norfolk&period={PERIOD}"))
 
     def counts(rows: list[dict[str, str]]) -> dict[str, str]:
         return {
@@ -439,6 +454,7 @@ def test_the_region_never_shows_a_count_a_few_away_from_a_council_shown_beside_i
     run_programme(app, "Norfolk", [2] * 20, [3] * 20)
     run_programme(app, "Suffolk", [2] * 45, [3] * 5 + [2] * 20 + [1] * 20)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 

@@ -77,6 +77,7 @@ def test_responses_posted_over_http_are_anonymised_counted_and_downloaded(stack:
     post(stack, 22, went="yes", better="call me on 07700 900412 please")
     post(stack, 10, went="no")
     wait_until_processed(stack)
+    stack.sent_in_a_closed_period()
 
     rows = download(stack, "aggregates.csv")
     went = {row["option"]: row for row in rows if row["question"] == "went"}
@@ -139,6 +140,7 @@ def test_redis_stopping_mid_run_loses_no_response_and_children_are_still_thanked
         redis_server.start()  # comes back empty: whatever was queued is gone
     wait_until_processed(stack, timeout=90)
     assert database_totals(stack) == (22, 22, 22)
+    stack.sent_in_a_closed_period()
     rows = download(stack, "aggregates.csv")
     went = {row["option"]: row["count"] for row in rows if row["question"] == "went"}
     assert went["yes"] == "10" and went["no"] == "10"  # 12 rounds to 10

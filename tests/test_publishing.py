@@ -8,9 +8,11 @@ from collections.abc import Sequence
 import pytest
 from sqlalchemy import func, select
 
+from survey_app.clock import clock_of
 from survey_app.definitions import SurveyDefinition, load_directory
 from survey_app.downloads import GroupFilter, publish_aggregates
 from survey_app.models import Publication, SurveyResponse
+from survey_app.periods import last_published
 from survey_app.privacy.disclosure import (
     DisclosureRules,
     PublishedQuestion,
@@ -20,7 +22,7 @@ from survey_app.privacy.disclosure import (
     protect_question,
     publishing,
 )
-from tests.conftest import TEST_SURVEYS
+from tests.conftest import TEST_SURVEYS, close_periods
 from tests.submissions import submit
 
 SURVEY = "test-child"
@@ -44,11 +46,17 @@ def answered(app, make_distribution, worker):  # type: ignore[no-untyped-def]
         for _ in range(children):
             submit(app, distribution, went="yes", feel="happy")
     worker()
+    close_periods(app)
     return app
 
 
 def definition_of(app) -> SurveyDefinition:  # type: ignore[no-untyped-def]
     return load_directory(TEST_SURVEYS)[SURVEY]
+
+
+def everything(app) -> GroupFilter:  # type: ignore[no-untyped-def]
+    """Every closed period of every council, asked for now."""
+    return GroupFilter(asked_at=clock_of(app).now())
 
 
 def publications(app) -> int:  # type: ignore[no-untyped-def]
@@ -65,19 +73,20 @@ def test_the_audit_sees_every_group_a_download_published_exact_and_as_shown(answ
     seen = Seen()
     with answered.extensions["database"].session() as session:
         tables = publish_aggregates(
-            session, definition_of(answered), None, GroupFilter(), None, audit=seen
+            session, definition_of(answered), None, everything(answered), None, audit=seen
         )
         session.commit()
 
     ((survey, shown),) = seen.outputs
     assert survey == SURVEY
+    closed = last_published(definition_of(answered).publication, clock_of(answered).now()).key
     assert [group.scope for group in shown] == [
-        "Norfolk, all dates (counts)",
-        "Suffolk, all dates (counts)",
-        f"{notes.REGION}, all dates (counts)",
-        "Norfolk, aged 12 to 17, all dates (counts)",
-        "Suffolk, aged 12 to 17, all dates (counts)",
-        f"{notes.REGION}, aged 12 to 17, all dates (counts)",
+        f"Norfolk, period {closed} (counts)",
+        f"Suffolk, period {closed} (counts)",
+        f"{notes.REGION}, period {closed} (counts)",
+        f"Norfolk, aged 12 to 17, period {closed} (counts)",
+        f"Suffolk, aged 12 to 17, period {closed} (counts)",
+        f"{notes.REGION}, aged 12 to 17, period {closed} (counts)",
     ]
     assert [list(group.published) for group in shown] == [table.questions for table in tables]
     suffolk = next(group for group in shown if group.scope.startswith("Suffolk"))

@@ -24,7 +24,7 @@ from survey_app.definitions import load_directory
 from survey_app.models import Distribution, Publication, SurveyResponse, User
 from survey_app.reports import REGION, charts
 from tests.board import CHILDREN_COUNCIL, PRACTITIONERS_COUNCIL, seed_children, seed_practitioners
-from tests.conftest import make_council, sign_in
+from tests.conftest import close_periods, make_council, sign_in
 from tests.programmes import ITEM, SHIPPED, run_programme
 from tests.submissions import submit
 
@@ -101,6 +101,7 @@ def norfolk_programme_and_sign_in(
 def test_the_practitioner_report_has_charts_words_and_tables(app, client, make_user, worker):
     norfolk_programme_and_sign_in(app, client, make_user, worker)
 
+    close_periods(app)
     page = client.get(REPORT.format("practitioner-skills"))
 
     assert page.status_code == 200, page.get_data(as_text=True)
@@ -143,6 +144,7 @@ def test_the_report_downloads_as_a_tagged_a4_pdf_with_its_words_and_tables(
 ):
     norfolk_programme_and_sign_in(app, client, make_user, worker)
     page = client.get(REPORT.format("practitioner-skills") + "?council=Norfolk")
+    close_periods(app)
     assert 'report.pdf?council=Norfolk">This report as a PDF' in page.get_data(as_text=True)
 
     answer = client.get(REPORT.format("practitioner-skills") + ".pdf?council=Norfolk")
@@ -234,6 +236,7 @@ def test_the_child_report_breaks_down_by_age_band_with_disclosure(
     for _ in range(4):  # too few younger children to show on their own
         submit(app, older, age_band="8-11", **{question.id: options[0]})
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -292,6 +295,7 @@ def test_the_child_report_counts_bands_and_months_of_exactly_the_published_group
     date_responses(database, older[:15] + younger[:10], dt.date(2026, 1, 15))
     date_responses(database, older[15:] + younger[10:] + norfolk, dt.date(2026, 2, 3))
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
     bands = {band.id: band.label.en for band in definition.age_bands}
@@ -366,6 +370,7 @@ def test_the_child_report_draws_a_multiple_choice_question_as_one_bar_per_answer
         chosen = ["didnt_know", "school_time"] if number < 20 else ["didnt_know"]
         submit(app, suffolk, went_to_meeting="no", why_not_there=chosen)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 

@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select, update
 
 from survey_app import operations
+from survey_app.clock import clock_of
 from survey_app.models import Draft, FreeText, SurveyResponse
 from survey_app.respondent import drafts, journey, submission
 from survey_app.respondent.journey import AGE_KEY
@@ -51,6 +52,7 @@ def send(app: Flask, distribution_id: int, token: str, sent: list[int]) -> submi
             token,
             app.extensions["vault"],
             sent.append,
+            sent_at=clock_of(app).now(),
         )
 
 

@@ -99,11 +99,20 @@ def anonymise_response(response_id: int) -> None:
 )
 def aggregate_response(response_id: int) -> None:
     """Add a response to the counts, exactly once."""
-    _process(
-        "counting",
-        response_id,
-        lambda session: aggregating.aggregate_response(session, response_id),
-    )
+    _process("counting", response_id, lambda session: _count(session, response_id))
+
+
+def _count(session: Session, response_id: int) -> None:
+    """Count a response once; one counted after its period closed is marked late and replaces
+    no earlier answer, so the closed period's tables stay as they were."""
+    context = current_context()
+    publication = {
+        survey_id: definition.publication
+        for survey_id, definition in context.loaded_surveys.current(session).items()
+    }
+    late = aggregating.counted_after_close(session, response_id, publication, context.clock.now())
+    if aggregating.aggregate_response(session, response_id, replaces=not late) and late:
+        aggregating.mark_late(session, response_id)
 
 
 @dramatiq.actor(
@@ -124,7 +133,7 @@ def process_response(response_id: int) -> None:
         anonymising.anonymise_response(
             session, context.vault, response_id, context.settings, alerts
         )
-        aggregating.aggregate_response(session, response_id)
+        _count(session, response_id)
 
     if _process("processing", response_id, anonymise_then_count):
         enqueue_concern_emails(alerts)

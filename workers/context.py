@@ -4,9 +4,10 @@ database, the text key, the settings and the survey definitions."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from survey_app.clock import Clock, SystemClock
 from survey_app.crypto import TextVault
 from survey_app.db import Database
 from survey_app.definitions import SurveyDefinition, load_directory
@@ -22,6 +23,8 @@ class WorkerContext:
     vault: TextVault
     settings: Mapping[str, Any]
     loaded_surveys: LoadedSurveys
+    # Whether a response is counted before its period closed is read from this clock.
+    clock: Clock = field(default_factory=SystemClock)
 
     @classmethod
     def for_worker(cls, settings: Mapping[str, Any]) -> WorkerContext:

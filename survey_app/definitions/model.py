@@ -240,6 +240,23 @@ class DisclosureSettings:
     round_to: int = FLOOR_ROUND_TO
 
 
+class PeriodKind(StrEnum):
+    """How long one fixed publication period of a survey lasts."""
+
+    DAY = "day"  # for trials only: figures the day after
+    MONTH = "month"
+    QUARTER = "quarter"
+
+
+@dataclass(frozen=True)
+class PublicationSettings:
+    """The fixed periods this survey's figures are published for: each period's responses are
+    shown only once it has closed, `closes_after_days` whole days after it ended."""
+
+    period: PeriodKind = PeriodKind.QUARTER
+    closes_after_days: int = 14
+
+
 @dataclass(frozen=True)
 class AnonymisationSettings:
     """What the free-text anonymiser removes beyond personal data it always removes."""
@@ -264,6 +281,7 @@ class SurveyDefinition:
     card_line: Text | None = None
     interface: Mapping[str, Text] = field(default_factory=dict)
     disclosure: DisclosureSettings = field(default_factory=DisclosureSettings)
+    publication: PublicationSettings = field(default_factory=PublicationSettings)
     anonymisation: AnonymisationSettings = field(default_factory=AnonymisationSettings)
     source_path: str = ""
     source: str = ""

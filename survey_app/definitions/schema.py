@@ -403,6 +403,23 @@ class DisclosureSchema(StrictSchema):
         return model.DisclosureSettings(**data)
 
 
+class PublicationSchema(StrictSchema):
+    period = fields.String(
+        load_default=model.PeriodKind.QUARTER.value,
+        validate=validate.OneOf([kind.value for kind in model.PeriodKind]),
+    )
+    closes_after_days = fields.Integer(
+        load_default=14,
+        validate=validate.Range(min=0, max=92, error="must be a whole number of days from 0 to 92"),
+    )
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> model.PublicationSettings:
+        return model.PublicationSettings(
+            model.PeriodKind(data["period"]), data["closes_after_days"]
+        )
+
+
 class AnonymisationSchema(StrictSchema):
     redact_locations = StrictBoolean(load_default=False)
 
@@ -434,6 +451,7 @@ class SurveySchema(StrictSchema):
     )
     pages = fields.List(fields.Nested(PageSchema), required=True, validate=validate.Length(min=1))
     disclosure = fields.Nested(DisclosureSchema, load_default=model.DisclosureSettings)
+    publication = fields.Nested(PublicationSchema, load_default=model.PublicationSettings)
     anonymisation = fields.Nested(AnonymisationSchema, load_default=model.AnonymisationSettings)
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
@@ -567,6 +585,7 @@ class SurveySchema(StrictSchema):
                 for key, text in (data.get("interface") or {}).items()
             },
             disclosure=data["disclosure"],
+            publication=data["publication"],
             anonymisation=data["anonymisation"],
         )
 

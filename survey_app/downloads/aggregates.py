@@ -135,7 +135,7 @@ def aggregate_tables(
     """
     session = unit.session
     visible = None if council_ids is None else list(council_ids)
-    scope = f"{chosen.describe()} (counts)"
+    scope = f"{chosen.describe_period(definition.publication)} (counts)"
     by_wave = bool(definition.waves)
     if by_wave and per_part:
         # No figure across waves: not even settled, so each wave's group stands on its own.

@@ -163,15 +163,14 @@ def group_counts(
     """Exact counts and bases for each council's settled group, keyed by (council, wave, age
     band): answers from different waves or bands are never added together here.
 
-    The precomputed totals serve a council when the whole council is wanted and they count
-    exactly its members (`still_counted`); otherwise it is counted from its members' answers.
+    The precomputed totals serve a council when they count exactly its members
+    (`still_counted`: a group read from the councils' bitmaps); a group of closed periods is
+    counted from its members' answers.
     """
     shown = [group for group in groups if group.members]
-    fast = (
-        []
-        if chosen.needs_each_response
-        else [group for group in shown if group.members == group.requested]
-    )
+    fast = [
+        group for group in shown if group.version is not None and group.members == group.requested
+    ]
     counts, bases, totals = precomputed_counts(
         session, definition, [group.council_id for group in fast], by_part=True
     )

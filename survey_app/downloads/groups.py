@@ -9,14 +9,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from .. import operations
 from ..caching import SharedCache
-from ..definitions.model import SurveyDefinition
+from ..definitions.model import PublicationSettings, SurveyDefinition
 from ..inputs import has_control_characters
 from ..models import Council, CountedMembers, CountedVersion, Distribution, SurveyResponse
+from ..periods import Period, PeriodError, published_period
 from ..privacy.disclosure import MemberSet, Publishing, Settlement
 from .problems import FilterError, Refused, UnknownGroup
 
@@ -25,31 +26,51 @@ ALL_COUNCILS = "all"
 
 @dataclass(frozen=True)
 class GroupFilter:
-    """Which responses a download is about, from its query string.
+    """Which responses a download is about, from its query string, as of when it was asked.
 
     council: a council's name, or None for every council the user may see.
-    submitted_from, submitted_to: dates the responses were submitted on, inclusive.
+    submitted_from, submitted_to: the first and last days of the one period wanted (None: the
+    latest closed period).
     distribution: a distribution's code.
+    asked_at: when the figures were asked for (the app's clock): only periods closed by then
+    are published. Required for choosing a group (`requested_groups`).
     """
 
     council: str | None = None
     submitted_from: dt.date | None = None
     submitted_to: dt.date | None = None
     distribution: str | None = None
+    asked_at: dt.datetime | None = None
 
     @classmethod
-    def from_query(cls, args: Mapping[str, str]) -> GroupFilter:
-        """Read `council`, `from`, `to` and `distribution`; blank means no filter."""
-        for name in ("council", "from", "to", "distribution"):
+    def from_query(cls, args: Mapping[str, str], asked_at: dt.datetime) -> GroupFilter:
+        """Read `council`, `period`, `from`, `to` and `distribution`; blank means no filter.
+
+        `period` names one whole period ("2026-Q3"); `from` and `to` must be its first and last
+        days (checked against the survey's periods by `period`).
+        """
+        for name in ("council", "period", "from", "to", "distribution"):
             if has_control_characters(args.get(name) or ""):
                 raise FilterError(f"'{name}' holds characters it cannot contain.")
         council = (args.get("council") or "").strip()
         distribution = (args.get("distribution") or "").strip()
+        submitted_from = _date(args.get("from"), "from")
+        submitted_to = _date(args.get("to"), "to")
+        named = (args.get("period") or "").strip()
+        if named:
+            if submitted_from or submitted_to:
+                raise FilterError("Ask for a 'period', or for 'from' and 'to', not both.")
+            try:
+                period = Period.parse(named)
+            except PeriodError as problem:
+                raise FilterError(str(problem)) from None
+            submitted_from, submitted_to = period.start, period.end
         chosen = cls(
             council=None if council.lower() in ("", ALL_COUNCILS) else council,
-            submitted_from=_date(args.get("from"), "from"),
-            submitted_to=_date(args.get("to"), "to"),
+            submitted_from=submitted_from,
+            submitted_to=submitted_to,
             distribution=operations.normalise_code(distribution) if distribution else None,
+            asked_at=asked_at,
         )
         if (
             chosen.submitted_from
@@ -59,18 +80,27 @@ class GroupFilter:
             raise FilterError("The 'from' date is after the 'to' date.")
         return chosen
 
-    @property
-    def needs_each_response(self) -> bool:
-        """Whether the precomputed totals cannot answer this (they are per distribution)."""
-        return bool(self.submitted_from or self.submitted_to or self.distribution)
+    def period(self, settings: PublicationSettings) -> Period:
+        """The one closed period this filter is for; FilterError if it cuts a period, spans
+        several, or asks for one not closed yet (see `periods.published_period`)."""
+        if self.asked_at is None:
+            # A group read without knowing which periods are closed could show an open one.
+            raise ValueError("A filter for figures needs the time they were asked for.")
+        try:
+            return published_period(settings, self.asked_at, self.submitted_from, self.submitted_to)
+        except PeriodError as problem:
+            raise FilterError(str(problem)) from None
 
-    def describe(self) -> str:
-        """The filter in words, for the record of what was published."""
-        start = f"{self.submitted_from:%Y-%m-%d}" if self.submitted_from else "the start"
-        end = f"{self.submitted_to:%Y-%m-%d}" if self.submitted_to else "now"
-        dates = "all dates" if start == "the start" and end == "now" else f"{start} to {end}"
+    def describe_period(self, settings: PublicationSettings) -> str:
+        """The filter in words with the period it is for, for the ledger: the period is part
+        of what every publication records."""
         where = f", distribution {self.distribution}" if self.distribution else ""
-        return f"{dates}{where}"
+        return f"period {self.period(settings).key}{where}"
+
+
+def in_period(period: Period) -> ColumnElement[bool]:
+    """Responses sent in the period and counted before it closed (not late)."""
+    return (SurveyResponse.period == period.key) & SurveyResponse.late.is_(False)
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
@@ -170,10 +200,9 @@ def responses_query(
     )
     if anonymised:
         query = query.where(SurveyResponse.anonymised.is_(True))
-    if chosen.submitted_from:
-        query = query.where(SurveyResponse.submitted_on >= chosen.submitted_from)
-    if chosen.submitted_to:
-        query = query.where(SurveyResponse.submitted_on <= chosen.submitted_to)
+    if chosen.asked_at is not None:
+        settings = definition.publication
+        query = query.where(in_period(chosen.period(settings)))
     if distribution_id is not None:
         query = query.where(Distribution.id == distribution_id)
     return query
@@ -188,19 +217,14 @@ def requested_groups(
     *,
     anonymised: bool = False,
 ) -> list[CouncilGroup]:
-    """Each council's matching response ids.
+    """Each council's matching response ids: only those of one closed period, counted before
+    it closed (`in_period`), read response by response.
 
-    Every counted response of each council (no dates, no distribution) is read from the
-    councils' bitmaps of counted responses, a few 8 KB blocks however many responses there are;
-    anything narrower is read response by response.
+    (The councils' bitmaps of every counted response cannot serve: they hold responses of the
+    open period and late ones too.)
     """
-    if councils and not anonymised and not chosen.needs_each_response:
-        counted = counted_versions(session, definition.id, [i for i, _ in councils])
-        whole = []
-        for council_id, name in councils:
-            version, members = counted.get(council_id, (None, MemberSet()))
-            whole.append(CouncilGroup(council_id, name, members, version=version))
-        return whole
+    if chosen.asked_at is None:
+        raise ValueError("A group of responses to publish needs the time it was asked for.")
     members: dict[int, set[int]] = defaultdict(set)
     if councils:
         query = responses_query(

@@ -98,7 +98,7 @@ def prepost_results(
         )
     rules = unit.rules
     visible = None if council_ids is None else list(council_ids)
-    scope = f"{chosen.describe()} (before and after)"
+    scope = f"{chosen.describe_period(definition.publication)} (before and after)"
     groups, _ = requested_download(unit, definition, visible, chosen, scope)
     answers = _wave_answers(unit.session, definition, groups)
 

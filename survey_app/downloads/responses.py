@@ -91,7 +91,10 @@ def record_research_extract(
         AuditEvent(
             event=RESEARCH_EXTRACT_REFUSED_EVENT if refused else RESEARCH_EXTRACT_EVENT,
             subject=definition.id,
-            detail=f"{form}: {chosen.council or 'every council'}, {chosen.describe()}"[:2000],
+            detail=(
+                f"{form}: {chosen.council or 'every council'}, "
+                f"{chosen.describe_period(definition.publication)}"
+            )[:2000],
             actor_id=requester.id,
             # A staff action, timed like actions on concerns: when linked data left matters.
             occurred_at=utcnow(),
@@ -165,7 +168,7 @@ def publish_responses(
     """
     rules = DisclosureRules.of(definition)
     visible = None if council_ids is None else list(council_ids)
-    scope = f"{chosen.describe()} (anonymised responses)"
+    scope = f"{chosen.describe_period(definition.publication)} (anonymised responses)"
     with publishing(session, definition.id, rules, requested_by_id, audit=audit) as unit:
         groups, distribution_id = requested_download(
             unit, definition, visible, chosen, scope, anonymised=True

@@ -79,7 +79,7 @@ def record_export(
         submitted_from=chosen.submitted_from,
         submitted_to=chosen.submitted_to,
         distribution=chosen.distribution,
-        scope=chosen.describe()[:300],
+        scope=chosen.describe_period(definition.publication)[:300],
         council_ids=list(published.council_ids),
         distribution_id=published.distribution_id,
         published_responses=len(published.members),

@@ -13,6 +13,7 @@ settled and protected in it, and what the page showed is recorded when it has al
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ class Report:
     responses: int | str
     sections: tuple[Section, ...]
     method_notes: tuple[str, ...] = ()
+    # The one closed publication period the figures are about.
+    period: str = ""
     made_on: dt.date = field(default_factory=dt.date.today)
 
 
@@ -46,13 +49,17 @@ def build_report(
     council: str | None,
     requested_by_id: int | None,
     *,
+    chosen: GroupFilter,
     audit: Audit | None = None,
 ) -> Report:
     """The report for one council (or, with council None, the region, or the user's own council
     for a council lead). Records what it publishes in the caller's transaction; raises like the
-    downloads (nothing recorded) if the group itself may not be published."""
+    downloads (nothing recorded) if the group itself may not be published.
+
+    chosen: the one closed period the report is about (its `asked_at` is the app's clock); its
+    council is replaced by `council`."""
     visible = None if council_ids is None else list(council_ids)
-    chosen = GroupFilter(council=council)
+    chosen = dataclasses.replace(chosen, council=council, distribution=None)
     rules = DisclosureRules.of(definition)
     with publishing(session, definition.id, rules, requested_by_id, audit=audit) as unit:
         tables = downloads.aggregate_tables(unit, definition, visible, chosen)
@@ -76,7 +83,8 @@ def build_report(
             method = ()
     responses = _group_size(table)
     all_choices = ((REGION,) if visible is None else ()) + tuple(name for _, name in councils)
-    return Report(definition, label, all_choices, responses, tuple(sections), tuple(method))
+    period = chosen.period(definition.publication).key
+    return Report(definition, label, all_choices, responses, tuple(sections), tuple(method), period)
 
 
 def _group_size(table: downloads.PublishedTable | None) -> int | str:

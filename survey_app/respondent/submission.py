@@ -24,7 +24,8 @@ from ..answers import WRITTEN
 from ..crypto import TextVault, token_hash
 from ..definitions.model import SPECIAL_OPTIONS, SurveyDefinition
 from ..inputs import normalise_text
-from ..models import today, utcnow
+from ..models import utcnow
+from ..periods import period_sent_in
 from ..safeguarding import concerns, telling
 from . import linking
 from .drafts import DraftState
@@ -49,10 +50,10 @@ CLAIM_DRAFT = """
     RETURNING sealed_answers, language
 """
 INSERT_RESPONSE = """
-    INSERT INTO responses (distribution_id, survey_version, submitted_on, language, age_band,
-                           answers, anonymised, aggregated, wave, link_hash, self_link_hash,
-                           superseded)
-    VALUES (%(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(language)s,
+    INSERT INTO responses (distribution_id, survey_version, submitted_on, period, language,
+                           age_band, answers, anonymised, aggregated, wave, link_hash,
+                           self_link_hash, superseded)
+    VALUES (%(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(period)s, %(language)s,
             %(age_band)s, %(answers)s, %(no)s, %(no)s, %(wave)s, %(link_hash)s,
             %(self_link_hash)s, %(no)s)
     RETURNING id
@@ -72,10 +73,11 @@ CLAIM_AND_INSERT = """
     WITH claimed AS (
         DELETE FROM drafts WHERE id = %(draft_id)s AND sealed_answers = %(sealed)s RETURNING id
     ), inserted AS (
-        INSERT INTO responses (distribution_id, survey_version, submitted_on, language, age_band,
-                               answers, anonymised, aggregated, wave, link_hash, self_link_hash,
-                               superseded)
-        SELECT %(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(language)s,
+        INSERT INTO responses (distribution_id, survey_version, submitted_on, period, language,
+                               age_band, answers, anonymised, aggregated, wave, link_hash,
+                               self_link_hash, superseded)
+        SELECT %(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(period)s,
+               %(language)s,
                %(age_band)s, %(answers)s::json, false, false, %(wave)s, %(link_hash)s,
                %(self_link_hash)s, false
         FROM claimed
@@ -123,6 +125,8 @@ def build_response(
     state: DraftState,
     language: str,
     link_key: str | None = None,
+    *,
+    sent_at: dt.datetime,
 ) -> NewResponse:
     """A response from a finished draft: choices in the row, free text encrypted beside it.
 
@@ -168,7 +172,9 @@ def build_response(
     row = {
         "distribution_id": distribution_id,
         "survey_version": definition.version,
-        "submitted_on": today(),
+        "submitted_on": sent_at.date(),
+        # The period it was sent in, for good: published with that period once it closed.
+        "period": period_sent_in(definition.publication, sent_at).key,
         "language": language,
         "age_band": band if band in definition.band_ids() else "",
         "answers": recorded,
@@ -223,6 +229,8 @@ def send_draft(
     vault: TextVault,
     enqueue: Callable[[int], None],
     link_key: str | None = None,
+    *,
+    sent_at: dt.datetime,
 ) -> Outcome:
     """Turn the draft behind token into a saved response, commit, then enqueue its processing.
 
@@ -233,10 +241,12 @@ def send_draft(
     if not token:
         return Outcome(ALREADY_SENT)
     if session.get_bind().dialect.name == "postgresql":
-        outcome = _send_on_postgresql(session, definition, distribution_id, token, vault, link_key)
+        outcome = _send_on_postgresql(
+            session, definition, distribution_id, token, vault, link_key, sent_at
+        )
     else:
         outcome = _send_in_a_transaction(
-            session, definition, distribution_id, token, vault, link_key
+            session, definition, distribution_id, token, vault, link_key, sent_at
         )
     if outcome.response_id is not None:
         try:
@@ -264,6 +274,7 @@ def _send_in_a_transaction(
     token: str,
     vault: TextVault,
     link_key: str | None,
+    sent_at: dt.datetime,
 ) -> Outcome:
     keys = {"token_hash": token_hash(token), "distribution_id": distribution_id, "now": utcnow()}
     with _Driver(session) as driver:
@@ -276,7 +287,9 @@ def _send_in_a_transaction(
     if missing:
         session.rollback()  # the draft stays for the respondent to finish
         return Outcome(INCOMPLETE, language=language, missing_step=missing)
-    response = build_response(definition, distribution_id, vault, state, language, link_key)
+    response = build_response(
+        definition, distribution_id, vault, state, language, link_key, sent_at=sent_at
+    )
     params = {**response.row, "answers": json.dumps(response.row["answers"]), "no": False}
     with _Driver(session) as driver:
         response_id = int(driver.execute(INSERT_RESPONSE, params).fetchone()[0])
@@ -304,6 +317,7 @@ def _send_on_postgresql(
     token: str,
     vault: TextVault,
     link_key: str | None,
+    sent_at: dt.datetime,
 ) -> Outcome:
     keys = {"token_hash": token_hash(token), "distribution_id": distribution_id, "now": utcnow()}
     if session.in_transaction():
@@ -328,7 +342,9 @@ def _send_on_postgresql(
             state, missing = _checked(definition, sealed, vault)
             if missing:
                 return Outcome(INCOMPLETE, language=language, missing_step=missing)
-            response = build_response(definition, distribution_id, vault, state, language, link_key)
+            response = build_response(
+                definition, distribution_id, vault, state, language, link_key, sent_at=sent_at
+            )
             params = {
                 **response.row,
                 "answers": json.dumps(response.row["answers"]),

@@ -17,8 +17,9 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from .. import downloads, operations, overview, qr
+from .. import downloads, operations, overview, periods, qr
 from ..access import council_scope, may_see
+from ..clock import clock_of
 from ..definitions.languages import direction, language_name
 from ..definitions.model import SurveyDefinition
 from ..models import Distribution, Role
@@ -105,6 +106,10 @@ def _survey_page(
         wave_words={wave.id: wave.label.en for wave in definition.waves},
         typed=typed or {},
         problem=problem,
+        closed_periods=periods.recent_published(
+            definition.publication, clock_of(current_app).now()
+        ),
+        open_period=periods.period_sent_in(definition.publication, clock_of(current_app).now()),
     )
 
 

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from .. import downloads, operations, reports, spreadsheets
 from ..access import council_scope
 from ..background import background_work
+from ..clock import clock_of
 from ..definitions.model import SurveyDefinition
 from ..exports.files import MEDIA_TYPES, download_name
 from ..exports.records import mark_expired, recent_exports, request_export, visible_export
@@ -319,7 +320,7 @@ def download_response(download: Download, file_format: str, survey_id: str, user
     then streamed. Raises downloads.DownloadProblem, with nothing recorded, if it may not be
     given."""
     definition = survey_or_404(survey_id)
-    chosen = downloads.GroupFilter.from_query(request.args)
+    chosen = downloads.GroupFilter.from_query(request.args, clock_of(current_app).now())
 
     def publish(session: Session) -> Any:
         if download.admit is not None:
@@ -408,9 +409,13 @@ def report_page(survey_id: str, user: User) -> str:
     the region, recorded as published."""
     definition = survey_or_404(survey_id)
     council = (request.args.get("council") or "").strip() or None
+    # Like the downloads: one whole closed period (`?period=`), the latest by default.
+    chosen = downloads.GroupFilter.from_query(
+        {"period": request.args.get("period") or ""}, clock_of(current_app).now()
+    )
     built = publishing(
         lambda session: reports.build_report(
-            session, definition, council_scope(user), council, user.id
+            session, definition, council_scope(user), council, user.id, chosen=chosen
         )
     )
     rules = DisclosureRules.of(definition)
@@ -464,7 +469,7 @@ def start_export(survey_id: str, user: User, params: Mapping[str, Any]) -> Expor
     survey, council or distribution the user cannot see."""
     definition = survey_or_404(survey_id)
     fields = {key: "" if value is None else str(value) for key, value in params.items()}
-    chosen = downloads.GroupFilter.from_query(fields)
+    chosen = downloads.GroupFilter.from_query(fields, clock_of(current_app).now())
     try:
         with _refusals_audited(definition, user, chosen, "export"):
             return request_export(

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as AnyResponse
 
 from ... import qr
 from ...background import background_work
+from ...clock import clock_of
 from ...definitions.model import PREFER_NOT_TO_SAY, SPECIAL_OPTIONS, SurveyDefinition
 from ...models import Draft
 from ...safeguarding import telling
@@ -156,6 +157,7 @@ def submit(code: str) -> AnyResponse:
         vault(),
         background_work(current_app).process_response,
         link_key=current_app.config["LINK_KEY"],
+        sent_at=clock_of(current_app).now(),
     )
     if outcome.status == submission.INCOMPLETE:
         assert outcome.missing_step is not None
