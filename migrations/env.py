@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from logging.config import fileConfig
 
 from alembic import context
+from sqlalchemy.exc import SAWarning
 
 from survey_app.db import make_engine
 from survey_app.models import Base
@@ -15,6 +17,13 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
+
+# SQLite's batch mode reflects a table's foreign keys, and with them the councils table, whose
+# case-blind unique index (on lower(name), migration 0011) SQLAlchemy cannot reflect. The index is
+# kept: batch mode only rebuilds the table being altered, never the councils table.
+warnings.filterwarnings(
+    "ignore", message="Skipped unsupported reflection of expression-based index", category=SAWarning
+)
 
 
 def database_url() -> str:
