@@ -207,10 +207,9 @@ def bar_rows(
     # The key left of the panel's column headers, level with them, when that is shorter than
     # the key above them (a page of charts is then a chart shorter; nothing overlaps).
     beside = legend_columns(keys, SMALL_SIZE, (right - 0.2) * 72)
-    if columns and _key_fits(keys, beside, (right - 0.2) * 72):
-        if max(_key_height(keys, beside), header_height) < top_height:
-            ncol = beside
-            top_height = max(_key_height(keys, beside), header_height)
+    level = max(_key_height(keys, beside), header_height)
+    if columns and _key_fits(keys, beside, (right - 0.2) * 72) and level < top_height:
+        ncol, top_height = beside, level
     key_rows = [keys[i : i + ncol] for i in range(0, len(keys), ncol)]
     heading, heading_height = wrapped_heading(title)
     body = row * max(len(groups), 1)
