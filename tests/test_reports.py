@@ -476,10 +476,11 @@ def test_the_demos_child_report_fits_six_a4_pages_opening_with_a_one_page_summar
             assert " ".join(question.text.en.split()) in first
     # A banded scale: each band's "% positive" from the counts its table publishes.
     felt = next(q for q in definition.questions if q.id == "how_you_felt")
-    header, *rows = tables_of(html)[felt.text.en]
+    older = felt.for_band("12-17")
+    # The band's own table: its own question words and answers.
+    header, *rows = tables_of(html)[f"{older.text.en} (aged 12 to 17)"]
     column = header.index(f"{CHILDREN_COUNCIL}, aged 12 to 17")
     cells = {row[0]: row[column].split(" ")[0] for row in rows}
-    older = felt.for_band("12-17")
     positive = [o.label.en for o in older.options if o.direction == "positive"]
     specials = [name for name in cells if name.startswith(("I don't", "I'd rather"))]
     who = f"children aged 12 to 17 in {CHILDREN_COUNCIL}"
@@ -494,7 +495,15 @@ def test_the_demos_child_report_fits_six_a4_pages_opening_with_a_one_page_summar
         )
     # The region of one council is that council: one block, not the same figures twice.
     region = client.get(REPORT.format("child-cp-conference")).get_data(as_text=True)
-    assert tables_of(region)[felt.text.en][0] == ["Answer", REGION]
+    felt_tables = [rows for caption, rows in tables_of(region).items() if felt.text.en in caption]
+    assert [rows[0] for rows in felt_tables] == [["Answer", REGION]]
+    # Its summary of a banded question is the share of positive answers across age bands.
+    assert re.search(
+        r"(About \d+ in 10|All|None|Fewer than 1 in 10|More than 9 in 10) children in the "
+        r"region gave a positive answer, out of \d+\.",
+        unescape(region),
+    )
+    assert "“Positive answers”" not in unescape(region)
 
 
 @pytest.mark.parametrize("app_each_db", ["sqlite"], indirect=True)
@@ -608,6 +617,43 @@ def test_a_banded_scales_summary_is_its_share_leaning_positive_in_the_bands_own_
 
     assert sentence == (
         "About 7 in 10 children aged 8 to 11 gave a positive answer (“Yes”), out of 45."
+    )
+
+
+def test_the_regions_summary_of_a_banded_question_is_its_share_of_positive_directions():
+    from survey_app.answers import collapsed_question
+    from survey_app.reports.summary import answer_sentence
+
+    definition = load_directory(SHIPPED)["child-cp-conference"]
+    listened = next(q for q in definition.questions if q.id == "listened_to")
+    # Across age bands only the declared directions are published; "don't know" is left out.
+    directions = published(
+        "listened_to",
+        110,
+        ("negative", 15, "13.6"),
+        ("neutral", 20, "18.2"),
+        ("positive", 70, "63.6"),
+        ("dont_know", 5, "4.5"),
+        ("prefer_not_to_say", 0, "0.0"),
+    )
+    hidden = published(
+        "listened_to",
+        110,
+        ("negative", 15, "13.6"),
+        ("neutral", 20, "18.2"),
+        ("positive", 70, "63.6"),
+        ("dont_know", "c", "c"),
+        ("prefer_not_to_say", 0, "0.0"),
+    )
+
+    asked = collapsed_question(listened)
+
+    assert answer_sentence(asked, "children in the region", directions) == (
+        "About 7 in 10 children in the region gave a positive answer, out of 105."
+    )
+    assert answer_sentence(asked, "children in the region", hidden) == (
+        "Too few answers to tell for children in the region "
+        "(some are hidden to protect small numbers)."
     )
 
 

@@ -199,14 +199,22 @@ def bar_rows(
     if hidden_in_legend:
         handles.append(Patch(label=NOT_SHOWN_LABEL, linewidth=0.8, **HIDDEN_STYLE))
     keys = [str(h.get_label()) for h in handles]
-    ncol = legend_columns(keys, SMALL_SIZE, (WIDTH - 0.3) * 72)
-    key_rows = [keys[i : i + ncol] for i in range(0, len(keys), ncol)]
-    key_height = sum(max(map(line_count, r)) * 0.165 + 0.1 for r in key_rows)
+    panel = 0.8 * len(columns)
+    right = WIDTH - panel - 0.25
     header_height = max([0.0, *(line_count(c) * 0.15 + 0.12 for c in columns)])
+    ncol = legend_columns(keys, SMALL_SIZE, (WIDTH - 0.3) * 72)
+    top_height = _key_height(keys, ncol) + header_height
+    # The key left of the panel's column headers, level with them, when that is shorter than
+    # the key above them (a page of charts is then a chart shorter; nothing overlaps).
+    beside = legend_columns(keys, SMALL_SIZE, (right - 0.2) * 72)
+    level = max(_key_height(keys, beside), header_height)
+    if columns and _key_fits(keys, beside, (right - 0.2) * 72) and level < top_height:
+        ncol, top_height = beside, level
+    key_rows = [keys[i : i + ncol] for i in range(0, len(keys), ncol)]
     heading, heading_height = wrapped_heading(title)
     body = row * max(len(groups), 1)
     axis_height = 0.4
-    height = heading_height + key_height + header_height + body + axis_height
+    height = heading_height + top_height + body + axis_height
     figure = headed_figure(heading, height)
     if handles:
         # Matplotlib fills a key column by column; padded and reordered, it reads in rows.
@@ -224,9 +232,7 @@ def bar_rows(
             fontsize=SMALL_SIZE,
         )
     left = (names_width + 14) / 72
-    panel = 0.8 * len(columns)
-    right = WIDTH - panel - 0.25
-    bottom, top = axis_height, height - heading_height - key_height - header_height
+    bottom, top = axis_height, height - heading_height - top_height
     axes = figure.add_axes(
         (left / WIDTH, bottom / height, (right - left) / WIDTH, (top - bottom) / height)
     )
@@ -252,6 +258,22 @@ def bar_rows(
     axes.set_ylim(-0.6, len(groups) - 0.4)
     axes.tick_params(axis="y", length=0)
     return figure, axes, side
+
+
+def _key_height(keys: Sequence[str], ncol: int) -> float:
+    """The inches a key of `keys` in `ncol` columns takes."""
+    rows = [keys[i : i + ncol] for i in range(0, len(keys), ncol)]
+    return sum(max(map(line_count, r)) * 0.165 + 0.1 for r in rows)
+
+
+def _key_fits(keys: Sequence[str], ncol: int, width: float) -> bool:
+    """Whether a key of `keys` in `ncol` columns stays within `width` points."""
+    rows = [keys[i : i + ncol] for i in range(0, len(keys), ncol)]
+    widest = [
+        max(width_in_points(row[c], SMALL_SIZE) for row in rows if c < len(row))
+        for c in range(ncol)
+    ]
+    return sum(widest) + SMALL_SIZE * 4.8 * ncol <= width
 
 
 def labelled_segment(

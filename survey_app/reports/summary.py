@@ -103,6 +103,10 @@ def _positive_sentence(question: Question, who: str, published: PublishedQuestio
     if base <= 0:
         return f"{TOO_FEW} for {who}."
     share = 100 * sum(int(counts[o.id]) for o in positive) / base
+    if all(option.id == str(option.direction) for option in positive):
+        # Counted across age bands as directions: each band's positive answers are its own
+        # words, so there are no one band's words to quote ("Positive answers" would repeat).
+        return f"{share_in_words(share)} {who} gave a positive answer, out of {base}."
     words = _either([f"“{option.label.en}”" for option in positive])
     return f"{share_in_words(share)} {who} gave a positive answer ({words}), out of {base}."
 
