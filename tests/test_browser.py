@@ -553,6 +553,39 @@ def test_an_error_page_puts_the_keyboard_on_the_error_summary_without_javascript
     assert headings[0] == "H1", headings
 
 
+def test_a_staff_form_error_puts_the_keyboard_on_the_error_summary_without_javascript(
+    make_phone: Callable[..., Phone],
+    make_distribution: Callable[..., Distribution],
+    make_user: Callable[..., User],
+) -> None:
+    make_user()
+    make_distribution(council_name="Suffolk")
+    phone = make_phone(javascript=False)
+    page = phone.page
+
+    def keyboard_is_on_the_summary(where: str, link: str) -> None:
+        focused = page.evaluate("document.activeElement.className")
+        assert focused == "error-summary", f"{where}: focus is on {focused!r}"
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.getAttribute('href')") == link, where
+
+    phone.open("/facilitator/login")
+    page.get_by_label("Email address").fill("facilitator@example.org")
+    page.get_by_label("Password").fill("not the password")
+    assert phone.press("Sign in") == 401
+    keyboard_is_on_the_summary("signing in with a wrong password", "#email")
+
+    page.get_by_label("Password").fill(PASSWORD)
+    phone.press("Sign in")
+    phone.open("/facilitator/surveys/test-child")
+    page.get_by_label("Council").select_option("Suffolk")
+    page.get_by_label("Context").fill("Kept when refused")
+    page.get_by_label("Closes on (optional)").fill("2001-01-01")
+    assert phone.press("Make the link and QR code") == 400
+    keyboard_is_on_the_summary("a closing date already past", "#closes_on")
+    assert page.get_by_label("Context").input_value() == "Kept when refused"
+
+
 CONTRAST_FOR_FOCUS = 3.0  # WCAG 1.4.11: parts of a control's state, against what is next to them
 
 
