@@ -4,6 +4,7 @@ that leaves the machine."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -714,7 +715,9 @@ def walk_every_child_page_state(phone: Phone, code: str, language: str, choice: 
         fields = page.locator("main textarea, main input[type=text]:not(.number)")
         if fields.count():
             for field in fields.all():
-                field.fill(TOO_LONG[: int(field.get_attribute("maxlength") or 400) // 2 + 1])
+                # maxlength is the limit itself, so go past it as an old browser would.
+                field.evaluate("field => field.removeAttribute('maxlength')")
+                field.fill(TOO_LONG)
             assert submit_main_form(phone) == 422
             check(f"{step} with an answer too long")
         answer_whatever_is_asked(phone, choice)
@@ -738,8 +741,23 @@ def test_with_200_percent_text_on_a_360_px_phone_no_child_page_scrolls_sideways(
     contexts = []
     try:
         with server.app.extensions["database"].session() as session:
+            make_council(session, "Suffolk")
             code = operations.create_distribution(
                 session, "child-cp-conference", "Suffolk", "CP conferences"
+            ).code
+            not_yet_open = operations.create_distribution(
+                session,
+                "child-cp-conference",
+                "Suffolk",
+                "Not yet",
+                opens_on=dt.date.today() + dt.timedelta(days=30),
+            ).code
+            closed = operations.create_distribution(
+                session,
+                "child-cp-conference",
+                "Suffolk",
+                "Over",
+                closes_on=dt.date.today() - dt.timedelta(days=1),
             ).code
             session.commit()
         seen: list[str] = []
@@ -758,8 +776,92 @@ def test_with_200_percent_text_on_a_360_px_phone_no_child_page_scrolls_sideways(
         with phone.page.expect_navigation():
             phone.page.locator("section.contact form button[type=submit]").click()
         phone.check_sideways(f"the safety page with its form's error ({language})")
+        for shut, where in ((not_yet_open, "the not-yet-open page"), (closed, "the closed page")):
+            phone.open(f"/s/{shut}?lang={language}")
+            phone.check_sideways(f"{where} ({language})")
         assert {"why-not", "why-not-more", "listened", "feeling", "better"} <= set(seen)
         assert len(seen) >= 25, seen
+    finally:
+        for context in contexts:
+            context.close()
+        server.stop()
+
+
+def walk_the_practitioner_survey(phone: Phone, code: str, wave: str) -> list[str]:
+    """From the welcome page to the thank-you page (and the keep-my-code pages, when a code is
+    given) with the code page's error, checking that nothing scrolls sideways."""
+    page = phone.page
+    seen: list[str] = []
+
+    def check(where: str) -> None:
+        phone.check_sideways(f"{where} ({wave})")
+        seen.append(where)
+
+    phone.open(f"/s/{code}")
+    check("the welcome page")
+    submit_main_form(phone)
+    assert page.url.endswith("/q/code")
+    check("the code page")
+    if page.locator("details.have-code").count():
+        page.locator("details.have-code summary").click()
+        check("the code page with I already have a code open")
+    page.locator("#self_day").fill("99")
+    assert submit_main_form(phone) == 422
+    check("the code page with its error")
+    page.locator("#self_day").fill("")
+    submit_main_form(phone)
+    while not page.url.endswith("/check"):
+        check(page.url.rsplit("/", 1)[1])
+        answer_whatever_is_asked(phone, 0)
+        submit_main_form(phone)
+    check("the check page")
+    submit_main_form(phone)
+    check("the thank-you page")
+    shown = page.locator("p.personal-code")
+    if shown.count():
+        seen.append("with its code")
+        phone.open(f"/s/{code}/keep-code/{shown.get_attribute('data-personal-code')}")
+        check("the keep-my-code page")
+        submit_main_form(phone)
+        check("the code kept page")
+    return seen
+
+
+def test_with_200_percent_text_on_a_360_px_phone_no_practitioner_page_scrolls_sideways(
+    browser: Browser, make_app: Callable[..., Flask]
+) -> None:
+    from survey_app import operations
+    from tests.live_server import serve
+
+    shipped = Path(__file__).parent.parent / "survey_definitions"
+    server = serve(make_app, SURVEY_DIR=str(shipped))
+    contexts = []
+    try:
+        with server.app.extensions["database"].session() as session:
+            make_council(session, "Suffolk")
+            codes = {
+                wave: operations.create_distribution(
+                    session,
+                    "practitioner-skills",
+                    "Suffolk",
+                    "Programme",
+                    wave=wave,
+                    waves=("meeting_one", "meeting_four"),
+                ).code
+                for wave in ("meeting_one", "meeting_four")
+            }
+            session.commit()
+        seen = {}
+        for wave, code in codes.items():
+            context = browser.new_context(bypass_csp=True, **PHONE)
+            contexts.append(context)
+            context.add_init_script(LARGE_TEXT)
+            seen[wave] = walk_the_practitioner_survey(
+                Phone(context, server.url, javascript=True), code, wave
+            )
+        assert "the keep-my-code page" in seen["meeting_one"], seen
+        assert "with its code" not in seen["meeting_four"], seen
+        assert {"role", "knowledge"} <= set(seen["meeting_four"]), seen
     finally:
         for context in contexts:
             context.close()
