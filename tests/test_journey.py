@@ -115,6 +115,18 @@ def test_the_shipped_text_question_does_not_repeat_that_it_can_be_skipped(shippe
     assert "You can skip this question." not in page
 
 
+def test_you_can_skip_is_read_out_with_its_question(shipped: Flask) -> None:
+    child = Child(shipped.test_client(), shipped_link(shipped, "child-cp-conference"))
+    child.start()
+    page = child.answer(_age_band="8-11").text
+    line = re.search(r'<p class="hint" id="([^"]+)">You can skip this question.</p>', page)
+    assert line is not None, "the skip line has no id to be described by"
+    group = re.search(r"<fieldset [^>]*>", page)
+    assert group is not None
+    described = re.search(r'aria-describedby="([^"]+)"', group.group())
+    assert described is not None and line.group(1) in described.group(1).split()
+
+
 def test_the_text_box_announces_its_limit_and_takes_exactly_the_limit_the_answer_has(
     child: Child,
 ) -> None:

@@ -96,6 +96,44 @@ def test_the_demo_makes_its_council_once_and_a_second_terminal_picks_it_never_a_
     assert run("councils", "list", env=UNSET).output == "Suffolk (demo)\n"
 
 
+def test_the_demo_served_on_another_port_makes_practitioners_keep_my_code_qr_for_it(
+    run, tmp_path, monkeypatch
+):
+    from survey_app import create_app
+    from tests.conftest import Child
+
+    monkeypatch.setattr(demo_module, "INSTANCE", tmp_path / "instance")
+    env = {
+        "PORT": "8080",
+        "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "SURVEY_QR_DIR": str(tmp_path / "demo-qr"),
+    }
+    assert run("demo", "--no-serve", env={**UNSET, **env}).exit_code == 0
+    for name in UNSET:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    app = create_app(dict(demo_module.demo_settings()))  # as serve_demo makes the served app
+    with app.extensions["database"].session() as session:
+        code = operations.create_distribution(
+            session,
+            "practitioner-skills",
+            "Suffolk (demo)",
+            "Programme",
+            wave="meeting_one",
+            waves=("meeting_one", "meeting_four"),
+        ).code
+        session.commit()
+    person = Child(app.test_client(), code)
+    person.start()
+    while person.step != "check":
+        person.answer()
+
+    assert "data-personal-code" in person.send().text
+    # The keep-my-code QR on that page is made from this address, never port 5000's.
+    assert app.config["PUBLIC_URL"] == "http://127.0.0.1:8080"
+
+
 def test_the_demos_settings_give_way_to_a_command_for_another_database(
     run, tmp_path, monkeypatch, database_url
 ):

@@ -183,6 +183,7 @@ def test_a_survey_written_before_the_error_word_titles_its_error_pages_without_e
     (folder / "test-child.yaml").write_text(older, encoding="utf-8")
     app = make_app(SURVEY_DIR=str(folder))
     with app.extensions["database"].session() as session:
+        make_council(session, "Suffolk")
         code = operations.create_distribution(session, "test-child", "Suffolk", "Reviews").code
         session.commit()
     polish = Child(app.test_client(), code)

@@ -282,6 +282,10 @@ def test_closing_without_saying_what_was_done_is_refused_with_an_error_summary(
     assert refused.status_code == 400
     html = refused.get_data(as_text=True)
     assert 'class="error-summary"' in html and 'href="#action_taken"' in html
+    summary = re.search(r'<div class="error-summary"[^>]*>', html)
+    assert summary is not None and "autofocus" in summary.group(0)  # the keyboard goes there
+    assert "<title>Error: " in html
+    assert 'aria-describedby="action_taken-hint action_taken-error"' in html
     assert "Say what you did before closing the concern." in html
     headings = re.findall(r"<(h[1-6])\b", html)
     assert headings[0] == "h1", headings  # "There is a problem" is no heading before the h1

@@ -317,6 +317,8 @@ def test_an_admin_cannot_deactivate_their_own_account(admin_client, database):
     )
 
     assert "You cannot deactivate your own account" in answer.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary"[^>]*>', answer.get_data(as_text=True))
+    assert summary is not None and "autofocus" in summary.group(0)  # the keyboard goes there
     assert admin_client.get(USERS).status_code == 200
     headings = re.findall(r"<(h[1-6])\b", answer.get_data(as_text=True))
     assert headings[0] == "h1", headings  # the problem's title is no heading before the h1

@@ -7,10 +7,11 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .. import operations
 from ..access import council_scope
 from ..models import Concern, ConcernStatus, Role, User, utcnow
 from ..safeguarding import alerts, casework, concerns
-from . import db_session, surveys, vault
+from . import db_session, forms, surveys, vault
 
 bp = Blueprint("safeguarding", __name__, url_prefix="/safeguarding")
 
@@ -73,7 +74,11 @@ def concern(concern_id: int) -> str:
     return _concern_page(_concern_or_404(concern_id))
 
 
-def _concern_page(found: Concern, error: str | None = None, action: str = "") -> str:
+def _concern_page(
+    found: Concern,
+    typed: dict[str, str] | None = None,
+    problem: operations.OperationError | None = None,
+) -> str:
     session = db_session()
     definition = surveys().get(found.survey_id or "")
     contact = (
@@ -89,8 +94,8 @@ def _concern_page(found: Concern, error: str | None = None, action: str = "") ->
         answers=casework.other_answers(session, found, definition),
         contact=contact,
         unsent=alerts.unsent_by_concern(session, [found.id]).get(found.id, []),
-        error=error,
-        action=action,
+        typed=typed or {},
+        problem=problem,
     )
     casework.record(
         session,
@@ -115,11 +120,15 @@ def acknowledge(concern_id: int) -> Response:
 @bp.post("/concerns/<int:concern_id>/close")
 def close(concern_id: int) -> Response | tuple[str, int]:
     found = _concern_or_404(concern_id)
-    action = request.form.get("action_taken", "")
     try:
-        casework.close(db_session(), found, current_user, action, utcnow())
+        casework.close(
+            db_session(), found, current_user, request.form.get("action_taken", ""), utcnow()
+        )
     except casework.CaseworkProblem as problem:
-        db_session().rollback()
-        return _concern_page(_concern_or_404(concern_id), str(problem), action), 400
+        return forms.shown_again(
+            operations.OperationError(str(problem), field="action_taken"),
+            request.form,
+            lambda typed, shown: _concern_page(_concern_or_404(concern_id), typed, shown),
+        )
     db_session().commit()
     return redirect(url_for(".concern", concern_id=found.id), 303)  # type: ignore[return-value]
