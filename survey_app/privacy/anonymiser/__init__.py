@@ -27,7 +27,7 @@ from ..redaction import (
     redact,
     replace_spans,
 )
-from . import contact, identifiers, lexicon, people, places
+from . import contact, identifiers, lexicon, people, places, schools
 from .lexicon import NEVER_NAMES, fold
 from .text import words
 
@@ -37,7 +37,7 @@ EMAIL = "EMAIL"
 HANDLE = contact.HANDLE
 ADDRESS = places.ADDRESS
 POSTCODE = "POSTCODE"
-SCHOOL = places.SCHOOL
+SCHOOL = schools.SCHOOL
 ID = identifiers.ID
 DATE_OF_BIRTH = identifiers.DATE_OF_BIRTH
 LOCATION = places.LOCATION
@@ -73,8 +73,8 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
     ]
     answer_words = words(text)
     addresses = places.find_addresses(text, answer_words, known)
-    schools = places.find_schools(text, answer_words, known)
-    taken = [*protected, *structured, *addresses, *schools]
+    found_schools = schools.find_schools(text, answer_words, known)
+    taken = [*protected, *structured, *addresses, *found_schools]
     locations = [
         span
         for span in places.find_locations(text, answer_words, known)
@@ -84,7 +84,7 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
     found_people = people.find_people(
         text, answer_words, known, taken=taken, places=locations, staff=staff_keys
     )
-    removed = [*structured, *addresses, *schools, *found_people, *staff_spans]
+    removed = [*structured, *addresses, *found_schools, *found_people, *staff_spans]
     if settings.redact_locations:
         removed.extend(locations)
     spans = merge_spans(span for span in removed if not _overlaps_any(span, protected))
