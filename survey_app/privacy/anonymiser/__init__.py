@@ -47,6 +47,8 @@ LABELS = (
 
 # Placeholders already in the text (from an earlier pass) are left exactly as they are.
 _PLACEHOLDER = re.compile(r"\[(?:NAME|PHONE|EMAIL|HANDLE|ADDRESS|POSTCODE|SCHOOL|ID|DOB|PLACE)\]")
+# A saint's day is a holiday, not a person or a school: "St David's Day", "saint patricks day".
+_SAINTS_DAY = re.compile(r"\b(?:st|saint)\.?\s+[^\W\d_]+(?:['’]?s)?\s+day\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
     """Replace personal data in text with placeholders such as [NAME] and [PHONE]."""
     known = lexicon.load()
     protected = [Span(m.start(), m.end(), "PLACEHOLDER") for m in _PLACEHOLDER.finditer(text)]
+    if "day" in text.lower():
+        protected += [Span(m.start(), m.end(), "HOLIDAY") for m in _SAINTS_DAY.finditer(text)]
     structured = [
         span
         for span in redact(text, _structured_detectors()).spans

@@ -252,7 +252,7 @@ _AFTER_WORD = re.compile(r"(?:(\S+)[ \t]+)?([A-Za-z][\w'’-]*)[ \t]*([(,–—-
 # "my grandson (13/04/2011)", "my son, 3/4/12": after a word for a child.
 _CHILD_WORDS = word_set(
     "son daughter grandson granddaughter grandchild child baby brother sister nephew niece "
-    "stepson stepdaughter boy girl yp cyp twin twins sons daughters"
+    "stepson stepdaughter boy girl yp cyp twin twins sons daughters sibling siblings"
 )
 
 
@@ -312,6 +312,9 @@ def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -
     before, word, bracket = after_word.groups()
     if word.lower() in _CHILD_WORDS:
         return bool(bracket)
+    if len(word) == 1 and word.isupper() and before is not None:
+        # "Child B, 14/01/2013", "YP (K) ...": a letter standing for the child
+        return bool(bracket) and before.lower() in _CHILD_WORDS
     if not word[0].isupper():
         # "Arjun (...)" in lower case, or a child's name after the word for them ("my son
         # jayden 13/4/11")

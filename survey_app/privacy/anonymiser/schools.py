@@ -17,6 +17,7 @@ from .lexicon import (
     PERSON_NOUNS,
     RELATIONS,
     Lexicon,
+    fold,
     word_set,
 )
 from .places import INSTITUTION_AFTER
@@ -138,6 +139,8 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
             span = _saint_without_st(words, index, school_talk)
         elif key in _RELIGIOUS_FIRST and index < last:
             span = _religious_name(text, words, index, school_talk)
+        elif key in _FOUNDER_TITLES and index < last:
+            span = _founders_school(text, words, index, lexicon, school_talk)
         if span is not None:
             spans.append(span)
         if key in _BESIDE_TRIGGERS and index < last:
@@ -230,7 +233,7 @@ def _schools_after_cues(
         if acronym and not _known_word(word.key, lexicon):
             weak = _goes_straight(words, index) or (
                 words[index - 1].key in ("at", "to", "from")
-                and (_goes(words, index) or school_talk())
+                and (_goes(words, index) or _school_initials(word.key) or school_talk())
             )
             if strong or weak:
                 yield Span(word.start, word.stem_end, SCHOOL)
@@ -289,7 +292,19 @@ def _acronym_acting(
     if not (3 <= len(word.key) <= 5 and word.text.isalpha()):
         return None
     acting = words[index + 1].key in _SCHOOL_ACTS and not _known_word(word.key, lexicon)
-    return Span(word.start, word.stem_end, SCHOOL) if acting and school_talk() else None
+    if acting and (_school_initials(word.key) or school_talk()):
+        return Span(word.start, word.stem_end, SCHOOL)
+    return None
+
+
+# How schools' initials end: "KHS" (High School), "QEGS" (Grammar School), "SPS" (Primary
+# School), "WJS" (Junior School), "BSFC" (Sixth Form College).
+_INITIALS_ENDINGS = ("hs", "gs", "ps", "js", "sfc")
+
+
+def _school_initials(key: str) -> bool:
+    """Whether an acronym ends as a school's initials do."""
+    return len(key) >= 3 and key.endswith(_INITIALS_ENDINGS)
 
 
 def _known_word(key: str, lexicon: Lexicon) -> bool:
@@ -347,13 +362,21 @@ def _lower_case_school(
 
 # Church schools' names, without "St": "holy trinity", "our lady", "sacred heart".
 _RELIGIOUS = {
-    "holy": word_set("trinity family cross rood spirit ghost name redeemer innocents"),
-    "sacred": word_set("heart"),
-    "our": word_set("lady"),
+    "holy": word_set(
+        "trinity family cross rood spirit ghost name redeemer innocents rosary angels apostles "
+        "child"
+    ),
+    "sacred": word_set("heart hearts"),
+    "our": word_set("lady ladys lady's saviour saviour's"),
     "all": word_set("saints hallows souls"),
     "christ": word_set("church"),
     "corpus": word_set("christi"),
     "english": word_set("martyrs"),
+    # dedications common among Catholic and Church of England schools
+    "good": word_set("shepherd"),
+    "precious": word_set("blood"),
+    "immaculate": word_set("conception"),
+    "blessed": word_set("sacrament"),
 }
 _RELIGIOUS_FIRST = frozenset(_RELIGIOUS)
 
@@ -411,12 +434,59 @@ def _religious_name(
     ):
         return None  # "holy trinity church", "All Saints for mass"
     cue = words[index - 1].key if index else ""
-    if not (cue in _TO_SCHOOL or cue in _SCHOOL_VERBS or cue == "go" or school_talk()):
+    # "Sacred Heart have not been told": capitalised, and doing what a school does
+    acting = (
+        words[index].capitalised
+        and following.capitalised
+        and bool(after)
+        and after[0].key in _SCHOOL_ACTS
+    )
+    if not (cue in _TO_SCHOOL or cue in _SCHOOL_VERBS or cue == "go" or acting or school_talk()):
         return None
     return Span(words[index].start, following.end, SCHOOL)
 
 
 _CHURCH_BUILDINGS = word_set("church chapel cathedral parish hall")
+
+# Titles of the people many schools are named after: "Cardinal Newman", "Bishop Stopford",
+# "Archbishop Tenison's", "Sir John Leman" (a knight's name needs a first name and a surname).
+_FOUNDER_TITLES = word_set("cardinal bishop archbishop pope sir dame")
+
+
+def _founders_school(
+    text: str, words: Sequence[Word], index: int, lexicon: Lexicon, school_talk: Callable[[], bool]
+) -> Span | None:
+    """ "i go to Cardinal Newman", "Bishop Stopford rang mum": a school named after its founder
+    or patron without a type word, where the words around say it is a school."""
+    title = words[index]
+    if not title.capitalised:
+        return None  # "sir said", "the bishop came": a teacher, a churchman
+    last = index
+    while (
+        last + 1 < len(words)
+        and last - index < 3
+        and words[last].stem_end == words[last].end
+        and text[words[last].end : words[last + 1].start] == " "
+        and words[last + 1].capitalised
+        and words[last + 1].key not in FUNCTION_WORDS
+        and words[last + 1].key not in _SCHOOL_TYPES
+    ):
+        last += 1
+    knighted = title.key in ("sir", "dame")
+    if last == index or (knighted and last - index < 2):
+        return None
+    keys = tuple(word.key for word in words[index : last + 1])
+    towns = lexicon.places_by_first_word.get(title.key, ()) + lexicon.places_by_first_word.get(
+        fold(title.text), ()
+    )
+    if any(keys[: len(town)] == town for town in towns):
+        return None  # "Bishop Auckland", "Bishops Stortford"
+    cue = words[index - 1].key if index else ""
+    strong = cue in _TO_SCHOOL or cue in _SCHOOL_VERBS or cue in _GO
+    acting = last + 1 < len(words) and words[last + 1].key in _SCHOOL_ACTS
+    if not (strong or ((acting or not knighted) and school_talk()) or (acting and not knighted)):
+        return None
+    return Span(title.start, words[last].end, SCHOOL)
 _SERVICES = word_set("mass service services communion confession christening baptism wedding")
 
 
@@ -1008,6 +1078,7 @@ _TRIGGERS = (
     | _SCHOOL_FIRST
     | _SAINT_KEYS
     | frozenset(_RELIGIOUS_FIRST)
+    | _FOUNDER_TITLES
     | _BESIDE_TRIGGERS
     | word_set("st saint")
 )
