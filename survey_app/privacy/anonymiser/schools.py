@@ -149,7 +149,56 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
                 spans.append(span)
     spans.extend(_schools_after_cues(text, words, lexicon, school_talk))
     spans.extend(_schools_by_name_alone(text, words, lexicon, school_talk))
+    spans.extend(_land_names(words, lexicon, school_talk))
     return spans
+
+
+# Endings of the compound names schools take from the land: "Kingsway", "Parkside",
+# "Ravenswood", "Brookfield", "Larkmead", "Fairhurst".
+_LAND_ENDINGS = (
+    "way", "side", "wood", "woods", "field", "fields", "fleet", "mead", "brook", "croft",
+    "dene", "denes", "gate", "hurst", "lands", "moor", "vale", "view", "grove", "bank",
+)  # fmt: skip
+# Words before a place's name that make it the school's: "i hate kingsway", "excluded from X".
+_DONE_OR_ATTENDED = _DONE_TO_A_SCHOOL | _SCHOOL_VERBS | _SENT_AWAY
+
+
+def _land_name(key: str, lexicon: Lexicon) -> bool:
+    """A compound named from the land ("kingsway", "parkside") that is no ordinary word."""
+    return (
+        len(key) >= 7
+        and key.endswith(_LAND_ENDINGS)
+        and key not in lexicon.dictionary
+        and key not in lexicon.common_words
+        and key not in NEVER_NAMES
+    )
+
+
+def _land_names(
+    words: Sequence[Word], lexicon: Lexicon, school_talk: Callable[[], bool]
+) -> Iterator[Span]:
+    """ "i hate kingsway", "parkside rang my mum", "i go to Westwood and the teachers ...": a
+    name from the land that no name list holds, that someone goes to, leaves or hates, or that
+    does what a school does, or (not a known town) in an answer that talks of school."""
+    last = len(words) - 1
+    for index, word in enumerate(words):
+        key = word.key
+        if len(key) < 7 or not key.endswith(_LAND_ENDINGS) or not word.text.isalpha():
+            continue
+        if not _land_name(key, lexicon) or key in lexicon.first_names or key in lexicon.surnames:
+            continue
+        cue = words[index - 1].key if index else ""
+        acting = index < last and words[index + 1].key in _SCHOOL_ACTS
+        done = cue in _DONE_OR_ATTENDED or (
+            cue == "to" and index >= 2 and words[index - 2].key in _DONE_OR_ATTENDED
+        )
+        if key in lexicon.places:
+            # a town's name is the school's only where someone goes there daily or it acts
+            found = done or ((_goes_to(words, index) or acting) and school_talk())
+        else:
+            found = done or acting or cue in _TO_SCHOOL or cue in _GO or school_talk()
+        if found:
+            yield Span(word.start, word.stem_end, SCHOOL)
 
 
 def _welsh_school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> Span | None:
@@ -274,8 +323,12 @@ def _schools_after_cues(
                 and not _moving_up(words, index)
                 and not in_year
                 # "year 9 at Kesgrave": a village no dictionary knows is the school's name
-                # after these words; "the head at Ely" is a town everyone knows
-                and (parts[0].key in lexicon.vocabulary or not sure)
+                # after these words; "the head at Ely" is a town everyone knows, but "form at
+                # Westwood" is named from the land as schools are
+                and (
+                    (parts[0].key in lexicon.vocabulary and not _land_name(parts[0].key, lexicon))
+                    or not sure
+                )
             )
             and tuple(part.key for part in parts)
             not in lexicon.places_by_first_word.get(parts[0].key, ())
@@ -487,6 +540,8 @@ def _founders_school(
     if not (strong or ((acting or not knighted) and school_talk()) or (acting and not knighted)):
         return None
     return Span(title.start, words[last].end, SCHOOL)
+
+
 _SERVICES = word_set("mass service services communion confession christening baptism wedding")
 
 
