@@ -818,3 +818,59 @@ def test_the_schools_and_birth_dates_tuning_set_keeps_its_schools_and_dates_foun
     assert report.labels["SCHOOL"].recall >= 0.90
     assert report.labels["DATE_OF_BIRTH"].recall >= 0.97
     assert report.precision >= 0.95
+
+
+SCHOOLS_WITHOUT_A_TYPE_WORD = [
+    "i used to go to [[SCHOOL:Cardinal Heenan]] but got moved",
+    "[[SCHOOL:Bishop Stopford]] rang my mum about the meeting",
+    "i go to [[SCHOOL:Sir John Leman]] now",
+    "[[SCHOOL:Sacred Heart]] have not had an invite to the review",
+    "[[SCHOOL:Holy Family]] rang my mum",
+    "im at [[SCHOOL:BHS]] and they know about everything",
+    "[[SCHOOL:KGS]] is rubbish at listening",
+    "i hate [[SCHOOL:kingsway]]",
+    "i want to leave [[SCHOOL:parkside]]",
+    "we did it in form at [[SCHOOL:Westwood]]",
+]
+
+NOT_SCHOOLS_OR_PEOPLE = [
+    "we had St David's Day at school that week",
+    "St Patrick's Day fell on the meeting so some young people were off",
+    "saint andrews day is in november",
+    "the Bishop of Norwich visited the hub",
+    "we went to Bishop Auckland on the train",
+    "the NHS is rubbish at getting back to you",
+    "anyway it was fine and we went down the motorway",
+    "we live in Westwood now",
+]
+
+
+@pytest.mark.parametrize("marked", SCHOOLS_WITHOUT_A_TYPE_WORD)
+def test_schools_named_after_founders_churches_initials_or_the_land_are_found_bare(
+    marked: str,
+) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+@pytest.mark.parametrize("text", NOT_SCHOOLS_OR_PEOPLE)
+def test_saints_days_bishops_towns_and_ordinary_words_are_not_schools_or_people(text: str) -> None:
+    result = anonymise(text)
+
+    assert result.text == text, result.spans
+
+
+def test_a_date_after_a_letter_standing_for_a_child_is_a_date_of_birth() -> None:
+    assert_anonymised_as_marked("Child B, [[DATE_OF_BIRTH:14/01/2013]], was seen at home")
+    assert_anonymised_as_marked("Meeting B, 14/01/2024, was cancelled")
+
+
+GENERALISE_SET = Path(__file__).parent / "data" / "pii-generalise.jsonl"
+
+
+def test_the_generalisation_tuning_set_keeps_its_names_schools_and_dates_found() -> None:
+    report = score(load(GENERALISE_SET))
+
+    assert report.labels["PERSON"].recall >= 0.95
+    assert report.labels["SCHOOL"].recall >= 0.90
+    assert report.labels["DATE_OF_BIRTH"].recall >= 0.95
+    assert report.precision >= 0.95
