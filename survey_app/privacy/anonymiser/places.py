@@ -144,7 +144,14 @@ def _welsh_name_word(word: Word, lexicon: Lexicon) -> bool:
     if word.is_number or key in FUNCTION_WORDS or key in DETERMINERS or key in NEVER_NAMES:
         return False
     # After a Welsh street word any word may be the name, Welsh being no English word.
-    return word.capitalised or key not in lexicon.common_words or len(key) <= 5
+    # A common English word in lower case ends it: "Ffordd means way in Welsh".
+    return word.capitalised or key not in lexicon.common_words or (
+        len(key) <= 5 and key not in _ENGLISH_AFTER_A_STREET
+    )
+
+
+# Verbs and words that follow a Welsh street word used as a word, not as a street's name.
+_ENGLISH_AFTER_A_STREET = word_set("means mean meant is was are in and or the a to for")
 
 
 def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
