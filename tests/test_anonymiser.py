@@ -874,3 +874,26 @@ def test_the_generalisation_tuning_set_keeps_its_names_schools_and_dates_found()
     assert report.labels["SCHOOL"].recall >= 0.90
     assert report.labels["DATE_OF_BIRTH"].recall >= 0.95
     assert report.precision >= 0.95
+
+
+BIRTHS_SAID_OTHERWISE = [
+    "when is my birthday? its [[DATE_OF_BIRTH:17/11/2011]]",
+    "my little cousin, [[DATE_OF_BIRTH:7/7/17]], lives with us",
+    "they put [[DATE_OF_BIRTH:9/12/2011]] as my birthday and its wrong",
+    "the meeting was on 12/12/2024 as my birthday was the day before",
+    "what did u do for ur bday? the meeting was 12/06/2024",
+]
+
+
+@pytest.mark.parametrize("marked", BIRTHS_SAID_OTHERWISE)
+def test_a_birth_date_answering_a_question_or_given_as_a_birthday_is_found(marked: str) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+def test_a_shouted_first_name_and_surname_are_one_name() -> None:
+    assert_anonymised_as_marked("[[PERSON:TYRONE BAILEY]] kept talking over me")
+
+
+def test_a_welsh_street_word_used_as_a_word_is_kept() -> None:
+    assert_anonymised_as_marked("Ffordd means way in welsh my teacher said")
+    assert_anonymised_as_marked("we live on [[ADDRESS:ffordd pentre]] now")
