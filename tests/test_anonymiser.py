@@ -897,3 +897,8 @@ def test_a_shouted_first_name_and_surname_are_one_name() -> None:
 def test_a_welsh_street_word_used_as_a_word_is_kept() -> None:
     assert_anonymised_as_marked("Ffordd means way in welsh my teacher said")
     assert_anonymised_as_marked("we live on [[ADDRESS:ffordd pentre]] now")
+
+
+def test_a_welsh_county_primary_is_a_school_but_a_child_protection_plan_is_not() -> None:
+    assert_anonymised_as_marked("im at [[SCHOOL:Llanbedr CP]] and its ok")
+    assert_anonymised_as_marked("he is on a CP plan and the CP conference was long")

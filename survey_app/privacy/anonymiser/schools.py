@@ -30,6 +30,8 @@ _SCHOOL_TYPES = word_set(
     "primary junior juniors infant infants nursery preschool pre-school academy high "
     "secondary school college grammar prep pru utc sixth 6th comp comprehensive montessori "
     "playgroup kindergarten"
+    # Welsh county primaries ("Llanfair CP", for Cynradd) and Irish national schools ("NS")
+    " cp ns"
     # as practitioners shorten them ("Priory Sch", "Chalkwell Hall Jnr") and children spell them
     " sch prim jnr inf coll acad acadamy acadmy accademy acedemy primery primry skool"
 )
