@@ -129,7 +129,7 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
         if key not in _TRIGGERS and not word.upper:
             continue  # most words: nothing to check
         span = None
-        if word.upper and index < last:
+        if word.upper and index < last and key not in _SCHOOL_TYPES:
             span = _acronym_acting(words, index, lexicon, school_talk)
         elif index and key in _SCHOOL_TYPES:
             span = _school(text, words, index, lexicon)
