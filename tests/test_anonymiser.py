@@ -902,3 +902,9 @@ def test_a_welsh_street_word_used_as_a_word_is_kept() -> None:
 def test_a_welsh_county_primary_is_a_school_but_a_child_protection_plan_is_not() -> None:
     assert_anonymised_as_marked("im at [[SCHOOL:Llanbedr CP]] and its ok")
     assert_anonymised_as_marked("he is on a CP plan and the CP conference was long")
+
+
+def test_welsh_courts_and_house_names_after_a_flat_are_addresses() -> None:
+    assert_anonymised_as_marked("we live at [[ADDRESS:22 Llys y Fedwen]] now")
+    assert_anonymised_as_marked("send it to [[ADDRESS:flat 4, Tŷ Gwyn]] please")
+    assert_anonymised_as_marked("the parc was nice and the plas was big")

@@ -74,6 +74,8 @@ _BEFORE_ESTATE = word_set("the on at in off near round from")
 _WELSH_STREETS = word_set(
     "ffordd stryd lôn lon heol rhodfa cilgant maes teras clos llwybr cwrt rhes sgwâr sgwar "
     "gerddi allt pant cae"
+    # court, park, hall, houses, view; "tŷ" (house) with its circumflex ("ty" is "thank you")
+    " llys parc plas tai trem tŷ"
 )
 _HOUSE_JOINERS = word_set("the y yr ar na an of on")
 # One to three capitalised words and a comma straight before an address: "Pen y Bryn, ...".
