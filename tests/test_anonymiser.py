@@ -908,3 +908,9 @@ def test_welsh_courts_and_house_names_after_a_flat_are_addresses() -> None:
     assert_anonymised_as_marked("we live at [[ADDRESS:22 Llys y Fedwen]] now")
     assert_anonymised_as_marked("send it to [[ADDRESS:flat 4, Tŷ Gwyn]] please")
     assert_anonymised_as_marked("the parc was nice and the plas was big")
+
+
+def test_a_house_number_before_a_street_named_with_the_is_an_address_where_someone_lives() -> None:
+    assert_anonymised_as_marked("we live at [[ADDRESS:12 The Maltings]] now")
+    assert_anonymised_as_marked("she lives at [[ADDRESS:4 the willows]] with her nan")
+    assert_anonymised_as_marked("we lived at 3 the whole time and i stay at 2 the whole weekend")

@@ -70,6 +70,18 @@ _LIVES_AT = re.compile(
     re.IGNORECASE,
 )
 _BEFORE_ESTATE = word_set("the on at in off near round from")
+# "we live at 7 the paddocks", "moved to 12 The Maltings": a house number, then a street named
+# with "the" and no street word, where someone lives.
+_NUMBER_THE = re.compile(
+    r"\b(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:at|to)\s+"
+    r"(\d{1,4}[a-z]?,?\s+the\s+(?!(?:same|whole|other|next|last|first|best|end|start|rest|"
+    r"only|most|time|moment|weekend|day|night|morning|evening|afternoon|week|meeting|hospital|"
+    r"school|park|shop|shops|door|top|bottom|back|front|side|corner|bus|station|weeks|days)\b)"
+    r"[^\W\d_][\w'’-]*(?:\s+(?!(?:now|with|and|in|on|at|since|"
+    r"for|but|so|near|by|then|too|as|which|where|because|cos|till|until)\b)[^\W\d_][\w'’-]*)?)"
+    r"(?!\s+(?:of|floor|time|times|year|years|minutes|mins|days|weeks|months)\b)",
+    re.IGNORECASE,
+)
 # Welsh street words, written before the name.
 _WELSH_STREETS = word_set(
     "ffordd stryd lôn lon heol rhodfa cilgant maes teras clos llwybr cwrt rhes sgwâr sgwar "
@@ -95,6 +107,8 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     if any(word in lowered for word in ("flat", "apartment", "apt", "maisonette")):
         flats = [Span(m.start(), m.end(), ADDRESS) for m in _FLAT.finditer(text)]
     spans = list(flats)
+    if " the " in lowered:
+        spans.extend(Span(m.start(1), m.end(1), ADDRESS) for m in _NUMBER_THE.finditer(text))
     if _NUMBER_NEAR.search(lowered):
         spans.extend(Span(m.start(1), m.end(1), ADDRESS) for m in _AT_NUMBER.finditer(text))
     for index, word in enumerate(words):
