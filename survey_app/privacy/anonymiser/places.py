@@ -161,8 +161,10 @@ def _welsh_name_word(word: Word, lexicon: Lexicon) -> bool:
         return False
     # After a Welsh street word any word may be the name, Welsh being no English word.
     # A common English word in lower case ends it: "Ffordd means way in Welsh".
-    return word.capitalised or key not in lexicon.common_words or (
-        len(key) <= 5 and key not in _ENGLISH_AFTER_A_STREET
+    return (
+        word.capitalised
+        or key not in lexicon.common_words
+        or (len(key) <= 5 and key not in _ENGLISH_AFTER_A_STREET)
     )
 
 

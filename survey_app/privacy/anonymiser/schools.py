@@ -733,9 +733,10 @@ def _school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> S
         and words[first].key != "st"
     ):
         # "i go oak grove high": ordinary words, but straight after "go" or "at"
-        first = _after_school_cue(words, index)
-        if first is None:
+        start = _after_school_cue(words, index)
+        if start is None:
             return None  # "my old primary" is no name; "at oakwood primary" is
+        first = start
     names = words[first:index]
     last = index
     while last + 1 < len(words):
