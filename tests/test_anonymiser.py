@@ -818,3 +818,99 @@ def test_the_schools_and_birth_dates_tuning_set_keeps_its_schools_and_dates_foun
     assert report.labels["SCHOOL"].recall >= 0.90
     assert report.labels["DATE_OF_BIRTH"].recall >= 0.97
     assert report.precision >= 0.95
+
+
+SCHOOLS_WITHOUT_A_TYPE_WORD = [
+    "i used to go to [[SCHOOL:Cardinal Heenan]] but got moved",
+    "[[SCHOOL:Bishop Stopford]] rang my mum about the meeting",
+    "i go to [[SCHOOL:Sir John Leman]] now",
+    "[[SCHOOL:Sacred Heart]] have not had an invite to the review",
+    "[[SCHOOL:Holy Family]] rang my mum",
+    "im at [[SCHOOL:BHS]] and they know about everything",
+    "[[SCHOOL:KGS]] is rubbish at listening",
+    "i hate [[SCHOOL:kingsway]]",
+    "i want to leave [[SCHOOL:parkside]]",
+    "we did it in form at [[SCHOOL:Westwood]]",
+]
+
+NOT_SCHOOLS_OR_PEOPLE = [
+    "we had St David's Day at school that week",
+    "St Patrick's Day fell on the meeting so some young people were off",
+    "saint andrews day is in november",
+    "the Bishop of Norwich visited the hub",
+    "we went to Bishop Auckland on the train",
+    "the NHS is rubbish at getting back to you",
+    "anyway it was fine and we went down the motorway",
+    "we live in Westwood now",
+]
+
+
+@pytest.mark.parametrize("marked", SCHOOLS_WITHOUT_A_TYPE_WORD)
+def test_schools_named_after_founders_churches_initials_or_the_land_are_found_bare(
+    marked: str,
+) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+@pytest.mark.parametrize("text", NOT_SCHOOLS_OR_PEOPLE)
+def test_saints_days_bishops_towns_and_ordinary_words_are_not_schools_or_people(text: str) -> None:
+    result = anonymise(text)
+
+    assert result.text == text, result.spans
+
+
+def test_a_date_after_a_letter_standing_for_a_child_is_a_date_of_birth() -> None:
+    assert_anonymised_as_marked("Child B, [[DATE_OF_BIRTH:14/01/2013]], was seen at home")
+    assert_anonymised_as_marked("Meeting B, 14/01/2024, was cancelled")
+
+
+GENERALISE_SET = Path(__file__).parent / "data" / "pii-generalise.jsonl"
+
+
+def test_the_generalisation_tuning_set_keeps_its_names_schools_and_dates_found() -> None:
+    report = score(load(GENERALISE_SET))
+
+    assert report.labels["PERSON"].recall >= 0.95
+    assert report.labels["SCHOOL"].recall >= 0.90
+    assert report.labels["DATE_OF_BIRTH"].recall >= 0.95
+    assert report.precision >= 0.95
+
+
+BIRTHS_SAID_OTHERWISE = [
+    "when is my birthday? its [[DATE_OF_BIRTH:17/11/2011]]",
+    "my little cousin, [[DATE_OF_BIRTH:7/7/17]], lives with us",
+    "they put [[DATE_OF_BIRTH:9/12/2011]] as my birthday and its wrong",
+    "the meeting was on 12/12/2024 as my birthday was the day before",
+    "what did u do for ur bday? the meeting was 12/06/2024",
+]
+
+
+@pytest.mark.parametrize("marked", BIRTHS_SAID_OTHERWISE)
+def test_a_birth_date_answering_a_question_or_given_as_a_birthday_is_found(marked: str) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+def test_a_shouted_first_name_and_surname_are_one_name() -> None:
+    assert_anonymised_as_marked("[[PERSON:TYRONE BAILEY]] kept talking over me")
+
+
+def test_a_welsh_street_word_used_as_a_word_is_kept() -> None:
+    assert_anonymised_as_marked("Ffordd means way in welsh my teacher said")
+    assert_anonymised_as_marked("we live on [[ADDRESS:ffordd pentre]] now")
+
+
+def test_a_welsh_county_primary_is_a_school_but_a_child_protection_plan_is_not() -> None:
+    assert_anonymised_as_marked("im at [[SCHOOL:Llanbedr CP]] and its ok")
+    assert_anonymised_as_marked("he is on a CP plan and the CP conference was long")
+
+
+def test_welsh_courts_and_house_names_after_a_flat_are_addresses() -> None:
+    assert_anonymised_as_marked("we live at [[ADDRESS:22 Llys y Fedwen]] now")
+    assert_anonymised_as_marked("send it to [[ADDRESS:flat 4, Tŷ Gwyn]] please")
+    assert_anonymised_as_marked("the parc was nice and the plas was big")
+
+
+def test_a_house_number_before_a_street_named_with_the_is_an_address_where_someone_lives() -> None:
+    assert_anonymised_as_marked("we live at [[ADDRESS:12 The Maltings]] now")
+    assert_anonymised_as_marked("she lives at [[ADDRESS:4 the willows]] with her nan")
+    assert_anonymised_as_marked("we lived at 3 the whole time and i stay at 2 the whole weekend")

@@ -27,7 +27,7 @@ from ..redaction import (
     redact,
     replace_spans,
 )
-from . import contact, identifiers, lexicon, people, places
+from . import contact, identifiers, lexicon, people, places, schools
 from .lexicon import NEVER_NAMES, fold
 from .text import words
 
@@ -37,7 +37,7 @@ EMAIL = "EMAIL"
 HANDLE = contact.HANDLE
 ADDRESS = places.ADDRESS
 POSTCODE = "POSTCODE"
-SCHOOL = places.SCHOOL
+SCHOOL = schools.SCHOOL
 ID = identifiers.ID
 DATE_OF_BIRTH = identifiers.DATE_OF_BIRTH
 LOCATION = places.LOCATION
@@ -47,6 +47,8 @@ LABELS = (
 
 # Placeholders already in the text (from an earlier pass) are left exactly as they are.
 _PLACEHOLDER = re.compile(r"\[(?:NAME|PHONE|EMAIL|HANDLE|ADDRESS|POSTCODE|SCHOOL|ID|DOB|PLACE)\]")
+# A saint's day is a holiday, not a person or a school: "St David's Day", "saint patricks day".
+_SAINTS_DAY = re.compile(r"\b(?:st|saint)\.?\s+[^\W\d_]+(?:['’]?s)?\s+day\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
     """Replace personal data in text with placeholders such as [NAME] and [PHONE]."""
     known = lexicon.load()
     protected = [Span(m.start(), m.end(), "PLACEHOLDER") for m in _PLACEHOLDER.finditer(text)]
+    if "day" in text.lower():
+        protected += [Span(m.start(), m.end(), "HOLIDAY") for m in _SAINTS_DAY.finditer(text)]
     structured = [
         span
         for span in redact(text, _structured_detectors()).spans
@@ -73,8 +77,8 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
     ]
     answer_words = words(text)
     addresses = places.find_addresses(text, answer_words, known)
-    schools = places.find_schools(text, answer_words, known)
-    taken = [*protected, *structured, *addresses, *schools]
+    found_schools = schools.find_schools(text, answer_words, known)
+    taken = [*protected, *structured, *addresses, *found_schools]
     locations = [
         span
         for span in places.find_locations(text, answer_words, known)
@@ -84,7 +88,7 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
     found_people = people.find_people(
         text, answer_words, known, taken=taken, places=locations, staff=staff_keys
     )
-    removed = [*structured, *addresses, *schools, *found_people, *staff_spans]
+    removed = [*structured, *addresses, *found_schools, *found_people, *staff_spans]
     if settings.redact_locations:
         removed.extend(locations)
     spans = merge_spans(span for span in removed if not _overlaps_any(span, protected))

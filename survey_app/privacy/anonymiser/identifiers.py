@@ -227,6 +227,18 @@ _AGE_BEFORE = re.compile(
     r"\s+\d{1,2}(?:\s*(?:yrs?|years?(?:\s+old)?|y/?o))?)(?:\s*[(,;–—-]){1,2}\s*$",
     re.IGNORECASE,
 )
+# "they put 9/12/2011 as my birthday", not "on 12/12/2024 as my birthday was the day before".
+_AS_BIRTH = re.compile(
+    r"\s+(?:down\s+)?as\s+(?:my|his|her|their|the|our|your|ur)\s+"
+    + _BIRTH_WORD
+    + r"\w*(?!\s+(?:was|is|were|party|meal|treat|present))",
+    re.IGNORECASE,
+)
+# The answer to a question about a birthday: "when is my birthday? its 17/11/2011".
+_BIRTH_QUESTION = re.compile(
+    _BIRTH_WORD + r"[^.!?\n\d]{0,25}\?\s*(?:(?:it['’]?s|it\s+is|thats|that['’]s)\s+)?$",
+    re.IGNORECASE,
+)
 # Between two dates of birth in one sentence: "... 9/9/1988 and my son's is 10/10/2015".
 _BETWEEN_BIRTHS = re.compile(
     r"^(?:(?!\b(?:on|dated|meeting|conference|review|appointment|visit|from|until|till|to|"
@@ -252,7 +264,8 @@ _AFTER_WORD = re.compile(r"(?:(\S+)[ \t]+)?([A-Za-z][\w'’-]*)[ \t]*([(,–—-
 # "my grandson (13/04/2011)", "my son, 3/4/12": after a word for a child.
 _CHILD_WORDS = word_set(
     "son daughter grandson granddaughter grandchild child baby brother sister nephew niece "
-    "stepson stepdaughter boy girl yp cyp twin twins sons daughters"
+    "stepson stepdaughter boy girl yp cyp twin twins sons daughters sibling siblings cousin "
+    "cousins stepbrother stepsister kid kids"
 )
 
 
@@ -280,8 +293,10 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
                 and not _BIRTHDAY_EVENT.search(before)
             )
             or _BORN_SOMEWHERE.search(before)
+            or _BIRTH_QUESTION.search(before)
             or _AGE_BEFORE.search(before[-30:])
             or _BIRTH_AFTER.match(text, match.end())
+            or _AS_BIRTH.match(text, match.end())
         ):
             previous_birth = match.end()
             yield Span(match.start(), match.end(), DATE_OF_BIRTH)
@@ -312,6 +327,9 @@ def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -
     before, word, bracket = after_word.groups()
     if word.lower() in _CHILD_WORDS:
         return bool(bracket)
+    if len(word) == 1 and word.isupper() and before is not None:
+        # "Child B, 14/01/2013", "YP (K) ...": a letter standing for the child
+        return bool(bracket) and before.lower() in _CHILD_WORDS
     if not word[0].isupper():
         # "Arjun (...)" in lower case, or a child's name after the word for them ("my son
         # jayden 13/4/11")

@@ -593,7 +593,11 @@ def _first_names_before_surnames(
         )
         if not unknown and key not in lexicon.first_names:
             continue
-        if not unknown and (word.key in lexicon.first_names or word.key not in lexicon.surnames):
+        # Shouted, a first name that is no common word before a name: "TYRONE BAILEY".
+        shouted = before.upper and word.upper and key not in lexicon.common_words
+        if not (unknown or shouted) and (
+            word.key in lexicon.first_names or word.key not in lexicon.surnames
+        ):
             continue  # "Faith Tyler" may be two names; a surname after is what says so
         if index >= 2 and (words[index - 2].key in SUBJECTS or words[index - 2].key in DETERMINERS):
             continue  # "i hope okafor", "the will ..."
