@@ -56,7 +56,13 @@ def main() -> int:
         stack.cli("councils", "create", "Suffolk")
         made = json.loads(
             stack.cli(
-                "distribute", profile_worker.SURVEY, "--council", "Suffolk", "--label", "X", "--json"
+                "distribute",
+                profile_worker.SURVEY,
+                "--council",
+                "Suffolk",
+                "--label",
+                "X",
+                "--json",
             )
         )
         with psycopg.connect(conninfo, autocommit=True) as connection:
@@ -76,8 +82,9 @@ def main() -> int:
             stack.start_worker(threads=THREADS)
             # Paused once its first sweep has run (its heartbeat row is written in that pass).
             stack.wait_until(
-                lambda: connection.execute("select count(*) from worker_heartbeats").fetchone()
-                != (0,),
+                lambda: (
+                    connection.execute("select count(*) from worker_heartbeats").fetchone() != (0,)
+                ),
                 60,
                 "the worker's first sweep",
             )
@@ -86,9 +93,7 @@ def main() -> int:
             os.killpg(stack.worker.pid, signal.SIGSTOP)
             try:
                 # workers.main, imported by make_responses, sets the broker up from SURVEY_*.
-                os.environ.update(
-                    {k: v for k, v in stack.env.items() if k.startswith("SURVEY_")}
-                )
+                os.environ.update({k: v for k, v in stack.env.items() if k.startswith("SURVEY_")})
                 began = time.perf_counter()
                 ids = profile_worker.make_responses(count, distribution_id)
                 from workers import actors
@@ -118,8 +123,7 @@ def main() -> int:
             wall = time.perf_counter() - wall
             cpu_after = run.cpu_by_group(groups)
         cpu_ms = {
-            name: round((cpu_after[name] - cpu_before[name]) / backlog * 1000, 2)
-            for name in groups
+            name: round((cpu_after[name] - cpu_before[name]) / backlog * 1000, 2) for name in groups
         }
         results: dict[str, Any] = {
             "responses": count,
