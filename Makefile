@@ -32,6 +32,7 @@ test-fast: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/burst.py
 	$(BIN)/python bench/journey.py
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/screen.py

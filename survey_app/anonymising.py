@@ -58,18 +58,24 @@ def anonymise_response(
     later success stores the redacted text and clears the hold. settings are the service's
     (for SURVEY_STAFF_NAMES_FILE), as the caller loaded them.
     """
-    texts = _texts_to_anonymise(session, response_id)
+    texts, facts = _texts_to_anonymise(session, response_id)
     held_back = 0
     if texts:
-        # Safeguarding first: no raw answer is destroyed before the screen has read it.
-        unscreened, written = screen_for_concerns(session, vault, response_id, texts, utcnow())
+        assert facts is not None
+        # Safeguarding first: no raw answer is destroyed before the screen has read it. The
+        # screen returns the words it decrypted, so each answer is decrypted once.
+        unscreened, written, opened = screen_for_concerns(
+            session, vault, response_id, texts, utcnow(), facts
+        )
         if alerts is not None:
             alerts.extend(written)
         held_back += len(unscreened)
         for free_text in texts:
             if free_text.id in unscreened:
                 continue
-            if not _anonymise_free_text(session, vault, free_text, response_id, settings):
+            if not _anonymise_free_text(
+                session, vault, free_text, response_id, settings, opened.get(free_text.id)
+            ):
                 held_back += 1
     if held_back:
         count_failed_attempt(session, response_id)
@@ -81,7 +87,14 @@ def anonymise_response(
 
 # Built once, not per response: building a statement costs the worker as much as running it.
 _TEXTS_TO_ANONYMISE = (
-    select(FreeText, Survey.id, Survey.checksum)
+    select(
+        FreeText,
+        Survey.id,
+        Survey.checksum,
+        Distribution.id.label("distribution_id"),
+        Distribution.council_id,
+        Survey.audience,
+    )
     .join(SurveyResponse, SurveyResponse.id == FreeText.response_id)
     .join(Distribution, Distribution.id == SurveyResponse.distribution_id)
     .join(Survey, Survey.id == Distribution.survey_id)
@@ -101,14 +114,30 @@ _SURVEY_OF_RESPONSE = (
 )
 
 
-def _texts_to_anonymise(session: Session, response_id: int) -> list[FreeText]:
-    """A response's answers still to anonymise, locked; the survey they answer comes in the same
-    round trip, kept for `_survey_anonymisation`."""
+@dataclass(frozen=True)
+class ResponseFacts:
+    """Where a response came from, as the risk screen records it on a concern."""
+
+    distribution_id: int
+    council_id: int
+    survey_id: str
+    audience: str
+
+
+def _texts_to_anonymise(
+    session: Session, response_id: int
+) -> tuple[list[FreeText], ResponseFacts | None]:
+    """A response's answers still to anonymise, locked; the survey they answer and where the
+    response came from come in the same round trip (the survey kept for
+    `_survey_anonymisation`), None when no answer is left."""
     rows = session.execute(_TEXTS_TO_ANONYMISE, {"response_id": response_id}).all()
-    if rows:
-        surveys = session.info.setdefault("survey_of_response", {})
-        surveys[response_id] = (rows[0][1], rows[0][2])
-    return [row[0] for row in rows]
+    if not rows:
+        return [], None
+    first = rows[0]
+    surveys = session.info.setdefault("survey_of_response", {})
+    surveys[response_id] = (first[1], first[2])
+    facts = ResponseFacts(first.distribution_id, first.council_id, first[1], first.audience)
+    return [row[0] for row in rows], facts
 
 
 def screen_for_concerns(
@@ -117,24 +146,22 @@ def screen_for_concerns(
     response_id: int,
     texts: Sequence[FreeText],
     now: dt.datetime,
-) -> tuple[set[int], tuple[int, ...]]:
+    facts: ResponseFacts,
+) -> tuple[set[int], tuple[int, ...], dict[int, str]]:
     """The worker's risk screen, authoritative whatever the web request did: read each raw
     answer and raise (once per response) a concern for those flagged, keeping their words
     encrypted apart from the research data, in the caller's transaction. Returns the answers
-    it could not read (held back, not destroyed) and the alert emails it wrote."""
-    facts = session.execute(
-        select(Distribution.id, Distribution.council_id, Distribution.survey_id, Survey.audience)
-        .join(SurveyResponse, SurveyResponse.distribution_id == Distribution.id)
-        .join(Survey, Distribution.survey_id == Survey.id)
-        .where(SurveyResponse.id == response_id)
-    ).one()
+    it could not read (held back, not destroyed), the alert emails it wrote, and the words of
+    the answers it read, by answer id, for the anonymiser (one decryption per answer)."""
     flagged: list[concerns.FlaggedText] = []
     unscreened: set[int] = set()
+    opened: dict[int, str] = {}
     for free_text in texts:
         assert free_text.ciphertext is not None
         try:
             words = vault.open(free_text.ciphertext)
             found = screen(words, facts.audience)
+            opened[free_text.id] = words
         except Exception as error:  # fail closed: keep the words until they can be screened
             log.warning(
                 "risk screen failed for free_text:%s (%s); held back",
@@ -155,12 +182,12 @@ def screen_for_concerns(
         vault,
         response_id=response_id,
         council_id=facts.council_id,
-        distribution_id=facts.id,
+        distribution_id=facts.distribution_id,
         survey_id=facts.survey_id,
         texts=flagged,
         now=now,
     )
-    return unscreened, raised.notification_ids if raised is not None else ()
+    return unscreened, raised.notification_ids if raised is not None else (), opened
 
 
 def _anonymise_free_text(
@@ -169,8 +196,10 @@ def _anonymise_free_text(
     free_text: FreeText,
     response_id: int,
     settings: Mapping[str, Any],
+    words: str | None = None,
 ) -> bool:
-    """Store the redaction and destroy the raw text; on any failure hold the answer back."""
+    """Store the redaction and destroy the raw text (words: the answer already decrypted, if
+    it was); on any failure hold the answer back."""
     subject = f"free_text:{free_text.id}"
     assert free_text.ciphertext is not None
     try:
@@ -178,7 +207,9 @@ def _anonymise_free_text(
             redact_locations=_survey_anonymisation(session, response_id).redact_locations,
             staff_names=staff_names(settings.get("STAFF_NAMES_FILE")),
         )
-        redaction = anonymise(vault.open(free_text.ciphertext), anonymiser_settings)
+        if words is None:
+            words = vault.open(free_text.ciphertext)
+        redaction = anonymise(words, anonymiser_settings)
     except Exception as error:  # fail closed, whatever went wrong
         # Only the kind of error is kept: its message could quote the answer.
         log.warning("anonymisation failed for %s (%s); held back", subject, type(error).__name__)

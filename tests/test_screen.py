@@ -304,3 +304,26 @@ def test_the_learned_model_raises_only_what_the_rules_let_it() -> None:
     assert decide(Level.NONE, Trust.FULL, 0.6, 0.7, 0.9) == Level.NONE
     # Harm words read as a joke, as over, as play or as training talk are not overruled.
     assert decide(Level.NONE, Trust.NEVER, 0.99, 0.7, 0.9) == Level.NONE
+
+
+def test_the_screens_word_index_passes_on_every_cue_a_text_could_match() -> None:
+    """Each cue is filed under the words a match must begin with, so that a text is checked
+    only against the cues it could match; no text may lose a cue its words allow."""
+    from survey_app.safeguarding import cues as cue_table
+    from survey_app.safeguarding.gate import GateIndex, gate
+    from survey_app.safeguarding.lexicon import broad_cues
+    from survey_app.safeguarding.normalise import normalise
+
+    gates = [
+        gate(cue_table.expand(cue.pattern)) for cue in [*cue_table.phrase_cues(), *broad_cues()]
+    ]
+    index = GateIndex(gates)
+    texts = [row["text"] for row in DEV.values()] + ["he grabbed me", "my stepdad hits my mum"]
+    asked = 0
+    for text in texts:
+        normal = normalise(text)
+        words = set(normal.split())
+        each = [i for i, one in enumerate(gates) if one is None or one.may_match(words, normal)]
+        assert index.may_match(words, normal) == each, text
+        asked += len(each)
+    assert asked > 0  # some texts do hold a cue's words

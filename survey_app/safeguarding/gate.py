@@ -7,6 +7,7 @@ a word from each list is in the text; set lookups say so many times faster than 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from re import _constants as constants  # type: ignore[attr-defined]
 from re import _parser as parser  # type: ignore[attr-defined]
@@ -102,3 +103,42 @@ def gate(pattern: str) -> Gate | None:
         if part is not None and part not in parts:
             parts.append(part)
     return Gate(tuple(parts)) if parts else None
+
+
+class GateIndex:
+    """Which of many gates may match a text, found from the text's words in one pass instead of
+    asking every gate: each gate is filed under the words (and word starts) of its first part,
+    and only the gates filed under something in the text are asked in full."""
+
+    def __init__(self, gates: Sequence[Gate | None]) -> None:
+        self._gates = tuple(gates)
+        self._always = frozenset(index for index, found in enumerate(gates) if found is None)
+        by_word: dict[str, list[int]] = {}
+        by_prefix: dict[str, list[int]] = {}
+        for index, found in enumerate(gates):
+            if found is None:
+                continue
+            whole, prefixes = found.parts[0]
+            for word in whole:
+                by_word.setdefault(word, []).append(index)
+            for prefix in prefixes:
+                by_prefix.setdefault(prefix, []).append(index)
+        self._by_word = by_word
+        self._words = frozenset(by_word)
+        self._by_prefix = tuple((prefix, tuple(found)) for prefix, found in by_prefix.items())
+
+    def may_match(self, words: set[str], text: str) -> list[int]:
+        """The indexes, in order, of the gates that may match text (whose words are words):
+        the same as asking each gate's may_match, only faster."""
+        filed = set(self._always)
+        for word in self._words.intersection(words):
+            filed.update(self._by_word[word])
+        for prefix, found in self._by_prefix:
+            if prefix in text:
+                filed.update(found)
+        gates = self._gates
+        return [
+            index
+            for index in sorted(filed)
+            if (gate := gates[index]) is None or gate.may_match(words, text)
+        ]

@@ -13,6 +13,7 @@ import json
 import math
 import threading
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -21,18 +22,26 @@ WEIGHTS = DATA / "weights.json"
 
 def features(normal: str, source: str) -> set[str]:
     """The features of a normalised text: words, word pairs, pieces of words, and the source."""
-    words = [word for word in normal.replace("\n", " ").split(" ") if word]
-    words = ["".join(ch for ch in word if ch.isalnum() or ch == "£") for word in words]
-    words = [word for word in words if word]
+    words = []
+    for word in normal.replace("\n", " ").split(" "):
+        # Most words are letters and digits only: the character filter is for the few others.
+        if not word.isalnum():
+            word = "".join(ch for ch in word if ch.isalnum() or ch == "£")
+        if word:
+            words.append(word)
     found = {f"s:{source}"}
-    found.update(f"w:{word}" for word in words)
-    found.update(f"b:{first} {second}" for first, second in zip(words, words[1:], strict=False))
+    found.update([f"w:{word}" for word in words])
+    found.update([f"b:{first} {second}" for first, second in zip(words, words[1:], strict=False)])
     for word in words:
         padded = f"<{word}>"
-        for size in (3, 4, 5):
-            found.update(
-                f"c:{padded[start : start + size]}" for start in range(len(padded) - size + 1)
-            )
+        length = len(padded)
+        found.update(
+            [
+                f"c:{padded[start : start + size]}"
+                for size in (3, 4, 5)
+                for start in range(length - size + 1)
+            ]
+        )
     return found
 
 
@@ -49,9 +58,7 @@ class Model:
     def probability(self, normal: str, source: str) -> float:
         """How like the risk texts it was trained on this text is, from 0 to 1."""
         weights = self.weights
-        total = self.intercept + sum(
-            weights.get(feature, 0.0) for feature in features(normal, source)
-        )
+        total = self.intercept + sum(map(weights.get, features(normal, source), repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
 
 

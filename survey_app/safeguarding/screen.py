@@ -21,7 +21,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from . import cues as cue_table
-from .gate import Gate, gate
+from .gate import Gate, GateIndex, gate
 from .lexicon import broad_cues
 from .model import model
 from .normalise import normalise
@@ -165,6 +165,8 @@ class _Rules:
     cues: tuple[_Compiled, ...]
     signs: tuple[tuple[float, re.Pattern[str], Gate | None], ...]
     play: re.Pattern[str]
+    # The cues' gates, indexed: a text is checked against the few cues its words could start.
+    gates: GateIndex
 
 
 _rules_lock = threading.Lock()
@@ -197,7 +199,8 @@ def _rules() -> _Rules:
                     for weight, pattern in cue_table.EXPLOITATION_SIGNS
                 )
                 play = re.compile(r"\b" + cue_table.MACROS["PLAY"] + r"\b")
-                _rules_cache.append(_Rules(compiled, signs, play))
+                index = GateIndex([found.gate for found in compiled])
+                _rules_cache.append(_Rules(compiled, signs, play, index))
     return _rules_cache[0]
 
 
@@ -333,9 +336,9 @@ def _read_rules(
     alerts: dict[str, str] = {}
     reviews: dict[str, list[str]] = {}
     softened: list[str] = []
-    for found in rules.cues:
-        if found.gate is not None and not found.gate.may_match(reading.words, normal):
-            continue
+    cues = rules.cues
+    for index in rules.gates.may_match(reading.words, normal):
+        found = cues[index]
         level = _judge_cue(found, reading, rules)
         reading.any_cancelled |= reading.cancelled
         reading.cancelled = False
