@@ -432,7 +432,12 @@ def report_pdf_response(survey_id: str, user: User) -> Response:
             heading="The PDF could not be made",
             message="PDF reports are not available on this server. Print the report page "
             "from your browser instead: it prints to A4 with its charts and tables.",
-            back=url_for("facilitator.report", survey_id=survey_id, council=council or None),
+            back=url_for(
+                "facilitator.report",
+                survey_id=survey_id,
+                council=council or None,
+                period=request.args.get("period") or None,
+            ),
             back_words="Back to the report",
         )
         return Response(page, status=503, mimetype="text/html")
