@@ -381,6 +381,7 @@ def test_counts_are_per_wave_and_never_added_across_waves(app, client, make_user
     before, after = [2] * 10 + [3] * 12, [3] * 10 + [4] * 12
     run_programme(app, "Norfolk", before, after)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 

@@ -490,6 +490,7 @@ def test_the_demos_child_report_fits_six_a4_pages_opening_with_a_one_page_summar
 ):
     seed_children(app)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
     url = REPORT.format("child-cp-conference") + f"?council={CHILDREN_COUNCIL}"
@@ -543,6 +544,7 @@ def test_the_demos_practitioner_report_fits_eight_a4_pages_with_notes_once_and_n
 ):
     seed_practitioners(app)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
     url = REPORT.format("practitioner-skills") + f"?council={PRACTITIONERS_COUNCIL}"
