@@ -564,9 +564,10 @@ def demo(no_serve: bool) -> None:
         if settings["RESEARCH_EXTRACT"]
         else "off (SURVEY_RESEARCH_EXTRACT)"
     )
-    click.echo("  Downloads:           counts, and written answers as separate items once")
+    click.echo("  Downloads:           counts, and written answers as separate items, for")
     click.echo(
-        f"                       their quarter has closed; the linked research extract is {extract}"
+        "                       closed publication periods; the linked research extract is "
+        f"{extract}"
     )
     click.echo(
         f"  Sample responses:    in {details['sample_period']}, a closed period: figures and "

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import update
 
 from survey_app.background import background_work
 from survey_app.clock import clock_of
-from survey_app.db import Database
-from survey_app.downloads.items import Quarter
-from survey_app.models import Distribution, SurveyResponse
+from survey_app.models import Distribution
 from survey_app.respondent import drafts, journey, submission
 from survey_app.respondent.journey import AGE_KEY, CODE_FROM_PAGE_KEY, PERSONAL_CODE_KEY
 
@@ -55,18 +52,3 @@ def submit(
     assert outcome.status == submission.SENT, outcome
     assert outcome.response_id is not None
     return outcome.response_id
-
-
-def closed_day() -> dt.date:
-    """A day in a quarter that closed long ago (its written answers may be published)."""
-    return Quarter.of(dt.date.today()).first_day - dt.timedelta(days=100)
-
-
-def close_the_quarter(database: Database, ids: Iterable[int] | None = None) -> None:
-    """Let time pass: these responses (all, by default) were sent in a quarter now closed."""
-    with database.session() as session:
-        query = update(SurveyResponse).values(submitted_on=closed_day())
-        if ids is not None:
-            query = query.where(SurveyResponse.id.in_(list(ids)))
-        session.execute(query)
-        session.commit()

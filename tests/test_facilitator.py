@@ -26,7 +26,7 @@ from tests.conftest import (
     rows_of,
     sign_in,
 )
-from tests.submissions import close_the_quarter, submit
+from tests.submissions import submit
 
 EMAIL = "facilitator@example.org"
 LEAD = "lead@norfolk.example.org"
@@ -498,7 +498,6 @@ def test_a_council_leads_downloads_hold_no_other_councils_answers(
     close_periods(app)
 
     counts = rows_of(lead_client.get(f"{SURVEY}/aggregates.csv"))
-    close_the_quarter(app.extensions["database"])
     items = rows_of(lead_client.get(f"{SURVEY}/items.csv"))
 
     assert {row["council"] for row in counts} == {"Norfolk"}
@@ -649,6 +648,7 @@ def test_a_council_with_fewer_than_ten_responses_shows_no_numbers_and_says_why(
     for _ in range(9):
         submit(app, distribution, went="yes", times=4)
     worker()
+    close_periods(app)
 
     rows = rows_of(facilitator.get(f"{SURVEY}/aggregates.csv"))
 
@@ -670,7 +670,6 @@ def test_the_written_answers_download_has_one_item_per_written_answer_redacted(
     submit(app, distribution, went="no", why_not=["school", "scared"], better="prefer_not_to_say")
     submit(app, distribution, went="yes")
     worker()
-    close_the_quarter(app.extensions["database"])
     close_periods(app)
 
     download = facilitator.get(f"{SURVEY}/items.csv")
@@ -697,7 +696,6 @@ def test_the_written_answers_download_does_not_list_answers_in_the_order_they_ar
     for number in arrived:
         submit(app, distribution, went="yes", better=f"answer {number}")
     worker()
-    close_the_quarter(app.extensions["database"])
     close_periods(app)
 
     rows = rows_of(facilitator.get(f"{SURVEY}/items.csv"))
@@ -714,7 +712,7 @@ def test_an_answer_stays_out_of_the_written_answers_until_it_is_anonymised(
     distribution = make_distribution()
     for _ in range(10):
         submit(app, distribution, went="yes", better=f"Ring {PHONE_NUMBER}", enqueue=lambda _: None)
-    close_the_quarter(app.extensions["database"])
+    close_periods(app)
 
     download = facilitator.get(f"{SURVEY}/items.csv")
 
@@ -730,7 +728,6 @@ def test_a_typed_formula_is_neutralised_in_the_written_answers_download(
     for _ in range(10):
         submit(app, distribution, went="yes", better=formula)
     worker()
-    close_the_quarter(app.extensions["database"])
     close_periods(app)
 
     rows = rows_of(facilitator.get(f"{SURVEY}/items.csv"))

@@ -1,5 +1,5 @@
 """Written answers as unlinked items in place of rows of whole responses (issue 10): the
-flood-and-isolate attack, what an item holds, its random order, withheld quarters, and the linked
+flood-and-isolate attack, what an item holds, its random order, withheld periods, and the linked
 research extract only where a deployment turns it on, for admins, audited."""
 
 from __future__ import annotations
@@ -17,17 +17,17 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from survey_app import operations
+from survey_app import operations, periods
+from survey_app.clock import clock_of
 from survey_app.downloads import (
     ITEM_COLUMNS,
     RESEARCH_EXTRACT_EVENT,
     RESEARCH_EXTRACT_REFUSED_EVENT,
 )
-from survey_app.downloads.items import Quarter
 from survey_app.models import AuditEvent, User
-from tests.conftest import HttpsClient, csrf_token, make_council, rows_of, sign_in
+from tests.conftest import HttpsClient, close_periods, csrf_token, make_council, rows_of, sign_in
 from tests.programmes import SHIPPED, run_programme
-from tests.submissions import close_the_quarter, closed_day, submit
+from tests.submissions import submit
 
 SURVEY = "/facilitator/surveys/test-child"
 API = "/api/v1/surveys/test-child"
@@ -63,11 +63,20 @@ def isolate(before: list[dict[str, str]], after: list[dict[str, str]], known: in
 
 
 def attack(
-    app: Flask, watcher: FlaskClient, url: str, drain: Callable[[], None], *, time_passes: bool
+    app: Flask,
+    watcher: FlaskClient,
+    url: str,
+    drain: Callable[[], None],
+    *,
+    known: int = 7,
+    periods_between: bool = False,
 ) -> tuple[list[Any], list[dict[str, str]]]:
     """A staff member watches a distribution of 12 answers; one target child answers; the staff
-    member sends 7 answers they know through the public link (enough to release any hold-back)
-    and downloads again. Returns what the attack isolates and the last download's rows."""
+    member sends `known` answers they know through the public link (7 release any hold-back)
+    and downloads again once the period has closed. With periods_between, the 12 are in a
+    period closed before the target answers, so the target's period holds only the target and
+    the staff member's answers. Returns what the attack isolates and the last download's
+    rows."""
     database = app.extensions["database"]
     with database.session() as session:
         make_council(session, "Suffolk")
@@ -76,15 +85,16 @@ def attack(
     for number in range(12):
         submit(app, suffolk, went="yes", feel="okay", better=f"More time to talk {number}")
     drain()
+    if periods_between:
+        close_periods(app)
     before = rows_of(fetch(watcher, url))
     submit(app, suffolk, went="no", feel="very_sad", better=TARGET_WORDS)
-    for _ in range(7):
+    for _ in range(known):
         submit(app, suffolk, went="yes", feel="happy", better="flood")
     drain()
-    if time_passes:
-        close_the_quarter(database)
+    close_periods(app)
     after = rows_of(fetch(watcher, url))
-    return isolate(before, after, 7), after
+    return isolate(before, after, known), after
 
 
 @pytest.fixture
@@ -115,13 +125,13 @@ def staff(
 
 
 def test_flood_and_isolate_no_longer_recovers_a_childs_answers(app, facilitator, worker):
-    isolated, after = attack(app, facilitator, f"{SURVEY}/items.csv", worker, time_passes=True)
+    isolated, after = attack(app, facilitator, f"{SURVEY}/items.csv", worker)
 
     # The rows of whole responses the attack used are gone for child surveys.
     assert fetch(facilitator, f"{SURVEY}/responses.csv").status_code == 404
     assert fetch(facilitator, f"{SURVEY}/research-extract.csv").status_code == 404
-    # Both downloads around the target's answer were made while the quarter was open, so the
-    # second shows nothing the first did not: the quarter comes out whole once it has closed,
+    # The first download was made while the period was open, so it shows nothing of it: the
+    # period comes out whole once it has closed,
     # and then the target's words are one item among every other child's, with nothing else
     # of theirs beside them.
     assert TARGET_WORDS in words_of(after)
@@ -137,45 +147,84 @@ def test_the_same_attack_on_linked_rows_gives_the_child_away_which_is_why_they_a
     app, make_user, worker
 ):
     admin = staff(app, make_user, "admin@example.org", "admin")
-    isolated, _ = attack(app, admin, f"{SURVEY}/research-extract.csv", worker, time_passes=False)
+    # Closed periods alone do not save linked rows: 9 known answers sent into the target's
+    # period make it big enough to publish, and the one row left is the child's whole set.
+    isolated, _ = attack(
+        app, admin, f"{SURVEY}/research-extract.csv", worker, known=9, periods_between=True
+    )
 
     assert len(isolated) == 1
     target = dict(isolated[0])
     assert (target["went"], target["feel"], target["better"]) == ("no", "very_sad", TARGET_WORDS)
 
 
-def test_a_quarter_still_open_shows_no_items_until_it_closes(
+def open_period(app: Flask) -> str:
+    """The key of the test survey's period open now (the one a response sent now is in)."""
+    settings = app.extensions["surveys"]["test-child"].publication
+    return periods.period_sent_in(settings, clock_of(app).now()).key
+
+
+def test_a_period_still_open_shows_no_items_until_it_closes(
     app, facilitator, make_distribution, worker
 ):
     suffolk = make_distribution(council_name="Suffolk")
     for number in range(10):
         submit(app, suffolk, went="yes", better=f"Snacks please {number}")
     worker()
+    sent_in = open_period(app)
 
-    open_rows = rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))
-    close_the_quarter(app.extensions["database"])
+    latest_closed = rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))
+    asked_open = fetch(facilitator, f"{SURVEY}/items.csv?period={sent_in}")
+    close_periods(app)
     closed_rows = rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))
+    named = rows_of(fetch(facilitator, f"{SURVEY}/items.csv?period={sent_in}"))
 
-    assert words_of(open_rows) == []
-    assert [(row["council"], row["quarter"]) for row in open_rows] == [
-        ("Suffolk", str(Quarter.of(dt.date.today())))
-    ]
-    assert "has not closed yet" in open_rows[0]["note"]
+    # Before it closes: the latest closed period (nothing in it), and the open one refused the
+    # way every download refuses it.
+    assert latest_closed == []
+    assert asked_open.status_code == 400
+    assert f"The period {sent_in} is not closed yet" in asked_open.get_data(as_text=True)
     assert sorted(words_of(closed_rows)) == sorted(f"Snacks please {n}" for n in range(10))
-    assert {row["quarter"] for row in closed_rows} == {str(Quarter.of(closed_day()))}
+    assert {row["period"] for row in closed_rows} == {sent_in}
+    assert sorted(words_of(named)) == sorted(words_of(closed_rows))
+
+
+def test_answers_sent_after_a_period_closed_are_in_the_next_period_not_that_one(
+    app, facilitator, make_distribution, worker
+):
+    suffolk = make_distribution(council_name="Suffolk")
+    for number in range(10):
+        submit(app, suffolk, went="yes", better=f"First period {number}")
+    worker()
+    first = open_period(app)
+    close_periods(app)
+    for number in range(10):
+        submit(app, suffolk, went="yes", better=f"Second period {number}")
+    worker()
+    second = open_period(app)
+    close_periods(app)
+
+    latest = rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))
+    earlier = rows_of(fetch(facilitator, f"{SURVEY}/items.csv?period={first}"))
+
+    assert sorted(words_of(latest)) == sorted(f"Second period {n}" for n in range(10))
+    assert {row["period"] for row in latest} == {second}
+    assert sorted(words_of(earlier)) == sorted(f"First period {n}" for n in range(10))
+    assert {row["period"] for row in earlier} == {first}
 
 
 # What an item holds ---------------------------------------------------------------------------
 
 
-def test_an_item_holds_the_question_council_quarter_and_redacted_words_and_nothing_to_link_it(
+def test_an_item_holds_the_question_council_period_and_redacted_words_and_nothing_to_link_it(
     app, facilitator, make_distribution, worker
 ):
     suffolk = make_distribution(council_name="Suffolk")
     for _ in range(10):
         submit(app, suffolk, went="yes", age_band="8-11", language="pl", better="call 07700 900412")
     worker()
-    close_the_quarter(app.extensions["database"])
+    sent_in = open_period(app)
+    close_periods(app)
 
     download = fetch(facilitator, f"{SURVEY}/items.csv")
     rows = rows_of(download)
@@ -185,7 +234,7 @@ def test_an_item_holds_the_question_council_quarter_and_redacted_words_and_nothi
     for row in rows:
         assert row["question"] == QUESTION
         assert row["council"] == "Suffolk"
-        assert row["quarter"] == str(Quarter.of(closed_day()))
+        assert row["period"] == sent_in
         assert "07700" not in row["answer"] and row["answer"]
     assert download.headers["Cache-Control"] == "no-store"
 
@@ -198,7 +247,7 @@ def test_items_come_in_a_new_random_order_on_every_download(
     for words in sent:
         submit(app, suffolk, went="yes", better=words)
     worker()
-    close_the_quarter(app.extensions["database"])
+    close_periods(app)
 
     orders = [words_of(rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))) for _ in range(3)]
 
@@ -208,7 +257,7 @@ def test_items_come_in_a_new_random_order_on_every_download(
     assert all(order != sent and order != sent[::-1] for order in orders)
 
 
-def test_a_council_quarter_with_too_few_responses_is_withheld_with_a_row_saying_so(
+def test_a_council_period_with_too_few_responses_is_withheld_with_a_row_saying_so(
     app, facilitator, make_distribution, worker
 ):
     submit_to = make_distribution(council_name="Suffolk")
@@ -218,7 +267,7 @@ def test_a_council_quarter_with_too_few_responses_is_withheld_with_a_row_saying_
     for number in range(3):
         submit(app, essex, went="yes", better=f"Essex words {number}")
     worker()
-    close_the_quarter(app.extensions["database"])
+    close_periods(app)
 
     rows = rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))
 
@@ -238,7 +287,7 @@ def test_a_question_only_a_few_wrote_an_answer_to_shows_none_and_no_note(
     for _ in range(9):
         submit(app, suffolk, went="yes")
     worker()
-    close_the_quarter(app.extensions["database"])
+    close_periods(app)
 
     rows = rows_of(fetch(facilitator, f"{SURVEY}/items.csv"))
 
@@ -253,7 +302,7 @@ def test_an_items_spreadsheet_holds_the_same_columns_with_the_notes_below(
     for number in range(10):
         submit(app, suffolk, went="yes", better=f"Spreadsheet words {number}")
     worker()
-    close_the_quarter(app.extensions["database"])
+    close_periods(app)
 
     download = fetch(facilitator, f"{SURVEY}/items.xlsx")
 
@@ -268,14 +317,26 @@ def test_an_items_spreadsheet_holds_the_same_columns_with_the_notes_below(
     assert "nothing links one answer to another" in text
 
 
-def test_items_come_by_whole_council_and_quarter_not_by_dates_or_distribution(
+def test_items_come_by_whole_council_and_period_not_part_of_one_or_a_distribution(
     app, facilitator, make_distribution
 ):
     suffolk = make_distribution(council_name="Suffolk")
+    close_periods(app)
+    settings = app.extensions["surveys"]["test-child"].publication
+    closed = periods.last_published(settings, clock_of(app).now())
 
-    for query in ("from=2026-01-01", "to=2026-01-01", f"distribution={suffolk.code}"):
-        assert fetch(facilitator, f"{SURVEY}/items.csv?{query}").status_code == 400
+    for query in (
+        "from=2026-01-01",
+        "to=2026-01-01",
+        f"from={closed.start}&to={closed.end + dt.timedelta(days=1)}",
+        f"distribution={suffolk.code}",
+        "period=2026-Q5",
+    ):
+        assert fetch(facilitator, f"{SURVEY}/items.csv?{query}").status_code == 400, query
     assert fetch(facilitator, f"{SURVEY}/items.csv?council=Suffolk").status_code == 200
+    assert fetch(facilitator, f"{SURVEY}/items.csv?period={closed.key}").status_code == 200
+    whole = f"from={closed.start}&to={closed.end}"
+    assert fetch(facilitator, f"{SURVEY}/items.csv?{whole}").status_code == 200
     assert fetch(facilitator, f"{SURVEY}/items.xlsx").status_code == 200
 
 
@@ -335,6 +396,7 @@ def test_every_research_extract_given_is_audited_with_who_when_and_which_survey(
     for _ in range(10):
         submit(app, suffolk, went="yes")
     worker()
+    close_periods(app)
     admin = staff(app, make_user, "admin@example.org", "admin")
     token = _token(app, "admin@example.org")
 
@@ -385,6 +447,7 @@ def _audited(app: Flask, event: str = RESEARCH_EXTRACT_EVENT) -> list[AuditEvent
 def test_practitioners_get_paired_results_and_no_linked_rows_either(app, make_user, worker):
     run_programme(app, "Norfolk", [2] * 10 + [3] * 10, [3] * 10 + [4] * 10)
     worker()
+    close_periods(app)
     facilitator = staff(app, make_user, "facilitator@example.org")
     admin = staff(app, make_user, "admin@example.org", "admin")
     practitioners = "/facilitator/surveys/practitioner-skills"
@@ -396,17 +459,3 @@ def test_practitioners_get_paired_results_and_no_linked_rows_either(app, make_us
         assert fetch(someone, f"{practitioners}/responses.csv").status_code == 404
         assert fetch(someone, f"{practitioners}/research-extract.csv").status_code == 404
         assert fetch(someone, f"{practitioners}/items.csv").status_code == 200
-
-
-def test_a_quarter_closes_two_weeks_after_its_last_day():
-    third = Quarter.of(dt.date(2026, 9, 30))
-
-    assert (str(third), third.first_day, third.last_day) == (
-        "2026 Q3",
-        dt.date(2026, 7, 1),
-        dt.date(2026, 9, 30),
-    )
-    assert not third.closed_on(dt.date(2026, 10, 14))
-    assert third.closed_on(dt.date(2026, 10, 15))
-    assert Quarter.of(dt.date(2026, 12, 31)).last_day == dt.date(2026, 12, 31)
-    assert Quarter.of(dt.date(2027, 1, 1)) == Quarter(2027, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,37 @@ def test_people_are_paired_by_their_code_and_the_rest_are_listed_as_unpaired() -
     assert [(first.link_hash, last.link_hash) for first, last in pairing.pairs] == [("a", "a")]
     assert [a.link_hash for a in pairing.unpaired_before] == ["b"]
     assert [a.link_hash for a in pairing.unpaired_after] == ["zzz"]
+
+
+def test_an_earlier_periods_meeting_one_answer_pairs_but_is_never_left_over_as_unpaired() -> None:
+    """Carried answers (meeting one sent in an earlier, closed period) are only the before of a
+    pair whose meeting-four answer is in the period published; the latest of a code's meeting-one
+    answers pairs."""
+    earlier = said("Norfolk", "meeting_one", "a", "1")
+    pairing = pair_waves(
+        [
+            replace(earlier, carried=True),
+            replace(said("Norfolk", "meeting_one", "b", "2"), carried=True),
+            replace(said("Norfolk", "meeting_one", "c", "2"), carried=True),
+            said("Norfolk", "meeting_one", "c", "3"),
+            said("Norfolk", "meeting_one", "d", "3"),
+            said("Norfolk", "meeting_four", "a", "4"),
+            said("Norfolk", "meeting_four", "c", "5"),
+        ],
+        "meeting_one",
+        "meeting_four",
+    )
+
+    found = [
+        (one.link_hash, one.answers[ITEM], one.carried, four.link_hash)
+        for one, four in pairing.pairs
+    ]
+    assert found == [
+        ("a", "1", True, "a"),
+        ("c", "3", False, "c"),
+    ]
+    assert [a.link_hash for a in pairing.unpaired_before] == ["d"]
+    assert pairing.unpaired_after == ()
 
 
 def test_a_lost_code_is_made_up_for_by_a_unique_self_generated_code() -> None:

@@ -16,9 +16,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from survey_app import operations
+from survey_app.clock import clock_of
 from survey_app.definitions.model import PeriodKind
 from survey_app.models import Publication
-from survey_app.periods import Period
+from survey_app.periods import Period, period_sent_in
 from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
 from tests.conftest import close_periods, rows_of, sign_in
 from tests.programmes import ITEM, LOOK_BACK, SHIPPED, WAVES, run_programme, wave_distribution
@@ -380,6 +381,7 @@ def test_counts_are_per_wave_and_never_added_across_waves(app, client, make_user
     before, after = [2] * 10 + [3] * 12, [3] * 10 + [4] * 12
     run_programme(app, "Norfolk", before, after)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
 
@@ -465,3 +467,61 @@ def test_the_region_never_shows_a_count_a_few_away_from_a_council_shown_beside_i
     region = row(rows, REGION)
     assert region["improved"] == "c"
     assert region["hl_shift"] == ""
+
+
+def test_a_programme_straddling_two_quarters_shows_its_pairs_in_the_later_quarter(
+    app, client, make_user, worker
+):
+    """Meeting one in one quarter, meeting four in the next: each pair belongs to the quarter
+    its meeting-four answer was sent in, paired with the same code's meeting-one answer of the
+    quarter before; the earlier quarter's tables count those meeting-one answers once only."""
+    settings = app.extensions["surveys"]["practitioner-skills"].publication
+    one, four = (
+        wave_distribution(app, "Norfolk", WAVES[0]),
+        wave_distribution(app, "Norfolk", WAVES[1]),
+    )
+    codes = [f"NF{number:06d}".replace("0", "A").replace("1", "B") for number in range(20)]
+    first = period_sent_in(settings, clock_of(app).now())
+    for code, rating in zip(codes, NORFOLK_BEFORE, strict=True):
+        submit(app, one, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: str(rating)})
+    for rating in [3] * 10:  # no code: never paired
+        submit(app, one, **{WAVE_KEY: WAVES[0], ITEM: str(rating)})
+    worker()
+    close_periods(app)
+    second = period_sent_in(settings, clock_of(app).now())
+    for code, rating in zip(codes, NORFOLK_AFTER, strict=True):
+        submit(app, four, **{WAVE_KEY: WAVES[1], PERSONAL_CODE_KEY: code, ITEM: str(rating)})
+    for rating in [4] * 10:  # no code: never paired
+        submit(app, four, **{WAVE_KEY: WAVES[1], ITEM: str(rating)})
+    worker()
+    close_periods(app)
+    make_user()
+    sign_in(client, "facilitator@example.org")
+
+    later = rows_of(client.get(f"{SURVEY}/prepost.csv"))
+    named = rows_of(client.get(f"{SURVEY}/prepost.csv?period={second.key}"))
+    earlier = rows_of(client.get(f"{SURVEY}/prepost.csv?period={first.key}"))
+    later_unpaired = rows_of(client.get(f"{SURVEY}/prepost-unpaired.csv"))
+
+    # Counted here, from what was sent, independently of the service's pairing.
+    sent_before = dict(zip(codes, NORFOLK_BEFORE, strict=True))
+    changes = [now - sent_before[code] for code, now in zip(codes, NORFOLK_AFTER, strict=True)]
+    assert (len(changes), sum(c > 0 for c in changes), sum(c == 0 for c in changes)) == (20, 12, 8)
+    assert (first.key, second.key) == (first.key, first.following().key)
+    norfolk = row(later, "Norfolk")
+    assert norfolk == row(named, "Norfolk")
+    assert norfolk["pairs"] == "20"
+    assert (norfolk["improved"], norfolk["same"], norfolk["worse"]) == ("10", "10", "0")
+    assert float(norfolk["median_before"]) == statistics.median(NORFOLK_BEFORE)
+    assert float(norfolk["median_after"]) == statistics.median(NORFOLK_AFTER)
+    assert float(norfolk["hl_shift"]) == walsh_median(NORFOLK_BEFORE, NORFOLK_AFTER)
+    assert float(norfolk["wilcoxon_p"]) == pytest.approx(
+        exact_pratt_p(NORFOLK_BEFORE, NORFOLK_AFTER), rel=1e-3
+    )
+    # The earlier quarter has meeting-one answers only: no pairs, and nothing of the later one.
+    assert row(earlier, "Norfolk")["pairs"] == "x"
+    assert "too small" in row(earlier, "Norfolk")["note"]
+    # The earlier quarter's meeting-one answers are only the before of pairs in the later
+    # quarter: the 10 without a code are not counted again there as unpaired answers.
+    unpaired = row(later_unpaired, "Norfolk")
+    assert unpaired["responses_before"] == "x" and "too small" in unpaired["note"]

@@ -18,7 +18,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from survey_app import periods
 from survey_app.answers import option_label
+from survey_app.clock import clock_of
 from survey_app.db import Database
 from survey_app.definitions import load_directory
 from survey_app.models import Distribution, Publication, SurveyResponse, User
@@ -143,11 +145,13 @@ def test_the_report_downloads_as_a_tagged_a4_pdf_with_its_words_and_tables(
     app, client, make_user, database, worker
 ):
     norfolk_programme_and_sign_in(app, client, make_user, worker)
-    page = client.get(REPORT.format("practitioner-skills") + "?council=Norfolk")
     close_periods(app)
-    assert 'report.pdf?council=Norfolk">This report as a PDF' in page.get_data(as_text=True)
+    page = client.get(REPORT.format("practitioner-skills") + "?council=Norfolk")
+    link = link_to(page.get_data(as_text=True), "This report as a PDF")
+    closed = latest_closed(app, "practitioner-skills")
+    assert link == REPORT.format("practitioner-skills") + f".pdf?council=Norfolk&period={closed}"
 
-    answer = client.get(REPORT.format("practitioner-skills") + ".pdf?council=Norfolk")
+    answer = client.get(link)
 
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
     assert answer.mimetype == "application/pdf"
@@ -180,6 +184,42 @@ def test_the_report_downloads_as_a_tagged_a4_pdf_with_its_words_and_tables(
     with database.session() as session:
         scopes = session.scalars(select(Publication.scope)).all()
     assert sum(scope.startswith("Norfolk") for scope in scopes) >= 2
+
+
+def link_to(html: str, words: str) -> str:
+    """The address of the page's link with these words."""
+    (found,) = re.findall(rf'<a href="([^"]*)">{re.escape(words)}', html)
+    return unescape(found)
+
+
+def latest_closed(app: Flask, survey_id: str) -> str:
+    """The key of the survey's latest closed period by the app's clock."""
+    settings = app.extensions["surveys"][survey_id].publication
+    return periods.last_published(settings, clock_of(app).now()).key
+
+
+def test_the_reports_links_keep_its_period_after_a_later_one_has_closed(
+    app, client, make_user, worker
+):
+    norfolk_programme_and_sign_in(app, client, make_user, worker)
+    close_periods(app)
+    report = REPORT.format("practitioner-skills")
+    page = client.get(f"{report}?council=Norfolk").get_data(as_text=True)
+    close_periods(app)  # another period closes, with no answers in it
+
+    pdf = client.get(link_to(page, "This report as a PDF"))
+    latest_pdf = client.get(f"{report}.pdf?council=Norfolk")
+    counts = client.get(link_to(page, "Before and after (CSV)")).get_data(as_text=True)
+
+    def text(answer: Any) -> str:
+        assert answer.status_code == 200
+        reader = pypdf.PdfReader(io.BytesIO(answer.data))
+        return " ".join(" ".join(sheet.extract_text().split()) for sheet in reader.pages)
+
+    # The PDF of the page is about the page's period, not whatever closed since.
+    assert "Meeting one: Very limited 25%, Limited 37.5%, Adequate 37.5%" in text(pdf)
+    assert "Meeting one: Very limited 25%" not in text(latest_pdf)
+    assert "Norfolk,knowledge_childrens_rights,40," in counts
 
 
 def test_without_weasyprint_the_pdf_link_says_to_print_the_page_instead(
@@ -450,6 +490,7 @@ def test_the_demos_child_report_fits_six_a4_pages_opening_with_a_one_page_summar
 ):
     seed_children(app)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
     url = REPORT.format("child-cp-conference") + f"?council={CHILDREN_COUNCIL}"
@@ -512,6 +553,7 @@ def test_the_demos_practitioner_report_fits_eight_a4_pages_with_notes_once_and_n
 ):
     seed_practitioners(app)
     worker()
+    close_periods(app)
     make_user()
     sign_in(client, "facilitator@example.org")
     url = REPORT.format("practitioner-skills") + f"?council={PRACTITIONERS_COUNCIL}"

@@ -44,7 +44,9 @@ def _period_kind(source: str | None) -> str:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("responses", schema=None) as batch_op:
+    with op.batch_alter_table(
+        "responses", schema=None, reflect_kwargs={"resolve_fks": False}
+    ) as batch_op:
         batch_op.add_column(sa.Column("period", sa.String(length=10), nullable=True))
         batch_op.add_column(
             sa.Column("late", sa.Boolean(), server_default=sa.false(), nullable=False)
@@ -72,13 +74,17 @@ def upgrade() -> None:
                 ),
                 {"period": _period_key(kind, day), "day": day, "survey_id": survey_id},
             )
-    with op.batch_alter_table("responses", schema=None) as batch_op:
+    with op.batch_alter_table(
+        "responses", schema=None, reflect_kwargs={"resolve_fks": False}
+    ) as batch_op:
         batch_op.alter_column("period", existing_type=sa.String(length=10), nullable=False)
         batch_op.create_index(batch_op.f("ix_responses_period"), ["period"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("responses", schema=None) as batch_op:
+    with op.batch_alter_table(
+        "responses", schema=None, reflect_kwargs={"resolve_fks": False}
+    ) as batch_op:
         batch_op.drop_index(batch_op.f("ix_responses_period"))
         batch_op.drop_column("late")
         batch_op.drop_column("period")

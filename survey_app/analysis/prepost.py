@@ -4,6 +4,12 @@ Pairing uses the keyed hash of the personal code first; people who did not give 
 waves are paired by their self-generated code when it is unique on both sides (a self-code shared
 by two people pairs nobody, rather than the wrong people). Superseded answers (an earlier answer
 to the same wave with the same code) are never used.
+
+Across publication periods: a pair belongs to the closed period in which its later (last-wave)
+answer was sent, and pairs with the same code's first-wave answer from that period or any
+earlier one. The earlier answers are passed in `carried` (see `WaveAnswer.carried`): they are
+used only as the "before" side of a pair, and never counted in the period as answers of their
+own (not as unpaired answers either), as they are already in an earlier period's tables.
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ class WaveAnswer:
     link_hash: str | None
     self_link_hash: str | None
     answers: dict[str, Any]
+    # A first-wave answer sent in an earlier, closed period than the one being published: it
+    # can be the "before" of a pair whose later answer is in this period, and is otherwise left
+    # out (it is counted in its own period).
+    carried: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,10 +59,12 @@ class ItemResult:
 
 
 def pair_waves(answers: Sequence[WaveAnswer], first: str, last: str) -> Pairing:
-    """Match each person's first-wave answer with their last-wave answer."""
+    """Match each person's first-wave answer with their last-wave answer (a carried first-wave
+    answer, from an earlier period, only as the before of a pair: never left over unpaired)."""
     before = [a for a in answers if a.wave == first]
-    after = [a for a in answers if a.wave == last]
-    # Latest wins if the same code somehow answered twice (the worker normally supersedes).
+    after = [a for a in answers if a.wave == last and not a.carried]
+    # Latest wins if the same code answered twice (the worker supersedes within a period; an
+    # answer of an earlier period stays in that period's tables, and the later one pairs).
     by_code = {a.link_hash: a for a in before if a.link_hash}
     pairs: list[tuple[WaveAnswer, WaveAnswer]] = []
     used_before: set[int] = set()
@@ -75,7 +87,7 @@ def pair_waves(answers: Sequence[WaveAnswer], first: str, last: str) -> Pairing:
             left_after.remove(answer)
     return Pairing(
         tuple(pairs),
-        tuple(a for a in before if id(a) not in used_before),
+        tuple(a for a in before if id(a) not in used_before and not a.carried),
         tuple(left_after),
     )
 

@@ -4,9 +4,17 @@ The figures come from `analysis.prepost` (pairing) and `analysis.paired` (the st
 of them may leave the service is decided in the output's unit of work (`privacy.disclosure`),
 and the rows are shaped in `prepost_rows`:
 
-- Each council's group is the same set of responses its counts download is about (all of the
-  survey's counted responses in that council), so publishing both is a repeat, never a
-  difference. It is checked against what was published before and recorded like any download.
+- Each council's group is the same set of responses its counts download is about (the
+  survey's counted responses in that council in one closed period), so publishing both is a
+  repeat, never a difference. It is checked against what was published before and recorded
+  like any download.
+- A pair belongs to the closed period in which its later (last-wave) answer was sent, and pairs
+  with the same code's first-wave answer from that period or any earlier one (not one counted
+  late, which is in no period). So a programme whose meeting one and meeting four straddle
+  two quarters shows its pairs in the later quarter. The earlier answer is already in a
+  closed, published period: only its rating is read, it is not a member of the later group
+  and not counted again there (not as an unpaired answer either), so the later period's
+  tables differ from nothing already published by it.
 - A council, or an item, with fewer pairs than the minimum base shows nothing but that it is too
   small. Pairs and the improved / same / worse counts are protected like any counts (1 to 7
   hidden, the rest rounded, one more hidden where the total would give a hidden one away); the
@@ -30,6 +38,7 @@ from sqlalchemy.orm import Session
 from ..analysis.prepost import WaveAnswer
 from ..definitions.model import SurveyDefinition
 from ..models import Distribution, SurveyResponse
+from ..periods import Period
 from ..privacy.disclosure import (
     Audit,
     DisclosureRules,
@@ -100,14 +109,16 @@ def prepost_results(
     visible = None if council_ids is None else list(council_ids)
     scope = f"{chosen.describe_period(definition.publication)} (before and after)"
     groups, _ = requested_download(unit, definition, visible, chosen, scope)
-    answers = _wave_answers(unit.session, definition, groups)
+    period = chosen.period(definition.publication)
+    answers = _wave_answers(unit.session, definition, groups, period)
 
     published: list[GroupAnswers] = []
     for group in groups:
         shown = len(group.members) >= rules.minimum_base
         members = group.members if shown else group.requested
         ids, found = answers.get(group.council_id, ((), ()))
-        kept = [(i, a) for i, a in zip(ids, found, strict=True) if i in members]
+        # This period's answers, and earlier periods' first-wave answers to pair with.
+        kept = [(i, a) for i, a in zip(ids, found, strict=True) if i in members or a.carried]
         published.append(
             GroupAnswers(
                 group.name,
@@ -131,13 +142,21 @@ def prepost_results(
 
 
 def _wave_answers(
-    session: Session, definition: SurveyDefinition, groups: Sequence[CouncilGroup]
+    session: Session,
+    definition: SurveyDefinition,
+    groups: Sequence[CouncilGroup],
+    period: Period,
 ) -> dict[int, tuple[tuple[int, ...], tuple[WaveAnswer, ...]]]:
-    """Each council's current (not superseded) answers with their response ids, oldest first."""
+    """Each council's current (not superseded) answers with their response ids, oldest first:
+    those of `period` and before, none counted late; first-wave answers of an earlier period
+    marked `carried` (the before of a pair whose later answer is in this period), the rest of
+    earlier periods left out."""
     wanted = {group.council_id: group.name for group in groups}
     found: dict[int, tuple[list[int], list[WaveAnswer]]] = defaultdict(lambda: ([], []))
     if not wanted:
         return {}
+    first = definition.waves[0].id
+    periods: dict[str, Period] = {}
     query = (
         select(
             SurveyResponse.id,
@@ -146,6 +165,7 @@ def _wave_answers(
             SurveyResponse.link_hash,
             SurveyResponse.self_link_hash,
             SurveyResponse.answers,
+            SurveyResponse.period,
         )
         .join(Distribution, SurveyResponse.distribution_id == Distribution.id)
         .where(
@@ -153,13 +173,27 @@ def _wave_answers(
             Distribution.council_id.in_(list(wanted)),
             SurveyResponse.aggregated.is_(True),
             SurveyResponse.superseded.is_(False),
+            SurveyResponse.late.is_(False),
         )
         .order_by(SurveyResponse.id)
     )
-    for response_id, council_id, wave, link_hash, self_link_hash, given in session.execute(query):
+    for response_id, council_id, wave, link_hash, self_link_hash, given, key in session.execute(
+        query
+    ):
+        sent_in = periods.get(key) or periods.setdefault(key, Period.parse(key))
+        if sent_in.end >= period.start:
+            if sent_in != period:
+                continue  # a later period (or one that overlaps: never expected)
+            carried = False
+        elif wave == first:
+            carried = True
+        else:
+            continue
         ids, answers = found[council_id]
         ids.append(response_id)
-        answers.append(WaveAnswer(wanted[council_id], wave, link_hash, self_link_hash, given))
+        answers.append(
+            WaveAnswer(wanted[council_id], wave, link_hash, self_link_hash, given, carried)
+        )
     return {council: (tuple(ids), tuple(a)) for council, (ids, a) in found.items()}
 
 

@@ -33,7 +33,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from .. import downloads, operations, reports, spreadsheets
+from .. import downloads, reports, spreadsheets
 from ..access import council_scope
 from ..background import background_work
 from ..clock import clock_of
@@ -167,18 +167,6 @@ def research_extract_on() -> bool:
     return bool(current_app.config["RESEARCH_EXTRACT"])
 
 
-def _publish_items(
-    session: Session,
-    definition: SurveyDefinition,
-    council_ids: Any,
-    chosen: downloads.GroupFilter,
-    user_id: int,
-) -> Any:
-    return downloads.publish_items(
-        session, definition, council_ids, chosen, user_id, today=operations.today()
-    )
-
-
 def _items_csv(definition: SurveyDefinition, published: Any, name: str) -> Response:
     return csv_download(
         name,
@@ -264,7 +252,7 @@ DOWNLOADS = (
         {"csv": _aggregates_csv, "xlsx": _aggregates_xlsx},
     ),
     # Written answers as unlinked items, in place of rows of whole responses (issue 10).
-    Download("items", _publish_items, {"csv": _items_csv, "xlsx": _items_xlsx}),
+    Download("items", downloads.publish_items, {"csv": _items_csv, "xlsx": _items_xlsx}),
     Download("prepost", _publish_prepost, {"csv": _prepost_csv, "xlsx": _prepost_xlsx}),
     Download("prepost-unpaired", _publish_prepost, {"csv": _prepost_unpaired_csv}),
     # The linked rows: off unless the deployment turned it on, admins only, audited.
@@ -444,7 +432,12 @@ def report_pdf_response(survey_id: str, user: User) -> Response:
             heading="The PDF could not be made",
             message="PDF reports are not available on this server. Print the report page "
             "from your browser instead: it prints to A4 with its charts and tables.",
-            back=url_for("facilitator.report", survey_id=survey_id, council=council or None),
+            back=url_for(
+                "facilitator.report",
+                survey_id=survey_id,
+                council=council or None,
+                period=request.args.get("period") or None,
+            ),
             back_words="Back to the report",
         )
         return Response(page, status=503, mimetype="text/html")
