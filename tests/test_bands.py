@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 from flask import Flask
 
-from tests.conftest import rows_of
+from tests.conftest import close_periods, rows_of
 from tests.submissions import submit
 
 SURVEY = "/facilitator/surveys/test-child"
@@ -34,6 +34,7 @@ def download(app, facilitator, make_distribution, worker):
         for face in chosen:
             submit(app, suffolk, age_band=band, went="yes", feel=face)
     worker()
+    close_periods(app)
     answer = facilitator.get(f"{SURVEY}/aggregates.csv?council=Suffolk")
     return rows_of(answer)
 
@@ -108,6 +109,7 @@ def test_responses_carry_the_option_id_and_the_words_of_the_band_and_language_se
         submit(app, suffolk, age_band="12-17", went="yes", feel="sad")
         submit(app, suffolk, age_band="8-11", language="pl", went="yes", feel="dont_know")
     worker()
+    close_periods(app)
 
     rows = rows_of(research_admin.get(f"{SURVEY}/research-extract.csv"))
 
@@ -128,6 +130,7 @@ def test_a_band_a_few_responses_away_from_its_council_is_left_out_and_says_why(
     for _ in range(3):  # the council minus the older children would be these three
         submit(app, suffolk, age_band="8-11", went="yes", feel="sad")
     worker()
+    close_periods(app)
 
     answer = facilitator.get(f"{SURVEY}/aggregates.csv?council=Suffolk")
 
