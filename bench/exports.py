@@ -61,7 +61,7 @@ with drawn as (
     from drawn
 )
 insert into responses (distribution_id, survey_version, submitted_on, language, age_band,
-                       answers, anonymised, aggregated, wave, superseded)
+                       answers, anonymised, aggregated, wave, superseded, cell_key)
 select (%(distributions)s::int[])[1 + n %% cardinality(%(distributions)s::int[])],
        1,
        date '2026-01-01' + (n %% 300),
@@ -82,7 +82,7 @@ select (%(distributions)s::int[])[1 + n %% cardinality(%(distributions)s::int[])
            'how_you_felt', (array['very_sad', 'sad', 'okay', 'happy', 'very_happy'])
                [1 + floor(r7 * 5)::int],
            'make_it_better', case when r8 < 0.25 then 'written' end)),
-       true, true, '', false
+       true, true, '', false, floor(random() * 2147483648)::int
 from shaped
 """
 
@@ -101,9 +101,9 @@ TOTALS_SQL = [
     "truncate answer_counts, question_bases, distribution_totals",
     """
     insert into answer_counts (distribution_id, council_id, survey_id, question_id, option,
-                               age_band, count)
+                               age_band, count, key_sum)
     select r.distribution_id, d.council_id, d.survey_id, answer.key, chosen.option,
-           r.age_band, count(*)
+           r.age_band, count(*), sum(r.cell_key)
     from responses r
     join distributions d on d.id = r.distribution_id
     cross join lateral json_each(r.answers) as answer
@@ -118,8 +118,9 @@ TOTALS_SQL = [
     """,
     """
     insert into question_bases (distribution_id, council_id, survey_id, question_id,
-                                age_band, base)
-    select r.distribution_id, d.council_id, d.survey_id, answer.key, r.age_band, count(*)
+                                age_band, base, key_sum)
+    select r.distribution_id, d.council_id, d.survey_id, answer.key, r.age_band, count(*),
+           sum(r.cell_key)
     from responses r
     join distributions d on d.id = r.distribution_id
     cross join lateral json_object_keys(r.answers) as answer(key)

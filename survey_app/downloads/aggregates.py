@@ -20,7 +20,7 @@ from ..privacy.disclosure import (
     publishing,
     union_of,
 )
-from .counting import by_question, group_counts
+from .counting import by_question, group_counts, keys_by_question
 from .groups import CouncilGroup, GroupFilter, requested_download
 from .problems import Refused
 
@@ -82,9 +82,10 @@ def aggregate_tables(
     visible = None if council_ids is None else list(council_ids)
     scope = f"{chosen.describe()} (counts)"
     groups, distribution_id = requested_download(unit, definition, visible, chosen, scope)
-    counts, bases = group_counts(session, definition, groups, chosen, distribution_id)
+    counts, bases, keys = group_counts(session, definition, groups, chosen, distribution_id)
     conditions = skip_logic(definition)
     per_question = by_question(counts)
+    keys_per_question, base_keys = keys_by_question(keys)
 
     tables: list[PublishedTable] = []
     exact: list[list[QuestionCounts]] = []
@@ -94,6 +95,8 @@ def aggregate_tables(
                 question,
                 per_question.get((group.council_id, question.id), {}),
                 bases.get((group.council_id, question.id), 0),
+                keys_per_question.get((group.council_id, question.id), {}),
+                base_keys.get((group.council_id, question.id), 0),
             )
             for question in definition.questions
         ]

@@ -12,11 +12,15 @@ from sqlalchemy.orm import Session
 from ..answers import answer_cells
 from ..definitions.model import SurveyDefinition
 from ..models import AnswerCount, Distribution, DistributionTotal, QuestionBase, SurveyResponse
+from ..privacy.disclosure import KEY_RANGE
 from .groups import CouncilGroup, GroupFilter, counted_tokens, responses_query
 
 # Keyed by council id (or age band), question and option; bases by the first two.
 Counts = dict[tuple[int | str, str, str], int]
 Bases = dict[tuple[int | str, str], int]
+# The sums of the counted responses' secret cell keys, keyed like the counts, and like the
+# bases with the option None (privacy.disclosure.cellkey); taken modulo KEY_RANGE.
+Keys = dict[tuple[int | str, str, str | None], int]
 
 
 def precomputed_counts(
@@ -25,28 +29,42 @@ def precomputed_counts(
     council_ids: list[int],
     *,
     by_age_band: bool = False,
-) -> tuple[Counts, Bases, dict[int, int]]:
+) -> tuple[Counts, Bases, dict[int, int], Keys]:
     """Counts and bases from the totals, keyed by council (or, by_age_band, by age band: for one
-    council), and the number of responses counted per council."""
+    council), the number of responses counted per council, and the cells' key sums."""
     counts: Counts = defaultdict(int)
     bases: Bases = defaultdict(int)
     totals: dict[int, int] = defaultdict(int)
+    keys: Keys = {}
     if not council_ids:
-        return counts, bases, totals
+        return counts, bases, totals, keys
     answers_by = AnswerCount.age_band if by_age_band else AnswerCount.council_id
     bases_by = QuestionBase.age_band if by_age_band else QuestionBase.council_id
-    for key, question_id, option, total in session.execute(
-        select(answers_by, AnswerCount.question_id, AnswerCount.option, func.sum(AnswerCount.count))
+    for key, question_id, option, total, key_sum in session.execute(
+        select(
+            answers_by,
+            AnswerCount.question_id,
+            AnswerCount.option,
+            func.sum(AnswerCount.count),
+            func.sum(AnswerCount.key_sum),
+        )
         .where(AnswerCount.survey_id == definition.id, AnswerCount.council_id.in_(council_ids))
         .group_by(answers_by, AnswerCount.question_id, AnswerCount.option)
     ):
         counts[(key, question_id, option)] = int(total)
-    for key, question_id, total in session.execute(
-        select(bases_by, QuestionBase.question_id, func.sum(QuestionBase.base))
+        keys[(key, question_id, option)] = int(key_sum or 0) % KEY_RANGE
+    for key, question_id, total, key_sum in session.execute(
+        select(
+            bases_by,
+            QuestionBase.question_id,
+            func.sum(QuestionBase.base),
+            func.sum(QuestionBase.key_sum),
+        )
         .where(QuestionBase.survey_id == definition.id, QuestionBase.council_id.in_(council_ids))
         .group_by(bases_by, QuestionBase.question_id)
     ):
         bases[(key, question_id)] = int(total)
+        keys[(key, question_id, None)] = int(key_sum or 0) % KEY_RANGE
     for council_id, total in session.execute(
         select(Distribution.council_id, func.sum(DistributionTotal.responses))
         .join(DistributionTotal, DistributionTotal.distribution_id == Distribution.id)
@@ -54,7 +72,7 @@ def precomputed_counts(
         .group_by(Distribution.council_id)
     ):
         totals[council_id] = int(total or 0)
-    return counts, bases, totals
+    return counts, bases, totals, keys
 
 
 def by_question(counts: Counts) -> dict[tuple[int | str, str], dict[str, int]]:
@@ -63,6 +81,20 @@ def by_question(counts: Counts) -> dict[tuple[int | str, str], dict[str, int]]:
     for (key, question_id, option), value in counts.items():
         grouped[(key, question_id)][option] = value
     return grouped
+
+
+def keys_by_question(
+    keys: Keys,
+) -> tuple[dict[tuple[int | str, str], dict[str, int]], dict[tuple[int | str, str], int]]:
+    """The key sums regrouped like `by_question`, and the bases' key sums by (group, question)."""
+    grouped: dict[tuple[int | str, str], dict[str, int]] = defaultdict(dict)
+    bases: dict[tuple[int | str, str], int] = {}
+    for (key, question_id, option), value in keys.items():
+        if option is None:
+            bases[(key, question_id)] = value
+        else:
+            grouped[(key, question_id)][option] = value
+    return grouped, bases
 
 
 def still_counted(
@@ -96,17 +128,18 @@ def counts_from_answers(
     distribution_id: int | None,
     *,
     by_age_band: bool = False,
-) -> tuple[Counts, Bases]:
-    """Counts and bases of exactly these groups' members, from each response's answers, keyed
-    by council (or, by_age_band, by age band) like `precomputed_counts`.
+) -> tuple[Counts, Bases, Keys]:
+    """Counts, bases and key sums of exactly these groups' members, from each response's
+    answers, keyed by council (or, by_age_band, by age band) like `precomputed_counts`.
 
     Counted the way the workers count (`answers.answer_cells`), so both paths agree.
     """
     counts: Counts = defaultdict(int)
     bases: Bases = defaultdict(int)
+    keys: Keys = defaultdict(int)
     wanted = {group.council_id: group.members for group in groups}
     if not wanted:
-        return counts, bases
+        return counts, bases, keys
     query = responses_query(
         definition,
         list(wanted),
@@ -117,8 +150,9 @@ def counts_from_answers(
         SurveyResponse.age_band,
         SurveyResponse.answers,
         SurveyResponse.superseded,
+        SurveyResponse.cell_key,
     ).execution_options(yield_per=1000)
-    for response_id, council_id, band, answers, superseded in session.execute(query):
+    for response_id, council_id, band, answers, superseded, cell_key in session.execute(query):
         if response_id not in wanted[council_id] or superseded:
             # Held back, counted after the group was read, or replaced by the same
             # practitioner's later answer to the same wave (the totals leave it out too).
@@ -127,9 +161,13 @@ def counts_from_answers(
         cells, questions = answer_cells(answers)
         for question_id, option in cells:
             counts[(key, question_id, option)] += 1
+            keys[(key, question_id, option)] = (keys[(key, question_id, option)] + cell_key) % (
+                KEY_RANGE
+            )
         for question_id in questions:
             bases[(key, question_id)] += 1
-    return counts, bases
+            keys[(key, question_id, None)] = (keys[(key, question_id, None)] + cell_key) % KEY_RANGE
+    return counts, bases, keys
 
 
 def group_counts(
@@ -138,8 +176,8 @@ def group_counts(
     groups: list[CouncilGroup],
     chosen: GroupFilter,
     distribution_id: int | None,
-) -> tuple[Counts, Bases]:
-    """Exact counts and bases for each council's settled group.
+) -> tuple[Counts, Bases, Keys]:
+    """Exact counts, bases and key sums for each council's settled group.
 
     The precomputed totals serve a council when the whole council is wanted and they count
     exactly its members (`still_counted`); otherwise it is counted from its members' answers.
@@ -150,18 +188,19 @@ def group_counts(
         if chosen.needs_each_response
         else [group for group in shown if group.members == group.requested]
     )
-    counts, bases, totals = precomputed_counts(
+    counts, bases, totals, keys = precomputed_counts(
         session, definition, [group.council_id for group in fast]
     )
     exact = still_counted(
         session, definition, {g.council_id: (g.version, len(g.members)) for g in fast}, totals
     )
     slow = [group for group in shown if group.council_id not in exact]
-    slow_counts, slow_bases = counts_from_answers(
+    slow_counts, slow_bases, slow_keys = counts_from_answers(
         session, definition, slow, chosen, distribution_id
     )
     merged_counts: Counts = defaultdict(int)
     merged_bases: Bases = defaultdict(int)
+    merged_keys: Keys = {key: value for key, value in keys.items() if key[0] in exact}
     for (council_id, question_id, option), value in counts.items():
         if council_id in exact:
             merged_counts[(council_id, question_id, option)] = value
@@ -170,4 +209,5 @@ def group_counts(
             merged_bases[(council_id, question_id)] = value
     merged_counts.update(slow_counts)
     merged_bases.update(slow_bases)
-    return merged_counts, merged_bases
+    merged_keys.update(slow_keys)
+    return merged_counts, merged_bases, merged_keys

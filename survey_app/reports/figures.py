@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..answers import answer_cells, option_ids, option_label, question_counts, skip_logic
 from ..definitions.model import FACE_SCALE, MULTIPLE_CHOICE, SCALE, Question, SurveyDefinition
 from ..privacy.disclosure import (
+    KEY_RANGE,
     DisclosureRules,
     PublishedQuestion,
     Publishing,
@@ -68,6 +69,7 @@ class Member:
     month: str
     superseded: bool
     answers: dict
+    cell_key: int = 0
 
 
 class Figures:
@@ -120,15 +122,26 @@ class Figures:
         """Every question's exact counts for these responses (superseded ones left out)."""
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         bases: Counter[str] = Counter()
+        keys: dict[str, Counter[str]] = defaultdict(Counter)
+        base_keys: Counter[str] = Counter()
         for member in members:
             if member.superseded:
                 continue
             cells, questions = answer_cells(member.answers)
             for question_id, option in cells:
                 counts[question_id][option] += 1
+                keys[question_id][option] += member.cell_key
             bases.update(questions)
+            for question_id in questions:
+                base_keys[question_id] += member.cell_key
         return [
-            question_counts(question, counts.get(question.id, {}), bases.get(question.id, 0))
+            question_counts(
+                question,
+                counts.get(question.id, {}),
+                bases.get(question.id, 0),
+                {option: key % KEY_RANGE for option, key in keys[question.id].items()},
+                base_keys[question.id] % KEY_RANGE,
+            )
             for question in self.definition.questions
         ]
 

@@ -34,6 +34,7 @@ def load_members(
             SurveyResponse.submitted_on,
             SurveyResponse.superseded,
             SurveyResponse.answers,
+            SurveyResponse.cell_key,
         )
         .join(Distribution, SurveyResponse.distribution_id == Distribution.id)
         .join(Council, Distribution.council_id == Council.id)
@@ -44,8 +45,10 @@ def load_members(
     if council is not None:
         query = query.where(Council.name.ilike(council))
     found: dict[str, list[Member]] = defaultdict(list)
-    for name, rid, wave, band, day, superseded, answers in session.execute(query):
-        found[name].append(Member(rid, wave or "", band or "", f"{day:%Y-%m}", superseded, answers))
+    for name, rid, wave, band, day, superseded, answers, key in session.execute(query):
+        found[name].append(
+            Member(rid, wave or "", band or "", f"{day:%Y-%m}", superseded, answers, key)
+        )
     return found
 
 

@@ -23,8 +23,10 @@ from ..definitions.model import SurveyDefinition
 from ..downloads.counting import (
     Bases,
     Counts,
+    Keys,
     by_question,
     counts_from_answers,
+    keys_by_question,
     precomputed_counts,
     still_counted,
 )
@@ -65,7 +67,9 @@ def band_groups(
         if response_id in settled:
             members[band or ""].append(response_id)
             superseded[band or ""] += bool(replaced)
-    counts, bases = _band_totals(session, definition, council_id, settled) or counts_from_answers(
+    counts, bases, keys = _band_totals(
+        session, definition, council_id, settled
+    ) or counts_from_answers(
         session,
         definition,
         [CouncilGroup(council_id, "", settled, Settlement(settled))],  # type: ignore[arg-type]
@@ -74,6 +78,7 @@ def band_groups(
         by_age_band=True,
     )
     per_question = by_question(counts)
+    keys_per_question, base_keys = keys_by_question(keys)
     groups = []
     for band in definition.age_bands:
         ids = MemberSet.of(members.get(band.id, ()))
@@ -82,6 +87,8 @@ def band_groups(
                 question,
                 per_question.get((band.id, question.id), {}),
                 bases.get((band.id, question.id), 0),
+                keys_per_question.get((band.id, question.id), {}),
+                base_keys.get((band.id, question.id), 0),
             )
             for question in definition.questions
         ]
@@ -91,7 +98,7 @@ def band_groups(
 
 def _band_totals(
     session: Session, definition: SurveyDefinition, council_id: int, settled: Collection[int]
-) -> tuple[Counts, Bases] | None:
+) -> tuple[Counts, Bases, Keys] | None:
     """Counts and bases by age band from the precomputed totals, or None when they do not count
     exactly the group `settled`."""
     version, whole = counted_versions(session, definition.id, [council_id]).get(
@@ -99,12 +106,14 @@ def _band_totals(
     )
     if version is None or MemberSet.of(settled) != whole:
         return None
-    counts, bases, totals = precomputed_counts(session, definition, [council_id], by_age_band=True)
+    counts, bases, totals, keys = precomputed_counts(
+        session, definition, [council_id], by_age_band=True
+    )
     if council_id not in still_counted(
         session, definition, {council_id: (version, len(whole))}, totals
     ):
         return None
-    return counts, bases
+    return counts, bases, keys
 
 
 def _council_responses(definition: SurveyDefinition, council_id: int, *columns: Any) -> Select[Any]:

@@ -24,7 +24,7 @@ from ..answers import WRITTEN
 from ..crypto import TextVault, token_hash
 from ..definitions.model import SPECIAL_OPTIONS, SurveyDefinition
 from ..inputs import normalise_text
-from ..models import today, utcnow
+from ..models import new_cell_key, today, utcnow
 from ..safeguarding import concerns, telling
 from . import linking
 from .drafts import DraftState
@@ -51,10 +51,10 @@ CLAIM_DRAFT = """
 INSERT_RESPONSE = """
     INSERT INTO responses (distribution_id, survey_version, submitted_on, language, age_band,
                            answers, anonymised, aggregated, wave, link_hash, self_link_hash,
-                           superseded)
+                           superseded, cell_key)
     VALUES (%(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(language)s,
             %(age_band)s, %(answers)s, %(no)s, %(no)s, %(wave)s, %(link_hash)s,
-            %(self_link_hash)s, %(no)s)
+            %(self_link_hash)s, %(no)s, %(cell_key)s)
     RETURNING id
 """
 INSERT_FREE_TEXT = """
@@ -74,10 +74,10 @@ CLAIM_AND_INSERT = """
     ), inserted AS (
         INSERT INTO responses (distribution_id, survey_version, submitted_on, language, age_band,
                                answers, anonymised, aggregated, wave, link_hash, self_link_hash,
-                               superseded)
+                               superseded, cell_key)
         SELECT %(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(language)s,
                %(age_band)s, %(answers)s::json, false, false, %(wave)s, %(link_hash)s,
-               %(self_link_hash)s, false
+               %(self_link_hash)s, false, %(cell_key)s
         FROM claimed
         RETURNING id
     ), texts AS (
@@ -173,6 +173,8 @@ def build_response(
         "age_band": band if band in definition.band_ids() else "",
         "answers": recorded,
         "wave": wave,
+        # Secret: published counts are perturbed by their members' keys (cell key method).
+        "cell_key": new_cell_key(),
         "link_hash": link_hash,
         "self_link_hash": self_link_hash,
     }

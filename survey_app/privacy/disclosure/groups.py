@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from . import notes
+from .cellkey import KEY_RANGE, perturbed_counts, summed_keys
 from .rules import DisclosureRules
 from .tables import (
     PublishedCell,
@@ -105,6 +106,7 @@ def protect_region(
     totals: Counter[str] = Counter()
     for counted, _ in included:
         totals.update({option: int(value) for option, value in counted.counts.items()})
+    keys = summed_keys([counted.keys for counted, _ in included]) if included else None
     region = QuestionCounts(
         question=first.question,
         options=options_of(totals, [counted for counted, _ in councils]),
@@ -112,22 +114,34 @@ def protect_region(
         base=sum(counted.base for counted, _ in included),
         multiple=first.multiple,
         exclusive=first.exclusive,
+        keys=keys,
+        base_key=(
+            sum(counted.base_key or 0 for counted, _ in included) % KEY_RANGE
+            if keys is not None
+            else None
+        ),
     )
     if not included:
         return region, withheld_question(region, notes.REGION_LEAVES_OUT)
     hidden = frozenset().union(*(shown.hidden_options() for _, shown in included))
+    # With cell keys the region's counts are perturbed by their own keys (the sums of the
+    # councils' keys), as a table of the region's responses asked for directly would be.
+    shown_form = perturbed_counts(region) if keys is not None else region
     cells = []
     for option in region.options:
-        value = int(totals.get(option, 0))
+        value = int(shown_form.counts.get(option, 0))
         if option in hidden or rules.is_small(value):
             cells.append(PublishedCell(option, notes.HIDDEN, "", notes.SMALL_COUNT))
         else:
             cells.append(
                 PublishedCell(
-                    option, rules.rounded(value), rules.published_percent(value, region.base), ""
+                    option,
+                    rules.rounded(value),
+                    rules.published_percent(value, max(shown_form.base, 1)),
+                    "",
                 )
             )
     remark = notes.REGION_LEAVES_OUT if left_out else ""
     return region, PublishedQuestion(
-        region.question, rules.rounded(region.base), tuple(cells), remark=remark
+        region.question, rules.rounded(shown_form.base), tuple(cells), remark=remark
     )

@@ -38,6 +38,9 @@ class QuestionCounts:
         options partition the base (each answering response gave exactly one of them).
     exclusive: in a multiple-choice question, options that are given alone ("I don't know",
         "I'd rather not say").
+    keys: each option's cell key (its members' secret keys summed, modulo 2**31; see
+        `cellkey`), or None when the table was counted without keys.
+    base_key: the cell key of the responses that answered the question.
     """
 
     question: str
@@ -46,6 +49,8 @@ class QuestionCounts:
     base: int
     multiple: bool = False
     exclusive: frozenset[str] = field(default_factory=frozenset)
+    keys: Mapping[str, int] | None = None
+    base_key: int | None = None
 
     def values(self) -> list[int]:
         return [int(self.counts.get(option, 0)) for option in self.options]
