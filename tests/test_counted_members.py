@@ -114,7 +114,7 @@ def test_counts_read_while_an_answer_is_replaced_come_from_the_members_read(app,
         # Meanwhile the same practitioner answers again: their "1" is replaced by a "5".
         submit(app, norfolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "5"})
         worker()
-        counts, bases = group_counts(session, definition, groups, everyone, None)
+        counts, bases, _keys = group_counts(session, definition, groups, everyone, None)
 
     (council_id,) = [group.council_id for group in groups]
     assert len(groups[0].members) == 12

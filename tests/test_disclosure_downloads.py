@@ -29,7 +29,8 @@ from survey_app.models import (
     SurveyResponse,
     User,
 )
-from survey_app.privacy.disclosure import decode_members
+from survey_app.privacy.disclosure import DisclosureRules, decode_members
+from tests.cellkeys import expected_counts
 from tests.conftest import TEST_SURVEYS, rows_of, sign_in
 from tests.submissions import submit
 
@@ -106,8 +107,11 @@ def token(database: Database, make_user: Callable[..., User]) -> dict[str, str]:
 # What a download shows --------------------------------------------------------------------------
 
 
+WENT = ("yes", "no", "not_sure", "dont_know")
+
+
 def test_the_region_adds_up_the_councils_and_hides_what_any_of_them_hides(
-    app, facilitator, make_distribution, worker
+    app, facilitator, database, make_distribution, worker
 ):
     suffolk = make_distribution(council_name="Suffolk")
     norfolk = make_distribution(council_name="Norfolk", label="Reviews, Norwich")
@@ -121,28 +125,31 @@ def test_the_region_adds_up_the_councils_and_hides_what_any_of_them_hides(
 
     download = fetch(facilitator, f"{SURVEY}/aggregates.csv")
 
-    assert counts(download, "Suffolk") == {
-        "yes": "20",
-        "no": "c",
-        "not_sure": "c",
-        "dont_know": "0",
-    }
-    assert counts(download, "Norfolk") == {
-        "yes": "25",
-        "no": "15",
-        "not_sure": "0",
-        "dont_know": "0",
-    }
+    # Each count is the exact one perturbed by its cell key, then suppressed and rounded.
+    suffolk_shown = counts(download, "Suffolk")
+    assert suffolk_shown == expected_counts(database, "Suffolk", "went", WENT)
+    assert suffolk_shown["not_sure"] == "c"  # 3, perturbed by at most 3
+    assert counts(download, "Norfolk") == expected_counts(database, "Norfolk", "went", WENT)
     assert set(counts(download, "Essex").values()) == {"x"}
-    # Essex is too small to show, so the region leaves it out (else region - others = Essex).
+    # Essex is too small to show, so the region leaves it out (else region - others = Essex);
+    # its counts are perturbed by the sums of the two councils' keys, and hidden where any
+    # council's count is hidden.
     region = counts(download, REGION)
-    assert region == {"yes": "45", "no": "c", "not_sure": "c", "dont_know": "0"}
+    both = expected_counts(database, ("Suffolk", "Norfolk"), "went", WENT)
+    hidden_in_a_council = {
+        option
+        for option in WENT
+        if "c" in (suffolk_shown[option], counts(download, "Norfolk")[option])
+    }
+    assert region == {
+        option: "c" if option in hidden_in_a_council else value for option, value in both.items()
+    }
     base = {
         row["base"]
         for row in rows_of(download)
         if row["council"] == REGION and row["question"] == "went"
     }
-    assert base == {"75"}
+    assert base <= {"70", "75", "80"}  # 75 perturbed by at most 3, rounded
 
 
 def test_a_question_asked_only_after_a_hidden_answer_is_not_shown(
@@ -205,7 +212,11 @@ def test_a_survey_stricter_in_its_yaml_is_published_by_its_own_thresholds(
     submit(app, distribution, went="no")
     _drain(app)
     grown = fetch(client, f"{SURVEY}/aggregates.csv")
-    assert counts(grown)["yes"] == "c"  # 29 yes with 1 no: the no alone would be given away
+    # 29 yes with 1 no: each perturbed by its cell key, then hidden below 10 and rounded to 10,
+    # so the one "no" is not given away by the base minus the yes.
+    stricter = DisclosureRules(minimum_base=15, suppress_below=10, round_to=10)
+    assert counts(grown) == expected_counts(database, "Suffolk", "went", WENT, rules=stricter)
+    assert counts(grown)["no"] in {"0", "c"}
     assert {row["base"] for row in rows_of(grown) if row["question"] == "went"} == {"30"}
 
 
@@ -272,9 +283,18 @@ def test_a_date_range_gives_that_range_and_a_distribution_gives_that_distributio
         facilitator, f"{SURVEY}/aggregates.csv", query_string={"distribution": lowestoft.code}
     )
 
-    assert counts(january) == {"yes": "0", "no": "10", "not_sure": "0", "dont_know": "0"}
+    assert counts(january) == expected_counts(database, "Suffolk", "went", WENT, only=old)
     assert counts(january, REGION) == counts(january)
-    assert counts(lowestoft_only) == {"yes": "0", "no": "0", "not_sure": "10", "dont_know": "0"}
+    lowestoft_ids = response_ids(database) - response_ids(database, "Nowhere")
+    with database.session() as session:
+        lowestoft_ids = frozenset(
+            session.scalars(
+                select(SurveyResponse.id).where(SurveyResponse.distribution_id == lowestoft.id)
+            )
+        )
+    assert counts(lowestoft_only) == expected_counts(
+        database, "Suffolk", "went", WENT, only=lowestoft_ids
+    )
     assert {row["council"] for row in rows_of(lowestoft_only)} == {"Suffolk"}  # no region
     scopes = [publication.scope for publication in publications(database)]
     assert "Suffolk, 2026-01-01 to 2026-01-31 (counts)" in scopes
@@ -398,14 +418,10 @@ def test_a_council_against_the_region_minus_the_other_councils_reveals_nothing(
     worker()
     download = fetch(facilitator, f"{SURVEY}/aggregates.csv")
 
-    assert counts(download, "Norfolk") == {
-        "yes": "20",
-        "no": "c",
-        "not_sure": "c",
-        "dont_know": "0",
-    }
+    assert counts(download, "Norfolk") == expected_counts(database, "Norfolk", "went", WENT)
+    assert counts(download, "Norfolk")["no"] == "c"
     # 13 said no in the region, but shown it would give away Norfolk's 3 (13 - Suffolk's 10).
-    assert counts(download, REGION) == {"yes": "40", "no": "c", "not_sure": "c", "dont_know": "0"}
+    assert counts(download, REGION)["no"] == "c"
     # Norfolk's group on its own, three responses fewer, would give those three away.
     move_to(database, norfolk_small, dt.date(2026, 1, 1))
     refused = fetch(
@@ -440,29 +456,29 @@ def test_new_responses_are_held_back_until_eight_have_arrived(
     worker()
     released = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
 
-    assert counts(released) == {"yes": "20", "no": "10", "not_sure": "0", "dont_know": "0"}
+    assert counts(released) == expected_counts(database, "Suffolk", "went", WENT)
     assert not any("held-back" in row["note"] for row in rows_of(released))
     assert publications(database)[-1].group_size == 28
 
 
 def test_the_region_holds_back_with_its_councils_so_it_stays_their_sum(
-    app, facilitator, make_distribution, worker
+    app, facilitator, database, make_distribution, worker
 ):
     suffolk = make_distribution(council_name="Suffolk")
     norfolk = make_distribution(council_name="Norfolk", label="Reviews")
     submit_many(app, suffolk, 20, went="yes")
     submit_many(app, norfolk, 20, went="yes")
     worker()
-    rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
+    before = fetch(facilitator, f"{SURVEY}/aggregates.csv")
     submit_many(app, suffolk, 2, went="no", why_not=["school"])
     submit_many(app, norfolk, 9, went="no", why_not=["school"])
     worker()
 
     download = fetch(facilitator, f"{SURVEY}/aggregates.csv")
 
-    assert counts(download, "Suffolk")["no"] == "0"  # its 2 new responses are held back
-    assert counts(download, "Norfolk")["no"] == "10"  # 9 new: enough to publish
-    assert counts(download, REGION)["no"] == "10"
+    # Suffolk's 2 new responses are held back: its figures are those published before.
+    assert counts(download, "Suffolk") == counts(before, "Suffolk")
+    assert counts(download, "Norfolk") == expected_counts(database, "Norfolk", "went", WENT)
     assert all("held-back" in r["note"] for r in rows_of(download) if r["council"] != "Norfolk")
 
 
@@ -485,7 +501,9 @@ def test_when_the_totals_disagree_with_the_responses_the_answers_are_counted_ins
     download = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
 
     rows = [r for r in rows_of(download) if r["question"] == "went" and r["option"] == "yes"]
-    assert [(r["count"], r["percent"]) for r in rows] == [("15", "100.0")]
+    # Counted from the answers: the 15 responses (perturbed by their keys), not the 16 totals.
+    shown = expected_counts(database, "Suffolk", "went", WENT)["yes"]
+    assert [(r["count"], r["percent"]) for r in rows] == [(shown, "100.0")]
 
 
 # Anonymised responses ------------------------------------------------------------------------
@@ -619,7 +637,7 @@ def test_no_download_ever_records_a_group_below_the_minimum(
 
 
 def test_groups_differing_by_eight_or_more_still_never_differ_by_a_small_count(
-    app, facilitator, make_distribution, worker
+    app, facilitator, database, make_distribution, worker
 ):
     """Two downloads 10 responses apart are allowed, but 3 of those 10 said "yes": the second
     download must not show a "yes" count that is 3 more than the first one's."""
@@ -628,7 +646,7 @@ def test_groups_differing_by_eight_or_more_still_never_differ_by_a_small_count(
     submit_many(app, suffolk, 10, went="no")
     worker()
     first = counts(fetch(facilitator, f"{SURVEY}/aggregates.csv"), "Suffolk")
-    assert first == {"yes": "20", "no": "10", "not_sure": "0", "dont_know": "0"}
+    assert first == expected_counts(database, "Suffolk", "went", WENT)
     submit_many(app, suffolk, 3, went="yes")
     submit_many(app, suffolk, 7, went="no")
     worker()
@@ -649,7 +667,7 @@ def test_groups_differing_by_eight_or_more_still_never_differ_by_a_small_count(
 
 
 def test_a_difference_of_eight_or_more_in_every_count_is_shown(
-    app, facilitator, make_distribution, worker
+    app, facilitator, database, make_distribution, worker
 ):
     suffolk = make_distribution(council_name="Suffolk")
     submit_many(app, suffolk, 20, went="yes")
@@ -661,7 +679,7 @@ def test_a_difference_of_eight_or_more_in_every_count_is_shown(
 
     shown = counts(fetch(facilitator, f"{SURVEY}/aggregates.csv"), "Suffolk")
 
-    assert shown == {"yes": "30", "no": "10", "not_sure": "0", "dont_know": "0"}
+    assert shown == expected_counts(database, "Suffolk", "went", WENT)
 
 
 def test_response_rows_never_single_out_a_few_children_by_age_band_or_language(

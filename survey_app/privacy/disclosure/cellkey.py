@@ -16,7 +16,7 @@ is left. So, as ONS did for Census 2021's custom tables and the ABS does in Tabl
   (`zero_cell_key`), and a 0 may be published as 1 to 3, a 1 or 2 as 0.
 
 Suppression (counts 1-7 shown as `c`) and rounding to 5 then apply to the perturbed counts, as
-presentation (`tables.protect_question`). The perturbation table is built once from a
+presentation (`protect_with_cell_keys`). The perturbation table is built once from a
 discrete Laplace kernel cut at +-D (see `perturbation_table`); its spread is stated in
 `SPREAD` and in the README.
 """
@@ -28,8 +28,15 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from . import notes
 from .rules import DisclosureRules
-from .tables import PublishedQuestion, QuestionCounts, protect_question
+from .tables import (
+    PublishedCell,
+    PublishedQuestion,
+    QuestionCounts,
+    protect_question,
+    withheld_question,
+)
 
 KEY_BITS = 31  # a response's key fits PostgreSQL's signed integer
 KEY_RANGE = 1 << KEY_BITS
@@ -162,22 +169,38 @@ def protect_with_cell_keys(
     forced: frozenset[str] = frozenset(),
 ) -> PublishedQuestion:
     """The default `Protection`: perturb every count (zeros too) and the base by their cell
-    keys, then suppress and round the perturbed counts (`protect_question`).
+    keys, then, as presentation, hide a perturbed count of 1 to 7 (and the `forced` ones) and
+    round the rest and the base.
 
+    No secondary suppression: it exists to stop a hidden count being worked out as the base
+    minus the shown counts, and with every shown count and the base perturbed that
+    subtraction is off by up to 3 per figure (the tests' audit checks it over everything
+    published). Hiding more would cascade from the zeros a perturbation lifts to 1-3.
     A table counted without keys (`counted.keys` is None) is protected by suppression and
-    rounding alone. Whether the question is broken down at all (its base against the minimum
-    base) is decided on the exact base, so the perturbation never shows a group too small.
+    rounding alone (`protect_question`). Whether the question is broken down at all is
+    decided on the exact base, so no perturbation ever shows a group that is too small.
     """
     if counted.keys is None:
         return protect_question(counted, rules, withhold, forced)
     if not withhold and counted.base < rules.minimum_base:
-        return protect_question(counted, rules, withhold, forced)
+        withhold = notes.SMALL_BASE
+    if withhold:
+        return withheld_question(counted, withhold)
     perturbed = perturbed_counts(counted)
-    if perturbed.base < rules.minimum_base:
-        # The base is at least the minimum: publish it no lower, so a base that dipped
-        # below the minimum is not what withholds the question.
-        perturbed = replace(perturbed, base=max(perturbed.base, rules.minimum_base))
-    return protect_question(perturbed, rules, withhold, forced)
+    # A base perturbed below the minimum is shown at the minimum: it was at least that.
+    base = max(perturbed.base, rules.minimum_base)
+    cells = []
+    for option in counted.options:
+        value = int(perturbed.counts.get(option, 0))
+        if option in forced or rules.is_small(value):
+            cells.append(PublishedCell(option, notes.HIDDEN, "", notes.SMALL_COUNT))
+        else:
+            cells.append(
+                PublishedCell(
+                    option, rules.rounded(value), rules.published_percent(value, base), ""
+                )
+            )
+    return PublishedQuestion(counted.question, rules.rounded(base), tuple(cells))
 
 
 def summed_keys(parts: Sequence[Mapping[str, int] | None]) -> dict[str, int] | None:
