@@ -96,13 +96,15 @@ def test_new_responses_make_a_new_group_and_the_next_download_sees_them(
     suffolk = make_distribution(council_name="Suffolk")
     answer(app, suffolk, 12)
     worker()
-    assert base_of(facilitator.get(AGGREGATES).get_data().decode(), "Suffolk") == "10"
+    # 12, perturbed by at most 3 (cell keys) and rounded to 5.
+    assert base_of(facilitator.get(AGGREGATES).get_data().decode(), "Suffolk") in {"10", "15"}
 
     # Enough new responses to be released (>= 8): the web process must not serve its kept copy
     # of Suffolk's counted responses.
     answer(app, suffolk, 9)
     worker()
-    assert base_of(facilitator.get(AGGREGATES).get_data().decode(), "Suffolk") == "20"
+    # 21, perturbed by at most 3 and rounded (the sizes below say which responses).
+    assert base_of(facilitator.get(AGGREGATES).get_data().decode(), "Suffolk") in {"20", "25"}
     with app.extensions["database"].session() as session:
         sizes = session.scalars(
             select(PublishedMembers.size)

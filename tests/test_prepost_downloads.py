@@ -373,7 +373,9 @@ def test_a_replaced_answer_is_left_out_of_filtered_counts_as_of_the_totals(
         return {r["option"]: r["count"] for r in rows if r["question"] == ITEM}
 
     assert counts(totals) == counts(filtered)
-    assert (counts(totals)["2"], counts(totals)["5"]) == ("10", "10")  # 12 and 8
+    # 12 and 8, each perturbed by at most 3 by its cell key, then hidden below 8 or rounded.
+    assert counts(totals)["2"] in {"10", "15"}
+    assert counts(totals)["5"] in {"c", "10"}
 
 
 def test_the_region_never_shows_a_count_a_few_away_from_a_council_shown_beside_it(
