@@ -5,7 +5,8 @@ Questions interact in two ways that a table on its own does not show:
 - Skip logic. A question shown only after certain answers ("Why not?" after "no") has a base
   no bigger than the count of those answers, and its counts bound it from below. Where any of
   those answers' counts is hidden or not shown, the later question is not shown either
-  (`FOLLOWS_HIDDEN`), whatever its own base.
+  (`FOLLOWS_HIDDEN`), whatever its own base; with cell keys only where the earlier question
+  is not shown at all (every figure is perturbed, the later base too).
 - The region row. Region minus the other councils is one council, so a region figure must never
   let a hidden council figure be worked out:
   * a council whose figures for a question are not shown is left out of the region's figures for
@@ -68,7 +69,12 @@ def protect_group(
             reason = notes.SMALL_BASE
         elif condition is not None:
             parent = published.get(condition.question)
-            if parent is None or not all(parent.publishes(o) for o in condition.any_of):
+            if parent is None or not parent.shown:
+                reason = notes.FOLLOWS_HIDDEN
+            elif counted.keys is None and not all(parent.publishes(o) for o in condition.any_of):
+                # Exact counts: the later question's base would give the hidden ones away.
+                # With cell keys that base is perturbed like any count (by the keys of the
+                # same responses), so it tells no more than the parent's perturbed counts.
                 reason = notes.FOLLOWS_HIDDEN
         question = protect(
             counted, rules, withhold=reason, forced=forced.get(counted.question, frozenset())
