@@ -75,3 +75,13 @@ def expected_counts(
         key = sum(keys) % RANGE if keys else empty_key(base_key % RANGE, question, option)
         found[option] = shown(perturbed(len(keys), key), rules)
     return found
+
+
+def within_spread(shown_value: str, exact: int, rules: DisclosureRules | None = None) -> bool:
+    """Whether a shown count could come from `exact` under the perturbation table (any key)."""
+    row = PERTURBATION[min(exact, len(PERTURBATION) - 1)]
+    return shown_value in {
+        shown(exact + change, rules)
+        for change, chance in zip(row.perturbations, row.chances, strict=True)
+        if chance > 0
+    }

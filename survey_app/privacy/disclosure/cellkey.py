@@ -13,7 +13,7 @@ is left. So, as ONS did for Census 2021's custom tables and the ABS does in Tabl
 - a cell's published count is its exact count plus the perturbation that `PERTURBATION` gives
   for that count at that key. Zeros are perturbed too: a cell with no members has no keys to
   sum, so its key is drawn from the keys of everyone who answered the question
-  (`zero_cell_key`), and a 0 may be published as 1 to 3, a 1 or 2 as 0.
+  (`zero_cell_key`): a 0 may be published as a small positive count (shown `c`), a 1 or 2 as 0.
 
 Suppression (counts 1-7 shown as `c`) and rounding to 5 then apply to the perturbed counts, as
 presentation (`protect_with_cell_keys`). The perturbation table is built once from a
@@ -41,8 +41,12 @@ from .tables import (
 KEY_BITS = 31  # a response's key fits PostgreSQL's signed integer
 KEY_RANGE = 1 << KEY_BITS
 # Largest perturbation either way, and how fast its chances fall with size (each step away
-# from 0 half as likely as the one before).
-LARGEST = 3
+# from 0 half as likely as the one before). Most of the time a count moves by 0 to 2; the long,
+# thin tail (a move of 10 has a chance of 3 in 10,000) is what keeps a reader who knows every
+# answer but one from being sure of the last: a bounded perturbation gives that answer away
+# only when it is drawn at its very edge (see README, "Protection that survives what an
+# insider knows").
+LARGEST = 10
 DECAY = 0.5
 # Rows of the table: counts from LARGEST up are all perturbed alike (their row is unbiased).
 ROWS = LARGEST + 1
@@ -174,19 +178,24 @@ def protect_with_cell_keys(
 
     No secondary suppression: it exists to stop a hidden count being worked out as the base
     minus the shown counts, and with every shown count and the base perturbed that
-    subtraction is off by up to 3 per figure (the tests' audit checks it over everything
-    published). Hiding more would cascade from the zeros a perturbation lifts to 1-3.
+    subtraction is off by up to `LARGEST` per figure (the tests' audit checks it over
+    everything published). Hiding more would cascade from the zeros a perturbation lifts.
     A table counted without keys (`counted.keys` is None) is protected by suppression and
-    rounding alone (`protect_question`). Whether the question is broken down at all is
-    decided on the exact base, so no perturbation ever shows a group that is too small.
+    rounding alone (`protect_question`).
     """
     if counted.keys is None:
         return protect_question(counted, rules, withhold, forced)
-    if not withhold and counted.base < rules.minimum_base:
-        withhold = notes.SMALL_BASE
     if withhold:
         return withheld_question(counted, withhold)
     perturbed = perturbed_counts(counted)
+    # Too few answers to break down: decided on the exact base only where that is the
+    # group's size (settled, and known to be at least the minimum); a question asked after
+    # some answers ("Why not?") is decided on its perturbed base, as whether it is shown
+    # would otherwise say on which side of the minimum its exact base lies (nine answers
+    # sent to learn whether a tenth child said "no").
+    everyone = counted.group_size is not None and counted.base == counted.group_size
+    if (counted.base if everyone else perturbed.base) < rules.minimum_base:
+        return withheld_question(counted, notes.SMALL_BASE)
     # A base perturbed below the minimum is shown at the minimum: it was at least that.
     base = max(perturbed.base, rules.minimum_base)
     cells = []

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import notes
 from .cellkey import KEY_RANGE, perturbed_counts, summed_keys
@@ -77,7 +77,10 @@ def protect_group(
                 # same responses), so it tells no more than the parent's perturbed counts.
                 reason = notes.FOLLOWS_HIDDEN
         question = protect(
-            counted, rules, withhold=reason, forced=forced.get(counted.question, frozenset())
+            replace(counted, group_size=size),
+            rules,
+            withhold=reason,
+            forced=forced.get(counted.question, frozenset()),
         )
         published[counted.question] = question
         result.append(question)

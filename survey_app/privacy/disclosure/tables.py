@@ -41,6 +41,7 @@ class QuestionCounts:
     keys: each option's cell key (its members' secret keys summed, modulo 2**31; see
         `cellkey`), or None when the table was counted without keys.
     base_key: the cell key of the responses that answered the question.
+    group_size: responses in the group the table is about, when known (`groups.protect_group`).
     """
 
     question: str
@@ -51,6 +52,7 @@ class QuestionCounts:
     exclusive: frozenset[str] = field(default_factory=frozenset)
     keys: Mapping[str, int] | None = None
     base_key: int | None = None
+    group_size: int | None = None
 
     def values(self) -> list[int]:
         return [int(self.counts.get(option, 0)) for option in self.options]
