@@ -31,6 +31,7 @@ from scipy.optimize import linprog
 from scipy.sparse import lil_matrix
 
 from survey_app.privacy.disclosure import SPREAD, DisclosureRules, PublishedQuestion, Shown
+from survey_app.privacy.disclosure.cellkey import perturbed_counts
 from survey_app.privacy.disclosure.tables import QuestionCounts
 
 EPSILON = 1e-6
@@ -47,6 +48,8 @@ class Figure:
     perturbed: bool
     exact: int
     multiple: bool = False
+    # The figure before rounding: the exact count, or the perturbed one with cell keys.
+    unrounded: int = 0
 
 
 def figures_of(
@@ -57,6 +60,7 @@ def figures_of(
         return []
     group = frozenset(members)
     perturbed = counted.keys is not None
+    before = perturbed_counts(counted) if perturbed else counted
     found = [
         Figure(
             group,
@@ -66,6 +70,7 @@ def figures_of(
             perturbed,
             counted.base,
             counted.multiple,
+            before.base,
         )
     ]
     for cell in published.cells:
@@ -78,6 +83,7 @@ def figures_of(
                 perturbed,
                 int(counted.counts.get(cell.option, 0)),
                 counted.multiple,
+                int(before.counts.get(cell.option, 0)),
             )
         )
     return found
@@ -121,9 +127,9 @@ class LinearAudit:
 
     # The intervals ----------------------------------------------------------------------
 
-    def _rounding(self, shown: int) -> tuple[int, int]:
+    def _rounding(self, figure: Figure, shown: int) -> tuple[int, int]:
         if self.exact_shown:
-            return shown, shown
+            return figure.unrounded, figure.unrounded
         near = range(max(0, shown - self.rules.round_to), shown + self.rules.round_to + 1)
         fits = [value for value in near if self.rules.rounded(value) == shown]
         return min(fits), max(fits)
@@ -138,7 +144,7 @@ class LinearAudit:
             return (0, top + spread) if figure.perturbed else (1, top)
         if not isinstance(figure.shown, int):
             return None
-        low, high = self._rounding(figure.shown)
+        low, high = self._rounding(figure, figure.shown)
         if not figure.perturbed and figure.shown == 0 and figure.option is not None:
             return 0, 0  # an exact zero is shown as it is
         return max(0, low - spread), high + spread
@@ -228,6 +234,8 @@ class LinearAudit:
     def findings(self) -> list[Finding]:
         """Every hidden or perturbed figure pinned to 1-7, and every target answer pinned."""
         program = self._program(trust_hidden=True)
+        if not program[0]:
+            return []  # nothing was broken down
         if not _feasible(program):
             program = self._program(trust_hidden=False)
             assert _feasible(program), "What was published contradicts itself."
