@@ -250,6 +250,8 @@ class LinearAudit:
             if not protected or key in seen or figure.question not in _questions(index):
                 continue
             seen.add(key)
+            if all(figure.question in self.known.get(r, {}) for r in figure.members):
+                continue  # the attacker knew this count before anything was published
             if figure.option is None:
                 options = _questions(index)[figure.question]
                 columns = [index[(r, figure.question, o)] for r in figure.members for o in options]
