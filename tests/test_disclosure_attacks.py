@@ -211,3 +211,54 @@ def test_what_is_published_never_pins_a_small_count_or_a_targets_answer(dataset)
     publish(groups, protect_with_cell_keys, audit)
 
     assert audit.findings() == []
+
+
+# The audit over real downloads ---------------------------------------------------------------
+
+
+def test_the_audit_over_every_download_of_a_survey_pins_nothing(app, make_distribution, worker):
+    """Downloads for every council, one council and one distribution, each audited over
+    everything published before it, by an insider who knows every answer but one child's."""
+    from sqlalchemy import select
+
+    from survey_app.definitions import load_directory
+    from survey_app.downloads import GroupFilter, publish_aggregates
+    from survey_app.models import SurveyResponse
+    from tests.conftest import TEST_SURVEYS
+    from tests.submissions import submit
+
+    ipswich = make_distribution(council_name="Suffolk", label="Ipswich")
+    lowestoft = make_distribution(council_name="Suffolk", label="Lowestoft")
+    norfolk = make_distribution(council_name="Norfolk", label="Norwich")
+    target = submit(app, ipswich, went="no", why_not=["school"], feel="sad")
+    for _ in range(14):
+        submit(app, ipswich, went="yes", feel="happy")
+    for _ in range(3):
+        submit(app, ipswich, went="no", why_not=["school"], feel="okay")
+    for _ in range(12):
+        submit(app, lowestoft, went="not_sure", feel="happy")
+    for _ in range(20):
+        submit(app, norfolk, went="yes", feel="okay")
+    worker()
+    definition = load_directory(TEST_SURVEYS)["test-child"]
+    database = app.extensions["database"]
+    with database.session() as session:
+        answers = dict(session.execute(select(SurveyResponse.id, SurveyResponse.answers)).all())
+    audit = LinearAudit(
+        RULES,
+        known={rid: given for rid, given in answers.items() if rid != target},
+        targets=[target],
+        fail_at_once=True,
+    )
+
+    for chosen in (
+        GroupFilter(),
+        GroupFilter(council="Suffolk"),
+        GroupFilter(distribution=ipswich.code),
+    ):
+        with database.session() as session:
+            publish_aggregates(session, definition, None, chosen, None, audit=audit)
+            session.commit()
+
+    assert {figure.question for figure in audit.figures} >= {"went", "feel"}
+    assert audit.findings() == []
