@@ -191,14 +191,22 @@ def cell_key_likelihood(shown: int | str, exact: int) -> float:
 
 
 def laplace_likelihood(scale: float) -> Callable[[int | str, int], float]:
+    """P(shown | exact) under the discrete Laplace (closed form of its distribution function),
+    with negative results shown as 0, counts 1-7 hidden and the rest rounded to 5."""
     alpha = math.exp(-1 / scale)
 
+    def at_most(k: int) -> float:  # P(noise <= k)
+        return 1 - alpha ** (k + 1) / (1 + alpha) if k >= 0 else alpha ** (-k) / (1 + alpha)
+
     def likelihood(shown: int | str, exact: int) -> float:
-        total = 0.0
-        for change in range(-int(40 * scale) - 10, int(40 * scale) + 11):
-            if presented(max(0, exact + change)) == shown:
-                total += (1 - alpha) / (1 + alpha) * alpha ** abs(change)
-        return total
+        if shown == notes.HIDDEN:
+            low, high = 1, RULES.largest_hidden
+        elif shown == 0:
+            return at_most(RULES.round_to // 2 - exact)
+        else:
+            assert isinstance(shown, int)
+            low, high = shown - RULES.round_to // 2, shown + (RULES.round_to - 1) // 2
+        return at_most(high - exact) - at_most(low - 1 - exact)
 
     return likelihood
 
