@@ -11,7 +11,7 @@ published (that would be the small number being protected).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..answers import answer_cells, option_ids, option_label, question_counts, skip_logic
@@ -200,12 +200,25 @@ class Figures:
         summary = charts.in_words(drawn, multiple=question.kind == MULTIPLE_CHOICE)
         return Chart(question.id, title, svg, summary, table, tuple(left_out))
 
-    def over_time(self, label: str, months: Counter[str], group: frozenset[int]) -> Section:
+    def over_time(
+        self,
+        label: str,
+        months: Counter[str],
+        group: frozenset[int],
+        keys: Mapping[str, int] | None = None,
+    ) -> Section:
         """Responses a month for the published group (counted responses of its members),
-        protected like a question, and recorded with the group."""
+        protected like a question (perturbed by the month's cell key), and recorded with the
+        group."""
         ordered = sorted(months)
         counted = QuestionCounts(
-            "responses per month", tuple(ordered), dict(months), sum(months.values())
+            "responses per month",
+            tuple(ordered),
+            dict(months),
+            sum(months.values()),
+            keys=None if keys is None else {m: key % KEY_RANGE for m, key in keys.items()},
+            base_key=None if keys is None else sum(keys.values()) % KEY_RANGE,
+            group_size=sum(months.values()),  # every counted member has a month
         )
         (published,) = self.unit.protect_tables(
             group, f"{label}, responses each month (report)", [counted], record_repeats=False

@@ -115,8 +115,12 @@ def practitioner_sections(
                 figures.rating_chart(question, [(label, table.questions[positions[question.id]])])
             )
         sections.append(Section("Programme feedback", f"Asked at {last.label.en}.", tuple(charts_)))
-    months = Counter(m.month for m in members if not m.superseded and m.id in group.members)
-    sections.append(figures.over_time(label, months, group.members))
+    counted = [m for m in members if not m.superseded and m.id in group.members]
+    months = Counter(m.month for m in counted)
+    keys: Counter[str] = Counter()
+    for member in counted:
+        keys[member.month] += member.cell_key
+    sections.append(figures.over_time(label, months, group.members, keys))
     return sections
 
 

@@ -122,21 +122,23 @@ def _council_responses(definition: SurveyDefinition, council_id: int, *columns: 
 
 def responses_per_month(
     session: Session, definition: SurveyDefinition, groups: Mapping[int, Collection[int]]
-) -> Counter[str]:
-    """Counted responses per month ("YYYY-MM") of the published groups, by council id.
+) -> tuple[Counter[str], Counter[str]]:
+    """Counted responses per month ("YYYY-MM") of the published groups, by council id, and
+    each month's sum of their cell keys.
 
     Grouped by the database where a council's rows are exactly its group (every counted
     response is one of its members, so equal numbers mean the same responses); a council whose
     group is an earlier, smaller one is counted from its members' dates.
     """
     months: Counter[str] = Counter()
+    keys: Counter[str] = Counter()
     if not groups:
-        return months
+        return months, keys
     year = extract("year", SurveyResponse.submitted_on)
     month = extract("month", SurveyResponse.submitted_on)
-    per_council: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    per_council: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
     everyone: Counter[int] = Counter()
-    for council_id, y, m, responses, counted in session.execute(
+    for council_id, y, m, responses, counted, key_sum in session.execute(
         responses_query(
             definition,
             list(groups),
@@ -147,25 +149,30 @@ def responses_per_month(
             month,
             func.count(),
             func.sum(case((SurveyResponse.superseded.is_(True), 0), else_=1)),
+            func.sum(case((SurveyResponse.superseded.is_(True), 0), else_=SurveyResponse.cell_key)),
         ).group_by(Distribution.council_id, year, month)
     ):
-        per_council[council_id].append((f"{int(y):04d}-{int(m):02d}", int(counted or 0)))
+        label = f"{int(y):04d}-{int(m):02d}"
+        per_council[council_id].append((label, int(counted or 0), int(key_sum or 0)))
         everyone[council_id] += int(responses)
     for council_id, members in groups.items():
         if everyone[council_id] == len(members):
-            for label, counted in per_council[council_id]:
+            for label, counted, key_sum in per_council[council_id]:
                 if counted:
                     months[label] += counted
+                    keys[label] += key_sum
             continue
-        for response_id, day, replaced in session.execute(
+        for response_id, day, replaced, key in session.execute(
             _council_responses(
                 definition,
                 council_id,
                 SurveyResponse.id,
                 SurveyResponse.submitted_on,
                 SurveyResponse.superseded,
+                SurveyResponse.cell_key,
             ).execution_options(yield_per=BATCH)
         ):
             if not replaced and response_id in members:
                 months[f"{day:%Y-%m}"] += 1
-    return months
+                keys[f"{day:%Y-%m}"] += key
+    return months, keys
