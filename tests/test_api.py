@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from survey_app import operations
 from survey_app.db import Database
 from survey_app.models import User
+from tests.cellkeys import expected_counts
 from tests.conftest import rows_of, sign_in
 from tests.submissions import submit
 
@@ -53,7 +54,7 @@ def test_a_token_lists_the_surveys(client, make_token):
 
 
 def test_a_token_downloads_the_counts_and_the_responses(
-    app, client, make_token, make_distribution, worker
+    app, client, database, make_token, make_distribution, worker
 ):
     distribution = make_distribution()
     for _ in range(12):
@@ -65,10 +66,15 @@ def test_a_token_downloads_the_counts_and_the_responses(
     responses = rows_of(client.get(f"{SURVEY}/responses.csv", headers=bearer(token)))
 
     went_yes = [row for row in counts if (row["question"], row["option"]) == ("went", "yes")]
-    assert [(row["council"], row["count"], row["base"], row["percent"]) for row in went_yes] == [
-        ("Suffolk", "10", "10", "100.0"),
-        ("Region (all councils)", "10", "10", "100.0"),
+    # 12 yes of 12, perturbed by their cell key (the count and the base are the same
+    # responses, so the same key: 100%), then rounded.
+    shown = expected_counts(database, "Suffolk", "went", ("yes",))["yes"]
+    assert [(row["council"], row["count"]) for row in went_yes] == [
+        ("Suffolk", shown),
+        ("Region (all councils)", shown),
     ]
+    if shown != "c":  # nearly always; a perturbation of -5 or less hides it
+        assert {(row["base"], row["percent"]) for row in went_yes} == {(shown, "100.0")}
     assert [row["better"] for row in responses] == ["Listen to me"] * 12
 
 
