@@ -664,14 +664,17 @@ def test_groups_differing_by_eight_or_more_still_never_differ_by_a_small_count(
     # 23 yes would show as 25, and a reader who worked out the 23 (from earlier percentages,
     # say) would find 23 - 20 = 3. It is hidden, and so is "no" (17 - 10 = 7 too), with the
     # note every hidden count has: a note of its own would say it is close to an earlier count.
+    # (A count the first download hid left no record to differ from.)
     shown = counts(second, "Suffolk")
-    assert shown["yes"] == "c" and shown["no"] == "c"
     notes = {
         row["option"]: row["note"]
         for row in rows_of(second)
         if row["council"] == "Suffolk" and row["question"] == "went"
     }
-    assert notes["yes"] == notes["no"] == "hidden"
+    recorded = [option for option in ("yes", "no") if first[option] != "c"]
+    assert recorded  # both were counts of 10 or more: hidden only by a rare perturbation
+    for option in recorded:
+        assert shown[option] == "c" and notes[option] == "hidden"
 
 
 def test_a_difference_of_eight_or_more_in_every_count_is_shown(
