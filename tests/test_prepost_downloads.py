@@ -20,6 +20,7 @@ from survey_app.definitions.model import PeriodKind
 from survey_app.models import Publication
 from survey_app.periods import Period
 from survey_app.respondent.journey import PERSONAL_CODE_KEY, WAVE_KEY
+from tests.cellkeys import within_spread
 from tests.conftest import close_periods, rows_of, sign_in
 from tests.programmes import ITEM, LOOK_BACK, SHIPPED, WAVES, run_programme, wave_distribution
 from tests.submissions import submit
@@ -442,7 +443,9 @@ def test_a_replaced_answer_is_left_out_of_filtered_counts_as_of_the_totals(
         }
 
     assert counts(totals) == counts(filtered)
-    assert (counts(totals)["2"], counts(totals)["5"]) == ("10", "10")  # 12 and 8
+    # 12 and 8, each perturbed by its cell key, then hidden below 8 or rounded.
+    assert within_spread(counts(totals)["2"], 12)
+    assert within_spread(counts(totals)["5"], 8)
 
 
 def test_the_region_never_shows_a_count_a_few_away_from_a_council_shown_beside_it(
