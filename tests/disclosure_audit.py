@@ -19,22 +19,47 @@ them over the group's members:
 
 An attacker's knowledge is answers fixed to what they are (`known`); `targets` are responses
 whose answers must stay uncertain.
+
+A table of a banded scale across age bands counts directions (negative, neutral, positive),
+not options: its figures are about the question `<id>/directions`, whose answers
+`with_directions` adds to what an attacker knows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import lil_matrix
 
+from survey_app.definitions.model import Direction, SurveyDefinition
 from survey_app.privacy.disclosure import SPREAD, DisclosureRules, PublishedQuestion, Shown
 from survey_app.privacy.disclosure.cellkey import perturbed_counts
 from survey_app.privacy.disclosure.tables import QuestionCounts
 
 EPSILON = 1e-6
+DIRECTIONS = "/directions"
+_DIRECTION_IDS = frozenset(str(direction) for direction in Direction)
+
+
+def with_directions(
+    definition: SurveyDefinition, answers: Mapping[str, object], band: str
+) -> dict[str, object]:
+    """A response's answers, and for each choice answer its direction (or the special option
+    it is) as the answer to `<question>/directions`."""
+    found = dict(answers)
+    for question in definition.questions:
+        given = answers.get(question.id)
+        if not isinstance(given, str) or not question.is_choice:
+            continue
+        direction = question.direction(given, band)
+        if direction is not None:
+            found[question.id + DIRECTIONS] = str(direction)
+        elif given in question.special_options():
+            found[question.id + DIRECTIONS] = given
+    return found
 
 
 @dataclass(frozen=True)
@@ -61,6 +86,8 @@ def figures_of(
     group = frozenset(members)
     perturbed = counted.keys is not None
     before = perturbed_counts(counted) if perturbed else counted
+    if _DIRECTION_IDS & set(counted.options):
+        counted = replace(counted, question=counted.question + DIRECTIONS)
     found = [
         Figure(
             group,

@@ -25,7 +25,7 @@ from survey_app.privacy.disclosure import (
     protect_question,
     protect_with_cell_keys,
 )
-from tests.disclosure_audit import LinearAudit
+from tests.disclosure_audit import LinearAudit, with_directions
 
 OPTIONS = ("yes", "no", "not_sure", "dont_know")
 RULES = DisclosureRules()
@@ -221,10 +221,11 @@ def test_the_audit_over_every_download_of_a_survey_pins_nothing(app, make_distri
     everything published before it, by an insider who knows every answer but one child's."""
     from sqlalchemy import select
 
+    from survey_app.clock import clock_of
     from survey_app.definitions import load_directory
     from survey_app.downloads import GroupFilter, publish_aggregates
     from survey_app.models import SurveyResponse
-    from tests.conftest import TEST_SURVEYS
+    from tests.conftest import TEST_SURVEYS, close_periods
     from tests.submissions import submit
 
     ipswich = make_distribution(council_name="Suffolk", label="Ipswich")
@@ -240,10 +241,17 @@ def test_the_audit_over_every_download_of_a_survey_pins_nothing(app, make_distri
     for _ in range(20):
         submit(app, norfolk, went="yes", feel="okay")
     worker()
+    close_periods(app)
+    asked_at = clock_of(app).now()
     definition = load_directory(TEST_SURVEYS)["test-child"]
     database = app.extensions["database"]
     with database.session() as session:
-        answers = dict(session.execute(select(SurveyResponse.id, SurveyResponse.answers)).all())
+        answers = {
+            rid: with_directions(definition, given, band or "")
+            for rid, given, band in session.execute(
+                select(SurveyResponse.id, SurveyResponse.answers, SurveyResponse.age_band)
+            )
+        }
     audit = LinearAudit(
         RULES,
         known={rid: given for rid, given in answers.items() if rid != target},
@@ -252,9 +260,9 @@ def test_the_audit_over_every_download_of_a_survey_pins_nothing(app, make_distri
     )
 
     for chosen in (
-        GroupFilter(),
-        GroupFilter(council="Suffolk"),
-        GroupFilter(distribution=ipswich.code),
+        GroupFilter(asked_at=asked_at),
+        GroupFilter(council="Suffolk", asked_at=asked_at),
+        GroupFilter(distribution=ipswich.code, asked_at=asked_at),
     ):
         with database.session() as session:
             publish_aggregates(session, definition, None, chosen, None, audit=audit)
