@@ -4,7 +4,7 @@ secret keys and the perturbation table, apart from the code that publishes it.""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from sqlalchemy import select
 
@@ -48,14 +48,57 @@ def expected_counts(
     *,
     age_band: str | None = None,
     period: str | None = None,
+    as_option: Callable[[str, str], str | None] | None = None,
 ) -> dict[str, str]:
     """Each option's published count for a council's counted responses (or several councils'
     together, as the region; or those in `only`; of one age band or one period when given).
-    Late responses (counted after their period closed) are in no table."""
+    Late responses (counted after their period closed) are in no table. as_option: what an
+    answer counts as, given the child's band (a direction, across bands), None for nothing."""
+    members, base = _members(
+        database, council, question, only, age_band=age_band, period=period, as_option=as_option
+    )
+    found = {}
+    for option in options:
+        keys = members.get(option, [])
+        key = sum(keys) % RANGE if keys else empty_key(sum(base) % RANGE, question, option)
+        found[option] = shown(perturbed(len(keys), key), rules)
+    return found
+
+
+def expected_base(
+    database: Database,
+    council: str | Collection[str],
+    question: str,
+    only: Collection[int] | None = None,
+    rules: DisclosureRules | None = None,
+    *,
+    age_band: str | None = None,
+) -> str:
+    """A question's published base (its answers, perturbed by their keys and rounded)."""
+    _, base = _members(database, council, question, only, age_band=age_band)
+    return shown(perturbed(len(base), sum(base) % RANGE), rules)
+
+
+def _members(
+    database: Database,
+    council: str | Collection[str],
+    question: str,
+    only: Collection[int] | None,
+    *,
+    age_band: str | None = None,
+    period: str | None = None,
+    as_option: Callable[[str, str], str | None] | None = None,
+) -> tuple[dict[str, list[int]], list[int]]:
+    """The keys of the responses counted in each option, and of those that answered."""
     councils = [council] if isinstance(council, str) else list(council)
     with database.session() as session:
         rows = session.execute(
-            select(SurveyResponse.id, SurveyResponse.answers, SurveyResponse.cell_key)
+            select(
+                SurveyResponse.id,
+                SurveyResponse.answers,
+                SurveyResponse.cell_key,
+                SurveyResponse.age_band,
+            )
             .join(Distribution)
             .join(Council, Distribution.council_id == Council.id)
             .where(
@@ -67,21 +110,18 @@ def expected_counts(
                 *([SurveyResponse.period == period] if period is not None else []),
             )
         ).all()
-    members = {option: [] for option in options}  # type: dict[str, list[int]]
-    base_key = 0
-    for response_id, answers, key in rows:
+    members: dict[str, list[int]] = {}
+    base: list[int] = []
+    for response_id, answers, key, band in rows:
         if only is not None and response_id not in only or question not in answers:
             continue
-        base_key += key
+        base.append(key)
         value = answers[question]
         for option in value if isinstance(value, list) else [value]:
-            members.setdefault(str(option), []).append(key)
-    found = {}
-    for option in options:
-        keys = members[option]
-        key = sum(keys) % RANGE if keys else empty_key(base_key % RANGE, question, option)
-        found[option] = shown(perturbed(len(keys), key), rules)
-    return found
+            counted = as_option(str(option), band or "") if as_option else str(option)
+            if counted is not None:
+                members.setdefault(counted, []).append(key)
+    return members, base
 
 
 def within_spread(shown_value: str, exact: int, rules: DisclosureRules | None = None) -> bool:
