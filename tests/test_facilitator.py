@@ -645,6 +645,7 @@ def test_a_council_with_fewer_than_ten_responses_shows_no_numbers_and_says_why(
     for _ in range(9):
         submit(app, distribution, went="yes", times=4)
     worker()
+    close_periods(app)
 
     rows = rows_of(facilitator.get(f"{SURVEY}/aggregates.csv"))
 
