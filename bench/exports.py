@@ -61,7 +61,7 @@ with drawn as (
     from drawn
 )
 insert into responses (distribution_id, survey_version, submitted_on, period, language,
-                       age_band, answers, anonymised, aggregated, wave, superseded)
+                       age_band, answers, anonymised, aggregated, wave, superseded, cell_key)
 select (%(distributions)s::int[])[1 + n %% cardinality(%(distributions)s::int[])],
        1,
        date '2026-01-01' + (n %% 300),
@@ -84,7 +84,7 @@ select (%(distributions)s::int[])[1 + n %% cardinality(%(distributions)s::int[])
            'how_you_felt', (array['very_sad', 'sad', 'okay', 'happy', 'very_happy'])
                [1 + floor(r7 * 5)::int],
            'make_it_better', case when r8 < 0.25 then 'written' end)),
-       true, true, '', false
+       true, true, '', false, floor(random() * 2147483648)::int
 from shaped
 """
 
@@ -103,9 +103,9 @@ TOTALS_SQL = [
     "truncate answer_counts, question_bases, distribution_totals",
     """
     insert into answer_counts (distribution_id, council_id, survey_id, question_id, option,
-                               age_band, wave, count)
+                               age_band, wave, count, key_sum)
     select r.distribution_id, d.council_id, d.survey_id, answer.key, chosen.option,
-           r.age_band, r.wave, count(*)
+           r.age_band, r.wave, count(*), sum(r.cell_key)
     from responses r
     join distributions d on d.id = r.distribution_id
     cross join lateral json_each(r.answers) as answer
@@ -120,9 +120,9 @@ TOTALS_SQL = [
     """,
     """
     insert into question_bases (distribution_id, council_id, survey_id, question_id,
-                                age_band, wave, base)
+                                age_band, wave, base, key_sum)
     select r.distribution_id, d.council_id, d.survey_id, answer.key, r.age_band, r.wave,
-           count(*)
+           count(*), sum(r.cell_key)
     from responses r
     join distributions d on d.id = r.distribution_id
     cross join lateral json_object_keys(r.answers) as answer(key)

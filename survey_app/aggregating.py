@@ -101,6 +101,7 @@ class _CountedRow(NamedTuple):
     council_id: int
     survey_id: str
     period: str
+    cell_key: int
 
 
 _CLAIM_POSTGRESQL = """
@@ -110,7 +111,7 @@ _CLAIM_POSTGRESQL = """
       AND distributions.id = responses.distribution_id
     RETURNING responses.id, responses.answers, responses.age_band, responses.wave,
               responses.link_hash, distributions.id, distributions.council_id,
-              distributions.survey_id, responses.period
+              distributions.survey_id, responses.period, responses.cell_key
 """
 
 # Everything `_mark_counted` and `_add_to_counts(+1)` do, as one statement. The cells arrive
@@ -129,23 +130,26 @@ _COUNT_POSTGRESQL = """
         DO UPDATE SET bits = set_bit(counted_members.bits, %(bit)s, 1)
     ), cells AS (
         INSERT INTO answer_counts
-            (distribution_id, council_id, survey_id, age_band, wave, question_id, option, count)
+            (distribution_id, council_id, survey_id, age_band, wave, question_id, option, count,
+             key_sum)
         SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
-               cell.question_id, cell.option, 1
+               cell.question_id, cell.option, 1, %(cell_key)s
         FROM unnest(%(cell_questions)s::varchar[], %(cell_options)s::varchar[])
              WITH ORDINALITY AS cell (question_id, option, n)
         ORDER BY cell.n
         ON CONFLICT (distribution_id, question_id, option, age_band, wave)
-        DO UPDATE SET count = answer_counts.count + excluded.count
+        DO UPDATE SET count = answer_counts.count + excluded.count,
+                      key_sum = answer_counts.key_sum + excluded.key_sum
     ), bases AS (
         INSERT INTO question_bases (distribution_id, council_id, survey_id, age_band, wave,
-                                    question_id, base)
+                                    question_id, base, key_sum)
         SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
-               asked.question_id, 1
+               asked.question_id, 1, %(cell_key)s
         FROM unnest(%(questions)s::varchar[]) WITH ORDINALITY AS asked (question_id, n)
         ORDER BY asked.n
         ON CONFLICT (distribution_id, question_id, age_band, wave)
-        DO UPDATE SET base = question_bases.base + excluded.base
+        DO UPDATE SET base = question_bases.base + excluded.base,
+                      key_sum = question_bases.key_sum + excluded.key_sum
     )
     INSERT INTO distribution_totals (distribution_id, age_band, wave, responses)
     VALUES (%(distribution_id)s, %(age_band)s, %(wave)s, 1)
@@ -181,6 +185,7 @@ def _count_on_postgresql(session: Session, row: _CountedRow) -> None:
                 "cell_questions": [question for question, _ in cells],
                 "cell_options": [option for _, option in cells],
                 "questions": sorted(questions),
+                "cell_key": row.cell_key,
             },
         )
 
@@ -248,6 +253,7 @@ def _counted_response() -> Select[Any]:
         distributions.c.council_id,
         distributions.c.survey_id,
         responses.c.period,
+        responses.c.cell_key,
     ).join(distributions, responses.c.distribution_id == distributions.c.id)
 
 
@@ -277,6 +283,7 @@ def _add_to_counts(session: Session, statements: _CountingStatements, row: Any, 
         "age_band": row.age_band or "",
         "wave": row.wave or "",
         "delta": delta,
+        "key_delta": delta * row.cell_key,
     }
     # Sorted, so concurrent workers take row locks in the same order and never deadlock.
     session.execute(
@@ -311,38 +318,48 @@ def _counting_statements(dialect: str) -> _CountingStatements:
                 "option",
             ),
             ("distribution_id", "question_id", "option", "age_band", "wave"),
-            "count",
+            ("count", "key_sum"),
         ),
         bases=_increment_statement(
             dialect,
             QuestionBase.__table__,  # type: ignore[arg-type]
             ("distribution_id", "council_id", "survey_id", "age_band", "wave", "question_id"),
             ("distribution_id", "question_id", "age_band", "wave"),
-            "base",
+            ("base", "key_sum"),
         ),
         totals=_increment_statement(
             dialect,
             DistributionTotal.__table__,  # type: ignore[arg-type]
             ("distribution_id", "age_band", "wave"),
             ("distribution_id", "age_band", "wave"),
-            "responses",
+            ("responses",),
         ),
     )
 
 
 def _increment_statement(
-    dialect: str, table: Table, columns: Sequence[str], keys: Sequence[str], counter: str
+    dialect: str,
+    table: Table,
+    columns: Sequence[str],
+    keys: Sequence[str],
+    counters: Sequence[str],
 ) -> Any:
-    """INSERT ... ON CONFLICT (keys) DO UPDATE SET counter = counter + delta, for executemany."""
+    """INSERT ... ON CONFLICT (keys) DO UPDATE SET counter = counter + delta, for executemany:
+    the first counter by `delta`, a second (the cell keys' sum) by `key_delta`."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
+    deltas = dict(zip(counters, ("delta", "key_delta"), strict=False))
     statement = insert(table).values(
-        {**{name: bindparam(name) for name in columns}, counter: bindparam("delta")}
+        {
+            **{name: bindparam(name) for name in columns},
+            **{counter: bindparam(delta) for counter, delta in deltas.items()},
+        }
     )
     return statement.on_conflict_do_update(
-        index_elements=list(keys), set_={counter: table.c[counter] + statement.excluded[counter]}
+        index_elements=list(keys),
+        set_={counter: table.c[counter] + statement.excluded[counter] for counter in counters},
     )
 
 

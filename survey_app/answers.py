@@ -77,8 +77,15 @@ def option_label(question: Question, option: str, band: str = "", language: str 
     return option
 
 
-def question_counts(question: Question, counts: Mapping[str, int], base: int) -> QuestionCounts:
-    """One question's exact counts in one group, as the disclosure rules take them."""
+def question_counts(
+    question: Question,
+    counts: Mapping[str, int],
+    base: int,
+    keys: Mapping[str, int] | None = None,
+    base_key: int | None = None,
+) -> QuestionCounts:
+    """One question's exact counts in one group, as the disclosure rules take them, with the
+    cells' key sums (None: counted without keys)."""
     multiple = question.kind == MULTIPLE_CHOICE
     return QuestionCounts(
         question=question.id,
@@ -87,6 +94,8 @@ def question_counts(question: Question, counts: Mapping[str, int], base: int) ->
         base=base,
         multiple=multiple,
         exclusive=frozenset(question.special_options()) if multiple else frozenset(),
+        keys=None if keys is None else dict(keys),
+        base_key=None if keys is None else (base_key or 0),
     )
 
 

@@ -11,6 +11,7 @@ Over 400 lines on purpose: every table and its constraints in one place, read to
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from enum import StrEnum
 from typing import Any
 
@@ -153,6 +154,16 @@ class Draft(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
+# A response's secret cell key is a random number below this (31 bits: PostgreSQL's integer).
+CELL_KEY_RANGE = 1 << 31
+
+
+def new_cell_key() -> int:
+    """A new response's secret cell key (privacy.disclosure.cellkey): drawn from the operating
+    system's random source, so no one can work it out from anything else about the response."""
+    return secrets.randbelow(CELL_KEY_RANGE)
+
+
 class SurveyResponse(Base):
     """A submitted set of answers. Choice answers live in `answers`; free text apart, encrypted."""
 
@@ -186,6 +197,9 @@ class SurveyResponse(Base):
     # Times anonymising or counting it failed; after PROCESSING_MAX_ATTEMPTS it is held back
     # (unpublished, shown on /healthz) and tried again only now and then.
     processing_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Secret, never shown or exported: published counts are perturbed by the sum of their
+    # members' keys (the cell key method), which only works while no one can learn them.
+    cell_key: Mapped[int] = mapped_column(Integer, default=new_cell_key)
 
     distribution: Mapped[Distribution] = relationship(lazy="select")
     free_texts: Mapped[list[FreeText]] = relationship(
@@ -364,6 +378,9 @@ class AnswerCount(Base):
     age_band: Mapped[str] = mapped_column(String(40))
     wave: Mapped[str] = mapped_column(String(40), default="", server_default="")
     count: Mapped[int] = mapped_column(Integer, default=0)
+    # The counted responses' cell keys summed (taken modulo 2**31 when read; a replaced answer
+    # subtracts its key again).
+    key_sum: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __table_args__ = (
         UniqueConstraint(
@@ -390,6 +407,7 @@ class QuestionBase(Base):
     age_band: Mapped[str] = mapped_column(String(40))
     wave: Mapped[str] = mapped_column(String(40), default="", server_default="")
     base: Mapped[int] = mapped_column(Integer, default=0)
+    key_sum: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __table_args__ = (
         UniqueConstraint(

@@ -12,12 +12,16 @@ from collections import Counter
 import pytest
 from flask import Flask
 
-from tests.conftest import close_periods, rows_of
+from survey_app.definitions import load_directory
+from survey_app.privacy.disclosure import DisclosureRules
+from tests.cellkeys import expected_base, expected_counts
+from tests.conftest import TEST_SURVEYS, close_periods, rows_of
 from tests.submissions import submit
 
 SURVEY = "/facilitator/surveys/test-child"
 
-# What each child chose, by band: counts of 10 or more, multiples of 5, so every figure is shown.
+# What each child chose, by band: counts of 10 or more, so nearly every figure is shown (each is
+# its exact count perturbed by its cell key, then rounded).
 YOUNGER = ["happy"] * 15 + ["sad"] * 10
 OLDER = ["very_happy"] * 10 + ["happy"] * 10 + ["sad"] * 10 + ["very_sad"] * 10
 
@@ -47,56 +51,74 @@ def feel_rows(rows: list[dict[str, str]], band: str) -> dict[str, tuple[str, str
     }
 
 
-def test_each_band_is_counted_on_its_own_scale_in_its_own_words(download):
-    younger, older = Counter(YOUNGER), Counter(OLDER)
+def test_each_band_is_counted_on_its_own_scale_in_its_own_words(app, download):
+    database = app.extensions["database"]
+    younger = expected_counts(
+        database, "Suffolk", "feel", ("sad", "okay", "happy", "dont_know"), age_band="8-11"
+    )
+    older = expected_counts(
+        database,
+        "Suffolk",
+        "feel",
+        ("very_sad", "sad", "okay", "happy", "very_happy", "dont_know"),
+        age_band="12-17",
+    )
 
     assert feel_rows(download, "8-11") == {
-        "sad": (str(younger["sad"]), "Not good", "negative"),
-        "okay": ("0", "OK", "neutral"),
-        "happy": (str(younger["happy"]), "Good", "positive"),
-        "dont_know": ("0", "I don't know", ""),
+        "sad": (younger["sad"], "Not good", "negative"),
+        "okay": (younger["okay"], "OK", "neutral"),
+        "happy": (younger["happy"], "Good", "positive"),
+        "dont_know": (younger["dont_know"], "I don't know", ""),
     }
     assert feel_rows(download, "12-17") == {
-        "very_sad": (str(older["very_sad"]), "Really bad", "negative"),
-        "sad": (str(older["sad"]), "Bad", "negative"),
-        "okay": ("0", "OK", "neutral"),
-        "happy": (str(older["happy"]), "Good", "positive"),
-        "very_happy": (str(older["very_happy"]), "Really good", "positive"),
-        "dont_know": ("0", "I don't know", ""),
+        "very_sad": (older["very_sad"], "Really bad", "negative"),
+        "sad": (older["sad"], "Bad", "negative"),
+        "okay": (older["okay"], "OK", "neutral"),
+        "happy": (older["happy"], "Good", "positive"),
+        "very_happy": (older["very_happy"], "Really good", "positive"),
+        "dont_know": (older["dont_know"], "I don't know", ""),
     }
 
 
-def test_across_bands_a_banded_scale_is_published_only_as_its_directions(download):
-    positive = {"happy", "very_happy"}
-    negative = {"sad", "very_sad"}
-    everyone = YOUNGER + OLDER
-    expected_positive = sum(face in positive for face in everyone)
-    expected_negative = sum(face in negative for face in everyone)
+def test_across_bands_a_banded_scale_is_published_only_as_its_directions(app, download):
+    feel = load_directory(TEST_SURVEYS)["test-child"].question("feel")
+
+    def direction(option: str, band: str) -> str | None:
+        found = feel.direction(option, band)
+        return str(found) if found is not None else option
+
+    # Each direction's count is its members' (every band's children together), perturbed by
+    # their cell keys.
+    database = app.extensions["database"]
+    expected = expected_counts(
+        database, "Suffolk", "feel", ("negative", "positive"), as_option=direction
+    )
 
     across = feel_rows(download, "all")
 
     assert set(across) == {"negative", "neutral", "positive", "dont_know"}
-    assert across["positive"] == (str(expected_positive), "Positive answers", "positive")
-    assert across["negative"] == (str(expected_negative), "Negative answers", "negative")
+    assert across["positive"] == (expected["positive"], "Positive answers", "positive")
+    assert across["negative"] == (expected["negative"], "Negative answers", "negative")
     (row,) = [
         r
         for r in download
         if r["age_band"] == "all" and r["question"] == "feel" and r["option"] == "positive"
     ]
-    assert row["base"] == str(len(everyone))
+    assert row["base"] == expected_base(database, "Suffolk", "feel")
     # % positive from the published (rounded) count and base, as every percentage is.
-    assert row["percent"] == f"{100 * expected_positive / len(everyone):.1f}"
+    assert row["percent"] == DisclosureRules().percent(int(row["count"]), int(row["base"]))
     assert "by-direction" in row["note"]
 
 
-def test_a_question_whose_bands_share_their_words_is_added_up_by_option(download):
+def test_a_question_whose_bands_share_their_words_is_added_up_by_option(app, download):
     went = {
         row["option"]: row["count"]
         for row in download
         if row["question"] == "went" and row["age_band"] == "all"
     }
 
-    assert went["yes"] == str(len(YOUNGER) + len(OLDER))
+    database = app.extensions["database"]
+    assert went["yes"] == expected_counts(database, "Suffolk", "went", ("yes",))["yes"]
 
 
 def test_responses_carry_the_option_id_and_the_words_of_the_band_and_language_seen(
@@ -139,4 +161,7 @@ def test_a_band_a_few_responses_away_from_its_council_is_left_out_and_says_why(
     assert older and {(r["count"], r["note"]) for r in older} == {("x", "too-close")}
     assert {r["note"] for r in rows if r["age_band"] == "8-11"} == {"small-base"}
     went = [r for r in rows if r["age_band"] == "all" and r["question"] == "went"]
-    assert {r["option"]: r["count"] for r in went}["yes"] == "25"  # 23, rounded
+    database = app.extensions["database"]
+    # 23, perturbed by their cell keys and rounded.
+    expected = expected_counts(database, "Suffolk", "went", ("yes",))["yes"]
+    assert {r["option"]: r["count"] for r in went}["yes"] == expected

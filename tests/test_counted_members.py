@@ -124,7 +124,7 @@ def test_an_answer_sent_in_a_later_period_replaces_nothing_in_a_closed_periods_c
         # Meanwhile the same practitioner answers again, in the next period.
         submit(app, norfolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "5"})
         worker()
-        counts, bases = group_counts(session, definition, groups, everyone, None)
+        counts, bases, _keys = group_counts(session, definition, groups, everyone, None)
 
     (council_id,) = [group.council_id for group in groups]
     first_wave = (council_id, WAVES[0], "")  # counted per wave and age band

@@ -29,7 +29,8 @@ from survey_app.models import (
     SurveyResponse,
     User,
 )
-from survey_app.privacy.disclosure import decode_members
+from survey_app.privacy.disclosure import DisclosureRules, decode_members
+from tests.cellkeys import expected_counts, perturbed, within_spread
 from tests.conftest import TEST_SURVEYS, close_periods, make_council, rows_of, sign_in
 from tests.submissions import submit
 
@@ -116,8 +117,11 @@ def token(database: Database, make_user: Callable[..., User]) -> dict[str, str]:
 # What a download shows --------------------------------------------------------------------------
 
 
+WENT = ("yes", "no", "not_sure", "dont_know")
+
+
 def test_the_region_adds_up_the_councils_and_hides_what_any_of_them_hides(
-    app, facilitator, make_distribution, worker
+    app, facilitator, database, make_distribution, worker
 ):
     suffolk = make_distribution(council_name="Suffolk")
     norfolk = make_distribution(council_name="Norfolk", label="Reviews, Norwich")
@@ -132,40 +136,47 @@ def test_the_region_adds_up_the_councils_and_hides_what_any_of_them_hides(
 
     download = fetch(facilitator, f"{SURVEY}/aggregates.csv")
 
-    assert counts(download, "Suffolk") == {
-        "yes": "20",
-        "no": "c",
-        "not_sure": "c",
-        "dont_know": "0",
-    }
-    assert counts(download, "Norfolk") == {
-        "yes": "25",
-        "no": "15",
-        "not_sure": "0",
-        "dont_know": "0",
-    }
+    # Each count is the exact one perturbed by its cell key, then suppressed and rounded.
+    suffolk_shown = counts(download, "Suffolk")
+    assert suffolk_shown == expected_counts(database, "Suffolk", "went", WENT)
+    assert within_spread(suffolk_shown["not_sure"], 3)
+    assert counts(download, "Norfolk") == expected_counts(database, "Norfolk", "went", WENT)
     assert set(counts(download, "Essex").values()) == {"x"}
-    # Essex is too small to show, so the region leaves it out (else region - others = Essex).
+    # Essex is too small to show, so the region leaves it out (else region - others = Essex);
+    # its counts are perturbed by the sums of the two councils' keys, and hidden where any
+    # council's count is hidden.
     region = counts(download, REGION)
-    assert region == {"yes": "45", "no": "c", "not_sure": "c", "dont_know": "0"}
+    both = expected_counts(database, ("Suffolk", "Norfolk"), "went", WENT)
+    hidden_in_a_council = {
+        option
+        for option in WENT
+        if "c" in (suffolk_shown[option], counts(download, "Norfolk")[option])
+    }
+    assert region == {
+        option: "c" if option in hidden_in_a_council else value for option, value in both.items()
+    }
     base = {
         row["base"]
         for row in rows_of(download)
         if row["council"] == REGION and row["question"] == "went" and whole(row)
     }
-    assert base == {"75"}
+    assert len(base) == 1 and within_spread(base.pop(), 75)
 
 
-def test_a_question_asked_only_after_a_hidden_answer_is_not_shown(
-    app, facilitator, make_distribution, worker
+def test_a_question_asked_after_too_few_answers_is_not_shown_by_its_perturbed_base(
+    app, facilitator, database, make_distribution, worker
 ):
     distribution = make_distribution()
     submit_many(app, distribution, 30, went="yes")
     submit_many(app, distribution, 10, went="not_sure")
-    for _ in range(3):
-        submit(app, distribution, went="no", why_not=["school"])
+    three = [submit(app, distribution, went="no", why_not=["school"]) for _ in range(3)]
     worker()
     close_periods(app)
+    with database.session() as session:
+        keys = session.scalars(select(SurveyResponse.cell_key).where(SurveyResponse.id.in_(three)))
+        # Three answered "why not": withheld unless their base, perturbed by the sum of their
+        # keys, reaches 10 (whether it is shown must not say which side of 10 it is exactly).
+        withheld = perturbed(3, sum(keys) % (1 << 31)) < 10
 
     rows = [
         row
@@ -173,9 +184,12 @@ def test_a_question_asked_only_after_a_hidden_answer_is_not_shown(
         if row["question"] == "why_not"
     ]
 
-    assert {(row["count"], row["base"], row["note"]) for row in rows} == {
-        ("x", "x", "follows-hidden")
-    }
+    if withheld:  # nearly always: a perturbation of 7 or more has a chance under 1 in 100
+        assert {(row["count"], row["base"], row["note"]) for row in rows} == {
+            ("x", "x", "small-base")
+        }
+    else:
+        assert "x" not in {row["count"] for row in rows}
 
 
 def test_a_survey_stricter_in_its_yaml_is_published_by_its_own_thresholds(
@@ -215,14 +229,19 @@ def test_a_survey_stricter_in_its_yaml_is_published_by_its_own_thresholds(
     assert "nearest 10" in page
 
     # The next period: 29 yes and 1 no.
-    for _ in range(29):
-        submit(app, distribution, went="yes")
-    submit(app, distribution, went="no")
+    later = [submit(app, distribution, went="yes") for _ in range(29)]
+    later.append(submit(app, distribution, went="no"))
     _drain(app)
     close_periods(app)
     grown = fetch(client, f"{SURVEY}/aggregates.csv")
-    assert counts(grown)["yes"] == "c"  # 29 yes with 1 no: the no alone would be given away
-    assert {row["base"] for row in rows_of(grown) if row["question"] == "went"} == {"30"}
+    # 29 yes with 1 no: each perturbed by its cell key, then hidden below 10 and rounded to 10,
+    # so the one "no" is not given away by the base minus the yes.
+    stricter = DisclosureRules(minimum_base=15, suppress_below=10, round_to=10)
+    assert counts(grown) == expected_counts(
+        database, "Suffolk", "went", WENT, only=later, rules=stricter
+    )
+    bases = {row["base"] for row in rows_of(grown) if row["question"] == "went"}
+    assert len(bases) == 1 and within_spread(bases.pop(), 30, stricter)
 
 
 def _drain(app: Flask) -> None:
@@ -291,9 +310,18 @@ def test_a_date_range_gives_that_range_and_a_distribution_gives_that_distributio
         facilitator, f"{SURVEY}/aggregates.csv", query_string={"distribution": lowestoft.code}
     )
 
-    assert counts(january) == {"yes": "0", "no": "10", "not_sure": "0", "dont_know": "0"}
+    assert counts(january) == expected_counts(database, "Suffolk", "went", WENT, only=old)
     assert counts(january, REGION) == counts(january)
-    assert counts(lowestoft_only) == {"yes": "0", "no": "0", "not_sure": "10", "dont_know": "0"}
+    lowestoft_ids = response_ids(database) - response_ids(database, "Nowhere")
+    with database.session() as session:
+        lowestoft_ids = frozenset(
+            session.scalars(
+                select(SurveyResponse.id).where(SurveyResponse.distribution_id == lowestoft.id)
+            )
+        )
+    assert counts(lowestoft_only) == expected_counts(
+        database, "Suffolk", "went", WENT, only=lowestoft_ids
+    )
     assert {row["council"] for row in rows_of(lowestoft_only)} == {"Suffolk"}  # no region
     scopes = [publication.scope for publication in publications(database)]
     assert "Suffolk, period 2026-01-15 (counts)" in scopes
@@ -409,14 +437,12 @@ def test_a_council_against_the_region_minus_the_other_councils_reveals_nothing(
     close_periods(app)
     download = fetch(facilitator, f"{SURVEY}/aggregates.csv")
 
-    assert counts(download, "Norfolk") == {
-        "yes": "20",
-        "no": "c",
-        "not_sure": "c",
-        "dont_know": "0",
-    }
-    # 13 said no in the region, but shown it would give away Norfolk's 3 (13 - Suffolk's 10).
-    assert counts(download, REGION) == {"yes": "40", "no": "c", "not_sure": "c", "dont_know": "0"}
+    assert counts(download, "Norfolk") == expected_counts(database, "Norfolk", "went", WENT)
+    # 13 said no in the region: where Norfolk's 3 is hidden, so is the region's 13 (else
+    # 13 - Suffolk's 10); shown, each is perturbed by its own cell key.
+    region_no = expected_counts(database, ("Suffolk", "Norfolk"), "went", WENT)["no"]
+    norfolk_no = counts(download, "Norfolk")["no"]
+    assert counts(download, REGION)["no"] == ("c" if norfolk_no == "c" else region_no)
     # Norfolk's group without the three answers of one day would give those three away: a
     # range that is not one whole period cannot be asked for.
     move_to(database, norfolk_small, dt.date(2026, 1, 1))
@@ -438,7 +464,7 @@ def test_new_responses_wait_for_their_period_to_close_and_are_then_shown_on_thei
     close_periods(app)
     before = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
 
-    submit_many(app, distribution, 12, went="no", why_not=["school"])
+    later = submit_many(app, distribution, 12, went="no", why_not=["school"])
     worker()
     again = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
 
@@ -449,12 +475,12 @@ def test_new_responses_wait_for_their_period_to_close_and_are_then_shown_on_thei
     close_periods(app)
     released = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
 
-    assert counts(released) == {"yes": "0", "no": "10", "not_sure": "0", "dont_know": "0"}
+    assert counts(released) == expected_counts(database, "Suffolk", "went", WENT, only=later)
     assert publications(database)[-1].group_size == 12
 
 
 def test_the_region_of_a_later_period_is_the_sum_of_the_councils_shown_in_it(
-    app, facilitator, make_distribution, worker
+    app, facilitator, database, make_distribution, worker
 ):
     suffolk = make_distribution(council_name="Suffolk")
     norfolk = make_distribution(council_name="Norfolk", label="Reviews")
@@ -464,14 +490,16 @@ def test_the_region_of_a_later_period_is_the_sum_of_the_councils_shown_in_it(
     close_periods(app)
     rows_of(fetch(facilitator, f"{SURVEY}/aggregates.csv"))
     submit_many(app, suffolk, 2, went="no", why_not=["school"])
-    submit_many(app, norfolk, 12, went="no", why_not=["school"])
+    norfolk_later = submit_many(app, norfolk, 12, went="no", why_not=["school"])
     worker()
     close_periods(app)
 
     download = fetch(facilitator, f"{SURVEY}/aggregates.csv")
 
     assert counts(download, "Suffolk")["no"] == "x"  # 2 in this period: nothing shown
-    assert counts(download, "Norfolk")["no"] == "10"
+    assert counts(download, "Norfolk") == expected_counts(
+        database, "Norfolk", "went", WENT, only=norfolk_later
+    )
     assert counts(download, REGION) == counts(download, "Norfolk")
 
 
@@ -495,9 +523,12 @@ def test_when_the_totals_disagree_with_the_responses_the_answers_are_counted_ins
     download = fetch(facilitator, f"{SURVEY}/aggregates.csv?council=Suffolk")
 
     rows = [r for r in rows_of(download) if r["question"] == "went" and r["option"] == "yes"]
+    # Counted from the answers: the 15 responses (perturbed by their keys), not the 16 totals;
+    # every child here is 12 to 17, so the band's row is the same responses and figure.
+    shown = expected_counts(database, "Suffolk", "went", WENT)["yes"]
     assert [(r["age_band"], r["count"], r["percent"]) for r in rows] == [
-        ("all", "15", "100.0"),
-        ("12-17", "15", "100.0"),
+        ("all", shown, "100.0"),
+        ("12-17", shown, "100.0"),
     ]
 
 
@@ -637,39 +668,42 @@ def test_no_download_ever_records_a_group_below_the_minimum(
 
 
 def test_groups_differing_by_eight_or_more_still_never_differ_by_a_small_count(
-    app, facilitator, make_distribution, worker
+    app, facilitator, database, make_distribution, worker
 ):
     """A distribution and its council 10 responses apart are both allowed, but 3 of those 10
     said "yes": the council's table must not show a "yes" count 3 more than the
     distribution's."""
     ipswich = make_distribution(council_name="Suffolk")
     lowestoft = make_distribution(council_name="Suffolk", label="Lowestoft")
-    submit_many(app, ipswich, 20, went="yes")
-    submit_many(app, ipswich, 10, went="no")
+    in_ipswich = submit_many(app, ipswich, 20, went="yes")
+    in_ipswich += submit_many(app, ipswich, 10, went="no")
     submit_many(app, lowestoft, 3, went="yes")
     submit_many(app, lowestoft, 7, went="no")
     worker()
     close_periods(app)
     first = counts(fetch(facilitator, f"{SURVEY}/aggregates.csv?distribution={ipswich.code}"))
-    assert first == {"yes": "20", "no": "10", "not_sure": "0", "dont_know": "0"}
+    assert first == expected_counts(database, "Suffolk", "went", WENT, only=in_ipswich)
 
     second = fetch(facilitator, f"{SURVEY}/aggregates.csv")
 
     # 23 yes would show as 25, and a reader who worked out the 23 (from earlier percentages,
     # say) would find 23 - 20 = 3. It is hidden, and so is "no" (17 - 10 = 7 too), with the
     # note every hidden count has: a note of its own would say it is close to an earlier count.
+    # (A count the first download hid left no record to differ from.)
     shown = counts(second, "Suffolk")
-    assert shown["yes"] == "c" and shown["no"] == "c"
     notes = {
         row["option"]: row["note"]
         for row in rows_of(second)
         if row["council"] == "Suffolk" and row["question"] == "went" and whole(row)
     }
-    assert notes["yes"] == notes["no"] == "hidden"
+    recorded = [option for option in ("yes", "no") if first[option] != "c"]
+    assert recorded  # both were counts of 10 or more: hidden only by a rare perturbation
+    for option in recorded:
+        assert shown[option] == "c" and notes[option] == "hidden"
 
 
 def test_a_difference_of_eight_or_more_in_every_count_is_shown(
-    app, facilitator, make_distribution, worker
+    app, facilitator, database, make_distribution, worker
 ):
     ipswich = make_distribution(council_name="Suffolk")
     lowestoft = make_distribution(council_name="Suffolk", label="Lowestoft")
@@ -682,7 +716,7 @@ def test_a_difference_of_eight_or_more_in_every_count_is_shown(
 
     shown = counts(fetch(facilitator, f"{SURVEY}/aggregates.csv"), "Suffolk")
 
-    assert shown == {"yes": "30", "no": "10", "not_sure": "0", "dont_know": "0"}
+    assert shown == expected_counts(database, "Suffolk", "went", WENT)
 
 
 def test_response_rows_never_single_out_a_few_children_by_age_band_or_language(

@@ -24,8 +24,10 @@ from survey_app.clock import clock_of
 from survey_app.db import Database
 from survey_app.definitions import load_directory
 from survey_app.models import Distribution, Publication, SurveyResponse, User
+from survey_app.privacy.disclosure import DisclosureRules
 from survey_app.reports import REGION, charts
 from tests.board import CHILDREN_COUNCIL, PRACTITIONERS_COUNCIL, seed_children, seed_practitioners
+from tests.cellkeys import within_spread
 from tests.conftest import close_periods, make_council, sign_in
 from tests.programmes import ITEM, SHIPPED, run_programme
 from tests.submissions import submit
@@ -119,12 +121,19 @@ def test_the_practitioner_report_has_charts_words_and_tables(app, client, make_u
     # Meeting one and meeting four side by side, a row per answer, the base last.
     assert header == ["Answer", "Meeting one", "Meeting four"]
     meeting_one = {r[0]: r[1] for r in rows}
-    # 40 ratings at meeting one: 8, 16 and 16, rounded to 5; percentages from the rounded
-    # counts shown (10, 15, 15 of 40), never from the exact ones (20%, 40%, 40%).
-    assert (meeting_one["Very limited"], meeting_one["Limited"]) == ("10 (25.0%)", "15 (37.5%)")
-    assert meeting_one["Excellent"] == "0 (0.0%)"
-    assert meeting_one["Answered (base)"] == "40"
-    assert "Meeting one: Very limited 25%, Limited 37.5%, Adequate 37.5%" in html
+    # 40 ratings at meeting one: 8, 16 and 16, each perturbed by its cell key, then hidden
+    # below 8 or rounded to 5; percentages from the rounded counts and base shown, never from
+    # the exact ones.
+    base = meeting_one.pop("Answered (base)")
+    assert within_spread(base, 40)
+    shown = {answer: cell.partition(" ") for answer, cell in meeting_one.items()}
+    assert within_spread(shown["Very limited"][0], 8)
+    assert within_spread(shown["Limited"][0], 16)
+    assert within_spread(shown["Excellent"][0], 0)
+    rules = DisclosureRules()
+    for count, _, percent in shown.values():
+        if count.isdigit():
+            assert percent == f"({rules.percent(int(count), int(base))}%)"
     change_caption = next(c for c in tables if c.startswith("Change from"))
     change_header, *change_body = tables[change_caption]
     change_rows = {r[0]: dict(zip(change_header, r, strict=True)) for r in change_body}
@@ -173,7 +182,7 @@ def test_the_report_downloads_as_a_tagged_a4_pdf_with_its_words_and_tables(
     text = " ".join(" ".join(sheet.extract_text().split()) for sheet in reader.pages)
     assert "Norfolk" in text
     assert "How would you rate your knowledge of children" in text
-    assert "Meeting one: Very limited 25%, Limited 37.5%, Adequate 37.5%" in text
+    assert "Meeting one: Very limited" in text  # the chart in words (perturbed shares)
     assert "Typical change per person" in text
     assert "Sign out" not in text and "Show the report for" not in text  # screen-only parts
     # Tagged for screen readers, in English.
@@ -370,13 +379,21 @@ def test_the_child_report_counts_bands_and_months_of_exactly_the_published_group
         return counts, months, region_months
 
     counts, months, region_months = figures()
-    assert counts[(older_label, first_option)] == "10"
-    assert counts[(older_label, second_option)] == "20"
-    assert counts[(younger_label, option_label(question, younger_options[0], "8-11"))] == "10"
+    # Each figure is its exact count perturbed by its cell key, then hidden or rounded.
+    assert within_spread(counts[(older_label, first_option)], 10)
+    assert within_spread(counts[(older_label, second_option)], 20)
+    assert within_spread(
+        counts[(younger_label, option_label(question, younger_options[0], "8-11"))], 10
+    )
     # A younger child's "Yes" is never shown in the older children's words ("Mostly").
     assert (younger_label, "Yes") in counts and (younger_label, "Mostly") not in counts
-    assert months == {"2026-01": "25", "2026-02": "25"}
-    assert region_months == {"2026-01": "25", "2026-02": "35"}
+    assert set(months) == {"2026-01", "2026-02"} and set(region_months) == set(months)
+    assert within_spread(months["2026-01"], 25) and within_spread(months["2026-02"], 25)
+    assert within_spread(region_months["2026-01"], 25)
+    assert within_spread(region_months["2026-02"], 35)
+    # The region's January is Suffolk's January (Norfolk answered in February): the same
+    # responses, so the same keys and the same figure.
+    assert region_months["2026-01"] == months["2026-01"]
 
     # 5 more older children in March: too few to release, so the same group is shown again,
     # now counted from the responses themselves (the totals include the new ones).
@@ -422,9 +439,11 @@ def test_the_child_report_draws_a_multiple_choice_question_as_one_bar_per_answer
     assert figure is not None, html
     words = [unescape(w) for w in re.findall(r"<text[^>]*>([^<]*)</text>", figure.group(0))]
     # 100% and 67%: the answers add up to more than 100%, and the chart says why.
-    assert "100%" in words and "67%" in words
+    # 100% and about two thirds (20, perturbed by its cell key): more than 100% in all, and
+    # the chart says why.
+    assert "100%" in words
     assert any("could choose more than one" in w for w in words)
-    assert "I didn't know about it 100%, It was at school time 66.7%" in unescape(figure.group(0))
+    assert "I didn't know about it 100%, It was at school time " in unescape(figure.group(0))
     # Every chart on the page speaks in question and option words, never ids.
     ids = {q.id for q in definition.questions} | {
         option for q in definition.questions for option in q.all_option_ids()

@@ -27,6 +27,7 @@ from ..answers import (
 )
 from ..definitions.model import Question, SurveyDefinition
 from ..privacy.disclosure import (
+    KEY_RANGE,
     Audit,
     DisclosureRules,
     MemberSet,
@@ -39,7 +40,7 @@ from ..privacy.disclosure import (
     publishing,
     union_of,
 )
-from .counting import Bases, Counts, counts_from_answers, group_counts
+from .counting import Bases, Counts, counts_from_answers, group_counts, keys_by_question
 from .groups import (
     CouncilGroup,
     GroupFilter,
@@ -147,13 +148,13 @@ def aggregate_tables(
         ]
     else:
         groups, distribution_id = requested_download(unit, definition, visible, chosen, scope)
-    counts, bases = group_counts(session, definition, groups, chosen, distribution_id)
-    per_question = _by_part_and_question(counts)
+    counts, bases, keys = group_counts(session, definition, groups, chosen, distribution_id)
+    exact = _Exact(_by_part_and_question(counts), bases, *keys_by_question(keys))
     region_wanted = visible is None and chosen.council is None and chosen.distribution is None
 
     tables: list[PublishedTable] = []
     if not (by_wave and per_part):
-        tables += _whole_councils(unit, definition, groups, per_question, bases, scope)
+        tables += _whole_councils(unit, definition, groups, exact, scope)
         if region_wanted:
             tables += _region_of(unit, definition, groups, tables, scope)
     if per_part and (by_wave or definition.age_bands):
@@ -161,8 +162,7 @@ def aggregate_tables(
             unit,
             definition,
             groups,
-            per_question,
-            bases,
+            exact,
             scope,
             chosen,
             distribution_id,
@@ -186,31 +186,55 @@ def _by_part_and_question(counts: Counts) -> dict[tuple[object, str], dict[str, 
     return grouped
 
 
+@dataclass(frozen=True)
+class _Exact:
+    """Exact counts by (part, question) and option, the bases, and their cell keys alike."""
+
+    per_question: Mapping[tuple[object, str], Mapping[str, int]]
+    bases: Bases
+    keys: Mapping[tuple[object, str], Mapping[str, int]]
+    base_keys: Mapping[tuple[object, str], int]
+
+    def of(self, question: Question, key: object) -> QuestionCounts:
+        """One part's exact counts of a question, with their cell keys."""
+        return question_counts(
+            question,
+            self.per_question.get((key, question.id), {}),
+            self.bases.get((key, question.id), 0),  # type: ignore[call-overload]
+            self.keys.get((key, question.id), {}),
+            self.base_keys.get((key, question.id), 0),
+        )
+
+
 def _whole_counts(
-    definition: SurveyDefinition,
-    council_id: int,
-    per_question: Mapping[tuple[object, str], Mapping[str, int]],
-    bases: Bases,
+    definition: SurveyDefinition, council_id: int, exact: _Exact
 ) -> list[QuestionCounts]:
     """A council's counts over all its parts: by option where every band shares the words,
-    as directions where the bands' scales differ (withheld later when none are declared)."""
+    as directions where the bands' scales differ (withheld later when none are declared).
+    Cell keys are summed the same way: a direction's members are its options' members."""
     counted = []
     for question in definition.questions:
         totals: dict[str, int] = defaultdict(int)
-        base = 0
-        for (part, question_id), by_option in per_question.items():
+        keys: dict[str, int] = defaultdict(int)
+        base = base_key = 0
+        for (part, question_id), by_option in exact.per_question.items():
             if question_id != question.id or part[0] != council_id:  # type: ignore[index]
                 continue
             band = part[2]  # type: ignore[index]
+            keyed = exact.keys.get((part, question_id), {})
             if is_collapsed(question):
                 by_option = collapsed_counts(question, band, by_option)
+                keyed = collapsed_counts(question, band, keyed)
             for option, value in by_option.items():
                 totals[option] += value
-        for (part, question_id), value in bases.items():
-            if question_id == question.id and part[0] == council_id:
+            for option, value in keyed.items():
+                keys[option] = (keys[option] + value) % KEY_RANGE
+        for (part, question_id), value in exact.bases.items():
+            if question_id == question.id and part[0] == council_id:  # type: ignore[index]
                 base += value
+                base_key = (base_key + exact.base_keys.get((part, question_id), 0)) % KEY_RANGE
         shown_as = collapsed_question(question) if is_collapsed(question) else question
-        counted.append(question_counts(shown_as, totals, base))
+        counted.append(question_counts(shown_as, totals, base, keys, base_key))
     return counted
 
 
@@ -237,15 +261,14 @@ def _whole_councils(
     unit: Publishing,
     definition: SurveyDefinition,
     groups: list[CouncilGroup],
-    per_question: Mapping[tuple[object, str], Mapping[str, int]],
-    bases: Bases,
+    exact: _Exact,
     scope: str,
 ) -> list[PublishedTable]:
     conditions = skip_logic(definition)
     all_ages = ALL_AGES if definition.age_bands else ""
     tables = []
     for group in groups:
-        counted = _whole_counts(definition, group.council_id, per_question, bases)
+        counted = _whole_counts(definition, group.council_id, exact)
         size = len(group.members) if group.members else len(group.requested)
         remark = notes.HELD_BACK if group.settlement.held_back else ""
         protected = unit.protect_group(
@@ -279,8 +302,7 @@ def _parts(
     unit: Publishing,
     definition: SurveyDefinition,
     groups: list[CouncilGroup],
-    per_question: Mapping[tuple[object, str], Mapping[str, int]],
-    bases: Bases,
+    exact_counts: _Exact,
     scope: str,
     chosen: GroupFilter,
     distribution_id: int | None,
@@ -317,12 +339,7 @@ def _parts(
             )
             key = (group.council_id, wave, band)
             counted = [
-                question_counts(
-                    question.for_band(band),
-                    per_question.get((key, question.id), {}),
-                    bases.get((key, question.id), 0),
-                )
-                for question in definition.questions
+                exact_counts.of(question.for_band(band), key) for question in definition.questions
             ]
             if settlement.conflict is not None:
                 if refuse:
@@ -379,20 +396,21 @@ def _counted_members_only(
     else (recent responses held back from it) counted afresh from its members' answers."""
     if len(part_group.members) == len(part_group.requested):
         return counted
-    counts, bases = counts_from_answers(
+    counts, bases, keys = counts_from_answers(
         unit.session, definition, [part_group], chosen, distribution_id, by_part=True
     )
-    per_question = _by_part_and_question(counts)
+    # One part only: every key below is the same (council, wave, age band).
     exact = []
     for question, before in zip(definition.questions, counted, strict=True):
-        mine = {
-            option: value
-            for (part, question_id), by_option in per_question.items()
-            if question_id == question.id
-            for option, value in by_option.items()
+        mine = {o: value for (_, q, o), value in counts.items() if q == question.id}
+        mine_keys = {
+            o: value for (_, q, o), value in keys.items() if q == question.id and o is not None
         }
-        base = sum(value for (_, question_id), value in bases.items() if question_id == question.id)
-        exact.append(replace(before, counts=mine, base=base))
+        base = sum(value for (_, q), value in bases.items() if q == question.id)
+        base_key = sum(value for (_, q, o), value in keys.items() if q == question.id and o is None)
+        exact.append(
+            replace(before, counts=mine, base=base, keys=mine_keys, base_key=base_key % KEY_RANGE)
+        )
     return exact
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..answers import answer_cells
 from ..definitions.model import SurveyDefinition
 from ..models import AnswerCount, Distribution, DistributionTotal, QuestionBase, SurveyResponse
+from ..privacy.disclosure import KEY_RANGE
 from .groups import CouncilGroup, GroupFilter, counted_tokens, responses_query
 
 # Keyed by council id (or age band, or a council's part: (council id, wave, age band)),
@@ -20,6 +21,9 @@ from .groups import CouncilGroup, GroupFilter, counted_tokens, responses_query
 Key = Any
 Counts = dict[tuple[Key, str, str], int]
 Bases = dict[tuple[Key, str], int]
+# The sums of the counted responses' secret cell keys, keyed like the counts, and like the
+# bases with the option None (privacy.disclosure.cellkey); taken modulo KEY_RANGE.
+Keys = dict[tuple[Key, str, str | None], int]
 
 
 def precomputed_counts(
@@ -29,15 +33,16 @@ def precomputed_counts(
     *,
     by_age_band: bool = False,
     by_part: bool = False,
-) -> tuple[Counts, Bases, dict[int, int]]:
+) -> tuple[Counts, Bases, dict[int, int], Keys]:
     """Counts and bases from the totals, keyed by council (or, by_age_band, by age band: for one
-    council; or, by_part, by (council, wave, age band)), and the number of responses counted per
-    council."""
+    council; or, by_part, by (council, wave, age band)), the number of responses counted per
+    council, and the cells' key sums."""
     counts: Counts = defaultdict(int)
     bases: Bases = defaultdict(int)
     totals: dict[int, int] = defaultdict(int)
+    keys: Keys = {}
     if not council_ids:
-        return counts, bases, totals
+        return counts, bases, totals, keys
     if by_part:
         answers_by: Any = (AnswerCount.council_id, AnswerCount.wave, AnswerCount.age_band)
         bases_by: Any = (QuestionBase.council_id, QuestionBase.wave, QuestionBase.age_band)
@@ -48,20 +53,31 @@ def precomputed_counts(
     width = len(answers_by)
     for found in session.execute(
         select(
-            *answers_by, AnswerCount.question_id, AnswerCount.option, func.sum(AnswerCount.count)
+            *answers_by,
+            AnswerCount.question_id,
+            AnswerCount.option,
+            func.sum(AnswerCount.count),
+            func.sum(AnswerCount.key_sum),
         )
         .where(AnswerCount.survey_id == definition.id, AnswerCount.council_id.in_(council_ids))
         .group_by(*answers_by, AnswerCount.question_id, AnswerCount.option)
     ):
         key = tuple(found[:width]) if by_part else found[0]
         counts[(key, found[width], found[width + 1])] = int(found[width + 2])
+        keys[(key, found[width], found[width + 1])] = int(found[width + 3] or 0) % KEY_RANGE
     for found in session.execute(
-        select(*bases_by, QuestionBase.question_id, func.sum(QuestionBase.base))
+        select(
+            *bases_by,
+            QuestionBase.question_id,
+            func.sum(QuestionBase.base),
+            func.sum(QuestionBase.key_sum),
+        )
         .where(QuestionBase.survey_id == definition.id, QuestionBase.council_id.in_(council_ids))
         .group_by(*bases_by, QuestionBase.question_id)
     ):
         key = tuple(found[:width]) if by_part else found[0]
         bases[(key, found[width])] = int(found[width + 1])
+        keys[(key, found[width], None)] = int(found[width + 2] or 0) % KEY_RANGE
     for council_id, total in session.execute(
         select(Distribution.council_id, func.sum(DistributionTotal.responses))
         .join(DistributionTotal, DistributionTotal.distribution_id == Distribution.id)
@@ -69,7 +85,7 @@ def precomputed_counts(
         .group_by(Distribution.council_id)
     ):
         totals[council_id] = int(total or 0)
-    return counts, bases, totals
+    return counts, bases, totals, keys
 
 
 def by_question(counts: Counts) -> dict[tuple[int | str, str], dict[str, int]]:
@@ -78,6 +94,20 @@ def by_question(counts: Counts) -> dict[tuple[int | str, str], dict[str, int]]:
     for (key, question_id, option), value in counts.items():
         grouped[(key, question_id)][option] = value
     return grouped
+
+
+def keys_by_question(
+    keys: Keys,
+) -> tuple[dict[tuple[int | str, str], dict[str, int]], dict[tuple[int | str, str], int]]:
+    """The key sums regrouped like `by_question`, and the bases' key sums by (group, question)."""
+    grouped: dict[tuple[int | str, str], dict[str, int]] = defaultdict(dict)
+    bases: dict[tuple[int | str, str], int] = {}
+    for (key, question_id, option), value in keys.items():
+        if option is None:
+            bases[(key, question_id)] = value
+        else:
+            grouped[(key, question_id)][option] = value
+    return grouped, bases
 
 
 def still_counted(
@@ -112,18 +142,19 @@ def counts_from_answers(
     *,
     by_age_band: bool = False,
     by_part: bool = False,
-) -> tuple[Counts, Bases]:
-    """Counts and bases of exactly these groups' members, from each response's answers, keyed
-    by council (or, by_age_band, by age band; by_part, by (council, wave, age band)) like
-    `precomputed_counts`.
+) -> tuple[Counts, Bases, Keys]:
+    """Counts, bases and key sums of exactly these groups' members, from each response's
+    answers, keyed by council (or, by_age_band, by age band; by_part, by (council, wave, age
+    band)) like `precomputed_counts`.
 
     Counted the way the workers count (`answers.answer_cells`), so both paths agree.
     """
     counts: Counts = defaultdict(int)
     bases: Bases = defaultdict(int)
+    keys: Keys = defaultdict(int)
     wanted = {group.council_id: group.members for group in groups}
     if not wanted:
-        return counts, bases
+        return counts, bases, keys
     query = responses_query(
         definition,
         list(wanted),
@@ -135,8 +166,11 @@ def counts_from_answers(
         SurveyResponse.wave,
         SurveyResponse.answers,
         SurveyResponse.superseded,
+        SurveyResponse.cell_key,
     ).execution_options(yield_per=1000)
-    for response_id, council_id, band, wave, answers, superseded in session.execute(query):
+    for response_id, council_id, band, wave, answers, superseded, cell_key in session.execute(
+        query
+    ):
         if response_id not in wanted[council_id] or superseded:
             # Held back, counted after the group was read, or replaced by the same
             # practitioner's later answer to the same wave (the totals leave it out too).
@@ -148,9 +182,13 @@ def counts_from_answers(
         cells, questions = answer_cells(answers)
         for question_id, option in cells:
             counts[(key, question_id, option)] += 1
+            keys[(key, question_id, option)] = (keys[(key, question_id, option)] + cell_key) % (
+                KEY_RANGE
+            )
         for question_id in questions:
             bases[(key, question_id)] += 1
-    return counts, bases
+            keys[(key, question_id, None)] = (keys[(key, question_id, None)] + cell_key) % KEY_RANGE
+    return counts, bases, keys
 
 
 def group_counts(
@@ -159,9 +197,9 @@ def group_counts(
     groups: list[CouncilGroup],
     chosen: GroupFilter,
     distribution_id: int | None,
-) -> tuple[Counts, Bases]:
-    """Exact counts and bases for each council's settled group, keyed by (council, wave, age
-    band): answers from different waves or bands are never added together here.
+) -> tuple[Counts, Bases, Keys]:
+    """Exact counts, bases and key sums for each council's settled group, keyed by (council,
+    wave, age band): answers from different waves or bands are never added together here.
 
     The precomputed totals serve a council when they count exactly its members
     (`still_counted`: a group read from the councils' bitmaps); a group of closed periods is
@@ -171,18 +209,19 @@ def group_counts(
     fast = [
         group for group in shown if group.version is not None and group.members == group.requested
     ]
-    counts, bases, totals = precomputed_counts(
+    counts, bases, totals, keys = precomputed_counts(
         session, definition, [group.council_id for group in fast], by_part=True
     )
     exact = still_counted(
         session, definition, {g.council_id: (g.version, len(g.members)) for g in fast}, totals
     )
     slow = [group for group in shown if group.council_id not in exact]
-    slow_counts, slow_bases = counts_from_answers(
+    slow_counts, slow_bases, slow_keys = counts_from_answers(
         session, definition, slow, chosen, distribution_id, by_part=True
     )
     merged_counts: Counts = defaultdict(int)
     merged_bases: Bases = defaultdict(int)
+    merged_keys: Keys = {key: value for key, value in keys.items() if key[0][0] in exact}
     for (part, question_id, option), value in counts.items():
         if part[0] in exact:
             merged_counts[(part, question_id, option)] = value
@@ -191,4 +230,5 @@ def group_counts(
             merged_bases[(part, question_id)] = value
     merged_counts.update(slow_counts)
     merged_bases.update(slow_bases)
-    return merged_counts, merged_bases
+    merged_keys.update(slow_keys)
+    return merged_counts, merged_bases, merged_keys

@@ -101,8 +101,8 @@ def children_sections(
     }
     if parts and union_of(parts.values()) != shown:
         parts = {council: MemberSet.of(shown) & part for council, part in parts.items()}
-    months = responses_per_month(figures.session, definition, parts)
-    sections.append(figures.over_time(label, months, shown))
+    months, keys = responses_per_month(figures.session, definition, parts)
+    sections.append(figures.over_time(label, months, shown, keys))
     return [summary_section(sections, findings, figures.rules), *sections]
 
 

@@ -11,12 +11,13 @@ published (that would be the small number being protected).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..answers import answer_cells, option_ids, option_label, question_counts, skip_logic
 from ..definitions.model import FACE_SCALE, MULTIPLE_CHOICE, SCALE, Question, SurveyDefinition
 from ..privacy.disclosure import (
+    KEY_RANGE,
     DisclosureRules,
     PublishedQuestion,
     Publishing,
@@ -82,6 +83,7 @@ class Member:
     month: str
     superseded: bool
     answers: dict
+    cell_key: int = 0
 
 
 class Figures:
@@ -134,15 +136,26 @@ class Figures:
         """Every question's exact counts for these responses (superseded ones left out)."""
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         bases: Counter[str] = Counter()
+        keys: dict[str, Counter[str]] = defaultdict(Counter)
+        base_keys: Counter[str] = Counter()
         for member in members:
             if member.superseded:
                 continue
             cells, questions = answer_cells(member.answers)
             for question_id, option in cells:
                 counts[question_id][option] += 1
+                keys[question_id][option] += member.cell_key
             bases.update(questions)
+            for question_id in questions:
+                base_keys[question_id] += member.cell_key
         return [
-            question_counts(question, counts.get(question.id, {}), bases.get(question.id, 0))
+            question_counts(
+                question,
+                counts.get(question.id, {}),
+                bases.get(question.id, 0),
+                {option: key % KEY_RANGE for option, key in keys[question.id].items()},
+                base_keys[question.id] % KEY_RANGE,
+            )
             for question in self.definition.questions
         ]
 
@@ -189,12 +202,25 @@ class Figures:
         summary = charts.in_words(drawn, multiple=question.kind == MULTIPLE_CHOICE)
         return Chart(question.id, title, svg, summary, table, tuple(left_out))
 
-    def over_time(self, label: str, months: Counter[str], group: frozenset[int]) -> Section:
+    def over_time(
+        self,
+        label: str,
+        months: Counter[str],
+        group: frozenset[int],
+        keys: Mapping[str, int] | None = None,
+    ) -> Section:
         """Responses a month for the published group (counted responses of its members),
-        protected like a question, and recorded with the group."""
+        protected like a question (perturbed by the month's cell key), and recorded with the
+        group."""
         ordered = sorted(months)
         counted = QuestionCounts(
-            "responses per month", tuple(ordered), dict(months), sum(months.values())
+            "responses per month",
+            tuple(ordered),
+            dict(months),
+            sum(months.values()),
+            keys=None if keys is None else {m: key % KEY_RANGE for m, key in keys.items()},
+            base_key=None if keys is None else sum(keys.values()) % KEY_RANGE,
+            group_size=sum(months.values()),  # every counted member has a month
         )
         (published,) = self.unit.protect_tables(
             group, f"{label}, responses each month (report)", [counted], record_repeats=False

@@ -36,6 +36,7 @@ def load_members(
             SurveyResponse.submitted_on,
             SurveyResponse.superseded,
             SurveyResponse.answers,
+            SurveyResponse.cell_key,
         )
         .join(Distribution, SurveyResponse.distribution_id == Distribution.id)
         .join(Council, Distribution.council_id == Council.id)
@@ -46,8 +47,10 @@ def load_members(
     if council is not None:
         query = query.where(Council.name.ilike(council))
     found: dict[str, list[Member]] = defaultdict(list)
-    for name, rid, wave, band, day, superseded, answers in session.execute(query):
-        found[name].append(Member(rid, wave or "", band or "", f"{day:%Y-%m}", superseded, answers))
+    for name, rid, wave, band, day, superseded, answers, key in session.execute(query):
+        found[name].append(
+            Member(rid, wave or "", band or "", f"{day:%Y-%m}", superseded, answers, key)
+        )
     return found
 
 
@@ -130,8 +133,12 @@ def practitioner_sections(
         sections.append(Section("Programme feedback", f"Asked at {last.label.en}.", tuple(charts_)))
     # After the feedback, so that the change tables' landscape page(s) start after full pages.
     sections.append(change_section(figures, label, prepost, first.label.en, last.label.en))
-    months = Counter(m.month for m in members if not m.superseded and m.id in group.members)
-    sections.append(figures.over_time(label, months, group.members))
+    counted = [m for m in members if not m.superseded and m.id in group.members]
+    months = Counter(m.month for m in counted)
+    keys: Counter[str] = Counter()
+    for member in counted:
+        keys[member.month] += member.cell_key
+    sections.append(figures.over_time(label, months, group.members, keys))
     return [summary_section(sections, findings, figures.rules), *sections]
 
 

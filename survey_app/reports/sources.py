@@ -23,8 +23,10 @@ from ..definitions.model import SurveyDefinition
 from ..downloads.counting import (
     Bases,
     Counts,
+    Keys,
     by_question,
     counts_from_answers,
+    keys_by_question,
     precomputed_counts,
     still_counted,
 )
@@ -65,7 +67,9 @@ def band_groups(
         if response_id in settled:
             members[band or ""].append(response_id)
             superseded[band or ""] += bool(replaced)
-    counts, bases = _band_totals(session, definition, council_id, settled) or counts_from_answers(
+    counts, bases, keys = _band_totals(
+        session, definition, council_id, settled
+    ) or counts_from_answers(
         session,
         definition,
         [CouncilGroup(council_id, "", settled, Settlement(settled))],  # type: ignore[arg-type]
@@ -74,6 +78,7 @@ def band_groups(
         by_age_band=True,
     )
     per_question = by_question(counts)
+    keys_per_question, base_keys = keys_by_question(keys)
     groups = []
     for band in definition.age_bands:
         ids = MemberSet.of(members.get(band.id, ()))
@@ -83,6 +88,8 @@ def band_groups(
                 question.for_band(band.id),
                 per_question.get((band.id, question.id), {}),
                 bases.get((band.id, question.id), 0),
+                keys_per_question.get((band.id, question.id), {}),
+                base_keys.get((band.id, question.id), 0),
             )
             for question in definition.questions
         ]
@@ -92,7 +99,7 @@ def band_groups(
 
 def _band_totals(
     session: Session, definition: SurveyDefinition, council_id: int, settled: Collection[int]
-) -> tuple[Counts, Bases] | None:
+) -> tuple[Counts, Bases, Keys] | None:
     """Counts and bases by age band from the precomputed totals, or None when they do not count
     exactly the group `settled`."""
     version, whole = counted_versions(session, definition.id, [council_id]).get(
@@ -100,12 +107,14 @@ def _band_totals(
     )
     if version is None or MemberSet.of(settled) != whole:
         return None
-    counts, bases, totals = precomputed_counts(session, definition, [council_id], by_age_band=True)
+    counts, bases, totals, keys = precomputed_counts(
+        session, definition, [council_id], by_age_band=True
+    )
     if council_id not in still_counted(
         session, definition, {council_id: (version, len(whole))}, totals
     ):
         return None
-    return counts, bases
+    return counts, bases, keys
 
 
 def _council_responses(definition: SurveyDefinition, council_id: int, *columns: Any) -> Select[Any]:
@@ -114,21 +123,23 @@ def _council_responses(definition: SurveyDefinition, council_id: int, *columns: 
 
 def responses_per_month(
     session: Session, definition: SurveyDefinition, groups: Mapping[int, Collection[int]]
-) -> Counter[str]:
-    """Counted responses per month ("YYYY-MM") of the published groups, by council id.
+) -> tuple[Counter[str], Counter[str]]:
+    """Counted responses per month ("YYYY-MM") of the published groups, by council id, and
+    each month's sum of their cell keys.
 
     Grouped by the database where a council's rows are exactly its group (every counted
     response is one of its members, so equal numbers mean the same responses); a council whose
     group is an earlier, smaller one is counted from its members' dates.
     """
     months: Counter[str] = Counter()
+    keys: Counter[str] = Counter()
     if not groups:
-        return months
+        return months, keys
     year = extract("year", SurveyResponse.submitted_on)
     month = extract("month", SurveyResponse.submitted_on)
-    per_council: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    per_council: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
     everyone: Counter[int] = Counter()
-    for council_id, y, m, responses, counted in session.execute(
+    for council_id, y, m, responses, counted, key_sum in session.execute(
         responses_query(
             definition,
             list(groups),
@@ -139,25 +150,30 @@ def responses_per_month(
             month,
             func.count(),
             func.sum(case((SurveyResponse.superseded.is_(True), 0), else_=1)),
+            func.sum(case((SurveyResponse.superseded.is_(True), 0), else_=SurveyResponse.cell_key)),
         ).group_by(Distribution.council_id, year, month)
     ):
-        per_council[council_id].append((f"{int(y):04d}-{int(m):02d}", int(counted or 0)))
+        label = f"{int(y):04d}-{int(m):02d}"
+        per_council[council_id].append((label, int(counted or 0), int(key_sum or 0)))
         everyone[council_id] += int(responses)
     for council_id, members in groups.items():
         if everyone[council_id] == len(members):
-            for label, counted in per_council[council_id]:
+            for label, counted, key_sum in per_council[council_id]:
                 if counted:
                     months[label] += counted
+                    keys[label] += key_sum
             continue
-        for response_id, day, replaced in session.execute(
+        for response_id, day, replaced, key in session.execute(
             _council_responses(
                 definition,
                 council_id,
                 SurveyResponse.id,
                 SurveyResponse.submitted_on,
                 SurveyResponse.superseded,
+                SurveyResponse.cell_key,
             ).execution_options(yield_per=BATCH)
         ):
             if not replaced and response_id in members:
                 months[f"{day:%Y-%m}"] += 1
-    return months
+                keys[f"{day:%Y-%m}"] += key
+    return months, keys

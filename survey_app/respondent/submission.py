@@ -24,7 +24,7 @@ from ..answers import WRITTEN
 from ..crypto import TextVault, token_hash
 from ..definitions.model import SPECIAL_OPTIONS, SurveyDefinition
 from ..inputs import normalise_text
-from ..models import utcnow
+from ..models import new_cell_key, utcnow
 from ..periods import period_sent_in
 from ..safeguarding import concerns, telling
 from . import linking
@@ -52,10 +52,10 @@ CLAIM_DRAFT = """
 INSERT_RESPONSE = """
     INSERT INTO responses (distribution_id, survey_version, submitted_on, period, language,
                            age_band, answers, anonymised, aggregated, wave, link_hash,
-                           self_link_hash, superseded)
+                           self_link_hash, superseded, cell_key)
     VALUES (%(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(period)s, %(language)s,
             %(age_band)s, %(answers)s, %(no)s, %(no)s, %(wave)s, %(link_hash)s,
-            %(self_link_hash)s, %(no)s)
+            %(self_link_hash)s, %(no)s, %(cell_key)s)
     RETURNING id
 """
 INSERT_FREE_TEXT = """
@@ -75,11 +75,11 @@ CLAIM_AND_INSERT = """
     ), inserted AS (
         INSERT INTO responses (distribution_id, survey_version, submitted_on, period, language,
                                age_band, answers, anonymised, aggregated, wave, link_hash,
-                               self_link_hash, superseded)
+                               self_link_hash, superseded, cell_key)
         SELECT %(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(period)s,
                %(language)s,
                %(age_band)s, %(answers)s::json, false, false, %(wave)s, %(link_hash)s,
-               %(self_link_hash)s, false
+               %(self_link_hash)s, false, %(cell_key)s
         FROM claimed
         RETURNING id
     ), texts AS (
@@ -179,6 +179,8 @@ def build_response(
         "age_band": band if band in definition.band_ids() else "",
         "answers": recorded,
         "wave": wave,
+        # Secret: published counts are perturbed by their members' keys (cell key method).
+        "cell_key": new_cell_key(),
         "link_hash": link_hash,
         "self_link_hash": self_link_hash,
     }

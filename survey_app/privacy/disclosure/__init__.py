@@ -7,6 +7,8 @@ package (tests/test_disclosure_boundary.py checks); its modules are:
 
 - `publishing`: the unit of work every output opens, with its `Protection` and `Audit` hooks.
 - `rules`: a survey's thresholds (`DisclosureRules.of(definition)`), rounding and percentages.
+- `cellkey`: the cell key method, the default protection: every count perturbed by a value
+  looked up from its members' secret keys, zeros too, before suppression and rounding.
 - `tables`: one question in one group -> publishable cells with reasons (`protect_question`).
 - `groups`: all questions of a group together (skip logic), and a region row from councils.
 - `differencing`: whether a group may be published given the groups already published.
@@ -21,6 +23,14 @@ All but `ledger` and `publishing` are pure functions over plain data, tested wit
 """
 
 from . import notes
+from .cellkey import (
+    KEY_RANGE,
+    PERTURBATION,
+    SPREAD,
+    perturbation,
+    protect_with_cell_keys,
+    zero_cell_key,
+)
 from .differencing import Conflict, Overlap, PublishedGroup, Settlement, settle_group
 from .groups import Condition, protect_group, protect_region
 from .members import BLOCK_BITS, MemberBitmap, MemberSet, decode_members, encode_members, union_of
@@ -32,6 +42,9 @@ from .tables import PublishedCell, PublishedQuestion, QuestionCounts, protect_qu
 
 __all__ = [
     "BLOCK_BITS",
+    "KEY_RANGE",
+    "PERTURBATION",
+    "SPREAD",
     "Audit",
     "Condition",
     "Conflict",
@@ -53,11 +66,14 @@ __all__ = [
     "footnotes",
     "generalise",
     "notes",
+    "perturbation",
     "protect_group",
     "protect_question",
     "protect_region",
+    "protect_with_cell_keys",
     "publishing",
     "rules_in_words",
     "settle_group",
     "union_of",
+    "zero_cell_key",
 ]

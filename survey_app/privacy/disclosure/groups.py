@@ -5,7 +5,8 @@ Questions interact in two ways that a table on its own does not show:
 - Skip logic. A question shown only after certain answers ("Why not?" after "no") has a base
   no bigger than the count of those answers, and its counts bound it from below. Where any of
   those answers' counts is hidden or not shown, the later question is not shown either
-  (`FOLLOWS_HIDDEN`), whatever its own base.
+  (`FOLLOWS_HIDDEN`), whatever its own base; with cell keys only where the earlier question
+  is not shown at all (every figure is perturbed, the later base too).
 - The region row. Region minus the other councils is one council, so a region figure must never
   let a hidden council figure be worked out:
   * a council whose figures for a question are not shown is left out of the region's figures for
@@ -20,9 +21,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import notes
+from .cellkey import KEY_RANGE, perturbed_counts, summed_keys
 from .rules import DisclosureRules
 from .tables import (
     PublishedCell,
@@ -67,10 +69,18 @@ def protect_group(
             reason = notes.SMALL_BASE
         elif condition is not None:
             parent = published.get(condition.question)
-            if parent is None or not all(parent.publishes(o) for o in condition.any_of):
+            if parent is None or not parent.shown:
+                reason = notes.FOLLOWS_HIDDEN
+            elif counted.keys is None and not all(parent.publishes(o) for o in condition.any_of):
+                # Exact counts: the later question's base would give the hidden ones away.
+                # With cell keys that base is perturbed like any count (by the keys of the
+                # same responses), so it tells no more than the parent's perturbed counts.
                 reason = notes.FOLLOWS_HIDDEN
         question = protect(
-            counted, rules, withhold=reason, forced=forced.get(counted.question, frozenset())
+            replace(counted, group_size=size),
+            rules,
+            withhold=reason,
+            forced=forced.get(counted.question, frozenset()),
         )
         published[counted.question] = question
         result.append(question)
@@ -105,6 +115,7 @@ def protect_region(
     totals: Counter[str] = Counter()
     for counted, _ in included:
         totals.update({option: int(value) for option, value in counted.counts.items()})
+    keys = summed_keys([counted.keys for counted, _ in included]) if included else None
     region = QuestionCounts(
         question=first.question,
         options=options_of(totals, [counted for counted, _ in councils]),
@@ -112,22 +123,34 @@ def protect_region(
         base=sum(counted.base for counted, _ in included),
         multiple=first.multiple,
         exclusive=first.exclusive,
+        keys=keys,
+        base_key=(
+            sum(counted.base_key or 0 for counted, _ in included) % KEY_RANGE
+            if keys is not None
+            else None
+        ),
     )
     if not included:
         return region, withheld_question(region, notes.REGION_LEAVES_OUT)
     hidden = frozenset().union(*(shown.hidden_options() for _, shown in included))
+    # With cell keys the region's counts are perturbed by their own keys (the sums of the
+    # councils' keys), as a table of the region's responses asked for directly would be.
+    shown_form = perturbed_counts(region) if keys is not None else region
     cells = []
     for option in region.options:
-        value = int(totals.get(option, 0))
+        value = int(shown_form.counts.get(option, 0))
         if option in hidden or rules.is_small(value):
             cells.append(PublishedCell(option, notes.HIDDEN, "", notes.SMALL_COUNT))
         else:
             cells.append(
                 PublishedCell(
-                    option, rules.rounded(value), rules.published_percent(value, region.base), ""
+                    option,
+                    rules.rounded(value),
+                    rules.published_percent(value, max(shown_form.base, 1)),
+                    "",
                 )
             )
     remark = notes.REGION_LEAVES_OUT if left_out else ""
     return region, PublishedQuestion(
-        region.question, rules.rounded(region.base), tuple(cells), remark=remark
+        region.question, rules.rounded(shown_form.base), tuple(cells), remark=remark
     )

@@ -11,16 +11,15 @@ does the steps every output needs, in the order they must happen:
    (`differencing.settle_group`): publish it, repeat an earlier group instead, or refuse;
 4. protect its counts: force hidden every count that differs by a small number from the same
    count in an overlapping table already shown, here or before (`cells`), then apply the
-   survey's `Protection` (today suppression and rounding, `tables.protect_question`);
+   survey's `Protection` (by default the cell key method, `cellkey.protect_with_cell_keys`:
+   each count perturbed by its members' secret keys, then suppressed and rounded);
 5. when the `with` block ends without an exception, and only then: record every group shown
    with the exact counts behind its numbers (`ledger.record_publications`), and hand all of it
    to the `Audit`, if one is given. An output that raises (a refusal) records nothing.
 
-Two places are left open for what comes next (issue 10), so that no output changes when they
-do: `Protection`, how one question's exact counts become published cells (a cell key
-perturbation or a differentially private release goes here, before rounding and suppression);
-and `Audit`, which sees every group each output published, exact and as shown (a test-time
-linear-programming audit over everything published goes here).
+Two hooks: `Protection`, how one question's exact counts become published cells (the cell
+key method by default); and `Audit`, which sees every group each output published, exact and
+as shown (the tests' linear-programming audit, tests/disclosure_audit.py, goes here).
 """
 
 from __future__ import annotations
@@ -34,13 +33,14 @@ from sqlalchemy.orm import Session
 
 from ...models import Publication
 from . import notes
+from .cellkey import protect_with_cell_keys
 from .cells import CellRecord, clashing_options, forced_hidden, merge, shown_cells
 from .differencing import PublishedGroup, Settlement, overlapping_records, settle_group
 from .groups import Condition, protect_group, protect_region
 from .ledger import lock_publishing, published_groups, record_publications
 from .members import MemberSet
 from .rules import DisclosureRules
-from .tables import PublishedQuestion, QuestionCounts, protect_question, withheld_question
+from .tables import PublishedQuestion, QuestionCounts, withheld_question
 
 # The region's options from its summed counts and the councils' tables.
 OptionsOf = Callable[[Mapping[str, int], Sequence[QuestionCounts]], tuple[str, ...]]
@@ -277,7 +277,7 @@ def publishing(
     rules: DisclosureRules,
     requested_by_id: int | None,
     *,
-    protection: Protection = protect_question,
+    protection: Protection = protect_with_cell_keys,
     audit: Audit | None = None,
 ) -> Iterator[Publishing]:
     """Open one output's publishing unit of work in the caller's transaction (the caller

@@ -19,6 +19,11 @@ The rules, in order:
 
 The suppression does not rest on the rounding: it assumes a reader who knows every published
 count and the base exactly. Every hidden count has the same note, whatever the reason.
+
+These rules alone protect only tables counted without cell keys (the before/after change
+counts). Every other table is perturbed first (`cellkey.protect_with_cell_keys`, the default
+`Protection`), which then applies rules 1, 2 and 5 to the perturbed counts, without secondary
+suppression: no reader knows the exact counts to subtract.
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ class QuestionCounts:
         options partition the base (each answering response gave exactly one of them).
     exclusive: in a multiple-choice question, options that are given alone ("I don't know",
         "I'd rather not say").
+    keys: each option's cell key (its members' secret keys summed, modulo 2**31; see
+        `cellkey`), or None when the table was counted without keys.
+    base_key: the cell key of the responses that answered the question.
+    group_size: responses in the group the table is about, when known (`groups.protect_group`).
     """
 
     question: str
@@ -46,6 +55,9 @@ class QuestionCounts:
     base: int
     multiple: bool = False
     exclusive: frozenset[str] = field(default_factory=frozenset)
+    keys: Mapping[str, int] | None = None
+    base_key: int | None = None
+    group_size: int | None = None
 
     def values(self) -> list[int]:
         return [int(self.counts.get(option, 0)) for option in self.options]
