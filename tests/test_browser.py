@@ -18,7 +18,7 @@ from sqlalchemy import select
 from survey_app.background import background_work
 from survey_app.db import Database
 from survey_app.models import Distribution, SurveyResponse, User
-from tests.conftest import PASSWORD, make_council
+from tests.conftest import PASSWORD, close_periods, make_council
 from tests.phones import PHONE, Phone
 
 if TYPE_CHECKING:
@@ -401,6 +401,7 @@ def test_the_demos_reports_at_1280_px_open_with_the_summary_and_pass_axe(
     seed_children(server.app)
     seed_practitioners(server.app)
     worker()
+    close_periods(server.app)
     with server.app.extensions["database"].session() as session:
         operations.create_user(session, "facilitator@example.org", PASSWORD, "facilitator", None)
         session.commit()

@@ -253,7 +253,7 @@ def test_footnotes_use_the_surveys_own_thresholds():
     words = " ".join(footnote.text for footnote in footnotes(DisclosureRules(20, 11, 10)))
 
     assert "fewer than 20 responses" in words
-    assert "Between 1 and 10 responses" in words
+    assert "came to between 1 and 10" in words
 
 
 # A whole group --------------------------------------------------------------------------------

@@ -624,7 +624,8 @@ def test_the_survey_page_shows_the_rules_and_every_note_code_beside_the_download
 
     downloads = page.index("<h2>Downloads</h2>")
     assert downloads < page.index("How the figures protect children")
-    assert "Counts from 1 to 7 are hidden and shown as c" in page
+    assert "Counts that come to 1 to 7 are then shown as c" in page
+    assert "cell key method" in page
     assert "rounded to the nearest 5 (halves round up), so 8 shows as 10" in page
     for code in (
         "hidden",

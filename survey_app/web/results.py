@@ -42,7 +42,7 @@ from ..exports.files import MEDIA_TYPES, download_name
 from ..exports.records import mark_expired, recent_exports, request_export, visible_export
 from ..models import Export, Role, User
 from ..overview import counter_in_words
-from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
+from ..privacy.disclosure import DisclosureRules, footnotes, markers, rules_in_words
 from . import db_session, read_while_streaming, surveys
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -413,8 +413,9 @@ def report_page(survey_id: str, user: User) -> str:
         region=reports.REGION,
         council_param=None if built.group == reports.REGION else built.group,
         rules=rules,
-        rule_words=rules_in_words(rules),
-        footnotes=footnotes(rules),
+        rule_words=rules_in_words(rules, rows=False),
+        # The report's remarks say in words why each group is not shown: c and x are enough.
+        footnotes=markers(rules),
     )
 
 

@@ -35,7 +35,7 @@ from .differencing import Conflict, Overlap, PublishedGroup, Settlement, settle_
 from .groups import Condition, protect_group, protect_region
 from .members import BLOCK_BITS, MemberBitmap, MemberSet, decode_members, encode_members, union_of
 from .microdata import generalise
-from .notes import Footnote, footnotes, rules_in_words
+from .notes import Footnote, footnotes, markers, rules_in_words
 from .publishing import Audit, Protection, Publishing, Shown, publishing
 from .rules import DisclosureRules
 from .tables import PublishedCell, PublishedQuestion, QuestionCounts, protect_question
@@ -72,6 +72,7 @@ __all__ = [
     "protect_region",
     "protect_with_cell_keys",
     "publishing",
+    "markers",
     "rules_in_words",
     "settle_group",
     "union_of",

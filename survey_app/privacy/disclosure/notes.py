@@ -44,9 +44,9 @@ def footnotes(rules: DisclosureRules) -> tuple[Footnote, ...]:
     return (
         Footnote(
             SMALL_COUNT,
-            f"{HIDDEN} = hidden. Between 1 and {hidden_top} responses gave this answer, or the "
-            "number is hidden as well so that a small number cannot be worked out from the "
-            "total, the other figures or figures already published.",
+            f"{HIDDEN} = hidden: this count, after its small fixed change, came to between 1 and "
+            f"{hidden_top}, or it is hidden so that a small number cannot be worked out from "
+            "the total, the other figures or figures already published.",
         ),
         Footnote(
             SMALL_BASE,
@@ -96,29 +96,47 @@ def footnotes(rules: DisclosureRules) -> tuple[Footnote, ...]:
     )
 
 
-def rules_in_words(rules: DisclosureRules) -> tuple[str, ...]:
-    """The publishing rules as a facilitator reads them beside the downloads."""
+def markers(rules: DisclosureRules) -> tuple[Footnote, ...]:
+    """What c and x stand for, for pages whose tables carry no note codes: a report says beside
+    each chart, in words, why a group or question is not shown."""
     return (
-        f"No breakdown is shown for a council, a region or a date range with fewer than "
-        f"{rules.minimum_base} responses, nor for a question fewer than {rules.minimum_base} "
-        "of them answered.",
-        f"Counts from 1 to {rules.largest_hidden} are hidden and shown as {HIDDEN}; where a "
-        "total would give one away, another count is hidden too. A 0 is a true zero.",
-        f"Every other count, and every base, is rounded to the nearest {rules.round_to} "
+        next(note for note in footnotes(rules) if note.code == SMALL_COUNT),
+        Footnote(
+            NOT_SHOWN,
+            f"{NOT_SHOWN} = not shown: the words beside the chart say why.",
+        ),
+    )
+
+
+def rules_in_words(rules: DisclosureRules, *, rows: bool = True) -> tuple[str, ...]:
+    """The publishing rules as a facilitator reads them beside the downloads and in reports
+    (rows=False leaves out the linked research extract's, for pages of figures only)."""
+    figures = (
+        "Figures are only about whole publication periods (a quarter, a month or a day, as the "
+        "survey sets) that have closed; a closed period's figures never change.",
+        f"No breakdown is shown for a group with fewer than {rules.minimum_base} responses, nor "
+        f"for a question fewer than {rules.minimum_base} of them answered.",
+        "Every count of answers, zeros included, has a small change added that is fixed for "
+        "that group of responses (the cell key method), so the same table always shows the "
+        "same figures and nobody can work out a child's answer by adding answers of their own. "
+        f"Counts that come to 1 to {rules.largest_hidden} are then shown as {HIDDEN}. (Counts "
+        "of people whose ratings went up, stayed or went down are hidden from 1 to "
+        f"{rules.largest_hidden} instead.)",
+        f"Every count shown, and every base, is rounded to the nearest {rules.round_to} "
         f"(halves round up), so {rules.suppress_below} shows as "
         f"{rules.rounded(rules.suppress_below)}.",
-        "Percentages are worked out from the rounded count and base that are shown, to one "
-        "decimal place, and only where the count itself is shown; so they may not add up to "
-        "100.",
-        "Every download is recorded. One whose responses differ from figures already "
-        f"published by between 1 and {rules.largest_hidden} responses is refused, or, when "
-        "only new responses make the difference, given without them until at least "
-        f"{rules.suppress_below} have arrived.",
-        "Where figures were already published for an overlapping group of responses, a count "
-        "too close to the published one is hidden too, so that no subtraction of two tables "
-        "reveals a small number.",
-        f"Anonymised responses are only given for councils with at least {rules.minimum_base} "
-        "responses in the download. In them, the distribution, month, language and age band are "
-        f"shown only in combinations shared by at least {rules.suppress_below} responses of the "
-        f"council; otherwise they show {HIDDEN}, and the rows come in random order.",
+        "Percentages come from the rounded count and base shown, only where the count is "
+        "shown, so they may not add up to 100.",
+        "Every download is recorded. A group whose responses differ from a group already "
+        f"published by between 1 and {rules.largest_hidden} is not shown, or the download is "
+        "refused, so that no subtraction of two tables reveals a small number.",
+    )
+    if not rows:
+        return figures
+    return (
+        *figures,
+        "Where a deployment allows it, admins may download a linked research extract: in it "
+        "the distribution, month, language and age band are shown only in combinations "
+        f"shared by at least {rules.suppress_below} responses of a council ({HIDDEN} "
+        "otherwise), in random order.",
     )
