@@ -405,7 +405,11 @@ def test_a_date_range_that_is_not_one_whole_period_is_refused_with_400_and_nothi
     move_to(database, monday, dt.date(2026, 3, 2))
     move_to(database, tuesday, dt.date(2026, 3, 3))
     shown = fetch(facilitator, f"{SURVEY}/aggregates.csv?period=2026-03-02")
-    assert counts(shown)["yes"] == "20"
+    # Monday's 20 "yes", as their cell keys change them.
+    assert (
+        counts(shown)["yes"]
+        == expected_counts(database, "Suffolk", "went", ("yes",), monday)["yes"]
+    )
     recorded = len(publications(database))
 
     page = fetch(facilitator, f"{SURVEY}/aggregates.csv?from=2026-03-01&to=2026-03-31")
