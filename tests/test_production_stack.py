@@ -139,7 +139,8 @@ def test_redis_stopping_mid_run_loses_no_response_and_children_are_still_thanked
     stack.sent_in_a_closed_period()
     rows = download(stack, "aggregates.csv")
     went = {row["option"]: row["count"] for row in rows if row["question"] == "went"}
-    assert went["yes"] == "10" and went["no"] == "10"  # 12 rounds to 10
+    # Every response counted: 12 and 10, as their cell keys change them (then rounded to 5).
+    assert within_spread(went["yes"], 12) and within_spread(went["no"], 10), went
 
 
 def test_two_taps_on_send_at_the_same_moment_save_one_response(stack: Stack) -> None:
