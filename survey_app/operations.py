@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .caching import SharedCache
@@ -161,9 +162,30 @@ def create_council(session: Session, name: str) -> Council:
     if existing is not None:
         raise OperationError(f"There is already a council called '{existing.name}'.", field="name")
     council = Council(name=name)
-    session.add(council)
-    session.flush()
+    _save_council(session, council, name)
     return council
+
+
+def _save_council(session: Session, council: Council, name: str) -> None:
+    """Write council with name in a savepoint: when another admin took the same name at the same
+    moment, the database's unique index decides, and this one gets the message above, not a 500."""
+    if session.get_bind().dialect.name == "sqlite":
+        # pysqlite's own transaction handling makes savepoints unreliable, and SQLite runs
+        # one writer at a time, so the check above already settled it.
+        council.name = name
+        session.add(council)
+        session.flush()
+        return
+    session.flush()  # anything else pending is written outside the savepoint
+    try:
+        with session.begin_nested():
+            council.name = name
+            session.add(council)
+    except IntegrityError:
+        existing = find_council(session, name)  # committed by now: the index waited for it
+        taken = existing.name if existing is not None else name
+        message = f"There is already a council called '{taken}'."
+        raise OperationError(message, field="name") from None
 
 
 def rename_council(session: Session, old_name: str, new_name: str) -> Council:
@@ -178,8 +200,7 @@ def rename_council_to(session: Session, council: Council, new_name: str) -> Coun
     existing = find_council(session, new_name)
     if existing is not None and existing.id != council.id:
         raise OperationError(f"There is already a council called '{existing.name}'.", field="name")
-    council.name = new_name
-    session.flush()
+    _save_council(session, council, new_name)
     return council
 
 

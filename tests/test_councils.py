@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -361,3 +362,36 @@ def test_the_download_and_export_filters_pick_a_council_from_those_with_distribu
         assert found, f"{control} is not a list to choose from"
         assert re.findall(r'<option value="([^"]*)"', found.group(1)) == ["", "Norfolk", "Suffolk"]
     assert 'list="download-councils"' not in page
+
+
+def test_two_admins_adding_the_same_council_at_once_get_a_message_not_a_server_error(
+    postgres_server: object,
+) -> None:
+    url = postgres_server.create_database(f"race_{uuid.uuid4().hex[:8]}")  # type: ignore[attr-defined]
+    migrate_database(url)
+    database = Database.from_url(url)
+    outcome: list[object] = []
+    try:
+        with database.session() as first:
+            operations.create_council(first, "Suffolk")  # written, not yet committed
+
+            def second_admin() -> None:
+                with database.session() as second:
+                    try:
+                        # Sees no Suffolk yet, so its insert waits on the first one's index entry.
+                        operations.create_council(second, "SUFFOLK")
+                        second.commit()
+                        outcome.append("added")
+                    except operations.OperationError as error:
+                        outcome.append(str(error))
+
+            racing = threading.Thread(target=second_admin)
+            racing.start()
+            racing.join(timeout=1)
+            first.commit()
+        racing.join(timeout=30)
+
+        assert outcome == ["There is already a council called 'Suffolk'."]
+        assert council_names(database) == ["Suffolk"]
+    finally:
+        database.engine.dispose()
