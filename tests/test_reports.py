@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable
 from html import unescape
 from html.parser import HTMLParser
@@ -529,6 +530,11 @@ def test_the_demos_child_report_fits_six_a4_pages_opening_with_a_one_page_summar
     headers = every_header(html)
     assert headers and not [h for h in headers if " ".join(h.split()) not in text]
     assert not ids_in(text, app.extensions["surveys"]["child-cp-conference"])
+    # Ids name one element each on the page (and in the PDF, where WeasyPrint warns of "Anchor
+    # defined twice"), and every chart's clip paths and references point inside its chart.
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert html.count("<svg") > 1 and len(ids) == len(set(ids)), Counter(ids).most_common(3)
+    assert set(re.findall(r"url\(#([^)]+)\)", html)) <= set(ids)
     # The first page is the summary, every question in a sentence; the detail starts after it.
     definition = app.extensions["surveys"]["child-cp-conference"]
     first = pages[0]

@@ -5,6 +5,7 @@ page's Content Security Policy accepts."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import re
 from collections.abc import Callable, Sequence
@@ -119,6 +120,9 @@ HEADER = re.compile(r"^.*?(?=<svg)", re.S)
 METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
 SIZE = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*"')
+# matplotlib names its groups figure_1, axes_1, patch_1... in every chart, and its clip paths by
+# their geometry, so two charts on one page (or in one PDF) would repeat ids.
+ID_NAMES = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 
 
 def svg(figure: Figure, title: str) -> str:
@@ -133,12 +137,20 @@ def svg(figure: Figure, title: str) -> str:
     text = STYLE_ATTRIBUTE.sub(lambda m: _attributes(m.group(1)), text)
     text = SIZE.sub(r"<svg\1", text, count=1)
     text = text.replace("<defs>\n  </defs>", "")
+    text = _unique_ids(text, title)
     return text.replace(
         "<svg ",
         '<svg class="chart" role="img" focusable="false" stroke-linejoin="round" '
         'stroke-linecap="butt" ',
         1,
     ).replace(">", f"><title>{escape(title)}</title>", 1)
+
+
+def _unique_ids(text: str, title: str) -> str:
+    """Every id in the chart (and every reference to one) prefixed with a name drawn from the
+    chart itself, so ids stay the same from run to run but differ from chart to chart."""
+    prefix = "c" + hashlib.sha256(f"{title}\0{text}".encode()).hexdigest()[:10]
+    return ID_NAMES.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
 
 
 def _attributes(style: str) -> str:
