@@ -22,6 +22,7 @@ import dramatiq
 from survey_app import backlog
 from survey_app.backlog import retry_delay, unprocessed_attempts, unprocessed_response_ids
 from survey_app.exports import expire_files, waiting_export_ids
+from survey_app.focus_groups.processing import unprocessed_item_ids
 from survey_app.models import utcnow
 from survey_app.respondent.drafts import purge_expired_drafts
 from survey_app.safeguarding import alerts, casework
@@ -117,6 +118,22 @@ RESEND = {
     backlog.NextStep.ANONYMISE: actors.anonymise_response,
     backlog.NextStep.AGGREGATE: actors.aggregate_response,
 }
+
+
+def sweep_focus_group_items(only: set[int] | None = None) -> set[int]:
+    """Re-send focus-group items whose words still wait (all, or those in only: the ones that
+    stayed waiting a whole interval); returns what it saw. Items that failed too often stay
+    encrypted and unpublished."""
+    context = current_context()
+    limit = int(context.settings["PROCESSING_MAX_ATTEMPTS"])
+    with context.database.session() as session:
+        waiting = set(unprocessed_item_ids(session, limit))
+    targets = waiting if only is None else waiting & only
+    for item_id in sorted(targets):
+        actors.process_focus_group_item.send(item_id)
+    if targets:
+        log.info("sweeper re-sent %d focus-group items", len(targets))
+    return waiting
 
 
 def worker_name() -> str:
@@ -229,6 +246,7 @@ class Sweeper(dramatiq.Middleware):
         heartbeat = interval = 1.0  # until the settings can be read
         previous: set[int] | None = None
         previous_exports: set[int] | None = None
+        previous_items: set[int] | None = None
         waited = float("inf")  # the first pass runs at once
         while not self._stop.is_set():
             try:
@@ -247,6 +265,7 @@ class Sweeper(dramatiq.Middleware):
                     previous = seen
                     previous_exports = sweep_exports(previous_exports)
                     sweep_concern_emails()
+                    previous_items = sweep_focus_group_items(previous_items)
                     waited = 0.0
             except Exception:
                 log.exception("sweeper pass failed; trying again next interval")
