@@ -10,8 +10,8 @@ from .background import EXTENSION as BACKGROUND_WORK
 from .clock import EXTENSION as CLOCK
 from .clock import Clock, SystemClock
 from .crypto import TextVault
-from .definitions import load_guides
 from .db import Database
+from .definitions import load_guides
 from .loaded_surveys import LoadedSurveys
 from .settings import check_settings, load_settings
 from .web import init_database

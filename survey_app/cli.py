@@ -112,8 +112,8 @@ def check(paths: tuple[str, ...]) -> None:
         files = len({problem.file for problem in problems})
         click.echo(f"{len(problems)} problems in {files} files", err=True)
         sys.exit(1)
-    for definition in loaded:
-        click.echo(f"ok  {definition.source_path}  {definition.id} v{definition.version}")
+    for document in loaded:
+        click.echo(f"ok  {document.source_path}  {document.id} v{document.version}")
 
 
 @main.command()

@@ -20,8 +20,8 @@ from dramatiq.middleware import TimeLimitExceeded
 from sqlalchemy.orm import Session
 
 from survey_app import aggregating, anonymising, backlog, exports
-from survey_app.focus_groups import processing as focus_group_processing
 from survey_app.background import BackgroundWork
+from survey_app.focus_groups import processing as focus_group_processing
 from survey_app.models import utcnow
 from survey_app.safeguarding import alerts as safeguarding_alerts
 from survey_app.safeguarding import mail

@@ -46,7 +46,7 @@ def read_items(session: Session, query: ItemQuery) -> Iterator[TextItem]:
             council_id=council_id,
             month=held_on.replace(day=1),
             prompt=prompt,
-            text=redacted,
+            text=redacted or "",
         )
 
 

@@ -235,9 +235,9 @@ def add_items(
     name `items[i].field` (the API's JSON), or the form's own field with field_prefix None."""
     check_open(found)
     made = []
-    for index, item in enumerate(items):
+    for index, given in enumerate(items):
         where = "" if field_prefix is None else f"{field_prefix}[{index}]"
-        made.append(_item(vault, found, guide, item, where))
+        made.append(_item(vault, found, guide, given, where))
     for item in made:
         session.add(item)
     session.flush()
@@ -343,3 +343,76 @@ def close_session(found: FocusGroupSession, today: dt.date) -> None:
         return
     found.status = FocusGroupStatus.CLOSED.value
     found.closed_on = today
+
+
+def record_from_json(
+    session: Session,
+    vault: TextVault,
+    guides: Mapping[str, GuideDefinition],
+    user: User,
+    data: Any,
+    today: dt.date,
+) -> FocusGroupSession:
+    """A session and its items from the API's JSON (`guide`, `council`, `held_on`,
+    `participants`, `consent_recorded`, `items` [{prompt, kind, text, votes}]), all or nothing:
+    OperationError names the first field that is wrong; the caller rolls back."""
+    if not isinstance(data, dict):
+        raise OperationError("Send a JSON object.", field="(body)")
+    known = {"guide", "council", "held_on", "participants", "consent_recorded", "items"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise OperationError(f"Unknown field: {', '.join(unknown)}.", field=unknown[0])
+    for name in ("guide", "council", "held_on"):
+        if not isinstance(data.get(name), str) or not data[name].strip():
+            raise OperationError(f"'{name}' is required, as a string.", field=name)
+    participants = data.get("participants")
+    if not isinstance(participants, dict):
+        raise OperationError(
+            "'participants' is required: an object of age band to how many took part.",
+            field="participants",
+        )
+    if data.get("consent_recorded") is not True:
+        raise OperationError(
+            "'consent_recorded' must be true: record a session only once consent was recorded.",
+            field="consent_recorded",
+        )
+    items = data.get("items", [])
+    if not isinstance(items, list):
+        raise OperationError("'items' is a list of items.", field="items")
+    found = start_session(
+        session,
+        guides,
+        user,
+        council_name=data["council"],
+        guide_id=data["guide"],
+        held_on=data["held_on"],
+        participants=participants,
+        consent_recorded=True,
+        today=today,
+    )
+    given: list[ItemInput] = []
+    for index, item in enumerate(items):
+        where = f"items[{index}]"
+        if not isinstance(item, dict):
+            raise OperationError("An item is an object.", field=where)
+        extra = sorted(set(item) - {"prompt", "kind", "text", "votes"})
+        if extra:
+            raise OperationError(f"Unknown field: {', '.join(extra)}.", field=f"{where}.{extra[0]}")
+        prompt = item.get("prompt")
+        if prompt is not None and not isinstance(prompt, str):
+            raise OperationError("'prompt' is a prompt id.", field=f"{where}.prompt")
+        kind = item.get("kind")
+        if not isinstance(kind, str):
+            raise OperationError("'kind' is required.", field=f"{where}.kind")
+        text = item.get("text", "")
+        if not isinstance(text, str):
+            raise OperationError("'text' is a string.", field=f"{where}.text")
+        votes = item.get("votes", {})
+        if not isinstance(votes, dict):
+            raise OperationError(
+                "'votes' is an object of option id to count.", field=f"{where}.votes"
+            )
+        given.append(ItemInput(prompt or None, kind, text, votes))
+    guide = guides[found.guide_id]
+    add_items(session, vault, found, guide, given)
+    return found

@@ -23,6 +23,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from ..background import background_work
@@ -104,7 +105,7 @@ def new_session(guide_id: str) -> str:
 
 
 @bp.post("/new/<guide_id>")
-def create_session(guide_id: str) -> Response | tuple[str, int]:
+def create_session(guide_id: str) -> ResponseReturnValue:
     guide = _guide_or_404(guide_id)
     form = request.form
     try:
@@ -152,9 +153,7 @@ def session_page(session_id: int) -> str:
     return _session_page(_session_or_404(session_id))
 
 
-def _refused(
-    found: FocusGroupSession, problem: OperationError, prompt: str
-) -> tuple[str, int]:
+def _refused(found: FocusGroupSession, problem: OperationError, prompt: str) -> tuple[str, int]:
     # Each prompt has its own form: the field names the control on that prompt's form.
     problem.field = f"{prompt or 'general'}-{problem.field}" if problem.field else ""
     return forms.shown_again(
@@ -165,7 +164,7 @@ def _refused(
 
 
 @bp.post("/<int:session_id>/items")
-def add_item(session_id: int) -> Response | tuple[str, int]:
+def add_item(session_id: int) -> ResponseReturnValue:
     """Add one item (words, or counts per option) to a prompt or to the general notes."""
     found = _session_or_404(session_id)
     guide = _guide_or_404(found.guide_id)
@@ -190,7 +189,7 @@ def add_item(session_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:session_id>/photos")
-def add_photo(session_id: int) -> Response | tuple[str, int]:
+def add_photo(session_id: int) -> ResponseReturnValue:
     """Upload one photo of sticky notes or a drawing (cleaned of all metadata)."""
     request.max_content_length = UPLOAD_LIMIT
     found = _session_or_404(session_id)
@@ -210,7 +209,7 @@ def add_photo(session_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:session_id>/close")
-def close(session_id: int) -> Response:
+def close(session_id: int) -> ResponseReturnValue:
     """Close the session: nothing more can be added."""
     found = _session_or_404(session_id)
     recording.close_session(found, today())
