@@ -53,6 +53,9 @@ prompts:
 """
 
 
+OPTIONS = "    options:\n      - id: one\n        label: One\n      - id: two\n        label: Two\n"
+
+
 def problems_of(source: str) -> list[str]:
     with pytest.raises(DefinitionError) as refused:
         parse_document(source, "guide.yaml")
@@ -95,16 +98,12 @@ def test_the_shipped_guides_are_not_surveys_so_nothing_offers_them_a_link():
 
 
 def test_a_scale_prompt_gets_a_face_per_point_to_count_hands_for():
-    guide = parse_document(
-        GUIDE.replace("kind: dot_vote", "kind: scale\n    points: 3").replace(
-            "    options:\n      - id: one\n        label: One\n      - id: two\n        label: Two\n",
-            "",
-        ),
-        "guide.yaml",
-    )
+    source = GUIDE.replace("kind: dot_vote", "kind: scale\n    points: 3").replace(OPTIONS, "")
+
+    guide = parse_document(source, "guide.yaml")
 
     assert isinstance(guide, GuideDefinition)
-    assert len(guide.prompt("best").options) == 3
+    assert [option.id for option in guide.prompt("best").options] == ["sad", "okay", "happy"]
 
 
 def test_a_wrong_prompt_kind_is_named_with_its_file_and_line():
@@ -120,10 +119,7 @@ def test_a_wrong_prompt_kind_is_named_with_its_file_and_line():
 
 
 def test_a_dot_vote_without_options_is_refused_at_its_line():
-    source = GUIDE.replace(
-        "    options:\n      - id: one\n        label: One\n      - id: two\n        label: Two\n",
-        "",
-    )
+    source = GUIDE.replace(OPTIONS, "")
 
     problems = problems_of(source)
 
