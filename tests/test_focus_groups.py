@@ -439,6 +439,29 @@ def test_a_png_drawing_loses_its_text_chunks_and_is_kept_as_a_jpeg(
         assert image.format == "JPEG" and image.size == (400, 300)
 
 
+def test_an_iphone_heic_photo_is_taken_and_kept_as_a_jpeg_without_its_metadata(
+    app, make_user, councils, database, tmp_path
+):
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    browser = signed_in(app, make_user, "f@example.org", "facilitator")
+    session_page = started(browser)
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (10, 200, 30)).save(out, "HEIF", exif=exif.tobytes())
+    assert b"SecretCam" in out.getvalue()
+
+    assert upload(browser, session_page, out.getvalue(), "IMG_0002.HEIC").status_code == 303
+
+    [item] = items_of(database)
+    kept = photo_path(tmp_path / "photos", item.photo_hash or "").read_bytes()
+    assert b"SecretCam" not in kept
+    with Image.open(io.BytesIO(kept)) as image:
+        assert image.format == "JPEG" and image.size == (640, 480) and not image.getexif()
+
+
 def huge_png_header() -> bytes:
     """A PNG whose header claims 30000 x 30000 pixels (a decompression bomb's first bytes)."""
     out = io.BytesIO()

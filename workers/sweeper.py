@@ -1,7 +1,7 @@
-"""A worker-side thread that writes heartbeats, re-sends responses, exports and alert emails
-whose messages were lost (responses that keep failing only now and then), reminds leads of
-unacknowledged concerns, and deletes export files and contact requests past their retention
-period.
+"""A worker-side thread that writes heartbeats, re-sends responses, exports, alert emails and
+focus-group items whose messages were lost (responses that keep failing only now and then),
+reminds leads of unacknowledged concerns, and deletes export files and contact requests past
+their retention period.
 
 Each pass calls the domain's functions with the `WorkerContext` that `workers.setup` gave, and
 sends to the actors; `workers.setup` adds the `Sweeper` to the broker beside them."""
