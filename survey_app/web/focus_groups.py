@@ -193,7 +193,7 @@ def add_item(session_id: int) -> ResponseReturnValue:
     db_session().commit()
     process_items([item.id for item in made if not item.processed])
     flash("Added. Names and other personal details are removed before anyone analyses it.", "done")
-    return redirect(url_for(".session_page", session_id=found.id, _anchor=f"prompt-{prompt or 'general'}"), 303)
+    return redirect(_prompt_on_page(found, prompt), 303)
 
 
 @bp.post("/<int:session_id>/photos")
@@ -212,7 +212,11 @@ def add_photo(session_id: int) -> ResponseReturnValue:
         return _refused(found, problem, prompt)
     db_session().commit()
     flash("Photo added, without its location, time or camera details.", "done")
-    return redirect(url_for(".session_page", session_id=found.id, _anchor=f"prompt-{prompt or 'general'}"), 303)
+    return redirect(_prompt_on_page(found, prompt), 303)
+
+
+def _prompt_on_page(found: FocusGroupSession, prompt: str) -> str:
+    return url_for(".session_page", session_id=found.id, _anchor=f"prompt-{prompt or 'general'}")
 
 
 @bp.post("/<int:session_id>/close")
