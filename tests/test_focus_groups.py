@@ -171,6 +171,22 @@ def test_a_recorded_session_shows_every_prompt_with_the_form_its_kind_needs(
     assert len(re.findall(r'id="how-was-it-votes-[a-z_]+"', page.text)) == 3
 
 
+def test_a_guide_is_never_offered_as_a_survey_on_the_staff_pages_or_the_api(
+    app, make_user, councils, client, make_token
+):
+    browser = signed_in(app, make_user, "f@example.org", "facilitator")
+    token = make_token()
+
+    index = browser.get("/facilitator/").text
+    listing = client.get("/api/v1/surveys", headers={"Authorization": f"Bearer {token}"})
+
+    assert f"/facilitator/surveys/{HOUSES}" not in index
+    assert browser.get(f"/facilitator/surveys/{HOUSES}").status_code == 404
+    assert browser.get(f"/facilitator/surveys/{HOUSES}/report").status_code == 404
+    assert HOUSES not in {survey["id"] for survey in listing.get_json()["surveys"]}
+    assert "/facilitator/focus-groups/" in index
+
+
 def test_consent_is_required_before_a_session_is_saved(app, make_user, councils, database):
     browser = signed_in(app, make_user, "f@example.org", "facilitator")
 
