@@ -9,6 +9,7 @@ import io
 import re
 import shutil
 import struct
+import uuid
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from survey_app import operations
+from survey_app.cli import migrate_database
 from survey_app.db import Database
 from survey_app.focus_groups import read_items, vote_totals
 from survey_app.focus_groups.photos import MAX_BYTES, photo_path
@@ -46,13 +48,23 @@ EMAIL = "jo.bloggs@example.com"
 
 
 @pytest.fixture
-def app(make_app: Callable[..., Flask], tmp_path: Path) -> Flask:
+def app(request: pytest.FixtureRequest, make_app: Callable[..., Flask], tmp_path: Path) -> Flask:
+    """The app with the test survey and the shipped guides, on SQLite (or, for a test
+    parametrized with "postgresql", on a new database of the suite's PostgreSQL server)."""
     folder = tmp_path / "definitions"
     folder.mkdir()
     shutil.copy(TEST_SURVEYS / "test-child.yaml", folder)
     for name in (HOUSES, APPRECIATIVE):
         shutil.copy(SHIPPED / f"{name}.yaml", folder)
-    return make_app(SURVEY_DIR=str(folder), PHOTO_DIR=str(tmp_path / "photos"))
+    settings = {"SURVEY_DIR": str(folder), "PHOTO_DIR": str(tmp_path / "photos")}
+    if getattr(request, "param", "sqlite") == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        settings["DATABASE_URL"] = server.create_database(f"fg_{uuid.uuid4().hex[:8]}")
+        migrate_database(settings["DATABASE_URL"])
+    return make_app(**settings)
+
+
+EACH_DATABASE = pytest.mark.parametrize("app", ["sqlite", "postgresql"], indirect=True)
 
 
 @pytest.fixture
@@ -295,6 +307,7 @@ def test_an_item_of_the_wrong_kind_or_with_a_bad_count_is_refused_on_its_own_for
 # The worker ------------------------------------------------------------------------------------
 
 
+@EACH_DATABASE
 def test_the_worker_anonymises_items_and_destroys_their_raw_words(
     app, make_user, councils, database, worker
 ):
@@ -347,6 +360,7 @@ def test_anonymised_items_are_read_for_theme_coding_by_council_and_month(
     assert [i.text for i in december] == ["Wanted juice"]
 
 
+@EACH_DATABASE
 def test_an_item_that_suggests_a_child_is_at_risk_alerts_the_councils_lead_once_per_session(
     app, make_user, councils, database, worker
 ):
@@ -408,6 +422,7 @@ def photo_with_metadata(size: tuple[int, int] = (3000, 2000)) -> bytes:
     return out.getvalue()
 
 
+@EACH_DATABASE
 def test_a_photo_is_kept_without_metadata_resized_and_only_its_hash_in_the_database(
     app, make_user, councils, database, tmp_path
 ):
@@ -602,6 +617,7 @@ def a_session(**changes: Any) -> dict[str, Any]:
     }
 
 
+@EACH_DATABASE
 def test_the_api_records_a_session_and_its_items(client, councils, make_token, database, worker):
     token = make_token()
 
