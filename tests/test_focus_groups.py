@@ -43,6 +43,7 @@ TEST_SURVEYS = Path(__file__).parent / "data" / "surveys"
 HOUSES = "focus-group-three-houses"
 APPRECIATIVE = "focus-group-appreciative-inquiry"
 HELD_ON = "2025-11-10"
+PROMPT_TITLES = ["The house of worries", "If you had a magic wand"]
 PHONE = "07700 900123"
 EMAIL = "jo.bloggs@example.com"
 
@@ -379,7 +380,10 @@ def test_an_item_that_suggests_a_child_is_at_risk_alerts_the_councils_lead_once_
         found = session.scalars(select(FocusGroupSession)).one()
     assert len(concerns) == 1
     assert concerns[0].council_id == councils["Suffolk"] and found.concern_id == concerns[0].id
-    assert sorted(kept) == sorted(f"fg-item:{item.id}" for item in items_of(database))
+    assert sorted(kept) == sorted(
+        f"fg-item:{item.id}: focus group held {HELD_ON}, {title}"
+        for item, title in zip(items_of(database), PROMPT_TITLES, strict=True)
+    )
     # The research copy is anonymised and its raw words destroyed all the same.
     assert all(item.ciphertext is None for item in items_of(database))
 

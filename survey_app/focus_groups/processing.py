@@ -121,7 +121,12 @@ def _flag(
         .with_for_update(of=FocusGroupSession)
     )
     assert locked is not None
-    flagged = concerns.FlaggedText(subject(item.id), words, ConcernLevel(level.value), reasons)
+    # What the lead reads beside the words (the concern page knows no guide): which item, which
+    # session's date and which prompt, within the column's 100 characters.
+    where = (
+        f"{subject(item.id)}: focus group held {locked.held_on.isoformat()}, {item.prompt_words}"
+    )
+    flagged = concerns.FlaggedText(where[:100], words, ConcernLevel(level.value), reasons)
     if locked.concern_id is not None:
         concern = session.get(Concern, locked.concern_id)
         if concern is not None:
