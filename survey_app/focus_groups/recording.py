@@ -171,16 +171,8 @@ def _participants(guide: GuideDefinition, given: Mapping[str, Any]) -> dict[str,
         )
     counts: dict[str, int] = {}
     for band in bands:
-        value = given.get(band, 0)
-        if value in ("", None):
-            value = 0
-        try:
-            number = int(value) if not isinstance(value, bool) else -1
-        except (TypeError, ValueError):
-            number = -1
-        if isinstance(value, float) and value != number:
-            number = -1
-        if not 0 <= number <= MAX_PARTICIPANTS:
+        number = _whole_number(given.get(band), MAX_PARTICIPANTS)
+        if number is None:
             raise OperationError(
                 f"How many aged {band} took part must be a whole number from 0 to "
                 f"{MAX_PARTICIPANTS}.",
@@ -193,6 +185,20 @@ def _participants(guide: GuideDefinition, given: Mapping[str, Any]) -> dict[str,
             field=f"participants-{bands[0]}",
         )
     return counts
+
+
+def _whole_number(value: Any, maximum: int) -> int | None:
+    """A count as typed (a form's string or JSON's number; empty means 0), or None if it is not
+    a whole number from 0 to maximum."""
+    if value in ("", None):
+        return 0
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        return None
+    try:
+        number = int(str(value).strip()) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 0 <= number <= maximum else None
 
 
 def session_for(session: Session, session_id: int, user: User) -> FocusGroupSession | None:
@@ -317,16 +323,8 @@ def _counts(prompt: Prompt, given: Mapping[str, Any], where: str) -> dict[str, i
         )
     counts: dict[str, int] = {}
     for option in options:
-        value = given.get(option, 0)
-        if value in ("", None):
-            value = 0
-        try:
-            number = int(value) if not isinstance(value, bool) else -1
-        except (TypeError, ValueError):
-            number = -1
-        if isinstance(value, float) and value != number:
-            number = -1
-        if not 0 <= number <= MAX_COUNT:
+        number = _whole_number(given.get(option), MAX_COUNT)
+        if number is None:
             raise OperationError(
                 f"The count for '{option}' must be a whole number from 0 to {MAX_COUNT}.",
                 field=_name(where, f"votes-{option}") if not where else _name(where, "votes"),
