@@ -18,6 +18,7 @@ from survey_app.definitions import (
     parse_document,
 )
 from survey_app.definitions.guides import Group
+from survey_app.definitions.reading_age import band_level, reading_grade, sentences
 
 SHIPPED = Path(__file__).parent.parent / "survey_definitions"
 TEST_SURVEYS = Path(__file__).parent / "data" / "surveys"
@@ -88,6 +89,22 @@ def test_the_shipped_guides_load_with_every_kind_of_prompt_between_them():
     stages = [prompt.id.split("-")[0] for prompt in appreciative.prompts]
     for stage in ("discover", "dream", "design", "deliver"):
         assert stage in stages
+
+
+def test_what_children_are_told_reads_at_their_age_bands_level():
+    houses = load_guides(SHIPPED)[THREE_HOUSES]
+
+    too_hard = [
+        (band, prompt.id, sentence)
+        for prompt in houses.prompts
+        for band, words in prompt.child.items()
+        # Under 8s are read to by an adult; the grade formula says nothing about listening.
+        if band != "4-7"
+        for sentence in sentences(words.en)
+        if reading_grade(sentence) > band_level(band)
+    ]
+
+    assert too_hard == []
 
 
 def test_the_shipped_guides_are_not_surveys_so_nothing_offers_them_a_link():
