@@ -409,6 +409,37 @@ def test_the_sweeper_resends_items_whose_message_was_lost(
     assert item.redacted == "A sofa" and item.ciphertext is None
 
 
+def test_an_item_that_cannot_be_read_is_held_back_encrypted_and_never_quoted_in_the_log(
+    app, make_user, councils, database, worker, caplog
+):
+    from survey_app.crypto import TextVault
+    from workers import sweeper
+
+    app.extensions["background_work"].process_focus_group_items = lambda item_ids: None
+    browser = signed_in(app, make_user, "f@example.org", "facilitator")
+    session_page = started(browser)
+    add_item(browser, session_page, prompt="house-of-dreams", kind="quote", text="Nobody listens")
+    unreadable = TextVault(TextVault.generate_key()).seal("Jo Bloggs never listens")
+    with database.session() as session:
+        session.scalars(select(FocusGroupItem)).one().ciphertext = unreadable
+        session.commit()
+
+    sweeper.sweep_focus_group_items()
+    worker()
+
+    [item] = items_of(database)
+    assert item.held_back and not item.processed and item.processing_attempts == 1
+    assert item.ciphertext == unreadable and item.redacted is None
+    with database.session() as session:
+        assert list(read_items(session, ItemQuery())) == []
+        failed = session.scalars(
+            select(AuditEvent.subject).where(AuditEvent.event == "anonymisation_failed")
+        ).all()
+    assert failed == [f"fg-item:{item.id}"]
+    assert "Jo Bloggs" not in caplog.text and "listens" not in caplog.text
+    assert "held back" in browser.get(session_page).text
+
+
 # Photos ----------------------------------------------------------------------------------------
 
 

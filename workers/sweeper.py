@@ -22,7 +22,7 @@ import dramatiq
 from survey_app import backlog
 from survey_app.backlog import retry_delay, unprocessed_attempts, unprocessed_response_ids
 from survey_app.exports import expire_files, waiting_export_ids
-from survey_app.focus_groups.processing import unprocessed_item_ids
+from survey_app.focus_groups.processing import unprocessed_items
 from survey_app.models import utcnow
 from survey_app.respondent.drafts import purge_expired_drafts
 from survey_app.safeguarding import alerts, casework
@@ -120,20 +120,33 @@ RESEND = {
 }
 
 
+item_retry_schedule = RetrySchedule()
+
+
 def sweep_focus_group_items(only: set[int] | None = None) -> set[int]:
     """Re-send focus-group items whose words still wait (all, or those in only: the ones that
-    stayed waiting a whole interval); returns what it saw. Items that failed too often stay
-    encrypted and unpublished."""
+    stayed waiting a whole interval; one that keeps failing on the slowing schedule responses
+    follow); returns what it saw. Until then their words stay encrypted and unpublished."""
     context = current_context()
     limit = int(context.settings["PROCESSING_MAX_ATTEMPTS"])
+    interval = float(context.settings["SWEEP_INTERVAL_SECONDS"])
     with context.database.session() as session:
-        waiting = set(unprocessed_item_ids(session, limit))
-    targets = waiting if only is None else waiting & only
+        waiting = unprocessed_items(session)
+    item_retry_schedule.forget_all_but(waiting)
+    now = time.monotonic()
+    targets = {
+        item_id
+        for item_id, attempts in waiting.items()
+        if (only is None or item_id in only)
+        and item_retry_schedule.may_send(
+            item_id, attempts, retry_delay(attempts, limit, interval), now
+        )
+    }
     for item_id in sorted(targets):
         actors.process_focus_group_item.send(item_id)
     if targets:
         log.info("sweeper re-sent %d focus-group items", len(targets))
-    return waiting
+    return set(waiting)
 
 
 def worker_name() -> str:

@@ -146,17 +146,13 @@ def _flag(
     return raised.notification_ids
 
 
-def unprocessed_item_ids(session: Session, max_attempts: int, limit: int = 10_000) -> list[int]:
-    """Items whose words still wait for the worker (a lost message, a broker that was down),
-    leaving out those that failed max_attempts times: they stay encrypted and unpublished."""
-    return list(
-        session.scalars(
-            select(FocusGroupItem.id)
-            .where(
-                FocusGroupItem.processed.is_(False),
-                FocusGroupItem.processing_attempts < max_attempts,
-            )
-            .order_by(FocusGroupItem.id)
-            .limit(limit)
-        )
+def unprocessed_items(session: Session, limit: int = 10_000) -> dict[int, int]:
+    """Items whose words still wait for the worker (a lost message, a broker that was down, or
+    failures), with how often each has failed so far."""
+    rows = session.execute(
+        select(FocusGroupItem.id, FocusGroupItem.processing_attempts)
+        .where(FocusGroupItem.processed.is_(False))
+        .order_by(FocusGroupItem.id)
+        .limit(limit)
     )
+    return {item_id: attempts for item_id, attempts in rows}
