@@ -11,6 +11,7 @@ from .clock import EXTENSION as CLOCK
 from .clock import Clock, SystemClock
 from .crypto import TextVault
 from .db import Database
+from .definitions import load_guides
 from .loaded_surveys import LoadedSurveys
 from .settings import check_settings, load_settings
 from .web import init_database
@@ -80,6 +81,7 @@ def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None)
         assets,
         councils,
         distributions,
+        focus_groups,
         health,
         safeguarding,
         security,
@@ -97,4 +99,5 @@ def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None)
     api.init_app(app)
     safeguarding.init_app(app)
     health.init_app(app)
+    focus_groups.init_app(app, load_guides(app.config["SURVEY_DIR"]))
     return app

@@ -20,6 +20,8 @@ class BackgroundWork:
     process_response: Callable[[int], None]
     build_export: Callable[[int], None]
     send_concern_emails: Callable[[Sequence[int]], None]
+    # Focus groups: screen and anonymise the words of newly recorded items.
+    process_focus_group_items: Callable[[Sequence[int]], None]
 
 
 EXTENSION = "background_work"

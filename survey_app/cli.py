@@ -20,14 +20,16 @@ from . import operations
 from .db import Database
 from .definitions import (
     DefinitionError,
+    GuideDefinition,
     Problem,
-    check_directory,
+    check_folder,
     load_directory,
-    load_file,
+    load_document,
+    load_guides,
     reading_age_warnings,
     translation_problems,
 )
-from .definitions.json_schema import survey_json_schema
+from .definitions.json_schema import guide_json_schema, survey_json_schema
 from .definitions.model import SurveyDefinition
 from .demo import demo_defaults, demo_settings, seed_demo, serve_demo
 from .models import ROLES
@@ -57,6 +59,15 @@ def _definitions(directory: str | None = None) -> dict[str, SurveyDefinition]:
         sys.exit(1)
 
 
+def _guides(directory: str | None = None) -> dict[str, GuideDefinition]:
+    try:
+        return load_guides(Path(directory or _settings()["SURVEY_DIR"]))
+    except DefinitionError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+
+
 @click.group()
 def main() -> None:
     """Surveys and focus groups that let councils hear what children think."""
@@ -69,17 +80,23 @@ def check(paths: tuple[str, ...]) -> None:
     problem in all of them at once, untranslated words included."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    loaded = []
+    loaded: list[SurveyDefinition | GuideDefinition] = []
     for given in paths or (str(_settings()["SURVEY_DIR"]),):
+        guides: dict[str, GuideDefinition] = {}
         if Path(given).is_file():
             try:
-                found = {"": load_file(Path(given), shown_as=given)}
+                document = load_document(Path(given), shown_as=given)
             except DefinitionError as error:
                 problems.extend(error.problems)
                 continue
+            if isinstance(document, GuideDefinition):
+                guides, found = {"": document}, {}
+            else:
+                found = {"": document}
         else:
-            found, unloaded = check_directory(Path(given), shown_as=given)
+            found, guides, unloaded = check_folder(Path(given), shown_as=given)
             problems.extend(unloaded)
+        loaded.extend(guides.values())
         for definition in found.values():
             warnings.extend(reading_age_warnings(definition))
             gaps = translation_problems(definition)
@@ -95,15 +112,18 @@ def check(paths: tuple[str, ...]) -> None:
         files = len({problem.file for problem in problems})
         click.echo(f"{len(problems)} problems in {files} files", err=True)
         sys.exit(1)
-    for definition in loaded:
-        click.echo(f"ok  {definition.source_path}  {definition.id} v{definition.version}")
+    for document in loaded:
+        click.echo(f"ok  {document.source_path}  {document.id} v{document.version}")
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def surveys(as_json: bool) -> None:
-    """List the surveys: id, audience, title, version."""
-    definitions = sorted(_definitions().values(), key=lambda d: d.id)
+    """List the surveys and focus-group guides: id, audience, title, version."""
+    guides = _guides()
+    definitions: list[SurveyDefinition | GuideDefinition] = sorted(
+        [*_definitions().values(), *guides.values()], key=lambda d: d.id
+    )
     if as_json:
         click.echo(
             json.dumps(
@@ -114,7 +134,21 @@ def surveys(as_json: bool) -> None:
                         "title": d.title.en,
                         "version": d.version,
                         "languages": list(d.languages),
-                        "waves": [{"id": wave.id, "words": wave.label.en} for wave in d.waves],
+                        **(
+                            {
+                                "group": d.group.value,
+                                "prompts": [
+                                    {"id": p.id, "kind": p.kind.value, "title": p.title.en}
+                                    for p in d.prompts
+                                ],
+                            }
+                            if isinstance(d, GuideDefinition)
+                            else {
+                                "waves": [
+                                    {"id": wave.id, "words": wave.label.en} for wave in d.waves
+                                ]
+                            }
+                        ),
                         "file": d.source_path,
                     }
                     for d in definitions
@@ -207,9 +241,10 @@ def screen_answers() -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print a JSON Schema of the survey format, for editors."""
-    click.echo(json.dumps(survey_json_schema(), indent=2))
+@click.option("--guide", is_flag=True, help="The focus-group guide format instead.")
+def schema(guide: bool) -> None:
+    """Print a JSON Schema of the survey format (or the focus-group guide format), for editors."""
+    click.echo(json.dumps(guide_json_schema() if guide else survey_json_schema(), indent=2))
 
 
 @main.command()

@@ -707,3 +707,101 @@ class ConcernNotification(Base):
         CheckConstraint("kind in ('alert', 'escalation')", name="kind"),
         CheckConstraint("status in ('pending', 'sent')", name="status"),
     )
+
+
+# Focus groups ---------------------------------------------------------------------------------
+
+
+class FocusGroupStatus(StrEnum):
+    """A session takes items while open; once closed, nothing more is added."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class FocusGroupItemKind(StrEnum):
+    """What one recorded item is: words (notes, quotes, sticky notes), counts, or a photo."""
+
+    NOTE = "note"
+    QUOTE = "quote"
+    STICKY_NOTE = "sticky_note"
+    VOTES = "votes"  # dots per option of a dot vote
+    SHOW_OF_HANDS = "show_of_hands"  # hands per face of a scale
+    PHOTO = "photo"
+
+
+class FocusGroupSession(Base):
+    """One focus group run with a guide in a council: how many took part by age band and that
+    consent was recorded, never who took part (the table has no column that could say)."""
+
+    __tablename__ = "focus_group_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    # A guide is a definition file, not a survey row: it has no link and no answers table.
+    guide_id: Mapped[str] = mapped_column(String(100), index=True)
+    guide_version: Mapped[int] = mapped_column(Integer)
+    # The guide's group (children, practitioners): how the risk screen reads the items' words.
+    participant_group: Mapped[str] = mapped_column(String(20))
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    # {age band id: how many took part}
+    participants: Mapped[dict[str, Any]] = mapped_column(JSON)
+    consent_recorded: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(
+        String(10), default=FocusGroupStatus.OPEN.value, server_default="open"
+    )
+    created_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The one safeguarding concern the session's items raised, if any (one per session).
+    concern_id: Mapped[int | None] = mapped_column(ForeignKey("concerns.id", ondelete="SET NULL"))
+
+    council: Mapped[Council] = relationship(lazy="joined")
+    items: Mapped[list[FocusGroupItem]] = relationship(
+        back_populates="session", order_by="FocusGroupItem.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("consent_recorded", name="consent_recorded"),
+        CheckConstraint("status in ('open', 'closed')", name="status"),
+    )
+
+
+class FocusGroupItem(Base):
+    """One thing recorded for a prompt (or as a general note): words encrypted until anonymised
+    like a free-text answer, or counts per option, or the hash of a cleaned photo."""
+
+    __tablename__ = "focus_group_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("focus_group_sessions.id", ondelete="CASCADE"), index=True
+    )
+    # The guide's prompt id; None for a general note about the session.
+    prompt_id: Mapped[str | None] = mapped_column(String(100))
+    # The prompt's title when recorded, so the item reads the same if the guide changes.
+    prompt_words: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    added_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    redacted: Mapped[str | None] = mapped_column(Text)
+    raw_destroyed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Screened and anonymised (or never had words): nothing left for the worker to do.
+    processed: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    held_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    processing_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # {option id: count} for votes and shows of hands.
+    counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # SHA-256 of the cleaned photo file (stored outside the web root under this name).
+    photo_hash: Mapped[str | None] = mapped_column(String(64))
+
+    session: Mapped[FocusGroupSession] = relationship(back_populates="items")
+
+    __table_args__ = (
+        # Raw and redacted words never sit side by side: storing the redaction destroys the raw.
+        CheckConstraint("ciphertext is null or redacted is null", name="raw_or_redacted"),
+        CheckConstraint(
+            "kind in ('note', 'quote', 'sticky_note', 'votes', 'show_of_hands', 'photo')",
+            name="kind",
+        ),
+    )

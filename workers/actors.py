@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from survey_app import aggregating, anonymising, backlog, exports
 from survey_app.background import BackgroundWork
+from survey_app.focus_groups import processing as focus_group_processing
 from survey_app.models import utcnow
 from survey_app.safeguarding import alerts as safeguarding_alerts
 from survey_app.safeguarding import mail
@@ -214,6 +215,31 @@ def enqueue_concern_emails(notification_ids: Sequence[int]) -> None:
             )
 
 
+# Focus groups -----------------------------------------------------------------------------
+
+
+@dramatiq.actor(
+    broker=NOT_SET_UP, queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000
+)
+def process_focus_group_item(item_id: int) -> None:
+    """Screen a focus-group item's words for risk, then anonymise them and destroy the raw text
+    (a failure holds the item back, counted, for the sweeper); then send any alert emails."""
+    context = current_context()
+    alerts: list[int] = []
+    with context.database.session() as session:
+        focus_group_processing.process_item(
+            session, context.vault, item_id, context.settings, utcnow(), alerts
+        )
+        session.commit()
+    enqueue_concern_emails(alerts)
+
+
+def enqueue_focus_group_items(item_ids: Sequence[int]) -> None:
+    """Send one message per committed item with words; the sweeper catches any that are lost."""
+    for item_id in item_ids:
+        process_focus_group_item.send(item_id)
+
+
 # Every actor, for `workers.setup` to declare on the broker it sets up.
 ACTORS: tuple[dramatiq.Actor[..., None], ...] = (
     anonymise_response,
@@ -221,6 +247,7 @@ ACTORS: tuple[dramatiq.Actor[..., None], ...] = (
     process_response,
     build_export,
     send_concern_email,
+    process_focus_group_item,
 )
 
 
@@ -230,4 +257,5 @@ def background_work() -> BackgroundWork:
         process_response=enqueue_processing,
         build_export=enqueue_export,
         send_concern_emails=enqueue_concern_emails,
+        process_focus_group_items=enqueue_focus_group_items,
     )

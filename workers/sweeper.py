@@ -1,7 +1,7 @@
-"""A worker-side thread that writes heartbeats, re-sends responses, exports and alert emails
-whose messages were lost (responses that keep failing only now and then), reminds leads of
-unacknowledged concerns, and deletes export files and contact requests past their retention
-period.
+"""A worker-side thread that writes heartbeats, re-sends responses, exports, alert emails and
+focus-group items whose messages were lost (responses that keep failing only now and then),
+reminds leads of unacknowledged concerns, and deletes export files and contact requests past
+their retention period.
 
 Each pass calls the domain's functions with the `WorkerContext` that `workers.setup` gave, and
 sends to the actors; `workers.setup` adds the `Sweeper` to the broker beside them."""
@@ -22,6 +22,7 @@ import dramatiq
 from survey_app import backlog
 from survey_app.backlog import retry_delay, unprocessed_attempts, unprocessed_response_ids
 from survey_app.exports import expire_files, waiting_export_ids
+from survey_app.focus_groups.processing import unprocessed_items
 from survey_app.models import utcnow
 from survey_app.respondent.drafts import purge_expired_drafts
 from survey_app.safeguarding import alerts, casework
@@ -117,6 +118,35 @@ RESEND = {
     backlog.NextStep.ANONYMISE: actors.anonymise_response,
     backlog.NextStep.AGGREGATE: actors.aggregate_response,
 }
+
+
+item_retry_schedule = RetrySchedule()
+
+
+def sweep_focus_group_items(only: set[int] | None = None) -> set[int]:
+    """Re-send focus-group items whose words still wait (all, or those in only: the ones that
+    stayed waiting a whole interval; one that keeps failing on the slowing schedule responses
+    follow); returns what it saw. Until then their words stay encrypted and unpublished."""
+    context = current_context()
+    limit = int(context.settings["PROCESSING_MAX_ATTEMPTS"])
+    interval = float(context.settings["SWEEP_INTERVAL_SECONDS"])
+    with context.database.session() as session:
+        waiting = unprocessed_items(session)
+    item_retry_schedule.forget_all_but(waiting)
+    now = time.monotonic()
+    targets = {
+        item_id
+        for item_id, attempts in waiting.items()
+        if (only is None or item_id in only)
+        and item_retry_schedule.may_send(
+            item_id, attempts, retry_delay(attempts, limit, interval), now
+        )
+    }
+    for item_id in sorted(targets):
+        actors.process_focus_group_item.send(item_id)
+    if targets:
+        log.info("sweeper re-sent %d focus-group items", len(targets))
+    return set(waiting)
 
 
 def worker_name() -> str:
@@ -229,6 +259,7 @@ class Sweeper(dramatiq.Middleware):
         heartbeat = interval = 1.0  # until the settings can be read
         previous: set[int] | None = None
         previous_exports: set[int] | None = None
+        previous_items: set[int] | None = None
         waited = float("inf")  # the first pass runs at once
         while not self._stop.is_set():
             try:
@@ -247,6 +278,7 @@ class Sweeper(dramatiq.Middleware):
                     previous = seen
                     previous_exports = sweep_exports(previous_exports)
                     sweep_concern_emails()
+                    previous_items = sweep_focus_group_items(previous_items)
                     waited = 0.0
             except Exception:
                 log.exception("sweeper pass failed; trying again next interval")

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from .guides import GuideSchema
 from .schema import LANGUAGE_CODE, ServiceWordsField, SurveySchema, TextField
 
 TEXT_SCHEMA = {
@@ -101,5 +102,15 @@ def survey_json_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Survey definition",
         **_object(SurveySchema()),
+        "$defs": {"text": TEXT_SCHEMA, "service_words": SERVICE_WORDS_SCHEMA},
+    }
+
+
+def guide_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a focus-group guide file (audience focus_group)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Focus-group guide",
+        **_object(GuideSchema()),
         "$defs": {"text": TEXT_SCHEMA, "service_words": SERVICE_WORDS_SCHEMA},
     }

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
+from .guides import FOCUS_GROUP, GuideDefinition, GuideSchema
 from .model import SurveyDefinition
 from .reading_age import hard_sentences
 from .schema import SurveySchema
@@ -134,6 +135,17 @@ def _problems(file: str, messages: Any, lines: dict[Path_, int]) -> list[Problem
 
 def parse_definition(source: str, file: str = "<string>") -> SurveyDefinition:
     """Validate YAML text into a definition, or raise DefinitionError listing every problem."""
+    definition = _parse(source, file, guides_allowed=False)
+    assert isinstance(definition, SurveyDefinition)
+    return definition
+
+
+def parse_document(source: str, file: str = "<string>") -> SurveyDefinition | GuideDefinition:
+    """Validate YAML text into a survey or (audience focus_group) a focus-group guide."""
+    return _parse(source, file, guides_allowed=True)
+
+
+def _parse(source: str, file: str, guides_allowed: bool) -> SurveyDefinition | GuideDefinition:
     try:
         document = yaml.compose(source, Loader=SurveyYamlLoader)
         data = yaml.load(source, Loader=SurveyYamlLoader)  # noqa: S506 (a SafeLoader)
@@ -147,6 +159,13 @@ def parse_definition(source: str, file: str = "<string>") -> SurveyDefinition:
     if not isinstance(data, dict) or document is None:
         raise DefinitionError([Problem(file, 1, "(file)", "A survey file is a YAML mapping.")])
     lines = dict(_line_map(document))
+    checksum = hashlib.sha256(source.encode()).hexdigest()
+    if guides_allowed and data.get("audience") == FOCUS_GROUP:
+        try:
+            guide: GuideDefinition = GuideSchema().load(data)
+        except ValidationError as error:
+            raise DefinitionError(_problems(file, error.messages, lines)) from None
+        return replace(guide, source_path=file, source=source, checksum=checksum)
     try:
         definition: SurveyDefinition = SurveySchema().load(data)
     except ValidationError as error:
@@ -156,7 +175,6 @@ def parse_definition(source: str, file: str = "<string>") -> SurveyDefinition:
     right_to_left = [gap for gap in translation_gaps(definition) if gap.right_to_left]
     if right_to_left:
         raise DefinitionError(_gap_problems(file, right_to_left, lines))
-    checksum = hashlib.sha256(source.encode()).hexdigest()
     return replace(definition, source_path=file, source=source, checksum=checksum)
 
 
@@ -228,45 +246,76 @@ def load_file(
     return parse_definition(path.read_text(encoding="utf-8"), shown)
 
 
+def load_document(
+    path: Path, relative_to: Path | None = None, shown_as: str | None = None
+) -> SurveyDefinition | GuideDefinition:
+    """Load one survey or focus-group guide file."""
+    shown = shown_as or (str(path.relative_to(relative_to)) if relative_to else str(path))
+    return parse_document(path.read_text(encoding="utf-8"), shown)
+
+
 def load_directory(directory: Path) -> dict[str, SurveyDefinition]:
-    """Load every *.yaml / *.yml file in directory, reporting all problems together."""
+    """Load every survey in directory (*.yaml / *.yml; guides are left out, but a bad guide is
+    reported too), reporting all problems together."""
     definitions, problems = check_directory(directory)
     if problems:
         raise DefinitionError(problems)
     return definitions
 
 
+def load_guides(directory: Path | str) -> dict[str, GuideDefinition]:
+    """Load every focus-group guide in directory, reporting every problem in the folder."""
+    _, guides, problems = check_folder(directory)
+    if problems:
+        raise DefinitionError(problems)
+    return guides
+
+
 def check_directory(
     directory: Path | str, shown_as: str | None = None
 ) -> tuple[dict[str, SurveyDefinition], list[Problem]]:
-    """The definitions in directory that load, and every problem in the rest.
+    """The survey definitions in directory that load, and every problem in the rest (guides'
+    problems included). Files are named as in `check_folder`."""
+    surveys, _, problems = check_folder(directory, shown_as)
+    return surveys, problems
+
+
+def check_folder(
+    directory: Path | str, shown_as: str | None = None
+) -> tuple[dict[str, SurveyDefinition], dict[str, GuideDefinition], list[Problem]]:
+    """The surveys and focus-group guides in directory that load, and every problem in the rest.
 
     Files are named relative to the folder's parent, or under shown_as (the folder as the
-    operator typed it).
+    operator typed it). Surveys and guides share one set of ids, as `survey-app surveys` lists
+    them together.
     """
     directory = Path(directory)
     if not directory.is_dir():
-        return {}, [Problem(shown_as or str(directory), 1, "(folder)", "No such folder.")]
+        return {}, {}, [Problem(shown_as or str(directory), 1, "(folder)", "No such folder.")]
     problems: list[Problem] = []
     definitions: dict[str, SurveyDefinition] = {}
+    guides: dict[str, GuideDefinition] = {}
     files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
     for path in files:
         shown = os.path.join(shown_as, path.name) if shown_as is not None else None
         try:
-            definition = load_file(path, directory.parent, shown)
+            loaded = load_document(path, directory.parent, shown)
         except DefinitionError as error:
             problems.extend(error.problems)
             continue
-        if definition.id in definitions:
-            first = definitions[definition.id].source_path
+        first = definitions.get(loaded.id) or guides.get(loaded.id)
+        if first is not None:
             problems.append(
                 Problem(
-                    definition.source_path,
+                    loaded.source_path,
                     1,
                     "id",
-                    f"Survey id '{definition.id}' is already used by {first}.",
+                    f"Survey id '{loaded.id}' is already used by {first.source_path}.",
                 )
             )
             continue
-        definitions[definition.id] = definition
-    return definitions, problems
+        if isinstance(loaded, GuideDefinition):
+            guides[loaded.id] = loaded
+        else:
+            definitions[loaded.id] = loaded
+    return definitions, guides, problems

@@ -10,9 +10,10 @@ from flask import Blueprint, Flask, Response, abort, g, jsonify, request, url_fo
 
 from .. import downloads, operations
 from ..access import council_scope
-from ..models import Role
+from ..focus_groups import recording
+from ..models import Role, today
 from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
-from . import db_session, results, surveys
+from . import db_session, focus_groups, results, surveys, vault
 from .security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -106,3 +107,48 @@ def export_download(export_id: int) -> Response | tuple[Response, int]:
         body = jsonify(error=results.not_ready_message(found), status=found.status)
         return body, results.not_ready_status(found)
     return results.file_response(found, path)
+
+
+# Focus groups --------------------------------------------------------------------------------
+
+# A typed-up session is larger than a download's query: room for many long items.
+FOCUS_GROUP_BODY_LIMIT = 1024 * 1024
+
+
+@bp.post("/focus-groups")
+def record_focus_group() -> tuple[Response, int]:
+    """Record a focus-group session and its items from JSON: 201 with its id and items, or 400
+    naming the field that is wrong (nothing is saved)."""
+    request.max_content_length = FOCUS_GROUP_BODY_LIMIT
+    data = request.get_json(silent=True)
+    try:
+        found = recording.record_from_json(
+            db_session(), vault(), focus_groups.guides(), g.api_user, data, today()
+        )
+    except operations.OperationError as problem:
+        db_session().rollback()
+        field = problem.field.replace("participants-", "participants.")
+        return jsonify(error=str(problem), field=field), 400
+    db_session().commit()
+    focus_groups.process_items([item.id for item in found.items if not item.processed])
+    return (
+        jsonify(
+            id=found.id,
+            council=found.council.name,
+            guide=found.guide_id,
+            held_on=found.held_on.isoformat(),
+            status=found.status,
+            items=[
+                {
+                    "id": item.id,
+                    "prompt": item.prompt_id,
+                    "kind": item.kind,
+                    # Words are shown nowhere until the worker has anonymised them.
+                    "anonymised": item.redacted is not None,
+                    **({"votes": item.counts} if item.counts else {}),
+                }
+                for item in found.items
+            ],
+        ),
+        201,
+    )
