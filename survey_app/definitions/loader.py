@@ -20,6 +20,9 @@ from .translations import Gap, translation_gaps
 
 Path_ = tuple[str | int, ...]
 
+# Files in a survey folder that are not surveys: the theme codebook (survey_app.themes).
+NOT_SURVEYS = frozenset({"themes.yaml"})
+
 
 class SurveyYamlLoader(yaml.SafeLoader):
     """YAML 1.2 booleans: only true/false, so options such as yes, no and on stay words."""
@@ -132,8 +135,9 @@ def _problems(file: str, messages: Any, lines: dict[Path_, int]) -> list[Problem
     return sorted(problems, key=lambda problem: (problem.line, problem.field))
 
 
-def parse_definition(source: str, file: str = "<string>") -> SurveyDefinition:
-    """Validate YAML text into a definition, or raise DefinitionError listing every problem."""
+def read_yaml(source: str, file: str) -> tuple[Any, dict[Path_, int]]:
+    """YAML text as data, with the line of every key and item; DefinitionError if it is not
+    YAML (also for the theme codebook, which is validated the same way)."""
     try:
         document = yaml.compose(source, Loader=SurveyYamlLoader)
         data = yaml.load(source, Loader=SurveyYamlLoader)  # noqa: S506 (a SafeLoader)
@@ -144,9 +148,19 @@ def parse_definition(source: str, file: str = "<string>") -> SurveyDefinition:
         raise DefinitionError(
             [Problem(file, line, "(yaml)", f"not valid YAML: {problem}")]
         ) from None
-    if not isinstance(data, dict) or document is None:
+    return data, (dict(_line_map(document)) if document is not None else {})
+
+
+def problems_at(file: str, messages: Any, lines: dict[Path_, int]) -> list[Problem]:
+    """marshmallow's messages as problems, each at its file, line and field."""
+    return _problems(file, messages, lines)
+
+
+def parse_definition(source: str, file: str = "<string>") -> SurveyDefinition:
+    """Validate YAML text into a definition, or raise DefinitionError listing every problem."""
+    data, lines = read_yaml(source, file)
+    if not isinstance(data, dict):
         raise DefinitionError([Problem(file, 1, "(file)", "A survey file is a YAML mapping.")])
-    lines = dict(_line_map(document))
     try:
         definition: SurveyDefinition = SurveySchema().load(data)
     except ValidationError as error:
@@ -249,7 +263,11 @@ def check_directory(
         return {}, [Problem(shown_as or str(directory), 1, "(folder)", "No such folder.")]
     problems: list[Problem] = []
     definitions: dict[str, SurveyDefinition] = {}
-    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    files = sorted(
+        path
+        for path in [*directory.glob("*.yaml"), *directory.glob("*.yml")]
+        if path.name not in NOT_SURVEYS
+    )
     for path in files:
         shown = os.path.join(shown_as, path.name) if shown_as is not None else None
         try:
