@@ -47,6 +47,7 @@ RISK_SETS ?= $(sort $(wildcard tests/data/risk-*.jsonl))
 eval: $(RUN_STAMP)
 	$(BIN)/python -m survey_app.privacy.evaluate $(EVAL_SETS)
 	$(BIN)/python -m survey_app.safeguarding.evaluate $(RISK_SETS)
+	$(BIN)/python -m survey_app.themes.evaluate tests/data/themes-coded.jsonl
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
