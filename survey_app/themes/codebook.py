@@ -116,7 +116,7 @@ class CodebookSchema(StrictSchema):
     @validates_schema(skip_on_field_errors=True)
     def _consistent(self, data: dict[str, Any], **_: Any) -> None:
         seen: set[str] = set()
-        errors: dict[str, Any] = {}
+        errors: dict[int, dict[str, list[str]]] = {}
         for index, theme in enumerate(data["themes"]):
             if theme.id in seen:
                 errors[index] = {"id": [f"the theme id '{theme.id}' is used twice"]}
@@ -130,7 +130,9 @@ class CodebookSchema(StrictSchema):
         if publication is not None and publication.period == PeriodKind.DAY:
             # Items keep only their month: a day's period could never be whole.
             errors_publication = {"period": ["themes are published by month or quarter"]}
-            raise ValidationError({**({"themes": errors} if errors else {}), "publication": errors_publication})
+            raise ValidationError(
+                {**({"themes": errors} if errors else {}), "publication": errors_publication}
+            )
         if errors:
             raise ValidationError({"themes": errors})
 

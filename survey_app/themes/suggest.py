@@ -40,9 +40,7 @@ class Suggestion:
 class Suggester:
     """Suggests active themes of one codebook; build once, use for many texts."""
 
-    def __init__(
-        self, codebook: Codebook, threshold: float = THRESHOLD, most: int = MOST
-    ) -> None:
+    def __init__(self, codebook: Codebook, threshold: float = THRESHOLD, most: int = MOST) -> None:
         self.threshold = threshold
         self.most = most
         examples: list[str] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ..definitions import parse_definition
@@ -15,6 +15,25 @@ from ..voices import ItemQuery, Source, TextItem
 
 REF_PREFIX = "answer:"
 BATCH = 2000
+
+
+def _readable() -> Select[int]:
+    return (
+        select(FreeText.id)
+        .join(SurveyResponse, SurveyResponse.id == FreeText.response_id)
+        .where(
+            FreeText.redacted.is_not(None),
+            FreeText.redacted != "",
+            FreeText.held_back.is_(False),
+            SurveyResponse.anonymised.is_(True),
+            SurveyResponse.superseded.is_(False),
+        )
+    )
+
+
+def readable_count(session: Session) -> int:
+    """How many written answers `read_items` would read with no filter."""
+    return int(session.scalar(select(func.count()).select_from(_readable().subquery())) or 0)
 
 
 def read_items(session: Session, query: ItemQuery) -> Iterator[TextItem]:
@@ -56,7 +75,7 @@ def read_items(session: Session, query: ItemQuery) -> Iterator[TextItem]:
             council_id=council_id,
             month=_month(sent_on),
             prompt=_wording(session, survey_id, checksum).get(question_id, question_id),
-            text=redacted,
+            text=redacted or "",
         )
 
 

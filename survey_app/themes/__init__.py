@@ -1,0 +1,68 @@
+"""One theme codebook across every voice: the codebook, the suggester, coding (with agreement
+between coders) and the results published from it."""
+
+from .codebook import CODEBOOK_FILE, Codebook, Theme, ThemeDirection, load_codebook, parse_codebook
+from .coding import (
+    Agreement,
+    CodingError,
+    Queue,
+    ThemeAgreement,
+    agreement,
+    coding_of,
+    confirm,
+    next_item,
+    register_items,
+    suggest_for_new_items,
+    suggester_for,
+    suggestions_of,
+    undo_last,
+    visible_item,
+    waiting_count,
+    work_waiting,
+)
+from .results import (
+    ITEM_COLUMNS,
+    THEME_COLUMNS,
+    PublishedItems,
+    PublishedThemes,
+    ThemeFilter,
+    publish_items,
+    publish_themes,
+    theme_notes,
+)
+from .suggest import Suggester, Suggestion
+
+__all__ = [
+    "CODEBOOK_FILE",
+    "ITEM_COLUMNS",
+    "THEME_COLUMNS",
+    "Agreement",
+    "Codebook",
+    "CodingError",
+    "PublishedItems",
+    "PublishedThemes",
+    "Queue",
+    "Suggester",
+    "Suggestion",
+    "Theme",
+    "ThemeAgreement",
+    "ThemeDirection",
+    "ThemeFilter",
+    "agreement",
+    "coding_of",
+    "confirm",
+    "load_codebook",
+    "next_item",
+    "parse_codebook",
+    "publish_items",
+    "publish_themes",
+    "register_items",
+    "suggest_for_new_items",
+    "suggester_for",
+    "suggestions_of",
+    "theme_notes",
+    "undo_last",
+    "visible_item",
+    "waiting_count",
+    "work_waiting",
+]
