@@ -78,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None)
     from .web import (
         api,
         assets,
+        coding,
         councils,
         distributions,
         health,
@@ -91,6 +92,7 @@ def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None)
     assets.init_app(app)
     respondent_views.init_app(app)
     signin.init_app(app)
+    coding.init_app(app)
     distributions.init_app(app)
     staff.init_app(app)
     councils.init_app(app)

@@ -297,9 +297,12 @@ def agreement(
         given = codes.setdefault((coder_id, item_id), set())
         if theme_id is not None:
             given.add(theme_id)
-    emails = dict(
-        session.execute(select(User.id, User.email).where(User.id.in_(list(items_of)))).tuples()
-    )
+    emails = {
+        user_id: email
+        for user_id, email in session.execute(
+            select(User.id, User.email).where(User.id.in_(list(items_of)))
+        )
+    }
     found = []
     for first, second in combinations(sorted(items_of), 2):
         both = sorted(items_of[first] & items_of[second])

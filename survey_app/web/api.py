@@ -12,7 +12,7 @@ from .. import downloads, operations
 from ..access import council_scope
 from ..models import Role
 from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
-from . import db_session, results, surveys
+from . import db_session, results, surveys, theme_results
 from .security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -65,6 +65,7 @@ def list_surveys() -> Response:
 
 
 results.add_download_routes(bp, lambda: g.api_user)
+theme_results.add_theme_downloads(bp, lambda: g.api_user)
 bp.register_error_handler(downloads.DownloadProblem, results.refused_json)
 
 
