@@ -743,9 +743,7 @@ class ThemeItem(Base):
 
     __table_args__ = (
         UniqueConstraint("source", "ref", name="uq_theme_items_source_ref"),
-        CheckConstraint(
-            "source in ('survey', 'focus_group', 'feedback', 'audit')", name="source"
-        ),
+        CheckConstraint("source in ('survey', 'focus_group', 'feedback', 'audit')", name="source"),
     )
 
 

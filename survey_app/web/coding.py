@@ -70,9 +70,7 @@ def _page(
         suggested=set(themes.suggestions_of(session, item.id)),  # type: ignore[attr-defined]
         coded=coded,
         queue=queue.value,
-        waiting=themes.waiting_count(
-            session, current_user.id, council_scope(current_user), queue
-        ),
+        waiting=themes.waiting_count(session, current_user.id, council_scope(current_user), queue),
     )
 
 
@@ -100,7 +98,9 @@ def code_item(item_id: int) -> Response | str:
         return _page(codebook, item, chosen, False)
     if "confirm" in request.form:
         try:
-            themes.confirm(session, codebook, item, current_user, chosen, clock_of(current_app).now())
+            themes.confirm(
+                session, codebook, item, current_user, chosen, clock_of(current_app).now()
+            )
         except themes.CodingError:
             session.rollback()
             abort(400)
