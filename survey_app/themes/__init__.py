@@ -20,6 +20,7 @@ from .coding import (
     waiting_count,
     work_waiting,
 )
+from .quotes import Quote, approve, approved_quotes, is_approved, withdraw
 from .results import (
     ITEM_COLUMNS,
     THEME_COLUMNS,
@@ -41,6 +42,7 @@ __all__ = [
     "CodingError",
     "PublishedItems",
     "PublishedThemes",
+    "Quote",
     "Queue",
     "Suggester",
     "Suggestion",
@@ -49,8 +51,11 @@ __all__ = [
     "ThemeDirection",
     "ThemeFilter",
     "agreement",
+    "approve",
+    "approved_quotes",
     "coding_of",
     "confirm",
+    "is_approved",
     "load_codebook",
     "next_item",
     "parse_codebook",
@@ -64,5 +69,6 @@ __all__ = [
     "undo_last",
     "visible_item",
     "waiting_count",
+    "withdraw",
     "work_waiting",
 ]

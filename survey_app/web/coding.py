@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from .. import themes
 from ..access import council_scope
 from ..clock import clock_of
+from ..models import Role
 from . import db_session, theme_results
 from .signin import bp
 
@@ -70,6 +71,8 @@ def _page(
         suggested=set(themes.suggestions_of(session, item.id)),  # type: ignore[attr-defined]
         coded=coded,
         queue=queue.value,
+        approved=themes.is_approved(session, item.id),  # type: ignore[attr-defined]
+        may_approve=current_user.role in (Role.ADMIN, Role.FACILITATOR),
         waiting=themes.waiting_count(session, current_user.id, council_scope(current_user), queue),
     )
 
@@ -109,6 +112,24 @@ def code_item(item_id: int) -> Response | str:
     if following is None:
         return redirect(url_for(".coding", queue=queue.value), 303)  # type: ignore[return-value]
     return redirect(url_for(".coding_item", item_id=following.id, queue=queue.value), 303)  # type: ignore[return-value]
+
+
+@bp.post("/coding/<int:item_id>/quote")
+@login_required
+def quote_item(item_id: int) -> Response:
+    theme_results.codebook_or_404()
+    if current_user.role not in (Role.ADMIN, Role.FACILITATOR):
+        abort(403)  # the quote bank is the regional facilitators' to keep
+    session = db_session()
+    item = themes.visible_item(session, item_id, council_scope(current_user))
+    if item is None:
+        abort(404)
+    if request.form.get("approve") == "1":
+        themes.approve(session, item, current_user, clock_of(current_app).now().date())
+    else:
+        themes.withdraw(session, item)
+    session.commit()
+    return redirect(url_for(".coding_item", item_id=item.id, queue=_queue().value), 303)  # type: ignore[return-value]
 
 
 @bp.get("/coding/agreement")
