@@ -121,7 +121,7 @@ def bench_themes_csv(size: int) -> None:
         now = dt.datetime(2026, 12, 1)
         chosen = themes.ThemeFilter(start=period.start, end=period.end)
         timings = []
-        for attempt in range(2):
+        for _ in range(2):
             started = time.perf_counter()
             with database.session() as session:
                 published = themes.publish_themes(session, CODEBOOK, None, chosen, None, now)

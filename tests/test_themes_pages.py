@@ -258,3 +258,49 @@ def test_small_cells_never_show_in_themes_csv(app, make_user, sizes, shares):
 @pytest.fixture
 def app(make_app: Callable[..., Flask]) -> Flask:
     return make_app()
+
+
+# The quote bank and the report ----------------------------------------------------------------
+
+
+def test_only_approved_quotes_appear_in_the_report_with_source_and_month(
+    app, make_user, facilitator
+):
+    many(app, make_user)
+    suffolk = council_id(app, "Suffolk")
+    [chosen, other] = seed(
+        app, suffolk, ["the chair said hello to me first", "not for the report"], start=500
+    )
+    page = facilitator.get(f"/facilitator/coding/{chosen}").get_data(as_text=True)
+    approved = facilitator.post(
+        f"/facilitator/coding/{chosen}/quote",
+        data={"csrf_token": csrf_token(page), "approve": "1"},
+    )
+    assert approved.status_code == 303
+    report = facilitator.get("/facilitator/themes/report", query_string={"council": "Suffolk"})
+    text = report.get_data(as_text=True)
+    assert report.status_code == 200
+    assert "the chair said hello to me first" in text and "not for the report" not in text
+    assert f"Complaint or compliment, {CLOSED.start:%B %Y}" in text
+    # Theme figures by period, each source on its own with its base, as a chart and a table.
+    assert '<svg role="img"' in text and "<caption>Complaints and compliments" in text
+    assert "Needs to change" in text and "complaints and compliments: Waiting: about" in text
+
+
+def test_a_council_lead_may_not_approve_quotes_and_sees_only_their_councils_report(app, make_user):
+    many(app, make_user)
+    suffolk = council_id(app, "Suffolk")
+    [item] = seed(app, suffolk, ["a quote"], start=700)
+    lead, _ = staff(app, make_user, "lead@example.org", "council_lead", "Suffolk")
+    page = lead.get(f"/facilitator/coding/{item}").get_data(as_text=True)
+    assert "Approve this anonymised text" not in page
+    refused = lead.post(
+        f"/facilitator/coding/{item}/quote", data={"csrf_token": csrf_token(page), "approve": "1"}
+    )
+    assert refused.status_code == 403
+    assert (
+        lead.get("/facilitator/themes/report", query_string={"council": "Norfolk"}).status_code
+        == 404
+    )
+    own = lead.get("/facilitator/themes/report").get_data(as_text=True)
+    assert "Norfolk" not in own

@@ -156,11 +156,28 @@ def chosen_councils(
 
 
 def coded_groups(
-    session: Session, councils: Sequence[Council], source: Source | None, period: Period
+    session: Session,
+    councils: Sequence[Council],
+    source: Source | None,
+    period: Period,
+    *,
+    region: bool = False,
 ) -> list[Group]:
     """Each council's counted codings of each source in the period, in council then source
-    order."""
+    order; with region, all the councils' together, per source."""
     names = {council.id: council.name for council in councils}
+    if region:
+        groups = coded_groups(session, councils, source, period)
+        merged: dict[Source, Group] = {}
+        for group in groups:
+            earlier = merged.get(group.source)
+            merged[group.source] = Group(
+                notes.REGION,
+                group.source,
+                {**(earlier.themes if earlier else {}), **group.themes},
+                {**(earlier.keys if earlier else {}), **group.keys},
+            )
+        return [merged[s] for s in Source if s in merged]
     statement = (
         select(
             ThemeItem.id,
@@ -227,14 +244,17 @@ def publish_themes(
     chosen: ThemeFilter,
     requested_by_id: int | None,
     now: dt.datetime,
+    *,
+    region: bool = False,
 ) -> PublishedThemes:
     """Check, protect and record the theme counts asked for; the caller commits. Raises
     FilterError (not one whole closed period, a bad filter) or UnknownGroup (a council the user
-    may not see), with nothing recorded."""
+    may not see), with nothing recorded. With region: one group per source over every council
+    chosen (the region row of a report)."""
     period = chosen_period(codebook, chosen, now)
     councils = chosen_councils(session, council_ids, chosen)
     subject = codebook_subject(session, codebook)
-    groups = coded_groups(session, councils, chosen.source, period)
+    groups = coded_groups(session, councils, chosen.source, period, region=region)
     rows: list[tuple[object, ...]] = []
     with publishing(session, subject, RULES, requested_by_id) as unit:
         for group in groups:

@@ -13,11 +13,12 @@ from __future__ import annotations
 from flask import Flask, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import themes
+from .. import reports, themes
 from ..access import council_scope
 from ..clock import clock_of
 from ..models import Role
-from . import db_session, theme_results
+from ..themes.report import build_report
+from . import db_session, results, theme_results
 from .signin import bp
 
 
@@ -138,6 +139,40 @@ def coding_agreement() -> str:
     codebook = theme_results.codebook_or_404()
     found = themes.agreement(db_session(), codebook, council_scope(current_user))
     return render_template("facilitator/coding_agreement.html", codebook=codebook, pairs=found)
+
+
+def _themes_report_page() -> str:
+    codebook = theme_results.codebook_or_404()
+    council = (request.args.get("council") or "").strip() or None
+    now = clock_of(current_app).now()
+    report = results.publishing(
+        lambda session: build_report(
+            session, codebook, council_scope(current_user), council, current_user.id, now
+        )
+    )
+    return render_template("facilitator/themes_report.html", report=report, council_param=council)
+
+
+@bp.get("/themes/report")
+@login_required
+def themes_report() -> str:
+    return _themes_report_page()
+
+
+@bp.get("/themes/report.pdf")
+@login_required
+def themes_report_pdf() -> Response:
+    page = _themes_report_page()
+    try:
+        body = reports.report_pdf(page, current_app.extensions["assets"], request.host_url)
+    except reports.PdfUnavailable as missing:
+        current_app.logger.error("report PDF unavailable: %s", missing)
+        abort(503)
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="what-children-told-us.pdf"'},
+    )
 
 
 theme_results.add_theme_downloads(bp, lambda: current_user, login_required)
