@@ -9,7 +9,7 @@ import datetime as dt
 import io
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -21,9 +21,12 @@ from sqlalchemy import func, select
 
 from survey_app import operations, themes
 from survey_app.models import Publication, ThemeCoding, ThemeItem, User
-from tests.conftest import HttpsClient, csrf_token, make_council, rows_of, sign_in
+from tests.conftest import HttpsClient, csrf_token, make_council, rows_of, running_worker, sign_in
+from tests.submissions import submit
 from tests.test_themes import hand_kappa
 from tests.theme_items import CLOSED, code, items, register
+from workers.actors import QUEUE, THEMES_QUEUE
+from workers.sweeper import sweep_themes
 
 # Numbers the property test's examples, so each has accounts and councils of its own.
 EXAMPLES = itertools.count()
@@ -304,3 +307,31 @@ def test_a_council_lead_may_not_approve_quotes_and_sees_only_their_councils_repo
     )
     own = lead.get("/facilitator/themes/report").get_data(as_text=True)
     assert "Norfolk" not in own
+
+
+def test_the_facilitators_home_page_leads_to_coding_and_the_report(facilitator):
+    home = facilitator.get("/facilitator/").get_data(as_text=True)
+    assert 'href="/facilitator/coding"' in home and 'href="/facilitator/themes/report"' in home
+
+
+@pytest.fixture
+def theme_worker() -> Iterator[Callable[[], None]]:
+    """An in-process worker; calling it drains the responses' and the themes' queues."""
+    yield from running_worker(QUEUE, THEMES_QUEUE)
+
+
+def test_the_sweeper_sends_the_suggester_for_survey_answers_waiting_for_suggestions(
+    app, theme_worker
+):
+    with app.extensions["database"].session() as session:
+        make_council(session, "Suffolk")
+        suffolk = operations.create_distribution(session, "test-child", "Suffolk", "Conferences")
+        session.commit()
+    submit(app, suffolk, went="yes", better="we waited outside for ages")
+    theme_worker()
+    assert sweep_themes() is True
+    theme_worker()
+    assert sweep_themes() is False
+    with app.extensions["database"].session() as session:
+        [item] = session.scalars(select(ThemeItem)).all()
+        assert item.source == "survey" and themes.suggestions_of(session, item.id) == ["waiting"]
