@@ -365,3 +365,17 @@ def test_suggestions_are_stored_once_per_item_even_when_asked_again(app):
         assert themes.suggest_for_new_items(session, suggester) == 1
         assert themes.suggest_for_new_items(session, suggester) == 0
         assert session.scalar(select(func.count()).select_from(ThemeSuggestion)) == 1
+
+
+def test_coding_and_theme_counts_work_on_each_database(app_each_db):
+    app = app_each_db
+    suffolk = council_id(app, "Suffolk")
+    codebook = codebook_of(app)
+    with app.extensions["database"].session() as session:
+        first = operations.create_user(session, "first@example.org", "x" * 20, "facilitator")
+        rows = register(session, items(suffolk, [f"we waited {n}" for n in range(25)]))
+        code(session, codebook, first, rows, [["waiting"]] * 25)
+        session.commit()
+    published = publish(app)
+    waiting = next(row for row in published.rows if row[2] == "Waiting")
+    assert isinstance(waiting[3], int) and abs(waiting[3] - 25) <= SPREAD.largest + 2

@@ -335,3 +335,24 @@ def test_the_sweeper_sends_the_suggester_for_survey_answers_waiting_for_suggesti
     with app.extensions["database"].session() as session:
         [item] = session.scalars(select(ThemeItem)).all()
         assert item.source == "survey" and themes.suggestions_of(session, item.id) == ["waiting"]
+
+
+def test_scripts_get_coded_items_with_a_token_and_the_report_comes_as_a_pdf(
+    app, make_user, facilitator
+):
+    many(app, make_user)
+    with app.extensions["database"].session() as session:
+        token = operations.create_api_token(session, "facilitator@example.org")
+        session.commit()
+    rows = rows_of(
+        app.test_client().get(
+            "/api/v1/items.csv",
+            query_string={**PERIOD, "source": "feedback"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    )
+    assert len([row for row in rows if row["text"]]) == 42
+    assert "id" not in rows[0] and "ref" not in rows[0]
+    pdf = facilitator.get("/facilitator/themes/report.pdf")
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
