@@ -72,16 +72,28 @@ class ThemeFilter:
 
     @classmethod
     def from_query(cls, args: Mapping[str, str]) -> ThemeFilter:
-        """The filter from `council`, `source`, `from`, `to`; FilterError names what is wrong."""
+        """The filter from `council`, `source`, `from`, `to` (or `period`); FilterError names
+        what is wrong."""
         source = (args.get("source") or "").strip() or None
         if source is not None and source not in {s.value for s in Source}:
             known = ", ".join(s.value for s in Source)
             raise FilterError(f"'source' is one of: {known}.")
+        start, end = _day(args, "from"), _day(args, "to")
+        named = (args.get("period") or "").strip()
+        if named:
+            # `period=2026-Q3` is `from` its first day `to` its last (what a refusal suggests).
+            if start or end:
+                raise FilterError("Ask for a period, or from and to, not both.")
+            try:
+                period = Period.parse(named)
+            except PeriodError as error:
+                raise FilterError(str(error)) from None
+            start, end = period.start, period.end
         return cls(
             council=(args.get("council") or "").strip() or None,
             source=Source(source) if source else None,
-            start=_day(args, "from"),
-            end=_day(args, "to"),
+            start=start,
+            end=end,
         )
 
 
