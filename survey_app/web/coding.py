@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from .. import reports, themes
 from ..access import council_scope
 from ..clock import clock_of
-from ..models import Role
+from ..models import Role, ThemeItem
 from ..themes.report import build_report
 from . import db_session, results, theme_results
 from .signin import bp
@@ -59,9 +59,7 @@ def coding_item(item_id: int) -> str:
     return _page(codebook, item, chosen, mine is not None)
 
 
-def _page(
-    codebook: themes.Codebook, item: object, chosen: list[str], coded: bool, status: int = 200
-) -> str:
+def _page(codebook: themes.Codebook, item: ThemeItem, chosen: list[str], coded: bool) -> str:
     session = db_session()
     queue = _queue()
     return render_template(
@@ -69,10 +67,10 @@ def _page(
         codebook=codebook,
         item=item,
         chosen=set(chosen),
-        suggested=set(themes.suggestions_of(session, item.id)),  # type: ignore[attr-defined]
+        suggested=set(themes.suggestions_of(session, item.id)),
         coded=coded,
         queue=queue.value,
-        approved=themes.is_approved(session, item.id),  # type: ignore[attr-defined]
+        approved=themes.is_approved(session, item.id),
         may_approve=current_user.role in (Role.ADMIN, Role.FACILITATOR),
         waiting=themes.waiting_count(session, current_user.id, council_scope(current_user), queue),
     )
