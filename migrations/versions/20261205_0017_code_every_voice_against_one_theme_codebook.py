@@ -23,10 +23,23 @@ SURVEYS_BEFORE = "audience in ('child', 'practitioner')"
 SURVEYS_AFTER = "audience in ('child', 'practitioner', 'codebook')"
 
 
+def _foreign_keys(on: bool) -> None:
+    """On SQLite, changing the check means copying the surveys table and dropping the old one,
+    which every table that refers to a survey would refuse while foreign keys are enforced
+    (the copy has the same ids, but SQLite counts the drop as deleting them). The pragma only
+    takes effect outside a transaction: Alembic's autocommit block commits what came before,
+    sets it, and begins again (Alembic's documented recipe). PostgreSQL alters in place."""
+    if op.get_bind().dialect.name == "sqlite":
+        with op.get_context().autocommit_block():
+            op.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
 def upgrade() -> None:
+    _foreign_keys(on=False)
     with op.batch_alter_table("surveys", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_surveys_audience"), type_="check")
         batch_op.create_check_constraint("audience", SURVEYS_AFTER)
+    _foreign_keys(on=True)
     op.create_table(
         "theme_items",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -128,7 +141,11 @@ def downgrade() -> None:
     for name in ("suggested", "month", "council_id"):
         op.drop_index(op.f(f"ix_theme_items_{name}"), table_name="theme_items")
     op.drop_table("theme_items")
+    op.execute("DELETE FROM publications WHERE survey_id IN (SELECT id FROM surveys WHERE audience = 'codebook')")
+    op.execute("DELETE FROM published_members WHERE survey_id IN (SELECT id FROM surveys WHERE audience = 'codebook')")
     op.execute("DELETE FROM surveys WHERE audience = 'codebook'")
+    _foreign_keys(on=False)
     with op.batch_alter_table("surveys", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_surveys_audience"), type_="check")
         batch_op.create_check_constraint("audience", SURVEYS_BEFORE)
+    _foreign_keys(on=True)
