@@ -38,6 +38,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/screen.py
 	$(BIN)/python bench/long_answers.py
 	$(BIN)/python bench/disclosure.py
+	$(BIN)/python bench/themes.py --sizes 10000 1000000
 
 # Every labelled set in tests/data, side by side: the anonymiser's (pii-*: dev, the extra and the
 # schools-and-dates-of-birth tuning sets, the held-out set) and the risk screen's (risk-*); or
@@ -47,6 +48,7 @@ RISK_SETS ?= $(sort $(wildcard tests/data/risk-*.jsonl))
 eval: $(RUN_STAMP)
 	$(BIN)/python -m survey_app.privacy.evaluate $(EVAL_SETS)
 	$(BIN)/python -m survey_app.safeguarding.evaluate $(RISK_SETS)
+	$(BIN)/python -m survey_app.themes.evaluate tests/data/themes-coded.jsonl
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -79,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None)
     from .web import (
         api,
         assets,
+        coding,
         councils,
         distributions,
         focus_groups,
@@ -93,6 +94,7 @@ def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None)
     assets.init_app(app)
     respondent_views.init_app(app)
     signin.init_app(app)
+    coding.init_app(app)
     distributions.init_app(app)
     staff.init_app(app)
     councils.init_app(app)

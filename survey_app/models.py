@@ -23,6 +23,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -102,7 +103,11 @@ class Survey(Base):
     # Tens of kilobytes with translations: loaded only when asked for.
     source: Mapped[str] = mapped_column(Text, deferred=True)
 
-    __table_args__ = (CheckConstraint("audience in ('child', 'practitioner')", name="audience"),)
+    # 'codebook': the theme codebook's row, which theme counts are published (and recorded)
+    # under, as a survey's figures are under the survey's.
+    __table_args__ = (
+        CheckConstraint("audience in ('child', 'practitioner', 'codebook')", name="audience"),
+    )
 
 
 class Distribution(Base):
@@ -805,3 +810,94 @@ class FocusGroupItem(Base):
             name="kind",
         ),
     )
+
+
+# Theme coding (survey_app.themes): every voice's free-text items, coded against one codebook.
+
+THEME_SOURCES = ("survey", "focus_group", "feedback", "audit")
+
+
+class ThemeItem(Base):
+    """A free-text item from any source (voices.TextItem) that can carry themes, keyed by its
+    source and ref; its anonymised text only, and a secret cell key so that counts of coded
+    items are perturbed like counts of responses."""
+
+    __tablename__ = "theme_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str] = mapped_column(String(80))
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    # The first day of the month it was said in: never the day.
+    month: Mapped[dt.date] = mapped_column(Date, index=True)
+    prompt: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text)
+    # Secret, never shown or exported (see SurveyResponse.cell_key).
+    cell_key: Mapped[int] = mapped_column(Integer, default=new_cell_key)
+    # Suggestions were worked out (perhaps none fitted); the sweeper suggests for the rest.
+    suggested: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )
+
+    __table_args__ = (
+        UniqueConstraint("source", "ref", name="uq_theme_items_source_ref"),
+        CheckConstraint("source in ('survey', 'focus_group', 'feedback', 'audit')", name="source"),
+    )
+
+
+class ThemeSuggestion(Base):
+    """A theme the suggester proposes for an item: never counted as coded."""
+
+    __tablename__ = "theme_suggestions"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("theme_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+
+
+class ThemeCoding(Base):
+    """One coder's confirmed decision about one item: the themes they gave (perhaps none).
+
+    `counted`: the coding that counts in results (the first coder's); a second coder's coding
+    of the same item measures agreement (Cohen's kappa) and does not count twice."""
+
+    __tablename__ = "theme_codings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("theme_items.id", ondelete="CASCADE"), index=True
+    )
+    coder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    coded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    counted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+    codes: Mapped[list[ThemeCode]] = relationship(
+        cascade="all, delete-orphan", order_by="ThemeCode.theme_id", lazy="selectin"
+    )
+
+    __table_args__ = (UniqueConstraint("item_id", "coder_id", name="uq_theme_codings_item_coder"),)
+
+
+class ThemeCode(Base):
+    """One theme a coder gave an item (a retired theme stays on the items coded with it)."""
+
+    __tablename__ = "theme_codes"
+
+    coding_id: Mapped[int] = mapped_column(
+        ForeignKey("theme_codings.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+
+
+class ApprovedQuote(Base):
+    """An anonymised item a facilitator approved for reports, as a quote."""
+
+    __tablename__ = "approved_quotes"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("theme_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    approved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approved_on: Mapped[dt.date] = mapped_column(Date, default=today)

@@ -46,7 +46,7 @@ ItemReader = Callable[[Session, ItemQuery], Iterable[TextItem]]
 # One reader per source. Each source's own domain module provides its reader; they are listed
 # here (imported lazily, so that modules reading items can import this one without a cycle).
 _READERS: dict[Source, str] = {
-    # Source.SURVEY: "survey_app.themes.survey_items:read_items",
+    Source.SURVEY: "survey_app.themes.survey_items:read_items",
     Source.FOCUS_GROUP: "survey_app.focus_groups:read_items",
     # Source.FEEDBACK: "survey_app.feedback:read_items",
 }

@@ -9,13 +9,17 @@ import pytest
 
 from survey_app.definitions import DefinitionError, load_directory, load_file, parse_definition
 from survey_app.definitions.languages import is_right_to_left
+from survey_app.definitions.loader import NOT_SURVEYS
 from survey_app.definitions.model import KINDS, Text
 from survey_app.definitions.words import INTERFACE, NEWER
 
 DEFINITIONS = Path(__file__).resolve().parent.parent / "survey_definitions"
-# Surveys only: the focus-group guides beside them are tested in test_focus_group_guides.
+# Surveys only: the focus-group guides beside them are tested in test_focus_group_guides, and
+# the theme codebook is not a survey (survey_app.themes).
 SHIPPED = sorted(
-    path for path in DEFINITIONS.glob("*.yaml") if "audience: focus_group" not in path.read_text()
+    path
+    for path in DEFINITIONS.glob("*.yaml")
+    if path.name not in NOT_SURVEYS and "audience: focus_group" not in path.read_text()
 )
 CHILD_SURVEY = DEFINITIONS / "child-cp-conference.yaml"
 BANDS = ("8-11", "12-17")

@@ -18,14 +18,14 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from PIL import Image
+from PIL import Image, ImageFile
 from sqlalchemy import select
 
 from survey_app import operations
 from survey_app.cli import migrate_database
 from survey_app.db import Database
 from survey_app.focus_groups import read_items, vote_totals
-from survey_app.focus_groups.photos import MAX_BYTES, photo_path
+from survey_app.focus_groups.photos import MAX_BYTES, PhotoRefused, clean_photo, photo_path
 from survey_app.models import (
     AuditEvent,
     Concern,
@@ -575,6 +575,18 @@ def test_a_hostile_or_broken_file_is_refused_with_a_clear_message(
     assert 'href="#magic-wand-photo">' in reply.text and message in reply.text
     assert items_of(database) == []
     assert not (tmp_path / "photos").exists() or not list((tmp_path / "photos").rglob("*.jpg"))
+
+
+def test_a_photo_cut_short_is_refused_even_after_the_report_library_let_pillow_pad_them() -> None:
+    import weasyprint  # noqa: F401 (importing it turns Pillow's LOAD_TRUNCATED_IMAGES on)
+
+    good = photo_with_metadata((800, 600))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+
+    with pytest.raises(PhotoRefused, match="could not be read"):
+        clean_photo(good[: len(good) // 2])
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # the reports still get what they asked for
+    assert clean_photo(good)
 
 
 # Council isolation -----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import dramatiq
 from dramatiq.middleware import TimeLimitExceeded
 from sqlalchemy.orm import Session
 
-from survey_app import aggregating, anonymising, backlog, exports
+from survey_app import aggregating, anonymising, backlog, exports, themes
 from survey_app.background import BackgroundWork
 from survey_app.focus_groups import processing as focus_group_processing
 from survey_app.models import utcnow
@@ -240,6 +240,33 @@ def enqueue_focus_group_items(item_ids: Sequence[int]) -> None:
         process_focus_group_item.send(item_id)
 
 
+# Suggesting themes: a queue of its own, so a burst of coding work never delays a child's
+# answers being screened and counted.
+THEMES_QUEUE = "themes"
+
+
+@dramatiq.actor(broker=NOT_SET_UP, queue_name=THEMES_QUEUE, max_retries=5, min_backoff=5_000)
+def suggest_themes() -> None:
+    """Register every source's new free-text items and suggest themes for those without
+    suggestions, a batch at a time. Takes no id: safe to run again and again (each item is
+    suggested for once; two runs at once collide on an item's key and the loser retries)."""
+    context = current_context()
+    directory = Path(context.settings["SURVEY_DIR"])
+    if not (directory / themes.CODEBOOK_FILE).is_file():
+        return
+    suggester = themes.suggester_for(themes.load_codebook(directory))
+    with context.database.session() as session:
+        done = themes.suggest_for_new_items(session, suggester)
+        session.commit()
+    if done:
+        log.info("themes suggested for %d items", done)
+
+
+def enqueue_theme_suggestions() -> None:
+    """Send the suggester to the workers (after the items it is for were committed)."""
+    suggest_themes.send()
+
+
 # Every actor, for `workers.setup` to declare on the broker it sets up.
 ACTORS: tuple[dramatiq.Actor[..., None], ...] = (
     anonymise_response,
@@ -248,6 +275,7 @@ ACTORS: tuple[dramatiq.Actor[..., None], ...] = (
     build_export,
     send_concern_email,
     process_focus_group_item,
+    suggest_themes,
 )
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import dramatiq
 
-from survey_app import backlog
+from survey_app import backlog, themes
 from survey_app.backlog import retry_delay, unprocessed_attempts, unprocessed_response_ids
 from survey_app.exports import expire_files, waiting_export_ids
 from survey_app.focus_groups.processing import unprocessed_items
@@ -227,6 +227,19 @@ def purge_contact_requests(today: dt.date | None = None) -> int:
     return purged
 
 
+def sweep_themes() -> bool:
+    """Send the theme suggester when items wait for suggestions (or survey answers wait to be
+    registered); returns whether it was sent."""
+    context = current_context()
+    if not (Path(context.settings["SURVEY_DIR"]) / themes.CODEBOOK_FILE).is_file():
+        return False
+    with context.database.session() as session:
+        waiting = themes.work_waiting(session)
+    if waiting:
+        actors.suggest_themes.send()
+    return waiting
+
+
 def beat(name: str) -> None:
     """Record that this worker is alive."""
     with current_context().database.session() as session:
@@ -279,6 +292,7 @@ class Sweeper(dramatiq.Middleware):
                     previous_exports = sweep_exports(previous_exports)
                     sweep_concern_emails()
                     previous_items = sweep_focus_group_items(previous_items)
+                    sweep_themes()
                     waited = 0.0
             except Exception:
                 log.exception("sweeper pass failed; trying again next interval")

@@ -21,6 +21,9 @@ from .translations import Gap, translation_gaps
 
 Path_ = tuple[str | int, ...]
 
+# Files in a survey folder that are not surveys: the theme codebook (survey_app.themes).
+NOT_SURVEYS = frozenset({"themes.yaml"})
+
 
 class SurveyYamlLoader(yaml.SafeLoader):
     """YAML 1.2 booleans: only true/false, so options such as yes, no and on stay words."""
@@ -133,6 +136,27 @@ def _problems(file: str, messages: Any, lines: dict[Path_, int]) -> list[Problem
     return sorted(problems, key=lambda problem: (problem.line, problem.field))
 
 
+def read_yaml(source: str, file: str) -> tuple[Any, dict[Path_, int]]:
+    """YAML text as data, with the line of every key and item; DefinitionError if it is not
+    YAML (also for the theme codebook, which is validated the same way)."""
+    try:
+        document = yaml.compose(source, Loader=SurveyYamlLoader)
+        data = yaml.load(source, Loader=SurveyYamlLoader)  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(error, "problem", None) or str(error)
+        raise DefinitionError(
+            [Problem(file, line, "(yaml)", f"not valid YAML: {problem}")]
+        ) from None
+    return data, (dict(_line_map(document)) if document is not None else {})
+
+
+def problems_at(file: str, messages: Any, lines: dict[Path_, int]) -> list[Problem]:
+    """marshmallow's messages as problems, each at its file, line and field."""
+    return _problems(file, messages, lines)
+
+
 def parse_definition(source: str, file: str = "<string>") -> SurveyDefinition:
     """Validate YAML text into a definition, or raise DefinitionError listing every problem."""
     definition = _parse(source, file, guides_allowed=False)
@@ -146,19 +170,9 @@ def parse_document(source: str, file: str = "<string>") -> SurveyDefinition | Gu
 
 
 def _parse(source: str, file: str, guides_allowed: bool) -> SurveyDefinition | GuideDefinition:
-    try:
-        document = yaml.compose(source, Loader=SurveyYamlLoader)
-        data = yaml.load(source, Loader=SurveyYamlLoader)  # noqa: S506 (a SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(error, "problem", None) or str(error)
-        raise DefinitionError(
-            [Problem(file, line, "(yaml)", f"not valid YAML: {problem}")]
-        ) from None
-    if not isinstance(data, dict) or document is None:
+    data, lines = read_yaml(source, file)
+    if not isinstance(data, dict):
         raise DefinitionError([Problem(file, 1, "(file)", "A survey file is a YAML mapping.")])
-    lines = dict(_line_map(document))
     checksum = hashlib.sha256(source.encode()).hexdigest()
     if guides_allowed and data.get("audience") == FOCUS_GROUP:
         try:
@@ -295,7 +309,11 @@ def check_folder(
     problems: list[Problem] = []
     definitions: dict[str, SurveyDefinition] = {}
     guides: dict[str, GuideDefinition] = {}
-    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    files = sorted(
+        path
+        for path in [*directory.glob("*.yaml"), *directory.glob("*.yml")]
+        if path.name not in NOT_SURVEYS
+    )
     for path in files:
         shown = os.path.join(shown_as, path.name) if shown_as is not None else None
         try:

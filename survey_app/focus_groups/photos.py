@@ -4,14 +4,17 @@ hash of the cleaned file, which is all the database holds."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import tempfile
+import threading
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 from sqlalchemy.orm import Session
 
@@ -42,6 +45,23 @@ def _read_heic() -> None:
     register_heif_opener()
 
 
+_LOADING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_loading() -> Iterator[None]:
+    """Pillow refuses a file cut short only while ImageFile.LOAD_TRUNCATED_IMAGES is off, and
+    WeasyPrint turns it on for the whole process when it is imported (for the reports): turn it
+    off while a photo is read, so a truncated upload is refused, not padded with grey."""
+    with _LOADING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def clean_photo(data: bytes) -> bytes:
     """The photo re-encoded as a JPEG with no metadata, turned upright and shrunk; PhotoRefused
     (with a message for the facilitator) for anything else."""
@@ -55,7 +75,7 @@ def clean_photo(data: bytes) -> bytes:
         with warnings.catch_warnings():
             # Pillow only warns of a decompression bomb below twice its own limit.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=ACCEPTED) as opened:
+            with _strict_loading(), Image.open(io.BytesIO(data), formats=ACCEPTED) as opened:
                 width, height = opened.size
                 if width * height > MAX_PIXELS or width < 1 or height < 1:
                     raise PhotoRefused(

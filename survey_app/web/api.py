@@ -13,7 +13,7 @@ from ..access import council_scope
 from ..focus_groups import recording
 from ..models import Role, today
 from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
-from . import db_session, focus_groups, results, surveys, vault
+from . import db_session, focus_groups, results, surveys, theme_results, vault
 from .security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -66,6 +66,7 @@ def list_surveys() -> Response:
 
 
 results.add_download_routes(bp, lambda: g.api_user)
+theme_results.add_theme_downloads(bp, lambda: g.api_user)
 bp.register_error_handler(downloads.DownloadProblem, results.refused_json)
 
 

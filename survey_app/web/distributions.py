@@ -58,6 +58,7 @@ def index() -> str:
     return render_template(
         "facilitator/index.html",
         surveys=definitions,
+        has_codebook=current_app.extensions.get("codebook") is not None,
         counts={
             definition.id: overview.counter_in_words(
                 counts.get(definition.id, 0), DisclosureRules.of(definition)
