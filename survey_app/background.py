@@ -20,6 +20,9 @@ class BackgroundWork:
     process_response: Callable[[int], None]
     build_export: Callable[[int], None]
     send_concern_emails: Callable[[Sequence[int]], None]
+    # Other voices (issue 15): imported complaints and compliments, and case-audit notes.
+    anonymise_feedback: Callable[[Sequence[int]], None]
+    anonymise_audit: Callable[[int], None]
 
 
 EXTENSION = "background_work"
