@@ -78,8 +78,10 @@ def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None)
     from .web import (
         api,
         assets,
+        audits,
         councils,
         distributions,
+        feedback,
         health,
         safeguarding,
         security,
@@ -97,4 +99,7 @@ def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None)
     api.init_app(app)
     safeguarding.init_app(app)
     health.init_app(app)
+    # Other voices (issue 15): complaints and compliments, case-file audits.
+    feedback.init_app(app)
+    audits.init_app(app)
     return app

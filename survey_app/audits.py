@@ -13,6 +13,7 @@ Takes a session and plain data and never commits; callers own the transaction.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -242,10 +243,8 @@ def read_items(session: Session, query: ItemQuery) -> Iterator[TextItem]:
         for question_id, words in json.loads(audit.notes_redacted or "{}").items():
             prompt = question_id
             if form is not None:
-                try:
+                with contextlib.suppress(KeyError):  # a note of an older version's question
                     prompt = form.question(question_id).text.en
-                except KeyError:
-                    pass
             yield TextItem(
                 source=Source.AUDIT,
                 ref=f"audit:{audit.id}:{question_id}",
@@ -396,16 +395,16 @@ def results_csv(definition: SurveyDefinition, results: Sequence[CouncilAudits]) 
                         notes.SMALL_BASE,
                     ]
                 continue
-            for question in result.questions:
-                for cell in question.cells:
-                    note = cell.note or question.withheld
+            for published in result.questions:
+                for cell in published.cells:
+                    note = cell.note or published.withheld
                     yield [
                         result.council,
                         result.period,
-                        question.question,
+                        published.question,
                         cell.option,
                         cell.count,
-                        question.base,
+                        published.base,
                         cell.percent,
                         note,
                     ]

@@ -20,8 +20,8 @@ from pathlib import Path
 import dramatiq
 
 from survey_app import backlog
-from survey_app.backlog import retry_delay, unprocessed_attempts, unprocessed_response_ids
 from survey_app.audits import unprocessed_audit_ids
+from survey_app.backlog import retry_delay, unprocessed_attempts, unprocessed_response_ids
 from survey_app.exports import expire_files, waiting_export_ids
 from survey_app.feedback import unprocessed_item_ids
 from survey_app.models import utcnow
@@ -215,8 +215,10 @@ def sweep_voices(only: set[str] | None = None) -> set[str]:
     targets = waiting if only is None else waiting & only
     for target in sorted(targets):
         kind, _, number = target.partition(":")
-        actor = actors.anonymise_feedback_item if kind == "feedback" else actors.anonymise_case_audit
-        actor.send(int(number))
+        if kind == "feedback":
+            actors.anonymise_feedback_item.send(int(number))
+        else:
+            actors.anonymise_case_audit.send(int(number))
     if targets:
         log.info("sweeper re-sent %d complaints, compliments and audit notes", len(targets))
     return waiting

@@ -66,9 +66,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "ciphertext is null or redacted is null", name=op.f("ck_feedback_items_raw_or_redacted")
         ),
-        sa.CheckConstraint(
-            "length(received_month) = 7", name=op.f("ck_feedback_items_month_only")
-        ),
+        sa.CheckConstraint("length(received_month) = 7", name=op.f("ck_feedback_items_month_only")),
         sa.CheckConstraint(
             "kind in ('complaint', 'compliment', 'comment')", name=op.f("ck_feedback_items_kind")
         ),
@@ -85,9 +83,7 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_feedback_items_council_id"), "feedback_items", ["council_id"], unique=False
     )
-    op.create_index(
-        op.f("ix_feedback_items_received_month"), "feedback_items", ["received_month"]
-    )
+    op.create_index(op.f("ix_feedback_items_received_month"), "feedback_items", ["received_month"])
     op.create_table(
         "case_audits",
         sa.Column("id", sa.Integer(), nullable=False),

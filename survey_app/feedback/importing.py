@@ -24,7 +24,7 @@ from ..crypto import TextVault
 from ..inputs import normalise_text
 from ..models import COUNCIL_ROLES, Council, FeedbackFrom, FeedbackItem, FeedbackKind, User
 from ..operations import OperationError, council_named
-from .files import Table
+from .files import Table, read_table
 
 # The fields of a log, in the order the facilitator page asks for them.
 RECEIVED_ON = "received_on"
@@ -312,8 +312,42 @@ def council_for_import(session: Session, user: User | None, name: str) -> Counci
     if user is not None and user.role in COUNCIL_ROLES:
         own = user.council
         if own is None or (name.strip() and name.strip().casefold() != own.name.casefold()):
-            raise OperationError(
-                "You can import only for your own council.", field="council"
-            )
+            raise OperationError("You can import only for your own council.", field="council")
         return own
     return council_named(session, name)
+
+
+class NeedsMapping(ImportProblem):
+    """The file's headings do not say which column holds some required field: a person must
+    choose (the facilitator page's mapping step), given the headings and the guesses so far."""
+
+    def __init__(self, table: Table) -> None:
+        guessed = guess_mapping(table.headings)
+        missing = [FIELD_WORDS[name] for name in REQUIRED if name not in guessed]
+        super().__init__(
+            "Choose which column holds the " + ", the ".join(missing) + " (the file's headings "
+            "are not received_on, type, from, service and text)."
+        )
+        self.table = table
+
+
+def import_log(
+    session: Session,
+    vault: TextVault,
+    council: Council,
+    data: bytes,
+    mapping: Mapping[str, str] | None,
+    *,
+    link_key: str,
+    today: dt.date,
+) -> ImportResult:
+    """Read an uploaded log (CSV or XLSX) and import it for council: with mapping, the
+    headings chosen for each field; without, the headings its names suggest. Raises
+    FileProblem (unreadable), NeedsMapping (a required field's column is not evident) or
+    ImportProblem (a chosen column does not exist)."""
+    table = read_table(data)
+    if not mapping:
+        if needs_mapping(table.headings):
+            raise NeedsMapping(table)
+        mapping = guess_mapping(table.headings)
+    return import_feedback(session, vault, council, table, mapping, link_key=link_key, today=today)

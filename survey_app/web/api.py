@@ -6,16 +6,20 @@ Downloads take the same query parameters as the facilitator pages (`council`, `f
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, g, jsonify, request, url_for
+import logging
 
-from .. import downloads, operations
+from flask import Blueprint, Flask, Response, abort, current_app, g, jsonify, request, url_for
+
+from .. import downloads, feedback, models, operations
 from ..access import council_scope
+from ..background import background_work
 from ..models import Role
 from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
-from . import db_session, results, surveys
+from . import db_session, results, surveys, vault
 from .security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
@@ -106,3 +110,47 @@ def export_download(export_id: int) -> Response | tuple[Response, int]:
         body = jsonify(error=results.not_ready_message(found), status=found.status)
         return body, results.not_ready_status(found)
     return results.file_response(found, path)
+
+
+# Complaints and compliments (issue 15) ---------------------------------------------------------
+
+
+@bp.post("/feedback")
+def import_feedback() -> tuple[Response, int]:
+    """Import a council's complaints and compliments log (`?council=NAME`): the file as a
+    `text/csv` (or XLSX) body, or a multipart `file` field; `column_<field>=Heading` query
+    parameters say which heading holds a field when the headings are the council's own.
+    201 with how many were added, how many were already imported and each refused row's line
+    and problem; 400 if the file cannot be imported at all (nothing is added)."""
+    session = db_session()
+    try:
+        council = feedback.council_for_import(session, g.api_user, request.args.get("council", ""))
+    except operations.OperationError as problem:
+        return jsonify(error=str(problem)), 400
+    upload = request.files.get("file")
+    data = upload.read() if upload is not None else request.get_data(cache=False)
+    mapping = {
+        name: request.args[f"column_{name}"]
+        for name in feedback.FIELDS
+        if f"column_{name}" in request.args
+    }
+    try:
+        result = feedback.import_log(
+            session,
+            vault(),
+            council,
+            data,
+            mapping or None,
+            link_key=current_app.config["LINK_KEY"],
+            today=models.today(),
+        )
+    except (feedback.FileProblem, feedback.ImportProblem) as problem:
+        session.rollback()
+        return jsonify(error=str(problem), fields=list(feedback.FIELDS)), 400
+    session.commit()
+    try:
+        background_work(current_app).anonymise_feedback(result.added)
+    except Exception:
+        # Committed: the sweeper sends what the broker did not take.
+        log.warning("could not enqueue %d imported items; the sweeper will", len(result.added))
+    return jsonify(council=council.name, **result.as_json()), 201
