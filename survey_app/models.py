@@ -763,8 +763,6 @@ class FeedbackItem(Base):
     held_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     processing_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    council: Mapped[Council] = relationship(lazy="joined")
-
     __table_args__ = (
         UniqueConstraint("council_id", "row_key", name="uq_feedback_items_row"),
         CheckConstraint("ciphertext is null or redacted is null", name="raw_or_redacted"),
@@ -800,8 +798,6 @@ class CaseAudit(Base):
     processing_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Secret, never shown: published counts are perturbed by their members' keys.
     cell_key: Mapped[int] = mapped_column(Integer, default=new_cell_key)
-
-    council: Mapped[Council] = relationship(lazy="joined")
 
     __table_args__ = (
         UniqueConstraint(

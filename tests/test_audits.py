@@ -51,18 +51,23 @@ CRITERIA = (
 
 
 @pytest.fixture
-def app(make_app: Callable[..., Flask], tmp_path: Path) -> Flask:
-    """The app with the test child survey and the shipped audit form."""
+def app_settings(tmp_path: Path) -> dict[str, str]:
+    """The test child survey and the shipped audit form."""
     surveys = tmp_path / "surveys"
     surveys.mkdir()
     shutil.copy(TEST_SURVEYS / "test-child.yaml", surveys)
     shutil.copy(SHIPPED, surveys)
-    made = make_app(SURVEY_DIR=str(surveys))
-    with made.extensions["database"].session() as session:
+    return {"SURVEY_DIR": str(surveys)}
+
+
+@pytest.fixture
+def app(app_each_db: Flask) -> Flask:
+    """The app, with two councils, on SQLite and again on PostgreSQL (not in the fast run)."""
+    with app_each_db.extensions["database"].session() as session:
         make_council(session, "Suffolk")
         make_council(session, "Norfolk")
         session.commit()
-    return made
+    return app_each_db
 
 
 def audit(client: FlaskClient, reference: str, council: str = "Suffolk", **answers: str) -> object:

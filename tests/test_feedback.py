@@ -49,6 +49,12 @@ def upload(client: FlaskClient, data: bytes, name: str = "log.csv", **form: str)
 
 
 @pytest.fixture
+def app(app_each_db: Flask) -> Flask:
+    """Each test on SQLite and again on PostgreSQL (left out of the fast run)."""
+    return app_each_db
+
+
+@pytest.fixture
 def suffolk(database: Database) -> None:
     with database.session() as session:
         make_council(session, "Suffolk")
