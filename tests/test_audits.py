@@ -339,6 +339,35 @@ def test_no_published_audit_figure_is_a_small_count(app: Flask, answers: list[li
                 assert cell.count in (notes.HIDDEN, notes.NOT_SHOWN)
 
 
+def test_a_council_leads_token_downloads_only_their_councils_results(
+    app: Flask, facilitator: FlaskClient, make_user: Callable[..., object], database: Database
+):
+    for number in range(12):
+        assert audit(facilitator, f"S-{number}").status_code == 303
+        assert audit(facilitator, f"N-{number}", council="Norfolk").status_code == 303
+    period = audits(database)[0].period
+    close_periods(app)
+    make_user("lead@norfolk.example.org", "council_lead", "Norfolk")
+    with database.session() as session:
+        token = operations.create_api_token(session, "lead@norfolk.example.org")
+        session.commit()
+    answer = facilitator.get(
+        f"/api/v1/audits/case-file-audit/results.csv?period={period}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    councils = {
+        row["council"]
+        for row in csv.DictReader(io.StringIO(answer.text))
+        if not row["council"].startswith("note ")
+    }
+    assert councils == {"Norfolk"}
+    unknown = facilitator.get(
+        "/api/v1/audits/test-child/results.csv", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert unknown.status_code == 404
+
+
 # Notes -----------------------------------------------------------------------------------------
 
 

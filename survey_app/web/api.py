@@ -10,9 +10,11 @@ import logging
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, jsonify, request, url_for
 
-from .. import downloads, feedback, models, operations
+from .. import audits, downloads, feedback, models, operations, periods
 from ..access import council_scope
 from ..background import background_work
+from ..clock import clock_of
+from ..definitions.model import AUDITOR
 from ..models import Role
 from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
 from . import db_session, results, surveys, vault
@@ -154,3 +156,30 @@ def import_feedback() -> tuple[Response, int]:
         # Committed: the sweeper sends what the broker did not take.
         log.warning("could not enqueue %d imported items; the sweeper will", len(result.added))
     return jsonify(council=council.name, **result.as_json()), 201
+
+
+# Case-file audits (issue 15) -------------------------------------------------------------------
+
+
+@bp.get("/audits/<survey_id>/results.csv")
+def audit_results_csv(survey_id: str) -> Response:
+    """An audit form's results per council (those the token may see) for one closed period
+    (`?period=2026-Q3`, the latest closed one by default), through disclosure control."""
+    definition = surveys().get(survey_id)
+    if definition is None or definition.audience != AUDITOR:
+        abort(404)
+    try:
+        period = audits.closed_period(
+            definition, clock_of(current_app).now(), request.args.get("period")
+        )
+    except periods.PeriodError as problem:
+        abort(Response(str(problem), status=400, mimetype="text/plain"))
+    found = audits.audit_results(
+        db_session(), definition, council_scope(g.api_user), period, g.api_user.id
+    )
+    db_session().commit()
+    return Response(
+        "".join(audits.results_csv(definition, found)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{definition.id}-results.csv"'},
+    )
