@@ -282,6 +282,17 @@ def test_the_results_page_says_it_in_words(
     assert "too few records audited to tell" in norfolk.group(1)
 
 
+def test_the_results_page_names_the_latest_closed_period_when_none_is_asked_for(
+    app: Flask, facilitator: FlaskClient
+):
+    assert audit(facilitator, "CP-5").status_code == 303  # in the open period
+    page = facilitator.get(f"{FORM}/results")
+    assert page.status_code == 200
+    latest = re.search(r"results for (\d{4}-Q\d)", page.text)
+    assert latest
+    assert f"No records were audited in {latest.group(1)}." in page.text
+
+
 def test_a_council_lead_sees_only_their_own_councils_results(
     app: Flask, facilitator: FlaskClient, make_user: Callable[..., object], database: Database
 ):

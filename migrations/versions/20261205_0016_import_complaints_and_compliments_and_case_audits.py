@@ -121,7 +121,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM surveys WHERE audience NOT IN ('child', 'practitioner')")
-    _replace_audiences(AUDIENCES_BEFORE)
     op.drop_table("case_audits")
     op.drop_table("feedback_items")
+    # Audit forms (and anything else this revision allowed) go, with what was published about
+    # them: those surveys have no distributions or responses, only publications.
+    other = "SELECT id FROM surveys WHERE audience NOT IN ('child', 'practitioner')"
+    op.execute(f"DELETE FROM publications WHERE survey_id IN ({other})")  # noqa: S608
+    op.execute(f"DELETE FROM published_members WHERE survey_id IN ({other})")  # noqa: S608
+    op.execute(f"DELETE FROM surveys WHERE id IN ({other})")  # noqa: S608
+    _replace_audiences(AUDIENCES_BEFORE)

@@ -120,7 +120,8 @@ def record(survey_id: str) -> ResponseReturnValue:
     return redirect(url_for(".audit_form", survey_id=definition.id), 303)
 
 
-def _results(definition: SurveyDefinition) -> list[audits.CouncilAudits]:
+def _results(definition: SurveyDefinition) -> tuple[str, list[audits.CouncilAudits]]:
+    """The period asked for (the latest closed one by default) and its published results."""
     try:
         period = audits.closed_period(
             definition, clock_of(current_app).now(), request.args.get("period")
@@ -131,14 +132,14 @@ def _results(definition: SurveyDefinition) -> list[audits.CouncilAudits]:
         db_session(), definition, council_scope(current_user), period, current_user.id
     )
     db_session().commit()
-    return found
+    return period.key, found
 
 
 @bp.get("/<survey_id>/results")
 def results(survey_id: str) -> str:
     """Headlines per council for one closed period, from the published figures only."""
     definition = _form_or_404(survey_id)
-    found = _results(definition)
+    period, found = _results(definition)
     questions = [q.id for q in definition.questions if q.is_choice]
     return render_template(
         "facilitator/audit_results.html",
@@ -147,7 +148,7 @@ def results(survey_id: str) -> str:
             (result, [audits.headline(definition, result, q) for q in questions])
             for result in found
         ],
-        period=found[0].period if found else request.args.get("period", ""),
+        period=period,
         rules=rules_in_words(DisclosureRules.of(definition)),
     )
 
@@ -155,7 +156,7 @@ def results(survey_id: str) -> str:
 @bp.get("/<survey_id>/results.csv")
 def results_csv(survey_id: str) -> Response:
     definition = _form_or_404(survey_id)
-    found = _results(definition)
+    _, found = _results(definition)
     return Response(
         stream_with_context(audits.results_csv(definition, found)),
         mimetype="text/csv",
