@@ -238,6 +238,41 @@ def test_an_excel_csv_in_windows_1252_is_read(
     assert items(database)[0].service == "Café"
 
 
+def big_log(rows: int = 2000) -> bytes:
+    """A log far over the service's 64 KB request limit (about 300 KB)."""
+    lines = [
+        f"0{1 + number % 9}/10/2026,complaint,parent,Conferences,Complaint number {number} "
+        "about the time of the meeting and who was told"
+        for number in range(rows)
+    ]
+    return ("received_on,type,from,service,text\n" + "\n".join(lines) + "\n").encode()
+
+
+def test_a_log_bigger_than_a_childs_answers_is_imported_through_the_mapping_step_too(
+    facilitator: FlaskClient, database: Database, suffolk: None
+):
+    data = big_log().replace(b"received_on,type", b"Logged,type")
+    assert len(data) > 200_000
+    asked = upload(facilitator, data, council="Suffolk")
+    assert asked.status_code == 200 and "Which column is which" in asked.text
+    sealed = re.search(r'name="sealed_file" value="([^"]+)"', asked.text)
+    assert sealed
+    done = facilitator.post(
+        "/facilitator/feedback/import",
+        data={
+            "csrf_token": csrf_token(asked.text),
+            "council": "Suffolk",
+            "sealed_file": sealed.group(1),
+            "column_received_on": "Logged",
+            "column_type": "type",
+            "column_from": "from",
+            "column_service": "service",
+            "column_text": "text",
+        },
+    )
+    assert 'data-added="2000"' in done.text
+
+
 def test_a_file_that_is_not_a_log_is_refused_with_why(
     facilitator: FlaskClient, database: Database, suffolk: None
 ):
@@ -346,6 +381,16 @@ def test_the_api_maps_the_councils_own_headings_from_the_query(
     )
     assert mapped.status_code == 201, mapped.text
     assert mapped.json["added"] == 1
+
+
+def test_the_api_takes_a_log_bigger_than_a_childs_answers(
+    client: FlaskClient, make_token: Callable[..., str], database: Database, suffolk: None
+):
+    answer = client.post(
+        "/api/v1/feedback?council=Suffolk", data=big_log(), headers=bearer(make_token())
+    )
+    assert answer.status_code == 201, answer.status_code
+    assert answer.json["added"] == 2000
 
 
 def test_an_unreadable_body_through_the_api_is_a_400_and_adds_nothing(

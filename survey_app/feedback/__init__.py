@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..models import FeedbackItem
 from ..voices import ItemQuery, Source, TextItem
-from .files import FileProblem, Table, read_table
+from .files import MAX_FILE_BYTES, FileProblem, Table, read_table
 from .importing import (
     FIELD_WORDS,
     FIELDS,
@@ -30,6 +30,7 @@ from .processing import anonymise_item, unprocessed_item_ids
 
 __all__ = [
     "FIELDS",
+    "MAX_FILE_BYTES",
     "FIELD_WORDS",
     "REQUIRED",
     "FileProblem",

@@ -16,6 +16,7 @@ from ..inputs import normalise_text
 
 # A log bigger than this is split by the council first: the import runs in one request.
 MAX_ROWS = 20_000
+MAX_FILE_BYTES = 10 * 1024 * 1024
 # Excel's own line for a cell; a longer one is not a complaint's summary.
 MAX_CELL = 32_767
 XLSX_MAGIC = b"PK\x03\x04"
@@ -38,6 +39,8 @@ def read_table(data: bytes) -> Table:
     """The table in an uploaded file: XLSX if it is a zip (whatever it is called), else CSV."""
     if not data.strip():
         raise FileProblem("The file is empty.")
+    if len(data) > MAX_FILE_BYTES:
+        raise FileProblem(f"The file is over {MAX_FILE_BYTES // 1024 // 1024} MB: split it first.")
     if data.startswith(XLSX_MAGIC):
         return _read_xlsx(data)
     return _read_csv(data)

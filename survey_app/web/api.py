@@ -124,6 +124,8 @@ def import_feedback() -> tuple[Response, int]:
     parameters say which heading holds a field when the headings are the council's own.
     201 with how many were added, how many were already imported and each refused row's line
     and problem; 400 if the file cannot be imported at all (nothing is added)."""
+    # A log is far bigger than the service's request limit, made for children's answers.
+    request.max_content_length = feedback.MAX_FILE_BYTES + 1024 * 1024
     session = db_session()
     try:
         council = feedback.council_for_import(session, g.api_user, request.args.get("council", ""))

@@ -25,6 +25,16 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
+@bp.url_value_preprocessor
+def _room_for_a_log(endpoint: str | None, values: dict[str, object] | None) -> None:
+    # A log is far bigger than the service's request limit (made for children's answers), and
+    # the mapping step carries it back sealed in a form field. Set here, not in a before_request:
+    # these run before the app's, whose CSRF check reads the form.
+    if endpoint == "feedback.import_log":
+        request.max_content_length = 2 * feedback.MAX_FILE_BYTES + 1024 * 1024
+        request.max_form_memory_size = 2 * feedback.MAX_FILE_BYTES + 1024 * 1024
+
+
 @bp.before_request
 @login_required
 def _staff_with_research_access() -> None:
