@@ -42,6 +42,7 @@ class CouncilAudits:
     questions: tuple[PublishedQuestion, ...]
 
     def question(self, question_id: str) -> PublishedQuestion | None:
+        """One criterion's published figures, if shown."""
         return next((q for q in self.questions if q.question == question_id), None)
 
 

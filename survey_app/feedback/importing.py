@@ -100,6 +100,7 @@ class CheckedRow:
 
     @property
     def month(self) -> str:
+        """The month it was received, as stored ("2026-11")."""
         return f"{self.received_on:%Y-%m}"
 
 
@@ -112,6 +113,7 @@ class ImportResult:
     problems: list[RowProblem] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
+        """The result as the API and `--json` give it (counts, and each refused row)."""
         return {
             "added": len(self.added),
             "duplicates": self.duplicates,

@@ -57,6 +57,7 @@ def _form_or_404(survey_id: str) -> SurveyDefinition:
 
 @bp.get("/")
 def index() -> str:
+    """The audit forms, with a link to each one's latest results."""
     return render_template(
         "facilitator/audits_index.html", forms=audits.audit_forms(surveys().values())
     )
@@ -80,11 +81,14 @@ def _form_page(
 
 @bp.get("/<survey_id>")
 def audit_form(survey_id: str) -> str:
+    """One audit form, for one case file."""
     return _form_page(_form_or_404(survey_id))
 
 
 @bp.post("/<survey_id>")
 def record(survey_id: str) -> ResponseReturnValue:
+    """Record one audit; refused (400, the form again) if an answer is missing or the case was
+    already audited this period."""
     definition = _form_or_404(survey_id)
     form = request.form
     session = db_session()
@@ -155,6 +159,7 @@ def results(survey_id: str) -> str:
 
 @bp.get("/<survey_id>/results.csv")
 def results_csv(survey_id: str) -> Response:
+    """The results as CSV, through disclosure control like the page."""
     definition = _form_or_404(survey_id)
     _, found = _results(definition)
     return Response(

@@ -58,6 +58,7 @@ def _page(
 
 @bp.get("/")
 def import_page() -> str | tuple[str, int]:
+    """The form: council (for regional staff) and the log."""
     return _page()
 
 
@@ -76,6 +77,8 @@ def _unsealed(sealed: str) -> bytes:
 
 @bp.post("/import")
 def import_log() -> str | tuple[str, int]:
+    """Import the uploaded (or, after the mapping step, sealed) log; ask which column is which
+    when the headings do not say."""
     council_name = request.form.get("council", "")
     session = db_session()
     try:
