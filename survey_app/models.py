@@ -743,7 +743,8 @@ class FeedbackItem(Base):
     until the worker has anonymised them, then only the redaction.
 
     row_key is a keyed hash (HMAC-SHA256, key outside the database) of the row as imported, so
-    importing the same log again adds nothing; the row itself is not kept.
+    importing the same log again adds nothing; the row itself is not kept. No import date
+    either: a log imported every day would give each item's day away.
     """
 
     __tablename__ = "feedback_items"
@@ -756,7 +757,6 @@ class FeedbackItem(Base):
     sender: Mapped[str] = mapped_column(String(20))
     service: Mapped[str] = mapped_column(String(200), default="", server_default="")
     row_key: Mapped[str] = mapped_column(String(64))
-    imported_on: Mapped[dt.date] = mapped_column(Date, default=today)
     ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     redacted: Mapped[str | None] = mapped_column(Text)
     raw_destroyed_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -57,7 +57,6 @@ def upgrade() -> None:
         sa.Column("sender", sa.String(length=20), nullable=False),
         sa.Column("service", sa.String(length=200), server_default="", nullable=False),
         sa.Column("row_key", sa.String(length=64), nullable=False),
-        sa.Column("imported_on", sa.Date(), nullable=False),
         sa.Column("ciphertext", sa.LargeBinary(), nullable=True),
         sa.Column("redacted", sa.Text(), nullable=True),
         sa.Column("raw_destroyed_on", sa.Date(), nullable=True),

@@ -295,7 +295,6 @@ def import_feedback(
             sender=row.sender.value,
             service=row.service,
             row_key=key,
-            imported_on=today,
             ciphertext=vault.seal(row.text),
         )
         for key, row in keyed.items()
