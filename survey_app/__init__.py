@@ -79,9 +79,11 @@ def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None)
     from .web import (
         api,
         assets,
+        audits,
         coding,
         councils,
         distributions,
+        feedback,
         focus_groups,
         health,
         safeguarding,
@@ -102,4 +104,7 @@ def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None)
     safeguarding.init_app(app)
     health.init_app(app)
     focus_groups.init_app(app, load_guides(app.config["SURVEY_DIR"]))
+    # Other voices (issue 15): complaints and compliments, case-file audits.
+    feedback.init_app(app)
+    audits.init_app(app)
     return app

@@ -311,3 +311,19 @@ def staff_names(path: str | None) -> tuple[str, ...]:
 def _read_staff_names(path: str, modified: int) -> tuple[str, ...]:
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+# Free text from other voices (complaints and compliments, case-file audit notes) -------------
+
+
+def redact_words(words: str, settings: Mapping[str, Any], *, redact_locations: bool) -> str:
+    """The anonymised form of kept words, by the same anonymiser and staff list as survey
+    answers (settings: the service's, for SURVEY_STAFF_NAMES_FILE). Raises on failure: the
+    caller holds the words back, still encrypted."""
+    return anonymise(
+        words,
+        AnonymiserSettings(
+            redact_locations=redact_locations,
+            staff_names=staff_names(settings.get("STAFF_NAMES_FILE")),
+        ),
+    ).text

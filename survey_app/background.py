@@ -22,6 +22,9 @@ class BackgroundWork:
     send_concern_emails: Callable[[Sequence[int]], None]
     # Focus groups: screen and anonymise the words of newly recorded items.
     process_focus_group_items: Callable[[Sequence[int]], None]
+    # Other voices (issue 15): imported complaints and compliments, and case-audit notes.
+    anonymise_feedback: Callable[[Sequence[int]], None]
+    anonymise_audit: Callable[[int], None]
 
 
 EXTENSION = "background_work"

@@ -564,6 +564,78 @@ def create_token(email: str) -> None:
     click.echo(token)
 
 
+# Complaints and compliments (issue 15) ---------------------------------------------------------
+
+
+@main.group()
+def feedback() -> None:
+    """Complaints and compliments from councils' logs."""
+
+
+@feedback.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--council", required=True, help="An existing council (see `councils list`).")
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=HEADING",
+    help="The heading that holds FIELD (received_on, type, from, service, text) when the log's "
+    "headings are the council's own; repeat for each.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def import_feedback(file: Path, council: str, columns: tuple[str, ...], as_json: bool) -> None:
+    """Import FILE (CSV or XLSX) for a council: rows already imported are not added again, and
+    rows that cannot be read are listed by line (never quoted) while the rest are kept. The
+    worker anonymises the words (its sweeper picks them up)."""
+    from . import feedback as feedback_log
+    from .crypto import TextVault
+    from .models import today
+
+    mapping: dict[str, str] = {}
+    for given in columns:
+        name, sep, heading = given.partition("=")
+        if not sep or name.strip() not in feedback_log.FIELDS:
+            raise click.BadParameter(
+                f"use FIELD=HEADING, FIELD one of {', '.join(feedback_log.FIELDS)}",
+                param_hint="--column",
+            )
+        mapping[name.strip()] = heading.strip()
+    settings = _settings()
+    if not settings.get("LINK_KEY") or not settings.get("TEXT_KEY"):
+        raise click.ClickException("SURVEY_TEXT_KEY and SURVEY_LINK_KEY must be set.")
+    with _database().session() as session:
+        try:
+            found = feedback_log.council_for_import(session, None, council)
+            result = feedback_log.import_log(
+                session,
+                TextVault(settings["TEXT_KEY"]),
+                found,
+                file.read_bytes(),
+                mapping or None,
+                link_key=settings["LINK_KEY"],
+                today=today(),
+            )
+        except (
+            operations.OperationError,
+            feedback_log.FileProblem,
+            feedback_log.ImportProblem,
+        ) as problem:
+            raise click.ClickException(str(problem)) from None
+        session.commit()
+    if as_json:
+        click.echo(json.dumps({"council": found.name, **result.as_json()}, indent=2))
+    else:
+        click.echo(
+            f"{len(result.added)} added, {result.duplicates} already imported, "
+            f"{len(result.problems)} not imported, for {found.name}"
+        )
+    for row in result.problems:
+        click.echo(f"line {row.line}: {row.problem}", err=True)
+    if result.problems:
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--no-serve", is_flag=True, help="Set up and print the details, then stop.")
 def demo(no_serve: bool) -> None:

@@ -103,10 +103,13 @@ class Survey(Base):
     # Tens of kilobytes with translations: loaded only when asked for.
     source: Mapped[str] = mapped_column(Text, deferred=True)
 
-    # 'codebook': the theme codebook's row, which theme counts are published (and recorded)
-    # under, as a survey's figures are under the survey's.
+    # 'auditor': a case-file audit form (filled in by staff, one per case); 'codebook': the
+    # theme codebook's row, which theme counts are published (and recorded) under, as a
+    # survey's figures are under the survey's. 'focus_group' guides are never survey rows.
     __table_args__ = (
-        CheckConstraint("audience in ('child', 'practitioner', 'codebook')", name="audience"),
+        CheckConstraint(
+            "audience in ('child', 'practitioner', 'auditor', 'codebook')", name="audience"
+        ),
     )
 
 
@@ -901,3 +904,97 @@ class ApprovedQuote(Base):
     )
     approved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     approved_on: Mapped[dt.date] = mapped_column(Date, default=today)
+
+
+# Complaints and compliments, and case-file audits (issue 15) ---------------------------------
+
+
+class FeedbackKind(StrEnum):
+    """What a council's complaints log calls an entry."""
+
+    COMPLAINT = "complaint"
+    COMPLIMENT = "compliment"
+    COMMENT = "comment"
+
+
+class FeedbackFrom(StrEnum):
+    """Who made the complaint or compliment (a role, never a name)."""
+
+    CHILD = "child"
+    PARENT = "parent"
+    CARER = "carer"
+    ADVOCATE = "advocate"
+    PROFESSIONAL = "professional"
+    OTHER = "other"
+
+
+class FeedbackItem(Base):
+    """One complaint, compliment or comment imported from a council's log: the month it was
+    received (never the day), its type, who made it and the service, and its words, encrypted
+    until the worker has anonymised them, then only the redaction.
+
+    row_key is a keyed hash (HMAC-SHA256, key outside the database) of the row as imported, so
+    importing the same log again adds nothing; the row itself is not kept. No import date
+    either: a log imported every day would give each item's day away.
+    """
+
+    __tablename__ = "feedback_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    # "YYYY-MM": a column with no room for a day.
+    received_month: Mapped[str] = mapped_column(String(7), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    sender: Mapped[str] = mapped_column(String(20))
+    service: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    row_key: Mapped[str] = mapped_column(String(64))
+    ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    redacted: Mapped[str | None] = mapped_column(Text)
+    raw_destroyed_on: Mapped[dt.date | None] = mapped_column(Date)
+    held_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    processing_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    __table_args__ = (
+        UniqueConstraint("council_id", "row_key", name="uq_feedback_items_row"),
+        CheckConstraint("ciphertext is null or redacted is null", name="raw_or_redacted"),
+        CheckConstraint("length(received_month) = 7", name="month_only"),
+        CheckConstraint("kind in ('complaint', 'compliment', 'comment')", name="kind"),
+        CheckConstraint(
+            "sender in ('child', 'parent', 'carer', 'advocate', 'professional', 'other')",
+            name="sender",
+        ),
+    )
+
+
+class CaseAudit(Base):
+    """One case file audited with an audit form (`audience: auditor`): the answers to its
+    criteria and its notes (encrypted until anonymised). No case identifier: only a keyed hash
+    of the case reference, unique per council, form and period, so a case is audited once a
+    period and nobody can read back which case it was."""
+
+    __tablename__ = "case_audits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"), index=True)
+    survey_version: Mapped[int] = mapped_column(Integer)
+    # The publication period of the form it was audited in ("2026-Q4").
+    period: Mapped[str] = mapped_column(String(10), index=True)
+    case_hash: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    notes_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    notes_redacted: Mapped[str | None] = mapped_column(Text)
+    raw_destroyed_on: Mapped[dt.date | None] = mapped_column(Date)
+    held_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    processing_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Secret, never shown: published counts are perturbed by their members' keys.
+    cell_key: Mapped[int] = mapped_column(Integer, default=new_cell_key)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "council_id", "survey_id", "period", "case_hash", name="uq_case_audits_once"
+        ),
+        CheckConstraint(
+            "notes_ciphertext is null or notes_redacted is null", name="raw_or_redacted"
+        ),
+    )

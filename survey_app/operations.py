@@ -231,8 +231,12 @@ def create_distribution(
     today, when given, refuses a closing date before it (`check_closing_date`); people making
     a distribution pass it, tests that need an already closed one leave it out.
     """
-    if session.get(Survey, survey_id) is None:
+    survey = session.get(Survey, survey_id)
+    if survey is None:
         raise OperationError(f"There is no survey '{survey_id}'.")
+    if survey.audience == "auditor":
+        # Audits are filled in by signed-in staff on the Audits page, never through a link.
+        raise OperationError("An audit form has no links: fill it in on the Audits page.")
     if waves and wave not in waves:
         raise OperationError(
             f"Choose the wave this link collects: one of {', '.join(waves)}."

@@ -48,7 +48,8 @@ ItemReader = Callable[[Session, ItemQuery], Iterable[TextItem]]
 _READERS: dict[Source, str] = {
     Source.SURVEY: "survey_app.themes.survey_items:read_items",
     Source.FOCUS_GROUP: "survey_app.focus_groups:read_items",
-    # Source.FEEDBACK: "survey_app.feedback:read_items",
+    Source.FEEDBACK: "survey_app.feedback:read_items",
+    Source.AUDIT: "survey_app.audits:read_items",
 }
 
 

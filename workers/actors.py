@@ -19,7 +19,7 @@ import dramatiq
 from dramatiq.middleware import TimeLimitExceeded
 from sqlalchemy.orm import Session
 
-from survey_app import aggregating, anonymising, backlog, exports, themes
+from survey_app import aggregating, anonymising, audits, backlog, exports, feedback, themes
 from survey_app.background import BackgroundWork
 from survey_app.focus_groups import processing as focus_group_processing
 from survey_app.models import utcnow
@@ -267,6 +267,44 @@ def enqueue_theme_suggestions() -> None:
     suggest_themes.send()
 
 
+# Other voices: complaints and compliments, case-file audit notes (issue 15) -----------------
+
+
+@dramatiq.actor(
+    broker=NOT_SET_UP, queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000
+)
+def anonymise_feedback_item(item_id: int) -> None:
+    """Anonymise an imported complaint's or compliment's words and destroy the raw text (held
+    back, still encrypted, if that fails: the sweeper offers it again)."""
+    context = current_context()
+    with context.database.session() as session:
+        feedback.anonymise_item(session, context.vault, item_id, context.settings)
+        session.commit()
+
+
+@dramatiq.actor(
+    broker=NOT_SET_UP, queue_name=QUEUE, max_retries=8, min_backoff=500, max_backoff=60_000
+)
+def anonymise_case_audit(audit_id: int) -> None:
+    """Anonymise a case-file audit's notes and destroy the raw text (held back if that fails)."""
+    context = current_context()
+    with context.database.session() as session:
+        audits.anonymise_notes(session, context.vault, audit_id, context.settings)
+        session.commit()
+
+
+def enqueue_feedback(item_ids: Sequence[int]) -> None:
+    """Send the imported items of a committed import to be anonymised; if the broker is down
+    they wait in the database, and the sweeper sends them."""
+    for item_id in item_ids:
+        anonymise_feedback_item.send(item_id)
+
+
+def enqueue_case_audit(audit_id: int) -> None:
+    """Send a committed audit's notes to be anonymised."""
+    anonymise_case_audit.send(audit_id)
+
+
 # Every actor, for `workers.setup` to declare on the broker it sets up.
 ACTORS: tuple[dramatiq.Actor[..., None], ...] = (
     anonymise_response,
@@ -276,6 +314,8 @@ ACTORS: tuple[dramatiq.Actor[..., None], ...] = (
     send_concern_email,
     process_focus_group_item,
     suggest_themes,
+    anonymise_feedback_item,
+    anonymise_case_audit,
 )
 
 
@@ -286,4 +326,6 @@ def background_work() -> BackgroundWork:
         build_export=enqueue_export,
         send_concern_emails=enqueue_concern_emails,
         process_focus_group_items=enqueue_focus_group_items,
+        anonymise_feedback=enqueue_feedback,
+        anonymise_audit=enqueue_case_audit,
     )

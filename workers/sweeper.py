@@ -20,8 +20,10 @@ from pathlib import Path
 import dramatiq
 
 from survey_app import backlog, themes
+from survey_app.audits import unprocessed_audit_ids
 from survey_app.backlog import retry_delay, unprocessed_attempts, unprocessed_response_ids
 from survey_app.exports import expire_files, waiting_export_ids
+from survey_app.feedback import unprocessed_item_ids
 from survey_app.focus_groups.processing import unprocessed_items
 from survey_app.models import utcnow
 from survey_app.respondent.drafts import purge_expired_drafts
@@ -240,6 +242,31 @@ def sweep_themes() -> bool:
     return waiting
 
 
+# Other voices (issue 15) ---------------------------------------------------------------------
+
+
+def sweep_voices(only: set[str] | None = None) -> set[str]:
+    """Re-send imported complaints and compliments, and case-audit notes, still waiting to be
+    anonymised (all, or those in only: those that waited a whole interval, their message lost
+    or the broker down); one that failed too often stays held back, encrypted. Returns what it
+    saw, as "feedback:<id>" and "audit:<id>"."""
+    context = current_context()
+    limit = int(context.settings["PROCESSING_MAX_ATTEMPTS"])
+    with context.database.session() as session:
+        waiting = {f"feedback:{i}" for i in unprocessed_item_ids(session, limit)}
+        waiting |= {f"audit:{i}" for i in unprocessed_audit_ids(session, limit)}
+    targets = waiting if only is None else waiting & only
+    for target in sorted(targets):
+        kind, _, number = target.partition(":")
+        if kind == "feedback":
+            actors.anonymise_feedback_item.send(int(number))
+        else:
+            actors.anonymise_case_audit.send(int(number))
+    if targets:
+        log.info("sweeper re-sent %d complaints, compliments and audit notes", len(targets))
+    return waiting
+
+
 def beat(name: str) -> None:
     """Record that this worker is alive."""
     with current_context().database.session() as session:
@@ -273,6 +300,7 @@ class Sweeper(dramatiq.Middleware):
         previous: set[int] | None = None
         previous_exports: set[int] | None = None
         previous_items: set[int] | None = None
+        previous_voices: set[str] | None = None
         waited = float("inf")  # the first pass runs at once
         while not self._stop.is_set():
             try:
@@ -293,6 +321,7 @@ class Sweeper(dramatiq.Middleware):
                     sweep_concern_emails()
                     previous_items = sweep_focus_group_items(previous_items)
                     sweep_themes()
+                    previous_voices = sweep_voices(previous_voices)
                     waited = 0.0
             except Exception:
                 log.exception("sweeper pass failed; trying again next interval")

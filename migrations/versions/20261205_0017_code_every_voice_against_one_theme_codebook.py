@@ -15,12 +15,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-SURVEYS_BEFORE = "audience in ('child', 'practitioner')"
-SURVEYS_AFTER = "audience in ('child', 'practitioner', 'codebook')"
+SURVEYS_BEFORE = "audience in ('child', 'practitioner', 'auditor')"
+SURVEYS_AFTER = "audience in ('child', 'practitioner', 'auditor', 'codebook')"
 
 
 def _foreign_keys(on: bool) -> None:

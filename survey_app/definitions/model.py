@@ -10,6 +10,9 @@ from types import MappingProxyType
 
 CHILD = "child"
 PRACTITIONER = "practitioner"
+# A case-file audit form: filled in by signed-in staff, one per case audited, never by a link.
+AUDITOR = "auditor"
+AUDIENCES = (CHILD, PRACTITIONER, AUDITOR)
 
 # Answers a question can offer besides its own options; their ids are reserved.
 DONT_KNOW = "dont_know"

@@ -431,9 +431,7 @@ class AnonymisationSchema(StrictSchema):
 class SurveySchema(StrictSchema):
     id = fields.String(required=True, validate=identifier)
     version = fields.Integer(required=True, validate=validate.Range(min=1))
-    audience = fields.String(
-        required=True, validate=validate.OneOf([model.CHILD, model.PRACTITIONER])
-    )
+    audience = fields.String(required=True, validate=validate.OneOf(model.AUDIENCES))
     title = TextField(required=True)
     introduction = TextField(required=True)
     privacy = TextField()
@@ -472,6 +470,8 @@ class SurveySchema(StrictSchema):
             add(("languages",), "A language is listed twice.")
         if data.get("audience") == model.CHILD and "privacy" not in {*data, *failed}:
             add(("privacy",), "A child survey must say what happens to answers before question 1.")
+        if data.get("audience") == model.AUDITOR and data.get("age_bands"):
+            add(("age_bands",), "An audit form has no age bands (staff fill it in).")
         band_ids = _ids(data.get("age_bands", []))
         if len(set(band_ids)) != len(band_ids):
             add(("age_bands",), "An age band id is used twice.")

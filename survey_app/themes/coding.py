@@ -12,12 +12,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import combinations
+from typing import Any
 
 from sklearn.metrics import cohen_kappa_score
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import String, cast, delete, exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from ..models import ThemeCode, ThemeCoding, ThemeItem, ThemeSuggestion, User
+from ..models import (
+    CaseAudit,
+    FeedbackItem,
+    FocusGroupItem,
+    ThemeCode,
+    ThemeCoding,
+    ThemeItem,
+    ThemeSuggestion,
+    User,
+)
 from ..voices import ItemQuery, Source, TextItem, read_items
 from . import survey_items
 from .codebook import Codebook
@@ -320,15 +330,42 @@ def agreement(
 
 
 def work_waiting(session: Session) -> bool:
-    """Whether suggesting has anything to do: a registered item without suggestions, or more
-    survey answers to read than are registered (two counts: cheap enough for every sweep).
-    Other sources' modules send the suggester themselves after committing their items."""
+    """Whether suggesting has anything to do: a registered item without suggestions, more
+    survey answers to read than are registered, or an anonymised focus-group item, complaint or
+    audit note not registered yet (indexed lookups: cheap enough for every sweep, so a bulk
+    import is suggested for in a few runs, not one run per item)."""
     if session.scalar(select(exists().where(ThemeItem.suggested.is_(False)))):
+        return True
+    if any(session.scalar(select(waiting)) for waiting in _unregistered_voices()):
         return True
     registered = session.scalar(
         select(func.count(ThemeItem.id)).where(ThemeItem.source == Source.SURVEY.value)
     )
     return bool(survey_items.readable_count(session) > (registered or 0))
+
+
+def _unregistered_voices() -> list[Any]:
+    """For each source other than surveys, whether one of its anonymised items has no theme
+    item yet (refs as each source's reader names them)."""
+
+    def registered(source: Source, ref: Any, *, prefix: bool = False) -> Any:
+        match = ThemeItem.ref.like(ref + ":%") if prefix else ThemeItem.ref == ref
+        return exists().where(ThemeItem.source == source.value, match)
+
+    focus = literal("fg-item:", String) + cast(FocusGroupItem.id, String)
+    feedback = literal("feedback:", String) + cast(FeedbackItem.id, String)
+    audit = literal("audit:", String) + cast(CaseAudit.id, String)
+    return [
+        exists().where(
+            FocusGroupItem.redacted.is_not(None), ~registered(Source.FOCUS_GROUP, focus)
+        ),
+        exists().where(FeedbackItem.redacted.is_not(None), ~registered(Source.FEEDBACK, feedback)),
+        exists().where(
+            CaseAudit.notes_redacted.is_not(None),
+            CaseAudit.notes_redacted != "{}",
+            ~registered(Source.AUDIT, audit, prefix=True),
+        ),
+    ]
 
 
 # Suggesters by codebook checksum: fitting one takes a fraction of a second, so a worker keeps

@@ -6,10 +6,15 @@ Downloads take the same query parameters as the facilitator pages (`council`, `f
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, g, jsonify, request, url_for
+import logging
 
-from .. import downloads, operations
+from flask import Blueprint, Flask, Response, abort, current_app, g, jsonify, request, url_for
+
+from .. import audits, downloads, feedback, models, operations, periods
 from ..access import council_scope
+from ..background import background_work
+from ..clock import clock_of
+from ..definitions.model import AUDITOR
 from ..focus_groups import recording
 from ..models import Role, today
 from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
@@ -17,6 +22,7 @@ from . import db_session, focus_groups, results, surveys, theme_results, vault
 from .security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
@@ -152,4 +158,77 @@ def record_focus_group() -> tuple[Response, int]:
             ],
         ),
         201,
+    )
+
+
+# Complaints and compliments (issue 15) ---------------------------------------------------------
+
+
+@bp.post("/feedback")
+def import_feedback() -> tuple[Response, int]:
+    """Import a council's complaints and compliments log (`?council=NAME`): the file as a
+    `text/csv` (or XLSX) body, or a multipart `file` field; `column_<field>=Heading` query
+    parameters say which heading holds a field when the headings are the council's own.
+    201 with how many were added, how many were already imported and each refused row's line
+    and problem; 400 if the file cannot be imported at all (nothing is added)."""
+    # A log is far bigger than the service's request limit, made for children's answers.
+    request.max_content_length = feedback.MAX_FILE_BYTES + 1024 * 1024
+    session = db_session()
+    try:
+        council = feedback.council_for_import(session, g.api_user, request.args.get("council", ""))
+    except operations.OperationError as problem:
+        return jsonify(error=str(problem)), 400
+    upload = request.files.get("file")
+    data = upload.read() if upload is not None else request.get_data(cache=False)
+    mapping = {
+        name: request.args[f"column_{name}"]
+        for name in feedback.FIELDS
+        if f"column_{name}" in request.args
+    }
+    try:
+        result = feedback.import_log(
+            session,
+            vault(),
+            council,
+            data,
+            mapping or None,
+            link_key=current_app.config["LINK_KEY"],
+            today=models.today(),
+        )
+    except (feedback.FileProblem, feedback.ImportProblem) as problem:
+        session.rollback()
+        return jsonify(error=str(problem), fields=list(feedback.FIELDS)), 400
+    session.commit()
+    try:
+        background_work(current_app).anonymise_feedback(result.added)
+    except Exception:
+        # Committed: the sweeper sends what the broker did not take.
+        log.warning("could not enqueue %d imported items; the sweeper will", len(result.added))
+    return jsonify(council=council.name, **result.as_json()), 201
+
+
+# Case-file audits (issue 15) -------------------------------------------------------------------
+
+
+@bp.get("/audits/<survey_id>/results.csv")
+def audit_results_csv(survey_id: str) -> Response:
+    """An audit form's results per council (those the token may see) for one closed period
+    (`?period=2026-Q3`, the latest closed one by default), through disclosure control."""
+    definition = surveys().get(survey_id)
+    if definition is None or definition.audience != AUDITOR:
+        abort(404)
+    try:
+        period = audits.closed_period(
+            definition, clock_of(current_app).now(), request.args.get("period")
+        )
+    except periods.PeriodError as problem:
+        abort(Response(str(problem), status=400, mimetype="text/plain"))
+    found = audits.audit_results(
+        db_session(), definition, council_scope(g.api_user), period, g.api_user.id
+    )
+    db_session().commit()
+    return Response(
+        "".join(audits.results_csv(definition, found)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{definition.id}-results.csv"'},
     )

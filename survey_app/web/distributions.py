@@ -21,7 +21,7 @@ from .. import downloads, operations, overview, periods, qr
 from ..access import council_scope, may_see
 from ..clock import clock_of
 from ..definitions.languages import direction, language_name
-from ..definitions.model import SurveyDefinition
+from ..definitions.model import AUDITOR, SurveyDefinition
 from ..models import Distribution, Role
 from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
 from ..respondent import journey
@@ -53,7 +53,10 @@ def card_language(definition: SurveyDefinition) -> str:
 @bp.get("/")
 @login_required
 def index() -> str:
-    definitions = sorted(surveys().values(), key=lambda d: (d.audience, d.id))
+    # Audit forms have no links or responses: they have their own page (web.audits).
+    definitions = sorted(
+        (d for d in surveys().values() if d.audience != AUDITOR), key=lambda d: (d.audience, d.id)
+    )
     counts = overview.responses_by_survey(db_session(), council_scope(current_user))
     return render_template(
         "facilitator/index.html",
