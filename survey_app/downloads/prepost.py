@@ -166,6 +166,7 @@ def _wave_answers(
             SurveyResponse.self_link_hash,
             SurveyResponse.answers,
             SurveyResponse.period,
+            SurveyResponse.cell_key,
         )
         .join(Distribution, SurveyResponse.distribution_id == Distribution.id)
         .where(
@@ -177,9 +178,8 @@ def _wave_answers(
         )
         .order_by(SurveyResponse.id)
     )
-    for response_id, council_id, wave, link_hash, self_link_hash, given, key in session.execute(
-        query
-    ):
+    for row in session.execute(query):
+        response_id, council_id, wave, link_hash, self_link_hash, given, key, cell_key = row
         sent_in = periods.get(key) or periods.setdefault(key, Period.parse(key))
         if sent_in.end >= period.start:
             if sent_in != period:
@@ -192,7 +192,9 @@ def _wave_answers(
         ids, answers = found[council_id]
         ids.append(response_id)
         answers.append(
-            WaveAnswer(wanted[council_id], wave, link_hash, self_link_hash, given, carried)
+            WaveAnswer(
+                wanted[council_id], wave, link_hash, self_link_hash, given, carried, cell_key
+            )
         )
     return {council: (tuple(ids), tuple(a)) for council, (ids, a) in found.items()}
 
