@@ -174,9 +174,7 @@ def item_results(
     return results
 
 
-def _paired_ratings(
-    pairing: Pairing, before_item: str, after_item: str
-) -> tuple[RatedPair, ...]:
+def _paired_ratings(pairing: Pairing, before_item: str, after_item: str) -> tuple[RatedPair, ...]:
     rated = []
     for first, last in pairing.pairs:
         rated_then, rated_now = (

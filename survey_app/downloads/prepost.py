@@ -15,10 +15,11 @@ and the rows are shaped in `prepost_rows`:
   closed, published period: only its rating is read, it is not a member of the later group
   and not counted again there (not as an unpaired answer either), so the later period's
   tables differ from nothing already published by it.
-- A council, or an item, with fewer pairs than the minimum base shows nothing but that it is too
-  small. Pairs and the improved / same / worse counts are protected like any counts (1 to 7
-  hidden, the rest rounded, one more hidden where the total would give a hidden one away); the
-  statistics are shown only where those counts all are (`prepost_rows`).
+- A council with fewer responses than the minimum base, or an item with fewer pairs once
+  perturbed, shows nothing but that it is too small. Pairs and the improved / same / worse
+  counts are cell-keyed like any counts (each pair's key made from its two answers' keys,
+  perturbed, 1 to 7 hidden, the rest rounded); the statistics are worked out from perturbed
+  counts only, never the exact ratings (`prepost_rows`).
 - Answers that could not be paired are compared as two separate groups (`unpaired_rows`), each
   side shown only at or above the minimum base.
 - The look-back items ("how would you now rate yourself before the programme?") are compared

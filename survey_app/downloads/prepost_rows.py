@@ -1,10 +1,22 @@
 """The rows of prepost.csv, as they may be published: one item's change in the same people,
 or its unpaired comparison, in one group; and what each column means.
 
-Statistics only where their counts could be shown: the medians, shift, interval, p-value and
-effect size of an item are worked out from its exact pairs, so together they pin down the split
-of improved / same / worse. They are shown only where every one of those counts is shown as a
-number; where any is hidden or not shown, they are "too few to show".
+Counts: each pair (two answers of one person) has a secret key, a hash of its two answers'
+keys (`privacy.disclosure.pair_cell_key`); pairs and improved / same / worse are perturbed by
+their pairs' keys like every other count (`change_counts`, protected in the output's unit of
+work), and an item is withheld on its perturbed pairs.
+
+Statistics: worked out from the exact pairs, the medians, shift, interval, p-value and effect
+size pin down the split of improved / same / worse (issue 10, attack 4: exactly one split fits)
+and would undo the perturbation of every count they rest on, to an insider who sent some of
+the pairs above all (30 known pairs and the exact medians give away a 31st person's ratings).
+Hiding them where a count is hidden, or rounding them, leaves that open. So they are worked
+out from perturbed counts only (`perturbed_change`): how many pairs changed by each amount and
+gave each rating, each count perturbed by its pairs' keys and never shown. Every statistic is
+a function of perturbed counts and tells no more than they would, so it is shown wherever the
+item's pairs are, whether or not a count is shown as `c`. The cost: the statistics describe
+the perturbed pairs (a perturbed empty cell adds changes nobody made), so they are rougher
+for small groups; the method notes and README say so.
 """
 
 from __future__ import annotations
@@ -89,9 +101,6 @@ RESPONSE_SHIFT = (
     "people gave their earlier selves looking back at {last}"
 )
 TOO_SMALL = "too small: fewer than {minimum} {what}, so nothing is shown"
-# Statistics worked out from counts that are not all shown would give those counts away (one
-# split of improved / same / worse fits a given shift, interval, p and effect size).
-TOO_FEW_TO_SHOW = "too few to show"
 
 
 @dataclass(frozen=True)
@@ -466,7 +475,8 @@ def column_key(definition: SurveyDefinition, rules: DisclosureRules) -> tuple[tu
         "council": "The council, or the region (all councils together).",
         "item": "The question people rated themselves on.",
         "pairs": f"People who rated the question at both {first} and {last}, matched by their "
-        f"personal code (rounded to the nearest {rules.round_to}).",
+        f"personal code (with a small random change added, then rounded to the nearest "
+        f"{rules.round_to}).",
         "median_before": f"The middle rating of those people at {first} (1 to 5).",
         "median_after": f"The middle rating of the same people at {last}.",
         "improved": f"How many of them rated themselves higher at {last}.",
@@ -502,9 +512,11 @@ def method_in_words(definition: SurveyDefinition) -> tuple[str, ...]:
         "the p-value is from a two-sided Wilcoxon signed-rank test (exact; people whose rating "
         "did not change are handled by Pratt's method). With 5 or fewer pairs there is no "
         "test.",
-        "The middle ratings, typical change, interval, p-value and effect size are shown only "
-        "where the numbers rated higher, the same and lower are all shown: worked out from "
-        f"hidden counts, they would give them away. Otherwise the row says '{TOO_FEW_TO_SHOW}'.",
+        "To keep every person unrecognisable, the middle ratings, typical change, interval, "
+        "p-value and effect size are worked out from counts of the pairs' changes and ratings "
+        "that each have a small random change added (as every count shown does), never from "
+        "the exact ratings: worked out exactly, they would give hidden counts away. They are "
+        "close to the exact figures for large groups and rougher for small ones.",
         "Not paired: answers from people who could not be paired, compared as two separate "
         "groups with a two-sided Mann-Whitney test. It cannot show change in the same people.",
     )
@@ -515,21 +527,23 @@ def method_notes(definition: SurveyDefinition, rules: DisclosureRules) -> tuple[
     first, last = definition.waves[0].label.en, definition.waves[-1].label.en
     return (
         f"pairs: people who answered at both {first} and {last} with the same personal code "
-        "(or, without one, the same self-made code), and rated the item both times; rounded "
-        f"to the nearest {rules.round_to}.",
+        "(or, without one, the same self-made code), and rated the item both times; perturbed "
+        f"like every count, then rounded to the nearest {rules.round_to}.",
         f"median_before / median_after: the middle rating at {first} and at {last} of the "
         "same people.",
         "improved / same / worse: how many of them rated themselves higher, the same or lower "
-        f"at {last} (counts protected like every other count).",
+        f"at {last} (counts protected like every other count: perturbed, 1-7 shown as c, "
+        "rounded).",
         "hl_shift: the Hodges-Lehmann estimate of the typical change (after minus before, in "
         "rating points), with its 95% confidence interval from ci_low to ci_high.",
         "wilcoxon_p: two-sided Wilcoxon signed-rank test (exact; people whose rating did not "
         "change are handled by Pratt's method). Blank with 5 or fewer pairs: too few to test.",
         "rank_biserial: matched-pairs rank-biserial correlation, from -1 (every change was "
         "down) to 1 (every change was up).",
-        "The medians, shift, interval, p-value and rank-biserial are shown only where "
-        "improved, same and worse are all shown: worked out from hidden counts, they would "
-        f"give them away. Otherwise the row says '{TOO_FEW_TO_SHOW}'.",
+        "The medians, shift, interval, p-value and rank-biserial are worked out from counts "
+        "of the pairs' changes and ratings perturbed by the cell key method (never shown), not "
+        "from the exact ratings, which would give hidden counts away: close to the exact "
+        "figures for large groups, rougher for small ones.",
         "Not paired: answers from people who could not be paired, compared as two separate "
         "groups with a two-sided Mann-Whitney test. It cannot show change in the same people.",
     )
