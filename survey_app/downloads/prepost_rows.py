@@ -516,7 +516,8 @@ def method_in_words(definition: SurveyDefinition) -> tuple[str, ...]:
         "p-value and effect size are worked out from counts of the pairs' changes and ratings "
         "that each have a small random change added (as every count shown does), never from "
         "the exact ratings: worked out exactly, they would give hidden counts away. They are "
-        "close to the exact figures for large groups and rougher for small ones.",
+        "close to the exact figures for large groups; with fewer than about 40 pairs, read the "
+        "interval and p-value as rough.",
         "Not paired: answers from people who could not be paired, compared as two separate "
         "groups with a two-sided Mann-Whitney test. It cannot show change in the same people.",
     )
@@ -543,7 +544,8 @@ def method_notes(definition: SurveyDefinition, rules: DisclosureRules) -> tuple[
         "The medians, shift, interval, p-value and rank-biserial are worked out from counts "
         "of the pairs' changes and ratings perturbed by the cell key method (never shown), not "
         "from the exact ratings, which would give hidden counts away: close to the exact "
-        "figures for large groups, rougher for small ones.",
+        "figures for large groups; with fewer than about 40 pairs, read ci_low, ci_high and "
+        "wilcoxon_p as rough.",
         "Not paired: answers from people who could not be paired, compared as two separate "
         "groups with a two-sided Mann-Whitney test. It cannot show change in the same people.",
     )
