@@ -39,6 +39,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/long_answers.py
 	$(BIN)/python bench/disclosure.py
 	$(BIN)/python bench/themes.py --sizes 10000 1000000
+	$(BIN)/python bench/prepost_statistics.py
 
 # Every labelled set in tests/data, side by side: the anonymiser's (pii-*: dev, the extra and the
 # schools-and-dates-of-birth tuning sets, the held-out set) and the risk screen's (risk-*); or

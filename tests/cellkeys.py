@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -132,3 +133,107 @@ def within_spread(shown_value: str, exact: int, rules: DisclosureRules | None = 
         for change, chance in zip(row.perturbations, row.chances, strict=True)
         if chance > 0
     }
+
+
+def pair_key(first: int, second: int) -> int:
+    """A pair's key: a hash of its two answers' keys, written here apart from the service."""
+    text = f"pair\x00{first}\x00{second}".encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little") % RANGE
+
+
+@dataclass(frozen=True)
+class ExpectedChange:
+    """What one item's before/after row should show: its counts as published, and the
+    perturbed values its statistics are worked out from (each value as often as its count)."""
+
+    pairs: str
+    improved: str
+    same: str
+    worse: str
+    changes: list[float]
+    firsts: list[float]
+    seconds: list[float]
+
+
+def expected_change(
+    database: Database,
+    council: str | Collection[str],
+    item: str,
+    waves: tuple[str, str],
+    *,
+    looking_back: str | None = None,
+    scale: tuple[int, ...] = (1, 2, 3, 4, 5),
+    rules: DisclosureRules | None = None,
+) -> ExpectedChange:
+    """An item's before/after row for a council's (or councils') counted answers, paired by
+    personal code: its improved / same / worse and pairs perturbed by the pairs' keys; with
+    `looking_back`, the response shift row of that look-back question."""
+    rules = rules or DisclosureRules()
+    councils = [council] if isinstance(council, str) else list(council)
+    with database.session() as session:
+        rows = session.execute(
+            select(
+                SurveyResponse.wave,
+                SurveyResponse.link_hash,
+                SurveyResponse.answers,
+                SurveyResponse.cell_key,
+            )
+            .join(Distribution)
+            .join(Council, Distribution.council_id == Council.id)
+            .where(
+                Council.name.in_(councils),
+                SurveyResponse.aggregated.is_(True),
+                SurveyResponse.superseded.is_(False),
+                SurveyResponse.late.is_(False),
+            )
+        ).all()
+    first = {code: (answers, key) for wave, code, answers, key in rows if wave == waves[0] and code}
+    rated: list[tuple[float, float, int]] = []
+    for wave, code, answers, key in rows:
+        if wave != waves[1] or code not in first:
+            continue
+        then, then_key = first[code]
+        try:
+            before = float(then[item])
+            after = float(answers[looking_back or item])
+        except (KeyError, ValueError):
+            continue
+        rated.append((before, after, pair_key(then_key, key)))
+    kind = "response_shift" if looking_back else "change"
+    question = f"{kind}:{looking_back or item}"
+    base_key = sum(key for _, _, key in rated) % RANGE
+
+    def key_of(name: str, option: str, members: list[int]) -> int:
+        return sum(members) % RANGE if members else empty_key(base_key, name, option)
+
+    parts: dict[str, list[int]] = {"improved": [], "same": [], "worse": []}
+    for before, after, key in rated:
+        parts["improved" if after > before else "worse" if after < before else "same"].append(key)
+    published = {
+        part: shown(perturbed(len(keys), key_of(question, part, keys)), rules)
+        for part, keys in parts.items()
+    }
+    pairs = max(0, perturbed(len(rated), base_key)) if rated else 0
+    pairs_shown = "x" if pairs < rules.minimum_base else shown(pairs, rules)
+    if pairs_shown == "x":
+        published = {part: "x" for part in parts}
+
+    def spread(name: str, values: list[tuple[float, int]], options: list[float]) -> list[float]:
+        found = []
+        for option in options:
+            members = [key for value, key in values if value == option]
+            count = max(0, perturbed(len(members), key_of(name, f"{option:g}", members)))
+            found += [option] * count
+        return found
+
+    steps = sorted({float(b - a) for a in scale for b in scale})
+    ratings = [float(r) for r in scale]
+    return ExpectedChange(
+        pairs_shown,
+        published["improved"],
+        published["same"],
+        published["worse"],
+        spread(f"{question}/changes", [(after - before, k) for before, after, k in rated], steps),
+        spread(f"{question}/first", [(before, k) for before, _, k in rated], ratings),
+        spread(f"{question}/second", [(after, k) for _, after, k in rated], ratings),
+    )

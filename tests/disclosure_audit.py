@@ -36,10 +36,12 @@ from scipy.sparse import lil_matrix
 
 from survey_app.definitions.model import Direction, SurveyDefinition
 from survey_app.privacy.disclosure import SPREAD, DisclosureRules, PublishedQuestion, Shown
-from survey_app.privacy.disclosure.cellkey import perturbed_counts
 from survey_app.privacy.disclosure.tables import QuestionCounts
+from tests.cellkeys import RANGE, empty_key, perturbed
 
 EPSILON = 1e-6
+# How much a hidden count (`c`) is taken to say (`LinearAudit.interval`).
+FULLY, NONZERO, NOTHING = 2, 1, 0
 DIRECTIONS = "/directions"
 _DIRECTION_IDS = frozenset(str(direction) for direction in Direction)
 
@@ -75,6 +77,8 @@ class Figure:
     multiple: bool = False
     # The figure before rounding: the exact count, or the perturbed one with cell keys.
     unrounded: int = 0
+    # Counted with keys, but not shown as they give (so read as exact: see `figures_of`).
+    not_as_keyed: bool = False
 
 
 def figures_of(
@@ -85,7 +89,7 @@ def figures_of(
         return []
     group = frozenset(members)
     perturbed = counted.keys is not None
-    before = perturbed_counts(counted) if perturbed else counted
+    before = _perturbed(counted) if perturbed else counted
     if _DIRECTION_IDS & set(counted.options):
         counted = replace(counted, question=counted.question + DIRECTIONS)
     found = [
@@ -113,7 +117,36 @@ def figures_of(
                 int(before.counts.get(cell.option, 0)),
             )
         )
+    if perturbed and any(_not_as_keyed(figure) for figure in found):
+        # Keys were counted but the figures are not what they give: a reader who sees that
+        # reads them as the exact counts they are (each flagged by `findings`).
+        found = [replace(figure, perturbed=False, not_as_keyed=True) for figure in found]
     return found
+
+
+def _not_as_keyed(figure: Figure, rules: DisclosureRules | None = None) -> bool:
+    """Whether a figure of a keyed table is shown as no perturbation by its key gives it."""
+    rules = rules or DisclosureRules()
+    if not isinstance(figure.shown, int):
+        return False
+    expected = {rules.rounded(figure.unrounded)}
+    if figure.option is None:  # a base perturbed below the minimum shows the minimum
+        expected.add(rules.rounded(max(figure.unrounded, rules.minimum_base)))
+    return figure.shown not in expected
+
+
+def _perturbed(counted: QuestionCounts) -> QuestionCounts:
+    """The counts and base with the perturbations their keys give, worked out with the tests'
+    own arithmetic (tests/cellkeys.py), apart from the service's."""
+    keys = counted.keys or {}
+    base_key = (counted.base_key or 0) % RANGE
+    counts = {}
+    for option in counted.options:
+        exact = int(counted.counts.get(option, 0))
+        key = keys[option] if exact else empty_key(base_key, counted.question, option)
+        counts[option] = max(0, perturbed(exact, key))
+    base = max(0, perturbed(counted.base, base_key)) if counted.base else 0
+    return replace(counted, counts=counts, base=base)
 
 
 @dataclass
@@ -159,15 +192,24 @@ class LinearAudit:
             return figure.unrounded, figure.unrounded
         near = range(max(0, shown - self.rules.round_to), shown + self.rules.round_to + 1)
         fits = [value for value in near if self.rules.rounded(value) == shown]
+        if not fits:
+            return shown, shown  # not a rounded figure: shown as it is
         return min(fits), max(fits)
 
-    def interval(self, figure: Figure, trust_hidden: bool = True) -> tuple[float, float] | None:
-        """The exact count's bounds from what is shown (None: no constraint)."""
+    def interval(self, figure: Figure, trust_hidden: int = FULLY) -> tuple[float, float] | None:
+        """The exact count's bounds from what is shown (None: no constraint).
+
+        trust_hidden: how much a `c` is taken to say. FULLY: a small count (1-7 exact, 0 to
+        7 + D perturbed); NONZERO: only that an exact count hidden is not 0 (true of every
+        count the old protection hides for being small or to protect another; only one hidden
+        because of an earlier table can be 0); NOTHING: nothing at all."""
         top = self.rules.largest_hidden
         spread = self.largest if figure.perturbed else 0
         if figure.shown == "c":
-            if not trust_hidden:
+            if trust_hidden == NOTHING:
                 return None
+            if trust_hidden == NONZERO:
+                return (0 if figure.perturbed else 1), len(figure.members)
             return (0, top + spread) if figure.perturbed else (1, top)
         if not isinstance(figure.shown, int):
             return None
@@ -178,7 +220,7 @@ class LinearAudit:
 
     # The linear program -----------------------------------------------------------------
 
-    def _program(self, trust_hidden: bool):  # type: ignore[no-untyped-def]
+    def _program(self, trust_hidden: int):  # type: ignore[no-untyped-def]
         responses = sorted({r for figure in self.figures for r in figure.members})
         options: dict[str, list[str]] = {}
         multiple: dict[str, bool] = {}
@@ -260,14 +302,18 @@ class LinearAudit:
 
     def findings(self) -> list[Finding]:
         """Every hidden or perturbed figure pinned to 1-7, and every target answer pinned."""
-        program = self._program(trust_hidden=True)
+        program = self._program(trust_hidden=FULLY)
         if not program[0]:
             return []  # nothing was broken down
         if not _feasible(program):
-            program = self._program(trust_hidden=False)
+            # A `c` hidden to protect another count, or because of an earlier table, can be
+            # large: trust only what every such count still says, then nothing.
+            program = self._program(trust_hidden=NONZERO)
+            if not _feasible(program):
+                program = self._program(trust_hidden=NOTHING)
             assert _feasible(program), "What was published contradicts itself."
         index, a_ub, b_ub, a_eq, b_eq, bounds = program
-        found = []
+        found = self._not_as_keyed()
         seen: set[tuple[frozenset[int], str, str | None]] = set()
         for figure in self.figures:
             if figure.option is None and figure.multiple:
@@ -301,6 +347,21 @@ class LinearAudit:
                             Finding(None, low, high, f"response {target}'s answer to {question}")
                         )
         return found
+
+    def _not_as_keyed(self) -> list[Finding]:
+        """Figures of keyed tables shown as no perturbation by their keys gives them: a release
+        that skipped or weakened the perturbation fails here, whatever else it pins."""
+        return [
+            Finding(
+                figure,
+                figure.unrounded,
+                figure.unrounded,
+                f"not as its cell key gives ({figure.question}={figure.option or 'base'} "
+                f"of {len(figure.members)})",
+            )
+            for figure in self.figures
+            if figure.not_as_keyed and _not_as_keyed(figure, self.rules)
+        ]
 
     def assert_safe(self) -> None:
         found = self.findings()

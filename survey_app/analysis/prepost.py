@@ -39,6 +39,20 @@ class WaveAnswer:
     # can be the "before" of a pair whose later answer is in this period, and is otherwise left
     # out (it is counted in its own period).
     carried: bool = False
+    # The response's secret cell key (never shown): counts of pairs are perturbed by keys made
+    # from both answers' keys (`privacy.disclosure.pair_cell_key`).
+    cell_key: int = 0
+
+
+@dataclass(frozen=True)
+class RatedPair:
+    """One person's two ratings of an item, in the order they are compared (the change is
+    `second - first`), with the secret keys of the two answers they come from."""
+
+    first: float
+    second: float
+    first_key: int
+    second_key: int
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,8 @@ class ItemResult:
     item: str
     change: PairedChange
     kind: str = "change"  # or "response_shift"
+    # The pairs behind `change`, for counts that must be protected pair by pair.
+    rated: tuple[RatedPair, ...] = ()
 
 
 def pair_waves(answers: Sequence[WaveAnswer], first: str, last: str) -> Pairing:
@@ -139,38 +155,35 @@ def item_results(
     for group, members in ordered:
         pairing = pair_waves(members, first, last)
         for item in rated_items(definition):
-            before, after = _paired_ratings(pairing, item.id, item.id)
-            results.append(ItemResult(group, item.id, paired_change(before, after)))
+            rated = _paired_ratings(pairing, item.id, item.id)
+            before, after = [r.first for r in rated], [r.second for r in rated]
+            results.append(ItemResult(group, item.id, paired_change(before, after), rated=rated))
         for look_back in retrospective_items(definition):
             assert look_back.retrospective_of is not None
-            then, now_looking_back = _paired_ratings(
-                pairing, look_back.retrospective_of, look_back.id
-            )
+            rated = _paired_ratings(pairing, look_back.retrospective_of, look_back.id)
+            then, now_looking_back = [r.first for r in rated], [r.second for r in rated]
             results.append(
                 ItemResult(
                     group,
                     look_back.retrospective_of,
                     response_shift(now_looking_back, then),
                     kind="response_shift",
+                    rated=rated,
                 )
             )
     return results
 
 
-def _paired_ratings(
-    pairing: Pairing, before_item: str, after_item: str
-) -> tuple[list[float], list[float]]:
-    before: list[float] = []
-    after: list[float] = []
+def _paired_ratings(pairing: Pairing, before_item: str, after_item: str) -> tuple[RatedPair, ...]:
+    rated = []
     for first, last in pairing.pairs:
         rated_then, rated_now = (
             _rating(first.answers, before_item),
             _rating(last.answers, after_item),
         )
         if rated_then is not None and rated_now is not None:
-            before.append(rated_then)
-            after.append(rated_now)
-    return before, after
+            rated.append(RatedPair(rated_then, rated_now, first.cell_key, last.cell_key))
+    return tuple(rated)
 
 
 def unpaired_results(

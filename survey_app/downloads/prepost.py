@@ -15,10 +15,11 @@ and the rows are shaped in `prepost_rows`:
   closed, published period: only its rating is read, it is not a member of the later group
   and not counted again there (not as an unpaired answer either), so the later period's
   tables differ from nothing already published by it.
-- A council, or an item, with fewer pairs than the minimum base shows nothing but that it is too
-  small. Pairs and the improved / same / worse counts are protected like any counts (1 to 7
-  hidden, the rest rounded, one more hidden where the total would give a hidden one away); the
-  statistics are shown only where those counts all are (`prepost_rows`).
+- A council with fewer responses than the minimum base, or an item with fewer pairs once
+  perturbed, shows nothing but that it is too small. Pairs and the improved / same / worse
+  counts are cell-keyed like any counts (each pair's key made from its two answers' keys,
+  perturbed, 1 to 7 hidden, the rest rounded); the statistics are worked out from perturbed
+  counts only, never the exact ratings (`prepost_rows`).
 - Answers that could not be paired are compared as two separate groups (`unpaired_rows`), each
   side shown only at or above the minimum base.
 - The look-back items ("how would you now rate yourself before the programme?") are compared
@@ -166,6 +167,7 @@ def _wave_answers(
             SurveyResponse.self_link_hash,
             SurveyResponse.answers,
             SurveyResponse.period,
+            SurveyResponse.cell_key,
         )
         .join(Distribution, SurveyResponse.distribution_id == Distribution.id)
         .where(
@@ -177,9 +179,8 @@ def _wave_answers(
         )
         .order_by(SurveyResponse.id)
     )
-    for response_id, council_id, wave, link_hash, self_link_hash, given, key in session.execute(
-        query
-    ):
+    for row in session.execute(query):
+        response_id, council_id, wave, link_hash, self_link_hash, given, key, cell_key = row
         sent_in = periods.get(key) or periods.setdefault(key, Period.parse(key))
         if sent_in.end >= period.start:
             if sent_in != period:
@@ -192,7 +193,9 @@ def _wave_answers(
         ids, answers = found[council_id]
         ids.append(response_id)
         answers.append(
-            WaveAnswer(wanted[council_id], wave, link_hash, self_link_hash, given, carried)
+            WaveAnswer(
+                wanted[council_id], wave, link_hash, self_link_hash, given, carried, cell_key
+            )
         )
     return {council: (tuple(ids), tuple(a)) for council, (ids, a) in found.items()}
 

@@ -1,20 +1,34 @@
 """The rows of prepost.csv, as they may be published: one item's change in the same people,
 or its unpaired comparison, in one group; and what each column means.
 
-Statistics only where their counts could be shown: the medians, shift, interval, p-value and
-effect size of an item are worked out from its exact pairs, so together they pin down the split
-of improved / same / worse. They are shown only where every one of those counts is shown as a
-number; where any is hidden or not shown, they are "too few to show".
+Counts: each pair (two answers of one person) has a secret key, a hash of its two answers'
+keys (`privacy.disclosure.pair_cell_key`); pairs and improved / same / worse are perturbed by
+their pairs' keys like every other count (`change_counts`, protected in the output's unit of
+work), and an item is withheld on its perturbed pairs.
+
+Statistics: worked out from the exact pairs, the medians, shift, interval, p-value and effect
+size pin down the split of improved / same / worse (issue 10, attack 4: exactly one split fits)
+and would undo the perturbation of every count they rest on, to an insider who sent some of
+the pairs above all (30 known pairs and the exact medians give away a 31st person's ratings).
+Hiding them where a count is hidden, or rounding them, leaves that open. So they are worked
+out from perturbed counts only (`perturbed_change`): how many pairs changed by each amount and
+gave each rating, each count perturbed by its pairs' keys and never shown. Every statistic is
+a function of perturbed counts and tells no more than they would, so it is shown wherever the
+item's pairs are, whether or not a count is shown as `c`. The cost: the statistics describe
+the perturbed pairs (a perturbed empty cell adds changes nobody made), so they are rougher
+for small groups; the method notes and README say so.
 """
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..analysis.paired import PairedChange, UnpairedComparison
+from ..analysis.paired import PairedChange, UnpairedComparison, paired_change
 from ..analysis.prepost import (
+    RatedPair,
     WaveAnswer,
     item_results,
     rated_items,
@@ -22,7 +36,15 @@ from ..analysis.prepost import (
     unpaired_results,
 )
 from ..definitions.model import SurveyDefinition
-from ..privacy.disclosure import DisclosureRules, PublishedQuestion, QuestionCounts, notes
+from ..privacy.disclosure import (
+    DisclosureRules,
+    PublishedQuestion,
+    QuestionCounts,
+    cell_key,
+    notes,
+    pair_cell_key,
+    perturbed_counts,
+)
 
 # Protects one group's tables in the output's unit of work (`Publishing.protect_tables`).
 ProtectTables = Callable[[Sequence[QuestionCounts]], list[PublishedQuestion]]
@@ -79,9 +101,6 @@ RESPONSE_SHIFT = (
     "people gave their earlier selves looking back at {last}"
 )
 TOO_SMALL = "too small: fewer than {minimum} {what}, so nothing is shown"
-# Statistics worked out from counts that are not all shown would give those counts away (one
-# split of improved / same / worse fits a given shift, interval, p and effect size).
-TOO_FEW_TO_SHOW = "too few to show"
 
 
 @dataclass(frozen=True)
@@ -166,7 +185,7 @@ def change_rows(
     protect: ProtectTables,
 ) -> list[ChangeRow]:
     """The group's rows. `protect` protects the improved / same / worse counts of every item
-    with enough pairs, together, in the output's unit of work (which records what they show)."""
+    with pairs, together, in the output's unit of work (which records what they show)."""
     first, last = definition.waves[0], definition.waves[-1]
     shift_note = RESPONSE_SHIFT.format(first=first.label.en, last=last.label.en)
     if not group.shown:
@@ -192,49 +211,157 @@ def change_rows(
         kind = result.kind
         item = looks_back[result.item] if kind == "response_shift" else result.item
         prefix = f"{shift_note}; " if kind == "response_shift" else ""
-        results.append((item, kind, prefix, result.change))
-    enough = [
-        (item, kind, prefix, change)
-        for item, kind, prefix, change in results
-        if change.pairs >= rules.minimum_base
-    ]
+        results.append((item, kind, prefix, result.rated))
+    # Whether an item is shown is decided on its perturbed pairs (`protect`), never on its
+    # exact ones: nine pairs sent in would otherwise tell whether a tenth person rated it.
+    # An item nobody rated twice has nothing to perturb (its count of 0 pairs is withheld
+    # either way).
+    counted = [(item, kind, rated) for item, kind, _, rated in results if rated]
     protected = dict(
         zip(
-            [(item, kind) for item, kind, _, _ in enough],
-            protect([_change_counts(item, kind, change) for item, kind, _, change in enough]),
+            [(item, kind) for item, kind, _ in counted],
+            protect([change_counts(item, kind, rated) for item, kind, rated in counted]),
             strict=True,
         )
     )
     rows = []
-    for item, kind, prefix, change in results:
+    for item, kind, prefix, rated in results:
         published = protected.get((item, kind))
         if published is None:
             note = TOO_SMALL.format(minimum=rules.minimum_base, what="pairs")
             rows.append(_withheld_change(group.label, item, kind, f"{prefix}{note}"))
             continue
-        rows.append(_change_row(group.label, item, kind, prefix, change, published, rules, held))
+        scale = _scale(definition, item)
+        rows.append(
+            change_row(group.label, item, kind, prefix, rated, scale, published, rules, held)
+        )
     return rows
 
 
-def _change_counts(item: str, kind: str, change: PairedChange) -> QuestionCounts:
+def change_counts(item: str, kind: str, rated: Sequence[RatedPair]) -> QuestionCounts:
+    """An item's improved / same / worse counts over its pairs, with each cell's key made from
+    its pairs' keys (`pair_cell_key`), and the pairs as the base."""
+    parts: dict[str, list[int]] = {part: [] for part in CHANGE_PARTS}
+    for pair in rated:
+        direction = (
+            "improved"
+            if pair.second > pair.first
+            else "worse"
+            if pair.second < pair.first
+            else "same"
+        )
+        parts[direction].append(pair_cell_key(pair.first_key, pair.second_key))
     return QuestionCounts(
         f"{kind}:{item}",  # never the same name as a question's own counts
         CHANGE_PARTS,
-        {"improved": change.improved, "same": change.same, "worse": change.worse},
-        change.pairs,
+        {part: len(keys) for part, keys in parts.items()},
+        len(rated),
+        keys={part: cell_key(keys) for part, keys in parts.items() if keys},
+        base_key=cell_key([key for keys in parts.values() for key in keys]),
     )
 
 
-def _change_row(
+def _histogram(
+    question: str, values: Sequence[tuple[float, int]], options: Sequence[float]
+) -> QuestionCounts:
+    """How many pairs have each value (a rating or a change), with each value's cell key."""
+    keys: dict[str, list[int]] = {}
+    for value, key in values:
+        keys.setdefault(_label(value), []).append(key)
+    labels = tuple(_label(option) for option in options)
+    return QuestionCounts(
+        question,
+        labels,
+        {label: len(found) for label, found in keys.items()},
+        len(values),
+        keys={label: cell_key(found) for label, found in keys.items()},
+        base_key=cell_key([key for _, key in values]),
+    )
+
+
+def _label(value: float) -> str:
+    return f"{value:g}"
+
+
+def _expanded(counted: QuestionCounts) -> list[float]:
+    """The values of a histogram, each as often as its (perturbed) count says."""
+    return [float(option) for option in counted.options for _ in range(counted.counts[option])]
+
+
+def perturbed_change(
+    item: str, kind: str, rated: Sequence[RatedPair], scale: Sequence[float]
+) -> PairedChange:
+    """An item's statistics worked out from perturbed counts, never from exact ones.
+
+    Three tables are counted over the pairs, each cell with its key made from its pairs'
+    keys (zeros perturbed too, as in every table): how many changed by each amount (-4 to
+    +4 on a 1-5 scale), how many gave each rating the first time and each the second time.
+    Each is perturbed by the cell key method and never shown; the typical change, its
+    interval, the p-value and the effect size are worked out from the perturbed changes as if
+    they were the pairs, and the two middle ratings from the perturbed ratings. So every
+    statistic is a function of perturbed counts: it can tell no more about the exact counts
+    than those perturbed counts would, to a reader who knows any number of the answers.
+    """
+    keys = [pair_cell_key(pair.first_key, pair.second_key) for pair in rated]
+    steps = sorted({b - a for a in scale for b in scale})
+    changes = perturbed_counts(
+        _histogram(
+            f"{kind}:{item}/changes",
+            [(pair.second - pair.first, key) for pair, key in zip(rated, keys, strict=True)],
+            steps,
+        )
+    )
+    firsts = perturbed_counts(
+        _histogram(
+            f"{kind}:{item}/first",
+            [(pair.first, key) for pair, key in zip(rated, keys, strict=True)],
+            scale,
+        )
+    )
+    seconds = perturbed_counts(
+        _histogram(
+            f"{kind}:{item}/second",
+            [(pair.second, key) for pair, key in zip(rated, keys, strict=True)],
+            scale,
+        )
+    )
+    differences = _expanded(changes)
+    change = paired_change([0.0] * len(differences), differences)
+    first, second = _expanded(firsts), _expanded(seconds)
+    return replace(
+        change,
+        median_before=statistics.median(first) if first else None,
+        median_after=statistics.median(second) if second else None,
+    )
+
+
+def _scale(definition: SurveyDefinition, item: str) -> tuple[float, ...]:
+    """The ratings an item (and, for a look-back item, the item it looks back on) offers."""
+    questions = {question.id: question for question in definition.questions}
+    question = questions[item]
+    found = set()
+    for asked in (question, questions.get(question.retrospective_of or "", question)):
+        for option in asked.options:
+            try:
+                found.add(float(option.id))
+            except ValueError:
+                continue  # "I'd rather not say" is not a rating
+    return tuple(sorted(found))
+
+
+def change_row(
     label: str,
     item: str,
     kind: str,
     prefix: str,
-    change: PairedChange,
+    rated: Sequence[RatedPair],
+    scale: Sequence[float],
     protected: PublishedQuestion,
     rules: DisclosureRules,
     held: str,
 ) -> ChangeRow:
+    """One item's row: its protected improved / same / worse and pairs, and, where the pairs
+    are shown, the statistics worked out from perturbed counts (`perturbed_change`)."""
     parts: dict[str, int | str] = {}
     codes: list[str] = []
     for cell in protected.cells:
@@ -242,25 +369,23 @@ def _change_row(
         if cell.note:
             codes.append(cell.note)
     if protected.withheld:
-        parts = {part: notes.NOT_SHOWN for part in CHANGE_PARTS}
-        codes.append(protected.withheld)
-    counts_shown = all(isinstance(parts[part], int) for part in CHANGE_PARTS)
-    words = [w for w in (prefix.rstrip("; "), change.note if counts_shown else "") if w]
+        note = TOO_SMALL.format(minimum=rules.minimum_base, what="pairs")
+        return _withheld_change(label, item, kind, f"{prefix}{note}{held}")
+    change = perturbed_change(item, kind, rated, scale)
+    words = [w for w in (prefix.rstrip("; "), change.note or "") if w]
     words += list(dict.fromkeys(codes))
-    if not counts_shown:
-        words.append(TOO_FEW_TO_SHOW)
     return ChangeRow(
         label,
         item,
         kind,
-        counts_shown,
-        rules.rounded(change.pairs),
-        change.median_before if counts_shown else None,
-        change.median_after if counts_shown else None,
+        True,
+        protected.base,
+        change.median_before,
+        change.median_after,
         parts["improved"],
         parts["same"],
         parts["worse"],
-        change if counts_shown else None,
+        change,
         "; ".join(words) + held,
     )
 
@@ -350,7 +475,8 @@ def column_key(definition: SurveyDefinition, rules: DisclosureRules) -> tuple[tu
         "council": "The council, or the region (all councils together).",
         "item": "The question people rated themselves on.",
         "pairs": f"People who rated the question at both {first} and {last}, matched by their "
-        f"personal code (rounded to the nearest {rules.round_to}).",
+        f"personal code (with a small random change added, then rounded to the nearest "
+        f"{rules.round_to}).",
         "median_before": f"The middle rating of those people at {first} (1 to 5).",
         "median_after": f"The middle rating of the same people at {last}.",
         "improved": f"How many of them rated themselves higher at {last}.",
@@ -386,9 +512,12 @@ def method_in_words(definition: SurveyDefinition) -> tuple[str, ...]:
         "the p-value is from a two-sided Wilcoxon signed-rank test (exact; people whose rating "
         "did not change are handled by Pratt's method). With 5 or fewer pairs there is no "
         "test.",
-        "The middle ratings, typical change, interval, p-value and effect size are shown only "
-        "where the numbers rated higher, the same and lower are all shown: worked out from "
-        f"hidden counts, they would give them away. Otherwise the row says '{TOO_FEW_TO_SHOW}'.",
+        "To keep every person unrecognisable, the middle ratings, typical change, interval, "
+        "p-value and effect size are worked out from counts of the pairs' changes and ratings "
+        "that each have a small random change added (as every count shown does), never from "
+        "the exact ratings: worked out exactly, they would give hidden counts away. They are "
+        "close to the exact figures for large groups; with fewer than about 40 pairs, read the "
+        "interval and p-value as rough.",
         "Not paired: answers from people who could not be paired, compared as two separate "
         "groups with a two-sided Mann-Whitney test. It cannot show change in the same people.",
     )
@@ -399,21 +528,24 @@ def method_notes(definition: SurveyDefinition, rules: DisclosureRules) -> tuple[
     first, last = definition.waves[0].label.en, definition.waves[-1].label.en
     return (
         f"pairs: people who answered at both {first} and {last} with the same personal code "
-        "(or, without one, the same self-made code), and rated the item both times; rounded "
-        f"to the nearest {rules.round_to}.",
+        "(or, without one, the same self-made code), and rated the item both times; perturbed "
+        f"like every count, then rounded to the nearest {rules.round_to}.",
         f"median_before / median_after: the middle rating at {first} and at {last} of the "
         "same people.",
         "improved / same / worse: how many of them rated themselves higher, the same or lower "
-        f"at {last} (counts protected like every other count).",
+        f"at {last} (counts protected like every other count: perturbed, 1-7 shown as c, "
+        "rounded).",
         "hl_shift: the Hodges-Lehmann estimate of the typical change (after minus before, in "
         "rating points), with its 95% confidence interval from ci_low to ci_high.",
         "wilcoxon_p: two-sided Wilcoxon signed-rank test (exact; people whose rating did not "
         "change are handled by Pratt's method). Blank with 5 or fewer pairs: too few to test.",
         "rank_biserial: matched-pairs rank-biserial correlation, from -1 (every change was "
         "down) to 1 (every change was up).",
-        "The medians, shift, interval, p-value and rank-biserial are shown only where "
-        "improved, same and worse are all shown: worked out from hidden counts, they would "
-        f"give them away. Otherwise the row says '{TOO_FEW_TO_SHOW}'.",
+        "The medians, shift, interval, p-value and rank-biserial are worked out from counts "
+        "of the pairs' changes and ratings perturbed by the cell key method (never shown), not "
+        "from the exact ratings, which would give hidden counts away: close to the exact "
+        "figures for large groups; with fewer than about 40 pairs, read ci_low, ci_high and "
+        "wilcoxon_p as rough.",
         "Not paired: answers from people who could not be paired, compared as two separate "
         "groups with a two-sided Mann-Whitney test. It cannot show change in the same people.",
     )

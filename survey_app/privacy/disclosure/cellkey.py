@@ -151,6 +151,21 @@ def zero_cell_key(base_key: int, question: str, option: str) -> int:
     return int.from_bytes(digest, "little") % KEY_RANGE
 
 
+def pair_cell_key(first_key: int, second_key: int) -> int:
+    """The secret key of one practitioner's pair of answers (meeting one and a later meeting),
+    for counts of pairs (improved / same / worse): a keyed hash of the two answers' own keys.
+
+    Not their sum: the pairs of an item are then not a sum of keys of the wave tables shown
+    beside them (the same people's answers at each meeting), so a pair count moves on its
+    own, as any other cell does. No one can work it out without both answers' keys, which are
+    never shown; knowing one's own answers, or which people paired, gives none of them.
+    """
+    digest = hashlib.blake2b(
+        f"pair\x00{first_key % KEY_RANGE}\x00{second_key % KEY_RANGE}".encode(), digest_size=8
+    ).digest()
+    return int.from_bytes(digest, "little") % KEY_RANGE
+
+
 def perturbed_counts(counted: QuestionCounts) -> QuestionCounts:
     """The question's counts and base with their perturbations added (needs `counted.keys`)."""
     keys = counted.keys or {}

@@ -21,9 +21,11 @@ The suppression does not rest on the rounding: it assumes a reader who knows eve
 count and the base exactly. Every hidden count has the same note, whatever the reason.
 
 These rules alone protect only tables counted without cell keys (the before/after change
-counts). Every other table is perturbed first (`cellkey.protect_with_cell_keys`, the default
-`Protection`), which then applies rules 1, 2 and 5 to the perturbed counts, without secondary
-suppression: no reader knows the exact counts to subtract.
+counts no longer are: their keys are made from their pairs' keys, see `cellkey.pair_cell_key`;
+the tests use these rules as the old protection to compare against). Every keyed table is
+perturbed first (`cellkey.protect_with_cell_keys`, the default `Protection`), which
+then applies rules 1, 2 and 5 to the perturbed counts, without secondary suppression: no
+reader knows the exact counts to subtract.
 """
 
 from __future__ import annotations
