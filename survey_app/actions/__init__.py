@@ -23,6 +23,7 @@ from .records import (
     warnings_for,
 )
 from .tables import ACTION_COLUMNS, REGION_WORDS, action_rows
+from .words import ChildWords, child_words
 
 __all__ = [
     "ACTION_COLUMNS",
@@ -34,6 +35,7 @@ __all__ = [
     "ActionError",
     "ActionFields",
     "ChildAction",
+    "ChildWords",
     "Measure",
     "MeasurePoint",
     "Side",
@@ -44,6 +46,7 @@ __all__ = [
     "check_themes",
     "child_languages",
     "child_texts",
+    "child_words",
     "for_children",
     "may_approve",
     "may_record",
