@@ -38,6 +38,10 @@ class ActionError(OperationError):
     """An action that cannot be recorded or approved, with why, for the person who asked."""
 
 
+class NotAllowed(ActionError):
+    """The person asking may not record or approve this action (their role or council)."""
+
+
 @dataclass(frozen=True)
 class ActionFields:
     """What someone asks to record, as typed (a form or the API's JSON)."""
@@ -137,7 +141,7 @@ def record_action(
         council = user.council
     if not may_record(user, council):
         where = council.name if council else "the whole region"
-        raise ActionError(f"You may not record actions for {where}.", field="council")
+        raise NotAllowed(f"You may not record actions for {where}.", field="council")
     you_said = _text(fields.you_said, "You said", "you_said")
     we_did = _text(fields.we_did, "We did", "we_did")
     try:
@@ -237,7 +241,7 @@ def approve_action(
     but an admin or its council's lead, for a language its council's child surveys offer that
     has no words, and for words that hold personal data."""
     if not may_approve(user, action):
-        raise ActionError(
+        raise NotAllowed(
             "Only a lead of this council, or an admin, may approve what children see."
             if action.council_id is not None
             else "Only an admin may approve an action for the whole region."
@@ -301,6 +305,18 @@ def staff_actions(
     elif scope is not None:
         query = query.where(or_(Action.council_id.in_(list(scope)), Action.council_id.is_(None)))
     return list(session.scalars(query))
+
+
+def for_report(
+    session: Session, survey_id: str, scope: Collection[int] | None, council_id: int | None
+) -> list[Action]:
+    """The actions a survey's report lists: one council's and the region's (or, council_id
+    None, all in scope), those measured by this survey and those measured by none."""
+    return [
+        action
+        for action in staff_actions(session, scope, council_id)
+        if action.measure_survey_id in (None, survey_id)
+    ]
 
 
 @dataclass(frozen=True)
