@@ -255,6 +255,8 @@ def test_english_above_a_reading_age_of_nine_is_recorded_with_a_warning_staff_ca
         ({"child": {"de": {"you_said": "Hallo", "we_did": "Hallo"}}}, "child"),
         ({"you_said": ""}, "you_said"),
         ({"measure": {"survey": "test-child", "question": "went", "option": "maybe"}}, "measure"),
+        # Faces differ by age band: a council's figure is of their directions, not one face.
+        ({"measure": {"survey": "test-child", "question": "feel", "option": "happy"}}, "measure"),
     ],
 )
 def test_an_action_that_cannot_be_recorded_is_refused_with_the_field_and_nothing_is_kept(
@@ -266,6 +268,14 @@ def test_an_action_that_cannot_be_recorded_is_refused_with_the_field_and_nothing
     assert field is None or refused.json["field"] == field
     with database.session() as session:
         assert session.query(Action).count() == 0
+
+
+def test_a_question_asked_differently_by_age_is_measured_by_its_direction(
+    client, make_token, suffolk_and_norfolk
+):
+    measure = {"survey": "test-child", "question": "feel", "option": "positive"}
+    made = record(client, make_token("facilitator@example.org"), measure=measure)
+    assert made.status_code == 201, made.json
 
 
 def test_the_api_lists_a_councils_actions_with_the_regions(client, make_token, suffolk_and_norfolk):

@@ -22,6 +22,7 @@ from ..models import Action
 from ..periods import Period, recent_published
 from ..privacy.disclosure import DisclosureRules, Publishing, notes
 from ..privacy.disclosure import publishing as open_publishing
+from .records import measured_question
 
 TOO_FEW = "too few answers to tell"
 # How many closed periods the plan looks back over.
@@ -73,7 +74,8 @@ def side_of(period: Period, day: dt.date) -> str:
 
 def measure_label(definition: SurveyDefinition, question_id: str, option: str) -> str:
     """The measure in words: the question's English and the answer ("…: Yes")."""
-    question = next(q for q in definition.questions if q.id == question_id)
+    asked = next(q for q in definition.questions if q.id == question_id)
+    question = measured_question(asked)
     words = next((o.label.en for o in question.options if o.id == option), option)
     return f"{question.text.en}: {words}"
 

@@ -16,9 +16,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..access import council_scope
-from ..answers import option_ids
+from ..answers import collapsed_question, is_collapsed, option_ids
 from ..definitions.languages import direction, language_name
-from ..definitions.model import SurveyDefinition
+from ..definitions.model import Question, SurveyDefinition
 from ..inputs import normalise_text
 from ..models import Action, ActionStatus, ActionText, Council, Distribution, Role, User, today
 from ..operations import OperationError, find_council
@@ -223,11 +223,21 @@ def _measure(
             f"The measure names no question with answers to count in {definition.id}.",
             field="measure",
         )
-    if fields.measure_option not in option_ids(question, ()):
+    measured = measured_question(question)
+    if fields.measure_option not in option_ids(measured, ()):
+        answers = ", ".join(option.id for option in measured.options)
         raise ActionError(
-            f"'{fields.measure_option}' is not an answer to {question.id}.", field="measure"
+            f"'{fields.measure_option}' is not an answer to {question.id} that is published "
+            f"for the whole council (choose one of: {answers}).",
+            field="measure",
         )
     return definition.id, question.id, fields.measure_option
+
+
+def measured_question(question: Question) -> Question:
+    """The question as a council's figures publish it: a question whose answers differ by age
+    band only as its directions (negative, neutral, positive), any other as asked."""
+    return collapsed_question(question) if is_collapsed(question) else question
 
 
 def approve_action(

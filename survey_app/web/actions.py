@@ -101,7 +101,7 @@ def _measure_choices() -> list[tuple[str, str]]:
         for question in definition.questions:
             if not question.is_choice:
                 continue
-            for option in question.options:
+            for option in actions.measured_question(question).options:
                 value = f"{definition.id}/{question.id}/{option.id}"
                 words = f"{definition.title.en}: {question.text.en}: {option.label.en}"
                 choices.append((value, words))
