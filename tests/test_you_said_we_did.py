@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from survey_app import operations
 from survey_app.db import Database
@@ -379,6 +380,18 @@ def test_the_survey_report_lists_the_councils_actions(
     assert report.status_code == 200
     assert "You said, we did" in report.text
     assert "Chairs now explain the conference to every child the day before." in report.text
+
+
+def test_the_survey_reports_pdf_lists_the_councils_actions(
+    client, make_user, make_token, suffolk_and_norfolk
+):
+    approved_action(client, make_token)
+    sign_in(client, "facilitator@example.org")
+    pdf = client.get("/facilitator/surveys/test-child/report.pdf?council=Suffolk")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "You said, we did" in text
+    assert "every child the day before" in " ".join(text.split())
 
 
 def test_the_council_is_made_by_an_admin_never_from_an_action(
