@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
@@ -29,7 +30,7 @@ TOO_FEW = "too few answers to tell"
 PERIODS_SHOWN = 8
 
 
-class Side:
+class Side(StrEnum):
     """Where a period falls against the action's day."""
 
     BEFORE = "before"
@@ -42,7 +43,7 @@ class MeasurePoint:
     """The measure in one closed period: its published count and base, or why not shown."""
 
     period: str
-    side: str
+    side: Side
     count: int | str
     base: int | str
     percent: str
@@ -63,7 +64,7 @@ class Measure:
     points: tuple[MeasurePoint, ...]
 
 
-def side_of(period: Period, day: dt.date) -> str:
+def side_of(period: Period, day: dt.date) -> Side:
     """Whether the period is wholly before the day, holds it, or wholly after it."""
     if period.end < day:
         return Side.BEFORE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 
 from ..models import Action
@@ -55,8 +56,8 @@ def action_rows(
         ]
 
 
-def _day(value: object) -> str:
-    return value.isoformat() if value is not None else ""  # type: ignore[attr-defined]
+def _day(value: dt.date | None) -> str:
+    return value.isoformat() if value is not None else ""
 
 
 def _points(measure: Measure | None, side: str) -> str:

@@ -68,7 +68,9 @@ def _council_asked() -> Council | None:
     return council
 
 
-def _plan(council: Council | None, session: Session) -> tuple[list[Action], dict[int, Any]]:
+def _plan(
+    council: Council | None, session: Session
+) -> tuple[list[Action], dict[int, actions.Measure]]:
     """The plan's actions and their measures (recorded as published in session)."""
     found = actions.staff_actions(
         session, council_scope(current_user), council.id if council else None
