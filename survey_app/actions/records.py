@@ -158,6 +158,11 @@ def record_action(
         )
     if fields.acted_on and fields.due_on and fields.due_on < fields.acted_on:
         raise ActionError("The due date comes before the date it took effect.", field="due_on")
+    evidence = normalise_text(fields.evidence or "").strip()
+    if len(evidence) > LONGEST_TEXT * 2:
+        raise ActionError(
+            f"The evidence is longer than {LONGEST_TEXT * 2} characters.", field="evidence"
+        )
     measure = _measure(fields, definitions)
     action = Action(
         council_id=council.id if council else None,
@@ -165,7 +170,7 @@ def record_action(
         we_did=we_did,
         status=status.value,
         themes=check_themes(fields.themes),
-        evidence=normalise_text(fields.evidence).strip()[: LONGEST_TEXT * 2],
+        evidence=evidence,
         owner_role=owner_role,
         acted_on=fields.acted_on,
         due_on=fields.due_on,
