@@ -402,3 +402,22 @@ def test_the_council_is_made_by_an_admin_never_from_an_action(
     with database.session() as session:
         assert make_council(session, "Suffolk").name == "Suffolk"
         assert operations.find_council(session, "Nowhere") is None
+
+
+def test_the_regions_plan_shows_every_councils_actions_and_the_regions(
+    client, make_token, suffolk_and_norfolk
+):
+    facilitator = make_token("facilitator@example.org")
+    record(client, facilitator, we_did="The Suffolk change.")
+    record(client, facilitator, council="Norfolk", we_did="The Norfolk change.")
+    record(client, facilitator, council=None, we_did="A change for everyone.")
+    sign_in(client, "facilitator@example.org")
+
+    region = client.get("/facilitator/actions")
+
+    assert region.status_code == 200
+    for words in ("The Suffolk change.", "The Norfolk change.", "A change for everyone."):
+        assert words in region.text
+    suffolk = client.get("/facilitator/actions?council=Suffolk").text
+    assert "The Norfolk change." not in suffolk and "A change for everyone." in suffolk
+    assert client.get("/facilitator/actions?council=Nowhere").status_code == 404
