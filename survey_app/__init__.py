@@ -77,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None)
 
     from .respondent import views as respondent_views
     from .web import (
+        actions,
         api,
         assets,
         audits,
@@ -101,6 +102,7 @@ def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None)
     staff.init_app(app)
     councils.init_app(app)
     api.init_app(app)
+    actions.init_app(app)
     safeguarding.init_app(app)
     health.init_app(app)
     focus_groups.init_app(app, load_guides(app.config["SURVEY_DIR"]))

@@ -998,3 +998,74 @@ class CaseAudit(Base):
             "notes_ciphertext is null or notes_redacted is null", name="raw_or_redacted"
         ),
     )
+
+
+class ActionStatus(StrEnum):
+    """Where a "you said, we did" action stands."""
+
+    PLANNED = "planned"
+    DOING = "doing"
+    DONE = "done"
+
+
+class Action(Base):
+    """What a council (or the whole region) did because children or practitioners spoke: "you
+    said" (what was heard), "we did" (what changed), owned by a role, never a person. Children
+    see it only once a council lead or admin has approved its child-friendly words."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None: an action for the whole region, shown on every council's links.
+    council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"), index=True)
+    you_said: Mapped[str] = mapped_column(Text)
+    we_did: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(
+        String(20), default=ActionStatus.PLANNED.value, server_default="planned"
+    )
+    # Ids of themes in the codebook (slugs); an action may have none.
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The figure or approved quote that showed what was heard, in words.
+    evidence: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The role that owns it ("Conference chairs"), not a person's name.
+    owner_role: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The day the change took effect: its measure is compared before and after it.
+    acted_on: Mapped[dt.date | None] = mapped_column(Date)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The survey question and option it should move ("felt listened to: yes").
+    measure_survey_id: Mapped[str | None] = mapped_column(ForeignKey("surveys.id"))
+    measure_question: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    measure_option: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    created_on: Mapped[dt.date] = mapped_column(Date, default=today)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    council: Mapped[Council | None] = relationship(lazy="joined")
+    texts: Mapped[list[ActionText]] = relationship(
+        back_populates="action", order_by="ActionText.language", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("status in ('planned', 'doing', 'done')", name="status"),
+        # Approval records who and when together.
+        CheckConstraint(
+            "(approved_on is null) = (approved_by_id is null)", name="approved_by_someone"
+        ),
+    )
+
+
+class ActionText(Base):
+    """An action's "you said, we did" in one language, in words a child of 9 can read."""
+
+    __tablename__ = "action_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(12))
+    you_said: Mapped[str] = mapped_column(Text)
+    we_did: Mapped[str] = mapped_column(Text)
+
+    action: Mapped[Action] = relationship(back_populates="texts")
+
+    __table_args__ = (UniqueConstraint("action_id", "language", name="uq_action_texts_language"),)

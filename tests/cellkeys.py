@@ -74,9 +74,11 @@ def expected_base(
     rules: DisclosureRules | None = None,
     *,
     age_band: str | None = None,
+    period: str | None = None,
 ) -> str:
-    """A question's published base (its answers, perturbed by their keys and rounded)."""
-    _, base = _members(database, council, question, only, age_band=age_band)
+    """A question's published base (its answers, perturbed by their keys and rounded), of one
+    age band or one period when given."""
+    _, base = _members(database, council, question, only, age_band=age_band, period=period)
     return shown(perturbed(len(base), sum(base) % RANGE), rules)
 
 

@@ -1,8 +1,10 @@
-"""The report as a PDF: the same page, laid out on A4 by its print stylesheet (WeasyPrint).
+"""The report (or a poster) as a PDF: the same page, laid out on A4 by its print stylesheet
+(WeasyPrint).
 
 Nothing is fetched over the network: the only things the page refers to are the service's own
-stylesheets, served here from memory. The PDF is tagged (PDF/UA-1), so screen readers can read
-it in order, with the charts' text alternatives and data tables as on the page.
+stylesheets, served here from memory, and images written into the page as data: URLs. The PDF
+is tagged (PDF/UA-1), so screen readers can read it in order, with the charts' text
+alternatives and data tables as on the page.
 """
 
 from __future__ import annotations
@@ -37,9 +39,13 @@ def report_pdf(html: str, assets: Mapping[str, Asset], base_url: str) -> bytes:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class OwnStylesheets(URLFetcher):  # type: ignore[misc]
-        """Serves /assets/<digest>/<name> from memory and refuses everything else."""
+        """Serves /assets/<digest>/<name> from memory, and images written into the page itself
+        (data: URLs, such as a poster's QR code), and refuses everything else."""
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith("data:"):
+                # Decoded from the page itself: nothing is fetched.
+                return super().fetch(url, headers)
             # .../assets/<digest>/<name>, wherever the service is mounted.
             parts = urlsplit(url).path.strip("/").split("/")[-3:]
             if len(parts) == 3 and parts[0] == "assets":

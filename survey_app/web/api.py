@@ -6,17 +6,20 @@ Downloads take the same query parameters as the facilitator pages (`council`, `f
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, jsonify, request, url_for
 
-from .. import audits, downloads, feedback, models, operations, periods
+from .. import actions, audits, downloads, feedback, models, operations, periods
 from ..access import council_scope
 from ..background import background_work
 from ..clock import clock_of
 from ..definitions.model import AUDITOR
 from ..focus_groups import recording
-from ..models import Role, today
+from ..models import Action, Role, today
+from ..operations import OperationError, find_council
 from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
 from . import db_session, focus_groups, results, surveys, theme_results, vault
 from .security import csrf
@@ -232,3 +235,130 @@ def audit_results_csv(survey_id: str) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{definition.id}-results.csv"'},
     )
+
+
+# "You said, we did" ---------------------------------------------------------------------------
+
+
+def _action_json(action: Action) -> dict[str, Any]:
+    return {
+        "id": action.id,
+        "council": action.council.name if action.council else None,
+        "you_said": action.you_said,
+        "we_did": action.we_did,
+        "status": action.status,
+        "themes": list(action.themes or []),
+        "owner_role": action.owner_role,
+        "evidence": action.evidence,
+        "acted_on": action.acted_on.isoformat() if action.acted_on else None,
+        "due_on": action.due_on.isoformat() if action.due_on else None,
+        "approved": action.approved_on is not None,
+        "approved_on": action.approved_on.isoformat() if action.approved_on else None,
+        "child": {
+            text.language: {"you_said": text.you_said, "we_did": text.we_did}
+            for text in action.texts
+        },
+        "warnings": actions.warnings_for(action),
+    }
+
+
+def _problem(message: str, status: int = 400, field: str = "") -> tuple[Response, int]:
+    return jsonify(error=message, field=field or None), status
+
+
+def _json_date(body: dict[str, Any], name: str) -> dt.date | None:
+    value = body.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise actions.ActionError(f"'{name}' is not a date (use YYYY-MM-DD).", name) from None
+
+
+def _fields_from_json(body: dict[str, Any]) -> actions.ActionFields:
+    child = body.get("child") or {}
+    themes = body.get("themes") or []
+    measure = body.get("measure") or {}
+    if not isinstance(child, dict) or not all(isinstance(v, dict) for v in child.values()):
+        raise actions.ActionError(
+            '\'child\' is {language: {"you_said": ..., "we_did": ...}}.', "child"
+        )
+    if not isinstance(themes, list) or not isinstance(measure, dict):
+        raise actions.ActionError("'themes' is a list of theme ids; 'measure' an object.")
+    return actions.ActionFields(
+        council=str(body["council"]) if body.get("council") else None,
+        you_said=str(body.get("you_said") or ""),
+        we_did=str(body.get("we_did") or ""),
+        status=str(body.get("status") or ""),
+        themes=[str(theme) for theme in themes],
+        evidence=str(body.get("evidence") or ""),
+        owner_role=str(body.get("owner_role") or ""),
+        acted_on=_json_date(body, "acted_on"),
+        due_on=_json_date(body, "due_on"),
+        measure_survey=str(measure.get("survey") or ""),
+        measure_question=str(measure.get("question") or ""),
+        measure_option=str(measure.get("option") or ""),
+        child={
+            str(code): (str(words.get("you_said") or ""), str(words.get("we_did") or ""))
+            for code, words in child.items()
+        },
+    )
+
+
+@bp.post("/actions")
+def record_action() -> tuple[Response, int]:
+    """Record an action (JSON: council, you_said, we_did, status, themes, child, and optionally
+    owner_role, evidence, acted_on, due_on, measure {survey, question, option}): 201 with its
+    id and reading-age warnings. Children see it once approved."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _problem("Send the action as a JSON object.")
+    session = db_session()
+    try:
+        action = actions.record_action(
+            session, g.api_user, _fields_from_json(body), surveys(), theme_results.codebook()
+        )
+    except actions.NotAllowed as problem:
+        session.rollback()
+        return _problem(str(problem), 403, problem.field)
+    except OperationError as problem:
+        session.rollback()
+        return _problem(str(problem), 400, problem.field)
+    session.commit()
+    return jsonify(_action_json(action)), 201
+
+
+@bp.post("/actions/<int:action_id>/approve")
+def approve_action(action_id: int) -> tuple[Response, int]:
+    """Approve an action's child words (a lead of its council, or an admin): 200 with the
+    action, or 409 naming why not (a missing language, personal data found: never quoted)."""
+    session = db_session()
+    action = actions.action_by_id(session, action_id)
+    if action is None or not actions.may_see_action(g.api_user, action):
+        abort(404)
+    try:
+        actions.approve_action(session, action, g.api_user, surveys())
+    except actions.NotAllowed as problem:
+        return _problem(str(problem), 403)
+    except actions.ActionError as problem:
+        session.rollback()
+        return _problem(str(problem), 409, problem.field)
+    session.commit()
+    return jsonify(_action_json(action)), 200
+
+
+@bp.get("/actions")
+def list_actions() -> Response:
+    """The actions of one council (`?council=`, with the region's) or all the user may see."""
+    session = db_session()
+    name = (request.args.get("council") or "").strip()
+    council_id = None
+    if name:
+        council = find_council(session, name)
+        scope = council_scope(g.api_user)
+        if council is None or (scope is not None and council.id not in scope):
+            abort(404)
+        council_id = council.id
+    found = actions.staff_actions(session, council_scope(g.api_user), council_id)
+    return jsonify(actions=[_action_json(action) for action in found])

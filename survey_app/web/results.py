@@ -33,7 +33,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from .. import downloads, reports, spreadsheets
+from .. import actions, downloads, operations, reports, spreadsheets
 from ..access import council_scope
 from ..background import background_work
 from ..clock import clock_of
@@ -407,9 +407,21 @@ def report_page(survey_id: str, user: User) -> str:
         )
     )
     rules = DisclosureRules.of(definition)
+    council_found = (
+        operations.find_council(db_session(), built.group)
+        if built.group != reports.REGION
+        else None
+    )
     return render_template(
         "facilitator/report.html",
         report=built,
+        actions=actions.for_report(
+            db_session(),
+            definition.id,
+            council_scope(user),
+            council_found.id if council_found else None,
+        ),
+        region_words=actions.REGION_WORDS,
         region=reports.REGION,
         council_param=None if built.group == reports.REGION else built.group,
         rules=rules,

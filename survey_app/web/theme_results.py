@@ -35,6 +35,12 @@ def init_app(app: Flask) -> None:
         app.extensions[EXTENSION] = None
 
 
+def codebook() -> themes.Codebook | None:
+    """The app's codebook, or None where the deployment has none."""
+    found: themes.Codebook | None = current_app.extensions.get(EXTENSION)
+    return found
+
+
 def codebook_or_404() -> themes.Codebook:
     """The app's codebook, or a 404 where the deployment has none."""
     codebook: themes.Codebook | None = current_app.extensions.get(EXTENSION)

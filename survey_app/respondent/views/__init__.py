@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Flask
 
 from ...web.security import csrf
-from . import codes, questions, safety, survey
+from . import codes, questions, safety, survey, you_said
 from .blueprint import bp
 
 # Each module adds its pages to the one blueprint when imported.
-PAGES = (survey, questions, codes, safety)
+PAGES = (survey, questions, codes, safety, you_said)
 
 
 def init_app(app: Flask) -> None:

@@ -21,6 +21,7 @@ from ..drafts import DraftRow, DraftState, read_draft, start_draft, update_draft
 from ..journey import AGE_KEY, AGE_STEP, WAVE_KEY
 from .blueprint import bp, context, language_for, loaded, page_session, step_url, this_draft
 from .questions import special_words
+from .you_said import you_said_pieces
 
 # Welcome and start -----------------------------------------------------------------------
 
@@ -48,6 +49,7 @@ def welcome(code: str) -> str:
             if definition.privacy
             else [],
             expired=request.args.get("expired") == "1" and draft is None,
+            **you_said_pieces(distribution, language),
         ),
     )
 
@@ -195,6 +197,7 @@ def thanks(code: str) -> str:
     return render_template(
         "respondent/thanks.html",
         **context(definition, distribution, language),
+        **you_said_pieces(distribution, language),
         personal_code=personal_code,
         keep_qr=qr.qr_svg_element(keep_link) if keep_link else None,
     )

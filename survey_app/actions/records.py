@@ -1,0 +1,379 @@
+"""Recording, approving and reading "you said, we did" actions: who may do what, which
+languages a council's children need, and what children and staff are shown.
+
+Council isolation: a council lead records and approves only their own council's actions; a
+child's page shows only its own council's approved actions and the region's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..access import council_scope
+from ..answers import collapsed_question, is_collapsed, option_ids
+from ..definitions.languages import direction, language_name
+from ..definitions.model import Question, SurveyDefinition
+from ..inputs import normalise_text
+from ..models import Action, ActionStatus, ActionText, Council, Distribution, Role, User, today
+from ..operations import OperationError, find_council
+from ..themes.codebook import Codebook
+from .checks import personal_data_kinds, personal_data_problems, reading_warnings
+
+# How many actions a child sees before the first question and on the thank-you page.
+NEWEST_FOR_CHILDREN = 3
+LONGEST_TEXT = 600
+LONGEST_ROLE = 200
+# A theme id as the codebook writes them: lower-case words joined by hyphens or underscores.
+_THEME_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+# Roles that may record an action (a safeguarding lead reads concerns only).
+RECORDERS = (Role.ADMIN, Role.FACILITATOR, Role.COUNCIL_LEAD)
+
+
+class ActionError(OperationError):
+    """An action that cannot be recorded or approved, with why, for the person who asked."""
+
+
+class NotAllowed(ActionError):
+    """The person asking may not record or approve this action (their role or council)."""
+
+
+@dataclass(frozen=True)
+class ActionFields:
+    """What someone asks to record, as typed (a form or the API's JSON)."""
+
+    council: str | None
+    you_said: str
+    we_did: str
+    status: str = ActionStatus.PLANNED.value
+    themes: Sequence[str] = ()
+    evidence: str = ""
+    owner_role: str = ""
+    acted_on: dt.date | None = None
+    due_on: dt.date | None = None
+    measure_survey: str = ""
+    measure_question: str = ""
+    measure_option: str = ""
+    # {language: (you said, we did)} in words a child of 9 can read.
+    child: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def check_themes(themes: Iterable[str], codebook: Codebook | None = None) -> list[str]:
+    """The action's theme ids, each a slug, once each, in the order given; each one a theme of
+    the codebook that may be given now (not retired), where the deployment has a codebook.
+
+    The one place themes are checked (an action with no themes stands on its own)."""
+    found: list[str] = []
+    for theme in themes:
+        slug = normalise_text(str(theme)).strip()
+        if not slug:
+            continue
+        if not _THEME_SLUG.match(slug) or len(slug) > 100:
+            raise ActionError(
+                "Each theme is a theme id from the codebook: small letters and numbers joined "
+                "by underscores or hyphens (for example told_decisions).",
+                field="themes",
+            )
+        if codebook is not None:
+            known = codebook.get(slug)
+            if known is None or known.retired:
+                why = "is retired" if known is not None else "is not in the theme codebook"
+                raise ActionError(
+                    f"The theme '{slug}' {why}: use one of the themes on the coding page.",
+                    field="themes",
+                )
+        if slug not in found:
+            found.append(slug)
+    return found
+
+
+def may_record(user: User, council: Council | None) -> bool:
+    """Whether user may record an action for council (None: the whole region)."""
+    if user.role not in RECORDERS:
+        return False
+    scope = council_scope(user)
+    return scope is None or (council is not None and council.id in scope)
+
+
+def may_approve(user: User, action: Action) -> bool:
+    """Whether user may approve the action for children: an admin, or a lead of its council."""
+    if user.role == Role.ADMIN:
+        return True
+    return (
+        user.role == Role.COUNCIL_LEAD
+        and action.council_id is not None
+        and user.council_id == action.council_id
+    )
+
+
+def may_see_action(user: User, action: Action) -> bool:
+    """Whether user may see the action: regional staff every one; a council lead their own
+    council's and the region's."""
+    scope = council_scope(user)
+    return scope is None or action.council_id is None or action.council_id in scope
+
+
+def child_languages(
+    session: Session, council_id: int | None, definitions: Mapping[str, SurveyDefinition]
+) -> list[str]:
+    """The languages the council's child surveys offer (the region's: every council's),
+    English first; English alone while it has none."""
+    query = select(Distribution.survey_id).distinct()
+    if council_id is not None:
+        query = query.where(Distribution.council_id == council_id)
+    languages = ["en"]
+    for survey_id in sorted(session.scalars(query)):
+        definition = definitions.get(survey_id)
+        if definition is not None and definition.is_for_children:
+            languages += [code for code in definition.languages if code not in languages]
+    return languages
+
+
+def record_action(
+    session: Session,
+    user: User,
+    fields: ActionFields,
+    definitions: Mapping[str, SurveyDefinition],
+    codebook: Codebook | None = None,
+) -> Action:
+    """Record an action (not yet approved for children); the caller commits. Its themes are
+    checked against codebook where the deployment has one."""
+    council = None
+    if fields.council:
+        council = find_council(session, fields.council)
+        if council is None:
+            raise ActionError(f"There is no council called '{fields.council}'.", field="council")
+    elif user.role == Role.COUNCIL_LEAD and user.council is not None:
+        council = user.council
+    if not may_record(user, council):
+        where = council.name if council else "the whole region"
+        raise NotAllowed(f"You may not record actions for {where}.", field="council")
+    you_said = _text(fields.you_said, "You said", "you_said")
+    we_did = _text(fields.we_did, "We did", "we_did")
+    try:
+        status = ActionStatus(fields.status or ActionStatus.PLANNED.value)
+    except ValueError:
+        raise ActionError("The status is planned, doing or done.", field="status") from None
+    owner_role = normalise_text(fields.owner_role).strip()
+    if len(owner_role) > LONGEST_ROLE:
+        raise ActionError("The owner's role is too long.", field="owner_role")
+    if owner_role and "a name" in personal_data_kinds(owner_role):
+        raise ActionError(
+            "The owner is a role (for example Conference chairs), not a person's name.",
+            field="owner_role",
+        )
+    if fields.acted_on and fields.due_on and fields.due_on < fields.acted_on:
+        raise ActionError("The due date comes before the date it took effect.", field="due_on")
+    evidence = normalise_text(fields.evidence or "").strip()
+    if len(evidence) > LONGEST_TEXT * 2:
+        raise ActionError(
+            f"The evidence is longer than {LONGEST_TEXT * 2} characters.", field="evidence"
+        )
+    measure = _measure(fields, definitions)
+    action = Action(
+        council_id=council.id if council else None,
+        you_said=you_said,
+        we_did=we_did,
+        status=status.value,
+        themes=check_themes(fields.themes, codebook),
+        evidence=evidence,
+        owner_role=owner_role,
+        acted_on=fields.acted_on,
+        due_on=fields.due_on,
+        measure_survey_id=measure[0],
+        measure_question=measure[1],
+        measure_option=measure[2],
+        created_by_id=user.id,
+    )
+    allowed = set(child_languages(session, action.council_id, definitions))
+    for language, (child_said, child_did) in sorted(fields.child.items()):
+        if language not in allowed:
+            raise ActionError(
+                f"'{language}' is not a language this council's child surveys offer "
+                f"({', '.join(sorted(allowed))}).",
+                field="child",
+            )
+        said = normalise_text(child_said).strip()
+        did = normalise_text(child_did).strip()
+        if not said and not did:
+            continue
+        name = language_name(language)
+        action.texts.append(
+            ActionText(
+                language=language,
+                you_said=_text(said, f"You said for children ({name})", f"child_{language}"),
+                we_did=_text(did, f"We did for children ({name})", f"child_{language}"),
+            )
+        )
+    session.add(action)
+    session.flush()
+    return action
+
+
+def _text(words: str, name: str, field_name: str) -> str:
+    cleaned = normalise_text(words or "").strip()
+    if not cleaned:
+        raise ActionError(f"{name} is empty.", field=field_name)
+    if len(cleaned) > LONGEST_TEXT:
+        raise ActionError(f"{name} is longer than {LONGEST_TEXT} characters.", field=field_name)
+    return cleaned
+
+
+def _measure(
+    fields: ActionFields, definitions: Mapping[str, SurveyDefinition]
+) -> tuple[str | None, str, str]:
+    """The survey, question and option the action should move, checked; none when not given."""
+    if not (fields.measure_survey or fields.measure_question or fields.measure_option):
+        return None, "", ""
+    definition = definitions.get(fields.measure_survey)
+    if definition is None:
+        raise ActionError("The measure names a survey that is not loaded.", field="measure")
+    question = next((q for q in definition.questions if q.id == fields.measure_question), None)
+    if question is None or not question.is_choice:
+        raise ActionError(
+            f"The measure names no question with answers to count in {definition.id}.",
+            field="measure",
+        )
+    measured = measured_question(question)
+    if fields.measure_option not in option_ids(measured, ()):
+        answers = ", ".join(option.id for option in measured.options)
+        raise ActionError(
+            f"'{fields.measure_option}' is not an answer to {question.id} that is published "
+            f"for the whole council (choose one of: {answers}).",
+            field="measure",
+        )
+    return definition.id, question.id, fields.measure_option
+
+
+def measured_question(question: Question) -> Question:
+    """The question as a council's figures publish it: a question whose answers differ by age
+    band only as its directions (negative, neutral, positive), any other as asked."""
+    return collapsed_question(question) if is_collapsed(question) else question
+
+
+def approve_action(
+    session: Session,
+    action: Action,
+    user: User,
+    definitions: Mapping[str, SurveyDefinition],
+    day: dt.date | None = None,
+) -> Action:
+    """Approve the action's child words for children to see; refused (ActionError) for anyone
+    but an admin or its council's lead, for a language its council's child surveys offer that
+    has no words, and for words that hold personal data."""
+    if not may_approve(user, action):
+        raise NotAllowed(
+            "Only a lead of this council, or an admin, may approve what children see."
+            if action.council_id is not None
+            else "Only an admin may approve an action for the whole region."
+        )
+    texts = child_texts(action)
+    missing = [
+        language_name(code)
+        for code in child_languages(session, action.council_id, definitions)
+        if code not in texts
+    ]
+    if missing:
+        raise ActionError(
+            "Children's words are missing in " + ", ".join(missing) + ": add them, then approve.",
+            field="child",
+        )
+    problems = personal_data_problems(texts)
+    if problems:
+        raise ActionError(" ".join(problems), field="child")
+    action.approved_on = day or today()
+    action.approved_by_id = user.id
+    return action
+
+
+def set_status(action: Action, status: str) -> Action:
+    """Move the action on (planned, doing, done); approval stands: the words have not changed."""
+    try:
+        action.status = ActionStatus(status).value
+    except ValueError:
+        raise ActionError("The status is planned, doing or done.", field="status") from None
+    return action
+
+
+def child_texts(action: Action) -> dict[str, tuple[str, str]]:
+    """The action's child words by language."""
+    return {text.language: (text.you_said, text.we_did) for text in action.texts}
+
+
+def warnings_for(action: Action) -> list[str]:
+    """What staff should know about the child words before approving them (reading age)."""
+    return reading_warnings(child_texts(action))
+
+
+# Reading ---------------------------------------------------------------------------------
+
+
+def action_by_id(session: Session, action_id: int) -> Action | None:
+    """The action, or None (ids too large for the column name nothing)."""
+    if not 0 < action_id < 2**31:
+        return None
+    return session.get(Action, action_id)
+
+
+def staff_actions(
+    session: Session, scope: Collection[int] | None, council_id: int | None = None
+) -> list[Action]:
+    """Actions staff see, newest first: one council's and the region's (council_id given),
+    or all in scope (None: every council)."""
+    query = select(Action).options(selectinload(Action.texts)).order_by(Action.id.desc())
+    if council_id is not None:
+        query = query.where(or_(Action.council_id == council_id, Action.council_id.is_(None)))
+    elif scope is not None:
+        query = query.where(or_(Action.council_id.in_(list(scope)), Action.council_id.is_(None)))
+    return list(session.scalars(query))
+
+
+def for_report(
+    session: Session, survey_id: str, scope: Collection[int] | None, council_id: int | None
+) -> list[Action]:
+    """The actions a survey's report lists: one council's and the region's (or, council_id
+    None, all in scope), those measured by this survey and those measured by none."""
+    return [
+        action
+        for action in staff_actions(session, scope, council_id)
+        if action.measure_survey_id in (None, survey_id)
+    ]
+
+
+@dataclass(frozen=True)
+class ChildAction:
+    """One approved action as a child reads it, in their language where it is written in it."""
+
+    you_said: str
+    we_did: str
+    language: str
+    direction: str
+
+
+def for_children(
+    session: Session, council_id: int, language: str, most: int | None = NEWEST_FOR_CHILDREN
+) -> list[ChildAction]:
+    """The council's and the region's approved actions, newest approval first, in language
+    (English, marked as such, where an action has no words in it yet); `most` at most."""
+    query = (
+        select(ActionText.action_id, ActionText.language, ActionText.you_said, ActionText.we_did)
+        .join(Action, Action.id == ActionText.action_id)
+        .where(
+            Action.approved_on.is_not(None),
+            or_(Action.council_id == council_id, Action.council_id.is_(None)),
+            ActionText.language.in_({language, "en"}),
+        )
+        .order_by(Action.approved_on.desc(), Action.id.desc())
+    )
+    chosen: dict[int, ChildAction] = {}
+    for action_id, code, you_said, we_did in session.execute(query):
+        if action_id in chosen and code != language:
+            continue
+        chosen[action_id] = ChildAction(you_said, we_did, code, direction(code))
+    found = list(chosen.values())
+    return found if most is None else found[:most]
