@@ -186,7 +186,12 @@ _BORN_IN_MONTH = re.compile(
 # Birth words, misspelt as children type them: "d/o/b", "b'day", "brithday", "birthdate".
 _BIRTH_WORD = (
     r"(?:\bborn|\bdobs?|\bd\s?[./]\s?o\s?[./]\s?b|dat[ea]?\s+of\s+(?:birth|brith|bith|birht)"
-    r"|\b(?:birth|brith|bith|birf|berth)\s?(?:day|date|dae)|\bb['’./\s-]?day|\bb\.)"
+    r"|\b(?:birth|brith|bith|birf|berth)\s?(?:day|date|dae)|\bb['’./\s-]?day|\bb\."
+    # Other misspellings of "birthday": a letter dropped, swapped or doubled ("brthday",
+    # "birtday", "bithday", "burthday", "birthdya"): b, two to five of the letters of "birth",
+    # then day or date.
+    r"|\bb[irtheu]{2,5}\s?d(?:a[yte]|ya)\b"
+    r"|\bbirth\b)"
 )
 # "born 3/4/2012", "DOB: 02/11/2013", "d.o.b. 2.2.11", "her birthday is 30th june 1989".
 # A few words may come between: "date of birth is given as 11/12/2011", "dob on the form is".
@@ -204,9 +209,12 @@ _BIRTH_CUE_FAR = re.compile(
     _BIRTH_WORD.replace(r"\bborn|", "")  # "born with a heart condition and on ..."
     + r"['’]?s?[\s.:,()–—-]*"
     r"(?:(?!(?:dated|meeting|conference|review|appointment|visit|held|received|sent|since|"
-    r"until|till|party|parties|next|last|today|yesterday|tomorrow|and|or|but|because|so|"
-    r"when|if|from|of|by|to)\b)[^\W\d][\w'’]*+[\s,()–—-]*){1,8}"
-    r"(?:[:=]|\b(?:is|was|as|reads|says|said|shows|showed|states|stated)\b)\s*(?:the\s+)?$",
+    r"until|till|party|parties|next|last|today|yesterday|tomorrow|or|but|because|so|"
+    r"when|if|from|of|to|letter|deadline|due)\b)[^\W\d][\w'’]*+[\s,()–—-]*){1,8}"
+    # "... i said", "... wrote down", or the date in brackets: "DOB on the sheet (7/7/2012)".
+    r"(?:[:=(]|\b(?:is|was|as|reads|says|said|shows|showed|states|stated|put|wrote|answered|"
+    r"replied|gave|give|told\s+(?:them|him|her|you|me))\b(?:\s+(?:down|it|in))?)"
+    r"\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
 # A birthday that happened: "my birthday was on 12/03/2024", "on my birthday 13/04/2024".
@@ -265,8 +273,11 @@ _AFTER_WORD = re.compile(r"(?:(\S+)[ \t]+)?([A-Za-z][\w'’-]*)[ \t]*([(,–—-
 _CHILD_WORDS = word_set(
     "son daughter grandson granddaughter grandchild child baby brother sister nephew niece "
     "stepson stepdaughter boy girl yp cyp twin twins sons daughters sibling siblings cousin "
-    "cousins stepbrother stepsister kid kids"
+    "cousins stepbrother stepsister kid kids pupil pupils student learner infant toddler "
+    "teenager youngster foster"
 )
+# "Young person (16/4/09)": a person only when a young one.
+_YOUNG = word_set("young")
 
 
 def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[Span]:
@@ -325,6 +336,8 @@ def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -
     """Whether the word before a date is a name ("Arjun (...)", "Lacey-Jo, ...", "Leo Grant
     ..."), or a word for a child in brackets or after a comma ("my son, ...")."""
     before, word, bracket = after_word.groups()
+    if word.lower() in ("person", "people") and before is not None:
+        return bool(bracket) and before.lower() in _YOUNG
     if word.lower() in _CHILD_WORDS:
         return bool(bracket)
     if len(word) == 1 and word.isupper() and before is not None:

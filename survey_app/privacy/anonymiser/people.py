@@ -96,7 +96,10 @@ _MODIFIERS = word_set(
 # An age straight after a name: "Kuba (10)", "Ellie-Mae, 12, ...", "JM, 17)".
 _AGE = re.compile(
     r"\s*(?:\(\s*(?:aged?\s*)?\d{1,2}\s*(?:yrs?|years?|y/?o)?\s*[),]"
-    r"|,\s*(?:aged?\s*)?\d{1,2}(?:\s*(?:yrs?|years?|y/?o)\b|\s*(?=[),.;]|$)))"
+    r"|,\s*(?:aged?\s*)?\d{1,2}(?:\s*(?:yrs?|years?|y/?o)\b|\s*(?=[),.;]|$))"
+    # "A (born 2.3.11)", "B (d.o.b 19/08/13)", "K (12/03/2011)": a letter given a birth date.
+    r"|\(\s*(?:born\b|b\.|dob\b|d\.\s?o\.\s?b|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b))",
+    re.IGNORECASE,
 )
 # What joins names in a list: "Kemi and Tiwa", "A, B and R", "Nia ❤️ Precious" (not "N/A").
 _LIST_JOIN = re.compile(

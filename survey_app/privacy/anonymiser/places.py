@@ -26,13 +26,17 @@ LOCATION = "LOCATION"
 
 # A street type after a name is a street whatever the case: "14 oak road", "Fen Lane".
 _STREETS = word_set(
-    "road rd street st lane ln avenue ave drive crescent terrace tce gardens gdns grove mews "
-    "parade square sq boulevard embankment"
+    "road rd street st lane ln avenue ave av drive crescent cres terrace tce gardens gdns grove "
+    "mews parade pde square sq boulevard blvd embankment"
+    # Scottish and northern street words: "Kirk Brae", "Bank Wynd".
+    " brae wynd vennel"
 )
 # These are also ordinary words ("close to", "the end"): a street only with capitals or a number.
 _WEAK_STREETS = word_set(
     "close way walk court ct place rise row view hill green park gate vale wharf yard fields "
-    "meadow meadows chase croft path end approach broadway quay circus"
+    "meadow meadows chase croft path end approach broadway quay circus dr mount dale fold "
+    "garth glade nook orchard paddock ridge spinney copse dell esplanade promenade causeway "
+    "drove hollow loan gait"
 )
 # A named building is an address only where the text says someone lives there.
 _BUILDINGS = word_set(
@@ -49,7 +53,12 @@ _GENERIC_ESTATE = word_set(
     "council housing same new old local big whole industrial trading business real private "
     "rough other next family country retail estate"
 )
-_FLAT = re.compile(r"\b(?:flat|apartment|apt|maisonette)\s*(?:no\.?\s*)?\d+[a-z]?\b", re.IGNORECASE)
+_FLAT = re.compile(
+    r"\b(?:(?:flat|apartment|apt|maisonette)\s*(?:no\.?\s*)?\d+[a-z]?"
+    # Edinburgh's floor-and-door flats before a house number: "2F1, 14 Marchmont Crescent".
+    r"|(?:[1-9]|[GBP])F[1-9](?=,?\s+\d))\b",
+    re.IGNORECASE,
+)
 _HOUSE_NUMBER = re.compile(r"\d{1,4}[a-zA-Z]?$")
 _ON_A_STREET = re.compile(
     r"\b(?:on|off|down|up|along|at|in|to|near|round|from|by|live|lives|living|moved)\s+$",
@@ -89,10 +98,58 @@ _WELSH_STREETS = word_set(
     # court, park, hall, houses, view; "tŷ" (house) with its circumflex ("ty" is "thank you")
     " llys parc plas tai trem tŷ"
 )
+_FLOOR_FLAT_HINT = re.compile(r"[1-9GBPgbp][Ff][1-9]")
+# Where someone's home is given: "i live at", "our new house is", "Address:", "post it to".
+_HOME_CUE = re.compile(
+    r"(?:\b(?:live|lives|living|lived|moved|move|moving|stay|stays|staying)\s+(?:at|to|in)"
+    r"|\b(?:address|house|home)(?:\s+(?:is|now|now\s+is))?\s*[:,–-]?"
+    r"|\b(?:send|post|write)\s+(?:(?:it|them|letters?|post)\s+)?to)\s+$",
+    re.IGNORECASE,
+)
+# After a house number these are what the number counts, not a street: "moved to 3 new schools".
+_COUNTED = MONTHS | DAYS | word_set(
+    "years year months weeks days times mins minutes hours places houses homes schools "
+    "different new bedroom bedrooms bed beds people kids children"
+)
+
+
+def _named_after_a_number(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterator[Span]:
+    """A house number and a street named without a street word, where the text gives someone's
+    home: "dad lives at 4 Mount Pleasant", "our new house is 3 Bryn Eithin"."""
+    for index, word in enumerate(words[:-1]):
+        if not (word.is_number and _HOUSE_NUMBER.fullmatch(word.text)):
+            continue
+        if not _HOME_CUE.search(text, max(0, word.start - 30), word.start):
+            continue
+        last = index
+        while last + 1 < len(words) and last - index < 3:
+            following = words[last + 1]
+            if text[words[last].end : following.start] != " ":
+                break
+            key = following.key
+            plain = following.shouted or not following.capitalised
+            if (
+                key in _COUNTED
+                or key in NEVER_NAMES
+                or not _is_name_word(following, lexicon)
+                or (plain and key in lexicon.common_words)
+            ):
+                break
+            last += 1
+        if last > index:
+            yield Span(word.start, words[last].end, ADDRESS)
+
+
 _HOUSE_JOINERS = word_set("the y yr ar na an of on")
 # One to three capitalised words and a comma straight before an address: "Pen y Bryn, ...".
 _HOUSE_NAME = re.compile(
     r"((?:[A-Z][\w'’-]*)(?:[ ](?:(?:y|yr|ar|na|an|of|on|the)[ ])?[A-Z][\w'’-]*){0,2}),[ ]?$"
+)
+_LOWER_HOUSE_NAME = re.compile(
+    r"\b(?:(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:at|to)|address(?:\s+is)?"
+    r"\s*:?|(?:send|post|write)\s+(?:(?:it|them|letters?)\s+)?to)\s+"
+    r"((?:the\s+)?[^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]*){0,2}),\s?$",
+    re.IGNORECASE,
 )
 _HOUSE_NAME_CUE = re.compile(
     r"\b(?:to|at|is|address|live|lives|living|use|moved|write|post|send|called|of)\W*$",
@@ -104,7 +161,9 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     """House numbers and streets, flats, named buildings and estates."""
     lowered = text.lower()
     flats: list[Span] = []
-    if any(word in lowered for word in ("flat", "apartment", "apt", "maisonette")):
+    if any(word in lowered for word in ("flat", "apartment", "apt", "maisonette")) or (
+        _FLOOR_FLAT_HINT.search(text)
+    ):
         flats = [Span(m.start(), m.end(), ADDRESS) for m in _FLAT.finditer(text)]
     spans = list(flats)
     if " the " in lowered:
@@ -119,6 +178,7 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     if "estate" in lowered:
         spans.extend(_estates(text, words, lexicon))
     spans.extend(_welsh_streets(text, words, lexicon))
+    spans.extend(_named_after_a_number(text, words, lexicon))
     return [_with_house_name(text, span, lexicon) for span in _join_neighbours(text, spans)]
 
 
@@ -177,6 +237,15 @@ def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
     Cottage, Mill Lane", "The Old Forge, Church Street"."""
     match = _HOUSE_NAME.search(text, max(0, span.start - 40), span.start)
     if match is None:
+        if text[span.start : span.start + 1].isdigit():
+            # In lower case only after words that give a home: "i live at the gables, 4 ashby
+            # lane" (the house number says the name before it is a house's).
+            lower = _LOWER_HOUSE_NAME.search(text, max(0, span.start - 60), span.start)
+            if lower is not None and not any(
+                fold(name) in NEVER_NAMES and fold(name) not in _HOUSE_JOINERS
+                for name in lower.group(1).split()
+            ):
+                return Span(lower.start(1), span.end, ADDRESS)
         return span
     names = [fold(name) for name in match.group(1).split()]
     if any(name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names):
@@ -196,8 +265,8 @@ def _street_or_building(
 ) -> Span | None:
     word = words[index]
     key = word.key
-    if key == "st" and index + 1 < len(words) and words[index + 1].capitalised:
-        return None  # "St Edmund's" is a saint, not a street
+    if key in ("st", "dr") and index + 1 < len(words) and words[index + 1].capitalised:
+        return None  # "St Edmund's" is a saint and "Dr Shah" a doctor, not a street
     first = index
     while first > 0 and index - first < 3 and _is_name_word(words[first - 1], lexicon):
         if text[words[first - 1].end : words[first].start] not in (" ", "\u00a0"):
@@ -209,8 +278,8 @@ def _street_or_building(
     if first == index:
         return None
     names = words[first:index]
-    if any(name.key in _INSTITUTIONS for name in names):
-        return None
+    if key not in _STREETS and any(name.key in _INSTITUTIONS for name in names):
+        return None  # "Youth Court", "Crown House"; but "High Street" is a street
     numbered = first > 0 and _numbered(text, words[first - 1], words[first])
     capitalised = word.capitalised and all(name.capitalised for name in names)
     start = names[0].start
