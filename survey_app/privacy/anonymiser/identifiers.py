@@ -20,6 +20,7 @@ _DIGIT = re.compile(r"\d")
 
 _TEN_DIGITS = re.compile(r"(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
 _NHS_CUE = re.compile(r"\bnhs\b", re.IGNORECASE)
+_NHS_GROUPED = re.compile(r"(?<![\d+])\d(?:[ -]?\d){9}(?![ -]?\d)")
 
 
 # Written as NHS numbers are (3 3 4): no phone number has that shape unless it starts with 0.
@@ -37,6 +38,11 @@ def find_nhs_numbers(text: str) -> Iterator[Span]:
         shaped = _NHS_SHAPE.fullmatch(match.group())
         if digits[0] != "0" and (nhs.is_valid(digits) or said_to_be or shaped):
             yield Span(match.start(), match.end(), ID)
+    # Said to be an NHS number but grouped some other way: "nhs number is 9431 8602 15".
+    for cue in _NHS_CUE.finditer(text):
+        number = _NHS_GROUPED.search(text, cue.end(), cue.end() + 30)
+        if number and not number.group().startswith("0"):
+            yield Span(number.start(), number.end(), ID)
 
 
 # --- National Insurance numbers ------------------------------------------------------------
@@ -183,6 +189,7 @@ _MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.
 _BORN_IN_MONTH = re.compile(
     rf"\bborn\s+(?:in\s+)?(?:the\s+)?({_MONTH}\s+(?:of\s+)?(?:19|20)\d{{2}})(?!\d)", re.IGNORECASE
 )
+_MONTH_YEAR = re.compile(rf"\b({_MONTH}\s+(?:of\s+)?(?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 # Birth words, misspelt as children type them: "d/o/b", "b'day", "brithday", "birthdate".
 _BIRTH_WORD = (
     r"(?:\bborn|\bdobs?|\bd\s?[./]\s?o\s?[./]\s?b|dat[ea]?\s+of\s+(?:birth|brith|bith|birht)"
@@ -196,10 +203,10 @@ _BIRTH_WORD = (
 # "born 3/4/2012", "DOB: 02/11/2013", "d.o.b. 2.2.11", "her birthday is 30th june 1989".
 # A few words may come between: "date of birth is given as 11/12/2011", "dob on the form is".
 _BIRTH_CUE = re.compile(
-    _BIRTH_WORD + r"['’]?s?[\s.:,()–—-]*(?:(?:is|was|on|of|the|=|given|as|written|put|down|"
+    _BIRTH_WORD + r"['’]?s?[\s.:,()=–—-]*(?:(?:is|was|on|of|the|given|as|written|put|down|"
     r"should|be|been|shows|says|listed|recorded|actually|really|not|it['’]?s|it|his|her|my|"
     r"their|our|form|report|file|system|records?|correct|right|wrong|but|in|at)\b"
-    r"[\s.:,()–—-]*){0,7}$",
+    r"[\s.:,()=–—-]*){0,7}$",
     re.IGNORECASE,
 )
 # A birth word, then up to eight words of any kind in the same sentence, then a word that gives
@@ -250,7 +257,8 @@ _BIRTH_QUESTION = re.compile(
 # Between two dates of birth in one sentence: "... 9/9/1988 and my son's is 10/10/2015".
 _BETWEEN_BIRTHS = re.compile(
     r"^(?:(?!\b(?:on|dated|meeting|conference|review|appointment|visit|from|until|till|to|"
-    r"since|by|next|last|moved|arrived|came|started|left|placed|joined|went)\b)[^.!?\n\d]){1,40}$",
+    r"since|by|next|last|moved|arrived|came|started|left|placed|joined|went|adopted|"
+    r"diagnosed|care|removed|taken|excluded)\b)[^.!?\n\d]){1,40}$",
     re.IGNORECASE,
 )
 # The right date after a wrong one, in the next sentence: "... 9th Sept 2011. Correct date: ..."
@@ -314,6 +322,11 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
     if "born" in text.lower():
         for match in _BORN_IN_MONTH.finditer(text):
             yield Span(match.start(1), match.end(1), DATE_OF_BIRTH)
+            # "born in june 2012 and my brother in may 2014": the next month and year in the
+            # sentence is a birth too.
+            following = _MONTH_YEAR.search(text, match.end())
+            if following and _BETWEEN_BIRTHS.match(text[match.end() : following.start()]):
+                yield Span(following.start(1), following.end(1), DATE_OF_BIRTH)
 
 
 _DIGIT_RUN = re.compile(r"\d+")

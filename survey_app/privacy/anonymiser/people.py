@@ -273,6 +273,18 @@ def _facts(word: Word, lexicon: Lexicon, staff: frozenset[str]) -> _Facts | None
     return _Facts(first_name, surname, common, prior, capital)
 
 
+def _counted(text: str, before: Word, word: Word, lexicon: Lexicon) -> bool:
+    """A plural word counted by the number before it: "3 miles", "2 bills", not a name."""
+    key = word.key
+    return (
+        before.text.isdigit()
+        and text[before.end : word.start] == " "
+        and not word.capitalised
+        and key.endswith("s")
+        and key[:-1] in lexicon.dictionary
+    )
+
+
 def _in_proper_noun(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> bool:
     """Whether a capitalised word is part of the name of a thing: "Hope House", "Language
     Line", or a list of ordinary words written with capitals ("Hope, Faith and Charity")."""
@@ -338,6 +350,8 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
             # list of virtues ("Hope, Faith and Charity") name things.
             score += 1
     score += _cues_before(text, words, index, facts, lexicon)
+    if index and _counted(text, words[index - 1], word, lexicon):
+        score -= 4
     after = words[index + 1] if index + 1 < len(words) else None
     gap_after = text[word.end : after.start] if after else text[word.end :]
     if facts.capital or not facts.ordinary:

@@ -248,7 +248,10 @@ def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
                 return Span(lower.start(1), span.end, ADDRESS)
         return span
     names = [fold(name) for name in match.group(1).split()]
-    if any(name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names):
+    named_building = len(names) > 1 and names[-1] in _BUILDINGS  # "The Coach House"
+    if not named_building and any(
+        name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names
+    ):
         return span
     if " ".join(names) in lexicon.places or tuple(names) in lexicon.places_by_first_word.get(
         names[0], ()
@@ -275,6 +278,16 @@ def _street_or_building(
     if key in _STREETS and (first == index or not _numbered(text, words[first - 1], words[first])):
         # "14 oak road", "2 mill lane": after a house number even ordinary words name a street
         first = _after_house_number(text, words, index, first)
+    if first == index and key in _STREETS and index >= 2:
+        # "my nan lives on station rd": where someone lives, one ordinary word names a street
+        name = words[index - 1]
+        plain = not (name.is_number or name.key in FUNCTION_WORDS or name.key in DETERMINERS)
+        if (
+            plain
+            and text[name.end : word.start] == " "
+            and _LIVES_ON.search(text, max(0, name.start - 20), name.start)
+        ):
+            first = index - 1
     if first == index:
         return None
     names = words[first:index]
