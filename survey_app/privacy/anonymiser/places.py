@@ -107,9 +107,13 @@ _HOME_CUE = re.compile(
     re.IGNORECASE,
 )
 # After a house number these are what the number counts, not a street: "moved to 3 new schools".
-_COUNTED = MONTHS | DAYS | word_set(
-    "years year months weeks days times mins minutes hours places houses homes schools "
-    "different new bedroom bedrooms bed beds people kids children"
+_COUNTED = (
+    MONTHS
+    | DAYS
+    | word_set(
+        "years year months weeks days times mins minutes hours places houses homes schools "
+        "different new bedroom bedrooms bed beds people kids children"
+    )
 )
 
 
