@@ -349,6 +349,9 @@ def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -
     """Whether the word before a date is a name ("Arjun (...)", "Lacey-Jo, ...", "Leo Grant
     ..."), or a word for a child in brackets or after a comma ("my son, ...")."""
     before, word, bracket = after_word.groups()
+    if len(word) == 1 and word.isupper() and word not in "AI" and bracket == "(":
+        # "R (4/4/2011) and S (9/9/2013)": letters standing for children, listed or heading
+        return before is None or before.lower() in ("and", "&", "or") or before[-1] in ",:;"
     if word.lower() in ("person", "people") and before is not None:
         return bool(bracket) and before.lower() in _YOUNG
     if word.lower() in _CHILD_WORDS:

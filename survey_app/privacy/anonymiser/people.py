@@ -400,7 +400,17 @@ def _there(words: Sequence[Word], index: int) -> bool:
     then = words[index + 2].key
     if then == "with":
         return index + 3 < len(words) and words[index + 3].key in ("me", "us", "him", "her")
+    if then == "at" and index + 4 < len(words):
+        # "Faith was at the meeting too": a virtue or a season is never at a meeting
+        owner, place = words[index + 3].key, words[index + 4].key
+        return owner in ("the", "my", "our", "his", "her", "their") and place in _GATHERINGS
     return then in ("there", "here")
+
+
+# Where people are, not things: "X was at the meeting".
+_GATHERINGS = word_set(
+    "meeting meetings conference review session group panel visit party hub centre club"
+)
 
 
 def _cues_before(
@@ -738,8 +748,9 @@ def _initials(
         word = words[index]
         if len(word.text) > 1 and word.key in NEVER_NAMES:
             continue
+        labelled = index and words[index - 1].key in _BEFORE_NOT_INITIAL  # "Plan B (...)"
         if (
-            _AGE.match(text, word.end)
+            (_AGE.match(text, word.end) and not labelled)
             or _after_title(text, words, index)
             or (len(word.text) == 1 and _letter_speaks(text, words, index))
             or (len(word.text) == 1 and _letters_listed(text, words, letters, position))
