@@ -87,7 +87,8 @@ _NUMBER_THE = re.compile(
     r"only|most|time|moment|weekend|day|night|morning|evening|afternoon|week|meeting|hospital|"
     r"school|park|shop|shops|door|top|bottom|back|front|side|corner|bus|station|weeks|days)\b)"
     r"[^\W\d_][\w'’-]*(?:\s+(?!(?:now|with|and|in|on|at|since|"
-    r"for|but|so|near|by|then|too|as|which|where|because|cos|till|until)\b)[^\W\d_][\w'’-]*)?)"
+    r"for|but|so|near|by|then|too|as|which|where|because|cos|till|until|its|it['’]s|is|was|"
+    r"next|off|opposite)\b)[^\W\d_][\w'’-]*)?)"
     r"(?!\s+(?:of|floor|time|times|year|years|minutes|mins|days|weeks|months)\b)",
     re.IGNORECASE,
 )
@@ -233,7 +234,11 @@ def _welsh_name_word(word: Word, lexicon: Lexicon) -> bool:
 
 
 # Verbs and words that follow a Welsh street word used as a word, not as a street's name.
-_ENGLISH_AFTER_A_STREET = word_set("means mean meant is was are in and or the a to for")
+_ENGLISH_AFTER_A_STREET = word_set(
+    "means mean meant is was are in and or the a to for"
+    # where the street is: "i live on ffordd y morfa near the park"
+    " near by next off with its it's now behind round opposite past so but then too"
+)
 
 
 def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
