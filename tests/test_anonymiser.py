@@ -991,3 +991,33 @@ def test_an_nhs_number_said_to_be_one_is_found_in_any_grouping() -> None:
 
 def test_a_welsh_school_name_with_welsh_words_that_are_also_english_is_one_school() -> None:
     assert_anonymised_as_marked("im in year 10 at [[SCHOOL:ysgol bro dinefwr]]")
+
+
+def test_a_birth_date_after_b_d_a_birthplace_or_before_a_later_birth_word_is_found() -> None:
+    assert_anonymised_as_marked("my b/d is [[DATE_OF_BIRTH:12.01.2013]]")
+    assert_anonymised_as_marked("born in [[LOCATION:Peterborough]] [[DATE_OF_BIRTH:21/09/2011]]")
+    assert_anonymised_as_marked(
+        "mine is [[DATE_OF_BIRTH:18/10/2010]] if thats what ur asking for dob"
+    )
+    assert_anonymised_as_marked("The date on the letter (05/05/2024) was wrong and so was his DOB.")
+    assert_anonymised_as_marked("born in hospital and moved 12/12/2015")
+
+
+def test_glasgow_flats_envelope_abbreviations_and_church_schools_are_found() -> None:
+    assert_anonymised_as_marked(
+        "i live at [[ADDRESS:Flat 1/2, 33 Dumbarton Road]], [[LOCATION:Glasgow]]"
+    )
+    assert_anonymised_as_marked("Visited dad at [[ADDRESS:4 Sycamore Pl]], which was clean.")
+    assert_anonymised_as_marked("i go to [[SCHOOL:st marys rc]] its ok")
+    assert_anonymised_as_marked("i live at number 1 in my house lol im the boss")
+
+
+def test_a_lower_case_full_name_and_a_shop_surname_after_a_title_are_names() -> None:
+    assert_anonymised_as_marked("[[PERSON:morgan ellis]] said she would ring me")
+    assert_anonymised_as_marked("i told mr [[PERSON:mcdonald]] on the phone and got nowhere")
+    assert_anonymised_as_marked("we went to mcdonalds after")
+
+
+def test_a_pupil_number_with_a_letter_typed_for_a_digit_is_still_an_identifier() -> None:
+    assert_anonymised_as_marked("UPN [[ID:K801200034O11]] on the school record.")
+    assert_anonymised_as_marked("UPN is not known yet")

@@ -92,10 +92,16 @@ _UPN = re.compile(r"\b[A-Z]\d{11}[A-Z\d]\b", re.IGNORECASE)
 _UPN_MISTYPED = re.compile(r"\b[A-Z]\d{10,13}[A-Z]?\b", re.IGNORECASE)
 _TEN_DIGITS_RUN = re.compile(r"\d{10}")
 _UPN_CUE = re.compile(r"\b(?:upn|pupil\s+(?:no|number))\b", re.IGNORECASE)
+# Said to be a pupil number, with a letter typed for a digit ("K801200034O11"): the shape.
+_UPN_LOOSE = re.compile(r"\b[A-Z](?=(?:[A-Z]*\d){8})[A-Z\d]{10,13}\b", re.IGNORECASE)
 
 
 def find_pupil_numbers(text: str) -> Iterator[Span]:
     """Unique pupil numbers: a check letter and twelve more characters (valid or not)."""
+    for cue in _UPN_CUE.finditer(text):
+        number = _UPN_LOOSE.search(text, cue.end(), cue.end() + 40)
+        if number:
+            yield Span(number.start(), number.end(), ID)
     if not _TEN_DIGITS_RUN.search(text):
         return
     # The shape is distinctive (no phone, postcode or date has it), so a wrong check letter
@@ -197,7 +203,7 @@ _BIRTH_WORD = (
     # Other misspellings of "birthday": a letter dropped, swapped or doubled ("brthday",
     # "birtday", "bithday", "burthday", "birthdya"): b, two to five of the letters of "birth",
     # then day or date.
-    r"|\bb[irtheu]{2,5}\s?d(?:a[yte]|ya)\b"
+    r"|\bb[irtheu]{2,5}\s?d(?:a[yte]|ya)\b|\bb\s?/\s?d\b"
     r"|\bbirth\b)"
 )
 # "born 3/4/2012", "DOB: 02/11/2013", "d.o.b. 2.2.11", "her birthday is 30th june 1989".
@@ -234,7 +240,11 @@ _BIRTHDAY_EVENT = re.compile(
 )
 # "born in Ipswich on ...", "born at home on the ...".
 _BORN_SOMEWHERE = re.compile(
-    r"\bborn\s+(?:in|at)\s+(?:[\w'’-]+\s+){1,3}on\s+(?:the\s+)?$", re.IGNORECASE
+    r"\bborn\s+(?:in|at)\s+(?:[\w'’-]+\s+){1,3}on\s+(?:the\s+)?$"
+    # "born in Peterborough 21/09/2011": a place's words, none saying what happened next
+    r"|\bborn\s+(?:in|at)\s+(?:(?!(?:and|but|then|so|moved|came|went|until|since|before|after|"
+    r"in|on|care|hospital)\b)[^\W\d][\w'’-]*[\s,]+){1,3}$",
+    re.IGNORECASE,
 )
 # Beside an age: "YP is 15 (13/04/2009)", "Child B (aged 9, 21/11/2014)", "Kai, 12, 3/4/12".
 _AGE_BEFORE = re.compile(
@@ -273,6 +283,19 @@ _BIRTH_AFTER = re.compile(
     + _BIRTH_WORD
     + r"|(?:when|the\s+day)\s+(?:i|he|she|they|we)\s+(?:was|were)\s+born"
     r"|aged?\s*:?\s*\d{1,2}\b|\d{1,2}\s*(?:yrs?|years?\s+old|y/?o)\b)",
+    re.IGNORECASE,
+)
+# "mine is 18/10/2010 if thats what ur asking for dob": a date that opens its sentence (or
+# follows only "mine is", "its"), with a birth word later in the sentence and nothing between
+# that makes the date another day's ("the day after my birthday").
+_OPENS_SENTENCE = re.compile(
+    r"^[\s\W]*(?:(?:mine|its|it['’]s|it|thats|that['’]s)(?:\s+(?:is|was))?[\s:,–—-]*)?$",
+    re.IGNORECASE,
+)
+_BIRTH_LATER = re.compile(
+    r"(?:(?!\b(?:after|before|since|until|till|party|parties|meeting|conference|review|visit|"
+    r"day|week|weeks|month|not|isnt|wasnt|near|close|around|dated|on)\b)[^.!?\n\d]){1,40}?"
+    + _BIRTH_WORD,
     re.IGNORECASE,
 )
 # "Arjun (04/06/2012)", "Lacey-Jo, 02/11/2013", "Re: Leo Grant 13/04/2011": after a name.
@@ -315,6 +338,10 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
             or _BIRTH_QUESTION.search(before)
             or _AGE_BEFORE.search(before[-30:])
             or _BIRTH_AFTER.match(text, match.end())
+            or (
+                _OPENS_SENTENCE.match(_this_sentence(before))
+                and _BIRTH_LATER.match(text, match.end())
+            )
             or _AS_BIRTH.match(text, match.end())
         ):
             previous_birth = match.end()

@@ -63,7 +63,11 @@ _PERSON_ONLY_VERBS = word_set(
 _MODALS = word_set("will may can might must bill")
 _IT = word_set("it its it's")
 # Surnames that are never names alone but are after a title: "miss white", "Mr Brown".
-_TITLED_WORDS = word_set("white black brown green english welsh scott irish young long little")
+_TITLED_WORDS = word_set(
+    "white black brown green english welsh scott irish young long little"
+    # surnames that are also shops ("mr mcdonald", "Mrs Costa")
+    " mcdonald costa morrison morrisons boots"
+)
 # Between a first name and a surname: Welsh ap/ab/ferch, Irish Ó/Ní/Nic/Mac/Uí, and others.
 _PARTICLES = word_set(
     "ap ab ferch verch ó o ní ni nic mac uí ui mc van von der de da di del della dos du le la "
@@ -622,10 +626,8 @@ def _first_names_before_surnames(
             continue
         # Shouted, a first name that is no common word before a name: "TYRONE BAILEY".
         shouted = before.upper and word.upper and key not in lexicon.common_words
-        if not (unknown or shouted) and (
-            word.key in lexicon.first_names or word.key not in lexicon.surnames
-        ):
-            continue  # "Faith Tyler" may be two names; a surname after is what says so
+        if not (unknown or shouted) and word.key not in lexicon.surnames:
+            continue  # a surname after ("morgan ellis", "Faith Tyler") is what says so
         if index >= 2 and (words[index - 2].key in SUBJECTS or words[index - 2].key in DETERMINERS):
             continue  # "i hope okafor", "the will ..."
         names.append(index - 1)

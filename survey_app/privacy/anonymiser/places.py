@@ -37,6 +37,8 @@ _WEAK_STREETS = word_set(
     "meadow meadows chase croft path end approach broadway quay circus dr mount dale fold "
     "garth glade nook orchard paddock ridge spinney copse dell esplanade promenade causeway "
     "drove hollow loan gait"
+    # abbreviations as written on envelopes: "7 Priory Cl", "4 Sycamore Pl", "9 Laburnum Gr"
+    " cl pl gr grn wk terr"
 )
 # A named building is an address only where the text says someone lives there.
 _BUILDINGS = word_set(
@@ -54,7 +56,8 @@ _GENERIC_ESTATE = word_set(
     "rough other next family country retail estate"
 )
 _FLAT = re.compile(
-    r"\b(?:(?:flat|apartment|apt|maisonette)\s*(?:no\.?\s*)?\d+[a-z]?"
+    # Glasgow's floor and door: "Flat 1/2".
+    r"\b(?:(?:flat|apartment|apt|maisonette)\s*(?:no\.?\s*)?(?:\d/\d\b|\d+[a-z]?)"
     # Edinburgh's floor-and-door flats before a house number: "2F1, 14 Marchmont Crescent".
     r"|(?:[1-9]|[GBP])F[1-9](?=,?\s+\d))\b",
     re.IGNORECASE,
@@ -68,7 +71,7 @@ _NUMBER_NEAR = re.compile(r"n(?:umber|o\.?) ?\d")
 # "im at number 12 now", "we moved to no. 4": a house by its number alone.
 _AT_NUMBER = re.compile(
     r"\b(?:at|to|live|lives|living|stay|stays|staying)\s+((?:number|no\.?)\s?\d{1,4}[a-z]?)\b"
-    r"(?!\s*(?:in\s+the|on\s+the|out\s+of|of|%|percent|per))",
+    r"(?!\s*(?:(?:in|on|at)\s+(?:the|my|our|his|her|their|a)\b|out\s+of|of|%|percent|per))",
     re.IGNORECASE,
 )
 _LIVES_ON = re.compile(

@@ -34,6 +34,8 @@ _SCHOOL_TYPES = word_set(
     " cp ns"
     # as practitioners shorten them ("Priory Sch", "Chalkwell Hall Jnr") and children spell them
     " sch prim jnr inf coll acad acadamy acadmy accademy acedemy primery primry skool"
+    # church schools by their church: "st marys rc", "St Peter's CE", "Holy Trinity CofE"
+    " rc ce cofe"
 )
 # Describe a school without naming it: "my old primary", "the high school", "Secondary School".
 _GENERIC_SCHOOL = word_set(
