@@ -1021,3 +1021,12 @@ def test_a_lower_case_full_name_and_a_shop_surname_after_a_title_are_names() -> 
 def test_a_pupil_number_with_a_letter_typed_for_a_digit_is_still_an_identifier() -> None:
     assert_anonymised_as_marked("UPN [[ID:K801200034O11]] on the school record.")
     assert_anonymised_as_marked("UPN is not known yet")
+
+
+def test_a_welsh_name_joined_by_y_before_a_street_word_and_a_four_word_house_name_are_found() -> (
+    None
+):
+    assert_anonymised_as_marked("i live at [[ADDRESS:73 Pen y Lan Road]] in [[LOCATION:Cardiff]]")
+    assert_anonymised_as_marked(
+        "Please use [[ADDRESS:The Old School House, Church Lane]] for all letters."
+    )

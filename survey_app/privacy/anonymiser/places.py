@@ -151,7 +151,7 @@ def _named_after_a_number(text: str, words: Sequence[Word], lexicon: Lexicon) ->
 _HOUSE_JOINERS = word_set("the y yr ar na an of on")
 # One to three capitalised words and a comma straight before an address: "Pen y Bryn, ...".
 _HOUSE_NAME = re.compile(
-    r"((?:[A-Z][\w'’-]*)(?:[ ](?:(?:y|yr|ar|na|an|of|on|the)[ ])?[A-Z][\w'’-]*){0,2}),[ ]?$"
+    r"((?:[A-Z][\w'’-]*)(?:[ ](?:(?:y|yr|ar|na|an|of|on|the)[ ])?[A-Z][\w'’-]*){0,3}),[ ]?$"
 )
 _LOWER_HOUSE_NAME = re.compile(
     r"\b(?:(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:at|to)|address(?:\s+is)?"
@@ -283,10 +283,16 @@ def _street_or_building(
     if key in ("st", "dr") and index + 1 < len(words) and words[index + 1].capitalised:
         return None  # "St Edmund's" is a saint and "Dr Shah" a doctor, not a street
     first = index
-    while first > 0 and index - first < 3 and _is_name_word(words[first - 1], lexicon):
-        if text[words[first - 1].end : words[first].start] not in (" ", "\u00a0"):
+    while first > 0 and index - first < 4:
+        candidate = words[first - 1]
+        if text[candidate.end : words[first].start] not in (" ", "\u00a0"):
             break
-        first -= 1
+        if _is_name_word(candidate, lexicon) and index - first < 3:
+            first -= 1
+        elif _welsh_joiner(words, first - 1, lexicon):
+            first -= 2  # "Pen y Lan Road": a Welsh name joined by "y" between capitals
+        else:
+            break
     if key in _STREETS and (first == index or not _numbered(text, words[first - 1], words[first])):
         # "14 oak road", "2 mill lane": after a house number even ordinary words name a street
         first = _after_house_number(text, words, index, first)
@@ -323,6 +329,14 @@ def _street_or_building(
     if not evidence:
         return None
     return Span(words[first - 1].start if numbered else start, word.end, ADDRESS)
+
+
+def _welsh_joiner(words: Sequence[Word], index: int, lexicon: Lexicon) -> bool:
+    """Whether words[index] is "y" or "yr" between two capitalised name words."""
+    if words[index].key not in ("y", "yr") or index < 1 or index + 1 >= len(words):
+        return False
+    before, after = words[index - 1], words[index + 1]
+    return before.capitalised and after.capitalised and _is_name_word(before, lexicon)
 
 
 def _after_house_number(text: str, words: Sequence[Word], index: int, first: int) -> int:
