@@ -968,6 +968,7 @@ HOMES_WITHOUT_A_STREET_WORD = [
     "my nan lives on [[ADDRESS:station rd]] in [[LOCATION:Beccles]]",
 ]
 HOMES_THAT_ARE_NO_ADDRESS = [
+    "my house is 3 Streets away from school",
     "we moved to 3 different schools in a year",
     "i live at 2 places, mums and dads",
     "our house has 3 bedrooms",

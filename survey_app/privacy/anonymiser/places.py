@@ -106,7 +106,8 @@ _FLOOR_FLAT_HINT = re.compile(r"[1-9GBPgbp][Ff][1-9]")
 # Where someone's home is given: "i live at", "our new house is", "Address:", "post it to".
 _HOME_CUE = re.compile(
     r"(?:\b(?:live|lives|living|lived|moved|move|moving|stay|stays|staying)\s+(?:at|to|in)"
-    r"|\b(?:address|house|home)(?:\s+(?:is|now|now\s+is))?\s*[:,–-]?"
+    # "at home 2 nil" is a score: a house or home only when the text says it is one
+    r"|\baddress(?:\s+(?:is|now|now\s+is))?\s*[:,–-]?|\b(?:house|home)(?:\s+(?:is|now\s+is)|\s*:)"
     r"|\b(?:send|post|write)\s+(?:(?:it|them|letters?|post)\s+)?to)\s+$",
     re.IGNORECASE,
 )
@@ -136,8 +137,12 @@ def _named_after_a_number(text: str, words: Sequence[Word], lexicon: Lexicon) ->
                 break
             key = following.key
             plain = following.shouted or not following.capitalised
+            counted = (
+                last == index and key.endswith("s") and key[:-1] in lexicon.common_words
+            )  # "my house is 3 Streets away"
             if (
                 key in _COUNTED
+                or counted
                 or key in NEVER_NAMES
                 or not _is_name_word(following, lexicon)
                 or (plain and key in lexicon.common_words)
