@@ -1031,3 +1031,9 @@ def test_a_welsh_name_joined_by_y_before_a_street_word_and_a_four_word_house_nam
     assert_anonymised_as_marked(
         "Please use [[ADDRESS:The Old School House, Church Lane]] for all letters."
     )
+
+
+def test_a_birth_date_after_how_someone_was_born_or_the_birth_of_a_child_is_found() -> None:
+    assert_anonymised_as_marked("he was born 2 weeks early on [[DATE_OF_BIRTH:3/3/2012]]")
+    assert_anonymised_as_marked("the birth of my son on [[DATE_OF_BIRTH:12/04/2024]] was hard")
+    assert_anonymised_as_marked("she was born in 2011 and the meeting was on 12/03/2024")

@@ -243,7 +243,14 @@ _BORN_SOMEWHERE = re.compile(
     r"\bborn\s+(?:in|at)\s+(?:[\w'’-]+\s+){1,3}on\s+(?:the\s+)?$"
     # "born in Peterborough 21/09/2011": a place's words, none saying what happened next
     r"|\bborn\s+(?:in|at)\s+(?:(?!(?:and|but|then|so|moved|came|went|until|since|before|after|"
-    r"in|on|care|hospital)\b)[^\W\d][\w'’-]*[\s,]+){1,3}$",
+    r"in|on|care|hospital)\b)[^\W\d][\w'’-]*[\s,]+){1,3}$"
+    # "born 2 weeks early on ...", "born at 3am on the ...": how or when, then "on"
+    r"|\bborn\s+(?:(?!(?:and|but|then|so|moved|came|went|until|since|meeting|conference|review|"
+    r"visit|appointment|party|school|started|left|placed|care|was|were|is|with)\b)[\w'’-]+\s+)"
+    r"{1,5}on\s+(?:the\s+)?$"
+    # "the birth of my son on ...", "birth of the baby was on ..."
+    r"|\bbirth\s+of\s+(?:my|his|her|their|our|the)\s+[\w'’-]+\s+(?:was\s+)?(?:on\s+)?"
+    r"(?:the\s+)?$",
     re.IGNORECASE,
 )
 # Beside an age: "YP is 15 (13/04/2009)", "Child B (aged 9, 21/11/2014)", "Kai, 12, 3/4/12".
