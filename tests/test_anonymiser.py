@@ -914,3 +914,126 @@ def test_a_house_number_before_a_street_named_with_the_is_an_address_where_someo
     assert_anonymised_as_marked("we live at [[ADDRESS:12 The Maltings]] now")
     assert_anonymised_as_marked("she lives at [[ADDRESS:4 the willows]] with her nan")
     assert_anonymised_as_marked("we lived at 3 the whole time and i stay at 2 the whole weekend")
+
+
+DOB_ADDRESS_SET = Path(__file__).parent / "data" / "pii-dob-address.jsonl"
+
+
+def test_the_birth_dates_and_addresses_tuning_set_keeps_its_dates_and_addresses_found() -> None:
+    report = score(load(DOB_ADDRESS_SET))
+
+    assert report.labels["DATE_OF_BIRTH"].recall >= 0.97
+    assert report.labels["ADDRESS"].recall >= 0.95
+    assert report.labels["PERSON"].recall >= 0.95
+    assert report.precision >= 0.95
+
+
+BIRTHS_IN_MORE_WORDINGS = [
+    "my brthday is [[DATE_OF_BIRTH:21st august 2010]]",
+    "birthday = [[DATE_OF_BIRTH:3.3.2013]]",
+    "Date of birth given by mum as [[DATE_OF_BIRTH:11/11/11]].",
+    "they asked me my date of birth and i said [[DATE_OF_BIRTH:20/02/2011]]",
+    "She wrote her DOB on the sheet ([[DATE_OF_BIRTH:7/7/2012]]) so we tore it off.",
+    "Young person ([[DATE_OF_BIRTH:16/4/09]]) declined to attend.",
+    "i was born in [[DATE_OF_BIRTH:june 2012]] and my brother in [[DATE_OF_BIRTH:may 2014]]",
+    "Siblings: [[PERSON:A]] (born [[DATE_OF_BIRTH:2.3.11]]) and [[PERSON:B]] (born "
+    "[[DATE_OF_BIRTH:19.8.13]]).",
+]
+DATES_THAT_ARE_STILL_NO_BIRTH = [
+    "I turn 12 on 14 Feb",
+    "Children born after 1 September 2013 were in the younger group.",
+    "born in [[DATE_OF_BIRTH:june 2012]], adopted in may 2014",
+    "my birthday was on 12/1/2025 and nobody from social care said anything",
+    "DOB and address were checked by the letter dated 12/12/2024",
+    "Report completed 01.04.2025 and shared two days before.",
+]
+
+
+@pytest.mark.parametrize("marked", BIRTHS_IN_MORE_WORDINGS + DATES_THAT_ARE_STILL_NO_BIRTH)
+def test_birth_dates_after_misspellings_answers_and_brackets_are_found_but_events_are_kept(
+    marked: str,
+) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+HOMES_WITHOUT_A_STREET_WORD = [
+    "dad lives at [[ADDRESS:4 Mount Pleasant]] now",
+    "our new house is [[ADDRESS:3 Bryn Eithin]] and i have my own room",
+    "i live at [[ADDRESS:the gables, 4 ashby lane]]",
+    "Home visit at [[ADDRESS:The Old Forge, 2 High Street]], [[LOCATION:Framlingham]].",
+    "New placement: [[ADDRESS:The Coach House, Pound Lane]].",
+    "we stay at [[ADDRESS:12 Kirk Brae]] wi ma gran",
+    "Mum's new address: [[ADDRESS:27 Acacia Av]].",
+    "Visited at [[ADDRESS:2F1, 14 Marchmont Crescent]], [[LOCATION:Edinburgh]].",
+    "my nan lives on [[ADDRESS:station rd]] in [[LOCATION:Beccles]]",
+]
+HOMES_THAT_ARE_NO_ADDRESS = [
+    "my house is 3 Streets away from school",
+    "we moved to 3 different schools in a year",
+    "i live at 2 places, mums and dads",
+    "our house has 3 bedrooms",
+    "Dr [[PERSON:Okonjo]] from the GP surgery attended.",
+    "we went up the mount and had a picnic",
+    "The family lives 3 miles from school",
+]
+
+
+@pytest.mark.parametrize("marked", HOMES_WITHOUT_A_STREET_WORD + HOMES_THAT_ARE_NO_ADDRESS)
+def test_homes_given_by_number_and_name_house_name_or_abbreviation_are_addresses(
+    marked: str,
+) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+def test_an_nhs_number_said_to_be_one_is_found_in_any_grouping() -> None:
+    assert_anonymised_as_marked("my nhs number is [[ID:9431 8602 15]]")
+    assert_anonymised_as_marked("the nhs rang 3 times")
+
+
+def test_a_welsh_school_name_with_welsh_words_that_are_also_english_is_one_school() -> None:
+    assert_anonymised_as_marked("im in year 10 at [[SCHOOL:ysgol bro dinefwr]]")
+
+
+def test_a_birth_date_after_b_d_a_birthplace_or_before_a_later_birth_word_is_found() -> None:
+    assert_anonymised_as_marked("my b/d is [[DATE_OF_BIRTH:12.01.2013]]")
+    assert_anonymised_as_marked("born in [[LOCATION:Peterborough]] [[DATE_OF_BIRTH:21/09/2011]]")
+    assert_anonymised_as_marked(
+        "mine is [[DATE_OF_BIRTH:18/10/2010]] if thats what ur asking for dob"
+    )
+    assert_anonymised_as_marked("The date on the letter (05/05/2024) was wrong and so was his DOB.")
+    assert_anonymised_as_marked("born in hospital and moved 12/12/2015")
+
+
+def test_glasgow_flats_envelope_abbreviations_and_church_schools_are_found() -> None:
+    assert_anonymised_as_marked(
+        "i live at [[ADDRESS:Flat 1/2, 33 Dumbarton Road]], [[LOCATION:Glasgow]]"
+    )
+    assert_anonymised_as_marked("Visited dad at [[ADDRESS:4 Sycamore Pl]], which was clean.")
+    assert_anonymised_as_marked("i go to [[SCHOOL:st marys rc]] its ok")
+    assert_anonymised_as_marked("i live at number 1 in my house lol im the boss")
+
+
+def test_a_lower_case_full_name_and_a_shop_surname_after_a_title_are_names() -> None:
+    assert_anonymised_as_marked("[[PERSON:morgan ellis]] said she would ring me")
+    assert_anonymised_as_marked("i told mr [[PERSON:mcdonald]] on the phone and got nowhere")
+    assert_anonymised_as_marked("we went to mcdonalds after")
+
+
+def test_a_pupil_number_with_a_letter_typed_for_a_digit_is_still_an_identifier() -> None:
+    assert_anonymised_as_marked("UPN [[ID:K801200034O11]] on the school record.")
+    assert_anonymised_as_marked("UPN is not known yet")
+
+
+def test_a_welsh_name_joined_by_y_before_a_street_word_and_a_four_word_house_name_are_found() -> (
+    None
+):
+    assert_anonymised_as_marked("i live at [[ADDRESS:73 Pen y Lan Road]] in [[LOCATION:Cardiff]]")
+    assert_anonymised_as_marked(
+        "Please use [[ADDRESS:The Old School House, Church Lane]] for all letters."
+    )
+
+
+def test_a_birth_date_after_how_someone_was_born_or_the_birth_of_a_child_is_found() -> None:
+    assert_anonymised_as_marked("he was born 2 weeks early on [[DATE_OF_BIRTH:3/3/2012]]")
+    assert_anonymised_as_marked("the birth of my son on [[DATE_OF_BIRTH:12/04/2024]] was hard")
+    assert_anonymised_as_marked("she was born in 2011 and the meeting was on 12/03/2024")

@@ -102,6 +102,10 @@ def _is_dialable_in_full(raw: str, national_number: int) -> bool:
     return digits.startswith("0") or (digits.startswith("44") and len(digits) >= 12)
 
 
+# A day, a month and a four-digit year: the phone matcher would take "01.04.2025" for a number.
+_DATE = re.compile(r"\d{1,2}([./-])\d{1,2}\1(?:19|20)\d{2}")
+
+
 def _phone_span(text: str, start: int, end: int) -> Span:
     """Return a phone span without an unmatched bracket at either end."""
     # Both the matcher and the fallback take "(" as the start of an area code,
@@ -123,6 +127,8 @@ def find_phones(text: str) -> Iterable[Span]:
         text, "GB", leniency=phonenumbers.Leniency.POSSIBLE
     ):
         national = match.number.national_number
+        if _DATE.fullmatch(match.raw_string.strip()):
+            continue  # "01.04.2025" is a date with a leading 0, not a number to ring
         if national is not None and _is_dialable_in_full(match.raw_string, national):
             yield _phone_span(text, match.start, match.end)
     for run in _UK_DIGIT_RUN.finditer(text):

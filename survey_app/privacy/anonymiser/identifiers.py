@@ -20,6 +20,7 @@ _DIGIT = re.compile(r"\d")
 
 _TEN_DIGITS = re.compile(r"(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
 _NHS_CUE = re.compile(r"\bnhs\b", re.IGNORECASE)
+_NHS_GROUPED = re.compile(r"(?<![\d+])\d(?:[ -]?\d){9}(?![ -]?\d)")
 
 
 # Written as NHS numbers are (3 3 4): no phone number has that shape unless it starts with 0.
@@ -37,6 +38,11 @@ def find_nhs_numbers(text: str) -> Iterator[Span]:
         shaped = _NHS_SHAPE.fullmatch(match.group())
         if digits[0] != "0" and (nhs.is_valid(digits) or said_to_be or shaped):
             yield Span(match.start(), match.end(), ID)
+    # Said to be an NHS number but grouped some other way: "nhs number is 9431 8602 15".
+    for cue in _NHS_CUE.finditer(text):
+        number = _NHS_GROUPED.search(text, cue.end(), cue.end() + 30)
+        if number and not number.group().startswith("0"):
+            yield Span(number.start(), number.end(), ID)
 
 
 # --- National Insurance numbers ------------------------------------------------------------
@@ -86,10 +92,16 @@ _UPN = re.compile(r"\b[A-Z]\d{11}[A-Z\d]\b", re.IGNORECASE)
 _UPN_MISTYPED = re.compile(r"\b[A-Z]\d{10,13}[A-Z]?\b", re.IGNORECASE)
 _TEN_DIGITS_RUN = re.compile(r"\d{10}")
 _UPN_CUE = re.compile(r"\b(?:upn|pupil\s+(?:no|number))\b", re.IGNORECASE)
+# Said to be a pupil number, with a letter typed for a digit ("K801200034O11"): the shape.
+_UPN_LOOSE = re.compile(r"\b[A-Z](?=(?:[A-Z]*\d){8})[A-Z\d]{10,13}\b", re.IGNORECASE)
 
 
 def find_pupil_numbers(text: str) -> Iterator[Span]:
     """Unique pupil numbers: a check letter and twelve more characters (valid or not)."""
+    for cue in _UPN_CUE.finditer(text):
+        number = _UPN_LOOSE.search(text, cue.end(), cue.end() + 40)
+        if number:
+            yield Span(number.start(), number.end(), ID)
     if not _TEN_DIGITS_RUN.search(text):
         return
     # The shape is distinctive (no phone, postcode or date has it), so a wrong check letter
@@ -183,18 +195,24 @@ _MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.
 _BORN_IN_MONTH = re.compile(
     rf"\bborn\s+(?:in\s+)?(?:the\s+)?({_MONTH}\s+(?:of\s+)?(?:19|20)\d{{2}})(?!\d)", re.IGNORECASE
 )
+_MONTH_YEAR = re.compile(rf"\b({_MONTH}\s+(?:of\s+)?(?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 # Birth words, misspelt as children type them: "d/o/b", "b'day", "brithday", "birthdate".
 _BIRTH_WORD = (
     r"(?:\bborn|\bdobs?|\bd\s?[./]\s?o\s?[./]\s?b|dat[ea]?\s+of\s+(?:birth|brith|bith|birht)"
-    r"|\b(?:birth|brith|bith|birf|berth)\s?(?:day|date|dae)|\bb['’./\s-]?day|\bb\.)"
+    r"|\b(?:birth|brith|bith|birf|berth)\s?(?:day|date|dae)|\bb['’./\s-]?day|\bb\."
+    # Other misspellings of "birthday": a letter dropped, swapped or doubled ("brthday",
+    # "birtday", "bithday", "burthday", "birthdya"): b, two to five of the letters of "birth",
+    # then day or date.
+    r"|\bb[irtheu]{2,5}\s?d(?:a[yte]|ya)\b|\bb\s?/\s?d\b"
+    r"|\bbirth\b)"
 )
 # "born 3/4/2012", "DOB: 02/11/2013", "d.o.b. 2.2.11", "her birthday is 30th june 1989".
 # A few words may come between: "date of birth is given as 11/12/2011", "dob on the form is".
 _BIRTH_CUE = re.compile(
-    _BIRTH_WORD + r"['’]?s?[\s.:,()–—-]*(?:(?:is|was|on|of|the|=|given|as|written|put|down|"
+    _BIRTH_WORD + r"['’]?s?[\s.:,()=–—-]*(?:(?:is|was|on|of|the|given|as|written|put|down|"
     r"should|be|been|shows|says|listed|recorded|actually|really|not|it['’]?s|it|his|her|my|"
     r"their|our|form|report|file|system|records?|correct|right|wrong|but|in|at)\b"
-    r"[\s.:,()–—-]*){0,7}$",
+    r"[\s.:,()=–—-]*){0,7}$",
     re.IGNORECASE,
 )
 # A birth word, then up to eight words of any kind in the same sentence, then a word that gives
@@ -204,9 +222,12 @@ _BIRTH_CUE_FAR = re.compile(
     _BIRTH_WORD.replace(r"\bborn|", "")  # "born with a heart condition and on ..."
     + r"['’]?s?[\s.:,()–—-]*"
     r"(?:(?!(?:dated|meeting|conference|review|appointment|visit|held|received|sent|since|"
-    r"until|till|party|parties|next|last|today|yesterday|tomorrow|and|or|but|because|so|"
-    r"when|if|from|of|by|to)\b)[^\W\d][\w'’]*+[\s,()–—-]*){1,8}"
-    r"(?:[:=]|\b(?:is|was|as|reads|says|said|shows|showed|states|stated)\b)\s*(?:the\s+)?$",
+    r"until|till|party|parties|next|last|today|yesterday|tomorrow|or|but|because|so|"
+    r"when|if|from|of|to|letter|deadline|due)\b)[^\W\d][\w'’]*+[\s,()–—-]*){1,8}"
+    # "... i said", "... wrote down", or the date in brackets: "DOB on the sheet (7/7/2012)".
+    r"(?:[:=(]|\b(?:is|was|as|reads|says|said|shows|showed|states|stated|put|wrote|answered|"
+    r"replied|gave|give|told\s+(?:them|him|her|you|me))\b(?:\s+(?:down|it|in))?)"
+    r"\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
 # A birthday that happened: "my birthday was on 12/03/2024", "on my birthday 13/04/2024".
@@ -219,7 +240,18 @@ _BIRTHDAY_EVENT = re.compile(
 )
 # "born in Ipswich on ...", "born at home on the ...".
 _BORN_SOMEWHERE = re.compile(
-    r"\bborn\s+(?:in|at)\s+(?:[\w'’-]+\s+){1,3}on\s+(?:the\s+)?$", re.IGNORECASE
+    r"\bborn\s+(?:in|at)\s+(?:[\w'’-]+\s+){1,3}on\s+(?:the\s+)?$"
+    # "born in Peterborough 21/09/2011": a place's words, none saying what happened next
+    r"|\bborn\s+(?:in|at)\s+(?:(?!(?:and|but|then|so|moved|came|went|until|since|before|after|"
+    r"in|on|care|hospital)\b)[^\W\d][\w'’-]*[\s,]+){1,3}$"
+    # "born 2 weeks early on ...", "born at 3am on the ...": how or when, then "on"
+    r"|\bborn\s+(?:(?!(?:and|but|then|so|moved|came|went|until|since|meeting|conference|review|"
+    r"visit|appointment|party|school|started|left|placed|care|was|were|is|with)\b)[\w'’-]+\s+)"
+    r"{1,5}on\s+(?:the\s+)?$"
+    # "the birth of my son on ...", "birth of the baby was on ..."
+    r"|\bbirth\s+of\s+(?:my|his|her|their|our|the)\s+[\w'’-]+\s+(?:was\s+)?(?:on\s+)?"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
 )
 # Beside an age: "YP is 15 (13/04/2009)", "Child B (aged 9, 21/11/2014)", "Kai, 12, 3/4/12".
 _AGE_BEFORE = re.compile(
@@ -242,7 +274,8 @@ _BIRTH_QUESTION = re.compile(
 # Between two dates of birth in one sentence: "... 9/9/1988 and my son's is 10/10/2015".
 _BETWEEN_BIRTHS = re.compile(
     r"^(?:(?!\b(?:on|dated|meeting|conference|review|appointment|visit|from|until|till|to|"
-    r"since|by|next|last|moved|arrived|came|started|left|placed|joined|went)\b)[^.!?\n\d]){1,40}$",
+    r"since|by|next|last|moved|arrived|came|started|left|placed|joined|went|adopted|"
+    r"diagnosed|care|removed|taken|excluded)\b)[^.!?\n\d]){1,40}$",
     re.IGNORECASE,
 )
 # The right date after a wrong one, in the next sentence: "... 9th Sept 2011. Correct date: ..."
@@ -259,14 +292,30 @@ _BIRTH_AFTER = re.compile(
     r"|aged?\s*:?\s*\d{1,2}\b|\d{1,2}\s*(?:yrs?|years?\s+old|y/?o)\b)",
     re.IGNORECASE,
 )
+# "mine is 18/10/2010 if thats what ur asking for dob": a date that opens its sentence (or
+# follows only "mine is", "its"), with a birth word later in the sentence and nothing between
+# that makes the date another day's ("the day after my birthday").
+_OPENS_SENTENCE = re.compile(
+    r"^[\s\W]*(?:(?:mine|its|it['’]s|it|thats|that['’]s)(?:\s+(?:is|was))?[\s:,–—-]*)?$",
+    re.IGNORECASE,
+)
+_BIRTH_LATER = re.compile(
+    r"(?:(?!\b(?:after|before|since|until|till|party|parties|meeting|conference|review|visit|"
+    r"day|week|weeks|month|not|isnt|wasnt|near|close|around|dated|on)\b)[^.!?\n\d]){1,40}?"
+    + _BIRTH_WORD,
+    re.IGNORECASE,
+)
 # "Arjun (04/06/2012)", "Lacey-Jo, 02/11/2013", "Re: Leo Grant 13/04/2011": after a name.
 _AFTER_WORD = re.compile(r"(?:(\S+)[ \t]+)?([A-Za-z][\w'’-]*)[ \t]*([(,–—-]?)\s*$")
 # "my grandson (13/04/2011)", "my son, 3/4/12": after a word for a child.
 _CHILD_WORDS = word_set(
     "son daughter grandson granddaughter grandchild child baby brother sister nephew niece "
     "stepson stepdaughter boy girl yp cyp twin twins sons daughters sibling siblings cousin "
-    "cousins stepbrother stepsister kid kids"
+    "cousins stepbrother stepsister kid kids pupil pupils student learner infant toddler "
+    "teenager youngster foster"
 )
+# "Young person (16/4/09)": a person only when a young one.
+_YOUNG = word_set("young")
 
 
 def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[Span]:
@@ -296,6 +345,10 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
             or _BIRTH_QUESTION.search(before)
             or _AGE_BEFORE.search(before[-30:])
             or _BIRTH_AFTER.match(text, match.end())
+            or (
+                _OPENS_SENTENCE.match(_this_sentence(before))
+                and _BIRTH_LATER.match(text, match.end())
+            )
             or _AS_BIRTH.match(text, match.end())
         ):
             previous_birth = match.end()
@@ -303,6 +356,11 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
     if "born" in text.lower():
         for match in _BORN_IN_MONTH.finditer(text):
             yield Span(match.start(1), match.end(1), DATE_OF_BIRTH)
+            # "born in june 2012 and my brother in may 2014": the next month and year in the
+            # sentence is a birth too.
+            following = _MONTH_YEAR.search(text, match.end())
+            if following and _BETWEEN_BIRTHS.match(text[match.end() : following.start()]):
+                yield Span(following.start(1), following.end(1), DATE_OF_BIRTH)
 
 
 _DIGIT_RUN = re.compile(r"\d+")
@@ -325,6 +383,11 @@ def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -
     """Whether the word before a date is a name ("Arjun (...)", "Lacey-Jo, ...", "Leo Grant
     ..."), or a word for a child in brackets or after a comma ("my son, ...")."""
     before, word, bracket = after_word.groups()
+    if len(word) == 1 and word.isupper() and word not in "AI" and bracket == "(":
+        # "R (4/4/2011) and S (9/9/2013)": letters standing for children, listed or heading
+        return before is None or before.lower() in ("and", "&", "or") or before[-1] in ",:;"
+    if word.lower() in ("person", "people") and before is not None:
+        return bool(bracket) and before.lower() in _YOUNG
     if word.lower() in _CHILD_WORDS:
         return bool(bracket)
     if len(word) == 1 and word.isupper() and before is not None:

@@ -63,7 +63,11 @@ _PERSON_ONLY_VERBS = word_set(
 _MODALS = word_set("will may can might must bill")
 _IT = word_set("it its it's")
 # Surnames that are never names alone but are after a title: "miss white", "Mr Brown".
-_TITLED_WORDS = word_set("white black brown green english welsh scott irish young long little")
+_TITLED_WORDS = word_set(
+    "white black brown green english welsh scott irish young long little"
+    # surnames that are also shops ("mr mcdonald", "Mrs Costa")
+    " mcdonald costa morrison morrisons boots"
+)
 # Between a first name and a surname: Welsh ap/ab/ferch, Irish Ó/Ní/Nic/Mac/Uí, and others.
 _PARTICLES = word_set(
     "ap ab ferch verch ó o ní ni nic mac uí ui mc van von der de da di del della dos du le la "
@@ -96,7 +100,10 @@ _MODIFIERS = word_set(
 # An age straight after a name: "Kuba (10)", "Ellie-Mae, 12, ...", "JM, 17)".
 _AGE = re.compile(
     r"\s*(?:\(\s*(?:aged?\s*)?\d{1,2}\s*(?:yrs?|years?|y/?o)?\s*[),]"
-    r"|,\s*(?:aged?\s*)?\d{1,2}(?:\s*(?:yrs?|years?|y/?o)\b|\s*(?=[),.;]|$)))"
+    r"|,\s*(?:aged?\s*)?\d{1,2}(?:\s*(?:yrs?|years?|y/?o)\b|\s*(?=[),.;]|$))"
+    # "A (born 2.3.11)", "B (d.o.b 19/08/13)", "K (12/03/2011)": a letter given a birth date.
+    r"|\(\s*(?:born\b|b\.|dob\b|d\.\s?o\.\s?b|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b))",
+    re.IGNORECASE,
 )
 # What joins names in a list: "Kemi and Tiwa", "A, B and R", "Nia ❤️ Precious" (not "N/A").
 _LIST_JOIN = re.compile(
@@ -270,6 +277,18 @@ def _facts(word: Word, lexicon: Lexicon, staff: frozenset[str]) -> _Facts | None
     return _Facts(first_name, surname, common, prior, capital)
 
 
+def _counted(text: str, before: Word, word: Word, lexicon: Lexicon) -> bool:
+    """A plural word counted by the number before it: "3 miles", "2 bills", not a name."""
+    key = word.key
+    return (
+        before.text.isdigit()
+        and text[before.end : word.start] == " "
+        and not word.capitalised
+        and key.endswith("s")
+        and key[:-1] in lexicon.dictionary
+    )
+
+
 def _in_proper_noun(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> bool:
     """Whether a capitalised word is part of the name of a thing: "Hope House", "Language
     Line", or a list of ordinary words written with capitals ("Hope, Faith and Charity")."""
@@ -335,6 +354,8 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
             # list of virtues ("Hope, Faith and Charity") name things.
             score += 1
     score += _cues_before(text, words, index, facts, lexicon)
+    if index and _counted(text, words[index - 1], word, lexicon):
+        score -= 4
     after = words[index + 1] if index + 1 < len(words) else None
     gap_after = text[word.end : after.start] if after else text[word.end :]
     if facts.capital or not facts.ordinary:
@@ -383,7 +404,17 @@ def _there(words: Sequence[Word], index: int) -> bool:
     then = words[index + 2].key
     if then == "with":
         return index + 3 < len(words) and words[index + 3].key in ("me", "us", "him", "her")
+    if then == "at" and index + 4 < len(words):
+        # "Faith was at the meeting too": a virtue or a season is never at a meeting
+        owner, place = words[index + 3].key, words[index + 4].key
+        return owner in ("the", "my", "our", "his", "her", "their") and place in _GATHERINGS
     return then in ("there", "here")
+
+
+# Where people are, not things: "X was at the meeting".
+_GATHERINGS = word_set(
+    "meeting meetings conference review session group panel visit party hub centre club"
+)
 
 
 def _cues_before(
@@ -595,10 +626,8 @@ def _first_names_before_surnames(
             continue
         # Shouted, a first name that is no common word before a name: "TYRONE BAILEY".
         shouted = before.upper and word.upper and key not in lexicon.common_words
-        if not (unknown or shouted) and (
-            word.key in lexicon.first_names or word.key not in lexicon.surnames
-        ):
-            continue  # "Faith Tyler" may be two names; a surname after is what says so
+        if not (unknown or shouted) and word.key not in lexicon.surnames:
+            continue  # a surname after ("morgan ellis", "Faith Tyler") is what says so
         if index >= 2 and (words[index - 2].key in SUBJECTS or words[index - 2].key in DETERMINERS):
             continue  # "i hope okafor", "the will ..."
         names.append(index - 1)
@@ -721,8 +750,9 @@ def _initials(
         word = words[index]
         if len(word.text) > 1 and word.key in NEVER_NAMES:
             continue
+        labelled = index and words[index - 1].key in _BEFORE_NOT_INITIAL  # "Plan B (...)"
         if (
-            _AGE.match(text, word.end)
+            (_AGE.match(text, word.end) and not labelled)
             or _after_title(text, words, index)
             or (len(word.text) == 1 and _letter_speaks(text, words, index))
             or (len(word.text) == 1 and _letters_listed(text, words, letters, position))

@@ -26,13 +26,19 @@ LOCATION = "LOCATION"
 
 # A street type after a name is a street whatever the case: "14 oak road", "Fen Lane".
 _STREETS = word_set(
-    "road rd street st lane ln avenue ave drive crescent terrace tce gardens gdns grove mews "
-    "parade square sq boulevard embankment"
+    "road rd street st lane ln avenue ave av drive crescent cres terrace tce gardens gdns grove "
+    "mews parade pde square sq boulevard blvd embankment"
+    # Scottish and northern street words: "Kirk Brae", "Bank Wynd".
+    " brae wynd vennel"
 )
 # These are also ordinary words ("close to", "the end"): a street only with capitals or a number.
 _WEAK_STREETS = word_set(
     "close way walk court ct place rise row view hill green park gate vale wharf yard fields "
-    "meadow meadows chase croft path end approach broadway quay circus"
+    "meadow meadows chase croft path end approach broadway quay circus dr mount dale fold "
+    "garth glade nook orchard paddock ridge spinney copse dell esplanade promenade causeway "
+    "drove hollow loan gait"
+    # abbreviations as written on envelopes: "7 Priory Cl", "4 Sycamore Pl", "9 Laburnum Gr"
+    " cl pl gr grn wk terr"
 )
 # A named building is an address only where the text says someone lives there.
 _BUILDINGS = word_set(
@@ -49,7 +55,13 @@ _GENERIC_ESTATE = word_set(
     "council housing same new old local big whole industrial trading business real private "
     "rough other next family country retail estate"
 )
-_FLAT = re.compile(r"\b(?:flat|apartment|apt|maisonette)\s*(?:no\.?\s*)?\d+[a-z]?\b", re.IGNORECASE)
+_FLAT = re.compile(
+    # Glasgow's floor and door: "Flat 1/2".
+    r"\b(?:(?:flat|apartment|apt|maisonette)\s*(?:no\.?\s*)?(?:\d/\d\b|\d+[a-z]?)"
+    # Edinburgh's floor-and-door flats before a house number: "2F1, 14 Marchmont Crescent".
+    r"|(?:[1-9]|[GBP])F[1-9](?=,?\s+\d))\b",
+    re.IGNORECASE,
+)
 _HOUSE_NUMBER = re.compile(r"\d{1,4}[a-zA-Z]?$")
 _ON_A_STREET = re.compile(
     r"\b(?:on|off|down|up|along|at|in|to|near|round|from|by|live|lives|living|moved)\s+$",
@@ -59,7 +71,7 @@ _NUMBER_NEAR = re.compile(r"n(?:umber|o\.?) ?\d")
 # "im at number 12 now", "we moved to no. 4": a house by its number alone.
 _AT_NUMBER = re.compile(
     r"\b(?:at|to|live|lives|living|stay|stays|staying)\s+((?:number|no\.?)\s?\d{1,4}[a-z]?)\b"
-    r"(?!\s*(?:in\s+the|on\s+the|out\s+of|of|%|percent|per))",
+    r"(?!\s*(?:(?:in|on|at)\s+(?:the|my|our|his|her|their|a)\b|out\s+of|of|%|percent|per))",
     re.IGNORECASE,
 )
 _LIVES_ON = re.compile(
@@ -78,7 +90,8 @@ _NUMBER_THE = re.compile(
     r"only|most|time|moment|weekend|day|night|morning|evening|afternoon|week|meeting|hospital|"
     r"school|park|shop|shops|door|top|bottom|back|front|side|corner|bus|station|weeks|days)\b)"
     r"[^\W\d_][\w'’-]*(?:\s+(?!(?:now|with|and|in|on|at|since|"
-    r"for|but|so|near|by|then|too|as|which|where|because|cos|till|until)\b)[^\W\d_][\w'’-]*)?)"
+    r"for|but|so|near|by|then|too|as|which|where|because|cos|till|until|its|it['’]s|is|was|"
+    r"next|off|opposite)\b)[^\W\d_][\w'’-]*)?)"
     r"(?!\s+(?:of|floor|time|times|year|years|minutes|mins|days|weeks|months)\b)",
     re.IGNORECASE,
 )
@@ -89,10 +102,67 @@ _WELSH_STREETS = word_set(
     # court, park, hall, houses, view; "tŷ" (house) with its circumflex ("ty" is "thank you")
     " llys parc plas tai trem tŷ"
 )
+_FLOOR_FLAT_HINT = re.compile(r"[1-9GBPgbp][Ff][1-9]")
+# Where someone's home is given: "i live at", "our new house is", "Address:", "post it to".
+_HOME_CUE = re.compile(
+    r"(?:\b(?:live|lives|living|lived|moved|move|moving|stay|stays|staying)\s+(?:at|to|in)"
+    # "at home 2 nil" is a score: a house or home only when the text says it is one
+    r"|\baddress(?:\s+(?:is|now|now\s+is))?\s*[:,–-]?|\b(?:house|home)(?:\s+(?:is|now\s+is)|\s*:)"
+    r"|\b(?:send|post|write)\s+(?:(?:it|them|letters?|post)\s+)?to)\s+$",
+    re.IGNORECASE,
+)
+# After a house number these are what the number counts, not a street: "moved to 3 new schools".
+_COUNTED = (
+    MONTHS
+    | DAYS
+    | word_set(
+        "years year months weeks days times mins minutes hours places houses homes schools "
+        "different new bedroom bedrooms bed beds people kids children"
+    )
+)
+
+
+def _named_after_a_number(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterator[Span]:
+    """A house number and a street named without a street word, where the text gives someone's
+    home: "dad lives at 4 Mount Pleasant", "our new house is 3 Bryn Eithin"."""
+    for index, word in enumerate(words[:-1]):
+        if not (word.is_number and _HOUSE_NUMBER.fullmatch(word.text)):
+            continue
+        if not _HOME_CUE.search(text, max(0, word.start - 30), word.start):
+            continue
+        last = index
+        while last + 1 < len(words) and last - index < 3:
+            following = words[last + 1]
+            if text[words[last].end : following.start] != " ":
+                break
+            key = following.key
+            plain = following.shouted or not following.capitalised
+            counted = (
+                last == index and key.endswith("s") and key[:-1] in lexicon.common_words
+            )  # "my house is 3 Streets away"
+            if (
+                key in _COUNTED
+                or counted
+                or key in NEVER_NAMES
+                or not _is_name_word(following, lexicon)
+                or (plain and key in lexicon.common_words)
+            ):
+                break
+            last += 1
+        if last > index:
+            yield Span(word.start, words[last].end, ADDRESS)
+
+
 _HOUSE_JOINERS = word_set("the y yr ar na an of on")
 # One to three capitalised words and a comma straight before an address: "Pen y Bryn, ...".
 _HOUSE_NAME = re.compile(
-    r"((?:[A-Z][\w'’-]*)(?:[ ](?:(?:y|yr|ar|na|an|of|on|the)[ ])?[A-Z][\w'’-]*){0,2}),[ ]?$"
+    r"((?:[A-Z][\w'’-]*)(?:[ ](?:(?:y|yr|ar|na|an|of|on|the)[ ])?[A-Z][\w'’-]*){0,3}),[ ]?$"
+)
+_LOWER_HOUSE_NAME = re.compile(
+    r"\b(?:(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:at|to)|address(?:\s+is)?"
+    r"\s*:?|(?:send|post|write)\s+(?:(?:it|them|letters?)\s+)?to)\s+"
+    r"((?:the\s+)?[^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]*){0,2}),\s?$",
+    re.IGNORECASE,
 )
 _HOUSE_NAME_CUE = re.compile(
     r"\b(?:to|at|is|address|live|lives|living|use|moved|write|post|send|called|of)\W*$",
@@ -104,7 +174,9 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     """House numbers and streets, flats, named buildings and estates."""
     lowered = text.lower()
     flats: list[Span] = []
-    if any(word in lowered for word in ("flat", "apartment", "apt", "maisonette")):
+    if any(word in lowered for word in ("flat", "apartment", "apt", "maisonette")) or (
+        _FLOOR_FLAT_HINT.search(text)
+    ):
         flats = [Span(m.start(), m.end(), ADDRESS) for m in _FLAT.finditer(text)]
     spans = list(flats)
     if " the " in lowered:
@@ -119,6 +191,7 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     if "estate" in lowered:
         spans.extend(_estates(text, words, lexicon))
     spans.extend(_welsh_streets(text, words, lexicon))
+    spans.extend(_named_after_a_number(text, words, lexicon))
     return [_with_house_name(text, span, lexicon) for span in _join_neighbours(text, spans)]
 
 
@@ -169,7 +242,11 @@ def _welsh_name_word(word: Word, lexicon: Lexicon) -> bool:
 
 
 # Verbs and words that follow a Welsh street word used as a word, not as a street's name.
-_ENGLISH_AFTER_A_STREET = word_set("means mean meant is was are in and or the a to for")
+_ENGLISH_AFTER_A_STREET = word_set(
+    "means mean meant is was are in and or the a to for"
+    # where the street is: "i live on ffordd y morfa near the park"
+    " near by next off with its it's now behind round opposite past so but then too"
+)
 
 
 def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
@@ -177,9 +254,21 @@ def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
     Cottage, Mill Lane", "The Old Forge, Church Street"."""
     match = _HOUSE_NAME.search(text, max(0, span.start - 40), span.start)
     if match is None:
+        if text[span.start : span.start + 1].isdigit():
+            # In lower case only after words that give a home: "i live at the gables, 4 ashby
+            # lane" (the house number says the name before it is a house's).
+            lower = _LOWER_HOUSE_NAME.search(text, max(0, span.start - 60), span.start)
+            if lower is not None and not any(
+                fold(name) in NEVER_NAMES and fold(name) not in _HOUSE_JOINERS
+                for name in lower.group(1).split()
+            ):
+                return Span(lower.start(1), span.end, ADDRESS)
         return span
     names = [fold(name) for name in match.group(1).split()]
-    if any(name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names):
+    named_building = len(names) > 1 and names[-1] in _BUILDINGS  # "The Coach House"
+    if not named_building and any(
+        name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names
+    ):
         return span
     if " ".join(names) in lexicon.places or tuple(names) in lexicon.places_by_first_word.get(
         names[0], ()
@@ -196,21 +285,37 @@ def _street_or_building(
 ) -> Span | None:
     word = words[index]
     key = word.key
-    if key == "st" and index + 1 < len(words) and words[index + 1].capitalised:
-        return None  # "St Edmund's" is a saint, not a street
+    if key in ("st", "dr") and index + 1 < len(words) and words[index + 1].capitalised:
+        return None  # "St Edmund's" is a saint and "Dr Shah" a doctor, not a street
     first = index
-    while first > 0 and index - first < 3 and _is_name_word(words[first - 1], lexicon):
-        if text[words[first - 1].end : words[first].start] not in (" ", "\u00a0"):
+    while first > 0 and index - first < 4:
+        candidate = words[first - 1]
+        if text[candidate.end : words[first].start] not in (" ", "\u00a0"):
             break
-        first -= 1
+        if _is_name_word(candidate, lexicon) and index - first < 3:
+            first -= 1
+        elif _welsh_joiner(words, first - 1, lexicon):
+            first -= 2  # "Pen y Lan Road": a Welsh name joined by "y" between capitals
+        else:
+            break
     if key in _STREETS and (first == index or not _numbered(text, words[first - 1], words[first])):
         # "14 oak road", "2 mill lane": after a house number even ordinary words name a street
         first = _after_house_number(text, words, index, first)
+    if first == index and key in _STREETS and index >= 2:
+        # "my nan lives on station rd": where someone lives, one ordinary word names a street
+        name = words[index - 1]
+        plain = not (name.is_number or name.key in FUNCTION_WORDS or name.key in DETERMINERS)
+        if (
+            plain
+            and text[name.end : word.start] == " "
+            and _LIVES_ON.search(text, max(0, name.start - 20), name.start)
+        ):
+            first = index - 1
     if first == index:
         return None
     names = words[first:index]
-    if any(name.key in _INSTITUTIONS for name in names):
-        return None
+    if key not in _STREETS and any(name.key in _INSTITUTIONS for name in names):
+        return None  # "Youth Court", "Crown House"; but "High Street" is a street
     numbered = first > 0 and _numbered(text, words[first - 1], words[first])
     capitalised = word.capitalised and all(name.capitalised for name in names)
     start = names[0].start
@@ -229,6 +334,14 @@ def _street_or_building(
     if not evidence:
         return None
     return Span(words[first - 1].start if numbered else start, word.end, ADDRESS)
+
+
+def _welsh_joiner(words: Sequence[Word], index: int, lexicon: Lexicon) -> bool:
+    """Whether words[index] is "y" or "yr" between two capitalised name words."""
+    if words[index].key not in ("y", "yr") or index < 1 or index + 1 >= len(words):
+        return False
+    before, after = words[index - 1], words[index + 1]
+    return before.capitalised and after.capitalised and _is_name_word(before, lexicon)
 
 
 def _after_house_number(text: str, words: Sequence[Word], index: int, first: int) -> int:

@@ -34,6 +34,8 @@ _SCHOOL_TYPES = word_set(
     " cp ns"
     # as practitioners shorten them ("Priory Sch", "Chalkwell Hall Jnr") and children spell them
     " sch prim jnr inf coll acad acadamy acadmy accademy acedemy primery primry skool"
+    # church schools by their church: "st marys rc", "St Peter's CE", "Holy Trinity CofE"
+    " rc ce cofe"
 )
 # Describe a school without naming it: "my old primary", "the high school", "Secondary School".
 _GENERIC_SCHOOL = word_set(
@@ -66,6 +68,11 @@ _SCHOOL_TALK = word_set(
 )
 # Welsh and Irish school words come before the name: "Ysgol Glan Morfa", "Gaelscoil Bhríde".
 _SCHOOL_FIRST = word_set("ysgol coleg scoil gaelscoil coláiste colaiste gaelcholáiste")
+# Welsh words inside many schools' names that are also English words or slang: "Ysgol Bro
+# Dinefwr", "Ysgol Gyfun Maes Y Gwendraeth", "Ysgol Pen Y Bryn", "Ysgol Glan Conwy".
+_WELSH_NAME_WORDS = word_set(
+    "bro gyfun gynradd uwchradd maes pen glan cwm bryn llan tre dyffryn gymraeg coed nant"
+)
 _SCHOOL_VERBS = word_set("attend attends attended attending excluded expelled")
 _GO = word_set("go goes going went gone moved move moving back started start")
 # A school's name follows these without a type word.
@@ -210,7 +217,9 @@ def _welsh_school(text: str, words: Sequence[Word], index: int, lexicon: Lexicon
         following = words[last + 1]
         if text[words[last].end : following.start] != " ":
             break
-        joiner = following.key in ("y", "yr", "na", "an") and last + 2 < len(words)
+        joiner = (
+            following.key in ("y", "yr", "na", "an") or following.key in _WELSH_NAME_WORDS
+        ) and last + 2 < len(words)
         if not (joiner or _school_name_word(following, lexicon)):
             break
         if not joiner and not following.capitalised and following.key in lexicon.vocabulary:
