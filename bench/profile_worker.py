@@ -104,7 +104,14 @@ def make_responses(count: int, distribution_id: int, seed: int = 12) -> list[int
             )
             session.commit()
             outcome = submission.send_draft(
-                session, definition, distribution_id, token, vault, made.append, link_key
+                session,
+                definition,
+                distribution_id,
+                token,
+                vault,
+                made.append,
+                link_key,
+                sent_at=context.clock.now(),
             )
             assert outcome.status == submission.SENT, outcome
     return made
