@@ -96,7 +96,18 @@ def welcome(code: str) -> str:
     distribution, definition = _load(code)
     return render_template(
         "respondent/welcome.html",
-        **context(definition, distribution, "en", has_draft=False, read_aloud_offer=True),
+        **context(
+            definition,
+            distribution,
+            "en",
+            has_draft=False,
+            read_aloud_offer=True,
+            wave_words=journey.wave_words(definition, distribution.wave, "en"),
+            introduction=journey.paragraphs(definition.introduction.get("en")),
+            privacy_pieces=journey.paragraphs(definition.privacy.get("en"))
+            if definition.privacy
+            else [],
+        ),
         expired=False,
     )
 

@@ -29,7 +29,6 @@ import psycopg  # noqa: E402
 import run  # noqa: E402  (bench/run.py: the same rig)
 from profile_submit import logged_statements, print_areas  # noqa: E402
 
-from survey_app.models import utcnow  # noqa: E402
 from tests.stack import Stack  # noqa: E402
 
 SURVEY = "child-cp-conference"
@@ -112,7 +111,7 @@ def make_responses(count: int, distribution_id: int, seed: int = 12) -> list[int
                 vault,
                 made.append,
                 link_key,
-                sent_at=utcnow(),
+                sent_at=context.clock.now(),
             )
             assert outcome.status == submission.SENT, outcome
     return made

@@ -69,11 +69,11 @@ def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None)
 
     # The broker this app's settings name; an in-process worker (demo, tests) shares this
     # app's database, key and surveys.
-    setup_workers(
+    broker = setup_workers(
         app.config,
         WorkerContext(database, vault, app.config, loaded_surveys, app.extensions[CLOCK]),
     )
-    app.extensions[BACKGROUND_WORK] = background_work()
+    app.extensions[BACKGROUND_WORK] = background_work(broker)
 
     from .respondent import views as respondent_views
     from .web import (

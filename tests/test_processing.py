@@ -218,6 +218,33 @@ def test_a_child_is_thanked_and_nothing_is_lost_when_the_broker_is_down(
     assert counts(database)[("went", "yes")] == 1
 
 
+def test_responses_sent_together_in_one_message_are_each_redacted_and_counted_once(
+    app: Flask,
+    client: FlaskClient,
+    distribution: Distribution,
+    database: Database,
+    worker: Callable[[], None],
+) -> None:
+    from workers.actors import enqueue_processing_of
+
+    saved: list[int] = []
+    background_work(app).process_response = saved.append  # held back, as the web's hand-off does
+    answer_survey(client, distribution.code, went="yes", better="ring 07700 900412")
+    answer_survey(client, distribution.code, went="no")
+    answer_survey(client, distribution.code, went="yes")
+    assert len(saved) == 3
+    enqueue_processing_of(saved)
+    worker()
+    enqueue_processing_of(saved)  # a batch redelivered: nothing counted twice
+    worker()
+    with database.session() as session:
+        assert backlog.unprocessed_response_ids(session) == []
+        assert session.scalars(select(FreeText)).one().redacted == "ring [PHONE]"
+    assert counts(database)[("went", "yes")] == 2
+    assert counts(database)[("went", "no")] == 1
+    assert total(database) == 3
+
+
 def test_the_periodic_sweep_only_resends_what_stayed_stuck_for_a_whole_interval(
     app: Flask,
     client: FlaskClient,
