@@ -236,3 +236,21 @@ def test_the_pdf_report_shows_the_votes_and_the_audits(app, recorded, facilitato
     assert "These count votes, not children" in text
     assert "Being told why the meeting is happening" in text
     assert "records audited" in text and "Case-file audits: the child in the records" in text
+
+
+def test_a_few_votes_typed_up_after_the_report_are_held_back_not_shown_by_difference(
+    app, recorded, facilitator, make_user
+):
+    caption = f"Dot vote, What would help most? (dot vote), {CLOSED.key}"
+    first = facilitator.get(REPORT, query_string={"council": "Suffolk"}).get_data(as_text=True)
+    assert "held back" not in first
+    with app.extensions["database"].session() as session:
+        token = operations.create_api_token(session, "api@example.org")
+        session.commit()
+    record_session(app, token, "Suffolk", [votes(**{"same-worker": 2})])
+
+    again = facilitator.get(REPORT, query_string={"council": "Suffolk"}).get_data(as_text=True)
+
+    # Two more dots would change the published figures by two: the earlier ones stand.
+    assert table_after(again, caption) == table_after(first, caption)
+    assert "A few votes recorded since these figures were first shown are held back" in again

@@ -76,6 +76,8 @@ class PromptVotes:
     base: int | str
     figures: tuple[VoteFigure, ...]
     withheld: str = ""
+    # Votes recorded since these figures were first published, too few to show yet.
+    held_back: bool = False
 
     @property
     def shown(self) -> bool:
@@ -223,7 +225,7 @@ def publish_votes(
                 continue
             counted = _counts(prompt, votes[key], settlement.members, secret)
             [published] = unit.protect_tables(settlement.members, scope, [counted])
-            found.append(_published(prompt, published))
+            found.append(_published(prompt, published, bool(settlement.held_back)))
     return found
 
 
@@ -275,7 +277,7 @@ def _withheld(prompt: _Prompt, reason: str) -> PromptVotes:
     )
 
 
-def _published(prompt: _Prompt, published: PublishedQuestion) -> PromptVotes:
+def _published(prompt: _Prompt, published: PublishedQuestion, held_back: bool) -> PromptVotes:
     if not published.shown:
         return _withheld(prompt, published.withheld)
     words = dict(prompt.options)
@@ -291,4 +293,5 @@ def _published(prompt: _Prompt, published: PublishedQuestion) -> PromptVotes:
         prompt.kind,
         published.base,
         figures,
+        held_back=held_back,
     )
