@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from survey_app import operations
 from survey_app.db import Database
+from survey_app.focus_groups.results import vote_ids
 from survey_app.models import CaseAudit, Council, Publication, User
 from tests.cellkeys import perturbed, shown, within_spread
 from tests.conftest import TEST_SURVEYS, close_periods, csrf_token, make_council
@@ -254,3 +255,13 @@ def test_a_few_votes_typed_up_after_the_report_are_held_back_not_shown_by_differ
     # Two more dots would change the published figures by two: the earlier ones stand.
     assert table_after(again, caption) == table_after(first, caption)
     assert "A few votes recorded since these figures were first shown are held back" in again
+
+
+def test_each_vote_is_one_member_and_no_two_items_share_a_vote():
+    first = vote_ids(7, {"b": 2, "a": 1, "gone": 1}, ["a", "b"])
+    second = vote_ids(8, {"a": 3}, ["a", "b"])
+
+    assert sorted(first.values()) == ["a", "b", "b", "gone"]
+    assert len(second) == 3 and not set(first) & set(second)
+    # Far above any coded item's id, which share the codebook's ledger with them.
+    assert min(first) >= 1 << 40
