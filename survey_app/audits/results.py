@@ -173,8 +173,9 @@ def headline(definition: SurveyDefinition, result: CouncilAudits, question_id: s
         return f"{what}: too few records audited to tell"
     met = next((cell for cell in question.cells if cell.option == MET), None)
     if met is None or not isinstance(met.count, int):
-        hidden_below = DisclosureRules.of(definition).suppress_below
-        return f"{what}: in fewer than {hidden_below} of about {question.base} records audited"
+        # Hidden: its perturbed count was small, which says little about the exact one (a
+        # perturbed 5 may be an exact 12), so the sentence claims no bound.
+        return f"{what}: in too few of about {question.base} records audited to tell"
     return f"{what}: in {met.count} of about {question.base} records audited"
 
 
