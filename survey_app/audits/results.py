@@ -52,11 +52,14 @@ def audit_results(
     council_ids: Sequence[int] | None,
     period: periods.Period,
     requested_by_id: int | None,
+    *,
+    region: bool = False,
 ) -> list[CouncilAudits]:
     """Each council's results (council_ids: those the reader may see, None = all) for one
     closed period, through the one publishing unit of work (settled against what was published
-    before, perturbed by the audits' cell keys, small counts hidden, recorded). The caller
-    picks a closed period (`closed_period`) and commits."""
+    before, perturbed by the audits' cell keys, small counts hidden, recorded); with region,
+    one result for all those councils' audits together. The caller picks a closed period
+    (`closed_period`) and commits."""
     statement = select(CaseAudit, Council.name).join(Council, Council.id == CaseAudit.council_id)
     statement = statement.where(
         CaseAudit.survey_id == definition.id, CaseAudit.period == period.key
@@ -65,7 +68,7 @@ def audit_results(
         statement = statement.where(CaseAudit.council_id.in_(list(council_ids)))
     by_council: dict[str, list[CaseAudit]] = {}
     for audit, name in session.execute(statement.order_by(Council.name, CaseAudit.id)):
-        by_council.setdefault(name, []).append(audit)
+        by_council.setdefault(notes.REGION if region else name, []).append(audit)
     rules = DisclosureRules.of(definition)
     results = []
     with publishing(session, definition.id, rules, requested_by_id) as unit:
@@ -124,6 +127,43 @@ def closed_period(
     return periods.published_period(definition.publication, now, period.start, period.end)
 
 
+@dataclass(frozen=True)
+class CriterionResult:
+    """One criterion's published result, for a report's table and chart: how many records met
+    it (a number, "c" hidden, or "x" not shown), of how many audited, and in words."""
+
+    criterion: str
+    words: str
+    met: int | str
+    base: int | str
+    headline: str
+
+    @property
+    def number(self) -> int:
+        """The met count as a bar's length (0 when hidden or not shown)."""
+        return self.met if isinstance(self.met, int) else 0
+
+
+def criterion_results(definition: SurveyDefinition, result: CouncilAudits) -> list[CriterionResult]:
+    """Each criterion of the form as published for one council (or the region) and period."""
+    found = []
+    for question in choice_questions(definition):
+        published = result.question(question.id)
+        met: int | str = notes.NOT_SHOWN
+        base: int | str = notes.NOT_SHOWN
+        if published is not None and published.shown:
+            base = published.base
+            cell = next((c for c in published.cells if c.option == MET), None)
+            met = cell.count if cell is not None else notes.NOT_SHOWN
+        words = _CRITERIA.get(question.id, question.text.en)
+        found.append(
+            CriterionResult(
+                question.id, words, met, base, headline(definition, result, question.id)
+            )
+        )
+    return found
+
+
 def headline(definition: SurveyDefinition, result: CouncilAudits, question_id: str) -> str:
     """One criterion's result in words, from the published figures only: "children's views
     acted on in 10 of 15 records audited", or "too few records audited to tell"."""
@@ -133,8 +173,9 @@ def headline(definition: SurveyDefinition, result: CouncilAudits, question_id: s
         return f"{what}: too few records audited to tell"
     met = next((cell for cell in question.cells if cell.option == MET), None)
     if met is None or not isinstance(met.count, int):
-        hidden_below = DisclosureRules.of(definition).suppress_below
-        return f"{what}: in fewer than {hidden_below} of about {question.base} records audited"
+        # Hidden: its perturbed count was small, which says little about the exact one (a
+        # perturbed 5 may be an exact 12), so the sentence claims no bound.
+        return f"{what}: in too few of about {question.base} records audited to tell"
     return f"{what}: in {met.count} of about {question.base} records audited"
 
 

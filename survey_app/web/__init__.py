@@ -10,9 +10,12 @@ from sqlalchemy.orm import Session
 
 from ..crypto import TextVault
 from ..db import Database
+from ..definitions.guides import GuideDefinition
 from ..definitions.model import SurveyDefinition
 from ..loaded_surveys import LoadedSurveys
 
+# Where the app keeps the focus-group guides the entry point loaded (web.focus_groups.init_app).
+GUIDES = "focus_group_guides"
 # Where an app context keeps its session (Flask's `g`), so the teardown finds and closes it.
 REQUEST_SESSION = "db_session"
 
@@ -64,3 +67,8 @@ def surveys() -> dict[str, SurveyDefinition]:
     """The survey definitions by id, as last loaded with `survey-app load-surveys`."""
     loaded: LoadedSurveys = current_app.extensions["loaded_surveys"]
     return loaded.current(db_session())
+
+
+def guides() -> dict[str, GuideDefinition]:
+    """The focus-group guides by id (for the recording pages, the API and the reports)."""
+    return current_app.extensions[GUIDES]  # type: ignore[no-any-return]

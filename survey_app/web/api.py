@@ -21,7 +21,7 @@ from ..focus_groups import recording
 from ..models import Action, Role, today
 from ..operations import OperationError, find_council
 from ..privacy.disclosure import DisclosureRules, footnotes, rules_in_words
-from . import db_session, focus_groups, results, surveys, theme_results, vault
+from . import db_session, focus_groups, guides, results, surveys, theme_results, vault
 from .security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -133,7 +133,7 @@ def record_focus_group() -> tuple[Response, int]:
     data = request.get_json(silent=True)
     try:
         found = recording.record_from_json(
-            db_session(), vault(), focus_groups.guides(), g.api_user, data, today()
+            db_session(), vault(), guides(), g.api_user, data, today()
         )
     except operations.OperationError as problem:
         db_session().rollback()

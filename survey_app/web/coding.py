@@ -13,12 +13,12 @@ from __future__ import annotations
 from flask import Flask, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import reports, themes
+from .. import audits, reports, themes
 from ..access import council_scope
 from ..clock import clock_of
 from ..models import Role, ThemeItem
-from ..themes.report import build_report
-from . import db_session, results, theme_results
+from ..themes.report import OtherVoices, build_report
+from . import db_session, guides, results, surveys, theme_results
 from .signin import bp
 
 
@@ -143,9 +143,12 @@ def _themes_report_page() -> str:
     codebook = theme_results.codebook_or_404()
     council = (request.args.get("council") or "").strip() or None
     now = clock_of(current_app).now()
+    voices = OtherVoices(
+        guides(), audits.audit_forms(surveys().values()), current_app.config["LINK_KEY"]
+    )
     report = results.publishing(
         lambda session: build_report(
-            session, codebook, council_scope(current_user), council, current_user.id, now
+            session, codebook, council_scope(current_user), council, current_user.id, now, voices
         )
     )
     return render_template("facilitator/themes_report.html", report=report, council_param=council)

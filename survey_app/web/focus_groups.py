@@ -31,11 +31,10 @@ from ..definitions.guides import GuideDefinition
 from ..focus_groups import photos, recording
 from ..models import FocusGroupSession, FocusGroupStatus, Role, today
 from ..operations import OperationError
-from . import db_session, forms, vault
+from . import GUIDES, db_session, forms, guides, vault
 
 log = logging.getLogger(__name__)
 bp = Blueprint("focus_groups", __name__, url_prefix="/facilitator/focus-groups")
-GUIDES = "focus_group_guides"
 # A photo's upload, not the 64 KB every other form is held to.
 UPLOAD_LIMIT = photos.MAX_BYTES + 64 * 1024
 
@@ -44,11 +43,6 @@ def init_app(app: Flask, guides: Mapping[str, GuideDefinition]) -> None:
     """Register the focus-group pages with the guides the entry point loaded."""
     app.extensions[GUIDES] = dict(guides)
     app.register_blueprint(bp)
-
-
-def guides() -> dict[str, GuideDefinition]:
-    """The focus-group guides by id."""
-    return current_app.extensions[GUIDES]  # type: ignore[no-any-return]
 
 
 @bp.url_value_preprocessor
