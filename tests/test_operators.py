@@ -19,6 +19,7 @@ from survey_app import operations
 from survey_app.cli import main
 from survey_app.db import Database
 from survey_app.definitions import SurveyDefinition
+from survey_app.definitions.loader import NOT_SURVEYS
 from tests.conftest import PUBLIC_URL, make_council
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,7 +175,7 @@ def test_an_empty_survey_folder_setting_means_the_shipped_surveys(run):
 
     assert result.exit_code == 0, result.output
     assert {survey["id"] for survey in json.loads(result.output)} == {
-        path.stem for path in SHIPPED.glob("*.yaml")
+        path.stem for path in SHIPPED.glob("*.yaml") if path.name not in NOT_SURVEYS
     }
 
 
@@ -347,7 +348,8 @@ def test_the_shipped_surveys_pass_check_in_every_language_they_offer(run):
     result = run("check", str(SHIPPED))
 
     assert result.exit_code == 0, result.output
-    assert result.output.count("ok  ") == len(list(SHIPPED.glob("*.yaml")))
+    shipped = [path for path in SHIPPED.glob("*.yaml") if path.name not in NOT_SURVEYS]
+    assert result.output.count("ok  ") == len(shipped)
 
 
 # redact ----------------------------------------------------------------------------------
