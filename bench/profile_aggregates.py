@@ -66,7 +66,9 @@ def main() -> int:
             token = operations.create_api_token(session, exports.BENCH_USER)
             session.commit()
         exports.LARGE = size
-        print(f"loaded {size:,} in {exports.load_responses(conninfo, distributions, 1, size):.1f} s")
+        print(
+            f"loaded {size:,} in {exports.load_responses(conninfo, distributions, 1, size):.1f} s"
+        )
         extra = os.environ.get("BENCH_AFTER_LOAD_SQL")
         if extra:
             import psycopg

@@ -24,6 +24,8 @@ from .models import (
     CountedMembers,
     Distribution,
     DistributionTotal,
+    PeriodCount,
+    PeriodCountKind,
     QuestionBase,
     SurveyResponse,
 )
@@ -52,6 +54,8 @@ def aggregate_response(session: Session, response_id: int, *, replaces: bool = T
             return False
         if not row.link_hash or not replaces:
             _count_on_postgresql(session, row)
+            if replaces:
+                _add_to_period(session, row, +1)
             return True
     else:
         claimed = session.execute(
@@ -71,6 +75,8 @@ def aggregate_response(session: Session, response_id: int, *, replaces: bool = T
             session.execute(
                 responses.update().where(responses.c.id == response_id).values(superseded=True)
             )
+            # Counted in its period's responses, replaced: none of its answers are.
+            _add_to_period(session, row, +1, answers=False)
             return True
         for older in session.execute(
             same_person.where(
@@ -80,13 +86,57 @@ def aggregate_response(session: Session, response_id: int, *, replaces: bool = T
             ).with_for_update(of=responses)
         ).all():
             _add_to_counts(session, statements, older, -1)
+            if not older.late:
+                _add_to_period(session, older, -1, responses=False)
             session.execute(
                 responses.update()
                 .where(responses.c.id == older.response_id)
                 .values(superseded=True)
             )
     _add_to_counts(session, statements, row, +1)
+    if replaces:
+        _add_to_period(session, row, +1)
     return True
+
+
+def _add_to_period(
+    session: Session, row: Any, delta: int, *, answers: bool = True, responses: bool = True
+) -> None:
+    """Add a response counted in time to its period's counts (`PeriodCount`), or take a
+    replaced answer out of them: its cells and bases (answers), and its place among the
+    period's responses (responses; a replaced response stays one of them).
+
+    Called only for a response counted before its period closed (`replaces`): a late one is in
+    no published table, so it is never in these.
+    """
+    place = {
+        "distribution_id": row.id,
+        "council_id": row.council_id,
+        "survey_id": row.survey_id,
+        "period": row.period,
+        "age_band": row.age_band or "",
+        "wave": row.wave or "",
+        "delta": delta,
+        "key_delta": delta * row.cell_key,
+    }
+    rows = []
+    if responses:
+        rows.append({**place, "kind": PeriodCountKind.RESPONSES, "question_id": "", "option": ""})
+    if answers:
+        cells, questions = answer_cells(row.answers)
+        rows += [
+            {**place, "kind": PeriodCountKind.CELL, "question_id": q, "option": o}
+            for q, o in sorted(cells)
+        ]
+        rows += [
+            {**place, "kind": PeriodCountKind.BASE, "question_id": q, "option": ""}
+            for q in sorted(questions)
+        ]
+    if rows:
+        # Sorted (kind, then question and option), so concurrent workers lock rows in one order.
+        rows.sort(key=lambda found: (found["kind"], found["question_id"], found["option"]))
+        statement = _counting_statements(session.get_bind().dialect.name).periods
+        session.execute(statement, rows)
 
 
 class _CountedRow(NamedTuple):
@@ -254,6 +304,7 @@ def _counted_response() -> Select[Any]:
         distributions.c.survey_id,
         responses.c.period,
         responses.c.cell_key,
+        responses.c.late,
     ).join(distributions, responses.c.distribution_id == distributions.c.id)
 
 
@@ -299,6 +350,7 @@ class _CountingStatements:
     answers: Any
     bases: Any
     totals: Any
+    periods: Any
 
 
 @functools.cache
@@ -333,6 +385,23 @@ def _counting_statements(dialect: str) -> _CountingStatements:
             ("distribution_id", "age_band", "wave"),
             ("distribution_id", "age_band", "wave"),
             ("responses",),
+        ),
+        periods=_increment_statement(
+            dialect,
+            PeriodCount.__table__,  # type: ignore[arg-type]
+            (
+                "distribution_id",
+                "council_id",
+                "survey_id",
+                "period",
+                "wave",
+                "age_band",
+                "kind",
+                "question_id",
+                "option",
+            ),
+            ("distribution_id", "period", "wave", "age_band", "kind", "question_id", "option"),
+            ("count", "key_sum"),
         ),
     )
 
