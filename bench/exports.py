@@ -134,6 +134,45 @@ TOTALS_SQL = [
     select distribution_id, age_band, wave, count(*) from responses
     where aggregated and not superseded group by 1, 2, 3
     """,
+    # Each publication period's counts, as the worker keeps them for responses counted in time.
+    "truncate period_counts",
+    """
+    insert into period_counts (distribution_id, council_id, survey_id, period, wave, age_band,
+                               kind, question_id, option, count, key_sum)
+    select r.distribution_id, d.council_id, d.survey_id, r.period, r.wave, r.age_band,
+           'responses', '', '', count(*), sum(r.cell_key)
+    from responses r join distributions d on d.id = r.distribution_id
+    where r.aggregated and not r.late
+    group by 1, 2, 3, 4, 5, 6
+    """,
+    """
+    insert into period_counts (distribution_id, council_id, survey_id, period, wave, age_band,
+                               kind, question_id, option, count, key_sum)
+    select r.distribution_id, d.council_id, d.survey_id, r.period, r.wave, r.age_band,
+           'cell', answer.key, chosen.option, count(*), sum(r.cell_key)
+    from responses r
+    join distributions d on d.id = r.distribution_id
+    cross join lateral json_each(r.answers) as answer
+    cross join lateral (
+        select distinct value as option
+        from json_array_elements_text(case when json_typeof(answer.value) = 'array'
+                                           then answer.value
+                                           else json_build_array(answer.value) end)
+    ) as chosen
+    where r.aggregated and not r.late and not r.superseded
+    group by 1, 2, 3, 4, 5, 6, 8, 9
+    """,
+    """
+    insert into period_counts (distribution_id, council_id, survey_id, period, wave, age_band,
+                               kind, question_id, option, count, key_sum)
+    select r.distribution_id, d.council_id, d.survey_id, r.period, r.wave, r.age_band,
+           'base', answer.key, '', count(*), sum(r.cell_key)
+    from responses r
+    join distributions d on d.id = r.distribution_id
+    cross join lateral json_object_keys(r.answers) as answer(key)
+    where r.aggregated and not r.late and not r.superseded
+    group by 1, 2, 3, 4, 5, 6, 8
+    """,
 ]
 
 
