@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -87,9 +88,7 @@ def test_the_periods_rows_give_every_councils_counts_exactly_as_its_answers_do(
     with app.extensions["database"].session() as session:
         councils, _ = councils_for(session, definition, None, chosen)
         groups = [
-            group.__class__(
-                group.council_id, group.name, group.requested, Settlement(group.requested)
-            )
+            replace(group, settlement=Settlement(group.requested))
             for group in requested_groups(session, definition, councils, chosen, None)
         ]
         counts, bases, keys, served = closed_period_counts(
