@@ -53,9 +53,7 @@ def aggregate_response(session: Session, response_id: int, *, replaces: bool = T
         if row is None:
             return False
         if not row.link_hash or not replaces:
-            _count_on_postgresql(session, row)
-            if replaces:
-                _add_to_period(session, row, +1)
+            _count_on_postgresql(session, row, in_period=replaces)
             return True
     else:
         claimed = session.execute(
@@ -119,24 +117,30 @@ def _add_to_period(
         "delta": delta,
         "key_delta": delta * row.cell_key,
     }
-    rows = []
-    if responses:
-        rows.append({**place, "kind": PeriodCountKind.RESPONSES, "question_id": "", "option": ""})
-    if answers:
-        cells, questions = answer_cells(row.answers)
-        rows += [
-            {**place, "kind": PeriodCountKind.CELL, "question_id": q, "option": o}
-            for q, o in sorted(cells)
-        ]
-        rows += [
-            {**place, "kind": PeriodCountKind.BASE, "question_id": q, "option": ""}
-            for q in sorted(questions)
-        ]
+    rows = [
+        {**place, "kind": kind, "question_id": question, "option": option}
+        for kind, question, option in _period_cells(
+            row.answers, answers_too=answers, responses=responses
+        )
+    ]
     if rows:
-        # Sorted (kind, then question and option), so concurrent workers lock rows in one order.
-        rows.sort(key=lambda found: (found["kind"], found["question_id"], found["option"]))
         statement = _counting_statements(session.get_bind().dialect.name).periods
         session.execute(statement, rows)
+
+
+def _period_cells(
+    answers: dict[str, Any], *, answers_too: bool = True, responses: bool = True
+) -> list[tuple[str, str, str]]:
+    """The (kind, question, option) rows of `PeriodCount` a response adds to, sorted so
+    concurrent workers lock rows in one order."""
+    rows: list[tuple[str, str, str]] = []
+    if responses:
+        rows.append((PeriodCountKind.RESPONSES, "", ""))
+    if answers_too:
+        cells, questions = answer_cells(answers)
+        rows += [(PeriodCountKind.CELL, q, o) for q, o in cells]
+        rows += [(PeriodCountKind.BASE, q, "") for q in questions]
+    return sorted(rows)
 
 
 class _CountedRow(NamedTuple):
@@ -164,9 +168,9 @@ _CLAIM_POSTGRESQL = """
               distributions.survey_id, responses.period, responses.cell_key
 """
 
-# Everything `_mark_counted` and `_add_to_counts(+1)` do, as one statement. The cells arrive
-# sorted (see `_add_to_counts`), and the statement's shape is fixed, so concurrent workers take
-# row locks in the same order.
+# Everything `_mark_counted`, `_add_to_counts(+1)` and (counted in time) `_add_to_period(+1)` do,
+# as one statement. The cells arrive sorted (see `_add_to_counts`), and the statement's shape is
+# fixed, so concurrent workers take row locks in the same order.
 _COUNT_POSTGRESQL = """
     WITH version AS (
         INSERT INTO counted_versions (survey_id, council_id, token)
@@ -208,6 +212,27 @@ _COUNT_POSTGRESQL = """
 """
 
 
+# The same, adding the response to its period's counts too (counted before the period closed).
+_COUNT_POSTGRESQL_IN_PERIOD = _COUNT_POSTGRESQL.replace(
+    "    )\n    INSERT INTO distribution_totals",
+    """    ), periods AS (
+        INSERT INTO period_counts
+            (distribution_id, council_id, survey_id, period, wave, age_band, kind, question_id,
+             option, count, key_sum)
+        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(period)s, %(wave)s,
+               %(age_band)s, cell.kind, cell.question_id, cell.option, 1, %(cell_key)s
+        FROM unnest(%(period_kinds)s::varchar[], %(period_questions)s::varchar[],
+                    %(period_options)s::varchar[])
+             WITH ORDINALITY AS cell (kind, question_id, option, n)
+        ORDER BY cell.n
+        ON CONFLICT (distribution_id, period, wave, age_band, kind, question_id, option)
+        DO UPDATE SET count = period_counts.count + excluded.count,
+                      key_sum = period_counts.key_sum + excluded.key_sum
+    )
+    INSERT INTO distribution_totals""",
+)
+
+
 def _claim_on_postgresql(session: Session, response_id: int) -> _CountedRow | None:
     """Mark a response counted and read what counting it needs, in one round trip."""
     with session.connection().connection.cursor() as cursor:
@@ -215,14 +240,16 @@ def _claim_on_postgresql(session: Session, response_id: int) -> _CountedRow | No
     return _CountedRow(*found) if found is not None else None
 
 
-def _count_on_postgresql(session: Session, row: _CountedRow) -> None:
-    """Set the response's bit, renew its council's version token and add it to the counts."""
+def _count_on_postgresql(session: Session, row: _CountedRow, *, in_period: bool) -> None:
+    """Set the response's bit, renew its council's version token and add it to the counts (and,
+    in_period: counted before its period closed, to its period's counts)."""
     cells, questions = answer_cells(row.answers)
     cells.sort()
+    period_cells = _period_cells(row.answers) if in_period else []
     block, bit = row.response_id >> BLOCK_BITS, row.response_id & ((1 << BLOCK_BITS) - 1)
     with session.connection().connection.cursor() as cursor:
         cursor.execute(
-            _COUNT_POSTGRESQL,
+            _COUNT_POSTGRESQL_IN_PERIOD if in_period else _COUNT_POSTGRESQL,
             {
                 "survey_id": row.survey_id,
                 "council_id": row.council_id,
@@ -236,6 +263,16 @@ def _count_on_postgresql(session: Session, row: _CountedRow) -> None:
                 "cell_options": [option for _, option in cells],
                 "questions": sorted(questions),
                 "cell_key": row.cell_key,
+                **(
+                    {
+                        "period": row.period,
+                        "period_kinds": [str(kind) for kind, _, _ in period_cells],
+                        "period_questions": [question for _, question, _ in period_cells],
+                        "period_options": [option for _, _, option in period_cells],
+                    }
+                    if in_period
+                    else {}
+                ),
             },
         )
 
