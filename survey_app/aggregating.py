@@ -24,6 +24,8 @@ from .models import (
     CountedMembers,
     Distribution,
     DistributionTotal,
+    PeriodCount,
+    PeriodCountKind,
     QuestionBase,
     SurveyResponse,
 )
@@ -51,7 +53,7 @@ def aggregate_response(session: Session, response_id: int, *, replaces: bool = T
         if row is None:
             return False
         if not row.link_hash or not replaces:
-            _count_on_postgresql(session, row)
+            _count_on_postgresql(session, row, in_period=replaces)
             return True
     else:
         claimed = session.execute(
@@ -71,6 +73,8 @@ def aggregate_response(session: Session, response_id: int, *, replaces: bool = T
             session.execute(
                 responses.update().where(responses.c.id == response_id).values(superseded=True)
             )
+            # Counted in its period's responses, replaced: none of its answers are.
+            _add_to_period(session, row, +1, answers=False)
             return True
         for older in session.execute(
             same_person.where(
@@ -80,13 +84,63 @@ def aggregate_response(session: Session, response_id: int, *, replaces: bool = T
             ).with_for_update(of=responses)
         ).all():
             _add_to_counts(session, statements, older, -1)
+            if not older.late:
+                _add_to_period(session, older, -1, responses=False)
             session.execute(
                 responses.update()
                 .where(responses.c.id == older.response_id)
                 .values(superseded=True)
             )
     _add_to_counts(session, statements, row, +1)
+    if replaces:
+        _add_to_period(session, row, +1)
     return True
+
+
+def _add_to_period(
+    session: Session, row: Any, delta: int, *, answers: bool = True, responses: bool = True
+) -> None:
+    """Add a response counted in time to its period's counts (`PeriodCount`), or take a
+    replaced answer out of them: its cells and bases (answers), and its place among the
+    period's responses (responses; a replaced response stays one of them).
+
+    Called only for a response counted before its period closed (`replaces`): a late one is in
+    no published table, so it is never in these.
+    """
+    place = {
+        "distribution_id": row.id,
+        "council_id": row.council_id,
+        "survey_id": row.survey_id,
+        "period": row.period,
+        "age_band": row.age_band or "",
+        "wave": row.wave or "",
+        "delta": delta,
+        "key_delta": delta * row.cell_key,
+    }
+    rows = [
+        {**place, "kind": kind, "question_id": question, "option": option}
+        for kind, question, option in _period_cells(
+            row.answers, answers_too=answers, responses=responses
+        )
+    ]
+    if rows:
+        statement = _counting_statements(session.get_bind().dialect.name).periods
+        session.execute(statement, rows)
+
+
+def _period_cells(
+    answers: dict[str, Any], *, answers_too: bool = True, responses: bool = True
+) -> list[tuple[str, str, str]]:
+    """The (kind, question, option) rows of `PeriodCount` a response adds to, sorted so
+    concurrent workers lock rows in one order."""
+    rows: list[tuple[str, str, str]] = []
+    if responses:
+        rows.append((PeriodCountKind.RESPONSES, "", ""))
+    if answers_too:
+        cells, questions = answer_cells(answers)
+        rows += [(PeriodCountKind.CELL, q, o) for q, o in cells]
+        rows += [(PeriodCountKind.BASE, q, "") for q in questions]
+    return sorted(rows)
 
 
 class _CountedRow(NamedTuple):
@@ -114,9 +168,9 @@ _CLAIM_POSTGRESQL = """
               distributions.survey_id, responses.period, responses.cell_key
 """
 
-# Everything `_mark_counted` and `_add_to_counts(+1)` do, as one statement. The cells arrive
-# sorted (see `_add_to_counts`), and the statement's shape is fixed, so concurrent workers take
-# row locks in the same order.
+# Everything `_mark_counted`, `_add_to_counts(+1)` and (counted in time) `_add_to_period(+1)` do,
+# as one statement. The cells arrive sorted (see `_add_to_counts`), and the statement's shape is
+# fixed, so concurrent workers take row locks in the same order.
 _COUNT_POSTGRESQL = """
     WITH version AS (
         INSERT INTO counted_versions (survey_id, council_id, token)
@@ -158,6 +212,27 @@ _COUNT_POSTGRESQL = """
 """
 
 
+# The same, adding the response to its period's counts too (counted before the period closed).
+_COUNT_POSTGRESQL_IN_PERIOD = _COUNT_POSTGRESQL.replace(
+    "    )\n    INSERT INTO distribution_totals",
+    """    ), periods AS (
+        INSERT INTO period_counts
+            (distribution_id, council_id, survey_id, period, wave, age_band, kind, question_id,
+             option, count, key_sum)
+        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(period)s, %(wave)s,
+               %(age_band)s, cell.kind, cell.question_id, cell.option, 1, %(cell_key)s
+        FROM unnest(%(period_kinds)s::varchar[], %(period_questions)s::varchar[],
+                    %(period_options)s::varchar[])
+             WITH ORDINALITY AS cell (kind, question_id, option, n)
+        ORDER BY cell.n
+        ON CONFLICT (distribution_id, period, wave, age_band, kind, question_id, option)
+        DO UPDATE SET count = period_counts.count + excluded.count,
+                      key_sum = period_counts.key_sum + excluded.key_sum
+    )
+    INSERT INTO distribution_totals""",
+)
+
+
 def _claim_on_postgresql(session: Session, response_id: int) -> _CountedRow | None:
     """Mark a response counted and read what counting it needs, in one round trip."""
     with session.connection().connection.cursor() as cursor:
@@ -165,14 +240,16 @@ def _claim_on_postgresql(session: Session, response_id: int) -> _CountedRow | No
     return _CountedRow(*found) if found is not None else None
 
 
-def _count_on_postgresql(session: Session, row: _CountedRow) -> None:
-    """Set the response's bit, renew its council's version token and add it to the counts."""
+def _count_on_postgresql(session: Session, row: _CountedRow, *, in_period: bool) -> None:
+    """Set the response's bit, renew its council's version token and add it to the counts (and,
+    in_period: counted before its period closed, to its period's counts)."""
     cells, questions = answer_cells(row.answers)
     cells.sort()
+    period_cells = _period_cells(row.answers) if in_period else []
     block, bit = row.response_id >> BLOCK_BITS, row.response_id & ((1 << BLOCK_BITS) - 1)
     with session.connection().connection.cursor() as cursor:
         cursor.execute(
-            _COUNT_POSTGRESQL,
+            _COUNT_POSTGRESQL_IN_PERIOD if in_period else _COUNT_POSTGRESQL,
             {
                 "survey_id": row.survey_id,
                 "council_id": row.council_id,
@@ -186,6 +263,16 @@ def _count_on_postgresql(session: Session, row: _CountedRow) -> None:
                 "cell_options": [option for _, option in cells],
                 "questions": sorted(questions),
                 "cell_key": row.cell_key,
+                **(
+                    {
+                        "period": row.period,
+                        "period_kinds": [str(kind) for kind, _, _ in period_cells],
+                        "period_questions": [question for _, question, _ in period_cells],
+                        "period_options": [option for _, _, option in period_cells],
+                    }
+                    if in_period
+                    else {}
+                ),
             },
         )
 
@@ -254,6 +341,7 @@ def _counted_response() -> Select[Any]:
         distributions.c.survey_id,
         responses.c.period,
         responses.c.cell_key,
+        responses.c.late,
     ).join(distributions, responses.c.distribution_id == distributions.c.id)
 
 
@@ -299,6 +387,7 @@ class _CountingStatements:
     answers: Any
     bases: Any
     totals: Any
+    periods: Any
 
 
 @functools.cache
@@ -333,6 +422,23 @@ def _counting_statements(dialect: str) -> _CountingStatements:
             ("distribution_id", "age_band", "wave"),
             ("distribution_id", "age_band", "wave"),
             ("responses",),
+        ),
+        periods=_increment_statement(
+            dialect,
+            PeriodCount.__table__,  # type: ignore[arg-type]
+            (
+                "distribution_id",
+                "council_id",
+                "survey_id",
+                "period",
+                "wave",
+                "age_band",
+                "kind",
+                "question_id",
+                "option",
+            ),
+            ("distribution_id", "period", "wave", "age_band", "kind", "question_id", "option"),
+            ("count", "key_sum"),
         ),
     )
 

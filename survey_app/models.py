@@ -424,6 +424,51 @@ class QuestionBase(Base):
     )
 
 
+class PeriodCountKind(StrEnum):
+    """What a `PeriodCount` row counts."""
+
+    CELL = "cell"  # responses that chose the option
+    BASE = "base"  # responses that answered the question (option "")
+    RESPONSES = "responses"  # responses counted in time, replaced ones too (question, option "")
+
+
+class PeriodCount(Base):
+    """The counts of one publication period, per distribution, wave, age band, question and
+    option, with their cell key sums: only responses counted before the period closed (never a
+    late one), less any answer replaced within the period. Kept by the worker in the
+    transaction that counts a response, so a closed period's download reads these rows instead
+    of every answer (a closed period's rows never change again)."""
+
+    __tablename__ = "period_counts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id"))
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"))
+    survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"))
+    period: Mapped[str] = mapped_column(String(10))
+    wave: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    age_band: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    kind: Mapped[str] = mapped_column(String(10))
+    question_id: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    option: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    key_sum: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+    __table_args__ = (
+        UniqueConstraint(
+            "distribution_id",
+            "period",
+            "wave",
+            "age_band",
+            "kind",
+            "question_id",
+            "option",
+            name="uq_period_counts_cell",
+        ),
+        Index("ix_period_counts_survey_period", "survey_id", "period", "council_id"),
+    )
+
+
 class DistributionTotal(Base):
     """How many responses a distribution has had counted, per age band and wave."""
 

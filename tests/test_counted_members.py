@@ -168,3 +168,78 @@ def test_a_replacing_answer_counted_after_its_period_closed_changes_nothing_publ
         later = session.get(SurveyResponse, second)
         assert earlier is not None and later is not None
         assert (earlier.superseded, later.late) == (False, True)
+
+
+def test_a_periods_counts_take_out_an_answer_replaced_in_it_as_its_answers_do(
+    app, client, make_user, worker
+):
+    """The same practitioner answering a wave twice in one period is counted once (the later
+    answer), in the period's kept counts as when its answers are counted one by one; one who
+    answered again only after the period closed changes neither."""
+    from sqlalchemy import delete
+
+    from survey_app.models import PeriodCount
+
+    norfolk = wave_distribution(app, "Norfolk", WAVES[0])
+    four = wave_distribution(app, "Norfolk", WAVES[1])
+    for number in range(12):
+        submit(app, norfolk, **{WAVE_KEY: WAVES[0], ITEM: str(1 + number % 4)})
+        submit(app, four, **{WAVE_KEY: WAVES[1], ITEM: str(2 + number % 3)})
+    for code in ("KT7M4PXD", "QW3R8TZN"):
+        submit(app, norfolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "1"})
+        submit(app, norfolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "5"})
+    late = submit(
+        app,
+        norfolk,
+        **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: "KT7M4PXD", ITEM: "2"},
+        enqueue=lambda _id: None,
+    )
+    worker()
+    close_periods(app)
+    aggregate_response(late)
+    make_user()
+    sign_in(client, "facilitator@example.org")
+    url = "/facilitator/surveys/practitioner-skills/aggregates.csv"
+    read = client.get(url)
+    from_rows = read.get_data()
+
+    with app.extensions["database"].session() as session:
+        session.execute(delete(PeriodCount))  # nothing to read: counted from the answers
+        session.commit()
+    counted = client.get(url)
+    from_answers = counted.get_data()
+
+    assert read.status_code == counted.status_code == 200
+    assert from_rows == from_answers
+    assert any(r["question"] == ITEM and r["wave"] == WAVES[0] for r in rows_of(read))
+
+
+def test_a_periods_kept_counts_serve_a_council_with_answers_replaced_in_the_period(app, worker):
+    from survey_app.downloads.counting import closed_period_counts, counts_from_answers
+    from survey_app.downloads.groups import GroupFilter, councils_for, requested_groups
+    from survey_app.privacy.disclosure import Settlement
+
+    norfolk = wave_distribution(app, "Norfolk", WAVES[0])
+    for number in range(12):
+        submit(app, norfolk, **{WAVE_KEY: WAVES[0], ITEM: str(1 + number % 4)})
+    for code in ("KT7M4PXD", "QW3R8TZN"):
+        submit(app, norfolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "1"})
+        submit(app, norfolk, **{WAVE_KEY: WAVES[0], PERSONAL_CODE_KEY: code, ITEM: "5"})
+    worker()
+    close_periods(app)
+    definition = app.extensions["surveys"]["practitioner-skills"]
+    chosen = GroupFilter(asked_at=clock_of(app).now())
+    with app.extensions["database"].session() as session:
+        councils, _ = councils_for(session, definition, None, chosen)
+        groups = [
+            replace(group, settlement=Settlement(group.requested))
+            for group in requested_groups(session, definition, councils, chosen, None)
+        ]
+        counts, bases, keys, served = closed_period_counts(
+            session, definition, groups, chosen, None
+        )
+        expected = counts_from_answers(session, definition, groups, chosen, None, by_part=True)
+
+    assert served == {group.council_id for group in groups}
+    assert (counts, bases, keys) == tuple(dict(found) for found in expected)
+    assert counts[((groups[0].council_id, WAVES[0], ""), ITEM, "5")] == 2  # the later answers

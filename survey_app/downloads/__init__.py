@@ -7,9 +7,10 @@ row, and what was shown is recorded in the caller's transaction once everything 
 caller commits, then streams the rows. `aggregate_tables` and `prepost_results` do the same
 inside a unit of work that another output (a report page) holds open.
 
-Unfiltered counts come from the precomputed AnswerCount/QuestionBase tables (constant time in
-the number of responses); filtered counts (dates, a distribution), and groups whose newest
-responses are held back, are counted from the responses' own answers.
+Counts come from precomputed tables (constant time in the number of responses): a closed
+publication period's from its PeriodCount rows, kept by the worker for responses counted in
+time; groups whose newest responses are held back, and any council whose rows do not add up to
+its group, are counted from the responses' own answers.
 """
 
 import importlib

@@ -330,7 +330,9 @@ def _parts(
                 # A child who gave no age band is counted in the council's figures only.
                 continue
             described = f"{group.name}, {_part_words(definition, wave, band)}, {scope}"
-            settlement = unit.settle(frozenset(requested), described)  # type: ignore[arg-type]
+            # Settled as the bitmap it is: as a frozenset, every comparison with an earlier
+            # group (a bitmap) converted it again, in time linear in the responses.
+            settlement = unit.settle(requested, described)  # type: ignore[arg-type]
             part_group = CouncilGroup(
                 group.council_id,
                 group.name,

@@ -1,5 +1,6 @@
-"""Exact counts for each group: from the precomputed totals when they serve, else from each
-response's answers (counted as the workers count them, `answers.answer_cells`)."""
+"""Exact counts for each group: from the precomputed totals when they serve (the running totals,
+or a closed period's `PeriodCount` rows), else from each response's answers (counted as the
+workers count them, `answers.answer_cells`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ from sqlalchemy.orm import Session
 
 from ..answers import answer_cells
 from ..definitions.model import SurveyDefinition
-from ..models import AnswerCount, Distribution, DistributionTotal, QuestionBase, SurveyResponse
+from ..models import (
+    AnswerCount,
+    Distribution,
+    DistributionTotal,
+    PeriodCount,
+    PeriodCountKind,
+    QuestionBase,
+    SurveyResponse,
+)
 from ..privacy.disclosure import KEY_RANGE
 from .groups import CouncilGroup, GroupFilter, counted_tokens, responses_query
 
@@ -215,10 +224,17 @@ def group_counts(
     exact = still_counted(
         session, definition, {g.council_id: (g.version, len(g.members)) for g in fast}, totals
     )
-    slow = [group for group in shown if group.council_id not in exact]
+    not_exact = [group for group in shown if group.council_id not in exact]
+    period_counts, period_bases, period_keys, in_period = closed_period_counts(
+        session, definition, not_exact, chosen, distribution_id
+    )
+    slow = [group for group in not_exact if group.council_id not in in_period]
     slow_counts, slow_bases, slow_keys = counts_from_answers(
         session, definition, slow, chosen, distribution_id, by_part=True
     )
+    slow_counts.update(period_counts)
+    slow_bases.update(period_bases)
+    slow_keys.update(period_keys)
     merged_counts: Counts = defaultdict(int)
     merged_bases: Bases = defaultdict(int)
     merged_keys: Keys = {key: value for key, value in keys.items() if key[0][0] in exact}
@@ -232,3 +248,76 @@ def group_counts(
     merged_bases.update(slow_bases)
     merged_keys.update(slow_keys)
     return merged_counts, merged_bases, merged_keys
+
+
+def closed_period_counts(
+    session: Session,
+    definition: SurveyDefinition,
+    groups: list[CouncilGroup],
+    chosen: GroupFilter,
+    distribution_id: int | None,
+) -> tuple[Counts, Bases, Keys, set[int]]:
+    """Counts, bases and key sums keyed by (council, wave, age band), as `counts_from_answers`
+    gives them, read from the period's `PeriodCount` rows for each group that is every response
+    of its council counted in the period (none held back), and the councils they served.
+
+    A council is served only when its rows count exactly as many responses as its group holds:
+    the rows and the group are both every response counted before the period closed, and a
+    closed period never changes (`periods.COUNTING_GRACE`); any other council is left to be
+    counted from its answers.
+    """
+    counts: Counts = {}
+    bases: Bases = {}
+    keys: Keys = {}
+    whole = {g.council_id: len(g.requested) for g in groups if g.members == g.requested}
+    if chosen.asked_at is None or not whole:
+        return counts, bases, keys, set()
+    period = chosen.period(definition.publication).key
+    query = (
+        select(
+            PeriodCount.council_id,
+            PeriodCount.wave,
+            PeriodCount.age_band,
+            PeriodCount.kind,
+            PeriodCount.question_id,
+            PeriodCount.option,
+            func.sum(PeriodCount.count),
+            func.sum(PeriodCount.key_sum),
+        )
+        .where(
+            PeriodCount.survey_id == definition.id,
+            PeriodCount.period == period,
+            PeriodCount.council_id.in_(list(whole)),
+        )
+        .group_by(
+            PeriodCount.council_id,
+            PeriodCount.wave,
+            PeriodCount.age_band,
+            PeriodCount.kind,
+            PeriodCount.question_id,
+            PeriodCount.option,
+        )
+    )
+    if distribution_id is not None:
+        query = query.where(PeriodCount.distribution_id == distribution_id)
+    responses: dict[int, int] = defaultdict(int)
+    for council_id, wave, band, kind, question_id, option, count, key_sum in session.execute(query):
+        count, key_sum = int(count or 0), int(key_sum or 0) % KEY_RANGE
+        part = (council_id, wave or "", band or "")
+        if kind == PeriodCountKind.RESPONSES:
+            responses[council_id] += count
+        elif count <= 0:
+            continue  # every answer there was replaced: counted from answers, it is not there
+        elif kind == PeriodCountKind.CELL:
+            counts[(part, question_id, option)] = count
+            keys[(part, question_id, option)] = key_sum
+        else:
+            bases[(part, question_id)] = count
+            keys[(part, question_id, None)] = key_sum
+    served = {c for c, size in whole.items() if size and responses.get(c, 0) == size}
+    return (
+        {key: value for key, value in counts.items() if key[0][0] in served},
+        {key: value for key, value in bases.items() if key[0][0] in served},
+        {key: value for key, value in keys.items() if key[0][0] in served},
+        served,
+    )
