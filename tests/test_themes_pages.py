@@ -288,7 +288,7 @@ def test_only_approved_quotes_appear_in_the_report_with_source_and_month(
     assert "the chair said hello to me first" in text and "not for the report" not in text
     assert f"Complaint or compliment, {CLOSED.start:%B %Y}" in text
     # Theme figures by period, each source on its own with its base, as a chart and a table.
-    assert '<svg role="img"' in text and "<caption>Complaints and compliments" in text
+    assert '<svg class="chart" role="img"' in text and "<caption>Complaints and compliments" in text
     assert "Needs to change" in text and "complaints and compliments: Waiting: about" in text
 
 

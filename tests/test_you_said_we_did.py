@@ -397,6 +397,25 @@ def test_the_survey_reports_pdf_lists_the_councils_actions(
     assert "every child the day before" in " ".join(text.split())
 
 
+def test_the_theme_report_lists_the_councils_actions_with_their_themes_and_no_other_councils(
+    client, make_user, make_token, suffolk_and_norfolk
+):
+    approved_action(client, make_token)
+    sign_in(client, "facilitator@example.org")
+
+    suffolk = client.get("/facilitator/themes/report?council=Suffolk")
+    norfolk = client.get("/facilitator/themes/report?council=Norfolk")
+    pdf = client.get("/facilitator/themes/report.pdf?council=Suffolk")
+
+    assert suffolk.status_code == 200
+    assert "You said, we did" in suffolk.text
+    assert "Chairs now explain the conference to every child the day before." in suffolk.text
+    assert "themes: Felt listened to" in suffolk.text  # the theme's label, never its id
+    assert "every child the day before" not in norfolk.text
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "every child the day before" in " ".join(text.split())
+
+
 def test_the_council_is_made_by_an_admin_never_from_an_action(
     client, make_token, database, suffolk_and_norfolk
 ):

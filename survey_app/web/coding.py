@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Flask, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import audits, reports, themes
+from .. import actions, audits, operations, reports, themes
 from ..access import council_scope
 from ..clock import clock_of
 from ..models import Role, ThemeItem
@@ -151,7 +151,18 @@ def _themes_report_page() -> str:
             session, codebook, council_scope(current_user), council, current_user.id, now, voices
         )
     )
-    return render_template("facilitator/themes_report.html", report=report, council_param=council)
+    found = operations.find_council(db_session(), council) if council else None
+    return render_template(
+        "facilitator/themes_report.html",
+        report=report,
+        council_param=council,
+        codebook=codebook,
+        # What was done about what they said: this council's and the region's actions.
+        actions=actions.staff_actions(
+            db_session(), council_scope(current_user), found.id if found else None
+        ),
+        region_words=actions.REGION_WORDS,
+    )
 
 
 @bp.get("/themes/report")
