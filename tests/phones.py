@@ -75,6 +75,13 @@ class Phone:
         assert response is not None
         return response.status
 
+    def sign_in(self, email: str, password: str) -> None:
+        """Sign in on the staff sign-in page, as a person types it."""
+        self.open("/facilitator/login")
+        self.page.get_by_label("Email address").fill(email)
+        self.page.get_by_label("Password").fill(password)
+        self.press("Sign in")
+
     def choose(self, words: str) -> None:
         """Tap the answer's label, as a child's thumb would."""
         exact = re.compile(rf"^\s*{re.escape(words)}\s*$")

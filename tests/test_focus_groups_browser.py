@@ -54,10 +54,7 @@ def test_recording_a_session_on_a_small_screen_passes_axe_refusals_included(
     user = make_user()
     phone = make_phone(javascript=True)
     page = phone.page
-    phone.open("/facilitator/login")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    phone.press("Sign in")
+    phone.sign_in(user.email, PASSWORD)
 
     assert phone.open("/facilitator/focus-groups/") == 200
     phone.check_page("the focus groups page")

@@ -29,15 +29,6 @@ def app(live_server: LiveServer) -> Flask:
     return live_server.app
 
 
-def signed_in(make_phone: Callable[..., Phone], user: User) -> Phone:
-    phone = make_phone(javascript=True)
-    phone.open("/facilitator/login")
-    phone.page.get_by_label("Email address").fill(user.email)
-    phone.page.get_by_label("Password").fill(PASSWORD)
-    phone.press("Sign in")
-    return phone
-
-
 def test_a_coder_codes_by_keys_and_the_coding_and_report_pages_pass_axe(
     app: Flask,
     database: Database,
@@ -58,7 +49,8 @@ def test_a_coder_codes_by_keys_and_the_coding_and_report_pages_pass_axe(
         code(session, codebook, first_coder, waiting[1:], [["waiting"]] * 29)
         session.commit()
     coder = make_user("coder@example.org")
-    phone = signed_in(make_phone, coder)
+    phone = make_phone(javascript=True)
+    phone.sign_in(coder.email, PASSWORD)
     page = phone.page
 
     assert phone.open("/facilitator/coding") == 200

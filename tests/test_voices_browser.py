@@ -53,10 +53,7 @@ def test_importing_a_log_and_auditing_a_case_pass_axe_on_a_phone(
     user = make_user()
     phone = make_phone(javascript=True)
     page = phone.page
-    phone.open("/facilitator/login")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    phone.press("Sign in")
+    phone.sign_in(user.email, PASSWORD)
 
     assert phone.open("/facilitator/feedback/") == 200
     phone.check_page("the import page")
