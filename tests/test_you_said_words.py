@@ -64,7 +64,8 @@ def survey_source() -> str:
     assert source.count("languages: [en, pl, ar]") == 1
     source = source.replace("languages: [en, pl, ar]", "languages: [en, pl, ar, cy, es, fr]")
     # The interface block is the file's last: its words go on the end.
-    source += f'  you_said_title:\n    pl: "{POLISH_TITLE}"\n    es: "{SPANISH["you_said_title"]}"\n'
+    title = SPANISH["you_said_title"]
+    source += f'  you_said_title:\n    pl: "{POLISH_TITLE}"\n    es: "{title}"\n'
     for key, words in SPANISH.items():
         if key != "you_said_title":
             source += f'  {key}:\n    es: "{words}"\n'

@@ -232,7 +232,7 @@ def you_said_warnings(definition: SurveyDefinition) -> list[Problem]:
             continue
         line = _nearest_line(("interface", missing[0]), lines) or lines.get(("languages",), 1)
         message = (
-            f"no {language} ({language_name(language)}) words for \"you said, we did\", so its "
+            f'no {language} ({language_name(language)}) words for "you said, we did", so its '
             f"pages show children no actions: add {', '.join(missing)} under interface."
         )
         warnings.append(Problem(definition.source_path, line, "interface", message))

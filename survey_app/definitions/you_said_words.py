@@ -34,8 +34,12 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "you_told_us": "Dywedoch chi wrthon ni:",
         "so_we": "Felly, fe wnaethon ni hyn:",
         "you_said_see_all": "Gweld popeth rydyn ni wedi'i newid",
-        "you_said_intro": "Dywedodd plant wrthon ni sut roedd pethau. Dyma beth rydyn ni wedi'i newid.",
-        "you_said_none_yet": "Does dim byd yma eto. Byddwn ni'n dangos yma beth rydyn ni'n ei newid.",
+        "you_said_intro": (
+            "Dywedodd plant wrthon ni sut roedd pethau. Dyma beth rydyn ni wedi'i newid."
+        ),
+        "you_said_none_yet": (
+            "Does dim byd yma eto. Byddwn ni'n dangos yma beth rydyn ni'n ei newid."
+        ),
         "you_said_back": "Yn ôl i'r dechrau",
     },
     # Words that read the same in Portugal and Brazil (no pronoun placement that differs).
@@ -44,8 +48,12 @@ BUILT_IN: dict[str, dict[str, str]] = {
         "you_told_us": "O que nos disseram:",
         "so_we": "Por isso, nós:",
         "you_said_see_all": "Ver todas as mudanças",
-        "you_said_intro": "As crianças disseram como foi para elas. Aqui estão as mudanças que fizemos.",
-        "you_said_none_yet": "Ainda não há nada aqui. Quando mudarmos alguma coisa, vamos mostrar aqui.",
+        "you_said_intro": (
+            "As crianças disseram como foi para elas. Aqui estão as mudanças que fizemos."
+        ),
+        "you_said_none_yet": (
+            "Ainda não há nada aqui. Quando mudarmos alguma coisa, vamos mostrar aqui."
+        ),
         "you_said_back": "Voltar ao início",
     },
     "ro": {
