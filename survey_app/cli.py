@@ -28,6 +28,7 @@ from .definitions import (
     load_guides,
     reading_age_warnings,
     translation_problems,
+    you_said_warnings,
 )
 from .definitions.json_schema import guide_json_schema, survey_json_schema
 from .definitions.model import SurveyDefinition
@@ -57,6 +58,14 @@ def _definitions(directory: str | None = None) -> dict[str, SurveyDefinition]:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
+
+
+def _warn_about(definitions: dict[str, SurveyDefinition]) -> None:
+    """Warn (on stderr, so --json output stays whole) of each language a survey offers whose
+    pages would show children no "you said, we did" for want of the words around it."""
+    for definition in definitions.values():
+        for warning in you_said_warnings(definition):
+            click.echo(f"warning: {warning}", err=True)
 
 
 def _guides(directory: str | None = None) -> dict[str, GuideDefinition]:
@@ -99,11 +108,13 @@ def check(paths: tuple[str, ...]) -> None:
         loaded.extend(guides.values())
         for definition in found.values():
             warnings.extend(reading_age_warnings(definition))
+            warnings.extend(you_said_warnings(definition))
             gaps = translation_problems(definition)
             problems.extend(gaps)
             if not gaps:
                 loaded.append(definition)
-    # Words above a child's reading age are the author's to judge: warned about, never refused.
+    # Words above a child's reading age, and a language without the words around "you said, we
+    # did", are the author's to judge: warned about, never refused.
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if problems:
@@ -121,8 +132,10 @@ def check(paths: tuple[str, ...]) -> None:
 def surveys(as_json: bool) -> None:
     """List the surveys and focus-group guides: id, audience, title, version."""
     guides = _guides()
+    surveys_found = _definitions()
+    _warn_about(surveys_found)
     definitions: list[SurveyDefinition | GuideDefinition] = sorted(
-        [*_definitions().values(), *guides.values()], key=lambda d: d.id
+        [*surveys_found.values(), *guides.values()], key=lambda d: d.id
     )
     if as_json:
         click.echo(
@@ -281,6 +294,7 @@ def migrate() -> None:
 def load_surveys() -> None:
     """Record the survey definitions in the database."""
     definitions = _definitions()
+    _warn_about(definitions)
     database = _database()
     with database.session() as session:
         changed = operations.sync_surveys(session, definitions.values())

@@ -11,7 +11,7 @@ from survey_app.definitions import DefinitionError, load_directory, load_file, p
 from survey_app.definitions.languages import is_right_to_left
 from survey_app.definitions.loader import NOT_SURVEYS
 from survey_app.definitions.model import KINDS, Text
-from survey_app.definitions.words import INTERFACE, NEWER
+from survey_app.definitions.words import INTERFACE, NEWER, YOU_SAID
 
 DEFINITIONS = Path(__file__).resolve().parent.parent / "survey_definitions"
 # Surveys only: the focus-group guides beside them are tested in test_focus_group_guides, and
@@ -118,7 +118,8 @@ def test_every_word_a_child_sees_is_in_polish_and_arabic(child_survey):
 def test_the_child_survey_translates_every_interface_word_and_keeps_its_placeholders(
     child_survey,
 ):
-    words = {**INTERFACE, **NEWER}  # the shipped survey translates the newer words too
+    # The shipped survey translates the newer words and those around "you said, we did" too.
+    words = {**INTERFACE, **NEWER, **YOU_SAID}
     assert set(child_survey.interface) == set(words)
     for key, text in child_survey.interface.items():
         assert text.en == words[key], key

@@ -1,9 +1,12 @@
-"""The words around "you said, we did" on a child's pages, in the languages the child surveys
-offer: written for a reading age of about 9, like every word a child sees."""
+"""The words around "you said, we did" on a child's pages, in the page's language: the
+survey's own interface words, else the built-in ones (survey_app.definitions.you_said_words)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ..definitions.model import SurveyDefinition
+from ..definitions.you_said_words import you_said_word
 
 
 @dataclass(frozen=True)
@@ -19,38 +22,22 @@ class ChildWords:
     back: str
 
 
-_WORDS = {
-    "en": ChildWords(
-        title="You said, we did",
-        you_told_us="You told us:",
-        so_we="So we:",
-        see_all="See everything we changed",
-        intro="Children told us what it was like. This is what we changed.",
-        none_yet="Nothing here yet. We will show what we change here.",
-        back="Back to the start",
-    ),
-    "pl": ChildWords(
-        title="Powiedzieliście, zrobiliśmy",
-        you_told_us="Powiedzieliście nam:",
-        so_we="Dlatego:",
-        see_all="Zobacz wszystko, co zmieniliśmy",
-        intro="Dzieci powiedziały nam, jak było. Oto, co zmieniliśmy.",
-        none_yet="Na razie nic tu nie ma. Pokażemy tu, co zmienimy.",
-        back="Wróć na początek",
-    ),
-    "ar": ChildWords(
-        title="قلتم، ففعلنا",
-        you_told_us="أخبرتمونا:",
-        so_we="لذلك:",
-        see_all="شاهد كل ما غيّرناه",
-        intro="أخبرنا الأطفال كيف كان الأمر. هذا ما غيّرناه.",
-        none_yet="لا يوجد شيء هنا بعد. سنعرض هنا ما نغيّره.",
-        back="العودة إلى البداية",
-    ),
-}
-
-
-def child_words(language: str) -> ChildWords | None:
-    """The words in language, or None where they are not written yet (the page then does
-    without the pieces rather than show English inside another language)."""
-    return _WORDS.get(language)
+def child_words(definition: SurveyDefinition, language: str) -> ChildWords | None:
+    """The words in language, or None where any is written neither by the survey nor built in
+    (the page then does without the pieces rather than show English inside another language)."""
+    found = {
+        field: you_said_word(definition, key, language)
+        for field, key in (
+            ("title", "you_said_title"),
+            ("you_told_us", "you_told_us"),
+            ("so_we", "so_we"),
+            ("see_all", "you_said_see_all"),
+            ("intro", "you_said_intro"),
+            ("none_yet", "you_said_none_yet"),
+            ("back", "you_said_back"),
+        )
+    }
+    words = {field: text for field, text in found.items() if text is not None}
+    if len(words) < len(found):
+        return None
+    return ChildWords(**words)

@@ -14,6 +14,7 @@ from .loader import (
     parse_document,
     reading_age_warnings,
     translation_problems,
+    you_said_warnings,
 )
 from .model import Question, SurveyDefinition, Text
 
@@ -36,4 +37,5 @@ __all__ = [
     "parse_document",
     "reading_age_warnings",
     "translation_problems",
+    "you_said_warnings",
 ]

@@ -14,10 +14,12 @@ import yaml
 from marshmallow import ValidationError
 
 from .guides import FOCUS_GROUP, GuideDefinition, GuideSchema
+from .languages import language_name
 from .model import SurveyDefinition
 from .reading_age import hard_sentences
 from .schema import SurveySchema
 from .translations import Gap, translation_gaps
+from .you_said_words import missing_you_said_words
 
 Path_ = tuple[str | int, ...]
 
@@ -215,6 +217,26 @@ def reading_age_warnings(definition: SurveyDefinition) -> list[Problem]:
         )
         warnings.append(Problem(definition.source_path, line, _field_name(hard.path), message))
     return sorted(warnings, key=lambda warning: (warning.line, warning.field))
+
+
+def you_said_warnings(definition: SurveyDefinition) -> list[Problem]:
+    """Each language the survey offers that has no words, from the survey or built in, for the
+    headings around "you said, we did": its pages then show children no actions, so the author
+    is warned (the survey still loads)."""
+    document = yaml.compose(definition.source, Loader=SurveyYamlLoader)
+    lines = dict(_line_map(document)) if document is not None else {}
+    warnings = []
+    for language in definition.languages:
+        missing = missing_you_said_words(definition, language)
+        if not missing:
+            continue
+        line = _nearest_line(("interface", missing[0]), lines) or lines.get(("languages",), 1)
+        message = (
+            f'no {language} ({language_name(language)}) words for "you said, we did", so its '
+            f"pages show children no actions: add {', '.join(missing)} under interface."
+        )
+        warnings.append(Problem(definition.source_path, line, "interface", message))
+    return warnings
 
 
 def _sentence_line(source: list[str], sentence: str, field_line: int) -> int:

@@ -138,7 +138,21 @@ NEWER_LINKING = {
     "have_code": "I already have a code",
 }
 
-ALL_WORDS = {**INTERFACE, **LINKING, **NEWER, **NEWER_LINKING}
+# The headings and links around "you said, we did" on a child's pages (survey_app.actions).
+# Built in for the languages in `you_said_words.BUILT_IN` as well as English; a survey may write
+# its own. A language with neither shows no actions (never English inside it), and the loader
+# warns (`loader.you_said_warnings`), so `survey-app check` does not count them as missing.
+YOU_SAID = {
+    "you_said_title": "You said, we did",
+    "you_told_us": "You told us:",
+    "so_we": "So we:",
+    "you_said_see_all": "See everything we changed",
+    "you_said_intro": "Children told us what it was like. This is what we changed.",
+    "you_said_none_yet": "Nothing here yet. We will show what we change here.",
+    "you_said_back": "Back to the start",
+}
+
+ALL_WORDS = {**INTERFACE, **LINKING, **NEWER, **NEWER_LINKING, **YOU_SAID}
 
 DONT_KNOW_LABEL = INTERFACE["dont_know"]
 PREFER_NOT_TO_SAY_LABEL = INTERFACE["prefer_not_to_say"]

@@ -296,7 +296,7 @@ def _poster(code: str) -> str:
     link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/{found.code}"
     if language != "en":
         link += f"?lang={language}"
-    words = actions.child_words(language)
+    words = actions.child_words(definition, language)
     latest = (
         actions.for_children(db_session(), found.council_id, language) if words is not None else []
     )

@@ -49,7 +49,7 @@ def welcome(code: str) -> str:
             if definition.privacy
             else [],
             expired=request.args.get("expired") == "1" and draft is None,
-            **you_said_pieces(distribution, language),
+            **you_said_pieces(distribution, definition, language),
         ),
     )
 
@@ -197,7 +197,7 @@ def thanks(code: str) -> str:
     return render_template(
         "respondent/thanks.html",
         **context(definition, distribution, language),
-        **you_said_pieces(distribution, language),
+        **you_said_pieces(distribution, definition, language),
         personal_code=personal_code,
         keep_qr=qr.qr_svg_element(keep_link) if keep_link else None,
     )
