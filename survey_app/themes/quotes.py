@@ -75,7 +75,5 @@ def approved_quotes(
                 .order_by(ThemeCode.theme_id)
             )
         )
-        found.append(
-            Quote(item.text, Source(item.source), item.month, council, theme_ids, item.id)
-        )
+        found.append(Quote(item.text, Source(item.source), item.month, council, theme_ids, item.id))
     return found
