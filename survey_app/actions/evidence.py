@@ -79,13 +79,17 @@ class Evidence:
     figures: Mapping[int, Sequence[LinkedFigure]] = field(default_factory=dict)
 
 
-def linked_quotes(session: Session, actions: Collection[Action]) -> dict[int, list[LinkedQuote]]:
+def linked_quotes(
+    session: Session, actions: Collection[Action], councils: Collection[int] | None
+) -> dict[int, list[LinkedQuote]]:
     """The quotes each action points to that are still approved (a withdrawn quote is gone
-    from every action as from every report), by action id."""
+    from every action as from every report), said in one of `councils` (None: any), by action
+    id: an action for the whole region may point to any council's quotes, and a council's
+    page shows only its own."""
     ids = [action.id for action in actions]
     if not ids:
         return {}
-    rows = session.execute(
+    statement = (
         select(
             ActionQuote.action_id,
             ThemeItem.id,
@@ -100,8 +104,10 @@ def linked_quotes(session: Session, actions: Collection[Action]) -> dict[int, li
         .where(ActionQuote.action_id.in_(ids))
         .order_by(ActionQuote.action_id, ThemeItem.id)
     )
+    if councils is not None:
+        statement = statement.where(ThemeItem.council_id.in_(list(councils)))
     found: dict[int, list[LinkedQuote]] = {}
-    for action_id, item_id, text, council, month, source in rows:
+    for action_id, item_id, text, council, month, source in session.execute(statement):
         found.setdefault(action_id, []).append(
             LinkedQuote(item_id, text, council, month, Source(source))
         )
@@ -239,10 +245,12 @@ def action_evidence(
     council: str | None,
     requested_by_id: int | None,
     now: dt.datetime,
+    quote_councils: Collection[int] | None = None,
 ) -> Evidence:
-    """The actions' linked quotes (still approved) and figures (published now, recorded in
-    session for the caller to commit)."""
+    """The actions' linked quotes (still approved, of `quote_councils`: None any) and figures
+    (published now for `council` as `linked_figures` says, recorded in session for the caller
+    to commit)."""
     return Evidence(
-        linked_quotes(session, actions),
+        linked_quotes(session, actions, quote_councils),
         linked_figures(session, definitions, actions, visible, council, requested_by_id, now),
     )

@@ -87,7 +87,14 @@ def _plan(
         current_user.id,
         clock_of(current_app).now(),
     )
-    return found, actions.action_measures(*asked), actions.action_evidence(*asked)
+    evidence = actions.action_evidence(*asked, quote_councils=_quote_councils(council))
+    return found, actions.action_measures(*asked), evidence
+
+
+def _quote_councils(council: Council | None) -> list[int] | None:
+    """Whose approved quotes the page lists and shows: its council's, else every council the
+    user may see (None: all)."""
+    return [council.id] if council is not None else council_scope(current_user)
 
 
 def _child_form_languages() -> list[tuple[str, str]]:
@@ -128,9 +135,7 @@ def _plan_page(
         measures=measures,
         evidence=evidence,
         quote_choices=actions.quotes_to_choose(
-            session,
-            [council.id] if council is not None else council_scope(current_user),
-            theme_results.codebook(),
+            session, _quote_councils(council), theme_results.codebook()
         ),
         chosen_quotes=set(chosen_quotes or []),
         figure_rows=range(1, FIGURE_ROWS + 1),

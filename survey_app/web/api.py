@@ -414,16 +414,26 @@ def list_actions() -> Response:
             abort(404)
         council_id, council_name = council.id, council.name
     found = actions.staff_actions(session, council_scope(g.api_user), council_id)
-    evidence = results.publishing(lambda s: _evidence(found, council_name, s))
+    evidence = results.publishing(lambda s: _evidence(found, council_name, s, council_id))
     return jsonify(actions=[_action_json(action, evidence) for action in found])
 
 
-def _evidence(found: list[Action], council: str | None, session: Session) -> actions.Evidence:
+def _evidence(
+    found: list[Action], council: str | None, session: Session, council_id: int | None = None
+) -> actions.Evidence:
     """The actions' evidence as published for council (None: a council lead's own council,
-    anyone else the region), recorded in session."""
+    anyone else the region), with the quotes of council_id (None: every council the user may
+    see), recorded in session."""
     scope = council_scope(g.api_user)
     if council is None and scope is not None and g.api_user.council is not None:
         council = g.api_user.council.name
     return actions.action_evidence(
-        session, surveys(), found, scope, council, g.api_user.id, clock_of(current_app).now()
+        session,
+        surveys(),
+        found,
+        scope,
+        council,
+        g.api_user.id,
+        clock_of(current_app).now(),
+        quote_councils=[council_id] if council_id is not None else scope,
     )
