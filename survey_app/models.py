@@ -1090,6 +1090,12 @@ class Action(Base):
     texts: Mapped[list[ActionText]] = relationship(
         back_populates="action", order_by="ActionText.language", cascade="all, delete-orphan"
     )
+    quote_links: Mapped[list[ActionQuote]] = relationship(
+        order_by="ActionQuote.item_id", cascade="all, delete-orphan"
+    )
+    figures: Mapped[list[ActionFigure]] = relationship(
+        order_by="ActionFigure.id", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (
         CheckConstraint("status in ('planned', 'doing', 'done')", name="status"),
@@ -1114,3 +1120,39 @@ class ActionText(Base):
     action: Mapped[Action] = relationship(back_populates="texts")
 
     __table_args__ = (UniqueConstraint("action_id", "language", name="uq_action_texts_language"),)
+
+
+class ActionQuote(Base):
+    """An approved quote that showed what an action heard. The link stays when the quote is
+    withdrawn from the quote bank, but the quote is shown only while it is approved."""
+
+    __tablename__ = "action_quotes"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("theme_items.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ActionFigure(Base):
+    """A published figure that showed what an action heard: a survey question's answer for the
+    action's council (or the region), in one publication period or, period empty, the latest
+    closed one. Only the reference is kept: the figure is published when it is shown."""
+
+    __tablename__ = "action_figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"))
+    question_id: Mapped[str] = mapped_column(String(100))
+    option: Mapped[str] = mapped_column(String(100))
+    # A period key ("2026-Q3"); empty: the latest closed period when shown.
+    period: Mapped[str] = mapped_column(String(10), default="", server_default="")
+
+    __table_args__ = (
+        UniqueConstraint(
+            "action_id", "survey_id", "question_id", "option", "period", name="uq_action_figures"
+        ),
+    )

@@ -4,16 +4,19 @@ first screen, and nothing leaves the machine (issue 16)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
 
+from survey_app import themes
 from survey_app.db import Database
 from survey_app.models import Distribution, User
 from tests.conftest import PASSWORD
 from tests.phones import PHONE, Phone
+from tests.theme_items import code, items, register
 from tests.you_said import CHILD, LEAD, bearer, record, token_maker
 
 if TYPE_CHECKING:
@@ -35,22 +38,46 @@ def make_token(database: Database, make_user: Callable[..., User]) -> Callable[.
 
 @pytest.fixture
 def code_with_actions(
-    app: Flask, make_token: Callable[..., str], make_distribution: Callable[..., Distribution]
+    app: Flask,
+    make_token: Callable[..., str],
+    make_user: Callable[..., User],
+    make_distribution: Callable[..., Distribution],
 ) -> str:
-    """Suffolk's link, with four approved actions (three on the welcome page, all on the list)."""
-    code = make_distribution().code
+    """Suffolk's link, with four approved actions (three on the welcome page, all on the list),
+    the first pointing to an approved quote and a figure, a second quote left to choose."""
+    distribution = make_distribution()
     client = app.test_client()
     facilitator = make_token("facilitator@example.org")
     lead = make_token(LEAD, "council_lead", "Suffolk")
+    coder_id = make_user("coder@example.org").id
+    with app.extensions["database"].session() as session:
+        coder = session.get(User, coder_id)
+        rows = register(
+            session,
+            items(distribution.council_id, ["the chair asked me first", "it was too loud"]),
+        )
+        code(session, app.extensions["codebook"], coder, rows[:1], [["listened_to"]])
+        for row in rows:
+            themes.approve(session, row, coder, dt.date.today())
+        session.commit()
+        quote_ids = [row.id for row in rows]
     for number in range(4):
         words = {
             language: {"you_said": f"{pair['you_said']} {number + 1}", "we_did": pair["we_did"]}
             for language, pair in CHILD.items()
         }
-        made = record(client, facilitator, child=words)
+        evidence = (
+            {
+                "evidence_quotes": quote_ids[:1],
+                "evidence_figures": [{"survey": "test-child", "question": "went", "option": "yes"}],
+            }
+            if number == 0
+            else {}
+        )
+        made = record(client, facilitator, child=words, **evidence)
         approve = f"/api/v1/actions/{made.json['id']}/approve"
         assert client.post(approve, headers=bearer(lead)).status_code == 200
-    return code
+    return distribution.code
 
 
 @pytest.mark.parametrize(("language", "direction"), [("en", "ltr"), ("ar", "rtl")])
@@ -98,6 +125,9 @@ def test_the_action_plan_and_the_poster_pass_axe(
     phone.press("Sign in")
     assert phone.open("/facilitator/actions?council=Suffolk") == 200
     assert page.locator("article.action").count() == 4
+    assert page.locator("ul.evidence-quotes q").count() == 1
+    assert page.locator("ul.evidence-figures li").count() == 1
+    assert page.locator("input[name=evidence_quotes]").count() == 2
     phone.check_page("the action plan")
     assert phone.open(f"/facilitator/distributions/{code_with_actions}/poster") == 200
     phone.check_page("the poster")

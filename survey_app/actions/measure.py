@@ -51,9 +51,15 @@ class MeasurePoint:
     @property
     def in_words(self) -> str:
         """ "35 of 50 (70.0%)", or "too few answers to tell"."""
-        if isinstance(self.count, int) and isinstance(self.base, int):
-            return f"{self.count} of {self.base} ({self.percent}%)"
-        return TOO_FEW
+        return figure_words(self.count, self.base, self.percent)
+
+
+def figure_words(count: int | str, base: int | str, percent: str) -> str:
+    """A published count of its base in words ("35 of 50 (70.0%)"), or "too few answers to
+    tell" where either is not shown."""
+    if isinstance(count, int) and isinstance(base, int):
+        return f"{count} of {base} ({percent}%)"
+    return TOO_FEW
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,29 @@ def measure_label(definition: SurveyDefinition, question_id: str, option: str) -
     return f"{question.text.en}: {words}"
 
 
+def period_table(
+    unit: Publishing,
+    definition: SurveyDefinition,
+    visible: Collection[int] | None,
+    council: str | None,
+    period: Period,
+    now: dt.datetime,
+) -> downloads.PublishedTable | None:
+    """The published table of one closed period for one council (or, council None with every
+    council visible, the region), settled and protected in an open publishing unit of work
+    (which records what it shows); None where nothing may be shown."""
+    label = council if council is not None else notes.REGION
+    chosen = GroupFilter(
+        council=council, submitted_from=period.start, submitted_to=period.end, asked_at=now
+    )
+    try:
+        tables = downloads.aggregate_tables(unit, definition, visible, chosen)
+    except downloads.DownloadProblem:
+        # Nothing to count, or too close to figures already published: nothing shown.
+        return None
+    return next((t for t in tables if t.label == label), None)
+
+
 def period_tables(
     unit: Publishing,
     definition: SurveyDefinition,
@@ -89,22 +118,26 @@ def period_tables(
     now: dt.datetime,
     most: int = PERIODS_SHOWN,
 ) -> list[tuple[Period, downloads.PublishedTable | None]]:
-    """The latest `most` closed periods of the survey, oldest first, each with the published
-    table of one council (or, council None with every council visible, the region), settled and
-    protected in an open publishing unit of work (which records what it shows)."""
-    label = council if council is not None else notes.REGION
-    found = []
-    for period in reversed(recent_published(definition.publication, now, most)):
-        chosen = GroupFilter(
-            council=council, submitted_from=period.start, submitted_to=period.end, asked_at=now
-        )
-        try:
-            tables = downloads.aggregate_tables(unit, definition, visible, chosen)
-        except downloads.DownloadProblem:
-            # Nothing to count, or too close to figures already published: nothing shown.
-            tables = []
-        found.append((period, next((t for t in tables if t.label == label), None)))
-    return found
+    """The latest `most` closed periods of the survey, oldest first, each with its published
+    table (`period_table`)."""
+    return [
+        (period, period_table(unit, definition, visible, council, period, now))
+        for period in reversed(recent_published(definition.publication, now, most))
+    ]
+
+
+def published_cell(
+    table: downloads.PublishedTable | None, question_id: str, option: str
+) -> tuple[int | str, int | str, str]:
+    """An answer's published count, its question's base and the percent in a published table;
+    "not shown" for both where either is hidden (or there is no table)."""
+    questions = table.questions if table is not None else []
+    question = next((q for q in questions if q.question == question_id), None)
+    if question is not None:
+        cell = next((c for c in question.cells if c.option == option), None)
+        if cell is not None and isinstance(cell.count, int) and isinstance(question.base, int):
+            return cell.count, question.base, cell.percent
+    return notes.NOT_SHOWN, notes.NOT_SHOWN, ""
 
 
 def measure_points(
@@ -115,15 +148,7 @@ def measure_points(
         return []
     points = []
     for period, table in tables:
-        count: int | str = notes.NOT_SHOWN
-        base: int | str = notes.NOT_SHOWN
-        percent = ""
-        questions = table.questions if table is not None else []
-        question = next((q for q in questions if q.question == action.measure_question), None)
-        if question is not None:
-            cell = next((c for c in question.cells if c.option == action.measure_option), None)
-            if cell is not None and isinstance(cell.count, int) and isinstance(question.base, int):
-                count, base, percent = cell.count, question.base, cell.percent
+        count, base, percent = published_cell(table, action.measure_question, action.measure_option)
         points.append(
             MeasurePoint(period.key, side_of(period, action.acted_on), count, base, percent)
         )

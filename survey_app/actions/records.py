@@ -20,8 +20,22 @@ from ..answers import collapsed_question, is_collapsed, option_ids
 from ..definitions.languages import direction, language_name
 from ..definitions.model import Question, SurveyDefinition
 from ..inputs import normalise_text
-from ..models import Action, ActionStatus, ActionText, Council, Distribution, Role, User, today
+from ..models import (
+    Action,
+    ActionFigure,
+    ActionQuote,
+    ActionStatus,
+    ActionText,
+    ApprovedQuote,
+    Council,
+    Distribution,
+    Role,
+    ThemeItem,
+    User,
+    today,
+)
 from ..operations import OperationError, find_council
+from ..periods import Period, PeriodError
 from ..themes.codebook import Codebook
 from .checks import personal_data_kinds, personal_data_problems, reading_warnings
 
@@ -33,6 +47,11 @@ LONGEST_ROLE = 200
 _THEME_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 # Roles that may record an action (a safeguarding lead reads concerns only).
 RECORDERS = (Role.ADMIN, Role.FACILITATOR, Role.COUNCIL_LEAD)
+# How many quotes and figures one action may point to (a plan, not a report).
+MOST_QUOTES = 20
+MOST_FIGURES = 10
+# What an action for the whole region says instead of a council's name.
+REGION_WORDS = "Whole region"
 
 
 class ActionError(OperationError):
@@ -41,6 +60,17 @@ class ActionError(OperationError):
 
 class NotAllowed(ActionError):
     """The person asking may not record or approve this action (their role or council)."""
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """A published figure an action points to, as asked for: a survey's question and answer, in
+    one publication period ("2026-Q3") or, period empty, the latest closed one."""
+
+    survey: str
+    question: str
+    option: str
+    period: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +89,9 @@ class ActionFields:
     measure_survey: str = ""
     measure_question: str = ""
     measure_option: str = ""
+    # The approved quotes (their item ids, as typed) and the figures that showed it.
+    evidence_quotes: Sequence[object] = ()
+    evidence_figures: Sequence[FigureRef] = ()
     # {language: (you said, we did)} in words a child of 9 can read.
     child: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
@@ -175,6 +208,8 @@ def record_action(
             f"The evidence is longer than {LONGEST_TEXT * 2} characters.", field="evidence"
         )
     measure = _measure(fields, definitions)
+    quote_ids = check_quotes(session, council, fields.evidence_quotes)
+    figures = check_figures(fields.evidence_figures, definitions)
     action = Action(
         council_id=council.id if council else None,
         you_said=you_said,
@@ -189,6 +224,11 @@ def record_action(
         measure_question=measure[1],
         measure_option=measure[2],
         created_by_id=user.id,
+        quote_links=[ActionQuote(item_id=item_id) for item_id in quote_ids],
+        figures=[
+            ActionFigure(survey_id=survey, question_id=question, option=option, period=period)
+            for survey, question, option, period in figures
+        ],
     )
     allowed = set(child_languages(session, action.council_id, definitions))
     for language, (child_said, child_did) in sorted(fields.child.items()):
@@ -230,24 +270,111 @@ def _measure(
     """The survey, question and option the action should move, checked; none when not given."""
     if not (fields.measure_survey or fields.measure_question or fields.measure_option):
         return None, "", ""
-    definition = definitions.get(fields.measure_survey)
+    return _answer(
+        definitions,
+        FigureRef(fields.measure_survey, fields.measure_question, fields.measure_option),
+        "The measure",
+        "measure",
+    )
+
+
+def _answer(
+    definitions: Mapping[str, SurveyDefinition], asked: FigureRef, what: str, field_name: str
+) -> tuple[str, str, str]:
+    """The survey, question and option of a figure a council's tables publish, checked."""
+    definition = definitions.get(asked.survey)
     if definition is None:
-        raise ActionError("The measure names a survey that is not loaded.", field="measure")
-    question = next((q for q in definition.questions if q.id == fields.measure_question), None)
+        raise ActionError(f"{what} names a survey that is not loaded.", field=field_name)
+    question = next((q for q in definition.questions if q.id == asked.question), None)
     if question is None or not question.is_choice:
         raise ActionError(
-            f"The measure names no question with answers to count in {definition.id}.",
-            field="measure",
+            f"{what} names no question with answers to count in {definition.id}.",
+            field=field_name,
         )
     measured = measured_question(question)
-    if fields.measure_option not in option_ids(measured, ()):
+    if asked.option not in option_ids(measured, ()):
         answers = ", ".join(option.id for option in measured.options)
         raise ActionError(
-            f"'{fields.measure_option}' is not an answer to {question.id} that is published "
+            f"'{asked.option}' is not an answer to {question.id} that is published "
             f"for the whole council (choose one of: {answers}).",
-            field="measure",
+            field=field_name,
         )
-    return definition.id, question.id, fields.measure_option
+    return definition.id, question.id, asked.option
+
+
+def check_quotes(session: Session, council: Council | None, given: Iterable[object]) -> list[int]:
+    """The quote bank's item ids an action may point to, once each, in the order given: each
+    approved now, and said in the action's council (an action for the whole region: in any
+    council). Any other is refused, alike whether it does not exist, is not approved or is
+    another council's, so that nobody learns of another council's quotes by asking."""
+    wanted: list[int] = []
+    for value in given:
+        text = str(value).strip()
+        if not text:
+            continue
+        if not text.isdigit() or not 0 < int(text) < 2**31:
+            raise ActionError(
+                "Each quote is the number of a quote in the quote bank.", field="evidence_quotes"
+            )
+        if int(text) not in wanted:
+            wanted.append(int(text))
+    if len(wanted) > MOST_QUOTES:
+        raise ActionError(
+            f"An action points to {MOST_QUOTES} quotes at most.", field="evidence_quotes"
+        )
+    if not wanted:
+        return []
+    approved = dict(
+        session.execute(
+            select(ThemeItem.id, ThemeItem.council_id)
+            .join(ApprovedQuote, ApprovedQuote.item_id == ThemeItem.id)
+            .where(ThemeItem.id.in_(wanted))
+        ).all()
+    )
+    for item_id in wanted:
+        if item_id not in approved or (council is not None and approved[item_id] != council.id):
+            whose = f"{council.name}'s approved quotes" if council else "the approved quotes"
+            raise ActionError(
+                f"Quote {item_id} is not one of {whose}: link only approved quotes of the "
+                "action's own council.",
+                field="evidence_quotes",
+            )
+    return wanted
+
+
+def check_figures(
+    given: Iterable[FigureRef], definitions: Mapping[str, SurveyDefinition]
+) -> list[tuple[str, str, str, str]]:
+    """The figures an action may point to (survey, question, option, period key), once each:
+    an answer a council's tables publish, in a whole period of the kind its survey publishes
+    (empty: the latest closed one when shown)."""
+    found: list[tuple[str, str, str, str]] = []
+    for asked in given:
+        if not (asked.survey or asked.question or asked.option or asked.period):
+            continue
+        survey, question, option = _answer(definitions, asked, "A figure", "evidence_figures")
+        key = ""
+        if asked.period.strip():
+            kind = definitions[survey].publication.period
+            try:
+                period = Period.parse(asked.period)
+            except PeriodError as problem:
+                raise ActionError(str(problem), field="evidence_figures") from None
+            if period.kind != kind:
+                example = Period.of(kind, today()).key
+                raise ActionError(
+                    f"{survey} publishes its figures by {kind.value}: name the period like "
+                    f"{example}.",
+                    field="evidence_figures",
+                )
+            key = period.key
+        if (survey, question, option, key) not in found:
+            found.append((survey, question, option, key))
+    if len(found) > MOST_FIGURES:
+        raise ActionError(
+            f"An action points to {MOST_FIGURES} figures at most.", field="evidence_figures"
+        )
+    return found
 
 
 def measured_question(question: Question) -> Question:
@@ -325,7 +452,11 @@ def staff_actions(
 ) -> list[Action]:
     """Actions staff see, newest first: one council's and the region's (council_id given),
     or all in scope (None: every council)."""
-    query = select(Action).options(selectinload(Action.texts)).order_by(Action.id.desc())
+    query = (
+        select(Action)
+        .options(selectinload(Action.texts), selectinload(Action.figures))
+        .order_by(Action.id.desc())
+    )
     if council_id is not None:
         query = query.where(or_(Action.council_id == council_id, Action.council_id.is_(None)))
     elif scope is not None:

@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 
 from ..models import Action
+from .evidence import Evidence
 from .measure import Measure
+from .records import REGION_WORDS
 
 ACTION_COLUMNS = [
     "id",
@@ -17,6 +19,8 @@ ACTION_COLUMNS = [
     "themes",
     "owner_role",
     "evidence",
+    "evidence_quotes",
+    "evidence_figures",
     "acted_on",
     "due_on",
     "recorded_on",
@@ -26,16 +30,21 @@ ACTION_COLUMNS = [
     "measure_before",
     "measure_after",
 ]
-REGION_WORDS = "Whole region"
 
 
 def action_rows(
-    actions: Iterable[Action], measures: Mapping[int, Measure] | None = None
+    actions: Iterable[Action],
+    measures: Mapping[int, Measure] | None = None,
+    evidence: Evidence | None = None,
 ) -> Iterator[list[object]]:
     """One row per action; the measure's published figures before and after its day, by period
-    ("2026-Q2: 35 of 50 (70.0%); 2026-Q3: too few answers to tell")."""
+    ("2026-Q2: 35 of 50 (70.0%); 2026-Q3: too few answers to tell"); the approved quotes it
+    points to ("12: the words"), and its figures as published now."""
+    evidence = evidence or Evidence()
     for action in actions:
         measure = (measures or {}).get(action.id)
+        quotes = evidence.quotes.get(action.id, [])
+        figures = evidence.figures.get(action.id, [])
         yield [
             action.id,
             action.council.name if action.council else REGION_WORDS,
@@ -45,6 +54,8 @@ def action_rows(
             " ".join(action.themes or []),
             action.owner_role,
             action.evidence,
+            "; ".join(f"{quote.id}: {quote.text}" for quote in quotes),
+            "; ".join(f"{figure.reference}: {figure.in_words}" for figure in figures),
             _day(action.acted_on),
             _day(action.due_on),
             _day(action.created_on),

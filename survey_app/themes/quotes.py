@@ -24,6 +24,8 @@ class Quote:
     month: dt.date
     council: str
     theme_ids: tuple[str, ...]
+    # The quote bank's id for it (its item's), which an action links to.
+    item_id: int = 0
 
 
 def is_approved(session: Session, item_id: int) -> bool:
@@ -73,5 +75,5 @@ def approved_quotes(
                 .order_by(ThemeCode.theme_id)
             )
         )
-        found.append(Quote(item.text, Source(item.source), item.month, council, theme_ids))
+        found.append(Quote(item.text, Source(item.source), item.month, council, theme_ids, item.id))
     return found

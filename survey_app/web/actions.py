@@ -36,6 +36,8 @@ from ..models import Action, ActionStatus, Council, Distribution, Role
 from . import db_session, forms, results, surveys, theme_results
 
 bp = Blueprint("actions", __name__, url_prefix="/facilitator")
+# How many figures the form offers to link (the API takes up to actions.MOST_FIGURES).
+FIGURE_ROWS = 2
 
 
 def init_app(app: Flask) -> None:
@@ -70,12 +72,13 @@ def _council_asked() -> Council | None:
 
 def _plan(
     council: Council | None, session: Session
-) -> tuple[list[Action], dict[int, actions.Measure]]:
-    """The plan's actions and their measures (recorded as published in session)."""
+) -> tuple[list[Action], dict[int, actions.Measure], actions.Evidence]:
+    """The plan's actions, their measures and their evidence (recorded as published in
+    session)."""
     found = actions.staff_actions(
         session, council_scope(current_user), council.id if council else None
     )
-    measures = actions.action_measures(
+    asked = (
         session,
         surveys(),
         found,
@@ -84,7 +87,14 @@ def _plan(
         current_user.id,
         clock_of(current_app).now(),
     )
-    return found, measures
+    evidence = actions.action_evidence(*asked, quote_councils=_quote_councils(council))
+    return found, actions.action_measures(*asked), evidence
+
+
+def _quote_councils(council: Council | None) -> list[int] | None:
+    """Whose approved quotes the page lists and shows: its council's, else every council the
+    user may see (None: all)."""
+    return [council.id] if council is not None else council_scope(current_user)
 
 
 def _child_form_languages() -> list[tuple[str, str]]:
@@ -111,16 +121,24 @@ def _measure_choices() -> list[tuple[str, str]]:
 
 
 def _plan_page(
-    typed: dict[str, str] | None = None, problem: operations.OperationError | None = None
+    typed: dict[str, str] | None = None,
+    problem: operations.OperationError | None = None,
+    chosen_quotes: list[str] | None = None,
 ) -> str:
     session = db_session()
     council = _council_asked()
-    found, measures = results.publishing(lambda s: _plan(council, s))
+    found, measures, evidence = results.publishing(lambda s: _plan(council, s))
     return render_template(
         "facilitator/actions.html",
         council=council,
         actions=found,
         measures=measures,
+        evidence=evidence,
+        quote_choices=actions.quotes_to_choose(
+            session, _quote_councils(council), theme_results.codebook()
+        ),
+        chosen_quotes=set(chosen_quotes or []),
+        figure_rows=range(1, FIGURE_ROWS + 1),
         warnings={action.id: actions.warnings_for(action) for action in found},
         may_approve=lambda action: actions.may_approve(current_user, action),
         councils=operations.all_councils(session)
@@ -154,10 +172,23 @@ def _date(value: str | None, name: str, field: str) -> dt.date | None:
         raise actions.ActionError(f"The {name} is not a date (use YYYY-MM-DD).", field) from None
 
 
+def _answer_chosen(value: str | None) -> tuple[str, str, str]:
+    """(survey, question, option) from a "survey/question/option" choice."""
+    survey_id, _, rest = (value or "").partition("/")
+    question, _, option = rest.partition("/")
+    return survey_id, question, option
+
+
 def fields_from_form(form: Any, languages: list[str]) -> actions.ActionFields:
     """What the plan's form asks to record."""
-    survey_id, _, rest = (form.get("measure") or "").partition("/")
-    question, _, option = rest.partition("/")
+    survey_id, question, option = _answer_chosen(form.get("measure"))
+    figures = [
+        actions.FigureRef(
+            *_answer_chosen(form.get(f"evidence_figure_{row}")),
+            period=(form.get(f"evidence_period_{row}") or "").strip(),
+        )
+        for row in range(1, FIGURE_ROWS + 1)
+    ]
     return actions.ActionFields(
         council=form.get("council") or None,
         you_said=form.get("you_said", ""),
@@ -171,6 +202,8 @@ def fields_from_form(form: Any, languages: list[str]) -> actions.ActionFields:
         measure_survey=survey_id,
         measure_question=question,
         measure_option=option,
+        evidence_quotes=form.getlist("evidence_quotes"),
+        evidence_figures=figures,
         child={
             code: (form.get(f"child_{code}_you_said", ""), form.get(f"child_{code}_we_did", ""))
             for code in languages
@@ -190,7 +223,10 @@ def record() -> AnyResponse | tuple[str, int]:
             theme_results.codebook(),
         )
     except operations.OperationError as problem:
-        return forms.shown_again(problem, request.form, lambda typed, why: _plan_page(typed, why))
+        chosen = request.form.getlist("evidence_quotes")
+        return forms.shown_again(
+            problem, request.form, lambda typed, why: _plan_page(typed, why, chosen)
+        )
     db_session().commit()
     flash(f"Action {action.id} is recorded. Children see it once it is approved.", "done")
     return redirect(_plan_url(action), 303)
@@ -256,8 +292,8 @@ def _file_name(council: Council | None, suffix: str) -> str:
 def plan_csv() -> Response:
     """The plan as CSV: one row per action, with its measure before and after."""
     council = _council_asked()
-    found, measures = results.publishing(lambda s: _plan(council, s))
-    rows = list(actions.action_rows(found, measures))
+    found, measures, evidence = results.publishing(lambda s: _plan(council, s))
+    rows = list(actions.action_rows(found, measures, evidence))
     return results.csv_download(_file_name(council, "csv"), actions.ACTION_COLUMNS, rows)
 
 
@@ -265,14 +301,17 @@ def plan_csv() -> Response:
 def plan_xlsx() -> Response:
     """The plan as a spreadsheet, with a note on how the measure's figures are protected."""
     council = _council_asked()
-    found, measures = results.publishing(lambda s: _plan(council, s))
+    found, measures, evidence = results.publishing(lambda s: _plan(council, s))
     sheet = spreadsheets.Sheet(
         "Actions",
         actions.ACTION_COLUMNS,
-        list(actions.action_rows(found, measures)),
+        list(actions.action_rows(found, measures, evidence)),
         footnotes=(
-            "Measures are published counts of one whole closed period each, protected like "
-            f"every download; '{actions.TOO_FEW}' where a count or base is too small to show.",
+            "Measures and evidence figures are published counts of one whole closed period "
+            "each, protected like every download; "
+            f"'{actions.TOO_FEW}' where a count or base is too small to show.",
+            "Evidence quotes are approved quotes of the quote bank; a withdrawn quote is "
+            "not listed.",
         ),
     )
     return results.xlsx_download(_file_name(council, "xlsx"), [sheet])

@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, jsonify, request, url_for
+from sqlalchemy.orm import Session
 
 from .. import actions, audits, downloads, feedback, models, operations, periods
 from ..access import council_scope
@@ -240,7 +241,8 @@ def audit_results_csv(survey_id: str) -> Response:
 # "You said, we did" ---------------------------------------------------------------------------
 
 
-def _action_json(action: Action) -> dict[str, Any]:
+def _action_json(action: Action, evidence: actions.Evidence | None = None) -> dict[str, Any]:
+    evidence = evidence or actions.Evidence()
     return {
         "id": action.id,
         "council": action.council.name if action.council else None,
@@ -250,6 +252,26 @@ def _action_json(action: Action) -> dict[str, Any]:
         "themes": list(action.themes or []),
         "owner_role": action.owner_role,
         "evidence": action.evidence,
+        "evidence_quotes": [
+            {"id": quote.id, "text": quote.text, "council": quote.council}
+            for quote in evidence.quotes.get(action.id, [])
+        ],
+        "evidence_figures": [
+            {
+                "survey": figure.survey,
+                "question": figure.question,
+                "option": figure.option,
+                "period": figure.period or None,
+                "shown_period": figure.shown_period or None,
+                "council": figure.place,
+                "label": figure.label,
+                "count": figure.count if isinstance(figure.count, int) else None,
+                "base": figure.base if isinstance(figure.base, int) else None,
+                "percent": figure.percent or None,
+                "value": figure.in_words,
+            }
+            for figure in evidence.figures.get(action.id, [])
+        ],
         "acted_on": action.acted_on.isoformat() if action.acted_on else None,
         "due_on": action.due_on.isoformat() if action.due_on else None,
         "approved": action.approved_on is not None,
@@ -286,6 +308,22 @@ def _fields_from_json(body: dict[str, Any]) -> actions.ActionFields:
         )
     if not isinstance(themes, list) or not isinstance(measure, dict):
         raise actions.ActionError("'themes' is a list of theme ids; 'measure' an object.")
+    quotes = body.get("evidence_quotes") or []
+    if not isinstance(quotes, list) or not all(
+        isinstance(q, int) and not isinstance(q, bool) for q in quotes
+    ):
+        raise actions.ActionError(
+            "'evidence_quotes' is a list of quote ids (numbers).", "evidence_quotes"
+        )
+    figures = body.get("evidence_figures") or []
+    if not isinstance(figures, list) or not all(
+        isinstance(f, dict) and all(isinstance(v, str | None) for v in f.values()) for f in figures
+    ):
+        raise actions.ActionError(
+            '\'evidence_figures\' is a list of {"survey", "question", "option", '
+            '"period" (optional)}, each a string.',
+            "evidence_figures",
+        )
     return actions.ActionFields(
         council=str(body["council"]) if body.get("council") else None,
         you_said=str(body.get("you_said") or ""),
@@ -299,6 +337,16 @@ def _fields_from_json(body: dict[str, Any]) -> actions.ActionFields:
         measure_survey=str(measure.get("survey") or ""),
         measure_question=str(measure.get("question") or ""),
         measure_option=str(measure.get("option") or ""),
+        evidence_quotes=quotes,
+        evidence_figures=[
+            actions.FigureRef(
+                str(figure.get("survey") or ""),
+                str(figure.get("question") or ""),
+                str(figure.get("option") or ""),
+                str(figure.get("period") or ""),
+            )
+            for figure in figures
+        ],
         child={
             str(code): (str(words.get("you_said") or ""), str(words.get("we_did") or ""))
             for code, words in child.items()
@@ -309,8 +357,10 @@ def _fields_from_json(body: dict[str, Any]) -> actions.ActionFields:
 @bp.post("/actions")
 def record_action() -> tuple[Response, int]:
     """Record an action (JSON: council, you_said, we_did, status, themes, child, and optionally
-    owner_role, evidence, acted_on, due_on, measure {survey, question, option}): 201 with its
-    id and reading-age warnings. Children see it once approved."""
+    owner_role, evidence (a note), evidence_quotes [quote ids], evidence_figures [{survey,
+    question, option, period?}], acted_on, due_on, measure {survey, question, option}): 201
+    with its id, evidence as published and reading-age warnings. Children see it once
+    approved."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return _problem("Send the action as a JSON object.")
@@ -326,7 +376,8 @@ def record_action() -> tuple[Response, int]:
         session.rollback()
         return _problem(str(problem), 400, problem.field)
     session.commit()
-    return jsonify(_action_json(action)), 201
+    evidence = results.publishing(lambda s: _evidence([action], None, s))
+    return jsonify(_action_json(action, evidence)), 201
 
 
 @bp.post("/actions/<int:action_id>/approve")
@@ -345,7 +396,8 @@ def approve_action(action_id: int) -> tuple[Response, int]:
         session.rollback()
         return _problem(str(problem), 409, problem.field)
     session.commit()
-    return jsonify(_action_json(action)), 200
+    evidence = results.publishing(lambda s: _evidence([action], None, s))
+    return jsonify(_action_json(action, evidence)), 200
 
 
 @bp.get("/actions")
@@ -354,11 +406,34 @@ def list_actions() -> Response:
     session = db_session()
     name = (request.args.get("council") or "").strip()
     council_id = None
+    council_name = None
     if name:
         council = find_council(session, name)
         scope = council_scope(g.api_user)
         if council is None or (scope is not None and council.id not in scope):
             abort(404)
-        council_id = council.id
+        council_id, council_name = council.id, council.name
     found = actions.staff_actions(session, council_scope(g.api_user), council_id)
-    return jsonify(actions=[_action_json(action) for action in found])
+    evidence = results.publishing(lambda s: _evidence(found, council_name, s, council_id))
+    return jsonify(actions=[_action_json(action, evidence) for action in found])
+
+
+def _evidence(
+    found: list[Action], council: str | None, session: Session, council_id: int | None = None
+) -> actions.Evidence:
+    """The actions' evidence as published for council (None: a council lead's own council,
+    anyone else the region), with the quotes of council_id (None: every council the user may
+    see), recorded in session."""
+    scope = council_scope(g.api_user)
+    if council is None and scope is not None and g.api_user.council is not None:
+        council = g.api_user.council.name
+    return actions.action_evidence(
+        session,
+        surveys(),
+        found,
+        scope,
+        council,
+        g.api_user.id,
+        clock_of(current_app).now(),
+        quote_councils=[council_id] if council_id is not None else scope,
+    )

@@ -152,14 +152,19 @@ def _themes_report_page() -> str:
         )
     )
     found = operations.find_council(db_session(), council) if council else None
+    # What was done about what they said: this council's and the region's actions, with the
+    # approved quotes (the report's council's only) that showed it.
+    found_actions = actions.staff_actions(
+        db_session(), council_scope(current_user), found.id if found else None
+    )
     return render_template(
         "facilitator/themes_report.html",
         report=report,
         council_param=council,
         codebook=codebook,
-        # What was done about what they said: this council's and the region's actions.
-        actions=actions.staff_actions(
-            db_session(), council_scope(current_user), found.id if found else None
+        actions=found_actions,
+        action_quotes=actions.linked_quotes(
+            db_session(), found_actions, [found.id] if found else council_scope(current_user)
         ),
         region_words=actions.REGION_WORDS,
     )

@@ -412,14 +412,21 @@ def report_page(survey_id: str, user: User) -> str:
         if built.group != reports.REGION
         else None
     )
+    found_actions = actions.for_report(
+        db_session(),
+        definition.id,
+        council_scope(user),
+        council_found.id if council_found else None,
+    )
     return render_template(
         "facilitator/report.html",
         report=built,
-        actions=actions.for_report(
+        actions=found_actions,
+        # The approved quotes that showed what was heard: the report's council's only.
+        action_quotes=actions.linked_quotes(
             db_session(),
-            definition.id,
-            council_scope(user),
-            council_found.id if council_found else None,
+            found_actions,
+            [council_found.id] if council_found else council_scope(user),
         ),
         region_words=actions.REGION_WORDS,
         region=reports.REGION,
