@@ -375,34 +375,36 @@ Screen = Callable[[str], Callable[[], object] | None]
 @dataclass(frozen=True)
 class KeptWords(Generic[K]):
     """Where one kind of other voice keeps its words and how the worker anonymises them: the
-    model and its sealed and redacted columns, how audit events and logs name a record
-    ("feedback_item:7"), the anonymiser's settings, and the log the failures go to."""
+    model, how audit events and logs name a record (prefix "feedback_item": "feedback_item:7"),
+    the log its failures go to, the anonymiser's settings, and the model's columns."""
 
     model: type[K]
-    sealed: InstrumentedAttribute[bytes | None]
-    redacted: InstrumentedAttribute[str | None]
     prefix: str
-    redact_locations: bool
     log: logging.Logger
+    redact_locations: bool
+    # The model's columns of the sealed (encrypted raw) words and of their redaction.
+    columns: tuple[str, str] = ("ciphertext", "redacted")
     # True where the sealed words are a JSON object of question id to words, each redacted on
     # its own (a case-file audit's notes).
     by_question: bool = False
     # Where a record waits on a flag of its own rather than on its sealed words (a focus-group
     # item: a vote has no words, yet waits to be processed); the worker sets it once done.
-    done: InstrumentedAttribute[bool] | None = None
+    done: str | None = None
     failure_log: str = FAILURE_LOG
 
     def subject(self, record_id: int) -> str:
         """How a record is named in audit events and logs."""
         return f"{self.prefix}:{record_id}"
 
-    def _column(self, name: str) -> InstrumentedAttribute[int]:
-        # On the model class, not a record: a column to query by (id, processing_attempts).
-        column: InstrumentedAttribute[int] = getattr(self.model, name)
+    def _column(self, name: str) -> InstrumentedAttribute[Any]:
+        # On the model class, not a record: a column to query by.
+        column: InstrumentedAttribute[Any] = getattr(self.model, name)
         return column
 
     def _waiting(self) -> ColumnElement[bool]:
-        return self.sealed.is_not(None) if self.done is None else self.done.is_(False)
+        if self.done is None:
+            return self._column(self.columns[0]).is_not(None)
+        return self._column(self.done).is_(False)
 
     def waiting(
         self, session: Session, *, max_attempts: int | None = None, limit: int | None = None
@@ -455,7 +457,7 @@ class KeptWords(Generic[K]):
         unpublished, the attempt is counted, and the sweeper offers the record again later.
         """
         subject = self.subject(record.id)
-        sealed = getattr(record, self.sealed.key)
+        sealed = getattr(record, self.columns[0])
         assert sealed is not None
         try:
             words = vault.open(sealed)
@@ -467,11 +469,9 @@ class KeptWords(Generic[K]):
             return
         if then is not None:
             then()
-        destroy_raw(
-            session, record, subject, redacted, columns=(self.sealed.key, self.redacted.key)
-        )
+        destroy_raw(session, record, subject, redacted, columns=self.columns)
         if self.done is not None:
-            setattr(record, self.done.key, True)
+            setattr(record, self.done, True)
 
     def _redact(self, words: str, settings: Mapping[str, Any]) -> str:
         if not self.by_question:

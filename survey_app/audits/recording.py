@@ -152,12 +152,11 @@ def record_audit(
 # Where an audit keeps its notes (one JSON object of question id to words, each anonymised on its
 # own), and how the worker anonymises them, as every other voice.
 NOTES = KeptWords(
-    model=CaseAudit,
-    sealed=CaseAudit.notes_ciphertext,
-    redacted=CaseAudit.notes_redacted,
-    prefix="case_audit",
+    CaseAudit,
+    "case_audit",
+    log,
     redact_locations=True,
-    log=log,
+    columns=("notes_ciphertext", "notes_redacted"),
     by_question=True,
 )
 

@@ -24,14 +24,7 @@ REDACT_LOCATIONS = True
 
 
 # Where an item keeps its words, and how the worker anonymises them (as every other voice).
-ITEMS = KeptWords(
-    model=FeedbackItem,
-    sealed=FeedbackItem.ciphertext,
-    redacted=FeedbackItem.redacted,
-    prefix="feedback_item",
-    redact_locations=REDACT_LOCATIONS,
-    log=log,
-)
+ITEMS = KeptWords(FeedbackItem, "feedback_item", log, redact_locations=REDACT_LOCATIONS)
 
 
 def anonymise_item(

@@ -40,13 +40,11 @@ SCREEN_SOURCE = {Group.CHILDREN.value: "child", Group.PRACTITIONERS.value: "focu
 # Where an item keeps its words, and how the worker anonymises them, as every other voice. An
 # item waits on its own flag: a vote has no words, yet waits to be processed.
 ITEMS = KeptWords(
-    model=FocusGroupItem,
-    sealed=FocusGroupItem.ciphertext,
-    redacted=FocusGroupItem.redacted,
-    prefix="fg-item",
+    FocusGroupItem,
+    "fg-item",
+    log,
     redact_locations=False,
-    log=log,
-    done=FocusGroupItem.processed,
+    done="processed",
     # "processing", not "anonymisation": the risk screen reads the words in the same step.
     failure_log="processing failed for %s (%s); held back",
 )
