@@ -35,14 +35,6 @@ from tests.conftest import TEST_SURVEYS, make_council
 
 SHIPPED = Path(__file__).parent.parent / "survey_definitions"
 WORDS = "The garden needs a swing, ring Kit on 07700 900412"
-CRITERIA = (
-    "likes_dislikes",
-    "close_to",
-    "worries",
-    "wants_changed",
-    "views_acted_on",
-    "plan_with_child",
-)
 
 Step = Callable[[Session, TextVault, int, Mapping[str, Any]], bool]
 
@@ -92,13 +84,18 @@ def kept(app: Flask, database: Database) -> dict[str, int]:
             row_key="row",
             ciphertext=vault.seal(WORDS),
         )
+        form = app.extensions["surveys"]["case-file-audit"]
+        # Each criterion answered with its first option: only the notes matter here.
         audit = audits.record_audit(
             session,
             vault,
-            app.extensions["surveys"]["case-file-audit"],
+            form,
             council,
             "CP-1",
-            {**{question: "yes" for question in CRITERIA}, "notes": WORDS},
+            {
+                **{q.id: q.all_option_ids()[0] for q in audits.choice_questions(form)},
+                "notes": WORDS,
+            },
             link_key="key",
             now=utcnow(),
         )
