@@ -1,5 +1,6 @@
 """What the workers do first to a saved response: screen its free text for risk, then redact
-each answer and destroy its raw text.
+each answer and destroy its raw text; and the same fail-closed steps for every other voice's
+kept words (`KeptWords`: focus-group items, complaints and compliments, case-file audit notes).
 
 Each function takes a session, is safe to run twice, and leaves committing to the caller, so a
 crash half way changes nothing. The service's settings are passed in, never read here.
@@ -9,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, bindparam, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .backlog import count_failed_attempt
@@ -211,23 +213,11 @@ def _anonymise_free_text(
             words = vault.open(free_text.ciphertext)
         redaction = anonymise(words, anonymiser_settings)
     except Exception as error:  # fail closed, whatever went wrong
-        # Only the kind of error is kept: its message could quote the answer.
-        log.warning("anonymisation failed for %s (%s); held back", subject, type(error).__name__)
-        if not free_text.held_back:
-            free_text.held_back = True
-            session.add(
-                AuditEvent(
-                    event="anonymisation_failed", subject=subject, detail=type(error).__name__
-                )
-            )
+        hold_back(session, free_text, subject, error)
         return False
     if _stored_on_postgresql(session, free_text, redaction.text, subject):
         return True
-    free_text.redacted = redaction.text
-    free_text.ciphertext = None
-    free_text.raw_destroyed_on = today()
-    free_text.held_back = False
-    session.add(AuditEvent(event="raw_text_destroyed", subject=subject, occurred_on=today()))
+    destroy_raw(session, free_text, subject, redaction.text)
     return True
 
 
@@ -313,7 +303,185 @@ def _read_staff_names(path: str, modified: int) -> tuple[str, ...]:
     return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-# Free text from other voices (complaints and compliments, case-file audit notes) -------------
+# One rule for every kind of kept words: hold back on failure, else store and destroy ----------
+
+# The warning a failure logs: the subject and the kind of error, never the words.
+FAILURE_LOG = "anonymisation failed for %s (%s); held back"
+
+
+class Sealed(Protocol):
+    """A record whose words are kept encrypted until the worker has anonymised them."""
+
+    held_back: bool
+    raw_destroyed_on: dt.date | None
+
+
+def hold_back(
+    session: Session,
+    record: Sealed,
+    subject: str,
+    error: Exception,
+    *,
+    logger: logging.Logger = log,
+    message: str = FAILURE_LOG,
+) -> None:
+    """Fail closed: leave the record's words encrypted and unpublished, held back, and audit
+    the first failure (a retry that fails again is not audited again)."""
+    # Only the kind of error is kept: its message could quote the words.
+    logger.warning(message, subject, type(error).__name__)
+    if not record.held_back:
+        record.held_back = True
+        session.add(
+            AuditEvent(event="anonymisation_failed", subject=subject, detail=type(error).__name__)
+        )
+
+
+def destroy_raw(
+    session: Session,
+    record: Sealed,
+    subject: str,
+    redacted: str,
+    *,
+    columns: tuple[str, str] = ("ciphertext", "redacted"),
+) -> None:
+    """Store the redaction in the record's redacted column, destroy the raw words in its sealed
+    column (columns: sealed, redacted), clear any hold, and audit the destruction."""
+    sealed, redacted_column = columns
+    setattr(record, redacted_column, redacted)
+    setattr(record, sealed, None)
+    record.raw_destroyed_on = today()
+    record.held_back = False
+    session.add(AuditEvent(event="raw_text_destroyed", subject=subject, occurred_on=today()))
+
+
+# Free text from other voices (focus-group items, complaints and compliments, case-file audit
+# notes) ---------------------------------------------------------------------------------------
+
+
+class Kept(Sealed, Protocol):
+    """A record of another voice: its failed attempts are counted on itself, for the sweeper."""
+
+    id: int
+    processing_attempts: int
+
+
+K = TypeVar("K", bound=Kept)
+
+# A risk screen of raw words: what to do once they are redacted (raise a concern), or None when
+# it found nothing.
+Screen = Callable[[str], Callable[[], object] | None]
+
+
+@dataclass(frozen=True)
+class KeptWords(Generic[K]):
+    """Where one kind of other voice keeps its words and how the worker anonymises them: the
+    model, how audit events and logs name a record (prefix "feedback_item": "feedback_item:7"),
+    the log its failures go to, the anonymiser's settings, and the model's columns."""
+
+    model: type[K]
+    prefix: str
+    log: logging.Logger
+    redact_locations: bool
+    # The model's columns of the sealed (encrypted raw) words and of their redaction.
+    columns: tuple[str, str] = ("ciphertext", "redacted")
+    # True where the sealed words are a JSON object of question id to words, each redacted on
+    # its own (a case-file audit's notes).
+    by_question: bool = False
+    # Where a record waits on a flag of its own rather than on its sealed words (a focus-group
+    # item: a vote has no words, yet waits to be processed); the worker sets it once done.
+    done: str | None = None
+    failure_log: str = FAILURE_LOG
+
+    def subject(self, record_id: int) -> str:
+        """How a record is named in audit events and logs."""
+        return f"{self.prefix}:{record_id}"
+
+    def _column(self, name: str) -> InstrumentedAttribute[Any]:
+        # On the model class, not a record: a column to query by.
+        column: InstrumentedAttribute[Any] = getattr(self.model, name)
+        return column
+
+    def _waiting(self) -> ColumnElement[bool]:
+        if self.done is None:
+            return self._column(self.columns[0]).is_not(None)
+        return self._column(self.done).is_(False)
+
+    def waiting(
+        self, session: Session, *, max_attempts: int | None = None, limit: int | None = None
+    ) -> dict[int, int]:
+        """Records whose words still wait for the worker (a lost message, a broker that was
+        down, or failures), by id, with how often each has failed so far; with max_attempts,
+        those that failed that often are left out."""
+        key, attempts = self._column("id"), self._column("processing_attempts")
+        statement = select(key, attempts).where(self._waiting())
+        if max_attempts is not None:
+            statement = statement.where(attempts < max_attempts)
+        rows = session.execute(statement.order_by(key).limit(limit))
+        return {record_id: failed for record_id, failed in rows}
+
+    def locked(self, session: Session, record_id: int) -> K | None:
+        """The record, locked for the worker, if its words still wait; else None."""
+        return session.scalar(
+            select(self.model)
+            .where(self._column("id") == record_id, self._waiting())
+            .with_for_update()
+        )
+
+    def anonymise_waiting(
+        self, session: Session, vault: TextVault, record_id: int, settings: Mapping[str, Any]
+    ) -> bool:
+        """The worker's step for one record (`anonymise`, once locked); False if nothing was
+        left to do."""
+        record = self.locked(session, record_id)
+        if record is None:
+            return False
+        self.anonymise(session, vault, record, settings)
+        return True
+
+    def anonymise(
+        self,
+        session: Session,
+        vault: TextVault,
+        record: K,
+        settings: Mapping[str, Any],
+        risk_screen: Screen | None = None,
+    ) -> None:
+        """Store a locked record's redacted words and destroy the raw text (settings: the
+        service's, for SURVEY_STAFF_NAMES_FILE).
+
+        risk_screen, where the words are read for risk, reads the raw words before they are
+        redacted (in the same fail-closed step); what it returns runs once they are, before the
+        raw text is destroyed.
+
+        Fails closed: if opening, screening or anonymising raises, the words stay encrypted and
+        unpublished, the attempt is counted, and the sweeper offers the record again later.
+        """
+        subject = self.subject(record.id)
+        sealed = getattr(record, self.columns[0])
+        assert sealed is not None
+        try:
+            words = vault.open(sealed)
+            then = risk_screen(words) if risk_screen is not None else None
+            redacted = self._redact(words, settings)
+        except Exception as error:  # fail closed, whatever went wrong
+            record.processing_attempts += 1
+            hold_back(session, record, subject, error, logger=self.log, message=self.failure_log)
+            return
+        if then is not None:
+            then()
+        destroy_raw(session, record, subject, redacted, columns=self.columns)
+        if self.done is not None:
+            setattr(record, self.done, True)
+
+    def _redact(self, words: str, settings: Mapping[str, Any]) -> str:
+        if not self.by_question:
+            return redact_words(words, settings, redact_locations=self.redact_locations)
+        written = json.loads(words)
+        redacted = {
+            question_id: redact_words(answer, settings, redact_locations=self.redact_locations)
+            for question_id, answer in written.items()
+        }
+        return json.dumps(redacted, ensure_ascii=False)
 
 
 def redact_words(words: str, settings: Mapping[str, Any], *, redact_locations: bool) -> str:

@@ -2,14 +2,18 @@
 
 The root conftest loads it as a plugin; the ``live_server`` fixture serves an app
 made with ``make_app`` in demo mode (cookies work over plain http), with PUBLIC_URL set to its own
-address so links and QR codes point back at it.
+address so links and QR codes point back at it. ``serving_definitions`` serves one with a folder
+of chosen survey definitions.
 """
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,3 +63,19 @@ def live_server(make_app: Callable[..., Flask]) -> Iterator[LiveServer]:
     running = serve(make_app)
     yield running
     running.stop()
+
+
+@contextlib.contextmanager
+def serving_definitions(
+    make_app: Callable[..., Flask], folder: Path, definitions: Iterable[Path], **overrides: Any
+) -> Iterator[LiveServer]:
+    """Serve a demo-mode app whose SURVEY_DIR is folder (made here) holding copies of exactly
+    these definition files; stopped on leaving."""
+    folder.mkdir()
+    for definition in definitions:
+        shutil.copy(definition, folder)
+    running = serve(make_app, SURVEY_DIR=str(folder), **overrides)
+    try:
+        yield running
+    finally:
+        running.stop()

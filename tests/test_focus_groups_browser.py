@@ -4,7 +4,6 @@ pages, a refused form and a photo upload, and nothing leaving the machine."""
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from PIL import Image
 from survey_app.db import Database
 from survey_app.models import User
 from tests.conftest import PASSWORD, make_council
-from tests.live_server import LiveServer, serve
+from tests.live_server import LiveServer, serving_definitions
 from tests.phones import Phone
 
 pytestmark = pytest.mark.browser
@@ -28,13 +27,13 @@ HOUSES = "focus-group-three-houses"
 @pytest.fixture
 def live_server(make_app: Callable[..., Flask], tmp_path: Path) -> Iterator[LiveServer]:
     """The demo-mode app serving the test survey and the shipped focus-group guides."""
-    folder = tmp_path / "definitions"
-    folder.mkdir()
-    shutil.copy(TEST_SURVEYS / "test-child.yaml", folder)
-    shutil.copy(SHIPPED / f"{HOUSES}.yaml", folder)
-    running = serve(make_app, SURVEY_DIR=str(folder), PHOTO_DIR=str(tmp_path / "photos"))
-    yield running
-    running.stop()
+    with serving_definitions(
+        make_app,
+        tmp_path / "definitions",
+        [TEST_SURVEYS / "test-child.yaml", SHIPPED / f"{HOUSES}.yaml"],
+        PHOTO_DIR=str(tmp_path / "photos"),
+    ) as running:
+        yield running
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ sideways (issue 15)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from flask import Flask
 from survey_app.db import Database
 from survey_app.models import User
 from tests.conftest import PASSWORD, make_council
-from tests.live_server import LiveServer, serve
+from tests.live_server import LiveServer, serving_definitions
 from tests.phones import Phone
 
 pytestmark = pytest.mark.browser
@@ -27,13 +26,12 @@ AUDIT = "case-file-audit"
 @pytest.fixture
 def live_server(make_app: Callable[..., Flask], tmp_path: Path) -> Iterator[LiveServer]:
     """The demo-mode app serving the test survey and the shipped case-file audit form."""
-    folder = tmp_path / "definitions"
-    folder.mkdir()
-    shutil.copy(TEST_SURVEYS / "test-child.yaml", folder)
-    shutil.copy(SHIPPED / f"{AUDIT}.yaml", folder)
-    running = serve(make_app, SURVEY_DIR=str(folder))
-    yield running
-    running.stop()
+    with serving_definitions(
+        make_app,
+        tmp_path / "definitions",
+        [TEST_SURVEYS / "test-child.yaml", SHIPPED / f"{AUDIT}.yaml"],
+    ) as running:
+        yield running
 
 
 @pytest.fixture

@@ -27,12 +27,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import periods
-from ..anonymising import redact_words
+from ..anonymising import KeptWords
 from ..crypto import TextVault
 from ..definitions.loader import parse_definition
 from ..definitions.model import AUDITOR, Question, SurveyDefinition
 from ..inputs import normalise_text
-from ..models import AuditEvent, CaseAudit, Council, Survey, today
+from ..models import CaseAudit, Council, Survey
 from ..operations import OperationError
 from ..voices import ItemQuery, Source, TextItem
 
@@ -149,57 +149,29 @@ def record_audit(
 # The worker ----------------------------------------------------------------------------------
 
 
+# Where an audit keeps its notes (one JSON object of question id to words, each anonymised on its
+# own), and how the worker anonymises them, as every other voice.
+NOTES = KeptWords(
+    CaseAudit,
+    "case_audit",
+    log,
+    redact_locations=True,
+    columns=("notes_ciphertext", "notes_redacted"),
+    by_question=True,
+)
+
+
 def anonymise_notes(
     session: Session, vault: TextVault, audit_id: int, settings: Mapping[str, Any]
 ) -> bool:
     """Store an audit's anonymised notes and destroy the raw text; False if nothing was left to
     do. On any failure the notes are held back, still encrypted, the attempt counted."""
-    audit = session.scalar(
-        select(CaseAudit)
-        .where(CaseAudit.id == audit_id, CaseAudit.notes_ciphertext.is_not(None))
-        .with_for_update()
-    )
-    if audit is None:
-        return False
-    subject = f"case_audit:{audit.id}"
-    assert audit.notes_ciphertext is not None
-    try:
-        written = json.loads(vault.open(audit.notes_ciphertext))
-        redacted = {
-            question_id: redact_words(words, settings, redact_locations=True)
-            for question_id, words in written.items()
-        }
-    except Exception as error:  # fail closed; only the kind of error, never its message
-        log.warning("anonymisation failed for %s (%s); held back", subject, type(error).__name__)
-        audit.processing_attempts += 1
-        if not audit.held_back:
-            audit.held_back = True
-            session.add(
-                AuditEvent(
-                    event="anonymisation_failed", subject=subject, detail=type(error).__name__
-                )
-            )
-        return True
-    audit.notes_redacted = json.dumps(redacted, ensure_ascii=False)
-    audit.notes_ciphertext = None
-    audit.raw_destroyed_on = today()
-    audit.held_back = False
-    session.add(AuditEvent(event="raw_text_destroyed", subject=subject, occurred_on=today()))
-    return True
+    return NOTES.anonymise_waiting(session, vault, audit_id, settings)
 
 
 def unprocessed_audit_ids(session: Session, max_attempts: int) -> list[int]:
     """Audits whose notes still wait to be anonymised and have not failed too often."""
-    return list(
-        session.scalars(
-            select(CaseAudit.id)
-            .where(
-                CaseAudit.notes_ciphertext.is_not(None),
-                CaseAudit.processing_attempts < max_attempts,
-            )
-            .order_by(CaseAudit.id)
-        )
-    )
+    return list(NOTES.waiting(session, max_attempts=max_attempts))
 
 
 # Items for theme coding ----------------------------------------------------------------------

@@ -10,25 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..anonymising import staff_names
+from ..anonymising import KeptWords
 from ..crypto import TextVault
 from ..definitions.guides import Group
 from ..models import (
-    AuditEvent,
     Concern,
     ConcernLevel,
     ConcernOrigin,
     FocusGroupItem,
     FocusGroupSession,
-    today,
 )
-from ..privacy.anonymiser import AnonymiserSettings, anonymise
 from ..safeguarding import concerns
 from ..safeguarding.screen import Level as ScreenLevel
 from ..safeguarding.screen import screen
@@ -40,9 +37,22 @@ log = logging.getLogger(__name__)
 SCREEN_SOURCE = {Group.CHILDREN.value: "child", Group.PRACTITIONERS.value: "focus_group"}
 
 
+# Where an item keeps its words, and how the worker anonymises them, as every other voice. An
+# item waits on its own flag: a vote has no words, yet waits to be processed.
+ITEMS = KeptWords(
+    FocusGroupItem,
+    "fg-item",
+    log,
+    redact_locations=False,
+    done="processed",
+    # "processing", not "anonymisation": the risk screen reads the words in the same step.
+    failure_log="processing failed for %s (%s); held back",
+)
+
+
 def subject(item_id: int) -> str:
     """How an item is named in audit events, logs and the theme coding ("fg-item:7")."""
-    return f"fg-item:{item_id}"
+    return ITEMS.subject(item_id)
 
 
 def process_item(
@@ -59,46 +69,30 @@ def process_item(
     Fails closed: if reading, screening or anonymising raises, the words stay encrypted and
     unpublished, the attempt is counted, and the sweeper offers the item again later.
     """
-    item = session.scalar(
-        select(FocusGroupItem).where(FocusGroupItem.id == item_id).with_for_update()
-    )
-    if item is None or item.processed:
+    item = ITEMS.locked(session, item_id)
+    if item is None:
         return False
     if item.ciphertext is None:
         item.processed = True
         return True
-    name = subject(item.id)
     found = session.get(FocusGroupSession, item.session_id)
     assert found is not None
-    try:
-        words = vault.open(item.ciphertext)
+
+    def flag_if_at_risk(words: str) -> Callable[[], None] | None:
         screened = screen(words, SCREEN_SOURCE.get(found.participant_group, "child"))
-        redaction = anonymise(
-            words,
-            AnonymiserSettings(
-                redact_locations=False, staff_names=staff_names(settings.get("STAFF_NAMES_FILE"))
-            ),
-        )
-    except Exception as error:  # fail closed, whatever went wrong
-        # Only the kind of error: its message could quote the words.
-        log.warning("processing failed for %s (%s); held back", name, type(error).__name__)
-        item.processing_attempts += 1
-        if not item.held_back:
-            item.held_back = True
-            session.add(
-                AuditEvent(event="anonymisation_failed", subject=name, detail=type(error).__name__)
+        if screened.level == ScreenLevel.NONE:
+            return None
+
+        def flag() -> None:
+            written = _flag(
+                session, vault, found, item, words, screened.level, screened.reasons, now
             )
-        return True
-    if screened.level != ScreenLevel.NONE:
-        written = _flag(session, vault, found, item, words, screened.level, screened.reasons, now)
-        if alerts is not None:
-            alerts.extend(written)
-    item.redacted = redaction.text
-    item.ciphertext = None
-    item.raw_destroyed_on = today()
-    item.held_back = False
-    item.processed = True
-    session.add(AuditEvent(event="raw_text_destroyed", subject=name, occurred_on=today()))
+            if alerts is not None:
+                alerts.extend(written)
+
+        return flag
+
+    ITEMS.anonymise(session, vault, item, settings, risk_screen=flag_if_at_risk)
     return True
 
 
@@ -149,10 +143,4 @@ def _flag(
 def unprocessed_items(session: Session, limit: int = 10_000) -> dict[int, int]:
     """Items whose words still wait for the worker (a lost message, a broker that was down, or
     failures), with how often each has failed so far."""
-    rows = session.execute(
-        select(FocusGroupItem.id, FocusGroupItem.processing_attempts)
-        .where(FocusGroupItem.processed.is_(False))
-        .order_by(FocusGroupItem.id)
-        .limit(limit)
-    )
-    return {item_id: attempts for item_id, attempts in rows}
+    return ITEMS.waiting(session, limit=limit)
