@@ -282,9 +282,13 @@ class Sweeper(dramatiq.Middleware):
     def __init__(self) -> None:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # Set once the first pass (which re-sends everything unprocessed) is over, so whoever
+        # starts a worker can know that a response saved from now on is not re-sent at once.
+        self.first_pass_done = threading.Event()
 
     def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
         self._stop.clear()
+        self.first_pass_done.clear()
         self._thread = threading.Thread(target=self._run, name="sweeper", daemon=True)
         self._thread.start()
 
@@ -325,5 +329,6 @@ class Sweeper(dramatiq.Middleware):
                     waited = 0.0
             except Exception:
                 log.exception("sweeper pass failed; trying again next interval")
+            self.first_pass_done.set()
             self._stop.wait(heartbeat)
             waited += heartbeat
