@@ -27,7 +27,7 @@ from ..redaction import (
     redact,
     replace_spans,
 )
-from . import contact, identifiers, lexicon, people, places, schools
+from . import contact, identifiers, lexicon, people, places, schools, tagger
 from .lexicon import NEVER_NAMES, fold
 from .text import words
 
@@ -88,7 +88,14 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
     found_people = people.find_people(
         text, answer_words, known, taken=taken, places=locations, staff=staff_keys
     )
-    removed = [*structured, *addresses, *found_schools, *found_people, *staff_spans]
+    # The learned tagger's spans are added to the rules' (a union): it finds what no rule
+    # expects. Where a rule already found a town it is kept as a town.
+    learned = [
+        span
+        for span in tagger.find(text, answer_words, known)
+        if not _overlaps_any(span, protected) and not _overlaps_any(span, locations)
+    ]
+    removed = [*structured, *addresses, *found_schools, *found_people, *staff_spans, *learned]
     if settings.redact_locations:
         removed.extend(locations)
     spans = merge_spans(span for span in removed if not _overlaps_any(span, protected))

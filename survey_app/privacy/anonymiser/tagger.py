@@ -1,0 +1,244 @@
+"""A learned sequence tagger (a linear-chain CRF) that finds personal data the rules miss.
+
+The rules see what their authors thought of; the tagger weighs every cue at once: the word, its
+shape and case, which lists hold it, and the same for its neighbours ("jessica smith said", "asked
+P. about it", "she goes to oak grove high"). It is trained by `train_tagger.py` on the labelled
+tuning sets plus a synthetic corpus (`synthetic.py`) that puts names, schools, streets, dates of
+birth and reference numbers from the word lists into many wordings, so that it learns the
+contexts rather than the values. The model file (data/tagger.crfsuite) is small and tagging is
+deterministic; `anonymise` keeps the union of the rules' spans and the tagger's.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import pycrfsuite
+
+from ..redaction import Span
+from .lexicon import (
+    DAYS,
+    MONTHS,
+    NEVER_NAMES,
+    RELATIONS,
+    ROLES,
+    TITLES,
+    Lexicon,
+    load,
+    plain,
+    word_set,
+)
+from .text import Word
+
+MODEL = Path(__file__).parent / "data" / "tagger.crfsuite"
+# Kinds the tagger adds to the rules' findings. Towns are left to the rules (found but kept).
+KINDS = ("PERSON", "ADDRESS", "SCHOOL", "DATE_OF_BIRTH", "ID", "POSTCODE", "PHONE")
+
+_STREET = word_set(
+    "road rd street st lane ln avenue ave drive dr crescent terrace gardens grove mews parade "
+    "square close way walk court place rise row view hill green park gate vale wharf yard fields "
+    "meadow meadows chase croft path end approach quay mount dale orchard ridge cl pl gr "
+    "ffordd stryd lôn lon heol rhodfa cilgant maes teras clos llwybr cwrt rhes sgwâr gerddi allt "
+    "brae wynd flat flats house cottage farm lodge estate"
+)
+_SCHOOL = word_set(
+    "primary junior juniors infant infants nursery academy high secondary school college "
+    "grammar prep sixth form comp comprehensive ysgol coleg cp rc ce cofe sch prim jnr"
+)
+_BIRTH = word_set("born dob birth birthday bday b d.o.b d.o.b. date")
+_PERSON_CUES = word_set(
+    "said says told tells asked asks was is and me with called named shouted explained "
+    "came come helped helps listened"
+)
+_WORD_LISTS = (
+    ("ti", TITLES),
+    ("rel", RELATIONS | ROLES),
+    ("md", MONTHS | DAYS),
+    ("st", _STREET),
+    ("sc", _SCHOOL),
+    ("bo", _BIRTH),
+    ("nv", NEVER_NAMES),
+    ("pc", _PERSON_CUES),
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def _shape(text: str) -> str:
+    """The word's spelling pattern with runs collapsed: "Smith" -> "Xx", "07700" -> "d"."""
+    out: list[str] = []
+    for char in text:
+        kind = "X" if char.isupper() else "x" if char.islower() else "d" if char.isdigit() else char
+        if not out or out[-1] != kind:
+            out.append(kind)
+    return "".join(out[:5])
+
+
+def _gap(text: str, start: int, end: int) -> str:
+    """The punctuation between two words ("" for a space)."""
+    gap = text[start:end].strip()
+    if not gap:
+        return "_" if "\n" not in text[start:end] else "nl"
+    return gap[:2]
+
+
+@functools.lru_cache(maxsize=65536)
+def _flags(key: str) -> tuple[str, ...]:
+    """Which lists hold a folded word (cached: answers repeat the same few thousand words)."""
+    lexicon = load()
+    bare = plain(key)
+    flags: list[str] = []
+    if key in lexicon.first_names or bare in lexicon.first_names:
+        flags.append("fn")
+    if key in lexicon.surnames or bare in lexicon.surnames:
+        flags.append("sn")
+    if key in lexicon.common_words:
+        flags.append("cw")
+    elif key in lexicon.dictionary:
+        flags.append("dw")
+    elif key not in lexicon.vocabulary:
+        flags.append("oov")
+    if key in lexicon.foreign_words:
+        flags.append("fw")
+    if key in lexicon.places:
+        flags.append("pl")
+    for name, words in _WORD_LISTS:
+        if key in words:
+            flags.append(name)
+    if not key.isascii():
+        flags.append("na")
+    return tuple(flags)
+
+
+def _case(word: Word) -> str:
+    if word.upper:
+        return "up"
+    if word.shouted:
+        return "sh"
+    if word.capitalised:
+        return "ci" if word.initial else "cap"
+    return "num" if word.is_number else "low"
+
+
+def features(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[list[str]]:
+    """Each word's features: its own, its neighbours', and the punctuation around it."""
+    count = len(words)
+    own = [(*_flags(word.key), _case(word)) for word in words]
+    gaps = [_gap(text, words[i - 1].end if i else 0, words[i].start) for i in range(count)]
+    gaps.append(_gap(text, words[-1].end, len(text)) if words else "")
+    shapes = [_shape(word.text) for word in words]
+    result: list[list[str]] = []
+    for index, word in enumerate(words):
+        key = word.key
+        row = [
+            "b",
+            "w=" + key,
+            "s=" + shapes[index],
+            "x3=" + key[-3:],
+            "l=" + str(min(len(key), 6)),
+            "gb=" + gaps[index],
+            "ga=" + gaps[index + 1],
+        ]
+        row.extend(own[index])
+        if index == 0:
+            row.append("BOS")
+        if index == count - 1:
+            row.append("EOS")
+        for offset in (-2, -1, 1, 2):
+            other = index + offset
+            if 0 <= other < count:
+                tag = f"{offset}:"
+                row.append(tag + "w=" + words[other].key)
+                row.extend(tag + flag for flag in own[other])
+                if offset in (-1, 1):
+                    row.append(tag + "s=" + shapes[other])
+                    row.append(f"{tag}ga=" + gaps[other + 1])
+        if index:
+            row.append("bg=" + words[index - 1].key + "|" + key)
+        if index + 1 < count:
+            row.append("bg+=" + key + "|" + words[index + 1].key)
+        result.append(row)
+    return result
+
+
+_local = threading.local()
+# The model in use: the shipped file, or another (training and cross-validation), or none.
+_current: dict[str, Path | None] = {"model": MODEL}
+
+
+def use_model(path: Path | None) -> None:
+    """Tag with the model at path from now on (None: no tagger, the rules alone)."""
+    _current["model"] = path
+
+
+def _tagger() -> pycrfsuite.Tagger | None:
+    """One tagger per thread (a crfsuite tagger holds state while it tags), opened once."""
+    path = _current["model"]
+    if path is None:
+        return None
+    cached = getattr(_local, "tagger", None)
+    if cached is None or cached[0] != path:
+        if not path.exists():
+            return None
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(path))
+        cached = (path, tagger)
+        _local.tagger = cached
+    return cached[1]
+
+
+# A span is kept only when the model is this sure of every word in it (its marginal
+# probability): below it the tagger's guesses cost more precision than they add recall.
+CONFIDENCE = 0.5
+
+
+def tagged_spans(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[tuple[Span, float]]:
+    """Each span the tagger finds with its confidence (the least marginal of its words)."""
+    tagger = _tagger()
+    if tagger is None or not words:
+        return []
+    tags = tagger.tag(features(text, words, lexicon))
+    result = []
+    for span, first, last in _runs(words, tags):
+        confidence = min(tagger.marginal(tags[i], i) for i in range(first, last + 1))
+        result.append((span, confidence))
+    return result
+
+
+def _runs(words: Sequence[Word], tags: Sequence[str]) -> list[tuple[Span, int, int]]:
+    """B-/I- runs of the same kind as spans with their first and last word; a name stops before
+    its possessive 's."""
+    runs: list[tuple[Span, int, int]] = []
+    first = -1
+    kind = ""
+
+    def close(last: int) -> None:
+        end = words[last].stem_end if kind == "PERSON" else words[last].end
+        runs.append((Span(words[first].start, end, kind), first, last))
+
+    for index, label in enumerate(tags):
+        if label.startswith("I-") and label[2:] == kind:
+            continue
+        if kind:
+            close(index - 1)
+            kind = ""
+        if label != "O":
+            kind = label[2:]
+            first = index
+    if kind:
+        close(len(tags) - 1)
+    return runs
+
+
+def find(
+    text: str, words: Sequence[Word], lexicon: Lexicon, confidence: float | None = None
+) -> list[Span]:
+    """The tagger's spans of the kinds it adds (not towns) that it is sure enough of."""
+    least = CONFIDENCE if confidence is None else confidence
+    return [
+        span
+        for span, sure in tagged_spans(text, words, lexicon)
+        if span.label in KINDS and sure >= least
+    ]
