@@ -422,6 +422,18 @@ _NEGATIVES = [
     "room 4", "page 12", "chapter 3", "bus 42", "3 hours", "7pm", "10:30", "half 3",
     "number 1 thing", "A+", "GCSE", "age 12", "12 years old", "im 9", "aged 14",
     "Bright Horizons", "Sure Start", "Hope, Faith and Charity rooms",
+    # the same words, capitalised at the start of a sentence or as a thing's name
+    "Hope is all I have left", "Hope you are well", "Grace and patience are needed",
+    "Will it change?", "Mark it down", "Summer was better", "Storm in a teacup",
+    "Sunny days", "Joy all round", "Faith in the system", "Patience is key", "Angel delight",
+    "Angel cake was nice", "Penny for my thoughts", "Frank and honest", "Jade earrings",
+    "Ruby red", "Amber warning", "Holly and ivy at Christmas", "Crystal clear",
+    "Daisy chains", "Honey on toast", "River walk", "Sky TV", "Harmony in the room",
+    "Willow tree", "Poppy appeal", "Ray of sunshine", "Bill for the taxi", "Rich people",
+    "Jack of all trades", "Rocky road", "Dawn till dusk", "Destiny on the xbox",
+    "rooms named Oak, Ash and Willow", "groups called Robin, Wren and Swift",
+    "May half term", "Reading was hard", "Victory for us", "Precious little time",
+    "Blessing in disguise", "Autumn term", "Ivy on the wall", "Rose gold phone",
 ]  # fmt: skip
 
 
@@ -516,4 +528,45 @@ def corpus(count: int, seed: int = 12, fillers: list[str] | None = None) -> list
         sample = _render(template, parts, filler)
         if sample.text.strip() and fold(sample.text):
             samples.append(sample)
+    return samples
+
+
+def substituted(
+    texts: list[tuple[str, tuple[tuple[int, int, str], ...]]], copies: int, seed: int = 12
+) -> list[Sample]:
+    """Labelled texts with each span's value replaced by a new one of its kind, copies times:
+    the contexts real writers use, with values from the lists, so that the tagger learns the
+    context rather than the value."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible corpus, not a secret
+    parts = _Parts(rng)
+    makers: dict[str, Callable[[], str]] = {
+        "PERSON": parts.person,
+        "SCHOOL": parts.school,
+        "ADDRESS": parts.address,
+        "DATE_OF_BIRTH": parts.date_of_birth,
+        "ID": lambda: parts.identifier()[0],
+        "POSTCODE": parts.postcode,
+        "PHONE": parts.phone,
+        "LOCATION": lambda: rng.choice(parts.places),
+    }
+    samples = []
+    for text, spans in texts:
+        if not spans:
+            continue
+        for _ in range(copies):
+            out: list[str] = []
+            new_spans: list[tuple[int, int, str]] = []
+            position = 0
+            length = 0
+            for start, end, label in spans:
+                out.append(text[position:start])
+                length += start - position
+                maker = makers.get(label)
+                value = maker() if maker else text[start:end]
+                out.append(value)
+                new_spans.append((length, length + len(value), label))
+                length += len(value)
+                position = end
+            out.append(text[position:])
+            samples.append(Sample("".join(out), tuple(new_spans)))
     return samples
