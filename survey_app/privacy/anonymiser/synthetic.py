@@ -14,7 +14,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .lexicon import DATA, fold
+from .lexicon import ACRONYMS, DATA, ORGANISATIONS, PRODUCTS, fold
 
 _SLOT = "{"
 _NATURE = ["grove", "hill", "park", "field", "wood", "vale", "view", "meadow", "bank", "brook"]
@@ -42,6 +42,10 @@ class _Parts:
         self.surnames = [n for n in _lines("surnames.txt") if len(n) > 2]
         self.celtic_surnames = _lines("surnames_celtic.txt") + _lines("surnames_extra.txt")
         self.places = [p for p in _lines("places_gb.txt") if p[:1].isupper()]
+        self.organisations = sorted(
+            [w.title() for w in ORGANISATIONS | PRODUCTS if w.isalpha()]
+            + [w.upper() for w in ACRONYMS | ORGANISATIONS if w.isalpha() and len(w) < 6]
+        )
         common = set(_lines("english_common.txt"))
         self.plain_words = [w for w in sorted(common) if w.isalpha() and 3 < len(w) < 9]
         self.word_names = [
@@ -434,7 +438,42 @@ _NEGATIVES = [
     "rooms named Oak, Ash and Willow", "groups called Robin, Wren and Swift",
     "May half term", "Reading was hard", "Victory for us", "Precious little time",
     "Blessing in disguise", "Autumn term", "Ivy on the wall", "Rose gold phone",
+    "summer came early", "hope so", "will do", "grace period", "mark out of ten",
+    # organisations, shops and services where a school or a person could stand
+    "i go to {O} after school", "we went to {O}", "from {O}", "the worker from {O}",
+    "{O} said they would ring", "at {O} on saturday", "{O} were helpful", "a letter from {O}",
+    "Dr {N} from {O} said", "i go to {r} after school", "we stay at {r} at weekends",
+    # letters, numbers and dates that are not personal data
+    "{x} {X}. was cold", "it said {x} {X}. on the sheet", "my score is {n}", "level {n} done",
+    "the codes were {n}", "born {D}, moved here in {e}", "{P} born {D}, adopted in {e}",
+    "moved in {e}", "since {e}", "started in {e}", "Tues-Thurs", "Mon-Fri 9-5",
 ]  # fmt: skip
+
+
+# Things a letter labels: "room F.", "vitamin D.", "plan B".
+_LETTERED = [
+    "vitamin",
+    "room",
+    "block",
+    "grade",
+    "plan",
+    "option",
+    "part",
+    "wing",
+    "ward",
+    "zone",
+    "group",
+    "table",
+    "question",
+]
+
+
+def _event(rng: random.Random) -> str:
+    """A month and year that is not a birth date ("adopted in may 2014")."""
+    month = rng.choice(
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september"]
+    )
+    return f"{rng.choice([month, month.title(), month[:3]])} {rng.randint(2005, 2026)}"
 
 
 def _date(rng: random.Random) -> str:
@@ -486,6 +525,18 @@ def _render(template: str, parts: _Parts, filler: Callable[[], str]) -> Sample:
                 value = _date(rng)
             elif slot == "y":
                 value = str(rng.randint(2005, 2026))
+            elif slot == "O":
+                value = rng.choice(parts.organisations)
+            elif slot == "r":  # a relation's or friend's home: "kaydens", "my nans"
+                value = parts.case(parts.rng.choice(["my nans", "dads", "my mates", "grandads"]))
+            elif slot == "x":
+                value = rng.choice(_LETTERED)
+            elif slot == "X":
+                value = rng.choice(string.ascii_uppercase)
+            elif slot == "n":
+                value = " ".join(str(rng.randint(1, 99)) for _ in range(rng.randint(2, 4)))
+            elif slot == "e":
+                value = _event(rng)
             else:
                 value = slot
             out.append(value)
@@ -517,8 +568,10 @@ def corpus(count: int, seed: int = 12, fillers: list[str] | None = None) -> list
     parts = _Parts(rng)
     pool = fillers or [""]
 
+    plain_negatives = [negative for negative in _NEGATIVES if _SLOT not in negative]
+
     def filler() -> str:
-        return rng.choice(pool) if rng.random() < 0.7 else rng.choice(_NEGATIVES).split("{")[0]
+        return rng.choice(pool) if rng.random() < 0.7 else rng.choice(plain_negatives)
 
     samples = []
     for _ in range(count):

@@ -20,9 +20,11 @@ import pycrfsuite
 
 from ..redaction import Span
 from .lexicon import (
+    ABBREVIATIONS,
     DAYS,
     MONTHS,
     NEVER_NAMES,
+    PLATFORMS,
     RELATIONS,
     ROLES,
     TITLES,
@@ -62,6 +64,7 @@ _WORD_LISTS = (
     ("bo", _BIRTH),
     ("nv", NEVER_NAMES),
     ("pc", _PERSON_CUES),
+    ("ab", ABBREVIATIONS | PLATFORMS),
 )
 
 
@@ -163,6 +166,8 @@ def features(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[list[st
     return result
 
 
+_NEVER_PERSONAL = NEVER_NAMES | ABBREVIATIONS | PLATFORMS
+
 _local = threading.local()
 # The model in use: the shipped file, or another (training and cross-validation), or none.
 _current: dict[str, Path | None] = {"model": MODEL}
@@ -240,5 +245,14 @@ def find(
     return [
         span
         for span, sure in tagged_spans(text, words, lexicon)
-        if span.label in KINDS and sure >= least
+        if span.label in KINDS and sure >= least and not _never_personal(span, words)
     ]
+
+
+def _never_personal(span: Span, words: Sequence[Word]) -> bool:
+    """Whether every word of a span is one the lists say is never personal data on its own
+    (services, products, family words, months, function words): "CAMHS", "max", "mum"."""
+    inside = [word for word in words if span.start <= word.start < span.end]
+    return all(word.key in _NEVER_PERSONAL for word in inside if not word.is_number) and not all(
+        word.is_number for word in inside
+    )
