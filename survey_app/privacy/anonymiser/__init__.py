@@ -89,11 +89,13 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
         text, answer_words, known, taken=taken, places=locations, staff=staff_keys
     )
     # The learned tagger's spans are added to the rules' (a union): it finds what no rule
-    # expects. Where a rule already found a town it is kept as a town.
+    # expects. A word the rules took for a town stays a town unless the tagger reads it as a
+    # school or a street ("at brookfield till year 6"): many schools are named after villages.
     learned = [
         span
         for span in tagger.find(text, answer_words, known)
-        if not _overlaps_any(span, protected) and not _overlaps_any(span, locations)
+        if not _overlaps_any(span, protected)
+        and (span.label in (SCHOOL, ADDRESS) or not _overlaps_any(span, locations))
     ]
     removed = [*structured, *addresses, *found_schools, *found_people, *staff_spans, *learned]
     if settings.redact_locations:

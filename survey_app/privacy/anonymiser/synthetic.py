@@ -443,6 +443,8 @@ _NEGATIVES = [
     "i go to {O} after school", "we went to {O}", "from {O}", "the worker from {O}",
     "{O} said they would ring", "at {O} on saturday", "{O} were helpful", "a letter from {O}",
     "Dr {N} from {O} said", "i go to {r} after school", "we stay at {r} at weekends",
+    "i go to {V} with my dad", "we went to {V} after", "at {V} on friday", "{V} after school",
+    "i like going to {V}", "mum takes me to {V}",
     # letters, numbers and dates that are not personal data
     "{x} {X}. was cold", "it said {x} {X}. on the sheet", "my score is {n}", "level {n} done",
     "the codes were {n}", "born {D}, moved here in {e}", "{P} born {D}, adopted in {e}",
@@ -450,6 +452,32 @@ _NEGATIVES = [
 ]  # fmt: skip
 
 
+_VENUES = [
+    "nandos",
+    "maccies",
+    "wetherspoons",
+    "pizza hut",
+    "the gym",
+    "cadets",
+    "scouts",
+    "brownies",
+    "youth club",
+    "the park",
+    "football",
+    "swimming",
+    "church",
+    "mosque",
+    "the shops",
+    "town",
+    "the cinema",
+    "bowling",
+    "the library",
+    "boxing",
+    "dance",
+    "karate",
+    "my mates",
+    "the beach",
+]
 # Things a letter labels: "room F.", "vitamin D.", "plan B".
 _LETTERED = [
     "vitamin",
@@ -529,6 +557,8 @@ def _render(template: str, parts: _Parts, filler: Callable[[], str]) -> Sample:
                 value = rng.choice(parts.organisations)
             elif slot == "r":  # a relation's or friend's home: "kaydens", "my nans"
                 value = parts.case(parts.rng.choice(["my nans", "dads", "my mates", "grandads"]))
+            elif slot == "V":  # places children go that are not schools
+                value = parts.case(rng.choice(_VENUES))
             elif slot == "x":
                 value = rng.choice(_LETTERED)
             elif slot == "X":

@@ -118,17 +118,21 @@ def _line(name: str, report: evaluate.Report) -> str:
     )
 
 
-def cross_validate(held_out: Sequence[str], synthetic_size: int) -> None:
-    """Leave each tuning set out in turn; then train on all and score the held-out sets."""
-    with tempfile.TemporaryDirectory() as folder:
-        for name in TUNING_SETS:
-            model = Path(folder) / f"without-{name}.crfsuite"
+def cross_validate(held_out: Sequence[str], synthetic_size: int, folder: Path) -> None:
+    """Leave each tuning set out in turn; then train on all and score the held-out sets. Models
+    already in folder are reused, so that several processes can train the folds side by side
+    and a change to what happens after tagging is scored again without retraining."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in TUNING_SETS:
+        model = folder / f"without-{name}.crfsuite"
+        if not model.exists():
             train([other for other in TUNING_SETS if other != name], model, synthetic_size)
-            _report(name, model)
-        model = Path(folder) / "all.crfsuite"
+        _report(name, model)
+    model = folder / "all.crfsuite"
+    if not model.exists():
         train(TUNING_SETS, model, synthetic_size)
-        for name in held_out:
-            _report(name, model)
+    for name in held_out:
+        _report(name, model)
     tagger.use_model(tagger.MODEL)
 
 
@@ -153,9 +157,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--synthetic", type=int, default=SYNTHETIC_SIZE)
     parser.add_argument("--out", type=Path, default=tagger.MODEL)
+    parser.add_argument(
+        "--models", type=Path, help="where --cross keeps its models (default: temporary)"
+    )
+    parser.add_argument("--without", help="only train the model without this set (or 'none': all)")
     arguments = parser.parse_args(argv)
-    if arguments.cross:
-        cross_validate(arguments.held_out, arguments.synthetic)
+    if arguments.without:
+        sets = [name for name in TUNING_SETS if name != arguments.without]
+        train(sets, arguments.out, arguments.synthetic)
+    elif arguments.cross and arguments.models:
+        cross_validate(arguments.held_out, arguments.synthetic, arguments.models)
+    elif arguments.cross:
+        with tempfile.TemporaryDirectory() as folder:
+            cross_validate(arguments.held_out, arguments.synthetic, Path(folder))
     else:
         train(TUNING_SETS, arguments.out, arguments.synthetic)
         print(f"wrote {arguments.out} ({arguments.out.stat().st_size:,} bytes)")
