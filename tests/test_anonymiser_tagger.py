@@ -24,7 +24,8 @@ def rules_alone() -> Iterator[None]:
 
 # Each of these is missed by the rules alone (checked below) and found with the tagger.
 FOUND_BY_THE_TAGGER = [
-    "FOUND_PLACEHOLDER",
+    # a school named after a village, with nothing but "at" and "year 6" to say it is one
+    "i was at [[SCHOOL:brookfield]] till year 6",
 ]
 
 KEPT = [

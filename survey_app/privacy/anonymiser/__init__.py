@@ -89,13 +89,17 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
         text, answer_words, known, taken=taken, places=locations, staff=staff_keys
     )
     # The learned tagger's spans are added to the rules' (a union): it finds what no rule
-    # expects. A word the rules took for a town stays a town unless the tagger reads it as a
-    # school or a street ("at brookfield till year 6"): many schools are named after villages.
+    # expects. A word the rules took for a town stays a town unless the tagger reads that very
+    # word as a school or a street ("at brookfield till year 6"): many schools are named after
+    # villages.
     learned = [
         span
         for span in tagger.find(text, answer_words, known)
         if not _overlaps_any(span, protected)
-        and (span.label in (SCHOOL, ADDRESS) or not _overlaps_any(span, locations))
+        and (
+            not _overlaps_any(span, locations)
+            or (span.label in (SCHOOL, ADDRESS) and _inside_any(span, locations))
+        )
     ]
     removed = [*structured, *addresses, *found_schools, *found_people, *staff_spans, *learned]
     if settings.redact_locations:
@@ -138,6 +142,10 @@ def _structured_detectors() -> tuple[Detector, ...]:
         find_handles,
         find_dates_of_birth,
     )
+
+
+def _inside_any(span: Span, others: list[Span]) -> bool:
+    return any(other.start <= span.start and span.end <= other.end for other in others)
 
 
 def _overlaps_any(span: Span, others: list[Span] | tuple[Span, ...]) -> bool:

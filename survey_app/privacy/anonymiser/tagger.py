@@ -196,7 +196,7 @@ def _tagger() -> pycrfsuite.Tagger | None:
 
 # A span is kept only when the model is this sure of every word in it (its marginal
 # probability): below it the tagger's guesses cost more precision than they add recall.
-CONFIDENCE = 0.9
+CONFIDENCE = 0.97
 
 
 def tagged_spans(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[tuple[Span, float]]:

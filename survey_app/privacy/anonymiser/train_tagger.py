@@ -35,7 +35,7 @@ SEED = 12
 # Each labelled training text again this many times with new values in its spans.
 SUBSTITUTED_COPIES = 2
 # The confidences the union is scored at; the shipped one is tagger.CONFIDENCE.
-CONFIDENCES = (0.5, 0.8, 0.9, 0.95)
+CONFIDENCES = (0.5, 0.9, 0.95, 0.97, 0.99)
 SHIPPED_CONFIDENCE = tagger.CONFIDENCE
 PARAMS = {
     "c1": 0.05,  # L1 keeps the model small: most features get no weight at all
