@@ -125,43 +125,48 @@ def _case(word: Word) -> str:
     return "num" if word.is_number else "low"
 
 
+@functools.lru_cache(maxsize=65536)
+def _views(key: str, case: str, shape: str) -> tuple[tuple[str, ...], ...]:
+    """A word's own features and its features as seen from each neighbour (-2, -1, +1, +2),
+    cached: answers repeat the same words, and building the strings is most of the cost."""
+    flags = (*_flags(key), case)
+    own = ("w=" + key, "s=" + shape, "x3=" + key[-3:], "l=" + str(min(len(key), 6)), *flags)
+    seen: list[tuple[str, ...]] = [own]
+    for offset in (-2, -1, 1, 2):
+        tag = f"{offset}:"
+        view = [tag + "w=" + key, *(tag + flag for flag in flags)]
+        if offset in (-1, 1):
+            view.append(tag + "s=" + shape)
+        seen.append(tuple(view))
+    return tuple(seen)
+
+
 def features(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[list[str]]:
     """Each word's features: its own, its neighbours', and the punctuation around it."""
     count = len(words)
-    own = [(*_flags(word.key), _case(word)) for word in words]
+    views = [_views(word.key, _case(word), _shape(word.text)) for word in words]
     gaps = [_gap(text, words[i - 1].end if i else 0, words[i].start) for i in range(count)]
     gaps.append(_gap(text, words[-1].end, len(text)) if words else "")
-    shapes = [_shape(word.text) for word in words]
     result: list[list[str]] = []
     for index, word in enumerate(words):
         key = word.key
-        row = [
-            "b",
-            "w=" + key,
-            "s=" + shapes[index],
-            "x3=" + key[-3:],
-            "l=" + str(min(len(key), 6)),
-            "gb=" + gaps[index],
-            "ga=" + gaps[index + 1],
-        ]
-        row.extend(own[index])
+        row = ["b", "gb=" + gaps[index], "ga=" + gaps[index + 1], *views[index][0]]
         if index == 0:
             row.append("BOS")
+        else:
+            row.extend(views[index - 1][2])
+            row.append("-1:ga=" + gaps[index])
+            row.append("bg=" + words[index - 1].key + "|" + key)
+            if index > 1:
+                row.extend(views[index - 2][1])
         if index == count - 1:
             row.append("EOS")
-        for offset in (-2, -1, 1, 2):
-            other = index + offset
-            if 0 <= other < count:
-                tag = f"{offset}:"
-                row.append(tag + "w=" + words[other].key)
-                row.extend(tag + flag for flag in own[other])
-                if offset in (-1, 1):
-                    row.append(tag + "s=" + shapes[other])
-                    row.append(f"{tag}ga=" + gaps[other + 1])
-        if index:
-            row.append("bg=" + words[index - 1].key + "|" + key)
-        if index + 1 < count:
+        else:
+            row.extend(views[index + 1][3])
+            row.append("1:ga=" + gaps[index + 2])
             row.append("bg+=" + key + "|" + words[index + 1].key)
+            if index + 2 < count:
+                row.extend(views[index + 2][4])
         result.append(row)
     return result
 
