@@ -126,9 +126,12 @@ def _case(word: Word) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def _views(key: str, case: str, shape: str) -> tuple[tuple[str, ...], ...]:
+def _views(
+    key: str, case: str, shape: str, keep: frozenset[str] | None
+) -> tuple[tuple[str, ...], ...]:
     """A word's own features and its features as seen from each neighbour (-2, -1, +1, +2),
-    cached: answers repeat the same words, and building the strings is most of the cost."""
+    cached: answers repeat the same words, and building the strings is most of the cost. With
+    keep, only the features the model has weights for (the others change nothing)."""
     flags = (*_flags(key), case)
     own = ("w=" + key, "s=" + shape, "x3=" + key[-3:], "l=" + str(min(len(key), 6)), *flags)
     seen: list[tuple[str, ...]] = [own]
@@ -138,13 +141,18 @@ def _views(key: str, case: str, shape: str) -> tuple[tuple[str, ...], ...]:
         if offset in (-1, 1):
             view.append(tag + "s=" + shape)
         seen.append(tuple(view))
-    return tuple(seen)
+    if keep is None:
+        return tuple(seen)
+    return tuple(tuple(feature for feature in view if feature in keep) for view in seen)
 
 
-def features(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[list[str]]:
-    """Each word's features: its own, its neighbours', and the punctuation around it."""
+def features(
+    text: str, words: Sequence[Word], lexicon: Lexicon, keep: frozenset[str] | None = None
+) -> list[list[str]]:
+    """Each word's features: its own, its neighbours', and the punctuation around it (with
+    keep, only those in it)."""
     count = len(words)
-    views = [_views(word.key, _case(word), _shape(word.text)) for word in words]
+    views = [_views(word.key, _case(word), _shape(word.text), keep) for word in words]
     gaps = [_gap(text, words[i - 1].end if i else 0, words[i].start) for i in range(count)]
     gaps.append(_gap(text, words[-1].end, len(text)) if words else "")
     result: list[list[str]] = []
@@ -167,7 +175,7 @@ def features(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[list[st
             row.append("bg+=" + key + "|" + words[index + 1].key)
             if index + 2 < count:
                 row.extend(views[index + 2][4])
-        result.append(row)
+        result.append(row if keep is None else [feature for feature in row if feature in keep])
     return result
 
 
@@ -183,7 +191,7 @@ def use_model(path: Path | None) -> None:
     _current["model"] = path
 
 
-def _tagger() -> pycrfsuite.Tagger | None:
+def _tagger() -> tuple[pycrfsuite.Tagger, frozenset[str]] | None:
     """One tagger per thread (a crfsuite tagger holds state while it tags), opened once."""
     path = _current["model"]
     if path is None:
@@ -194,9 +202,17 @@ def _tagger() -> pycrfsuite.Tagger | None:
             return None
         tagger = pycrfsuite.Tagger()
         tagger.open(str(path))
-        cached = (path, tagger)
+        cached = (path, tagger, _weighted(path))
         _local.tagger = cached
-    return cached[1]
+    return cached[1], cached[2]
+
+
+@functools.lru_cache(maxsize=4)
+def _weighted(path: Path) -> frozenset[str]:
+    """The features a model has weights for (read once per model: about 0.2 s)."""
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    return frozenset(attribute for attribute, _ in tagger.info().state_features)
 
 
 # A span is kept only when the model is this sure of every word in it (its marginal
@@ -206,10 +222,11 @@ CONFIDENCE = 0.97
 
 def tagged_spans(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[tuple[Span, float]]:
     """Each span the tagger finds with its confidence (the least marginal of its words)."""
-    tagger = _tagger()
-    if tagger is None or not words:
+    loaded = _tagger()
+    if loaded is None or not words:
         return []
-    tags = tagger.tag(features(text, words, lexicon))
+    tagger, weighted = loaded
+    tags = tagger.tag(features(text, words, lexicon, weighted))
     result = []
     for span, first, last in _runs(words, tags):
         confidence = min(tagger.marginal(tags[i], i) for i in range(first, last + 1))
