@@ -202,7 +202,8 @@ def _tagger() -> tuple[pycrfsuite.Tagger, frozenset[str]] | None:
     cached = getattr(_local, "tagger", None)
     if cached is None or cached[0] != path:
         if not path.exists():
-            return None
+            # Fail loudly: quietly running on the rules alone would leave names in the text.
+            raise FileNotFoundError(f"the anonymiser's tagger model is missing: {path}")
         tagger = pycrfsuite.Tagger()
         tagger.open(str(path))
         cached = (path, tagger, _weighted(path))
