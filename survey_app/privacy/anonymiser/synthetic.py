@@ -1,0 +1,655 @@
+"""A synthetic labelled corpus for training the tagger: the issue's kinds of personal data, drawn
+from the word lists and random parts, in many wordings, plus hard negatives.
+
+Values come from the lists (any first name, surname, place), never from a labelled set, and each
+kind is written in every case and shape a child or practitioner might use, so that the tagger
+learns what surrounds personal data rather than the values themselves. Seeded: the same seed
+gives the same corpus.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .lexicon import ACRONYMS, DATA, ORGANISATIONS, PRODUCTS, fold
+
+_SLOT = "{"
+_NATURE = ["grove", "hill", "park", "field", "wood", "vale", "view", "meadow", "bank", "brook"]
+
+
+@dataclass(frozen=True)
+class Sample:
+    text: str
+    # (start, end, label) in code points.
+    spans: tuple[tuple[int, int, str], ...]
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
+
+
+class _Parts:
+    """Random values of each kind."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.first = [n for n in _lines("first_names.txt") if n.isalpha() and len(n) > 2]
+        self.celtic = _lines("names_celtic.txt") + _lines("names_extra.txt")
+        self.surnames = [n for n in _lines("surnames.txt") if len(n) > 2]
+        self.celtic_surnames = _lines("surnames_celtic.txt") + _lines("surnames_extra.txt")
+        self.places = [p for p in _lines("places_gb.txt") if p[:1].isupper()]
+        self.organisations = sorted(
+            [w.title() for w in ORGANISATIONS | PRODUCTS if w.isalpha()]
+            + [w.upper() for w in ACRONYMS | ORGANISATIONS if w.isalpha() and len(w) < 6]
+        )
+        common = set(_lines("english_common.txt"))
+        self.plain_words = [w for w in sorted(common) if w.isalpha() and 3 < len(w) < 9]
+        self.word_names = [
+            "Hope",
+            "Faith",
+            "Grace",
+            "Joy",
+            "Will",
+            "Mark",
+            "Rose",
+            "Sunny",
+            "Storm",
+            "Ivy",
+            "Autumn",
+            "Blessing",
+            "Precious",
+            "Summer",
+            "Angel",
+            "Patience",
+            "Rocky",
+            "Bob",
+            "Frank",
+            "Honey",
+            "River",
+            "Sky",
+            "Jade",
+            "Holly",
+            "Amber",
+            "Ruby",
+            "Dawn",
+            "Bill",
+            "Penny",
+            "Rich",
+            "Jack",
+            "Crystal",
+            "Destiny",
+            "Harmony",
+            "Willow",
+            "Poppy",
+            "Daisy",
+            "Ray",
+            "Victor",
+            "Faye",
+        ]
+
+    def case(self, text: str, weights: tuple[int, int, int] = (45, 45, 10)) -> str:
+        roll = self.rng.randrange(sum(weights))
+        if roll < weights[0]:
+            return text.lower()
+        if roll < weights[0] + weights[1]:
+            return text
+        return text.upper()
+
+    def first_name(self) -> str:
+        roll = self.rng.random()
+        if roll < 0.25:
+            return self.rng.choice(self.celtic)
+        if roll < 0.33:
+            return self.rng.choice(self.word_names)
+        name = self.rng.choice(self.first)
+        if self.rng.random() < 0.04:
+            name += "-" + self.rng.choice(self.first)
+        return name
+
+    def surname(self) -> str:
+        roll = self.rng.random()
+        if roll < 0.25:
+            return self.rng.choice(self.celtic_surnames)
+        name = self.rng.choice(self.surnames)
+        if roll < 0.32:
+            name = self.rng.choice(["O'", "O’", "Mc", "Mac", "Fitz"]) + name.lower()
+        elif roll < 0.36:
+            name += "-" + self.rng.choice(self.surnames)
+        return name
+
+    def person(self) -> str:
+        roll = self.rng.random()
+        if roll < 0.42:
+            return self.case(self.first_name())
+        if roll < 0.72:
+            return self.case(f"{self.first_name()} {self.surname()}")
+        if roll < 0.80:
+            return self.rng.choice(string.ascii_uppercase) + "."
+        if roll < 0.85:
+            return self.rng.choice(string.ascii_uppercase)
+        if roll < 0.90:
+            letters = self.rng.sample(string.ascii_uppercase, 2)
+            return ".".join(letters) + "." if self.rng.random() < 0.6 else "".join(letters)
+        if roll < 0.95:
+            return f"{self.rng.choice(string.ascii_uppercase)}. {self.case(self.surname())}"
+        return self.case(self.surname())
+
+    def school(self) -> str:
+        rng = self.rng
+        kind = rng.choice(
+            ["primary", "primary school", "high", "high school", "academy", "junior school",
+             "infants", "nursery", "college", "sixth form", "CE primary", "RC primary",
+             "community school", "juniors", "secondary", "grammar", "prep", "CP"]
+        )  # fmt: skip
+        name = rng.choice(
+            [
+                lambda: rng.choice(self.places),
+                lambda: rng.choice(self.surnames),
+                lambda: f"{rng.choice(self.plain_words)} {rng.choice(_NATURE)}",
+                lambda: rng.choice(self.plain_words),
+            ]
+        )()
+        saint = rng.choice(
+            [
+                "Mary",
+                "Marys",
+                "John",
+                "Peter",
+                "Paul",
+                "Joseph",
+                "Andrew",
+                "David",
+                "Patrick",
+                "Bede",
+                "Edmund",
+                "Anne",
+                "Teresa",
+                "Michael",
+                "George",
+                "Thomas",
+                "Luke",
+                "Mark",
+                "Bernadette",
+                "Aidan",
+                "Cuthbert",
+                "Hilda",
+                "Chad",
+                "Dunstan",
+                "Francis",
+                "Dewi",
+                "Illtyd",
+                "Columba",
+                "Brigid",
+                "Ninian",
+                "Alban",
+                "Clement",
+                "Felix",
+            ]
+        )
+        roll = rng.random()
+        if roll < 0.35:
+            text = f"{name} {kind}"
+        elif roll < 0.50:
+            text = rng.choice([f"St {saint}'s", f"st {saint}s", f"Saint {saint}'s", f"St. {saint}"])
+            if rng.random() < 0.6:
+                text += " " + kind
+        elif roll < 0.58:
+            text = f"{saint}'s" if rng.random() < 0.5 else f"{saint}s"
+        elif roll < 0.68:
+            text = "".join(rng.sample(string.ascii_uppercase, rng.choice([2, 3, 3, 4])))
+        elif roll < 0.76:
+            text = rng.choice(["Ysgol ", "ysgol ", "Ysgol Gymraeg ", "Coleg ", "Gaelscoil "]) + (
+                rng.choice(self.places)
+            )
+        elif roll < 0.82:
+            text = f"Holy {rng.choice(['Trinity', 'Cross', 'Family', 'Rood'])} {kind}"
+        else:  # the bare name a child calls their school
+            text = rng.choice(self.places) if rng.random() < 0.5 else rng.choice(self.surnames)
+        return self.case(text, (40, 50, 10))
+
+    def address(self) -> str:
+        rng = self.rng
+        number = str(rng.randint(1, 220)) + (rng.choice("ab") if rng.random() < 0.08 else "")
+        name = rng.choice([rng.choice(self.surnames), rng.choice(self.plain_words).title(),
+                           rng.choice(self.places)])  # fmt: skip
+        street = rng.choice(
+            [
+                "Road",
+                "Street",
+                "Lane",
+                "Avenue",
+                "Close",
+                "Drive",
+                "Way",
+                "Walk",
+                "Crescent",
+                "Terrace",
+                "Gardens",
+                "Grove",
+                "Court",
+                "Place",
+                "Rise",
+                "View",
+                "Mews",
+                "Rd",
+                "St",
+                "Ave",
+                "Cl",
+                "Dr",
+            ]
+        )
+        welsh = rng.choice(["Ffordd", "Stryd", "Lôn", "Lon", "Heol", "Maes", "Rhodfa", "Cilgant",
+                            "Teras", "Clos", "Llys", "Parc", "Plas", "Cae"])  # fmt: skip
+        house = rng.choice(
+            ["Tŷ Gwyn", "Ty Coch", "Bryn Awel", "Rose Cottage", "The Old Forge", "Hafod",
+             "Glan yr Afon", "Ivy House", "Pen y Bryn", "Maes y Coed", "The Laurels",
+             "Orchard View", "Bwthyn Bach", "Y Bwthyn", f"{name} Farm", f"{name} Cottage",
+             "Rhosyn", "Awelon", "Cartref", "Bron Haul", "Meadow Cottage", "Willow Barn"]
+        )  # fmt: skip
+        roll = rng.random()
+        if roll < 0.35:
+            text = f"{number} {name} {street}"
+        elif roll < 0.45:
+            text = f"{name} {street}"
+        elif roll < 0.60:
+            text = f"{number} {welsh} {name}" if rng.random() < 0.6 else f"{welsh} {name}"
+        elif roll < 0.72:
+            text = f"{house}, {number} {name} {street}" if rng.random() < 0.5 else house
+            if rng.random() < 0.3:
+                text = f"{house}, {welsh} {name}"
+        elif roll < 0.82:
+            text = f"flat {rng.randint(1, 40)}, {name} {rng.choice(['House', 'Court', 'Tower'])}"
+        elif roll < 0.90:
+            text = f"{name} estate"
+        else:
+            text = f"flat {rng.randint(1, 40)} {number} {name} {street}"
+        return self.case(text, (40, 55, 5))
+
+    def date_of_birth(self) -> str:
+        rng = self.rng
+        day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(2004, 2022)
+        months = [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
+        month_name = months[month - 1]
+        if rng.random() < 0.3:
+            month_name = month_name[:3]
+        month_name = self.case(month_name, (60, 40, 0))
+        short = f"{year % 100:02d}"
+        suffix = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd"}.get(day, "th")
+        return rng.choice(
+            [
+                f"{day}/{month}/{short}",
+                f"{day:02d}/{month:02d}/{year}",
+                f"{day}/{month}/{year}",
+                f"{day:02d}/{month:02d}/{short}",
+                f"{day}.{month}.{short}",
+                f"{day:02d}.{month:02d}.{year}",
+                f"{day}-{month}-{year}",
+                f"{day}{suffix} {month_name} {year}",
+                f"{day} {month_name} {year}",
+                f"{day}{suffix} of {month_name} {year}",
+                f"{month_name} {day}{suffix} {year}",
+                f"{month_name} {day}, {year}",
+                f"{year}-{month:02d}-{day:02d}",
+            ]
+        )
+
+    def identifier(self) -> tuple[str, str]:
+        """An identifier and the words that introduce it."""
+        rng = self.rng
+        digits = "".join(rng.choice(string.digits) for _ in range(12))
+        letters = "ABCEGHJKLMNPRSTWXYZ"
+        roll = rng.random()
+        if roll < 0.3:
+            nhs = "9" + digits[:9]
+            text = rng.choice(
+                [f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}", nhs, f"{nhs[:3]}-{nhs[3:6]}-{nhs[6:]}"]
+            )
+            cue = rng.choice(
+                ["NHS no", "nhs number", "NHS No.", "nhs num", "NHS number is", "nhs #"]
+            )
+        elif roll < 0.5:
+            pair = rng.choice(letters) + rng.choice(letters)
+            text = rng.choice(
+                [f"{pair} {digits[:2]} {digits[2:4]} {digits[4:6]} {rng.choice('ABCD')}",
+                 f"{pair}{digits[:6]}{rng.choice('ABCD')}"]
+            )  # fmt: skip
+            text = self.case(text, (30, 70, 0))
+            cue = rng.choice(["NI number", "ni no", "national insurance", "NINO", "NI No:"])
+        elif roll < 0.65:
+            text = rng.choice(letters) + digits
+            cue = rng.choice(["UPN", "upn", "pupil number", "UPN:"])
+        else:
+            text = rng.choice(
+                [f"CP-{rng.randint(2019, 2026)}-{digits[:5]}", digits[: rng.randint(6, 8)],
+                 f"{rng.choice(['C', 'CR', 'COMP', 'REF', 'FB'])}{digits[: rng.randint(5, 7)]}",
+                 f"{rng.choice(['COMP', 'CP', 'CIN', 'LAC'])}/{rng.randint(19, 26)}/{digits[:4]}"]
+            )  # fmt: skip
+            cue = rng.choice(
+                ["case ref", "ref", "reference", "Mosaic", "mosaic id", "complaint ref",
+                 "case number", "our ref", "ref no", "ID", "reference number"]
+            )  # fmt: skip
+        return text, cue
+
+    def postcode(self) -> str:
+        rng = self.rng
+        area = "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.choice([1, 2, 2])))
+        outward = area + str(rng.randint(1, 29))
+        if rng.random() < 0.1:
+            outward += rng.choice("ABEHMNPRVWXY")
+        inward = str(rng.randint(0, 9)) + "".join(
+            rng.choice("ABDEFGHJLNPQRSTUWXYZ") for _ in range(2)
+        )
+        text = rng.choice([f"{outward} {inward}", f"{outward}{inward}", f"{outward}  {inward}"])
+        return self.case(text, (30, 70, 0))
+
+    def phone(self) -> str:
+        rng = self.rng
+        n = f"{rng.randint(0, 999):03d}"
+        return rng.choice(
+            [f"07700 900{n}", f"07700900{n}", f"077 009 00 {n}", f"+44 7700 900{n}",
+             f"+447700900{n}", f"(0191) 498 0{n}", f"0191 498 0{n}", f"020 7946 0{n}",
+             f"0113 496 0{n}", f"01632 960{n}", f"07700-900-{n}", f"0161 496 0{n}"]
+        )  # fmt: skip
+
+
+# Templates: {P} person, {F} first name, {N} surname, {S} school, {A} address, {D} date of birth,
+# {I} identifier with its cue, {C} postcode, {T} phone, {L} town. "[...]" is a person's relation.
+_TEMPLATES = [
+    "{P} said it was ok", "me and {P} went", "{P} was there", "{P} told me what would happen",
+    "i asked {P} about it", "my social worker {P} explained it", "{P} explained stuff before",
+    "miss {N} was nice", "mr {N} listened to me", "Mrs {N} came to the meeting",
+    "thanks to {P} and {P}", "{P}, {P} and {P} came", "i want to talk to {P}",
+    "{P}'s mum was there", "the {N} family were upset", "my brother {P} is 9",
+    "my little sister {P} (6) was scared", "{P} is my key worker", "{P} from school came",
+    "i didnt like {P}", "{P} never listens", "ask {P}", "{P} helped me", "{P} shouted at me",
+    "tell {P} i said hi", "{P} and me played", "me n {P} r best mates", "with {P}",
+    "Name: {P}", "child: {P}", "{P} sw", "the chair {P} was kind", "{P} rang my mum",
+    "we did an activity, {P} led it", "facilitator {P} noted", "{P} (14) said nothing",
+    "{P} didnt want to talk", "i think {P} is fair", "{P} came round on tuesday",
+    "it was {P} who told the police", "my foster carer {P} helps", "nan and {P} came",
+    "{P} said sorry", "{P} was really kind to me", "i like it when {P} visits",
+    "{P}!!! best social worker", "{P} was late again", "{P} wrote it down",
+    "{P} said i can see my dad", "speak to {P} not {P}", "{P} doesnt listen to me",
+    "i go to {S}", "she goes to {S}", "he's at {S} now", "moved from {S} to {S}",
+    "{S} rang my mum", "i hate {S}", "the teachers at {S} are ok", "my school is {S}",
+    "school: {S}", "DSL at {S} attended", "{S} sent a report", "he was excluded from {S}",
+    "she started at {S} in september", "{P} goes to {S}", "at {S} they help me",
+    "{S} said they will support", "we left {S} last year", "i want to go to {S}",
+    "i live at {A}", "we moved to {A}", "address: {A}", "{A} is where my dad lives",
+    "they live on {A}", "mum's house is {A}", "we stay at {A} now", "at {A}, {L}",
+    "{A}, {L} {C}", "send it to {A} {C}", "new address {A}", "he lives {A}",
+    "my nan lives at {A} in {L}", "visit at {A}", "home is {A}",
+    "born {D}", "dob {D}", "DOB: {D}", "my birthday is {D}", "i was born on {D}",
+    "{P} {D}", "{P} ({D})", "{P} d.o.b {D}", "child {P}, {D}", "{P} is 12, {D}",
+    "date of birth {D}", "bday {D}", "{P} born on {D}", "my dob is {D}", "she was born {D}",
+    "he is {D}", "age 9 ({D})", "{P} b. {D}", "twins {P} and {P} {D}", "baby due, sibling {D}",
+    "{P} - {D} - {S}", "{I}", "my {I}", "{P} {I}", "please quote {I}", "{I} for {P}",
+    "call me on {T}", "my number is {T}", "ring {T}", "{P} {T}", "text me {T} pls",
+    "postcode {C}", "we live in {C}", "{C}", "near {L}, {C}", "im from {L}",
+    "we went to {L}", "the {L} team were good", "moved to {L} last year",
+]  # fmt: skip
+# Text without personal data that looks like it: words that are also names, dates that are not
+# birth dates, numbers, grades, roles, saints' days and Welsh words.
+_NEGATIVES = [
+    "i hope it gets better", "i will try", "by the grace of god", "mark my words", "the joy of it",
+    "we had a rose in the garden", "it was sunny", "there was a storm", "in autumn",
+    "have patience", "summer holidays", "my mum will be there", "frank conversation",
+    "to be frank it was long", "they marked it down", "a blessing really", "precious time",
+    "conference on {d}", "meeting was on {d}", "review due {d}", "letter dated {d}",
+    "reports shared on {d}", "next meeting {d}", "since {y}", "not {y}", "in {y} i moved",
+    "year 7", "year 10 was hard", "i got a C.", "option A.", "plan B", "1. be on time",
+    "2. listen more", "rated it 8/10", "scored 4 out of 5", "about 3 weeks", "£20",
+    "the IRO was fine", "the Chair explained", "my SENCo helped", "team manager", "CAMHS",
+    "Family Hub", "NSPCC", "Childline", "Norfolk County Council", "on Monday", "at Christmas",
+    "St David's Day", "saint patricks day", "ysgol means school", "ffordd means way",
+    "the school was ok", "college is fine", "the unit", "my old primary", "the high school",
+    "Mum and Nan came", "my step-dad", "the social worker", "my sw", "i like my foster carer",
+    "Xbox", "on Teams", "in the Mentimeter", "I felt listened to", "It Was Good",
+    "Thank You For Listening", "THE MEETING WAS TOO LONG", "Polish", "the UK",
+    "room 4", "page 12", "chapter 3", "bus 42", "3 hours", "7pm", "10:30", "half 3",
+    "number 1 thing", "A+", "GCSE", "age 12", "12 years old", "im 9", "aged 14",
+    "Bright Horizons", "Sure Start", "Hope, Faith and Charity rooms",
+    # the same words, capitalised at the start of a sentence or as a thing's name
+    "Hope is all I have left", "Hope you are well", "Grace and patience are needed",
+    "Will it change?", "Mark it down", "Summer was better", "Storm in a teacup",
+    "Sunny days", "Joy all round", "Faith in the system", "Patience is key", "Angel delight",
+    "Angel cake was nice", "Penny for my thoughts", "Frank and honest", "Jade earrings",
+    "Ruby red", "Amber warning", "Holly and ivy at Christmas", "Crystal clear",
+    "Daisy chains", "Honey on toast", "River walk", "Sky TV", "Harmony in the room",
+    "Willow tree", "Poppy appeal", "Ray of sunshine", "Bill for the taxi", "Rich people",
+    "Jack of all trades", "Rocky road", "Dawn till dusk", "Destiny on the xbox",
+    "rooms named Oak, Ash and Willow", "groups called Robin, Wren and Swift",
+    "May half term", "Reading was hard", "Victory for us", "Precious little time",
+    "Blessing in disguise", "Autumn term", "Ivy on the wall", "Rose gold phone",
+    "summer came early", "hope so", "will do", "grace period", "mark out of ten",
+    # organisations, shops and services where a school or a person could stand
+    "i go to {O} after school", "we went to {O}", "from {O}", "the worker from {O}",
+    "{O} said they would ring", "at {O} on saturday", "{O} were helpful", "a letter from {O}",
+    "Dr {N} from {O} said", "i go to {r} after school", "we stay at {r} at weekends",
+    "i go to {V} with my dad", "we went to {V} after", "at {V} on friday", "{V} after school",
+    "i like going to {V}", "mum takes me to {V}",
+    # letters, numbers and dates that are not personal data
+    "{x} {X}. was cold", "it said {x} {X}. on the sheet", "my score is {n}", "level {n} done",
+    "the codes were {n}", "born {D}, moved here in {e}", "{P} born {D}, adopted in {e}",
+    "moved in {e}", "since {e}", "started in {e}", "Tues-Thurs", "Mon-Fri 9-5",
+]  # fmt: skip
+
+
+_VENUES = [
+    "nandos",
+    "maccies",
+    "wetherspoons",
+    "pizza hut",
+    "the gym",
+    "cadets",
+    "scouts",
+    "brownies",
+    "youth club",
+    "the park",
+    "football",
+    "swimming",
+    "church",
+    "mosque",
+    "the shops",
+    "town",
+    "the cinema",
+    "bowling",
+    "the library",
+    "boxing",
+    "dance",
+    "karate",
+    "my mates",
+    "the beach",
+]
+# Things a letter labels: "room F.", "vitamin D.", "plan B".
+_LETTERED = [
+    "vitamin",
+    "room",
+    "block",
+    "grade",
+    "plan",
+    "option",
+    "part",
+    "wing",
+    "ward",
+    "zone",
+    "group",
+    "table",
+    "question",
+]
+
+
+def _event(rng: random.Random) -> str:
+    """A month and year that is not a birth date ("adopted in may 2014")."""
+    month = rng.choice(
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september"]
+    )
+    return f"{rng.choice([month, month.title(), month[:3]])} {rng.randint(2005, 2026)}"
+
+
+def _date(rng: random.Random) -> str:
+    day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(2019, 2026)
+    return rng.choice(
+        [f"{day}/{month}/{year % 100:02d}", f"{day:02d}/{month:02d}/{year}", f"{day}th june",
+         f"{day}.{month}.{year}", f"{day} March {year}"]
+    )  # fmt: skip
+
+
+def _render(template: str, parts: _Parts, filler: Callable[[], str]) -> Sample:
+    rng = parts.rng
+    out: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    position = 0
+    index = 0
+    while index < len(template):
+        char = template[index]
+        if char == _SLOT and template.index("}", index) - index <= 2:
+            close = template.index("}", index)
+            slot = template[index + 1 : close]
+            index = close + 1
+            label = ""
+            if slot == "P":
+                value, label = parts.person(), "PERSON"
+            elif slot == "F":
+                value, label = parts.case(parts.first_name()), "PERSON"
+            elif slot == "N":
+                value, label = parts.case(parts.surname(), (40, 55, 5)), "PERSON"
+            elif slot == "S":
+                value, label = parts.school(), "SCHOOL"
+            elif slot == "A":
+                value, label = parts.address(), "ADDRESS"
+            elif slot == "D":
+                value, label = parts.date_of_birth(), "DATE_OF_BIRTH"
+            elif slot == "I":
+                number, cue = parts.identifier()
+                lead = cue + rng.choice([" ", ": ", " - ", " is "])
+                out.append(lead)
+                position += len(lead)
+                value, label = number, "ID"
+            elif slot == "C":
+                value, label = parts.postcode(), "POSTCODE"
+            elif slot == "T":
+                value, label = parts.phone(), "PHONE"
+            elif slot == "L":
+                value, label = rng.choice(parts.places), "LOCATION"
+            elif slot == "d":
+                value = _date(rng)
+            elif slot == "y":
+                value = str(rng.randint(2005, 2026))
+            elif slot == "O":
+                value = rng.choice(parts.organisations)
+            elif slot == "r":  # a relation's or friend's home: "kaydens", "my nans"
+                value = parts.case(parts.rng.choice(["my nans", "dads", "my mates", "grandads"]))
+            elif slot == "V":  # places children go that are not schools
+                value = parts.case(rng.choice(_VENUES))
+            elif slot == "x":
+                value = rng.choice(_LETTERED)
+            elif slot == "X":
+                value = rng.choice(string.ascii_uppercase)
+            elif slot == "n":
+                value = " ".join(str(rng.randint(1, 99)) for _ in range(rng.randint(2, 4)))
+            elif slot == "e":
+                value = _event(rng)
+            else:
+                value = slot
+            out.append(value)
+            if label:
+                spans.append((position, position + len(value), label))
+            position += len(value)
+        else:
+            out.append(char)
+            position += 1
+            index += 1
+    text = "".join(out)
+    if rng.random() < 0.5:
+        before = filler()
+        if before:
+            joiner = rng.choice([". ", " ", ", ", "\n", " - ", " and "])
+            shift = len(before) + len(joiner)
+            text = before + joiner + text
+            spans = [(start + shift, end + shift, label) for start, end, label in spans]
+    if rng.random() < 0.3:
+        text += rng.choice([".", "!", " lol", " 😭", "..", " x", " tbh", ". " + filler()])
+    if rng.random() < 0.04:
+        text = text.upper()
+    return Sample(text, tuple(spans))
+
+
+def corpus(count: int, seed: int = 12, fillers: list[str] | None = None) -> list[Sample]:
+    """count synthetic samples: about a fifth of them without personal data."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible corpus, not a secret
+    parts = _Parts(rng)
+    pool = fillers or [""]
+
+    plain_negatives = [negative for negative in _NEGATIVES if _SLOT not in negative]
+
+    def filler() -> str:
+        return rng.choice(pool) if rng.random() < 0.7 else rng.choice(plain_negatives)
+
+    samples = []
+    for _ in range(count):
+        template = rng.choice(_NEGATIVES) if rng.random() < 0.2 else rng.choice(_TEMPLATES)
+        if rng.random() < 0.4 and template[0] == "{" and template[1] in "PFN":
+            template = rng.choice(["so ", "and then ", "well ", "ok ", "yeah "]) + template
+        sample = _render(template, parts, filler)
+        if sample.text.strip() and fold(sample.text):
+            samples.append(sample)
+    return samples
+
+
+def substituted(
+    texts: list[tuple[str, tuple[tuple[int, int, str], ...]]], copies: int, seed: int = 12
+) -> list[Sample]:
+    """Labelled texts with each span's value replaced by a new one of its kind, copies times:
+    the contexts real writers use, with values from the lists, so that the tagger learns the
+    context rather than the value."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible corpus, not a secret
+    parts = _Parts(rng)
+    makers: dict[str, Callable[[], str]] = {
+        "PERSON": parts.person,
+        "SCHOOL": parts.school,
+        "ADDRESS": parts.address,
+        "DATE_OF_BIRTH": parts.date_of_birth,
+        "ID": lambda: parts.identifier()[0],
+        "POSTCODE": parts.postcode,
+        "PHONE": parts.phone,
+        "LOCATION": lambda: rng.choice(parts.places),
+    }
+    samples = []
+    for text, spans in texts:
+        if not spans:
+            continue
+        for _ in range(copies):
+            out: list[str] = []
+            new_spans: list[tuple[int, int, str]] = []
+            position = 0
+            length = 0
+            for start, end, label in spans:
+                out.append(text[position:start])
+                length += start - position
+                maker = makers.get(label)
+                value = maker() if maker else text[start:end]
+                out.append(value)
+                new_spans.append((length, length + len(value), label))
+                length += len(value)
+                position = end
+            out.append(text[position:])
+            samples.append(Sample("".join(out), tuple(new_spans)))
+    return samples

@@ -1,0 +1,56 @@
+"""The anonymiser's learned tagger: it finds personal data in wordings no rule was written for,
+and leaves ordinary words alone. Examples were written for these tests (not taken from any
+labelled set) and use the inline markup of tests/test_anonymiser.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from survey_app.privacy.anonymiser import anonymise, tagger
+from tests.test_anonymiser import assert_anonymised_as_marked, letters_and_digits, parse
+
+
+@pytest.fixture
+def rules_alone() -> Iterator[None]:
+    """The anonymiser without its tagger, as it was before the tagger was added."""
+    tagger.use_model(None)
+    try:
+        yield
+    finally:
+        tagger.use_model(tagger.MODEL)
+
+
+# Each of these is missed by the rules alone (checked below) and found with the tagger.
+FOUND_BY_THE_TAGGER = [
+    # a school named after a village, with nothing but "at" and "year 6" to say it is one
+    "i was at [[SCHOOL:brookfield]] till year 6",
+]
+
+KEPT = [
+    "i hope it will be better next time",
+    "Angel delight after the meeting was nice",
+    "the worker from CAMHS rang mum",
+    "i go to nandos with my dad after school",
+    "we met in room F. on the second floor",
+    "she moved here in may 2014 and likes it",
+]
+
+
+@pytest.mark.parametrize("marked", FOUND_BY_THE_TAGGER)
+def test_personal_data_in_a_wording_no_rule_expects_is_found_by_the_tagger(marked: str) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+@pytest.mark.usefixtures("rules_alone")
+@pytest.mark.parametrize("marked", FOUND_BY_THE_TAGGER)
+def test_the_rules_alone_leave_those_in(marked: str) -> None:
+    text, expected = parse(marked)
+    redacted = letters_and_digits(text, anonymise(text).spans)
+    assert not all(letters_and_digits(text, [span]) <= redacted for span in expected)
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_the_tagger_keeps_ordinary_words_services_and_event_dates(text: str) -> None:
+    assert anonymise(text).text == text
