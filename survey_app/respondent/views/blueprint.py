@@ -96,10 +96,11 @@ def _load_distribution() -> Response | None:
     if code is None:
         return None
     cache: operations.DistributionFactsCache = current_app.extensions["distribution_facts"]
-    distribution = cache.get(page_session(), code)
+    # Kept facts need no session: a page that reads nothing else (no draft) makes none.
+    distribution = cache.kept(code) or cache.get(page_session(), code)
     if distribution is None:
         abort(404)
-    definition = surveys().get(distribution.survey_id)
+    definition = surveys(page_session).get(distribution.survey_id)
     if definition is None:
         abort(404)
     g.distribution = distribution
