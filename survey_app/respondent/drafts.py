@@ -103,8 +103,8 @@ _SAVE_DRAFT = _UPDATE_DRAFT.values(sealed_answers=bindparam("sealed"))
 
 # The same statements in the driver's own words, for PostgreSQL: every page a child sees reads
 # the draft and most write it, and SQLAlchemy's execution of even a prebuilt statement cost
-# more CPU than psycopg's. They run on the session's own connection, so in its transaction
-# when it has one.
+# more CPU than psycopg's. They run on the session's own connection (so in its transaction when
+# it has one), or on a pooled connection a page took without a session (`find_draft_on`).
 _PG_FIND_DRAFT = (
     "SELECT id, distribution_id, sealed_answers, language, read_aloud, expires_at"
     " FROM drafts WHERE token_hash = %s"
@@ -126,11 +126,20 @@ def find_draft(session: Session, distribution_id: int, token: str | None) -> Dra
         return None
     driver = _driver(session)
     if driver is not None:
-        row = driver.execute(_PG_FIND_DRAFT, (token_hash(token),)).fetchone()
-    else:
-        row = (
-            session.connection().execute(_DRAFT_BY_TOKEN, {"token_hash": token_hash(token)}).first()
-        )
+        return find_draft_on(driver, distribution_id, token)
+    found = session.connection().execute(_DRAFT_BY_TOKEN, {"token_hash": token_hash(token)})
+    return _kept(found.first(), distribution_id)
+
+
+def find_draft_on(driver: Any, distribution_id: int, token: str | None) -> DraftRow | None:
+    """`find_draft` on a psycopg connection to PostgreSQL (in autocommit, or in the caller's
+    transaction)."""
+    if not token:
+        return None
+    return _kept(driver.execute(_PG_FIND_DRAFT, (token_hash(token),)).fetchone(), distribution_id)
+
+
+def _kept(row: Any, distribution_id: int) -> DraftRow | None:
     if row is None:
         return None
     draft = DraftRow(*row)
@@ -164,14 +173,21 @@ def discard_draft(session: Session, draft: DraftRow) -> None:
 
 def save_draft(session: Session, vault: TextVault, draft: DraftRow, state: DraftState) -> None:
     """Seal a state into a found draft and write it; the caller commits."""
-    draft.sealed_answers = state.sealed(vault)
     driver = _driver(session)
     if driver is not None:
-        driver.execute(_PG_SAVE_DRAFT, (draft.sealed_answers, draft.id))
+        save_draft_on(driver, vault, draft, state)
         return
+    draft.sealed_answers = state.sealed(vault)
     session.connection().execute(
         _SAVE_DRAFT, {"draft_id": draft.id, "sealed": draft.sealed_answers}
     )
+
+
+def save_draft_on(driver: Any, vault: TextVault, draft: DraftRow, state: DraftState) -> None:
+    """`save_draft` on a psycopg connection to PostgreSQL (in autocommit, or in the caller's
+    transaction)."""
+    draft.sealed_answers = state.sealed(vault)
+    driver.execute(_PG_SAVE_DRAFT, (draft.sealed_answers, draft.id))
 
 
 def purge_expired_drafts(session: Session) -> int:

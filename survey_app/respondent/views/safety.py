@@ -23,7 +23,16 @@ from ...web import vault
 from .. import cookies, journey
 from ..drafts import DraftRow, DraftState, discard_draft, read_draft, save_draft
 from ..journey import FieldError
-from .blueprint import bp, context, language_for, loaded, page_session, step_url, this_draft
+from .blueprint import (
+    bp,
+    commit_page,
+    context,
+    language_for,
+    loaded,
+    page_session,
+    step_url,
+    this_draft,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +59,7 @@ def commit_then_tell_the_leads(raised: Raised | None) -> None:
     """Commit, then hand the emails about the concern to the workers (never before the commit:
     no email about a concern that was not saved). If the broker is down nothing is lost (the
     emails stay pending and the sweeper sends them) and the child still sees the safety page."""
-    page_session().commit()
+    commit_page()
     notification_ids = raised.notification_ids if raised is not None else ()
     if not notification_ids:
         return
