@@ -67,6 +67,48 @@ def start_draft(
     return draft, token
 
 
+def begin_draft(
+    session: Session,
+    vault: TextVault,
+    distribution_id: int,
+    language: str,
+    read_aloud: bool,
+    lifetime: dt.timedelta,
+    state: DraftState,
+) -> tuple[DraftRow, str]:
+    """`start_draft` for the Start page: a new draft already holding state, written by one
+    INSERT without the ORM's unit of work, and the cookie token that finds it (only the
+    token's hash is stored); the caller commits."""
+    token = new_token()
+    draft = DraftRow(
+        0,
+        distribution_id,
+        state.sealed(vault),
+        language,
+        read_aloud,
+        _next_whole_hour(utcnow() + lifetime),
+    )
+    values = {
+        "token_hash": token_hash(token),
+        "distribution_id": distribution_id,
+        "sealed_answers": draft.sealed_answers,
+        "language": language,
+        "read_aloud": read_aloud,
+        "expires_at": draft.expires_at,
+    }
+    driver = _driver(session)
+    if driver is not None:
+        row = driver.execute(_PG_BEGIN_DRAFT, values).fetchone()
+        assert row is not None  # INSERT ... RETURNING gives its row
+        draft.id = int(row[0])
+    else:
+        inserted = session.connection().execute(_DRAFTS.insert().values(**values))
+        key = inserted.inserted_primary_key
+        assert key is not None
+        draft.id = int(key[0])
+    return draft, token
+
+
 def _next_whole_hour(moment: dt.datetime) -> dt.datetime:
     # The expiry is the only time of day stored about a child: to the hour, it says no more
     # than roughly when they started.
@@ -110,6 +152,11 @@ _PG_FIND_DRAFT = (
     " FROM drafts WHERE token_hash = %s"
 )
 _PG_SAVE_DRAFT = "UPDATE drafts SET sealed_answers = %s WHERE id = %s"
+_PG_BEGIN_DRAFT = (
+    "INSERT INTO drafts (token_hash, distribution_id, sealed_answers, language, read_aloud,"
+    " expires_at) VALUES (%(token_hash)s, %(distribution_id)s, %(sealed_answers)s,"
+    " %(language)s, %(read_aloud)s, %(expires_at)s) RETURNING id"
+)
 
 
 def _driver(session: Session) -> Any | None:
