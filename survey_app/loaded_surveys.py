@@ -46,9 +46,13 @@ class LoadedSurveys:
         directory = Path(settings["SURVEY_DIR"])
         return cls(directory, load_directory(directory), float(settings["SURVEYS_CHECK_SECONDS"]))
 
+    def due(self) -> bool:
+        """Whether `current` would look at the surveys table (else it needs no session)."""
+        return time.monotonic() - self._checked_at >= self.check_seconds
+
     def current(self, session: Session) -> dict[str, SurveyDefinition]:
         """The definitions, reloaded first if the surveys table changed since the last look."""
-        if time.monotonic() - self._checked_at < self.check_seconds:
+        if not self.due():
             return self.definitions
         with self._lock:
             if time.monotonic() - self._checked_at < self.check_seconds:

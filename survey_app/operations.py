@@ -314,6 +314,11 @@ class DistributionFactsCache:
         self.seconds = seconds
         self._facts: SharedCache[DistributionFacts] = SharedCache(most, seconds=seconds)
 
+    def kept(self, code: str) -> DistributionFacts | None:
+        """The facts for code if they were read less than a minute ago, without the database
+        (a page that finds them here takes no database session for them)."""
+        return self._facts.get(normalise_code(code))
+
     def get(self, session: Session, code: str) -> DistributionFacts | None:
         """The facts for code, read from the database at most once a minute (unknown codes are
         asked again each time, so a distribution made a moment ago is found)."""

@@ -11,8 +11,9 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..access import council_scope
@@ -486,23 +487,37 @@ class ChildAction:
     direction: str
 
 
+_ACTIONS = cast(Table, Action.__table__)
+_ACTION_TEXTS = cast(Table, ActionText.__table__)
+# Built once, as Core on the tables: every welcome and thank-you page a child sees asks it, and
+# building the statement (and the ORM's handling of it) cost more than running it.
+_FOR_CHILDREN = (
+    select(
+        _ACTION_TEXTS.c.action_id,
+        _ACTION_TEXTS.c.language,
+        _ACTION_TEXTS.c.you_said,
+        _ACTION_TEXTS.c.we_did,
+    )
+    .join(_ACTIONS, _ACTIONS.c.id == _ACTION_TEXTS.c.action_id)
+    .where(
+        _ACTIONS.c.approved_on.is_not(None),
+        or_(_ACTIONS.c.council_id == bindparam("council_id"), _ACTIONS.c.council_id.is_(None)),
+        _ACTION_TEXTS.c.language.in_(bindparam("languages", expanding=True)),
+    )
+    .order_by(_ACTIONS.c.approved_on.desc(), _ACTIONS.c.id.desc())
+)
+
+
 def for_children(
     session: Session, council_id: int, language: str, most: int | None = NEWEST_FOR_CHILDREN
 ) -> list[ChildAction]:
     """The council's and the region's approved actions, newest approval first, in language
     (English, marked as such, where an action has no words in it yet); `most` at most."""
-    query = (
-        select(ActionText.action_id, ActionText.language, ActionText.you_said, ActionText.we_did)
-        .join(Action, Action.id == ActionText.action_id)
-        .where(
-            Action.approved_on.is_not(None),
-            or_(Action.council_id == council_id, Action.council_id.is_(None)),
-            ActionText.language.in_({language, "en"}),
-        )
-        .order_by(Action.approved_on.desc(), Action.id.desc())
+    rows = session.connection().execute(
+        _FOR_CHILDREN, {"council_id": council_id, "languages": sorted({language, "en"})}
     )
     chosen: dict[int, ChildAction] = {}
-    for action_id, code, you_said, we_did in session.execute(query):
+    for action_id, code, you_said, we_did in rows:
         if action_id in chosen and code != language:
             continue
         chosen[action_id] = ChildAction(you_said, we_did, code, direction(code))

@@ -63,10 +63,13 @@ def vault() -> TextVault:
     return current_app.extensions["vault"]  # type: ignore[no-any-return]
 
 
-def surveys() -> dict[str, SurveyDefinition]:
-    """The survey definitions by id, as last loaded with `survey-app load-surveys`."""
+def surveys(session: Callable[[], Session] = db_session) -> dict[str, SurveyDefinition]:
+    """The survey definitions by id, as last loaded with `survey-app load-surveys`; session
+    gives the request's session, asked for only when the surveys table is due a look."""
     loaded: LoadedSurveys = current_app.extensions["loaded_surveys"]
-    return loaded.current(db_session())
+    if not loaded.due():
+        return loaded.definitions
+    return loaded.current(session())
 
 
 def guides() -> dict[str, GuideDefinition]:

@@ -4,6 +4,7 @@ go after signing in (`safe_next`), signing in and out."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -36,7 +37,11 @@ login_manager.session_protection = "basic"
 
 def init_app(app: Flask) -> None:
     """Sign-in for every staff page, the per-client throttle, and `/` sending people home."""
-    login_manager.init_app(app)
+    # Templates get `current_user` as the lazy proxy, not Flask-Login's processor, which loads
+    # the user (session, cookies, identifier hash) for every page drawn, though only staff
+    # pages ever read it: a child's page no longer pays for it.
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(_current_user_for_templates)
     app.extensions["sign_in_throttle"] = SignInThrottle(
         str(app.config["SECRET_KEY"]),
         str(app.config["LOGIN_THROTTLE_STORAGE"]),
@@ -63,6 +68,10 @@ def _not_for_safeguarding_leads() -> None:
         and request.endpoint not in ("facilitator.login", "facilitator.logout")
     ):
         abort(404)
+
+
+def _current_user_for_templates() -> dict[str, Any]:
+    return {"current_user": current_user}
 
 
 @login_manager.user_loader

@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from ... import operations
+from ...db import Database
 from ...definitions.languages import direction, language_name, long_date
 from ...definitions.model import SurveyDefinition
 from ...models import today
 from ...operations import DistributionFacts
-from ...web import db_session, surveys
+from ...web import REQUEST_SESSION, db_session, surveys, vault
 from .. import cookies, journey
-from ..drafts import DraftRow, find_draft
+from ..drafts import DraftRow, DraftState, find_draft, find_draft_on, save_draft, save_draft_on
 
 bp = Blueprint("respondent", __name__, url_prefix="/s")
 
@@ -69,6 +70,49 @@ def page_session() -> Session:
     return db_session(single_statements=request.endpoint not in _TRANSACTIONAL)
 
 
+def commit_page() -> None:
+    """Commit this request's session, if it made one (a page that wrote its draft on its own
+    connection has nothing in a session to commit)."""
+    session: Session | None = g.get(REQUEST_SESSION)
+    if session is not None:
+        session.commit()
+
+
+# Where a page keeps the pooled connection it took for its draft (`page_driver`).
+_PAGE_CONNECTION = "page_connection"
+
+
+def page_driver() -> Any | None:
+    """A psycopg connection in autocommit for this page's draft, on PostgreSQL, when the page
+    has no session: taken from the pool once for the request and given back when it ends.
+    Every step of the survey reads the draft and most write it, one statement each, and a
+    session's transaction and isolation bookkeeping cost more CPU than the statements. None
+    (use the session) off PostgreSQL, on the transactional views, and once a session exists.
+    """
+    if REQUEST_SESSION in g or request.endpoint in _TRANSACTIONAL:
+        return None
+    if _PAGE_CONNECTION not in g:
+        database: Database = current_app.extensions["database"]
+        pooled = None
+        if database.engine.dialect.name == "postgresql":
+            pooled = database.engine.raw_connection()  # the pool tests it if it sat idle
+            pooled.driver_connection.autocommit = True  # type: ignore[union-attr]
+        setattr(g, _PAGE_CONNECTION, pooled)
+    pooled = g.get(_PAGE_CONNECTION)
+    return None if pooled is None else pooled.driver_connection
+
+
+@bp.teardown_request
+def _give_back_page_connection(_error: BaseException | None = None) -> None:
+    pooled = g.pop(_PAGE_CONNECTION, None)
+    if pooled is None:
+        return
+    driver = pooled.driver_connection
+    if driver is not None and not driver.closed:
+        driver.autocommit = False  # as the pool hands connections to sessions
+    pooled.close()  # back to the pool
+
+
 # The distribution, loaded once per request -----------------------------------------------------
 
 
@@ -96,10 +140,11 @@ def _load_distribution() -> Response | None:
     if code is None:
         return None
     cache: operations.DistributionFactsCache = current_app.extensions["distribution_facts"]
-    distribution = cache.get(page_session(), code)
+    # Kept facts need no session: a page that reads nothing else (no draft) makes none.
+    distribution = cache.kept(code) or cache.get(page_session(), code)
     if distribution is None:
         abort(404)
-    definition = surveys().get(distribution.survey_id)
+    definition = surveys(page_session).get(distribution.survey_id)
     if definition is None:
         abort(404)
     g.distribution = distribution
@@ -144,7 +189,20 @@ def _closed_page(distribution: DistributionFacts, definition: SurveyDefinition) 
 
 def this_draft(distribution: DistributionFacts) -> DraftRow | None:
     """The draft this browser started on this distribution, if it is still kept."""
+    driver = page_driver()
+    if driver is not None:
+        return find_draft_on(driver, distribution.id, cookies.draft_token())
     return find_draft(page_session(), distribution.id, cookies.draft_token())
+
+
+def keep_draft(draft: DraftRow, state: DraftState) -> None:
+    """Seal and write this page's draft (one statement: it commits by itself on PostgreSQL;
+    elsewhere `commit_page` commits it)."""
+    driver = page_driver()
+    if driver is not None:
+        save_draft_on(driver, vault(), draft, state)
+    else:
+        save_draft(page_session(), vault(), draft, state)
 
 
 def language_for(definition: SurveyDefinition, draft: DraftRow | None = None) -> str:

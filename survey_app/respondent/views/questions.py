@@ -23,7 +23,7 @@ from .. import cookies, journey
 from ..drafts import read_draft, save_draft
 from ..journey import AGE_KEY, AGE_STEP, LINK_STEP, PERSONAL_CODE_KEY, FieldError
 from ..linking import display_code
-from .blueprint import bp, context, language_for, loaded, page_session, step_url, this_draft
+from .blueprint import bp, context, keep_draft, language_for, loaded, step_url, this_draft
 from .safety import commit_then_tell_the_leads, keep_in_draft, remembered, visit_of
 
 
@@ -92,7 +92,7 @@ def question(code: str, step: str) -> Response | str | tuple[str, int]:
                     save_draft(together, vault(), draft, state)
                     together.commit()
             else:
-                save_draft(page_session(), vault(), draft, state)
+                keep_draft(draft, state)
             commit_then_tell_the_leads(raised)
             _, after = journey.neighbours(definition, step, state.answers)
             if raised is not None:

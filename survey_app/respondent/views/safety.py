@@ -19,11 +19,20 @@ from ...models import Draft, utcnow
 from ...operations import DistributionFacts
 from ...safeguarding import telling
 from ...safeguarding.concerns import ContactDetails, Raised
-from ...web import db_session, vault
+from ...web import vault
 from .. import cookies, journey
 from ..drafts import DraftRow, DraftState, discard_draft, read_draft, save_draft
 from ..journey import FieldError
-from .blueprint import bp, context, language_for, loaded, step_url, this_draft
+from .blueprint import (
+    bp,
+    commit_page,
+    context,
+    language_for,
+    loaded,
+    page_session,
+    step_url,
+    this_draft,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +59,7 @@ def commit_then_tell_the_leads(raised: Raised | None) -> None:
     """Commit, then hand the emails about the concern to the workers (never before the commit:
     no email about a concern that was not saved). If the broker is down nothing is lost (the
     emails stay pending and the sweeper sends them) and the child still sees the safety page."""
-    db_session().commit()
+    commit_page()
     notification_ids = raised.notification_ids if raised is not None else ()
     if not notification_ids:
         return
@@ -98,7 +107,9 @@ def _safety_page(
     values: dict[str, str] | None = None,
 ) -> str:
     distribution, definition = loaded()
-    told = telling.open_concern(db_session(), visit_of(distribution), remembered(state)) is not None
+    told = (
+        telling.open_concern(page_session(), visit_of(distribution), remembered(state)) is not None
+    )
     return render_template(
         "respondent/safe.html",
         **context(
@@ -155,7 +166,7 @@ def unsafe(code: str) -> Response:
     then the safety page, with the survey kept to come back to."""
     distribution, _definition = loaded()
     draft, state, language = _open_visit()
-    session = db_session()
+    session = page_session()
     raised = telling.record_unsafe(
         session, vault(), visit_of(distribution), remembered(state), utcnow()
     )
@@ -196,7 +207,7 @@ def contact(code: str) -> Response | tuple[str, int]:
         ]
         body = _safety_page(code, draft, state, language, to, errors, _shown(details))
         return body, 422
-    session = db_session()
+    session = page_session()
     raised = telling.record_contact_request(
         session,
         vault(),
@@ -230,8 +241,8 @@ def stop(code: str) -> Response:
     draft, state, language = _open_visit()
     concerns = remembered(state)
     if draft is not None:
-        discard_draft(db_session(), draft)
-        db_session().commit()
+        discard_draft(page_session(), draft)
+        page_session().commit()
     lang = language if language != "en" else None
     shown = redirect(url_for(".safe", code=code, lang=lang, stopped=1), 303)
     cookies.forget_draft(shown, distribution.code)

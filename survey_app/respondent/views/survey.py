@@ -13,11 +13,10 @@ from ... import qr
 from ...background import background_work
 from ...clock import clock_of
 from ...definitions.model import PREFER_NOT_TO_SAY, SPECIAL_OPTIONS, SurveyDefinition
-from ...models import Draft
 from ...safeguarding import telling
 from ...web import vault
 from .. import cookies, journey, submission
-from ..drafts import DraftRow, DraftState, read_draft, start_draft, update_draft, write_draft
+from ..drafts import DraftState, begin_draft, read_draft, update_draft
 from ..journey import AGE_KEY, AGE_STEP, WAVE_KEY
 from .blueprint import bp, context, language_for, loaded, page_session, step_url, this_draft
 from .questions import special_words
@@ -63,27 +62,23 @@ def start(code: str) -> AnyResponse:
     language = language_for(definition, draft)
     read_aloud = request.form.get("read_aloud") == "on"
     token = None
-    found: Draft | DraftRow
     if draft is None:
         lifetime = dt.timedelta(hours=int(current_app.config["DRAFT_LIFETIME_HOURS"]))
-        found, token = start_draft(
-            session, vault(), distribution.id, language, read_aloud, lifetime
-        )
         # A concern raised before the survey started (on the welcome page) belongs to this visit.
-        begun = DraftState(
+        state = DraftState(
             {WAVE_KEY: distribution.wave} if distribution.wave else {},
             [],
             telling.still_open(session, cookies.visit_concerns()),
         )
-        if begun.answers or begun.concerns:
-            write_draft(vault(), found, begun)
+        _, token = begin_draft(
+            session, vault(), distribution.id, language, read_aloud, lifetime, state
+        )
     else:
-        found = draft
         if (language, read_aloud or draft.read_aloud) != (draft.language, draft.read_aloud):
             update_draft(
                 session, draft, language=language, read_aloud=read_aloud or draft.read_aloud
             )
-    state = read_draft(vault(), found)
+        state = read_draft(vault(), draft)
     session.commit()
     step = journey.first_unseen_step(definition, state.answers, state.seen)
     target = step_url(code, step) if step else url_for(".check", code=code)
