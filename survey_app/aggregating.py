@@ -45,25 +45,74 @@ def aggregate_response(session: Session, response_id: int, *, replaces: bool = T
     in the same publication period: the latest is counted, the earlier one is taken out of the
     counts (whichever is processed first).
     """
-    responses = SurveyResponse.__table__
     dialect = session.get_bind().dialect.name
+    row = _claim(session, dialect, response_id)
+    if row is None:
+        return False
+    _count_claimed(session, dialect, row, replaces=replaces)
+    return True
+
+
+def count_response(
+    session: Session,
+    response_id: int,
+    publication_of: Mapping[str, PublicationSettings],
+    now: dt.datetime,
+) -> bool:
+    """Count a response once (False if it was already counted): one counted after its period
+    closed (`counted_after_close`) is marked late and replaces no earlier answer, so the closed
+    period's tables stay as they were.
+
+    The worker's way to count: on PostgreSQL the response's period and survey come back with the
+    claim itself, so whether it is late costs no round trip of its own.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect != "postgresql":
+        late = counted_after_close(session, response_id, publication_of, now)
+        counted = aggregate_response(session, response_id, replaces=not late)
+        if counted and late:
+            mark_late(session, response_id)
+        return counted
+    row = _claim(session, dialect, response_id)
+    if row is None:
+        return False
+    settings = publication_of.get(row.survey_id, PublicationSettings())
+    late = counted_late(settings, _period(row.period), now)
+    _count_claimed(session, dialect, row, replaces=not late)
+    if late:
+        mark_late(session, response_id)
+    return True
+
+
+@functools.lru_cache(maxsize=256)
+def _period(key: str) -> Period:
+    """The period a stored key names (few distinct keys: parsed once each)."""
+    return Period.parse(key)
+
+
+def _claim(session: Session, dialect: str, response_id: int) -> Any:
+    """Mark a response counted and read what counting it needs; None if it already was."""
     if dialect == "postgresql":
-        # The busiest path of the worker: two round trips on the driver, no ORM bookkeeping.
-        row = _claim_on_postgresql(session, response_id)
-        if row is None:
-            return False
-        if not row.link_hash or not replaces:
-            _count_on_postgresql(session, row, in_period=replaces)
-            return True
-    else:
-        claimed = session.execute(
-            responses.update()
-            .where(responses.c.id == response_id, responses.c.aggregated.is_(False))
-            .values(aggregated=True)
-        ).rowcount  # type: ignore[attr-defined]
-        if not claimed:
-            return False
-        row = session.execute(_counted_response().where(responses.c.id == response_id)).one()
+        # The busiest path of the worker: one round trip on the driver, no ORM bookkeeping.
+        return _claim_on_postgresql(session, response_id)
+    responses = SurveyResponse.__table__
+    claimed = session.execute(
+        responses.update()
+        .where(responses.c.id == response_id, responses.c.aggregated.is_(False))
+        .values(aggregated=True)
+    ).rowcount  # type: ignore[attr-defined]
+    if not claimed:
+        return None
+    return session.execute(_counted_response().where(responses.c.id == response_id)).one()
+
+
+def _count_claimed(session: Session, dialect: str, row: Any, *, replaces: bool) -> None:
+    """Add a claimed response to the counts (see `aggregate_response`)."""
+    responses = SurveyResponse.__table__
+    response_id = row.response_id
+    if dialect == "postgresql" and (not row.link_hash or not replaces):
+        _count_on_postgresql(session, row, in_period=replaces)
+        return
     _mark_counted(session, dialect, row)
     statements = _counting_statements(dialect)
     if row.link_hash and replaces:
@@ -75,7 +124,7 @@ def aggregate_response(session: Session, response_id: int, *, replaces: bool = T
             )
             # Counted in its period's responses, replaced: none of its answers are.
             _add_to_period(session, row, +1, answers=False)
-            return True
+            return
         for older in session.execute(
             same_person.where(
                 responses.c.id < response_id,
@@ -94,7 +143,6 @@ def aggregate_response(session: Session, response_id: int, *, replaces: bool = T
     _add_to_counts(session, statements, row, +1)
     if replaces:
         _add_to_period(session, row, +1)
-    return True
 
 
 def _add_to_period(

@@ -70,13 +70,24 @@ def anonymise_response(
         if alerts is not None:
             alerts.extend(written)
         held_back += len(unscreened)
+        on_postgresql = session.get_bind().dialect.name == "postgresql"
+        redactions: list[tuple[FreeText, str]] = []
         for free_text in texts:
             if free_text.id in unscreened:
                 continue
-            if not _anonymise_free_text(
-                session, vault, free_text, response_id, settings, opened.get(free_text.id)
-            ):
+            redacted = _redact(session, vault, free_text, response_id, settings, opened)
+            if redacted is None:
                 held_back += 1
+            elif on_postgresql:
+                redactions.append((free_text, redacted))
+            else:
+                _store_redaction(session, free_text, redacted)
+        if on_postgresql and redactions:
+            # Every redaction, its audit and (none held back) the response's mark, in one
+            # round trip: a statement costs the worker more than the anonymiser does.
+            _stored_on_postgresql(session, redactions, None if held_back else response_id)
+            if not held_back:
+                return True
     if held_back:
         count_failed_attempt(session, response_id)
         return True
@@ -190,26 +201,27 @@ def screen_for_concerns(
     return unscreened, raised.notification_ids if raised is not None else (), opened
 
 
-def _anonymise_free_text(
+def _redact(
     session: Session,
     vault: TextVault,
     free_text: FreeText,
     response_id: int,
     settings: Mapping[str, Any],
-    words: str | None = None,
-) -> bool:
-    """Store the redaction and destroy the raw text (words: the answer already decrypted, if
-    it was); on any failure hold the answer back."""
+    opened: Mapping[int, str],
+) -> str | None:
+    """The redaction of an answer (opened: the answers already decrypted, by id); None, the
+    answer held back, on any failure."""
     subject = f"free_text:{free_text.id}"
     assert free_text.ciphertext is not None
     try:
-        anonymiser_settings = AnonymiserSettings(
-            redact_locations=_survey_anonymisation(session, response_id).redact_locations,
-            staff_names=staff_names(settings.get("STAFF_NAMES_FILE")),
+        anonymiser_settings = _anonymiser_settings(
+            _survey_anonymisation(session, response_id).redact_locations,
+            staff_names(settings.get("STAFF_NAMES_FILE")),
         )
+        words = opened.get(free_text.id)
         if words is None:
             words = vault.open(free_text.ciphertext)
-        redaction = anonymise(words, anonymiser_settings)
+        return anonymise(words, anonymiser_settings).text
     except Exception as error:  # fail closed, whatever went wrong
         # Only the kind of error is kept: its message could quote the answer.
         log.warning("anonymisation failed for %s (%s); held back", subject, type(error).__name__)
@@ -220,52 +232,76 @@ def _anonymise_free_text(
                     event="anonymisation_failed", subject=subject, detail=type(error).__name__
                 )
             )
-        return False
-    if _stored_on_postgresql(session, free_text, redaction.text, subject):
-        return True
-    free_text.redacted = redaction.text
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _anonymiser_settings(redact_locations: bool, staff: tuple[str, ...]) -> AnonymiserSettings:
+    """The anonymiser's settings, made once per survey setting and staff list."""
+    return AnonymiserSettings(redact_locations=redact_locations, staff_names=staff)
+
+
+def _store_redaction(session: Session, free_text: FreeText, redacted: str) -> None:
+    """Store a redaction and destroy the raw text through the ORM (SQLite), audited."""
+    free_text.redacted = redacted
     free_text.ciphertext = None
     free_text.raw_destroyed_on = today()
     free_text.held_back = False
-    session.add(AuditEvent(event="raw_text_destroyed", subject=subject, occurred_on=today()))
-    return True
+    session.add(
+        AuditEvent(
+            event="raw_text_destroyed", subject=f"free_text:{free_text.id}", occurred_on=today()
+        )
+    )
 
 
-_STORE_REDACTION = """
-    WITH stored AS (
+_STORE_REDACTIONS = """
+    WITH redaction AS (
+        SELECT * FROM unnest(%(ids)s::integer[], %(redacted)s::text[]) WITH ORDINALITY
+            AS redaction (id, redacted, n)
+    ), stored AS (
         UPDATE free_texts
-        SET redacted = %(redacted)s, ciphertext = NULL, raw_destroyed_on = %(today)s,
+        SET redacted = redaction.redacted, ciphertext = NULL, raw_destroyed_on = %(today)s,
             held_back = false
-        WHERE id = %(id)s
-        RETURNING id
+        FROM redaction
+        WHERE free_texts.id = redaction.id
+        RETURNING free_texts.id
+    ), marked AS (
+        UPDATE responses SET anonymised = true
+        WHERE responses.id = %(response_id)s AND NOT responses.anonymised
     )
     INSERT INTO audit_events (occurred_on, event, subject, detail)
-    SELECT %(today)s, 'raw_text_destroyed', %(subject)s, '' FROM stored
+    SELECT %(today)s, 'raw_text_destroyed', 'free_text:' || redaction.id, ''
+    FROM redaction JOIN stored ON stored.id = redaction.id
+    ORDER BY redaction.n
 """
 
 
 def _stored_on_postgresql(
-    session: Session, free_text: FreeText, redacted: str, subject: str
-) -> bool:
-    """On PostgreSQL, store a redaction, destroy the raw text and audit it in one round trip on
-    the driver (the ORM's flush of the same cost the worker more than the anonymiser); False
-    elsewhere. The loaded answer is left as the database now has it."""
-    if session.get_bind().dialect.name != "postgresql":
-        return False
+    session: Session, redactions: Sequence[tuple[FreeText, str]], response_id: int | None
+) -> None:
+    """On PostgreSQL, store redactions, destroy the raw texts and audit each, and mark the
+    response anonymised (response_id; None while an answer is held back), in one round trip on
+    the driver (the ORM's flush of the same cost the worker more than the anonymiser). The
+    loaded answers are left as the database now has them."""
     day = today()
     with session.connection().connection.cursor() as cursor:
         cursor.execute(
-            _STORE_REDACTION,
-            {"redacted": redacted, "today": day, "id": free_text.id, "subject": subject},
+            _STORE_REDACTIONS,
+            {
+                "ids": [free_text.id for free_text, _ in redactions],
+                "redacted": [redacted for _, redacted in redactions],
+                "today": day,
+                "response_id": response_id,
+            },
         )
-    for name, value in (
-        ("redacted", redacted),
-        ("ciphertext", None),
-        ("raw_destroyed_on", day),
-        ("held_back", False),
-    ):
-        set_committed_value(free_text, name, value)
-    return True
+    for free_text, redacted in redactions:
+        for name, value in (
+            ("redacted", redacted),
+            ("ciphertext", None),
+            ("raw_destroyed_on", day),
+            ("held_back", False),
+        ):
+            set_committed_value(free_text, name, value)
 
 
 @dataclass(frozen=True)
