@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from .backlog import count_failed_attempt
 from .crypto import TextVault
@@ -71,7 +70,7 @@ def anonymise_response(
             alerts.extend(written)
         held_back += len(unscreened)
         on_postgresql = session.get_bind().dialect.name == "postgresql"
-        redactions: list[tuple[FreeText, str]] = []
+        redactions: list[tuple[_Answer, str]] = []
         for free_text in texts:
             if free_text.id in unscreened:
                 continue
@@ -97,10 +96,14 @@ def anonymise_response(
 
 
 # Built once, not per response: building a statement costs the worker as much as running it.
+# Columns, not FreeText entities: the ORM's loading cost the worker more than the round trip.
 _TEXTS_TO_ANONYMISE = (
     select(
-        FreeText,
-        Survey.id,
+        FreeText.id,
+        FreeText.question_id,
+        FreeText.ciphertext,
+        FreeText.held_back,
+        Survey.id.label("survey_id"),
         Survey.checksum,
         Distribution.id.label("distribution_id"),
         Distribution.council_id,
@@ -110,7 +113,22 @@ _TEXTS_TO_ANONYMISE = (
     .join(Distribution, Distribution.id == SurveyResponse.distribution_id)
     .join(Survey, Survey.id == Distribution.survey_id)
     .where(FreeText.response_id == bindparam("response_id"), FreeText.ciphertext.is_not(None))
-    .with_for_update(of=FreeText)
+    .with_for_update(of=FreeText.__table__)
+)
+_HOLD_BACK = (
+    update(FreeText.__table__)
+    .where(FreeText.id == bindparam("free_text_id"))
+    .values(held_back=True)
+)
+_STORE_REDACTION = (
+    update(FreeText.__table__)
+    .where(FreeText.id == bindparam("free_text_id"))
+    .values(
+        redacted=bindparam("redacted"),
+        ciphertext=None,
+        raw_destroyed_on=bindparam("today"),
+        held_back=False,
+    )
 )
 _CLAIM_ANONYMISED = (
     update(SurveyResponse.__table__)
@@ -125,6 +143,16 @@ _SURVEY_OF_RESPONSE = (
 )
 
 
+@dataclass
+class _Answer:
+    """A free-text answer still to anonymise, as `_texts_to_anonymise` read it."""
+
+    id: int
+    question_id: str
+    ciphertext: bytes | None
+    held_back: bool
+
+
 @dataclass(frozen=True)
 class ResponseFacts:
     """Where a response came from, as the risk screen records it on a concern."""
@@ -137,7 +165,7 @@ class ResponseFacts:
 
 def _texts_to_anonymise(
     session: Session, response_id: int
-) -> tuple[list[FreeText], ResponseFacts | None]:
+) -> tuple[list[_Answer], ResponseFacts | None]:
     """A response's answers still to anonymise, locked; the survey they answer and where the
     response came from come in the same round trip (the survey kept for
     `_survey_anonymisation`), None when no answer is left."""
@@ -146,16 +174,16 @@ def _texts_to_anonymise(
         return [], None
     first = rows[0]
     surveys = session.info.setdefault("survey_of_response", {})
-    surveys[response_id] = (first[1], first[2])
-    facts = ResponseFacts(first.distribution_id, first.council_id, first[1], first.audience)
-    return [row[0] for row in rows], facts
+    surveys[response_id] = (first.survey_id, first.checksum)
+    facts = ResponseFacts(first.distribution_id, first.council_id, first.survey_id, first.audience)
+    return [_Answer(*row[:4]) for row in rows], facts
 
 
 def screen_for_concerns(
     session: Session,
     vault: TextVault,
     response_id: int,
-    texts: Sequence[FreeText],
+    texts: Sequence[_Answer],
     now: dt.datetime,
     facts: ResponseFacts,
 ) -> tuple[set[int], tuple[int, ...], dict[int, str]]:
@@ -179,7 +207,7 @@ def screen_for_concerns(
                 free_text.id,
                 type(error).__name__,
             )
-            free_text.held_back = True
+            _hold_back(session, free_text)
             unscreened.add(free_text.id)
             continue
         if found.level != ScreenLevel.NONE:
@@ -204,7 +232,7 @@ def screen_for_concerns(
 def _redact(
     session: Session,
     vault: TextVault,
-    free_text: FreeText,
+    free_text: _Answer,
     response_id: int,
     settings: Mapping[str, Any],
     opened: Mapping[int, str],
@@ -226,7 +254,7 @@ def _redact(
         # Only the kind of error is kept: its message could quote the answer.
         log.warning("anonymisation failed for %s (%s); held back", subject, type(error).__name__)
         if not free_text.held_back:
-            free_text.held_back = True
+            _hold_back(session, free_text)
             session.add(
                 AuditEvent(
                     event="anonymisation_failed", subject=subject, detail=type(error).__name__
@@ -241,11 +269,19 @@ def _anonymiser_settings(redact_locations: bool, staff: tuple[str, ...]) -> Anon
     return AnonymiserSettings(redact_locations=redact_locations, staff_names=staff)
 
 
-def _store_redaction(session: Session, free_text: FreeText, redacted: str) -> None:
-    """Store a redaction and destroy the raw text through the ORM (SQLite), audited."""
-    free_text.redacted = redacted
+def _hold_back(session: Session, free_text: _Answer) -> None:
+    """Keep an answer encrypted and unpublished until its analysis succeeds."""
+    session.execute(_HOLD_BACK, {"free_text_id": free_text.id})
+    free_text.held_back = True
+
+
+def _store_redaction(session: Session, free_text: _Answer, redacted: str) -> None:
+    """Store a redaction and destroy the raw text (not PostgreSQL), audited."""
+    session.execute(
+        _STORE_REDACTION,
+        {"free_text_id": free_text.id, "redacted": redacted, "today": today()},
+    )
     free_text.ciphertext = None
-    free_text.raw_destroyed_on = today()
     free_text.held_back = False
     session.add(
         AuditEvent(
@@ -277,31 +313,24 @@ _STORE_REDACTIONS = """
 
 
 def _stored_on_postgresql(
-    session: Session, redactions: Sequence[tuple[FreeText, str]], response_id: int | None
+    session: Session, redactions: Sequence[tuple[_Answer, str]], response_id: int | None
 ) -> None:
     """On PostgreSQL, store redactions, destroy the raw texts and audit each, and mark the
     response anonymised (response_id; None while an answer is held back), in one round trip on
-    the driver (the ORM's flush of the same cost the worker more than the anonymiser). The
-    loaded answers are left as the database now has them."""
-    day = today()
+    the driver (the ORM's flush of the same cost the worker more than the anonymiser)."""
     with session.connection().connection.cursor() as cursor:
         cursor.execute(
             _STORE_REDACTIONS,
             {
                 "ids": [free_text.id for free_text, _ in redactions],
                 "redacted": [redacted for _, redacted in redactions],
-                "today": day,
+                "today": today(),
                 "response_id": response_id,
             },
         )
-    for free_text, redacted in redactions:
-        for name, value in (
-            ("redacted", redacted),
-            ("ciphertext", None),
-            ("raw_destroyed_on", day),
-            ("held_back", False),
-        ):
-            set_committed_value(free_text, name, value)
+    for free_text, _ in redactions:
+        free_text.ciphertext = None
+        free_text.held_back = False
 
 
 @dataclass(frozen=True)
