@@ -97,23 +97,28 @@ def anonymise_response(
 
 # Built once, not per response: building a statement costs the worker as much as running it.
 # Columns, not FreeText entities: the ORM's loading cost the worker more than the round trip.
+_free_texts, _responses = FreeText.__table__, SurveyResponse.__table__
+_distributions, _surveys = Distribution.__table__, Survey.__table__
 _TEXTS_TO_ANONYMISE = (
     select(
-        FreeText.id,
-        FreeText.question_id,
-        FreeText.ciphertext,
-        FreeText.held_back,
-        Survey.id.label("survey_id"),
-        Survey.checksum,
-        Distribution.id.label("distribution_id"),
-        Distribution.council_id,
-        Survey.audience,
+        _free_texts.c.id,
+        _free_texts.c.question_id,
+        _free_texts.c.ciphertext,
+        _free_texts.c.held_back,
+        _surveys.c.id.label("survey_id"),
+        _surveys.c.checksum,
+        _distributions.c.id.label("distribution_id"),
+        _distributions.c.council_id,
+        _surveys.c.audience,
     )
-    .join(SurveyResponse, SurveyResponse.id == FreeText.response_id)
-    .join(Distribution, Distribution.id == SurveyResponse.distribution_id)
-    .join(Survey, Survey.id == Distribution.survey_id)
-    .where(FreeText.response_id == bindparam("response_id"), FreeText.ciphertext.is_not(None))
-    .with_for_update(of=FreeText.__table__)
+    .join(_responses, _responses.c.id == _free_texts.c.response_id)
+    .join(_distributions, _distributions.c.id == _responses.c.distribution_id)
+    .join(_surveys, _surveys.c.id == _distributions.c.survey_id)
+    .where(
+        _free_texts.c.response_id == bindparam("response_id"),
+        _free_texts.c.ciphertext.is_not(None),
+    )
+    .with_for_update(of=_free_texts)
 )
 _HOLD_BACK = (
     update(FreeText.__table__)
