@@ -177,15 +177,19 @@ def _add_to_period(
 
 
 def _period_cells(
-    answers: dict[str, Any], *, answers_too: bool = True, responses: bool = True
+    answers: dict[str, Any],
+    *,
+    answers_too: bool = True,
+    responses: bool = True,
+    counted: tuple[list[tuple[str, str]], list[str]] | None = None,
 ) -> list[tuple[str, str, str]]:
     """The (kind, question, option) rows of `PeriodCount` a response adds to, sorted so
-    concurrent workers lock rows in one order."""
+    concurrent workers lock rows in one order (counted: `answer_cells(answers)`, if known)."""
     rows: list[tuple[str, str, str]] = []
     if responses:
         rows.append((PeriodCountKind.RESPONSES, "", ""))
     if answers_too:
-        cells, questions = answer_cells(answers)
+        cells, questions = counted if counted is not None else answer_cells(answers)
         rows += [(PeriodCountKind.CELL, q, o) for q, o in cells]
         rows += [(PeriodCountKind.BASE, q, "") for q in questions]
     return sorted(rows)
@@ -292,8 +296,8 @@ def _count_on_postgresql(session: Session, row: _CountedRow, *, in_period: bool)
     """Set the response's bit, renew its council's version token and add it to the counts (and,
     in_period: counted before its period closed, to its period's counts)."""
     cells, questions = answer_cells(row.answers)
+    period_cells = _period_cells(row.answers, counted=(cells, questions)) if in_period else []
     cells.sort()
-    period_cells = _period_cells(row.answers) if in_period else []
     block, bit = row.response_id >> BLOCK_BITS, row.response_id & ((1 << BLOCK_BITS) - 1)
     with session.connection().connection.cursor() as cursor:
         cursor.execute(

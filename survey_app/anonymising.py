@@ -120,6 +120,18 @@ _TEXTS_TO_ANONYMISE = (
     )
     .with_for_update(of=_free_texts)
 )
+# The same, for the driver.
+_TEXTS_TO_ANONYMISE_POSTGRESQL = """
+    SELECT free_texts.id, free_texts.question_id, free_texts.ciphertext, free_texts.held_back,
+           surveys.id, surveys.checksum, distributions.id, distributions.council_id,
+           surveys.audience
+    FROM free_texts
+    JOIN responses ON responses.id = free_texts.response_id
+    JOIN distributions ON distributions.id = responses.distribution_id
+    JOIN surveys ON surveys.id = distributions.survey_id
+    WHERE free_texts.response_id = %(response_id)s AND free_texts.ciphertext IS NOT NULL
+    FOR UPDATE OF free_texts
+"""
 _HOLD_BACK = (
     update(FreeText.__table__)
     .where(FreeText.id == bindparam("free_text_id"))
@@ -174,13 +186,22 @@ def _texts_to_anonymise(
     """A response's answers still to anonymise, locked; the survey they answer and where the
     response came from come in the same round trip (the survey kept for
     `_survey_anonymisation`), None when no answer is left."""
-    rows = session.execute(_TEXTS_TO_ANONYMISE, {"response_id": response_id}).all()
+    if session.get_bind().dialect.name == "postgresql":
+        # On the driver, as the worker's other statements are (SQLAlchemy's execution of a
+        # select cost more than the round trip itself); anything pending is written first, as
+        # the session's autoflush would (the worker has nothing pending here).
+        session.flush()
+        with session.connection().connection.cursor() as cursor:
+            rows = cursor.execute(_TEXTS_TO_ANONYMISE_POSTGRESQL, {"response_id": response_id})
+            rows = rows.fetchall()
+    else:
+        rows = session.execute(_TEXTS_TO_ANONYMISE, {"response_id": response_id}).all()
     if not rows:
         return [], None
-    first = rows[0]
+    survey_id, checksum, distribution_id, council_id, audience = rows[0][4:]
     surveys = session.info.setdefault("survey_of_response", {})
-    surveys[response_id] = (first.survey_id, first.checksum)
-    facts = ResponseFacts(first.distribution_id, first.council_id, first.survey_id, first.audience)
+    surveys[response_id] = (survey_id, checksum)
+    facts = ResponseFacts(distribution_id, council_id, survey_id, audience)
     return [_Answer(*row[:4]) for row in rows], facts
 
 
