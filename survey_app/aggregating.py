@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -239,9 +240,8 @@ _COUNT_POSTGRESQL = """
             (distribution_id, council_id, survey_id, age_band, wave, question_id, option, count,
              key_sum)
         SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
-               cell.question_id, cell.option, 1, %(cell_key)s
-        FROM unnest(%(cell_questions)s::varchar[], %(cell_options)s::varchar[])
-             WITH ORDINALITY AS cell (question_id, option, n)
+               cell.item ->> 0, cell.item ->> 1, 1, %(cell_key)s
+        FROM json_array_elements(%(cells)s::json) WITH ORDINALITY AS cell (item, n)
         ORDER BY cell.n
         ON CONFLICT (distribution_id, question_id, option, age_band, wave)
         DO UPDATE SET count = answer_counts.count + excluded.count,
@@ -251,7 +251,8 @@ _COUNT_POSTGRESQL = """
                                     question_id, base, key_sum)
         SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
                asked.question_id, 1, %(cell_key)s
-        FROM unnest(%(questions)s::varchar[]) WITH ORDINALITY AS asked (question_id, n)
+        FROM json_array_elements_text(%(questions)s::json) WITH ORDINALITY
+             AS asked (question_id, n)
         ORDER BY asked.n
         ON CONFLICT (distribution_id, question_id, age_band, wave)
         DO UPDATE SET base = question_bases.base + excluded.base,
@@ -272,10 +273,9 @@ _COUNT_POSTGRESQL_IN_PERIOD = _COUNT_POSTGRESQL.replace(
             (distribution_id, council_id, survey_id, period, wave, age_band, kind, question_id,
              option, count, key_sum)
         SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(period)s, %(wave)s,
-               %(age_band)s, cell.kind, cell.question_id, cell.option, 1, %(cell_key)s
-        FROM unnest(%(period_kinds)s::varchar[], %(period_questions)s::varchar[],
-                    %(period_options)s::varchar[])
-             WITH ORDINALITY AS cell (kind, question_id, option, n)
+               %(age_band)s, cell.item ->> 0, cell.item ->> 1, cell.item ->> 2, 1,
+               %(cell_key)s
+        FROM json_array_elements(%(period_cells)s::json) WITH ORDINALITY AS cell (item, n)
         ORDER BY cell.n
         ON CONFLICT (distribution_id, period, wave, age_band, kind, question_id, option)
         DO UPDATE SET count = period_counts.count + excluded.count,
@@ -311,16 +311,19 @@ def _count_on_postgresql(session: Session, row: _CountedRow, *, in_period: bool)
                 "token": uuid.uuid4().hex,
                 "block": block,
                 "bit": bit,
-                "cell_questions": [question for question, _ in cells],
-                "cell_options": [option for _, option in cells],
-                "questions": sorted(questions),
+                # As JSON text: one string is cheaper for the driver to send than arrays.
+                "cells": json.dumps(cells),
+                "questions": json.dumps(sorted(questions)),
                 "cell_key": row.cell_key,
                 **(
                     {
                         "period": row.period,
-                        "period_kinds": [str(kind) for kind, _, _ in period_cells],
-                        "period_questions": [question for _, question, _ in period_cells],
-                        "period_options": [option for _, _, option in period_cells],
+                        "period_cells": json.dumps(
+                            [
+                                (str(kind), question, option)
+                                for kind, question, option in period_cells
+                            ]
+                        ),
                     }
                     if in_period
                     else {}
