@@ -143,30 +143,46 @@ def direct(ids: list[int]) -> dict[str, Any]:
     }
 
 
-def through_the_broker(ids: list[int], conninfo: str, threads: int = 4) -> dict[str, Any]:
-    """Messages sent as the submit view sends them, then consumed by a dramatiq worker with
-    `threads` threads in this process; the process's CPU from the worker's start until every
-    response is counted (sending the messages is the web's cost and is not included)."""
+def through_the_broker(
+    count: int, distribution_id: int, conninfo: str, threads: int = 4
+) -> dict[str, Any]:
+    """count new responses' messages sent as the submit view sends them, then consumed by a
+    dramatiq worker with `threads` threads in this process; the process's CPU from the worker's
+    resuming until every response is counted (making the responses and sending the messages is
+    the web's cost and is not included).
+
+    The worker is started first and paused once its sweeper's first pass has run, as
+    `bench/burst.py` does: otherwise that pass re-sends every response made before it started,
+    and the worker processes each twice (the second a no-op that still costs)."""
     import dramatiq
 
     from workers import actors
     from workers.main import broker
 
-    for response_id in ids:
-        actors.enqueue_processing(response_id)
     with psycopg.connect(conninfo, autocommit=True) as connection:
-
-        def left() -> int:
-            row = connection.execute(
-                "select count(*) from responses where id = any(%s) and not aggregated", (ids,)
-            ).fetchone()
-            assert row is not None
-            return int(row[0])
-
-        wall, cpu = time.perf_counter(), time.process_time()
         worker = dramatiq.Worker(broker, worker_threads=threads, queues={actors.QUEUE})
         worker.start()
         try:
+            deadline = time.monotonic() + 60
+            while connection.execute("select count(*) from worker_heartbeats").fetchone() == (0,):
+                if time.monotonic() > deadline:
+                    raise SystemExit("the worker's sweeper did not run within 60 s")
+                time.sleep(0.05)
+            time.sleep(1.0)  # the heartbeat is written just before the pass's sweep
+            worker.pause()
+            ids = make_responses(count, distribution_id, seed=13)
+            for response_id in ids:
+                actors.enqueue_processing(response_id)
+
+            def left() -> int:
+                row = connection.execute(
+                    "select count(*) from responses where id = any(%s) and not aggregated", (ids,)
+                ).fetchone()
+                assert row is not None
+                return int(row[0])
+
+            wall, cpu = time.perf_counter(), time.process_time()
+            worker.resume()
             deadline = time.monotonic() + 300
             while left():
                 if time.monotonic() > deadline:
@@ -183,7 +199,7 @@ def through_the_broker(ids: list[int], conninfo: str, threads: int = 4) -> dict[
     }
 
 
-def statements_per_response(rig: run.Rig, ids: list[int]) -> None:
+def statements_per_response(rig: run.Rig, ids: list[int]) -> float:
     """Every round trip PostgreSQL receives while the worker processes ids (log_statement)."""
     assert rig.postgres is not None
     with psycopg.connect(rig.postgres.conninfo("profile_worker"), autocommit=True) as admin:
@@ -200,10 +216,13 @@ def statements_per_response(rig: run.Rig, ids: list[int]) -> None:
     print(f"what PostgreSQL received per response (log_statement = all, {len(ids)} responses):")
     for statement, seen in Counter(logged).most_common():
         print(f"  {seen / len(ids):5.2f}  {statement}")
-    print()
+    print(f"  {len(logged) / len(ids):5.2f}  in all (BEGIN and COMMIT included)\n")
+    return len(logged) / len(ids)
 
 
-def profile(ids: list[int], top: int) -> None:
+def profile(ids: list[int], top: int) -> dict[str, Any]:
+    """A CPU-timed cProfile of the actors' bodies over ids; returns the Python function calls
+    and the profiled CPU per response (steadier than plain CPU time on a loaded machine)."""
     profiler = cProfile.Profile(time.process_time)
     profiler.enable()
     for response_id in ids:
@@ -216,6 +235,10 @@ def profile(ids: list[int], top: int) -> None:
     print_areas(stats, "the worker's processing")
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
+    return {
+        "function_calls_per_response": round(stats.total_calls / len(ids)),  # type: ignore[attr-defined]
+        "profiled_cpu_ms_per_response": round(stats.total_tt / len(ids) * 1000, 2),  # type: ignore[attr-defined]
+    }
 
 
 def main() -> int:
@@ -247,16 +270,14 @@ def main() -> int:
                 "select id from distributions where code = %s", (made["code"],)
             ).fetchone()
         assert row is not None
-        ids = make_responses(50 + 3 * count, int(row[0]))
+        distribution_id = int(row[0])
+        ids = make_responses(50 + 2 * count, distribution_id)
         for response_id in ids[:50]:  # warm up: imports, word lists, compiled statements
             process_directly(response_id)
-        timed, profiled, brokered = (
-            ids[50 : 50 + count],
-            ids[50 + count : 50 + 2 * count],
-            ids[50 + 2 * count :],
-        )
-        statements_per_response(rig, timed[:10])
-        results = {"direct": direct(timed[10:])}
+        timed, profiled = ids[50 : 50 + count], ids[50 + count : 50 + 2 * count]
+        statements = statements_per_response(rig, timed[:20])
+        results: dict[str, Any] = {"statements_per_response": round(statements, 2)}
+        results["direct"] = direct(timed[20:])
         print(
             f"\nworker, the actors' bodies called directly, {count} responses: "
             f"{results['direct']['cpu_ms_per_response_median']:.2f} ms CPU per response "
@@ -265,9 +286,14 @@ def main() -> int:
             f"{results['direct']['wall_ms_per_response_median']:.2f} ms wall",
             flush=True,
         )
-        profile(profiled, 30)
-        # Last: the worker's sweeper re-sends every unprocessed response when it starts.
-        results["broker"] = through_the_broker(brokered, conninfo)
+        results["profiled"] = profile(profiled, 30)
+        print(
+            f"under the CPU-timed profiler: {results['profiled']['function_calls_per_response']}"
+            f" Python function calls and {results['profiled']['profiled_cpu_ms_per_response']}"
+            " ms per response\n",
+            flush=True,
+        )
+        results["broker"] = through_the_broker(count, distribution_id, conninfo)
         print(
             f"worker through Redis and a dramatiq worker (4 threads), {count} responses: "
             f"{results['broker']['cpu_ms_per_response']:.2f} ms CPU per response, "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -45,25 +46,74 @@ def aggregate_response(session: Session, response_id: int, *, replaces: bool = T
     in the same publication period: the latest is counted, the earlier one is taken out of the
     counts (whichever is processed first).
     """
-    responses = SurveyResponse.__table__
     dialect = session.get_bind().dialect.name
+    row = _claim(session, dialect, response_id)
+    if row is None:
+        return False
+    _count_claimed(session, dialect, row, replaces=replaces)
+    return True
+
+
+def count_response(
+    session: Session,
+    response_id: int,
+    publication_of: Mapping[str, PublicationSettings],
+    now: dt.datetime,
+) -> bool:
+    """Count a response once (False if it was already counted): one counted after its period
+    closed (`counted_after_close`) is marked late and replaces no earlier answer, so the closed
+    period's tables stay as they were.
+
+    The worker's way to count: on PostgreSQL the response's period and survey come back with the
+    claim itself, so whether it is late costs no round trip of its own.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect != "postgresql":
+        late = counted_after_close(session, response_id, publication_of, now)
+        counted = aggregate_response(session, response_id, replaces=not late)
+        if counted and late:
+            mark_late(session, response_id)
+        return counted
+    row = _claim(session, dialect, response_id)
+    if row is None:
+        return False
+    settings = publication_of.get(row.survey_id, PublicationSettings())
+    late = counted_late(settings, _period(row.period), now)
+    _count_claimed(session, dialect, row, replaces=not late)
+    if late:
+        mark_late(session, response_id)
+    return True
+
+
+@functools.lru_cache(maxsize=256)
+def _period(key: str) -> Period:
+    """The period a stored key names (few distinct keys: parsed once each)."""
+    return Period.parse(key)
+
+
+def _claim(session: Session, dialect: str, response_id: int) -> Any:
+    """Mark a response counted and read what counting it needs; None if it already was."""
     if dialect == "postgresql":
-        # The busiest path of the worker: two round trips on the driver, no ORM bookkeeping.
-        row = _claim_on_postgresql(session, response_id)
-        if row is None:
-            return False
-        if not row.link_hash or not replaces:
-            _count_on_postgresql(session, row, in_period=replaces)
-            return True
-    else:
-        claimed = session.execute(
-            responses.update()
-            .where(responses.c.id == response_id, responses.c.aggregated.is_(False))
-            .values(aggregated=True)
-        ).rowcount  # type: ignore[attr-defined]
-        if not claimed:
-            return False
-        row = session.execute(_counted_response().where(responses.c.id == response_id)).one()
+        # The busiest path of the worker: one round trip on the driver, no ORM bookkeeping.
+        return _claim_on_postgresql(session, response_id)
+    responses = SurveyResponse.__table__
+    claimed = session.execute(
+        responses.update()
+        .where(responses.c.id == response_id, responses.c.aggregated.is_(False))
+        .values(aggregated=True)
+    ).rowcount  # type: ignore[attr-defined]
+    if not claimed:
+        return None
+    return session.execute(_counted_response().where(responses.c.id == response_id)).one()
+
+
+def _count_claimed(session: Session, dialect: str, row: Any, *, replaces: bool) -> None:
+    """Add a claimed response to the counts (see `aggregate_response`)."""
+    responses = SurveyResponse.__table__
+    response_id = row.response_id
+    if dialect == "postgresql" and (not row.link_hash or not replaces):
+        _count_on_postgresql(session, row, in_period=replaces)
+        return
     _mark_counted(session, dialect, row)
     statements = _counting_statements(dialect)
     if row.link_hash and replaces:
@@ -75,7 +125,7 @@ def aggregate_response(session: Session, response_id: int, *, replaces: bool = T
             )
             # Counted in its period's responses, replaced: none of its answers are.
             _add_to_period(session, row, +1, answers=False)
-            return True
+            return
         for older in session.execute(
             same_person.where(
                 responses.c.id < response_id,
@@ -94,7 +144,6 @@ def aggregate_response(session: Session, response_id: int, *, replaces: bool = T
     _add_to_counts(session, statements, row, +1)
     if replaces:
         _add_to_period(session, row, +1)
-    return True
 
 
 def _add_to_period(
@@ -129,15 +178,19 @@ def _add_to_period(
 
 
 def _period_cells(
-    answers: dict[str, Any], *, answers_too: bool = True, responses: bool = True
+    answers: dict[str, Any],
+    *,
+    answers_too: bool = True,
+    responses: bool = True,
+    counted: tuple[list[tuple[str, str]], list[str]] | None = None,
 ) -> list[tuple[str, str, str]]:
     """The (kind, question, option) rows of `PeriodCount` a response adds to, sorted so
-    concurrent workers lock rows in one order."""
+    concurrent workers lock rows in one order (counted: `answer_cells(answers)`, if known)."""
     rows: list[tuple[str, str, str]] = []
     if responses:
         rows.append((PeriodCountKind.RESPONSES, "", ""))
     if answers_too:
-        cells, questions = answer_cells(answers)
+        cells, questions = counted if counted is not None else answer_cells(answers)
         rows += [(PeriodCountKind.CELL, q, o) for q, o in cells]
         rows += [(PeriodCountKind.BASE, q, "") for q in questions]
     return sorted(rows)
@@ -187,9 +240,8 @@ _COUNT_POSTGRESQL = """
             (distribution_id, council_id, survey_id, age_band, wave, question_id, option, count,
              key_sum)
         SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
-               cell.question_id, cell.option, 1, %(cell_key)s
-        FROM unnest(%(cell_questions)s::varchar[], %(cell_options)s::varchar[])
-             WITH ORDINALITY AS cell (question_id, option, n)
+               cell.item ->> 0, cell.item ->> 1, 1, %(cell_key)s
+        FROM json_array_elements(%(cells)s::json) WITH ORDINALITY AS cell (item, n)
         ORDER BY cell.n
         ON CONFLICT (distribution_id, question_id, option, age_band, wave)
         DO UPDATE SET count = answer_counts.count + excluded.count,
@@ -199,7 +251,8 @@ _COUNT_POSTGRESQL = """
                                     question_id, base, key_sum)
         SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
                asked.question_id, 1, %(cell_key)s
-        FROM unnest(%(questions)s::varchar[]) WITH ORDINALITY AS asked (question_id, n)
+        FROM json_array_elements_text(%(questions)s::json) WITH ORDINALITY
+             AS asked (question_id, n)
         ORDER BY asked.n
         ON CONFLICT (distribution_id, question_id, age_band, wave)
         DO UPDATE SET base = question_bases.base + excluded.base,
@@ -220,10 +273,9 @@ _COUNT_POSTGRESQL_IN_PERIOD = _COUNT_POSTGRESQL.replace(
             (distribution_id, council_id, survey_id, period, wave, age_band, kind, question_id,
              option, count, key_sum)
         SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(period)s, %(wave)s,
-               %(age_band)s, cell.kind, cell.question_id, cell.option, 1, %(cell_key)s
-        FROM unnest(%(period_kinds)s::varchar[], %(period_questions)s::varchar[],
-                    %(period_options)s::varchar[])
-             WITH ORDINALITY AS cell (kind, question_id, option, n)
+               %(age_band)s, cell.item ->> 0, cell.item ->> 1, cell.item ->> 2, 1,
+               %(cell_key)s
+        FROM json_array_elements(%(period_cells)s::json) WITH ORDINALITY AS cell (item, n)
         ORDER BY cell.n
         ON CONFLICT (distribution_id, period, wave, age_band, kind, question_id, option)
         DO UPDATE SET count = period_counts.count + excluded.count,
@@ -244,8 +296,8 @@ def _count_on_postgresql(session: Session, row: _CountedRow, *, in_period: bool)
     """Set the response's bit, renew its council's version token and add it to the counts (and,
     in_period: counted before its period closed, to its period's counts)."""
     cells, questions = answer_cells(row.answers)
+    period_cells = _period_cells(row.answers, counted=(cells, questions)) if in_period else []
     cells.sort()
-    period_cells = _period_cells(row.answers) if in_period else []
     block, bit = row.response_id >> BLOCK_BITS, row.response_id & ((1 << BLOCK_BITS) - 1)
     with session.connection().connection.cursor() as cursor:
         cursor.execute(
@@ -259,16 +311,19 @@ def _count_on_postgresql(session: Session, row: _CountedRow, *, in_period: bool)
                 "token": uuid.uuid4().hex,
                 "block": block,
                 "bit": bit,
-                "cell_questions": [question for question, _ in cells],
-                "cell_options": [option for _, option in cells],
-                "questions": sorted(questions),
+                # As JSON text: one string is cheaper for the driver to send than arrays.
+                "cells": json.dumps(cells),
+                "questions": json.dumps(sorted(questions)),
                 "cell_key": row.cell_key,
                 **(
                     {
                         "period": row.period,
-                        "period_kinds": [str(kind) for kind, _, _ in period_cells],
-                        "period_questions": [question for _, question, _ in period_cells],
-                        "period_options": [option for _, _, option in period_cells],
+                        "period_cells": json.dumps(
+                            [
+                                (str(kind), question, option)
+                                for kind, question, option in period_cells
+                            ]
+                        ),
                     }
                     if in_period
                     else {}

@@ -19,7 +19,6 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, bindparam, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from .backlog import count_failed_attempt
 from .crypto import TextVault
@@ -72,13 +71,24 @@ def anonymise_response(
         if alerts is not None:
             alerts.extend(written)
         held_back += len(unscreened)
+        on_postgresql = session.get_bind().dialect.name == "postgresql"
+        redactions: list[tuple[_Answer, str]] = []
         for free_text in texts:
             if free_text.id in unscreened:
                 continue
-            if not _anonymise_free_text(
-                session, vault, free_text, response_id, settings, opened.get(free_text.id)
-            ):
+            redacted = _redact(session, vault, free_text, response_id, settings, opened)
+            if redacted is None:
                 held_back += 1
+            elif on_postgresql:
+                redactions.append((free_text, redacted))
+            else:
+                _store_redaction(session, free_text, redacted)
+        if on_postgresql and redactions:
+            # Every redaction, its audit and (none held back) the response's mark, in one
+            # round trip: a statement costs the worker more than the anonymiser does.
+            _stored_on_postgresql(session, redactions, None if held_back else response_id)
+            if not held_back:
+                return True
     if held_back:
         count_failed_attempt(session, response_id)
         return True
@@ -88,20 +98,56 @@ def anonymise_response(
 
 
 # Built once, not per response: building a statement costs the worker as much as running it.
+# Columns, not FreeText entities: the ORM's loading cost the worker more than the round trip.
+_free_texts, _responses = FreeText.__table__, SurveyResponse.__table__
+_distributions, _surveys = Distribution.__table__, Survey.__table__
 _TEXTS_TO_ANONYMISE = (
     select(
-        FreeText,
-        Survey.id,
-        Survey.checksum,
-        Distribution.id.label("distribution_id"),
-        Distribution.council_id,
-        Survey.audience,
+        _free_texts.c.id,
+        _free_texts.c.question_id,
+        _free_texts.c.ciphertext,
+        _free_texts.c.held_back,
+        _surveys.c.id.label("survey_id"),
+        _surveys.c.checksum,
+        _distributions.c.id.label("distribution_id"),
+        _distributions.c.council_id,
+        _surveys.c.audience,
     )
-    .join(SurveyResponse, SurveyResponse.id == FreeText.response_id)
-    .join(Distribution, Distribution.id == SurveyResponse.distribution_id)
-    .join(Survey, Survey.id == Distribution.survey_id)
-    .where(FreeText.response_id == bindparam("response_id"), FreeText.ciphertext.is_not(None))
-    .with_for_update(of=FreeText)
+    .join(_responses, _responses.c.id == _free_texts.c.response_id)
+    .join(_distributions, _distributions.c.id == _responses.c.distribution_id)
+    .join(_surveys, _surveys.c.id == _distributions.c.survey_id)
+    .where(
+        _free_texts.c.response_id == bindparam("response_id"),
+        _free_texts.c.ciphertext.is_not(None),
+    )
+    .with_for_update(of=_free_texts)
+)
+# The same, for the driver.
+_TEXTS_TO_ANONYMISE_POSTGRESQL = """
+    SELECT free_texts.id, free_texts.question_id, free_texts.ciphertext, free_texts.held_back,
+           surveys.id, surveys.checksum, distributions.id, distributions.council_id,
+           surveys.audience
+    FROM free_texts
+    JOIN responses ON responses.id = free_texts.response_id
+    JOIN distributions ON distributions.id = responses.distribution_id
+    JOIN surveys ON surveys.id = distributions.survey_id
+    WHERE free_texts.response_id = %(response_id)s AND free_texts.ciphertext IS NOT NULL
+    FOR UPDATE OF free_texts
+"""
+_HOLD_BACK = (
+    update(FreeText.__table__)
+    .where(FreeText.id == bindparam("free_text_id"))
+    .values(held_back=True)
+)
+_STORE_REDACTION = (
+    update(FreeText.__table__)
+    .where(FreeText.id == bindparam("free_text_id"))
+    .values(
+        redacted=bindparam("redacted"),
+        ciphertext=None,
+        raw_destroyed_on=bindparam("today"),
+        held_back=False,
+    )
 )
 _CLAIM_ANONYMISED = (
     update(SurveyResponse.__table__)
@@ -116,6 +162,16 @@ _SURVEY_OF_RESPONSE = (
 )
 
 
+@dataclass
+class _Answer:
+    """A free-text answer still to anonymise, as `_texts_to_anonymise` read it."""
+
+    id: int
+    question_id: str
+    ciphertext: bytes | None
+    held_back: bool
+
+
 @dataclass(frozen=True)
 class ResponseFacts:
     """Where a response came from, as the risk screen records it on a concern."""
@@ -128,25 +184,34 @@ class ResponseFacts:
 
 def _texts_to_anonymise(
     session: Session, response_id: int
-) -> tuple[list[FreeText], ResponseFacts | None]:
+) -> tuple[list[_Answer], ResponseFacts | None]:
     """A response's answers still to anonymise, locked; the survey they answer and where the
     response came from come in the same round trip (the survey kept for
     `_survey_anonymisation`), None when no answer is left."""
-    rows = session.execute(_TEXTS_TO_ANONYMISE, {"response_id": response_id}).all()
+    if session.get_bind().dialect.name == "postgresql":
+        # On the driver, as the worker's other statements are (SQLAlchemy's execution of a
+        # select cost more than the round trip itself); anything pending is written first, as
+        # the session's autoflush would (the worker has nothing pending here).
+        session.flush()
+        with session.connection().connection.cursor() as cursor:
+            rows = cursor.execute(_TEXTS_TO_ANONYMISE_POSTGRESQL, {"response_id": response_id})
+            rows = rows.fetchall()
+    else:
+        rows = session.execute(_TEXTS_TO_ANONYMISE, {"response_id": response_id}).all()
     if not rows:
         return [], None
-    first = rows[0]
+    survey_id, checksum, distribution_id, council_id, audience = rows[0][4:]
     surveys = session.info.setdefault("survey_of_response", {})
-    surveys[response_id] = (first[1], first[2])
-    facts = ResponseFacts(first.distribution_id, first.council_id, first[1], first.audience)
-    return [row[0] for row in rows], facts
+    surveys[response_id] = (survey_id, checksum)
+    facts = ResponseFacts(distribution_id, council_id, survey_id, audience)
+    return [_Answer(*row[:4]) for row in rows], facts
 
 
 def screen_for_concerns(
     session: Session,
     vault: TextVault,
     response_id: int,
-    texts: Sequence[FreeText],
+    texts: Sequence[_Answer],
     now: dt.datetime,
     facts: ResponseFacts,
 ) -> tuple[set[int], tuple[int, ...], dict[int, str]]:
@@ -170,7 +235,7 @@ def screen_for_concerns(
                 free_text.id,
                 type(error).__name__,
             )
-            free_text.held_back = True
+            _hold_back(session, free_text)
             unscreened.add(free_text.id)
             continue
         if found.level != ScreenLevel.NONE:
@@ -192,70 +257,102 @@ def screen_for_concerns(
     return unscreened, raised.notification_ids if raised is not None else (), opened
 
 
-def _anonymise_free_text(
+def _redact(
     session: Session,
     vault: TextVault,
-    free_text: FreeText,
+    free_text: _Answer,
     response_id: int,
     settings: Mapping[str, Any],
-    words: str | None = None,
-) -> bool:
-    """Store the redaction and destroy the raw text (words: the answer already decrypted, if
-    it was); on any failure hold the answer back."""
+    opened: Mapping[int, str],
+) -> str | None:
+    """The redaction of an answer (opened: the answers already decrypted, by id); None, the
+    answer held back, on any failure."""
     subject = f"free_text:{free_text.id}"
     assert free_text.ciphertext is not None
     try:
-        anonymiser_settings = AnonymiserSettings(
-            redact_locations=_survey_anonymisation(session, response_id).redact_locations,
-            staff_names=staff_names(settings.get("STAFF_NAMES_FILE")),
+        anonymiser_settings = _anonymiser_settings(
+            _survey_anonymisation(session, response_id).redact_locations,
+            staff_names(settings.get("STAFF_NAMES_FILE")),
         )
+        words = opened.get(free_text.id)
         if words is None:
             words = vault.open(free_text.ciphertext)
-        redaction = anonymise(words, anonymiser_settings)
+        return anonymise(words, anonymiser_settings).text
     except Exception as error:  # fail closed, whatever went wrong
+        if not free_text.held_back:
+            session.execute(_HOLD_BACK, {"free_text_id": free_text.id})
         hold_back(session, free_text, subject, error)
-        return False
-    if _stored_on_postgresql(session, free_text, redaction.text, subject):
-        return True
-    destroy_raw(session, free_text, subject, redaction.text)
-    return True
+        return None
 
 
-_STORE_REDACTION = """
-    WITH stored AS (
+@functools.lru_cache(maxsize=64)
+def _anonymiser_settings(redact_locations: bool, staff: tuple[str, ...]) -> AnonymiserSettings:
+    """The anonymiser's settings, made once per survey setting and staff list."""
+    return AnonymiserSettings(redact_locations=redact_locations, staff_names=staff)
+
+
+def _hold_back(session: Session, free_text: _Answer) -> None:
+    """Keep an answer encrypted and unpublished until its analysis succeeds."""
+    session.execute(_HOLD_BACK, {"free_text_id": free_text.id})
+    free_text.held_back = True
+
+
+def _store_redaction(session: Session, free_text: _Answer, redacted: str) -> None:
+    """Store a redaction and destroy the raw text (not PostgreSQL), audited."""
+    session.execute(
+        _STORE_REDACTION,
+        {"free_text_id": free_text.id, "redacted": redacted, "today": today()},
+    )
+    free_text.ciphertext = None
+    free_text.held_back = False
+    session.add(
+        AuditEvent(
+            event="raw_text_destroyed", subject=f"free_text:{free_text.id}", occurred_on=today()
+        )
+    )
+
+
+_STORE_REDACTIONS = """
+    WITH redaction AS (
+        SELECT * FROM unnest(%(ids)s::integer[], %(redacted)s::text[]) WITH ORDINALITY
+            AS redaction (id, redacted, n)
+    ), stored AS (
         UPDATE free_texts
-        SET redacted = %(redacted)s, ciphertext = NULL, raw_destroyed_on = %(today)s,
+        SET redacted = redaction.redacted, ciphertext = NULL, raw_destroyed_on = %(today)s,
             held_back = false
-        WHERE id = %(id)s
-        RETURNING id
+        FROM redaction
+        WHERE free_texts.id = redaction.id
+        RETURNING free_texts.id
+    ), marked AS (
+        UPDATE responses SET anonymised = true
+        WHERE responses.id = %(response_id)s AND NOT responses.anonymised
     )
     INSERT INTO audit_events (occurred_on, event, subject, detail)
-    SELECT %(today)s, 'raw_text_destroyed', %(subject)s, '' FROM stored
+    SELECT %(today)s, 'raw_text_destroyed', 'free_text:' || redaction.id, ''
+    FROM redaction JOIN stored ON stored.id = redaction.id
+    ORDER BY redaction.n
 """
 
 
 def _stored_on_postgresql(
-    session: Session, free_text: FreeText, redacted: str, subject: str
-) -> bool:
-    """On PostgreSQL, store a redaction, destroy the raw text and audit it in one round trip on
-    the driver (the ORM's flush of the same cost the worker more than the anonymiser); False
-    elsewhere. The loaded answer is left as the database now has it."""
-    if session.get_bind().dialect.name != "postgresql":
-        return False
-    day = today()
+    session: Session, redactions: Sequence[tuple[_Answer, str]], response_id: int | None
+) -> None:
+    """On PostgreSQL, store redactions, destroy the raw texts and audit each, and mark the
+    response anonymised (response_id; None while an answer is held back), in one round trip on
+    the driver (the ORM's flush of the same cost the worker more than the anonymiser)."""
     with session.connection().connection.cursor() as cursor:
         cursor.execute(
-            _STORE_REDACTION,
-            {"redacted": redacted, "today": day, "id": free_text.id, "subject": subject},
+            _STORE_REDACTIONS,
+            {
+                "ids": [free_text.id for free_text, _ in redactions],
+                "redacted": [redacted for _, redacted in redactions],
+                "today": today(),
+                "response_id": response_id,
+            },
         )
-    for name, value in (
-        ("redacted", redacted),
-        ("ciphertext", None),
-        ("raw_destroyed_on", day),
-        ("held_back", False),
-    ):
-        set_committed_value(free_text, name, value)
-    return True
+    for free_text, _ in redactions:
+        free_text.ciphertext = None
+        free_text.held_back = False
 
 
 @dataclass(frozen=True)

@@ -245,6 +245,48 @@ def test_responses_sent_together_in_one_message_are_each_redacted_and_counted_on
     assert total(database) == 3
 
 
+def test_after_an_outage_the_sweeper_sends_waiting_responses_a_few_to_a_message(
+    app: Flask,
+    client: FlaskClient,
+    distribution: Distribution,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dramatiq
+
+    from workers import actors, sweeper
+    from workers.setup import use_broker
+
+    broker = use_broker("stub://")
+    monkeypatch.setattr(sweeper, "RESEND_BATCH", 2)
+    background_work(app).process_response = lambda response_id: None  # the broker was down
+    empty_broker()
+    answer_survey(client, distribution.code, went="yes", better="ring 07700 900412")
+    answer_survey(client, distribution.code, went="no")
+    answer_survey(client, distribution.code, went="yes")
+
+    with database.session() as session:
+        waiting = sorted(backlog.unprocessed_response_ids(session))
+    sweeper.sweep()
+    queue = broker.queues[actors.QUEUE]
+    assert queue.qsize() == 2  # three responses, two to a message
+    sent = [dramatiq.Message.decode(queue.get_nowait()) for _ in range(2)]
+    for message in sent:  # what the worker runs for each message
+        getattr(actors, message.actor_name).fn(*message.args)
+    assert sorted(str(message.args) for message in sent) == sorted(
+        [str((waiting[:2],)), str((waiting[2],))]
+    )
+    sweeper.sweep()  # nothing waits now: nothing is sent again
+    assert queue.qsize() == 0
+    with database.session() as session:
+        assert backlog.unprocessed_response_ids(session) == []
+        assert session.scalars(select(FreeText)).one().redacted == "ring [PHONE]"
+    assert counts(database)[("went", "yes")] == 2
+    assert counts(database)[("went", "no")] == 1
+    assert total(database) == 3
+    empty_broker()
+
+
 def test_the_periodic_sweep_only_resends_what_stayed_stuck_for_a_whole_interval(
     app: Flask,
     client: FlaskClient,

@@ -112,9 +112,7 @@ def _count(session: Session, response_id: int) -> None:
         survey_id: definition.publication
         for survey_id, definition in context.loaded_surveys.current(session).items()
     }
-    late = aggregating.counted_after_close(session, response_id, publication, context.clock.now())
-    if aggregating.aggregate_response(session, response_id, replaces=not late) and late:
-        aggregating.mark_late(session, response_id)
+    aggregating.count_response(session, response_id, publication, context.clock.now())
 
 
 @dramatiq.actor(

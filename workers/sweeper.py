@@ -108,10 +108,21 @@ def sweep(only: set[int] | None = None, waiting_since: WaitingSince | None = Non
         if not targets:
             return pending
         steps = backlog.next_steps(session, targets)
+    to_process = sorted(i for i, step in steps.items() if step == backlog.NextStep.PROCESS)
+    # Several to a message (each in its own transaction, a failing one on its own with retries):
+    # after a restart or an outage the backlog can be thousands, and a message costs the worker
+    # about as much as counting a response does.
+    for start in range(0, len(to_process), RESEND_BATCH):
+        actors.enqueue_processing_of(to_process[start : start + RESEND_BATCH])
     for response_id, step in steps.items():
-        RESEND[step].send(response_id)
+        if step != backlog.NextStep.PROCESS:
+            RESEND[step].send(response_id)
     log.info("sweeper re-sent %d responses", len(steps))
     return pending
+
+
+# Responses re-sent in one message by the sweeper.
+RESEND_BATCH = 20
 
 
 # The actor that does what a response still needs.

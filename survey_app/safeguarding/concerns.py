@@ -146,8 +146,16 @@ def raise_concern(
     )
     session.add(concern)
     session.flush()
-    for flagged in texts:
-        _keep_text(session, vault, concern, flagged)
+    # A new concern keeps no words yet: each flagged answer's are added, not looked up first.
+    for flagged in dict((flagged.question_id, flagged) for flagged in texts).values():
+        session.add(
+            ConcernText(
+                concern_id=concern.id,
+                question_id=flagged.question_id,
+                ciphertext=vault.seal(flagged.text),
+                reasons=list(flagged.reasons),
+            )
+        )
     notifications = notify(
         session, concern, recipients(session, council_id), NotificationKind.ALERT, 0
     )
