@@ -24,6 +24,7 @@ from survey_app.privacy.disclosure import (
     protect_region,
     settle_group,
 )
+from survey_app.privacy.disclosure.cellkey import perturbed_counts, protect_with_cell_keys
 from survey_app.privacy.disclosure.differencing import Overlap
 
 RULES = DisclosureRules()
@@ -325,6 +326,28 @@ def test_a_region_with_no_council_shown_shows_nothing():
 
     assert shown.withheld == "region-leaves-out"
     assert shown.base == "x"
+
+
+def test_a_region_whose_base_is_perturbed_to_nothing_still_shows_its_shared_council():
+    # Every answer in Norfolk answered "Why not?" (10 of 10), so Norfolk's table is shown on its
+    # exact base; a base key at the table's edge perturbs the region's base of 10 down to 0.
+    counted = QuestionCounts(
+        "why_not",
+        ("school", "other"),
+        {"school": 10},
+        10,
+        keys={"school": 12345},
+        base_key=0,
+        group_size=10,
+    )
+    assert perturbed_counts(counted).base == 0
+    norfolk = (counted, protect_with_cell_keys(counted, RULES))
+
+    _, shown = protect_region([norfolk], RULES)
+
+    assert shown.shown
+    assert shown.base == RULES.minimum_base
+    assert all(cell.percent for cell in shown.cells if cell.count != notes.HIDDEN)
 
 
 # Differencing ---------------------------------------------------------------------------------

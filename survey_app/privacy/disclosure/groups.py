@@ -136,6 +136,10 @@ def protect_region(
     # With cell keys the region's counts are perturbed by their own keys (the sums of the
     # councils' keys), as a table of the region's responses asked for directly would be.
     shown_form = perturbed_counts(region) if keys is not None else region
+    # Each council included was shown, so the region answered by at least the minimum: a base
+    # perturbed below it (down to 0 from a base of 10, rarely) is shown at the minimum, as a
+    # council's is, and never divides a percentage by nothing.
+    base = max(shown_form.base, rules.minimum_base)
     cells = []
     for option in region.options:
         value = int(shown_form.counts.get(option, 0))
@@ -146,11 +150,11 @@ def protect_region(
                 PublishedCell(
                     option,
                     rules.rounded(value),
-                    rules.published_percent(value, max(shown_form.base, 1)),
+                    rules.published_percent(value, base),
                     "",
                 )
             )
     remark = notes.REGION_LEAVES_OUT if left_out else ""
     return region, PublishedQuestion(
-        region.question, rules.rounded(shown_form.base), tuple(cells), remark=remark
+        region.question, rules.rounded(base), tuple(cells), remark=remark
     )
