@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -17,10 +18,33 @@ from .settings import check_settings, load_settings
 from .web import init_database
 
 
+class SurveyApp(Flask):
+    """Flask, remembering which of its hooks and views are plain functions: Flask asks
+    `inspect` again, for each of the ten hooks a child's page runs, on every request."""
+
+    # Bounded: `after_this_request` would make a new function on every request that uses it.
+    KNOWN_FUNCTIONS = 512
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync_functions: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        try:
+            known = self._sync_functions.get(func)
+        except TypeError:  # a callable that cannot be a key: asked every time, as Flask does
+            return super().ensure_sync(func)
+        if known is None:
+            known = super().ensure_sync(func)
+            if len(self._sync_functions) < self.KNOWN_FUNCTIONS:
+                self._sync_functions[func] = known
+        return known
+
+
 def create_app(config: dict[str, Any] | None = None, clock: Clock | None = None) -> Flask:
     """Build the web app: defaults, then SURVEY_* environment, then config (tests); clock is
     the time the app reads "now" from for publication periods (the machine's by default)."""
-    app = Flask(__name__)
+    app = SurveyApp(__name__)
     app.extensions[CLOCK] = clock or SystemClock()
     settings = load_settings(config)
     check_settings(settings)

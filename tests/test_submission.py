@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from survey_app import operations
 from survey_app.clock import clock_of
@@ -75,6 +76,42 @@ def test_a_complete_draft_becomes_one_response_and_is_enqueued(send_app: Flask) 
         assert session.scalar(select(func.count(Draft.id))) == 0
     again = send(send_app, distribution_id, token, sent)
     assert again.status == submission.ALREADY_SENT and len(saved(send_app)) == 1
+
+
+def test_a_draft_sent_as_the_submit_page_sends_it_is_saved_with_its_text_encrypted(
+    send_app: Flask,
+) -> None:
+    # The page passes the function that makes its session, and the engine: on PostgreSQL a
+    # draft that raised no concern is sent without one.
+    distribution_id, token = make_draft(send_app, dict(COMPLETE))
+    database = send_app.extensions["database"]
+    made: list[Session] = []
+
+    def page_session() -> Session:
+        made.append(database.sessions())
+        return made[-1]
+
+    sent: list[int] = []
+    outcome = submission.send_draft(
+        page_session,
+        send_app.extensions["surveys"]["test-child"],
+        distribution_id,
+        token,
+        send_app.extensions["vault"],
+        sent.append,
+        sent_at=clock_of(send_app).now(),
+        engine=database.engine,
+    )
+    for session in made:
+        session.close()
+    assert outcome.status == submission.SENT and sent == [outcome.response_id]
+    assert len(made) == (0 if database.engine.dialect.name == "postgresql" else 1)
+    [response] = saved(send_app)
+    assert response.id == outcome.response_id and response.answers["better"] == "written"
+    with database.session() as session:
+        free_text = session.scalars(select(FreeText)).one()
+        assert send_app.extensions["vault"].open(free_text.ciphertext) == "call 0800 1111"
+        assert session.scalar(select(func.count(Draft.id))) == 0
 
 
 def test_an_incomplete_draft_is_kept_and_points_at_the_missing_question(send_app: Flask) -> None:

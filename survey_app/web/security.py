@@ -106,12 +106,30 @@ def _refuse_control_characters(endpoint: str | None, values: dict[str, Any] | No
             abort(400, description="The address holds characters it cannot contain.")
 
 
+# Set on every response, replacing whatever a view set: (name, its lower case, value).
+ALWAYS = tuple(
+    (name, name.lower(), value)
+    for name, value in (
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    )
+)
+
+
 def _headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    headers = response.headers
+    # One look through the headers a view set, then appends: setting each by name looked
+    # through them all again, header by header, on every response.
+    present = {name.lower() for name, _value in headers}
+    if "content-security-policy" not in present:
+        headers.add("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    for name, lower, value in ALWAYS:
+        if lower in present:
+            headers[name] = value
+        else:
+            headers.add(name, value)
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
     if response.mimetype == "text/html":

@@ -3,6 +3,7 @@ per request, the request's session, the language and the templates' context."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -16,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -68,6 +70,19 @@ def page_session() -> Session:
     or changed), so on PostgreSQL each commits by itself, with no transaction round trips around
     it. Send (`submit`) and the safety views take a session with transactions instead."""
     return db_session(single_statements=request.endpoint not in _TRANSACTIONAL)
+
+
+def session_when_needed() -> Session | Callable[[], Session]:
+    """This request's session if it has one already, else the function that makes it: for a
+    view that may need none (Send on PostgreSQL, unless the child raised a concern)."""
+    session: Session | None = g.get(REQUEST_SESSION)
+    return session if session is not None else page_session
+
+
+def page_engine() -> Engine:
+    """The engine this request's session is (or would be) on."""
+    database: Database = current_app.extensions["database"]
+    return database.engine
 
 
 def commit_page() -> None:

@@ -18,7 +18,17 @@ from ...web import vault
 from .. import cookies, journey, submission
 from ..drafts import DraftState, begin_draft, read_draft, update_draft
 from ..journey import AGE_KEY, AGE_STEP, WAVE_KEY
-from .blueprint import bp, context, language_for, loaded, page_session, step_url, this_draft
+from .blueprint import (
+    bp,
+    context,
+    language_for,
+    loaded,
+    page_engine,
+    page_session,
+    session_when_needed,
+    step_url,
+    this_draft,
+)
 from .questions import special_words
 from .you_said import you_said_pieces
 
@@ -147,7 +157,7 @@ def submit(code: str) -> AnyResponse:
     # commits or rolls back together (its own insert runs on a connection of its own).
     distribution, definition = loaded()
     outcome = submission.send_draft(
-        page_session(),
+        session_when_needed(),
         definition,
         distribution.id,
         cookies.draft_token(),
@@ -155,6 +165,7 @@ def submit(code: str) -> AnyResponse:
         background_work(current_app).process_response,
         link_key=current_app.config["LINK_KEY"],
         sent_at=clock_of(current_app).now(),
+        engine=page_engine(),
     )
     if outcome.status == submission.INCOMPLETE:
         assert outcome.missing_step is not None
