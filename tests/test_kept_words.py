@@ -9,16 +9,16 @@ import datetime as dt
 import json
 import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey_app import audits, feedback
+from survey_app import anonymising, audits, feedback
 from survey_app.crypto import TextVault
 from survey_app.db import Database
 from survey_app.focus_groups import processing as focus_groups
@@ -264,3 +264,13 @@ def test_a_later_success_stores_the_redaction_destroys_the_raw_words_and_clears_
     }
     # Nothing is left to do: a repeated message changes nothing.
     assert work(app, kept, {}) == dict.fromkeys(kept, False)
+
+
+def test_holding_back_asks_of_a_record_only_its_hold_flag_which_a_survey_answer_has() -> None:
+    # hold_back is the one fail-closed step for survey answers and every other voice; a survey
+    # answer as the worker reads it has no raw_destroyed_on, so asking for one (as destroy_raw
+    # rightly does) would be a promise the answer cannot keep.
+    asked = get_type_hints(get_type_hints(anonymising.hold_back)["record"])
+    assert asked == {"held_back": bool}
+    assert set(asked) <= {field.name for field in fields(anonymising._Answer)}
+    assert set(get_type_hints(anonymising.Sealed)) == {"held_back", "raw_destroyed_on"}
