@@ -499,6 +499,9 @@ class KeptWords(Generic[K]):
     # item: a vote has no words, yet waits to be processed); the worker sets it once done.
     done: str | None = None
     failure_log: str = FAILURE_LOG
+    # More of the record's words, as (sealed, redacted) column pairs, anonymised in the same
+    # fail-closed step as its main words (a complaint's service); a pair sealed empty is left.
+    also: tuple[tuple[str, str], ...] = ()
 
     def subject(self, record_id: int) -> str:
         """How a record is named in audit events and logs."""
@@ -571,12 +574,24 @@ class KeptWords(Generic[K]):
             words = vault.open(sealed)
             then = risk_screen(words) if risk_screen is not None else None
             redacted = self._redact(words, settings)
+            more = {
+                pair: redact_words(
+                    vault.open(getattr(record, pair[0])),
+                    settings,
+                    redact_locations=self.redact_locations,
+                )
+                for pair in self.also
+                if getattr(record, pair[0]) is not None
+            }
         except Exception as error:  # fail closed, whatever went wrong
             record.processing_attempts += 1
             hold_back(session, record, subject, error, logger=self.log, message=self.failure_log)
             return
         if then is not None:
             then()
+        for (sealed_column, redacted_column), words_redacted in more.items():
+            setattr(record, redacted_column, words_redacted)
+            setattr(record, sealed_column, None)
         destroy_raw(session, record, subject, redacted, columns=self.columns)
         if self.done is not None:
             setattr(record, self.done, True)

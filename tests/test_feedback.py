@@ -15,11 +15,11 @@ from flask.testing import FlaskClient
 from openpyxl import Workbook
 from sqlalchemy import select, text
 
-from survey_app import feedback, operations
+from survey_app import feedback, operations, themes
 from survey_app.background import background_work
 from survey_app.db import Database
 from survey_app.feedback.importing import parse_date
-from survey_app.models import AuditEvent, FeedbackItem, User
+from survey_app.models import AuditEvent, Base, FeedbackItem, ThemeItem, User
 from survey_app.voices import ItemQuery, Source, read_items
 from tests.conftest import Auth, csrf_token, make_council, running_worker
 
@@ -90,7 +90,9 @@ def test_a_log_is_imported_with_only_the_month_it_was_received(
         ("2026-10", "compliment", "child"),
         ("2026-09", "comment", "carer"),
     ]
-    assert stored[0].service == "Child protection conferences"
+    # The service is sealed with the words (staff type it; a name can be in it).
+    assert all(i.service == "" and i.service_ciphertext is not None for i in stored)
+    assert not any(b"Advocacy" in (i.service_ciphertext or b"") for i in stored)
     # No column anywhere in the row holds the day it was received.
     with database.engine.connect() as connection:
         row = connection.execute(text("SELECT * FROM feedback_items WHERE id = :i"), {"i": 1})
@@ -543,3 +545,56 @@ def test_words_that_cannot_be_anonymised_are_held_back_encrypted(
         assert held is not None
         assert held.held_back and held.ciphertext is not None and held.redacted is None
         assert held.processing_attempts == 1
+
+
+def test_a_name_typed_as_the_service_never_reaches_a_page_an_export_or_a_report(
+    app: Flask, facilitator: FlaskClient, database: Database, suffolk: None, tmp_path
+):
+    staff = tmp_path / "staff.txt"
+    staff.write_text("Jo Pemberton\n", encoding="utf-8")
+    log = (
+        "received_on,type,from,service,text\n"
+        "05/11/2026,complaint,parent,Jo Pemberton's fostering team,Nobody rang us back\n"
+        "06/11/2026,comment,carer,,The forms are long\n"
+    )
+    upload(facilitator, log.encode(), council="Suffolk")
+    with database.session() as session:
+        for item in items(database):
+            # The worker's step, with the council's staff list.
+            assert feedback.anonymise_item(
+                session, app.extensions["vault"], item.id, {"STAFF_NAMES_FILE": str(staff)}
+            )
+        session.commit()
+        stored = items(database)
+        assert [i.service for i in stored] == ["[NAME]'s fostering team", ""]
+        assert all(i.service_ciphertext is None and i.ciphertext is None for i in stored)
+        # Read for theme coding: the redacted service is the item's prompt, else its type.
+        found = list(read_items(session, ItemQuery()))
+        assert [i.prompt for i in found if i.source == Source.FEEDBACK] == [
+            "[NAME]'s fostering team",
+            "Comment",
+        ]
+        themes.register_items(session, found)
+        session.commit()
+        [theme_item] = session.scalars(
+            select(ThemeItem.id).where(ThemeItem.ref == f"feedback:{stored[0].id}")
+        ).all()
+    page = facilitator.get(f"/facilitator/coding/{theme_item}")
+    assert page.status_code == 200 and "fostering team" in page.text
+    report = facilitator.get("/facilitator/themes/report").text
+    for shown in (page.text, report):
+        assert "Pemberton" not in shown
+    # Every page, export and report reads the database: no table holds the name readable.
+    assert not holds(database, "Pemberton")
+
+
+def holds(database: Database, words: str) -> list[str]:
+    """The tables with a column whose text holds words (case folded)."""
+    found = []
+    with database.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            for row in connection.execute(table.select()):
+                if any(words.casefold() in str(value).casefold() for value in row):
+                    found.append(table.name)
+                    break
+    return found
