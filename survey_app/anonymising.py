@@ -15,9 +15,9 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
-from sqlalchemy import ColumnElement, bindparam, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from .backlog import count_failed_attempt
@@ -101,6 +101,8 @@ def anonymise_response(
 # Columns, not FreeText entities: the ORM's loading cost the worker more than the round trip.
 _free_texts, _responses = FreeText.__table__, SurveyResponse.__table__
 _distributions, _surveys = Distribution.__table__, Survey.__table__
+# The same tables typed as tables, for UPDATE (a mapped class's table is typed as any FROM).
+_FREE_TEXTS, _RESPONSES = cast(Table, FreeText.__table__), cast(Table, SurveyResponse.__table__)
 _TEXTS_TO_ANONYMISE = (
     select(
         _free_texts.c.id,
@@ -135,12 +137,10 @@ _TEXTS_TO_ANONYMISE_POSTGRESQL = """
     FOR UPDATE OF free_texts
 """
 _HOLD_BACK = (
-    update(FreeText.__table__)
-    .where(FreeText.id == bindparam("free_text_id"))
-    .values(held_back=True)
+    update(_FREE_TEXTS).where(FreeText.id == bindparam("free_text_id")).values(held_back=True)
 )
 _STORE_REDACTION = (
-    update(FreeText.__table__)
+    update(_FREE_TEXTS)
     .where(FreeText.id == bindparam("free_text_id"))
     .values(
         redacted=bindparam("redacted"),
@@ -150,7 +150,7 @@ _STORE_REDACTION = (
     )
 )
 _CLAIM_ANONYMISED = (
-    update(SurveyResponse.__table__)
+    update(_RESPONSES)
     .where(SurveyResponse.id == bindparam("response_id"), SurveyResponse.anonymised.is_(False))
     .values(anonymised=True)
 )
@@ -160,6 +160,11 @@ _SURVEY_OF_RESPONSE = (
     .join(SurveyResponse, SurveyResponse.distribution_id == Distribution.id)
     .where(SurveyResponse.id == bindparam("response_id"))
 )
+
+
+def _driver(session: Session) -> Any:
+    """The psycopg connection under the session's connection (PostgreSQL only)."""
+    return session.connection().connection.driver_connection
 
 
 @dataclass
@@ -193,7 +198,7 @@ def _texts_to_anonymise(
         # select cost more than the round trip itself); anything pending is written first, as
         # the session's autoflush would (the worker has nothing pending here).
         session.flush()
-        with session.connection().connection.cursor() as cursor:
+        with _driver(session).cursor() as cursor:
             rows = cursor.execute(_TEXTS_TO_ANONYMISE_POSTGRESQL, {"response_id": response_id})
             rows = rows.fetchall()
     else:
@@ -340,7 +345,7 @@ def _stored_on_postgresql(
     """On PostgreSQL, store redactions, destroy the raw texts and audit each, and mark the
     response anonymised (response_id; None while an answer is held back), in one round trip on
     the driver (the ORM's flush of the same cost the worker more than the anonymiser)."""
-    with session.connection().connection.cursor() as cursor:
+    with _driver(session).cursor() as cursor:
         cursor.execute(
             _STORE_REDACTIONS,
             {
@@ -406,16 +411,22 @@ def _read_staff_names(path: str, modified: int) -> tuple[str, ...]:
 FAILURE_LOG = "anonymisation failed for %s (%s); held back"
 
 
-class Sealed(Protocol):
-    """A record whose words are kept encrypted until the worker has anonymised them."""
+class HeldBack(Protocol):
+    """A record whose words can be held back, still encrypted and unpublished (all `hold_back`
+    needs: a survey answer read for the worker has no raw_destroyed_on)."""
 
     held_back: bool
+
+
+class Sealed(HeldBack, Protocol):
+    """A record whose words are kept encrypted until the worker has anonymised them."""
+
     raw_destroyed_on: dt.date | None
 
 
 def hold_back(
     session: Session,
-    record: Sealed,
+    record: HeldBack,
     subject: str,
     error: Exception,
     *,
@@ -488,6 +499,9 @@ class KeptWords(Generic[K]):
     # item: a vote has no words, yet waits to be processed); the worker sets it once done.
     done: str | None = None
     failure_log: str = FAILURE_LOG
+    # More of the record's words, as (sealed, redacted) column pairs, anonymised in the same
+    # fail-closed step as its main words (a complaint's service); a pair sealed empty is left.
+    also: tuple[tuple[str, str], ...] = ()
 
     def subject(self, record_id: int) -> str:
         """How a record is named in audit events and logs."""
@@ -560,12 +574,24 @@ class KeptWords(Generic[K]):
             words = vault.open(sealed)
             then = risk_screen(words) if risk_screen is not None else None
             redacted = self._redact(words, settings)
+            more = {
+                pair: redact_words(
+                    vault.open(getattr(record, pair[0])),
+                    settings,
+                    redact_locations=self.redact_locations,
+                )
+                for pair in self.also
+                if getattr(record, pair[0]) is not None
+            }
         except Exception as error:  # fail closed, whatever went wrong
             record.processing_attempts += 1
             hold_back(session, record, subject, error, logger=self.log, message=self.failure_log)
             return
         if then is not None:
             then()
+        for (sealed_column, redacted_column), words_redacted in more.items():
+            setattr(record, redacted_column, words_redacted)
+            setattr(record, sealed_column, None)
         destroy_raw(session, record, subject, redacted, columns=self.columns)
         if self.done is not None:
             setattr(record, self.done, True)

@@ -975,8 +975,8 @@ class FeedbackFrom(StrEnum):
 
 class FeedbackItem(Base):
     """One complaint, compliment or comment imported from a council's log: the month it was
-    received (never the day), its type, who made it and the service, and its words, encrypted
-    until the worker has anonymised them, then only the redaction.
+    received (never the day), its type, who made it, and the service and its words, both
+    encrypted until the worker has anonymised them, then only their redactions.
 
     row_key is a keyed hash (HMAC-SHA256, key outside the database) of the row as imported, so
     importing the same log again adds nothing; the row itself is not kept. No import date
@@ -991,10 +991,13 @@ class FeedbackItem(Base):
     received_month: Mapped[str] = mapped_column(String(7), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     sender: Mapped[str] = mapped_column(String(20))
-    service: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The service as anonymised by the worker ("" until then): staff type it, a name can be in it.
+    service: Mapped[str] = mapped_column(Text, default="", server_default="")
     row_key: Mapped[str] = mapped_column(String(64))
     ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     redacted: Mapped[str | None] = mapped_column(Text)
+    # The service as typed, encrypted, until the worker anonymises it with the words.
+    service_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     raw_destroyed_on: Mapped[dt.date | None] = mapped_column(Date)
     held_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     processing_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -1002,6 +1005,9 @@ class FeedbackItem(Base):
     __table_args__ = (
         UniqueConstraint("council_id", "row_key", name="uq_feedback_items_row"),
         CheckConstraint("ciphertext is null or redacted is null", name="raw_or_redacted"),
+        CheckConstraint(
+            "service_ciphertext is null or service = ''", name="service_raw_or_redacted"
+        ),
         CheckConstraint("length(received_month) = 7", name="month_only"),
         CheckConstraint("kind in ('complaint', 'compliment', 'comment')", name="kind"),
         CheckConstraint(

@@ -15,11 +15,11 @@ from flask.testing import FlaskClient
 from openpyxl import Workbook
 from sqlalchemy import select, text
 
-from survey_app import feedback, operations
+from survey_app import feedback, operations, themes
 from survey_app.background import background_work
 from survey_app.db import Database
 from survey_app.feedback.importing import parse_date
-from survey_app.models import AuditEvent, FeedbackItem, User
+from survey_app.models import AuditEvent, Base, FeedbackItem, ThemeItem, User
 from survey_app.voices import ItemQuery, Source, read_items
 from tests.conftest import Auth, csrf_token, make_council, running_worker
 
@@ -36,6 +36,14 @@ TOKEN_EMAIL = "importer@example.org"
 def items(database: Database) -> list[FeedbackItem]:
     with database.session() as session:
         return list(session.scalars(select(FeedbackItem).order_by(FeedbackItem.id)))
+
+
+def typed_service(app: Flask, item: FeedbackItem) -> str:
+    """An item's service as the log gave it, sealed until the worker anonymises it."""
+    if item.service_ciphertext is None:
+        return item.service
+    assert item.service == ""
+    return app.extensions["vault"].open(item.service_ciphertext)
 
 
 def upload(client: FlaskClient, data: bytes, name: str = "log.csv", **form: str):
@@ -90,7 +98,9 @@ def test_a_log_is_imported_with_only_the_month_it_was_received(
         ("2026-10", "compliment", "child"),
         ("2026-09", "comment", "carer"),
     ]
-    assert stored[0].service == "Child protection conferences"
+    # The service is sealed with the words (staff type it; a name can be in it).
+    assert all(i.service == "" and i.service_ciphertext is not None for i in stored)
+    assert not any(b"Advocacy" in (i.service_ciphertext or b"") for i in stored)
     # No column anywhere in the row holds the day it was received.
     with database.engine.connect() as connection:
         row = connection.execute(text("SELECT * FROM feedback_items WHERE id = :i"), {"i": 1})
@@ -151,7 +161,7 @@ def test_bad_rows_are_listed_by_line_without_their_words_and_good_rows_are_kept(
 
 
 def test_an_xlsx_log_is_imported_like_a_csv(
-    facilitator: FlaskClient, database: Database, suffolk: None
+    app: Flask, facilitator: FlaskClient, database: Database, suffolk: None
 ):
     workbook = Workbook()
     sheet = workbook.active
@@ -162,14 +172,16 @@ def test_an_xlsx_log_is_imported_like_a_csv(
     workbook.save(buffer)
     done = upload(facilitator, buffer.getvalue(), name="log.xlsx", council="Suffolk")
     assert 'data-added="2"' in done.text, done.text
-    assert [(i.received_month, i.kind, i.sender, i.service) for i in items(database)] == [
+    assert [
+        (i.received_month, i.kind, i.sender, typed_service(app, i)) for i in items(database)
+    ] == [
         ("2026-08", "complaint", "advocate", "IRO service"),
         ("2026-07", "comment", "professional", ""),
     ]
 
 
 def test_a_log_with_the_councils_own_headings_is_imported_after_choosing_its_columns(
-    facilitator: FlaskClient, database: Database, suffolk: None
+    app: Flask, facilitator: FlaskClient, database: Database, suffolk: None
 ):
     log = (
         "Ref;Logged;Category;Complainant role;Area;Summary of issue\n"
@@ -200,7 +212,7 @@ def test_a_log_with_the_councils_own_headings_is_imported_after_choosing_its_col
         },
     )
     assert 'data-added="1"' in done.text, done.text
-    assert [(i.received_month, i.service) for i in items(database)] == [
+    assert [(i.received_month, typed_service(app, i)) for i in items(database)] == [
         ("2026-06", "Child protection")
     ]
 
@@ -230,12 +242,12 @@ def test_a_mapping_that_leaves_out_a_required_column_is_asked_again(
 
 
 def test_an_excel_csv_in_windows_1252_is_read(
-    facilitator: FlaskClient, database: Database, suffolk: None
+    app: Flask, facilitator: FlaskClient, database: Database, suffolk: None
 ):
     log = "received_on,type,from,service,text\r\n01/05/2026,compliment,parent,Café,Très bien\r\n"
     done = upload(facilitator, log.encode("cp1252"), council="Suffolk")
     assert 'data-added="1"' in done.text
-    assert items(database)[0].service == "Café"
+    assert typed_service(app, items(database)[0]) == "Café"
 
 
 def big_log(rows: int = 2000) -> bytes:
@@ -543,3 +555,56 @@ def test_words_that_cannot_be_anonymised_are_held_back_encrypted(
         assert held is not None
         assert held.held_back and held.ciphertext is not None and held.redacted is None
         assert held.processing_attempts == 1
+
+
+def test_a_name_typed_as_the_service_never_reaches_a_page_an_export_or_a_report(
+    app: Flask, facilitator: FlaskClient, database: Database, suffolk: None, tmp_path
+):
+    staff = tmp_path / "staff.txt"
+    staff.write_text("Jo Pemberton\n", encoding="utf-8")
+    log = (
+        "received_on,type,from,service,text\n"
+        "05/11/2026,complaint,parent,Jo Pemberton's fostering team,Nobody rang us back\n"
+        "06/11/2026,comment,carer,,The forms are long\n"
+    )
+    upload(facilitator, log.encode(), council="Suffolk")
+    with database.session() as session:
+        for item in items(database):
+            # The worker's step, with the council's staff list.
+            assert feedback.anonymise_item(
+                session, app.extensions["vault"], item.id, {"STAFF_NAMES_FILE": str(staff)}
+            )
+        session.commit()
+        stored = items(database)
+        assert [i.service for i in stored] == ["[NAME]'s fostering team", ""]
+        assert all(i.service_ciphertext is None and i.ciphertext is None for i in stored)
+        # Read for theme coding: the redacted service is the item's prompt, else its type.
+        found = list(read_items(session, ItemQuery()))
+        assert [i.prompt for i in found if i.source == Source.FEEDBACK] == [
+            "[NAME]'s fostering team",
+            "Comment",
+        ]
+        themes.register_items(session, found)
+        session.commit()
+        [theme_item] = session.scalars(
+            select(ThemeItem.id).where(ThemeItem.ref == f"feedback:{stored[0].id}")
+        ).all()
+    page = facilitator.get(f"/facilitator/coding/{theme_item}")
+    assert page.status_code == 200 and "fostering team" in page.text
+    report = facilitator.get("/facilitator/themes/report").text
+    for shown in (page.text, report):
+        assert "Pemberton" not in shown
+    # Every page, export and report reads the database: no table holds the name readable.
+    assert not holds(database, "Pemberton")
+
+
+def holds(database: Database, words: str) -> list[str]:
+    """The tables with a column whose text holds words (case folded)."""
+    found = []
+    with database.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            for row in connection.execute(table.select()):
+                if any(words.casefold() in str(value).casefold() for value in row):
+                    found.append(table.name)
+                    break
+    return found

@@ -31,6 +31,12 @@ def progress_on(page: str) -> tuple[int, int, bool]:
 
 
 @pytest.fixture
+def app(app_each_db: Flask) -> Flask:
+    """The journey on SQLite and on PostgreSQL (its draft read and written by psycopg itself)."""
+    return app_each_db
+
+
+@pytest.fixture
 def shipped(make_app: Callable[..., Flask]) -> Flask:
     app = make_app(SURVEY_DIR=str(SHIPPED))
     app.test_client_class = HttpsClient

@@ -9,16 +9,16 @@ import datetime as dt
 import json
 import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey_app import audits, feedback
+from survey_app import anonymising, audits, feedback
 from survey_app.crypto import TextVault
 from survey_app.db import Database
 from survey_app.focus_groups import processing as focus_groups
@@ -35,6 +35,8 @@ from tests.conftest import TEST_SURVEYS, make_council
 
 SHIPPED = Path(__file__).parent.parent / "survey_definitions"
 WORDS = "The garden needs a swing, ring Kit on 07700 900412"
+# A complaint's service, typed by staff: anonymised in the same step as its words.
+SERVICE = "Fostering, Kit's team"
 
 Step = Callable[[Session, TextVault, int, Mapping[str, Any]], bool]
 
@@ -83,6 +85,7 @@ def kept(app: Flask, database: Database) -> dict[str, int]:
             sender="child",
             row_key="row",
             ciphertext=vault.seal(WORDS),
+            service_ciphertext=vault.seal(SERVICE),
         )
         form = app.extensions["surveys"]["case-file-audit"]
         # Each criterion answered with its first option: only the notes matter here.
@@ -264,3 +267,34 @@ def test_a_later_success_stores_the_redaction_destroys_the_raw_words_and_clears_
     }
     # Nothing is left to do: a repeated message changes nothing.
     assert work(app, kept, {}) == dict.fromkeys(kept, False)
+
+
+def test_holding_back_asks_of_a_record_only_its_hold_flag_which_a_survey_answer_has() -> None:
+    # hold_back is the one fail-closed step for survey answers and every other voice; a survey
+    # answer as the worker reads it has no raw_destroyed_on, so asking for one (as destroy_raw
+    # rightly does) would be a promise the answer cannot keep.
+    asked = get_type_hints(get_type_hints(anonymising.hold_back)["record"])
+    assert asked == {"held_back": bool}
+    assert set(asked) <= {field.name for field in fields(anonymising._Answer)}
+    assert set(get_type_hints(anonymising.Sealed)) == {"held_back", "raw_destroyed_on"}
+
+
+def complaint_service(database: Database, kept: dict[str, int]) -> tuple[str, bytes | None]:
+    with database.session() as session:
+        complaint = session.get(FeedbackItem, kept["feedback_item"])
+        assert complaint is not None
+        return complaint.service, complaint.service_ciphertext
+
+
+def test_a_complaints_service_is_held_back_with_its_words_and_anonymised_with_them(
+    app: Flask, database: Database, kept: dict[str, int], tmp_path: Path
+) -> None:
+    staff = tmp_path / "staff.txt"
+    staff.write_text("Kit\n", encoding="utf-8")
+    work(app, {"feedback_item": kept["feedback_item"]}, {"STAFF_NAMES_FILE": str(tmp_path)})
+    service, sealed = complaint_service(database, kept)
+    assert service == "" and sealed is not None
+    assert app.extensions["vault"].open(sealed) == SERVICE
+
+    work(app, {"feedback_item": kept["feedback_item"]}, {"STAFF_NAMES_FILE": str(staff)})
+    assert complaint_service(database, kept) == ("Fostering, [NAME]'s team", None)

@@ -15,9 +15,19 @@ from flask.testing import FlaskClient
 from sqlalchemy import inspect, select, update
 
 from survey_app import operations
+from survey_app.background import background_work
 from survey_app.db import Database
-from survey_app.models import Base, Distribution, Draft, FreeText, SurveyResponse
+from survey_app.models import Base, Concern, Distribution, Draft, FreeText, SurveyResponse
+from survey_app.respondent import drafts
+from survey_app.respondent.drafts import DraftState
 from tests.conftest import TEST_SURVEYS, Child, csrf_token, make_council
+
+
+@pytest.fixture
+def app(app_each_db: Flask) -> Flask:
+    """Every page of the journey on SQLite and on PostgreSQL: a draft is read and written by
+    the ORM's connection on one and by psycopg itself on the other."""
+    return app_each_db
 
 
 def responses(database: Database) -> list[SurveyResponse]:
@@ -639,3 +649,98 @@ def test_a_form_token_from_another_browser_is_refused(
     refused = client.post(f"/s/{distribution.code}/start", data={"csrf_token": stolen})
     assert refused.status_code == 400
     assert "This page has expired" in refused.text
+
+
+# The whole journey, with the sealed draft read back after every page ------------------------
+
+# Typed on a phone: "Siôn" with the circumflex as a separate combining mark, a NUL, a bell and an
+# escape sequence's control character among the words, a tab and a line break that stay.
+TYPED = "Sio\u0302n\x00 helps me\x07 with\x1b homework.\tThanks\r\nbye"
+CLEANED = "Siôn helps me with homework.\tThanks\nbye"  # one kind of line break
+WORRYING = (
+    "my step dad hits me with the belt when mum is at work and i dont want to go home tonight"
+)
+
+
+def sealed_draft(app: Flask) -> tuple[DraftState, dt.datetime]:
+    """The one draft, opened with the service's key as the pages open it, and its expiry."""
+    with app.extensions["database"].session() as session:
+        [draft] = session.scalars(select(Draft)).all()
+        return drafts.read_draft(app.extensions["vault"], draft), draft.expires_at
+
+
+def test_every_page_of_a_childs_journey_keeps_the_sealed_draft_exactly_as_answered_so_far(
+    app: Flask, child: Child, database: Database
+) -> None:
+    # Walked on SQLite (the ORM's connection) and PostgreSQL (psycopg itself): one rule.
+    # Concern emails are handed over here, not to a broker (Suffolk has no named lead here).
+    background_work(app).send_concern_emails = lambda notification_ids: None
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    child.start()
+    assert child.step == "age"
+    state, expires_at = sealed_draft(app)
+    assert (state.answers, state.concerns) == ({}, [])
+    # Stored to the hour (a child's start time is never kept finer), a day or so from now.
+    assert (expires_at.minute, expires_at.second, expires_at.microsecond) == (0, 0, 0)
+    assert started + dt.timedelta(hours=24) <= expires_at <= started + dt.timedelta(hours=25)
+
+    def after(form: dict[str, Any], step: str, answers: dict[str, Any]) -> None:
+        page = child.answer(**form)
+        assert child.step == step, page.text[:300]
+        assert page.text.count('<form method="post"') <= 1  # one question a page
+        kept, kept_until = sealed_draft(app)
+        assert kept.answers == answers
+        assert kept_until == expires_at  # answering never moves the expiry
+
+    after({"_age_band": "12-17"}, "went", {"_age_band": "12-17"})
+    after({"went": "no"}, "why-not", {"_age_band": "12-17", "went": "no"})
+    after(
+        {"why_not": "scared"}, "feel", {"_age_band": "12-17", "went": "no", "why_not": ["scared"]}
+    )
+    # Back to an earlier page and a different answer: the one no longer asked is dropped.
+    back = child.open("/q/went")
+    assert re.search(r'value="no" checked', back.text)  # the page shows what they chose
+    after({"went": "yes"}, "feel", {"_age_band": "12-17", "went": "yes"})
+    after({"feel": "okay"}, "age-now", {"_age_band": "12-17", "went": "yes", "feel": "okay"})
+    # A bad form is explained, what was typed kept on the page; the draft keeps what was
+    # answered before it, unchanged.
+    refused = child.answer(times="lots")
+    assert refused.status_code == 422 and 'value="lots"' in refused.text
+    assert sealed_draft(app)[0].answers == {"_age_band": "12-17", "went": "yes", "feel": "okay"}
+    so_far = {"_age_band": "12-17", "went": "yes", "feel": "okay", "times": 1}
+    after({"times": "1"}, "better", so_far)
+    after({"better": TYPED}, "check", {**so_far, "better": CLEANED})
+    assert "Siôn helps me with homework." in child.last.text
+
+    # The child leaves and comes back from the card: carried on where they were.
+    again = Child(child.client, child.code)
+    assert ">Carry on with the survey</button>" in again.open().text
+    assert again.start() is not None and again.step == "check"
+
+    # Forward again through a disclosure: the safety message at once, the concern remembered
+    # in the draft (so it is tied to the response, not raised again).
+    child.open("/q/better")
+    page = child.answer(better=WORRYING)
+    assert child.last.request.path.endswith("/safe")
+    assert "data-safety-message" in page.text and "0800 1111" in page.text
+    assert WORRYING not in page.text
+    state, _ = sealed_draft(app)
+    [concern] = session_concerns(database)
+    assert state.answers == {**so_far, "better": WORRYING} and state.concerns == [concern]
+    child.carry_on()
+    assert child.step == "check"
+    thanks = child.send()
+    assert "Thank you for telling us." in thanks.text
+
+    [saved] = responses(database)
+    assert saved.answers == {"went": "yes", "feel": "okay", "times": 1, "better": "written"}
+    with database.session() as session:
+        assert session.scalars(select(Draft)).all() == []
+        [free_text] = session.scalars(select(FreeText)).all()
+        assert app.extensions["vault"].open(free_text.ciphertext) == WORRYING
+        assert session.scalar(select(Concern.response_id)) == saved.id
+
+
+def session_concerns(database: Database) -> list[int]:
+    with database.session() as session:
+        return list(session.scalars(select(Concern.id)))

@@ -157,7 +157,6 @@ def test_a_concern_the_lead_closed_while_the_child_answered_is_not_tied_to_the_r
     assert len(responses(database)) == 1
 
 
-@SQLITE_ONLY
 def test_a_harmless_answer_goes_straight_to_the_next_question_and_raises_nothing(
     child: Child, database: Database, leads: list[str], handed_to_workers: list[list[int]]
 ) -> None:
@@ -171,7 +170,6 @@ def test_a_harmless_answer_goes_straight_to_the_next_question_and_raises_nothing
     assert handed_to_workers == []
 
 
-@SQLITE_ONLY
 def test_going_back_and_sending_the_same_words_again_does_not_raise_a_second_concern(
     child: Child, database: Database, leads: list[str], handed_to_workers: list[list[int]]
 ) -> None:

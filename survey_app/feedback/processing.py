@@ -23,8 +23,15 @@ log = logging.getLogger(__name__)
 REDACT_LOCATIONS = True
 
 
-# Where an item keeps its words, and how the worker anonymises them (as every other voice).
-ITEMS = KeptWords(FeedbackItem, "feedback_item", log, redact_locations=REDACT_LOCATIONS)
+# Where an item keeps its words, and how the worker anonymises them (as every other voice);
+# its service with them, in the same step: staff type it, and a name can be in it.
+ITEMS = KeptWords(
+    FeedbackItem,
+    "feedback_item",
+    log,
+    redact_locations=REDACT_LOCATIONS,
+    also=(("service_ciphertext", "service"),),
+)
 
 
 def anonymise_item(

@@ -187,6 +187,7 @@ def find_draft_on(driver: Any, distribution_id: int, token: str | None) -> Draft
 
 
 def _kept(row: Any, distribution_id: int) -> DraftRow | None:
+    # The one rule for which draft a cookie finds, whichever driver read the row.
     if row is None:
         return None
     draft = DraftRow(*row)
@@ -224,17 +225,22 @@ def save_draft(session: Session, vault: TextVault, draft: DraftRow, state: Draft
     if driver is not None:
         save_draft_on(driver, vault, draft, state)
         return
-    draft.sealed_answers = state.sealed(vault)
     session.connection().execute(
-        _SAVE_DRAFT, {"draft_id": draft.id, "sealed": draft.sealed_answers}
+        _SAVE_DRAFT, {"draft_id": draft.id, "sealed": _sealed_into(vault, draft, state)}
     )
 
 
 def save_draft_on(driver: Any, vault: TextVault, draft: DraftRow, state: DraftState) -> None:
     """`save_draft` on a psycopg connection to PostgreSQL (in autocommit, or in the caller's
     transaction)."""
+    driver.execute(_PG_SAVE_DRAFT, (_sealed_into(vault, draft, state), draft.id))
+
+
+def _sealed_into(vault: TextVault, draft: DraftRow, state: DraftState) -> bytes:
+    # The one rule for what a saved draft holds, whichever driver writes it (as `_kept` is for
+    # which draft a cookie finds): the statements differ by database, the rule must not.
     draft.sealed_answers = state.sealed(vault)
-    driver.execute(_PG_SAVE_DRAFT, (draft.sealed_answers, draft.id))
+    return draft.sealed_answers
 
 
 def purge_expired_drafts(session: Session) -> int:
