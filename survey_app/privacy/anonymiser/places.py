@@ -75,8 +75,17 @@ _AT_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _LIVES_ON = re.compile(
-    r"\b(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:on|at|to)\s+$", re.IGNORECASE
+    r"\b(?:(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:on|at|to)"
+    # where a home is given: "address is station walk", "send it to mill view"
+    r"|address(?:\s+is)?\s*:?|(?:send|post|write)\s+(?:(?:it|them|letters?)\s+)?to)\s+$",
+    re.IGNORECASE,
 )
+# "we live above the chip shop on high st": on a street, one word names it even in lower case.
+_ON_THE_STREET = re.compile(r"\b(?:on|off|along)\s+$", re.IGNORECASE)
+# Phrases where a street word is a figure of speech: "down memory lane", "on easy street".
+_IDIOM_STREETS = word_set("memory easy civvy queer fast slow main wrong right two one")
+# "no.8 Harrow ct", "number 12 Mill Lane": the word for number belongs to the address.
+_NUMBER_WORD_BEFORE = re.compile(r"\b(?:no\.?|num(?:ber)?\.?|nr\.?)[ ]?$|#$", re.IGNORECASE)
 _LIVES_AT = re.compile(
     r"\b(?:live|lives|living|lived|moved|move|stay|stays|staying|address|address is|at|to)\W+$",
     re.IGNORECASE,
@@ -165,7 +174,7 @@ _LOWER_HOUSE_NAME = re.compile(
     re.IGNORECASE,
 )
 _HOUSE_NAME_CUE = re.compile(
-    r"\b(?:to|at|is|address|live|lives|living|use|moved|write|post|send|called|of)\W*$",
+    r"\b(?:to|at|on|is|address|live|lives|living|use|moved|write|post|send|called|of)\W*$",
     re.IGNORECASE,
 )
 
@@ -192,7 +201,20 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
         spans.extend(_estates(text, words, lexicon))
     spans.extend(_welsh_streets(text, words, lexicon))
     spans.extend(_named_after_a_number(text, words, lexicon))
-    return [_with_house_name(text, span, lexicon) for span in _join_neighbours(text, spans)]
+    return [
+        _with_house_name(text, with_number_word(text, span), lexicon)
+        for span in _join_neighbours(text, spans)
+    ]
+
+
+def with_number_word(text: str, span: Span) -> Span:
+    """ "no.8 Harrow ct", "number 12 Mill Lane": the word for number joins the house number."""
+    if not text[span.start : span.start + 1].isdigit():
+        return span
+    before = _NUMBER_WORD_BEFORE.search(text, max(0, span.start - 8), span.start)
+    if before is None:
+        return span
+    return Span(before.start(), span.end, span.label)
 
 
 def _welsh_streets(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterator[Span]:
@@ -308,7 +330,13 @@ def _street_or_building(
         if (
             plain
             and text[name.end : word.start] == " "
-            and _LIVES_ON.search(text, max(0, name.start - 20), name.start)
+            and (
+                _LIVES_ON.search(text, max(0, name.start - 20), name.start)
+                or (
+                    _ON_THE_STREET.search(text, max(0, name.start - 8), name.start)
+                    and name.key not in _IDIOM_STREETS
+                )
+            )
         ):
             first = index - 1
     if first == index:
