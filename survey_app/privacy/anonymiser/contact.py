@@ -167,7 +167,7 @@ _DOT = r"(?:\.|\s*\(dot\)\s*|\s*\[dot\]\s*|\s+dot\s+)"
 _LOOSE_EMAIL = re.compile(
     r"(?<![\w.+-])(?P<local>[\w+-]+(?:\.[\w+-]+)*)"
     r"(?P<at>\s*@\s*|\s+at\s+|\s*\(at\)\s*|\s*\[at\]\s*)"
-    rf"[\w-]+(?:{_DOT}[\w-]+)*?{_DOT}{_EMAIL_END}",
+    rf"[\w-]+(?:{_DOT}[\w-]+)*{_DOT}{_EMAIL_END}",
     re.IGNORECASE,
 )
 _EMAIL_CUE = re.compile(r"\b(?:e-?mail|contact|write|reach|message)\w*\b", re.IGNORECASE)
@@ -183,7 +183,8 @@ def find_loose_emails(text: str) -> Iterator[Span]:
         # "shop at tesco.com" is a place to shop: with the word "at", the part before it must
         # look like a mailbox (dots, digits, underscores) or the text must be about an email.
         if spelled_at and not (
-            any(char in local for char in "._+") or any(char.isdigit() for char in local)
+            any(char in local for char in "._+")
+            or any(char.isdigit() for char in local)
             or _EMAIL_CUE.search(text, max(0, match.start() - 40), match.start())
         ):
             continue

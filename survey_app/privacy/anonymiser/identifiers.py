@@ -558,10 +558,10 @@ def _after_a_place(text: str, start: int, places: frozenset[str]) -> bool:
 
 
 # A postcode typed with a hyphen or several spaces between its halves: "IP4-2AB", "ip4   2ab".
-# (The first pass takes those with one space or none.) The inward half is never an ordinal.
+# (The first pass takes those with one space or none.) "S3 - 4th" is a range of years.
 _LOOSE_POSTCODE = re.compile(
-    r"\b([A-Z]{1,2})\d[A-Z\d]?(?:[ \t\u00a0]{2,4}|[ ]?[-–][ ]?)"
-    r"(?!(?:1st|2nd|3rd|[04-9]th)\b)\d[A-Z]{2}\b",
+    r"\b([A-Z]{1,2})\d[A-Z\d]?(?:[ \t\u00a0]{2,4}|[ ]?[-–][ ]?(?!(?:1st|2nd|3rd|[04-9]th)\b))"
+    r"\d[A-Z]{2}\b",
     re.IGNORECASE | re.ASCII,
 )
 
