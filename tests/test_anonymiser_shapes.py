@@ -116,8 +116,10 @@ def postcodes(draw: st.DrawFn) -> str:
     """All six outward shapes (A9, A99, AA9, AA99, A9A, AA9A), Welsh and Northern Irish areas
     among them, any case, split by nothing, one or several spaces or a hyphen."""
     shape = draw(st.sampled_from(["A9", "A99", "AA9", "AA99", "A9A", "AA9A"]))
-    area = draw(st.sampled_from(_AREAS_TWO)) if shape.startswith("AA") else draw(
-        st.sampled_from(_AREAS_ONE)
+    area = (
+        draw(st.sampled_from(_AREAS_TWO))
+        if shape.startswith("AA")
+        else draw(st.sampled_from(_AREAS_ONE))
     )
     outward = area + str(draw(st.integers(1, 9)))
     if shape.endswith("99"):
@@ -303,16 +305,19 @@ def ordinal(day: int) -> str:
 
 @st.composite
 def birth_dates(draw: st.DrawFn) -> str:
-    day, month, year = draw(st.integers(1, 28)), draw(st.integers(1, 12)), draw(
-        st.integers(2004, 2020)
+    day, month, year = (
+        draw(st.integers(1, 28)),
+        draw(st.integers(1, 12)),
+        draw(st.integers(2004, 2020)),
     )
     short = f"{year % 100:02d}"
+    name = _MONTHS[month - 1]
     layouts = [
         f"{day}/{month}/{short}", f"{day:02d}/{month:02d}/{year}", f"{day:02d}-{month:02d}-{year}",
-        f"{day:02d}.{month:02d}.{year}", f"{ordinal(day)} {_MONTHS[month - 1]} {year}",
-        f"{_MONTHS[month - 1]} {ordinal(day)} {year}", f"{ordinal(day)} of {_MONTHS[month - 1]} {year}",
-        f"{day} {_MONTHS[month - 1][:3]} {year}", f"{day:02d} {month:02d} {short}",
-        f"{day}.{month}.{short}", f"{_MONTHS[month - 1]} {ordinal(day)}, {year}",
+        f"{day:02d}.{month:02d}.{year}", f"{ordinal(day)} {name} {year}",
+        f"{name} {ordinal(day)} {year}", f"{ordinal(day)} of {name} {year}",
+        f"{day} {name[:3]} {year}", f"{day:02d} {month:02d} {short}",
+        f"{day}.{month}.{short}", f"{name} {ordinal(day)}, {year}",
     ]  # fmt: skip
     date = draw(st.sampled_from(layouts))
     return date.lower() if draw(st.booleans()) else date
