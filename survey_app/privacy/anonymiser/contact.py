@@ -59,13 +59,14 @@ def find_personal_phones(text: str) -> Iterator[Span]:
 
 
 # A letter O typed for a zero inside a phone number: "07700 900 88O", "O7700 900412".
+_EIGHT_DIGITS = re.compile(r"\d(?:\D{0,3}\d){7}")
 _O_PHONE = re.compile(r"(?<![\w+])[0Oo][\dOo](?:[ .-]{0,2}[\dOo]){8,9}(?!\w)")
 
 
 def find_mistyped_phones(text: str) -> Iterator[Span]:
     """Phone numbers with a letter O for a zero: ten or eleven figures starting with 0 once the
     Os are read as zeros, at least eight of them real digits."""
-    if "o" not in text and "O" not in text:
+    if ("o" not in text and "O" not in text) or not _EIGHT_DIGITS.search(text):
         return
     for match in _O_PHONE.finditer(text):
         value = match.group()
@@ -170,12 +171,17 @@ _LOOSE_EMAIL = re.compile(
     rf"[\w-]+(?:{_DOT}[\w-]+)*{_DOT}{_EMAIL_END}",
     re.IGNORECASE,
 )
+# Every such address ends in one of the endings: most answers have none, so look for it first.
+_EMAIL_ENDING = re.compile(rf"(?:\.|dot\b|dot\)|dot\])\s*{_EMAIL_END}")
 _EMAIL_CUE = re.compile(r"\b(?:e-?mail|contact|write|reach|message)\w*\b", re.IGNORECASE)
 
 
 def find_loose_emails(text: str) -> Iterator[Span]:
     """Addresses typed with spaces round the at sign, or with "at" for it and real dots."""
-    if "@" not in text and not _AT_WORD.search(text.lower()):
+    lowered = text.lower()
+    if "@" not in text and not any(word in lowered for word in (" at ", "(at)", "[at]")):
+        return
+    if not _EMAIL_ENDING.search(lowered):
         return
     for match in _LOOSE_EMAIL.finditer(text):
         local = match.group("local")

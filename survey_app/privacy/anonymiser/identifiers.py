@@ -144,6 +144,7 @@ _PREFIXED_REFERENCE = re.compile(
     r"[\s:#.]{0,2}(?P<number>[A-Z]{0,2}\d[\dO]{3,}[A-Z]?)\b",
     re.IGNORECASE,
 )
+_FOUR_FIGURES = re.compile(r"\d[\dO]{3}")
 _YEAR_ALONE = re.compile(r"(?:19|20)\d\d")
 _NUMBER_AFTER_CUE = re.compile(r"[A-Z]{0,4}\d[\d/-]{3,}[A-Z]?\b", re.IGNORECASE)
 # Six or more digits standing alone are an identifier of some kind (a case or client number),
@@ -155,7 +156,9 @@ def find_references(text: str) -> Iterator[Span]:
     """Case, complaint and record references."""
     if not _DIGIT.search(text):
         return
-    for match in _PREFIXED_REFERENCE.finditer(text):
+    # Four figures in a row (an O for a zero among them) before the codes are looked for.
+    prefixed = _PREFIXED_REFERENCE.finditer(text) if _FOUR_FIGURES.search(text) else ()
+    for match in prefixed:
         number = match.group("number")
         digits = sum(char.isdigit() for char in number)
         if digits >= 4 and not (digits == 4 and _YEAR_ALONE.fullmatch(number)):
@@ -568,6 +571,8 @@ _LOOSE_POSTCODE = re.compile(
 
 def find_loose_postcodes(text: str) -> Iterator[Span]:
     """Full postcodes split by a hyphen or by more than one space."""
+    if not _DIGIT.search(text) or not any(mark in text for mark in ("-", "–", "  ", "\t")):
+        return
     for match in _LOOSE_POSTCODE.finditer(text):
         if match.group(1).upper() in _AREA_SET:
             yield Span(match.start(), match.end(), POSTCODE)
