@@ -57,7 +57,7 @@ _GENERIC_ESTATE = word_set(
 )
 _FLAT = re.compile(
     # Glasgow's floor and door: "Flat 1/2".
-    r"\b(?:(?:flat|apartment|apt|maisonette)\s*(?:no\.?\s*)?(?:\d/\d\b|\d+[a-z]?)"
+    r"\b(?:(?:flat|fflat|apartment|apt|maisonette)\s*(?:no\.?\s*)?(?:\d/\d\b|\d+[a-z]?)"
     # Edinburgh's floor-and-door flats before a house number: "2F1, 14 Marchmont Crescent".
     r"|(?:[1-9]|[GBP])F[1-9](?=,?\s+\d))\b",
     re.IGNORECASE,
@@ -244,9 +244,24 @@ def _welsh_streets(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterat
             _LIVES_AT.search(text, max(0, start - 16), start)
         )
         joined = "'" in key or any(part.key in ("y", "yr") for part in words[index : last + 1])
-        if not (word.capitalised or numbered or lives_there or joined):
+        named = _after_a_house_name(text, start)
+        if not (word.capitalised or numbered or lives_there or joined or named):
             continue  # "heol y felin" is Welsh enough alone; "pant" or "cae" is not
         yield Span(words[index - 1].start if numbered else start, words[last].end, ADDRESS)
+
+
+# A home given by a house's name and a comma, straight before a street: "we live at Bryn Haul, "
+_HOUSE_NAME_BEFORE = re.compile(
+    r"\b(?:(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:at|to|on|in)"
+    r"|address(?:\s+is)?\s*:?|(?:send|post|write)\s+(?:(?:it|them|letters?)\s+)?to"
+    r"|(?:house|home)\s+is)"
+    r"\s+(?:[A-Z][\w'’-]*[ ]){0,3}[A-Z][\w'’-]*,[ ]?$"
+)
+
+
+def _after_a_house_name(text: str, start: int) -> bool:
+    """Whether a house's name, given as someone's home, stands straight before start."""
+    return bool(_HOUSE_NAME_BEFORE.search(text, max(0, start - 70), start))
 
 
 def _welsh_name_word(word: Word, lexicon: Lexicon) -> bool:
@@ -339,6 +354,12 @@ def _street_or_building(
             )
         ):
             first = index - 1
+    if first == index and index >= 2 and (key not in _BUILDINGS or key in _WEAK_STREETS):
+        # "we live at The Willows, church court": a lower-case street after a house's name
+        name = words[index - 1]
+        plain = not (name.is_number or name.key in FUNCTION_WORDS or name.key in DETERMINERS)
+        if plain and text[name.end : word.start] == " " and _after_a_house_name(text, name.start):
+            first = index - 1
     if first == index:
         return None
     names = words[first:index]
@@ -359,7 +380,7 @@ def _street_or_building(
     else:
         on_it = bool(_ON_A_STREET.search(text, max(0, start - 12), start))
         evidence = capitalised or numbered or on_it
-    if not evidence:
+    if not evidence and not _after_a_house_name(text, start):
         return None
     return Span(words[first - 1].start if numbered else start, word.end, ADDRESS)
 
