@@ -405,3 +405,48 @@ def test_ordinary_numbers_are_never_redacted(number: str, lead: str) -> None:
     text = f"{lead}{number} and that was it"
 
     assert anonymise(text).text == text
+
+
+# --- Addresses -----------------------------------------------------------------------------
+
+ADDRESSES = [
+    ("my address is ", "no.8 Harrow ct", " but dont write to me there"),
+    ("we live above the chip shop on ", "high st", ""),
+    ("we live at ", "Fflat 4, Heol y Felin", ""),
+    ("we moved to ", "Bryn Haul, maes newydd", " in may"),
+    ("i live on ", "The Old Forge, lon llanberis", " now"),
+    ("my address is ", "Hafod, heol llanberis", " with my nan"),
+    ("nan lives at ", "Meadowbank, orwell avenue", "."),
+    ("send it to ", "The Willows, church court", "."),
+    ("address is ", "ash tree place", " with my nan"),
+    ("my new house is ", "Holly Lodge, 10, ash tree ct", " with my nan"),
+    ("nan lives at The Willows, ", "62a station ct", ""),
+    ("post to ", "Flat 2b, no.80 church lane", "."),
+    ("i live on ", "number 53 harrow walk", ""),
+    ("we live at ", "12 Stryd Fawr", ", Pwllheli LL53 5HD"),
+    ("my nain lives on ", "Ffordd Penrhos", " in Bangor"),
+]
+
+
+@pytest.mark.parametrize(("before", "address", "after"), ADDRESSES)
+def test_streets_house_names_and_flats_given_as_a_home_are_removed_in_any_case(
+    before: str, address: str, after: str
+) -> None:
+    assert_removed(before, address, after)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my house is 2 minutes walk from school",
+        "my new house is big and nice",
+        "we live at the end of the road",
+        "we moved to 3 new schools in a year",
+        "i live on a busy road",
+        "it was like going down memory lane",
+        "we went to Tesco, main road was shut",
+        "Hi Sharon, the road was closed",
+    ],
+)
+def test_distances_descriptions_and_figures_of_speech_about_streets_are_kept(text: str) -> None:
+    assert all(span.label != "ADDRESS" for span in anonymise(text).spans)

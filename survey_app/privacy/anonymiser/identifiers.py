@@ -68,6 +68,12 @@ _NOT_ISSUED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 _NI_RUN = re.compile(r"\b[A-Z]{2}\d{6}[A-Z]?\b", re.IGNORECASE)
 
 
+# Two-letter words that may stand before three pairs of figures: "my score is 12 34 56 a".
+_TWO_LETTER_WORDS = word_set(
+    "is in on at to of it me my we be so no up us as an am he do go or by if ok oh hi ya yo"
+)
+
+
 def _is_ni_prefix(first: str, second: str) -> bool:
     prefix = (first + second).upper()
     if prefix == "QQ":
@@ -88,6 +94,20 @@ def find_ni_numbers(text: str) -> Iterator[Span]:
         said_to_be = _NI_CUE.search(text, max(0, match.start() - 40), match.start())
         if said_to_be or _NI_SPACED.fullmatch(match.group()):
             yield Span(match.start(), match.end(), ID)
+            continue
+        # "zz 12 34 56 a": any two letters that are not a word, three pairs and a last letter.
+        value = match.group()
+        if (
+            value[-1].upper() in "ABCD"
+            and not value[-2].isdigit()
+            and (value[:2].lower() not in _TWO_LETTER_WORDS)
+        ):
+            yield Span(match.start(), match.end(), ID)
+            continue
+        # "AB 12 34 56 x": spaced as on the card, then a word that is not its last letter.
+        spaced = _NI_SPACED.match(text, match.start())
+        if spaced and not text[spaced.end() : spaced.end() + 1].isalnum():
+            yield Span(spaced.start(), spaced.end(), ID)
     for match in _NI_RUN.finditer(text):
         yield Span(match.start(), match.end(), ID)
 
