@@ -344,6 +344,7 @@ def test_dates_of_birth_are_removed_after_any_birth_word(lead: str, date: str, t
         ("my date of birth is the ", "15th of the 8th 2012", ""),
         ("she is 11 (", "04/05/2013", ")"),
         ("my son (dob ", "3/3/15", ") was not invited"),
+        ("Kai 12 (", "3/4/12", ") and his sister"),
     ],
 )
 def test_a_date_of_birth_put_right_or_given_in_brackets_is_removed(
@@ -369,6 +370,7 @@ ORDINARY_NUMBERS = [
     "it took 45 mins and cost 1,250 pounds",
     "room 101 on the 2nd floor",
     "we meet on the 3rd of the 4th 2024",
+    "Session 3 (12/03/2024) went well and Year 7 (3/4/2024) was hard",
     "i have 2 brothers and 1 sister aged 4, 7 and 9",
     "took the M6 and the A14 to get there",
     "i got a Galaxy S10 for christmas",

@@ -316,6 +316,17 @@ _AGE_BEFORE = re.compile(
     r"\s+\d{1,2}(?:\s*(?:yrs?|years?(?:\s+old)?|y/?o))?)(?:\s*[(,;–—-]){1,2}\s*$",
     re.IGNORECASE,
 )
+# "Kai 12 (3/4/12)": a name, an age and the date in brackets, as case notes list children; not
+# "Year 7 (...)" or "Room 12 (...)".
+_NAME_AGE_BRACKET = re.compile(
+    r"(?:^|[\s,;:])(?!(?i:year|yr|room|page|week|day|table|level|grade|question|step|section|"
+    r"part|no|number|class|group|session|meeting|chapter|unit|item|stage|key|age|aged|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
+    r"sun|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|term|block|box|bus|route|"
+    r"flat|house|floor|bed|line|phase|wave|round|series|season|episode|act|scene|match|game)\b)"
+    r"([A-Z][a-z'’-]+)\s+\d{1,2}\s*\(\s*$"
+)
 # "they put 9/12/2011 as my birthday", not "on 12/12/2024 as my birthday was the day before".
 _AS_BIRTH = re.compile(
     r"\s+(?:down\s+)?as\s+(?:my|his|her|their|the|our|your|ur)\s+"
@@ -423,6 +434,7 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
             or _BORN_SOMEWHERE.search(before)
             or _BIRTH_QUESTION.search(before)
             or _AGE_BEFORE.search(before[-30:])
+            or _name_age_bracket(before, is_name)
             or _BIRTH_AFTER.match(text, match.end())
             or (
                 _OPENS_SENTENCE.match(_this_sentence(before))
@@ -491,6 +503,12 @@ def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -
         or (before[0].isupper() and before.isalpha())
         or before.lower() in _CHILD_WORDS
     )
+
+
+def _name_age_bracket(before: str, is_name: Callable[[str], bool]) -> bool:
+    """Whether before ends with a name and an age, then a bracket: "Kai 12 (" ."""
+    match = _NAME_AGE_BRACKET.search(before[-30:])
+    return match is not None and is_name(match.group(1))
 
 
 def _corrects_a_birth_date(text: str, start: int) -> bool:
