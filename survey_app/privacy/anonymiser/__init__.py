@@ -23,7 +23,6 @@ from ..redaction import (
     Redaction,
     Span,
     find_emails,
-    find_phones,
     find_postcodes,
     merge_spans,
     redact,
@@ -103,6 +102,9 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
             or (span.label in (SCHOOL, ADDRESS) and _inside_any(span, locations))
         )
     ]
+    learned = [
+        places.with_number_word(text, span) if span.label == ADDRESS else span for span in learned
+    ]
     removed = [*structured, *addresses, *found_schools, *found_people, *staff_spans, *learned]
     if settings.redact_locations:
         removed.extend(locations)
@@ -127,16 +129,22 @@ def _structured_detectors() -> tuple[Detector, ...]:
         key = fold(word)
         return key in known.first_names or (key not in known.vocabulary and key not in NEVER_NAMES)
 
+    def find_outward_codes(text: str) -> list[Span]:
+        return list(identifiers.find_outward_codes(text, known.places))
+
     def find_dates_of_birth(text: str) -> list[Span]:
         return list(identifiers.find_dates_of_birth(text, is_name))
 
     return (
         find_emails,
         contact.find_spelled_emails,
-        find_phones,
+        contact.find_loose_emails,
+        contact.find_personal_phones,
+        contact.find_mistyped_phones,
         contact.find_spoken_phones,
         find_postcodes,
-        identifiers.find_outward_codes,
+        find_outward_codes,
+        identifiers.find_loose_postcodes,
         identifiers.find_nhs_numbers,
         identifiers.find_ni_numbers,
         identifiers.find_pupil_numbers,

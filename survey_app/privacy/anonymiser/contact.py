@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..redaction import EMAIL, PHONE, Span
+from ..redaction import EMAIL, PHONE, Span, find_phones
 from .lexicon import PLATFORMS, fold
 
 HANDLE = "HANDLE"
@@ -43,6 +43,38 @@ def find_spoken_phones(text: str) -> Iterator[Span]:
         national = number.startswith("0") and 10 <= len(number) <= 11
         if national or (number.startswith("44") and len(number) == 12):
             yield Span(match.start(), match.end(), PHONE)
+
+
+# Helplines are published for everyone to ring: a child naming Childline gives away nothing about
+# themselves, and the reader needs to see which service they tried.
+_HELPLINES = frozenset({"08001111", "08088005000", "08082000247", "08088024040", "116123"})
+
+
+def find_personal_phones(text: str) -> Iterator[Span]:
+    """The first pass's phone numbers, less the national helplines."""
+    for span in find_phones(text):
+        digits = "".join(char for char in text[span.start : span.end] if char.isdigit())
+        if digits not in _HELPLINES:
+            yield span
+
+
+# A letter O typed for a zero inside a phone number: "07700 900 88O", "O7700 900412".
+_EIGHT_DIGITS = re.compile(r"\d(?:\D{0,3}\d){7}")
+_O_PHONE = re.compile(r"(?<![\w+])[0Oo][\dOo](?:[ .-]{0,2}[\dOo]){8,9}(?!\w)")
+
+
+def find_mistyped_phones(text: str) -> Iterator[Span]:
+    """Phone numbers with a letter O for a zero: ten or eleven figures starting with 0 once the
+    Os are read as zeros, at least eight of them real digits."""
+    if ("o" not in text and "O" not in text) or not _EIGHT_DIGITS.search(text):
+        return
+    for match in _O_PHONE.finditer(text):
+        value = match.group()
+        if not any(char in "oO" for char in value):
+            continue
+        if sum(char.isdigit() for char in value) < 8:
+            continue
+        yield Span(match.start(), match.end(), PHONE)
 
 
 # --- Handles -------------------------------------------------------------------------------
@@ -120,4 +152,46 @@ def find_spelled_emails(text: str) -> Iterator[Span]:
     if not _AT_WORD.search(lowered):
         return
     for match in _SPELLED_EMAIL.finditer(text):
+        yield Span(match.start(), match.end(), EMAIL)
+
+
+# --- Email with spaces or words for its signs ----------------------------------------------
+
+# The endings of addresses people give: "example.com", "school.sch.uk", "nhs.net".
+_EMAIL_END = (
+    r"(?:com|org|net|uk|co\s*(?:\.|\(dot\)|\[dot\]|\s+dot\s+)\s*uk|example|io|me|info|biz|ie|"
+    r"edu|gov|scot|wales|cymru|email|online)\b"
+)
+_DOT = r"(?:\.|\s*\(dot\)\s*|\s*\[dot\]\s*|\s+dot\s+)"
+# "jo.bloggs @ example.com", "jo@example dot com", "jo at example.co.uk": an at sign with spaces
+# round it, or the word "at" before a domain written with real dots.
+_LOOSE_EMAIL = re.compile(
+    r"(?<![\w.+-])(?P<local>[\w+-]+(?:\.[\w+-]+)*)"
+    r"(?P<at>\s*@\s*|\s+at\s+|\s*\(at\)\s*|\s*\[at\]\s*)"
+    rf"[\w-]+(?:{_DOT}[\w-]+)*{_DOT}{_EMAIL_END}",
+    re.IGNORECASE,
+)
+# Every such address ends in one of the endings: most answers have none, so look for it first.
+_EMAIL_ENDING = re.compile(rf"(?:\.|dot\b|dot\)|dot\])\s*{_EMAIL_END}")
+_EMAIL_CUE = re.compile(r"\b(?:e-?mail|contact|write|reach|message)\w*\b", re.IGNORECASE)
+
+
+def find_loose_emails(text: str) -> Iterator[Span]:
+    """Addresses typed with spaces round the at sign, or with "at" for it and real dots."""
+    lowered = text.lower()
+    if "@" not in text and not any(word in lowered for word in (" at ", "(at)", "[at]")):
+        return
+    if not _EMAIL_ENDING.search(lowered):
+        return
+    for match in _LOOSE_EMAIL.finditer(text):
+        local = match.group("local")
+        spelled_at = "@" not in match.group("at")
+        # "shop at tesco.com" is a place to shop: with the word "at", the part before it must
+        # look like a mailbox (dots, digits, underscores) or the text must be about an email.
+        if spelled_at and not (
+            any(char in local for char in "._+")
+            or any(char.isdigit() for char in local)
+            or _EMAIL_CUE.search(text, max(0, match.start() - 40), match.start())
+        ):
+            continue
         yield Span(match.start(), match.end(), EMAIL)

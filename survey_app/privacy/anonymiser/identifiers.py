@@ -18,13 +18,13 @@ _DIGIT = re.compile(r"\d")
 
 # --- NHS numbers ---------------------------------------------------------------------------
 
-_TEN_DIGITS = re.compile(r"(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
+_TEN_DIGITS = re.compile(r"(?<![\d+.])\d{3}[ .-]?\d{3}[ .-]?\d{4}(?![\d]|\.\d)")
 _NHS_CUE = re.compile(r"\bnhs\b", re.IGNORECASE)
 _NHS_GROUPED = re.compile(r"(?<![\d+])\d(?:[ -]?\d){9}(?![ -]?\d)")
 
 
 # Written as NHS numbers are (3 3 4): no phone number has that shape unless it starts with 0.
-_NHS_SHAPE = re.compile(r"\d{3}([ -])\d{3}\1\d{4}")
+_NHS_SHAPE = re.compile(r"\d{3}([ .-])\d{3}\1\d{4}")
 
 
 def find_nhs_numbers(text: str) -> Iterator[Span]:
@@ -63,6 +63,17 @@ _NI_CUE = re.compile(r"\b(?:ni|nino|national\s+insurance)\b", re.IGNORECASE)
 _NOT_ISSUED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 
 
+# Two letters and six digits run together, with a final letter or none ("AB123456", "ab123456c"):
+# no date, sum, phone or postcode has that shape, so it is an identifier whatever its letters.
+_NI_RUN = re.compile(r"\b[A-Z]{2}\d{6}[A-Z]?\b", re.IGNORECASE)
+
+
+# Two-letter words that may stand before three pairs of figures: "my score is 12 34 56 a".
+_TWO_LETTER_WORDS = word_set(
+    "is in on at to of it me my we be so no up us as an am he do go or by if ok oh hi ya yo"
+)
+
+
 def _is_ni_prefix(first: str, second: str) -> bool:
     prefix = (first + second).upper()
     if prefix == "QQ":
@@ -83,6 +94,22 @@ def find_ni_numbers(text: str) -> Iterator[Span]:
         said_to_be = _NI_CUE.search(text, max(0, match.start() - 40), match.start())
         if said_to_be or _NI_SPACED.fullmatch(match.group()):
             yield Span(match.start(), match.end(), ID)
+            continue
+        # "zz 12 34 56 a": any two letters that are not a word, three pairs and a last letter.
+        value = match.group()
+        if (
+            value[-1].upper() in "ABCD"
+            and not value[-2].isdigit()
+            and (value[:2].lower() not in _TWO_LETTER_WORDS)
+        ):
+            yield Span(match.start(), match.end(), ID)
+            continue
+        # "AB 12 34 56 x": spaced as on the card, then a word that is not its last letter.
+        spaced = _NI_SPACED.match(text, match.start())
+        if spaced and not text[spaced.end() : spaced.end() + 1].isalnum():
+            yield Span(spaced.start(), spaced.end(), ID)
+    for match in _NI_RUN.finditer(text):
+        yield Span(match.start(), match.end(), ID)
 
 
 # --- Unique pupil numbers ------------------------------------------------------------------
@@ -117,7 +144,8 @@ def find_pupil_numbers(text: str) -> Iterator[Span]:
 
 # "CP-2023-04417", "PL/2024/3318", "COMP/24/0912": letters, then digit groups split by - or /.
 _LETTERED_REFERENCE = re.compile(
-    r"(?<![\w/-])[A-Z]{1,6}\d{0,4}(?:[-/]\d{2,}[A-Z]?){1,3}(?:[-/][A-Z]{1,4})?(?![\w/-])",
+    # A letter O typed for a zero is still the reference: "CP-2023-O456".
+    r"(?<![\w/-])[A-Z]{1,6}\d{0,4}(?:[-/][\dO]{2,}[A-Z]?){1,3}(?:[-/][A-Z]{1,4})?(?![\w/-])",
     re.IGNORECASE,  # "cp-2023-04417" typed in lower case
 )
 # "Mosaic 1187342", "case reference is 4471932", "ref: 55/2231".
@@ -127,6 +155,17 @@ _REFERENCE_CUE = re.compile(
     r"[\s.:#-]*(?:(?:is|was|number|no|num|=)[\s.:#-]*)*",
     re.IGNORECASE,
 )
+# The codes councils put before a case or complaint number: child in need, child protection,
+# looked after, early help, EHCP, MASH, complaint, freedom of information, subject access.
+_PREFIXED_REFERENCE = re.compile(
+    r"\b(?:CIN|CPP?|CPR|LAC|CLA|CiC|EHA?|EHCP|MASH|CAF|CSC|CSCS|SEN|SEND|COMP|CMP|CMPL|FOI|SAR|"
+    r"CRN|URN|PNC|CYP|SGO)"
+    r"(?:[\s:#.-]{0,3}(?P<word>(?:ref(?:erence)?|no|num|number|id)\b\.?[\s:#.-]{0,3}))?"
+    r"[\s:#.]{0,2}(?P<number>[A-Z]{0,2}\d[\dO]{3,}[A-Z]?)\b",
+    re.IGNORECASE,
+)
+_FOUR_FIGURES = re.compile(r"\d[\dO]{3}")
+_YEAR_ALONE = re.compile(r"(?:19|20)\d\d")
 _NUMBER_AFTER_CUE = re.compile(r"[A-Z]{0,4}\d[\d/-]{3,}[A-Z]?\b", re.IGNORECASE)
 # Six or more digits standing alone are an identifier of some kind (a case or client number),
 # unless they are a date or money; phone and NHS numbers are found first and win.
@@ -137,6 +176,15 @@ def find_references(text: str) -> Iterator[Span]:
     """Case, complaint and record references."""
     if not _DIGIT.search(text):
         return
+    # Four figures in a row (an O for a zero among them) before the codes are looked for.
+    prefixed = _PREFIXED_REFERENCE.finditer(text) if _FOUR_FIGURES.search(text) else ()
+    for match in prefixed:
+        number = match.group("number")
+        digits = sum(char.isdigit() for char in number)
+        if digits >= 4 and not (digits == 4 and _YEAR_ALONE.fullmatch(number)):
+            # "CIN 88421": the code is part of the reference; "CIN number 88421": only the number.
+            start = match.start("number") if match.group("word") else match.start()
+            yield Span(start, match.end(), ID)
     if "-" in text or "/" in text:
         for match in _LETTERED_REFERENCE.finditer(text):
             if sum(char.isdigit() for char in match.group()) >= 4:
@@ -177,17 +225,26 @@ _YEAR = r"(?:(?:19|20)\d{2}|['’]?\d{2}(?![\w:.,]\d|\s*(?:%|am|pm|people|kids|t
 # Dates in figures, which start with a digit (most answers have none, and those are found
 # quickly), and dates with a month's name, only looked for where a month's name is.
 _NUMERIC_DATE = re.compile(
-    r"(?<![\d/.-])(?:"
+    # After a hyphen only when no digit is before it: "dob-5/11/06", not inside "2011-05-04".
+    r"(?<![\d/.])(?<!\d-)(?:"
     # Day and month may be swapped or mistyped (04/13/2011): a birth word is needed anyway.
     r"(?:[0-3]?\d)\s?[./-]\s?(?:[0-3]?\d)\s?[./-]\s?(?:(?:19|20)\d{2}|\d{2})"
     # "13 04 2011": spaces for separators, only with a four-digit year.
     r"|(?:[12]\d|3[01]|0?[1-9]) (?:1[0-2]|0?[1-9]) (?:19|20)\d{2}"
+    # "04 07 11": with a two-digit year only when day and month are written with two digits.
+    r"|(?:[12]\d|3[01]|0[1-9]) (?:1[0-2]|0[1-9]) \d{2}"
     r"|(?:19|20)\d{2}-(?:1[0-2]|0?[1-9])-(?:[12]\d|3[01]|0?[1-9])"
     r")(?![\d/.-]?\d)",
 )
 _WORDED_DATE = re.compile(
-    rf"(?<![\d/.-])(?:{_DAY}[\s-]+(?:of\s+)?{_MONTH}[\s,-]+{_YEAR}"
+    rf"(?<![\d/.])(?<!\d-)(?:{_DAY}[\s-]+(?:of\s+)?{_MONTH}[\s,-]+{_YEAR}"
     rf"|{_MONTH}\s+{_DAY},?\s+{_YEAR})(?![\d/.-]?\d)",
+    re.IGNORECASE,
+)
+# "the 15th of the 8th 2012": the month as an ordinal too.
+_ORDINAL_MONTH_DATE = re.compile(
+    rf"(?<![\d/.])(?:{_DAY}\s+of\s+the\s+(?:0?[1-9]|1[0-2])(?:st|nd|rd|th)[\s,]+(?:of\s+)?"
+    r"(?:(?:19|20)\d{2}|['’]\d{2}))(?![\d/.-]?\d)",
     re.IGNORECASE,
 )
 _MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
@@ -259,6 +316,17 @@ _AGE_BEFORE = re.compile(
     r"\s+\d{1,2}(?:\s*(?:yrs?|years?(?:\s+old)?|y/?o))?)(?:\s*[(,;–—-]){1,2}\s*$",
     re.IGNORECASE,
 )
+# "Kai 12 (3/4/12)": a name, an age and the date in brackets, as case notes list children; not
+# "Year 7 (...)" or "Room 12 (...)".
+_NAME_AGE_BRACKET = re.compile(
+    r"(?:^|[\s,;:])(?!(?i:year|yr|room|page|week|day|table|level|grade|question|step|section|"
+    r"part|no|number|class|group|session|meeting|chapter|unit|item|stage|key|age|aged|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
+    r"sun|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|term|block|box|bus|route|"
+    r"flat|house|floor|bed|line|phase|wave|round|series|season|episode|act|scene|match|game)\b)"
+    r"([A-Z][a-z'’-]+)\s+\d{1,2}\s*\(\s*$"
+)
 # "they put 9/12/2011 as my birthday", not "on 12/12/2024 as my birthday was the day before".
 _AS_BIRTH = re.compile(
     r"\s+(?:down\s+)?as\s+(?:my|his|her|their|the|our|your|ur)\s+"
@@ -281,6 +349,24 @@ _BETWEEN_BIRTHS = re.compile(
 # The right date after a wrong one, in the next sentence: "... 9th Sept 2011. Correct date: ..."
 _CORRECTED = re.compile(
     r"^[^\d]{0,12}\b(?:correct|right|actual|real|true)\b[^\d.!?]{0,25}$", re.IGNORECASE
+)
+# The right date in the sentence after one that says a birth date is wrong: "Her date of birth
+# on the report is wrong. It should be 29/02/2012."
+_CORRECTION = re.compile(
+    r"^\s*(?:(?:it|that|this|the\s+(?:right|correct|real|actual|proper)\s+(?:one|date))\s*)?"
+    r"(?:should\s+(?:be|say|read|have\s+been)|['’]?s\s+(?:actually|really)|is\s+(?:actually|really)"
+    r"|was\s+(?:actually|really)|is)\s*(?:the\s+)?[:\-–]?\s*$",
+    re.IGNORECASE,
+)
+_BIRTH_IN = re.compile(_BIRTH_WORD, re.IGNORECASE)
+# "my birthday is the 7th but its 4/7/13": a birth word, a wrong day, then the right date.
+_BIRTH_BUT = re.compile(
+    _BIRTH_WORD + r"[^.!?\n]{0,40}?\b(?:but|no|actually)\b[\s,]*"
+    r"(?:(?:it['’]?s|its|it\s+is|it\s+was|really|actually|should\s+be)\s*){1,2}(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_EVENT_WORDS = re.compile(
+    r"\b(?:party|parties|meeting|conference|review|appointment|visit|dated|letter)\b", re.IGNORECASE
 )
 # "1st Jan 2012 is my dob", "02/11/2013 (DOB)", "13/04/2011 thats my birthday", "(age 12)".
 _BIRTH_AFTER = re.compile(
@@ -326,6 +412,10 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
     dates = list(_numeric_dates(text))
     if _MONTH_HINT.search(text):
         dates = sorted([*dates, *_WORDED_DATE.finditer(text)], key=lambda match: match.start())
+    if "of the" in text.lower():
+        dates = sorted(
+            [*dates, *_ORDINAL_MONTH_DATE.finditer(text)], key=lambda match: match.start()
+        )
     for match in dates:
         before = text[max(0, match.start() - 60) : match.start()]
         after_word = _AFTER_WORD.search(before[-30:])
@@ -344,12 +434,14 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
             or _BORN_SOMEWHERE.search(before)
             or _BIRTH_QUESTION.search(before)
             or _AGE_BEFORE.search(before[-30:])
+            or _name_age_bracket(before, is_name)
             or _BIRTH_AFTER.match(text, match.end())
             or (
                 _OPENS_SENTENCE.match(_this_sentence(before))
                 and _BIRTH_LATER.match(text, match.end())
             )
             or _AS_BIRTH.match(text, match.end())
+            or _corrects_a_birth_date(text, match.start())
         ):
             previous_birth = match.end()
             yield Span(match.start(), match.end(), DATE_OF_BIRTH)
@@ -413,6 +505,29 @@ def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -
     )
 
 
+def _name_age_bracket(before: str, is_name: Callable[[str], bool]) -> bool:
+    """Whether before ends with a name and an age, then a bracket: "Kai 12 (" ."""
+    match = _NAME_AGE_BRACKET.search(before[-30:])
+    return match is not None and is_name(match.group(1))
+
+
+def _corrects_a_birth_date(text: str, start: int) -> bool:
+    """Whether the date at start puts right a birth date: "... the 7th but its 4/7/13", or the
+    sentence before says a date of birth is wrong and this one says what it should be."""
+    before = text[max(0, start - 120) : start]
+    sentence = _this_sentence(before)
+    if _BIRTH_BUT.search(sentence) and not _EVENT_WORDS.search(sentence):
+        return True
+    if not _CORRECTION.match(sentence) or len(sentence) == len(before):
+        return False
+    previous = before[: len(before) - len(sentence)]
+    return bool(
+        _BIRTH_IN.search(previous)
+        and re.search(r"\b(?:wrong|incorrect|mistake|not\s+right|error)\b", previous, re.I)
+        and not _EVENT_WORDS.search(previous)
+    )
+
+
 def _this_sentence(before: str) -> str:
     """The end of before, from the start of its sentence ("d.o.b" is not a sentence end)."""
     cut = max(before.rfind(". "), before.rfind("! "), before.rfind("? "), before.rfind("\n"))
@@ -443,18 +558,59 @@ _POSTCODE_CUE = re.compile(
 _NOT_POSTCODES = frozenset({"CO2", "SO2", "NO2", "B12", "B6"})
 
 
-def find_outward_codes(text: str) -> Iterator[Span]:
+# A word, maybe two, and a comma or a space straight before a bare district: "Rotherham S60",
+# "Oak Road, M14".
+_WORDS_BEFORE = re.compile(r"([A-Za-z][\w'’-]*(?: [A-Za-z][\w'’-]*)?),?[ ]$")
+# Street words after which a district is the end of an address ("12 Mill Lane, s6").
+_STREET_ENDS = word_set(
+    "road rd street st lane ln avenue ave drive dr close cl way court ct crescent cres terrace "
+    "gardens grove place pl walk mews view hill green park rise row square parade estate house"
+)
+
+
+def find_outward_codes(text: str, places: frozenset[str] = frozenset()) -> Iterator[Span]:
     """Postcode districts given without the rest of the postcode.
 
     A two-letter area in capitals ("PE29", "NR19") is a postcode district wherever it stands;
-    "m6", "ip4" or "E1" only where the text says it is a postcode or a place.
+    "m6", "ip4" or "E1" only where the text says it is a postcode or a place, or straight after
+    a town or a street ("Rotherham S60", "Heather View, s6").
     """
     for match in _OUTWARD_SHAPE.finditer(text):
         area = match.group(1)
         code = match.group().upper()
         if area.upper() not in _AREA_SET or code in _NOT_POSTCODES:
             continue
-        if (len(area) == 2 and match.group().isupper()) or _POSTCODE_CUE.search(
-            text, max(0, match.start() - 25), match.start()
+        if (
+            (len(area) == 2 and match.group().isupper())
+            or _POSTCODE_CUE.search(text, max(0, match.start() - 25), match.start())
+            or _after_a_place(text, match.start(), places)
         ):
+            yield Span(match.start(), match.end(), POSTCODE)
+
+
+def _after_a_place(text: str, start: int, places: frozenset[str]) -> bool:
+    """Whether a town or a street word stands straight before start."""
+    before = _WORDS_BEFORE.search(text, max(0, start - 40), start)
+    if before is None:
+        return False
+    named = before.group(1).lower().replace("’", "'")
+    last = named.rsplit(" ", 1)[-1]
+    return named in places or last in places or last in _STREET_ENDS
+
+
+# A postcode typed with a hyphen or several spaces between its halves: "IP4-2AB", "ip4   2ab".
+# (The first pass takes those with one space or none.) "S3 - 4th" is a range of years.
+_LOOSE_POSTCODE = re.compile(
+    r"\b([A-Z]{1,2})\d[A-Z\d]?(?:[ \t\u00a0]{2,4}|[ ]?[-–][ ]?(?!(?:1st|2nd|3rd|[04-9]th)\b))"
+    r"\d[A-Z]{2}\b",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def find_loose_postcodes(text: str) -> Iterator[Span]:
+    """Full postcodes split by a hyphen or by more than one space."""
+    if not _DIGIT.search(text) or not any(mark in text for mark in ("-", "–", "  ", "\t")):
+        return
+    for match in _LOOSE_POSTCODE.finditer(text):
+        if match.group(1).upper() in _AREA_SET:
             yield Span(match.start(), match.end(), POSTCODE)

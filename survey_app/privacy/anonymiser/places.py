@@ -57,7 +57,7 @@ _GENERIC_ESTATE = word_set(
 )
 _FLAT = re.compile(
     # Glasgow's floor and door: "Flat 1/2".
-    r"\b(?:(?:flat|apartment|apt|maisonette)\s*(?:no\.?\s*)?(?:\d/\d\b|\d+[a-z]?)"
+    r"\b(?:(?:flat|fflat|apartment|apt|maisonette)\s*(?:no\.?\s*)?(?:\d/\d\b|\d+[a-z]?)"
     # Edinburgh's floor-and-door flats before a house number: "2F1, 14 Marchmont Crescent".
     r"|(?:[1-9]|[GBP])F[1-9](?=,?\s+\d))\b",
     re.IGNORECASE,
@@ -75,8 +75,24 @@ _AT_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _LIVES_ON = re.compile(
-    r"\b(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:on|at|to)\s+$", re.IGNORECASE
+    r"\b(?:(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:on|at|to)"
+    # where a home is given: "address is station walk", "send it to mill view"
+    r"|address(?:\s+is)?\s*:?|(?:send|post|write)\s+(?:(?:it|them|letters?)\s+)?to"
+    r"|(?:new\s+)?(?:house|home)\s+is)\s+$",
+    re.IGNORECASE,
 )
+# Where a home is given before a house number: "we live at The Willows, 62a station ct".
+_HOME_GIVEN = re.compile(
+    r"(?:\b(?:live|lives|living|lived|moved|stay|stays|staying|address|send|post|write)\b"
+    r"|\b(?:house|home)\s+is\b)[^.!?\n]{0,50}$|\b(?:no\.?|number)[ ]?$",
+    re.IGNORECASE,
+)
+# "we live above the chip shop on high st": on a street, one word names it even in lower case.
+_ON_THE_STREET = re.compile(r"\b(?:on|off|along)\s+$", re.IGNORECASE)
+# Phrases where a street word is a figure of speech: "down memory lane", "on easy street".
+_IDIOM_STREETS = word_set("memory easy civvy queer fast slow main wrong right two one")
+# "no.8 Harrow ct", "number 12 Mill Lane": the word for number belongs to the address.
+_NUMBER_WORD_BEFORE = re.compile(r"\b(?:no\.?|num(?:ber)?\.?|nr\.?)[ ]?$|#$", re.IGNORECASE)
 _LIVES_AT = re.compile(
     r"\b(?:live|lives|living|lived|moved|move|stay|stays|staying|address|address is|at|to)\W+$",
     re.IGNORECASE,
@@ -119,6 +135,11 @@ _COUNTED = (
         "years year months weeks days times mins minutes hours places houses homes schools "
         "different new bedroom bedrooms bed beds people kids children"
     )
+)
+# "my house is 2 minutes walk from school": a distance, not a house number and a street.
+_DISTANCES = _COUNTED | word_set(
+    "min minute second seconds hour hrs mile miles metres meters yards step steps door doors "
+    "stop stops"
 )
 
 
@@ -165,7 +186,7 @@ _LOWER_HOUSE_NAME = re.compile(
     re.IGNORECASE,
 )
 _HOUSE_NAME_CUE = re.compile(
-    r"\b(?:to|at|is|address|live|lives|living|use|moved|write|post|send|called|of)\W*$",
+    r"\b(?:to|at|on|is|address|live|lives|living|use|moved|write|post|send|called|of)\W*$",
     re.IGNORECASE,
 )
 
@@ -192,7 +213,20 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
         spans.extend(_estates(text, words, lexicon))
     spans.extend(_welsh_streets(text, words, lexicon))
     spans.extend(_named_after_a_number(text, words, lexicon))
-    return [_with_house_name(text, span, lexicon) for span in _join_neighbours(text, spans)]
+    return [
+        _with_house_name(text, with_number_word(text, span), lexicon)
+        for span in _join_neighbours(text, spans)
+    ]
+
+
+def with_number_word(text: str, span: Span) -> Span:
+    """ "no.8 Harrow ct", "number 12 Mill Lane": the word for number joins the house number."""
+    if not text[span.start : span.start + 1].isdigit():
+        return span
+    before = _NUMBER_WORD_BEFORE.search(text, max(0, span.start - 8), span.start)
+    if before is None:
+        return span
+    return Span(before.start(), span.end, span.label)
 
 
 def _welsh_streets(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterator[Span]:
@@ -222,9 +256,24 @@ def _welsh_streets(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterat
             _LIVES_AT.search(text, max(0, start - 16), start)
         )
         joined = "'" in key or any(part.key in ("y", "yr") for part in words[index : last + 1])
-        if not (word.capitalised or numbered or lives_there or joined):
+        named = _after_a_house_name(text, start)
+        if not (word.capitalised or numbered or lives_there or joined or named):
             continue  # "heol y felin" is Welsh enough alone; "pant" or "cae" is not
         yield Span(words[index - 1].start if numbered else start, words[last].end, ADDRESS)
+
+
+# A home given by a house's name and a comma, straight before a street: "we live at Bryn Haul, "
+_HOUSE_NAME_BEFORE = re.compile(
+    r"\b(?:(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:at|to|on|in)"
+    r"|address(?:\s+is)?\s*:?|(?:send|post|write)\s+(?:(?:it|them|letters?)\s+)?to"
+    r"|(?:house|home)\s+is)"
+    r"\s+(?:[A-Z][\w'’-]*[ ]){0,3}[A-Z][\w'’-]*,[ ]?$"
+)
+
+
+def _after_a_house_name(text: str, start: int) -> bool:
+    """Whether a house's name, given as someone's home, stands straight before start."""
+    return bool(_HOUSE_NAME_BEFORE.search(text, max(0, start - 70), start))
 
 
 def _welsh_name_word(word: Word, lexicon: Lexicon) -> bool:
@@ -301,15 +350,25 @@ def _street_or_building(
     if key in _STREETS and (first == index or not _numbered(text, words[first - 1], words[first])):
         # "14 oak road", "2 mill lane": after a house number even ordinary words name a street
         first = _after_house_number(text, words, index, first)
-    if first == index and key in _STREETS and index >= 2:
-        # "my nan lives on station rd": where someone lives, one ordinary word names a street
+    if key in _WEAK_STREETS and first == index:
+        # "no.8 mill place", "62a station ct": after a house number where a home is given
+        numbered_from = _after_house_number(text, words, index, first, weak=True)
+        measured = any(part.key in _DISTANCES for part in words[numbered_from:index])
+        if (
+            numbered_from < first
+            and not measured
+            and _HOME_GIVEN.search(
+                text, max(0, words[numbered_from - 1].start - 60), words[numbered_from - 1].start
+            )
+        ):
+            first = numbered_from
+    if first == index and index >= 2 and (key in _STREETS or key in _WEAK_STREETS):
+        first = _plain_street_name(text, words, index, first)
+    if first == index and index >= 2 and (key not in _BUILDINGS or key in _WEAK_STREETS):
+        # "we live at The Willows, church court": a lower-case street after a house's name
         name = words[index - 1]
         plain = not (name.is_number or name.key in FUNCTION_WORDS or name.key in DETERMINERS)
-        if (
-            plain
-            and text[name.end : word.start] == " "
-            and _LIVES_ON.search(text, max(0, name.start - 20), name.start)
-        ):
+        if plain and text[name.end : word.start] == " " and _after_a_house_name(text, name.start):
             first = index - 1
     if first == index:
         return None
@@ -330,10 +389,35 @@ def _street_or_building(
         )
     else:
         on_it = bool(_ON_A_STREET.search(text, max(0, start - 12), start))
-        evidence = capitalised or numbered or on_it
-    if not evidence:
+        given = bool(_LIVES_ON.search(text, max(0, start - 24), start))
+        evidence = capitalised or numbered or on_it or given
+    if not evidence and not _after_a_house_name(text, start):
         return None
     return Span(words[first - 1].start if numbered else start, word.end, ADDRESS)
+
+
+def _plain_street_name(text: str, words: Sequence[Word], index: int, first: int) -> int:
+    """Where a street named in ordinary lower-case words starts, if the text gives it as a home
+    ("my nan lives on station rd", "address is ash tree place") or as where something is ("the
+    chip shop on high st"); otherwise first, unchanged."""
+    for size in (1, 2):
+        start = index - size
+        if start < 1:
+            break
+        name = words[start]
+        plain = not (name.is_number or name.key in FUNCTION_WORDS or name.key in DETERMINERS)
+        if not plain or text[name.end : words[start + 1].start] != " ":
+            break
+        if _LIVES_ON.search(text, max(0, name.start - 24), name.start):
+            return start
+        if (
+            size == 1
+            and words[index].key in _STREETS
+            and name.key not in _IDIOM_STREETS
+            and _ON_THE_STREET.search(text, max(0, name.start - 8), name.start)
+        ):
+            return start
+    return first
 
 
 def _welsh_joiner(words: Sequence[Word], index: int, lexicon: Lexicon) -> bool:
@@ -344,11 +428,13 @@ def _welsh_joiner(words: Sequence[Word], index: int, lexicon: Lexicon) -> bool:
     return before.capitalised and after.capitalised and _is_name_word(before, lexicon)
 
 
-def _after_house_number(text: str, words: Sequence[Word], index: int, first: int) -> int:
+def _after_house_number(
+    text: str, words: Sequence[Word], index: int, first: int, weak: bool = False
+) -> int:
     """Where a street's name starts if one or two words lie between a house number and the
     street word ("14 oak road"); otherwise first, unchanged. Not "3 big road trips": a street
-    ends a phrase."""
-    if index + 1 < len(words):
+    ends a phrase (and a weak street word such as "place" or "walk" also needs a home given)."""
+    if index + 1 < len(words) and not weak:
         after = words[index + 1]
         plain_word = after.key not in FUNCTION_WORDS and after.key not in DETERMINERS
         if plain_word and text[words[index].end : after.start] == " ":

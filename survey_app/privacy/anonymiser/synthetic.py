@@ -307,6 +307,7 @@ class _Parts:
                 f"{month_name} {day}{suffix} {year}",
                 f"{month_name} {day}, {year}",
                 f"{year}-{month:02d}-{day:02d}",
+                *_more_birth_date_layouts(day, month, year, suffix),
             ]
         )
 
@@ -345,6 +346,8 @@ class _Parts:
                 ["case ref", "ref", "reference", "Mosaic", "mosaic id", "complaint ref",
                  "case number", "our ref", "ref no", "ID", "reference number"]
             )  # fmt: skip
+        if rng.random() < 0.25:
+            text, cue = _more_identifier_shapes(rng, digits)
         return text, cue
 
     def postcode(self) -> str:
@@ -356,7 +359,10 @@ class _Parts:
         inward = str(rng.randint(0, 9)) + "".join(
             rng.choice("ABDEFGHJLNPQRSTUWXYZ") for _ in range(2)
         )
-        text = rng.choice([f"{outward} {inward}", f"{outward}{inward}", f"{outward}  {inward}"])
+        text = rng.choice(
+            [f"{outward} {inward}", f"{outward}{inward}", f"{outward}  {inward}",
+             f"{outward}-{inward}", f"{outward}   {inward}"]
+        )  # fmt: skip
         return self.case(text, (30, 70, 0))
 
     def phone(self) -> str:
@@ -365,8 +371,35 @@ class _Parts:
         return rng.choice(
             [f"07700 900{n}", f"07700900{n}", f"077 009 00 {n}", f"+44 7700 900{n}",
              f"+447700900{n}", f"(0191) 498 0{n}", f"0191 498 0{n}", f"020 7946 0{n}",
-             f"0113 496 0{n}", f"01632 960{n}", f"07700-900-{n}", f"0161 496 0{n}"]
+             f"0113 496 0{n}", f"01632 960{n}", f"07700-900-{n}", f"0161 496 0{n}",
+             *_more_phone_layouts(n)]
         )  # fmt: skip
+
+
+def _more_phone_layouts(n: str) -> list[str]:
+    """Layouts of the same fictional numbers that people also type: dots, 0044, (0), 3-3-4."""
+    return [f"07700.900.{n}", f"+44 (0)7700 900{n}", f"0044 7700 900{n}", f"0770 090 0{n}",
+            f"07700 900 {n}", f"(01632) 960{n}", f"0808 157 0{n}", f"0300 123 0{n}"]  # fmt: skip
+
+
+def _more_identifier_shapes(rng: random.Random, digits: str) -> tuple[str, str]:
+    """Identifiers typed loosely: NHS numbers with dots, NI numbers without their last letter,
+    council codes before a case number."""
+    code = rng.choice(["CIN", "CP", "LAC", "EH", "COMP", "MASH"])
+    return rng.choice(
+        [(f"9{digits[:2]}.{digits[2:5]}.{digits[5:9]}", "nhs number"),
+         (f"{rng.choice(['AB', 'JR', 'NH', 'ab'])}{digits[:6]}", "ni"),
+         (f"{code} {digits[: rng.randint(4, 6)]}", rng.choice(["under", "ref", "case"])),
+         (f"{code}{digits[:5]}", "ref")]
+    )  # fmt: skip
+
+
+def _more_birth_date_layouts(day: int, month: int, year: int, suffix: str) -> list[str]:
+    """Birth dates with spaces for separators or the month as an ordinal too."""
+    short = f"{year % 100:02d}"
+    month_suffix = {1: "st", 2: "nd", 3: "rd"}.get(month, "th")
+    return [f"{day:02d} {month:02d} {short}", f"{day:02d}-{month:02d}-{short}",
+            f"{day}{suffix} of the {month}{month_suffix} {year}"]  # fmt: skip
 
 
 # Templates: {P} person, {F} first name, {N} surname, {S} school, {A} address, {D} date of birth,
