@@ -96,7 +96,33 @@ def _part(found: set[tuple[str, bool]] | None) -> tuple[frozenset[str], tuple[st
 
 def gate(pattern: str) -> Gate | None:
     """The gate for pattern: one part per element that starts a word of every match."""
+    return _gate(list(parser.parse(pattern)), strict=False)
+
+
+def branch_gates(pattern: str) -> tuple[Gate, ...] | None:
+    """For a pattern of alternatives ("a b|c d"), a gate per alternative: no match is possible
+    when no alternative's gate may match. Sharper than `gate`, which can only ask for the words
+    every alternative starts with (often as common as "i" or "no"). None when the pattern is not
+    alternatives or an alternative has no gate."""
     items = list(parser.parse(pattern))
+    # The parser moves what every alternative starts with (\b) in front of the alternatives:
+    # each alternative is what comes before, the alternative, then what comes after.
+    at = next((i for i, (op, _argument) in enumerate(items) if op is constants.BRANCH), None)
+    if at is None:
+        return None
+    gates = []
+    for branch in items[at][1][1]:
+        found = _gate([*items[:at], *branch, *items[at + 1 :]], strict=True)
+        if found is None:
+            return None
+        gates.append(found)
+    return tuple(gates)
+
+
+def _gate(items: list, strict: bool) -> Gate | None:  # type: ignore[type-arg]
+    """The parts for items. Not strict (`gate`, as the screen has always been gated), an element
+    after a group is taken to begin a word, which it may not ("(?:my|her)self"); strict, only
+    one after a space or a word boundary is."""
     parts = []
     for index, (op, argument) in enumerate(items):
         if op in _ZERO_WIDTH or (op is constants.LITERAL and chr(argument) == " "):
@@ -105,26 +131,56 @@ def gate(pattern: str) -> Gate | None:
         # Only elements that begin a word: not the middle of a literal word.
         if previous is not None and previous[0] is constants.LITERAL and chr(previous[1]) != " ":
             continue
+        if strict and not (
+            previous is None
+            or previous[0] in _ZERO_WIDTH
+            or (previous[0] is constants.LITERAL and chr(previous[1]) == " ")
+        ):
+            continue
         part = _part(_starts(items, index))
         if part is not None and part not in parts:
             parts.append(part)
     return Gate(tuple(parts)) if parts else None
 
 
+# Words in nearly every text: a gate filed under one of them is asked of nearly every text.
+_COMMON = frozenset(
+    "a an and at be but did do dont for get go got had has have he her him his i im in is it me "
+    "my no not of on or out she so that the them they this to up us was we were what when with "
+    "you".split()
+)
+
+
+def _filing(found: Gate) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The part a gate is filed under: any part will do (every part must be in a text the gate
+    lets through), so the one least likely to be in a text, by a rough count."""
+
+    def cost(part: tuple[frozenset[str], tuple[str, ...]]) -> tuple[int, int]:
+        whole, prefixes = part
+        common = sum(word in _COMMON for word in whole) + sum(len(p) < 3 for p in prefixes)
+        return common, len(whole) + len(prefixes)
+
+    return min(found.parts, key=cost)
+
+
 class GateIndex:
     """Which of many gates may match a text, found from the text's words in one pass instead of
-    asking every gate: each gate is filed under the words (and word starts) of its first part,
-    and only the gates filed under something in the text are asked in full."""
+    asking every gate: each gate is filed under the words (and word starts) of one of its parts
+    (its rarest), and only the gates filed under something in the text are asked in full.
 
-    def __init__(self, gates: Sequence[Gate | None]) -> None:
+    With owners, several gates can stand for one thing (a cue's alternatives, each with its
+    own gate): `may_match` then gives the owners with at least one gate that may match."""
+
+    def __init__(self, gates: Sequence[Gate | None], owners: Sequence[int] | None = None) -> None:
         self._gates = tuple(gates)
+        self._owners = tuple(range(len(gates)) if owners is None else owners)
         self._always = frozenset(index for index, found in enumerate(gates) if found is None)
         by_word: dict[str, list[int]] = {}
         by_prefix: dict[str, list[int]] = {}
         for index, found in enumerate(gates):
             if found is None:
                 continue
-            whole, prefixes = found.parts[0]
+            whole, prefixes = _filing(found)
             for word in whole:
                 by_word.setdefault(word, []).append(index)
             for prefix in prefixes:
@@ -134,17 +190,19 @@ class GateIndex:
         self._by_prefix = tuple((prefix, tuple(found)) for prefix, found in by_prefix.items())
 
     def may_match(self, words: set[str], text: str) -> list[int]:
-        """The indexes, in order, of the gates that may match text (whose words are words):
-        the same as asking each gate's may_match, only faster."""
+        """The indexes (owners), in order, of the gates that may match text (whose words are
+        words): the same as asking each gate's may_match, only faster."""
         filed = set(self._always)
         for word in self._words.intersection(words):
             filed.update(self._by_word[word])
         for prefix, found in self._by_prefix:
             if prefix in text:
                 filed.update(found)
-        gates = self._gates
-        return [
-            index
-            for index in sorted(filed)
-            if (gate := gates[index]) is None or gate.may_match(words, text)
-        ]
+        gates, owners = self._gates, self._owners
+        return sorted(
+            {
+                owners[index]
+                for index in filed
+                if (gate := gates[index]) is None or gate.may_match(words, text)
+            }
+        )

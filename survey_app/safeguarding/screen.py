@@ -21,7 +21,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from . import cues as cue_table
-from .gate import Gate, GateIndex, gate
+from .gate import Gate, GateIndex, branch_gates, gate
 from .lexicon import broad_cues
 from .model import model
 from .normalise import normalise
@@ -158,6 +158,8 @@ class _Compiled:
     raised_by: re.Pattern[str] | None
     # The words one of which a match must begin with; None when the pattern has none.
     gate: Gate | None
+    # For a pattern of alternatives, a gate per alternative (None: the gate above is all).
+    branches: tuple[Gate, ...] | None
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,7 @@ def _rules() -> _Rules:
                         _compile(cue.softened_by),
                         _compile(cue.raised_by),
                         gate(cue_table.expand(cue.pattern)),
+                        branch_gates(cue_table.expand(cue.pattern)),
                     )
                     for cue in [*cue_table.phrase_cues(), *broad_cues()]
                 )
@@ -199,7 +202,16 @@ def _rules() -> _Rules:
                     for weight, pattern in cue_table.EXPLOITATION_SIGNS
                 )
                 play = re.compile(r"\b" + cue_table.MACROS["PLAY"] + r"\b")
-                index = GateIndex([found.gate for found in compiled])
+                # A cue of alternatives is filed once for each (their words are rarer than
+                # the words every alternative starts with).
+                alternatives = [
+                    (number, one)
+                    for number, found in enumerate(compiled)
+                    for one in (found.branches or (found.gate,))
+                ]
+                index = GateIndex(
+                    [one for _, one in alternatives], [number for number, _ in alternatives]
+                )
                 _rules_cache.append(_Rules(compiled, signs, play, index))
     return _rules_cache[0]
 
@@ -337,8 +349,15 @@ def _read_rules(
     reviews: dict[str, list[str]] = {}
     softened: list[str] = []
     cues = rules.cues
-    for index in rules.gates.may_match(reading.words, normal):
+    words = reading.words
+    for index in rules.gates.may_match(words, normal):
         found = cues[index]
+        # The cue's own gate as well, so the cues judged are exactly those its gate lets
+        # through, as before the alternatives were indexed (a cue the alternatives' stricter
+        # gates leave out cannot match, so `_judge_cue` would find nothing in it).
+        if found.gate is not None and found.branches is not None:
+            if not found.gate.may_match(words, normal):
+                continue
         level = _judge_cue(found, reading, rules)
         reading.any_cancelled |= reading.cancelled
         reading.cancelled = False
