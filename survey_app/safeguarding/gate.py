@@ -144,11 +144,11 @@ def _gate(items: list, strict: bool) -> Gate | None:  # type: ignore[type-arg]
 
 
 # Words in nearly every text: a gate filed under one of them is asked of nearly every text.
-_COMMON = frozenset(
+_COMMON_WORDS = (
     "a an and at be but did do dont for get go got had has have he her him his i im in is it me "
-    "my no not of on or out she so that the them they this to up us was we were what when with "
-    "you".split()
+    "my no not of on or out she so that the them they this to up us was we were what when with you"
 )
+_COMMON = frozenset(_COMMON_WORDS.split())
 
 
 def _filing(found: Gate) -> tuple[frozenset[str], tuple[str, ...]]:

@@ -35,7 +35,9 @@ def _pieces(word: str) -> list[str]:
     padded = f"<{word}>"
     length = len(padded)
     return [f"w:{word}"] + [
-        f"c:{padded[start : start + size]}" for size in (3, 4, 5) for start in range(length - size + 1)
+        f"c:{padded[start : start + size]}"
+        for size in (3, 4, 5)
+        for start in range(length - size + 1)
     ]
 
 

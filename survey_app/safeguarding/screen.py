@@ -355,9 +355,10 @@ def _read_rules(
         # The cue's own gate as well, so the cues judged are exactly those its gate lets
         # through, as before the alternatives were indexed (a cue the alternatives' stricter
         # gates leave out cannot match, so `_judge_cue` would find nothing in it).
-        if found.gate is not None and found.branches is not None:
-            if not found.gate.may_match(words, normal):
-                continue
+        if found.branches is not None and not (
+            found.gate is None or found.gate.may_match(words, normal)
+        ):
+            continue
         level = _judge_cue(found, reading, rules)
         reading.any_cancelled |= reading.cancelled
         reading.cancelled = False
