@@ -103,12 +103,13 @@ def branch_gates(pattern: str) -> tuple[Gate, ...] | None:
     """For a pattern of alternatives ("a b|c d"), a gate per alternative: no match is possible
     when no alternative's gate may match. Sharper than `gate`, which can only ask for the words
     every alternative starts with (often as common as "i" or "no"). None when the pattern is not
-    alternatives or an alternative has no gate."""
+    alternatives, an alternative has no gate, or a word may repeat. Sound only for a normalised
+    text without "£" (see `_gate`)."""
     items = list(parser.parse(pattern))
     # The parser moves what every alternative starts with (\b) in front of the alternatives:
     # each alternative is what comes before, the alternative, then what comes after.
     at = next((i for i, (op, _argument) in enumerate(items) if op is constants.BRANCH), None)
-    if at is None:
+    if at is None or _repeats_a_word(items):
         return None
     gates = []
     for branch in items[at][1][1]:
@@ -119,10 +120,37 @@ def branch_gates(pattern: str) -> tuple[Gate, ...] | None:
     return tuple(gates)
 
 
+# What a word is made of in a normalised text without "£" (the screen's words, and \w there).
+_LETTERS_AND_DIGITS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _repeats_a_word(items: list) -> bool:  # type: ignore[type-arg]
+    """Whether items repeat something that starts with letters ("(?:ha)+"): a whole word found
+    after it could be longer than the gate would think ("hahaha")."""
+    for op, argument in items:
+        if op in _REPEATS:
+            _low, high, item = argument
+            if high > 1 and _starts(list(item)) is not None:
+                return True
+            inner = [list(item)]
+        elif op is constants.SUBPATTERN:
+            inner = [list(argument[-1])]
+        elif op is constants.BRANCH:
+            inner = [list(branch) for branch in argument[1]]
+        elif op in (constants.ASSERT, constants.ASSERT_NOT):
+            inner = [list(argument[1])]
+        else:
+            continue
+        if any(_repeats_a_word(one) for one in inner):
+            return True
+    return False
+
+
 def _gate(items: list, strict: bool) -> Gate | None:  # type: ignore[type-arg]
     """The parts for items. Not strict (`gate`, as the screen has always been gated), an element
-    after a group is taken to begin a word, which it may not ("(?:my|her)self"); strict, only
-    one after a space or a word boundary is."""
+    after a group is taken to begin a word, which it may not ("(?:my|her)self"). Strict, for a
+    text without "£" (where the screen's words and \\b agree): only an element after a space or
+    \\b, whose starts are letters and digits, is taken to begin a word."""
     parts = []
     for index, (op, argument) in enumerate(items):
         if op in _ZERO_WIDTH or (op is constants.LITERAL and chr(argument) == " "):
@@ -132,12 +160,17 @@ def _gate(items: list, strict: bool) -> Gate | None:  # type: ignore[type-arg]
         if previous is not None and previous[0] is constants.LITERAL and chr(previous[1]) != " ":
             continue
         if strict and not (
-            previous is None
-            or previous[0] in _ZERO_WIDTH
-            or (previous[0] is constants.LITERAL and chr(previous[1]) == " ")
+            previous is not None
+            and (
+                (previous[0] is constants.AT and previous[1] is constants.AT_BOUNDARY)
+                or (previous[0] is constants.LITERAL and chr(previous[1]) == " ")
+            )
         ):
             continue
-        part = _part(_starts(items, index))
+        starts = _starts(items, index)
+        if strict and starts and any(not _LETTERS_AND_DIGITS.issuperset(s) for s, _ in starts):
+            continue
+        part = _part(starts)
         if part is not None and part not in parts:
             parts.append(part)
     return Gate(tuple(parts)) if parts else None

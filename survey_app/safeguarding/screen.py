@@ -169,6 +169,8 @@ class _Rules:
     play: re.Pattern[str]
     # The cues' gates, indexed: a text is checked against the few cues its words could start.
     gates: GateIndex
+    # The same cues indexed by their alternatives' gates (sharper; for texts without "£").
+    alternatives: GateIndex
 
 
 _rules_lock = threading.Lock()
@@ -202,6 +204,7 @@ def _rules() -> _Rules:
                     for weight, pattern in cue_table.EXPLOITATION_SIGNS
                 )
                 play = re.compile(r"\b" + cue_table.MACROS["PLAY"] + r"\b")
+                index = GateIndex([found.gate for found in compiled])
                 # A cue of alternatives is filed once for each (their words are rarer than
                 # the words every alternative starts with).
                 alternatives = [
@@ -209,10 +212,10 @@ def _rules() -> _Rules:
                     for number, found in enumerate(compiled)
                     for one in (found.branches or (found.gate,))
                 ]
-                index = GateIndex(
+                by_alternative = GateIndex(
                     [one for _, one in alternatives], [number for number, _ in alternatives]
                 )
-                _rules_cache.append(_Rules(compiled, signs, play, index))
+                _rules_cache.append(_Rules(compiled, signs, play, index, by_alternative))
     return _rules_cache[0]
 
 
@@ -350,13 +353,17 @@ def _read_rules(
     softened: list[str] = []
     cues = rules.cues
     words = reading.words
-    for index in rules.gates.may_match(words, normal):
+    # The alternatives' gates hold only where "£" cannot join a word to a number.
+    sharp = "£" not in normal
+    for index in (rules.alternatives if sharp else rules.gates).may_match(words, normal):
         found = cues[index]
         # The cue's own gate as well, so the cues judged are exactly those its gate lets
         # through, as before the alternatives were indexed (a cue the alternatives' stricter
         # gates leave out cannot match, so `_judge_cue` would find nothing in it).
-        if found.branches is not None and not (
-            found.gate is None or found.gate.may_match(words, normal)
+        if (
+            sharp
+            and found.branches is not None
+            and not (found.gate is None or found.gate.may_match(words, normal))
         ):
             continue
         level = _judge_cue(found, reading, rules)
