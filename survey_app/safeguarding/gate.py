@@ -205,19 +205,27 @@ class GateIndex:
     own gate): `may_match` then gives the owners with at least one gate that may match."""
 
     def __init__(self, gates: Sequence[Gate | None], owners: Sequence[int] | None = None) -> None:
-        self._gates = tuple(gates)
         self._owners = tuple(range(len(gates)) if owners is None else owners)
         self._always = frozenset(index for index, found in enumerate(gates) if found is None)
         by_word: dict[str, list[int]] = {}
         by_prefix: dict[str, list[int]] = {}
+        # Each gate's parts but the one it is filed under: a gate found through that part has
+        # it, so only the others are asked.
+        rest: list[tuple[tuple[frozenset[str], tuple[str, ...]], ...]] = []
         for index, found in enumerate(gates):
             if found is None:
+                rest.append(())
                 continue
-            whole, prefixes = _filing(found)
+            filing = _filing(found)
+            whole, prefixes = filing
             for word in whole:
                 by_word.setdefault(word, []).append(index)
             for prefix in prefixes:
                 by_prefix.setdefault(prefix, []).append(index)
+            others = list(found.parts)
+            others.remove(filing)
+            rest.append(tuple(others))
+        self._rest = tuple(rest)
         self._by_word = by_word
         self._words = frozenset(by_word)
         self._by_prefix = tuple((prefix, tuple(found)) for prefix, found in by_prefix.items())
@@ -231,11 +239,21 @@ class GateIndex:
         for prefix, found in self._by_prefix:
             if prefix in text:
                 filed.update(found)
-        gates, owners = self._gates, self._owners
-        return sorted(
-            {
-                owners[index]
-                for index in filed
-                if (gate := gates[index]) is None or gate.may_match(words, text)
-            }
-        )
+        owners, rest = self._owners, self._rest
+        passed: set[int] = set()
+        # `Gate.may_match` inline: asked a hundred times a text, the calls cost more than the
+        # lookups.
+        for index in filed:
+            owner = owners[index]
+            if owner in passed:
+                continue
+            for whole, prefixes in rest[index]:
+                if whole.isdisjoint(words):
+                    for prefix in prefixes:
+                        if prefix in text:
+                            break
+                    else:
+                        break
+            else:
+                passed.add(owner)
+        return sorted(passed)

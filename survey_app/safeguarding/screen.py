@@ -171,6 +171,8 @@ class _Rules:
     gates: GateIndex
     # The same cues indexed by their alternatives' gates (sharper; for texts without "£").
     alternatives: GateIndex
+    # The signs' gates, indexed.
+    sign_gates: GateIndex
 
 
 _rules_lock = threading.Lock()
@@ -215,7 +217,10 @@ def _rules() -> _Rules:
                 by_alternative = GateIndex(
                     [one for _, one in alternatives], [number for number, _ in alternatives]
                 )
-                _rules_cache.append(_Rules(compiled, signs, play, index, by_alternative))
+                sign_gates = GateIndex([sign_gate for _, _, sign_gate in signs])
+                _rules_cache.append(
+                    _Rules(compiled, signs, play, index, by_alternative, sign_gates)
+                )
     return _rules_cache[0]
 
 
@@ -481,11 +486,11 @@ def _weigh_signs(
     reading: _Reading, rules: _Rules, alerts: dict[str, str], reviews: dict[str, list[str]]
 ) -> None:
     """Exploitation signs that add up: gifts, older friends, cash, new phones, going missing."""
+    signs, normal = rules.signs, reading.normal
     weight = sum(
-        weight
-        for weight, pattern, sign_gate in rules.signs
-        if (sign_gate is None or sign_gate.may_match(reading.words, reading.normal))
-        and pattern.search(reading.normal)
+        signs[index][0]
+        for index in rules.sign_gates.may_match(reading.words, normal)
+        if signs[index][1].search(normal)
     )
     if (
         weight
