@@ -341,7 +341,7 @@ def test_the_screens_index_of_alternatives_never_leaves_out_a_cue_a_text_matches
         "i want to hang myself",
         "hes been skipping meals and pushing his food around",
         "nobody would even notice me if i was gone",
-        "my myboyfriend is 25",
+        "im 13 and my boyfriend is 25",
     ]
     matched = 0
     for text in texts:
