@@ -327,3 +327,29 @@ def test_the_screens_word_index_passes_on_every_cue_a_text_could_match() -> None
         assert index.may_match(words, normal) == each, text
         asked += len(each)
     assert asked > 0  # some texts do hold a cue's words
+
+
+def test_the_screens_index_of_alternatives_never_leaves_out_a_cue_a_text_matches() -> None:
+    """Cues are also filed under each of their alternatives' words (sharper than the words all
+    of them start with); every cue whose pattern matches a text must still be asked of it."""
+    from survey_app.safeguarding.normalise import normalise
+    from survey_app.safeguarding.screen import _Reading, _rules
+
+    rules = _rules()
+    texts = [row["text"] for row in DEV.values()] + [
+        "my stepdad hits my mum",
+        "i want to hang myself",
+        "hes been skipping meals and pushing his food around",
+        "nobody would even notice me if i was gone",
+        "im 13 and my boyfriend is 25",
+    ]
+    matched = 0
+    for text in texts:
+        normal = normalise(text)
+        words = _Reading(normal, "child").words
+        asked = set(rules.alternatives.may_match(words, normal))
+        for number, cue in enumerate(rules.cues):
+            if cue.pattern.search(normal):
+                matched += 1
+                assert number in asked, (text, cue.cue.reason)
+    assert matched > 20

@@ -21,7 +21,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from . import cues as cue_table
-from .gate import Gate, GateIndex, gate
+from .gate import Gate, GateIndex, branch_gates, gate
 from .lexicon import broad_cues
 from .model import model
 from .normalise import normalise
@@ -158,6 +158,8 @@ class _Compiled:
     raised_by: re.Pattern[str] | None
     # The words one of which a match must begin with; None when the pattern has none.
     gate: Gate | None
+    # For a pattern of alternatives, a gate per alternative (None: the gate above is all).
+    branches: tuple[Gate, ...] | None
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,10 @@ class _Rules:
     play: re.Pattern[str]
     # The cues' gates, indexed: a text is checked against the few cues its words could start.
     gates: GateIndex
+    # The same cues indexed by their alternatives' gates (sharper; for texts without "£").
+    alternatives: GateIndex
+    # The signs' gates, indexed.
+    sign_gates: GateIndex
 
 
 _rules_lock = threading.Lock()
@@ -191,6 +197,7 @@ def _rules() -> _Rules:
                         _compile(cue.softened_by),
                         _compile(cue.raised_by),
                         gate(cue_table.expand(cue.pattern)),
+                        branch_gates(cue_table.expand(cue.pattern)),
                     )
                     for cue in [*cue_table.phrase_cues(), *broad_cues()]
                 )
@@ -200,7 +207,20 @@ def _rules() -> _Rules:
                 )
                 play = re.compile(r"\b" + cue_table.MACROS["PLAY"] + r"\b")
                 index = GateIndex([found.gate for found in compiled])
-                _rules_cache.append(_Rules(compiled, signs, play, index))
+                # A cue of alternatives is filed once for each (their words are rarer than
+                # the words every alternative starts with).
+                alternatives = [
+                    (number, one)
+                    for number, found in enumerate(compiled)
+                    for one in (found.branches or (found.gate,))
+                ]
+                by_alternative = GateIndex(
+                    [one for _, one in alternatives], [number for number, _ in alternatives]
+                )
+                sign_gates = GateIndex([sign_gate for _, _, sign_gate in signs])
+                _rules_cache.append(
+                    _Rules(compiled, signs, play, index, by_alternative, sign_gates)
+                )
     return _rules_cache[0]
 
 
@@ -337,8 +357,20 @@ def _read_rules(
     reviews: dict[str, list[str]] = {}
     softened: list[str] = []
     cues = rules.cues
-    for index in rules.gates.may_match(reading.words, normal):
+    words = reading.words
+    # The alternatives' gates hold only where "£" cannot join a word to a number.
+    sharp = "£" not in normal
+    for index in (rules.alternatives if sharp else rules.gates).may_match(words, normal):
         found = cues[index]
+        # The cue's own gate as well, so the cues judged are exactly those its gate lets
+        # through, as before the alternatives were indexed (a cue the alternatives' stricter
+        # gates leave out cannot match, so `_judge_cue` would find nothing in it).
+        if (
+            sharp
+            and found.branches is not None
+            and not (found.gate is None or found.gate.may_match(words, normal))
+        ):
+            continue
         level = _judge_cue(found, reading, rules)
         reading.any_cancelled |= reading.cancelled
         reading.cancelled = False
@@ -454,11 +486,11 @@ def _weigh_signs(
     reading: _Reading, rules: _Rules, alerts: dict[str, str], reviews: dict[str, list[str]]
 ) -> None:
     """Exploitation signs that add up: gifts, older friends, cash, new phones, going missing."""
+    signs, normal = rules.signs, reading.normal
     weight = sum(
-        weight
-        for weight, pattern, sign_gate in rules.signs
-        if (sign_gate is None or sign_gate.may_match(reading.words, reading.normal))
-        and pattern.search(reading.normal)
+        signs[index][0]
+        for index in rules.sign_gates.may_match(reading.words, normal)
+        if signs[index][1].search(normal)
     )
     if (
         weight

@@ -37,26 +37,31 @@ def words(text: str) -> list[Word]:
     """Split text into words, keeping their positions in text."""
     found: list[Word] = []
     shouting = _shouting(text)
+    append = found.append
+    # Positional arguments and the plain-ASCII fold inline: this runs for every word of every
+    # answer, and the calls cost more than the work.
     for match in _WORD.finditer(text):
         start, end = match.span()
         raw = match.group()
         stem_end = end
         if len(raw) > 2 and raw[-2] in "'’" and raw[-1] in "sS":
             stem_end = end - 2
-        stem = text[start:stem_end]
+            stem = text[start:stem_end]
+        else:
+            stem = raw
         first = stem[0]
-        found.append(
+        append(
             Word(
-                start=start,
-                end=end,
-                text=raw,
-                key=fold(stem),
-                stem_end=stem_end,
-                capitalised=first.isupper(),
-                upper=stem.isupper() and len(stem) > 1 and not shouting,
-                initial=_starts_sentence(text, start),
-                is_number=first.isdigit(),
-                shouted=shouting,
+                start,
+                end,
+                raw,
+                stem.lower() if stem.isascii() else fold(stem),
+                stem_end,
+                first.isupper(),
+                stem.isupper() and len(stem) > 1 and not shouting,
+                _starts_sentence(text, start),
+                first.isdigit(),
+                shouting,
             )
         )
     return found
