@@ -117,6 +117,15 @@ def _flags(key: str) -> tuple[str, ...]:
     return tuple(flags)
 
 
+def _voice(text: str) -> str:
+    """Whether a text is written all in lower case, all in capitals, or mixed."""
+    if text.islower():
+        return "low"
+    if text.isupper():
+        return "up"
+    return "mix"
+
+
 def _case(word: Word) -> str:
     if word.upper:
         return "up"
@@ -155,13 +164,23 @@ def features(
     keep, a word's features are only those in keep; the rest are left for the model to ignore,
     as filtering each row costs more than it saves)."""
     count = len(words)
-    views = [_views(word.key, _case(word), _shape(word.text), keep) for word in words]
+    cases = [_case(word) for word in words]
+    views = [
+        _views(word.key, case, _shape(word.text), keep)
+        for word, case in zip(words, cases, strict=True)
+    ]
+    # The writer's voice: in an answer with no capitals a lower-case word says nothing against
+    # a name, and in one all in capitals a capital says nothing for one.
+    voice = "tv=" + _voice(text)
     gaps = [_gap(text, words[i - 1].end if i else 0, words[i].start) for i in range(count)]
     gaps.append(_gap(text, words[-1].end, len(text)) if words else "")
     result: list[list[str]] = []
     for index, word in enumerate(words):
         key = word.key
-        row = ["b", "gb=" + gaps[index], "ga=" + gaps[index + 1], *views[index][0]]
+        row = [
+            "b", "gb=" + gaps[index], "ga=" + gaps[index + 1], voice, voice + cases[index],
+            *views[index][0],
+        ]  # fmt: skip
         if index == 0:
             row.append("BOS")
         else:
