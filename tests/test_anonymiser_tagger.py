@@ -26,6 +26,14 @@ def rules_alone() -> Iterator[None]:
 FOUND_BY_THE_TAGGER = [
     # a school named after a village, with nothing but "at" and "year 6" to say it is one
     "i was at [[SCHOOL:brookfield]] till year 6",
+    # names that are ordinary words, in lower case, where only the sentence says they are names
+    "[[PERSON:bob]] from the youth club came with me",
+    "[[PERSON:sandy]] from the council rang my nan",
+    # a school by its bare name or without a type word, in lower case
+    "im at [[SCHOOL:brookside]] in year 9",
+    "[[SCHOOL:holy cross]] rang my mum",
+    # a house number written "no." before a shortened street word
+    "my address is [[ADDRESS:no.14 Foxglove cl]]",
 ]
 
 KEPT = [
@@ -35,6 +43,12 @@ KEPT = [
     "i go to nandos with my dad after school",
     "we met in room F. on the second floor",
     "she moved here in may 2014 and likes it",
+    # names that are ordinary words, used as words
+    "will someone ring me back",
+    "the bill came to twenty quid",
+    "have faith in yourself",
+    "a robin came in the garden",
+    "mark my words it gets better",
 ]
 
 

@@ -516,6 +516,22 @@ _NEGATIVES = [
     "garden of eden", "pat on the back", "sue them", "don a coat", "art class", "a guy at school",
     "drew a picture", "i drew it", "brook near the park", "amber light", "jade plant",
     "Robin, Wren and Swift groups", "the Sky box", "Crimewatch on tv", "Santa came", "the Dean",
+    # a lettered thing before words a name could take ("vitamin D. the doctor said")
+    "she needs {x} {X}. the doctor said", "{x} {X}. said the teacher", "take {x} {X}. she told me",
+    "we were in {x} {X}. and he was there", "{x} {X}. was there", "{x} {X} told me",
+    # talk of a kind of school, not a school's name
+    "the {g} {k} is shut", "the {g} {k} was ok", "i went to the {g} {k}", "a {g} {k}",
+    "at the {g} {k} they help", "my {g} {k}", "the {g} {k} said no", "moved to a {g} {k}",
+]  # fmt: skip
+# Words that say what kind of school, not which ("the play park nursery", "a special school").
+_GENERIC = [
+    "local", "new", "old", "big", "little", "village", "play park", "council", "private",
+    "special", "nearest", "other", "welsh", "boys", "girls", "day", "after school", "holiday",
+    "work", "baby", "forest", "hospital", "sunday", "summer", "small", "good", "bad", "same",
+]  # fmt: skip
+_KINDS = [
+    "nursery", "primary", "school", "high school", "academy", "college", "secondary", "juniors",
+    "infants", "unit", "club", "sixth form", "primary school", "prep",
 ]  # fmt: skip
 
 
@@ -634,6 +650,10 @@ def _render(template: str, parts: _Parts, filler: Callable[[], str]) -> Sample:
                 value = " ".join(str(rng.randint(1, 99)) for _ in range(rng.randint(2, 4)))
             elif slot == "e":
                 value = _event(rng)
+            elif slot == "g":
+                value = rng.choice(_GENERIC)
+            elif slot == "k":
+                value = rng.choice(_KINDS)
             else:
                 value = slot
             out.append(value)
@@ -667,7 +687,7 @@ _TEXT_SPEAK = {
 }  # fmt: skip
 
 
-def _voiced(template: str, parts: _Parts) -> str:
+def _voiced(template: str, parts: _Parts, negative: bool = False) -> str:
     """The template's own words in a writer's voice (values are cased by parts.voice): a child
     on a phone (lower case, text speak, no punctuation), a typed note (a capital and a full
     stop), shouting, or as written."""
@@ -678,8 +698,9 @@ def _voiced(template: str, parts: _Parts) -> str:
     if not voice:
         return template
     pieces = _SLOT_PATTERN.split(template)
-    speak = voice == "low" and rng.random() < 0.5
-    bare = voice == "low" and rng.random() < 0.5
+    # A hard negative keeps its words and stops: they are what makes it one ("vitamin D.").
+    speak = voice == "low" and not negative and rng.random() < 0.5
+    bare = voice == "low" and not negative and rng.random() < 0.5
     for index in range(0, len(pieces), 2):  # the even pieces are text, the odd ones slots
         piece = pieces[index]
         if voice == "up":
@@ -715,10 +736,11 @@ def corpus(count: int, seed: int = 12, fillers: list[str] | None = None) -> list
 
     samples = []
     for _ in range(count):
-        template = rng.choice(_NEGATIVES) if rng.random() < 0.2 else rng.choice(_TEMPLATES)
+        negative = rng.random() < 0.2
+        template = rng.choice(_NEGATIVES) if negative else rng.choice(_TEMPLATES)
         if rng.random() < 0.4 and template[0] == "{" and template[1] in "PFN":
             template = rng.choice(["so ", "and then ", "well ", "ok ", "yeah "]) + template
-        sample = _render(_voiced(template, parts), parts, filler)
+        sample = _render(_voiced(template, parts, negative), parts, filler)
         if sample.text.strip() and fold(sample.text):
             samples.append(sample)
     return samples

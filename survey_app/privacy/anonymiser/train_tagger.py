@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[3]
 TUNING_SETS = (
     "pii-dev", "pii-extra", "pii-schools-dob", "pii-generalise", "pii-dob-address"
 )  # fmt: skip
-SYNTHETIC_SIZE = 14000
+SYNTHETIC_SIZE = 20000
 SEED = 12
 # Each labelled training text again this many times with new values in its spans.
 SUBSTITUTED_COPIES = 2
@@ -40,7 +40,9 @@ SUBSTITUTED_COPIES = 2
 CONFIDENCES = (0.5, 0.9, 0.95, 0.97, 0.99)
 SHIPPED_CONFIDENCE = tagger.CONFIDENCE
 PARAMS = {
-    "c1": 0.05,  # L1 keeps the model small: most features get no weight at all
+    # L1 keeps the model small: most features get no weight at all (0.02 rather than 0.05: the
+    # rarer contexts of names in lower case keep their weights; the file is about twice as big)
+    "c1": 0.02,
     "c2": 0.01,
     "max_iterations": 150,
     "feature.possible_transitions": True,
