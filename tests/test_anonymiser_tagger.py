@@ -49,6 +49,9 @@ KEPT = [
     "have faith in yourself",
     "a robin came in the garden",
     "mark my words it gets better",
+    # sentences in languages the word lists do not cover are not addresses
+    "Dziękujemy, że powiedziałeś nam, co myślisz o spotkaniu.",
+    "شكرا لأنك أخبرتنا برأيك في الاجتماع.",
 ]
 
 
