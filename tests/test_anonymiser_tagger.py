@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from survey_app.privacy.anonymiser import anonymise, tagger
+from survey_app.privacy.anonymiser import anonymise, synthetic, tagger
 from tests.test_anonymiser import assert_anonymised_as_marked, letters_and_digits, parse
 
 
@@ -26,6 +26,14 @@ def rules_alone() -> Iterator[None]:
 FOUND_BY_THE_TAGGER = [
     # a school named after a village, with nothing but "at" and "year 6" to say it is one
     "i was at [[SCHOOL:brookfield]] till year 6",
+    # names that are ordinary words, in lower case, where only the sentence says they are names
+    "[[PERSON:bob]] from the youth club came with me",
+    "[[PERSON:sandy]] from the council rang my nan",
+    # a school by its bare name or without a type word, in lower case
+    "im at [[SCHOOL:brookside]] in year 9",
+    "[[SCHOOL:holy cross]] rang my mum",
+    # a house number written "no." before a shortened street word
+    "my address is [[ADDRESS:no.14 Foxglove cl]]",
 ]
 
 KEPT = [
@@ -35,6 +43,15 @@ KEPT = [
     "i go to nandos with my dad after school",
     "we met in room F. on the second floor",
     "she moved here in may 2014 and likes it",
+    # names that are ordinary words, used as words
+    "will someone ring me back",
+    "the bill came to twenty quid",
+    "have faith in yourself",
+    "a robin came in the garden",
+    "mark my words it gets better",
+    # sentences in languages the word lists do not cover are not addresses
+    "Dziękujemy, że powiedziałeś nam, co myślisz o spotkaniu.",
+    "شكرا لأنك أخبرتنا برأيك في الاجتماع.",
 ]
 
 
@@ -54,3 +71,19 @@ def test_the_rules_alone_leave_those_in(marked: str) -> None:
 @pytest.mark.parametrize("text", KEPT)
 def test_the_tagger_keeps_ordinary_words_services_and_event_dates(text: str) -> None:
     assert anonymise(text).text == text
+
+
+def test_the_training_corpus_is_the_same_each_time_and_writes_names_in_every_case() -> None:
+    # The lead retrains after merging: the same seed must give the same texts, or the model
+    # shipped would differ from the one the figures were measured on.
+    first = synthetic.corpus(400, seed=5)
+    assert first == synthetic.corpus(400, seed=5)
+    names = [
+        sample.text[start:end]
+        for sample in first
+        for start, end, label in sample.spans
+        if label == "PERSON" and len(sample.text[start:end]) > 3
+    ]
+    assert any(name.islower() for name in names)
+    assert any(name.isupper() for name in names)
+    assert any(name.istitle() for name in names)

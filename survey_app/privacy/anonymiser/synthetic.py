@@ -3,13 +3,15 @@ from the word lists and random parts, in many wordings, plus hard negatives.
 
 Values come from the lists (any first name, surname, place), never from a labelled set, and each
 kind is written in every case and shape a child or practitioner might use, so that the tagger
-learns what surrounds personal data rather than the values themselves. Seeded: the same seed
-gives the same corpus.
+learns what surrounds personal data rather than the values themselves. Each text is written in
+a voice (a child on a phone, a typed note, shouting, or as the template stands), and the values
+mostly follow it. Seeded: the same seed gives the same corpus.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,9 +91,22 @@ class _Parts:
             "Ray",
             "Victor",
             "Faye",
+            # issue 12: more names that are ordinary words, so that the context decides
+            "Bob", "Pat", "Sue", "Don", "Guy", "Art", "Drew", "Chase", "Hunter", "Brook",
+            "Heather", "Iris", "Pearl", "Violet", "Lily", "Mercy", "Charity", "Unity", "Eden",
+            "Jay", "Gail", "Carol", "Sandy", "Rusty", "Peace", "Lucky", "Prince", "Princess",
+            "Miracle", "Gift", "Favour", "Goodness", "Marvel", "Bliss", "Dean", "Robin", "Wren",
+            "Hazel", "Ash", "Heath", "Cliff", "Glen", "Dale", "Sterling", "Major", "Earl",
+            "Duke", "King", "Reed", "Rowan", "Sage", "Skye", "Star", "Tiger", "Chance",
         ]
 
+    # The writer's voice ("low": a child on a phone, "title": a typed note, "up": shouting):
+    # values mostly follow it, as they do in real answers.
+    voice = ""
+
     def case(self, text: str, weights: tuple[int, int, int] = (45, 45, 10)) -> str:
+        if self.voice and self.rng.random() < 0.7:
+            return {"low": text.lower(), "up": text.upper()}.get(self.voice, text)
         roll = self.rng.randrange(sum(weights))
         if roll < weights[0]:
             return text.lower()
@@ -103,7 +118,7 @@ class _Parts:
         roll = self.rng.random()
         if roll < 0.25:
             return self.rng.choice(self.celtic)
-        if roll < 0.33:
+        if roll < 0.37:
             return self.rng.choice(self.word_names)
         name = self.rng.choice(self.first)
         if self.rng.random() < 0.04:
@@ -133,7 +148,8 @@ class _Parts:
             return self.rng.choice(string.ascii_uppercase)
         if roll < 0.90:
             letters = self.rng.sample(string.ascii_uppercase, 2)
-            return ".".join(letters) + "." if self.rng.random() < 0.6 else "".join(letters)
+            joined = ".".join(letters)
+            return self.rng.choice([joined + ".", joined, "".join(letters), "".join(letters)])
         if roll < 0.95:
             return f"{self.rng.choice(string.ascii_uppercase)}. {self.case(self.surname())}"
         return self.case(self.surname())
@@ -143,7 +159,11 @@ class _Parts:
         kind = rng.choice(
             ["primary", "primary school", "high", "high school", "academy", "junior school",
              "infants", "nursery", "college", "sixth form", "CE primary", "RC primary",
-             "community school", "juniors", "secondary", "grammar", "prep", "CP"]
+             "community school", "juniors", "secondary", "grammar", "prep", "CP",
+             # as written in a hurry or with a church school's letters (issue 12)
+             "acadmey", "acadamy", "primery", "skool", "high skool", "hi", "C.I.W. Primary",
+             "CiW primary", "VC primary", "C of E primary", "R.C. primary", "c of e", "catholic",
+             "catholic primary", "church school", "free school", "studio school", "UTC"]
         )  # fmt: skip
         name = rng.choice(
             [
@@ -214,6 +234,8 @@ class _Parts:
     def address(self) -> str:
         rng = self.rng
         number = str(rng.randint(1, 220)) + (rng.choice("ab") if rng.random() < 0.08 else "")
+        if rng.random() < 0.12:
+            number = rng.choice(["no.", "no ", "No. ", "number ", "num "]) + number
         name = rng.choice([rng.choice(self.surnames), rng.choice(self.plain_words).title(),
                            rng.choice(self.places)])  # fmt: skip
         street = rng.choice(
@@ -240,6 +262,11 @@ class _Parts:
                 "Ave",
                 "Cl",
                 "Dr",
+                "ct",
+                "rd",
+                "cres",
+                "gdns",
+                "tce",
             ]
         )
         welsh = rng.choice(["Ffordd", "Stryd", "Lôn", "Lon", "Heol", "Maes", "Rhodfa", "Cilgant",
@@ -437,6 +464,31 @@ _TEMPLATES = [
     "call me on {T}", "my number is {T}", "ring {T}", "{P} {T}", "text me {T} pls",
     "postcode {C}", "we live in {C}", "{C}", "near {L}, {C}", "im from {L}",
     "we went to {L}", "the {L} team were good", "moved to {L} last year",
+    # issue 12: names in the places unseen answers put them, in every voice
+    "{P} from the youth club came and sat with me", "can {P} come next time",
+    "thank you to {P} the chair", "{P} and {P} are twins in my foster house",
+    "{P} sat next to me", "{P} the chair guy was alright", "{P} from my class saw me",
+    "{P} from the health visiting team asked for the slides", "my sw is called {P}? no {N}",
+    "{F} {N} was there", "asked {P} about it", "{P} said", "{P} told me", "{P} was there too",
+    "i hope {P} comes back", "i will ask {P}", "{P} will be there", "support for {P} in the team",
+    "{P} is the best we have", "MY SOCIAL WORKER IS {P}", "my social worker is {P} and she is good",
+    "miss {N}", "mr {N} said", "sir {N}", "{P} says hi", "{P} came with me", "{P} was kind",
+    "i trust {P}", "{P} knows me", "{P} never came", "me n {P}", "{P} n me", "{P} nd me",
+    "{P} picked me up", "i told {P}", "{P} rang", "{P} rang me", "{P} texted me",
+    "it was {P}", "except {P}", "only {P} listened", "{P} my sw", "{P} my worker",
+    "my keyworker {P}",
+    "Discussed with {P} (SW).", "{P} attended.", "Present: {P}, {P}, {P}.", "Chair: {P}.",
+    "Spoke to {P} by phone.", "{P} advised that", "{P} to follow up.", "Action: {P} to ring mum.",
+    "Observed by {P}.", "Feedback from {P}:", "{P}'s view was", "per {P}", "cc {P}",
+    "P1 ({P}) said", "young person {P} said", "YP {P} shared", "Parent {P} felt",
+    "I am writing about {P}", "{P} was rude to me", "I complained to {P}", "{P} ignored my emails",
+    "The worker, {P}, never called back", "my son {P}", "my daughter {P}", "our foster child {P}",
+    "{P}, the team manager, said", "manager {P} promised", "I spoke to {P} and {P}",
+    "{P} goes to {S}", "{P} is in year 6 at {S}", "{S} year 9", "at {S} i get bullied",
+    "my school {S} is ok", "{S} is rubbish", "i go {S}", "im at {S} in year 10", "i go {S} now",
+    "left {S}", "in {S}", "{S} teachers", "head of year at {S}", "{P} from {S}",
+    "i live at {A} but dont write to me there", "my address is {A}", "{A} {C}", "at {A} {C}",
+    "moved to {A} with nan", "staying at {A}", "placement at {A}", "we live {A}",
 ]  # fmt: skip
 # Text without personal data that looks like it: words that are also names, dates that are not
 # birth dates, numbers, grades, roles, saints' days and Welsh words.
@@ -482,6 +534,37 @@ _NEGATIVES = [
     "{x} {X}. was cold", "it said {x} {X}. on the sheet", "my score is {n}", "level {n} done",
     "the codes were {n}", "born {D}, moved here in {e}", "{P} born {D}, adopted in {e}",
     "moved in {e}", "since {e}", "started in {e}", "Tues-Thurs", "Mon-Fri 9-5",
+    # issue 12: the ordinary words that are also names, used as words, in lower case too
+    "i was going to jack it in", "jack it in", "she held my hand", "will someone get back to me",
+    "Will someone get back to him?", "will they ring", "i will", "who will", "it will be ok",
+    "i hope so", "hope it helps", "i hope they listen", "have faith", "by gods grace",
+    "the bill came", "pay the bill", "mark my work", "they mark it", "a red mark",
+    "the sky was grey", "watch sky", "rose up", "a rose", "it rose", "the sun rose",
+    "chase me", "a car chase", "heather on the hills", "pearl earrings", "violet colour",
+    "the king", "prince of egypt", "lucky me", "i was lucky", "peace and quiet", "a gift card",
+    "in my favour", "oh my goodness", "marvel films", "a robin in the garden", "ash tree",
+    "the heath", "a cliff", "the glen", "hill and dale", "major problem", "star of the week",
+    "tiger king", "no chance", "a wren", "sage green", "the reed beds", "grace and courtesy",
+    "dean of the college", "rusty bike", "sandy beach", "a miracle", "charity shop", "unity day",
+    "garden of eden", "pat on the back", "sue them", "don a coat", "art class", "a guy at school",
+    "drew a picture", "i drew it", "brook near the park", "amber light", "jade plant",
+    "Robin, Wren and Swift groups", "the Sky box", "Crimewatch on tv", "Santa came", "the Dean",
+    # a lettered thing before words a name could take ("vitamin D. the doctor said")
+    "she needs {x} {X}. the doctor said", "{x} {X}. said the teacher", "take {x} {X}. she told me",
+    "we were in {x} {X}. and he was there", "{x} {X}. was there", "{x} {X} told me",
+    # talk of a kind of school, not a school's name
+    "the {g} {k} is shut", "the {g} {k} was ok", "i went to the {g} {k}", "a {g} {k}",
+    "at the {g} {k} they help", "my {g} {k}", "the {g} {k} said no", "moved to a {g} {k}",
+]  # fmt: skip
+# Words that say what kind of school, not which ("the play park nursery", "a special school").
+_GENERIC = [
+    "local", "new", "old", "big", "little", "village", "play park", "council", "private",
+    "special", "nearest", "other", "welsh", "boys", "girls", "day", "after school", "holiday",
+    "work", "baby", "forest", "hospital", "sunday", "summer", "small", "good", "bad", "same",
+]  # fmt: skip
+_KINDS = [
+    "nursery", "primary", "school", "high school", "academy", "college", "secondary", "juniors",
+    "infants", "unit", "club", "sixth form", "primary school", "prep",
 ]  # fmt: skip
 
 
@@ -600,6 +683,10 @@ def _render(template: str, parts: _Parts, filler: Callable[[], str]) -> Sample:
                 value = " ".join(str(rng.randint(1, 99)) for _ in range(rng.randint(2, 4)))
             elif slot == "e":
                 value = _event(rng)
+            elif slot == "g":
+                value = rng.choice(_GENERIC)
+            elif slot == "k":
+                value = rng.choice(_KINDS)
             else:
                 value = slot
             out.append(value)
@@ -625,6 +712,50 @@ def _render(template: str, parts: _Parts, filler: Callable[[], str]) -> Sample:
     return Sample(text, tuple(spans))
 
 
+_SLOT_PATTERN = re.compile(r"(\{[^{}]{1,2}\})")
+_TEXT_SPEAK = {
+    "you": "u", "are": "r", "and": "n", "because": "cos", "please": "pls", "okay": "ok",
+    "to": "2", "for": "4", "know": "no", "really": "rly", "don't": "dont", "i'm": "im",
+    "with": "wiv", "the": "da", "what": "wot", "thanks": "thx", "going": "goin",
+}  # fmt: skip
+
+
+def _voiced(template: str, parts: _Parts, negative: bool = False) -> str:
+    """The template's own words in a writer's voice (values are cased by parts.voice): a child
+    on a phone (lower case, text speak, no punctuation), a typed note (a capital and a full
+    stop), shouting, or as written."""
+    rng = parts.rng
+    roll = rng.random()
+    voice = "low" if roll < 0.35 else "title" if roll < 0.6 else "up" if roll < 0.65 else ""
+    parts.voice = voice
+    if not voice:
+        return template
+    pieces = _SLOT_PATTERN.split(template)
+    # A hard negative keeps its words and stops: they are what makes it one ("vitamin D.").
+    speak = voice == "low" and not negative and rng.random() < 0.5
+    bare = voice == "low" and not negative and rng.random() < 0.5
+    for index in range(0, len(pieces), 2):  # the even pieces are text, the odd ones slots
+        piece = pieces[index]
+        if voice == "up":
+            piece = piece.upper()
+        elif voice == "low":
+            piece = piece.lower()
+            if speak:
+                piece = " ".join(
+                    _TEXT_SPEAK.get(word, word) if rng.random() < 0.6 else word
+                    for word in piece.split(" ")
+                )
+            if bare:
+                piece = re.sub(r"[.,!?;:'’()]", "", piece)
+        pieces[index] = piece
+    text = "".join(pieces)
+    if voice == "title" and text[:1].islower():
+        text = text[0].upper() + text[1:]
+    if voice == "title" and text[-1:] not in ".!?:":
+        text += "."
+    return text
+
+
 def corpus(count: int, seed: int = 12, fillers: list[str] | None = None) -> list[Sample]:
     """count synthetic samples: about a fifth of them without personal data."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible corpus, not a secret
@@ -638,10 +769,11 @@ def corpus(count: int, seed: int = 12, fillers: list[str] | None = None) -> list
 
     samples = []
     for _ in range(count):
-        template = rng.choice(_NEGATIVES) if rng.random() < 0.2 else rng.choice(_TEMPLATES)
+        negative = rng.random() < 0.2
+        template = rng.choice(_NEGATIVES) if negative else rng.choice(_TEMPLATES)
         if rng.random() < 0.4 and template[0] == "{" and template[1] in "PFN":
             template = rng.choice(["so ", "and then ", "well ", "ok ", "yeah "]) + template
-        sample = _render(template, parts, filler)
+        sample = _render(_voiced(template, parts, negative), parts, filler)
         if sample.text.strip() and fold(sample.text):
             samples.append(sample)
     return samples
