@@ -353,3 +353,45 @@ def test_the_screens_index_of_alternatives_never_leaves_out_a_cue_a_text_matches
                 matched += 1
                 assert number in asked, (text, cue.cue.reason)
     assert matched > 20
+
+
+def texts_matching(number: int, cue, rules) -> int:  # type: ignore[no-untyped-def]
+    """Hypothesis writes texts from the cue's own pattern, with words before and after; each
+    whose normalised form still matches must be asked of that cue. Returns how many matched."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from survey_app.safeguarding.normalise import normalise
+    from survey_app.safeguarding.screen import _Reading
+
+    matched = 0
+
+    @settings(
+        max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(
+        st.sampled_from(["", "i think ", "and then "]),
+        st.from_regex(cue.pattern, fullmatch=True),
+        st.sampled_from(["", " ok", ". he said"]),
+    )
+    def asked_of_its_cue(before: str, middle: str, after: str) -> None:
+        nonlocal matched
+        normal = normalise(before + middle + after)
+        if not cue.pattern.search(normal):
+            return
+        matched += 1
+        words = _Reading(normal, "child").words
+        assert number in set(rules.alternatives.may_match(words, normal)), cue.cue.reason
+
+    asked_of_its_cue()
+    return matched
+
+
+def test_the_index_asks_every_cue_of_texts_written_from_that_cues_own_pattern() -> None:
+    """Not only the dev set's texts: a cue the index left out would be a disclosure the screen
+    never sees, so every cue is tried on texts generated from its pattern."""
+    from survey_app.safeguarding.screen import _rules
+
+    rules = _rules()
+    matched = sum(texts_matching(number, cue, rules) for number, cue in enumerate(rules.cues))
+    assert matched > len(rules.cues) * 5
