@@ -24,16 +24,12 @@ def rules_alone() -> Iterator[None]:
 
 # Each of these is missed by the rules alone (checked below) and found with the tagger.
 FOUND_BY_THE_TAGGER = [
-    # a school named after a village, with nothing but "at" and "year 6" to say it is one
-    "i was at [[SCHOOL:brookfield]] till year 6",
     # names that are ordinary words, in lower case, where only the sentence says they are names
     "[[PERSON:bob]] from the youth club came with me",
     "[[PERSON:sandy]] from the council rang my nan",
     # a school by its bare name or without a type word, in lower case
     "im at [[SCHOOL:brookside]] in year 9",
     "[[SCHOOL:holy cross]] rang my mum",
-    # a house number written "no." before a shortened street word
-    "my address is [[ADDRESS:no.14 Foxglove cl]]",
 ]
 
 KEPT = [
@@ -87,3 +83,40 @@ def test_the_training_corpus_is_the_same_each_time_and_writes_names_in_every_cas
     assert any(name.islower() for name in names)
     assert any(name.isupper() for name in names)
     assert any(name.istitle() for name in names)
+
+
+@pytest.mark.usefixtures("rules_alone")
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "i was at [[SCHOOL:brookfield]] till year 6",
+        "ive been at [[SCHOOL:millbrook]] since year 7",
+        "i was at home till year 6",
+        "i was at dads till year 6",
+    ],
+)
+def test_the_rules_alone_take_a_lower_case_word_before_a_school_year_for_the_school(
+    marked: str,
+) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a sentence in a language the tagger never learned: the rules alone read it
+        "Dziękujemy, że powiedziałeś nam, co myślisz o spotkaniu.",
+        # what the rules keep, the tagger does not take back
+        "I phoned 0800 1111 (Childline), then the NSPCC on 0808 800 5000",
+        "my house is 2 minutes walk from school",
+        "i gave it 2:00 and that was it",
+    ],
+)
+def test_the_tagger_keeps_what_is_not_its_to_read(text: str) -> None:
+    assert anonymise(text).text == text
+
+
+def test_a_polish_name_in_an_english_answer_is_still_found() -> None:
+    assert anonymise("było ok. mum needed Agnieszka to translate").text == (
+        "było ok. mum needed [NAME] to translate"
+    )

@@ -97,6 +97,8 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
         span
         for span in tagger.find(text, answer_words, known)
         if not _overlaps_any(span, protected)
+        and not (span.label == PHONE and contact.is_helpline(text[span.start : span.end]))
+        and not (span.label == ADDRESS and places.measures_a_distance(span, answer_words))
         and (
             not _overlaps_any(span, locations)
             or (span.label in (SCHOOL, ADDRESS) and _inside_any(span, locations))

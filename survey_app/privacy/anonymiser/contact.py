@@ -50,11 +50,15 @@ def find_spoken_phones(text: str) -> Iterator[Span]:
 _HELPLINES = frozenset({"08001111", "08088005000", "08082000247", "08088024040", "116123"})
 
 
+def is_helpline(number: str) -> bool:
+    """Whether a phone number as typed is a national helpline's (whatever found it)."""
+    return "".join(char for char in number if char.isdigit()) in _HELPLINES
+
+
 def find_personal_phones(text: str) -> Iterator[Span]:
     """The first pass's phone numbers, less the national helplines."""
     for span in find_phones(text):
-        digits = "".join(char for char in text[span.start : span.end] if char.isdigit())
-        if digits not in _HELPLINES:
+        if not is_helpline(text[span.start : span.end]):
             yield span
 
 

@@ -219,6 +219,16 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     ]
 
 
+def measures_a_distance(span: Span, answer_words: Sequence[Word]) -> bool:
+    """Whether an address found by whatever means counts minutes, miles or steps after its
+    number ("2 minutes walk from school"): a distance, not a house number and a street."""
+    inside = [word for word in answer_words if span.start <= word.start < span.end]
+    return any(
+        word.is_number and index + 1 < len(inside) and inside[index + 1].key in _DISTANCES
+        for index, word in enumerate(inside)
+    )
+
+
 def with_number_word(text: str, span: Span) -> Span:
     """ "no.8 Harrow ct", "number 12 Mill Lane": the word for number joins the house number."""
     if not text[span.start : span.start + 1].isdigit():

@@ -286,7 +286,7 @@ def _schools_after_cues(
         if words[index - 1].key not in _BEFORE_A_SCHOOL:
             continue
         word = words[index]
-        in_year = _year_follows(words, index)
+        in_year = _year_follows(words, index, lexicon)
         sure = in_year or _strong_school_cue(text, words, index)
         strong = sure or (_moved_to(words, index) and word.capitalised and school_talk())
         acronym = word.upper and 3 <= len(word.key) <= 6 and word.text.isalpha()
@@ -612,24 +612,36 @@ def _moving_up(words: Sequence[Word], index: int) -> bool:
     return before == "up" and index >= 3 and words[index - 3].key in _MOVED | _GO
 
 
-def _year_follows(words: Sequence[Word], index: int) -> bool:
+def _year_follows(words: Sequence[Word], index: int, lexicon: Lexicon) -> bool:
     """ "ive been at X since year 7", "at X in year 8": a school year straight after a
-    capitalised name after "at" or "from"."""
-    if words[index - 1].key not in ("at", "from") or not words[index].capitalised:
+    capitalised name after "at" or "from", or after one lower-case word that no dictionary
+    knows and that is not a school's generic word ("i was at brookfield till year 6"; not "at
+    home till year 6")."""
+    if words[index - 1].key not in ("at", "from"):
         return False
+    if not words[index].capitalised:
+        word = words[index]
+        if not _bare_school_word(word, lexicon) or word.key in lexicon.common_words:
+            return False
+        singular = word.key[:-1] if word.key.endswith("s") else word.key
+        if word.key in RELATIONS or singular in RELATIONS or singular in lexicon.vocabulary:
+            return False  # "at nans in year 9": a grandmother's house, typed without its '"'"'s
+        return _year_at(words, index + 1)
     for after in range(index + 1, min(len(words) - 1, index + 4)):
-        if words[after].key in ("in", "since", "from", "till", "until") and (
-            (
-                words[after + 1].key in _YEAR
-                and after + 2 < len(words)
-                and words[after + 2].is_number
-            )
-            or _year_word(words[after + 1].key)
-        ):
+        if _year_at(words, after):
             return True
         if not words[after].capitalised:
             return False
     return False
+
+
+def _year_at(words: Sequence[Word], after: int) -> bool:
+    """ "in year 8", "since yr7", "till year 6" starting at words[after]."""
+    if after + 1 >= len(words) or words[after].key not in ("in", "since", "from", "till", "until"):
+        return False
+    return (
+        words[after + 1].key in _YEAR and after + 2 < len(words) and words[after + 2].is_number
+    ) or _year_word(words[after + 1].key)
 
 
 def _moved_to(words: Sequence[Word], index: int) -> bool:

@@ -286,11 +286,33 @@ def _runs(words: Sequence[Word], tags: Sequence[str]) -> list[tuple[Span, int, i
     return runs
 
 
+# Letters of English and of the names and places of Wales, Scotland and Ireland (and of loan
+# words: café, naïve). Any other letter (Polish ł ż ę, Romanian ș ț ă, Lithuanian ė ų, Arabic,
+# Urdu, Cyrillic script) belongs to a language the tagger was never trained on.
+_ITS_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzáàâäéèêëíìîïóòôöúùûüŵŷýÿç")
+
+
+def written_in_another_alphabet(words: Sequence[Word]) -> bool:
+    """Whether an answer is mostly in a language with letters the tagger has never seen: at
+    least two such words and a quarter of its words. Trained on English answers, it reads a
+    Polish sentence's unknown words as names ("Dziękujemy, że ..."); the rules still read it,
+    and a Polish name in an English answer ("mum needed Agnieszka") leaves the tagger on."""
+    lettered = [word for word in words if any(char.isalpha() for char in word.text)]
+    foreign = sum(
+        1
+        for word in lettered
+        if any(char.isalpha() and char not in _ITS_LETTERS for char in word.text.lower())
+    )
+    return foreign >= 2 and 4 * foreign >= len(lettered)
+
+
 def find(
     text: str, words: Sequence[Word], lexicon: Lexicon, confidence: float | None = None
 ) -> list[Span]:
     """The tagger's spans of the kinds it adds (not towns) that it is sure enough of."""
     least = CONFIDENCE if confidence is None else confidence
+    if written_in_another_alphabet(words):
+        return []
     return [
         span
         for span, sure in tagged_spans(text, words, lexicon)
@@ -298,7 +320,13 @@ def find(
         and sure >= least
         and not _never_personal(span, words)
         and (span.label != "ADDRESS" or _has_street_or_number(span, words))
+        # a name or a school is written in letters: "00" of "2:00" is neither
+        and (span.label not in ("PERSON", "SCHOOL") or _has_a_letter(text, span))
     ]
+
+
+def _has_a_letter(text: str, span: Span) -> bool:
+    return any(char.isalpha() for char in text[span.start : span.end])
 
 
 def _has_street_or_number(span: Span, words: Sequence[Word]) -> bool:
