@@ -138,8 +138,9 @@ class HandOff:
             if first is _STOP:
                 return
             items = [first]
-            # Sleep through the linger, then take what came meanwhile: waiting on the queue for
-            # each item woke this thread (and took the lock from the request's) once per item.
+            # Sleep through the linger, then take what came meanwhile: blocking on the queue
+            # woke this thread for every item handed over, each wake-up taking the interpreter
+            # lock from the thread serving requests.
             if self._linger > 0:
                 time.sleep(self._linger)
             while len(items) < self._batch:

@@ -108,6 +108,8 @@ def _refuse_control_characters(endpoint: str | None, values: dict[str, Any] | No
     is not understood (400), before any page looks them up in the database."""
     if not is_single_line(request.path):
         abort(404)
+    if not request.query_string:
+        return  # no query (Send's, and most posts): nothing to parse into arguments
     for key, value in request.args.items(multi=True):
         if has_control_characters(key) or has_control_characters(value):
             abort(400, description="The address holds characters it cannot contain.")
