@@ -138,10 +138,14 @@ class HandOff:
             if first is _STOP:
                 return
             items = [first]
-            until = time.monotonic() + self._linger
+            # Sleep through the linger, then take what came meanwhile: blocking on the queue
+            # woke this thread for every item handed over, each wake-up taking the interpreter
+            # lock from the thread serving requests.
+            if self._linger > 0:
+                time.sleep(self._linger)
             while len(items) < self._batch:
                 try:
-                    item = waiting.get(timeout=max(0.0, until - time.monotonic()))
+                    item = waiting.get_nowait()
                 except queue.Empty:
                     break
                 if item is _STOP:

@@ -54,8 +54,15 @@ class _SessionWhenSent(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        # Nothing to write, delete or vary on for a session that was never used.
-        if not session and not session.modified and not session.accessed:
+        if not session and not session.modified:
+            # Nothing to write or delete. A session looked at (Flask-Login looks on every
+            # request) still makes the page vary on cookies, as Flask says; added here without
+            # parsing a Vary header the response does not have.
+            if session.accessed:
+                if "Vary" in response.headers:
+                    response.vary.add("Cookie")
+                else:
+                    response.headers["Vary"] = "Cookie"
             return
         super().save_session(app, session, response)
 
@@ -101,6 +108,8 @@ def _refuse_control_characters(endpoint: str | None, values: dict[str, Any] | No
     is not understood (400), before any page looks them up in the database."""
     if not is_single_line(request.path):
         abort(404)
+    if not request.query_string:
+        return  # no query (Send's, and most posts): nothing to parse into arguments
     for key, value in request.args.items(multi=True):
         if has_control_characters(key) or has_control_characters(value):
             abort(400, description="The address holds characters it cannot contain.")
@@ -144,6 +153,12 @@ def _compress(response: Response) -> Response:
         response.mimetype not in COMPRESSIBLE
         or response.direct_passthrough
         or response.is_streamed
+        # A body already in memory and too short to be worth it (every redirect, Send's
+        # included) is known without looking through the headers again.
+        or (
+            response.is_sequence
+            and (response.calculate_content_length() or 0) < MINIMUM_TO_COMPRESS
+        )
         or "Content-Encoding" in response.headers
         or response.status_code < 200
         or response.status_code in (204, 304)
