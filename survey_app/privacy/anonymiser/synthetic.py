@@ -147,7 +147,38 @@ class _Parts:
             "Star",
             "Tiger",
             "Chance",
+            # months, virtues and nature words given as names: only the sentence says so
+            "August",
+            "April",
+            "June",
+            "Honor",
+            "Honour",
+            "Justice",
+            "Royal",
+            "Lyric",
+            "Journey",
+            "Ocean",
+            "Sonny",
+            "Bear",
+            "Blue",
+            "Raven",
+            "Phoenix",
+            "Indigo",
+            "Hero",
+            "Noble",
+            "Sparrow",
+            "Kit",
+            "Nell",
+            "Bea",
+            "Jock",
+            "Brandy",
+            "Misty",
+            "Clay",
+            "Stone",
         ]
+        # Short forms and nicknames a child uses for staff and friends ("gaz", "shaz", "Kez",
+        # "Big Mike"): mostly words in no list, so only their place in the sentence counts.
+        self.nick_endings = ["z", "zza", "o", "y", "ie", "s", "bo", "ster", "ers"]
 
     # The writer's voice ("low": a child on a phone, "title": a typed note, "up": shouting):
     # values mostly follow it, as they do in real answers.
@@ -173,6 +204,20 @@ class _Parts:
         if self.rng.random() < 0.04:
             name += "-" + self.rng.choice(self.first)
         return name
+
+    def nickname(self) -> str:
+        """A short form of a first name ("Gaz", "Shaz", "Jonno") or a nickname ("Big Mike")."""
+        rng = self.rng
+        name = rng.choice(self.first)
+        roll = rng.random()
+        if roll < 0.6:
+            stem = name[: rng.choice([2, 3, 3, 4])].rstrip("aeiou") or name[:2]
+            text = (stem + rng.choice(self.nick_endings)).title()
+        elif roll < 0.8:
+            text = rng.choice(["Big", "Little", "Lil"]) + " " + name
+        else:
+            text = name[: rng.choice([3, 4])]
+        return self.case(text)
 
     def surname(self) -> str:
         roll = self.rng.random()
@@ -526,6 +571,37 @@ _TEMPLATES = [
     "{P} picked me up", "i told {P}", "{P} rang", "{P} rang me", "{P} texted me",
     "it was {P}", "except {P}", "only {P} listened", "{P} my sw", "{P} my worker",
     "my keyworker {P}",
+    # names where unseen answers put them: first in the answer with a possessive (with or
+    # without its apostrophe), after a family word or a role's letters, in lists with "me",
+    # as nicknames, and as the writer of a note (issue 12, blind misses by kind)
+    "{F}'s team were kind to me", "{F}'s group was the best bit", "{F}s dad is my carer",
+    "{F}s mum picks me up", "{P}'s office was cold", "{F}s house is where i go after school",
+    "{P}'s the best", "{F}'s on shift tonight", "when {F} is on shift we get pizza",
+    "{F} was in charge and she was fair", "{F} was on duty", "{F} is on nights this week",
+    "nan {F} came", "my nan {F} takes me to church", "grandad {F} takes me fishing",
+    "auntie {F} has me at weekends", "uncle {F} wants me to live with him", "my granny {F}",
+    "my sw {P} is the only one who texts back", "my IRO {P} chaired it", "my iro {F} was ok",
+    "the IRO, {P}, asked me first", "my PA {P} helps with money", "my LAC nurse {F} was nice",
+    "my CAMHS worker {F} listens", "my advocate {P} came", "my mentor {F} is helping me",
+    "me, {F} and {F} went", "me {F} and {F} are in the same class", "{F} {F} and me",
+    "{F}, {F}, {F} and me", "me and {F} and {F}", "{F} and {F} are my cousins",
+    "{K} from the hostel said he would sort it", "{K} is my best mate at the home",
+    "{K} said", "i like it when {K} is on shift", "{K} drove us", "me n {K}",
+    "the new teacher mr {N} is strict", "{N} the head of year sorted it",
+    "mrs {N} our SENCo came in", "the man from the council mr {N} was ok", "ms {N} summarised",
+    "miss {N} was ok but she kept looking at her phone", "i told my teacher miss {N}",
+    "Dr {N} said", "the chair was called {P} i think", "i think {F} forgot about me",
+    "{F} helped me write what i wanted to say", "{F} came with me to the meeting",
+    "{F} asked me what i wanted for tea", "we had {P} as the interpreter",
+    "could {F} please come to the next one?", "i only trust {F}", "dont tell {F} i said this",
+    "{F} wasn't at the meeting which was annoying", "{F} had to leave early",
+    "Thanks go to {P} for organising it.", "My thanks to {P} for the patience.",
+    "{P} attended on behalf of the school.", "Support from {P} has been excellent.",
+    "It was nice of {F} to come.", "I had a good chat with {F}.", "Had a chat with {F} after",
+    "{P} (social worker) attended", "{P} (SW), {P} (IRO) and {P} (carer) present",
+    "pls can i have {F} back as my worker", "i want {F} to stay", "i miss {F}",
+    "i dont want {F} there", "{F} keeps telling people my business", "sorry but {F} never listens",
+    "when {F} left i had to start again", "{F}?? shes new but nice", "thank u {F}",
     "Discussed with {P} (SW).", "{P} attended.", "Present: {P}, {P}, {P}.", "Chair: {P}.",
     "Spoke to {P} by phone.", "{P} advised that", "{P} to follow up.", "Action: {P} to ring mum.",
     "Observed by {P}.", "Feedback from {P}:", "{P}'s view was", "per {P}", "cc {P}",
@@ -546,6 +622,11 @@ _NEGATIVES = [
     "we had a rose in the garden", "it was sunny", "there was a storm", "in autumn",
     "have patience", "summer holidays", "my mum will be there", "frank conversation",
     "to be frank it was long", "they marked it down", "a blessing really", "precious time",
+    "in august we went away", "last june", "april fools", "honor and respect", "to honour it",
+    "justice for us", "the ocean", "a bear hug", "blue room", "feeling blue", "the phoenix centre",
+    "my hero", "little by little", "the big one", "big meeting", "uncle and auntie came",
+    "my nan and grandad", "the team were kind", "the hostel staff", "on shift tonight",
+    "the teacher was strict", "head of year", "mr and mrs", "my auntie", "the interpreter",
     "conference on {d}", "meeting was on {d}", "review due {d}", "letter dated {d}",
     "reports shared on {d}", "next meeting {d}", "since {y}", "not {y}", "in {y} i moved",
     "year 7", "year 10 was hard", "i got a C.", "option A.", "plan B", "1. be on time",
@@ -694,6 +775,8 @@ def _render(template: str, parts: _Parts, filler: Callable[[], str]) -> Sample:
                 value, label = parts.person(), "PERSON"
             elif slot == "F":
                 value, label = parts.case(parts.first_name()), "PERSON"
+            elif slot == "K":
+                value, label = parts.nickname(), "PERSON"
             elif slot == "N":
                 value, label = parts.case(parts.surname(), (40, 55, 5)), "PERSON"
             elif slot == "S":
