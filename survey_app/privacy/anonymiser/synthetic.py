@@ -16,7 +16,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .lexicon import ACRONYMS, DATA, ORGANISATIONS, PRODUCTS, fold
+from .lexicon import ACRONYMS, DATA, ORGANISATIONS, PRODUCTS, fold, word_set
 
 _SLOT = "{"
 _NATURE = ["grove", "hill", "park", "field", "wood", "vale", "view", "meadow", "bank", "brook"]
@@ -571,9 +571,24 @@ _TEMPLATES = [
     "{P} picked me up", "i told {P}", "{P} rang", "{P} rang me", "{P} texted me",
     "it was {P}", "except {P}", "only {P} listened", "{P} my sw", "{P} my worker",
     "my keyworker {P}",
-    # names where unseen answers put them: first in the answer with a possessive (with or
-    # without its apostrophe), after a family word or a role's letters, in lists with "me",
-    # as nicknames, and as the writer of a note (issue 12, blind misses by kind)
+    "Discussed with {P} (SW).", "{P} attended.", "Present: {P}, {P}, {P}.", "Chair: {P}.",
+    "Spoke to {P} by phone.", "{P} advised that", "{P} to follow up.", "Action: {P} to ring mum.",
+    "Observed by {P}.", "Feedback from {P}:", "{P}'s view was", "per {P}", "cc {P}",
+    "P1 ({P}) said", "young person {P} said", "YP {P} shared", "Parent {P} felt",
+    "I am writing about {P}", "{P} was rude to me", "I complained to {P}", "{P} ignored my emails",
+    "The worker, {P}, never called back", "my son {P}", "my daughter {P}", "our foster child {P}",
+    "{P}, the team manager, said", "manager {P} promised", "I spoke to {P} and {P}",
+    "{P} goes to {S}", "{P} is in year 6 at {S}", "{S} year 9", "at {S} i get bullied",
+    "my school {S} is ok", "{S} is rubbish", "i go {S}", "im at {S} in year 10", "i go {S} now",
+    "left {S}", "in {S}", "{S} teachers", "head of year at {S}", "{P} from {S}",
+    "i live at {A} but dont write to me there", "my address is {A}", "{A} {C}", "at {A} {C}",
+    "moved to {A} with nan", "staying at {A}", "placement at {A}", "we live {A}",
+]  # fmt: skip
+# Names where unseen answers put them: first in the answer with a possessive (with or without
+# its apostrophe), after a family word or a role's letters, in lists with "me", as nicknames, and
+# as the writer of a note (issue 12, blind misses by kind). Drawn as a share of their own, so that
+# the other kinds keep the share of the corpus they were tuned with.
+_UNSEEN_PEOPLE = [
     "{F}'s team were kind to me", "{F}'s group was the best bit", "{F}s dad is my carer",
     "{F}s mum picks me up", "{P}'s office was cold", "{F}s house is where i go after school",
     "{P}'s the best", "{F}'s on shift tonight", "when {F} is on shift we get pizza",
@@ -602,19 +617,12 @@ _TEMPLATES = [
     "pls can i have {F} back as my worker", "i want {F} to stay", "i miss {F}",
     "i dont want {F} there", "{F} keeps telling people my business", "sorry but {F} never listens",
     "when {F} left i had to start again", "{F}?? shes new but nice", "thank u {F}",
-    "Discussed with {P} (SW).", "{P} attended.", "Present: {P}, {P}, {P}.", "Chair: {P}.",
-    "Spoke to {P} by phone.", "{P} advised that", "{P} to follow up.", "Action: {P} to ring mum.",
-    "Observed by {P}.", "Feedback from {P}:", "{P}'s view was", "per {P}", "cc {P}",
-    "P1 ({P}) said", "young person {P} said", "YP {P} shared", "Parent {P} felt",
-    "I am writing about {P}", "{P} was rude to me", "I complained to {P}", "{P} ignored my emails",
-    "The worker, {P}, never called back", "my son {P}", "my daughter {P}", "our foster child {P}",
-    "{P}, the team manager, said", "manager {P} promised", "I spoke to {P} and {P}",
-    "{P} goes to {S}", "{P} is in year 6 at {S}", "{S} year 9", "at {S} i get bullied",
-    "my school {S} is ok", "{S} is rubbish", "i go {S}", "im at {S} in year 10", "i go {S} now",
-    "left {S}", "in {S}", "{S} teachers", "head of year at {S}", "{P} from {S}",
-    "i live at {A} but dont write to me there", "my address is {A}", "{A} {C}", "at {A} {C}",
-    "moved to {A} with nan", "staying at {A}", "placement at {A}", "we live {A}",
+    "{F} the driver was nice to me", "{F} the cook makes the best pasta", "{F} the cleaner",
+    "{F} the night staff let us stay up", "{F} the receptionist was rude", "{P} the student sw",
+    "{F} the interpreter was really good", "{F}s car smells of dogs", "{F}s office",
+    "i stayed at {F}s on saturday", "me n {F}s brother", "{F} my carer is the best cook",
 ]  # fmt: skip
+_UNSEEN_SHARE = 0.2
 # Text without personal data that looks like it: words that are also names, dates that are not
 # birth dates, numbers, grades, roles, saints' days and Welsh words.
 _NEGATIVES = [
@@ -627,6 +635,8 @@ _NEGATIVES = [
     "my hero", "little by little", "the big one", "big meeting", "uncle and auntie came",
     "my nan and grandad", "the team were kind", "the hostel staff", "on shift tonight",
     "the teacher was strict", "head of year", "mr and mrs", "my auntie", "the interpreter",
+    "the driver was nice", "the cook makes pasta", "the night staff", "the receptionist",
+    "bills to pay", "my mates house", "at my dads", "my nans on saturday", "the kids room",
     "conference on {d}", "meeting was on {d}", "review due {d}", "letter dated {d}",
     "reports shared on {d}", "next meeting {d}", "since {y}", "not {y}", "in {y} i moved",
     "year 7", "year 10 was hard", "i got a C.", "option A.", "plan B", "1. be on time",
@@ -888,6 +898,34 @@ def _voiced(template: str, parts: _Parts, negative: bool = False) -> str:
     return text
 
 
+# Words of the languages families in the UK also answer in (French, Spanish, Portuguese,
+# Italian, Welsh, Romanian, Polish): a sentence of them has no names, though its first word has
+# a capital and the rest are in no English list ("Tu as dit que personne ...").
+_FOREIGN_WORDS = sorted(
+    word_set(
+        "je tu il elle nous vous ils on la le les un une des du de et est sont pas ne avec pour "
+        "dans sur mais donc très bien merci pourquoi parce qui quand aussi toujours jamais "
+        "yo que por qué para con una los las el es está muy gracias pero cuando siempre nunca "
+        "você não obrigado muito uma foi porque quando sempre nunca também eu ele ela "
+        "io sono perché grazie della molto sempre quando anche "
+        "mae yn ar i chi ni nhw roedd oedd wedi ddim diolch pam pryd hefyd bob amser "
+        "eu nu da mulțumesc pentru când foarte este și "
+        "nie tak jest dla się bardzo dziękuję kiedy zawsze nigdy też"
+    )
+)
+# Of the corpus's texts without personal data, the share that are such sentences.
+_FOREIGN_SHARE = 0.1
+
+
+def _foreign_sentence(rng: random.Random, words: list[str]) -> str:
+    """A sentence of words from other languages, capitalised as written."""
+    chosen = [rng.choice(words) for _ in range(rng.randint(4, 12))]
+    text = " ".join(chosen)
+    if rng.random() < 0.7:
+        text = text[0].upper() + text[1:] + rng.choice([".", "?", "!", ""])
+    return text
+
+
 def corpus(count: int, seed: int = 12, fillers: list[str] | None = None) -> list[Sample]:
     """count synthetic samples: about a fifth of them without personal data."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible corpus, not a secret
@@ -895,6 +933,7 @@ def corpus(count: int, seed: int = 12, fillers: list[str] | None = None) -> list
     pool = fillers or [""]
 
     plain_negatives = [negative for negative in _NEGATIVES if _SLOT not in negative]
+    foreign = [*_FOREIGN_WORDS, *(w for w in _lines("foreign_common.txt") if w.isalpha())]
 
     def filler() -> str:
         return rng.choice(pool) if rng.random() < 0.7 else rng.choice(plain_negatives)
@@ -902,7 +941,15 @@ def corpus(count: int, seed: int = 12, fillers: list[str] | None = None) -> list
     samples = []
     for _ in range(count):
         negative = rng.random() < 0.2
-        template = rng.choice(_NEGATIVES) if negative else rng.choice(_TEMPLATES)
+        if negative:
+            template = rng.choice(_NEGATIVES)
+        elif rng.random() < _UNSEEN_SHARE:
+            template = rng.choice(_UNSEEN_PEOPLE)
+        else:
+            template = rng.choice(_TEMPLATES)
+        if negative and rng.random() < _FOREIGN_SHARE:
+            samples.append(Sample(_foreign_sentence(rng, foreign), ()))
+            continue
         if rng.random() < 0.4 and template[0] == "{" and template[1] in "PFN":
             template = rng.choice(["so ", "and then ", "well ", "ok ", "yeah "]) + template
         sample = _render(_voiced(template, parts, negative), parts, filler)
