@@ -39,3 +39,40 @@ def test_names_in_wordings_first_missed_on_unseen_answers_are_removed(marked: st
 @pytest.mark.parametrize("text", KEPT)
 def test_ordinary_words_beside_family_words_and_titles_are_kept(text: str) -> None:
     assert anonymise(text).text == text
+
+
+FOUND_IN_CONTEXT = [
+    # a name's possessive without its apostrophe, before a family word
+    "[[PERSON:kians]] mum drove us home",
+    # a name that is also an ordinary word, doing what people do
+    "[[PERSON:honour]] helped me write it",
+    # a name first in the answer with its possessive
+    "[[PERSON:Mags]]'s group was the best bit of the week",
+    # after a role's letters, in a list with "me", after a family word, as a nickname
+    "my iro [[PERSON:bronagh]] asked what i wanted",
+    "me, [[PERSON:esme]] and [[PERSON:tobias]] went to the panel",
+    "nan [[PERSON:edna]] came with me",
+    "[[PERSON:Dazza]] from the hostel sorted my bus pass",
+]
+
+KEPT_IN_CONTEXT = [
+    # a sentence in another language: its capitalised first word is not a name
+    "Tu as dit que personne ne t'a dit pourquoi il y avait la réunion.",
+    # a church named like a school, and a place in a race
+    "we go to holy trinity church on sundays",
+    "we came 1st - 2nd place was them",
+    # the same words used as words
+    "the driver was nice to me",
+    "in august we went to the seaside",
+    "the bill came to twenty quid",
+]
+
+
+@pytest.mark.parametrize("marked", FOUND_IN_CONTEXT)
+def test_names_only_the_sentence_marks_as_names_are_removed(marked: str) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+@pytest.mark.parametrize("text", KEPT_IN_CONTEXT)
+def test_other_languages_churches_rankings_and_ordinary_words_are_kept(text: str) -> None:
+    assert anonymise(text).text == text
