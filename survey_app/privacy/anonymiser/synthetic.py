@@ -586,8 +586,8 @@ _TEMPLATES = [
 ]  # fmt: skip
 # Names where unseen answers put them: first in the answer with a possessive (with or without
 # its apostrophe), after a family word or a role's letters, in lists with "me", as nicknames, and
-# as the writer of a note (issue 12, blind misses by kind). Drawn as a share of their own, so that
-# the other kinds keep the share of the corpus they were tuned with.
+# as the writer of a note (issue 12, blind misses by kind). Drawn with the others: giving them a
+# share of their own (0.2) scored lower on the held-out sets.
 _UNSEEN_PEOPLE = [
     "{F}'s team were kind to me", "{F}'s group was the best bit", "{F}s dad is my carer",
     "{F}s mum picks me up", "{P}'s office was cold", "{F}s house is where i go after school",
@@ -622,7 +622,7 @@ _UNSEEN_PEOPLE = [
     "{F} the interpreter was really good", "{F}s car smells of dogs", "{F}s office",
     "i stayed at {F}s on saturday", "me n {F}s brother", "{F} my carer is the best cook",
 ]  # fmt: skip
-_UNSEEN_SHARE = 0.2
+_ALL_TEMPLATES = [*_TEMPLATES, *_UNSEEN_PEOPLE]
 # Text without personal data that looks like it: words that are also names, dates that are not
 # birth dates, numbers, grades, roles, saints' days and Welsh words.
 _NEGATIVES = [
@@ -941,12 +941,7 @@ def corpus(count: int, seed: int = 12, fillers: list[str] | None = None) -> list
     samples = []
     for _ in range(count):
         negative = rng.random() < 0.2
-        if negative:
-            template = rng.choice(_NEGATIVES)
-        elif rng.random() < _UNSEEN_SHARE:
-            template = rng.choice(_UNSEEN_PEOPLE)
-        else:
-            template = rng.choice(_TEMPLATES)
+        template = rng.choice(_NEGATIVES) if negative else rng.choice(_ALL_TEMPLATES)
         if negative and rng.random() < _FOREIGN_SHARE:
             samples.append(Sample(_foreign_sentence(rng, foreign), ()))
             continue
