@@ -327,6 +327,7 @@ def find(
         # a name or a school is written in letters: "00" of "2:00" is neither
         and (span.label not in ("PERSON", "SCHOOL") or _has_a_letter(text, span))
         and not (span.label == "SCHOOL" and _before_a_place_of_worship(span, words))
+        and not (span.label == "SCHOOL" and _someones_home(span, words, lexicon))
     ]
 
 
@@ -338,6 +339,16 @@ _WORSHIP = word_set("church chapel cathedral abbey mosque masjid temple gurdwara
 def _before_a_place_of_worship(span: Span, words: Sequence[Word]) -> bool:
     following = [word for word in words if word.start >= span.end]
     return bool(following) and following[0].key in _WORSHIP
+
+
+def _someones_home(span: Span, words: Sequence[Word], lexicon: Lexicon) -> bool:
+    """ "i go to kaydens after school", "at my nans": one word, a name's or a relation's
+    possessive without its apostrophe, is someone's home, not a school."""
+    inside = [word for word in words if span.start <= word.start < span.end]
+    if len(inside) != 1 or inside[0].key[-1:] != "s":
+        return False
+    stem = inside[0].key[:-1]
+    return stem in lexicon.first_names or stem in RELATIONS
 
 
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.IGNORECASE)
