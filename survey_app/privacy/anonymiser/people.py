@@ -206,7 +206,7 @@ def find_people(
         if not in_place[index] or score >= THRESHOLD + 3:
             scores[index] = score
     _lists(text, words, scores, lexicon)
-    _titled_surnames(text, words, scores, blocked)
+    _titled_surnames(text, words, scores, blocked, in_place)
     names = [index for index in range(count) if (scores[index] or 0) >= THRESHOLD]
     _first_names_before_surnames(text, words, scores, names, blocked, lexicon)
     spans = list(_full_names(text, words, names, lexicon, blocked))
@@ -443,7 +443,16 @@ def _cues_before(
     if previous in RELATIONS and gap.strip() == "" and not possessive:
         if modal:
             return 0.0  # "my sister will be there"
-        return 2.0 if facts.prior < 0 else 4.0  # "auntie shaz", not "Family Group Conference"
+        # "auntie shaz", "Aunty Shiv" (a capital mid-sentence, alone: not a Title Case
+        # sentence), not "Family Group Conference"
+        after = words[index + 1] if index + 1 < len(words) else None
+        lone_capital = (
+            facts.capital
+            and not facts.common
+            and not (after is not None and after.capitalised)
+            and not (word.key[-1] == "s" and word.key[:-1] in lexicon.vocabulary)  # "Bakes"
+        )
+        return 2.0 if facts.prior < 0 and not lone_capital else 4.0
     if previous in ROLES and plain_gap and not possessive:
         return 0.0 if modal else 3.0  # "my sw jade", "our student Joy"
     if previous == "and" and two_before == "me":
@@ -581,14 +590,19 @@ def _titled_surnames(
     words: Sequence[Word],
     scores: list[float | None],
     blocked: Sequence[bool],
+    in_place: Sequence[bool] = (),
 ) -> None:
-    """Surnames spelt like a colour or a people after a title: "miss white", "Mr Black"."""
+    """Surnames spelt like a colour or a people after a title: "miss white", "Mr Black"; and
+    surnames that are also towns: "Mr Dunbar", "mrs lincoln" (a title is never before a town)."""
     for index in range(1, len(words)):
         before = words[index - 1]
-        if before.key not in TITLES or scores[index] is not None or blocked[index]:
+        if before.key not in TITLES or blocked[index]:
             continue
         word = words[index]
-        if text[before.end : word.start] != " " or word.key not in _TITLED_WORDS:
+        town = bool(in_place) and in_place[index] and word.text[:1].isalpha()
+        if (scores[index] is not None and not town) or (scores[index] or 0) >= THRESHOLD:
+            continue
+        if text[before.end : word.start] != " " or not (word.key in _TITLED_WORDS or town):
             continue
         if before.key == "miss" and index >= 2 and words[index - 2].key in _BEFORE_VERB_MISS:
             continue

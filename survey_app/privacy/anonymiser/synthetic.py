@@ -16,7 +16,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .lexicon import ACRONYMS, DATA, ORGANISATIONS, PRODUCTS, fold
+from .lexicon import ACRONYMS, DATA, ORGANISATIONS, PRODUCTS, fold, word_set
 
 _SLOT = "{"
 _NATURE = ["grove", "hill", "park", "field", "wood", "vale", "view", "meadow", "bank", "brook"]
@@ -147,7 +147,38 @@ class _Parts:
             "Star",
             "Tiger",
             "Chance",
+            # months, virtues and nature words given as names: only the sentence says so
+            "August",
+            "April",
+            "June",
+            "Honor",
+            "Honour",
+            "Justice",
+            "Royal",
+            "Lyric",
+            "Journey",
+            "Ocean",
+            "Sonny",
+            "Bear",
+            "Blue",
+            "Raven",
+            "Phoenix",
+            "Indigo",
+            "Hero",
+            "Noble",
+            "Sparrow",
+            "Kit",
+            "Nell",
+            "Bea",
+            "Jock",
+            "Brandy",
+            "Misty",
+            "Clay",
+            "Stone",
         ]
+        # Short forms and nicknames a child uses for staff and friends ("gaz", "shaz", "Kez",
+        # "Big Mike"): mostly words in no list, so only their place in the sentence counts.
+        self.nick_endings = ["z", "zza", "o", "y", "ie", "s", "bo", "ster", "ers"]
 
     # The writer's voice ("low": a child on a phone, "title": a typed note, "up": shouting):
     # values mostly follow it, as they do in real answers.
@@ -173,6 +204,20 @@ class _Parts:
         if self.rng.random() < 0.04:
             name += "-" + self.rng.choice(self.first)
         return name
+
+    def nickname(self) -> str:
+        """A short form of a first name ("Gaz", "Shaz", "Jonno") or a nickname ("Big Mike")."""
+        rng = self.rng
+        name = rng.choice(self.first)
+        roll = rng.random()
+        if roll < 0.6:
+            stem = name[: rng.choice([2, 3, 3, 4])].rstrip("aeiou") or name[:2]
+            text = (stem + rng.choice(self.nick_endings)).title()
+        elif roll < 0.8:
+            text = rng.choice(["Big", "Little", "Lil"]) + " " + name
+        else:
+            text = name[: rng.choice([3, 4])]
+        return self.case(text)
 
     def surname(self) -> str:
         roll = self.rng.random()
@@ -539,6 +584,45 @@ _TEMPLATES = [
     "i live at {A} but dont write to me there", "my address is {A}", "{A} {C}", "at {A} {C}",
     "moved to {A} with nan", "staying at {A}", "placement at {A}", "we live {A}",
 ]  # fmt: skip
+# Names where unseen answers put them: first in the answer with a possessive (with or without
+# its apostrophe), after a family word or a role's letters, in lists with "me", as nicknames, and
+# as the writer of a note (issue 12, blind misses by kind). Drawn with the others: giving them a
+# share of their own (0.2) scored lower on the held-out sets.
+_UNSEEN_PEOPLE = [
+    "{F}'s team were kind to me", "{F}'s group was the best bit", "{F}s dad is my carer",
+    "{F}s mum picks me up", "{P}'s office was cold", "{F}s house is where i go after school",
+    "{P}'s the best", "{F}'s on shift tonight", "when {F} is on shift we get pizza",
+    "{F} was in charge and she was fair", "{F} was on duty", "{F} is on nights this week",
+    "nan {F} came", "my nan {F} takes me to church", "grandad {F} takes me fishing",
+    "auntie {F} has me at weekends", "uncle {F} wants me to live with him", "my granny {F}",
+    "my sw {P} is the only one who texts back", "my IRO {P} chaired it", "my iro {F} was ok",
+    "the IRO, {P}, asked me first", "my PA {P} helps with money", "my LAC nurse {F} was nice",
+    "my CAMHS worker {F} listens", "my advocate {P} came", "my mentor {F} is helping me",
+    "me, {F} and {F} went", "me {F} and {F} are in the same class", "{F} {F} and me",
+    "{F}, {F}, {F} and me", "me and {F} and {F}", "{F} and {F} are my cousins",
+    "{K} from the hostel said he would sort it", "{K} is my best mate at the home",
+    "{K} said", "i like it when {K} is on shift", "{K} drove us", "me n {K}",
+    "the new teacher mr {N} is strict", "{N} the head of year sorted it",
+    "mrs {N} our SENCo came in", "the man from the council mr {N} was ok", "ms {N} summarised",
+    "miss {N} was ok but she kept looking at her phone", "i told my teacher miss {N}",
+    "Dr {N} said", "the chair was called {P} i think", "i think {F} forgot about me",
+    "{F} helped me write what i wanted to say", "{F} came with me to the meeting",
+    "{F} asked me what i wanted for tea", "we had {P} as the interpreter",
+    "could {F} please come to the next one?", "i only trust {F}", "dont tell {F} i said this",
+    "{F} wasn't at the meeting which was annoying", "{F} had to leave early",
+    "Thanks go to {P} for organising it.", "My thanks to {P} for the patience.",
+    "{P} attended on behalf of the school.", "Support from {P} has been excellent.",
+    "It was nice of {F} to come.", "I had a good chat with {F}.", "Had a chat with {F} after",
+    "{P} (social worker) attended", "{P} (SW), {P} (IRO) and {P} (carer) present",
+    "pls can i have {F} back as my worker", "i want {F} to stay", "i miss {F}",
+    "i dont want {F} there", "{F} keeps telling people my business", "sorry but {F} never listens",
+    "when {F} left i had to start again", "{F}?? shes new but nice", "thank u {F}",
+    "{F} the driver was nice to me", "{F} the cook makes the best pasta", "{F} the cleaner",
+    "{F} the night staff let us stay up", "{F} the receptionist was rude", "{P} the student sw",
+    "{F} the interpreter was really good", "{F}s car smells of dogs", "{F}s office",
+    "i stayed at {F}s on saturday", "me n {F}s brother", "{F} my carer is the best cook",
+]  # fmt: skip
+_ALL_TEMPLATES = [*_TEMPLATES, *_UNSEEN_PEOPLE]
 # Text without personal data that looks like it: words that are also names, dates that are not
 # birth dates, numbers, grades, roles, saints' days and Welsh words.
 _NEGATIVES = [
@@ -546,6 +630,13 @@ _NEGATIVES = [
     "we had a rose in the garden", "it was sunny", "there was a storm", "in autumn",
     "have patience", "summer holidays", "my mum will be there", "frank conversation",
     "to be frank it was long", "they marked it down", "a blessing really", "precious time",
+    "in august we went away", "last june", "april fools", "honor and respect", "to honour it",
+    "justice for us", "the ocean", "a bear hug", "blue room", "feeling blue", "the phoenix centre",
+    "my hero", "little by little", "the big one", "big meeting", "uncle and auntie came",
+    "my nan and grandad", "the team were kind", "the hostel staff", "on shift tonight",
+    "the teacher was strict", "head of year", "mr and mrs", "my auntie", "the interpreter",
+    "the driver was nice", "the cook makes pasta", "the night staff", "the receptionist",
+    "bills to pay", "my mates house", "at my dads", "my nans on saturday", "the kids room",
     "conference on {d}", "meeting was on {d}", "review due {d}", "letter dated {d}",
     "reports shared on {d}", "next meeting {d}", "since {y}", "not {y}", "in {y} i moved",
     "year 7", "year 10 was hard", "i got a C.", "option A.", "plan B", "1. be on time",
@@ -694,6 +785,8 @@ def _render(template: str, parts: _Parts, filler: Callable[[], str]) -> Sample:
                 value, label = parts.person(), "PERSON"
             elif slot == "F":
                 value, label = parts.case(parts.first_name()), "PERSON"
+            elif slot == "K":
+                value, label = parts.nickname(), "PERSON"
             elif slot == "N":
                 value, label = parts.case(parts.surname(), (40, 55, 5)), "PERSON"
             elif slot == "S":
@@ -805,6 +898,34 @@ def _voiced(template: str, parts: _Parts, negative: bool = False) -> str:
     return text
 
 
+# Words of the languages families in the UK also answer in (French, Spanish, Portuguese,
+# Italian, Welsh, Romanian, Polish): a sentence of them has no names, though its first word has
+# a capital and the rest are in no English list ("Tu as dit que personne ...").
+_FOREIGN_WORDS = sorted(
+    word_set(
+        "je tu il elle nous vous ils on la le les un une des du de et est sont pas ne avec pour "
+        "dans sur mais donc très bien merci pourquoi parce qui quand aussi toujours jamais "
+        "yo que por qué para con una los las el es está muy gracias pero cuando siempre nunca "
+        "você não obrigado muito uma foi porque quando sempre nunca também eu ele ela "
+        "io sono perché grazie della molto sempre quando anche "
+        "mae yn ar i chi ni nhw roedd oedd wedi ddim diolch pam pryd hefyd bob amser "
+        "eu nu da mulțumesc pentru când foarte este și "
+        "nie tak jest dla się bardzo dziękuję kiedy zawsze nigdy też"
+    )
+)
+# Of the corpus's texts without personal data, the share that are such sentences.
+_FOREIGN_SHARE = 0.1
+
+
+def _foreign_sentence(rng: random.Random, words: list[str]) -> str:
+    """A sentence of words from other languages, capitalised as written."""
+    chosen = [rng.choice(words) for _ in range(rng.randint(4, 12))]
+    text = " ".join(chosen)
+    if rng.random() < 0.7:
+        text = text[0].upper() + text[1:] + rng.choice([".", "?", "!", ""])
+    return text
+
+
 def corpus(count: int, seed: int = 12, fillers: list[str] | None = None) -> list[Sample]:
     """count synthetic samples: about a fifth of them without personal data."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible corpus, not a secret
@@ -812,6 +933,7 @@ def corpus(count: int, seed: int = 12, fillers: list[str] | None = None) -> list
     pool = fillers or [""]
 
     plain_negatives = [negative for negative in _NEGATIVES if _SLOT not in negative]
+    foreign = [*_FOREIGN_WORDS, *(w for w in _lines("foreign_common.txt") if w.isalpha())]
 
     def filler() -> str:
         return rng.choice(pool) if rng.random() < 0.7 else rng.choice(plain_negatives)
@@ -819,7 +941,10 @@ def corpus(count: int, seed: int = 12, fillers: list[str] | None = None) -> list
     samples = []
     for _ in range(count):
         negative = rng.random() < 0.2
-        template = rng.choice(_NEGATIVES) if negative else rng.choice(_TEMPLATES)
+        template = rng.choice(_NEGATIVES) if negative else rng.choice(_ALL_TEMPLATES)
+        if negative and rng.random() < _FOREIGN_SHARE:
+            samples.append(Sample(_foreign_sentence(rng, foreign), ()))
+            continue
         if rng.random() < 0.4 and template[0] == "{" and template[1] in "PFN":
             template = rng.choice(["so ", "and then ", "well ", "ok ", "yeah "]) + template
         sample = _render(_voiced(template, parts, negative), parts, filler)

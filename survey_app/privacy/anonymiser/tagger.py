@@ -12,6 +12,7 @@ deterministic; `anonymise` keeps the union of the rules' spans and the tagger's.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -97,6 +98,8 @@ def _flags(key: str) -> tuple[str, ...]:
     flags: list[str] = []
     if key in lexicon.first_names or bare in lexicon.first_names:
         flags.append("fn")
+    elif key[-1:] == "s" and key[:-1] in lexicon.first_names:
+        flags.append("fns")  # a name's possessive without its apostrophe: "rorys dad"
     if key in lexicon.surnames or bare in lexicon.surnames:
         flags.append("sn")
     if key in lexicon.common_words:
@@ -320,9 +323,44 @@ def find(
         and sure >= least
         and not _never_personal(span, words)
         and (span.label != "ADDRESS" or _has_street_or_number(span, words))
+        and not (span.label == "ADDRESS" and _a_ranking(span, words))
         # a name or a school is written in letters: "00" of "2:00" is neither
         and (span.label not in ("PERSON", "SCHOOL") or _has_a_letter(text, span))
+        and not (span.label == "SCHOOL" and _before_a_place_of_worship(span, words))
+        and not (span.label == "SCHOOL" and _someones_home(span, words, lexicon))
     ]
+
+
+# "holy trinity church", "st marys chapel": a saint's or a feast's name before one of these is
+# a place of worship, not a school (schools are named the same way).
+_WORSHIP = word_set("church chapel cathedral abbey mosque masjid temple gurdwara synagogue mandir")
+
+
+def _before_a_place_of_worship(span: Span, words: Sequence[Word]) -> bool:
+    following = [word for word in words if word.start >= span.end]
+    return bool(following) and following[0].key in _WORSHIP
+
+
+def _someones_home(span: Span, words: Sequence[Word], lexicon: Lexicon) -> bool:
+    """ "i go to kaydens after school", "at my nans": one word, a name's or a relation's
+    possessive without its apostrophe, is someone's home, not a school."""
+    inside = [word for word in words if span.start <= word.start < span.end]
+    if len(inside) != 1 or inside[0].key[-1:] != "s":
+        return False
+    stem = inside[0].key[:-1]
+    return stem in lexicon.first_names or stem in RELATIONS
+
+
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.IGNORECASE)
+
+
+def _a_ranking(span: Span, words: Sequence[Word]) -> bool:
+    """ "came 2nd place", "1st - 2nd place": a place in a race, not a street called Place."""
+    inside = [word for word in words if span.start <= word.start < span.end]
+    return any(
+        word.key == "place" and index and _ORDINAL.match(inside[index - 1].text)
+        for index, word in enumerate(inside)
+    )
 
 
 def _has_a_letter(text: str, span: Span) -> bool:

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[3]
 TUNING_SETS = (
     "pii-dev", "pii-extra", "pii-schools-dob", "pii-generalise", "pii-dob-address"
 )  # fmt: skip
-SYNTHETIC_SIZE = 20000
+SYNTHETIC_SIZE = 24000
 SEED = 12
 # Each labelled training text again this many times with new values in its spans.
 SUBSTITUTED_COPIES = 2
