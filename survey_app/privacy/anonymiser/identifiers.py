@@ -599,12 +599,13 @@ def _after_a_place(text: str, start: int, places: frozenset[str]) -> bool:
 
 
 # A postcode typed with a hyphen or several spaces between its halves: "IP4-2AB", "ip4   2ab".
-# (The first pass takes those with one space or none.) "S3 - 4th" is a range of years.
+# (The first pass takes those with one space or none.)
 _LOOSE_POSTCODE = re.compile(
-    r"\b([A-Z]{1,2})\d[A-Z\d]?(?:[ \t\u00a0]{2,4}|[ ]?[-–][ ]?(?!(?:1st|2nd|3rd|[04-9]th)\b))"
-    r"\d[A-Z]{2}\b",
+    r"\b([A-Z]{1,2})\d[A-Z\d]?(?:[ \t\u00a0]{2,4}|[ ]?[-–][ ]?)\d[A-Z]{2}\b",
     re.IGNORECASE | re.ASCII,
 )
+# "S3 - 4th" is a range of Scottish school years, not Sheffield's S3 4TH; "B1-4th" is a postcode.
+_SCHOOL_YEARS = re.compile(r"S[1-6]\s?[-–]\s?(?:1st|2nd|3rd|[4-6]th)", re.IGNORECASE)
 
 
 def find_loose_postcodes(text: str) -> Iterator[Span]:
@@ -612,5 +613,5 @@ def find_loose_postcodes(text: str) -> Iterator[Span]:
     if not _DIGIT.search(text) or not any(mark in text for mark in ("-", "–", "  ", "\t")):
         return
     for match in _LOOSE_POSTCODE.finditer(text):
-        if match.group(1).upper() in _AREA_SET:
+        if match.group(1).upper() in _AREA_SET and not _SCHOOL_YEARS.fullmatch(match.group()):
             yield Span(match.start(), match.end(), POSTCODE)

@@ -44,6 +44,8 @@ _WEAK_STREETS = word_set(
 _BUILDINGS = word_set(
     "house court lodge cottage cottages farm mansions tower towers heights manor barn flats "
     "buildings villas"
+    # old buildings now homes: "the Old Rectory", "Church Farm Granary", "the Old Forge"
+    " rectory vicarage grange granary stables forge bungalow maltings"
 )
 # Words that make "X Court" or "X House" an institution rather than a home.
 _INSTITUTIONS = word_set(
@@ -75,7 +77,8 @@ _AT_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _LIVES_ON = re.compile(
-    r"\b(?:(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:on|at|to)"
+    # "i live down chapel lane", "nan lives up hill road"
+    r"\b(?:(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:on|at|to|down|up|along|off)"
     # where a home is given: "address is station walk", "send it to mill view"
     r"|address(?:\s+is)?\s*:?|(?:send|post|write)\s+(?:(?:it|them|letters?)\s+)?to"
     r"|(?:new\s+)?(?:house|home)\s+is)\s+$",
@@ -94,7 +97,9 @@ _IDIOM_STREETS = word_set("memory easy civvy queer fast slow main wrong right tw
 # "no.8 Harrow ct", "number 12 Mill Lane": the word for number belongs to the address.
 _NUMBER_WORD_BEFORE = re.compile(r"\b(?:no\.?|num(?:ber)?\.?|nr\.?)[ ]?$|#$", re.IGNORECASE)
 _LIVES_AT = re.compile(
-    r"\b(?:live|lives|living|lived|moved|move|stay|stays|staying|address|address is|at|to)\W+$",
+    # "staying at the Old Rectory": a house's name may open with "the"
+    r"\b(?:live|lives|living|lived|moved|move|stay|stays|staying|address|address is|at|to)\W+"
+    r"(?:the\s+)?$",
     re.IGNORECASE,
 )
 _BEFORE_ESTATE = word_set("the on at in off near round from")
@@ -212,6 +217,8 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     if "estate" in lowered:
         spans.extend(_estates(text, words, lexicon))
     spans.extend(_welsh_streets(text, words, lexicon))
+    if " y " in lowered or " yr " in lowered:
+        spans.extend(_welsh_house_names(text, words, lexicon))
     spans.extend(_named_after_a_number(text, words, lexicon))
     return [
         _with_house_name(text, with_number_word(text, span), lexicon)
@@ -272,6 +279,40 @@ def _welsh_streets(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterat
         yield Span(words[index - 1].start if numbered else start, words[last].end, ADDRESS)
 
 
+# Before a Welsh name joined by "y", where a home or a visit is: "i live at Tan y Bryn", "she is
+# moving to Ael y Bryn", "the social worker came to Glan yr Afon".
+_AT_A_HOME = re.compile(
+    r"\b(?:at|to|address(?:\s+is)?\s*:?|(?:house|home|farm|cottage)\s+is(?:\s+called)?|called)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _welsh_house_names(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterator[Span]:
+    """Houses, farms and streets named in Welsh with "y" or "yr" between two words ("Tan y
+    Bryn", "Glan yr Afon", "Pen y Graig"): capitalised, or in lower case after "live at"."""
+    for index in range(1, len(words) - 1):
+        joiner = words[index]
+        if joiner.key not in ("y", "yr"):
+            continue
+        before, after = words[index - 1], words[index + 1]
+        if text[before.end : joiner.start] != " " or text[joiner.end : after.start] != " ":
+            continue
+        if not (_welsh_name_word(before, lexicon) and _welsh_name_word(after, lexicon)):
+            continue
+        if before.key in _WELSH_STREETS:
+            continue  # "Heol y Felin" is a street, found with the street words
+        start = before.start
+        if index >= 2 and words[index - 2].key in ("tŷ", "ty") and words[index - 2].capitalised:
+            start = words[index - 2].start  # "Tŷ Pen y Bryn"
+        capitals = before.capitalised and after.capitalised and not before.shouted
+        cued = bool(_AT_A_HOME.search(text, max(0, start - 30), start)) or bool(
+            _HOME_CUE.search(text, max(0, start - 30), start)
+        )
+        if not cued or not (capitals or before.key not in lexicon.common_words):
+            continue
+        yield Span(start, after.end, ADDRESS)
+
+
 # A home given by a house's name and a comma, straight before a street: "we live at Bryn Haul, "
 _HOUSE_NAME_BEFORE = re.compile(
     r"\b(?:(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:at|to|on|in)"
@@ -329,10 +370,14 @@ def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
         name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names
     ):
         return span
-    if " ".join(names) in lexicon.places or tuple(names) in lexicon.places_by_first_word.get(
-        names[0], ()
+    at_it = re.search(r"\b(?:at|address(?:\s+is)?\s*:?)\s+$", text[: match.start(1)][-20:], re.I)
+    if not at_it and (
+        " ".join(names) in lexicon.places
+        or tuple(names) in lexicon.places_by_first_word.get(names[0], ())
     ):
-        return span  # "Ipswich, 12 Oak Road" is a town before the address
+        # "Ipswich, 12 Oak Road" is a town before the address; one is "in" a town and "at" a
+        # house, whatever it shares its name with ("placed at Oakwood, 3 Elm Walk")
+        return span
     before = text[: match.start(1)].rstrip()
     if before and before[-1].isalnum() and not _HOUSE_NAME_CUE.search(before):
         return span  # "... said Rose, Mill Lane" is no house
@@ -390,8 +435,10 @@ def _street_or_building(
     start = names[0].start
     if key in _BUILDINGS and key not in _STREETS and key not in _WEAK_STREETS:
         after_flat = any(0 <= start - flat.end <= 2 for flat in flats)
-        lives_there = bool(_LIVES_AT.search(text, max(0, start - 16), start))
+        lives_there = bool(_LIVES_AT.search(text, max(0, start - 20), start))
         evidence = numbered or after_flat or lives_there
+        if lives_there and first > 0 and words[first - 1].text == "The":
+            start = words[first - 1].start  # "we live at The Old Forge": "The" is in its name
     elif key in _WEAK_STREETS:
         # "my nan lives on meadow way": where someone lives, even in lower case
         evidence = (
