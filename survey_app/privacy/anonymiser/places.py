@@ -226,6 +226,23 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     ]
 
 
+# Where the words before a name give it as someone's home: "nanas house is Bryn Awel", "i live
+# at ty mawr", "my grandad's farm is Tyddyn Isaf", "Placement address: Pen Rhiw".
+_GIVEN_AS_A_HOME = re.compile(
+    r"(?:\b(?:live|lives|living|lived|moved|move|moving|stay|stays|staying|placed)\s+(?:at|to)"
+    r"|\b(?:house|home|farm|cottage|address|bungalow|caravan)(?:\s+(?:is|was|now\s+is|is\s+called"
+    r"|was\s+called|called))?\s*[:,–-]?"
+    r"|\b(?:send|post|write)\s+(?:(?:it|them|letters?|post)\s+)?to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def given_as_a_home(text: str, span: Span) -> bool:
+    """Whether the words straight before span give it as someone's home ("we live at", "my
+    house is", "address:"): a house's name needs neither a number nor a street word."""
+    return bool(_GIVEN_AS_A_HOME.search(text, max(0, span.start - 40), span.start))
+
+
 def measures_a_distance(span: Span, answer_words: Sequence[Word]) -> bool:
     """Whether an address found by whatever means counts minutes, miles or steps after its
     number ("2 minutes walk from school"): a distance, not a house number and a street."""
