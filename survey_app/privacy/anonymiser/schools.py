@@ -604,9 +604,7 @@ def _named_as_school(words: Sequence[Word], index: int) -> bool:
     if previous == "called" and words[index - 2].key not in ("is", "was"):
         return False
     return (
-        at >= 1
-        and words[at].key in ("school", "college")
-        and words[at - 1].key in _SCHOOL_OWNERS
+        at >= 1 and words[at].key in ("school", "college") and words[at - 1].key in _SCHOOL_OWNERS
     )
 
 
