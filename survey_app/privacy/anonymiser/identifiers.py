@@ -184,8 +184,8 @@ _LONG_NUMBER = re.compile(r"(?<![\d£$€.,:/+-])\d{6,12}(?![\d%]|[.,]\d)")
 
 
 # A long number typed in groups ("1234-5678-90", "9431 8602 15"): nine to twelve digits in three
-# or four groups, one of four figures or more or split by hyphens. No price, count or score has
-# that shape; phone numbers (which start with 0) are found first and win, and years are kept.
+# or four groups, not all of them years and not thousands spaced apart. No price, count or score
+# has that shape; phone numbers (which start with 0) are found first and win.
 _GROUPED_NUMBER = re.compile(
     r"(?<![\d£$€.,:/+-])[1-9]\d{1,5}(?:([ -])\d{2,5})(?:\1\d{2,5}){1,2}(?![\d%]|[.,/]\d|[ -]\d)"
 )
@@ -196,9 +196,8 @@ def _grouped_identifier(value: str) -> bool:
     digits = sum(len(group) for group in groups)
     if not 9 <= digits <= 12 or all(_YEAR_ALONE.fullmatch(group) for group in groups):
         return False
-    if " " in value and all(len(group) == 3 for group in groups[1:]):
-        return False  # "it cost 1234 567 890": thousands spaced apart
-    return "-" in value or any(len(group) >= 4 for group in groups)
+    # "it cost 1234 567 890", "100 200 300 points": thousands spaced apart, or a list
+    return not (" " in value and all(len(group) == 3 for group in groups[1:]))
 
 
 def find_references(text: str) -> Iterator[Span]:

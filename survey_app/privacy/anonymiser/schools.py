@@ -600,6 +600,8 @@ def _strong_school_cue(text: str, words: Sequence[Word], index: int) -> bool:
 def _named_as_school(words: Sequence[Word], index: int) -> bool:
     """ "my school is X", "her school was called X": the words before index give its name."""
     previous = words[index - 1].key
+    if words[index].key in ("called", "named"):
+        return False  # the name comes after: "my school is called Brook Green"
     at = index - 2 if previous in ("is", "was") else index - 3 if previous == "called" else 0
     if previous == "called" and words[index - 2].key not in ("is", "was"):
         return False
