@@ -1050,6 +1050,10 @@ HOMES_WITHOUT_A_NUMBER_OR_STREET_WORD = [
     "i live down [[ADDRESS:chapel lane]] by the church",
     "dad lives up [[ADDRESS:quarry hill]] on his own now",
     "Mother has moved to [[ADDRESS:Bron Haul]], a rented farmhouse outside the village.",
+    "our house is called [[ADDRESS:The Haven]]",
+    "our home is called [[ADDRESS:Rosedene]], its on a hill",
+    "we live in the flat above the shop on [[ADDRESS:st helens street]]",
+    "i stay at the [[ADDRESS:Marlborough hostel]] till they find me a flat",
 ]
 PLACE_WORDS_KEPT = [
     "i walk down the lane to the bus stop",
@@ -1059,6 +1063,8 @@ PLACE_WORDS_KEPT = [
     "i went to the farm on a school trip",
     "we live in [[LOCATION:Ipswich]], near the park",
     "my dad lives up north now",
+    "my house is called a semi detached",
+    "the house was called out to by police",
     "we went down the road to the shop",
 ]
 

@@ -45,7 +45,7 @@ _BUILDINGS = word_set(
     "house court lodge cottage cottages farm mansions tower towers heights manor barn flats "
     "buildings villas"
     # old buildings now homes: "the Old Rectory", "Church Farm Granary", "the Old Forge"
-    " rectory vicarage grange granary stables forge bungalow maltings"
+    " rectory vicarage grange granary stables forge bungalow maltings hostel"
 )
 # Words that make "X Court" or "X House" an institution rather than a home.
 _INSTITUTIONS = word_set(
@@ -196,6 +196,40 @@ _HOUSE_NAME_CUE = re.compile(
 )
 
 
+# "our house is called The Haven", "the farm's called bryn teg": a home's name after "called".
+_HOME_CALLED = re.compile(
+    r"\b(?:house|home|cottage|farm|bungalow|flat|caravan|place)(?:['’]s|\s+(?:is|was))\s+"
+    r"(?:called|named)\s+((?:the\s+)?[^\W\d_][\w'’-]*(?:[ ][^\W\d_][\w'’-]*){0,2})",
+    re.IGNORECASE,
+)
+
+
+def _homes_called(text: str, lexicon: Lexicon) -> Iterator[Span]:
+    """A home's name after "our house is called": up to three words, ending before a word that
+    carries the sentence on ("our house is called The Haven and it has a garden"). A capital
+    "The" is part of the name; a lower-case "the" is left out, as estates are."""
+    for match in _HOME_CALLED.finditer(text):
+        start = match.start(1)
+        parts = match.group(1).split(" ")
+        if parts[0] in ("the", "The"):
+            if parts[0] == "the":
+                start += 4
+            parts = parts[1:]
+        kept: list[str] = []
+        for part in parts:
+            key = fold(part)
+            if key in FUNCTION_WORDS or key in DETERMINERS or key in NEVER_NAMES:
+                break
+            kept.append(part)
+        if not kept:
+            continue  # "my house is called a semi"
+        first = kept[0]
+        if not (first[0].isupper() and not first.isupper()) and fold(first) in lexicon.common_words:
+            continue  # "the house was called out to"
+        end = match.start(1) + match.group(1).index(first) + len(" ".join(kept))
+        yield Span(start, end, ADDRESS)
+
+
 def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Span]:
     """House numbers and streets, flats, named buildings and estates."""
     lowered = text.lower()
@@ -220,6 +254,8 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     if " y " in lowered or " yr " in lowered:
         spans.extend(_welsh_house_names(text, words, lexicon))
     spans.extend(_named_after_a_number(text, words, lexicon))
+    if "called" in lowered or "named" in lowered:
+        spans.extend(_homes_called(text, lexicon))
     return [
         _with_house_name(text, with_number_word(text, span), lexicon)
         for span in _join_neighbours(text, spans)
@@ -415,6 +451,9 @@ def _street_or_building(
             break
         if _is_name_word(candidate, lexicon) and index - first < 3:
             first -= 1
+        elif candidate.key in ("st", "saint") and first < index and index - first < 3:
+            first -= 1  # "st helens street", "St John's Road": a saint's name before the street
+            break
         elif _welsh_joiner(words, first - 1, lexicon):
             first -= 2  # "Pen y Lan Road": a Welsh name joined by "y" between capitals
         else:
