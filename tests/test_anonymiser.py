@@ -1102,10 +1102,18 @@ BIRTH_DATES_IN_OTHER_WORDS = [
     "my date of birth is [[DATE_OF_BIRTH:4th july twenty eleven]]",
     "born on the [[DATE_OF_BIRTH:2nd of march two thousand and nine]]",
     "they wrote [[DATE_OF_BIRTH:12/09/2009]] instead of my real birthday",
+    "me and my twin [[DATE_OF_BIRTH:3/5/11]] we both hate it",
+    "my brothers [[DATE_OF_BIRTH:6/6/10]] and [[DATE_OF_BIRTH:7/7/12]]",
+    "she came into the world on [[DATE_OF_BIRTH:3/5/11]]",
+    "me - 13 - [[DATE_OF_BIRTH:1/1/2011]]",
 ]
 OTHER_DATES_KEPT = [
     "it was the 4th july twenty minutes later",
     "on 12/09/2024 instead of my birthday party we went out",
+    "my son on 13/4/24 went to hospital",
+    "we took my son to A&E 13/4/24",
+    "my son's review 13/4/24 was cancelled",
+    "our children were seen 3/4/24",
 ]
 
 

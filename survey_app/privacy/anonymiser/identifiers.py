@@ -299,7 +299,9 @@ _BIRTH_WORD = (
     # "birtday", "bithday", "burthday", "birthdya"): b, two to five of the letters of "birth",
     # then day or date.
     r"|\bb[irtheu]{2,5}\s?d(?:a[yte]|ya)\b|\bb\s?/\s?d\b"
-    r"|\bbirth\b)"
+    r"|\bbirth\b"
+    # "she came into the world on 3/5/11"
+    r"|\bcame\s+into\s+(?:the|this)\s+world)"
 )
 # "born 3/4/2012", "DOB: 02/11/2013", "d.o.b. 2.2.11", "her birthday is 30th june 1989".
 # A few words may come between: "date of birth is given as 11/12/2011", "dob on the form is".
@@ -350,7 +352,9 @@ _BORN_SOMEWHERE = re.compile(
 )
 # Beside an age: "YP is 15 (13/04/2009)", "Child B (aged 9, 21/11/2014)", "Kai, 12, 3/4/12".
 _AGE_BEFORE = re.compile(
-    r"(?:\baged?\b[^\d\n]{0,8}\d{1,2}|(?:\b(?:is|im|i['’]m|he['’]s|she['’]s|hes|shes|turned)|,)"
+    # "me - 13 - 1/1/2011": an age set off by dashes as by commas
+    r"(?:\baged?\b[^\d\n]{0,8}\d{1,2}|(?:\b(?:is|im|i['’]m|he['’]s|she['’]s|hes|shes|turned)|,"
+    r"|\s[–—-])"
     r"\s+\d{1,2}(?:\s*(?:yrs?|years?(?:\s+old)?|y/?o))?)(?:\s*[(,;–—-]){1,2}\s*$",
     re.IGNORECASE,
 )
@@ -438,8 +442,10 @@ _CHILD_WORDS = word_set(
     "son daughter grandson granddaughter grandchild child baby brother sister nephew niece "
     "stepson stepdaughter boy girl yp cyp twin twins sons daughters sibling siblings cousin "
     "cousins stepbrother stepsister kid kids pupil pupils student learner infant toddler "
+    "brothers sisters grandsons granddaughters grandchildren children "
     "teenager youngster foster"
 )
+_OWNERS = word_set("my his her their our your ur")
 # "Young person (16/4/09)": a person only when a young one.
 _YOUNG = word_set("young")
 
@@ -521,7 +527,9 @@ def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -
     if word.lower() in ("person", "people") and before is not None:
         return bool(bracket) and before.lower() in _YOUNG
     if word.lower() in _CHILD_WORDS:
-        return bool(bracket)
+        # "my son (13/4/11)", and straight after "my son" or "our twins" with no "on" between:
+        # "me and my twin 3/5/11", "my brothers 6/6/10 and 7/7/12"
+        return bool(bracket) or (before is not None and before.lower() in _OWNERS)
     if len(word) == 1 and word.isupper() and before is not None:
         # "Child B, 14/01/2013", "YP (K) ...": a letter standing for the child
         return bool(bracket) and before.lower() in _CHILD_WORDS
