@@ -1054,6 +1054,7 @@ HOMES_WITHOUT_A_NUMBER_OR_STREET_WORD = [
     "our home is called [[ADDRESS:Rosedene]], its on a hill",
     "we live in the flat above the shop on [[ADDRESS:st helens street]]",
     "i stay at the [[ADDRESS:Marlborough hostel]] till they find me a flat",
+    "Visit to [[ADDRESS:Hillside Farm]], [[LOCATION:Eye]]; child seen alone.",
 ]
 PLACE_WORDS_KEPT = [
     "i walk down the lane to the bus stop",

@@ -711,9 +711,12 @@ def _is_place_here(
     if before.key in _PLACE_CUE:
         return True
     if text[before.end : word.start].strip() == "," and (
-        before.key in _STREETS or before.key in _WEAK_STREETS or before.key in _WELSH_STREETS
+        before.key in _STREETS
+        or before.key in _WEAK_STREETS
+        or before.key in _WELSH_STREETS
+        or before.key in _BUILDINGS
     ):
-        return True  # "Church Street, Eye": the town of an address
+        return True  # "Church Street, Eye", "Hillside Farm, Eye": the town of an address
     if before.key == "the" and index + 1 < len(words):
         return words[index + 1].key in _AREA_WORDS  # "the Sudbury team"
     # "Colchester and Clacton": beside a place just found.
