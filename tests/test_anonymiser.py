@@ -1081,12 +1081,14 @@ SCHOOLS_IN_PLAIN_WORDS = [
     "my school is [[SCHOOL:castle manor]] and its rubbish",
     "her school is called [[SCHOOL:oak grove high]]",
     "my school is called [[SCHOOL:Brook Green]]",
+    "her school is called the [[SCHOOL:Beacon]]",
 ]
 SCHOOL_DESCRIPTIONS_KEPT = [
     "my school is really big and noisy",
     "my school is high up on a hill",
     "my school is green and grey",
     "our school is the best",
+    "my school is the Best in the county",
     "my school is far away",
     "im at the dentist after school",
 ]

@@ -971,14 +971,20 @@ def _lower_case_unknown(word: Word, lexicon: Lexicon) -> bool:
     )
 
 
+_RANKS = word_set("best worst same only biggest smallest greatest nicest better worse last first")
+
+
 def _the_named_school(
     text: str, words: Sequence[Word], index: int, lexicon: Lexicon, school_talk: Callable[[], bool]
 ) -> Span | None:
     """ "i go to the Beacon", "he attends the Bridge": a capitalised name after "the", where
     someone goes to it and the answer talks of school."""
     before = words[index - 2]
-    going = before.key in _ATTENDS or (
-        before.key == "to" and index >= 3 and words[index - 3].key in _GO
+    going = (
+        before.key in _ATTENDS
+        or (before.key == "to" and index >= 3 and words[index - 3].key in _GO)
+        # "my school is the Beacon"; not "my school is The Best"
+        or (_named_as_school(words, index - 1) and words[index].key not in _RANKS)
     )
     if not going and before.key not in ("at", "from"):
         return None
