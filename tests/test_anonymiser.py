@@ -1040,3 +1040,91 @@ def test_a_birth_date_after_how_someone_was_born_or_the_birth_of_a_child_is_foun
     assert_anonymised_as_marked("he was born 2 weeks early on [[DATE_OF_BIRTH:3/3/2012]]")
     assert_anonymised_as_marked("the birth of my son on [[DATE_OF_BIRTH:12/04/2024]] was hard")
     assert_anonymised_as_marked("she was born in 2011 and the meeting was on 12/03/2024")
+
+
+HOMES_WITHOUT_A_NUMBER_OR_STREET_WORD = [
+    "i live at [[ADDRESS:Tan y Bryn]] with taid",
+    "She is moving to [[ADDRESS:Ael y Bryn]] next week.",
+    "the social worker came to [[ADDRESS:Glan yr Afon]] twice and didnt knock",
+    "my nan's house is [[ADDRESS:Bryn Awel]] its the white one",
+    "i stay at the [[ADDRESS:Old Rectory]] at weekends with dad",
+    "We live at [[ADDRESS:The Old Forge, Pentre Lane]] and post takes a week",
+    "Sibling placed at [[ADDRESS:Oakwood, 3 Elm Walk]].",
+    "i live down [[ADDRESS:chapel lane]] by the church",
+    "dad lives up [[ADDRESS:quarry hill]] on his own now",
+    "Mother has moved to [[ADDRESS:Bron Haul]], a rented farmhouse outside the village.",
+    "our house is called [[ADDRESS:The Haven]]",
+    "our home is called [[ADDRESS:Rosedene]], its on a hill",
+    "we live in the flat above the shop on [[ADDRESS:st helens street]]",
+    "i stay at the [[ADDRESS:Marlborough hostel]] till they find me a flat",
+    "Visit to [[ADDRESS:Hillside Farm]], [[LOCATION:Eye]]; child seen alone.",
+]
+PLACE_WORDS_KEPT = [
+    "i walk down the lane to the bus stop",
+    "we live on a farm and i look after the lambs",
+    "the flat above us is noisy",
+    "Ffordd is the welsh word for road",
+    "i went to the farm on a school trip",
+    "we live in [[LOCATION:Ipswich]], near the park",
+    "my dad lives up north now",
+    "my house is called a semi detached",
+    "the house was called out to by police",
+    "we went down the road to the shop",
+]
+
+
+@pytest.mark.parametrize("marked", HOMES_WITHOUT_A_NUMBER_OR_STREET_WORD + PLACE_WORDS_KEPT)
+def test_a_home_given_by_its_name_alone_is_an_address_but_words_for_places_are_kept(
+    marked: str,
+) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+SCHOOLS_IN_PLAIN_WORDS = [
+    "my school is [[SCHOOL:castle manor]] and its rubbish",
+    "her school is called [[SCHOOL:oak grove high]]",
+    "my school is called [[SCHOOL:Brook Green]]",
+    "her school is called the [[SCHOOL:Beacon]]",
+]
+SCHOOL_DESCRIPTIONS_KEPT = [
+    "my school is really big and noisy",
+    "my school is high up on a hill",
+    "my school is green and grey",
+    "our school is the best",
+    "my school is the Best in the county",
+    "my school is far away",
+    "im at the dentist after school",
+]
+
+
+@pytest.mark.parametrize("marked", SCHOOLS_IN_PLAIN_WORDS + SCHOOL_DESCRIPTIONS_KEPT)
+def test_a_school_named_in_ordinary_words_after_my_school_is_is_found_but_a_description_is_kept(
+    marked: str,
+) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+BIRTH_DATES_IN_OTHER_WORDS = [
+    "my date of birth is [[DATE_OF_BIRTH:4th july twenty eleven]]",
+    "born on the [[DATE_OF_BIRTH:2nd of march two thousand and nine]]",
+    "they wrote [[DATE_OF_BIRTH:12/09/2009]] instead of my real birthday",
+    "me and my twin [[DATE_OF_BIRTH:3/5/11]] we both hate it",
+    "my brothers [[DATE_OF_BIRTH:6/6/10]] and [[DATE_OF_BIRTH:7/7/12]]",
+    "she came into the world on [[DATE_OF_BIRTH:3/5/11]]",
+    "me - 13 - [[DATE_OF_BIRTH:1/1/2011]]",
+]
+OTHER_DATES_KEPT = [
+    "it was the 4th july twenty minutes later",
+    "on 12/09/2024 instead of my birthday party we went out",
+    "my son on 13/4/24 went to hospital",
+    "we took my son to A&E 13/4/24",
+    "my son's review 13/4/24 was cancelled",
+    "our children were seen 3/4/24",
+]
+
+
+@pytest.mark.parametrize("marked", BIRTH_DATES_IN_OTHER_WORDS + OTHER_DATES_KEPT)
+def test_a_birth_date_with_its_year_in_words_or_given_instead_of_a_birthday_is_found(
+    marked: str,
+) -> None:
+    assert_anonymised_as_marked(marked)

@@ -452,3 +452,73 @@ def test_streets_house_names_and_flats_given_as_a_home_are_removed_in_any_case(
 )
 def test_distances_descriptions_and_figures_of_speech_about_streets_are_kept(text: str) -> None:
     assert all(span.label != "ADDRESS" for span in anonymise(text).spans)
+
+
+# --- Numbers typed in groups -----------------------------------------------------------------
+
+
+@settings(max_examples=150)
+@given(
+    st.sampled_from(["my number is ", "his nhs number is ", "ref ", "the number on my card is "]),
+    st.tuples(st.sampled_from("123456789"), digits(9)).map("".join),
+    # (1234 567 890 with spaces is thousands spaced apart, kept: see ORDINARY_NUMBERS)
+    st.sampled_from([[4, 4, 2], [3, 4, 3], [2, 4, 4], [3, 3, 2, 2], [4, 2, 4]]),
+    st.sampled_from([" ", "-"]),
+    _TAILS,
+)
+def test_a_long_number_typed_in_groups_is_removed_however_it_is_grouped(
+    lead: str, number: str, sizes: list[int], separator: str, tail: str
+) -> None:
+    assert_removed(lead, grouped(number, sizes, separator), tail)
+
+
+@settings(max_examples=100)
+@given(
+    st.sampled_from(["UPN ", "pupil number ", "his upn is ", ""]),
+    st.sampled_from("ABCDEFGHJKLMNPQRTUVWXYZ"),
+    digits(12),
+    st.sampled_from([" ", "-"]),
+)
+def test_a_pupil_number_printed_in_groups_is_removed(
+    lead: str, letter: str, number: str, separator: str
+) -> None:
+    assert_removed(lead, letter + " " + grouped(number, [4, 4, 4], separator), " on the form")
+
+
+@pytest.mark.parametrize(
+    ("before", "reference", "after"),
+    [
+        ("the letter had ", "KCC/CF/2024/0412", " on it"),
+        ("police incident number ", "0456", " from march"),
+        ("log no. ", "1123", " of today"),
+        ("Ticket #", "48213", " for my complaint"),
+        ("crime ref ", "SU-20230415-0031", ""),
+    ],
+)
+def test_police_and_service_numbers_and_references_with_letter_groups_are_removed(
+    before: str, reference: str, after: str
+) -> None:
+    assert_removed(before, reference, after)
+
+
+GROUPED_ORDINARY_NUMBERS = [
+    "it cost between 1000-2000 pounds",
+    "from 2019-2020-2021 it was bad",
+    "i got 100 200 300 points on the game",
+    "the population is 1 000 000 people",
+    "2014-2015 was year 4 and 5",
+    "my score was 12-10-8",
+    "ring 0800 1111 or 0808 800 5000",
+]
+
+
+@pytest.mark.parametrize("text", GROUPED_ORDINARY_NUMBERS)
+def test_ranges_of_years_thousands_scores_and_helplines_typed_in_groups_are_kept(
+    text: str,
+) -> None:
+    assert anonymise(text).text == text
+
+
+def test_a_hyphenated_postcode_is_removed_even_when_its_inward_half_looks_like_an_ordinal() -> None:
+    assert_removed("my postcode is ", "B1-4th", "")
+    assert_removed("", "ip4 - 0th", " is where i live")

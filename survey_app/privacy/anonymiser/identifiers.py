@@ -121,6 +121,10 @@ _TEN_DIGITS_RUN = re.compile(r"\d{10}")
 _UPN_CUE = re.compile(r"\b(?:upn|pupil\s+(?:no|number))\b", re.IGNORECASE)
 # Said to be a pupil number, with a letter typed for a digit ("K801200034O11"): the shape.
 _UPN_LOOSE = re.compile(r"\b[A-Z](?=(?:[A-Z]*\d){8})[A-Z\d]{10,13}\b", re.IGNORECASE)
+# Typed in groups as it is printed on a letter: "A 1234 5678 9012", "a1234-5678-901b".
+_UPN_GROUPED = re.compile(
+    r"\b[A-Z][ -]?\d{3,4}([ -])\d{4}\1\d{3,4}[A-Z]?\b(?![ -]\d)", re.IGNORECASE
+)
 
 
 def find_pupil_numbers(text: str) -> Iterator[Span]:
@@ -129,6 +133,9 @@ def find_pupil_numbers(text: str) -> Iterator[Span]:
         number = _UPN_LOOSE.search(text, cue.end(), cue.end() + 40)
         if number:
             yield Span(number.start(), number.end(), ID)
+    for match in _UPN_GROUPED.finditer(text):
+        if 11 <= sum(char.isdigit() for char in match.group()) <= 12:
+            yield Span(match.start(), match.end(), ID)
     if not _TEN_DIGITS_RUN.search(text):
         return
     # The shape is distinctive (no phone, postcode or date has it), so a wrong check letter
@@ -145,13 +152,17 @@ def find_pupil_numbers(text: str) -> Iterator[Span]:
 # "CP-2023-04417", "PL/2024/3318", "COMP/24/0912": letters, then digit groups split by - or /.
 _LETTERED_REFERENCE = re.compile(
     # A letter O typed for a zero is still the reference: "CP-2023-O456".
-    r"(?<![\w/-])[A-Z]{1,6}\d{0,4}(?:[-/][\dO]{2,}[A-Z]?){1,3}(?:[-/][A-Z]{1,4})?(?![\w/-])",
+    # Letter groups may come between: "KCC/CF/2024/0412", "SC/CP/22/1187".
+    r"(?<![\w/-])[A-Z]{1,6}\d{0,4}(?:[-/][A-Z]{1,4}){0,2}(?:[-/][\dO]{2,}[A-Z]?){1,3}"
+    r"(?:[-/][A-Z]{1,4})?(?![\w/-])",
     re.IGNORECASE,  # "cp-2023-04417" typed in lower case
 )
 # "Mosaic 1187342", "case reference is 4471932", "ref: 55/2231".
 _REFERENCE_CUE = re.compile(
     r"\b(?:ref(?:erence)?|case|mosaic|lcs|eclipse|liquid\s?logic|crn|id|file|record|"
-    r"complaint|client|(?:case|file|reference|ref|id|client)\s+(?:no|number|num))\b"
+    r"complaint|client|(?:case|file|reference|ref|id|client)\s+(?:no|number|num)"
+    # the police's and services' numbers: "incident number 0456", "log no. 1123", "ticket #48213"
+    r"|(?:log|incident|occurrence|ticket|crime|job|call)\s+(?:no|number|num|ref)|ticket)\b"
     r"[\s.:#-]*(?:(?:is|was|number|no|num|=)[\s.:#-]*)*",
     re.IGNORECASE,
 )
@@ -170,6 +181,23 @@ _NUMBER_AFTER_CUE = re.compile(r"[A-Z]{0,4}\d[\d/-]{3,}[A-Z]?\b", re.IGNORECASE)
 # Six or more digits standing alone are an identifier of some kind (a case or client number),
 # unless they are a date or money; phone and NHS numbers are found first and win.
 _LONG_NUMBER = re.compile(r"(?<![\d£$€.,:/+-])\d{6,12}(?![\d%]|[.,]\d)")
+
+
+# A long number typed in groups ("1234-5678-90", "9431 8602 15"): nine to twelve digits in three
+# or four groups, not all of them years and not thousands spaced apart. No price, count or score
+# has that shape; phone numbers (which start with 0) are found first and win.
+_GROUPED_NUMBER = re.compile(
+    r"(?<![\d£$€.,:/+-])[1-9]\d{1,5}(?:([ -])\d{2,5})(?:\1\d{2,5}){1,2}(?![\d%]|[.,/]\d|[ -]\d)"
+)
+
+
+def _grouped_identifier(value: str) -> bool:
+    groups = re.split(r"[ -]", value)
+    digits = sum(len(group) for group in groups)
+    if not 9 <= digits <= 12 or all(_YEAR_ALONE.fullmatch(group) for group in groups):
+        return False
+    # "it cost 1234 567 890", "100 200 300 points": thousands spaced apart, or a list
+    return not (" " in value and all(len(group) == 3 for group in groups[1:]))
 
 
 def find_references(text: str) -> Iterator[Span]:
@@ -196,6 +224,10 @@ def find_references(text: str) -> Iterator[Span]:
     for match in _LONG_NUMBER.finditer(text):
         if not _looks_like_a_date(match.group()):
             yield Span(match.start(), match.end(), ID)
+    if " " in text or "-" in text:
+        for match in _GROUPED_NUMBER.finditer(text):
+            if _grouped_identifier(match.group()):
+                yield Span(match.start(), match.end(), ID)
 
 
 def _looks_like_a_date(digits: str) -> bool:
@@ -221,7 +253,13 @@ _DAY = (
     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
 )
 # "2011", and "'11" as written after a month's name.
-_YEAR = r"(?:(?:19|20)\d{2}|['’]?\d{2}(?![\w:.,]\d|\s*(?:%|am|pm|people|kids|times)\b))"
+_YEAR = (
+    r"(?:(?:19|20)\d{2}|['’]?\d{2}(?![\w:.,]\d|\s*(?:%|am|pm|people|kids|times)\b)"
+    # in words, as a child may type it: "twenty eleven", "two thousand and nine"
+    r"|(?:twenty|two\s+thousand(?:\s+and)?)[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:one|two|three|four|five))?|one|two|"
+    r"three|four|five|six|seven|eight|nine)\b)"
+)
 # Dates in figures, which start with a digit (most answers have none, and those are found
 # quickly), and dates with a month's name, only looked for where a month's name is.
 _NUMERIC_DATE = re.compile(
@@ -261,7 +299,9 @@ _BIRTH_WORD = (
     # "birtday", "bithday", "burthday", "birthdya"): b, two to five of the letters of "birth",
     # then day or date.
     r"|\bb[irtheu]{2,5}\s?d(?:a[yte]|ya)\b|\bb\s?/\s?d\b"
-    r"|\bbirth\b)"
+    r"|\bbirth\b"
+    # "she came into the world on 3/5/11"
+    r"|\bcame\s+into\s+(?:the|this)\s+world)"
 )
 # "born 3/4/2012", "DOB: 02/11/2013", "d.o.b. 2.2.11", "her birthday is 30th june 1989".
 # A few words may come between: "date of birth is given as 11/12/2011", "dob on the form is".
@@ -312,7 +352,9 @@ _BORN_SOMEWHERE = re.compile(
 )
 # Beside an age: "YP is 15 (13/04/2009)", "Child B (aged 9, 21/11/2014)", "Kai, 12, 3/4/12".
 _AGE_BEFORE = re.compile(
-    r"(?:\baged?\b[^\d\n]{0,8}\d{1,2}|(?:\b(?:is|im|i['’]m|he['’]s|she['’]s|hes|shes|turned)|,)"
+    # "me - 13 - 1/1/2011": an age set off by dashes as by commas
+    r"(?:\baged?\b[^\d\n]{0,8}\d{1,2}|(?:\b(?:is|im|i['’]m|he['’]s|she['’]s|hes|shes|turned)|,"
+    r"|\s[–—-])"
     r"\s+\d{1,2}(?:\s*(?:yrs?|years?(?:\s+old)?|y/?o))?)(?:\s*[(,;–—-]){1,2}\s*$",
     re.IGNORECASE,
 )
@@ -329,7 +371,9 @@ _NAME_AGE_BRACKET = re.compile(
 )
 # "they put 9/12/2011 as my birthday", not "on 12/12/2024 as my birthday was the day before".
 _AS_BIRTH = re.compile(
-    r"\s+(?:down\s+)?as\s+(?:my|his|her|their|the|our|your|ur)\s+"
+    # "they wrote 12/09/2009 instead of my real birthday"
+    r"\s+(?:(?:down\s+)?as|instead\s+of)\s+(?:my|his|her|their|the|our|your|ur)\s+"
+    r"(?:(?:real|actual|right|correct|proper)\s+)?"
     + _BIRTH_WORD
     + r"\w*(?!\s+(?:was|is|were|party|meal|treat|present))",
     re.IGNORECASE,
@@ -398,8 +442,10 @@ _CHILD_WORDS = word_set(
     "son daughter grandson granddaughter grandchild child baby brother sister nephew niece "
     "stepson stepdaughter boy girl yp cyp twin twins sons daughters sibling siblings cousin "
     "cousins stepbrother stepsister kid kids pupil pupils student learner infant toddler "
+    "brothers sisters grandsons granddaughters grandchildren children "
     "teenager youngster foster"
 )
+_OWNERS = word_set("my his her their our your ur")
 # "Young person (16/4/09)": a person only when a young one.
 _YOUNG = word_set("young")
 
@@ -481,7 +527,9 @@ def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -
     if word.lower() in ("person", "people") and before is not None:
         return bool(bracket) and before.lower() in _YOUNG
     if word.lower() in _CHILD_WORDS:
-        return bool(bracket)
+        # "my son (13/4/11)", and straight after "my son" or "our twins" with no "on" between:
+        # "me and my twin 3/5/11", "my brothers 6/6/10 and 7/7/12"
+        return bool(bracket) or (before is not None and before.lower() in _OWNERS)
     if len(word) == 1 and word.isupper() and before is not None:
         # "Child B, 14/01/2013", "YP (K) ...": a letter standing for the child
         return bool(bracket) and before.lower() in _CHILD_WORDS
@@ -599,12 +647,13 @@ def _after_a_place(text: str, start: int, places: frozenset[str]) -> bool:
 
 
 # A postcode typed with a hyphen or several spaces between its halves: "IP4-2AB", "ip4   2ab".
-# (The first pass takes those with one space or none.) "S3 - 4th" is a range of years.
+# (The first pass takes those with one space or none.)
 _LOOSE_POSTCODE = re.compile(
-    r"\b([A-Z]{1,2})\d[A-Z\d]?(?:[ \t\u00a0]{2,4}|[ ]?[-–][ ]?(?!(?:1st|2nd|3rd|[04-9]th)\b))"
-    r"\d[A-Z]{2}\b",
+    r"\b([A-Z]{1,2})\d[A-Z\d]?(?:[ \t\u00a0]{2,4}|[ ]?[-–][ ]?)\d[A-Z]{2}\b",
     re.IGNORECASE | re.ASCII,
 )
+# "S3 - 4th" is a range of Scottish school years, not Sheffield's S3 4TH; "B1-4th" is a postcode.
+_SCHOOL_YEARS = re.compile(r"S[1-6]\s?[-–]\s?(?:1st|2nd|3rd|[4-6]th)", re.IGNORECASE)
 
 
 def find_loose_postcodes(text: str) -> Iterator[Span]:
@@ -612,5 +661,5 @@ def find_loose_postcodes(text: str) -> Iterator[Span]:
     if not _DIGIT.search(text) or not any(mark in text for mark in ("-", "–", "  ", "\t")):
         return
     for match in _LOOSE_POSTCODE.finditer(text):
-        if match.group(1).upper() in _AREA_SET:
+        if match.group(1).upper() in _AREA_SET and not _SCHOOL_YEARS.fullmatch(match.group()):
             yield Span(match.start(), match.end(), POSTCODE)

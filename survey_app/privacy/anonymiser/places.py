@@ -44,6 +44,8 @@ _WEAK_STREETS = word_set(
 _BUILDINGS = word_set(
     "house court lodge cottage cottages farm mansions tower towers heights manor barn flats "
     "buildings villas"
+    # old buildings now homes: "the Old Rectory", "Church Farm Granary", "the Old Forge"
+    " rectory vicarage grange granary stables forge bungalow maltings hostel"
 )
 # Words that make "X Court" or "X House" an institution rather than a home.
 _INSTITUTIONS = word_set(
@@ -75,7 +77,8 @@ _AT_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _LIVES_ON = re.compile(
-    r"\b(?:(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:on|at|to)"
+    # "i live down chapel lane", "nan lives up hill road"
+    r"\b(?:(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:on|at|to|down|up|along|off)"
     # where a home is given: "address is station walk", "send it to mill view"
     r"|address(?:\s+is)?\s*:?|(?:send|post|write)\s+(?:(?:it|them|letters?)\s+)?to"
     r"|(?:new\s+)?(?:house|home)\s+is)\s+$",
@@ -94,7 +97,9 @@ _IDIOM_STREETS = word_set("memory easy civvy queer fast slow main wrong right tw
 # "no.8 Harrow ct", "number 12 Mill Lane": the word for number belongs to the address.
 _NUMBER_WORD_BEFORE = re.compile(r"\b(?:no\.?|num(?:ber)?\.?|nr\.?)[ ]?$|#$", re.IGNORECASE)
 _LIVES_AT = re.compile(
-    r"\b(?:live|lives|living|lived|moved|move|stay|stays|staying|address|address is|at|to)\W+$",
+    # "staying at the Old Rectory": a house's name may open with "the"
+    r"\b(?:live|lives|living|lived|moved|move|stay|stays|staying|address|address is|at|to)\W+"
+    r"(?:the\s+)?$",
     re.IGNORECASE,
 )
 _BEFORE_ESTATE = word_set("the on at in off near round from")
@@ -191,6 +196,40 @@ _HOUSE_NAME_CUE = re.compile(
 )
 
 
+# "our house is called The Haven", "the farm's called bryn teg": a home's name after "called".
+_HOME_CALLED = re.compile(
+    r"\b(?:house|home|cottage|farm|bungalow|flat|caravan|place)(?:['’]s|\s+(?:is|was))\s+"
+    r"(?:called|named)\s+((?:the\s+)?[^\W\d_][\w'’-]*(?:[ ][^\W\d_][\w'’-]*){0,2})",
+    re.IGNORECASE,
+)
+
+
+def _homes_called(text: str, lexicon: Lexicon) -> Iterator[Span]:
+    """A home's name after "our house is called": up to three words, ending before a word that
+    carries the sentence on ("our house is called The Haven and it has a garden"). A capital
+    "The" is part of the name; a lower-case "the" is left out, as estates are."""
+    for match in _HOME_CALLED.finditer(text):
+        start = match.start(1)
+        parts = match.group(1).split(" ")
+        if parts[0] in ("the", "The"):
+            if parts[0] == "the":
+                start += 4
+            parts = parts[1:]
+        kept: list[str] = []
+        for part in parts:
+            key = fold(part)
+            if key in FUNCTION_WORDS or key in DETERMINERS or key in NEVER_NAMES:
+                break
+            kept.append(part)
+        if not kept:
+            continue  # "my house is called a semi"
+        first = kept[0]
+        if not (first[0].isupper() and not first.isupper()) and fold(first) in lexicon.common_words:
+            continue  # "the house was called out to"
+        end = match.start(1) + match.group(1).index(first) + len(" ".join(kept))
+        yield Span(start, end, ADDRESS)
+
+
 def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Span]:
     """House numbers and streets, flats, named buildings and estates."""
     lowered = text.lower()
@@ -212,11 +251,32 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     if "estate" in lowered:
         spans.extend(_estates(text, words, lexicon))
     spans.extend(_welsh_streets(text, words, lexicon))
+    if " y " in lowered or " yr " in lowered:
+        spans.extend(_welsh_house_names(text, words, lexicon))
     spans.extend(_named_after_a_number(text, words, lexicon))
+    if "called" in lowered or "named" in lowered:
+        spans.extend(_homes_called(text, lexicon))
     return [
         _with_house_name(text, with_number_word(text, span), lexicon)
         for span in _join_neighbours(text, spans)
     ]
+
+
+# Where the words before a name give it as someone's home: "nanas house is Bryn Awel", "i live
+# at ty mawr", "my grandad's farm is Tyddyn Isaf", "Placement address: Pen Rhiw".
+_GIVEN_AS_A_HOME = re.compile(
+    r"(?:\b(?:live|lives|living|lived|moved|move|moving|stay|stays|staying|placed)\s+(?:at|to)"
+    r"|\b(?:house|home|farm|cottage|address|bungalow|caravan)(?:\s+(?:is|was|now\s+is|is\s+called"
+    r"|was\s+called|called))?\s*[:,–-]?"
+    r"|\b(?:send|post|write)\s+(?:(?:it|them|letters?|post)\s+)?to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def given_as_a_home(text: str, span: Span) -> bool:
+    """Whether the words straight before span give it as someone's home ("we live at", "my
+    house is", "address:"): a house's name needs neither a number nor a street word."""
+    return bool(_GIVEN_AS_A_HOME.search(text, max(0, span.start - 40), span.start))
 
 
 def measures_a_distance(span: Span, answer_words: Sequence[Word]) -> bool:
@@ -270,6 +330,40 @@ def _welsh_streets(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterat
         if not (word.capitalised or numbered or lives_there or joined or named):
             continue  # "heol y felin" is Welsh enough alone; "pant" or "cae" is not
         yield Span(words[index - 1].start if numbered else start, words[last].end, ADDRESS)
+
+
+# Before a Welsh name joined by "y", where a home or a visit is: "i live at Tan y Bryn", "she is
+# moving to Ael y Bryn", "the social worker came to Glan yr Afon".
+_AT_A_HOME = re.compile(
+    r"\b(?:at|to|address(?:\s+is)?\s*:?|(?:house|home|farm|cottage)\s+is(?:\s+called)?|called)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _welsh_house_names(text: str, words: Sequence[Word], lexicon: Lexicon) -> Iterator[Span]:
+    """Houses, farms and streets named in Welsh with "y" or "yr" between two words ("Tan y
+    Bryn", "Glan yr Afon", "Pen y Graig"): capitalised, or in lower case after "live at"."""
+    for index in range(1, len(words) - 1):
+        joiner = words[index]
+        if joiner.key not in ("y", "yr"):
+            continue
+        before, after = words[index - 1], words[index + 1]
+        if text[before.end : joiner.start] != " " or text[joiner.end : after.start] != " ":
+            continue
+        if not (_welsh_name_word(before, lexicon) and _welsh_name_word(after, lexicon)):
+            continue
+        if before.key in _WELSH_STREETS:
+            continue  # "Heol y Felin" is a street, found with the street words
+        start = before.start
+        if index >= 2 and words[index - 2].key in ("tŷ", "ty") and words[index - 2].capitalised:
+            start = words[index - 2].start  # "Tŷ Pen y Bryn"
+        capitals = before.capitalised and after.capitalised and not before.shouted
+        cued = bool(_AT_A_HOME.search(text, max(0, start - 30), start)) or bool(
+            _HOME_CUE.search(text, max(0, start - 30), start)
+        )
+        if not cued or not (capitals or before.key not in lexicon.common_words):
+            continue
+        yield Span(start, after.end, ADDRESS)
 
 
 # A home given by a house's name and a comma, straight before a street: "we live at Bryn Haul, "
@@ -329,10 +423,14 @@ def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
         name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names
     ):
         return span
-    if " ".join(names) in lexicon.places or tuple(names) in lexicon.places_by_first_word.get(
-        names[0], ()
+    at_it = re.search(r"\b(?:at|address(?:\s+is)?\s*:?)\s+$", text[: match.start(1)][-20:], re.I)
+    if not at_it and (
+        " ".join(names) in lexicon.places
+        or tuple(names) in lexicon.places_by_first_word.get(names[0], ())
     ):
-        return span  # "Ipswich, 12 Oak Road" is a town before the address
+        # "Ipswich, 12 Oak Road" is a town before the address; one is "in" a town and "at" a
+        # house, whatever it shares its name with ("placed at Oakwood, 3 Elm Walk")
+        return span
     before = text[: match.start(1)].rstrip()
     if before and before[-1].isalnum() and not _HOUSE_NAME_CUE.search(before):
         return span  # "... said Rose, Mill Lane" is no house
@@ -353,6 +451,9 @@ def _street_or_building(
             break
         if _is_name_word(candidate, lexicon) and index - first < 3:
             first -= 1
+        elif candidate.key in ("st", "saint") and first < index and index - first < 3:
+            first -= 1  # "st helens street", "St John's Road": a saint's name before the street
+            break
         elif _welsh_joiner(words, first - 1, lexicon):
             first -= 2  # "Pen y Lan Road": a Welsh name joined by "y" between capitals
         else:
@@ -390,8 +491,10 @@ def _street_or_building(
     start = names[0].start
     if key in _BUILDINGS and key not in _STREETS and key not in _WEAK_STREETS:
         after_flat = any(0 <= start - flat.end <= 2 for flat in flats)
-        lives_there = bool(_LIVES_AT.search(text, max(0, start - 16), start))
+        lives_there = bool(_LIVES_AT.search(text, max(0, start - 20), start))
         evidence = numbered or after_flat or lives_there
+        if lives_there and first > 0 and words[first - 1].text == "The":
+            start = words[first - 1].start  # "we live at The Old Forge": "The" is in its name
     elif key in _WEAK_STREETS:
         # "my nan lives on meadow way": where someone lives, even in lower case
         evidence = (
@@ -608,9 +711,12 @@ def _is_place_here(
     if before.key in _PLACE_CUE:
         return True
     if text[before.end : word.start].strip() == "," and (
-        before.key in _STREETS or before.key in _WEAK_STREETS or before.key in _WELSH_STREETS
+        before.key in _STREETS
+        or before.key in _WEAK_STREETS
+        or before.key in _WELSH_STREETS
+        or before.key in _BUILDINGS
     ):
-        return True  # "Church Street, Eye": the town of an address
+        return True  # "Church Street, Eye", "Hillside Farm, Eye": the town of an address
     if before.key == "the" and index + 1 < len(words):
         return words[index + 1].key in _AREA_WORDS  # "the Sudbury team"
     # "Colchester and Clacton": beside a place just found.

@@ -320,6 +320,8 @@ def _schools_after_cues(
             last += 1
         if not _bare_school_word(words[last], lexicon):
             last -= 1
+        if last < index and _named_as_school(words, index):
+            last = _plain_words_name(text, words, index)
         parts = words[index : last + 1]
         after = words[last + 1] if 0 <= last + 1 < len(words) else None
         if (
@@ -573,7 +575,7 @@ def _strong_school_cue(text: str, words: Sequence[Word], index: int) -> bool:
             before == "is" and index >= 3 and words[index - 3].key in ("school", "college")
         )
     if previous == "is":
-        return before == "school" and index >= 3 and words[index - 3].key in ("my", "new", "old")
+        return before == "school" and index >= 3 and words[index - 3].key in _SCHOOL_OWNERS
     if previous in ("from", "of") and before in _SENT_AWAY:
         return True
     if previous == "to" and (_moving_up(words, index) or before in _TRANSITION):
@@ -593,6 +595,45 @@ def _strong_school_cue(text: str, words: Sequence[Word], index: int) -> bool:
         )
         return year or _year_word(before)
     return False
+
+
+def _named_as_school(words: Sequence[Word], index: int) -> bool:
+    """ "my school is X", "her school was called X": the words before index give its name."""
+    previous = words[index - 1].key
+    if words[index].key in ("called", "named"):
+        return False  # the name comes after: "my school is called Brook Green"
+    at = index - 2 if previous in ("is", "was") else index - 3 if previous == "called" else 0
+    if previous == "called" and words[index - 2].key not in ("is", "was"):
+        return False
+    return (
+        at >= 1 and words[at].key in ("school", "college") and words[at - 1].key in _SCHOOL_OWNERS
+    )
+
+
+# "my school is really big", "her school is so far": not a name.
+_INTENSIFIERS = word_set("very really so too quite well pretty dead proper super well quite not")
+
+
+def _plain_words_name(text: str, words: Sequence[Word], index: int) -> int:
+    """The last word of a school's name in ordinary lower-case words ("my school is castle
+    manor", "his school is oak grove high"): two or three words ending with a word that ends
+    many schools' names; index - 1 if there is none."""
+    last = index
+    while last + 1 < len(words) and last - index < 2:
+        following = words[last + 1]
+        if text[words[last].end : following.start] != " ":
+            break
+        if following.is_number or following.key in FUNCTION_WORDS or following.key in DETERMINERS:
+            break
+        last += 1
+    while last > index and words[last].key not in _NAME_ENDINGS:
+        last -= 1
+    first = words[index]
+    if last == index or first.key in _INTENSIFIERS or first.key in FUNCTION_WORDS:
+        return index - 1
+    if any(part.is_number or part.key in NEVER_NAMES for part in words[index : last + 1]):
+        return index - 1
+    return last
 
 
 # "transition to X", "moving up to X": children change school, not town, in these words.
@@ -859,7 +900,9 @@ def _schools_by_name_alone(
         word = words[index]
         cue = words[index - 1].key
         going = cue == "to" and index >= 2 and words[index - 2].key in _GO
-        if cue == "the" and index >= 2 and word.capitalised and not word.initial:
+        # "i go to the Beacon"; in lower case only a word no list knows: "im at the ridgeway"
+        unknown = not word.capitalised and _lower_case_unknown(word, lexicon)
+        if cue == "the" and index >= 2 and (word.capitalised or unknown) and not word.initial:
             span = _the_named_school(text, words, index, lexicon, school_talk)
             if span is not None:
                 yield span
@@ -914,14 +957,34 @@ def _lower_case_bare_name(
     return (daily and not key.endswith("s")) or school_talk()
 
 
+def _lower_case_unknown(word: Word, lexicon: Lexicon) -> bool:
+    """A lower-case word of letters that no dictionary, name or place list knows."""
+    key = word.key
+    return (
+        len(key) >= 4
+        and word.text.isalpha()
+        and key not in lexicon.vocabulary
+        and key not in lexicon.first_names
+        and key not in lexicon.surnames
+        and key not in lexicon.places
+        and key not in NEVER_NAMES
+    )
+
+
+_RANKS = word_set("best worst same only biggest smallest greatest nicest better worse last first")
+
+
 def _the_named_school(
     text: str, words: Sequence[Word], index: int, lexicon: Lexicon, school_talk: Callable[[], bool]
 ) -> Span | None:
     """ "i go to the Beacon", "he attends the Bridge": a capitalised name after "the", where
     someone goes to it and the answer talks of school."""
     before = words[index - 2]
-    going = before.key in _ATTENDS or (
-        before.key == "to" and index >= 3 and words[index - 3].key in _GO
+    going = (
+        before.key in _ATTENDS
+        or (before.key == "to" and index >= 3 and words[index - 3].key in _GO)
+        # "my school is the Beacon"; not "my school is The Best"
+        or (_named_as_school(words, index - 1) and words[index].key not in _RANKS)
     )
     if not going and before.key not in ("at", "from"):
         return None

@@ -20,6 +20,7 @@ from pathlib import Path
 import pycrfsuite
 
 from ..redaction import Span
+from . import places
 from .lexicon import (
     ABBREVIATIONS,
     DAYS,
@@ -322,7 +323,11 @@ def find(
         if span.label in KINDS
         and sure >= least
         and not _never_personal(span, words)
-        and (span.label != "ADDRESS" or _has_street_or_number(span, words))
+        and (
+            span.label != "ADDRESS"
+            or _has_street_or_number(span, words)
+            or places.given_as_a_home(text, span)  # "my house is Bryn Awel"
+        )
         and not (span.label == "ADDRESS" and _a_ranking(span, words))
         # a name or a school is written in letters: "00" of "2:00" is neither
         and (span.label not in ("PERSON", "SCHOOL") or _has_a_letter(text, span))
