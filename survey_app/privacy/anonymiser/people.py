@@ -90,6 +90,16 @@ _BEFORE_VERB_MISS = word_set(
 # A season or a time of year comes after these: "in Summer", "this Autumn".
 _BEFORE_A_TIME = word_set("in during this next last every")
 _SIGN_OFFS = word_set("regards thanks cheers love sincerely wishes signed best")
+# Before "to" and a name: "thank you to Will", "thanks to Joy", "say hi to Rob".
+_GREETED_TO = word_set("thanks thank thankyou thx you u hi hello hiya bye shoutout")
+# Lower-case words with these endings after "i am" are verbs, however misspelt ("complaning").
+_VERB_ENDINGS = ("ing", "in'", "ed")
+# After a season or a month these make it a time, not a person: "Summer term", "May half term".
+_TIMES_OF_YEAR = word_set("term terms holiday holidays hols half half-term break camp fair")
+# Where a person works or learns: "Mark in our team", "Will and Joy in the CP team".
+_TEAMS = word_set("team teams office class group unit service department staff")
+# Friends written as a person noun after "my": "zain n ibby r my boys".
+_MY_PEOPLE = word_set("boys girls lads gals girlies crew")
 # "X is ..." alone says little; "X is nice" or "X is my ..." says more.
 _LINKING_VERBS = word_set("is was has had did does")
 # Words before a family word or a job: "my big brother", "my key worker", "my new sw".
@@ -107,7 +117,7 @@ _AGE = re.compile(
 )
 # What joins names in a list: "Kemi and Tiwa", "A, B and R", "Nia ❤️ Precious" (not "N/A").
 _LIST_JOIN = re.compile(
-    r"^\s*(?:,|&|\+|and|or|,\s*and|[^\w\s/.!?:;()\[\]]{1,3})\s*$", re.IGNORECASE
+    r"^\s*(?:,|&|\+|and|or|n|,\s*and|[^\w\s/.!?:;()\[\]]{1,3})\s*$", re.IGNORECASE
 )
 _ABBREVIATIONS = frozenset(
     {
@@ -207,6 +217,7 @@ def find_people(
             scores[index] = score
     _lists(text, words, scores, lexicon)
     _titled_surnames(text, words, scores, blocked, in_place)
+    _title_case_names(text, words, scores, blocked, in_place, lexicon)
     names = [index for index in range(count) if (scores[index] or 0) >= THRESHOLD]
     _first_names_before_surnames(text, words, scores, names, blocked, lexicon)
     spans = list(_full_names(text, words, names, lexicon, blocked))
@@ -264,7 +275,14 @@ def _facts(word: Word, lexicon: Lexicon, staff: frozenset[str]) -> _Facts | None
         else:
             prior = 3.0
     elif surname:
-        prior = -1.0 if key in lexicon.vocabulary else 3.0
+        # A surname known by its shape ("O'Sullivan", "McAllister") is no word, though it is
+        # frequent enough to be in the vocabulary.
+        shaped = bool(_SURNAME_SHAPE.match(key)) and (
+            key in lexicon.surnames or key.startswith(("mc", "o'"))
+        )
+        prior = -1.0 if key in lexicon.vocabulary and not shaped else 3.0
+    elif len(key) == 2 and key.isalpha() and not any(vowel in key for vowel in "aeiouy"):
+        prior = 0.0  # two consonants ("tj", "jj") are initials said as a name, or an unknown
     elif key in lexicon.vocabulary or common or _compound_of_words(key, lexicon):
         prior = -3.0
     elif len(key) > 6 and key.endswith(_WORD_ENDINGS):
@@ -367,7 +385,9 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
         and (
             after.key in _SPEECH
             or _does_what_people_do(words, index)
-            or (after.key in ("are", "were") and _relation_follows(words, index + 3))
+            or (after.key in ("are", "were", "r") and _relation_follows(words, index + 3))
+            or (after.key in ("is", "was") and _my_relation(words, index + 2))
+            or (after.key == "from" and _my_relation(words, index + 2, _CLASSES))
             or after.key == "who"
             or _there(words, index)
             or _and_me(words, index)
@@ -376,8 +396,10 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
         # "mark said i could", "it was jess who": in lower-case writing no name has a capital
         score += _cues_after(text, words, index, facts, lexicon)
     elif facts.prior == 0 and not facts.common and after is not None and gap_after == " ":
-        # A word no list knows, in lower case: only a verb says it is someone.
+        # A word no list knows, in lower case: only a verb, or "are my ...", says it is someone.
         score += _after_verb(words, index, after.key)  # "shivon was nice"
+        if after.key in ("are", "were", "r") and _my_relation(words, index + 2):
+            score += 3.0  # "zain n ibby r my boys"
     return score
 
 
@@ -411,6 +433,31 @@ def _there(words: Sequence[Word], index: int) -> bool:
     return then in ("there", "here")
 
 
+def _a_verb_form(key: str, lexicon: Lexicon) -> bool:
+    """ "complaning", "woried", "enjoyin" (for "enjoying"): a verb's ending, not a name."""
+    if key in lexicon.first_names:
+        return False
+    return key.endswith(_VERB_ENDINGS) or (
+        key.endswith("in") and key + "g" in lexicon.vocabulary
+    )
+
+
+def _season_of(words: Sequence[Word], index: int) -> bool:
+    """ "Summer term", "Autumn half term": a season or a month naming a time of the year."""
+    return index + 1 < len(words) and words[index + 1].key in _TIMES_OF_YEAR
+
+
+def _in_a_team(words: Sequence[Word], index: int) -> bool:
+    """ "Mark in our team", "Will and Joy in the CP team": someone placed in a team."""
+    if index + 2 >= len(words) or words[index + 1].key != "in":
+        return False
+    if words[index + 2].key not in ("the", "our", "my", "their", "your", "his", "her"):
+        return False
+    return any(
+        words[position].key in _TEAMS for position in range(index + 3, min(index + 6, len(words)))
+    )
+
+
 # Where people are, not things: "X was at the meeting".
 _GATHERINGS = word_set(
     "meeting meetings conference review session group panel visit party hub centre club"
@@ -431,6 +478,8 @@ def _cues_before(
     modal = word.key in _MODALS and not word.capitalised
     if previous in _BEFORE_A_TIME and facts.common and not word.stem_end < word.end:
         return -4.0  # "camping in Summer", "next Autumn" (but "in Summer's class")
+    if facts.common and _season_of(words, index):
+        return -4.0  # "Summer term sessions", "May half term"
     if previous in ("st", "saint") and gap in (" ", ". "):
         return -6.0  # "St John Ambulance", "St Aidan's": a saint names a place or a body
     if previous in TITLES and plain_gap and not possessive:
@@ -456,7 +505,9 @@ def _cues_before(
     if previous in ROLES and plain_gap and not possessive:
         return 0.0 if modal else 3.0  # "my sw jade", "our student Joy"
     if previous == "and" and two_before == "me":
-        return 4.0
+        # "me and Tia went", not "sat with me and held my coat" (a verb in lower case)
+        verb = not word.capitalised and not facts.first_name and word.key in lexicon.vocabulary
+        return 0.0 if verb else 4.0
     if previous == "of" and two_before in RELATIONS and plain_gap:
         return 3.0  # "mother of arjun", "the son of Hope"
     if previous in FIELD_LABELS and ":" in gap and word.capitalised:
@@ -466,11 +517,15 @@ def _cues_before(
     if previous == "is" and two_before in ("name", "names"):
         return 4.0
     if previous in ("i'm", "im") or (previous == "am" and two_before == "i"):
+        if not word.capitalised and _a_verb_form(word.key, lexicon):
+            return 0.0  # "i am complaning", "im enjoyin": a misspelt verb, not a name
         return 3.0 if word.key not in lexicon.vocabulary else 0.0
     if previous in ("called", "named", "call") and plain_gap:
         return 4.0 if word.key not in lexicon.vocabulary or not facts.ordinary else 0.0
     if previous in BEFORE_NAME and plain_gap:
         return 2.0  # "thanks to X", "Debrief with X"
+    if previous == "to" and two_before in _GREETED_TO and plain_gap:
+        return 2.0  # "thank you to Will and Joy", "say hi to Rob"
     if previous == "the" and index + 1 < len(words) and words[index + 1].key == "family":
         return 5.0  # "the Loveridge family"
     its_name = previous in _IT and facts.first_name and not facts.common  # "its kacey"
@@ -516,10 +571,14 @@ def _cues_after(
     if following == "who" and plain_gap:
         # "it was jess who helped me"
         it_was = index >= 2 and words[index - 1].key in ("was", "is")
-        return 2.0 if it_was and words[index - 2].key in _IT else 1.0
+        if it_was and words[index - 2].key in _IT:
+            return 3.0 if facts.first_name else 2.0  # "it was grace who said it"
+        return 1.0
     listed_relation = index + 2 < len(words) and words[index + 2].key in ("my", "our")
-    if following in ("are", "were") and listed_relation and _relation_follows(words, index + 3):
-        return 3.0  # "... and Tyreese are my brothers"
+    if following in ("are", "were", "r") and listed_relation and _relation_follows(words, index + 3):
+        return 3.0  # "... and Tyreese are my brothers", "zain n ibby r my boys"
+    if plain_gap and _in_a_team(words, index):
+        return 3.0  # "Mark in our team has been brilliant"
     if following == "and" and index + 2 < len(words):
         then = words[index + 2].key
         if then in ("i", "me"):
@@ -543,11 +602,24 @@ def _after_verb(words: Sequence[Word], index: int, following: str) -> float:
     return 3.0
 
 
+# Where someone is from when "from" follows a name: "GRACE from my class".
+_CLASSES = word_set("class school year group form team club estate street")
+
+
+def _my_relation(words: Sequence[Word], index: int, nouns: frozenset[str] = frozenset()) -> bool:
+    """ "my sister", "our key worker" (or "my class", given nouns) from index on."""
+    if index >= len(words) or words[index].key not in ("my", "our"):
+        return False
+    if index + 1 < len(words) and words[index + 1].key in nouns:
+        return True
+    return _relation_follows(words, index + 1)
+
+
 def _relation_follows(words: Sequence[Word], index: int) -> bool:
     """A family word or job within the next few words: "my (step) brother", "my key worker"."""
     for position in range(index, min(index + 3, len(words))):
         key = words[position].key
-        if key in RELATIONS or key in ROLES:
+        if key in RELATIONS or key in ROLES or key in _MY_PEOPLE:
             return True
         if key not in _MODIFIERS:
             return False
@@ -609,6 +681,63 @@ def _titled_surnames(
         scores[index] = THRESHOLD
 
 
+def _title_case_names(
+    text: str,
+    words: Sequence[Word],
+    scores: list[float | None],
+    blocked: Sequence[bool],
+    in_place: Sequence[bool],
+    lexicon: Lexicon,
+) -> None:
+    """Two or three capitalised words ending in a surname, in a sentence otherwise written in
+    lower case: "with Mei Ling Zhang who", "Li Na Chen chaired it". Given names of many
+    languages are short words a dictionary holds ("mei", "na"), so the run and the surname say
+    it."""
+    count = len(words)
+    for last in range(1, count):
+        if words[last].key not in lexicon.surnames:
+            continue
+        first = last
+        while first > 0 and last - first < 2 and _joined(text, words[first - 1], words[first]):
+            first -= 1
+        if first == last:
+            continue
+        run = range(first, last + 1)
+        opening = words[first].key
+        if opening in lexicon.common_words and opening not in lexicon.first_names:
+            continue  # "St David", "Big Mac": a word, then a name, names a thing
+        if any(
+            blocked[i] or in_place[i] or not _name_like_capital(words[i], lexicon) for i in run
+        ):
+            continue
+        before = words[first - 1] if first else None
+        after = words[last + 1] if last + 1 < count else None
+        if (before is not None and before.capitalised and not before.initial) or (
+            after is not None and after.capitalised and text[words[last].end : after.start] == " "
+        ):
+            continue  # part of a Title Case heading or a longer proper noun
+        for index in run:
+            scores[index] = max(scores[index] or 0, THRESHOLD)
+
+
+def _joined(text: str, left: Word, right: Word) -> bool:
+    return text[left.end : right.start] == " " and left.capitalised and right.capitalised
+
+
+def _name_like_capital(word: Word, lexicon: Lexicon) -> bool:
+    """A capitalised word that may be part of a name: not shouted, no family word, service or
+    month, and a name, a word no list holds as common, or a short syllable ("Li", "Na")."""
+    key = word.key
+    if word.upper or key in NEVER_NAMES:
+        return False
+    return (
+        key in lexicon.first_names
+        or key in lexicon.surnames
+        or key not in lexicon.common_words
+        or len(key) <= 3
+    )
+
+
 def _first_names_before_surnames(
     text: str,
     words: Sequence[Word],
@@ -653,7 +782,7 @@ def _list_neighbours(text: str, words: Sequence[Word], index: int) -> Iterator[i
     """The words listed next to index, if any: "Kemi" and "Tiwa" in "Kemi and Tiwa"."""
     for step in (-1, 1):
         neighbour = index + step
-        if 0 <= neighbour < len(words) and words[neighbour].key in ("and", "or"):
+        if 0 <= neighbour < len(words) and words[neighbour].key in ("and", "or", "n"):
             neighbour += step
         if 0 <= neighbour < len(words):
             left, right = sorted((index, neighbour))

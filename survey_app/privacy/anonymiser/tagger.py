@@ -323,6 +323,7 @@ def find(
         if span.label in KINDS
         and sure >= least
         and not _never_personal(span, words)
+        and not (span.label == "PERSON" and _a_relations_modal(span, words, lexicon))
         and (
             span.label != "ADDRESS"
             or _has_street_or_number(span, words)
@@ -354,6 +355,28 @@ def _someones_home(span: Span, words: Sequence[Word], lexicon: Lexicon) -> bool:
         return False
     stem = inside[0].key[:-1]
     return stem in lexicon.first_names or stem in RELATIONS
+
+
+# Modal verbs that are also names ("will", "may"): after a family word or a job and before
+# another verb they are the verb ("if my sister will come"), not someone.
+_MODALS = word_set("will may can might must")
+
+
+def _a_relations_modal(span: Span, words: Sequence[Word], lexicon: Lexicon) -> bool:
+    inside = [index for index, word in enumerate(words) if span.start <= word.start < span.end]
+    if len(inside) != 1:
+        return False
+    index = inside[0]
+    word = words[index]
+    if word.key not in _MODALS or word.capitalised or not 0 < index < len(words) - 1:
+        return False
+    before, after = words[index - 1].key, words[index + 1]
+    return (
+        (before in RELATIONS or before in ROLES)
+        and not after.capitalised
+        and after.key in lexicon.common_words
+        and after.key not in ("said", "says", "and", "was", "is")
+    )
 
 
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.IGNORECASE)
