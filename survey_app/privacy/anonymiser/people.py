@@ -92,13 +92,13 @@ _BEFORE_A_TIME = word_set("in during this next last every")
 _SIGN_OFFS = word_set("regards thanks cheers love sincerely wishes signed best")
 # Before "to" and a name: "thank you to Will", "thanks to Joy", "say hi to Rob".
 _GREETED_TO = word_set("thanks thank thankyou thx you u hi hello hiya bye shoutout")
-# Lower-case words with these endings after "i am" are verbs, however misspelt ("complaning").
+# Lower-case words with these endings after "i am" are verbs, however misspelt ("woried").
 _VERB_ENDINGS = ("ing", "in'", "ed")
-# After a season or a month these make it a time, not a person: "Summer term", "May half term".
+# After a season or a month these make it a time, not a person: "Autumn term", "May half term".
 _TIMES_OF_YEAR = word_set("term terms holiday holidays hols half half-term break camp fair")
-# Where a person works or learns: "Mark in our team", "Will and Joy in the CP team".
+# Where a person works or learns: "Bill in our team", "Ray and Penny in the duty team".
 _TEAMS = word_set("team teams office class group unit service department staff")
-# Friends written as a person noun after "my": "zain n ibby r my boys".
+# Friends written as a person noun after "my": "kez n dilly r my boys".
 _MY_PEOPLE = word_set("boys girls lads gals girlies crew")
 # "X is ..." alone says little; "X is nice" or "X is my ..." says more.
 _LINKING_VERBS = word_set("is was has had did does")
@@ -275,7 +275,7 @@ def _facts(word: Word, lexicon: Lexicon, staff: frozenset[str]) -> _Facts | None
         else:
             prior = 3.0
     elif surname:
-        # A surname known by its shape ("O'Sullivan", "McAllister") is no word, though it is
+        # A surname known by its shape ("O'Hara", "McAllister") is no word, though it is
         # frequent enough to be in the vocabulary.
         shaped = bool(_SURNAME_SHAPE.match(key)) and (
             key in lexicon.surnames or key.startswith(("mc", "o'"))
@@ -399,7 +399,7 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
         # A word no list knows, in lower case: only a verb, or "are my ...", says it is someone.
         score += _after_verb(words, index, after.key)  # "shivon was nice"
         if after.key in ("are", "were", "r") and _my_relation(words, index + 2):
-            score += 3.0  # "zain n ibby r my boys"
+            score += 3.0  # "kez n dilly r my boys"
     return score
 
 
@@ -434,21 +434,19 @@ def _there(words: Sequence[Word], index: int) -> bool:
 
 
 def _a_verb_form(key: str, lexicon: Lexicon) -> bool:
-    """ "complaning", "woried", "enjoyin" (for "enjoying"): a verb's ending, not a name."""
+    """ "woried", "enjoyin" (for "enjoying"): a verb's ending, not a name."""
     if key in lexicon.first_names:
         return False
-    return key.endswith(_VERB_ENDINGS) or (
-        key.endswith("in") and key + "g" in lexicon.vocabulary
-    )
+    return key.endswith(_VERB_ENDINGS) or (key.endswith("in") and key + "g" in lexicon.vocabulary)
 
 
 def _season_of(words: Sequence[Word], index: int) -> bool:
-    """ "Summer term", "Autumn half term": a season or a month naming a time of the year."""
+    """ "Autumn term", "Spring half term": a season or a month naming a time of the year."""
     return index + 1 < len(words) and words[index + 1].key in _TIMES_OF_YEAR
 
 
 def _in_a_team(words: Sequence[Word], index: int) -> bool:
-    """ "Mark in our team", "Will and Joy in the CP team": someone placed in a team."""
+    """ "Bill in our team", "Ray and Penny in the duty team": someone placed in a team."""
     if index + 2 >= len(words) or words[index + 1].key != "in":
         return False
     if words[index + 2].key not in ("the", "our", "my", "their", "your", "his", "her"):
@@ -479,7 +477,7 @@ def _cues_before(
     if previous in _BEFORE_A_TIME and facts.common and not word.stem_end < word.end:
         return -4.0  # "camping in Summer", "next Autumn" (but "in Summer's class")
     if facts.common and _season_of(words, index):
-        return -4.0  # "Summer term sessions", "May half term"
+        return -4.0  # "Autumn term groups", "May half term"
     if previous in ("st", "saint") and gap in (" ", ". "):
         return -6.0  # "St John Ambulance", "St Aidan's": a saint names a place or a body
     if previous in TITLES and plain_gap and not possessive:
@@ -505,7 +503,7 @@ def _cues_before(
     if previous in ROLES and plain_gap and not possessive:
         return 0.0 if modal else 3.0  # "my sw jade", "our student Joy"
     if previous == "and" and two_before == "me":
-        # "me and Tia went", not "sat with me and held my coat" (a verb in lower case)
+        # "me and Tia went", not "came with me and held my hand" (a verb in lower case)
         verb = not word.capitalised and not facts.first_name and word.key in lexicon.vocabulary
         return 0.0 if verb else 4.0
     if previous == "of" and two_before in RELATIONS and plain_gap:
@@ -518,14 +516,14 @@ def _cues_before(
         return 4.0
     if previous in ("i'm", "im") or (previous == "am" and two_before == "i"):
         if not word.capitalised and _a_verb_form(word.key, lexicon):
-            return 0.0  # "i am complaning", "im enjoyin": a misspelt verb, not a name
+            return 0.0  # "i am woried", "im enjoyin": a misspelt verb, not a name
         return 3.0 if word.key not in lexicon.vocabulary else 0.0
     if previous in ("called", "named", "call") and plain_gap:
         return 4.0 if word.key not in lexicon.vocabulary or not facts.ordinary else 0.0
     if previous in BEFORE_NAME and plain_gap:
         return 2.0  # "thanks to X", "Debrief with X"
     if previous == "to" and two_before in _GREETED_TO and plain_gap:
-        return 2.0  # "thank you to Will and Joy", "say hi to Rob"
+        return 2.0  # "thanks to Ray and Penny", "say hi to Sunny"
     if previous == "the" and index + 1 < len(words) and words[index + 1].key == "family":
         return 5.0  # "the Loveridge family"
     its_name = previous in _IT and facts.first_name and not facts.common  # "its kacey"
@@ -572,13 +570,14 @@ def _cues_after(
         # "it was jess who helped me"
         it_was = index >= 2 and words[index - 1].key in ("was", "is")
         if it_was and words[index - 2].key in _IT:
-            return 3.0 if facts.first_name else 2.0  # "it was grace who said it"
+            return 3.0 if facts.first_name else 2.0  # "it was hope who saw it"
         return 1.0
     listed_relation = index + 2 < len(words) and words[index + 2].key in ("my", "our")
-    if following in ("are", "were", "r") and listed_relation and _relation_follows(words, index + 3):
-        return 3.0  # "... and Tyreese are my brothers", "zain n ibby r my boys"
+    plural = following in ("are", "were", "r")
+    if plural and listed_relation and _relation_follows(words, index + 3):
+        return 3.0  # "... and Tyreese are my brothers", "kez n dilly r my boys"
     if plain_gap and _in_a_team(words, index):
-        return 3.0  # "Mark in our team has been brilliant"
+        return 3.0  # "Bill in our team sorted it"
     if following == "and" and index + 2 < len(words):
         then = words[index + 2].key
         if then in ("i", "me"):
@@ -602,7 +601,7 @@ def _after_verb(words: Sequence[Word], index: int, following: str) -> float:
     return 3.0
 
 
-# Where someone is from when "from" follows a name: "GRACE from my class".
+# Where someone is from when "from" follows a name: "ROB from my school".
 _CLASSES = word_set("class school year group form team club estate street")
 
 
@@ -690,7 +689,7 @@ def _title_case_names(
     lexicon: Lexicon,
 ) -> None:
     """Two or three capitalised words ending in a surname, in a sentence otherwise written in
-    lower case: "with Mei Ling Zhang who", "Li Na Chen chaired it". Given names of many
+    lower case: "with Li Na Chen who", "Xiu Ying Wang chaired it". Given names of many
     languages are short words a dictionary holds ("mei", "na"), so the run and the surname say
     it."""
     count = len(words)
@@ -706,9 +705,7 @@ def _title_case_names(
         opening = words[first].key
         if opening in lexicon.common_words and opening not in lexicon.first_names:
             continue  # "St David", "Big Mac": a word, then a name, names a thing
-        if any(
-            blocked[i] or in_place[i] or not _name_like_capital(words[i], lexicon) for i in run
-        ):
+        if any(blocked[i] or in_place[i] or not _name_like_capital(words[i], lexicon) for i in run):
             continue
         before = words[first - 1] if first else None
         after = words[last + 1] if last + 1 < count else None

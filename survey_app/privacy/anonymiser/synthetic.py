@@ -235,7 +235,7 @@ class _Parts:
         if roll < 0.42:
             return self.case(self.first_name())
         if roll < 0.72:
-            if self.rng.random() < 0.08:  # two given names and a surname: "Mei Ling Zhang"
+            if self.rng.random() < 0.08:  # two given names and a surname: "Li Na Chen"
                 return self.case(f"{self.first_name()} {self.first_name()} {self.surname()}")
             return self.case(f"{self.first_name()} {self.surname()}")
         if roll < 0.80:
@@ -710,12 +710,12 @@ _NEGATIVES = [
     "Robin, Wren and Swift groups", "the Sky box", "Crimewatch on tv", "Santa came", "the Dean",
     # a modal after a family word, a season before "term", a language, a complaint's parties,
     # a misspelt verb after "i am", a verb after "me and" (issue 12, blind false positives)
-    "if my sister will come with me", "my brother will be there", "my sw will ring me",
-    "my mum may come", "my carer can drive me", "Summer term sessions", "the Autumn term",
-    "Spring half term", "summer hols", "families speak Sylheti", "she speaks Pahari and Urdu",
-    "an interpreter for Tigrinya", "he speaks Hausa", "Complainant (mother) says",
-    "the Complainant stated", "i am complaning", "im gettin bored", "i am woried about it",
-    "she sat with me and held my hand", "he came with me and helped",
+    "if my brother will come too", "my brother will be there", "my sw will ring me",
+    "my mum may come", "my carer can drive me", "Summer term groups", "the Autumn term",
+    "Spring half term", "summer hols", "some families speak Sylheti", "she speaks Pahari and Urdu",
+    "an interpreter for Tigrinya", "he speaks Hausa", "Complainant (father) states",
+    "the Complainant stated", "i am compaining", "im gettin bored", "i am woried about it",
+    "she came with me and held my hand", "he came with me and helped",
     # a lettered thing before words a name could take ("vitamin D. the doctor said")
     "she needs {x} {X}. the doctor said", "{x} {X}. said the teacher", "take {x} {X}. she told me",
     "we were in {x} {X}. and he was there", "{x} {X}. was there", "{x} {X} told me",
