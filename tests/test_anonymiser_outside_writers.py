@@ -1,6 +1,6 @@
 """Names in the places an outside writer put them that the anonymiser first missed (issue 12,
 round two): names that are words placed in a team, thanked, said hello to, "X is my sister",
-"it was X who"; text-speak lists ("n", "r my mates"); initials said as a name; a Mc or O'
+"it was X who", "X is 7"; the one capital a lower-case writer typed; text-speak lists ("n", "r my mates"); initials said as a name; a Mc or O'
 surname alone; given names of other languages in a Title Case run before a surname. And the
 ordinary words it first took for names: languages, a complaint's parties, a misspelt verb after
 "i am", a season before "term", a verb after "me and", a modal after a family word. Every
@@ -24,6 +24,11 @@ FOUND = [
     "[[PERSON:autumn]] is my little sister and she is 5",
     "it was [[PERSON:hope]] who saw it happen not me",
     "[[PERSON:ROB]] from my school said hi to me",
+    # an age given for a name that is also a word
+    "[[PERSON:summer]] will be 9 in june and she wants to come",
+    "[[PERSON:hope]] is 7 and she is my sister",
+    # the one capital a lower-case writer typed, after "im"
+    "hiya im [[PERSON:Xin]] and i am 13",
     # text speak: "n" for "and", "r my mates" for "are my mates"
     "[[PERSON:kez]] n [[PERSON:rhiannon]] r my mates so put them on my list",
     # two letters said as a name after a family word
@@ -56,6 +61,10 @@ KEPT = [
     # words that are names, used as words
     "i hope it gets better and i will try",
     "mark my words they never listen",
+    # a score, a time and how someone describes themself are no ages or names
+    "my mark is 7 out of 10",
+    "it will be 10 minutes late",
+    "im Autistic and i need it quiet",
     # a burger is not a person
     "He had a Big Mac for lunch",
 ]

@@ -387,6 +387,7 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
             or _does_what_people_do(words, index)
             or (after.key in ("are", "were", "r") and _relation_follows(words, index + 3))
             or (after.key in ("is", "was") and _my_relation(words, index + 2))
+            or _an_age_follows(text, words, index)
             or (after.key == "from" and _my_relation(words, index + 2, _CLASSES))
             or after.key == "who"
             or _there(words, index)
@@ -438,6 +439,38 @@ def _a_verb_form(key: str, lexicon: Lexicon) -> bool:
     if key in lexicon.first_names:
         return False
     return key.endswith(_VERB_ENDINGS) or (key.endswith("in") and key + "g" in lexicon.vocabulary)
+
+
+def _otherwise_lower_case(text: str, word: Word) -> bool:
+    """Whether the answer has no capital but this word's (and "I")."""
+    rest = text[: word.start] + text[word.end :]
+    return not any(char.isupper() for char in rest.replace("I ", "").replace("I'", ""))
+
+
+def _an_age_follows(text: str, words: Sequence[Word], index: int) -> bool:
+    """ "hope is 7", "summer will be 10 next week": an age given for someone (not "mark is
+    7/10", "it will be 10 minutes")."""
+    following = [word.key for word in words[index + 1 : index + 4]]
+    if following[:1] in (["is"], ["turns"], ["turned"]):
+        at = index + 2
+    elif following[:2] == ["will", "be"]:
+        at = index + 3
+    else:
+        return False
+    if at >= len(words) or not words[at].text.isdigit() or not 1 <= int(words[at].text) <= 19:
+        return False
+    end = words[at].end
+    decimal = text[end : end + 1] == "." and text[end + 1 : end + 2].isdigit()
+    if decimal or text[end : end + 1] in ("/", "%", ":", "-"):
+        return False  # a score, a share, a time, a range or a decimal
+    return at + 1 >= len(words) or words[at + 1].key not in _NOT_AGES
+
+
+# After a number, what makes it no age: "7 out of 10", "10 minutes".
+_NOT_AGES = word_set(
+    "out of percent points point minutes mins min hours hrs weeks days months miles pm am "
+    "times people kids children pounds quid"
+)
 
 
 def _season_of(words: Sequence[Word], index: int) -> bool:
@@ -517,6 +550,10 @@ def _cues_before(
     if previous in ("i'm", "im") or (previous == "am" and two_before == "i"):
         if not word.capitalised and _a_verb_form(word.key, lexicon):
             return 0.0  # "i am woried", "im enjoyin": a misspelt verb, not a name
+        # (a short word or a name: "Autistic", "Deaf" are said of oneself with a capital)
+        short = len(word.key) <= 3 or facts.first_name or facts.surname
+        if facts.capital and not facts.common and short and _otherwise_lower_case(text, word):
+            return 4.0  # "hi im Wei and i am 12": the one capital a lower-case writer typed
         return 3.0 if word.key not in lexicon.vocabulary else 0.0
     if previous in ("called", "named", "call") and plain_gap:
         return 4.0 if word.key not in lexicon.vocabulary or not facts.ordinary else 0.0
@@ -552,6 +589,8 @@ def _cues_after(
     following = after.key
     gap = text[word.end : after.start]
     plain_gap = gap == " "
+    if plain_gap and _an_age_follows(text, words, index):
+        return 3.0  # "hope is 7", "summer will be 10 next week"
     if word.stem_end < word.end and (
         following in RELATIONS or following in ROLES or following in ("number", "phone", "house")
     ):
