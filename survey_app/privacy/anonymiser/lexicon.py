@@ -120,7 +120,7 @@ RELATIONS = word_set(
     "niece nephew stepdad step-dad stepmum step-mum stepmom stepbrother step-brother "
     "stepsister step-sister stepfather stepmother husband wife partner ex boyfriend girlfriend "
     "bf gf fiance fiancee friend friends mate mates bestie bff bezzie neighbour neighbours "
-    "carer carers twin baby godmother godfather godparent family"
+    "carer carers twin twins baby godmother godfather godparent family"
 )
 # Jobs and roles: "my sw jade", "our student Joy", "Kevin (TM in Haverhill)".
 ROLES = word_set(

@@ -218,6 +218,7 @@ def find_people(
     _lists(text, words, scores, lexicon)
     _titled_surnames(text, words, scores, blocked, in_place)
     _title_case_names(text, words, scores, blocked, in_place, lexicon)
+    _named_again(words, scores, blocked)
     names = [index for index in range(count) if (scores[index] or 0) >= THRESHOLD]
     _first_names_before_surnames(text, words, scores, names, blocked, lexicon)
     spans = list(_full_names(text, words, names, lexicon, blocked))
@@ -388,6 +389,7 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
             or (after.key in ("are", "were", "r") and _relation_follows(words, index + 3))
             or (after.key in ("is", "was") and _my_relation(words, index + 2))
             or _an_age_follows(text, words, index)
+            or _the_role(text, words, index)
             or (after.key == "from" and _my_relation(words, index + 2, _CLASSES))
             or after.key == "who"
             or _there(words, index)
@@ -471,6 +473,20 @@ _NOT_AGES = word_set(
     "out of percent points point minutes mins min hours hrs weeks days months miles pm am "
     "times people kids children pounds quid"
 )
+
+
+def _the_role(text: str, words: Sequence[Word], index: int) -> bool:
+    """ "Bill the driver was nice", "faith the interpreter": a name and, after "the", the job
+    that says who (not "Will the chair ring me?", a modal asking)."""
+    if index + 2 >= len(words) or words[index + 1].key != "the":
+        return False
+    if words[index].key in ("will", "may", "can", "must") and words[index].initial:
+        return False
+    return words[index + 2].key in _JOBS and "?" not in text[words[index].end :]
+
+
+# Jobs after "the" that say who someone is: the roles, and jobs that are also surnames.
+_JOBS = ROLES | word_set("driver cook cleaner chef caretaker escort worker")
 
 
 def _season_of(words: Sequence[Word], index: int) -> bool:
@@ -591,6 +607,8 @@ def _cues_after(
     plain_gap = gap == " "
     if plain_gap and _an_age_follows(text, words, index):
         return 3.0  # "hope is 7", "summer will be 10 next week"
+    if plain_gap and _the_role(text, words, index):
+        return 3.0  # "Bill the driver was nice", "patience the interpreter"
     if word.stem_end < word.end and (
         following in RELATIONS or following in ROLES or following in ("number", "phone", "house")
     ):
@@ -719,6 +737,42 @@ def _titled_surnames(
         scores[index] = THRESHOLD
 
 
+# Before a word, what makes it a verb or a thing, not a name said again: "dont rob", "the mark".
+_NOT_AGAIN_BEFORE = SUBJECTS | DETERMINERS | word_set("to not dont don't didnt didn't wont cant")
+# After a word, what makes it a verb with its object: "rob them", "mark my words", "will you".
+_NOT_AGAIN_AFTER = word_set(
+    "me you him her it us them my your his our their the a an this that these those i we they "
+    "he she up down out off be"
+)
+
+
+def _named_again(
+    words: Sequence[Word], scores: list[float | None], blocked: Sequence[bool]
+) -> None:
+    """The same person named twice, the second time in lower case: "say hi to Rob. rob dont
+    ..." (but not "dont rob", "mark my words", "I hope Hope comes")."""
+    named = {
+        words[index].key
+        for index, score in enumerate(scores)
+        if score is not None
+        and score >= THRESHOLD
+        and words[index].capitalised
+        and not words[index].initial
+    }
+    if not named:
+        return
+    count = len(words)
+    for index, word in enumerate(words):
+        score = scores[index]
+        if word.key not in named or score is None or score >= THRESHOLD or blocked[index]:
+            continue
+        if index and words[index - 1].key in _NOT_AGAIN_BEFORE:
+            continue
+        if index + 1 < count and words[index + 1].key in _NOT_AGAIN_AFTER:
+            continue
+        scores[index] = THRESHOLD
+
+
 def _title_case_names(
     text: str,
     words: Sequence[Word],
@@ -727,10 +781,9 @@ def _title_case_names(
     in_place: Sequence[bool],
     lexicon: Lexicon,
 ) -> None:
-    """Two or three capitalised words ending in a surname, in a sentence otherwise written in
-    lower case: "with Li Na Chen who", "Xiu Ying Wang chaired it". Given names of many
-    languages are short words a dictionary holds ("mei", "na"), so the run and the surname say
-    it."""
+    """Two or three capitalised words ending in a surname, with no capital word beside the run:
+    "with Li Na Chen who", "Xiu Ying Wang chaired it". Given names of many languages are short
+    words a dictionary holds ("mei", "na"), so the run and the surname say it."""
     count = len(words)
     for last in range(1, count):
         if words[last].key not in lexicon.surnames:

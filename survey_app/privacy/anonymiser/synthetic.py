@@ -235,8 +235,6 @@ class _Parts:
         if roll < 0.42:
             return self.case(self.first_name())
         if roll < 0.72:
-            if self.rng.random() < 0.08:  # two given names and a surname: "Li Na Chen"
-                return self.case(f"{self.first_name()} {self.first_name()} {self.surname()}")
             return self.case(f"{self.first_name()} {self.surname()}")
         if roll < 0.80:
             return self.rng.choice(string.ascii_uppercase) + "."
@@ -623,23 +621,6 @@ _UNSEEN_PEOPLE = [
     "{F} the night staff let us stay up", "{F} the receptionist was rude", "{P} the student sw",
     "{F} the interpreter was really good", "{F}s car smells of dogs", "{F}s office",
     "i stayed at {F}s on saturday", "me n {F}s brother", "{F} my carer is the best cook",
-    # names that are words, where only the sentence makes them someone (issue 12, a blind
-    # writer's kinds): in a team, thanked, said hello to, "is my sister", "it was X who"
-    "{W} in our team has been brilliant", "big thanks to {W} and {W} in the duty team",
-    "thank you to {P} and {W} in the fostering team", "{W} in my class sits next to me",
-    "{W} in the office sorted my bus pass", "can you say hi to {W} for me",
-    "thank you to {W} for listening", "say hello to {K} from me", "{W} is my sister",
-    "{W} is my best friend and she", "{W} was my sw last year", "{F} is my cousin",
-    "it was {W} who told them", "it was {F} who said it first", "{W} from my class was there",
-    "{W} from the office rang mum", "{W} will be 9 next month he is my brother",
-    # text speak: "n" for and, "r" for are, lists with no commas, two-letter nicknames
-    "{K} {K} n {K} r my mates", "{F} n {F} r my boys", "me {K} n {F} went", "{K} n {K} came",
-    "my brother {Z} was crying", "my sister {Z} is 4", "{Z} and me played", "{Z} said hi",
-    # the writer giving their own name in lower case or with a capital mid-sentence
-    "hi im {F} and im 11", "im {F} and i am 14", "hiya its {F} again", "hi my name is {F}",
-    # a surname alone, first in the answer, after an emoji or a greeting
-    "{N} was sound, the rest not so much", "👍 {N} was alright", "{N} listened to me",
-    "I co-facilitated with {P} who speaks three languages", "{P} and {P} ran the session",
 ]  # fmt: skip
 _ALL_TEMPLATES = [*_TEMPLATES, *_UNSEEN_PEOPLE]
 # Text without personal data that looks like it: words that are also names, dates that are not
@@ -708,14 +689,6 @@ _NEGATIVES = [
     "garden of eden", "pat on the back", "sue them", "don a coat", "art class", "a guy at school",
     "drew a picture", "i drew it", "brook near the park", "amber light", "jade plant",
     "Robin, Wren and Swift groups", "the Sky box", "Crimewatch on tv", "Santa came", "the Dean",
-    # a modal after a family word, a season before "term", a language, a complaint's parties,
-    # a misspelt verb after "i am", a verb after "me and" (issue 12, blind false positives)
-    "if my brother will come too", "my brother will be there", "my sw will ring me",
-    "my mum may come", "my carer can drive me", "Summer term groups", "the Autumn term",
-    "Spring half term", "summer hols", "some families speak Sylheti", "she speaks Pahari and Urdu",
-    "an interpreter for Tigrinya", "he speaks Hausa", "Complainant (father) states",
-    "the Complainant stated", "i am compaining", "im gettin bored", "i am woried about it",
-    "she came with me and held my hand", "he came with me and helped",
     # a lettered thing before words a name could take ("vitamin D. the doctor said")
     "she needs {x} {X}. the doctor said", "{x} {X}. said the teacher", "take {x} {X}. she told me",
     "we were in {x} {X}. and he was there", "{x} {X}. was there", "{x} {X} told me",
@@ -814,11 +787,6 @@ def _render(template: str, parts: _Parts, filler: Callable[[], str]) -> Sample:
                 value, label = parts.case(parts.first_name()), "PERSON"
             elif slot == "K":
                 value, label = parts.nickname(), "PERSON"
-            elif slot == "W":  # a name that is also a word: "Will", "grace"
-                value, label = parts.case(rng.choice(parts.word_names)), "PERSON"
-            elif slot == "Z":  # initials said as a name: "TJ", "jj"
-                letters = "".join(rng.sample(string.ascii_uppercase, 2))
-                value, label = parts.case(letters, (60, 20, 20)), "PERSON"
             elif slot == "N":
                 value, label = parts.case(parts.surname(), (40, 55, 5)), "PERSON"
             elif slot == "S":

@@ -88,7 +88,8 @@ def _gap(text: str, start: int, end: int) -> str:
     gap = text[start:end].strip()
     if not gap:
         return "_" if "\n" not in text[start:end] else "nl"
-    return gap[:2]
+    # A line break inside (".\n👍") would break the model file's feature names into two lines.
+    return " ".join(gap.splitlines())[:2]
 
 
 @functools.lru_cache(maxsize=65536)
