@@ -1,10 +1,11 @@
 """Names in the places an outside writer put them that the anonymiser first missed (issue 12,
 round two): names that are words placed in a team, thanked, said hello to, "X is my sister",
-"it was X who", "X is 7"; the one capital a lower-case writer typed; text-speak lists ("n", "r my mates"); initials said as a name; a Mc or O'
-surname alone; given names of other languages in a Title Case run before a surname. And the
-ordinary words it first took for names: languages, a complaint's parties, a misspelt verb after
-"i am", a season before "term", a verb after "me and", a modal after a family word. Every
-sentence was written for these tests, not taken from an evaluation set."""
+"it was X who", "X is 7"; the one capital a lower-case writer typed; text-speak lists ("n",
+"r my mates"); initials said as a name; a Mc or O' surname alone; given names of other
+languages in a Title Case run before a surname. And the ordinary words it first took for
+names: languages, a complaint's parties, a misspelt verb after "i am", a season before "term",
+a verb after "me and", a modal after a family word. Every sentence was written for these
+tests, not taken from an evaluation set."""
 
 from __future__ import annotations
 
