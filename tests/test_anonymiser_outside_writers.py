@@ -25,6 +25,12 @@ FOUND = [
     "[[PERSON:autumn]] is my little sister and she is 5",
     "it was [[PERSON:hope]] who saw it happen not me",
     "[[PERSON:ROB]] from my school said hi to me",
+    # a name and, after "the", the job that says who
+    "[[PERSON:Penny]] the cleaner let us stay up late",
+    # the same person named again in lower case
+    "say hi to [[PERSON:Sunny]]. [[PERSON:sunny]] always makes me laugh",
+    # but not the same word used as a verb
+    "tell [[PERSON:Rob]] not to rob my chips",
     # an age given for a name that is also a word
     "[[PERSON:summer]] will be 9 in june and she wants to come",
     "[[PERSON:hope]] is 7 and she is my sister",
@@ -66,6 +72,8 @@ KEPT = [
     "my mark is 7 out of 10",
     "it will be 10 minutes late",
     "im Autistic and i need it quiet",
+    # a modal asking a question
+    "Will the chair ring me back?",
     # a burger is not a person
     "He had a Big Mac for lunch",
 ]

@@ -325,6 +325,7 @@ def find(
         and sure >= least
         and not _never_personal(span, words)
         and not (span.label == "PERSON" and _a_relations_modal(span, words, lexicon))
+        and not (span.label == "PERSON" and _a_modal_asking(text, span, words))
         and (
             span.label != "ADDRESS"
             or _has_street_or_number(span, words)
@@ -378,6 +379,15 @@ def _a_relations_modal(span: Span, words: Sequence[Word], lexicon: Lexicon) -> b
         and after.key in lexicon.common_words
         and after.key not in ("said", "says", "and", "was", "is")
     )
+
+
+def _a_modal_asking(text: str, span: Span, words: Sequence[Word]) -> bool:
+    """ "Will the chair ring me back?", "Can you tell me": a modal first in a question."""
+    inside = [word for word in words if span.start <= word.start < span.end]
+    if len(inside) != 1 or inside[0].key not in _MODALS or not inside[0].initial:
+        return False
+    rest = re.split(r"[.!\n]", text[span.end :], maxsplit=1)[0]
+    return "?" in rest
 
 
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.IGNORECASE)
