@@ -120,7 +120,7 @@ RELATIONS = word_set(
     "niece nephew stepdad step-dad stepmum step-mum stepmom stepbrother step-brother "
     "stepsister step-sister stepfather stepmother husband wife partner ex boyfriend girlfriend "
     "bf gf fiance fiancee friend friends mate mates bestie bff bezzie neighbour neighbours "
-    "carer carers twin baby godmother godfather godparent family"
+    "carer carers twin twins baby godmother godfather godparent family"
 )
 # Jobs and roles: "my sw jade", "our student Joy", "Kevin (TM in Haverhill)".
 ROLES = word_set(
@@ -135,7 +135,9 @@ ROLES = word_set(
     "ambassadors coordinator administrator admin receptionist secretary pa "
     "dsl fsw fsws ysw asye nqsw supervisor assistant ta minute-taker minutetaker "
     "note-taker notetaker colleague colleagues boss youth leader "
-    "leaders caseworker clerk councillor mp chaplain vicar imam priest pastor rabbi"
+    "leaders caseworker clerk councillor mp chaplain vicar imam priest pastor rabbi "
+    # the parties to a complaint, in a council's log ("Complainant (mother) says")
+    "complainant complainants claimant applicant appellant referrer"
 )
 TITLES = word_set("mr mrs miss ms mx dr mister missus prof sir cllr sgt insp")
 # Organisations, services and products named in answers; none is personal data.
@@ -163,7 +165,11 @@ PEOPLES = word_set(
     "afghan pashto dari farsi persian turkish urdu punjabi bengali bangladeshi pakistani "
     "indian hindi gujarati tamil chinese cantonese mandarin vietnamese nigerian ghanaian "
     "yoruba igbo twi jamaican irish scottish welsh traveller travellers gypsy gypsies roma "
-    "romany muslim christian catholic sikh hindu jewish buddhist black white asian"
+    "romany muslim christian catholic sikh hindu jewish buddhist black white asian "
+    # languages spoken in UK families that name lists may hold or that are in no list
+    "sylheti mirpuri pahari potwari pothwari hindko nepali sinhala sinhalese malayalam telugu "
+    "kannada marathi konkani hausa swahili oromo lingala tagalog kinyarwanda "
+    "krio patois creole balochi uyghur"
 )
 # Abbreviations practitioners use for people and services, never initials of a person.
 ACRONYMS = word_set(

@@ -90,6 +90,16 @@ _BEFORE_VERB_MISS = word_set(
 # A season or a time of year comes after these: "in Summer", "this Autumn".
 _BEFORE_A_TIME = word_set("in during this next last every")
 _SIGN_OFFS = word_set("regards thanks cheers love sincerely wishes signed best")
+# Before "to" and a name: "thank you to Will", "thanks to Joy", "say hi to Rob".
+_GREETED_TO = word_set("thanks thank thankyou thx you u hi hello hiya bye shoutout")
+# Lower-case words with these endings after "i am" are verbs, however misspelt ("woried").
+_VERB_ENDINGS = ("ing", "in'", "ed")
+# After a season or a month these make it a time, not a person: "Autumn term", "May half term".
+_TIMES_OF_YEAR = word_set("term terms holiday holidays hols half half-term break camp fair")
+# Where a person works or learns: "Bill in our team", "Ray and Penny in the duty team".
+_TEAMS = word_set("team teams office class group unit service department staff")
+# Friends written as a person noun after "my": "kez n dilly r my boys".
+_MY_PEOPLE = word_set("boys girls lads gals girlies crew")
 # "X is ..." alone says little; "X is nice" or "X is my ..." says more.
 _LINKING_VERBS = word_set("is was has had did does")
 # Words before a family word or a job: "my big brother", "my key worker", "my new sw".
@@ -107,7 +117,7 @@ _AGE = re.compile(
 )
 # What joins names in a list: "Kemi and Tiwa", "A, B and R", "Nia ❤️ Precious" (not "N/A").
 _LIST_JOIN = re.compile(
-    r"^\s*(?:,|&|\+|and|or|,\s*and|[^\w\s/.!?:;()\[\]]{1,3})\s*$", re.IGNORECASE
+    r"^\s*(?:,|&|\+|and|or|n|,\s*and|[^\w\s/.!?:;()\[\]]{1,3})\s*$", re.IGNORECASE
 )
 _ABBREVIATIONS = frozenset(
     {
@@ -207,6 +217,8 @@ def find_people(
             scores[index] = score
     _lists(text, words, scores, lexicon)
     _titled_surnames(text, words, scores, blocked, in_place)
+    _title_case_names(text, words, scores, blocked, in_place, lexicon)
+    _named_again(words, scores, blocked)
     names = [index for index in range(count) if (scores[index] or 0) >= THRESHOLD]
     _first_names_before_surnames(text, words, scores, names, blocked, lexicon)
     spans = list(_full_names(text, words, names, lexicon, blocked))
@@ -264,7 +276,14 @@ def _facts(word: Word, lexicon: Lexicon, staff: frozenset[str]) -> _Facts | None
         else:
             prior = 3.0
     elif surname:
-        prior = -1.0 if key in lexicon.vocabulary else 3.0
+        # A surname known by its shape ("O'Hara", "McAllister") is no word, though it is
+        # frequent enough to be in the vocabulary.
+        shaped = bool(_SURNAME_SHAPE.match(key)) and (
+            key in lexicon.surnames or key.startswith(("mc", "o'"))
+        )
+        prior = -1.0 if key in lexicon.vocabulary and not shaped else 3.0
+    elif len(key) == 2 and key.isalpha() and not any(vowel in key for vowel in "aeiouy"):
+        prior = 0.0  # two consonants ("tj", "jj") are initials said as a name, or an unknown
     elif key in lexicon.vocabulary or common or _compound_of_words(key, lexicon):
         prior = -3.0
     elif len(key) > 6 and key.endswith(_WORD_ENDINGS):
@@ -367,7 +386,11 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
         and (
             after.key in _SPEECH
             or _does_what_people_do(words, index)
-            or (after.key in ("are", "were") and _relation_follows(words, index + 3))
+            or (after.key in ("are", "were", "r") and _relation_follows(words, index + 3))
+            or (after.key in ("is", "was") and _my_relation(words, index + 2))
+            or _an_age_follows(text, words, index)
+            or _the_role(text, words, index)
+            or (after.key == "from" and _my_relation(words, index + 2, _CLASSES))
             or after.key == "who"
             or _there(words, index)
             or _and_me(words, index)
@@ -376,8 +399,10 @@ def _score(text: str, words: Sequence[Word], index: int, facts: _Facts, lexicon:
         # "mark said i could", "it was jess who": in lower-case writing no name has a capital
         score += _cues_after(text, words, index, facts, lexicon)
     elif facts.prior == 0 and not facts.common and after is not None and gap_after == " ":
-        # A word no list knows, in lower case: only a verb says it is someone.
+        # A word no list knows, in lower case: only a verb, or "are my ...", says it is someone.
         score += _after_verb(words, index, after.key)  # "shivon was nice"
+        if after.key in ("are", "were", "r") and _my_relation(words, index + 2):
+            score += 3.0  # "kez n dilly r my boys"
     return score
 
 
@@ -411,6 +436,75 @@ def _there(words: Sequence[Word], index: int) -> bool:
     return then in ("there", "here")
 
 
+def _a_verb_form(key: str, lexicon: Lexicon) -> bool:
+    """ "woried", "enjoyin" (for "enjoying"): a verb's ending, not a name."""
+    if key in lexicon.first_names:
+        return False
+    return key.endswith(_VERB_ENDINGS) or (key.endswith("in") and key + "g" in lexicon.vocabulary)
+
+
+def _otherwise_lower_case(text: str, word: Word) -> bool:
+    """Whether the answer has no capital but this word's (and "I")."""
+    rest = text[: word.start] + text[word.end :]
+    return not any(char.isupper() for char in rest.replace("I ", "").replace("I'", ""))
+
+
+def _an_age_follows(text: str, words: Sequence[Word], index: int) -> bool:
+    """ "hope is 7", "summer will be 10 next week": an age given for someone (not "mark is
+    7/10", "it will be 10 minutes")."""
+    following = [word.key for word in words[index + 1 : index + 4]]
+    if following[:1] in (["is"], ["turns"], ["turned"]):
+        at = index + 2
+    elif following[:2] == ["will", "be"]:
+        at = index + 3
+    else:
+        return False
+    if at >= len(words) or not words[at].text.isdigit() or not 1 <= int(words[at].text) <= 19:
+        return False
+    end = words[at].end
+    decimal = text[end : end + 1] == "." and text[end + 1 : end + 2].isdigit()
+    if decimal or text[end : end + 1] in ("/", "%", ":", "-"):
+        return False  # a score, a share, a time, a range or a decimal
+    return at + 1 >= len(words) or words[at + 1].key not in _NOT_AGES
+
+
+# After a number, what makes it no age: "7 out of 10", "10 minutes".
+_NOT_AGES = word_set(
+    "out of percent points point minutes mins min hours hrs weeks days months miles pm am "
+    "times people kids children pounds quid"
+)
+
+
+def _the_role(text: str, words: Sequence[Word], index: int) -> bool:
+    """ "Bill the driver was nice", "faith the interpreter": a name and, after "the", the job
+    that says who (not "Will the chair ring me?", a modal asking)."""
+    if index + 2 >= len(words) or words[index + 1].key != "the":
+        return False
+    if words[index].key in ("will", "may", "can", "must") and words[index].initial:
+        return False
+    return words[index + 2].key in _JOBS and "?" not in text[words[index].end :]
+
+
+# Jobs after "the" that say who someone is: the roles, and jobs that are also surnames.
+_JOBS = ROLES | word_set("driver cook cleaner chef caretaker escort worker")
+
+
+def _season_of(words: Sequence[Word], index: int) -> bool:
+    """ "Autumn term", "Spring half term": a season or a month naming a time of the year."""
+    return index + 1 < len(words) and words[index + 1].key in _TIMES_OF_YEAR
+
+
+def _in_a_team(words: Sequence[Word], index: int) -> bool:
+    """ "Bill in our team", "Ray and Penny in the duty team": someone placed in a team."""
+    if index + 2 >= len(words) or words[index + 1].key != "in":
+        return False
+    if words[index + 2].key not in ("the", "our", "my", "their", "your", "his", "her"):
+        return False
+    return any(
+        words[position].key in _TEAMS for position in range(index + 3, min(index + 6, len(words)))
+    )
+
+
 # Where people are, not things: "X was at the meeting".
 _GATHERINGS = word_set(
     "meeting meetings conference review session group panel visit party hub centre club"
@@ -431,6 +525,8 @@ def _cues_before(
     modal = word.key in _MODALS and not word.capitalised
     if previous in _BEFORE_A_TIME and facts.common and not word.stem_end < word.end:
         return -4.0  # "camping in Summer", "next Autumn" (but "in Summer's class")
+    if facts.common and _season_of(words, index):
+        return -4.0  # "Autumn term groups", "May half term"
     if previous in ("st", "saint") and gap in (" ", ". "):
         return -6.0  # "St John Ambulance", "St Aidan's": a saint names a place or a body
     if previous in TITLES and plain_gap and not possessive:
@@ -456,7 +552,9 @@ def _cues_before(
     if previous in ROLES and plain_gap and not possessive:
         return 0.0 if modal else 3.0  # "my sw jade", "our student Joy"
     if previous == "and" and two_before == "me":
-        return 4.0
+        # "me and Tia went", not "came with me and held my hand" (a verb in lower case)
+        verb = not word.capitalised and not facts.first_name and word.key in lexicon.vocabulary
+        return 0.0 if verb else 4.0
     if previous == "of" and two_before in RELATIONS and plain_gap:
         return 3.0  # "mother of arjun", "the son of Hope"
     if previous in FIELD_LABELS and ":" in gap and word.capitalised:
@@ -466,11 +564,19 @@ def _cues_before(
     if previous == "is" and two_before in ("name", "names"):
         return 4.0
     if previous in ("i'm", "im") or (previous == "am" and two_before == "i"):
+        if not word.capitalised and _a_verb_form(word.key, lexicon):
+            return 0.0  # "i am woried", "im enjoyin": a misspelt verb, not a name
+        # (a short word or a name: "Autistic", "Deaf" are said of oneself with a capital)
+        short = len(word.key) <= 3 or facts.first_name or facts.surname
+        if facts.capital and not facts.common and short and _otherwise_lower_case(text, word):
+            return 4.0  # "hi im Wei and i am 12": the one capital a lower-case writer typed
         return 3.0 if word.key not in lexicon.vocabulary else 0.0
     if previous in ("called", "named", "call") and plain_gap:
         return 4.0 if word.key not in lexicon.vocabulary or not facts.ordinary else 0.0
     if previous in BEFORE_NAME and plain_gap:
         return 2.0  # "thanks to X", "Debrief with X"
+    if previous == "to" and two_before in _GREETED_TO and plain_gap:
+        return 2.0  # "thanks to Ray and Penny", "say hi to Sunny"
     if previous == "the" and index + 1 < len(words) and words[index + 1].key == "family":
         return 5.0  # "the Loveridge family"
     its_name = previous in _IT and facts.first_name and not facts.common  # "its kacey"
@@ -499,6 +605,10 @@ def _cues_after(
     following = after.key
     gap = text[word.end : after.start]
     plain_gap = gap == " "
+    if plain_gap and _an_age_follows(text, words, index):
+        return 3.0  # "hope is 7", "summer will be 10 next week"
+    if plain_gap and _the_role(text, words, index):
+        return 3.0  # "Bill the driver was nice", "patience the interpreter"
     if word.stem_end < word.end and (
         following in RELATIONS or following in ROLES or following in ("number", "phone", "house")
     ):
@@ -516,10 +626,15 @@ def _cues_after(
     if following == "who" and plain_gap:
         # "it was jess who helped me"
         it_was = index >= 2 and words[index - 1].key in ("was", "is")
-        return 2.0 if it_was and words[index - 2].key in _IT else 1.0
+        if it_was and words[index - 2].key in _IT:
+            return 3.0 if facts.first_name else 2.0  # "it was hope who saw it"
+        return 1.0
     listed_relation = index + 2 < len(words) and words[index + 2].key in ("my", "our")
-    if following in ("are", "were") and listed_relation and _relation_follows(words, index + 3):
-        return 3.0  # "... and Tyreese are my brothers"
+    plural = following in ("are", "were", "r")
+    if plural and listed_relation and _relation_follows(words, index + 3):
+        return 3.0  # "... and Tyreese are my brothers", "kez n dilly r my boys"
+    if plain_gap and _in_a_team(words, index):
+        return 3.0  # "Bill in our team sorted it"
     if following == "and" and index + 2 < len(words):
         then = words[index + 2].key
         if then in ("i", "me"):
@@ -543,11 +658,24 @@ def _after_verb(words: Sequence[Word], index: int, following: str) -> float:
     return 3.0
 
 
+# Where someone is from when "from" follows a name: "ROB from my school".
+_CLASSES = word_set("class school year group form team club estate street")
+
+
+def _my_relation(words: Sequence[Word], index: int, nouns: frozenset[str] = frozenset()) -> bool:
+    """ "my sister", "our key worker" (or "my class", given nouns) from index on."""
+    if index >= len(words) or words[index].key not in ("my", "our"):
+        return False
+    if index + 1 < len(words) and words[index + 1].key in nouns:
+        return True
+    return _relation_follows(words, index + 1)
+
+
 def _relation_follows(words: Sequence[Word], index: int) -> bool:
     """A family word or job within the next few words: "my (step) brother", "my key worker"."""
     for position in range(index, min(index + 3, len(words))):
         key = words[position].key
-        if key in RELATIONS or key in ROLES:
+        if key in RELATIONS or key in ROLES or key in _MY_PEOPLE:
             return True
         if key not in _MODIFIERS:
             return False
@@ -609,6 +737,96 @@ def _titled_surnames(
         scores[index] = THRESHOLD
 
 
+# Before a word, what makes it a verb or a thing, not a name said again: "dont rob", "the mark".
+_NOT_AGAIN_BEFORE = SUBJECTS | DETERMINERS | word_set("to not dont don't didnt didn't wont cant")
+# After a word, what makes it a verb with its object: "rob them", "mark my words", "will you".
+_NOT_AGAIN_AFTER = word_set(
+    "me you him her it us them my your his our their the a an this that these those i we they "
+    "he she up down out off be"
+)
+
+
+def _named_again(
+    words: Sequence[Word], scores: list[float | None], blocked: Sequence[bool]
+) -> None:
+    """The same person named twice, the second time in lower case: "say hi to Rob. rob dont
+    ..." (but not "dont rob", "mark my words", "I hope Hope comes")."""
+    named = {
+        words[index].key
+        for index, score in enumerate(scores)
+        if score is not None
+        and score >= THRESHOLD
+        and words[index].capitalised
+        and not words[index].initial
+    }
+    if not named:
+        return
+    count = len(words)
+    for index, word in enumerate(words):
+        score = scores[index]
+        if word.key not in named or score is None or score >= THRESHOLD or blocked[index]:
+            continue
+        if index and words[index - 1].key in _NOT_AGAIN_BEFORE:
+            continue
+        if index + 1 < count and words[index + 1].key in _NOT_AGAIN_AFTER:
+            continue
+        scores[index] = THRESHOLD
+
+
+def _title_case_names(
+    text: str,
+    words: Sequence[Word],
+    scores: list[float | None],
+    blocked: Sequence[bool],
+    in_place: Sequence[bool],
+    lexicon: Lexicon,
+) -> None:
+    """Two or three capitalised words ending in a surname, with no capital word beside the run:
+    "with Li Na Chen who", "Xiu Ying Wang chaired it". Given names of many languages are short
+    words a dictionary holds ("mei", "na"), so the run and the surname say it."""
+    count = len(words)
+    for last in range(1, count):
+        if words[last].key not in lexicon.surnames:
+            continue
+        first = last
+        while first > 0 and last - first < 2 and _joined(text, words[first - 1], words[first]):
+            first -= 1
+        if first == last:
+            continue
+        run = range(first, last + 1)
+        opening = words[first].key
+        if opening in lexicon.common_words and opening not in lexicon.first_names:
+            continue  # "St David", "Big Mac": a word, then a name, names a thing
+        if any(blocked[i] or in_place[i] or not _name_like_capital(words[i], lexicon) for i in run):
+            continue
+        before = words[first - 1] if first else None
+        after = words[last + 1] if last + 1 < count else None
+        if (before is not None and before.capitalised and not before.initial) or (
+            after is not None and after.capitalised and text[words[last].end : after.start] == " "
+        ):
+            continue  # part of a Title Case heading or a longer proper noun
+        for index in run:
+            scores[index] = max(scores[index] or 0, THRESHOLD)
+
+
+def _joined(text: str, left: Word, right: Word) -> bool:
+    return text[left.end : right.start] == " " and left.capitalised and right.capitalised
+
+
+def _name_like_capital(word: Word, lexicon: Lexicon) -> bool:
+    """A capitalised word that may be part of a name: not shouted, no family word, service or
+    month, and a name, a word no list holds as common, or a short syllable ("Li", "Na")."""
+    key = word.key
+    if word.upper or key in NEVER_NAMES:
+        return False
+    return (
+        key in lexicon.first_names
+        or key in lexicon.surnames
+        or key not in lexicon.common_words
+        or len(key) <= 3
+    )
+
+
 def _first_names_before_surnames(
     text: str,
     words: Sequence[Word],
@@ -653,7 +871,7 @@ def _list_neighbours(text: str, words: Sequence[Word], index: int) -> Iterator[i
     """The words listed next to index, if any: "Kemi" and "Tiwa" in "Kemi and Tiwa"."""
     for step in (-1, 1):
         neighbour = index + step
-        if 0 <= neighbour < len(words) and words[neighbour].key in ("and", "or"):
+        if 0 <= neighbour < len(words) and words[neighbour].key in ("and", "or", "n"):
             neighbour += step
         if 0 <= neighbour < len(words):
             left, right = sorted((index, neighbour))

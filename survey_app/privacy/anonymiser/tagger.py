@@ -88,7 +88,8 @@ def _gap(text: str, start: int, end: int) -> str:
     gap = text[start:end].strip()
     if not gap:
         return "_" if "\n" not in text[start:end] else "nl"
-    return gap[:2]
+    # A line break inside (".\n👍") would break the model file's feature names into two lines.
+    return " ".join(gap.splitlines())[:2]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -323,6 +324,8 @@ def find(
         if span.label in KINDS
         and sure >= least
         and not _never_personal(span, words)
+        and not (span.label == "PERSON" and _a_relations_modal(span, words, lexicon))
+        and not (span.label == "PERSON" and _a_modal_asking(text, span, words))
         and (
             span.label != "ADDRESS"
             or _has_street_or_number(span, words)
@@ -354,6 +357,37 @@ def _someones_home(span: Span, words: Sequence[Word], lexicon: Lexicon) -> bool:
         return False
     stem = inside[0].key[:-1]
     return stem in lexicon.first_names or stem in RELATIONS
+
+
+# Modal verbs that are also names ("will", "may"): after a family word or a job and before
+# another verb they are the verb ("if my sister will come"), not someone.
+_MODALS = word_set("will may can might must")
+
+
+def _a_relations_modal(span: Span, words: Sequence[Word], lexicon: Lexicon) -> bool:
+    inside = [index for index, word in enumerate(words) if span.start <= word.start < span.end]
+    if len(inside) != 1:
+        return False
+    index = inside[0]
+    word = words[index]
+    if word.key not in _MODALS or word.capitalised or not 0 < index < len(words) - 1:
+        return False
+    before, after = words[index - 1].key, words[index + 1]
+    return (
+        (before in RELATIONS or before in ROLES)
+        and not after.capitalised
+        and after.key in lexicon.common_words
+        and after.key not in ("said", "says", "and", "was", "is")
+    )
+
+
+def _a_modal_asking(text: str, span: Span, words: Sequence[Word]) -> bool:
+    """ "Will the chair ring me back?", "Can you tell me": a modal first in a question."""
+    inside = [word for word in words if span.start <= word.start < span.end]
+    if len(inside) != 1 or inside[0].key not in _MODALS or not inside[0].initial:
+        return False
+    rest = re.split(r"[.!\n]", text[span.end :], maxsplit=1)[0]
+    return "?" in rest
 
 
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.IGNORECASE)
