@@ -119,6 +119,17 @@ FIGURES = {
             )
         ],
     ),
+    # Published shares are of a perturbed, rounded base: a small group's can pass 100%.
+    "stacked, shares past 100": lambda: charts.stacked_figure(
+        "Did you have an advocate or someone else with you?",
+        [
+            Bar(
+                "Suffolk",
+                (Segment("Yes", 80.0), Segment("No", 60.0), Segment("I don't know", 10.0)),
+            )
+        ],
+        special=1,
+    ),
     "multiple choice": lambda: charts.choice_figure(
         "Why didn't you go to the meeting?",
         [
@@ -344,6 +355,18 @@ def test_a_stacked_bar_puts_what_is_hidden_in_one_neutral_hatched_block_at_its_e
     assert [round(bar.get_width()) for bar in bars] == [60, 40]
     assert bars[-1].get_hatch() and to_rgb(bars[-1].get_facecolor()) == (1.0, 1.0, 1.0)
     assert "Not shown (small numbers)" in words_of(figure)
+
+
+def test_shown_shares_past_100_fill_the_bar_in_proportion_and_keep_their_published_numbers() -> (
+    None
+):
+    figure = FIGURES["stacked, shares past 100"]()
+
+    bars = sorted(bar_patches(figure), key=lambda bar: bar.get_x())
+
+    assert [round(bar.get_width()) for bar in bars] == [53, 40, 7]  # 80:60:10 of one bar
+    assert round(bars[-1].get_x() + bars[-1].get_width()) == 100
+    assert {"80%", "60%"} <= {t.get_text() for t in figure.axes[0].texts}
 
 
 def hue_and_lightness(colour: str) -> tuple[float, float, float]:

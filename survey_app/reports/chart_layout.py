@@ -289,14 +289,21 @@ def _key_fits(keys: Sequence[str], ncol: int, width: float) -> bool:
 
 
 def labelled_segment(
-    axes: Axes, y: float, left: float, share: float, colour: str, span: float
+    axes: Axes,
+    y: float,
+    left: float,
+    share: float,
+    colour: str,
+    span: float,
+    words: str | None = None,
 ) -> None:
     """One answer's share of a bar, its percentage inside it when the number fits (a number
     spilling over the next segment would be read as that segment's; the table has it).
-    `span`: how many percentage points the axis spans."""
+    `span`: how many percentage points the axis spans; `words`: the label, when the segment is
+    drawn narrower than its published share (the share by default)."""
     # The outline keeps pale segments visible against the page (WCAG 1.4.11, 3:1).
     axes.barh(y, share, left=left, color=colour, height=0.62, edgecolor="#595959", linewidth=0.5)
-    words = f"{share:.0f}%"
+    words = words or f"{share:.0f}%"
     box = axes.get_position()
     figure = axes.get_figure(root=True)
     assert figure is not None  # the axes were made on a figure

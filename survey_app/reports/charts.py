@@ -207,11 +207,19 @@ def stacked_figure(title: str, bars: Sequence[Bar], special: int = 0) -> Figure:
         if bar.too_few:
             axes.text(50, y, TOO_FEW, ha="center", va="center", fontsize=SMALL_SIZE, color=INK)
             continue
+        # Shares are of a perturbed, rounded base, so the shown ones can pass 100% ("80%" and
+        # "60%" of a small group): the bar is still the whole group, so its segments are drawn
+        # in proportion to fit it, each labelled with its published share, never past the axis.
+        shown = sum(segment.percent or 0.0 for segment in bar.segments)
+        scale = 100 / shown if shown > 100 else 1.0
         left = 0.0
         for index, segment in enumerate(bar.segments):
             if segment.percent is not None:
-                labelled_segment(axes, y, left, segment.percent, colours[index], span=100)
-                left += segment.percent
+                width = segment.percent * scale
+                labelled_segment(
+                    axes, y, left, width, colours[index], span=100, words=f"{segment.percent:.0f}%"
+                )
+                left += width
         rest = bar.not_shown()
         if rest is not None and rest > 0.05:
             axes.barh(y, rest, left=left, height=0.62, linewidth=0.8, **HIDDEN_STYLE)
