@@ -196,7 +196,7 @@ def _period_cells(
     return sorted(rows)
 
 
-class _CountedRow(NamedTuple):
+class CountedRow(NamedTuple):
     """The columns of `_counted_response()`, as the PostgreSQL claim returns them."""
 
     response_id: int
@@ -285,14 +285,14 @@ _COUNT_POSTGRESQL_IN_PERIOD = _COUNT_POSTGRESQL.replace(
 )
 
 
-def _claim_on_postgresql(session: Session, response_id: int) -> _CountedRow | None:
+def _claim_on_postgresql(session: Session, response_id: int) -> CountedRow | None:
     """Mark a response counted and read what counting it needs, in one round trip."""
     with session.connection().connection.cursor() as cursor:
         found = cursor.execute(_CLAIM_POSTGRESQL, {"response_id": response_id}).fetchone()
-    return _CountedRow(*found) if found is not None else None
+    return CountedRow(*found) if found is not None else None
 
 
-def _count_on_postgresql(session: Session, row: _CountedRow, *, in_period: bool) -> None:
+def _count_on_postgresql(session: Session, row: CountedRow, *, in_period: bool) -> None:
     """Set the response's bit, renew its council's version token and add it to the counts (and,
     in_period: counted before its period closed, to its period's counts)."""
     cells, questions = answer_cells(row.answers)
@@ -330,6 +330,119 @@ def _count_on_postgresql(session: Session, row: _CountedRow, *, in_period: bool)
                 ),
             },
         )
+
+
+@dataclass
+class Counting:
+    """Counting a response in the statement that stores its anonymised answers (the worker's
+    way on PostgreSQL, see `counting_ctes`): the publication settings and the time lateness is
+    judged by; counted is set once that statement counted it."""
+
+    publication_of: Mapping[str, PublicationSettings]
+    now: dt.datetime
+    counted: bool = False
+
+
+# What `_COUNT_POSTGRESQL_IN_PERIOD` does, as CTEs to add to another statement (the one storing
+# the response's redactions), each done only if `claim` marked the response counted just now:
+# a response already counted (a redelivered message) adds nothing. The claim also marks the
+# response anonymised (that statement's caller stores every one of its answers) and late.
+# Same tables, rows and order as `_count_on_postgresql`, so workers lock rows in one order.
+_CLAIM_AND_COUNT_CTES = """
+    claim AS (
+        UPDATE responses SET aggregated = true, anonymised = true, late = late OR %(late)s
+        WHERE responses.id = %(response_id)s AND NOT responses.aggregated
+        RETURNING responses.id
+    ), version AS (
+        INSERT INTO counted_versions (survey_id, council_id, token)
+        SELECT %(survey_id)s, %(council_id)s, %(token)s FROM claim
+        ON CONFLICT (survey_id, council_id) DO UPDATE SET token = excluded.token
+    ), member AS (
+        INSERT INTO counted_members (survey_id, council_id, wave, age_band, block, bits)
+        SELECT %(survey_id)s, %(council_id)s, %(wave)s, %(age_band)s, %(block)s,
+               set_bit(decode(repeat('00', 8192), 'hex'), %(bit)s, 1)
+        FROM claim
+        ON CONFLICT (survey_id, council_id, wave, age_band, block)
+        DO UPDATE SET bits = set_bit(counted_members.bits, %(bit)s, 1)
+    ), cells AS (
+        INSERT INTO answer_counts
+            (distribution_id, council_id, survey_id, age_band, wave, question_id, option, count,
+             key_sum)
+        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
+               cell.item ->> 0, cell.item ->> 1, 1, %(cell_key)s
+        FROM claim, json_array_elements(%(cells)s::json) WITH ORDINALITY AS cell (item, n)
+        ORDER BY cell.n
+        ON CONFLICT (distribution_id, question_id, option, age_band, wave)
+        DO UPDATE SET count = answer_counts.count + excluded.count,
+                      key_sum = answer_counts.key_sum + excluded.key_sum
+    ), bases AS (
+        INSERT INTO question_bases (distribution_id, council_id, survey_id, age_band, wave,
+                                    question_id, base, key_sum)
+        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
+               asked.question_id, 1, %(cell_key)s
+        FROM claim, json_array_elements_text(%(questions)s::json) WITH ORDINALITY
+             AS asked (question_id, n)
+        ORDER BY asked.n
+        ON CONFLICT (distribution_id, question_id, age_band, wave)
+        DO UPDATE SET base = question_bases.base + excluded.base,
+                      key_sum = question_bases.key_sum + excluded.key_sum
+    ), periods AS (
+        INSERT INTO period_counts
+            (distribution_id, council_id, survey_id, period, wave, age_band, kind, question_id,
+             option, count, key_sum)
+        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(period)s, %(wave)s,
+               %(age_band)s, cell.item ->> 0, cell.item ->> 1, cell.item ->> 2, 1,
+               %(cell_key)s
+        FROM claim, json_array_elements(%(period_cells)s::json) WITH ORDINALITY AS cell (item, n)
+        ORDER BY cell.n
+        ON CONFLICT (distribution_id, period, wave, age_band, kind, question_id, option)
+        DO UPDATE SET count = period_counts.count + excluded.count,
+                      key_sum = period_counts.key_sum + excluded.key_sum
+    ), totals AS (
+        INSERT INTO distribution_totals (distribution_id, age_band, wave, responses)
+        SELECT %(distribution_id)s, %(age_band)s, %(wave)s, 1 FROM claim
+        ON CONFLICT (distribution_id, age_band, wave)
+        DO UPDATE SET responses = distribution_totals.responses + excluded.responses
+    )"""
+
+
+def counting_ctes(row: CountedRow, counting: Counting) -> tuple[str, dict[str, Any]] | None:
+    """On PostgreSQL, the CTEs (`WITH` items, named claim, version, member, cells, bases,
+    periods and totals) that mark a response counted and anonymised and add it to the counts,
+    inside the caller's statement, and their parameters; the caller's statement selects
+    `count(*) FROM claim` to learn whether it counted (0: it was counted already, and nothing
+    was added, nor marked anonymised). None where a response must be counted on its own
+    (`count_response`): a practitioner's answer counted in time may replace an earlier one.
+
+    row is the response as the caller read it (uncounted then; the claim checks again)."""
+    settings = counting.publication_of.get(row.survey_id, PublicationSettings())
+    late = counted_late(settings, _period(row.period), counting.now)
+    if row.link_hash and not late:
+        return None
+    cells, questions = answer_cells(row.answers)
+    # Counted late: in no period's counts (`_add_to_period` is for responses counted in time).
+    period_cells = [] if late else _period_cells(row.answers, counted=(cells, questions))
+    cells.sort()
+    block, bit = row.response_id >> BLOCK_BITS, row.response_id & ((1 << BLOCK_BITS) - 1)
+    return _CLAIM_AND_COUNT_CTES, {
+        "response_id": row.response_id,
+        "late": late,
+        "survey_id": row.survey_id,
+        "council_id": row.council_id,
+        "distribution_id": row.id,
+        "age_band": row.age_band or "",
+        "wave": row.wave or "",
+        "token": uuid.uuid4().hex,
+        "block": block,
+        "bit": bit,
+        "cells": json.dumps(cells),
+        "questions": json.dumps(sorted(questions)),
+        "cell_key": row.cell_key,
+        "period": row.period,
+        "period_cells": json.dumps(
+            [(str(kind), question, option) for kind, question, option in period_cells]
+        ),
+    }
 
 
 BLOCK_BYTES = 1 << (BLOCK_BITS - 3)  # ids per CountedMembers block: 65,536 (8 KB of bits)

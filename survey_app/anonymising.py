@@ -20,6 +20,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 from sqlalchemy import ColumnElement, Table, bindparam, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from .aggregating import CountedRow, Counting, counting_ctes
 from .backlog import count_failed_attempt
 from .crypto import TextVault
 from .definitions.loader import parse_definition
@@ -48,6 +49,7 @@ def anonymise_response(
     response_id: int,
     settings: Mapping[str, Any],
     alerts: list[int] | None = None,
+    counting: Counting | None = None,
 ) -> bool:
     """Redact each free-text answer and destroy its raw text; False if nothing was left to do.
 
@@ -58,6 +60,10 @@ def anonymise_response(
     published, and the response stays not anonymised, so the sweeper offers it again later. A
     later success stores the redacted text and clears the hold. settings are the service's
     (for SURVEY_STAFF_NAMES_FILE), as the caller loaded them.
+
+    counting, given on PostgreSQL, counts the response too, in the statement that stores the
+    redactions (`aggregating.counting_ctes`), when every answer was stored and the response
+    was not counted yet; its counted is then True, and the caller counts it otherwise.
     """
     texts, facts = _texts_to_anonymise(session, response_id)
     held_back = 0
@@ -85,7 +91,22 @@ def anonymise_response(
                 _store_redaction(session, free_text, redacted)
         if on_postgresql and redactions:
             # Every redaction, its audit and (none held back) the response's mark, in one
-            # round trip: a statement costs the worker more than the anonymiser does.
+            # round trip: a statement costs the worker more than the anonymiser does; and its
+            # counting too, where the caller asks and it can be.
+            counted_with = (
+                counting_ctes(facts.counted, counting)
+                if counting is not None and facts.counted is not None and not held_back
+                else None
+            )
+            if counted_with is not None:
+                assert counting is not None
+                counting.counted = _stored_on_postgresql(
+                    session, redactions, response_id, counted_with
+                )
+                if not counting.counted:
+                    # Counted meanwhile by another message: still to mark anonymised.
+                    session.connection().execute(_CLAIM_ANONYMISED, {"response_id": response_id})
+                return True
             _stored_on_postgresql(session, redactions, None if held_back else response_id)
             if not held_back:
                 return True
@@ -128,7 +149,10 @@ _TEXTS_TO_ANONYMISE = (
 _TEXTS_TO_ANONYMISE_POSTGRESQL = """
     SELECT free_texts.id, free_texts.question_id, free_texts.ciphertext, free_texts.held_back,
            surveys.id, surveys.checksum, distributions.id, distributions.council_id,
-           surveys.audience
+           surveys.audience, responses.aggregated,
+           responses.id, responses.answers, responses.age_band, responses.wave,
+           responses.link_hash, distributions.id, distributions.council_id,
+           distributions.survey_id, responses.period, responses.cell_key
     FROM free_texts
     JOIN responses ON responses.id = free_texts.response_id
     JOIN distributions ON distributions.id = responses.distribution_id
@@ -179,12 +203,14 @@ class _Answer:
 
 @dataclass(frozen=True)
 class ResponseFacts:
-    """Where a response came from, as the risk screen records it on a concern."""
+    """Where a response came from, as the risk screen records it on a concern; and, on
+    PostgreSQL, what counting it needs, while it was not yet counted."""
 
     distribution_id: int
     council_id: int
     survey_id: str
     audience: str
+    counted: CountedRow | None = None
 
 
 def _texts_to_anonymise(
@@ -193,22 +219,26 @@ def _texts_to_anonymise(
     """A response's answers still to anonymise, locked; the survey they answer and where the
     response came from come in the same round trip (the survey kept for
     `_survey_anonymisation`), None when no answer is left."""
+    counted: CountedRow | None = None
     if session.get_bind().dialect.name == "postgresql":
         # On the driver, as the worker's other statements are (SQLAlchemy's execution of a
         # select cost more than the round trip itself); anything pending is written first, as
-        # the session's autoflush would (the worker has nothing pending here).
+        # the session's autoflush would (the worker has nothing pending here). The response's
+        # counting facts come in the same round trip, for `counting_ctes`.
         session.flush()
         with _driver(session).cursor() as cursor:
             rows = cursor.execute(_TEXTS_TO_ANONYMISE_POSTGRESQL, {"response_id": response_id})
             rows = rows.fetchall()
+        if rows and not rows[0][9]:
+            counted = CountedRow(*rows[0][10:])
     else:
         rows = session.execute(_TEXTS_TO_ANONYMISE, {"response_id": response_id}).all()
     if not rows:
         return [], None
-    survey_id, checksum, distribution_id, council_id, audience = rows[0][4:]
+    survey_id, checksum, distribution_id, council_id, audience = rows[0][4:9]
     surveys = session.info.setdefault("survey_of_response", {})
     surveys[response_id] = (survey_id, checksum)
-    facts = ResponseFacts(distribution_id, council_id, survey_id, audience)
+    facts = ResponseFacts(distribution_id, council_id, survey_id, audience, counted)
     return [_Answer(*row[:4]) for row in rows], facts
 
 
@@ -317,8 +347,8 @@ def _store_redaction(session: Session, free_text: _Answer, redacted: str) -> Non
     )
 
 
-_STORE_REDACTIONS = """
-    WITH redaction AS (
+_REDACTIONS = """
+    redaction AS (
         SELECT * FROM unnest(%(ids)s::integer[], %(redacted)s::text[]) WITH ORDINALITY
             AS redaction (id, redacted, n)
     ), stored AS (
@@ -328,36 +358,59 @@ _STORE_REDACTIONS = """
         FROM redaction
         WHERE free_texts.id = redaction.id
         RETURNING free_texts.id
-    ), marked AS (
+    ), audited AS (
+        INSERT INTO audit_events (occurred_on, event, subject, detail)
+        SELECT %(today)s, 'raw_text_destroyed', 'free_text:' || redaction.id, ''
+        FROM redaction JOIN stored ON stored.id = redaction.id
+        ORDER BY redaction.n
+    )"""
+# Built from constants only (no input is ever in a statement's text).
+_STORE_REDACTIONS = f"""
+    WITH {_REDACTIONS}, marked AS (
         UPDATE responses SET anonymised = true
         WHERE responses.id = %(response_id)s AND NOT responses.anonymised
     )
-    INSERT INTO audit_events (occurred_on, event, subject, detail)
-    SELECT %(today)s, 'raw_text_destroyed', 'free_text:' || redaction.id, ''
-    FROM redaction JOIN stored ON stored.id = redaction.id
-    ORDER BY redaction.n
-"""
+    SELECT 1
+"""  # noqa: S608
+
+
+@functools.cache
+def _stored_and_counted(counting: str) -> str:
+    """`_STORE_REDACTIONS` with counting's CTEs (the claim marks the response anonymised), which
+    returns whether it counted the response; built once (the driver prepares it by its text)."""
+    # Built from constants only: counting is `aggregating`'s, not input.
+    return f"WITH {_REDACTIONS}, {counting}\n    SELECT count(*) FROM claim"  # noqa: S608
 
 
 def _stored_on_postgresql(
-    session: Session, redactions: Sequence[tuple[_Answer, str]], response_id: int | None
-) -> None:
+    session: Session,
+    redactions: Sequence[tuple[_Answer, str]],
+    response_id: int | None,
+    counted_with: tuple[str, dict[str, Any]] | None = None,
+) -> bool:
     """On PostgreSQL, store redactions, destroy the raw texts and audit each, and mark the
     response anonymised (response_id; None while an answer is held back), in one round trip on
-    the driver (the ORM's flush of the same cost the worker more than the anonymiser)."""
+    the driver (the ORM's flush of the same cost the worker more than the anonymiser).
+
+    counted_with (`aggregating.counting_ctes`) marks the response anonymised and counts it in
+    the same round trip; True if it counted it (False: counted already, nor marked)."""
+    parameters = {
+        "ids": [free_text.id for free_text, _ in redactions],
+        "redacted": [redacted for _, redacted in redactions],
+        "today": today(),
+        "response_id": response_id,
+    }
+    statement = _STORE_REDACTIONS
+    if counted_with is not None:
+        counting, counting_parameters = counted_with
+        statement = _stored_and_counted(counting)
+        parameters.update(counting_parameters)
     with _driver(session).cursor() as cursor:
-        cursor.execute(
-            _STORE_REDACTIONS,
-            {
-                "ids": [free_text.id for free_text, _ in redactions],
-                "redacted": [redacted for _, redacted in redactions],
-                "today": today(),
-                "response_id": response_id,
-            },
-        )
+        found = cursor.execute(statement, parameters).fetchone()
     for free_text, _ in redactions:
         free_text.ciphertext = None
         free_text.held_back = False
+    return counted_with is not None and found is not None and found[0] > 0
 
 
 @dataclass(frozen=True)

@@ -196,3 +196,60 @@ def test_the_migration_fills_each_periods_counts_from_the_responses_counted_in_t
         (*q4, "", "cell", "feel", "okay"): (1, 60),
         (*q4, "", "base", "feel", ""): (1, 60),
     }
+
+
+def test_written_answers_give_every_councils_counts_as_its_answers_do_however_often_sent(
+    app: Flask, make_distribution: Any, worker: Any
+) -> None:
+    """Responses with written answers are redacted and counted in one go (on PostgreSQL, one
+    statement): in time, late, and with their messages delivered twice, the counts are still
+    exactly the answers' and every written answer is redacted once."""
+    from sqlalchemy import func, select
+
+    from survey_app.models import AuditEvent, FreeText, SurveyResponse
+    from workers.actors import process_response
+
+    for council in ("Suffolk", "Norfolk"):
+        distribution = make_distribution(council_name=council, label=f"CP conferences, {council}")
+        for number in range(12):
+            went = ("yes", "no")[number % 4 == 0]
+            submit(app, distribution, went=went, feel=FACES[number % 5], better="call Jo")
+    norfolk = make_distribution(council_name="Norfolk", label="CP conferences, Norfolk")
+    late = [
+        submit(app, norfolk, went="no", feel="okay", better="ring 07700 900412", enqueue=print)
+        for _ in range(3)
+    ]
+    worker()
+    close_periods(app)
+    for response_id in late * 2:  # counted after the period closed, and delivered twice
+        process_response.fn(response_id)
+    with app.extensions["database"].session() as session:
+        ids = list(session.scalars(select(SurveyResponse.id)))
+    for response_id in ids:  # every message delivered again: nothing changes
+        process_response.fn(response_id)
+
+    definition = app.extensions["surveys"]["test-child"]
+    chosen = GroupFilter(asked_at=clock_of(app).now())
+    with app.extensions["database"].session() as session:
+        councils, _ = councils_for(session, definition, None, chosen)
+        groups = [
+            replace(group, settlement=Settlement(group.requested))
+            for group in requested_groups(session, definition, councils, chosen, None)
+        ]
+        counts, bases, keys, _ = closed_period_counts(session, definition, groups, chosen, None)
+        expected = counts_from_answers(session, definition, groups, chosen, None, by_part=True)
+        responses = session.execute(
+            select(SurveyResponse.anonymised, SurveyResponse.aggregated, SurveyResponse.late)
+        ).all()
+        texts = session.execute(select(FreeText.redacted, FreeText.ciphertext)).all()
+        destroyed = session.scalar(
+            select(func.count()).where(AuditEvent.event == "raw_text_destroyed")
+        )
+
+    assert (counts, bases, keys) == tuple(dict(found) for found in expected)
+    assert sum(counts.values()) > 0
+    assert all(anonymised and aggregated for anonymised, aggregated, _ in responses)
+    assert sum(late for _, _, late in responses) == 3
+    assert len(texts) == 27 and destroyed == 27
+    assert {redacted for redacted, _ in texts} == {"call [NAME]", "ring [PHONE]"}
+    assert all(ciphertext is None for _, ciphertext in texts)

@@ -107,12 +107,19 @@ def aggregate_response(response_id: int) -> None:
 def _count(session: Session, response_id: int) -> None:
     """Count a response once; one counted after its period closed is marked late and replaces
     no earlier answer, so the closed period's tables stay as they were."""
+    counting = _counting(session)
+    aggregating.count_response(session, response_id, counting.publication_of, counting.now)
+
+
+def _counting(session: Session) -> aggregating.Counting:
+    """The publication settings of the surveys being answered, and the time now, to count a
+    response by."""
     context = current_context()
     publication = {
         survey_id: definition.publication
         for survey_id, definition in context.loaded_surveys.current(session).items()
     }
-    aggregating.count_response(session, response_id, publication, context.clock.now())
+    return aggregating.Counting(publication, context.clock.now())
 
 
 @dramatiq.actor(
@@ -130,10 +137,13 @@ def process_response(response_id: int) -> None:
     alerts: list[int] = []
 
     def anonymise_then_count(session: Session) -> None:
+        counting = _counting(session)
+        # On PostgreSQL the redactions' statement counts the response too, where it can.
         anonymising.anonymise_response(
-            session, context.vault, response_id, context.settings, alerts
+            session, context.vault, response_id, context.settings, alerts, counting
         )
-        _count(session, response_id)
+        if not counting.counted:
+            aggregating.count_response(session, response_id, counting.publication_of, counting.now)
 
     if _process("processing", response_id, anonymise_then_count):
         enqueue_concern_emails(alerts)

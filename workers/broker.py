@@ -11,6 +11,15 @@ from typing import Any
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import Middleware, Retries, TimeLimit
+
+
+def middleware() -> list[Middleware]:
+    """The middleware the actors use, and no more: retries with backoff (every actor) and time
+    limits (exports, and ten minutes for the rest). Dramatiq's other defaults (age limits,
+    shutdown notifications, callbacks, pipelines) serve options no actor sets, yet each is
+    called before and after every message, its enqueue and its ack."""
+    return [TimeLimit(), Retries()]
 
 
 def make_broker(url: str) -> dramatiq.Broker:
@@ -19,10 +28,14 @@ def make_broker(url: str) -> dramatiq.Broker:
     if url.startswith(("redis://", "rediss://", "unix://")):
         # Short timeouts: a child waiting on the thank-you page must not wait for a dead broker.
         return RedisBroker(
-            url=url, socket_connect_timeout=1, socket_timeout=5, health_check_interval=30
+            url=url,
+            middleware=middleware(),
+            socket_connect_timeout=1,
+            socket_timeout=5,
+            health_check_interval=30,
         )
     if url.startswith("stub://"):
-        broker = StubBroker()
+        broker = StubBroker(middleware=middleware())
         broker.emit_after("process_boot")
         return broker
     raise ValueError(f"SURVEY_BROKER_URL must be redis://... or stub://, not {url!r}")
