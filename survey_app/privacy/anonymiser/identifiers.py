@@ -501,7 +501,12 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
         before = text[max(0, match.start() - 60) : match.start()]
         after_word = _AFTER_WORD.search(before[-30:])
         named = after_word is not None and _names_a_person(after_word, is_name)
-        if named and not after_word.group(3) and _EVENT_AFTER.match(text, match.end()):
+        if (
+            named
+            and after_word is not None
+            and not after_word.group(3)
+            and _EVENT_AFTER.match(text, match.end())
+        ):
             named = False  # "my son 12/03/2024 started nursery": the day he started
         follows_birth = previous_birth >= 0 and bool(
             _BETWEEN_BIRTHS.match(text[previous_birth : match.start()])
@@ -675,7 +680,9 @@ def find_outward_codes(text: str, places: frozenset[str] = frozenset()) -> Itera
         if (
             (len(area) == 2 and match.group().isupper())
             or _POSTCODE_CUE.search(text, max(0, match.start() - 25), match.start())
-            or (len(area) == 2 and _GOING_TO.search(text, max(0, match.start() - 25), match.start()))
+            or (
+                len(area) == 2 and _GOING_TO.search(text, max(0, match.start() - 25), match.start())
+            )
             or _after_a_place(text, match.start(), places)
         ):
             yield Span(match.start(), match.end(), POSTCODE)

@@ -268,7 +268,9 @@ _STAYS_THERE = re.compile(
 def _homes_at(text: str, lexicon: Lexicon) -> Iterator[Span]:
     """A farm or cottage "at" a name that is no town, where someone lives or stays."""
     for match in _HOME_AT.finditer(text):
-        sentence_start = max(text.rfind(stop, 0, match.start()) for stop in (". ", "! ", "? ", "\n"))
+        sentence_start = max(
+            text.rfind(stop, 0, match.start()) for stop in (". ", "! ", "? ", "\n")
+        )
         if not _STAYS_THERE.search(text, max(0, sentence_start), match.start()):
             continue
         names = [fold(name) for name in match.group(1).split()]
@@ -322,9 +324,7 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     return found
 
 
-def _buildings_after_flats(
-    text: str, flats: Sequence[Span], lexicon: Lexicon
-) -> Iterator[Span]:
+def _buildings_after_flats(text: str, flats: Sequence[Span], lexicon: Lexicon) -> Iterator[Span]:
     """The named building a flat is in: "Apartment 14, The Maltings", "Flat 3, Kingsley House"
     (not a town: "Flat 2, Ipswich" leaves the town to be found as one)."""
     for flat in flats:
@@ -334,7 +334,9 @@ def _buildings_after_flats(
         names = [fold(name) for name in match.group(1).split()]
         if names[0] == "the":
             names = names[1:]
-        if not names or any(name in NEVER_NAMES or name in MONTHS or name in DAYS for name in names):
+        if not names or any(
+            name in NEVER_NAMES or name in MONTHS or name in DAYS for name in names
+        ):
             continue
         joined = " ".join(names)
         if joined in lexicon.places or tuple(names) in lexicon.places_by_first_word.get(

@@ -273,7 +273,9 @@ def _moved_between(
     the move is a transfer: towns moved between ("moved from Ipswich to Norwich") stay towns."""
     for match in _MOVED_BETWEEN.finditer(text):
         transferred = fold(match.group("verb")) in _TRANSFERRED
-        said = "school" in match.group().lower() or "mid-year" in text[match.end() : match.end() + 12]
+        said = (
+            "school" in match.group().lower() or "mid-year" in text[match.end() : match.end() + 12]
+        )
         if not (transferred or said or school_talk()):
             continue
         names = []
