@@ -77,6 +77,11 @@ _PLOT_GIVEN = re.compile(
     r"they['’]?re|they\s+are|home\s+is)(?:\s+(?:on|at|to|in))?|address(?:\s+is)?:?)\s+$",
     re.IGNORECASE,
 )
+# The named site a plot is on: "plot 3, Oak Tree site", "pitch 9 at the Willow Lane site".
+_NAMED_SITE = re.compile(
+    r"(?:,[ ]*|[ ]+(?:at|on|in)[ ]+)(?:the[ ]+)?"
+    r"([A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*){0,2}[ ]+(?:(?:caravan|travellers?['’]?)[ ]+)?site)\b"
+)
 # "at plot 12"; but "we won on pitch 4" is a game
 _AT_A_PLOT = re.compile(r"\b(?:at|on)\s+$", re.IGNORECASE)
 # "... Sandy Lane site", "Mill Road caravan site": the site a street names is part of the home.
@@ -355,7 +360,11 @@ def _plots(text: str) -> Iterator[Span]:
             and match.group()[1] in "lL"
             and _AT_A_PLOT.search(text, max(0, match.start() - 5), match.start())
         )
-        if given or re.match(r",[ ]?[A-Z0-9]", text[match.end() : match.end() + 3]):
+        site = _NAMED_SITE.match(text, match.end())
+        if site is not None:
+            yield Span(match.start(), match.end(), ADDRESS)
+            yield Span(site.start(1), site.end(1), ADDRESS)
+        elif given or re.match(r",[ ]?[A-Z0-9]", text[match.end() : match.end() + 3]):
             yield Span(match.start(), match.end(), ADDRESS)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 
@@ -210,8 +211,12 @@ def _school_given_as(text: str, lexicon: Lexicon) -> Iterator[Span]:
     for match in _GIVEN_AS.finditer(text):
         group = 1 if match.group(1) is not None else 2
         name = match.group(group)
-        if group == 2 and not name[0].isupper():
-            continue  # IGNORECASE lets "[A-Z]" take "well" in "school as well"
+        if group == 2:
+            # IGNORECASE lets "[A-Z]" take "well" in "school as well", and "on the" after a name
+            capitals = list(itertools.takewhile(lambda part: part[0].isupper(), name.split()))
+            if not capitals:
+                continue
+            name = " ".join(capitals)
         if group == 1 and not (name[0].isupper() or name[0].isdigit()):
             continue  # 'my school is "rubbish"': a word quoted, not a name
         span = _name_in(text, match.start(group), name, lexicon, lower_case=False)
