@@ -248,7 +248,9 @@ def _homes_called(text: str, lexicon: Lexicon) -> Iterator[Span]:
         if not kept:
             continue  # "my house is called a semi"
         first = kept[0]
-        building = fold(kept[-1]) in _BUILDINGS and len(kept) > 1  # "rose cottage", "ivy house"
+        # "rose cottage", "ivy house", "the old chapel": a building's word, or a building that
+        # was once something else
+        building = len(kept) > 1 and (fold(kept[-1]) in _BUILDINGS or fold(kept[0]) == "old")
         if (
             not (first[0].isupper() and not first.isupper())
             and fold(first) in lexicon.common_words
@@ -270,6 +272,13 @@ _STAYS_THERE = re.compile(
 )
 
 
+# "a cottage at Whitsun": when, not where.
+_TIMES_OF_YEAR = word_set(
+    "whitsun whitsuntide easter christmas xmas halloween half-term halfterm summer winter spring "
+    "autumn weekend weekends night new year"
+)
+
+
 def _homes_at(text: str, lexicon: Lexicon) -> Iterator[Span]:
     """A farm or cottage "at" a name that is no town, where someone lives or stays."""
     for match in _HOME_AT.finditer(text):
@@ -280,7 +289,11 @@ def _homes_at(text: str, lexicon: Lexicon) -> Iterator[Span]:
             continue
         names = [fold(name) for name in match.group(1).split()]
         if any(
-            name in NEVER_NAMES or name in MONTHS or name in DAYS or name in HOLIDAYS
+            name in NEVER_NAMES
+            or name in MONTHS
+            or name in DAYS
+            or name in HOLIDAYS
+            or name in _TIMES_OF_YEAR
             for name in names
         ):
             continue

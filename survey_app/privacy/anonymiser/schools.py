@@ -35,6 +35,9 @@ _SCHOOL_TYPES = word_set(
     " cp ns"
     # as practitioners shorten them ("Priory Sch", "Chalkwell Hall Jnr") and children spell them
     " sch prim jnr inf coll acad acadamy acadmy accademy acedemy primery primry skool"
+    # letters swapped or doubled as typed fast: "thornhill acadmey", "secondry"
+    " acadmey acadamey academey acadomy akademy acaddemy secondry seconday secondery primay"
+    " primarey"
     # church schools by their church: "st marys rc", "St Peter's CE", "Holy Trinity CofE"
     " rc ce cofe"
 )
@@ -47,7 +50,8 @@ _GENERIC_SCHOOL = word_set(
     "hospital home outdoor holiday online night boarding boxing gymnastics karate cheer "
     "cheerleading stage theatre police army cadets cadet coding breakfast homework revision "
     "saturday weekend after film bible quran madrassa mosque tuition sch prim jnr inf coll "
-    "acad comp comprehensive skool"
+    "acad comp comprehensive skool acadamy acadmy accademy acedemy primery primry acadmey "
+    "acadamey academey acadomy akademy acaddemy secondry seconday secondery primay primarey"
 )
 # Words that may follow the type word as part of the name: "High School", "Academy Trust".
 _SCHOOL_SUFFIXES = word_set(
@@ -166,7 +170,11 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
     spans.extend(_schools_after_cues(text, words, lexicon, school_talk))
     spans.extend(_schools_by_name_alone(text, words, lexicon, school_talk))
     spans.extend(_land_names(words, lexicon, school_talk))
-    return spans
+    # "moving up to s3", "going into p7": Scottish school years, not a school's name
+    return [span for span in spans if not _SCHOOL_YEAR.fullmatch(text, span.start, span.end)]
+
+
+_SCHOOL_YEAR = re.compile(r"[SPsp][1-7]")
 
 
 _SAID_NOUNS = ("school", "academy", "college", "nursery", "pru", "unit", "primary", "secondary")
@@ -269,6 +277,7 @@ _MOVED_BETWEEN = re.compile(
     re.IGNORECASE,
 )
 _TRANSFERRED = word_set("transferred transfer transferring switched")
+_MOVED_BY_SOMEONE = re.compile(r"\b(?:was|were|got|been|being|is|are)[ ]+$", re.IGNORECASE)
 
 
 def _moved_between(
@@ -277,7 +286,9 @@ def _moved_between(
     """Both schools of a move between schools, capitalised, where the answer talks of school or
     the move is a transfer: towns moved between ("moved from Ipswich to Norwich") stay towns."""
     for match in _MOVED_BETWEEN.finditer(text):
-        transferred = fold(match.group("verb")) in _TRANSFERRED
+        # "she was moved from X to Y": a child is moved between schools; a family moves house
+        passive = bool(_MOVED_BY_SOMEONE.search(text, max(0, match.start() - 8), match.start()))
+        transferred = fold(match.group("verb")) in _TRANSFERRED or passive
         said = (
             "school" in match.group().lower() or "mid-year" in text[match.end() : match.end() + 12]
         )
