@@ -36,6 +36,8 @@ def find_nhs_numbers(text: str) -> Iterator[Span]:
         digits = re.sub(r"\D", "", match.group())
         said_to_be = _NHS_CUE.search(text, max(0, match.start() - 40), match.start())
         shaped = _NHS_SHAPE.fullmatch(match.group())
+        if not said_to_be and shaped and _round_figures(re.split(r"[ .-]", match.group())):
+            continue  # "we raised 200 300 3800": totals listed, not a number in NHS groups
         if digits[0] != "0" and (nhs.is_valid(digits) or said_to_be or shaped):
             yield Span(match.start(), match.end(), ID)
     # Said to be an NHS number but grouped some other way: "nhs number is 9431 8602 15".
@@ -173,7 +175,7 @@ _PREFIXED_REFERENCE = re.compile(
     r"CRN|URN|PNC|CYP|SGO)"
     r"(?:[\s:#.-]{0,3}(?P<word>(?:ref(?:erence)?|no|num|number|id)\b\.?[\s:#.-]{0,3}))?"
     # the number's groups may be split by a space where a hyphen was meant: "CP2024 08116"
-    r"[\s:#.]{0,2}(?P<number>[A-Z]{0,2}\d[\dO]{3,}(?:[ ][\dO]{3,}(?![ ]?[\d/.:]))?[A-Z]?)\b",
+    r"[\s:#.]{0,2}(?P<number>[A-Z]{0,2}\d[\dO]{3,}(?:[ ][\dO]{3,}(?![ ]?\d|[/.:]\d))?[A-Z]?)\b",
     re.IGNORECASE,
 )
 _FOUR_FIGURES = re.compile(r"\d[\dO]{3}")
@@ -205,12 +207,28 @@ _GROUPED_NUMBER = re.compile(
 )
 
 
+def _round_figures(groups: list[str]) -> bool:
+    """Whether every group is a round hundred or thousand: "100-200-300", "1000 2000 5000"."""
+    return all(group.endswith("00") and group[0] != "0" for group in groups)
+
+
+def round_figures(value: str) -> bool:
+    """Whether value is three or more round hundreds or thousands listed ("we raised 4400 4500
+    4600"), not a number to ring or look someone up by (those have a group not ending in 00, or
+    start with 0)."""
+    groups = _DIGIT_GROUP.findall(value)
+    return len(groups) >= 3 and "+" not in value and _round_figures(groups)
+
+
+_DIGIT_GROUP = re.compile(r"\d+")
+
+
 def _grouped_identifier(value: str) -> bool:
     groups = re.split(r"[ -]", value)
     digits = sum(len(group) for group in groups)
     if not 9 <= digits <= 12 or all(_YEAR_ALONE.fullmatch(group) for group in groups):
         return False
-    if all(group.endswith("00") and group[0] != "0" for group in groups):
+    if _round_figures(groups):
         return False  # "targets of 100-200-300", "raised 1000 2000 5000": round figures listed
     # "it cost 1234 567 890", "100 200 300 points": thousands spaced apart, or a list
     return not (" " in value and all(len(group) == 3 for group in groups[1:]))
