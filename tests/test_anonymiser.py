@@ -1178,6 +1178,7 @@ PLACES_AND_WORDS_THAT_ARE_NO_SCHOOL = [
     "i like school as well",
     "dad moved from [[LOCATION:Leeds]] to [[LOCATION:Hull]] in year 3",
     "i went from Tesco to Aldi and back",
+    "my college is the [[LOCATION:Ipswich]] one",
     "im moving up to s3 next year",
 ]
 
@@ -1194,6 +1195,7 @@ IDS_AND_BIRTHS_IN_OTHER_LAYOUTS = [
     "Name and date of birth: [[PERSON:Tyler Moss]], [[DATE_OF_BIRTH:02/09/2009]].",
     "[[DATE_OF_BIRTH:22nd of july 2011]] - sorry, thats when i was born",
     "[[DATE_OF_BIRTH:3/3/2013]] oops i mean thats my birthday lol",
+    "[[DATE_OF_BIRTH:1st june 2009]]... wait no thats my DOB not the meeting",
     "mum says we might move back to [[POSTCODE:nr3]] after christmas",
 ]
 NUMBERS_AND_EVENT_DATES_KEPT = [

@@ -456,7 +456,8 @@ _EVENT_WORDS = re.compile(
 _BIRTH_AFTER = re.compile(
     r"[\s(,–—-]*"
     # a child putting themselves right first: "... no wait thats when i was born"
-    r"(?:(?:\.{2,}|…)?\s*(?:no[\s,]+)?(?:wait|sorry|oops|i\s+mean|actually|hang\s+on)[\s,.]+)?"
+    r"(?:(?:\.{2,}|…)?\s*(?:(?:no|wait|sorry|oops|i\s+mean|actually|hang\s+on|hold\s+on|um|erm)"
+    r"[\s,.!]+){1,3})?"
     r"(?:(?:is|was|=|thats|that['’]s|that\s+is|its|it['’]s)\s+)?"
     r"(?:(?:my|his|her|their|the|our)\s+)?"
     + r"(?:"

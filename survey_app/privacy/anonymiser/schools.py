@@ -1235,15 +1235,23 @@ def _name_after_school_word(
     if gap.strip() == ":" and field and word.key in _SCHOOL_FIELDS:
         return _school_name_from(text, words, index + 1, lexicon, lower_case=True)  # a form
     following = words[index + 1]
-    named = index + 2 < len(words) and (
-        words[index + 2].capitalised
-        or (
-            # "my school is the Ashley", not "my school is the Best"
-            words[index + 2].key == "the"
-            and index + 3 < len(words)
-            and words[index + 3].capitalised
-            and words[index + 3].key not in _RANKS
-            and text[words[index + 2].end : words[index + 3].start] == " "
+    named = (
+        index + 2 < len(words)
+        and (
+            words[index + 2].capitalised
+            or (
+                # "my school is the Ashley", not "my school is the Best"
+                words[index + 2].key == "the"
+                and index + 3 < len(words)
+                and words[index + 3].capitalised
+                and words[index + 3].key not in _RANKS
+                # "my college is the Ipswich one": which town's, not a name
+                and not (
+                    index + 4 < len(words)
+                    and words[index + 4].key in ("one", "ones", "campus", "site")
+                )
+                and text[words[index + 2].end : words[index + 3].start] == " "
+            )
         )
     )
     if (
