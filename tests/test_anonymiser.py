@@ -1179,6 +1179,7 @@ PLACES_AND_WORDS_THAT_ARE_NO_SCHOOL = [
     "dad moved from [[LOCATION:Leeds]] to [[LOCATION:Hull]] in year 3",
     "i went from Tesco to Aldi and back",
     "my college is the [[LOCATION:Ipswich]] one",
+    "the school was 'Outstanding' at its last inspection",
     "im moving up to s3 next year",
 ]
 

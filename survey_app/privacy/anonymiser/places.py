@@ -67,7 +67,8 @@ _FLAT = re.compile(
 # The building a flat is in, named after it: "Apartment 14, The Maltings", "Flat 3, Kingsley
 # House": up to three capitalised words, ending the line or the clause.
 _BUILDING_AFTER_FLAT = re.compile(
-    r",?[ ]+((?:The[ ]+)?[A-Z][\w'’-]*(?:[ ]+[A-Z][\w'’-]*){0,2})(?=[ ]*(?:[,.;\n)]|$))"
+    r"(?:,[ ]*|[ ]*\n[ ]*)((?:The[ ]+)?[A-Z][\w'’-]*(?:[ ]+[A-Z][\w'’-]*){0,2})"
+    r"(?=[ ]*(?:[,.;\n)]|$))"
 )
 # A plot or pitch on a Traveller site, as one gives a home: "plot 12, Sandy Lane site",
 # "we're on pitch 4".

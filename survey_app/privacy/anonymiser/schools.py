@@ -185,13 +185,18 @@ _SAID_TO_BE = re.compile(
     r"(?:[ ][^\W\d_][\w'’-]*){0,2}?)[ ]*(?:,[ ]*|[ ]+[–—-][ ]+|[ ]+)"
     r"(?:(?:now|and|but|cos|because|coz|as)[ ]+)?"
     r"(?:it['’]?s|it[ ]+is|which[ ]+is|thats|that['’]s|that[ ]+is|its[ ]+like)[ ]+(?:a|an)[ ]+"
-    r"(?:[\w-]+[ ]+){0,2}?(?:school|academy|college|nursery|pru|unit|primary|secondary)\b",
+    r"(?:[\w-]+[ ]+){0,2}?(?:school|academy|college|nursery|pru|unit|primary|secondary)\b"
+    # "went to Legoland its a school trip": a school's outing, not a school
+    r"(?![ ]+(?:trip|trips|day|days|holiday|holidays|uniform|bus|run|thing|night|project|event|"
+    r"visit|friend|friends|mate|mates|disco|play|show|fair|camp|club|residential|outing)\b)",
     re.IGNORECASE,
 )
 # Somewhere that is no school's name, whatever the sentence says next: "at home now its a ...".
 _NOT_NAMED = word_set(
     "home work school college nursery church hospital dads mums nans home's mine yours this that "
     "it one new old special different same other"
+    # what inspectors and parents call a school: 'the school was "Outstanding"'
+    " outstanding good requires improvement inadequate excellent ok okay fine rubbish bad great"
 )
 
 
