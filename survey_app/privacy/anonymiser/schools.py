@@ -1267,7 +1267,11 @@ def _name_after_school_word(
         and word.key != "unit"
     ):
         # "my brothers nursery is Little Stars", "the school was St Mark's"
-        return _school_name_from(text, words, index + 2, lexicon, lower_case=False, towns=True)
+        span = _school_name_from(text, words, index + 2, lexicon, lower_case=False, towns=True)
+        if span is not None and words[index + 2].key == "the":
+            # "my school is the Ashley": "the" is read as part of a name said this way
+            return Span(words[index + 2].start, span.end, SCHOOL)
+        return span
     if gap in (", ", " (", " - ", " – "):
         referral = before is not None and before.key == "referral" and word.key == "unit"
         if owned or referral:
