@@ -188,7 +188,8 @@ _SAID_TO_BE = re.compile(
     r"(?:[\w-]+[ ]+){0,2}?(?:school|academy|college|nursery|pru|unit|primary|secondary)\b"
     # "went to Legoland its a school trip": a school's outing, not a school
     r"(?![ ]+(?:trip|trips|day|days|holiday|holidays|uniform|bus|run|thing|night|project|event|"
-    r"visit|friend|friends|mate|mates|disco|play|show|fair|camp|club|residential|outing)\b)",
+    r"visit|friend|friends|mate|mates|disco|play|show|fair|camp|club|residential|outing|week|"
+    r"weeks|based|run|night|morning|term)\b)",
     re.IGNORECASE,
 )
 # Somewhere that is no school's name, whatever the sentence says next: "at home now its a ...".
