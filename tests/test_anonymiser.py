@@ -1128,3 +1128,89 @@ def test_a_birth_date_with_its_year_in_words_or_given_instead_of_a_birthday_is_f
     marked: str,
 ) -> None:
     assert_anonymised_as_marked(marked)
+
+
+BUILDINGS_PLOTS_AND_LETTER_ADDRESSES = [
+    "Correspondence address: [[ADDRESS:Flat 12, The Granary]], [[LOCATION:Stowmarket]].",
+    "mum has moved into [[ADDRESS:apartment 3, Cedar Heights]] near the station",
+    "The family are living on [[ADDRESS:plot 3, Oak Tree site]], and want visits there.",
+    "Nan and grandad are on [[ADDRESS:pitch 6]] at [[ADDRESS:Barton Road caravan site]].",
+    "we are staying on [[ADDRESS:plot 21]] until the council sorts us out",
+    "Yours sincerely\n[[PERSON:Peter Amadi]]\n[[ADDRESS:The Coach House, Church Road]]\n"
+    "[[LOCATION:Debenham]]",
+    "grandads house is called [[ADDRESS:primrose cottage]]",
+    "my mums house is called the [[ADDRESS:old chapel]] and its haunted lol",
+    "we used to stay at the farm at [[ADDRESS:Lower Green End]] in the holidays",
+]
+BUILDINGS_PLOTS_AND_TOWNS_KEPT = [
+    "[[ADDRESS:Flat 2]], [[LOCATION:Ipswich]] is where the letter went",
+    "we played on pitch 3 and lost",
+    "plot 2 was the best bit of the film",
+    "my uncle lives on a farm at [[LOCATION:Eye]]",
+    "our house is called a semi apparently",
+    "Thanks\n[[PERSON:Jo]]\nMonday was fine",
+]
+
+
+@pytest.mark.parametrize(
+    "marked", BUILDINGS_PLOTS_AND_LETTER_ADDRESSES + BUILDINGS_PLOTS_AND_TOWNS_KEPT
+)
+def test_a_flats_building_a_plot_on_a_site_and_a_signed_letters_house_name_are_addresses(
+    marked: str,
+) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+SCHOOLS_SAID_TO_BE_SCHOOLS = [
+    "she goes to [[SCHOOL:hillcrest]] which is a school for deaf kids",
+    "im at [[SCHOOL:Fairways]] now, its a pupil referral unit",
+    "Mum gave the school as '[[SCHOOL:Priory Park]]' on the referral form.",
+    "school recorded as [[SCHOOL:KEGS]] on the system but he left",
+    "My school is the [[SCHOOL:Beacon]] and the teachers are kind",
+    "He transferred from [[SCHOOL:Stoke Holy Cross]] to [[SCHOOL:Framingham Earl]] in year 5.",
+    "She was moved from [[SCHOOL:Westbourne]] to [[SCHOOL:Chantry]] in year 9.",
+    "im at [[SCHOOL:thornhill acadmey]] in year 10",
+]
+PLACES_AND_WORDS_THAT_ARE_NO_SCHOOL = [
+    "i go to the gym, its a good place to chill",
+    "im at home now its a special school thing",
+    "the school was 'outstanding' in the report",
+    "i like school as well",
+    "dad moved from [[LOCATION:Leeds]] to [[LOCATION:Hull]] in year 3",
+    "i went from Tesco to Aldi and back",
+    "my college is the [[LOCATION:Ipswich]] one",
+    "the school was 'Outstanding' at its last inspection",
+    "im moving up to s3 next year",
+]
+
+
+@pytest.mark.parametrize("marked", SCHOOLS_SAID_TO_BE_SCHOOLS + PLACES_AND_WORDS_THAT_ARE_NO_SCHOOL)
+def test_a_name_the_sentence_calls_a_school_or_a_transfer_names_is_a_school(marked: str) -> None:
+    assert_anonymised_as_marked(marked)
+
+
+IDS_AND_BIRTHS_IN_OTHER_LAYOUTS = [
+    "The complaint is [[ID:COMP2023 00417]] if you need it",
+    "case ref [[ID:8812 4409]] was closed too early",
+    "She wrote her name and DOB ([[PERSON:Amira Haddad]], [[DATE_OF_BIRTH:14/2/2010]]) on it.",
+    "Name and date of birth: [[PERSON:Tyler Moss]], [[DATE_OF_BIRTH:02/09/2009]].",
+    "[[DATE_OF_BIRTH:22nd of july 2011]] - sorry, thats when i was born",
+    "[[DATE_OF_BIRTH:3/3/2013]] oops i mean thats my birthday lol",
+    "[[DATE_OF_BIRTH:1st june 2009]]... wait no thats my DOB not the meeting",
+    "mum says we might move back to [[POSTCODE:nr3]] after christmas",
+]
+NUMBERS_AND_EVENT_DATES_KEPT = [
+    "my son 12/9/2023 started nursery and cried",
+    "my brother 5/5/2023 got excluded for a day",
+    "the fundraiser got 200-400-600 in the three years",
+    "the bids were 1500 2500 3500 pounds",
+    "case [[ID:4471]] 3 times over was shut",
+    "i want to go back to s1 after the summer",
+]
+
+
+@pytest.mark.parametrize("marked", IDS_AND_BIRTHS_IN_OTHER_LAYOUTS + NUMBERS_AND_EVENT_DATES_KEPT)
+def test_references_split_by_a_space_and_birth_dates_listed_or_put_right_are_found(
+    marked: str,
+) -> None:
+    assert_anonymised_as_marked(marked)

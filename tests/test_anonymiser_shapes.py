@@ -522,3 +522,88 @@ def test_ranges_of_years_thousands_scores_and_helplines_typed_in_groups_are_kept
 def test_a_hyphenated_postcode_is_removed_even_when_its_inward_half_looks_like_an_ordinal() -> None:
     assert_removed("my postcode is ", "B1-4th", "")
     assert_removed("", "ip4 - 0th", " is where i live")
+
+
+# --- References split by a space, round figures, flats in named buildings -----------------
+
+
+@settings(max_examples=100)
+@given(
+    st.sampled_from(["CP", "CIN", "COMP", "EHA", "cp", "Sar"]),
+    st.integers(2015, 2030).map(str),
+    digits(5),
+    st.sampled_from(["", " "]),
+    st.sampled_from(["cases ", "the last one was ", "Ref: ", "see "]),
+    _TAILS,
+)
+def test_a_council_reference_typed_with_a_space_for_its_hyphen_is_removed(
+    code: str, year: str, number: str, gap: str, lead: str, tail: str
+) -> None:
+    assert_removed(lead, f"{code}{gap}{year} {number}", tail)
+
+
+@settings(max_examples=100)
+@given(
+    st.sampled_from(["case ref ", "client ", "my reference is ", "Mosaic "]),
+    st.tuples(st.sampled_from("123456789"), digits(3)).map("".join),
+    digits(4),
+    st.sampled_from(["", ".", " was closed", " please check it"]),
+)
+def test_a_reference_after_its_cue_typed_in_two_groups_is_removed(
+    lead: str, first: str, second: str, tail: str
+) -> None:
+    assert_removed(lead, f"{first} {second}", tail)
+
+
+@settings(max_examples=100)
+@given(
+    # rising, as targets or totals are listed
+    st.lists(st.integers(1, 90), min_size=3, max_size=4, unique=True).map(
+        lambda ns: [f"{n}00" for n in sorted(ns)]
+    ),
+    st.sampled_from([" ", "-"]),
+    st.sampled_from(["we raised ", "targets of ", "the bids went ", "it went up "]),
+    st.sampled_from(["", " pounds", " over the years", " points"]),
+)
+def test_round_figures_listed_in_groups_are_kept(
+    figures: list[str], separator: str, lead: str, tail: str
+) -> None:
+    text = lead + separator.join(figures) + tail
+
+    assert anonymise(text).text == text
+
+
+@settings(max_examples=100)
+@given(
+    st.sampled_from(["Flat", "flat", "Apartment", "apt", "Maisonette"]),
+    st.integers(1, 40),
+    st.sampled_from(
+        ["The Maltings", "Cedar Heights", "Kingsley House", "The Old Mill", "Quayside"]
+    ),
+    st.sampled_from(["send it to ", "we live at ", "Address: ", "post to "]),
+    st.sampled_from(["", ".", "\nStowmarket", ", near the park"]),
+)
+def test_a_flat_and_the_named_building_it_is_in_are_removed_together(
+    flat: str, number: int, building: str, lead: str, tail: str
+) -> None:
+    assert_removed(lead, f"{flat} {number}, {building}", tail)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my son 12/03/2024 started nursery",
+        "we won on pitch 4 today",
+        "the plot 2 of the story was boring",
+        "im going back to s2 after the summer",
+        "case 4471 3 times over",
+        "we raised 1000 2000 5000 pounds",
+    ],
+)
+def test_event_dates_pitches_school_years_and_counts_beside_numbers_are_kept(text: str) -> None:
+    spans = anonymise(text).spans
+    kinds = {"DATE_OF_BIRTH", "ADDRESS", "POSTCODE", "SCHOOL"}
+    if text.startswith("case"):
+        assert [text[span.start : span.end] for span in spans] == ["4471"]
+    else:
+        assert not [span for span in spans if span.label in kinds or span.label == "ID"]

@@ -98,6 +98,9 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
         for span in tagger.find(text, answer_words, known)
         if not _overlaps_any(span, protected)
         and not (span.label == PHONE and contact.is_helpline(text[span.start : span.end]))
+        and not (
+            span.label in (PHONE, ID) and identifiers.round_figures(text[span.start : span.end])
+        )
         and not (span.label == ADDRESS and places.measures_a_distance(span, answer_words))
         and (
             not _overlaps_any(span, locations)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..redaction import EMAIL, PHONE, Span, find_phones
+from .identifiers import round_figures
 from .lexicon import PLATFORMS, fold
 
 HANDLE = "HANDLE"
@@ -58,7 +59,8 @@ def is_helpline(number: str) -> bool:
 def find_personal_phones(text: str) -> Iterator[Span]:
     """The first pass's phone numbers, less the national helplines."""
     for span in find_phones(text):
-        if not is_helpline(text[span.start : span.end]):
+        value = text[span.start : span.end]
+        if not is_helpline(value) and not round_figures(value):
             yield span
 
 

@@ -36,6 +36,8 @@ def find_nhs_numbers(text: str) -> Iterator[Span]:
         digits = re.sub(r"\D", "", match.group())
         said_to_be = _NHS_CUE.search(text, max(0, match.start() - 40), match.start())
         shaped = _NHS_SHAPE.fullmatch(match.group())
+        if not said_to_be and shaped and _round_figures(re.split(r"[ .-]", match.group())):
+            continue  # "we raised 200 300 3800": totals listed, not a number in NHS groups
         if digits[0] != "0" and (nhs.is_valid(digits) or said_to_be or shaped):
             yield Span(match.start(), match.end(), ID)
     # Said to be an NHS number but grouped some other way: "nhs number is 9431 8602 15".
@@ -172,12 +174,23 @@ _PREFIXED_REFERENCE = re.compile(
     r"\b(?:CIN|CPP?|CPR|LAC|CLA|CiC|EHA?|EHCP|MASH|CAF|CSC|CSCS|SEN|SEND|COMP|CMP|CMPL|FOI|SAR|"
     r"CRN|URN|PNC|CYP|SGO)"
     r"(?:[\s:#.-]{0,3}(?P<word>(?:ref(?:erence)?|no|num|number|id)\b\.?[\s:#.-]{0,3}))?"
-    r"[\s:#.]{0,2}(?P<number>[A-Z]{0,2}\d[\dO]{3,}[A-Z]?)\b",
+    # the number's groups may be split by a space where a hyphen was meant: "CP2024 08116"
+    r"[\s:#.]{0,2}(?P<number>[A-Z]{0,2}\d[\dO]{3,}(?:[ ][\dO]{3,}(?![ ]?\d|[/.:]\d))?[A-Z]?)\b",
     re.IGNORECASE,
 )
 _FOUR_FIGURES = re.compile(r"\d[\dO]{3}")
 _YEAR_ALONE = re.compile(r"(?:19|20)\d\d")
-_NUMBER_AFTER_CUE = re.compile(r"[A-Z]{0,4}\d[\d/-]{3,}[A-Z]?\b", re.IGNORECASE)
+# After a cue the number may be typed in groups: "case ref 4471 9320", "client 4410 2290 1".
+_NUMBER_AFTER_CUE = re.compile(
+    r"[A-Z]{0,4}\d[\d/-]{3,}"
+    # groups of three or more figures, and a short last one only where the number ends the
+    # clause ("case 4471 3 times" counts times)
+    r"(?:[ ]\d{3,6}(?![\d.,:/]\d|\s*(?:%|times|children|kids|people|pupils|families|cases|"
+    r"years|weeks|days|months|hours|minutes|mins|pounds|miles)\b))*"
+    r"(?:[ ]\d{1,2}(?=\s*(?:[.,;:)!?]|$)))?"
+    r"[A-Z]?\b",
+    re.IGNORECASE,
+)
 # Six or more digits standing alone are an identifier of some kind (a case or client number),
 # unless they are a date or money; phone and NHS numbers are found first and win.
 _LONG_NUMBER = re.compile(r"(?<![\d£$€.,:/+-])\d{6,12}(?![\d%]|[.,]\d)")
@@ -188,7 +201,26 @@ _LONG_NUMBER = re.compile(r"(?<![\d£$€.,:/+-])\d{6,12}(?![\d%]|[.,]\d)")
 # has that shape; phone numbers (which start with 0) are found first and win.
 _GROUPED_NUMBER = re.compile(
     r"(?<![\d£$€.,:/+-])[1-9]\d{1,5}(?:([ -])\d{2,5})(?:\1\d{2,5}){1,2}(?![\d%]|[.,/]\d|[ -]\d)"
+    # counts of something, not a number to look a person up by: "1200 1500 1800 pounds"
+    r"(?!\s*(?:pounds|quid|pence|p\b|points|pts|people|kids|children|steps|calories|miles|"
+    r"km|metres|meters|words|views|likes|followers|votes|hours|mins|minutes|years|days|times)\b)"
 )
+
+
+def _round_figures(groups: list[str]) -> bool:
+    """Whether every group is a round hundred or thousand: "100-200-300", "1000 2000 5000"."""
+    return all(group.endswith("00") and group[0] != "0" for group in groups)
+
+
+def round_figures(value: str) -> bool:
+    """Whether value is three or more round hundreds or thousands listed ("we raised 4400 4500
+    4600"), not a number to ring or look someone up by (those have a group not ending in 00, or
+    start with 0)."""
+    groups = _DIGIT_GROUP.findall(value)
+    return len(groups) >= 3 and "+" not in value and _round_figures(groups)
+
+
+_DIGIT_GROUP = re.compile(r"\d+")
 
 
 def _grouped_identifier(value: str) -> bool:
@@ -196,6 +228,8 @@ def _grouped_identifier(value: str) -> bool:
     digits = sum(len(group) for group in groups)
     if not 9 <= digits <= 12 or all(_YEAR_ALONE.fullmatch(group) for group in groups):
         return False
+    if _round_figures(groups):
+        return False  # "targets of 100-200-300", "raised 1000 2000 5000": round figures listed
     # "it cost 1234 567 890", "100 200 300 points": thousands spaced apart, or a list
     return not (" " in value and all(len(group) == 3 for group in groups[1:]))
 
@@ -209,7 +243,7 @@ def find_references(text: str) -> Iterator[Span]:
     for match in prefixed:
         number = match.group("number")
         digits = sum(char.isdigit() for char in number)
-        if digits >= 4 and not (digits == 4 and _YEAR_ALONE.fullmatch(number)):
+        if digits >= 4 and not _YEAR_ALONE.fullmatch(number):
             # "CIN 88421": the code is part of the reference; "CIN number 88421": only the number.
             start = match.start("number") if match.group("word") else match.start()
             yield Span(start, match.end(), ID)
@@ -327,6 +361,12 @@ _BIRTH_CUE_FAR = re.compile(
     r"\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
+# A name and a date of birth given together, the date last: "full name and date of birth
+# (Chelsea Mullins, 30/6/2008)", "name and DOB: Kai Reid, 3/4/12".
+_BIRTH_LISTED = re.compile(
+    _BIRTH_WORD + r"['’]?s?\s*[(:–—-]\s*[^()\n\d.!?:;]{2,40}[,;]\s*$",
+    re.IGNORECASE,
+)
 # A birthday that happened: "my birthday was on 12/03/2024", "on my birthday 13/04/2024".
 _BIRTHDAY_EVENT = re.compile(
     r"(?:\b(?:birth\s?day|b['’./\s-]?day)\s+(?:was\s+)?(?:party\s+(?:was\s+)?)?on"
@@ -414,7 +454,11 @@ _EVENT_WORDS = re.compile(
 )
 # "1st Jan 2012 is my dob", "02/11/2013 (DOB)", "13/04/2011 thats my birthday", "(age 12)".
 _BIRTH_AFTER = re.compile(
-    r"[\s(,–—-]*(?:(?:is|was|=|thats|that['’]s|that\s+is|its|it['’]s)\s+)?"
+    r"[\s(,–—-]*"
+    # a child putting themselves right first: "... no wait thats when i was born"
+    r"(?:(?:\.{2,}|…)?\s*(?:(?:no|wait|sorry|oops|i\s+mean|actually|hang\s+on|hold\s+on|um|erm)"
+    r"[\s,.!]+){1,3})?"
+    r"(?:(?:is|was|=|thats|that['’]s|that\s+is|its|it['’]s)\s+)?"
     r"(?:(?:my|his|her|their|the|our)\s+)?"
     + r"(?:"
     + _BIRTH_WORD
@@ -446,6 +490,16 @@ _CHILD_WORDS = word_set(
     "teenager youngster foster"
 )
 _OWNERS = word_set("my his her their our your ur")
+# After a date written straight after a child or a name, what happened that day: "my son
+# 12/03/2024 started nursery", "my daughter 3/4/2023 was seen by the nurse".
+_EVENT_AFTER = re.compile(
+    r"\s+(?:(?:he|she|they|we|i|had|has|have|was|were|got|finally)\s+)?"
+    r"(?:started|starts|went|had|was\s+(?:seen|taken|moved|placed|excluded|sent|told|given)|"
+    r"were\s+(?:seen|taken|moved|placed)|moved|came|left|got|attended|joined|began|returned|"
+    r"visited|saw|met|stayed|changed|finished|missed|ran|arrived|appointment|meeting|review|"
+    r"visit|court)\b",
+    re.IGNORECASE,
+)
 # "Young person (16/4/09)": a person only when a young one.
 _YOUNG = word_set("young")
 
@@ -466,6 +520,13 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
         before = text[max(0, match.start() - 60) : match.start()]
         after_word = _AFTER_WORD.search(before[-30:])
         named = after_word is not None and _names_a_person(after_word, is_name)
+        if (
+            named
+            and after_word is not None
+            and not after_word.group(3)
+            and _EVENT_AFTER.match(text, match.end())
+        ):
+            named = False  # "my son 12/03/2024 started nursery": the day he started
         follows_birth = previous_birth >= 0 and bool(
             _BETWEEN_BIRTHS.match(text[previous_birth : match.start()])
             or _CORRECTED.match(text[previous_birth : match.start()])
@@ -479,6 +540,7 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
             )
             or _BORN_SOMEWHERE.search(before)
             or _BIRTH_QUESTION.search(before)
+            or _BIRTH_LISTED.search(_this_sentence(before))
             or _AGE_BEFORE.search(before[-30:])
             or _name_age_bracket(before, is_name)
             or _BIRTH_AFTER.match(text, match.end())
@@ -602,6 +664,12 @@ _POSTCODE_CUE = re.compile(
     r"cover|from)\W+(?:is\W+|are\W+|was\W+)?$",
     re.IGNORECASE,
 )
+# "i want to move back to ip1": a two-letter area where someone goes (not "going to s1", a
+# Scottish school year).
+_GOING_TO = re.compile(
+    r"\b(?:move|moving|moved|go|going|went|get|come|coming|came)\s+(?:back\s+)?to\s+$",
+    re.IGNORECASE,
+)
 # Chemistry and vitamins, not places.
 _NOT_POSTCODES = frozenset({"CO2", "SO2", "NO2", "B12", "B6"})
 
@@ -631,6 +699,9 @@ def find_outward_codes(text: str, places: frozenset[str] = frozenset()) -> Itera
         if (
             (len(area) == 2 and match.group().isupper())
             or _POSTCODE_CUE.search(text, max(0, match.start() - 25), match.start())
+            or (
+                len(area) == 2 and _GOING_TO.search(text, max(0, match.start() - 25), match.start())
+            )
             or _after_a_place(text, match.start(), places)
         ):
             yield Span(match.start(), match.end(), POSTCODE)

@@ -64,6 +64,31 @@ _FLAT = re.compile(
     r"|(?:[1-9]|[GBP])F[1-9](?=,?\s+\d))\b",
     re.IGNORECASE,
 )
+# The building a flat is in, named after it: "Apartment 14, The Maltings", "Flat 3, Kingsley
+# House": up to three capitalised words, ending the line or the clause.
+_BUILDING_AFTER_FLAT = re.compile(
+    r"(?:,[ ]*|[ ]*\n[ ]*)((?:The[ ]+)?[A-Z][\w'’-]*(?:[ ]+[A-Z][\w'’-]*){0,2})"
+    r"(?=[ ]*(?:[,.;\n)]|$))"
+)
+# A plot or pitch on a Traveller site, as one gives a home: "plot 12, Sandy Lane site",
+# "we're on pitch 4".
+_PLOT = re.compile(r"\b(?:plot|pitch)\s*(?:no\.?\s*)?\d{1,3}[a-z]?\b", re.IGNORECASE)
+_PLOT_GIVEN = re.compile(
+    r"\b(?:(?:live|lives|living|lived|moved|move|moving|stay|stays|staying|we['’]?re|we\s+are|"
+    r"they['’]?re|they\s+are|home\s+is)(?:\s+(?:on|at|to|in))?|address(?:\s+is)?:?)\s+$",
+    re.IGNORECASE,
+)
+# The named site a plot is on: "plot 3, Oak Tree site", "pitch 9 at the Willow Lane site".
+_NAMED_SITE = re.compile(
+    r"(?:,[ ]*|[ ]+(?:at|on|in)[ ]+)(?:the[ ]+)?"
+    r"([A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*){0,2}[ ]+(?:(?:caravan|travellers?['’]?)[ ]+)?site)\b"
+)
+# "at plot 12"; but "we won on pitch 4" is a game
+_AT_A_PLOT = re.compile(r"\b(?:at|on)\s+$", re.IGNORECASE)
+# "... Sandy Lane site", "Mill Road caravan site": the site a street names is part of the home.
+_SITE_AFTER = re.compile(
+    r"[ ]+(?:(?:caravan|travellers?['’]?|gypsy|council)[ ]+)?site\b", re.IGNORECASE
+)
 _HOUSE_NUMBER = re.compile(r"\d{1,4}[a-zA-Z]?$")
 _ON_A_STREET = re.compile(
     r"\b(?:on|off|down|up|along|at|in|to|near|round|from|by|live|lives|living|moved)\s+$",
@@ -224,10 +249,58 @@ def _homes_called(text: str, lexicon: Lexicon) -> Iterator[Span]:
         if not kept:
             continue  # "my house is called a semi"
         first = kept[0]
-        if not (first[0].isupper() and not first.isupper()) and fold(first) in lexicon.common_words:
+        # "rose cottage", "ivy house", "the old chapel": a building's word, or a building that
+        # was once something else
+        building = len(kept) > 1 and (fold(kept[-1]) in _BUILDINGS or fold(kept[0]) == "old")
+        if (
+            not (first[0].isupper() and not first.isupper())
+            and fold(first) in lexicon.common_words
+            and not building
+        ):
             continue  # "the house was called out to"
         end = match.start(1) + match.group(1).index(first) + len(" ".join(kept))
         yield Span(start, end, ADDRESS)
+
+
+# A home named after the place it stands, where the sentence says someone lives or stays there:
+# "my nan lives at the old farm at Pentre Isaf", "we stay in a cottage at Bryn Glas".
+_HOME_AT = re.compile(
+    r"\b(?:farm|cottage|bungalow|caravan|barn|smallholding|farmhouse|chalet)\s+(?:at|called|named)"
+    r"\s+([A-Z][\w'’-]*(?:[ ](?:y[ ]|yr[ ])?[A-Z][\w'’-]*){0,2})"
+)
+_STAYS_THERE = re.compile(
+    r"\b(?:live|lives|living|lived|stay|stays|staying|stayed|moved|home|grew\s+up)\b", re.IGNORECASE
+)
+
+
+# "a cottage at Whitsun": when, not where.
+_TIMES_OF_YEAR = word_set(
+    "whitsun whitsuntide easter christmas xmas halloween half-term halfterm summer winter spring "
+    "autumn weekend weekends night new year"
+)
+
+
+def _homes_at(text: str, lexicon: Lexicon) -> Iterator[Span]:
+    """A farm or cottage "at" a name that is no town, where someone lives or stays."""
+    for match in _HOME_AT.finditer(text):
+        sentence_start = max(
+            text.rfind(stop, 0, match.start()) for stop in (". ", "! ", "? ", "\n")
+        )
+        if not _STAYS_THERE.search(text, max(0, sentence_start), match.start()):
+            continue
+        names = [fold(name) for name in match.group(1).split()]
+        if any(
+            name in NEVER_NAMES
+            or name in MONTHS
+            or name in DAYS
+            or name in HOLIDAYS
+            or name in _TIMES_OF_YEAR
+            for name in names
+        ):
+            continue
+        if " ".join(names) in lexicon.places or (len(names) == 1 and names[0] in lexicon.places):
+            continue  # "the farm at Eye": a town, found as one
+        yield Span(match.start(1), match.end(1), ADDRESS)
 
 
 def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Span]:
@@ -239,6 +312,9 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     ):
         flats = [Span(m.start(), m.end(), ADDRESS) for m in _FLAT.finditer(text)]
     spans = list(flats)
+    spans.extend(_buildings_after_flats(text, flats, lexicon))
+    if "plot" in lowered or "pitch" in lowered:
+        spans.extend(_plots(text))
     if " the " in lowered:
         spans.extend(Span(m.start(1), m.end(1), ADDRESS) for m in _NUMBER_THE.finditer(text))
     if _NUMBER_NEAR.search(lowered):
@@ -256,10 +332,60 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     spans.extend(_named_after_a_number(text, words, lexicon))
     if "called" in lowered or "named" in lowered:
         spans.extend(_homes_called(text, lexicon))
-    return [
+    if " at " in lowered or "called" in lowered or "named" in lowered:
+        spans.extend(_homes_at(text, lexicon))
+    found = [
         _with_house_name(text, with_number_word(text, span), lexicon)
         for span in _join_neighbours(text, spans)
     ]
+    if "site" in lowered:
+        found = [_with_site(text, span) for span in found]
+    return found
+
+
+def _buildings_after_flats(text: str, flats: Sequence[Span], lexicon: Lexicon) -> Iterator[Span]:
+    """The named building a flat is in: "Apartment 14, The Maltings", "Flat 3, Kingsley House"
+    (not a town: "Flat 2, Ipswich" leaves the town to be found as one)."""
+    for flat in flats:
+        match = _BUILDING_AFTER_FLAT.match(text, flat.end)
+        if match is None:
+            continue
+        names = [fold(name) for name in match.group(1).split()]
+        if names[0] == "the":
+            names = names[1:]
+        if not names or any(
+            name in NEVER_NAMES or name in MONTHS or name in DAYS for name in names
+        ):
+            continue
+        joined = " ".join(names)
+        if joined in lexicon.places or tuple(names) in lexicon.places_by_first_word.get(
+            names[0], ()
+        ):
+            continue
+        yield Span(match.start(1), match.end(1), ADDRESS)
+
+
+def _plots(text: str) -> Iterator[Span]:
+    """A plot or pitch given as a home ("we live at plot 12", "on pitch 4"), or straight before
+    the rest of an address ("plot 12, Sandy Lane site")."""
+    for match in _PLOT.finditer(text):
+        given = _PLOT_GIVEN.search(text, max(0, match.start() - 20), match.start()) or (
+            match.group()[0] in "pP"
+            and match.group()[1] in "lL"
+            and _AT_A_PLOT.search(text, max(0, match.start() - 5), match.start())
+        )
+        site = _NAMED_SITE.match(text, match.end())
+        if site is not None:
+            yield Span(match.start(), match.end(), ADDRESS)
+            yield Span(site.start(1), site.end(1), ADDRESS)
+        elif given or re.match(r",[ ]?[A-Z0-9]", text[match.end() : match.end() + 3]):
+            yield Span(match.start(), match.end(), ADDRESS)
+
+
+def _with_site(text: str, span: Span) -> Span:
+    """ "Sandy Lane site": a street followed by "site" names a site, and the site is the home."""
+    match = _SITE_AFTER.match(text, span.end)
+    return Span(span.start, match.end(), span.label) if match else span
 
 
 # Where the words before a name give it as someone's home: "nanas house is Bryn Awel", "i live
@@ -431,7 +557,12 @@ def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
         # "Ipswich, 12 Oak Road" is a town before the address; one is "in" a town and "at" a
         # house, whatever it shares its name with ("placed at Oakwood, 3 Elm Walk")
         return span
-    before = text[: match.start(1)].rstrip()
+    before = text[: match.start(1)].rstrip(" \t")
+    if before.endswith("\n"):
+        # A line of its own above the street, as a letter is signed off: "Lorraine Whitlock\nThe
+        # Old Forge, Mill Lane\nEye"
+        return Span(match.start(1), span.end, ADDRESS)
+    before = before.rstrip()
     if before and before[-1].isalnum() and not _HOUSE_NAME_CUE.search(before):
         return span  # "... said Rose, Mill Lane" is no house
     return Span(match.start(1), span.end, ADDRESS)

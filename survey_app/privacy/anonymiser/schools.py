@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 
@@ -34,6 +35,9 @@ _SCHOOL_TYPES = word_set(
     " cp ns"
     # as practitioners shorten them ("Priory Sch", "Chalkwell Hall Jnr") and children spell them
     " sch prim jnr inf coll acad acadamy acadmy accademy acedemy primery primry skool"
+    # letters swapped or doubled as typed fast: "thornhill acadmey", "secondry"
+    " acadmey acadamey academey acadomy akademy acaddemy secondry seconday secondery primay"
+    " primarey"
     # church schools by their church: "st marys rc", "St Peter's CE", "Holy Trinity CofE"
     " rc ce cofe"
 )
@@ -46,7 +50,8 @@ _GENERIC_SCHOOL = word_set(
     "hospital home outdoor holiday online night boarding boxing gymnastics karate cheer "
     "cheerleading stage theatre police army cadets cadet coding breakfast homework revision "
     "saturday weekend after film bible quran madrassa mosque tuition sch prim jnr inf coll "
-    "acad comp comprehensive skool"
+    "acad comp comprehensive skool acadamy acadmy accademy acedemy primery primry acadmey "
+    "acadamey academey acadomy akademy acaddemy secondry seconday secondery primay primarey"
 )
 # Words that may follow the type word as part of the name: "High School", "Academy Trust".
 _SCHOOL_SUFFIXES = word_set(
@@ -156,10 +161,157 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
             span = _school_beside(text, words, index, lexicon)
             if span is not None:
                 spans.append(span)
+    lowered = text.lower()
+    if any(noun in lowered for noun in _SAID_NOUNS):
+        spans.extend(_said_to_be_a_school(text, lexicon))
+        spans.extend(_school_given_as(text, lexicon))
+    if "from" in lowered and " to " in lowered:
+        spans.extend(_moved_between(text, words, lexicon, school_talk))
     spans.extend(_schools_after_cues(text, words, lexicon, school_talk))
     spans.extend(_schools_by_name_alone(text, words, lexicon, school_talk))
     spans.extend(_land_names(words, lexicon, school_talk))
-    return spans
+    # "moving up to s3", "going into p7": Scottish school years, not a school's name
+    return [span for span in spans if not _SCHOOL_YEAR.fullmatch(text, span.start, span.end)]
+
+
+_SCHOOL_YEAR = re.compile(r"[SPsp][1-7]")
+
+
+_SAID_NOUNS = ("school", "academy", "college", "nursery", "pru", "unit", "primary", "secondary")
+# A name after "at" or "to", then the sentence says what it is: "im at oaks park now its a special
+# school", "he goes to brookvale, which is a school for kids with autism".
+_SAID_TO_BE = re.compile(
+    r"\b(?:at|to|attends?|attended|attending)\s+((?:the\s+)?[^\W\d_][\w'’-]*"
+    r"(?:[ ][^\W\d_][\w'’-]*){0,2}?)[ ]*(?:,[ ]*|[ ]+[–—-][ ]+|[ ]+)"
+    r"(?:(?:now|and|but|cos|because|coz|as)[ ]+)?"
+    r"(?:it['’]?s|it[ ]+is|which[ ]+is|thats|that['’]s|that[ ]+is|its[ ]+like)[ ]+(?:a|an)[ ]+"
+    r"(?:[\w-]+[ ]+){0,2}?(?:school|academy|college|nursery|pru|unit|primary|secondary)\b"
+    # "went to Legoland its a school trip": a school's outing, not a school
+    r"(?![ ]+(?:trip|trips|day|days|holiday|holidays|uniform|bus|run|thing|night|project|event|"
+    r"visit|friend|friends|mate|mates|disco|play|show|fair|camp|club|residential|outing|week|"
+    r"weeks|based|run|night|morning|term)\b)",
+    re.IGNORECASE,
+)
+# Somewhere that is no school's name, whatever the sentence says next: "at home now its a ...".
+_NOT_NAMED = word_set(
+    "home work school college nursery church hospital dads mums nans home's mine yours this that "
+    "it one new old special different same other"
+    # what inspectors and parents call a school: 'the school was "Outstanding"'
+    " outstanding good requires improvement inadequate excellent ok okay fine rubbish bad great"
+)
+
+
+def _said_to_be_a_school(text: str, lexicon: Lexicon) -> Iterator[Span]:
+    """A name the sentence goes on to call a school: "im at oaks park now its a special school"."""
+    for match in _SAID_TO_BE.finditer(text):
+        span = _name_in(text, match.start(1), match.group(1), lexicon, lower_case=True)
+        if span is not None:
+            yield span
+
+
+# A school given in a form's or a note's words: "gave school as \"BMH\"", "school listed as
+# Kingsfield", "school: 'the Ashley'".
+_GIVEN_AS = re.compile(
+    r"\b(?:school|college|nursery|academy|setting)(?:[ ]+(?:name|given|listed|recorded|put|written|"
+    r"down|named|called))*[ ]*(?:as|is|was|:|=|called|named)[ ]*"
+    r"(?:[\"“‘']([^\"”’'\n]{2,40}?)[\"”’']|(?<=as[ ])([A-Z][\w'’-]*(?:[ ][A-Z][\w'’-]*){0,2}))",
+    re.IGNORECASE,
+)
+
+
+def _school_given_as(text: str, lexicon: Lexicon) -> Iterator[Span]:
+    """A school's name in quotes after a word for a school, or a capitalised name after "school
+    as": "gave school as \"BMH\"", "her school was 'Little Owls'"."""
+    for match in _GIVEN_AS.finditer(text):
+        group = 1 if match.group(1) is not None else 2
+        name = match.group(group)
+        if group == 2:
+            # IGNORECASE lets "[A-Z]" take "well" in "school as well", and "on the" after a name
+            capitals = list(itertools.takewhile(lambda part: part[0].isupper(), name.split()))
+            if not capitals:
+                continue
+            name = " ".join(capitals)
+        if group == 1 and not (name[0].isupper() or name[0].isdigit()):
+            continue  # 'my school is "rubbish"': a word quoted, not a name
+        span = _name_in(text, match.start(group), name, lexicon, lower_case=False)
+        if span is not None:
+            yield span
+
+
+def _name_in(
+    text: str, start: int, name: str, lexicon: Lexicon, *, lower_case: bool
+) -> Span | None:
+    """The span of a school's name written at start, without a lower-case "the" before it, if
+    every word could be part of a name."""
+    if name[:4].lower() == "the " and name[0] == "t":
+        rest = name[4:].lstrip()
+        start += len(name) - len(rest)
+        name = rest
+    parts = name.split()
+    if not parts:
+        return None
+    for part in parts:
+        key = fold(part.strip("'’"))
+        if (
+            key in FUNCTION_WORDS
+            or key in DETERMINERS
+            or key in NEVER_NAMES
+            or key in MONTHS
+            or key in DAYS
+            or key in HOLIDAYS
+            or key in _NOT_NAMED
+            or key in _GENERIC_SCHOOL
+            or key == "i"
+        ):
+            return None
+    if len(parts) == 1 and len(parts[0]) < 2:
+        return None
+    if not lower_case and not any(part[0].isupper() for part in parts):
+        return None
+    return Span(start, start + len(name.rstrip("'’")), SCHOOL)
+
+
+# "moved from Castle Hill to Thomas Gainsborough in year 8", "YP transferred from Kesgrave to
+# Thurston mid-year": a move between schools, named on both sides.
+_MOVED_BETWEEN = re.compile(
+    r"\b(?P<verb>moved|move|moving|transferred|transfer|transferring|changed|switched|went)"
+    r"(?:[ ]+(?:schools?|school|over))?[ ]+from[ ]+"
+    r"(?P<first>[A-Za-z][\w'’-]*(?:[ ][A-Za-z][\w'’-]*){0,2}?)[ ]+to[ ]+"
+    r"(?P<second>[A-Za-z][\w'’-]*(?:[ ][A-Za-z][\w'’-]*){0,2}?)"
+    r"(?=[ ]*(?:[.,;!?)\n]|$|[ ]+(?:in|at|mid|for|when|after|because|cos|and|but|last|this|"
+    r"since|halfway|half)\b))",
+    re.IGNORECASE,
+)
+_TRANSFERRED = word_set("transferred transfer transferring switched")
+_MOVED_BY_SOMEONE = re.compile(r"\b(?:was|were|got|been|being|is|are)[ ]+$", re.IGNORECASE)
+
+
+def _moved_between(
+    text: str, words: Sequence[Word], lexicon: Lexicon, school_talk: Callable[[], bool]
+) -> Iterator[Span]:
+    """Both schools of a move between schools, capitalised, where the answer talks of school or
+    the move is a transfer: towns moved between ("moved from Ipswich to Norwich") stay towns."""
+    for match in _MOVED_BETWEEN.finditer(text):
+        # "she was moved from X to Y": a child is moved between schools; a family moves house
+        passive = bool(_MOVED_BY_SOMEONE.search(text, max(0, match.start() - 8), match.start()))
+        transferred = fold(match.group("verb")) in _TRANSFERRED or passive
+        said = (
+            "school" in match.group().lower() or "mid-year" in text[match.end() : match.end() + 12]
+        )
+        if not (transferred or said or school_talk()):
+            continue
+        names = []
+        for group in ("first", "second"):
+            name = match.group(group)
+            if not all(part[0].isupper() for part in name.split()):
+                break
+            names.append(_name_in(text, match.start(group), name, lexicon, lower_case=False))
+        if len(names) < 2 or None in names:
+            continue
+        keys = [fold(match.group(group)) for group in ("first", "second")]
+        if not transferred and all(key in lexicon.places for key in keys):
+            continue  # two towns: a family moving house in year 8
+        yield from (name for name in names if name is not None)
 
 
 # Endings of the compound names schools take from the land: "Kingsway", "Parkside",
@@ -1089,16 +1241,38 @@ def _name_after_school_word(
     if gap.strip() == ":" and field and word.key in _SCHOOL_FIELDS:
         return _school_name_from(text, words, index + 1, lexicon, lower_case=True)  # a form
     following = words[index + 1]
+    named = (
+        index + 2 < len(words)
+        and (
+            words[index + 2].capitalised
+            or (
+                # "my school is the Ashley", not "my school is the Best"
+                words[index + 2].key == "the"
+                and index + 3 < len(words)
+                and words[index + 3].capitalised
+                and words[index + 3].key not in _RANKS
+                # "my college is the Ipswich one": which town's, not a name
+                and not (
+                    index + 4 < len(words)
+                    and words[index + 4].key in ("one", "ones", "campus", "site")
+                )
+                and text[words[index + 2].end : words[index + 3].start] == " "
+            )
+        )
+    )
     if (
         following.key in ("is", "was")
         and gap == " "
-        and index + 2 < len(words)
-        and words[index + 2].capitalised
+        and named
         and text[following.end : words[index + 2].start] == " "
         and word.key != "unit"
     ):
         # "my brothers nursery is Little Stars", "the school was St Mark's"
-        return _school_name_from(text, words, index + 2, lexicon, lower_case=False, towns=True)
+        span = _school_name_from(text, words, index + 2, lexicon, lower_case=False, towns=True)
+        if span is not None and words[index + 2].key == "the":
+            # "my school is the Ashley": "the" is read as part of a name said this way
+            return Span(words[index + 2].start, span.end, SCHOOL)
+        return span
     if gap in (", ", " (", " - ", " – "):
         referral = before is not None and before.key == "referral" and word.key == "unit"
         if owned or referral:
