@@ -152,9 +152,21 @@ def test_the_region_adds_up_the_councils_and_hides_what_any_of_them_hides(
         for option in WENT
         if "c" in (suffolk_shown[option], counts(download, "Norfolk")[option])
     }
-    assert region == {
+    expected_region = {
         option: "c" if option in hidden_in_a_council else value for option, value in both.items()
     }
+    if "not_sure" not in hidden_in_a_council and expected_region["not_sure"] != "c":
+        # Suffolk's 3 "not sure" perturbed to a figure it shows (0 or 10, about one run in
+        # twelve): the region would show its own, 3 exact answers from Norfolk's table beside
+        # it, and cannot hide it without breaking its sum, so the question is not shown.
+        assert region == dict.fromkeys(WENT, "x")
+        assert {
+            row["note"]
+            for row in rows_of(download)
+            if row["council"] == REGION and row["question"] == "went"
+        } == {"cannot-protect"}
+        return
+    assert region == expected_region
     base = {
         row["base"]
         for row in rows_of(download)
