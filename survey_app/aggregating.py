@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -297,39 +297,11 @@ def _count_on_postgresql(session: Session, row: CountedRow, *, in_period: bool) 
     in_period: counted before its period closed, to its period's counts)."""
     cells, questions = answer_cells(row.answers)
     period_cells = _period_cells(row.answers, counted=(cells, questions)) if in_period else []
-    cells.sort()
-    block, bit = row.response_id >> BLOCK_BITS, row.response_id & ((1 << BLOCK_BITS) - 1)
+    parameters = _count_parameters(row, cells, questions)
+    if in_period:
+        parameters.update(_period_parameters(row, period_cells))
     with session.connection().connection.cursor() as cursor:
-        cursor.execute(
-            _COUNT_POSTGRESQL_IN_PERIOD if in_period else _COUNT_POSTGRESQL,
-            {
-                "survey_id": row.survey_id,
-                "council_id": row.council_id,
-                "distribution_id": row.id,
-                "age_band": row.age_band or "",
-                "wave": row.wave or "",
-                "token": uuid.uuid4().hex,
-                "block": block,
-                "bit": bit,
-                # As JSON text: one string is cheaper for the driver to send than arrays.
-                "cells": json.dumps(cells),
-                "questions": json.dumps(sorted(questions)),
-                "cell_key": row.cell_key,
-                **(
-                    {
-                        "period": row.period,
-                        "period_cells": json.dumps(
-                            [
-                                (str(kind), question, option)
-                                for kind, question, option in period_cells
-                            ]
-                        ),
-                    }
-                    if in_period
-                    else {}
-                ),
-            },
-        )
+        cursor.execute(_COUNT_POSTGRESQL_IN_PERIOD if in_period else _COUNT_POSTGRESQL, parameters)
 
 
 @dataclass
@@ -422,22 +394,39 @@ def counting_ctes(row: CountedRow, counting: Counting) -> tuple[str, dict[str, A
     cells, questions = answer_cells(row.answers)
     # Counted late: in no period's counts (`_add_to_period` is for responses counted in time).
     period_cells = [] if late else _period_cells(row.answers, counted=(cells, questions))
-    cells.sort()
-    block, bit = row.response_id >> BLOCK_BITS, row.response_id & ((1 << BLOCK_BITS) - 1)
     return _CLAIM_AND_COUNT_CTES, {
         "response_id": row.response_id,
         "late": late,
+        **_count_parameters(row, cells, questions),
+        **_period_parameters(row, period_cells),
+    }
+
+
+def _count_parameters(
+    row: CountedRow, cells: list[tuple[str, str]], questions: Iterable[str]
+) -> dict[str, Any]:
+    """The parameters every counting statement takes: where the response counts, its bit, its
+    answers' cells and questions (as JSON text: one string is cheaper for the driver to send
+    than arrays), its cell key. Sorts cells in place."""
+    cells.sort()
+    return {
         "survey_id": row.survey_id,
         "council_id": row.council_id,
         "distribution_id": row.id,
         "age_band": row.age_band or "",
         "wave": row.wave or "",
         "token": uuid.uuid4().hex,
-        "block": block,
-        "bit": bit,
+        "block": row.response_id >> BLOCK_BITS,
+        "bit": row.response_id & ((1 << BLOCK_BITS) - 1),
         "cells": json.dumps(cells),
         "questions": json.dumps(sorted(questions)),
         "cell_key": row.cell_key,
+    }
+
+
+def _period_parameters(row: CountedRow, period_cells: list[Any]) -> dict[str, Any]:
+    """The parameters of a statement that also adds the response to its period's counts."""
+    return {
         "period": row.period,
         "period_cells": json.dumps(
             [(str(kind), question, option) for kind, question, option in period_cells]
