@@ -108,7 +108,7 @@ DAYS = word_set(
 )
 HOLIDAYS = word_set(
     "christmas xmas easter eid diwali ramadan hanukkah halloween bonfire new year birthday "
-    "valentine valentines"
+    "valentine valentines whitsun whitsuntide whitsunday"
 )
 # Family, care and friendship words: "auntie shaz", "my nan Bridget", "Nanny Pat".
 RELATIONS = word_set(

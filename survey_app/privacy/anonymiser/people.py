@@ -96,6 +96,11 @@ _GREETED_TO = word_set("thanks thank thankyou thx you u hi hello hiya bye shouto
 _VERB_ENDINGS = ("ing", "in'", "ed")
 # After a season or a month these make it a time, not a person: "Autumn term", "May half term".
 _TIMES_OF_YEAR = word_set("term terms holiday holidays hols half half-term break camp fair")
+# Words that end a place's name taken from someone's: "Brook Green", "Marston Common".
+_PLACE_TAILS = word_set("green common heath park end hill moor fields meadows marsh")
+_TO_A_PLACE = word_set("to at near by past round from in on towards")
+# Words that make a first name after them a nickname: "big tone", "lil jay".
+_NICKNAMED = word_set("big lil lil' lill")
 # Where a person works or learns: "Bill in our team", "Ray and Penny in the duty team".
 _TEAMS = word_set("team teams office class group unit service department staff")
 # Friends written as a person noun after "my": "kez n dilly r my boys".
@@ -164,6 +169,8 @@ _BEFORE_NOT_INITIAL = word_set(
     "number sheet table figure fig list item route bus platform gate seat letter hepatitis "
     "hep covid phase priority band zone on"
 )
+# Letters written for words: "i miss u", "miss x" (a kiss), "c u", "r", "n", "y", "b4".
+_SAID_LETTERS = frozenset("aiuxnrcyk")
 # After a single capital letter, verbs that make it someone: "A said", "K wanted".
 _LETTER_VERBS = word_set("said says told asked wanted wants thinks thought explained")
 
@@ -221,9 +228,23 @@ def find_people(
     _named_again(words, scores, blocked)
     names = [index for index in range(count) if (scores[index] or 0) >= THRESHOLD]
     _first_names_before_surnames(text, words, scores, names, blocked, lexicon)
-    spans = list(_full_names(text, words, names, lexicon, blocked))
+    full_names = _full_names(text, words, names, lexicon, blocked)
+    spans = [_with_nickname(text, span) for span in full_names]
     spans.extend(_initials(text, words, lexicon, blocked))
     return spans
+
+
+_NICKNAME_BEFORE = re.compile(r"(?<![\w'’])(?:big|lil['’]?|lill)[ ]$", re.IGNORECASE)
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|my|your|his|her|our|their|this|that)[ ]+$", re.I)
+
+
+def _with_nickname(text: str, span: Span) -> Span:
+    """ "big tone", "Lil Jay": the word that makes the nickname is part of it (not in "my big
+    Sam", where it describes)."""
+    nickname = _NICKNAME_BEFORE.search(text, max(0, span.start - 5), span.start)
+    if nickname is None or _DETERMINER_BEFORE.search(text, 0, nickname.start()):
+        return span
+    return Span(nickname.start(), span.end, span.label)
 
 
 def _covered(words: Sequence[Word], spans: Collection[Span]) -> list[bool]:
@@ -571,6 +592,9 @@ def _cues_before(
         if facts.capital and not facts.common and short and _otherwise_lower_case(text, word):
             return 4.0  # "hi im Wei and i am 12": the one capital a lower-case writer typed
         return 3.0 if word.key not in lexicon.vocabulary else 0.0
+    if previous in _NICKNAMED and plain_gap and facts.first_name and not modal:
+        # "big tone", "Lil Jay", "big mike": a nickname made of a first name; not "a big will"
+        return 0.0 if two_before in DETERMINERS else 3.0
     if previous in ("called", "named", "call") and plain_gap:
         return 4.0 if word.key not in lexicon.vocabulary or not facts.ordinary else 0.0
     if previous in BEFORE_NAME and plain_gap:
@@ -580,8 +604,12 @@ def _cues_before(
     if previous == "the" and index + 1 < len(words) and words[index + 1].key == "family":
         return 5.0  # "the Loveridge family"
     its_name = previous in _IT and facts.first_name and not facts.common  # "its kacey"
+    # "I liked that Hope came in": after "that" (here a conjunction) a first name with a
+    # capital mid-sentence is someone; "that hope" in lower case is the word.
+    said_that = previous == "that" and facts.capital and facts.first_name and index > 1
     if (
         (facts.ordinary or not word.capitalised)
+        and not said_that
         and (previous in DETERMINERS or previous in SUBJECTS)
         and gap.strip() == ""
         and not its_name
@@ -605,6 +633,14 @@ def _cues_after(
     following = after.key
     gap = text[word.end : after.start]
     plain_gap = gap == " "
+    if (
+        plain_gap
+        and following in _PLACE_TAILS
+        and not after.capitalised
+        and index
+        and words[index - 1].key in _TO_A_PLACE
+    ):
+        return -4.0  # "we went to Brook green", "near Ashley common": a place named after someone
     if plain_gap and _an_age_follows(text, words, index):
         return 3.0  # "hope is 7", "summer will be 10 next week"
     if plain_gap and _the_role(text, words, index):
@@ -617,6 +653,8 @@ def _cues_after(
         return _after_verb(words, index, following)
     if facts.first_name and after.capitalised and plain_gap and _surname_like(after, lexicon):
         return 3.0  # a first name and a surname: "Linda Boswell"
+    if facts.capital and after.capitalised and plain_gap and _role_in_brackets(text, words, index):
+        return 3.0  # a full name no list knows, then who they are: "Tendai Moyo (IRO)"
     if following in ("my", "our") and gap.strip() in ("", ","):
         return 3.0 if _relation_follows(words, index + 2) else 0.0  # "Jack my step brother"
     if gap.strip() == "(" and (
@@ -633,8 +671,10 @@ def _cues_after(
     plural = following in ("are", "were", "r")
     if plural and listed_relation and _relation_follows(words, index + 3):
         return 3.0  # "... and Tyreese are my brothers", "kez n dilly r my boys"
-    if plain_gap and _in_a_team(words, index):
-        return 3.0  # "Bill in our team sorted it"
+    if plain_gap and _in_a_team(words, index) and (facts.first_name or facts.prior >= 0):
+        # "Bill in our team sorted it"; not an ordinary word written with a capital ("I think
+        # Support in the team is good"), which the place in a team alone does not make anyone
+        return 3.0
     if following == "and" and index + 2 < len(words):
         then = words[index + 2].key
         if then in ("i", "me"):
@@ -642,6 +682,16 @@ def _cues_after(
         if then in ("her", "his", "their") and _relation_follows(words, index + 3):
             return 3.0  # "Grace and her mum came"
     return 0.0
+
+
+def _role_in_brackets(text: str, words: Sequence[Word], index: int) -> bool:
+    """Whether a job or a family word in brackets follows the word after words[index]:
+    "Tendai Moyo (IRO)"."""
+    index += 1
+    if index + 1 >= len(words) or text[words[index].end : words[index + 1].start].strip() != "(":
+        return False
+    following = words[index + 1].key
+    return following in ROLES or following in RELATIONS or following in ("my", "our")
 
 
 def _after_verb(words: Sequence[Word], index: int, following: str) -> float:
@@ -1013,7 +1063,10 @@ def _after_title(text: str, words: Sequence[Word], index: int) -> bool:
     before, word = words[index - 1], words[index]
     if before.key not in TITLES or text[before.end : word.start] != " ":
         return False
-    return word.text.isupper() or before.key not in ("miss", "sir")
+    if word.text.isupper() or before.key not in ("miss", "sir"):
+        return True
+    # "thank u miss b": a letter that no one says as a word ("i miss u", "miss n sir", "miss x")
+    return len(word.text) == 1 and word.text not in _SAID_LETTERS
 
 
 def _letter_speaks(text: str, words: Sequence[Word], index: int) -> bool:
