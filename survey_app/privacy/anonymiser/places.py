@@ -562,8 +562,10 @@ def _lines_to_postcodes(text: str, lexicon: Lexicon) -> Iterator[Span]:
             if not _LINE_SEGMENT.fullmatch(segment):
                 break
             names = [fold(name) for name in segment.split()]
-            if _public_place(names) or any(
-                name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names
+            named_building = len(names) > 1 and names[-1] in _BUILDINGS  # "The Coach House"
+            if _public_place(names) or (
+                not named_building
+                and any(name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names)
             ):
                 break
             if " ".join(names) in lexicon.places or tuple(names) in (
