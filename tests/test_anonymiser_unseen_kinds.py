@@ -51,6 +51,12 @@ FOUND = [
     # a date years back, straight after a word for a child: when the child was born
     "my son [[DATE_OF_BIRTH:3/4/15]] started school in september",
     "my daughter [[DATE_OF_BIRTH:12/03/2014]] started nursery",
+    # names listed with no commas, nicknames among them
+    "my friends are [[PERSON:shay]] [[PERSON:dilly]] and [[PERSON:kai]]",
+    "[[PERSON:roo]] [[PERSON:bex]] n [[PERSON:tia]] are my best mates",
+    # a capital letter standing for someone it was done for, "she" or "he" nearby
+    "The feelings cards worked for [[PERSON:T]] when nothing else did, he said so",
+    "i asked [[PERSON:K]] about it but she didnt know",
     # a plan's code with a reference number after its year is still a reference
     "the case is [[ID:CIN 2024 08116]] on the system",
 ]
@@ -84,6 +90,10 @@ KEPT = [
     # halls named by ordinary words
     "we had the school disco at the village hall",
     "my teacher took us to town hall",
+    # lists of things, not people, before "and" and a name
+    # a letter that labels something
+    "vitamin D helps with mood",
+    "go to B when the bell goes",
     # a place named after someone
     "we went to Brook green on saturday",
     "we walked round Ashley common after tea",
@@ -133,3 +143,15 @@ def test_a_recent_date_after_a_child_is_the_day_something_happened() -> None:
     year = datetime.date.today().year - 1
     assert anonymise(f"my son 2/2/{year} was seen by the nurse").spans == ()
     assert anonymise(f"my daughter 7/7/{year} started at a new nursery").spans == ()
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "i like football tennis and [[PERSON:Kai]]",
+        "i had chips beans and [[PERSON:Sam]] made tea",
+        "my name is [[PERSON:Ellis Carmody]] and noone listened",
+    ],
+)
+def test_things_listed_before_a_name_and_words_after_a_full_name_are_kept(marked: str) -> None:
+    assert_anonymised_as_marked(marked)

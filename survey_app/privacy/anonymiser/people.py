@@ -223,6 +223,7 @@ def find_people(
         if not in_place[index] or score >= THRESHOLD + 3:
             scores[index] = score
     _lists(text, words, scores, lexicon)
+    _spaced_lists(text, words, scores, lexicon)
     _titled_surnames(text, words, scores, blocked, in_place)
     _title_case_names(text, words, scores, blocked, in_place, lexicon)
     _named_again(words, scores, blocked)
@@ -763,6 +764,50 @@ def _lists(text: str, words: Sequence[Word], scores: list[float | None], lexicon
                 break
 
 
+# Words a list of people follows: "my friends are shay dilly and kai", "me shay dilly n tia".
+_LIST_OPENERS = word_set("are r were me with and is friends mates invite invited like")
+
+
+def _spaced_lists(
+    text: str, words: Sequence[Word], scores: list[float | None], lexicon: Lexicon
+) -> None:
+    """Names listed with no commas: "shay dilly and kai", "kez shay n dilly r my mates". Two
+    or more words before "and" and one after, each a name or no common word, the list opened
+    by the answer's start or a word such as "are" or "me", and one of them a name already."""
+
+    def candidate(position: int) -> bool:
+        key = words[position].key
+        if scores[position] is None:
+            return False
+        return key in lexicon.first_names or key not in lexicon.common_words
+
+    for joiner in range(2, len(words) - 1):
+        if words[joiner].key not in ("and", "n", "&"):
+            continue
+        last = joiner + 1
+        if text[words[joiner].end : words[last].start] != " " or not candidate(last):
+            continue
+        run: list[int] = []
+        position = joiner - 1
+        while position >= 0 and candidate(position):
+            if text[words[position].end : words[position + 1].start] != " ":
+                break
+            run.append(position)
+            position -= 1
+        opened = (
+            position < 0
+            or words[position].key in _LIST_OPENERS
+            or text[words[position].end : words[position + 1].start].strip() in (":", ",")
+        )
+        members = [*run, last]
+        # all written alike: "Rhiannon Prosser and noone read" is a full name, then a word
+        alike = len({words[member].capitalised for member in members}) == 1
+        named = any((scores[member] or 0) >= THRESHOLD for member in members)
+        if len(run) >= 2 and opened and alike and named:
+            for member in members:
+                scores[member] = max(scores[member] or 0, THRESHOLD)
+
+
 def _titled_surnames(
     text: str,
     words: Sequence[Word],
@@ -1036,7 +1081,9 @@ def _initials(
         if (
             (_AGE.match(text, word.end) and not labelled)
             or _after_title(text, words, index)
-            or (len(word.text) == 1 and _letter_speaks(text, words, index))
+            # "vitamin D helps", "Plan B worked": a label, not someone doing something
+            or (len(word.text) == 1 and not labelled and _letter_speaks(text, words, index))
+            or (len(word.text) == 1 and _letter_for_someone(text, words, index))
             or (len(word.text) == 1 and _letters_listed(text, words, letters, position))
         ):
             yield Span(word.start, word.end, PERSON)
@@ -1079,6 +1126,28 @@ def _letter_speaks(text: str, words: Sequence[Word], index: int) -> bool:
     if word.text == "A":
         return after.key in _LETTER_VERBS
     return after.key in PERSON_VERBS and after.key not in _LINKING_VERBS | {"never", "always"}
+
+
+# Before a letter standing for someone it is done for or with: "worked for M when", "told K".
+_FOR_SOMEONE = word_set("for with told asked helped thanked gave met visited about")
+_CLAUSE_AFTER = word_set("when who because but and as so until before after while")
+_PERSON_PRONOUN = re.compile(r"\b(?:she|he|her|him|his|hers|she['’]d|he['’]d)\b", re.I)
+
+
+def _letter_for_someone(text: str, words: Sequence[Word], index: int) -> bool:
+    """ "The wand worked for M when nothing else did, she said": a capital letter after a word
+    that takes a person, before a new clause, with "she" or "he" nearby to say it is someone
+    (not "for B when the bell goes", unless a person is spoken of)."""
+    word = words[index]
+    if not index or word.text in "AI" or words[index - 1].key not in _FOR_SOMEONE:
+        return False
+    if text[words[index - 1].end : word.start] != " ":
+        return False
+    rest = text[word.end : word.end + 2]
+    clause = index + 1 < len(words) and words[index + 1].key in _CLAUSE_AFTER
+    if not (clause or rest[:1] in (",", ";", "–", "—") or rest.strip()[:1] in ("-", "–", "—")):
+        return False
+    return bool(_PERSON_PRONOUN.search(text, word.end, word.end + 100))
 
 
 def _letters_listed(
