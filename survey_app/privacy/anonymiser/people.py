@@ -243,7 +243,9 @@ def _with_nickname(text: str, span: Span) -> Span:
     """ "big tone", "Lil Jay": the word that makes the nickname is part of it (not in "my big
     Sam", where it describes)."""
     nickname = _NICKNAME_BEFORE.search(text, max(0, span.start - 5), span.start)
-    if nickname is None or _DETERMINER_BEFORE.search(text, 0, nickname.start()):
+    if nickname is None or _DETERMINER_BEFORE.search(
+        text, max(0, nickname.start() - 8), nickname.start()
+    ):
         return span
     return Span(nickname.start(), span.end, span.label)
 
@@ -252,7 +254,19 @@ def _covered(words: Sequence[Word], spans: Collection[Span]) -> list[bool]:
     """For each word, whether a span already covers part of it."""
     if not spans:
         return [False] * len(words)
-    return [any(s.start < word.end and word.start < s.end for s in spans) for word in words]
+    # One pass over both in order (words come in the text's order): a word is covered when a
+    # span starting before its end reaches past its start. Checking every span for every word
+    # made a long answer with many addresses quadratic.
+    ordered = sorted((span.start, span.end) for span in spans)
+    covered = []
+    next_span = 0
+    reach = -1
+    for word in words:
+        while next_span < len(ordered) and ordered[next_span][0] < word.end:
+            reach = max(reach, ordered[next_span][1])
+            next_span += 1
+        covered.append(reach > word.start)
+    return covered
 
 
 def _facts(word: Word, lexicon: Lexicon, staff: frozenset[str]) -> _Facts | None:
@@ -932,8 +946,9 @@ def _first_names_before_surnames(
 ) -> None:
     """A first name that is also a word, or a capitalised word no list knows, just before a
     surname found alone: "precious okafor", "Hope Mensah", "Amaka Obi"."""
+    named = set(names)  # looked up once a name: a list made this quadratic in a long answer
     for index in list(names):
-        if not index or index - 1 in names or blocked[index - 1]:
+        if not index or index - 1 in named or blocked[index - 1]:
             continue
         word, before = words[index], words[index - 1]
         if text[before.end : word.start] != " " or before.upper != word.upper:
@@ -958,6 +973,7 @@ def _first_names_before_surnames(
         if index >= 2 and (words[index - 2].key in SUBJECTS or words[index - 2].key in DETERMINERS):
             continue  # "i hope okafor", "the will ..."
         names.append(index - 1)
+        named.add(index - 1)
         scores[index - 1] = THRESHOLD
     names.sort()
 

@@ -642,7 +642,10 @@ def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
         name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names
     ):
         return span
-    at_it = re.search(r"\b(?:at|address(?:\s+is)?\s*:?)\s+$", text[: match.start(1)][-20:], re.I)
+    # Only the words just before the name are read (the whole text before it, once for each
+    # address, made a long answer with many addresses quadratic).
+    window = text[max(0, match.start(1) - 80) : match.start(1)]
+    at_it = re.search(r"\b(?:at|address(?:\s+is)?\s*:?)\s+$", window[-20:], re.I)
     if not at_it and (
         " ".join(names) in lexicon.places
         or tuple(names) in lexicon.places_by_first_word.get(names[0], ())
@@ -650,7 +653,7 @@ def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
         # "Ipswich, 12 Oak Road" is a town before the address; one is "in" a town and "at" a
         # house, whatever it shares its name with ("placed at Oakwood, 3 Elm Walk")
         return span
-    before = text[: match.start(1)].rstrip(" \t")
+    before = window.rstrip(" \t")
     if before.endswith("\n"):
         # A line of its own above the street, as a letter is signed off: "Lorraine Whitlock\nThe
         # Old Forge, Mill Lane\nEye"
