@@ -3,10 +3,12 @@ for personal data (issue 12, section 4, sixth round). Each kind is tested with s
 for these tests, not copied from any evaluation set: a house's name or a street with no street
 word on the line before a postcode, a user name before the platform it is on, a nickname made of
 "big" or "lil" and a first name, a title and a single letter, a name after "that" the
-conjunction, a full name no list knows before a role in brackets, a school named "X Hall", and
-a date of birth written years back after a word for a child. And what must be kept: an ordinary
-word "in the team", Whitsun, towns a case is transferred between, a plan's year after its code,
-a service's name before its street, a place named after someone."""
+conjunction, a full name no list knows before a role in brackets, a school named "X Hall",
+names listed with no commas, a capital letter standing for someone, a month that is also a first
+name named with someone, and a date of birth written years back after a word for a child. And
+what must be kept: an ordinary word "in the team", Whitsun, towns a case is transferred between,
+a plan's year after its code, a service's name before its street, a place named after someone,
+a letter that labels something, months as months."""
 
 from __future__ import annotations
 
@@ -57,6 +59,9 @@ FOUND = [
     # a capital letter standing for someone it was done for, "she" or "he" nearby
     "The feelings cards worked for [[PERSON:T]] when nothing else did, he said so",
     "i asked [[PERSON:K]] about it but she didnt know",
+    # a month that is also a first name, named with someone
+    "[[PERSON:April]] and [[PERSON:Kai]] came to the review",
+    "we saw [[PERSON:Tom]] & [[PERSON:May]] at the weekend",
     # a plan's code with a reference number after its year is still a reference
     "the case is [[ID:CIN 2024 08116]] on the system",
 ]
@@ -151,7 +156,10 @@ def test_a_recent_date_after_a_child_is_the_day_something_happened() -> None:
         "i like football tennis and [[PERSON:Kai]]",
         "i had chips beans and [[PERSON:Sam]] made tea",
         "my name is [[PERSON:Ellis Carmody]] and noone listened",
+        # months as months beside a name
+        "[[PERSON:Tom]] visited in May and [[PERSON:Sam]] came in June",
+        "May 3 and [[PERSON:Tom]] came",
     ],
 )
-def test_things_listed_before_a_name_and_words_after_a_full_name_are_kept(marked: str) -> None:
+def test_things_listed_beside_a_name_and_words_after_a_full_name_are_kept(marked: str) -> None:
     assert_anonymised_as_marked(marked)

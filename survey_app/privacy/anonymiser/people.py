@@ -228,6 +228,7 @@ def find_people(
     _title_case_names(text, words, scores, blocked, in_place, lexicon)
     _named_again(words, scores, blocked)
     names = [index for index in range(count) if (scores[index] or 0) >= THRESHOLD]
+    _months_beside_names(text, words, names, blocked)
     _first_names_before_surnames(text, words, scores, names, blocked, lexicon)
     full_names = _full_names(text, words, names, lexicon, blocked)
     spans = [_with_nickname(text, span) for span in full_names]
@@ -776,6 +777,46 @@ def _lists(text: str, words: Sequence[Word], scores: list[float | None], lexicon
             if (scores[neighbour] or 0) >= THRESHOLD:
                 scores[index] = score + 3
                 break
+
+
+# Months that are also first names: "Jan and Phil are my foster carers", "at May and Tom's".
+_MONTH_NAMES = word_set("jan may june april august")
+# Before a month that is a month: "in May and Sam in June", "since Jan and".
+_BEFORE_A_MONTH = word_set(
+    "in during since until till by from last next early late end of this every before after "
+    "mid start beginning"
+)
+_MONTH_LIST_JOIN = re.compile(r"^\s*(?:and|&|n)\s*$", re.IGNORECASE)
+
+
+def _months_beside_names(
+    text: str, words: Sequence[Word], names: list[int], blocked: Sequence[bool]
+) -> None:
+    """A month that is also a first name, with a capital, joined by "and" to a name found: a
+    couple named together ("Jan and Phil", "Tom & May"); not a month after "in" or "since",
+    nor one with a day or a year beside it, nor two months joined."""
+    found = set(names)
+    for index in list(names):
+        for step in (-2, -1, 1, 2):  # "Jan and Phil", "Tom & May" ("&" is no word)
+            other = index + step
+            if not 0 <= other < len(words) or other in found or blocked[other]:
+                continue
+            month = words[other]
+            if month.key not in _MONTH_NAMES or not month.capitalised or month.upper:
+                continue
+            left, right = sorted((index, other))
+            if not _MONTH_LIST_JOIN.match(text[words[left].end : words[right].start]):
+                continue
+            if other and words[other - 1].key in _BEFORE_A_MONTH:
+                continue
+            neighbours = [words[p] for p in (other - 1, other + 1) if 0 <= p < len(words)]
+            if any(word.is_number for word in neighbours):
+                continue  # "May 3rd and", "Jan 2024"
+            if any(word.key in _MONTH_NAMES for word in neighbours):
+                continue
+            names.append(other)
+            found.add(other)
+    names.sort()
 
 
 # Words a list of people follows: "my friends are shay dilly and kai", "me shay dilly n tia".
