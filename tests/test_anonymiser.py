@@ -7,6 +7,7 @@ nothing unmarked may be redacted.
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -1199,9 +1200,12 @@ IDS_AND_BIRTHS_IN_OTHER_LAYOUTS = [
     "[[DATE_OF_BIRTH:1st june 2009]]... wait no thats my DOB not the meeting",
     "mum says we might move back to [[POSTCODE:nr3]] after christmas",
 ]
+# A date after a child is the day something happened only while recent (years back, it is the
+# child's birth date): these use last year, so that they stay recent.
+LAST_YEAR = datetime.date.today().year - 1
 NUMBERS_AND_EVENT_DATES_KEPT = [
-    "my son 12/9/2023 started nursery and cried",
-    "my brother 5/5/2023 got excluded for a day",
+    f"my son 12/9/{LAST_YEAR} started nursery and cried",
+    f"my brother 5/5/{LAST_YEAR} got excluded for a day",
     "the fundraiser got 200-400-600 in the three years",
     "the bids were 1500 2500 3500 pounds",
     "case [[ID:4471]] 3 times over was shut",

@@ -108,7 +108,10 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
         )
     ]
     learned = [
-        places.with_number_word(text, span) if span.label == ADDRESS else span for span in learned
+        places.without_public_place(text, places.with_number_word(text, span))
+        if span.label == ADDRESS
+        else span
+        for span in learned
     ]
     removed = [*structured, *addresses, *found_schools, *found_people, *staff_spans, *learned]
     if settings.redact_locations:

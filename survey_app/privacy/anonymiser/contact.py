@@ -112,6 +112,14 @@ _PLATFORM_CUE = re.compile(
 )
 
 
+# Before a platform word: "(lacey.b.xo on snap)", "add me jaydenxo on tiktok".
+_PLATFORM_AFTER = re.compile(
+    r"(?<![\w@.])([A-Za-z0-9_][A-Za-z0-9_.]*[A-Za-z0-9_])[ ]+(?:on|at|@)[ ]+"
+    r"(?:snap(?:chat)?|sc|insta(?:gram)?|ig|tik ?tok|twitter|discord|xbox|psn|threads)\b",
+    re.IGNORECASE,
+)
+
+
 def find_handles(text: str, vocabulary: frozenset[str]) -> Iterator[Span]:
     """Social media and gaming user names."""
     if "@" in text:
@@ -132,6 +140,13 @@ def find_handles(text: str, vocabulary: frozenset[str]) -> Iterator[Span]:
         if key in vocabulary or key in PLATFORMS or value.isdigit() or len(value) < 3:
             continue
         yield Span(candidate.start(), candidate.start() + len(value), HANDLE)
+    if " on " in text or " at " in text or " @ " in text:
+        for match in _PLATFORM_AFTER.finditer(text):
+            value = match.group(1)
+            # a word no dictionary knows, or one joined by dots ("lacey.b.xo"); not "me on snap"
+            dotted = "." in value.strip(".")
+            if (dotted or fold(value) not in vocabulary) and not value.isdigit() and len(value) > 2:
+                yield Span(match.start(1), match.end(1), HANDLE)
 
 
 # --- Email written out ---------------------------------------------------------------------

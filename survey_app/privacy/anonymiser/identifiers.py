@@ -3,6 +3,7 @@ postcodes given only by their first half ("covering PE29")."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterator
 
@@ -234,6 +235,17 @@ def _grouped_identifier(value: str) -> bool:
     return not (" " in value and all(len(group) == 3 for group in groups[1:]))
 
 
+# "CIN 2024 1234", "CP 2023 review": a year set apart from the code names the plan's year; only a
+# longer number after it ("CIN 2024 08116") is the reference. "CP2024 08116" (joined) is one.
+_PLAN_YEAR = re.compile(r"(?:19|20)\d\d [\dO]{1,4}[A-Z]?", re.IGNORECASE)
+
+
+def _plan_year(match: re.Match[str]) -> bool:
+    """Whether the number after a council's code is its plan's year and a short number."""
+    spaced = match.string[match.start("number") - 1].isspace()
+    return spaced and bool(_PLAN_YEAR.fullmatch(match.group("number")))
+
+
 def find_references(text: str) -> Iterator[Span]:
     """Case, complaint and record references."""
     if not _DIGIT.search(text):
@@ -243,7 +255,7 @@ def find_references(text: str) -> Iterator[Span]:
     for match in prefixed:
         number = match.group("number")
         digits = sum(char.isdigit() for char in number)
-        if digits >= 4 and not _YEAR_ALONE.fullmatch(number):
+        if digits >= 4 and not _YEAR_ALONE.fullmatch(number) and not _plan_year(match):
             # "CIN 88421": the code is part of the reference; "CIN number 88421": only the number.
             start = match.start("number") if match.group("word") else match.start()
             yield Span(start, match.end(), ID)
@@ -525,8 +537,11 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
             and after_word is not None
             and not after_word.group(3)
             and _EVENT_AFTER.match(text, match.end())
+            and _recent(match.group())
         ):
-            named = False  # "my son 12/03/2024 started nursery": the day he started
+            # "my son 12/03/2024 started nursery": the day he started; but a date years back
+            # is when the child was born ("my son 12/03/2015 started school in september").
+            named = False
         follows_birth = previous_birth >= 0 and bool(
             _BETWEEN_BIRTHS.match(text[previous_birth : match.start()])
             or _CORRECTED.match(text[previous_birth : match.start()])
@@ -564,6 +579,22 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
 
 
 _DIGIT_RUN = re.compile(r"\d+")
+# How many years back a date written straight after a child can still be a day something
+# happened to them; further back, a parent writing "my son 3/4/15 started school" gives his
+# birth date.
+_RECENT_YEARS = 4
+_LAST_NUMBER = re.compile(r"(\d+)\D*$")
+
+
+def _recent(date: str) -> bool:
+    """Whether a date in figures falls within the last few years (or later)."""
+    found = _LAST_NUMBER.search(date)
+    if found is None:
+        return True
+    year = int(found.group(1))
+    if year < 100:
+        year += 2000 if year <= datetime.date.today().year % 100 + 1 else 1900
+    return year >= datetime.date.today().year - _RECENT_YEARS
 
 
 def _numeric_dates(text: str) -> Iterator[re.Match[str]]:

@@ -108,7 +108,7 @@ DAYS = word_set(
 )
 HOLIDAYS = word_set(
     "christmas xmas easter eid diwali ramadan hanukkah halloween bonfire new year birthday "
-    "valentine valentines"
+    "valentine valentines whitsun whitsuntide whitsunday"
 )
 # Family, care and friendship words: "auntie shaz", "my nan Bridget", "Nanny Pat".
 RELATIONS = word_set(
@@ -221,7 +221,7 @@ FUNCTION_WORDS = word_set(
     "mad nice kind one two three four five six seven eight nine ten first last next "
     "didnt dont cant wont isnt wasnt doesnt havent hasnt couldnt wouldnt shouldnt arent "
     "werent aint ive id youre theyre thats whats theres lets gonna wanna gotta innit else "
-    "someone everyone anyone nobody everybody somebody anybody"
+    "someone everyone anyone nobody everybody somebody anybody noone no-one"
 )
 NEVER_NAMES = (
     FUNCTION_WORDS

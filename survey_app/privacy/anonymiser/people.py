@@ -96,6 +96,11 @@ _GREETED_TO = word_set("thanks thank thankyou thx you u hi hello hiya bye shouto
 _VERB_ENDINGS = ("ing", "in'", "ed")
 # After a season or a month these make it a time, not a person: "Autumn term", "May half term".
 _TIMES_OF_YEAR = word_set("term terms holiday holidays hols half half-term break camp fair")
+# Words that end a place's name taken from someone's: "Brook Green", "Marston Common".
+_PLACE_TAILS = word_set("green common heath park end hill moor fields meadows marsh")
+_TO_A_PLACE = word_set("to at near by past round from in on towards")
+# Words that make a first name after them a nickname: "big tone", "lil jay".
+_NICKNAMED = word_set("big lil lil' lill")
 # Where a person works or learns: "Bill in our team", "Ray and Penny in the duty team".
 _TEAMS = word_set("team teams office class group unit service department staff")
 # Friends written as a person noun after "my": "kez n dilly r my boys".
@@ -164,6 +169,8 @@ _BEFORE_NOT_INITIAL = word_set(
     "number sheet table figure fig list item route bus platform gate seat letter hepatitis "
     "hep covid phase priority band zone on"
 )
+# Letters written for words: "i miss u", "miss x" (a kiss), "c u", "r", "n", "y", "b4".
+_SAID_LETTERS = frozenset("aiuxnrcyk")
 # After a single capital letter, verbs that make it someone: "A said", "K wanted".
 _LETTER_VERBS = word_set("said says told asked wanted wants thinks thought explained")
 
@@ -216,21 +223,51 @@ def find_people(
         if not in_place[index] or score >= THRESHOLD + 3:
             scores[index] = score
     _lists(text, words, scores, lexicon)
+    _spaced_lists(text, words, scores, lexicon)
     _titled_surnames(text, words, scores, blocked, in_place)
     _title_case_names(text, words, scores, blocked, in_place, lexicon)
     _named_again(words, scores, blocked)
     names = [index for index in range(count) if (scores[index] or 0) >= THRESHOLD]
+    _months_beside_names(text, words, names, blocked)
     _first_names_before_surnames(text, words, scores, names, blocked, lexicon)
-    spans = list(_full_names(text, words, names, lexicon, blocked))
+    full_names = _full_names(text, words, names, lexicon, blocked)
+    spans = [_with_nickname(text, span) for span in full_names]
     spans.extend(_initials(text, words, lexicon, blocked))
     return spans
+
+
+_NICKNAME_BEFORE = re.compile(r"(?<![\w'’])(?:big|lil['’]?|lill)[ ]$", re.IGNORECASE)
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|my|your|his|her|our|their|this|that)[ ]+$", re.I)
+
+
+def _with_nickname(text: str, span: Span) -> Span:
+    """ "big tone", "Lil Jay": the word that makes the nickname is part of it (not in "my big
+    Sam", where it describes)."""
+    nickname = _NICKNAME_BEFORE.search(text, max(0, span.start - 5), span.start)
+    if nickname is None or _DETERMINER_BEFORE.search(
+        text, max(0, nickname.start() - 8), nickname.start()
+    ):
+        return span
+    return Span(nickname.start(), span.end, span.label)
 
 
 def _covered(words: Sequence[Word], spans: Collection[Span]) -> list[bool]:
     """For each word, whether a span already covers part of it."""
     if not spans:
         return [False] * len(words)
-    return [any(s.start < word.end and word.start < s.end for s in spans) for word in words]
+    # One pass over both in order (words come in the text's order): a word is covered when a
+    # span starting before its end reaches past its start. Checking every span for every word
+    # made a long answer with many addresses quadratic.
+    ordered = sorted((span.start, span.end) for span in spans)
+    covered = []
+    next_span = 0
+    reach = -1
+    for word in words:
+        while next_span < len(ordered) and ordered[next_span][0] < word.end:
+            reach = max(reach, ordered[next_span][1])
+            next_span += 1
+        covered.append(reach > word.start)
+    return covered
 
 
 def _facts(word: Word, lexicon: Lexicon, staff: frozenset[str]) -> _Facts | None:
@@ -571,6 +608,9 @@ def _cues_before(
         if facts.capital and not facts.common and short and _otherwise_lower_case(text, word):
             return 4.0  # "hi im Wei and i am 12": the one capital a lower-case writer typed
         return 3.0 if word.key not in lexicon.vocabulary else 0.0
+    if previous in _NICKNAMED and plain_gap and facts.first_name and not modal:
+        # "big tone", "Lil Jay", "big mike": a nickname made of a first name; not "a big will"
+        return 0.0 if two_before in DETERMINERS else 3.0
     if previous in ("called", "named", "call") and plain_gap:
         return 4.0 if word.key not in lexicon.vocabulary or not facts.ordinary else 0.0
     if previous in BEFORE_NAME and plain_gap:
@@ -580,8 +620,12 @@ def _cues_before(
     if previous == "the" and index + 1 < len(words) and words[index + 1].key == "family":
         return 5.0  # "the Loveridge family"
     its_name = previous in _IT and facts.first_name and not facts.common  # "its kacey"
+    # "I liked that Hope came in": after "that" (here a conjunction) a first name with a
+    # capital mid-sentence is someone; "that hope" in lower case is the word.
+    said_that = previous == "that" and facts.capital and facts.first_name and index > 1
     if (
         (facts.ordinary or not word.capitalised)
+        and not said_that
         and (previous in DETERMINERS or previous in SUBJECTS)
         and gap.strip() == ""
         and not its_name
@@ -605,6 +649,14 @@ def _cues_after(
     following = after.key
     gap = text[word.end : after.start]
     plain_gap = gap == " "
+    if (
+        plain_gap
+        and following in _PLACE_TAILS
+        and not after.capitalised
+        and index
+        and words[index - 1].key in _TO_A_PLACE
+    ):
+        return -4.0  # "we went to Brook green", "near Ashley common": a place named after someone
     if plain_gap and _an_age_follows(text, words, index):
         return 3.0  # "hope is 7", "summer will be 10 next week"
     if plain_gap and _the_role(text, words, index):
@@ -617,6 +669,8 @@ def _cues_after(
         return _after_verb(words, index, following)
     if facts.first_name and after.capitalised and plain_gap and _surname_like(after, lexicon):
         return 3.0  # a first name and a surname: "Linda Boswell"
+    if facts.capital and after.capitalised and plain_gap and _role_in_brackets(text, words, index):
+        return 3.0  # a full name no list knows, then who they are: "Tendai Moyo (IRO)"
     if following in ("my", "our") and gap.strip() in ("", ","):
         return 3.0 if _relation_follows(words, index + 2) else 0.0  # "Jack my step brother"
     if gap.strip() == "(" and (
@@ -633,8 +687,10 @@ def _cues_after(
     plural = following in ("are", "were", "r")
     if plural and listed_relation and _relation_follows(words, index + 3):
         return 3.0  # "... and Tyreese are my brothers", "kez n dilly r my boys"
-    if plain_gap and _in_a_team(words, index):
-        return 3.0  # "Bill in our team sorted it"
+    if plain_gap and _in_a_team(words, index) and (facts.first_name or facts.prior >= 0):
+        # "Bill in our team sorted it"; not an ordinary word written with a capital ("I think
+        # Support in the team is good"), which the place in a team alone does not make anyone
+        return 3.0
     if following == "and" and index + 2 < len(words):
         then = words[index + 2].key
         if then in ("i", "me"):
@@ -642,6 +698,16 @@ def _cues_after(
         if then in ("her", "his", "their") and _relation_follows(words, index + 3):
             return 3.0  # "Grace and her mum came"
     return 0.0
+
+
+def _role_in_brackets(text: str, words: Sequence[Word], index: int) -> bool:
+    """Whether a job or a family word in brackets follows the word after words[index]:
+    "Tendai Moyo (IRO)"."""
+    index += 1
+    if index + 1 >= len(words) or text[words[index].end : words[index + 1].start].strip() != "(":
+        return False
+    following = words[index + 1].key
+    return following in ROLES or following in RELATIONS or following in ("my", "our")
 
 
 def _after_verb(words: Sequence[Word], index: int, following: str) -> float:
@@ -711,6 +777,90 @@ def _lists(text: str, words: Sequence[Word], scores: list[float | None], lexicon
             if (scores[neighbour] or 0) >= THRESHOLD:
                 scores[index] = score + 3
                 break
+
+
+# Months that are also first names: "Jan and Phil are my foster carers", "at May and Tom's".
+_MONTH_NAMES = word_set("jan may june april august")
+# Before a month that is a month: "in May and Sam in June", "since Jan and".
+_BEFORE_A_MONTH = word_set(
+    "in during since until till by from last next early late end of this every before after "
+    "mid start beginning"
+)
+_MONTH_LIST_JOIN = re.compile(r"^\s*(?:and|&|n)\s*$", re.IGNORECASE)
+
+
+def _months_beside_names(
+    text: str, words: Sequence[Word], names: list[int], blocked: Sequence[bool]
+) -> None:
+    """A month that is also a first name, with a capital, joined by "and" to a name found: a
+    couple named together ("Jan and Phil", "Tom & May"); not a month after "in" or "since",
+    nor one with a day or a year beside it, nor two months joined."""
+    found = set(names)
+    for index in list(names):
+        for step in (-2, -1, 1, 2):  # "Jan and Phil", "Tom & May" ("&" is no word)
+            other = index + step
+            if not 0 <= other < len(words) or other in found or blocked[other]:
+                continue
+            month = words[other]
+            if month.key not in _MONTH_NAMES or not month.capitalised or month.upper:
+                continue
+            left, right = sorted((index, other))
+            if not _MONTH_LIST_JOIN.match(text[words[left].end : words[right].start]):
+                continue
+            if other and words[other - 1].key in _BEFORE_A_MONTH:
+                continue
+            neighbours = [words[p] for p in (other - 1, other + 1) if 0 <= p < len(words)]
+            if any(word.is_number for word in neighbours):
+                continue  # "May 3rd and", "Jan 2024"
+            if any(word.key in _MONTH_NAMES for word in neighbours):
+                continue
+            names.append(other)
+            found.add(other)
+    names.sort()
+
+
+# Words a list of people follows: "my friends are shay dilly and kai", "me shay dilly n tia".
+_LIST_OPENERS = word_set("are r were me with and is friends mates invite invited like")
+
+
+def _spaced_lists(
+    text: str, words: Sequence[Word], scores: list[float | None], lexicon: Lexicon
+) -> None:
+    """Names listed with no commas: "shay dilly and kai", "kez shay n dilly r my mates". Two
+    or more words before "and" and one after, each a name or no common word, the list opened
+    by the answer's start or a word such as "are" or "me", and one of them a name already."""
+
+    def candidate(position: int) -> bool:
+        key = words[position].key
+        if scores[position] is None:
+            return False
+        return key in lexicon.first_names or key not in lexicon.common_words
+
+    for joiner in range(2, len(words) - 1):
+        if words[joiner].key not in ("and", "n", "&"):
+            continue
+        last = joiner + 1
+        if text[words[joiner].end : words[last].start] != " " or not candidate(last):
+            continue
+        run: list[int] = []
+        position = joiner - 1
+        while position >= 0 and candidate(position):
+            if text[words[position].end : words[position + 1].start] != " ":
+                break
+            run.append(position)
+            position -= 1
+        opened = (
+            position < 0
+            or words[position].key in _LIST_OPENERS
+            or text[words[position].end : words[position + 1].start].strip() in (":", ",")
+        )
+        members = [*run, last]
+        # all written alike: "Rhiannon Prosser and noone read" is a full name, then a word
+        alike = len({words[member].capitalised for member in members}) == 1
+        named = any((scores[member] or 0) >= THRESHOLD for member in members)
+        if len(run) >= 2 and opened and alike and named:
+            for member in members:
+                scores[member] = max(scores[member] or 0, THRESHOLD)
 
 
 def _titled_surnames(
@@ -837,8 +987,9 @@ def _first_names_before_surnames(
 ) -> None:
     """A first name that is also a word, or a capitalised word no list knows, just before a
     surname found alone: "precious okafor", "Hope Mensah", "Amaka Obi"."""
+    named = set(names)  # looked up once a name: a list made this quadratic in a long answer
     for index in list(names):
-        if not index or index - 1 in names or blocked[index - 1]:
+        if not index or index - 1 in named or blocked[index - 1]:
             continue
         word, before = words[index], words[index - 1]
         if text[before.end : word.start] != " " or before.upper != word.upper:
@@ -863,6 +1014,7 @@ def _first_names_before_surnames(
         if index >= 2 and (words[index - 2].key in SUBJECTS or words[index - 2].key in DETERMINERS):
             continue  # "i hope okafor", "the will ..."
         names.append(index - 1)
+        named.add(index - 1)
         scores[index - 1] = THRESHOLD
     names.sort()
 
@@ -986,7 +1138,9 @@ def _initials(
         if (
             (_AGE.match(text, word.end) and not labelled)
             or _after_title(text, words, index)
-            or (len(word.text) == 1 and _letter_speaks(text, words, index))
+            # "vitamin D helps", "Plan B worked": a label, not someone doing something
+            or (len(word.text) == 1 and not labelled and _letter_speaks(text, words, index))
+            or (len(word.text) == 1 and _letter_for_someone(text, words, index))
             or (len(word.text) == 1 and _letters_listed(text, words, letters, position))
         ):
             yield Span(word.start, word.end, PERSON)
@@ -1013,7 +1167,10 @@ def _after_title(text: str, words: Sequence[Word], index: int) -> bool:
     before, word = words[index - 1], words[index]
     if before.key not in TITLES or text[before.end : word.start] != " ":
         return False
-    return word.text.isupper() or before.key not in ("miss", "sir")
+    if word.text.isupper() or before.key not in ("miss", "sir"):
+        return True
+    # "thank u miss b": a letter that no one says as a word ("i miss u", "miss n sir", "miss x")
+    return len(word.text) == 1 and word.text not in _SAID_LETTERS
 
 
 def _letter_speaks(text: str, words: Sequence[Word], index: int) -> bool:
@@ -1026,6 +1183,28 @@ def _letter_speaks(text: str, words: Sequence[Word], index: int) -> bool:
     if word.text == "A":
         return after.key in _LETTER_VERBS
     return after.key in PERSON_VERBS and after.key not in _LINKING_VERBS | {"never", "always"}
+
+
+# Before a letter standing for someone it is done for or with: "worked for M when", "told K".
+_FOR_SOMEONE = word_set("for with told asked helped thanked gave met visited about")
+_CLAUSE_AFTER = word_set("when who because but and as so until before after while")
+_PERSON_PRONOUN = re.compile(r"\b(?:she|he|her|him|his|hers|she['’]d|he['’]d)\b", re.I)
+
+
+def _letter_for_someone(text: str, words: Sequence[Word], index: int) -> bool:
+    """ "The wand worked for M when nothing else did, she said": a capital letter after a word
+    that takes a person, before a new clause, with "she" or "he" nearby to say it is someone
+    (not "for B when the bell goes", unless a person is spoken of)."""
+    word = words[index]
+    if not index or word.text in "AI" or words[index - 1].key not in _FOR_SOMEONE:
+        return False
+    if text[words[index - 1].end : word.start] != " ":
+        return False
+    rest = text[word.end : word.end + 2]
+    clause = index + 1 < len(words) and words[index + 1].key in _CLAUSE_AFTER
+    if not (clause or rest[:1] in (",", ";", "–", "—") or rest.strip()[:1] in ("-", "–", "—")):
+        return False
+    return bool(_PERSON_PRONOUN.search(text, word.end, word.end + 100))
 
 
 def _letters_listed(

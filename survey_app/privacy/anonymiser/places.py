@@ -330,6 +330,8 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     if " y " in lowered or " yr " in lowered:
         spans.extend(_welsh_house_names(text, words, lexicon))
     spans.extend(_named_after_a_number(text, words, lexicon))
+    if any(character.isdigit() for character in text):
+        spans.extend(_lines_to_postcodes(text, lexicon))
     if "called" in lowered or "named" in lowered:
         spans.extend(_homes_called(text, lexicon))
     if " at " in lowered or "called" in lowered or "named" in lowered:
@@ -492,6 +494,95 @@ def _welsh_house_names(text: str, words: Sequence[Word], lexicon: Lexicon) -> It
         yield Span(start, after.end, ADDRESS)
 
 
+# --- An address line that ends in a postcode ---------------------------------------------
+
+_POSTCODE_START = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t\u00a0]?\d[A-Z]{2}\b", re.I | re.ASCII)
+_CAPITALISED = r"[A-Z][\w'’-]*"
+# A name of capitalised words, Welsh and English joiners between: "Coed y Brenin", "Old Forge".
+_LINE_JOINERS = r"(?:y|yr|ar|of|the|upon|on|le|de|la)"
+_LINE_NAME = rf"{_CAPITALISED}(?:[ ](?:{_LINE_JOINERS}[ ])?{_CAPITALISED}){{0,4}}"
+_NUMBERED_NAME = re.compile(rf"(?<![\w/.,:-])(\d{{1,4}}[A-Za-z]?)[ ]+{_LINE_NAME}$")
+_LINE_SEGMENT = re.compile(rf"(?:\d{{1,4}}[A-Za-z]?[ ]+)?{_LINE_NAME}")
+# Numbers that count something else: "Year 9 Ipswich", "aged 12".
+_NOT_HOUSE_NUMBERS = word_set("year yr years room class age aged page table bus route")
+# A name's last word that makes it a service or a shop, not a home: "Kingfisher Family Hub,
+# Station Road", "Maple Leaf Cafe, High Street".
+_PUBLIC_PLACES = word_set(
+    "hub centre center cafe café surgery clinic library office offices station hospital church "
+    "chapel mosque temple gurdwara synagogue shop shops store supermarket club pub restaurant "
+    "takeaway bakery garage gym pool museum theatre cinema practice pharmacy chemist bank "
+    "services service team unit"
+)
+
+
+def _public_place(names: Sequence[str]) -> bool:
+    """Whether a name (folded words) is a service's or a shop's, not a home's: "Family Hub",
+    but not "The Old Chapel" or "The Old Post Office", buildings that became homes."""
+    return bool(names) and names[-1] in _PUBLIC_PLACES and "old" not in names
+
+
+def without_public_place(text: str, span: Span) -> Span:
+    """An address found with the name of a service or shop before it keeps only the street:
+    "Kingfisher Family Hub, Station Road" gives "Station Road"."""
+    value = text[span.start : span.end]
+    head, comma, _ = value.partition(",")
+    if not comma or not _public_place([fold(name) for name in head.split()]):
+        return span
+    rest = span.start + len(head) + 1
+    while rest < span.end and text[rest].isspace():
+        rest += 1
+    return Span(rest, span.end, span.label) if rest < span.end else span
+
+
+def _lines_to_postcodes(text: str, lexicon: Lexicon) -> Iterator[Span]:
+    """The address written before a postcode on one line: a house number and a street with
+    no street word ("2 Coed y Brenin CF83 1UX"), a house's name ("The Old Forge, Wickham
+    Market, IP13 0SB"). The town before the postcode is left to find_locations."""
+    for postcode in _POSTCODE_START.finditer(text):
+        line_start = max(0, postcode.start() - 120)
+        before = text[line_start : postcode.start()]
+        cut = max(before.rfind(mark) for mark in "\n.!?;:()")
+        line_start += cut + 1
+        before = text[line_start : postcode.start()]
+        offset = line_start
+        segments = []
+        for part in re.finditer(r"[^,]+", before):
+            stripped = part.group().strip()
+            if stripped:
+                start = part.start() + part.group().index(stripped)
+                segments.append((offset + start, stripped))
+        for position, (start, segment) in enumerate(reversed(segments)):
+            last = position == 0
+            numbered = _NUMBERED_NAME.search(segment)
+            if numbered is not None:
+                word_before = segment[: numbered.start()].split()[-1:]
+                if not (word_before and fold(word_before[0]) in _NOT_HOUSE_NUMBERS):
+                    yield Span(start + numbered.start(), start + len(segment), ADDRESS)
+                    continue
+            if not _LINE_SEGMENT.fullmatch(segment):
+                break
+            names = [fold(name) for name in segment.split()]
+            named_building = len(names) > 1 and names[-1] in _BUILDINGS  # "The Coach House"
+            if _public_place(names) or (
+                not named_building
+                and any(name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names)
+            ):
+                break
+            if " ".join(names) in lexicon.places or tuple(names) in (
+                lexicon.places_by_first_word.get(names[0], ())
+            ):
+                continue  # the town: "Wickham Market, IP13 0SB"
+            house = (
+                names[0] == "the"
+                or names[-1] in _BUILDINGS
+                or any(name in ("y", "yr", "ar") for name in names)
+            )
+            if house or (not last and names[-1] in _STREETS | _WEAK_STREETS):
+                yield Span(start, start + len(segment), ADDRESS)
+                continue
+            break
+
+
 # A home given by a house's name and a comma, straight before a street: "we live at Bryn Haul, "
 _HOUSE_NAME_BEFORE = re.compile(
     r"\b(?:(?:live|lives|living|lived|moved|stay|stays|staying)\s+(?:at|to|on|in)"
@@ -544,12 +635,17 @@ def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
                 return Span(lower.start(1), span.end, ADDRESS)
         return span
     names = [fold(name) for name in match.group(1).split()]
+    if _public_place(names):
+        return span  # "Kingfisher Family Hub, Station Road": a service's address, no home
     named_building = len(names) > 1 and names[-1] in _BUILDINGS  # "The Coach House"
     if not named_building and any(
         name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names
     ):
         return span
-    at_it = re.search(r"\b(?:at|address(?:\s+is)?\s*:?)\s+$", text[: match.start(1)][-20:], re.I)
+    # Only the words just before the name are read (the whole text before it, once for each
+    # address, made a long answer with many addresses quadratic).
+    window = text[max(0, match.start(1) - 80) : match.start(1)]
+    at_it = re.search(r"\b(?:at|address(?:\s+is)?\s*:?)\s+$", window[-20:], re.I)
     if not at_it and (
         " ".join(names) in lexicon.places
         or tuple(names) in lexicon.places_by_first_word.get(names[0], ())
@@ -557,7 +653,7 @@ def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
         # "Ipswich, 12 Oak Road" is a town before the address; one is "in" a town and "at" a
         # house, whatever it shares its name with ("placed at Oakwood, 3 Elm Walk")
         return span
-    before = text[: match.start(1)].rstrip(" \t")
+    before = window.rstrip(" \t")
     if before.endswith("\n"):
         # A line of its own above the street, as a letter is signed off: "Lorraine Whitlock\nThe
         # Old Forge, Mill Lane\nEye"

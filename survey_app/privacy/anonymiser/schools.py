@@ -170,6 +170,7 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
     spans.extend(_schools_after_cues(text, words, lexicon, school_talk))
     spans.extend(_schools_by_name_alone(text, words, lexicon, school_talk))
     spans.extend(_land_names(words, lexicon, school_talk))
+    spans.extend(_halls(text, words, lexicon, school_talk))
     # "moving up to s3", "going into p7": Scottish school years, not a school's name
     return [span for span in spans if not _SCHOOL_YEAR.fullmatch(text, span.start, span.end)]
 
@@ -309,9 +310,40 @@ def _moved_between(
         if len(names) < 2 or None in names:
             continue
         keys = [fold(match.group(group)) for group in ("first", "second")]
-        if not transferred and all(key in lexicon.places for key in keys):
-            continue  # two towns: a family moving house in year 8
+        if all(key in lexicon.places for key in keys) and not (
+            said or (transferred and school_talk())
+        ):
+            # two towns: a family moving house in year 8, a case or a child transferred
+            # between areas ("I was transferred from Ipswich to Lowestoft last year")
+            continue
         yield from (name for name in names if name is not None)
+
+
+# The last word of a school named after a house ("Thorpe Hall", "Stoke Manor").
+_HALLS = word_set("hall manor grange")
+# Before such a name: going there, being there, or what a school has done to one.
+_BEFORE_A_HALL = _TO_SCHOOL | _DONE_TO_A_SCHOOL | _SCHOOL_VERBS
+
+
+def _halls(
+    text: str, words: Sequence[Word], lexicon: Lexicon, school_talk: Callable[[], bool]
+) -> Iterator[Span]:
+    """ "i dont like thorpe hall the teachers ...", "im at Oak Manor now, my tutor ...": a name
+    and "hall" (in any case) after going, being at or liking, in an answer that talks of school;
+    not "the village hall" or "the town hall", named by ordinary words."""
+    for index in range(2, len(words)):
+        if words[index].key not in _HALLS:
+            continue
+        name, cue = words[index - 1], words[index - 2]
+        if cue.key not in _BEFORE_A_HALL or text[name.end : words[index].start] != " ":
+            continue
+        key = name.key
+        if name.is_number or key in NEVER_NAMES or key in FUNCTION_WORDS or key in DETERMINERS:
+            continue
+        if key in lexicon.common_words and key not in lexicon.places:
+            continue  # "the sports hall", "to town hall"
+        if _goes_to(words, index - 1) or school_talk():  # "i go to thorpe hall": every day
+            yield Span(name.start, words[index].stem_end, SCHOOL)
 
 
 # Endings of the compound names schools take from the land: "Kingsway", "Parkside",
