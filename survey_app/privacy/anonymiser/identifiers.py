@@ -289,9 +289,10 @@ def _looks_like_a_date(digits: str) -> bool:
 
 # With the misspellings children make: "feburary", "janurary", "septmber", "augest".
 _MONTH = (
-    r"(?:jan(?:uary|urary|uray)?|feb(?:ruary|uary|urary|uray|ury)?|mar(?:ch)?|apr(?:il|el)?|may|"
-    r"june?|july?|aug(?:ust|est)?|sep(?:t(?:ember|mber|emeber)?)?|oct(?:ober|ber)?|"
-    r"nov(?:ember|mber)?|dec(?:ember|mber)?)\.?"
+    r"(?:jan(?:uary|urary|uray|uari)?|feb(?:ruary|uary|urary|uray|ury|rary)?|mar(?:ch)?|"
+    r"apr(?:il|el|ill)?|may|june?|jul(?:y|ly|ie)?|aug(?:ust|est)?|"
+    r"sep(?:t(?:ember|mber|emeber)?)?|oct(?:ober|ber|obre)?|"
+    r"nov(?:ember|mber|emeber)?|dec(?:ember|mber|emeber)?)\.?"
 )
 _DAY = (
     r"(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|(?:(?:twenty|thirty)[\s-]?)?(?:first|second|"
@@ -309,28 +310,38 @@ _YEAR = (
 # Dates in figures, which start with a digit (most answers have none, and those are found
 # quickly), and dates with a month's name, only looked for where a month's name is.
 _NUMERIC_DATE = re.compile(
-    # After a hyphen only when no digit is before it: "dob-5/11/06", not inside "2011-05-04".
-    r"(?<![\d/.])(?<!\d-)(?:"
+    # After a hyphen or a full stop only when no digit is before it: "dob-5/11/06",
+    # "b.11/06/2011", not inside "2011-05-04" or "1.2.3".
+    r"(?<![\d/])(?<!\d[.-])(?:"
     # Day and month may be swapped or mistyped (04/13/2011): a birth word is needed anyway.
     r"(?:[0-3]?\d)\s?[./-]\s?(?:[0-3]?\d)\s?[./-]\s?(?:(?:19|20)\d{2}|\d{2})"
     # "13 04 2011": spaces for separators, only with a four-digit year.
     r"|(?:[12]\d|3[01]|0?[1-9]) (?:1[0-2]|0?[1-9]) (?:19|20)\d{2}"
     # "04 07 11": with a two-digit year only when day and month are written with two digits.
     r"|(?:[12]\d|3[01]|0[1-9]) (?:1[0-2]|0[1-9]) \d{2}"
-    r"|(?:19|20)\d{2}-(?:1[0-2]|0?[1-9])-(?:[12]\d|3[01]|0?[1-9])"
+    # The year first, as in ISO dates and forms: "2011-05-04", "2011.05.04", "2011/5/4".
+    r"|(?:19|20)\d{2}(?P<sep>[-./])(?:1[0-2]|0?[1-9])(?P=sep)(?:[12]\d|3[01]|0?[1-9])"
     r")(?![\d/.-]?\d)",
 )
+# A day of the week before the date is part of it: "Sat 14th Jan 2012", "Tuesday, 3 May 2011".
+_WEEKDAY = (
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+(?:the\s+)?)"
+)
 _WORDED_DATE = re.compile(
-    rf"(?<![\d/.])(?<!\d-)(?:{_DAY}[\s-]+(?:of\s+)?{_MONTH}[\s,-]+{_YEAR}"
-    rf"|{_MONTH}\s+{_DAY},?\s+{_YEAR})(?![\d/.-]?\d)",
+    rf"(?<![\d/.])(?<!\d-)(?:{_WEEKDAY}?(?:{_DAY}[\s-]+(?:of\s+)?{_MONTH}[\s,-]+{_YEAR}"
+    rf"|{_MONTH}\s+{_DAY},?\s+{_YEAR})"
+    # the year first: "2011 may 4th", "2012, March 3"
+    rf"|(?:19|20)\d{{2}},?\s+{_MONTH}\s+{_DAY}\b)(?![\d/.-]?\d)",
     re.IGNORECASE,
 )
 # "the 15th of the 8th 2012": the month as an ordinal too.
 _ORDINAL_MONTH_DATE = re.compile(
     rf"(?<![\d/.])(?:{_DAY}\s+of\s+the\s+(?:0?[1-9]|1[0-2])(?:st|nd|rd|th)[\s,]+(?:of\s+)?"
-    r"(?:(?:19|20)\d{2}|['’]\d{2}))(?![\d/.-]?\d)",
+    r"(?:(?:19|20)\d{2}|['’]?\d{2}))(?![\d/.:-]?\d|\s*(?:%|am|pm|people|kids|times)\b)",
     re.IGNORECASE,
 )
+# "two thousand and eleven", "twenty twelve": a year in words, for dates with no digit at all.
+_YEAR_IN_WORDS = re.compile(r"\b(?:thousand|twenty)\b", re.IGNORECASE)
 _MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
 # "born in March 2012": a month and year only, straight after "born".
 _BORN_IN_MONTH = re.compile(
@@ -339,7 +350,7 @@ _BORN_IN_MONTH = re.compile(
 _MONTH_YEAR = re.compile(rf"\b({_MONTH}\s+(?:of\s+)?(?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 # Birth words, misspelt as children type them: "d/o/b", "b'day", "brithday", "birthdate".
 _BIRTH_WORD = (
-    r"(?:\bborn|\bdobs?|\bd\s?[./]\s?o\s?[./]\s?b|dat[ea]?\s+of\s+(?:birth|brith|bith|birht)"
+    r"(?:\bborn|\bdobs?|\bd\s?[./]\s?o\s?[./]\s?b|\bd\s+o\s+b\b|dat[ea]?\s+of\s+(?:birth|brith|bith|birht)"
     r"|\b(?:birth|brith|bith|birf|berth)\s?(?:day|date|dae)|\bb['’./\s-]?day|\bb\."
     # Other misspellings of "birthday": a letter dropped, swapped or doubled ("brthday",
     # "birtday", "bithday", "burthday", "birthdya"): b, two to five of the letters of "birth",
@@ -352,7 +363,10 @@ _BIRTH_WORD = (
 # "born 3/4/2012", "DOB: 02/11/2013", "d.o.b. 2.2.11", "her birthday is 30th june 1989".
 # A few words may come between: "date of birth is given as 11/12/2011", "dob on the form is".
 _BIRTH_CUE = re.compile(
-    _BIRTH_WORD + r"['’]?s?[\s.:,()=–—-]*(?:(?:is|was|on|of|the|given|as|written|put|down|"
+    # "Skye (b 6/11/2012)", "Kai, b 3/4/12": a "b" alone, only straight after a bracket or comma
+    r"(?:[(,;]\s*b\s*:?\s*$)|"
+    + _BIRTH_WORD
+    + r"['’]?s?[\s.:,()=–—-]*(?:(?:is|was|on|of|the|given|as|written|put|down|"
     r"should|be|been|shows|says|listed|recorded|actually|really|not|it['’]?s|it|his|her|my|"
     r"their|our|form|report|file|system|records?|correct|right|wrong|but|in|at)\b"
     r"[\s.:,()=–—-]*){0,7}$",
@@ -382,7 +396,7 @@ _BIRTH_LISTED = re.compile(
 # A birthday that happened: "my birthday was on 12/03/2024", "on my birthday 13/04/2024".
 _BIRTHDAY_EVENT = re.compile(
     r"(?:\b(?:birth\s?day|b['’./\s-]?day)\s+(?:was\s+)?(?:party\s+(?:was\s+)?)?on"
-    r"|\bon\s+(?:my|his|her|their|our|the)\s+(?:\w+['’]s\s+)?"
+    r"|\bon\s+(?:my|his|her|their|our|the)\s+(?:\w+(?:['’]?s)?\s+)?"
     r"(?:birth\s?day|b['’./\s-]?day)[\s,(]*)"
     r"\s*(?:the\s+)?$",
     re.IGNORECASE,
@@ -404,9 +418,9 @@ _BORN_SOMEWHERE = re.compile(
 )
 # Beside an age: "YP is 15 (13/04/2009)", "Child B (aged 9, 21/11/2014)", "Kai, 12, 3/4/12".
 _AGE_BEFORE = re.compile(
-    # "me - 13 - 1/1/2011": an age set off by dashes as by commas
-    r"(?:\baged?\b[^\d\n]{0,8}\d{1,2}|(?:\b(?:is|im|i['’]m|he['’]s|she['’]s|hes|shes|turned)|,"
-    r"|\s[–—-])"
+    # "me - 13 - 1/1/2011": an age set off by dashes as by commas; "T (12, 10/7/2012)"
+    r"(?:\baged?\b[^\d\n]{0,8}\d{1,2}|\(\s*\d{1,2}"
+    r"|(?:\b(?:is|im|i['’]m|he['’]s|she['’]s|hes|shes|turned)|,|\s[–—-])"
     r"\s+\d{1,2}(?:\s*(?:yrs?|years?(?:\s+old)?|y/?o))?)(?:\s*[(,;–—-]){1,2}\s*$",
     re.IGNORECASE,
 )
@@ -427,7 +441,10 @@ _AS_BIRTH = re.compile(
     r"\s+(?:(?:down\s+)?as|instead\s+of)\s+(?:my|his|her|their|the|our|your|ur)\s+"
     r"(?:(?:real|actual|right|correct|proper)\s+)?"
     + _BIRTH_WORD
-    + r"\w*(?!\s+(?:was|is|were|party|meal|treat|present))",
+    + r"\w*(?!\s+(?:was|is|were|party|meal|treat|present))"
+    # "they wrote 1/12/2011 for his date of birth" (not "for my birthday": a present's day)
+    r"|\s+(?:down\s+)?(?:for|under)\s+(?:my|his|her|their|the|our|your|ur)\s+"
+    r"(?:date\s+of\s+birth|d\s?[./]?\s?o\s?[./]?\s?b\b|birth\s?date)",
     re.IGNORECASE,
 )
 # The answer to a question about a birthday: "when is my birthday? its 17/11/2011".
@@ -492,7 +509,9 @@ _BIRTH_LATER = re.compile(
     re.IGNORECASE,
 )
 # "Arjun (04/06/2012)", "Lacey-Jo, 02/11/2013", "Re: Leo Grant 13/04/2011": after a name.
-_AFTER_WORD = re.compile(r"(?:(\S+)[ \t]+)?([A-Za-z][\w'’-]*)[ \t]*([(,–—-]?)\s*$")
+# An initial may have its full stop ("P. (03/03/12)"); a table's column bar counts as a comma
+# ("Tia Marsh | 14/02/2012").
+_AFTER_WORD = re.compile(r"(?:(\S+)[ \t]+)?([A-Za-z][\w'’-]*\.?)[ \t]*([(,|–—-]?)\s*$")
 # "my grandson (13/04/2011)", "my son, 3/4/12": after a word for a child.
 _CHILD_WORDS = word_set(
     "son daughter grandson granddaughter grandchild child baby brother sister nephew niece "
@@ -503,22 +522,46 @@ _CHILD_WORDS = word_set(
 )
 _OWNERS = word_set("my his her their our your ur")
 # After a date written straight after a child or a name, what happened that day: "my son
-# 12/03/2024 started nursery", "my daughter 3/4/2023 was seen by the nurse".
+# 12/03/2024 started nursery", "my daughter 3/4/2023 was seen by the nurse", "Kayla 12/03/2024 -
+# home visit".
 _EVENT_AFTER = re.compile(
-    r"\s+(?:(?:he|she|they|we|i|had|has|have|was|were|got|finally)\s+)?"
+    r"(?:\s*[,:;–—-])?\s+(?:(?:home|school|first|last|follow[\s-]?up|core|group|strategy|"
+    r"review|initial|an?|the)\s+)?(?:(?:he|she|they|we|i|had|has|have|was|were|got|finally)\s+)?"
     r"(?:started|starts|went|had|was\s+(?:seen|taken|moved|placed|excluded|sent|told|given)|"
-    r"were\s+(?:seen|taken|moved|placed)|moved|came|left|got|attended|joined|began|returned|"
+    r"were\s+(?:seen|taken|moved|placed)|seen|moved|came|left|got|attended|joined|began|returned|"
     r"visited|saw|met|stayed|changed|finished|missed|ran|arrived|appointment|meeting|review|"
     r"visit|court)\b",
     re.IGNORECASE,
 )
+# A date with only a space before it, after an age said as one ("im 11 years old 6/6/2013",
+# "aged 9 3/3/2015") or after a name and a number ("mia 10 9/3/2014"); the date must be years
+# back, as a birth date is.
+_AGE_BARE = re.compile(
+    r"(?:\baged?\s*:?\s*\d{1,2}|\b\d{1,2}\s*(?:yrs?|years?(?:\s+old)?|y/?o)"
+    r"|(?:^|[\s,;:])([A-Za-z][a-z'’-]+)\s+\d{1,2})[ \t]+$",
+    re.IGNORECASE,
+)
+# "Child 1: 03/05/2015", "Sibling B - 4/4/2016", "Baby: 12/12/2023": a child labelled on a form.
+_CHILD_LABEL = re.compile(
+    r"(?:^|[\s;,(])(?i:child|sibling|yp|cyp|baby|son|daughter|brother|sister|twin)"
+    r"(?:\s*(?:\d{1,2}|[A-Z]))?\s*[:=–—-]\s*$"
+)
+# Before a name written bare in a sentence, words that make the date after it the day something
+# happened ("met Sarah 12/06/2019", "rang Kai 3/3/2018").
+_MET_WORDS = word_set(
+    "met meet meeting saw seen see visited visit called call rang ring phoned phone told tell "
+    "asked ask emailed email texted text with to from by for on at about saw spoke"
+)
+# After the date of a name written bare in a sentence: the end of a clause or the next in a
+# list ("My children are Harvey 1/9/2012 and Poppy 26/12/2014.").
+_LIST_GOES_ON = re.compile(r"\s*(?:$|[.,;:)\n]|&|\band\b|\bor\b)", re.IGNORECASE)
 # "Young person (16/4/09)": a person only when a young one.
 _YOUNG = word_set("young")
 
 
 def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[Span]:
     """Dates with a year that the text gives as someone's date of birth."""
-    if not _DIGIT.search(text):
+    if not _DIGIT.search(text) and not _YEAR_IN_WORDS.search(text):
         return
     previous_birth = -1
     dates = list(_numeric_dates(text))
@@ -531,16 +574,24 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
     for match in dates:
         before = text[max(0, match.start() - 60) : match.start()]
         after_word = _AFTER_WORD.search(before[-30:])
-        named = after_word is not None and _names_a_person(after_word, is_name)
+        years_back = not _recent(match.group())
+        named = after_word is not None and (
+            _names_a_person(after_word, is_name)
+            or (years_back and _names_a_person_loosely(text, after_word, match, is_name))
+        )
+        if not named and _CHILD_LABEL.search(before[-30:]):
+            # "Child 1: 03/05/2015"; not "Child 1: 03/05/2025 seen at home"
+            named = years_back or not _EVENT_AFTER.match(text, match.end())
         if (
             named
             and after_word is not None
-            and not after_word.group(3)
+            and after_word.group(3) != "("
             and _EVENT_AFTER.match(text, match.end())
             and _recent(match.group())
         ):
-            # "my son 12/03/2024 started nursery": the day he started; but a date years back
-            # is when the child was born ("my son 12/03/2015 started school in september").
+            # "my son 12/03/2024 started nursery", "Ben, 12/12/2025, home visit": the day he
+            # started; but a date years back is when the child was born ("my son 12/03/2015
+            # started school in september").
             named = False
         follows_birth = previous_birth >= 0 and bool(
             _BETWEEN_BIRTHS.match(text[previous_birth : match.start()])
@@ -557,6 +608,8 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
             or _BIRTH_QUESTION.search(before)
             or _BIRTH_LISTED.search(_this_sentence(before))
             or _AGE_BEFORE.search(before[-30:])
+            or (years_back and _age_bare(before[-30:], is_name))
+            or _birth_table(text, match.start())
             or _name_age_bracket(before, is_name)
             or _BIRTH_AFTER.match(text, match.end())
             or (
@@ -614,6 +667,14 @@ def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -
     """Whether the word before a date is a name ("Arjun (...)", "Lacey-Jo, ...", "Leo Grant
     ..."), or a word for a child in brackets or after a comma ("my son, ...")."""
     before, word, bracket = after_word.groups()
+    if word.endswith("."):
+        # "P. (03/03/12)": an initial with its full stop; not "... told Mum. 12/03/2024"
+        word = word[:-1]
+        if len(word) > 1:
+            return False
+    if before is not None and before[-1] in ":;" and before[:-1].lower() in _CHILD_WORDS:
+        # "Child: K, 04.05.11"
+        before = before[:-1]
     if len(word) == 1 and word.isupper() and word not in "AI" and bracket == "(":
         # "R (4/4/2011) and S (9/9/2013)": letters standing for children, listed or heading
         return before is None or before.lower() in ("and", "&", "or") or before[-1] in ",:;"
@@ -644,6 +705,46 @@ def _names_a_person(after_word: re.Match[str], is_name: Callable[[str], bool]) -
         or (before[0].isupper() and before.isalpha())
         or before.lower() in _CHILD_WORDS
     )
+
+
+def _names_a_person_loosely(
+    text: str, after_word: re.Match[str], date: re.Match[str], is_name: Callable[[str], bool]
+) -> bool:
+    """For a date years back, whether the word before it is a name written without a bracket:
+    a lower-case name after a comma or heading a line ("i am leah, 1st sep 2010", "liam
+    14.2.2011"), or a name bare in a sentence that lists or ends there ("Harvey 1/9/2012 and
+    Poppy ...")."""
+    before, word, bracket = after_word.groups()
+    if word.endswith(".") or len(word) < 3 or not is_name(word):
+        return False
+    if before is not None and before.rstrip(",:;").lower() in _MET_WORDS:
+        return False
+    if bracket in (",", "|") or before is None or before.endswith(":"):
+        return True
+    return word[0].isupper() and bool(_LIST_GOES_ON.match(text, date.end()))
+
+
+def _age_bare(before: str, is_name: Callable[[str], bool]) -> bool:
+    """Whether before ends with an age said as one, or a name and a number, then a space."""
+    match = _AGE_BARE.search(before)
+    if match is None:
+        return False
+    return match.group(1) is None or is_name(match.group(1))
+
+
+def _birth_table(text: str, start: int) -> bool:
+    """Whether the date at start is in a row of a table whose header line names a birth date
+    ("Name | DOB", "Child\tD.O.B.")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start == 0:
+        return False
+    line_end = text.find("\n", start)
+    row = text[line_start : line_end if line_end >= 0 else len(text)]
+    if "|" not in row and "\t" not in row:
+        return False
+    header_end = text.find("\n")
+    header = text[:header_end]
+    return ("|" in header or "\t" in header) and bool(_BIRTH_IN.search(header))
 
 
 def _name_age_bracket(before: str, is_name: Callable[[str], bool]) -> bool:
