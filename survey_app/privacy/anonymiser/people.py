@@ -1421,6 +1421,15 @@ def _given_name(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) 
             nickname = word.capitalised and not word.upper and word.key not in NEVER_NAMES
             return nickname or _name_word(word, lexicon)
         if (
+            previous == "to"
+            and index >= 2
+            and words[index - 2].key in _SPOKEN_TO
+            and word.capitalised
+            and not word.upper
+            and (word.key in lexicon.first_names or word.key in lexicon.surnames)
+        ):
+            return True  # "i talked to Brooke after": spoken to, though a village is called so
+        if (
             previous in ("and", "n", "&")
             and index >= 3
             and words[index - 2].key in RELATIONS
@@ -1431,6 +1440,17 @@ def _given_name(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) 
     after = words[index + 1] if index + 1 < len(words) else None
     if _initials_doing(text, words, index):
         return True
+    if (
+        after is not None
+        and after.key == "at"
+        and word.capitalised
+        and not word.upper
+        and word.key in lexicon.first_names
+        and word.key not in _MODALS
+        and text[word.end : after.start] == " "
+        and (not index or bool(gap_before.strip()) or words[index - 1].key in ("and", "with"))
+    ):
+        return _a_workplace_follows(words, index + 2)  # "Bob at the contact centre is nice"
     if (
         after is not None
         and after.key == "to"
@@ -1460,6 +1480,28 @@ def _given_name(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) 
     ):
         return _kin_follows(words, index + 2)  # "bazza my mums boyfriend", "dee, my carer"
     return False
+
+
+# Spoken or written to: "i talked to Brooke", "she explained to Ashley".
+_SPOKEN_TO = word_set(
+    "talked talk talking talks spoke speak speaking speaks chatted chat chatting listened listen "
+    "explained explain complained complain wrote write texted text messaged message moaned"
+)
+# Where someone works or stays: "Bob at the contact centre", "Kerry at my school".
+_WORKPLACES = word_set(
+    "home centre center school college office hostel unit club council hub contact team "
+    "nursery surgery clinic hospital reception desk agency"
+)
+
+
+def _a_workplace_follows(words: Sequence[Word], index: int) -> bool:
+    """ "the contact centre", "my school": a place people work or stay, from index on."""
+    if index >= len(words) or words[index].key not in ("the", "my", "our", "his", "her"):
+        return False
+    return any(
+        words[position].key in _WORKPLACES
+        for position in range(index + 1, min(index + 4, len(words)))
+    )
 
 
 def _initials_doing(text: str, words: Sequence[Word], index: int) -> bool:
