@@ -44,6 +44,9 @@ FOUND = [
     "[[PERSON:KB]] told the staff before i could",
     # a first name after "want" ... "to be my" and a job
     "i want [[PERSON:summer]] to be my key worker again",
+    # spoken to, or placed at a workplace, though a village or a word has the name
+    "i talked to [[PERSON:Ashley]] after the review",
+    "[[PERSON:Joy]] at the contact centre is lovely",
     # a mobile number with every zero typed as a letter O
     "my dads number is [[PHONE:o7911 4oo 3o2]] but he never answers",
     # a code and a number in spaced groups after a word that says it is a reference
@@ -91,6 +94,16 @@ KEPT = [
     # two words that are names and a verb that is not of people
     "Hope and Faith go hand in hand",
     "hope and faith are the themes of the day",
+    # a misspelt verb after a job or a family word, a clipped word
+    "my sw explaned it all",
+    "me and my carer explaned it together",
+    "we got a hot choc after",
+    # a job ends a sentence: the next sentence's first word is not a name after it
+    "Two workers came. Pizza was nice though.",
+    "Thanks to the chair. Will someone send the notes?",
+    # posts: "the Dean of", "Head of Service"
+    "the Dean of the college was there",
+    "the Head of Service came to the group",
     # a code with a year after no reference word names a plan
     "the CIN 2024 review is next week",
 ]

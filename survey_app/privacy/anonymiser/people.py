@@ -579,8 +579,8 @@ def _cues_before(
                 return 0.0
         return 5.0
     if previous in RELATIONS and gap.strip() == "" and not possessive:
-        if modal:
-            return 0.0  # "my sister will be there"
+        if modal or (not word.capitalised and _a_verb_form(word.key, lexicon)):
+            return 0.0  # "my sister will be there", "my mum explaned"
         # "auntie shaz", "Aunty Shiv" (a capital mid-sentence, alone: not a Title Case
         # sentence), not "Family Group Conference"
         after = words[index + 1] if index + 1 < len(words) else None
@@ -592,7 +592,10 @@ def _cues_before(
         )
         return 2.0 if facts.prior < 0 and not lone_capital else 4.0
     if previous in ROLES and plain_gap and not possessive:
-        return 0.0 if modal else 3.0  # "my sw jade", "our student Joy"
+        if gap == ". " and (facts.common or facts.prior < 0):
+            return 0.0  # "2 workers. Pizza went down well", "the chair. Will someone ring"
+        misspelt_verb = not word.capitalised and _a_verb_form(word.key, lexicon)
+        return 0.0 if modal or misspelt_verb else 3.0  # "my sw jade", not "my sw explaned"
     if previous == "and" and two_before == "me":
         # "me and Tia went", not "came with me and held my hand" (a verb in lower case)
         verb = not word.capitalised and not facts.first_name and word.key in lexicon.vocabulary
@@ -1374,6 +1377,24 @@ def _a_thing_here(text: str, words: Sequence[Word], index: int, lexicon: Lexicon
         and text[word.end : after.start] == " "
     ):
         return True  # "the Willow room", "Rainbow class did the poster"
+    if (
+        word.capitalised
+        and previous == "the"
+        and gap_before == " "
+        and after is not None
+        and after.key == "of"
+        and text[word.end : after.start] == " "
+    ):
+        return True  # "the Dean of the college", "the Head of Service": a post
+    if (
+        word.capitalised
+        and previous == "of"
+        and gap_before == " "
+        and index >= 2
+        and words[index - 2].capitalised
+        and words[index - 2].key in ROLES
+    ):
+        return True  # "Head of Service", "Director of Children's Services"
     if word.key in _RAG_NAMES and _a_rating(words, index):
         return True
     if word.key in _THANKS and not word.capitalised:
