@@ -26,7 +26,6 @@ from .lexicon import (
     BEFORE_NAME,
     DETERMINERS,
     FIELD_LABELS,
-    MONTHS,
     NAMES_FIRST,
     NEVER_NAMES,
     PERSON_NOUNS,
@@ -1250,12 +1249,6 @@ _NICKNAMING = re.compile(
 # After "its" and a name the writer gives their own: "its jess again", "it's kacey here".
 _SELF_NAMED_AFTER = word_set("again here speaking writing btw")
 _OWNERS = word_set("my our his her their your")
-# Months that are also given names: "May is my key worker", "August said i could go".
-_MONTH_NAMES = word_set("april may june august jan")
-# Before a month, what makes it the month: "in May", "since June", "12 May".
-_BEFORE_A_MONTH = _BEFORE_A_TIME | word_set(
-    "since until till by of from before after early late mid end start beginning"
-)
 
 
 def _named_by_cues(
@@ -1574,10 +1567,6 @@ def _month_named(text: str, words: Sequence[Word], index: int) -> bool:
         return _my_relation(words, index + 2)
     if after.key == "from":
         return index + 2 < len(words) and words[index + 2].key in ("the", "my", "our")
-    if after.key in ("and", "&") and index + 2 < len(words):
-        # "at Jan and Phil's": beside a first name that is no month
-        other = words[index + 2]
-        return other.capitalised and other.key not in MONTHS and other.key not in _MONTH_NAMES
     return after.key in _SPEECH or after.key in _PERSON_ONLY_VERBS
 
 
