@@ -15,6 +15,7 @@ whose parts only make sense together; its word lists are data files.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Collection, Iterator, Sequence
@@ -1334,13 +1335,24 @@ _OBJECTS = word_set("me us him her them it you each")
 
 def a_thing_here(text: str, words: Sequence[Word], span: Span, lexicon: Lexicon) -> bool:
     """Whether a one-word span (the tagger's) is a word the words beside it make a thing."""
-    inside = [index for index, word in enumerate(words) if span.start <= word.start < span.end]
-    return len(inside) == 1 and _a_thing_here(text, words, inside[0], lexicon)
+    first = bisect.bisect_left(words, span.start, key=_start)  # words are in the text's order
+    if first >= len(words) or words[first].start >= span.end:
+        return False
+    if first + 1 < len(words) and words[first + 1].start < span.end:
+        return False  # more than one word
+    return _a_thing_here(text, words, first, lexicon)
+
+
+def _start(word: Word) -> int:
+    return word.start
 
 
 def _a_game(text: str, words: Sequence[Word], index: int) -> bool:
-    """A word in lower case after "played", or listed after one: "played uno and jenga"."""
-    while index > 0:
+    """A word in lower case after "played", or listed after one: "played uno and jenga" (a
+    few games at most, so a long answer is not walked back for every word)."""
+    for _ in range(4):
+        if index <= 0:
+            return False
         before = words[index - 1]
         if text[before.end : words[index].start] != " ":
             return False
@@ -1591,9 +1603,10 @@ def said_again(
     people = [span for span in found if span.label == PERSON]
     if not people:
         return []
+    in_person = _covered(words, people)
     named: set[str] = set()
-    for word in words:
-        if not any(span.start <= word.start and word.end <= span.end for span in people):
+    for position, word in enumerate(words):
+        if not in_person[position]:
             continue
         stem = text[word.start : word.stem_end]
         if len(stem) == 1:
@@ -1605,9 +1618,10 @@ def said_again(
         return []
     spans: list[Span] = []
     count = len(words)
+    taken = _covered(words, found)
     for index, word in enumerate(words):
         stem = text[word.start : word.stem_end]
-        if stem not in named or any(s.start < word.end and word.start < s.end for s in found):
+        if stem not in named or taken[index]:
             continue
         after = words[index + 1] if index + 1 < count else None
         # the word before counts only in the same sentence ("... sorted it. Charity is there")
