@@ -66,6 +66,7 @@ def find_personal_phones(text: str) -> Iterator[Span]:
 
 # A letter O typed for a zero inside a phone number: "07700 900 88O", "O7700 900412".
 _EIGHT_DIGITS = re.compile(r"\d(?:\D{0,3}\d){7}")
+_FIVE_DIGITS = re.compile(r"\d(?:\D{0,6}\d){4}")
 _O_PHONE = re.compile(r"(?<![\w+])[0Oo][\dOo](?:[ .-]{0,2}[\dOo]){8,9}(?!\w)")
 
 
@@ -75,7 +76,7 @@ def find_mistyped_phones(text: str) -> Iterator[Span]:
     245", eleven figures starting 07) with every zero typed as an O and five real digits."""
     if "o" not in text and "O" not in text:
         return
-    if not _EIGHT_DIGITS.search(text) and sum(char.isdigit() for char in text) < 5:
+    if not _EIGHT_DIGITS.search(text) and not _FIVE_DIGITS.search(text):
         return
     for match in _O_PHONE.finditer(text):
         value = match.group()

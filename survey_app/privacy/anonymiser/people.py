@@ -1249,6 +1249,8 @@ _NICKNAMING = re.compile(
 )
 # After "its" and a name the writer gives their own: "its jess again", "it's kacey here".
 _SELF_NAMED_AFTER = word_set("again here speaking writing btw")
+# The last word of those cues, looked at before the pattern is.
+_NICKNAME_LAST = word_set("me him her them as by nicknamed nickname is")
 _OWNERS = word_set("my our his her their your")
 
 
@@ -1262,9 +1264,9 @@ def _named_by_cues(
     """Names given by the words around them that no single word's score weighs: "my sw is called
     mark", "everyone calls me KC", "my mum and gaz", "bazza my mums boyfriend", "May is my key
     worker"."""
-    for index in range(len(words)):
-        if blocked[index]:
-            continue
+    for index, word in enumerate(words):
+        if blocked[index] or (word.key in NEVER_NAMES and word.key not in _MONTH_NAMES):
+            continue  # "and", "mum", "council": never a name, whatever is around them
         if scores[index] is not None and _a_thing_here(text, words, index, lexicon):
             scores[index] = None
         elif (scores[index] or 0) < THRESHOLD and (
@@ -1442,7 +1444,9 @@ def _given_name(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) 
             subject = {words[position].key for position in range(max(0, index - 6), index - 2)}
             if subject & (RELATIONS | ROLES) and _name_word(word, lexicon, common_ok=True):
                 return True
-        if _NICKNAMING.search(text, max(0, word.start - 20), word.start):
+        if previous in _NICKNAME_LAST and _NICKNAMING.search(
+            text, max(0, word.start - 20), word.start
+        ):
             # a capital mid-sentence says it is the name given ("we call him Bear")
             nickname = word.capitalised and not word.upper and word.key not in NEVER_NAMES
             return nickname or _name_word(word, lexicon)
