@@ -70,6 +70,8 @@ KEPT = [
     "Willow class did the poster",
     "ty for the chips after",
     "ty everyone for coming",
+    # text-speak before "my" and a family word is said to someone, not a name
+    "bruv my nans boyfriend is proper strict",
     # a verb after a family word, done to someone
     "me and my mate chase each other at break",
     # a job the dictionary does not know, and a senior post in Title Case

@@ -1249,6 +1249,10 @@ _NICKNAMING = re.compile(
 )
 # After "its" and a name the writer gives their own: "its jess again", "it's kacey here".
 _SELF_NAMED_AFTER = word_set("again here speaking writing btw")
+# Text-speak and words said to someone, which no dictionary lists: "bruv", "lol", "fam".
+_CHAT_WORDS = _TEXT_SPEAK | word_set(
+    "bruv bro fam lol lmao lmfao omg tbh idk wtf ffs smh ya yh ye nah oi hiya babes hun"
+)
 # The last word of those cues, looked at before the pattern is.
 _NICKNAME_LAST = word_set("me him her them as by nicknamed nickname is")
 _OWNERS = word_set("my our his her their your")
@@ -1426,6 +1430,8 @@ def _name_word(word: Word, lexicon: Lexicon, common_ok: bool = False) -> bool:
     key = word.key
     if key in NEVER_NAMES or word.is_number or len(key) < 2 or not word.text[0].isalpha():
         return False
+    if key in _CHAT_WORDS:
+        return False  # "bruv my dads gf ...": a word said to someone, not a name
     if word.upper and len(key) <= 3:
         return True
     if key in lexicon.first_names:
