@@ -47,6 +47,9 @@ FOUND = [
     # spoken to, or placed at a workplace, though a village or a word has the name
     "i talked to [[PERSON:Ashley]] after the review",
     "[[PERSON:Joy]] at the contact centre is lovely",
+    # a first name that is also a word, as the one told, asked or rung
+    "i told my nan and then i told [[PERSON:joy]]",
+    "i texted [[PERSON:summer]] but she never replied",
     # a mobile number with every zero typed as a letter O
     "my dads number is [[PHONE:o7911 4oo 3o2]] but he never answers",
     # a code and a number in spaced groups after a word that says it is a reference
@@ -72,6 +75,12 @@ KEPT = [
     "ty everyone for coming",
     # text-speak before "my" and a family word is said to someone, not a name
     "bruv my nans boyfriend is proper strict",
+    # a bill, a season's club and thanks to god after those verbs
+    "the phone bill was huge this month",
+    "ask summer holiday club if there is space",
+    "thank god its over",
+    # a clipped word
+    "we watched it on telly after",
     # a verb after a family word, done to someone
     "me and my mate chase each other at break",
     # a job the dictionary does not know, and a senior post in Title Case

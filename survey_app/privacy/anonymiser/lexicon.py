@@ -248,7 +248,7 @@ NEVER_NAMES = (
 ABBREVIATIONS = word_set(
     "max min approx info admin ref pic pics vid vids mins hrs "
     # clipped words children write ("summer hols", "my bday")
-    "hols hol bday bdays brekkie sesh choc choccy convo fave defo deffo probs"
+    "hols hol bday bdays brekkie sesh choc choccy convo fave defo deffo probs telly"
 )
 # Popular names in England that a dictionary also lists ("harry" the verb, "lucy", "kyle",
 # "mason", "jade"): people write them as names far more often than as words, so they count as

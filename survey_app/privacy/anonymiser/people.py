@@ -1457,6 +1457,15 @@ def _given_name(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) 
             nickname = word.capitalised and not word.upper and word.key not in NEVER_NAMES
             return nickname or _name_word(word, lexicon)
         if (
+            previous in _TOLD
+            and word.key in lexicon.first_names
+            and word.key not in _MODALS
+            and not word.upper
+            and not _season_of(words, index)
+            and (index < 2 or words[index - 2].key not in DETERMINERS)
+        ):
+            return True  # "then i told grace", "i texted summer": told, asked or rung someone
+        if (
             previous == "to"
             and index >= 2
             and words[index - 2].key in _SPOKEN_TO
@@ -1518,6 +1527,11 @@ def _given_name(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) 
     return False
 
 
+# Verbs whose object is someone: "i told grace", "she texted mark", "we thanked joy".
+_TOLD = word_set(
+    "told tell tells telling asked ask asks asking texted text texting rang ring phoned phone "
+    "thanked thank hugged hug messaged message"
+)
 # Spoken or written to: "i talked to Brooke", "she explained to Ashley".
 _SPOKEN_TO = word_set(
     "talked talk talking talks spoke speak speaking speaks chatted chat chatting listened listen "
