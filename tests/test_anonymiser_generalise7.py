@@ -75,6 +75,7 @@ KEPT = [
     "ty everyone for coming",
     # text-speak before "my" and a family word is said to someone, not a name
     "bruv my nans boyfriend is proper strict",
+    "lowkey my mum is right about school",
     # a bill, a season's club and thanks to god after those verbs
     "the phone bill was huge this month",
     "ask summer holiday club if there is space",

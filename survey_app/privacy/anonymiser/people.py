@@ -1251,7 +1251,8 @@ _NICKNAMING = re.compile(
 _SELF_NAMED_AFTER = word_set("again here speaking writing btw")
 # Text-speak and words said to someone, which no dictionary lists: "bruv", "lol", "fam".
 _CHAT_WORDS = _TEXT_SPEAK | word_set(
-    "bruv bro fam lol lmao lmfao omg tbh idk wtf ffs smh ya yh ye nah oi hiya babes hun"
+    "bruv bro fam lol lmao lmfao omg tbh idk wtf ffs smh ya yh ye nah oi hiya babes hun "
+    "lowkey highkey deadass fr rn pls plz"
 )
 # The last word of those cues, looked at before the pattern is.
 _NICKNAME_LAST = word_set("me him her them as by nicknamed nickname is")
