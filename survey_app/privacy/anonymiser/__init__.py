@@ -102,6 +102,7 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
             span.label in (PHONE, ID) and identifiers.round_figures(text[span.start : span.end])
         )
         and not (span.label == ADDRESS and places.measures_a_distance(span, answer_words))
+        and not (span.label == PERSON and people.a_thing_here(text, answer_words, span, known))
         and (
             not _overlaps_any(span, locations)
             or (span.label in (SCHOOL, ADDRESS) and _inside_any(span, locations))
@@ -117,6 +118,12 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
     if settings.redact_locations:
         removed.extend(locations)
     spans = merge_spans(span for span in removed if not _overlaps_any(span, protected))
+    # A name found once is found wherever the answer says it again ("On behalf of R (10): R
+    # wanted ...", a name the tagger found, then the same name at the start of a sentence).
+    again = people.said_again(text, answer_words, spans, known)
+    if again:
+        again = [span for span in again if not _overlaps_any(span, protected)]
+        spans = merge_spans([*spans, *again])
     kept = (
         ()
         if settings.redact_locations
@@ -157,6 +164,7 @@ def _structured_detectors() -> tuple[Detector, ...]:
         identifiers.find_ni_numbers,
         identifiers.find_pupil_numbers,
         identifiers.find_references,
+        identifiers.find_cued_codes,
         find_handles,
         find_dates_of_birth,
     )

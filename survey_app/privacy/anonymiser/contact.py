@@ -66,19 +66,26 @@ def find_personal_phones(text: str) -> Iterator[Span]:
 
 # A letter O typed for a zero inside a phone number: "07700 900 88O", "O7700 900412".
 _EIGHT_DIGITS = re.compile(r"\d(?:\D{0,3}\d){7}")
+_FIVE_DIGITS = re.compile(r"\d(?:\D{0,6}\d){4}")
 _O_PHONE = re.compile(r"(?<![\w+])[0Oo][\dOo](?:[ .-]{0,2}[\dOo]){8,9}(?!\w)")
 
 
 def find_mistyped_phones(text: str) -> Iterator[Span]:
     """Phone numbers with a letter O for a zero: ten or eleven figures starting with 0 once the
-    Os are read as zeros, at least eight of them real digits."""
-    if ("o" not in text and "O" not in text) or not _EIGHT_DIGITS.search(text):
+    Os are read as zeros, at least eight of them real digits; or a mobile number ("o77oo 9oo
+    245", eleven figures starting 07) with every zero typed as an O and five real digits."""
+    if "o" not in text and "O" not in text:
+        return
+    if not _EIGHT_DIGITS.search(text) and not _FIVE_DIGITS.search(text):
         return
     for match in _O_PHONE.finditer(text):
         value = match.group()
         if not any(char in "oO" for char in value):
             continue
-        if sum(char.isdigit() for char in value) < 8:
+        digits = sum(char.isdigit() for char in value)
+        read = "".join("0" if char in "oO" else char for char in value if char.isalnum())
+        mobile = len(read) == 11 and read.startswith("07") and value[1:2].isdigit()
+        if digits < 8 and not (mobile and digits >= 5):
             continue
         yield Span(match.start(), match.end(), PHONE)
 

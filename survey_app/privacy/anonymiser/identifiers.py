@@ -866,3 +866,28 @@ def find_loose_postcodes(text: str) -> Iterator[Span]:
     for match in _LOOSE_POSTCODE.finditer(text):
         if match.group(1).upper() in _AREA_SET and not _SCHOOL_YEARS.fullmatch(match.group()):
             yield Span(match.start(), match.end(), POSTCODE)
+
+
+# A reference given as a code and groups of figures, after a word that says it is one: "Ref
+# given on the phone was COMP 24 7719", "your reference: TX 2023 00417". Without the cue a code
+# and a year ("CIN 2024 review") name a plan, so the cue must be in the same sentence.
+_CUED_CODE = re.compile(
+    r"\b(?:ref(?:erence)?|case|complaint|ticket|log|incident|crime)\b(?:\s+(?:no|number|num))?"
+    r"[^.!?\n]{0,40}?(?<![\w/-])(?P<ref>[A-Z]{2,6}(?:[ ][\dO]{2,8}){2,3})(?![\w/-]|[ ]\d)",
+    re.IGNORECASE,
+)
+_CAPITALS = re.compile(r"[A-Z]{2,6}")
+_TWO_GROUPS = re.compile(r"\d\d [\dO]{2}")
+
+
+def find_cued_codes(text: str) -> Iterator[Span]:
+    """A council's code and a number in spaced groups after "ref", "reference" or "case" (six
+    figures or more; the code in capitals)."""
+    if not _TWO_GROUPS.search(text):
+        return
+    for match in _CUED_CODE.finditer(text):
+        value = match.group("ref")
+        code = value.split(" ", 1)[0]
+        if not _CAPITALS.fullmatch(code) or sum(char.isdigit() for char in value) < 6:
+            continue
+        yield Span(match.start("ref"), match.end("ref"), ID)

@@ -120,7 +120,10 @@ RELATIONS = word_set(
     "niece nephew stepdad step-dad stepmum step-mum stepmom stepbrother step-brother "
     "stepsister step-sister stepfather stepmother husband wife partner ex boyfriend girlfriend "
     "bf gf fiance fiancee friend friends mate mates bestie bff bezzie neighbour neighbours "
-    "carer carers twin twins baby godmother godfather godparent family"
+    "carer carers twin twins baby godmother godfather godparent family "
+    # hyphenated steps and halves ("her step-father", "my half-sister")
+    "step-father step-mother step-son step-daughter stepson stepdaughter step-parent "
+    "step-parents stepparent stepparents half-brother half-sister step-sibling step-siblings"
 )
 # Jobs and roles: "my sw jade", "our student Joy", "Kevin (TM in Haverhill)".
 ROLES = word_set(
@@ -137,7 +140,9 @@ ROLES = word_set(
     "note-taker notetaker colleague colleagues boss youth leader "
     "leaders caseworker clerk councillor mp chaplain vicar imam priest pastor rabbi "
     # the parties to a complaint, in a council's log ("Complainant (mother) says")
-    "complainant complainants claimant applicant appellant referrer"
+    "complainant complainants claimant applicant appellant referrer "
+    # who is trained or led, and senior posts ("my ASYE mentee", "our Assistant Director")
+    "mentee mentees supervisee supervisees director directors"
 )
 TITLES = word_set("mr mrs miss ms mx dr mister missus prof sir cllr sgt insp")
 # Organisations, services and products named in answers; none is personal data.
@@ -240,7 +245,11 @@ NEVER_NAMES = (
 )
 
 # Short forms that are ordinary words in answers though a name list holds them ("max 5").
-ABBREVIATIONS = word_set("max min approx info admin ref pic pics vid vids mins hrs")
+ABBREVIATIONS = word_set(
+    "max min approx info admin ref pic pics vid vids mins hrs "
+    # clipped words children write ("summer hols", "my bday")
+    "hols hol bday bdays brekkie sesh choc choccy convo fave defo deffo probs telly"
+)
 # Popular names in England that a dictionary also lists ("harry" the verb, "lucy", "kyle",
 # "mason", "jade"): people write them as names far more often than as words, so they count as
 # names even in lower case. The names that are words first (hope, will, grace, summer, mark,

@@ -15,6 +15,7 @@ whose parts only make sense together; its word lists are data files.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Collection, Iterator, Sequence
@@ -28,6 +29,7 @@ from .lexicon import (
     FIELD_LABELS,
     NAMES_FIRST,
     NEVER_NAMES,
+    PERSON_NOUNS,
     PERSON_QUALITIES,
     PERSON_VERBS,
     RELATIONS,
@@ -227,6 +229,7 @@ def find_people(
     _titled_surnames(text, words, scores, blocked, in_place)
     _title_case_names(text, words, scores, blocked, in_place, lexicon)
     _named_again(words, scores, blocked)
+    _named_by_cues(text, words, scores, blocked, lexicon)
     names = [index for index in range(count) if (scores[index] or 0) >= THRESHOLD]
     _months_beside_names(text, words, names, blocked)
     _first_names_before_surnames(text, words, scores, names, blocked, lexicon)
@@ -519,6 +522,8 @@ def _the_role(text: str, words: Sequence[Word], index: int) -> bool:
         return False
     if words[index].key in ("will", "may", "can", "must") and words[index].initial:
         return False
+    if index and (words[index - 1].key in SUBJECTS or words[index - 1].key in PERSON_NOUNS):
+        return False  # "a girl drew the chair", "she drew the chair": a verb
     return words[index + 2].key in _JOBS and "?" not in text[words[index].end :]
 
 
@@ -574,8 +579,8 @@ def _cues_before(
                 return 0.0
         return 5.0
     if previous in RELATIONS and gap.strip() == "" and not possessive:
-        if modal:
-            return 0.0  # "my sister will be there"
+        if modal or (not word.capitalised and _a_verb_form(word.key, lexicon)):
+            return 0.0  # "my sister will be there", "my mum explaned"
         # "auntie shaz", "Aunty Shiv" (a capital mid-sentence, alone: not a Title Case
         # sentence), not "Family Group Conference"
         after = words[index + 1] if index + 1 < len(words) else None
@@ -587,7 +592,10 @@ def _cues_before(
         )
         return 2.0 if facts.prior < 0 and not lone_capital else 4.0
     if previous in ROLES and plain_gap and not possessive:
-        return 0.0 if modal else 3.0  # "my sw jade", "our student Joy"
+        if gap == ". " and (facts.common or facts.prior < 0):
+            return 0.0  # "2 workers. Pizza went down well", "the chair. Will someone ring"
+        misspelt_verb = not word.capitalised and _a_verb_form(word.key, lexicon)
+        return 0.0 if modal or misspelt_verb else 3.0  # "my sw jade", not "my sw explaned"
     if previous == "and" and two_before == "me":
         # "me and Tia went", not "came with me and held my hand" (a verb in lower case)
         verb = not word.capitalised and not facts.first_name and word.key in lexicon.vocabulary
@@ -1080,6 +1088,9 @@ def _continues_name(
         # Shouted after a shouted name: "RUTH PATEL", not "Ruth (IRO)".
         return previous.upper and (surname or key not in lexicon.vocabulary)
     if word.capitalised:
+        if key in lexicon.places and previous.capitalised and previous.key in lexicon.first_names:
+            # a surname that is also a village, after a first name: "Clive Haworth"
+            return key not in lexicon.vocabulary
         return surname or (key not in lexicon.common_words and key not in lexicon.places)
     if surname and (key not in lexicon.vocabulary or _SURNAME_SHAPE.match(key)):
         return True  # "Liam o'connor", "mihai popa"
@@ -1225,3 +1236,433 @@ def _letters_listed(
         if right - left <= 2 and _LIST_JOIN.match(join):
             return True
     return False
+
+
+# --- Names the word-by-word scores miss, and a name said again --------------------------------
+
+_CALLED = word_set("called named calld callled")
+# "everyone calls me KC", "known as bazza", "goes by tj": a nickname the writer gives.
+_NICKNAMING = re.compile(
+    r"\b(?:(?:calls?|called) (?:me|him|her|them)|known as|goes by|go by|nicknamed?|"
+    r"nickname is|nickname's|nickname’s)[ ]+$",
+    re.IGNORECASE,
+)
+# After "its" and a name the writer gives their own: "its jess again", "it's kacey here".
+_SELF_NAMED_AFTER = word_set("again here speaking writing btw")
+# Text-speak and words said to someone, which no dictionary lists: "bruv", "lol", "fam".
+_CHAT_WORDS = _TEXT_SPEAK | word_set(
+    "bruv bro fam lol lmao lmfao omg tbh idk wtf ffs smh ya yh ye nah oi hiya babes hun "
+    "lowkey highkey deadass fr rn pls plz"
+)
+# The last word of those cues, looked at before the pattern is.
+_NICKNAME_LAST = word_set("me him her them as by nicknamed nickname is")
+_OWNERS = word_set("my our his her their your")
+
+
+def _named_by_cues(
+    text: str,
+    words: Sequence[Word],
+    scores: list[float | None],
+    blocked: Sequence[bool],
+    lexicon: Lexicon,
+) -> None:
+    """Names given by the words around them that no single word's score weighs: "my sw is called
+    mark", "everyone calls me KC", "my mum and gaz", "bazza my mums boyfriend", "May is my key
+    worker"."""
+    for index, word in enumerate(words):
+        if blocked[index] or (word.key in NEVER_NAMES and word.key not in _MONTH_NAMES):
+            continue  # "and", "mum", "council": never a name, whatever is around them
+        if scores[index] is not None and _a_thing_here(text, words, index, lexicon):
+            scores[index] = None
+        elif (scores[index] or 0) < THRESHOLD and (
+            _given_name(text, words, index, lexicon) or _month_named(text, words, index)
+        ):
+            scores[index] = THRESHOLD
+        if _pair_doing(text, words, index, lexicon) and not blocked[index + 2]:
+            scores[index] = max(scores[index] or 0, THRESHOLD)
+            scores[index + 2] = max(scores[index + 2] or 0, THRESHOLD)
+
+
+# What two people do together: "Grace and Summer go to my school", "Hope and Joy came".
+_TOGETHER = word_set(
+    "go went come came live lived both sit sat play played walk walked attend attended share "
+    "shared visit visited stay stayed sleep slept moved"
+)
+
+
+def _pair_doing(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> bool:
+    """Two first names with capitals joined by "and", then a verb of what people do together:
+    "Grace and Summer go to the same school" (not "Hope and Faith go hand in hand")."""
+    if index + 3 >= len(words) or words[index + 1].key not in ("and", "&"):
+        return False
+    pair = (words[index], words[index + 2])
+    if not all(word.key in lexicon.first_names and not word.upper for word in pair):
+        return False
+    if any(text[words[at].end : words[at + 1].start] != " " for at in range(index, index + 3)):
+        return False
+    then = words[index + 3].key
+    if then in ("are", "were", "r") and index + 4 < len(words):
+        # "grace and faith are twins", "hope and joy are my sisters"
+        kin = words[index + 4].key
+        return kin in RELATIONS or (kin in ("my", "our") and _relation_follows(words, index + 5))
+    if not all(word.capitalised for word in pair):
+        return False
+    return then in _TOGETHER and (index + 4 >= len(words) or words[index + 4].key != "hand")
+
+
+# Games played, in lower case: "played uno", "playing jenga" (not "played with kai").
+_PLAY = word_set("play plays played playing")
+# Rooms and groups named after a tree, a colour or a name: "the Willow room", "Rainbow class".
+_ROOMS = word_set("room rooms suite lounge ward class classroom wing unit pod base")
+_IN_A_ROOM = word_set("the in into from at our their")
+# A rating of red, amber and green: "rated amber", "from green to amber", "Red and Amber flags".
+_RAG_NAMES = word_set("amber")
+_RAG_WORDS = word_set("red green rag rating ratings rated")
+_BEFORE_A_RATING = word_set("rated rating on to at as is was went turned from stays stayed")
+
+
+def _a_rating(words: Sequence[Word], index: int) -> bool:
+    """Whether "amber" is a rating here: another rating word near it, or, in lower case, after
+    "rated", "on", "to" ("the light was on amber")."""
+    if index + 1 < len(words) and words[index + 1].key in PERSON_VERBS:
+        return False  # "Amber said it was red"
+    near = range(max(0, index - 4), min(len(words), index + 5))
+    if any(words[position].key in _RAG_WORDS for position in near if position != index):
+        return True
+    word = words[index]
+    return not word.capitalised and bool(index) and words[index - 1].key in _BEFORE_A_RATING
+
+
+# Text-speak for thanks: "ty for the pizza", "tysm x".
+_THANKS = word_set("ty tysm tyvm thx thnx")
+_THANKED_FOR = word_set("for so x xx xxx everyone all guys u you")
+# After a family word, a verb's object: "my mate chase each other", "my brothers wind me up".
+_OBJECTS = word_set("me us him her them it you each")
+
+
+def a_thing_here(text: str, words: Sequence[Word], span: Span, lexicon: Lexicon) -> bool:
+    """Whether a one-word span (the tagger's) is a word the words beside it make a thing."""
+    first = bisect.bisect_left(words, span.start, key=_start)  # words are in the text's order
+    if first >= len(words) or words[first].start >= span.end:
+        return False
+    if first + 1 < len(words) and words[first + 1].start < span.end:
+        return False  # more than one word
+    return _a_thing_here(text, words, first, lexicon)
+
+
+def _start(word: Word) -> int:
+    return word.start
+
+
+def _a_game(text: str, words: Sequence[Word], index: int) -> bool:
+    """A word in lower case after "played", or listed after one: "played uno and jenga" (a
+    few games at most, so a long answer is not walked back for every word)."""
+    for _ in range(4):
+        if index <= 0:
+            return False
+        before = words[index - 1]
+        if text[before.end : words[index].start] != " ":
+            return False
+        if before.key in _PLAY:
+            return True
+        if before.key not in ("and", "or", "n") or index < 2 or words[index - 2].capitalised:
+            return False
+        index -= 2
+    return False
+
+
+def _a_thing_here(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> bool:
+    """A word that the words beside it make a thing, not someone: a game played, a room, "ty"
+    for thanks, a verb after a family word ("my mate chase each other")."""
+    word = words[index]
+    after = words[index + 1] if index + 1 < len(words) else None
+    gap_before = text[words[index - 1].end : word.start] if index else "."
+    previous = words[index - 1].key if index else ""
+    if not word.capitalised and _a_game(text, words, index):
+        return True
+    if (
+        word.capitalised
+        and word.stem_end == word.end
+        and (bool(gap_before.strip()) or (gap_before == " " and previous in _IN_A_ROOM))
+        and after is not None
+        and after.key in _ROOMS
+        and text[word.end : after.start] == " "
+    ):
+        return True  # "the Willow room", "Rainbow class did the poster"
+    if (
+        word.capitalised
+        and previous == "the"
+        and gap_before == " "
+        and after is not None
+        and after.key == "of"
+        and text[word.end : after.start] == " "
+    ):
+        return True  # "the Dean of the college", "the Head of Service": a post
+    if (
+        word.capitalised
+        and previous == "of"
+        and gap_before == " "
+        and index >= 2
+        and words[index - 2].capitalised
+        and words[index - 2].key in ROLES
+    ):
+        return True  # "Head of Service", "Director of Children's Services"
+    if word.key in _RAG_NAMES and _a_rating(words, index):
+        return True
+    if word.key in _THANKS and not word.capitalised:
+        if after is None or after.key in _THANKED_FOR:
+            return True
+        return bool(text[word.end : after.start].strip())  # "ty!", "ty, see you"
+    return (
+        not word.capitalised
+        and gap_before == " "
+        and previous in RELATIONS
+        and word.key in lexicon.dictionary
+        and after is not None
+        and after.key in _OBJECTS
+        and text[word.end : after.start] == " "
+    )
+
+
+def _name_word(word: Word, lexicon: Lexicon, common_ok: bool = False) -> bool:
+    """A word that can be a name: a first name (one that is also a common word only with a
+    capital, or where the cue is strong), a word no list knows, or two or three shouted letters
+    ("KC")."""
+    key = word.key
+    if key in NEVER_NAMES or word.is_number or len(key) < 2 or not word.text[0].isalpha():
+        return False
+    if key in _CHAT_WORDS:
+        return False  # "bruv my dads gf ...": a word said to someone, not a name
+    if word.upper and len(key) <= 3:
+        return True
+    if key in lexicon.first_names:
+        return common_ok or word.capitalised or key not in lexicon.common_words
+    return key not in lexicon.vocabulary and key not in lexicon.foreign_words
+
+
+def _given_name(text: str, words: Sequence[Word], index: int, lexicon: Lexicon) -> bool:
+    word = words[index]
+    gap_before = text[words[index - 1].end : word.start] if index else ""
+    if index and gap_before == " ":
+        previous = words[index - 1].key
+        if previous in _CALLED and index >= 3 and words[index - 2].key in ("is", "was", "'s"):
+            # "my sw is called mark", "her boyfriend was named rocky": someone's name, however
+            # ordinary the word ("my dog is called rocky" names a pet: no family word or job)
+            subject = {words[position].key for position in range(max(0, index - 6), index - 2)}
+            if subject & (RELATIONS | ROLES) and _name_word(word, lexicon, common_ok=True):
+                return True
+        if previous in _NICKNAME_LAST and _NICKNAMING.search(
+            text, max(0, word.start - 20), word.start
+        ):
+            # a capital mid-sentence says it is the name given ("we call him Bear")
+            nickname = word.capitalised and not word.upper and word.key not in NEVER_NAMES
+            return nickname or _name_word(word, lexicon)
+        if (
+            previous in _TOLD
+            and word.key in lexicon.first_names
+            and word.key not in _MODALS
+            and not word.upper
+            and not _season_of(words, index)
+            and (index < 2 or words[index - 2].key not in DETERMINERS)
+        ):
+            return True  # "then i told grace", "i texted summer": told, asked or rung someone
+        if (
+            previous == "to"
+            and index >= 2
+            and words[index - 2].key in _SPOKEN_TO
+            and word.capitalised
+            and not word.upper
+            and (word.key in lexicon.first_names or word.key in lexicon.surnames)
+        ):
+            return True  # "i talked to Brooke after": spoken to, though a village is called so
+        if (
+            previous in ("and", "n", "&")
+            and index >= 3
+            and words[index - 2].key in RELATIONS
+            and words[index - 3].key in _OWNERS
+            and not word.upper
+        ):
+            return _name_word(word, lexicon)  # "my mum and gaz were arguing"
+    after = words[index + 1] if index + 1 < len(words) else None
+    if _initials_doing(text, words, index):
+        return True
+    if (
+        after is not None
+        and after.key == "at"
+        and word.capitalised
+        and not word.upper
+        and word.key in lexicon.first_names
+        and word.key not in _MODALS
+        and text[word.end : after.start] == " "
+        and (not index or bool(gap_before.strip()) or words[index - 1].key in ("and", "with"))
+    ):
+        return _a_workplace_follows(words, index + 2)  # "Bob at the contact centre is nice"
+    if (
+        after is not None
+        and after.key == "to"
+        and index + 3 < len(words)
+        and words[index + 2].key == "be"
+        and word.key in lexicon.first_names
+        and word.key not in NEVER_NAMES
+        and _my_relation(words, index + 3)
+    ):
+        return True  # "i want will to be my sw again", "can Hope be"
+    if (
+        index
+        and words[index - 1].key in _IT
+        and gap_before == " "
+        and word.key in lexicon.first_names
+        and word.key not in lexicon.common_words
+        and (after is None or after.key in _SELF_NAMED_AFTER or text[word.end : after.start] != " ")
+    ):
+        return True  # "its jess again", "it's kacey, i forgot"
+    if (
+        after is not None
+        and after.key in ("my", "our")
+        and text[word.end : after.start] in (" ", ", ")
+        and _name_word(word, lexicon)
+        and not _a_verb_form(word.key, lexicon)
+        and (not index or gap_before.strip() or words[index - 1].key in ("and", "n", "with"))
+    ):
+        return _kin_follows(words, index + 2)  # "bazza my mums boyfriend", "dee, my carer"
+    return False
+
+
+# Verbs whose object is someone: "i told grace", "she texted mark", "we thanked joy".
+_TOLD = word_set(
+    "told tell tells telling asked ask asks asking texted text texting rang ring phoned phone "
+    "thanked thank hugged hug messaged message"
+)
+# Spoken or written to: "i talked to Brooke", "she explained to Ashley".
+_SPOKEN_TO = word_set(
+    "talked talk talking talks spoke speak speaking speaks chatted chat chatting listened listen "
+    "explained explain complained complain wrote write texted text messaged message moaned"
+)
+# Where someone works or stays: "Bob at the contact centre", "Kerry at my school".
+_WORKPLACES = word_set(
+    "home centre center school college office hostel unit club council hub contact team "
+    "nursery surgery clinic hospital reception desk agency"
+)
+
+
+def _a_workplace_follows(words: Sequence[Word], index: int) -> bool:
+    """ "the contact centre", "my school": a place people work or stay, from index on."""
+    if index >= len(words) or words[index].key not in ("the", "my", "our", "his", "her"):
+        return False
+    return any(
+        words[position].key in _WORKPLACES
+        for position in range(index + 1, min(index + 4, len(words)))
+    )
+
+
+def _initials_doing(text: str, words: Sequence[Word], index: int) -> bool:
+    """Two or three capitals with no vowel, said as a name, then what a person does: "why DJ
+    had to leave", "TJ said", "KC was upset" (not "the TV had to go": no determiner before)."""
+    word = words[index]
+    if not (word.upper and 2 <= len(word.text) <= 3 and word.text.isalpha()):
+        return False
+    if any(vowel in word.key for vowel in "aeiou") or word.key in NEVER_NAMES:
+        return False
+    if index + 2 >= len(words) or text[word.end : words[index + 1].start] != " ":
+        return False
+    if index and words[index - 1].key in DETERMINERS:
+        return False
+    following, then = words[index + 1].key, words[index + 2].key
+    if following in PERSON_VERBS and following not in _LINKING_VERBS:
+        return True
+    if following in ("had", "has"):
+        return then == "to"
+    if following in ("was", "is"):
+        return then in PERSON_QUALITIES or _my_relation(words, index + 2)
+    return False
+
+
+def _kin_follows(words: Sequence[Word], index: int) -> bool:
+    """A family word or a job in the next three words, a possessive's s dropped ("my mums
+    boyfriend")."""
+    for position in range(index, min(index + 3, len(words))):
+        key = words[position].key
+        if key in RELATIONS or key in ROLES:
+            return True
+        if not (key in _MODIFIERS or (key.endswith("s") and key[:-1] in RELATIONS)):
+            return False
+    return False
+
+
+def _month_named(text: str, words: Sequence[Word], index: int) -> bool:
+    """A month's name that is someone's: written with a capital, not after "in" or a number,
+    and followed by what a person does ("said", "is my key worker", "from the council")."""
+    word = words[index]
+    if word.key not in _MONTH_NAMES or not word.text[0].isupper() or index + 1 >= len(words):
+        return False
+    if index and (words[index - 1].key in _BEFORE_A_MONTH or words[index - 1].is_number):
+        return False
+    after = words[index + 1]
+    if text[word.end : after.start] != " ":
+        return False
+    if after.key in _LINKING_VERBS or after.key in ("is", "was"):
+        return _my_relation(words, index + 2)
+    if after.key == "from":
+        return index + 2 < len(words) and words[index + 2].key in ("the", "my", "our")
+    return after.key in _SPEECH or after.key in _PERSON_ONLY_VERBS
+
+
+# After a capital letter said again, what makes it someone doing something, not "A" the article:
+# "A drew a picture", "R was happy".
+_LETTER_DOES = _LETTER_VERBS | word_set(
+    "was is has had drew wrote chose likes loves hates wants would could didnt didn't doesnt "
+    "doesn't wasnt wasn't isnt isn't cant can't wont won't seemed seems felt feels"
+)
+
+
+_SENTENCE_END = re.compile(r"[.!?:;\n]")
+
+
+def said_again(
+    text: str, words: Sequence[Word], found: Sequence[Span], lexicon: Lexicon
+) -> list[Span]:
+    """The same name where the answer says it again: "On behalf of R (10): R wanted ...",
+    "Patience from the hostel came ... Patience is her key worker". A name found once (by any
+    rule or the tagger) is found everywhere it is written the same way, unless the words beside
+    it make it a word there ("Hope you are well", "Plan B", "A lot")."""
+    people = [span for span in found if span.label == PERSON]
+    if not people:
+        return []
+    in_person = _covered(words, people)
+    named: set[str] = set()
+    for position, word in enumerate(words):
+        if not in_person[position]:
+            continue
+        stem = text[word.start : word.stem_end]
+        if len(stem) == 1:
+            if stem.isupper() and stem != "I":
+                named.add(stem)
+        elif stem[0].isupper() or word.key not in lexicon.vocabulary:
+            named.add(stem)
+    if not named:
+        return []
+    spans: list[Span] = []
+    count = len(words)
+    taken = _covered(words, found)
+    for index, word in enumerate(words):
+        stem = text[word.start : word.stem_end]
+        if stem not in named or taken[index]:
+            continue
+        after = words[index + 1] if index + 1 < count else None
+        # the word before counts only in the same sentence ("... sorted it. Charity is there")
+        gap = text[words[index - 1].end : word.start] if index else "."
+        previous = words[index - 1].key if not _SENTENCE_END.search(gap) else ""
+        if previous in _NOT_AGAIN_BEFORE or previous in _BEFORE_NOT_INITIAL:
+            continue  # "the Will", "Plan B"
+        joined = text[word.end : word.end + 1] + text[max(0, word.start - 1) : word.start]
+        if any(char in "&-/" for char in joined):
+            continue  # "A&E", "Q-A", "B/C"
+        if len(stem) == 1:
+            if text[word.end : word.end + 1] == "." and text[word.end + 1 : word.end + 2].isalpha():
+                continue  # "A.M."
+            if stem == "A" and (after is None or after.key not in _LETTER_DOES):
+                continue  # "A lot of people", but "A drew a picture"
+        elif after is not None and after.key in _NOT_AGAIN_AFTER and word.key in lexicon.vocabulary:
+            continue  # "Will you ring me", "Hope this helps"
+        spans.append(Span(word.start, word.stem_end, PERSON))
+    return spans
