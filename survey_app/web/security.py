@@ -12,8 +12,8 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, Se
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import parse_cookie
 from werkzeug.routing import IntegerConverter, Map
+from werkzeug.sansio.http import parse_cookie
 from werkzeug.utils import cached_property
 
 from ..inputs import has_control_characters, is_single_line
