@@ -59,9 +59,11 @@ class HandOff:
     """Sends done on a thread of their own, after the caller has moved on: Send thanks the child
     without waiting for the broker, and the web process answers its next request meanwhile.
 
-    The thread sends what was handed over within `linger` seconds of the first item as one
-    batch (at most `batch` items), so a busy process makes one broker call for several
-    responses instead of one each.
+    While items keep coming (the first of a batch came less than `busy` seconds after the
+    last batch was sent), the thread sends what was handed over within `linger` seconds of the
+    first item as one batch (at most `batch` items), so a busy process makes one broker call
+    for several responses instead of one each (a call costs the process about as much CPU as a
+    Send). An item that comes after a quiet spell is sent at once: it waits for nothing.
 
     Only for work whose record is already committed and which the sweeper sends again when its
     message never arrives (`workers.sweeper`): what is waiting here when the process dies, and
@@ -77,13 +79,15 @@ class HandOff:
         send: Callable[[list[int]], None],
         what: str,
         *,
-        linger: float = 0.005,
+        linger: float = 0.020,
+        busy: float = 0.005,
         batch: int = 100,
         limit: int = 10_000,
     ) -> None:
         self._send = send
         self._what = what
         self._linger = linger
+        self._busy = busy
         self._batch = batch
         self._limit = limit
         self._lock = threading.Lock()
@@ -133,15 +137,16 @@ class HandOff:
 
     def _run(self, waiting: queue.SimpleQueue[object]) -> None:
         stopping = False
+        sent_at = -float("inf")
         while not stopping:
             first = waiting.get()
             if first is _STOP:
                 return
             items = [first]
-            # Sleep through the linger, then take what came meanwhile: blocking on the queue
-            # woke this thread for every item handed over, each wake-up taking the interpreter
-            # lock from the thread serving requests.
-            if self._linger > 0:
+            # Busy: sleep through the linger, then take what came meanwhile (blocking on the
+            # queue woke this thread for every item handed over, each wake-up taking the
+            # interpreter lock from the thread serving requests).
+            if self._linger > 0 and time.monotonic() - sent_at < self._busy:
                 time.sleep(self._linger)
             while len(items) < self._batch:
                 try:
@@ -154,6 +159,7 @@ class HandOff:
                 items.append(item)
             try:
                 self._send(items)  # type: ignore[arg-type]
+                sent_at = time.monotonic()
             except Exception:  # the broker is down: the sweeper sends these later
                 dropped = 0
                 while not stopping:

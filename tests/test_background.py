@@ -63,6 +63,22 @@ def test_responses_saved_while_the_broker_was_busy_go_in_one_message() -> None:
     assert broker.batches == [[1], [2, 3, 4, 5, 6]]
 
 
+def test_a_response_after_a_quiet_spell_goes_at_once_and_a_busy_stream_in_one_message() -> None:
+    broker = Broker()
+    # A linger far longer than the wait below: the first item cannot have waited for it.
+    hand_off = HandOff(broker.send, "the processing of responses", linger=3.0, busy=60.0)
+    hand_off(1)
+    assert broker.sending.wait(2)
+    for _ in range(200):  # until the first batch is recorded
+        if broker.batches:
+            break
+        threading.Event().wait(0.01)
+    for response_id in range(2, 6):  # handed over just after a send: the thread lingers
+        hand_off(response_id)
+    hand_off.close()
+    assert broker.batches == [[1], [2, 3, 4, 5]]
+
+
 def test_a_broker_that_is_down_drops_what_waits_with_a_warning_and_later_sends_still_go(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

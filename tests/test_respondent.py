@@ -71,6 +71,19 @@ def test_a_child_answers_every_page_and_the_response_is_saved(
         assert session.scalar(select(Draft)) is None
 
 
+def test_a_cookie_header_that_is_not_utf8_is_read_as_sent_not_a_server_error(
+    app: Flask, child: Child
+) -> None:
+    # A phone (or anyone) may send any bytes in its Cookie header: the pages read them as the
+    # server received them (Latin-1, as WSGI hands them over) and answer as for a new visit.
+    phone = app.test_client(use_cookies=False)  # sends the header as given
+    page = phone.get(
+        f"/s/{child.code}", environ_overrides={"HTTP_COOKIE": "form=\xff\xfe\xfd; draft=caf\xe9"}
+    )
+    assert page.status_code == 200
+    assert "Start" in page.text
+
+
 def test_show_if_skips_a_question_that_does_not_apply(child: Child) -> None:
     child.start()
     child.answer(_age_band="12-17")

@@ -90,10 +90,11 @@ def form_token_for_templates() -> dict[str, Any]:
 
 def check_form_token() -> None:
     """Signed double-submit: the form must carry the HMAC of this browser's form cookie."""
-    if request.method != "POST":
+    this_request = request._get_current_object()  # type: ignore[attr-defined]
+    if this_request.method != "POST":
         return
-    secret = request.cookies.get(FORM_COOKIE, "")
-    sent = request.form.get("csrf_token", "")
+    secret = this_request.cookies.get(FORM_COOKIE, "")
+    sent = this_request.form.get("csrf_token", "")
     if not secret or not hmac.compare_digest(sent, _form_signature(secret)):
         raise CSRFError("The form token is missing or does not match.")
 
@@ -101,8 +102,10 @@ def check_form_token() -> None:
 def set_form_cookie(response: Response) -> Response:
     """Give the browser the form cookie its page's token was made from, if it was new."""
     secret = g.pop("new_form_secret", None)
+    if not secret:
+        return response  # the browser's own form cookie was used (every post, Send's too)
     code = (request.view_args or {}).get("code")
-    if secret and code:
+    if code:
         set_private_cookie(response, FORM_COOKIE, secret, draft_seconds(), _survey_path(code))
     return response
 

@@ -109,13 +109,18 @@ def says_it_can_be_skipped(question: Question) -> bool:
 
 
 def is_shown(question: Question, answers: Mapping[str, Any]) -> bool:
-    if not question.asked_at(str(answers.get(WAVE_KEY, ""))):
+    return _is_shown(question, answers, str(answers.get(WAVE_KEY, "")))
+
+
+def _is_shown(question: Question, answers: Mapping[str, Any], wave: str) -> bool:
+    if not question.asked_at(wave):
         return False
     return question.show_if is None or question.show_if.matches(answers)
 
 
 def shown_questions(page: Page, answers: Mapping[str, Any]) -> tuple[Question, ...]:
-    return tuple(question for question in page.questions if is_shown(question, answers))
+    wave = str(answers.get(WAVE_KEY, ""))
+    return tuple(question for question in page.questions if _is_shown(question, answers, wave))
 
 
 def steps(definition: SurveyDefinition, answers: Mapping[str, Any]) -> list[str]:
@@ -201,9 +206,11 @@ def prune(definition: SurveyDefinition, answers: dict[str, Any]) -> dict[str, An
     """Drop answers to questions that earlier changes have hidden."""
     # Keys starting "_" are about the respondent's path (age band, wave, codes), not questions.
     kept = {key: value for key, value in answers.items() if key.startswith("_")}
+    wave = str(answers.get(WAVE_KEY, ""))
     for page in definition.pages:
         for question in page.questions:
-            if question.id in answers and is_shown(question, kept | answers):
+            # Asked of the answers as given (what `kept` holds is all in them, unchanged).
+            if question.id in answers and _is_shown(question, answers, wave):
                 kept[question.id] = answers[question.id]
     return kept
 
@@ -371,15 +378,17 @@ def face_position(question: Question, option_index: int) -> int:
 
 def missing_required(definition: SurveyDefinition, answers: Mapping[str, Any]) -> str | None:
     """The first step with a required question left unanswered, if any."""
-    for step in steps(definition, answers):
-        if step == AGE_STEP:
-            if AGE_KEY not in answers:
-                return step
-            continue
-        if step == LINK_STEP:
-            continue  # the code is optional: without one, answers are simply not paired
-        page = page_for(definition, step)
-        assert page is not None
-        if any(q.required and q.id not in answers for q in shown_questions(page, answers)):
-            return step
+    # The steps in `steps`' order, each page's shown questions worked out once.
+    if definition.age_bands and AGE_KEY not in answers:
+        return AGE_STEP
+    # LINK_STEP: the code is optional; without one, answers are simply not paired.
+    wave = str(answers.get(WAVE_KEY, ""))
+    for page in definition.pages:
+        for question in page.questions:
+            if (
+                question.required
+                and question.id not in answers
+                and _is_shown(question, answers, wave)
+            ):
+                return page.id
     return None

@@ -148,13 +148,17 @@ _ONLY_WHILE_OPEN = frozenset(
 def _load_distribution() -> Response | None:
     """Put this page's distribution and survey in `g` (404 if either is unknown), or answer with
     the closed page on the pages that are only for an open survey."""
-    rule = request.url_rule
-    if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+    # The request and the app looked up once, not through their proxies at every use.
+    this_request = request._get_current_object()  # type: ignore[attr-defined]
+    if this_request.method == "OPTIONS" and getattr(
+        this_request.url_rule, "provide_automatic_options", False
+    ):
         return None  # Flask answers these itself, without running the view
-    code = (request.view_args or {}).get("code")
+    code = (this_request.view_args or {}).get("code")
     if code is None:
         return None
-    cache: operations.DistributionFactsCache = current_app.extensions["distribution_facts"]
+    extensions = current_app.extensions
+    cache: operations.DistributionFactsCache = extensions["distribution_facts"]
     # Kept facts need no session: a page that reads nothing else (no draft) makes none.
     distribution = cache.kept(code) or cache.get(page_session(), code)
     if distribution is None:
@@ -162,16 +166,18 @@ def _load_distribution() -> Response | None:
     definition = surveys(page_session).get(distribution.survey_id)
     if definition is None:
         abort(404)
-    g.distribution = distribution
-    g.definition = definition
-    if request.endpoint in _ONLY_WHILE_OPEN:
+    this_g = g._get_current_object()  # type: ignore[attr-defined]
+    this_g.distribution = distribution
+    this_g.definition = definition
+    if this_request.endpoint in _ONLY_WHILE_OPEN:
         return _closed_page(distribution, definition)
     return None
 
 
 def loaded() -> tuple[DistributionFacts, SurveyDefinition]:
     """This page's distribution and survey, as `_load_distribution` found them."""
-    return g.distribution, g.definition
+    this_g = g._get_current_object()  # type: ignore[attr-defined]
+    return this_g.distribution, this_g.definition
 
 
 def _closed_page(distribution: DistributionFacts, definition: SurveyDefinition) -> Response | None:

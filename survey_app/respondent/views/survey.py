@@ -7,6 +7,8 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, current_app, redirect, render_template, request, url_for
+from werkzeug.datastructures import Headers
+from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Response as AnyResponse
 
 from ... import qr
@@ -150,21 +152,26 @@ def summary(
     return rows
 
 
+_HTML = get_content_type(Response.default_mimetype or "text/html", "utf-8")
+
+
 @bp.post("/<code>/submit")
 def submit(code: str) -> AnyResponse:
     """Send: the draft becomes a response once, then the thank-you page."""
     # The session has transactions (see `_TRANSACTIONAL`): whatever Send writes through it
     # commits or rolls back together (its own insert runs on a connection of its own).
     distribution, definition = loaded()
+    # The app looked up once, not through its proxy at every use.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     outcome = submission.send_draft(
         session_when_needed(),
         definition,
         distribution.id,
         cookies.draft_token(),
         vault(),
-        background_work(current_app).process_response,
-        link_key=current_app.config["LINK_KEY"],
-        sent_at=clock_of(current_app).now(),
+        background_work(app).process_response,
+        link_key=app.config["LINK_KEY"],
+        sent_at=clock_of(app).now(),
         engine=page_engine(),
     )
     if outcome.status == submission.INCOMPLETE:
@@ -178,9 +185,10 @@ def submit(code: str) -> AnyResponse:
     # Built by hand, not with url_for and redirect (the busiest response there is): the same
     # 303 to the thank-you page, without building an HTML body nobody sees.
     query = f"?lang={quote(language)}" if language != "en" else ""
-    target = Response(
-        status=303, headers={"Location": f"{request.script_root}/s/{quote(code)}/thanks{query}"}
-    )
+    headers = Headers()
+    headers.add("Location", f"{request.script_root}/s/{quote(code)}/thanks{query}")
+    # Flask's own Content-Type, given rather than worked out from its default mimetype.
+    target = Response(status=303, headers=headers, content_type=_HTML)
     cookies.forget_draft(target, distribution.code)
     cookies.forget_visit(target, distribution.code)
     if outcome.personal_code:
