@@ -32,6 +32,9 @@ FOUND = [
     f"she put [[DATE_OF_BIRTH:{BORN}-09-21]] and i said yes",
     f"me [[DATE_OF_BIRTH:8-1-{BORN}]] and my sister is 2 years older",
     f"brother - [[DATE_OF_BIRTH:5/5/{BORN - 2}]], me - [[DATE_OF_BIRTH:19/12/{BORN}]]",
+    f"they keep saying [[DATE_OF_BIRTH:12/3/{BORN_SHORT}]] "
+    f"but its [[DATE_OF_BIRTH:13/3/{BORN_SHORT}]]",
+    f"the school put down [[DATE_OF_BIRTH:7/7/{BORN}]] for me",
     # the date opening the sentence after one about a birthday, even after "??"
     f"why does everyone need to know my birthday?? [[DATE_OF_BIRTH:6/8/{BORN_SHORT}]] is mine ok",
     f"They asked for my birthday again. [[DATE_OF_BIRTH:30/4/{BORN}]]. Every single time.",
@@ -71,6 +74,8 @@ KEPT = [
     f"we lost grandad 23.4.{OLD}",
     f"my dad left 3/5/{OLD} and never came back",
     f"it was 5/11/{OLD} when the fire happened",
+    f"they said 3/3/{OLD} was when dad left",
+    f"Mosaic shows 2/2/{OLD} as the start of the plan",
     f"i went into care 14/03/{OLD} and hated it",
     # recent days, even given bare
     f"the form says 2/2/{RECENT} and that was the meeting",

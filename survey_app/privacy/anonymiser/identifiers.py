@@ -649,8 +649,9 @@ _OLDEST_BIRTH_YEAR = 1930
 # or records it ("the form says", "she put", "my mum wrote", "the paperwork has"). Not a verb of
 # something done ("burnt down 5/11/2012", "lost grandad 23.4.2015").
 _GIVEN_LEAD = re.compile(
-    r"(?:^|[.!?\n]|\b(?:me|mine|myself|its|it['’]s|is|was|says|said|say|put|puts|wrote|writes|"
-    r"written|has|had|have|gave|give|given|typed|reads|shows|showed|states|stated|listed|as)"
+    r"(?:^|[.!?\n]|\b(?:me|mine|myself|its|it['’]s|is|was|says|said|say|saying|put|puts|putting|"
+    r"wrote|writes|writing|written|has|had|have|gave|give|given|typed|reads|shows|showed|showing|"
+    r"states|stated|listed|as|reckons?|thinks?|(?:put|wrote|written|typed)\s+(?:it\s+)?down)"
     r"\s*[:=–—-]?)\s*$",
     re.IGNORECASE,
 )
