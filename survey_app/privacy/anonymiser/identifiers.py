@@ -176,7 +176,10 @@ _PREFIXED_REFERENCE = re.compile(
     r"CRN|URN|PNC|CYP|SGO)"
     r"(?:[\s:#.-]{0,3}(?P<word>(?:ref(?:erence)?|no|num|number|id)\b\.?[\s:#.-]{0,3}))?"
     # the number's groups may be split by a space where a hyphen was meant: "CP2024 08116"
-    r"[\s:#.]{0,2}(?P<number>[A-Z]{0,2}\d[\dO]{3,}(?:[ ][\dO]{3,}(?![ ]?\d|[/.:]\d))?[A-Z]?)\b",
+    r"[\s:#.]{0,2}(?P<number>[A-Z]{0,2}\d[\dO]{3,}(?:[ ][\dO]{3,}(?![ ]?\d|[/.:]\d))?[A-Z]?"
+    # a two-figure year, then the number: "COMP 24 7719", "CIN 23 01187"
+    r"|\d\d[ ][\dO]{4,}(?![ ]?\d|[/.:]\d)[A-Z]?)\b"
+    r"(?!\s*(?:%|pupils|children|kids|people|families|cases|young|pounds|times|hours)\b)",
     re.IGNORECASE,
 )
 _FOUR_FIGURES = re.compile(r"\d[\dO]{3}")
@@ -449,7 +452,7 @@ _AS_BIRTH = re.compile(
 )
 # The answer to a question about a birthday: "when is my birthday? its 17/11/2011".
 _BIRTH_QUESTION = re.compile(
-    _BIRTH_WORD + r"[^.!?\n\d]{0,25}\?\s*(?:(?:it['’]?s|it\s+is|thats|that['’]s)\s+)?$",
+    _BIRTH_WORD + r"[^.!?\n\d]{0,25}\?+\s*(?:(?:it['’]?s|it\s+is|thats|that['’]s)\s+)?$",
     re.IGNORECASE,
 )
 # Between two dates of birth in one sentence: "... 9/9/1988 and my son's is 10/10/2015".
@@ -571,6 +574,7 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
         dates = sorted(
             [*dates, *_ORDINAL_MONTH_DATE.finditer(text)], key=lambda match: match.start()
         )
+    previous_date = -1
     for match in dates:
         before = text[max(0, match.start() - 60) : match.start()]
         after_word = _AFTER_WORD.search(before[-30:])
@@ -618,9 +622,11 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
             )
             or _AS_BIRTH.match(text, match.end())
             or _corrects_a_birth_date(text, match.start())
+            or _birth_year_date(text, match, previous_date)
         ):
             previous_birth = match.end()
             yield Span(match.start(), match.end(), DATE_OF_BIRTH)
+        previous_date = match.end()
     if "born" in text.lower():
         for match in _BORN_IN_MONTH.finditer(text):
             yield Span(match.start(1), match.end(1), DATE_OF_BIRTH)
@@ -631,6 +637,89 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
                 yield Span(following.start(1), following.end(1), DATE_OF_BIRTH)
 
 
+# A whole date (day, month and year) of a year in which a child of school age was born, written
+# with no birth word: "the form says 2011-05-14", "me 12-3-2011 and my brother", "my birthday
+# out loud?? 4/11/12". Days that happened (a move, a meeting) are written with recent years, or
+# with a word that makes them so ("on 3/4/2012 we moved", "since 12/03/2015", "11.11.11 is when
+# my nan got married"); those are kept.
+_BIRTH_YEARS_BACK = 7
+_OLDEST_BIRTH_YEAR = 1930
+# What may stand straight before such a date: nothing (it opens the answer or its sentence:
+# "... out loud?? 4/11/12"), "me" or "mine" ("me 12-3-2011 and my brother"), or a word that gives
+# or records it ("the form says", "she put", "my mum wrote", "the paperwork has"). Not a verb of
+# something done ("burnt down 5/11/2012", "lost grandad 23.4.2015").
+_GIVEN_LEAD = re.compile(
+    r"(?:^|[.!?\n]|\b(?:me|mine|myself|its|it['’]s|is|was|says|said|say|saying|put|puts|putting|"
+    r"wrote|writes|writing|written|has|had|have|gave|give|given|typed|reads|shows|showed|showing|"
+    r"states|stated|listed|as|reckons?|thinks?|(?:put|wrote|written|typed)\s+(?:it\s+)?down)"
+    r"\s*[:=–—-]?)\s*$",
+    re.IGNORECASE,
+)
+# Words in the same sentence that make a date the day something happened.
+_EVENT_IN_SENTENCE = re.compile(
+    r"\b(?:care|moved?|moving|placed|placement|started|start|joined|left|died|dead|funeral|"
+    r"married|wedding|divorced?|court|hearing|meeting|conference|review|visit|appointment|"
+    r"letter|referral|plan|arrived|came|went|excluded|exclusion|adopted|adoption|diagnosed|"
+    r"removed|taken|happened|since|until|anniversary|party|due|expires?|expiry|issued|"
+    r"deadline|term|holiday|holidays|trip|accident|incident|arrested|police|hospital|operation|"
+    r"day|days|night|weekend|christmas|fire|lost|died|passed|funeral|tattoo|tattooed|got)\b",
+    re.IGNORECASE,
+)
+# After the date, words that make it the day something happened: "3/4/2012 is when we moved".
+_EVENT_FOLLOWS = re.compile(
+    r"[\s,]*(?:(?:is|was|that['’]?s|thats)\s+(?:when|the\s+day|the\s+date)|to\s+\d|[–—-]\s*\d)",
+    re.IGNORECASE,
+)
+_FULL_YEAR = re.compile(r"(?:19|20)\d\d")
+_LAST_WORD = re.compile(r"([^\W\d_]+)\s*[:=–—-]?\s*$")
+# The end of the clause after a date: "me 12-3-2011 and my brother ... went" is not "went" then.
+_CLAUSE_END = re.compile(r"[,;:()]|\s(?:and|but|so|because|cos|coz|like|if)\b", re.IGNORECASE)
+
+
+def _birth_year_date(text: str, date: re.Match[str], previous_date: int) -> bool:
+    """Whether a date with no birth word near it is still a birth date: a whole date of a year
+    some years back (a child's birth year), with nothing before or after it that makes it the day
+    something happened, and no other date just before it (a list of days)."""
+    value = date.group()
+    if not _whole_date(value):
+        return False
+    year = _year_of(value)
+    if year is None or (not _FULL_YEAR.search(value) and "." in value):
+        return False  # "11.11.11", "1.2.10": too like a number with points
+    this_year = datetime.date.today().year
+    if not _OLDEST_BIRTH_YEAR <= year <= this_year - _BIRTH_YEARS_BACK:
+        return False
+    if previous_date >= 0 and date.start() - previous_date < 40:
+        return False  # "from 3/4/2012 to 5/6/2012", dates listed
+    before = text[max(0, date.start() - 40) : date.start()]
+    last_word = _LAST_WORD.search(before)
+    child = last_word is not None and last_word.group(1).lower() in _CHILD_WORDS
+    if not (_GIVEN_LEAD.search(before) or child):
+        return False  # "sister 03/06/2014, me 2/2/2011": a child's word straight before counts
+    sentence = _this_sentence(text[max(0, date.start() - 120) : date.start()])
+    end = len(text)
+    for mark in (". ", "! ", "? ", "\n"):
+        found_end = text.find(mark, date.end())
+        if found_end >= 0:
+            end = min(end, found_end)
+    after = _CLAUSE_END.split(text[date.end() : min(end, date.end() + 60)], maxsplit=1)[0]
+    if _EVENT_IN_SENTENCE.search(sentence) or _EVENT_IN_SENTENCE.search(after):
+        return False
+    return not (_EVENT_FOLLOWS.match(after) or _EVENT_AFTER.match(text, date.end()))
+
+
+def _whole_date(value: str) -> bool:
+    """Whether a date has a day, a month and a year: a worded one with its year in four figures
+    ("3 June, 17" is two days), one in figures with a real day and month either way round."""
+    parts = re.split(r"\s*[./ -]\s*", value)
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return bool(_FULL_YEAR.search(value))
+    if len(parts[0]) == 4:
+        return True  # the year first, its month and day checked by the pattern
+    first, second = int(parts[0]), int(parts[1])
+    return (1 <= first <= 31 and 1 <= second <= 12) or (1 <= first <= 12 and 1 <= second <= 31)
+
+
 _DIGIT_RUN = re.compile(r"\d+")
 # How many years back a date written straight after a child can still be a day something
 # happened to them; further back, a parent writing "my son 3/4/15 started school" gives his
@@ -639,15 +728,25 @@ _RECENT_YEARS = 4
 _LAST_NUMBER = re.compile(r"(\d+)\D*$")
 
 
-def _recent(date: str) -> bool:
-    """Whether a date in figures falls within the last few years (or later)."""
+def _year_of(date: str) -> int | None:
+    """The year of a date: its first figures when they are a year ("2011-05-14"), else its last,
+    a two-figure year read as the latest year it can be (up to next year)."""
+    first = _FULL_YEAR.match(date)
+    if first is not None:
+        return int(first.group())
     found = _LAST_NUMBER.search(date)
     if found is None:
-        return True
+        return None
     year = int(found.group(1))
     if year < 100:
         year += 2000 if year <= datetime.date.today().year % 100 + 1 else 1900
-    return year >= datetime.date.today().year - _RECENT_YEARS
+    return year
+
+
+def _recent(date: str) -> bool:
+    """Whether a date in figures falls within the last few years (or later)."""
+    year = _year_of(date)
+    return year is None or year >= datetime.date.today().year - _RECENT_YEARS
 
 
 def _numeric_dates(text: str) -> Iterator[re.Match[str]]:

@@ -303,6 +303,12 @@ def _homes_at(text: str, lexicon: Lexicon) -> Iterator[Span]:
         yield Span(match.start(1), match.end(1), ADDRESS)
 
 
+# A post office box is where someone's letters go: "PO Box 77", "P.O. Box 1234", "po box 9".
+_PO_BOX = re.compile(
+    r"\b(?:P\.?\s?O\.?|post\s+office)\s?box\s*(?:no\.?\s*)?\d{1,6}\b", re.IGNORECASE
+)
+
+
 def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Span]:
     """House numbers and streets, flats, named buildings and estates."""
     lowered = text.lower()
@@ -315,6 +321,8 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     spans.extend(_buildings_after_flats(text, flats, lexicon))
     if "plot" in lowered or "pitch" in lowered:
         spans.extend(_plots(text))
+    if "box" in lowered:
+        spans.extend(Span(m.start(), m.end(), ADDRESS) for m in _PO_BOX.finditer(text))
     if " the " in lowered:
         spans.extend(Span(m.start(1), m.end(1), ADDRESS) for m in _NUMBER_THE.finditer(text))
     if _NUMBER_NEAR.search(lowered):

@@ -321,6 +321,10 @@ def _moved_between(
 
 # The last word of a school named after a house ("Thorpe Hall", "Stoke Manor").
 _HALLS = word_set("hall manor grange")
+# The last word of a school named from the land in two words ("thorpe wood", "ash grove"): a
+# school only where someone goes there every day, attends it or is excluded from it, or (in an
+# answer that talks of school) has left, rung or hated it.
+_LAND_WORDS = word_set("wood woods grove vale mead meadow meadows field fields heath brook dene")
 # Before such a name: going there, being there, or what a school has done to one.
 _BEFORE_A_HALL = _TO_SCHOOL | _DONE_TO_A_SCHOOL | _SCHOOL_VERBS
 
@@ -332,9 +336,16 @@ def _halls(
     and "hall" (in any case) after going, being at or liking, in an answer that talks of school;
     not "the village hall" or "the town hall", named by ordinary words."""
     for index in range(2, len(words)):
-        if words[index].key not in _HALLS:
+        land = words[index].key in _LAND_WORDS
+        if words[index].key not in _HALLS and not land:
             continue
         name, cue = words[index - 1], words[index - 2]
+        if land and not (
+            _goes_to(words, index - 1)
+            or cue.key in _SCHOOL_VERBS
+            or (cue.key in _DONE_TO_A_SCHOOL and school_talk())
+        ):
+            continue  # "we went to thorpe wood on a trip": a wood; "i go to thorpe wood": a school
         if cue.key not in _BEFORE_A_HALL or text[name.end : words[index].start] != " ":
             continue
         key = name.key
@@ -693,7 +704,29 @@ def _religious_name(
     )
     if not (cue in _TO_SCHOOL or cue in _SCHOOL_VERBS or cue == "go" or acting or school_talk()):
         return None
-    return Span(words[index].start, following.end, SCHOOL)
+    return Span(words[index].start, _dedication_end(text, words, index + 1), SCHOOL)
+
+
+def _dedication_end(text: str, words: Sequence[Word], last: int) -> int:
+    """Where a church school's name ends: "our lady of walsingham", "Our Lady of the Rosary",
+    "Our Lady and St Joseph" run on past "our lady" (one more name, and "the" before it)."""
+    end = words[last].end
+    if last + 2 >= len(words) or words[last + 1].key not in ("of", "and"):
+        return end
+    joiner = words[last + 1].key
+    name = last + 2
+    if joiner == "of" and words[name].key == "the" and name + 1 < len(words):
+        name += 1
+    elif joiner == "and":
+        # "and St Joseph", "and saint patrick": a second saint
+        if words[name].key not in ("st", "saint") or name + 1 >= len(words):
+            return end
+        name += 1
+    gap = text[words[last].end : words[name].start]
+    candidate = words[name]
+    if len(gap) > 12 or "\n" in gap or candidate.is_number or candidate.key in FUNCTION_WORDS:
+        return end
+    return candidate.end
 
 
 _CHURCH_BUILDINGS = word_set("church chapel cathedral parish hall")
