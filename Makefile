@@ -42,7 +42,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/prepost_statistics.py
 
 # Every labelled set in tests/data, side by side: the anonymiser's (pii-*: dev, the tuning sets,
-# the older held-out sets, and the blind pii-heldout3, pii-heldout4 and pii-heldout5, which nobody tuning the
+# the older held-out sets, and the blind pii-heldout5 and pii-heldout8, which nobody tuning the
 # anonymiser reads) and the risk screen's (risk-*); or name files: make eval EVAL_SETS="...".
 EVAL_SETS ?= $(sort $(wildcard tests/data/pii-*.jsonl))
 RISK_SETS ?= $(sort $(wildcard tests/data/risk-*.jsonl))
