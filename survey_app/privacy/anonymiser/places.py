@@ -19,6 +19,9 @@ from .lexicon import (
 )
 from .text import Word
 
+# Whether a text has a digit at all, in one C call rather than a Python test per character.
+_ANY_DIGIT = re.compile(r"\d")
+
 ADDRESS = "ADDRESS"
 LOCATION = "LOCATION"
 
@@ -338,7 +341,7 @@ def find_addresses(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[S
     if " y " in lowered or " yr " in lowered:
         spans.extend(_welsh_house_names(text, words, lexicon))
     spans.extend(_named_after_a_number(text, words, lexicon))
-    if any(character.isdigit() for character in text):
+    if _ANY_DIGIT.search(text):
         spans.extend(_lines_to_postcodes(text, lexicon))
     if "called" in lowered or "named" in lowered:
         spans.extend(_homes_called(text, lexicon))
