@@ -221,68 +221,90 @@ _CLAIM_POSTGRESQL = """
               distributions.survey_id, responses.period, responses.cell_key
 """
 
-# Everything `_mark_counted`, `_add_to_counts(+1)` and (counted in time) `_add_to_period(+1)` do,
-# as one statement. The cells arrive sorted (see `_add_to_counts`), and the statement's shape is
-# fixed, so concurrent workers take row locks in the same order.
-_COUNT_POSTGRESQL = """
-    WITH version AS (
+
+def _counting_sql(*, claimed: bool, in_period: bool) -> str:
+    """The counting statement's SQL, written once for both its uses. The cells arrive sorted (see
+    `_add_to_counts`) and the shape is fixed, so concurrent workers take row locks in one order.
+
+    claimed=False: the whole statement that does what `_mark_counted`, `_add_to_counts(+1)` and
+    (in_period: counted in time) `_add_to_period(+1)` do, the response already claimed.
+    claimed=True: the same as CTEs (`claim` first, each insert done only if `claim` marked the
+    response counted just now) for another statement to hold (see `counting_ctes`)."""
+    # Built from constants only: no input reaches the SQL text.
+    of_claim = " FROM claim" if claimed else ""
+    and_claim = "claim, " if claimed else ""
+    ctes = [
+        f"""version AS (
         INSERT INTO counted_versions (survey_id, council_id, token)
-        VALUES (%(survey_id)s, %(council_id)s, %(token)s)
+        SELECT %(survey_id)s, %(council_id)s, %(token)s{of_claim}
         ON CONFLICT (survey_id, council_id) DO UPDATE SET token = excluded.token
-    ), member AS (
+    )""",
+        f"""member AS (
         INSERT INTO counted_members (survey_id, council_id, wave, age_band, block, bits)
-        VALUES (%(survey_id)s, %(council_id)s, %(wave)s, %(age_band)s, %(block)s,
-                set_bit(decode(repeat('00', 8192), 'hex'), %(bit)s, 1))
+        SELECT %(survey_id)s, %(council_id)s, %(wave)s, %(age_band)s, %(block)s,
+               set_bit(decode(repeat('00', 8192), 'hex'), %(bit)s, 1){of_claim}
         ON CONFLICT (survey_id, council_id, wave, age_band, block)
         DO UPDATE SET bits = set_bit(counted_members.bits, %(bit)s, 1)
-    ), cells AS (
+    )""",
+        f"""cells AS (
         INSERT INTO answer_counts
             (distribution_id, council_id, survey_id, age_band, wave, question_id, option, count,
              key_sum)
         SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
                cell.item ->> 0, cell.item ->> 1, 1, %(cell_key)s
-        FROM json_array_elements(%(cells)s::json) WITH ORDINALITY AS cell (item, n)
+        FROM {and_claim}json_array_elements(%(cells)s::json) WITH ORDINALITY AS cell (item, n)
         ORDER BY cell.n
         ON CONFLICT (distribution_id, question_id, option, age_band, wave)
         DO UPDATE SET count = answer_counts.count + excluded.count,
                       key_sum = answer_counts.key_sum + excluded.key_sum
-    ), bases AS (
+    )""",  # noqa: S608 (constants only)
+        f"""bases AS (
         INSERT INTO question_bases (distribution_id, council_id, survey_id, age_band, wave,
                                     question_id, base, key_sum)
         SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
                asked.question_id, 1, %(cell_key)s
-        FROM json_array_elements_text(%(questions)s::json) WITH ORDINALITY
+        FROM {and_claim}json_array_elements_text(%(questions)s::json) WITH ORDINALITY
              AS asked (question_id, n)
         ORDER BY asked.n
         ON CONFLICT (distribution_id, question_id, age_band, wave)
         DO UPDATE SET base = question_bases.base + excluded.base,
                       key_sum = question_bases.key_sum + excluded.key_sum
-    )
-    INSERT INTO distribution_totals (distribution_id, age_band, wave, responses)
-    VALUES (%(distribution_id)s, %(age_band)s, %(wave)s, 1)
-    ON CONFLICT (distribution_id, age_band, wave)
-    DO UPDATE SET responses = distribution_totals.responses + excluded.responses
-"""
-
-
-# The same, adding the response to its period's counts too (counted before the period closed).
-_COUNT_POSTGRESQL_IN_PERIOD = _COUNT_POSTGRESQL.replace(
-    "    )\n    INSERT INTO distribution_totals",
-    """    ), periods AS (
+    )""",  # noqa: S608 (constants only)
+    ]
+    if in_period:
+        ctes.append(
+            f"""periods AS (
         INSERT INTO period_counts
             (distribution_id, council_id, survey_id, period, wave, age_band, kind, question_id,
              option, count, key_sum)
         SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(period)s, %(wave)s,
                %(age_band)s, cell.item ->> 0, cell.item ->> 1, cell.item ->> 2, 1,
                %(cell_key)s
-        FROM json_array_elements(%(period_cells)s::json) WITH ORDINALITY AS cell (item, n)
+        FROM {and_claim}json_array_elements(%(period_cells)s::json) WITH ORDINALITY
+             AS cell (item, n)
         ORDER BY cell.n
         ON CONFLICT (distribution_id, period, wave, age_band, kind, question_id, option)
         DO UPDATE SET count = period_counts.count + excluded.count,
                       key_sum = period_counts.key_sum + excluded.key_sum
-    )
-    INSERT INTO distribution_totals""",
-)
+    )"""  # noqa: S608 (constants only)
+        )
+    totals = f"""INSERT INTO distribution_totals (distribution_id, age_band, wave, responses)
+        SELECT %(distribution_id)s, %(age_band)s, %(wave)s, 1{of_claim}
+        ON CONFLICT (distribution_id, age_band, wave)
+        DO UPDATE SET responses = distribution_totals.responses + excluded.responses"""
+    if not claimed:
+        return "\n    WITH " + ", ".join(ctes) + "\n    " + totals + "\n"
+    claim = """claim AS (
+        UPDATE responses SET aggregated = true, anonymised = true, late = late OR %(late)s
+        WHERE responses.id = %(response_id)s AND NOT responses.aggregated
+        RETURNING responses.id
+    )"""
+    return "\n    " + ", ".join([claim, *ctes, f"totals AS (\n        {totals}\n    )"])
+
+
+_COUNT_POSTGRESQL = _counting_sql(claimed=False, in_period=False)
+# The same, adding the response to its period's counts too (counted before the period closed).
+_COUNT_POSTGRESQL_IN_PERIOD = _counting_sql(claimed=False, in_period=True)
 
 
 def _claim_on_postgresql(session: Session, response_id: int) -> CountedRow | None:
@@ -320,62 +342,7 @@ class Counting:
 # a response already counted (a redelivered message) adds nothing. The claim also marks the
 # response anonymised (that statement's caller stores every one of its answers) and late.
 # Same tables, rows and order as `_count_on_postgresql`, so workers lock rows in one order.
-_CLAIM_AND_COUNT_CTES = """
-    claim AS (
-        UPDATE responses SET aggregated = true, anonymised = true, late = late OR %(late)s
-        WHERE responses.id = %(response_id)s AND NOT responses.aggregated
-        RETURNING responses.id
-    ), version AS (
-        INSERT INTO counted_versions (survey_id, council_id, token)
-        SELECT %(survey_id)s, %(council_id)s, %(token)s FROM claim
-        ON CONFLICT (survey_id, council_id) DO UPDATE SET token = excluded.token
-    ), member AS (
-        INSERT INTO counted_members (survey_id, council_id, wave, age_band, block, bits)
-        SELECT %(survey_id)s, %(council_id)s, %(wave)s, %(age_band)s, %(block)s,
-               set_bit(decode(repeat('00', 8192), 'hex'), %(bit)s, 1)
-        FROM claim
-        ON CONFLICT (survey_id, council_id, wave, age_band, block)
-        DO UPDATE SET bits = set_bit(counted_members.bits, %(bit)s, 1)
-    ), cells AS (
-        INSERT INTO answer_counts
-            (distribution_id, council_id, survey_id, age_band, wave, question_id, option, count,
-             key_sum)
-        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
-               cell.item ->> 0, cell.item ->> 1, 1, %(cell_key)s
-        FROM claim, json_array_elements(%(cells)s::json) WITH ORDINALITY AS cell (item, n)
-        ORDER BY cell.n
-        ON CONFLICT (distribution_id, question_id, option, age_band, wave)
-        DO UPDATE SET count = answer_counts.count + excluded.count,
-                      key_sum = answer_counts.key_sum + excluded.key_sum
-    ), bases AS (
-        INSERT INTO question_bases (distribution_id, council_id, survey_id, age_band, wave,
-                                    question_id, base, key_sum)
-        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(age_band)s, %(wave)s,
-               asked.question_id, 1, %(cell_key)s
-        FROM claim, json_array_elements_text(%(questions)s::json) WITH ORDINALITY
-             AS asked (question_id, n)
-        ORDER BY asked.n
-        ON CONFLICT (distribution_id, question_id, age_band, wave)
-        DO UPDATE SET base = question_bases.base + excluded.base,
-                      key_sum = question_bases.key_sum + excluded.key_sum
-    ), periods AS (
-        INSERT INTO period_counts
-            (distribution_id, council_id, survey_id, period, wave, age_band, kind, question_id,
-             option, count, key_sum)
-        SELECT %(distribution_id)s, %(council_id)s, %(survey_id)s, %(period)s, %(wave)s,
-               %(age_band)s, cell.item ->> 0, cell.item ->> 1, cell.item ->> 2, 1,
-               %(cell_key)s
-        FROM claim, json_array_elements(%(period_cells)s::json) WITH ORDINALITY AS cell (item, n)
-        ORDER BY cell.n
-        ON CONFLICT (distribution_id, period, wave, age_band, kind, question_id, option)
-        DO UPDATE SET count = period_counts.count + excluded.count,
-                      key_sum = period_counts.key_sum + excluded.key_sum
-    ), totals AS (
-        INSERT INTO distribution_totals (distribution_id, age_band, wave, responses)
-        SELECT %(distribution_id)s, %(age_band)s, %(wave)s, 1 FROM claim
-        ON CONFLICT (distribution_id, age_band, wave)
-        DO UPDATE SET responses = distribution_totals.responses + excluded.responses
-    )"""
+_CLAIM_AND_COUNT_CTES = _counting_sql(claimed=True, in_period=True)
 
 
 def counting_ctes(row: CountedRow, counting: Counting) -> tuple[str, dict[str, Any]] | None:
