@@ -14,17 +14,14 @@ from typing import Any
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from .models import SurveyResponse, WorkerHeartbeat
+from .models import UNPROCESSED, SurveyResponse, WorkerHeartbeat
 
 
 def unprocessed_response_ids(session: Session, limit: int = 10_000) -> list[int]:
     """Responses saved but not yet both anonymised and counted."""
     return list(
         session.scalars(
-            select(SurveyResponse.id)
-            .where((SurveyResponse.anonymised.is_(False)) | (SurveyResponse.aggregated.is_(False)))
-            .order_by(SurveyResponse.id)
-            .limit(limit)
+            select(SurveyResponse.id).where(UNPROCESSED).order_by(SurveyResponse.id).limit(limit)
         )
     )
 
@@ -48,7 +45,7 @@ def unprocessed_attempts(session: Session) -> dict[int, int]:
     """Failed attempts so far of each unprocessed response that failed at least once."""
     rows = session.execute(
         select(SurveyResponse.id, SurveyResponse.processing_attempts).where(
-            (SurveyResponse.anonymised.is_(False)) | (SurveyResponse.aggregated.is_(False)),
+            UNPROCESSED,
             SurveyResponse.processing_attempts > 0,
         )
     )
@@ -59,7 +56,7 @@ def held_back_responses(max_attempts: int) -> Select[Any]:
     """How many unprocessed responses failed max_attempts times or more: these are held back
     (unpublished) and tried again only now and then."""
     return select(func.count(SurveyResponse.id)).where(
-        (SurveyResponse.anonymised.is_(False)) | (SurveyResponse.aggregated.is_(False)),
+        UNPROCESSED,
         SurveyResponse.processing_attempts >= max_attempts,
     )
 

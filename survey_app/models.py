@@ -191,17 +191,16 @@ class SurveyResponse(Base):
     language: Mapped[str] = mapped_column(String(12))
     age_band: Mapped[str] = mapped_column(String(40), default="")
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
-    anonymised: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    aggregated: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # Indexed together, and only while one is still false (UNPROCESSED below).
+    anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
+    aggregated: Mapped[bool] = mapped_column(Boolean, default=False)
     wave: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # Keyed hashes (HMAC-SHA256, key outside the database) of the practitioner's personal code
     # and of their self-generated code: they link waves; the codes themselves are never stored.
-    link_hash: Mapped[str | None] = mapped_column(String(64), index=True)
-    self_link_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    link_hash: Mapped[str | None] = mapped_column(String(64))
+    self_link_hash: Mapped[str | None] = mapped_column(String(64))
     # A later answer to the same wave with the same code replaced this one (latest wins).
-    superseded: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false(), index=True
-    )
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Times anonymising or counting it failed; after PROCESSING_MAX_ATTEMPTS it is held back
     # (unpublished, shown on /healthz) and tried again only now and then.
     processing_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -215,23 +214,41 @@ class SurveyResponse(Base):
     )
 
 
+# Saved but not yet both anonymised and counted: what the sweeper, /healthz and the backlog
+# look for. Its index holds only these rows (a few, however many responses there are), so
+# Send's insert writes one small index entry, not one in each of two indexes on booleans.
+UNPROCESSED = SurveyResponse.anonymised.is_(False) | SurveyResponse.aggregated.is_(False)
+Index(
+    "ix_responses_unprocessed",
+    SurveyResponse.id,
+    postgresql_where=UNPROCESSED,
+    sqlite_where=UNPROCESSED,
+)
+# Only practitioners' answers carry a link hash (children's have none), and only it is looked
+# up: an answer at the same wave with the same code replaces the earlier one.
+_LINKED = SurveyResponse.link_hash.is_not(None)
+Index(
+    "ix_responses_link_hash",
+    SurveyResponse.link_hash,
+    postgresql_where=_LINKED,
+    sqlite_where=_LINKED,
+)
+
+
 class FreeText(Base):
     """One free-text answer: encrypted raw text until anonymised, then only the redacted text."""
 
     __tablename__ = "free_texts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("responses.id", ondelete="CASCADE"), index=True
-    )
+    # Looked up through uq_free_texts_response_question, whose first column it is.
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(100))
     ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     redacted: Mapped[str | None] = mapped_column(Text)
     raw_destroyed_on: Mapped[dt.date | None] = mapped_column(Date)
     # Analysis failed: the answer stays encrypted and unpublished until it succeeds (fail closed).
-    held_back: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false(), index=True
-    )
+    held_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     response: Mapped[SurveyResponse] = relationship(back_populates="free_texts")
 
@@ -240,6 +257,16 @@ class FreeText(Base):
         CheckConstraint("ciphertext is null or redacted is null", name="raw_or_redacted"),
         UniqueConstraint("response_id", "question_id", name="uq_free_texts_response_question"),
     )
+
+
+# Held-back answers are few; /healthz and the overview count them.
+_HELD_BACK = FreeText.held_back.is_(True)
+Index(
+    "ix_free_texts_held_back",
+    FreeText.response_id,
+    postgresql_where=_HELD_BACK,
+    sqlite_where=_HELD_BACK,
+)
 
 
 class AuditEvent(Base):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from .backlog import held_back_responses
 from .models import (
+    UNPROCESSED,
     Council,
     Distribution,
     DistributionTotal,
@@ -126,11 +127,7 @@ def processing(session: Session, max_attempts: int, live_since: dt.datetime) -> 
     """The backlog, what is held back, and the heartbeats of workers seen since live_since.
     Raises the database's error if it cannot be read (the health check reports it)."""
     session.execute(text("select 1"))
-    backlog = session.scalar(
-        select(func.count(SurveyResponse.id)).where(
-            SurveyResponse.anonymised.is_(False) | SurveyResponse.aggregated.is_(False)
-        )
-    )
+    backlog = session.scalar(select(func.count(SurveyResponse.id)).where(UNPROCESSED))
     answers = session.scalar(select(func.count(FreeText.id)).where(FreeText.held_back.is_(True)))
     return Processing(
         unprocessed_responses=int(backlog or 0),
