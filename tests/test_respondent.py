@@ -41,9 +41,7 @@ def opened(app: Flask, database: Database) -> list[SurveyResponse]:
     with database.session() as session:
         definitions = app.extensions["loaded_surveys"].current(session)
         for response_id in session.scalars(select(SurveyResponse.id)):
-            submission.open_sent_draft(
-                session, app.extensions["vault"], response_id, definitions
-            )
+            submission.open_sent_draft(session, app.extensions["vault"], response_id, definitions)
         session.commit()
     return responses(database)
 
