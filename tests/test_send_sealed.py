@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from flask import Flask
 from sqlalchemy import select, update
 
+from survey_app.cli import PROJECT_ROOT
 from survey_app.db import Database
 from survey_app.models import Concern, DistributionTotal, Draft, FreeText, SurveyResponse
 from survey_app.respondent import submission
@@ -154,3 +157,16 @@ def test_opening_twice_changes_nothing(app: Flask, child: Child, database: Datab
         session.commit()
     assert len(free_texts(database)) == 1
     assert the_response(database).answers["times"] == 2
+
+
+def test_going_back_below_0023_is_refused_while_a_response_waits_sealed(
+    app: Flask, child: Child, database: Database
+) -> None:
+    answer_everything(child)
+    child.send()
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["database_url"] = database.engine.url.render_as_string(hide_password=False)
+    config.attributes["configure_logging"] = False
+    with pytest.raises(RuntimeError, match="still sealed drafts"):
+        command.downgrade(config, "0022")
+    assert the_response(database).sealed_draft is not None  # nothing dropped
