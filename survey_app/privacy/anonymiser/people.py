@@ -1434,7 +1434,7 @@ def a_thing_here(text: str, words: Sequence[Word], span: Span, lexicon: Lexicon)
 
 def an_outdoor_place(text: str, words: Sequence[Word], span: Span) -> bool:
     """Whether a span (the tagger's) ends with an outdoor place's word written in lower case:
-    "i go to big woods with my mates" ("Ellie Woods" is someone)."""
+    "i go to big woods with my mates", "we go to blue lake" ("Ellie Woods" is someone)."""
     last = bisect.bisect_left(words, span.end, key=_start) - 1
     return (
         last >= 0

@@ -171,7 +171,7 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
     spans.extend(_schools_by_name_alone(text, words, lexicon, school_talk))
     spans.extend(_land_names(words, lexicon, school_talk))
     spans.extend(_halls(text, words, lexicon, school_talk))
-    if "saints " in lowered or "ss " in lowered:
+    if "saints " in lowered or " ss " in f" {lowered}":
         spans.extend(_two_saints(text, school_talk))
     # "moving up to s3", "going into p7": Scottish school years, not a school's name
     return [span for span in spans if not _SCHOOL_YEAR.fullmatch(text, span.start, span.end)]
