@@ -103,16 +103,16 @@ def anonymise(text: str, settings: AnonymiserSettings = DEFAULT_SETTINGS) -> Red
         )
         and not (span.label == ADDRESS and places.measures_a_distance(span, answer_words))
         and not (span.label == PERSON and people.a_thing_here(text, answer_words, span, known))
+        and not (
+            span.label in (PERSON, SCHOOL) and people.an_outdoor_place(text, answer_words, span)
+        )
         and (
             not _overlaps_any(span, locations)
             or (span.label in (SCHOOL, ADDRESS) and _inside_any(span, locations))
         )
     ]
     learned = [
-        places.without_public_place(text, places.with_number_word(text, span))
-        if span.label == ADDRESS
-        else span
-        for span in learned
+        places.with_number_word(text, span) if span.label == ADDRESS else span for span in learned
     ]
     removed = [*structured, *addresses, *found_schools, *found_people, *staff_spans, *learned]
     if settings.redact_locations:

@@ -268,7 +268,11 @@ def find_references(text: str) -> Iterator[Span]:
                 yield Span(match.start(), match.end(), ID)
     for cue in _REFERENCE_CUE.finditer(text):
         number = _NUMBER_AFTER_CUE.match(text, cue.end())
-        if number and sum(char.isdigit() for char in number.group()) >= 4:
+        if (
+            number
+            and sum(char.isdigit() for char in number.group()) >= 4
+            and not _a_date_given(number.group())
+        ):
             yield Span(number.start(), number.end(), ID)
     for match in _LONG_NUMBER.finditer(text):
         if not _looks_like_a_date(match.group()):
@@ -277,6 +281,12 @@ def find_references(text: str) -> Iterator[Span]:
         for match in _GROUPED_NUMBER.finditer(text):
             if _grouped_identifier(match.group()):
                 yield Span(match.start(), match.end(), ID)
+
+
+def _a_date_given(value: str) -> bool:
+    """Whether what follows a record's word is a date, not its number: "the date on my file is
+    5/5/2011" gives a day (the dates of birth finder decides whose), "file 4471/2231" a number."""
+    return bool(_NUMERIC_DATE.fullmatch(value)) and _whole_date(value)
 
 
 def _looks_like_a_date(digits: str) -> bool:
@@ -623,6 +633,7 @@ def find_dates_of_birth(text: str, is_name: Callable[[str], bool]) -> Iterator[S
             or _AS_BIRTH.match(text, match.end())
             or _corrects_a_birth_date(text, match.start())
             or _birth_year_date(text, match, previous_date)
+            or _age_in_sentence_matches(text, match)
         ):
             previous_birth = match.end()
             yield Span(match.start(), match.end(), DATE_OF_BIRTH)
@@ -706,6 +717,48 @@ def _birth_year_date(text: str, date: re.Match[str], previous_date: int) -> bool
     if _EVENT_IN_SENTENCE.search(sentence) or _EVENT_IN_SENTENCE.search(after):
         return False
     return not (_EVENT_FOLLOWS.match(after) or _EVENT_AFTER.match(text, date.end()))
+
+
+# An age a child gives in the sentence: "i turned 15 last week", "im 12", "she is 9 years old".
+_AGE_GIVEN = re.compile(
+    r"(?:\b(?:turned|turning|turn|i['’]?m|im|i\s+am|am|is|was|aged?)\s+(\d{1,2})"
+    r"|\b(\d{1,2})\s*(?:yrs?|years?(?:\s+old)?|y/?o))\b"
+    r"(?!\s*(?:%|[:.]\d|times|days|weeks|months|mins|minutes|hours|pounds|quid|miles|km|pupils|"
+    r"people|kids|children|of\b))",
+    re.IGNORECASE,
+)
+
+
+def _age_in_sentence_matches(text: str, date: re.Match[str]) -> bool:
+    """Whether the sentence gives an age that the date's year is a birth year for: "i turned 15
+    last week, 12/11/2011" (15 years back), with nothing in the sentence that makes the date the
+    day something happened ("she is 12 and on 3/4/2014 we moved")."""
+    if not _whole_date(date.group()):
+        return False
+    year = _year_of(date.group())
+    if year is None:
+        return False
+    age = datetime.date.today().year - year
+    if not 4 <= age <= 25:
+        return False
+    start = text.rfind(". ", max(0, date.start() - 80), date.start())
+    end = text.find(". ", date.end(), date.end() + 60)
+    sentence_start = max(0, date.start() - 80) if start < 0 else start + 2
+    sentence_end = min(len(text), date.end() + 60) if end < 0 else end
+    if _EVENT_IN_SENTENCE.search(text, sentence_start, sentence_end):
+        return False
+    for given in _AGE_GIVEN.finditer(text, sentence_start, sentence_end):
+        stated = int(given.group(1) or given.group(2))
+        if stated not in (age, age - 1):
+            continue
+        between = (
+            text[given.end() : date.start()]
+            if given.end() <= date.start()
+            else text[date.end() : given.start()]
+        )
+        if not _DIGIT.search(between):
+            return True
+    return False
 
 
 def _whole_date(value: str) -> bool:

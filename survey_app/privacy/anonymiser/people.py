@@ -1185,15 +1185,69 @@ def _after_title(text: str, words: Sequence[Word], index: int) -> bool:
 
 
 def _letter_speaks(text: str, words: Sequence[Word], index: int) -> bool:
-    """ "A said", "K wanted to leave"."""
+    """ "A said", "K wanted to leave", "G was quiet", "Comments from S:", "D and I went"."""
+    word = words[index]
+    if word.text != "A" and (
+        _letter_given_as_author(text, words, index) or _letter_with_me(text, words, index)
+    ):
+        return True
     if index + 1 >= len(words):
         return False
-    word, after = words[index], words[index + 1]
+    after = words[index + 1]
     if text[word.end : after.start] != " ":
         return False
     if word.text == "A":
         return after.key in _LETTER_VERBS
+    if after.key in _BEING_VERBS and index + 2 < len(words):
+        # "G was quiet", "R seemed upset": how a person was (not "the B was", "Plan C is ok")
+        return (
+            (not index or words[index - 1].key not in DETERMINERS)
+            and text[after.end : words[index + 2].start] == " "
+            and (words[index + 2].key in PERSON_QUALITIES or words[index + 2].key in _MOODS)
+        )
     return after.key in PERSON_VERBS and after.key not in _LINKING_VERBS | {"never", "always"}
+
+
+_BEING_VERBS = word_set("was is seemed seems felt feels looked looks got gets")
+# How a person was, after a letter standing for them: "G was quiet", "T seemed upset".
+_MOODS = word_set(
+    "quiet sad happy upset angry scared worried tired excited cross shy calm chatty withdrawn "
+    "nervous anxious quieter happier sadder calmer frustrated distressed settled unsettled "
+    "teary tearful cheerful grumpy bored confused"
+)
+# Before a letter written as a note's author: "Comments from S:", "notes by M -".
+_AUTHOR_CUE = word_set("from by")
+_AUTHOR_AFTER = re.compile(r"[ \t]*[:–—-]")
+
+
+def _letter_given_as_author(text: str, words: Sequence[Word], index: int) -> bool:
+    """ "Comments from S: ...", "Feedback by J - ...": a letter after "from" or "by", then a
+    colon or a dash, as notes name who said them."""
+    return (
+        index > 0
+        and words[index].text != "Q"  # "the answer from Q: ..." is a question's
+        and words[index - 1].key in _AUTHOR_CUE
+        and text[words[index - 1].end : words[index].start] == " "
+        and bool(_AUTHOR_AFTER.match(text, words[index].end))
+    )
+
+
+_ME = word_set("i me")
+
+
+def _letter_with_me(text: str, words: Sequence[Word], index: int) -> bool:
+    """ "D and I went", "me and J", "J and me": a letter joined to the writer by "and"."""
+    word = words[index]
+    if index + 2 < len(words) and words[index + 1].key == "and" and words[index + 2].key in _ME:
+        joined = text[word.end : words[index + 2].start] == " and "
+        if joined and (words[index + 2].key == "me" or words[index + 2].text == "I"):
+            return True
+    return (
+        index >= 2
+        and words[index - 1].key == "and"
+        and words[index - 2].key == "me"
+        and text[words[index - 2].end : word.start] == " and "
+    )
 
 
 # Before a letter standing for someone it is done for or with: "worked for M when", "told K".
@@ -1322,15 +1376,43 @@ _BEFORE_A_RATING = word_set("rated rating on to at as is was went turned from st
 
 
 def _a_rating(words: Sequence[Word], index: int) -> bool:
-    """Whether "amber" is a rating here: another rating word near it, or, in lower case, after
-    "rated", "on", "to" ("the light was on amber")."""
+    """Whether "amber" is a rating here: another rating word near it, in lower case after
+    "rated", "on", "to" ("the light was on amber"), or a sentence of its own that opens the
+    answer ("Amber. Things are ok at home"), as a form's rating is given."""
     if index + 1 < len(words) and words[index + 1].key in PERSON_VERBS:
         return False  # "Amber said it was red"
+    if index == 0 and (len(words) == 1 or (words[1].initial and words[1].key not in _HE_SHE)):
+        return True  # not "Amber. She is my key worker"
     near = range(max(0, index - 4), min(len(words), index + 5))
     if any(words[position].key in _RAG_WORDS for position in near if position != index):
         return True
     word = words[index]
     return not word.capitalised and bool(index) and words[index - 1].key in _BEFORE_A_RATING
+
+
+_HE_SHE = word_set("she he her his shes hes she's he's they")
+# Outdoor places a name comes before: "sherwood forest", "Formby beach", "big woods".
+OUTDOOR_PLACES = word_set(
+    "forest forests woods woodland woodlands beach lake reservoir marshes dunes"
+)
+# Animals kept as pets, whose names are no one's: "my cat called Luna", "a puppy named Max".
+_PETS = word_set(
+    "dog dogs cat cats puppy puppies kitten kittens hamster rabbit rabbits bunny pony horse fish "
+    "budgie parrot snake lizard tortoise gerbil ferret pet pets pig guinea rat mouse"
+)
+_NAMED = word_set("called named")
+
+
+def _a_pets_name(words: Sequence[Word], index: int) -> bool:
+    """A name straight after "called" or "named" with an animal kept as a pet just before: "a
+    dog called Biscuit", "my cat's called Luna", "our puppy is named Max" (not "the lady with
+    the dog lanyard was called Chidinma")."""
+    if index < 2 or words[index - 1].key not in _NAMED:
+        return False
+    animal = index - 2
+    if words[animal].key in ("is", "was") and animal:
+        animal -= 1
+    return words[animal].key in _PETS
 
 
 # Text-speak for thanks: "ty for the pizza", "tysm x".
@@ -1348,6 +1430,18 @@ def a_thing_here(text: str, words: Sequence[Word], span: Span, lexicon: Lexicon)
     if first + 1 < len(words) and words[first + 1].start < span.end:
         return False  # more than one word
     return _a_thing_here(text, words, first, lexicon)
+
+
+def an_outdoor_place(text: str, words: Sequence[Word], span: Span) -> bool:
+    """Whether a span (the tagger's) ends with an outdoor place's word written in lower case:
+    "i go to big woods with my mates", "we go to blue lake" ("Ellie Woods" is someone)."""
+    last = bisect.bisect_left(words, span.end, key=_start) - 1
+    return (
+        last >= 0
+        and words[last].key in OUTDOOR_PLACES
+        and not words[last].capitalised
+        and words[last].start >= span.start
+    )
 
 
 def _start(word: Word) -> int:
@@ -1408,6 +1502,15 @@ def _a_thing_here(text: str, words: Sequence[Word], index: int, lexicon: Lexicon
     ):
         return True  # "Head of Service", "Director of Children's Services"
     if word.key in _RAG_NAMES and _a_rating(words, index):
+        return True
+    if (
+        after is not None
+        and after.key in OUTDOOR_PLACES
+        and text[word.end : after.start] == " "
+        and word.stem_end == word.end
+    ):
+        return True  # "we went to sherwood forest", "Ashdown Forest": the place's name
+    if _a_pets_name(words, index):
         return True
     if word.key in _THANKS and not word.capitalised:
         if after is None or after.key in _THANKED_FOR:

@@ -219,7 +219,8 @@ _LOWER_HOUSE_NAME = re.compile(
     re.IGNORECASE,
 )
 _HOUSE_NAME_CUE = re.compile(
-    r"\b(?:to|at|on|is|address|live|lives|living|use|moved|write|post|send|called|of)\W*$",
+    r"\b(?:to|at|on|is|address|live|lives|living|use|moved|write|post|send|called|of)"
+    r"(?:\s+the)?\W*$",
     re.IGNORECASE,
 )
 
@@ -532,19 +533,6 @@ def _public_place(names: Sequence[str]) -> bool:
     return bool(names) and names[-1] in _PUBLIC_PLACES and "old" not in names
 
 
-def without_public_place(text: str, span: Span) -> Span:
-    """An address found with the name of a service or shop before it keeps only the street:
-    "Kingfisher Family Hub, Station Road" gives "Station Road"."""
-    value = text[span.start : span.end]
-    head, comma, _ = value.partition(",")
-    if not comma or not _public_place([fold(name) for name in head.split()]):
-        return span
-    rest = span.start + len(head) + 1
-    while rest < span.end and text[rest].isspace():
-        rest += 1
-    return Span(rest, span.end, span.label) if rest < span.end else span
-
-
 def _lines_to_postcodes(text: str, lexicon: Lexicon) -> Iterator[Span]:
     """The address written before a postcode on one line: a house number and a street with
     no street word ("2 Coed y Brenin CF83 1UX"), a house's name ("The Old Forge, Wickham
@@ -646,9 +634,9 @@ def _with_house_name(text: str, span: Span, lexicon: Lexicon) -> Span:
                 return Span(lower.start(1), span.end, ADDRESS)
         return span
     names = [fold(name) for name in match.group(1).split()]
-    if _public_place(names):
-        return span  # "Kingfisher Family Hub, Station Road": a service's address, no home
-    named_building = len(names) > 1 and names[-1] in _BUILDINGS  # "The Coach House"
+    # "The Coach House", and a service's or shop's building, which the street's span takes in
+    # as it takes a house's ("the Phoenix Centre, Barley Road": where a child goes, found by it)
+    named_building = len(names) > 1 and (names[-1] in _BUILDINGS or _public_place(names))
     if not named_building and any(
         name in NEVER_NAMES and name not in _HOUSE_JOINERS for name in names
     ):

@@ -171,6 +171,8 @@ def find_schools(text: str, words: Sequence[Word], lexicon: Lexicon) -> list[Spa
     spans.extend(_schools_by_name_alone(text, words, lexicon, school_talk))
     spans.extend(_land_names(words, lexicon, school_talk))
     spans.extend(_halls(text, words, lexicon, school_talk))
+    if "saints " in lowered or " ss " in f" {lowered}":
+        spans.extend(_two_saints(text, school_talk))
     # "moving up to s3", "going into p7": Scottish school years, not a school's name
     return [span for span in spans if not _SCHOOL_YEAR.fullmatch(text, span.start, span.end)]
 
@@ -469,7 +471,44 @@ def _saints_school(
     )
     if not (strong or possessive or school_talk()):
         return None
-    return Span(words[index].start, words[last].end, SCHOOL)
+    return Span(words[index].start, words[_second_saint(text, words, last)].end, SCHOOL)
+
+
+_SAINTS_JOINED = re.compile(r"[ ]+(?:and|&)[ ]+", re.IGNORECASE)
+
+
+def _second_saint(text: str, words: Sequence[Word], last: int) -> int:
+    """Where a school named after two saints ends: "St Mary and St Michael", "St Peter & St
+    Paul's" are one school's name, not two; last is the first saint's name's last word."""
+    joined = last + 3 < len(words) and words[last + 2].key in ("st", "saint")
+    if not joined or words[last].stem_end < words[last].end:
+        return last  # "St Bede's and St John's": two schools
+    if not _SAINTS_JOINED.fullmatch(text, words[last].end, words[last + 2].start):
+        return last
+    saint = words[last + 3]
+    if text[words[last + 2].end : saint.start] not in (" ", ". ") or saint.key in _NOT_SAINTS:
+        return last
+    if saint.is_number or (words[last].capitalised and not saint.capitalised):
+        return last
+    return last + 3
+
+
+# "saints peter and paul", "SS Peter & Paul": a school named after two saints together.
+_TWO_SAINTS = re.compile(
+    r"\b(?:saints|ss)\.?[ ]+([^\W\d_][\w'’-]*)[ ]+(?:and|&)[ ]+([^\W\d_][\w'’-]*)", re.IGNORECASE
+)
+
+
+def _two_saints(text: str, school_talk: Callable[[], bool]) -> Iterator[Span]:
+    """ "i go to saints peter and paul", "SS Philip & James" where the answer goes to it or talks
+    of school (the two names after "saints" are no one's)."""
+    for match in _TWO_SAINTS.finditer(text):
+        if fold(match.group(1)) in _NOT_SAINTS or fold(match.group(2)) in _NOT_SAINTS:
+            continue
+        before = text[max(0, match.start() - 30) : match.start()].split()
+        cue = fold(before[-1]) if before else ""
+        if cue in _TO_SCHOOL or cue in _SCHOOL_VERBS or school_talk():
+            yield Span(match.start(), match.end(), SCHOOL)
 
 
 def _schools_after_cues(

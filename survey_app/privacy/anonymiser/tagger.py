@@ -278,7 +278,7 @@ def _runs(words: Sequence[Word], tags: Sequence[str]) -> list[tuple[Span, int, i
         runs.append((Span(words[first].start, end, kind), first, last))
 
     for index, label in enumerate(tags):
-        if label.startswith("I-") and label[2:] == kind:
+        if label.startswith("I-") and label[2:] == kind and not _new_sentence(words, index, kind):
             continue
         if kind:
             close(index - 1)
@@ -289,6 +289,15 @@ def _runs(words: Sequence[Word], tags: Sequence[str]) -> list[tuple[Span, int, i
     if kind:
         close(len(tags) - 1)
     return runs
+
+
+def _new_sentence(words: Sequence[Word], index: int, kind: str) -> bool:
+    """Whether a name's run crosses a sentence's end: "I sat with Tom. Priya came later" is two
+    people ("J. Smith", "Mr. Khan" and "St. Mary's" are one)."""
+    if kind != "PERSON" or not words[index].initial:
+        return False
+    before = words[index - 1]
+    return len(before.text) > 1 and before.key not in TITLES and before.key not in ("st", "saint")
 
 
 # Letters of English and of the names and places of Wales, Scotland and Ireland (and of loan
