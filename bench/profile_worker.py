@@ -99,8 +99,11 @@ def make_responses(count: int, distribution_id: int, seed: int = 12) -> list[int
             draft, token = drafts.start_draft(
                 session, vault, distribution_id, "en", False, dt.timedelta(hours=1)
             )
+            state = drafts.DraftState(answers, journey.steps(definition, answers))
+            # Marked sendable as the pages mark a finished draft: Send saves it sealed, and the
+            # worker's work includes opening it.
             drafts.write_draft(
-                vault, draft, drafts.DraftState(answers, journey.steps(definition, answers))
+                vault, draft, state, journey.sendable_version(definition, answers, [])
             )
             session.commit()
             outcome = submission.send_draft(

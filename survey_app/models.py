@@ -160,6 +160,10 @@ class Draft(Base):
     language: Mapped[str] = mapped_column(String(12), default="en")
     read_aloud: Mapped[bool] = mapped_column(Boolean, default=False)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    # The survey version at which Send may save this draft as it is, in one statement, for the
+    # worker to open (`respondent.submission`): every required question answered, no concern
+    # raised, a survey without waves. None otherwise: Send opens the draft itself.
+    sendable_version: Mapped[int | None] = mapped_column(Integer)
 
 
 # A response's secret cell key is a random number below this (31 bits: PostgreSQL's integer).
@@ -207,6 +211,10 @@ class SurveyResponse(Base):
     # Secret, never shown or exported: published counts are perturbed by the sum of their
     # members' keys (the cell key method), which only works while no one can learn them.
     cell_key: Mapped[int] = mapped_column(Integer, default=new_cell_key)
+    # The draft as Send took it, still sealed, until the worker opens it into `answers` and
+    # free texts (`respondent.submission.open_sent_draft`); then None. Only a draft Send saved
+    # in one statement comes this way; until it is opened, the response has no answers.
+    sealed_draft: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     distribution: Mapped[Distribution] = relationship(lazy="select")
     free_texts: Mapped[list[FreeText]] = relationship(

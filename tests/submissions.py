@@ -22,11 +22,15 @@ def submit(
     age_band: str = "12-17",
     language: str = "en",
     enqueue: Callable[[int], None] | None = None,
+    sealed: bool = False,
     **answers: Any,
 ) -> int:
     """Save a response to distribution through a draft and Send; returns the response's id.
 
     enqueue defaults to the app's own (the stub broker); pass another to hold messages back.
+    The draft is written without the pages' mark, so Send opens it itself and the response
+    holds its answers at once; sealed marks it as the pages mark a finished draft, so on
+    PostgreSQL Send saves it sealed for the worker to open (`test_send_sealed`).
     """
     definition = app.extensions["surveys"][distribution.survey_id]
     vault = app.extensions["vault"]
@@ -37,7 +41,9 @@ def submit(
         draft, token = drafts.start_draft(
             session, vault, distribution.id, language, False, dt.timedelta(hours=1)
         )
-        drafts.write_draft(vault, draft, drafts.DraftState(given, journey.steps(definition, given)))
+        state = drafts.DraftState(given, journey.steps(definition, given))
+        sendable = journey.sendable_version(definition, given, []) if sealed else None
+        drafts.write_draft(vault, draft, state, sendable)
         session.commit()
         outcome = submission.send_draft(
             session,

@@ -18,7 +18,7 @@ from survey_app import operations
 from survey_app.background import background_work
 from survey_app.db import Database
 from survey_app.models import Base, Concern, Distribution, Draft, FreeText, SurveyResponse
-from survey_app.respondent import drafts
+from survey_app.respondent import drafts, submission
 from survey_app.respondent.drafts import DraftState
 from tests.conftest import TEST_SURVEYS, Child, csrf_token, make_council
 
@@ -35,8 +35,19 @@ def responses(database: Database) -> list[SurveyResponse]:
         return list(session.scalars(select(SurveyResponse)).unique())
 
 
+def opened(app: Flask, database: Database) -> list[SurveyResponse]:
+    """The responses as the worker's first step leaves them: one that Send saved as its sealed
+    draft (PostgreSQL, a finished draft) opened into answers and free texts."""
+    with database.session() as session:
+        definitions = app.extensions["loaded_surveys"].current(session)
+        for response_id in session.scalars(select(SurveyResponse.id)):
+            submission.open_sent_draft(session, app.extensions["vault"], response_id, definitions)
+        session.commit()
+    return responses(database)
+
+
 def test_a_child_answers_every_page_and_the_response_is_saved(
-    child: Child, database: Database
+    app: Flask, child: Child, database: Database
 ) -> None:
     child.start()
     assert child.step == "age"
@@ -53,7 +64,15 @@ def test_a_child_answers_every_page_and_the_response_is_saved(
     thanks = child.send()
     assert "Thank you for telling us." in thanks.text
 
-    [saved] = responses(database)
+    [sent] = responses(database)
+    if database.engine.dialect.name == "postgresql":
+        # Saved in one statement as the draft was, still sealed, for the worker to open.
+        assert sent.answers == {} and sent.sealed_draft is not None
+        assert b"07700" not in sent.sealed_draft and b"nan" not in sent.sealed_draft
+    else:
+        assert sent.sealed_draft is None
+    [saved] = opened(app, database)
+    assert saved.sealed_draft is None
     assert saved.age_band == "8-11"
     assert saved.answers == {
         "went": "no",

@@ -24,6 +24,7 @@ from survey_app import aggregating, anonymising, audits, backlog, exports, feedb
 from survey_app.background import BackgroundWork, HandOff
 from survey_app.focus_groups import processing as focus_group_processing
 from survey_app.models import utcnow
+from survey_app.respondent import submission
 from survey_app.safeguarding import alerts as safeguarding_alerts
 from survey_app.safeguarding import mail
 
@@ -86,13 +87,14 @@ def anonymise_response(response_id: int) -> None:
     the alerts of any concern it raised."""
     context = current_context()
     alerts: list[int] = []
-    if _process(
-        "anonymising",
-        response_id,
-        lambda session: anonymising.anonymise_response(
+
+    def open_then_anonymise(session: Session) -> None:
+        _open_sent_draft(session, response_id)
+        anonymising.anonymise_response(
             session, context.vault, response_id, context.settings, alerts
-        ),
-    ):
+        )
+
+    if _process("anonymising", response_id, open_then_anonymise):
         enqueue_concern_emails(alerts)
 
 
@@ -107,8 +109,18 @@ def aggregate_response(response_id: int) -> None:
 def _count(session: Session, response_id: int) -> None:
     """Count a response once; one counted after its period closed is marked late and replaces
     no earlier answer, so the closed period's tables stay as they were."""
+    _open_sent_draft(session, response_id)
     counting = _counting(session)
     aggregating.count_response(session, response_id, counting.publication_of, counting.now)
+
+
+def _open_sent_draft(session: Session, response_id: int) -> None:
+    """First, in the same transaction: a response Send saved as its sealed draft becomes its
+    answers and encrypted free texts (`submission.open_sent_draft`)."""
+    context = current_context()
+    submission.open_sent_draft(
+        session, context.vault, response_id, context.loaded_surveys.current(session)
+    )
 
 
 def _counting(session: Session) -> aggregating.Counting:
@@ -137,6 +149,7 @@ def process_response(response_id: int) -> None:
     alerts: list[int] = []
 
     def anonymise_then_count(session: Session) -> None:
+        _open_sent_draft(session, response_id)
         counting = _counting(session)
         # On PostgreSQL the redactions' statement counts the response too, where it can.
         anonymising.anonymise_response(

@@ -75,10 +75,11 @@ def begin_draft(
     read_aloud: bool,
     lifetime: dt.timedelta,
     state: DraftState,
+    sendable: int | None = None,
 ) -> tuple[DraftRow, str]:
     """`start_draft` for the Start page: a new draft already holding state, written by one
     INSERT without the ORM's unit of work, and the cookie token that finds it (only the
-    token's hash is stored); the caller commits."""
+    token's hash is stored); the caller commits. sendable: see `save_draft`."""
     token = new_token()
     draft = DraftRow(
         0,
@@ -95,6 +96,7 @@ def begin_draft(
         "language": language,
         "read_aloud": read_aloud,
         "expires_at": draft.expires_at,
+        "sendable_version": sendable,
     }
     driver = _driver(session)
     if driver is not None:
@@ -140,7 +142,9 @@ _DRAFT_BY_TOKEN = select(
     _DRAFTS.c.expires_at,
 ).where(_DRAFTS.c.token_hash == bindparam("token_hash"))
 _UPDATE_DRAFT = _DRAFTS.update().where(_DRAFTS.c.id == bindparam("draft_id"))
-_SAVE_DRAFT = _UPDATE_DRAFT.values(sealed_answers=bindparam("sealed"))
+_SAVE_DRAFT = _UPDATE_DRAFT.values(
+    sealed_answers=bindparam("sealed"), sendable_version=bindparam("sendable")
+)
 
 
 # The same statements in the driver's own words, for PostgreSQL: every page a child sees reads
@@ -151,11 +155,12 @@ _PG_FIND_DRAFT = (
     "SELECT id, distribution_id, sealed_answers, language, read_aloud, expires_at"
     " FROM drafts WHERE token_hash = %s"
 )
-_PG_SAVE_DRAFT = "UPDATE drafts SET sealed_answers = %s WHERE id = %s"
+_PG_SAVE_DRAFT = "UPDATE drafts SET sealed_answers = %s, sendable_version = %s WHERE id = %s"
 _PG_BEGIN_DRAFT = (
     "INSERT INTO drafts (token_hash, distribution_id, sealed_answers, language, read_aloud,"
-    " expires_at) VALUES (%(token_hash)s, %(distribution_id)s, %(sealed_answers)s,"
-    " %(language)s, %(read_aloud)s, %(expires_at)s) RETURNING id"
+    " expires_at, sendable_version) VALUES (%(token_hash)s, %(distribution_id)s,"
+    " %(sealed_answers)s, %(language)s, %(read_aloud)s, %(expires_at)s, %(sendable_version)s)"
+    " RETURNING id"
 )
 
 
@@ -209,9 +214,12 @@ def read_draft(vault: TextVault, draft: Draft | DraftRow) -> DraftState:
     return DraftState.unseal(vault, draft.sealed_answers)
 
 
-def write_draft(vault: TextVault, draft: Draft, state: DraftState) -> None:
-    """Seal a state into a draft the session holds (a new one)."""
+def write_draft(
+    vault: TextVault, draft: Draft, state: DraftState, sendable: int | None = None
+) -> None:
+    """Seal a state into a draft the session holds (a new one); sendable: see `save_draft`."""
     draft.sealed_answers = state.sealed(vault)
+    draft.sendable_version = sendable
 
 
 def discard_draft(session: Session, draft: DraftRow) -> None:
@@ -219,21 +227,32 @@ def discard_draft(session: Session, draft: DraftRow) -> None:
     session.execute(delete(Draft).where(Draft.id == draft.id))
 
 
-def save_draft(session: Session, vault: TextVault, draft: DraftRow, state: DraftState) -> None:
-    """Seal a state into a found draft and write it; the caller commits."""
+def save_draft(
+    session: Session,
+    vault: TextVault,
+    draft: DraftRow,
+    state: DraftState,
+    sendable: int | None = None,
+) -> None:
+    """Seal a state into a found draft and write it; the caller commits. sendable is the
+    survey version at which Send may save the draft as it is, for the worker to open
+    (`journey.sendable_version`); None (a writer that did not check) makes Send open it."""
     driver = _driver(session)
     if driver is not None:
-        save_draft_on(driver, vault, draft, state)
+        save_draft_on(driver, vault, draft, state, sendable)
         return
     session.connection().execute(
-        _SAVE_DRAFT, {"draft_id": draft.id, "sealed": _sealed_into(vault, draft, state)}
+        _SAVE_DRAFT,
+        {"draft_id": draft.id, "sealed": _sealed_into(vault, draft, state), "sendable": sendable},
     )
 
 
-def save_draft_on(driver: Any, vault: TextVault, draft: DraftRow, state: DraftState) -> None:
+def save_draft_on(
+    driver: Any, vault: TextVault, draft: DraftRow, state: DraftState, sendable: int | None = None
+) -> None:
     """`save_draft` on a psycopg connection to PostgreSQL (in autocommit, or in the caller's
     transaction)."""
-    driver.execute(_PG_SAVE_DRAFT, (_sealed_into(vault, draft, state), draft.id))
+    driver.execute(_PG_SAVE_DRAFT, (_sealed_into(vault, draft, state), sendable, draft.id))
 
 
 def _sealed_into(vault: TextVault, draft: DraftRow, state: DraftState) -> bytes:

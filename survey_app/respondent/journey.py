@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -374,6 +374,20 @@ def face_position(question: Question, option_index: int) -> int:
         return 2
     count = len(question.options)
     return round(option_index * 4 / (count - 1)) if count > 1 else 2
+
+
+def sendable_version(
+    definition: SurveyDefinition, answers: Mapping[str, Any], concerns: Sequence[int]
+) -> int | None:
+    """The survey version at which Send may save a draft holding answers as it is, in one
+    statement, for the worker to open (`respondent.submission`): every required question
+    answered, no concern raised (Send ties those to the response), and a survey without waves
+    (whose personal code Send makes and shows). None: Send opens the draft itself. A draft is
+    sendable only at the version it was checked against, so a survey changed since is checked
+    again."""
+    if definition.waves or concerns or missing_required(definition, answers) is not None:
+        return None
+    return definition.version
 
 
 def missing_required(definition: SurveyDefinition, answers: Mapping[str, Any]) -> str | None:

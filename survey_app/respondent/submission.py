@@ -1,8 +1,15 @@
 """Sending a finished survey: take the draft once, save the response, commit, then enqueue.
 
 This is the busiest write in the service (every child who presses Send), so it speaks to the
-database driver directly on the session's own connection and transaction: three statements,
-no ORM bookkeeping. `bench/run.py` measures it against a bare insert. Only a draft whose
+database driver directly, with no ORM bookkeeping. `bench/run.py` measures it against a bare
+insert.
+
+On PostgreSQL a draft the pages found complete (`Draft.sendable_version`: every required
+question answered, no concern, no waves) is sent in one statement that takes the draft and
+saves it, still sealed, as the response (`sealed_draft`); the worker opens it into answers and
+free texts (`open_sent_draft`) before it screens, anonymises and counts them, in the same
+transaction. Any other draft, and every draft on SQLite, is opened here: read, checked, and
+saved as answers and encrypted free texts (two statements on PostgreSQL). Only a draft whose
 answers raised a safeguarding concern takes one more step, in the same transaction: the concern
 is tied to the response, so its lead sees the other answers and the worker raises no second one.
 """
@@ -14,18 +21,18 @@ import functools
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..answers import WRITTEN
 from ..crypto import TextVault, token_hash
 from ..definitions.model import SPECIAL_OPTIONS, SurveyDefinition
 from ..inputs import normalise_text
-from ..models import new_cell_key, utcnow
+from ..models import Distribution, FreeText, SurveyResponse, new_cell_key, utcnow
 from ..periods import period_sent_in
 from ..safeguarding import concerns, telling
 from . import linking
@@ -91,6 +98,24 @@ CLAIM_AND_INSERT = """
     SELECT id FROM inserted
 """
 
+# PostgreSQL, a draft the pages found complete: take it and save it, sealed, as the response.
+SEND_SEALED = """
+    WITH claimed AS (
+        DELETE FROM drafts
+        WHERE token_hash = %(token_hash)s AND distribution_id = %(distribution_id)s
+          AND expires_at >= %(now)s AND sendable_version = %(survey_version)s
+        RETURNING sealed_answers, language
+    )
+    INSERT INTO responses (distribution_id, survey_version, submitted_on, period, language,
+                           age_band, answers, anonymised, aggregated, wave, link_hash,
+                           self_link_hash, superseded, cell_key, sealed_draft)
+    SELECT %(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(period)s,
+           claimed.language, '', '{}'::json, false, false, '', NULL, NULL, false,
+           %(cell_key)s, claimed.sealed_answers
+    FROM claimed
+    RETURNING id, language
+"""
+
 SENT = "sent"
 ALREADY_SENT = "already_sent"
 EXPIRED = "expired"
@@ -143,6 +168,53 @@ def build_response(
     rule, whose code may have been filled in from a planted cookie) is not used: the answers
     are kept and counted, unpaired, and replace nothing.
     """
+    opened = opened_answers(definition, vault, state)
+    personal_code, self_code = opened.personal_code, opened.self_code
+    link_hash = self_link_hash = None
+    if definition.waves and link_key:
+        if not personal_code and definition.is_first_wave(opened.wave):
+            personal_code = new_personal_code()
+        if personal_code:
+            personal_code = normalise_personal_code(personal_code)
+            link_hash = linking.link_hash(link_key, definition.id, "code", personal_code)
+        if self_code:
+            self_link_hash = linking.link_hash(link_key, definition.id, "self", self_code)
+    row = {
+        "distribution_id": distribution_id,
+        "survey_version": definition.version,
+        "submitted_on": sent_at.date(),
+        # The period it was sent in, for good: published with that period once it closed.
+        "period": period_sent_in(definition.publication, sent_at).key,
+        "language": language,
+        "age_band": opened.age_band,
+        "answers": opened.recorded,
+        "wave": opened.wave,
+        # Secret: published counts are perturbed by their members' keys (cell key method).
+        "cell_key": new_cell_key(),
+        "link_hash": link_hash,
+        "self_link_hash": self_link_hash,
+    }
+    return NewResponse(row, opened.sealed_texts, personal_code)
+
+
+@dataclass(frozen=True)
+class OpenedAnswers:
+    """A finished draft's answers as a response keeps them: choices as given, each written
+    answer encrypted apart (its place in the choices says WRITTEN), the codes not yet hashed."""
+
+    age_band: str
+    wave: str
+    recorded: dict[str, Any]
+    sealed_texts: tuple[tuple[str, bytes], ...]
+    personal_code: str | None
+    self_code: str | None
+
+
+def opened_answers(
+    definition: SurveyDefinition, vault: TextVault, state: DraftState
+) -> OpenedAnswers:
+    """The one rule for what a response keeps of its draft, whether Send opens the draft or
+    the worker does (`open_sent_draft`)."""
     answers = prune(definition, state.answers)
     band = answers.pop(AGE_KEY, "")
     wave = str(answers.pop(WAVE_KEY, "") or "")
@@ -150,15 +222,6 @@ def build_response(
     if not answers.pop(CODE_FROM_PAGE_KEY, False):
         personal_code = None
     self_code = answers.pop(SELF_CODE_KEY, None)
-    link_hash = self_link_hash = None
-    if definition.waves and link_key:
-        if not personal_code and definition.is_first_wave(wave):
-            personal_code = new_personal_code()
-        if personal_code:
-            personal_code = normalise_personal_code(personal_code)
-            link_hash = linking.link_hash(link_key, definition.id, "code", personal_code)
-        if self_code:
-            self_link_hash = linking.link_hash(link_key, definition.id, "self", self_code)
     recorded: dict[str, Any] = {}
     sealed: list[tuple[str, bytes]] = []
     for question in definition.questions:
@@ -169,22 +232,14 @@ def build_response(
             sealed.append((question.id, vault.seal(normalise_text(str(value)))))
             value = WRITTEN
         recorded[question.id] = value
-    row = {
-        "distribution_id": distribution_id,
-        "survey_version": definition.version,
-        "submitted_on": sent_at.date(),
-        # The period it was sent in, for good: published with that period once it closed.
-        "period": period_sent_in(definition.publication, sent_at).key,
-        "language": language,
-        "age_band": band if band in definition.band_ids() else "",
-        "answers": recorded,
-        "wave": wave,
-        # Secret: published counts are perturbed by their members' keys (cell key method).
-        "cell_key": new_cell_key(),
-        "link_hash": link_hash,
-        "self_link_hash": self_link_hash,
-    }
-    return NewResponse(row, tuple(sealed), personal_code)
+    return OpenedAnswers(
+        band if band in definition.band_ids() else "",
+        wave,
+        recorded,
+        tuple(sealed),
+        personal_code,
+        self_code,
+    )
 
 
 class _Driver:
@@ -350,7 +405,22 @@ def _send_on_postgresql(
     driver.autocommit = True
     cursor = driver.cursor()
     try:
-        # A second pass only if the draft changed between reading and taking it (another tab).
+        if not definition.waves:
+            # A draft the pages found complete: one statement, opened by the worker.
+            sent = cursor.execute(
+                SEND_SEALED,
+                {
+                    **keys,
+                    "survey_version": definition.version,
+                    "submitted_on": sent_at.date(),
+                    "period": period_sent_in(definition.publication, sent_at).key,
+                    "cell_key": new_cell_key(),
+                },
+            ).fetchone()
+            if sent is not None:
+                return Outcome(SENT, int(sent[0]), _language(definition, sent[1]))
+        # Any other draft, or none: read it, then check it and take it here. A second pass
+        # only if the draft changed between reading and taking it (another tab).
         for _attempt in range(3):
             draft = cursor.execute(READ_DRAFT, keys).fetchone()
             if draft is None:
@@ -429,6 +499,111 @@ def _attach_concerns(session: Session, concern_ids: list[int], response_id: int)
     # A concern the lead closed while the child was still answering stays closed: the worker
     # raises a new one for the response if its words still worry the screen.
     concerns.attach_to_response(session, telling.still_open(session, concern_ids), response_id)
+
+
+_RESPONSES = cast(Table, SurveyResponse.__table__)
+_DISTRIBUTIONS = cast(Table, Distribution.__table__)
+_FREE_TEXTS = cast(Table, FreeText.__table__)
+# Built once: building a statement costs the worker as much as running it.
+_SEALED_RESPONSE = (
+    select(
+        _RESPONSES.c.sealed_draft,
+        _RESPONSES.c.language,
+        _DISTRIBUTIONS.c.survey_id,
+    )
+    .join(_DISTRIBUTIONS, _DISTRIBUTIONS.c.id == _RESPONSES.c.distribution_id)
+    .where(_RESPONSES.c.id == bindparam("response_id"), _RESPONSES.c.sealed_draft.is_not(None))
+    .with_for_update(of=_RESPONSES)
+)
+# The same on PostgreSQL, in the driver's words: the answers and every free text in one round
+# trip (Fernet tokens are ASCII, so convert_to gives back their exact bytes).
+_PG_SEALED_RESPONSE = """
+    SELECT responses.sealed_draft, responses.language, distributions.survey_id
+    FROM responses JOIN distributions ON distributions.id = responses.distribution_id
+    WHERE responses.id = %(response_id)s AND responses.sealed_draft IS NOT NULL
+    FOR UPDATE OF responses
+"""
+_PG_OPENED = """
+    WITH opened AS (
+        UPDATE responses
+        SET answers = %(answers)s::json, age_band = %(age_band)s, wave = %(wave)s,
+            language = %(language)s, sealed_draft = NULL
+        WHERE id = %(response_id)s
+        RETURNING id
+    )
+    INSERT INTO free_texts (response_id, question_id, ciphertext)
+    SELECT opened.id, text.key, convert_to(text.value, 'UTF8')
+    FROM opened CROSS JOIN json_each_text(%(texts)s::json) AS text
+"""
+_OPENED = (
+    update(_RESPONSES)
+    .where(_RESPONSES.c.id == bindparam("response_id"))
+    .values(
+        answers=bindparam("answers"),
+        age_band=bindparam("age_band"),
+        wave=bindparam("wave"),
+        language=bindparam("language"),
+        sealed_draft=None,
+    )
+)
+
+
+def open_sent_draft(
+    session: Session,
+    vault: TextVault,
+    response_id: int,
+    definitions: Mapping[str, SurveyDefinition],
+) -> bool:
+    """Open a response Send saved as its sealed draft into its answers and encrypted free
+    texts, as Send would have saved them had it opened the draft itself, and destroy the
+    sealed draft; False if the response was not one (or was opened already). The worker calls
+    it first, in the transaction that then screens, anonymises and counts the response, so
+    nothing else ever reads a response still sealed as answers. Raises if its survey is not
+    loaded (the worker then counts a failed attempt and, in the end, holds it back)."""
+    connection = session.connection()
+    # On PostgreSQL the driver's own statements, on the session's connection and transaction:
+    # SQLAlchemy's execution of even a prebuilt statement costs the worker more than psycopg's.
+    driver = (
+        connection.connection.driver_connection if connection.dialect.name == "postgresql" else None
+    )
+    keys = {"response_id": response_id}
+    if driver is not None:
+        row = driver.execute(_PG_SEALED_RESPONSE, keys).fetchone()
+    else:
+        row = connection.execute(_SEALED_RESPONSE, keys).first()
+    if row is None:
+        return False
+    sealed, stored_language, survey_id = row
+    definition = definitions.get(survey_id)
+    if definition is None:
+        raise LookupError(f"the survey of response {response_id} is not loaded")
+    state = DraftState.unseal(vault, bytes(sealed))
+    opened = opened_answers(definition, vault, state)
+    columns = {
+        **keys,
+        "age_band": opened.age_band,
+        "wave": opened.wave,
+        "language": _language(definition, stored_language),
+    }
+    if driver is not None:
+        texts = {question: token.decode("ascii") for question, token in opened.sealed_texts}
+        driver.execute(
+            _PG_OPENED,
+            {**columns, "answers": json.dumps(opened.recorded), "texts": json.dumps(texts)},
+        )
+    else:
+        connection.execute(_OPENED, {**columns, "answers": opened.recorded})
+        if opened.sealed_texts:
+            connection.execute(
+                insert(_FREE_TEXTS),
+                [
+                    {"response_id": response_id, "question_id": question, "ciphertext": token}
+                    for question, token in opened.sealed_texts
+                ],
+            )
+    if state.concerns:  # not sendable with a concern; kept to the one rule all the same
+        _attach_concerns(session, state.concerns, response_id)
+    return True
 
 
 def _language(definition: SurveyDefinition, stored: str) -> str:

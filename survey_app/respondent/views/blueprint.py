@@ -219,11 +219,13 @@ def this_draft(distribution: DistributionFacts) -> DraftRow | None:
 def keep_draft(draft: DraftRow, state: DraftState) -> None:
     """Seal and write this page's draft (one statement: it commits by itself on PostgreSQL;
     elsewhere `commit_page` commits it)."""
+    _distribution, definition = loaded()
+    sendable = journey.sendable_version(definition, state.answers, state.concerns)
     driver = page_driver()
     if driver is not None:
-        save_draft_on(driver, vault(), draft, state)
+        save_draft_on(driver, vault(), draft, state, sendable)
     else:
-        save_draft(page_session(), vault(), draft, state)
+        save_draft(page_session(), vault(), draft, state, sendable)
 
 
 def language_for(definition: SurveyDefinition, draft: DraftRow | None = None) -> str:

@@ -82,8 +82,9 @@ def start(code: str) -> AnyResponse:
             [],
             telling.still_open(session, cookies.visit_concerns()),
         )
+        sendable = journey.sendable_version(definition, state.answers, state.concerns)
         _, token = begin_draft(
-            session, vault(), distribution.id, language, read_aloud, lifetime, state
+            session, vault(), distribution.id, language, read_aloud, lifetime, state, sendable
         )
     else:
         if (language, read_aloud or draft.read_aloud) != (draft.language, draft.read_aloud):
