@@ -7,8 +7,6 @@ itself, as before; nothing is lost either way, and the sealed draft never outliv
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from alembic import command
 from alembic.config import Config
@@ -19,7 +17,7 @@ from survey_app.cli import PROJECT_ROOT
 from survey_app.db import Database
 from survey_app.models import Concern, DistributionTotal, Draft, FreeText, SurveyResponse
 from survey_app.respondent import submission
-from tests.conftest import POSTGRESQL_ONLY, Child
+from tests.conftest import POSTGRESQL_ONLY, Child, running_worker
 
 pytestmark = POSTGRESQL_ONLY
 
@@ -59,7 +57,7 @@ def answer_everything(child: Child, better: str = WRITTEN) -> None:
 
 
 def test_a_finished_survey_is_saved_sealed_and_the_worker_opens_screens_and_counts_it(
-    child: Child, database: Database, worker: Callable[[], None]
+    child: Child, database: Database
 ) -> None:
     answer_everything(child)
     with database.session() as session:
@@ -74,7 +72,14 @@ def test_a_finished_survey_is_saved_sealed_and_the_worker_opens_screens_and_coun
     with database.session() as session:
         assert session.scalar(select(Draft)) is None  # taken by the same statement
 
-    worker()
+    # The worker starts only now (one running during Send could open the response before it
+    # is read above); its sweeper's first pass sends the waiting response to it.
+    worker = running_worker()
+    drain = next(worker)
+    try:
+        drain()
+    finally:
+        worker.close()
     saved = the_response(database)
     assert saved.sealed_draft is None  # destroyed by the opening
     assert (saved.age_band, saved.language) == ("8-11", "en")
