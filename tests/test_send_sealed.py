@@ -113,7 +113,7 @@ def test_a_survey_changed_since_the_draft_was_checked_is_opened_by_send(
     assert text.ciphertext is not None and b"07700" not in text.ciphertext
 
 
-def test_a_draft_not_found_complete_goes_back_to_the_question_left_out(
+def test_a_draft_without_the_pages_mark_is_opened_and_checked_by_send(
     child: Child, database: Database
 ) -> None:
     answer_everything(child)

@@ -50,6 +50,12 @@ from .linking import new_personal_code, normalise_personal_code
 
 log = logging.getLogger(__name__)
 
+# The columns every way of saving a response writes (each statement below gives their values).
+RESPONSE_COLUMNS = (
+    "distribution_id, survey_version, submitted_on, period, language, age_band, answers,"
+    " anonymised, aggregated, wave, link_hash, self_link_hash, superseded, cell_key"
+)
+
 # SQLite: take the draft and insert the response in one transaction.
 CLAIM_DRAFT = """
     DELETE FROM drafts
@@ -57,15 +63,13 @@ CLAIM_DRAFT = """
       AND expires_at >= %(now)s
     RETURNING sealed_answers, language
 """
-INSERT_RESPONSE = """
-    INSERT INTO responses (distribution_id, survey_version, submitted_on, period, language,
-                           age_band, answers, anonymised, aggregated, wave, link_hash,
-                           self_link_hash, superseded, cell_key)
+INSERT_RESPONSE = f"""
+    INSERT INTO responses ({RESPONSE_COLUMNS})
     VALUES (%(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(period)s, %(language)s,
             %(age_band)s, %(answers)s, %(no)s, %(no)s, %(wave)s, %(link_hash)s,
             %(self_link_hash)s, %(no)s, %(cell_key)s)
     RETURNING id
-"""
+"""  # noqa: S608 (constants only)
 INSERT_FREE_TEXT = """
     INSERT INTO free_texts (response_id, question_id, ciphertext)
     VALUES (%(response_id)s, %(question_id)s, %(ciphertext)s)
@@ -77,13 +81,11 @@ READ_DRAFT = """
     SELECT id, sealed_answers, language, expires_at >= %(now)s AS kept FROM drafts
     WHERE token_hash = %(token_hash)s AND distribution_id = %(distribution_id)s
 """
-CLAIM_AND_INSERT = """
+CLAIM_AND_INSERT = f"""
     WITH claimed AS (
         DELETE FROM drafts WHERE id = %(draft_id)s AND sealed_answers = %(sealed)s RETURNING id
     ), inserted AS (
-        INSERT INTO responses (distribution_id, survey_version, submitted_on, period, language,
-                               age_band, answers, anonymised, aggregated, wave, link_hash,
-                               self_link_hash, superseded, cell_key)
+        INSERT INTO responses ({RESPONSE_COLUMNS})
         SELECT %(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(period)s,
                %(language)s,
                %(age_band)s, %(answers)s::json, false, false, %(wave)s, %(link_hash)s,
@@ -96,25 +98,23 @@ CLAIM_AND_INSERT = """
         FROM inserted CROSS JOIN json_each_text(%(texts)s::json) AS text
     )
     SELECT id FROM inserted
-"""
+"""  # noqa: S608 (constants only)
 
 # PostgreSQL, a draft the pages found complete: take it and save it, sealed, as the response.
-SEND_SEALED = """
+SEND_SEALED = f"""
     WITH claimed AS (
         DELETE FROM drafts
         WHERE token_hash = %(token_hash)s AND distribution_id = %(distribution_id)s
           AND expires_at >= %(now)s AND sendable_version = %(survey_version)s
         RETURNING sealed_answers, language
     )
-    INSERT INTO responses (distribution_id, survey_version, submitted_on, period, language,
-                           age_band, answers, anonymised, aggregated, wave, link_hash,
-                           self_link_hash, superseded, cell_key, sealed_draft)
+    INSERT INTO responses ({RESPONSE_COLUMNS}, sealed_draft)
     SELECT %(distribution_id)s, %(survey_version)s, %(submitted_on)s, %(period)s,
-           claimed.language, '', '{}'::json, false, false, '', NULL, NULL, false,
+           claimed.language, '', '{{}}'::json, false, false, '', NULL, NULL, false,
            %(cell_key)s, claimed.sealed_answers
     FROM claimed
     RETURNING id, language
-"""
+"""  # noqa: S608 (constants only)
 
 SENT = "sent"
 ALREADY_SENT = "already_sent"
